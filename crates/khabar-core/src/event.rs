@@ -1,0 +1,24 @@
+//! Domain events: what others (search, live pages, caches, webhooks) must
+//! learn of. Each is written to the events log in the same transaction as
+//! the change it reports.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventKind {
+    EditionCreated,
+    EditionEdited,
+    EditionScheduled,
+    EditionPublished,
+    EditionUnpublished,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::EditionCreated => "edition.created",
+            EventKind::EditionEdited => "edition.edited",
+            EventKind::EditionScheduled => "edition.scheduled",
+            EventKind::EditionPublished => "edition.published",
+            EventKind::EditionUnpublished => "edition.unpublished",
+        }
+    }
+}

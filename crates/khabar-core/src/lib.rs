@@ -1,0 +1,18 @@
+//! khabar's domain: values that are valid by construction, the entities of
+//! a bilingual newsroom, site settings and the events others follow.
+
+pub mod error;
+pub mod event;
+pub mod lang;
+pub mod site;
+pub mod slug;
+pub mod story;
+pub mod user;
+
+pub use error::InvalidInput;
+pub use event::EventKind;
+pub use lang::{Dir, Lang};
+pub use site::{LanguageSettings, SiteSettings};
+pub use slug::Slug;
+pub use story::{CommentMode, EditionContent, EditionInput, EditionStatus, HeroImage};
+pub use user::{Email, Role, Username};

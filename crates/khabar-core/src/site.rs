@@ -1,0 +1,161 @@
+//! Site settings: which languages the site speaks, its name in each, where
+//! it lives and which clock its newsroom keeps.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Dir, InvalidInput, Lang};
+
+/// One language of the site and its writing direction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageSettings {
+    pub code: Lang,
+    pub dir: Dir,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteSettings {
+    /// Public address, such as `https://news.example`; absolute links,
+    /// feeds and `hreflang` alternates are built from it. When unset, the
+    /// address the server listens on is used.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    /// The site's name in each language.
+    pub name: BTreeMap<Lang, String>,
+    pub languages: Vec<LanguageSettings>,
+    pub default_language: Lang,
+    /// An IANA time zone name (`Asia/Beirut`); dates on pages and
+    /// scheduling forms are in this zone.
+    pub time_zone: String,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        SiteSettings {
+            base_url: None,
+            name: BTreeMap::from([(Lang::AR, "خبر".to_owned()), (Lang::EN, "Khabar".to_owned())]),
+            languages: vec![
+                LanguageSettings {
+                    code: Lang::AR,
+                    dir: Dir::Rtl,
+                },
+                LanguageSettings {
+                    code: Lang::EN,
+                    dir: Dir::Ltr,
+                },
+            ],
+            default_language: Lang::AR,
+            time_zone: "UTC".to_owned(),
+        }
+    }
+}
+
+impl SiteSettings {
+    /// Checks what types alone cannot: that the pieces agree with each
+    /// other. The error's field is the configuration key to fix.
+    pub fn validate(&self) -> Result<(), InvalidInput> {
+        if self.languages.is_empty() {
+            return Err(InvalidInput::new(
+                "site.languages",
+                "no_languages",
+                "at least one language is needed",
+            ));
+        }
+        for (i, language) in self.languages.iter().enumerate() {
+            if self.languages[..i].iter().any(|l| l.code == language.code) {
+                return Err(InvalidInput::new(
+                    "site.languages",
+                    "duplicate_language",
+                    format!("“{}” is listed twice", language.code),
+                ));
+            }
+            match self.name.get(&language.code) {
+                Some(name) if !name.trim().is_empty() => {}
+                _ => {
+                    return Err(InvalidInput::new(
+                        "site.name",
+                        "missing_site_name",
+                        format!("the site needs a name in “{}”", language.code),
+                    ));
+                }
+            }
+        }
+        if self.dir_of(self.default_language).is_none() {
+            return Err(InvalidInput::new(
+                "site.default_language",
+                "unknown_language",
+                format!(
+                    "“{}” is not one of site.languages ({})",
+                    self.default_language,
+                    self.language_codes().join(", ")
+                ),
+            ));
+        }
+        if let Err(e) = jiff::tz::TimeZone::get(&self.time_zone) {
+            return Err(InvalidInput::new(
+                "site.time_zone",
+                "unknown_time_zone",
+                format!("“{}” is not a known IANA time zone ({e})", self.time_zone),
+            ));
+        }
+        if let Some(base_url) = &self.base_url {
+            let rest = base_url
+                .strip_prefix("https://")
+                .or_else(|| base_url.strip_prefix("http://"));
+            let valid = rest.is_some_and(|host| {
+                !host.is_empty() && !host.contains(char::is_whitespace) && !host.contains(['?', '#'])
+            });
+            if !valid {
+                return Err(InvalidInput::new(
+                    "site.base_url",
+                    "invalid_base_url",
+                    format!("“{base_url}” is not an absolute http:// or https:// address"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn dir_of(&self, lang: Lang) -> Option<Dir> {
+        self.languages.iter().find(|l| l.code == lang).map(|l| l.dir)
+    }
+
+    pub fn language_codes(&self) -> Vec<&str> {
+        self.languages.iter().map(|l| l.code.as_str()).collect()
+    }
+
+    pub fn name_in(&self, lang: Lang) -> &str {
+        self.name.get(&lang).map(String::as_str).unwrap_or("khabar")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        assert_eq!(SiteSettings::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let mut site = SiteSettings {
+            default_language: Lang::parse("fr").unwrap(),
+            ..SiteSettings::default()
+        };
+        assert_eq!(site.validate().unwrap_err().field, "site.default_language");
+        site.default_language = Lang::EN;
+        site.time_zone = "Mars/Olympus".into();
+        assert_eq!(site.validate().unwrap_err().field, "site.time_zone");
+        site.time_zone = "Asia/Beirut".into();
+        site.base_url = Some("news.example".into());
+        assert_eq!(site.validate().unwrap_err().field, "site.base_url");
+        site.base_url = Some("https://news.example".into());
+        site.name.remove(&Lang::AR);
+        assert_eq!(site.validate().unwrap_err().field, "site.name");
+    }
+}

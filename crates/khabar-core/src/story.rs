@@ -1,0 +1,227 @@
+//! Stories and their editions. A story groups the editions of one piece
+//! of news; an edition is that story in one language.
+
+use serde::Serialize;
+
+use crate::{InvalidInput, Slug};
+
+pub const MAX_HEADLINE_CHARS: usize = 300;
+pub const MAX_STANDFIRST_CHARS: usize = 1_000;
+pub const MAX_BODY_CHARS: usize = 200_000;
+pub const MAX_SHORT_TEXT_CHARS: usize = 300;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EditionStatus {
+    Draft,
+    Scheduled,
+    Published,
+    Unpublished,
+}
+
+impl EditionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EditionStatus::Draft => "draft",
+            EditionStatus::Scheduled => "scheduled",
+            EditionStatus::Published => "published",
+            EditionStatus::Unpublished => "unpublished",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
+        Ok(match text {
+            "draft" => EditionStatus::Draft,
+            "scheduled" => EditionStatus::Scheduled,
+            "published" => EditionStatus::Published,
+            "unpublished" => EditionStatus::Unpublished,
+            other => {
+                return Err(InvalidInput::new(
+                    "status",
+                    "invalid_status",
+                    format!("unknown edition status “{other}”"),
+                ));
+            }
+        })
+    }
+}
+
+/// Whether readers may comment on an edition; enforced by the comments
+/// capability.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CommentMode {
+    #[default]
+    Open,
+    Closed,
+    PreModerated,
+}
+
+impl CommentMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentMode::Open => "open",
+            CommentMode::Closed => "closed",
+            CommentMode::PreModerated => "pre_moderated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
+        Ok(match text {
+            "open" => CommentMode::Open,
+            "closed" => CommentMode::Closed,
+            "pre_moderated" => CommentMode::PreModerated,
+            other => {
+                return Err(InvalidInput::new(
+                    "comment_mode",
+                    "invalid_comment_mode",
+                    format!("unknown comment setting “{other}”"),
+                ));
+            }
+        })
+    }
+}
+
+/// Where a hero image lives: a path under the site's media (`/media/…`) or
+/// an absolute http(s) URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct HeroImage(String);
+
+impl HeroImage {
+    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
+        let ok = (text.starts_with("/media/") && !text.contains(".."))
+            || text.starts_with("https://")
+            || text.starts_with("http://");
+        if ok && !text.contains(char::is_whitespace) && text.len() <= 2_000 {
+            Ok(HeroImage(text.to_owned()))
+        } else {
+            Err(InvalidInput::new(
+                "hero_image",
+                "invalid_image_location",
+                "a hero image is a /media/… path or an http(s) address",
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What an editor writes for one edition, checked for size and shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EditionContent {
+    pub slug: Slug,
+    pub headline: String,
+    pub standfirst: String,
+    /// Markdown.
+    pub body: String,
+    pub dateline: String,
+    pub hero_caption: String,
+    pub hero_credit: String,
+    pub comment_mode: CommentMode,
+}
+
+/// The raw fields of an edition, as a form, the API or demo data gives them.
+#[derive(Debug, Clone, Default)]
+pub struct EditionInput {
+    pub slug: Option<String>,
+    pub headline: String,
+    pub standfirst: String,
+    pub body: String,
+    pub dateline: String,
+    pub hero_caption: String,
+    pub hero_credit: String,
+    pub comment_mode: CommentMode,
+}
+
+impl EditionContent {
+    /// Validates the input; an absent slug is made from the headline.
+    pub fn parse(input: EditionInput) -> Result<Self, InvalidInput> {
+        let headline = single_line(&input.headline, "headline", MAX_HEADLINE_CHARS)?;
+        if headline.is_empty() {
+            return Err(InvalidInput::new("headline", "required", "a headline is required"));
+        }
+        let slug = match input.slug.as_deref().map(str::trim) {
+            Some(slug) if !slug.is_empty() => Slug::parse(slug)?,
+            _ => Slug::from_headline(&headline)
+                .map_err(|_| InvalidInput::new("slug", "invalid_slug", "the headline has no letters to make a slug from; give a slug"))?,
+        };
+        let body = input.body.trim().to_owned();
+        if body.chars().count() > MAX_BODY_CHARS {
+            return Err(too_long("body", MAX_BODY_CHARS));
+        }
+        let standfirst = input.standfirst.trim().to_owned();
+        if standfirst.chars().count() > MAX_STANDFIRST_CHARS {
+            return Err(too_long("standfirst", MAX_STANDFIRST_CHARS));
+        }
+        Ok(EditionContent {
+            slug,
+            headline,
+            standfirst,
+            body,
+            dateline: single_line(&input.dateline, "dateline", MAX_SHORT_TEXT_CHARS)?,
+            hero_caption: single_line(&input.hero_caption, "hero_caption", MAX_SHORT_TEXT_CHARS)?,
+            hero_credit: single_line(&input.hero_credit, "hero_credit", MAX_SHORT_TEXT_CHARS)?,
+            comment_mode: input.comment_mode,
+        })
+    }
+}
+
+fn single_line(text: &str, field: &'static str, max: usize) -> Result<String, InvalidInput> {
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > max {
+        return Err(too_long(field, max));
+    }
+    Ok(line)
+}
+
+fn too_long(field: &'static str, max: usize) -> InvalidInput {
+    InvalidInput::new(field, "too_long", format!("at most {max} characters"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(headline: &str) -> EditionInput {
+        EditionInput {
+            headline: headline.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn slug_comes_from_the_headline() {
+        let content = EditionContent::parse(input("  بلدية   مرسى نور  ")).unwrap();
+        assert_eq!(content.headline, "بلدية مرسى نور");
+        assert_eq!(content.slug.as_str(), "بلدية-مرسى-نور");
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert_eq!(EditionContent::parse(input(" ")).unwrap_err().code, "required");
+        assert_eq!(EditionContent::parse(input("!!!")).unwrap_err().field, "slug");
+        let long = "x".repeat(MAX_HEADLINE_CHARS + 1);
+        assert_eq!(EditionContent::parse(input(&long)).unwrap_err().code, "too_long");
+        assert!(HeroImage::parse("/media/../secret").is_err());
+        assert!(HeroImage::parse("javascript:alert(1)").is_err());
+        assert!(HeroImage::parse("/media/demo/a.svg").is_ok());
+    }
+
+    #[test]
+    fn statuses_round_trip() {
+        for s in [
+            EditionStatus::Draft,
+            EditionStatus::Scheduled,
+            EditionStatus::Published,
+            EditionStatus::Unpublished,
+        ] {
+            assert_eq!(EditionStatus::parse(s.as_str()), Ok(s));
+        }
+        for m in [CommentMode::Open, CommentMode::Closed, CommentMode::PreModerated] {
+            assert_eq!(CommentMode::parse(m.as_str()), Ok(m));
+        }
+    }
+}

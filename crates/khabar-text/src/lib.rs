@@ -1,0 +1,14 @@
+//! Pure text handling: no IO, no async.
+//!
+//! Everything khabar does to text written by people — slugs, writing
+//! direction, Markdown to safe HTML — lives here so it can be tested and
+//! fuzzed on its own.
+
+pub mod arabic;
+pub mod direction;
+pub mod markdown;
+pub mod slug;
+
+pub use direction::{Direction, detect_direction};
+pub use markdown::render_article;
+pub use slug::slugify;
