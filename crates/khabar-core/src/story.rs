@@ -225,3 +225,51 @@ mod tests {
         }
     }
 }
+
+/// What an editor asks of an edition's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusChange {
+    Publish,
+    Schedule,
+    Unpublish,
+}
+
+/// The status an edition moves to, or why it cannot.
+pub fn change_status(from: EditionStatus, change: StatusChange) -> Result<EditionStatus, InvalidInput> {
+    use EditionStatus::*;
+    match (from, change) {
+        (Draft | Scheduled | Unpublished, StatusChange::Publish) => Ok(Published),
+        (Draft | Scheduled | Unpublished, StatusChange::Schedule) => Ok(Scheduled),
+        (Published | Scheduled, StatusChange::Unpublish) => Ok(Unpublished),
+        (Published, StatusChange::Publish) => Err(InvalidInput::new(
+            "status",
+            "already_published",
+            "this edition is already published",
+        )),
+        (Published, StatusChange::Schedule) => Err(InvalidInput::new(
+            "status",
+            "already_published",
+            "unpublish this edition before scheduling it",
+        )),
+        (Draft | Unpublished, StatusChange::Unpublish) => Err(InvalidInput::new(
+            "status",
+            "not_published",
+            "this edition is not published",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod status_tests {
+    use super::*;
+
+    #[test]
+    fn transitions() {
+        use EditionStatus::*;
+        assert_eq!(change_status(Draft, StatusChange::Publish), Ok(Published));
+        assert_eq!(change_status(Scheduled, StatusChange::Unpublish), Ok(Unpublished));
+        assert_eq!(change_status(Unpublished, StatusChange::Schedule), Ok(Scheduled));
+        assert!(change_status(Published, StatusChange::Publish).is_err());
+        assert!(change_status(Draft, StatusChange::Unpublish).is_err());
+    }
+}

@@ -1,0 +1,138 @@
+//! khabar's persistence: one store over SQLite (the embedded default) or
+//! PostgreSQL.
+//!
+//! Both backends go through sqlx's `Any` driver so that every query is
+//! written once: the dialects agree on `$n` parameters, `RETURNING`,
+//! window functions and the column types used here (BIGINT times in Unix
+//! milliseconds, TEXT). Where they differ — identity columns, serialising
+//! event writers — [`Backend`] says which text to use.
+
+mod error;
+mod events;
+mod migrate;
+mod reading;
+mod stories;
+mod taxonomy;
+mod time;
+mod users;
+
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+
+pub use error::StoreError;
+pub use events::Event;
+pub use reading::{
+    Article, AuthorRef, EditionLink, EditionRecord, EditionSummary, Home, ListFilter, Page,
+    Revision, SectionBlock, SectionRef, TagRef,
+};
+pub use stories::NewStory;
+pub use taxonomy::{AuthorProfile, Named};
+pub use users::NewUser;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Backend> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else {
+            Err(StoreError::UnsupportedUrl)
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The store. Cheap to clone: it holds connection pools.
+///
+/// On SQLite every write goes through a pool of exactly one connection, so
+/// writers queue in the application instead of failing with "database is
+/// locked"; reads use a separate read-only pool that WAL lets run beside
+/// the writer. On PostgreSQL both are the same pool.
+#[derive(Clone, Debug)]
+pub struct Store {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (and for SQLite creates) the database at `url`:
+    /// `sqlite:///path/to/khabar.db` or `postgres://…`. Does not migrate.
+    pub async fn open(url: &str) -> Result<Store> {
+        install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        let store = match backend {
+            Backend::Sqlite => {
+                let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+                let path = path.split('?').next().unwrap_or(path);
+                let write = sqlite_pool(&format!("sqlite://{path}?mode=rwc"), 1).await?;
+                // WAL lets readers work while the single writer commits;
+                // the mode is stored in the file, so setting it once holds.
+                write.execute("PRAGMA journal_mode = WAL").await?;
+                let read = sqlite_pool(&format!("sqlite://{path}?mode=ro"), 4).await?;
+                Store { read, write, backend }
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                Store {
+                    read: pool.clone(),
+                    write: pool,
+                    backend,
+                }
+            }
+        };
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Whether the database answers and every migration has been applied.
+    pub async fn is_ready(&self) -> bool {
+        migrate::is_up_to_date(self).await.unwrap_or(false)
+    }
+
+    /// Waits for queries in flight and closes every connection.
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+async fn sqlite_pool(url: &str, connections: u32) -> Result<AnyPool> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?)
+}

@@ -1,0 +1,45 @@
+use khabar_core::InvalidInput;
+
+/// Everything the store can refuse or fail at. `code()` is stable and is
+/// what the HTTP layer and the CLI report.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Invalid(#[from] InvalidInput),
+    /// A uniqueness rule refused the write (a slug taken, a name in use).
+    #[error("{what} is already taken")]
+    Taken { what: &'static str },
+    /// Someone else saved first (optimistic locking).
+    #[error("this was changed by someone else since you opened it")]
+    Conflict,
+    #[error("database URLs start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotFound => "not_found",
+            StoreError::Invalid(e) => e.code,
+            StoreError::Taken { .. } => "already_taken",
+            StoreError::Conflict => "edit_conflict",
+            StoreError::UnsupportedUrl => "unsupported_database_url",
+            StoreError::Database(_) => "database_error",
+            StoreError::Migration(_) => "migration_failed",
+        }
+    }
+
+    /// Turns a unique-constraint violation into [`StoreError::Taken`].
+    pub(crate) fn taken_if_unique(error: sqlx::Error, what: &'static str) -> StoreError {
+        match &error {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Taken { what },
+            _ => StoreError::Database(error),
+        }
+    }
+}

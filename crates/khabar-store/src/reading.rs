@@ -1,0 +1,453 @@
+//! What readers see: published editions, listed and in full. Lists load
+//! their bylines in one extra query, never one per item.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use khabar_core::Lang;
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::time::from_millis;
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionRef {
+    #[serde(skip)]
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TagRef {
+    #[serde(skip)]
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuthorRef {
+    #[serde(skip)]
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub bio: String,
+}
+
+/// A published edition as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EditionSummary {
+    pub id: i64,
+    pub story_id: i64,
+    pub lang: String,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub hero_image: Option<String>,
+    pub hero_caption: String,
+    pub published_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub section: Option<SectionRef>,
+    pub authors: Vec<AuthorRef>,
+}
+
+/// Another published edition of the same story.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EditionLink {
+    pub lang: String,
+    pub slug: String,
+    pub headline: String,
+}
+
+/// A published edition in full.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Article {
+    #[serde(flatten)]
+    pub summary: EditionSummary,
+    /// Markdown.
+    pub body: String,
+    pub dateline: String,
+    pub hero_credit: String,
+    pub comment_mode: String,
+    pub tags: Vec<TagRef>,
+    pub other_editions: Vec<EditionLink>,
+}
+
+/// An edition whatever its status, as the newsroom sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EditionRecord {
+    pub id: i64,
+    pub story_id: i64,
+    pub lang: String,
+    pub slug: String,
+    pub headline: String,
+    pub status: String,
+    pub revision: i64,
+    pub scheduled_at: Option<Timestamp>,
+    pub published_at: Option<Timestamp>,
+    pub updated_at: Timestamp,
+}
+
+/// One saved version of an edition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Revision {
+    pub revision: i64,
+    pub editor_id: Option<i64>,
+    pub saved_at: Timestamp,
+    pub slug: String,
+    pub headline: String,
+    pub standfirst: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListFilter {
+    Latest,
+    Section(i64),
+    Tag(i64),
+    Author(i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub page: u32,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionBlock {
+    pub section: SectionRef,
+    pub editions: Vec<EditionSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Home {
+    pub lead: Option<EditionSummary>,
+    pub latest: Vec<EditionSummary>,
+    pub sections: Vec<SectionBlock>,
+}
+
+const SUMMARY_COLUMNS: &str = "e.id, e.story_id, e.lang, e.slug, e.headline, e.standfirst, e.hero_caption,
+    e.published_at, e.updated_at, s.hero_image, s.section_id, sec.slug AS section_slug,
+    COALESCE(sn.name, sec.slug) AS section_name";
+
+const SUMMARY_FROM: &str = "FROM editions e
+    JOIN stories s ON s.id = e.story_id
+    LEFT JOIN sections sec ON sec.id = s.section_id
+    LEFT JOIN section_names sn ON sn.section_id = sec.id AND sn.lang = e.lang";
+
+/// A name in the reader's language, or in any language when missing.
+const NAME_IN_LANG: &str = "COALESCE(
+    (SELECT n.name FROM section_names n WHERE n.section_id = x.id AND n.lang = $1),
+    (SELECT n.name FROM section_names n WHERE n.section_id = x.id ORDER BY n.lang LIMIT 1),
+    x.slug)";
+
+impl Store {
+    /// Whether the site has no stories yet (a new instance).
+    pub async fn has_no_stories(&self) -> Result<bool> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(count == 0)
+    }
+
+    pub async fn sections(&self, lang: Lang) -> Result<Vec<SectionRef>> {
+        let sql = format!("SELECT x.id, x.slug, {NAME_IN_LANG} AS name FROM sections x ORDER BY x.position, x.id");
+        let rows = sqlx::query(&sql).bind(lang.as_str()).fetch_all(&self.read).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SectionRef {
+                    id: row.try_get("id")?,
+                    slug: row.try_get("slug")?,
+                    name: row.try_get("name")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn section_by_slug(&self, lang: Lang, slug: &str) -> Result<Option<SectionRef>> {
+        Ok(self.sections(lang).await?.into_iter().find(|s| s.slug == slug))
+    }
+
+    pub async fn tag_by_slug(&self, lang: Lang, slug: &str) -> Result<Option<TagRef>> {
+        let sql = NAME_IN_LANG.replace("section_names", "tag_names").replace("section_id", "tag_id");
+        let sql = format!("SELECT x.id, x.slug, {sql} AS name FROM tags x WHERE x.slug = $2");
+        let row = sqlx::query(&sql)
+            .bind(lang.as_str())
+            .bind(slug)
+            .fetch_optional(&self.read)
+            .await?;
+        row.map(|row| {
+            Ok(TagRef {
+                id: row.try_get("id")?,
+                slug: row.try_get("slug")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn author_by_slug(&self, lang: Lang, slug: &str) -> Result<Option<AuthorRef>> {
+        let row = sqlx::query(&format!("{AUTHOR_SELECT} WHERE a.slug = $2"))
+            .bind(lang.as_str())
+            .bind(slug)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(author_from_row).transpose()
+    }
+
+    /// Published editions in `lang`, newest first.
+    pub async fn published(&self, lang: Lang, filter: ListFilter, page: u32, per_page: u32) -> Result<Page<EditionSummary>> {
+        let page = page.max(1);
+        let filter_sql = match filter {
+            ListFilter::Latest => "",
+            ListFilter::Section(_) => "AND s.section_id = $4",
+            ListFilter::Tag(_) => "AND EXISTS (SELECT 1 FROM story_tags st WHERE st.story_id = s.id AND st.tag_id = $4)",
+            ListFilter::Author(_) => {
+                "AND EXISTS (SELECT 1 FROM edition_authors ea WHERE ea.edition_id = e.id AND ea.author_id = $4)"
+            }
+        };
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM}
+             WHERE e.lang = $1 AND e.status = 'published' {filter_sql}
+             ORDER BY e.published_at DESC, e.id DESC LIMIT $2 OFFSET $3"
+        );
+        let mut query = sqlx::query(&sql)
+            .bind(lang.as_str())
+            .bind(i64::from(per_page) + 1)
+            .bind(i64::from(page - 1) * i64::from(per_page));
+        if let ListFilter::Section(id) | ListFilter::Tag(id) | ListFilter::Author(id) = filter {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.read).await?;
+        let mut items = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+        let has_more = items.len() > per_page as usize;
+        items.truncate(per_page as usize);
+        self.fill_authors(lang, &mut items).await?;
+        Ok(Page { items, page, has_more })
+    }
+
+    /// The home page: the lead story, the latest ones, and the newest few
+    /// of each section — three queries whatever the number of sections.
+    pub async fn home(&self, lang: Lang, latest: u32, per_section: u32) -> Result<Home> {
+        let mut newest = self.published(lang, ListFilter::Latest, 1, latest + 1).await?.items;
+        let lead = (!newest.is_empty()).then(|| newest.remove(0));
+        let sql = format!(
+            "SELECT * FROM (
+                 SELECT {SUMMARY_COLUMNS},
+                        ROW_NUMBER() OVER (PARTITION BY s.section_id ORDER BY e.published_at DESC, e.id DESC) AS rank_in_section
+                 {SUMMARY_FROM}
+                 WHERE e.lang = $1 AND e.status = 'published' AND s.section_id IS NOT NULL
+             ) ranked WHERE rank_in_section <= $2 ORDER BY published_at DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(lang.as_str())
+            .bind(i64::from(per_section))
+            .fetch_all(&self.read)
+            .await?;
+        let mut ranked = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+        self.fill_authors(lang, &mut ranked).await?;
+        let sections = self
+            .sections(lang)
+            .await?
+            .into_iter()
+            .filter_map(|section| {
+                let editions: Vec<_> = ranked
+                    .iter()
+                    .filter(|e| e.section.as_ref().is_some_and(|s| s.id == section.id))
+                    .cloned()
+                    .collect();
+                (!editions.is_empty()).then_some(SectionBlock { section, editions })
+            })
+            .collect();
+        Ok(Home {
+            lead,
+            latest: newest,
+            sections,
+        })
+    }
+
+    /// A published edition by its language and slug.
+    pub async fn article(&self, lang: Lang, slug: &str) -> Result<Option<Article>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, e.body, e.dateline, e.hero_credit, e.comment_mode {SUMMARY_FROM}
+             WHERE e.lang = $1 AND e.slug = $2 AND e.status = 'published'"
+        );
+        let Some(row) = sqlx::query(&sql)
+            .bind(lang.as_str())
+            .bind(slug)
+            .fetch_optional(&self.read)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut summary = [summary_from_row(&row)?];
+        self.fill_authors(lang, &mut summary).await?;
+        let [summary] = summary;
+        let tag_names = NAME_IN_LANG.replace("section_names", "tag_names").replace("section_id", "tag_id");
+        let tag_rows = sqlx::query(&format!(
+            "SELECT x.id, x.slug, {tag_names} AS name FROM tags x
+             JOIN story_tags st ON st.tag_id = x.id WHERE st.story_id = $2 ORDER BY x.slug"
+        ))
+        .bind(lang.as_str())
+        .bind(summary.story_id)
+        .fetch_all(&self.read)
+        .await?;
+        let tags = tag_rows
+            .iter()
+            .map(|row| {
+                Ok(TagRef {
+                    id: row.try_get("id")?,
+                    slug: row.try_get("slug")?,
+                    name: row.try_get("name")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let other_rows = sqlx::query(
+            "SELECT lang, slug, headline FROM editions
+             WHERE story_id = $1 AND lang <> $2 AND status = 'published' ORDER BY lang",
+        )
+        .bind(summary.story_id)
+        .bind(lang.as_str())
+        .fetch_all(&self.read)
+        .await?;
+        let other_editions = other_rows
+            .iter()
+            .map(|row| {
+                Ok(EditionLink {
+                    lang: row.try_get("lang")?,
+                    slug: row.try_get("slug")?,
+                    headline: row.try_get("headline")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some(Article {
+            body: row.try_get("body")?,
+            dateline: row.try_get("dateline")?,
+            hero_credit: row.try_get("hero_credit")?,
+            comment_mode: row.try_get("comment_mode")?,
+            summary,
+            tags,
+            other_editions,
+        }))
+    }
+
+    /// An edition in any status.
+    pub async fn edition(&self, edition_id: i64) -> Result<EditionRecord> {
+        let row = sqlx::query(
+            "SELECT id, story_id, lang, slug, headline, status, revision, scheduled_at, published_at, updated_at
+             FROM editions WHERE id = $1",
+        )
+        .bind(edition_id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(EditionRecord {
+            id: row.try_get("id")?,
+            story_id: row.try_get("story_id")?,
+            lang: row.try_get("lang")?,
+            slug: row.try_get("slug")?,
+            headline: row.try_get("headline")?,
+            status: row.try_get("status")?,
+            revision: row.try_get("revision")?,
+            scheduled_at: row.try_get::<Option<i64>, _>("scheduled_at")?.map(from_millis),
+            published_at: row.try_get::<Option<i64>, _>("published_at")?.map(from_millis),
+            updated_at: from_millis(row.try_get("updated_at")?),
+        })
+    }
+
+    /// Every saved version of an edition, newest first.
+    pub async fn revisions(&self, edition_id: i64) -> Result<Vec<Revision>> {
+        let rows = sqlx::query(
+            "SELECT revision, editor_id, saved_at, slug, headline, standfirst, body
+             FROM revisions WHERE edition_id = $1 ORDER BY revision DESC",
+        )
+        .bind(edition_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Revision {
+                    revision: row.try_get("revision")?,
+                    editor_id: row.try_get("editor_id")?,
+                    saved_at: from_millis(row.try_get("saved_at")?),
+                    slug: row.try_get("slug")?,
+                    headline: row.try_get("headline")?,
+                    standfirst: row.try_get("standfirst")?,
+                    body: row.try_get("body")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Loads the bylines of all `editions` in one query.
+    async fn fill_authors(&self, lang: Lang, editions: &mut [EditionSummary]) -> Result<()> {
+        if editions.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (0..editions.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT ea.edition_id, x.* FROM edition_authors ea
+             JOIN ({AUTHOR_SELECT}) x ON x.id = ea.author_id
+             WHERE ea.edition_id IN ({}) ORDER BY ea.edition_id, ea.position",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql).bind(lang.as_str());
+        for edition in editions.iter() {
+            query = query.bind(edition.id);
+        }
+        let mut bylines: HashMap<i64, Vec<AuthorRef>> = HashMap::new();
+        for row in query.fetch_all(&self.read).await? {
+            let edition_id: i64 = row.try_get("edition_id")?;
+            bylines.entry(edition_id).or_default().push(author_from_row(&row)?);
+        }
+        for edition in editions {
+            edition.authors = bylines.remove(&edition.id).unwrap_or_default();
+        }
+        Ok(())
+    }
+}
+
+/// Authors with their name and bio in `$1`, or any language when missing.
+const AUTHOR_SELECT: &str = "SELECT a.id, a.slug,
+    COALESCE(p.name, (SELECT q.name FROM author_profiles q WHERE q.author_id = a.id ORDER BY q.lang LIMIT 1), a.slug) AS name,
+    COALESCE(p.bio, '') AS bio
+    FROM authors a LEFT JOIN author_profiles p ON p.author_id = a.id AND p.lang = $1";
+
+fn author_from_row(row: &AnyRow) -> Result<AuthorRef> {
+    Ok(AuthorRef {
+        id: row.try_get("id")?,
+        slug: row.try_get("slug")?,
+        name: row.try_get("name")?,
+        bio: row.try_get("bio")?,
+    })
+}
+
+fn summary_from_row(row: &AnyRow) -> Result<EditionSummary> {
+    let section = match row.try_get::<Option<i64>, _>("section_id")? {
+        Some(id) => Some(SectionRef {
+            id,
+            slug: row.try_get::<Option<String>, _>("section_slug")?.unwrap_or_default(),
+            name: row.try_get::<Option<String>, _>("section_name")?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    Ok(EditionSummary {
+        id: row.try_get("id")?,
+        story_id: row.try_get("story_id")?,
+        lang: row.try_get("lang")?,
+        slug: row.try_get("slug")?,
+        headline: row.try_get("headline")?,
+        standfirst: row.try_get("standfirst")?,
+        hero_image: row.try_get("hero_image")?,
+        hero_caption: row.try_get("hero_caption")?,
+        published_at: from_millis(row.try_get::<Option<i64>, _>("published_at")?.unwrap_or(0)),
+        updated_at: from_millis(row.try_get("updated_at")?),
+        section,
+        authors: Vec::new(),
+    })
+}
