@@ -114,3 +114,45 @@ mod tests {
         }
     }
 }
+
+/// Shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// Hashes a password with Argon2id (the crate's recommended parameters).
+/// CPU-heavy: call it off the async worker threads.
+pub fn hash_password(password: &str) -> Result<String, InvalidInput> {
+    use argon2::password_hash::{PasswordHasher, SaltString, rand_core::OsRng};
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(InvalidInput::new(
+            "password",
+            "password_too_short",
+            format!("a password has at least {MIN_PASSWORD_CHARS} characters"),
+        ));
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| InvalidInput::new("password", "password_unhashable", e.to_string()))
+}
+
+/// Whether `password` matches an Argon2 PHC string.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(phc)
+        .is_ok_and(|hash| argon2::Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_and_short_passwords_are_refused() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("wrong horse battery", &hash));
+        assert_eq!(hash_password("short").unwrap_err().code, "password_too_short");
+    }
+}

@@ -220,7 +220,11 @@ impl Store {
         let at_ms = to_millis(at);
         let query = match change {
             StatusChange::Publish => sqlx::query(
-                "UPDATE editions SET status = $1, published_at = COALESCE(published_at, $2), scheduled_at = NULL
+                // The first publication is the first public version: until
+                // then `updated_at` follows it, so "updated" only ever means
+                // changed after readers could see it.
+                "UPDATE editions SET status = $1, published_at = COALESCE(published_at, $2),
+                     updated_at = CASE WHEN published_at IS NULL THEN $2 ELSE updated_at END, scheduled_at = NULL
                  WHERE id = $3 AND status = $4",
             )
             .bind(to.as_str())

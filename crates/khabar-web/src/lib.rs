@@ -1,0 +1,137 @@
+//! khabar's HTTP face: the public site and health checks. Handlers stay
+//! thin: parse the request, call the store, render a template.
+
+mod error;
+mod health;
+pub mod i18n;
+mod pages;
+pub mod theme;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use khabar_core::{Lang, SiteSettings};
+use khabar_store::Store;
+use minijinja::Environment;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::PageError;
+pub use i18n::{I18n, I18nError};
+pub use theme::Theme;
+
+/// What every request handler shares.
+pub struct App {
+    pub store: Store,
+    pub site: SiteSettings,
+    /// Absolute base of every public link, without a trailing slash.
+    pub base_url: String,
+    pub i18n: Arc<I18n>,
+    templates: Environment<'static>,
+    theme: Theme,
+    media_dir: PathBuf,
+}
+
+impl App {
+    pub fn new(
+        store: Store,
+        site: SiteSettings,
+        base_url: &str,
+        theme: Theme,
+        media_dir: PathBuf,
+    ) -> Result<App, I18nError> {
+        let i18n = Arc::new(I18n::load(&site, &theme)?);
+        let templates = theme::environment(theme.clone(), i18n.clone());
+        Ok(App {
+            store,
+            site,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            i18n,
+            templates,
+            theme,
+            media_dir,
+        })
+    }
+
+    /// The site's languages, in configured order.
+    pub fn languages(&self) -> Vec<Lang> {
+        self.site.languages.iter().map(|l| l.code).collect()
+    }
+
+    /// A language of the site by its URL prefix.
+    fn lang(&self, code: &str) -> Option<Lang> {
+        Lang::parse(code).ok().filter(|lang| self.site.dir_of(*lang).is_some())
+    }
+}
+
+/// Longest a request may take before it is answered 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+pub fn router(app: Arc<App>) -> Router {
+    let media = ServeDir::new(&app.media_dir);
+    Router::new()
+        .route("/", get(pages::choose_language))
+        .route("/healthz", get(health::alive))
+        .route("/readyz", get(health::ready))
+        .route("/assets/{*path}", get(pages::asset))
+        .nest_service("/media", media)
+        .route("/{lang}", get(pages::language_root))
+        .route("/{lang}/", get(pages::home))
+        .route("/{lang}/section/{slug}", get(pages::section))
+        .route("/{lang}/tag/{slug}", get(pages::tag))
+        .route("/{lang}/author/{slug}", get(pages::author))
+        .route("/{lang}/story/{slug}", get(pages::article))
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn(security_headers))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(app)
+}
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' https:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+        ),
+    );
+    headers.insert(
+        HeaderName::from_static("x-frame-options"),
+        HeaderValue::from_static("DENY"),
+    );
+    response
+}
+
+/// Serves until `shutdown` completes, then stops accepting connections and
+/// lets requests in flight finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(app))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,1 +1,188 @@
-fn main(){}
+use std::io::{BufRead, IsTerminal};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use khabar::config::LogFormat;
+use khabar::{Config, Overrides, Server};
+use khabar_core::{Email, Role, Username};
+use khabar_store::NewUser;
+
+/// khabar — bilingual Arabic/English news publishing and reader discussion.
+#[derive(Parser)]
+#[command(name = "khabar", version, about, propagate_version = true)]
+struct Cli {
+    /// A TOML configuration file; `KHABAR_*` environment variables override it.
+    #[arg(long, global = true, env = "KHABAR_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The data directory (SQLite database, index, media).
+    #[arg(long = "data", global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site (migrations are applied first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage administrators.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// Fill an empty instance with demo stories.
+    #[arg(long)]
+    demo: bool,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an administrator account.
+    Create(AdminCreateArgs),
+}
+
+#[derive(Args)]
+struct AdminCreateArgs {
+    #[arg(long)]
+    username: String,
+    #[arg(long)]
+    email: String,
+    /// Shown on bylines and comments [default: the username].
+    #[arg(long)]
+    display_name: Option<String>,
+    /// Read the password from the first line of standard input instead of
+    /// prompting.
+    #[arg(long)]
+    password_stdin: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let listen = match &cli.command {
+        Command::Serve(args) => args.listen,
+        _ => None,
+    };
+    let overrides = Overrides {
+        listen,
+        data_dir: cli.data_dir.clone(),
+    };
+    let config = match Config::load(cli.config.as_deref(), &overrides) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("khabar: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("khabar: cannot start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("khabar: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .or_else(|_| EnvFilter::try_new(&config.log.level))
+        .unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match config.log.format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(args) => {
+            let server = Server::start(config, args.demo).await?;
+            println!("khabar is serving {}/ (Ctrl-C to stop)", server.base_url());
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
+            server.stop().await
+        }
+        Command::Migrate => {
+            let store = khabar::server::open_store(&config).await?;
+            println!("migrations applied ({} database)", store.backend().as_str());
+            store.close().await;
+            Ok(())
+        }
+        Command::Admin(AdminCommand::Create(args)) => create_admin(args, config).await,
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                tokio::select! {
+                    _ = interrupt => {}
+                    _ = terminate.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = interrupt.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<()> {
+    let username = Username::parse(&args.username)?;
+    let email = Email::parse(&args.email)?;
+    let password = if args.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line).context("reading the password")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else {
+        if !std::io::stdin().is_terminal() {
+            bail!("no terminal to ask for a password on: use --password-stdin");
+        }
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        if first != again {
+            bail!("the passwords differ");
+        }
+        first
+    };
+    let hash = tokio::task::spawn_blocking(move || khabar_core::user::hash_password(&password)).await??;
+    let store = khabar::server::open_store(&config).await?;
+    let display_name = args.display_name.unwrap_or_else(|| username.as_str().to_owned());
+    let id = store
+        .create_user(NewUser {
+            username: &username,
+            email: &email,
+            display_name: &display_name,
+            password_hash: &hash,
+            role: Role::Admin,
+        })
+        .await?;
+    store.close().await;
+    println!("administrator {} created (id {id})", username.as_str());
+    Ok(())
+}

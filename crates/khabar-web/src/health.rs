@@ -1,0 +1,28 @@
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::App;
+
+/// The process is up.
+pub async fn alive() -> Json<serde_json::Value> {
+    Json(json!({ "status": "alive" }))
+}
+
+/// The database answers and every migration is applied.
+pub async fn ready(State(app): State<Arc<App>>) -> (StatusCode, Json<serde_json::Value>) {
+    if app.store.is_ready().await {
+        (
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "database": app.store.backend().as_str() })),
+        )
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "not_ready", "code": "database_unavailable" })),
+        )
+    }
+}

@@ -1,0 +1,212 @@
+//! UI strings (Fluent, with CLDR plural rules), numbers and dates (ICU4X,
+//! CLDR data) per language, and choosing a language from Accept-Language.
+
+use std::collections::HashMap;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use icu_calendar::{Date, Gregorian};
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use icu_datetime::fieldsets::{YMD, YMDT};
+use icu_datetime::input::{DateTime, Time};
+use icu_decimal::DecimalFormatter;
+use icu_decimal::input::Decimal;
+use icu_locale_core::Locale;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use khabar_core::{Lang, SiteSettings};
+use unic_langid::LanguageIdentifier;
+
+use crate::theme::Theme;
+
+/// Everything needed to speak one language.
+struct Language {
+    bundle: FluentBundle<FluentResource>,
+    date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    date_time: FixedCalendarDateTimeFormatter<Gregorian, YMDT>,
+}
+
+pub struct I18n {
+    languages: HashMap<Lang, Language>,
+    time_zone: TimeZone,
+    default: Lang,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum I18nError {
+    #[error("no UI translation for “{0}”: the theme has no locales/{0}.ftl")]
+    MissingTranslation(Lang),
+    #[error("locales/{lang}.ftl: {message}")]
+    BadTranslation { lang: Lang, message: String },
+    #[error("no date formats for “{0}”: {1}")]
+    NoDateFormats(Lang, String),
+}
+
+impl I18n {
+    pub fn load(site: &SiteSettings, theme: &Theme) -> Result<I18n, I18nError> {
+        let time_zone = TimeZone::get(&site.time_zone).unwrap_or(TimeZone::UTC);
+        let mut languages = HashMap::new();
+        for setting in &site.languages {
+            let lang = setting.code;
+            let source = theme
+                .file(&format!("locales/{lang}.ftl"))
+                .ok_or(I18nError::MissingTranslation(lang))?;
+            let source = String::from_utf8(source.into_owned()).map_err(|_| I18nError::BadTranslation {
+                lang,
+                message: "not UTF-8".into(),
+            })?;
+            let resource = FluentResource::try_new(source).map_err(|(_, errors)| I18nError::BadTranslation {
+                lang,
+                message: format!("{errors:?}"),
+            })?;
+            let langid: LanguageIdentifier = lang.as_str().parse().map_err(|_| I18nError::BadTranslation {
+                lang,
+                message: "not a language identifier".into(),
+            })?;
+            let locale: Locale = lang
+                .as_str()
+                .parse()
+                .map_err(|e| I18nError::NoDateFormats(lang, format!("{e:?}")))?;
+            let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+            bundle
+                .add_resource(resource)
+                .map_err(|errors| I18nError::BadTranslation {
+                    lang,
+                    message: format!("{errors:?}"),
+                })?;
+            let numbers = DecimalFormatter::try_new((&locale).into(), Default::default())
+                .map_err(|e| I18nError::NoDateFormats(lang, e.to_string()))?;
+            // NUMBER-like display in the language's own digits; plural
+            // selection still sees the plain number.
+            bundle
+                .add_function("DIGITS", move |positional, _named| match positional.first() {
+                    Some(FluentValue::Number(n)) => {
+                        FluentValue::String(numbers.format(&Decimal::from(n.value as i64)).to_string().into())
+                    }
+                    Some(other) => other.clone(),
+                    None => FluentValue::Error,
+                })
+                .map_err(|e| I18nError::BadTranslation {
+                    lang,
+                    message: e.to_string(),
+                })?;
+            let date = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long())
+                .map_err(|e| I18nError::NoDateFormats(lang, e.to_string()))?;
+            let date_time = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long().with_time_hm())
+                .map_err(|e| I18nError::NoDateFormats(lang, e.to_string()))?;
+            languages.insert(lang, Language { bundle, date, date_time });
+        }
+        Ok(I18n {
+            languages,
+            time_zone,
+            default: site.default_language,
+        })
+    }
+
+    fn language(&self, lang: Lang) -> Option<&Language> {
+        self.languages.get(&lang).or_else(|| self.languages.get(&self.default))
+    }
+
+    /// The message `key` in `lang`; the key itself when it is missing, so a
+    /// gap in a translation shows instead of failing the page.
+    pub fn message(&self, lang: Lang, key: &str, args: Option<&FluentArgs>) -> String {
+        let Some(language) = self.language(lang) else {
+            return key.to_owned();
+        };
+        let Some(pattern) = language.bundle.get_message(key).and_then(|m| m.value()) else {
+            tracing::warn!(%lang, key, "missing UI string");
+            return key.to_owned();
+        };
+        let mut errors = Vec::new();
+        let text = language.bundle.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(%lang, key, ?errors, "UI string had errors");
+        }
+        text.into_owned()
+    }
+
+    /// A date in the site's time zone, as the language writes it.
+    pub fn date(&self, lang: Lang, at: Timestamp) -> String {
+        match (self.language(lang), to_icu(at, &self.time_zone)) {
+            (Some(language), Some((date, _))) => language.date.format(&date).to_string(),
+            _ => at.to_string(),
+        }
+    }
+
+    /// A date and time of day in the site's time zone.
+    pub fn date_time(&self, lang: Lang, at: Timestamp) -> String {
+        match (self.language(lang), to_icu(at, &self.time_zone)) {
+            (Some(language), Some((date, time))) => language.date_time.format(&DateTime { date, time }).to_string(),
+            _ => at.to_string(),
+        }
+    }
+
+    /// The site's time zone, for `<time datetime>` values.
+    pub fn time_zone(&self) -> &TimeZone {
+        &self.time_zone
+    }
+}
+
+fn to_icu(at: Timestamp, zone: &TimeZone) -> Option<(Date<Gregorian>, Time)> {
+    let local = at.to_zoned(zone.clone()).datetime();
+    let date = Date::try_new_gregorian(local.year() as i32, local.month() as u8, local.day() as u8).ok()?;
+    let time = Time::try_new(local.hour() as u8, local.minute() as u8, 0, 0).ok()?;
+    Some((date, time))
+}
+
+/// The first of `available` that the `Accept-Language` header asks for,
+/// by quality (q-values honoured; `q=0` means "not this one"). A tag
+/// matches on its primary subtag: `en-GB` asks for `en`.
+pub fn negotiate(header: &str, available: &[Lang]) -> Option<Lang> {
+    let mut wanted: Vec<(Lang, f32, usize)> = Vec::new();
+    for (position, item) in header.split(',').take(32).enumerate() {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or("").trim();
+        let quality = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .next()
+            .map(|q| q.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q)).unwrap_or(0.0))
+            .unwrap_or(1.0);
+        if quality <= 0.0 {
+            continue;
+        }
+        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        if primary == "*" {
+            if let Some(&first) = available.first() {
+                wanted.push((first, quality, position));
+            }
+        } else if let Ok(lang) = Lang::parse(&primary) {
+            if available.contains(&lang) {
+                wanted.push((lang, quality, position));
+            }
+        }
+    }
+    // Highest quality first; among equals, the order the browser sent.
+    wanted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+    wanted.first().map(|w| w.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BOTH: &[Lang] = &[Lang::AR, Lang::EN];
+
+    #[test]
+    fn quality_values_decide() {
+        assert_eq!(negotiate("en-GB,en;q=0.9,ar;q=0.8", BOTH), Some(Lang::EN));
+        assert_eq!(negotiate("fr;q=1, ar;q=0.5, en;q=0.4", BOTH), Some(Lang::AR));
+        assert_eq!(negotiate("en;q=0.2, ar-EG;q=0.7", BOTH), Some(Lang::AR));
+        assert_eq!(negotiate("en;q=0, ar;q=0.1", BOTH), Some(Lang::AR));
+        assert_eq!(negotiate("de, fr", BOTH), None);
+        assert_eq!(negotiate("*", BOTH), Some(Lang::AR));
+    }
+
+    #[test]
+    fn garbage_is_harmless() {
+        for header in ["", ";;;", "q=1", "en;q=nan", "en;q=-1,ar;q=2", "\u{202e}ar", &"en,".repeat(10_000)] {
+            let _ = negotiate(header, BOTH);
+        }
+        assert_eq!(negotiate("en;q=nan,ar;q=0.3", BOTH), Some(Lang::AR));
+    }
+}

@@ -1,0 +1,393 @@
+//! The public site: server-rendered pages per language that work without
+//! JavaScript.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use khabar_core::Lang;
+use khabar_store::{EditionLink, ListFilter, SectionRef};
+use minijinja::{Value, context};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+
+use crate::i18n::negotiate;
+use crate::{App, PageError};
+
+type AppState = State<Arc<App>>;
+
+/// Stories on a list page and on the home page.
+const PER_PAGE: u32 = 12;
+const HOME_LATEST: u32 = 6;
+const HOME_PER_SECTION: u32 = 3;
+/// No list is paged further than this; deeper offsets only cost the database.
+const MAX_PAGE: u32 = 1_000;
+
+/// Characters kept as they are in a path segment; everything else,
+/// including every non-ASCII letter of an Arabic slug, is percent-encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+fn segment(text: &str) -> String {
+    utf8_percent_encode(text, SEGMENT).to_string()
+}
+
+/// `/` sends each reader to the language their browser asks for.
+pub async fn choose_language(State(app): AppState, headers: HeaderMap) -> Response {
+    let lang = preferred_language(&app, &headers);
+    let mut response = Redirect::to(&format!("/{lang}/")).into_response();
+    response
+        .headers_mut()
+        .insert(header::VARY, HeaderValue::from_static("Accept-Language"));
+    response
+}
+
+fn preferred_language(app: &App, headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| negotiate(value, &app.languages()))
+        .unwrap_or(app.site.default_language)
+}
+
+/// `/ar` → `/ar/`.
+pub async fn language_root(State(app): AppState, path: Result<Path<String>, PathRejection>, headers: HeaderMap) -> Response {
+    match path.ok().and_then(|Path(code)| app.lang(&code)) {
+        Some(lang) => Redirect::permanent(&format!("/{lang}/")).into_response(),
+        None => error_page(&app, preferred_language(&app, &headers), &PageError::NotFound),
+    }
+}
+
+pub async fn home(State(app): AppState, path: Result<Path<String>, PathRejection>, headers: HeaderMap) -> Response {
+    let Some(lang) = path.ok().and_then(|Path(code)| app.lang(&code)) else {
+        return error_page(&app, preferred_language(&app, &headers), &PageError::NotFound);
+    };
+    respond(&app, lang, home_page(&app, lang).await)
+}
+
+async fn home_page(app: &App, lang: Lang) -> Result<Response, PageError> {
+    let home = app.store.home(lang, HOME_LATEST, HOME_PER_SECTION).await?;
+    let paths = app.languages().into_iter().map(|l| (l, format!("/{l}/"))).collect();
+    let chrome = chrome(app, lang, paths, Some("/".to_owned()), format!("/{lang}/")).await?;
+    render(app, "home.html", lang, chrome, context! { home => home, page_kind => "home" })
+}
+
+pub async fn section(State(app): AppState, path: Result<Path<(String, String)>, PathRejection>, query: Result<Query<HashMap<String, String>>, QueryRejection>, headers: HeaderMap) -> Response {
+    list(&app, ListKind::Section, path, query, &headers).await
+}
+
+pub async fn tag(State(app): AppState, path: Result<Path<(String, String)>, PathRejection>, query: Result<Query<HashMap<String, String>>, QueryRejection>, headers: HeaderMap) -> Response {
+    list(&app, ListKind::Tag, path, query, &headers).await
+}
+
+pub async fn author(State(app): AppState, path: Result<Path<(String, String)>, PathRejection>, query: Result<Query<HashMap<String, String>>, QueryRejection>, headers: HeaderMap) -> Response {
+    list(&app, ListKind::Author, path, query, &headers).await
+}
+
+#[derive(Clone, Copy)]
+enum ListKind {
+    Section,
+    Tag,
+    Author,
+}
+
+impl ListKind {
+    fn path_part(self) -> &'static str {
+        match self {
+            ListKind::Section => "section",
+            ListKind::Tag => "tag",
+            ListKind::Author => "author",
+        }
+    }
+}
+
+async fn list(
+    app: &App,
+    kind: ListKind,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: &HeaderMap,
+) -> Response {
+    let Some((lang, slug)) = path.ok().and_then(|Path((code, slug))| Some((app.lang(&code)?, slug))) else {
+        return error_page(app, preferred_language(app, headers), &PageError::NotFound);
+    };
+    let result = match page_number(query) {
+        Ok(page) => list_page(app, kind, lang, &slug, page).await,
+        Err(e) => Err(e),
+    };
+    respond(app, lang, result)
+}
+
+fn page_number(query: Result<Query<HashMap<String, String>>, QueryRejection>) -> Result<u32, PageError> {
+    let Ok(Query(query)) = query else {
+        return Err(PageError::BadRequest("unreadable query string".into()));
+    };
+    match query.get("page") {
+        None => Ok(1),
+        Some(text) => match text.parse::<u32>() {
+            Ok(page) if (1..=MAX_PAGE).contains(&page) => Ok(page),
+            _ => Err(PageError::BadRequest(format!("page must be a number from 1 to {MAX_PAGE}"))),
+        },
+    }
+}
+
+async fn list_page(app: &App, kind: ListKind, lang: Lang, slug: &str, page: u32) -> Result<Response, PageError> {
+    let store = &app.store;
+    let (filter, title, description) = match kind {
+        ListKind::Section => {
+            let section = store.section_by_slug(lang, slug).await?.ok_or(PageError::NotFound)?;
+            (ListFilter::Section(section.id), section.name, String::new())
+        }
+        ListKind::Tag => {
+            let tag = store.tag_by_slug(lang, slug).await?.ok_or(PageError::NotFound)?;
+            (ListFilter::Tag(tag.id), tag.name, String::new())
+        }
+        ListKind::Author => {
+            let author = store.author_by_slug(lang, slug).await?.ok_or(PageError::NotFound)?;
+            (ListFilter::Author(author.id), author.name, author.bio)
+        }
+    };
+    let stories = store.published(lang, filter, page, PER_PAGE).await?;
+    if page > 1 && stories.items.is_empty() {
+        return Err(PageError::NotFound);
+    }
+    let base = |l: Lang| format!("/{l}/{}/{}", kind.path_part(), segment(slug));
+    let with_page = |path: String| if page > 1 { format!("{path}?page={page}") } else { path };
+    let paths = app.languages().into_iter().map(|l| (l, with_page(base(l)))).collect();
+    let x_default = with_page(base(app.site.default_language));
+    let chrome = chrome(app, lang, paths, Some(x_default), with_page(base(lang))).await?;
+    let this_page = base(lang);
+    render(
+        app,
+        "list.html",
+        lang,
+        chrome,
+        context! {
+            kind => kind.path_part(),
+            title => title,
+            description => description,
+            stories => stories,
+            current_section => matches!(kind, ListKind::Section).then_some(slug),
+            previous_page => (page > 1).then(|| if page == 2 { this_page.clone() } else { format!("{this_page}?page={}", page - 1) }),
+            next_page => stories.has_more.then(|| format!("{this_page}?page={}", page + 1)),
+        },
+    )
+}
+
+pub async fn article(State(app): AppState, path: Result<Path<(String, String)>, PathRejection>, headers: HeaderMap) -> Response {
+    let Some((lang, slug)) = path.ok().and_then(|Path((code, slug))| Some((app.lang(&code)?, slug))) else {
+        return error_page(&app, preferred_language(&app, &headers), &PageError::NotFound);
+    };
+    respond(&app, lang, article_page(&app, lang, &slug).await)
+}
+
+async fn article_page(app: &App, lang: Lang, slug: &str) -> Result<Response, PageError> {
+    let article = app.store.article(lang, slug).await?.ok_or(PageError::NotFound)?;
+    let story_path = |edition_lang: &str, edition_slug: &str| format!("/{edition_lang}/story/{}", segment(edition_slug));
+    let this_path = story_path(lang.as_str(), slug);
+    let mut paths = vec![(lang, this_path.clone())];
+    for other in &article.other_editions {
+        if let Some(other_lang) = app.lang(&other.lang) {
+            paths.push((other_lang, story_path(&other.lang, &other.slug)));
+        }
+    }
+    let x_default = paths
+        .iter()
+        .find(|(l, _)| *l == app.site.default_language)
+        .map(|(_, p)| p.clone())
+        .unwrap_or_else(|| this_path.clone());
+    let editions: Vec<EditionSwitch> = article
+        .other_editions
+        .iter()
+        .filter_map(|other: &EditionLink| {
+            let other_lang = app.lang(&other.lang)?;
+            Some(EditionSwitch {
+                lang: other.lang.clone(),
+                dir: app.site.dir_of(other_lang)?.as_str(),
+                href: story_path(&other.lang, &other.slug),
+                label: app.i18n.message(other_lang, "read-this-story", None),
+            })
+        })
+        .collect();
+    let chrome = chrome(app, lang, paths, Some(x_default), this_path).await?;
+    let current_section = article.summary.section.as_ref().map(|s| s.slug.clone());
+    // Corrections minutes after publication are not worth an "updated" line.
+    let was_updated = article.summary.updated_at > article.summary.published_at + jiff::SignedDuration::from_mins(5);
+    render(
+        app,
+        "article.html",
+        lang,
+        chrome,
+        context! { article => article, editions => editions, current_section => current_section, was_updated => was_updated },
+    )
+}
+
+/// A link to the story in another language, labelled in that language.
+#[derive(Serialize)]
+struct EditionSwitch {
+    lang: String,
+    dir: &'static str,
+    href: String,
+    label: String,
+}
+
+/// The parts of every page: site name, navigation, alternates, canonical.
+#[derive(Serialize)]
+struct Chrome {
+    site_name: String,
+    base_url: String,
+    canonical: String,
+    alternates: Vec<Alternate>,
+    languages: Vec<LanguageLink>,
+    sections: Vec<SectionRef>,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct LanguageLink {
+    lang: String,
+    dir: &'static str,
+    href: String,
+    name: String,
+}
+
+/// `paths` holds this page in each language it exists in (itself
+/// included); they become `hreflang` alternates and the language switch.
+async fn chrome(
+    app: &App,
+    lang: Lang,
+    paths: Vec<(Lang, String)>,
+    x_default: Option<String>,
+    canonical_path: String,
+) -> Result<Chrome, PageError> {
+    let absolute = |path: &str| format!("{}{path}", app.base_url);
+    let mut alternates: Vec<Alternate> = paths
+        .iter()
+        .map(|(l, path)| Alternate {
+            hreflang: l.to_string(),
+            href: absolute(path),
+        })
+        .collect();
+    if let Some(path) = x_default {
+        alternates.push(Alternate {
+            hreflang: "x-default".into(),
+            href: absolute(&path),
+        });
+    }
+    let languages = app
+        .site
+        .languages
+        .iter()
+        .filter(|l| l.code != lang)
+        .map(|l| LanguageLink {
+            lang: l.code.to_string(),
+            dir: l.dir.as_str(),
+            href: paths
+                .iter()
+                .find(|(code, _)| *code == l.code)
+                .map(|(_, path)| path.clone())
+                .unwrap_or_else(|| format!("/{}/", l.code)),
+            name: app.i18n.message(l.code, "language-name", None),
+        })
+        .collect();
+    Ok(Chrome {
+        site_name: app.site.name_in(lang).to_owned(),
+        base_url: app.base_url.clone(),
+        canonical: absolute(&canonical_path),
+        alternates,
+        languages,
+        sections: app.store.sections(lang).await?,
+    })
+}
+
+fn render(app: &App, template: &str, lang: Lang, chrome: Chrome, page: Value) -> Result<Response, PageError> {
+    let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
+    let html = app.templates.get_template(template)?.render(context! {
+        lang => lang.as_str(),
+        dir => dir,
+        chrome => chrome,
+        ..page
+    })?;
+    Ok(html_response(StatusCode::OK, lang, html))
+}
+
+fn html_response(status: StatusCode, lang: Lang, html: String) -> Response {
+    let mut response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    if let Ok(value) = HeaderValue::from_str(lang.as_str()) {
+        response.headers_mut().insert(header::CONTENT_LANGUAGE, value);
+    }
+    response
+}
+
+fn respond(app: &App, lang: Lang, result: Result<Response, PageError>) -> Response {
+    result.unwrap_or_else(|error| error_page(app, lang, &error))
+}
+
+/// A localized error page. Server-side failures are logged with their
+/// cause; the reader sees only a short message.
+fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
+    let status = error.status();
+    if status.is_server_error() {
+        tracing::error!(%error, "page failed");
+    }
+    let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
+    let rendered = app.templates.get_template("error.html").and_then(|template| {
+        template.render(context! {
+            lang => lang.as_str(),
+            dir => dir,
+            status => status.as_u16(),
+            site_name => app.site.name_in(lang),
+        })
+    });
+    match rendered {
+        Ok(html) => html_response(status, lang, html),
+        Err(template_error) => {
+            tracing::error!(%template_error, "error page failed");
+            (status, status.canonical_reason().unwrap_or("error")).into_response()
+        }
+    }
+}
+
+/// Any path no route knows: a 404 in the language of its prefix when it
+/// has one, otherwise in the reader's.
+pub async fn not_found(State(app): AppState, OriginalUri(uri): OriginalUri, headers: HeaderMap) -> Response {
+    let lang = uri
+        .path()
+        .split('/')
+        .nth(1)
+        .and_then(|prefix| app.lang(prefix))
+        .unwrap_or_else(|| preferred_language(&app, &headers));
+    error_page(&app, lang, &PageError::NotFound)
+}
+
+/// Theme assets (CSS, icons).
+pub async fn asset(State(app): AppState, path: Result<Path<String>, PathRejection>, headers: HeaderMap) -> Response {
+    let file = path.ok().and_then(|Path(path)| Some((app.theme.file(&format!("assets/{path}"))?, path)));
+    let Some((bytes, path)) = file else {
+        return error_page(&app, preferred_language(&app, &headers), &PageError::NotFound);
+    };
+    let content_type = match path.rsplit('.').next() {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        bytes.into_owned(),
+    )
+        .into_response()
+}

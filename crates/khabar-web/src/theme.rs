@@ -1,0 +1,134 @@
+//! The theme: templates, assets and UI translations. The default theme is
+//! embedded in the binary; a theme folder on disk overrides any file of it.
+
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use khabar_core::Lang;
+use minijinja::value::Kwargs;
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+use rust_embed::RustEmbed;
+
+use crate::i18n::I18n;
+
+#[derive(RustEmbed)]
+#[folder = "theme/"]
+struct DefaultTheme;
+
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    override_dir: Option<PathBuf>,
+}
+
+impl Theme {
+    pub fn new(override_dir: Option<PathBuf>) -> Theme {
+        Theme { override_dir }
+    }
+
+    /// A theme file by its path inside the theme (`templates/base.html`,
+    /// `assets/site.css`); the override folder wins. Paths that try to
+    /// leave the theme are refused.
+    pub fn file(&self, path: &str) -> Option<Cow<'static, [u8]>> {
+        let safe = !path.is_empty()
+            && path
+                .split('/')
+                .all(|part| !part.is_empty() && part != ".." && part != "." && !part.contains('\\'));
+        if !safe {
+            return None;
+        }
+        if let Some(dir) = &self.override_dir {
+            if let Ok(bytes) = std::fs::read(dir.join(path)) {
+                return Some(Cow::Owned(bytes));
+            }
+        }
+        DefaultTheme::get(path).map(|file| file.data)
+    }
+}
+
+/// The template environment with khabar's functions and filters:
+/// `t(key, …)` a UI string in the page's language, `t_in(lang, key)` one in
+/// another language, `date`/`datetime` for times, `markdown` for bodies,
+/// `text_dir` for a text's own direction.
+pub fn environment(theme: Theme, i18n: Arc<I18n>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_formatter(escape_for_html);
+    env.set_loader(move |name| {
+        Ok(theme
+            .file(&format!("templates/{name}"))
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    });
+    let strings = i18n.clone();
+    env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| {
+        let lang = page_lang(state)?;
+        let args = fluent_args(&kwargs)?;
+        Ok(strings.message(lang, key, Some(&args)))
+    });
+    let strings = i18n.clone();
+    env.add_function("t_in", move |lang: &str, key: &str, kwargs: Kwargs| {
+        let lang = Lang::parse(lang).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.message))?;
+        let args = fluent_args(&kwargs)?;
+        Ok(strings.message(lang, key, Some(&args)))
+    });
+    let dates = i18n.clone();
+    env.add_filter("date", move |state: &State, at: &str| -> Result<String, Error> {
+        Ok(dates.date(page_lang(state)?, parse_time(at)?))
+    });
+    let dates = i18n;
+    env.add_filter("datetime", move |state: &State, at: &str| -> Result<String, Error> {
+        Ok(dates.date_time(page_lang(state)?, parse_time(at)?))
+    });
+    env.add_filter("markdown", |body: &str| Value::from_safe_string(khabar_text::render_article(body)));
+    env.add_filter("text_dir", |text: &str| khabar_text::detect_direction(text).as_str());
+    env.add_filter("reading_minutes", |body: &str| {
+        (body.split_whitespace().count() / 200).max(1) as u64
+    });
+    env
+}
+
+/// Escapes `&<>"'` only. minijinja's default also escapes `/`, which is
+/// safe but turns every URL in the page source into `&#x2f;` soup.
+fn escape_for_html(out: &mut minijinja::Output, state: &State, value: &Value) -> Result<(), Error> {
+    if value.is_safe() || matches!(state.auto_escape(), minijinja::AutoEscape::None) {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = value.to_string();
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    out.write_str(&escaped).map_err(Error::from)
+}
+
+fn page_lang(state: &State) -> Result<Lang, Error> {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(|s| Lang::parse(s).ok()))
+        .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "the page has no `lang`"))
+}
+
+fn parse_time(at: &str) -> Result<Timestamp, Error> {
+    at.parse()
+        .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not a timestamp: {e}")))
+}
+
+fn fluent_args(kwargs: &Kwargs) -> Result<fluent_bundle::FluentArgs<'static>, Error> {
+    let mut args = fluent_bundle::FluentArgs::new();
+    for key in kwargs.args() {
+        let value: Value = kwargs.get(key)?;
+        if let Some(n) = value.as_i64() {
+            args.set(key.to_owned(), n);
+        } else {
+            args.set(key.to_owned(), value.to_string());
+        }
+    }
+    Ok(args)
+}

@@ -1,0 +1,170 @@
+//! Layered configuration: built-in defaults, then a TOML file, then
+//! `KHABAR_*` environment variables (nested keys joined by `__`, e.g.
+//! `KHABAR_SITE__TIME_ZONE`), then command-line flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use khabar_core::SiteSettings;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Where the SQLite database, search index and media live.
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL; unset for SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// A theme folder whose files override the embedded default theme.
+    pub theme_dir: Option<PathBuf>,
+    pub log: LogSettings,
+    pub site: SiteSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    pub format: LogFormat,
+    /// A tracing filter such as `info` or `khabar=debug,sqlx=warn`;
+    /// `RUST_LOG` wins when set.
+    pub level: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("./khabar-data"),
+            database_url: None,
+            theme_dir: None,
+            log: LogSettings {
+                format: LogFormat::Text,
+                level: "info".into(),
+            },
+            site: SiteSettings::default(),
+        }
+    }
+}
+
+/// Flags that override everything else.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    #[error("configuration: {0}")]
+    Unreadable(Box<figment::Error>),
+    #[error("configuration key `{key}`: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+/// Environment variables that share the prefix but are not settings.
+const NOT_SETTINGS: &[&str] = &["config", "test_database_url"];
+
+impl Config {
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(file) = file {
+            if !file.is_file() {
+                return Err(ConfigError::MissingFile(file.to_owned()));
+            }
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        let env = Env::prefixed("KHABAR_")
+            .split("__")
+            .filter(|key| !NOT_SETTINGS.contains(&key.as_str()));
+        let config: Config = figment
+            .merge(env)
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(|e| ConfigError::Unreadable(Box::new(e)))?;
+        config.site.validate().map_err(|e| ConfigError::Invalid {
+            key: e.field,
+            message: e.message,
+        })?;
+        if let Some(url) = &config.database_url {
+            if khabar_store::Backend::of_url(url).is_err() {
+                return Err(ConfigError::Invalid {
+                    key: "database_url",
+                    message: "must start with postgres:// or sqlite://".into(),
+                });
+            }
+        }
+        Ok(config)
+    }
+
+    /// The database to use: `database_url`, or SQLite in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) if !url.is_empty() => url.clone(),
+            _ => format!("sqlite://{}", self.data_dir.join("khabar.db").display()),
+        }
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.data_dir.join("media")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_toml(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("khabar.toml");
+        std::fs::write(&path, text).unwrap();
+        Config::load(Some(&path), &Overrides::default())
+    }
+
+    #[test]
+    fn file_values_apply_over_defaults() {
+        let config = load_toml("[site]\ntime_zone = \"Asia/Beirut\"\ndefault_language = \"en\"\n").unwrap();
+        assert_eq!(config.site.time_zone, "Asia/Beirut");
+        assert_eq!(config.site.default_language.as_str(), "en");
+        assert_eq!(config.listen.port(), 8080);
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let err = load_toml("[site]\ntime_zone = \"Mars/Olympus\"\n").unwrap_err().to_string();
+        assert!(err.contains("site.time_zone"), "{err}");
+        let err = load_toml("listen = \"not an address\"\n").unwrap_err().to_string();
+        assert!(err.contains("listen"), "{err}");
+        let err = load_toml("[site]\ndefault_language = \"ARABIC\"\n").unwrap_err().to_string();
+        assert!(err.contains("default_language"), "{err}");
+        let err = load_toml("colour = \"red\"\n").unwrap_err().to_string();
+        assert!(err.contains("colour"), "{err}");
+        let err = load_toml("this is not toml").unwrap_err().to_string();
+        assert!(err.contains("khabar.toml"), "{err}");
+    }
+
+    #[test]
+    fn flags_win() {
+        let overrides = Overrides {
+            listen: Some("127.0.0.1:9999".parse().unwrap()),
+            data_dir: Some("/tmp/elsewhere".into()),
+        };
+        let config = Config::load(None, &overrides).unwrap();
+        assert_eq!(config.listen.port(), 9999);
+        assert!(config.database_url().starts_with("sqlite:///tmp/elsewhere/"));
+    }
+}

@@ -1,0 +1,125 @@
+//! Starting and stopping a whole khabar node: store, migrations, demo
+//! content, background workers and the HTTP server.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use khabar_store::Store;
+use khabar_web::{App, Theme};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::{Config, demo, workers};
+
+/// A running node.
+pub struct Server {
+    addr: SocketAddr,
+    base_url: String,
+    store: Store,
+    stop: watch::Sender<bool>,
+    http: JoinHandle<std::io::Result<()>>,
+    scheduler: JoinHandle<()>,
+}
+
+/// Opens the store named by the configuration and applies migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    let url = config.database_url();
+    let store = Store::open(&url)
+        .await
+        .with_context(|| format!("opening the database ({})", redact(&url)))?;
+    store.migrate().await.context("applying migrations")?;
+    Ok(store)
+}
+
+impl Server {
+    /// Starts a node and returns once it accepts connections.
+    pub async fn start(config: Config, demo: bool) -> anyhow::Result<Server> {
+        let store = open_store(&config).await?;
+        let media_dir = config.media_dir();
+        std::fs::create_dir_all(&media_dir)
+            .with_context(|| format!("creating the media directory {}", media_dir.display()))?;
+        if demo && store.has_no_stories().await? {
+            let stories = demo::seed(&store, &media_dir).await.context("loading the demo content")?;
+            tracing::info!(stories, "demo content loaded");
+        }
+
+        let listener = tokio::net::TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("listening on {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let base_url = config.site.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let app = App::new(
+            store.clone(),
+            config.site.clone(),
+            &base_url,
+            Theme::new(config.theme_dir.clone()),
+            media_dir,
+        )
+        .context("loading the theme")?;
+
+        let (stop, stopped) = watch::channel(false);
+        let scheduler = tokio::spawn(workers::scheduler(store.clone(), stopped.clone()));
+        let mut http_stopped = stopped;
+        let http = tokio::spawn(khabar_web::serve(listener, Arc::new(app), async move {
+            let _ = http_stopped.changed().await;
+        }));
+        tracing::info!(%addr, backend = store.backend().as_str(), "khabar is serving {base_url}");
+        Ok(Server {
+            addr,
+            base_url,
+            store,
+            stop,
+            http,
+            scheduler,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Stops accepting connections, lets requests in flight finish (and
+    /// with them their writes), stops the workers and closes the database.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        self.http.await.context("the HTTP server task failed")??;
+        self.scheduler.await.context("the scheduler task failed")?;
+        self.store.close().await;
+        Ok(())
+    }
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite:///tmp/k.db"), "sqlite:///tmp/k.db");
+    }
+}
