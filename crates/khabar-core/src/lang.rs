@@ -29,7 +29,9 @@ impl Lang {
             return Err(InvalidInput::new(
                 "lang",
                 "invalid_lang",
-                format!("“{code}” is not a language code (two or three lowercase letters, such as ar or en)"),
+                format!(
+                    "“{code}” is not a language code (two or three lowercase letters, such as ar or en)"
+                ),
             ));
         }
         let mut bytes = [0; 3];

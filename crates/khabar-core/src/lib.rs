@@ -15,6 +15,7 @@ pub use lang::{Dir, Lang};
 pub use site::{LanguageSettings, SiteSettings};
 pub use slug::Slug;
 pub use story::{
-    CommentMode, EditionContent, EditionInput, EditionStatus, HeroImage, StatusChange, change_status,
+    CommentMode, EditionContent, EditionInput, EditionStatus, HeroImage, StatusChange,
+    change_status,
 };
 pub use user::{Email, Role, Username};

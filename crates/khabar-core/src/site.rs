@@ -36,7 +36,10 @@ impl Default for SiteSettings {
     fn default() -> Self {
         SiteSettings {
             base_url: None,
-            name: BTreeMap::from([(Lang::AR, "خبر".to_owned()), (Lang::EN, "Khabar".to_owned())]),
+            name: BTreeMap::from([
+                (Lang::AR, "خبر".to_owned()),
+                (Lang::EN, "Khabar".to_owned()),
+            ]),
             languages: vec![
                 LanguageSettings {
                     code: Lang::AR,
@@ -106,7 +109,9 @@ impl SiteSettings {
                 .strip_prefix("https://")
                 .or_else(|| base_url.strip_prefix("http://"));
             let valid = rest.is_some_and(|host| {
-                !host.is_empty() && !host.contains(char::is_whitespace) && !host.contains(['?', '#'])
+                !host.is_empty()
+                    && !host.contains(char::is_whitespace)
+                    && !host.contains(['?', '#'])
             });
             if !valid {
                 return Err(InvalidInput::new(
@@ -120,7 +125,10 @@ impl SiteSettings {
     }
 
     pub fn dir_of(&self, lang: Lang) -> Option<Dir> {
-        self.languages.iter().find(|l| l.code == lang).map(|l| l.dir)
+        self.languages
+            .iter()
+            .find(|l| l.code == lang)
+            .map(|l| l.dir)
     }
 
     pub fn language_codes(&self) -> Vec<&str> {

@@ -24,7 +24,9 @@ impl Slug {
             Err(InvalidInput::new(
                 "slug",
                 "invalid_slug",
-                format!("“{text}” is not a slug: use lowercase letters and digits joined by single dashes{hint}"),
+                format!(
+                    "“{text}” is not a slug: use lowercase letters and digits joined by single dashes{hint}"
+                ),
             ))
         }
     }
@@ -62,6 +64,9 @@ mod tests {
         let err = Slug::parse("Harbour Vote").unwrap_err();
         assert!(err.message.contains("harbour-vote"), "{}", err.message);
         assert!(Slug::parse("../etc").is_err());
-        assert_eq!(Slug::from_headline("Harbour Vote!").unwrap().as_str(), "harbour-vote");
+        assert_eq!(
+            Slug::from_headline("Harbour Vote!").unwrap().as_str(),
+            "harbour-vote"
+        );
     }
 }

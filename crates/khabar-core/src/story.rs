@@ -141,12 +141,21 @@ impl EditionContent {
     pub fn parse(input: EditionInput) -> Result<Self, InvalidInput> {
         let headline = single_line(&input.headline, "headline", MAX_HEADLINE_CHARS)?;
         if headline.is_empty() {
-            return Err(InvalidInput::new("headline", "required", "a headline is required"));
+            return Err(InvalidInput::new(
+                "headline",
+                "required",
+                "a headline is required",
+            ));
         }
         let slug = match input.slug.as_deref().map(str::trim) {
             Some(slug) if !slug.is_empty() => Slug::parse(slug)?,
-            _ => Slug::from_headline(&headline)
-                .map_err(|_| InvalidInput::new("slug", "invalid_slug", "the headline has no letters to make a slug from; give a slug"))?,
+            _ => Slug::from_headline(&headline).map_err(|_| {
+                InvalidInput::new(
+                    "slug",
+                    "invalid_slug",
+                    "the headline has no letters to make a slug from; give a slug",
+                )
+            })?,
         };
         let body = input.body.trim().to_owned();
         if body.chars().count() > MAX_BODY_CHARS {
@@ -201,10 +210,19 @@ mod tests {
 
     #[test]
     fn rejects_bad_input() {
-        assert_eq!(EditionContent::parse(input(" ")).unwrap_err().code, "required");
-        assert_eq!(EditionContent::parse(input("!!!")).unwrap_err().field, "slug");
+        assert_eq!(
+            EditionContent::parse(input(" ")).unwrap_err().code,
+            "required"
+        );
+        assert_eq!(
+            EditionContent::parse(input("!!!")).unwrap_err().field,
+            "slug"
+        );
         let long = "x".repeat(MAX_HEADLINE_CHARS + 1);
-        assert_eq!(EditionContent::parse(input(&long)).unwrap_err().code, "too_long");
+        assert_eq!(
+            EditionContent::parse(input(&long)).unwrap_err().code,
+            "too_long"
+        );
         assert!(HeroImage::parse("/media/../secret").is_err());
         assert!(HeroImage::parse("javascript:alert(1)").is_err());
         assert!(HeroImage::parse("/media/demo/a.svg").is_ok());
@@ -220,7 +238,11 @@ mod tests {
         ] {
             assert_eq!(EditionStatus::parse(s.as_str()), Ok(s));
         }
-        for m in [CommentMode::Open, CommentMode::Closed, CommentMode::PreModerated] {
+        for m in [
+            CommentMode::Open,
+            CommentMode::Closed,
+            CommentMode::PreModerated,
+        ] {
             assert_eq!(CommentMode::parse(m.as_str()), Ok(m));
         }
     }
@@ -235,7 +257,10 @@ pub enum StatusChange {
 }
 
 /// The status an edition moves to, or why it cannot.
-pub fn change_status(from: EditionStatus, change: StatusChange) -> Result<EditionStatus, InvalidInput> {
+pub fn change_status(
+    from: EditionStatus,
+    change: StatusChange,
+) -> Result<EditionStatus, InvalidInput> {
     use EditionStatus::*;
     match (from, change) {
         (Draft | Scheduled | Unpublished, StatusChange::Publish) => Ok(Published),
@@ -267,8 +292,14 @@ mod status_tests {
     fn transitions() {
         use EditionStatus::*;
         assert_eq!(change_status(Draft, StatusChange::Publish), Ok(Published));
-        assert_eq!(change_status(Scheduled, StatusChange::Unpublish), Ok(Unpublished));
-        assert_eq!(change_status(Unpublished, StatusChange::Schedule), Ok(Scheduled));
+        assert_eq!(
+            change_status(Scheduled, StatusChange::Unpublish),
+            Ok(Unpublished)
+        );
+        assert_eq!(
+            change_status(Unpublished, StatusChange::Schedule),
+            Ok(Scheduled)
+        );
         assert!(change_status(Published, StatusChange::Publish).is_err());
         assert!(change_status(Draft, StatusChange::Unpublish).is_err());
     }

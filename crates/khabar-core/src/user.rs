@@ -51,9 +51,13 @@ impl Email {
         let email = text.trim();
         let valid = email.len() <= 254
             && !email.contains(char::is_whitespace)
-            && email
-                .split_once('@')
-                .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !domain.contains('@'));
+            && email.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+            });
         if valid {
             Ok(Email(email.to_owned()))
         } else {
@@ -139,8 +143,11 @@ pub fn hash_password(password: &str) -> Result<String, InvalidInput> {
 /// Whether `password` matches an Argon2 PHC string.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     use argon2::password_hash::{PasswordHash, PasswordVerifier};
-    PasswordHash::new(phc)
-        .is_ok_and(|hash| argon2::Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+    PasswordHash::new(phc).is_ok_and(|hash| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
 }
 
 #[cfg(test)]
@@ -153,6 +160,9 @@ mod password_tests {
         assert!(hash.starts_with("$argon2id$"));
         assert!(verify_password("correct horse battery", &hash));
         assert!(!verify_password("wrong horse battery", &hash));
-        assert_eq!(hash_password("short").unwrap_err().code, "password_too_short");
+        assert_eq!(
+            hash_password("short").unwrap_err().code,
+            "password_too_short"
+        );
     }
 }

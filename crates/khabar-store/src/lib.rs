@@ -79,14 +79,20 @@ impl Store {
         let backend = Backend::of_url(url)?;
         let store = match backend {
             Backend::Sqlite => {
-                let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+                let path = url
+                    .trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:");
                 let path = path.split('?').next().unwrap_or(path);
                 let write = sqlite_pool(&format!("sqlite://{path}?mode=rwc"), 1).await?;
                 // WAL lets readers work while the single writer commits;
                 // the mode is stored in the file, so setting it once holds.
                 write.execute("PRAGMA journal_mode = WAL").await?;
                 let read = sqlite_pool(&format!("sqlite://{path}?mode=ro"), 4).await?;
-                Store { read, write, backend }
+                Store {
+                    read,
+                    write,
+                    backend,
+                }
             }
             Backend::Postgres => {
                 let pool = AnyPoolOptions::new()

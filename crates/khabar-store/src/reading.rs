@@ -131,7 +131,8 @@ pub struct Home {
     pub sections: Vec<SectionBlock>,
 }
 
-const SUMMARY_COLUMNS: &str = "e.id, e.story_id, e.lang, e.slug, e.headline, e.standfirst, e.hero_caption,
+const SUMMARY_COLUMNS: &str =
+    "e.id, e.story_id, e.lang, e.slug, e.headline, e.standfirst, e.hero_caption,
     e.published_at, e.updated_at, s.hero_image, s.section_id, sec.slug AS section_slug,
     COALESCE(sn.name, sec.slug) AS section_name";
 
@@ -156,8 +157,13 @@ impl Store {
     }
 
     pub async fn sections(&self, lang: Lang) -> Result<Vec<SectionRef>> {
-        let sql = format!("SELECT x.id, x.slug, {NAME_IN_LANG} AS name FROM sections x ORDER BY x.position, x.id");
-        let rows = sqlx::query(&sql).bind(lang.as_str()).fetch_all(&self.read).await?;
+        let sql = format!(
+            "SELECT x.id, x.slug, {NAME_IN_LANG} AS name FROM sections x ORDER BY x.position, x.id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(lang.as_str())
+            .fetch_all(&self.read)
+            .await?;
         rows.iter()
             .map(|row| {
                 Ok(SectionRef {
@@ -170,11 +176,17 @@ impl Store {
     }
 
     pub async fn section_by_slug(&self, lang: Lang, slug: &str) -> Result<Option<SectionRef>> {
-        Ok(self.sections(lang).await?.into_iter().find(|s| s.slug == slug))
+        Ok(self
+            .sections(lang)
+            .await?
+            .into_iter()
+            .find(|s| s.slug == slug))
     }
 
     pub async fn tag_by_slug(&self, lang: Lang, slug: &str) -> Result<Option<TagRef>> {
-        let sql = NAME_IN_LANG.replace("section_names", "tag_names").replace("section_id", "tag_id");
+        let sql = NAME_IN_LANG
+            .replace("section_names", "tag_names")
+            .replace("section_id", "tag_id");
         let sql = format!("SELECT x.id, x.slug, {sql} AS name FROM tags x WHERE x.slug = $2");
         let row = sqlx::query(&sql)
             .bind(lang.as_str())
@@ -201,12 +213,20 @@ impl Store {
     }
 
     /// Published editions in `lang`, newest first.
-    pub async fn published(&self, lang: Lang, filter: ListFilter, page: u32, per_page: u32) -> Result<Page<EditionSummary>> {
+    pub async fn published(
+        &self,
+        lang: Lang,
+        filter: ListFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<EditionSummary>> {
         let page = page.max(1);
         let filter_sql = match filter {
             ListFilter::Latest => "",
             ListFilter::Section(_) => "AND s.section_id = $4",
-            ListFilter::Tag(_) => "AND EXISTS (SELECT 1 FROM story_tags st WHERE st.story_id = s.id AND st.tag_id = $4)",
+            ListFilter::Tag(_) => {
+                "AND EXISTS (SELECT 1 FROM story_tags st WHERE st.story_id = s.id AND st.tag_id = $4)"
+            }
             ListFilter::Author(_) => {
                 "AND EXISTS (SELECT 1 FROM edition_authors ea WHERE ea.edition_id = e.id AND ea.author_id = $4)"
             }
@@ -224,17 +244,27 @@ impl Store {
             query = query.bind(id);
         }
         let rows = query.fetch_all(&self.read).await?;
-        let mut items = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+        let mut items = rows
+            .iter()
+            .map(summary_from_row)
+            .collect::<Result<Vec<_>>>()?;
         let has_more = items.len() > per_page as usize;
         items.truncate(per_page as usize);
         self.fill_authors(lang, &mut items).await?;
-        Ok(Page { items, page, has_more })
+        Ok(Page {
+            items,
+            page,
+            has_more,
+        })
     }
 
     /// The home page: the lead story, the latest ones, and the newest few
     /// of each section — three queries whatever the number of sections.
     pub async fn home(&self, lang: Lang, latest: u32, per_section: u32) -> Result<Home> {
-        let mut newest = self.published(lang, ListFilter::Latest, 1, latest + 1).await?.items;
+        let mut newest = self
+            .published(lang, ListFilter::Latest, 1, latest + 1)
+            .await?
+            .items;
         let lead = (!newest.is_empty()).then(|| newest.remove(0));
         let sql = format!(
             "SELECT * FROM (
@@ -249,7 +279,10 @@ impl Store {
             .bind(i64::from(per_section))
             .fetch_all(&self.read)
             .await?;
-        let mut ranked = rows.iter().map(summary_from_row).collect::<Result<Vec<_>>>()?;
+        let mut ranked = rows
+            .iter()
+            .map(summary_from_row)
+            .collect::<Result<Vec<_>>>()?;
         self.fill_authors(lang, &mut ranked).await?;
         let sections = self
             .sections(lang)
@@ -288,7 +321,9 @@ impl Store {
         let mut summary = [summary_from_row(&row)?];
         self.fill_authors(lang, &mut summary).await?;
         let [summary] = summary;
-        let tag_names = NAME_IN_LANG.replace("section_names", "tag_names").replace("section_id", "tag_id");
+        let tag_names = NAME_IN_LANG
+            .replace("section_names", "tag_names")
+            .replace("section_id", "tag_id");
         let tag_rows = sqlx::query(&format!(
             "SELECT x.id, x.slug, {tag_names} AS name FROM tags x
              JOIN story_tags st ON st.tag_id = x.id WHERE st.story_id = $2 ORDER BY x.slug"
@@ -354,8 +389,12 @@ impl Store {
             headline: row.try_get("headline")?,
             status: row.try_get("status")?,
             revision: row.try_get("revision")?,
-            scheduled_at: row.try_get::<Option<i64>, _>("scheduled_at")?.map(from_millis),
-            published_at: row.try_get::<Option<i64>, _>("published_at")?.map(from_millis),
+            scheduled_at: row
+                .try_get::<Option<i64>, _>("scheduled_at")?
+                .map(from_millis),
+            published_at: row
+                .try_get::<Option<i64>, _>("published_at")?
+                .map(from_millis),
             updated_at: from_millis(row.try_get("updated_at")?),
         })
     }
@@ -389,7 +428,8 @@ impl Store {
         if editions.is_empty() {
             return Ok(());
         }
-        let placeholders: Vec<String> = (0..editions.len()).map(|i| format!("${}", i + 2)).collect();
+        let placeholders: Vec<String> =
+            (0..editions.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT ea.edition_id, x.* FROM edition_authors ea
              JOIN ({AUTHOR_SELECT}) x ON x.id = ea.author_id
@@ -403,7 +443,10 @@ impl Store {
         let mut bylines: HashMap<i64, Vec<AuthorRef>> = HashMap::new();
         for row in query.fetch_all(&self.read).await? {
             let edition_id: i64 = row.try_get("edition_id")?;
-            bylines.entry(edition_id).or_default().push(author_from_row(&row)?);
+            bylines
+                .entry(edition_id)
+                .or_default()
+                .push(author_from_row(&row)?);
         }
         for edition in editions {
             edition.authors = bylines.remove(&edition.id).unwrap_or_default();
@@ -431,8 +474,12 @@ fn summary_from_row(row: &AnyRow) -> Result<EditionSummary> {
     let section = match row.try_get::<Option<i64>, _>("section_id")? {
         Some(id) => Some(SectionRef {
             id,
-            slug: row.try_get::<Option<String>, _>("section_slug")?.unwrap_or_default(),
-            name: row.try_get::<Option<String>, _>("section_name")?.unwrap_or_default(),
+            slug: row
+                .try_get::<Option<String>, _>("section_slug")?
+                .unwrap_or_default(),
+            name: row
+                .try_get::<Option<String>, _>("section_name")?
+                .unwrap_or_default(),
         }),
         None => None,
     };

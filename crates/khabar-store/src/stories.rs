@@ -164,12 +164,23 @@ impl Store {
 
     /// Publishes an edition as of `at` (normally now). The first
     /// publication time is kept when an edition is published again.
-    pub async fn publish_edition(&self, edition_id: i64, at: Timestamp, actor_id: Option<i64>) -> Result<()> {
-        self.change_status(edition_id, StatusChange::Publish, at, actor_id).await
+    pub async fn publish_edition(
+        &self,
+        edition_id: i64,
+        at: Timestamp,
+        actor_id: Option<i64>,
+    ) -> Result<()> {
+        self.change_status(edition_id, StatusChange::Publish, at, actor_id)
+            .await
     }
 
     /// Schedules an edition to go live at `at`, which must be in the future.
-    pub async fn schedule_edition(&self, edition_id: i64, at: Timestamp, actor_id: Option<i64>) -> Result<()> {
+    pub async fn schedule_edition(
+        &self,
+        edition_id: i64,
+        at: Timestamp,
+        actor_id: Option<i64>,
+    ) -> Result<()> {
         if at <= Timestamp::now() {
             return Err(InvalidInput::new(
                 "scheduled_at",
@@ -178,12 +189,18 @@ impl Store {
             )
             .into());
         }
-        self.change_status(edition_id, StatusChange::Schedule, at, actor_id).await
+        self.change_status(edition_id, StatusChange::Schedule, at, actor_id)
+            .await
     }
 
     pub async fn unpublish_edition(&self, edition_id: i64, actor_id: Option<i64>) -> Result<()> {
-        self.change_status(edition_id, StatusChange::Unpublish, Timestamp::now(), actor_id)
-            .await
+        self.change_status(
+            edition_id,
+            StatusChange::Unpublish,
+            Timestamp::now(),
+            actor_id,
+        )
+        .await
     }
 
     /// Publishes every scheduled edition whose time has come. Each is
@@ -197,7 +214,10 @@ impl Store {
         .await?;
         let mut published = Vec::with_capacity(due.len());
         for edition_id in due {
-            match self.change_status(edition_id, StatusChange::Publish, now, None).await {
+            match self
+                .change_status(edition_id, StatusChange::Publish, now, None)
+                .await
+            {
                 Ok(()) => published.push(edition_id),
                 // Someone else got there first, or an editor changed it.
                 Err(StoreError::Invalid(_) | StoreError::NotFound) => {}
@@ -282,22 +302,32 @@ async fn edition_identity(
             .fetch_optional(&mut **tx)
             .await?;
     let (story_id, lang, status) = row.ok_or(StoreError::NotFound)?;
-    Ok((story_id, Lang::parse(&lang)?, EditionStatus::parse(&status)?))
+    Ok((
+        story_id,
+        Lang::parse(&lang)?,
+        EditionStatus::parse(&status)?,
+    ))
 }
 
-async fn set_authors(tx: &mut Transaction<'static, Any>, edition_id: i64, author_ids: &[i64]) -> Result<()> {
+async fn set_authors(
+    tx: &mut Transaction<'static, Any>,
+    edition_id: i64,
+    author_ids: &[i64],
+) -> Result<()> {
     sqlx::query("DELETE FROM edition_authors WHERE edition_id = $1")
         .bind(edition_id)
         .execute(&mut **tx)
         .await?;
     for (position, author_id) in author_ids.iter().enumerate() {
-        sqlx::query("INSERT INTO edition_authors (edition_id, author_id, position) VALUES ($1, $2, $3)")
-            .bind(edition_id)
-            .bind(author_id)
-            .bind(position as i64)
-            .execute(&mut **tx)
-            .await
-            .map_err(|e| StoreError::taken_if_unique(e, "author in this byline"))?;
+        sqlx::query(
+            "INSERT INTO edition_authors (edition_id, author_id, position) VALUES ($1, $2, $3)",
+        )
+        .bind(edition_id)
+        .bind(author_id)
+        .bind(position as i64)
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| StoreError::taken_if_unique(e, "author in this byline"))?;
     }
     Ok(())
 }

@@ -15,10 +15,11 @@ pub struct NewUser<'a> {
 impl Store {
     pub async fn create_user(&self, user: NewUser<'_>) -> Result<i64> {
         let mut tx = self.write.begin().await?;
-        let taken_email: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email_key = $1")
-            .bind(user.email.as_str().to_lowercase())
-            .fetch_optional(&mut *tx)
-            .await?;
+        let taken_email: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE email_key = $1")
+                .bind(user.email.as_str().to_lowercase())
+                .fetch_optional(&mut *tx)
+                .await?;
         if taken_email.is_some() {
             return Err(StoreError::Taken { what: "email" });
         }
@@ -43,9 +44,11 @@ impl Store {
 
     /// The role of a user, if the user exists.
     pub async fn user_role(&self, username: &str) -> Result<Option<String>> {
-        Ok(sqlx::query_scalar("SELECT role FROM users WHERE username_key = $1")
-            .bind(username.to_lowercase())
-            .fetch_optional(&self.read)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT role FROM users WHERE username_key = $1")
+                .bind(username.to_lowercase())
+                .fetch_optional(&self.read)
+                .await?,
+        )
     }
 }

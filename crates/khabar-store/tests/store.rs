@@ -24,8 +24,14 @@ fn content(headline: &str) -> EditionContent {
 
 fn named(ar: &str, en: &str) -> Vec<Named> {
     vec![
-        Named { lang: Lang::AR, name: ar.into() },
-        Named { lang: Lang::EN, name: en.into() },
+        Named {
+            lang: Lang::AR,
+            name: ar.into(),
+        },
+        Named {
+            lang: Lang::EN,
+            name: en.into(),
+        },
     ]
 }
 
@@ -34,18 +40,38 @@ async fn published_pair(store: &Store, en: &str, ar: &str) -> (i64, i64, i64) {
     let section = match store.section_by_slug(Lang::EN, "politics").await.unwrap() {
         Some(s) => s.id,
         None => store
-            .create_section(&Slug::parse("politics").unwrap(), 1, &named("سياسة", "Politics"))
+            .create_section(
+                &Slug::parse("politics").unwrap(),
+                1,
+                &named("سياسة", "Politics"),
+            )
             .await
             .unwrap(),
     };
     let story = store
-        .create_story(NewStory { section_id: Some(section), tag_ids: &[], hero_image: None })
+        .create_story(NewStory {
+            section_id: Some(section),
+            tag_ids: &[],
+            hero_image: None,
+        })
         .await
         .unwrap();
-    let en_id = store.create_edition(story, Lang::EN, &content(en), &[], None).await.unwrap();
-    let ar_id = store.create_edition(story, Lang::AR, &content(ar), &[], None).await.unwrap();
-    store.publish_edition(en_id, Timestamp::now(), None).await.unwrap();
-    store.publish_edition(ar_id, Timestamp::now(), None).await.unwrap();
+    let en_id = store
+        .create_edition(story, Lang::EN, &content(en), &[], None)
+        .await
+        .unwrap();
+    let ar_id = store
+        .create_edition(story, Lang::AR, &content(ar), &[], None)
+        .await
+        .unwrap();
+    store
+        .publish_edition(en_id, Timestamp::now(), None)
+        .await
+        .unwrap();
+    store
+        .publish_edition(ar_id, Timestamp::now(), None)
+        .await
+        .unwrap();
     (story, en_id, ar_id)
 }
 
@@ -62,83 +88,209 @@ async fn editions_are_read_back_with_their_sibling(db: &TestDatabase) {
         .create_author(
             &Slug::parse("layla-haddad").unwrap(),
             &[
-                AuthorProfile { lang: Lang::AR, name: "ليلى حداد".into(), bio: "مراسلة".into() },
-                AuthorProfile { lang: Lang::EN, name: "Layla Haddad".into(), bio: "Reporter".into() },
+                AuthorProfile {
+                    lang: Lang::AR,
+                    name: "ليلى حداد".into(),
+                    bio: "مراسلة".into(),
+                },
+                AuthorProfile {
+                    lang: Lang::EN,
+                    name: "Layla Haddad".into(),
+                    bio: "Reporter".into(),
+                },
             ],
             None,
         )
         .await
         .unwrap();
-    let tag = store.create_tag(&Slug::parse("elections").unwrap(), &named("انتخابات", "Elections")).await.unwrap();
-    let story = store.create_story(NewStory { section_id: None, tag_ids: &[tag], hero_image: None }).await.unwrap();
-    let ar = store.create_edition(story, Lang::AR, &content("الانتخابات البلدية"), &[author], None).await.unwrap();
-    let en = store.create_edition(story, Lang::EN, &content("The municipal vote"), &[author], None).await.unwrap();
+    let tag = store
+        .create_tag(
+            &Slug::parse("elections").unwrap(),
+            &named("انتخابات", "Elections"),
+        )
+        .await
+        .unwrap();
+    let story = store
+        .create_story(NewStory {
+            section_id: None,
+            tag_ids: &[tag],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    let ar = store
+        .create_edition(
+            story,
+            Lang::AR,
+            &content("الانتخابات البلدية"),
+            &[author],
+            None,
+        )
+        .await
+        .unwrap();
+    let en = store
+        .create_edition(
+            story,
+            Lang::EN,
+            &content("The municipal vote"),
+            &[author],
+            None,
+        )
+        .await
+        .unwrap();
 
     // Drafts are invisible.
-    assert!(store.article(Lang::AR, "الانتخابات-البلدية").await.unwrap().is_none());
-    store.publish_edition(ar, Timestamp::now(), None).await.unwrap();
-    let article = store.article(Lang::AR, "الانتخابات-البلدية").await.unwrap().expect("published");
+    assert!(
+        store
+            .article(Lang::AR, "الانتخابات-البلدية")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .publish_edition(ar, Timestamp::now(), None)
+        .await
+        .unwrap();
+    let article = store
+        .article(Lang::AR, "الانتخابات-البلدية")
+        .await
+        .unwrap()
+        .expect("published");
     assert_eq!(article.summary.authors[0].name, "ليلى حداد");
     assert_eq!(article.tags[0].name, "انتخابات");
-    assert!(article.other_editions.is_empty(), "the English edition is still a draft");
+    assert!(
+        article.other_editions.is_empty(),
+        "the English edition is still a draft"
+    );
 
-    store.publish_edition(en, Timestamp::now(), None).await.unwrap();
-    let article = store.article(Lang::AR, "الانتخابات-البلدية").await.unwrap().unwrap();
+    store
+        .publish_edition(en, Timestamp::now(), None)
+        .await
+        .unwrap();
+    let article = store
+        .article(Lang::AR, "الانتخابات-البلدية")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(article.other_editions[0].slug, "the-municipal-vote");
-    let english = store.article(Lang::EN, "the-municipal-vote").await.unwrap().unwrap();
+    let english = store
+        .article(Lang::EN, "the-municipal-vote")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(english.summary.authors[0].name, "Layla Haddad");
 
-    let by_author = store.published(Lang::EN, ListFilter::Author(author), 1, 10).await.unwrap();
+    let by_author = store
+        .published(Lang::EN, ListFilter::Author(author), 1, 10)
+        .await
+        .unwrap();
     assert_eq!(by_author.items.len(), 1);
-    let by_tag = store.published(Lang::AR, ListFilter::Tag(tag), 1, 10).await.unwrap();
+    let by_tag = store
+        .published(Lang::AR, ListFilter::Tag(tag), 1, 10)
+        .await
+        .unwrap();
     assert_eq!(by_tag.items[0].id, ar);
 
     store.unpublish_edition(en, None).await.unwrap();
-    assert!(store.article(Lang::EN, "the-municipal-vote").await.unwrap().is_none());
+    assert!(
+        store
+            .article(Lang::EN, "the-municipal-vote")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn slugs_are_unique_per_language(db: &TestDatabase) {
     let store = open(db).await;
     let story = |store: &Store| {
         let store = store.clone();
-        async move { store.create_story(NewStory { section_id: None, tag_ids: &[], hero_image: None }).await.unwrap() }
+        async move {
+            store
+                .create_story(NewStory {
+                    section_id: None,
+                    tag_ids: &[],
+                    hero_image: None,
+                })
+                .await
+                .unwrap()
+        }
     };
     let first = story(&store).await;
     let second = story(&store).await;
-    store.create_edition(first, Lang::EN, &content("Harbour"), &[], None).await.unwrap();
+    store
+        .create_edition(first, Lang::EN, &content("Harbour"), &[], None)
+        .await
+        .unwrap();
     // The same slug in the other language is fine.
-    store.create_edition(first, Lang::AR, &content("Harbour"), &[], None).await.unwrap();
-    let taken = store.create_edition(second, Lang::EN, &content("Harbour"), &[], None).await;
-    assert!(matches!(taken, Err(StoreError::Taken { what: "slug" })), "{taken:?}");
+    store
+        .create_edition(first, Lang::AR, &content("Harbour"), &[], None)
+        .await
+        .unwrap();
+    let taken = store
+        .create_edition(second, Lang::EN, &content("Harbour"), &[], None)
+        .await;
+    assert!(
+        matches!(taken, Err(StoreError::Taken { what: "slug" })),
+        "{taken:?}"
+    );
     // A story has one edition per language.
-    let twice = store.create_edition(first, Lang::EN, &content("Another"), &[], None).await;
+    let twice = store
+        .create_edition(first, Lang::EN, &content("Another"), &[], None)
+        .await;
     assert!(matches!(twice, Err(StoreError::Taken { .. })), "{twice:?}");
 }
 
 async fn every_save_keeps_a_revision_and_stale_saves_conflict(db: &TestDatabase) {
     let store = open(db).await;
     let (_, en, _) = published_pair(&store, "First headline", "عنوان أول").await;
-    let revision = store.update_edition(en, 1, &content("Second headline"), &[], None).await.unwrap();
+    let revision = store
+        .update_edition(en, 1, &content("Second headline"), &[], None)
+        .await
+        .unwrap();
     assert_eq!(revision, 2);
-    let stale = store.update_edition(en, 1, &content("Lost update"), &[], None).await;
+    let stale = store
+        .update_edition(en, 1, &content("Lost update"), &[], None)
+        .await;
     assert!(matches!(stale, Err(StoreError::Conflict)), "{stale:?}");
 
     let revisions = store.revisions(en).await.unwrap();
-    let headlines: Vec<_> = revisions.iter().map(|r| (r.revision, r.headline.as_str())).collect();
+    let headlines: Vec<_> = revisions
+        .iter()
+        .map(|r| (r.revision, r.headline.as_str()))
+        .collect();
     assert_eq!(headlines, [(2, "Second headline"), (1, "First headline")]);
     let record = store.edition(en).await.unwrap();
-    assert_eq!((record.revision, record.slug.as_str()), (2, "second-headline"));
+    assert_eq!(
+        (record.revision, record.slug.as_str()),
+        (2, "second-headline")
+    );
 }
 
 async fn each_change_writes_its_event(db: &TestDatabase) {
     let store = open(db).await;
     let (story, en, _) = published_pair(&store, "Event source", "مصدر").await;
-    store.update_edition(en, 1, &content("Event source, revised"), &[], None).await.unwrap();
+    store
+        .update_edition(en, 1, &content("Event source, revised"), &[], None)
+        .await
+        .unwrap();
     store.unpublish_edition(en, None).await.unwrap();
 
     let events = store.events_since(0, 100).await.unwrap();
-    let kinds: Vec<_> = events.iter().filter(|e| e.edition_id == Some(en)).map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["edition.created", "edition.published", "edition.edited", "edition.unpublished"]);
+    let kinds: Vec<_> = events
+        .iter()
+        .filter(|e| e.edition_id == Some(en))
+        .map(|e| e.kind.as_str())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "edition.created",
+            "edition.published",
+            "edition.edited",
+            "edition.unpublished"
+        ]
+    );
     assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
     assert!(events.iter().all(|e| e.story_id == Some(story)));
     let last = events.last().unwrap();
@@ -148,14 +300,32 @@ async fn each_change_writes_its_event(db: &TestDatabase) {
 
 async fn scheduled_editions_publish_exactly_once(db: &TestDatabase) {
     let store = open(db).await;
-    let story = store.create_story(NewStory { section_id: None, tag_ids: &[], hero_image: None }).await.unwrap();
-    let en = store.create_edition(story, Lang::EN, &content("Scheduled"), &[], None).await.unwrap();
-    let past = store.schedule_edition(en, Timestamp::now() - SignedDuration::from_secs(5), None).await;
+    let story = store
+        .create_story(NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    let en = store
+        .create_edition(story, Lang::EN, &content("Scheduled"), &[], None)
+        .await
+        .unwrap();
+    let past = store
+        .schedule_edition(en, Timestamp::now() - SignedDuration::from_secs(5), None)
+        .await;
     assert!(matches!(past, Err(StoreError::Invalid(_))), "{past:?}");
 
     let at = Timestamp::now() + SignedDuration::from_secs(60);
     store.schedule_edition(en, at, None).await.unwrap();
-    assert!(store.publish_due(Timestamp::now()).await.unwrap().is_empty());
+    assert!(
+        store
+            .publish_due(Timestamp::now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let later = at + SignedDuration::from_secs(1);
     let (a, b) = tokio::join!(store.publish_due(later), store.publish_due(later));
@@ -178,14 +348,23 @@ async fn home_groups_sections_and_pages_lists(db: &TestDatabase) {
         published_pair(&store, &format!("Story {i}"), &format!("خبر {i}")).await;
     }
     let home = store.home(Lang::EN, 2, 3).await.unwrap();
-    assert_eq!(home.lead.as_ref().map(|e| e.headline.as_str()), Some("Story 4"));
+    assert_eq!(
+        home.lead.as_ref().map(|e| e.headline.as_str()),
+        Some("Story 4")
+    );
     assert_eq!(home.latest.len(), 2);
     assert_eq!(home.sections.len(), 1);
     assert_eq!(home.sections[0].section.name, "Politics");
     assert_eq!(home.sections[0].editions.len(), 3);
 
-    let first = store.published(Lang::AR, ListFilter::Latest, 1, 3).await.unwrap();
-    let second = store.published(Lang::AR, ListFilter::Latest, 2, 3).await.unwrap();
+    let first = store
+        .published(Lang::AR, ListFilter::Latest, 1, 3)
+        .await
+        .unwrap();
+    let second = store
+        .published(Lang::AR, ListFilter::Latest, 2, 3)
+        .await
+        .unwrap();
     assert!(first.has_more && !second.has_more);
     assert_eq!(first.items.len() + second.items.len(), 5);
     assert_eq!(first.items[0].section.as_ref().unwrap().name, "سياسة");
@@ -201,7 +380,10 @@ async fn concurrent_writers_never_fail(db: &TestDatabase) {
         })
     });
     for writer in writers {
-        writer.await.unwrap().expect("no write fails under concurrency");
+        writer
+            .await
+            .unwrap()
+            .expect("no write fails under concurrency");
     }
 }
 

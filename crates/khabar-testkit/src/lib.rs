@@ -43,11 +43,15 @@ impl Drop for TestDatabase {
             // Drop runs inside the test's runtime; a thread of its own
             // may block on another one.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
                 if let Ok(runtime) = runtime {
                     runtime.block_on(async {
                         if let Ok(mut conn) = PgConnection::connect(&server_url).await {
-                            let _ = conn.execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str()).await;
+                            let _ = conn
+                                .execute(format!("DROP SCHEMA IF EXISTS {schema} CASCADE").as_str())
+                                .await;
                         }
                     });
                 }
@@ -71,7 +75,8 @@ pub fn sqlite() -> TestDatabase {
 /// A new, empty PostgreSQL schema, or `None` (with a notice) when no server
 /// is reachable outside CI.
 pub async fn postgres() -> Option<TestDatabase> {
-    let server_url = std::env::var("KHABAR_TEST_DATABASE_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+    let server_url = std::env::var("KHABAR_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
     let mut conn = match PgConnection::connect(&server_url).await {
         Ok(conn) => conn,
         Err(error) => {

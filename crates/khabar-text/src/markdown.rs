@@ -23,8 +23,11 @@ static ARTICLE_SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
 /// Renders an editor's Markdown article body. Raw HTML in the source is
 /// omitted, links are limited to http, https and mailto.
 pub fn render_article(markdown: &str) -> String {
-    let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH)
-        .filter(|event| !matches!(event, Event::Html(_) | Event::InlineHtml(_)));
+    let parser = Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    )
+    .filter(|event| !matches!(event, Event::Html(_) | Event::InlineHtml(_)));
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, parser);
     ARTICLE_SANITIZER.clean(&unsafe_html).to_string()

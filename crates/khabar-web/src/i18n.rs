@@ -51,18 +51,24 @@ impl I18n {
             let source = theme
                 .file(&format!("locales/{lang}.ftl"))
                 .ok_or(I18nError::MissingTranslation(lang))?;
-            let source = String::from_utf8(source.into_owned()).map_err(|_| I18nError::BadTranslation {
-                lang,
-                message: "not UTF-8".into(),
+            let source =
+                String::from_utf8(source.into_owned()).map_err(|_| I18nError::BadTranslation {
+                    lang,
+                    message: "not UTF-8".into(),
+                })?;
+            let resource = FluentResource::try_new(source).map_err(|(_, errors)| {
+                I18nError::BadTranslation {
+                    lang,
+                    message: format!("{errors:?}"),
+                }
             })?;
-            let resource = FluentResource::try_new(source).map_err(|(_, errors)| I18nError::BadTranslation {
-                lang,
-                message: format!("{errors:?}"),
-            })?;
-            let langid: LanguageIdentifier = lang.as_str().parse().map_err(|_| I18nError::BadTranslation {
-                lang,
-                message: "not a language identifier".into(),
-            })?;
+            let langid: LanguageIdentifier =
+                lang.as_str()
+                    .parse()
+                    .map_err(|_| I18nError::BadTranslation {
+                        lang,
+                        message: "not a language identifier".into(),
+                    })?;
             let locale: Locale = lang
                 .as_str()
                 .parse()
@@ -79,12 +85,17 @@ impl I18n {
             // NUMBER-like display in the language's own digits; plural
             // selection still sees the plain number.
             bundle
-                .add_function("DIGITS", move |positional, _named| match positional.first() {
-                    Some(FluentValue::Number(n)) => {
-                        FluentValue::String(numbers.format(&Decimal::from(n.value as i64)).to_string().into())
+                .add_function("DIGITS", move |positional, _named| {
+                    match positional.first() {
+                        Some(FluentValue::Number(n)) => FluentValue::String(
+                            numbers
+                                .format(&Decimal::from(n.value as i64))
+                                .to_string()
+                                .into(),
+                        ),
+                        Some(other) => other.clone(),
+                        None => FluentValue::Error,
                     }
-                    Some(other) => other.clone(),
-                    None => FluentValue::Error,
                 })
                 .map_err(|e| I18nError::BadTranslation {
                     lang,
@@ -92,9 +103,19 @@ impl I18n {
                 })?;
             let date = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long())
                 .map_err(|e| I18nError::NoDateFormats(lang, e.to_string()))?;
-            let date_time = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long().with_time_hm())
-                .map_err(|e| I18nError::NoDateFormats(lang, e.to_string()))?;
-            languages.insert(lang, Language { bundle, date, date_time });
+            let date_time = FixedCalendarDateTimeFormatter::try_new(
+                (&locale).into(),
+                YMD::long().with_time_hm(),
+            )
+            .map_err(|e| I18nError::NoDateFormats(lang, e.to_string()))?;
+            languages.insert(
+                lang,
+                Language {
+                    bundle,
+                    date,
+                    date_time,
+                },
+            );
         }
         Ok(I18n {
             languages,
@@ -104,7 +125,9 @@ impl I18n {
     }
 
     fn language(&self, lang: Lang) -> Option<&Language> {
-        self.languages.get(&lang).or_else(|| self.languages.get(&self.default))
+        self.languages
+            .get(&lang)
+            .or_else(|| self.languages.get(&self.default))
     }
 
     /// The message `key` in `lang`; the key itself when it is missing, so a
@@ -136,7 +159,10 @@ impl I18n {
     /// A date and time of day in the site's time zone.
     pub fn date_time(&self, lang: Lang, at: Timestamp) -> String {
         match (self.language(lang), to_icu(at, &self.time_zone)) {
-            (Some(language), Some((date, time))) => language.date_time.format(&DateTime { date, time }).to_string(),
+            (Some(language), Some((date, time))) => language
+                .date_time
+                .format(&DateTime { date, time })
+                .to_string(),
             _ => at.to_string(),
         }
     }
@@ -149,7 +175,8 @@ impl I18n {
 
 fn to_icu(at: Timestamp, zone: &TimeZone) -> Option<(Date<Gregorian>, Time)> {
     let local = at.to_zoned(zone.clone()).datetime();
-    let date = Date::try_new_gregorian(local.year() as i32, local.month() as u8, local.day() as u8).ok()?;
+    let date = Date::try_new_gregorian(local.year() as i32, local.month() as u8, local.day() as u8)
+        .ok()?;
     let time = Time::try_new(local.hour() as u8, local.minute() as u8, 0, 0).ok()?;
     Some((date, time))
 }
@@ -165,12 +192,22 @@ pub fn negotiate(header: &str, available: &[Lang]) -> Option<Lang> {
         let quality = parts
             .filter_map(|p| p.trim().strip_prefix("q="))
             .next()
-            .map(|q| q.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q)).unwrap_or(0.0))
+            .map(|q| {
+                q.trim()
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|q| (0.0..=1.0).contains(q))
+                    .unwrap_or(0.0)
+            })
             .unwrap_or(1.0);
         if quality <= 0.0 {
             continue;
         }
-        let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         if primary == "*" {
             if let Some(&first) = available.first() {
                 wanted.push((first, quality, position));
@@ -195,7 +232,10 @@ mod tests {
     #[test]
     fn quality_values_decide() {
         assert_eq!(negotiate("en-GB,en;q=0.9,ar;q=0.8", BOTH), Some(Lang::EN));
-        assert_eq!(negotiate("fr;q=1, ar;q=0.5, en;q=0.4", BOTH), Some(Lang::AR));
+        assert_eq!(
+            negotiate("fr;q=1, ar;q=0.5, en;q=0.4", BOTH),
+            Some(Lang::AR)
+        );
         assert_eq!(negotiate("en;q=0.2, ar-EG;q=0.7", BOTH), Some(Lang::AR));
         assert_eq!(negotiate("en;q=0, ar;q=0.1", BOTH), Some(Lang::AR));
         assert_eq!(negotiate("de, fr", BOTH), None);
@@ -204,7 +244,15 @@ mod tests {
 
     #[test]
     fn garbage_is_harmless() {
-        for header in ["", ";;;", "q=1", "en;q=nan", "en;q=-1,ar;q=2", "\u{202e}ar", &"en,".repeat(10_000)] {
+        for header in [
+            "",
+            ";;;",
+            "q=1",
+            "en;q=nan",
+            "en;q=-1,ar;q=2",
+            "\u{202e}ar",
+            &"en,".repeat(10_000),
+        ] {
             let _ = negotiate(header, BOTH);
         }
         assert_eq!(negotiate("en;q=nan,ar;q=0.3", BOTH), Some(Lang::AR));

@@ -70,7 +70,9 @@ impl App {
 
     /// A language of the site by its URL prefix.
     fn lang(&self, code: &str) -> Option<Lang> {
-        Lang::parse(code).ok().filter(|lang| self.site.dir_of(*lang).is_some())
+        Lang::parse(code)
+            .ok()
+            .filter(|lang| self.site.dir_of(*lang).is_some())
     }
 }
 
@@ -105,7 +107,10 @@ pub fn router(app: Arc<App>) -> Router {
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),

@@ -8,7 +8,7 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use khabar_core::Lang;
+use khabar_core::{Lang, Slug};
 use khabar_store::{EditionLink, ListFilter, SectionRef};
 use minijinja::{Value, context};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -28,7 +28,11 @@ const MAX_PAGE: u32 = 1_000;
 
 /// Characters kept as they are in a path segment; everything else,
 /// including every non-ASCII letter of an Arabic slug, is percent-encoded.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 fn segment(text: &str) -> String {
     utf8_percent_encode(text, SEGMENT).to_string()
@@ -53,36 +57,77 @@ fn preferred_language(app: &App, headers: &HeaderMap) -> Lang {
 }
 
 /// `/ar` → `/ar/`.
-pub async fn language_root(State(app): AppState, path: Result<Path<String>, PathRejection>, headers: HeaderMap) -> Response {
+pub async fn language_root(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Response {
     match path.ok().and_then(|Path(code)| app.lang(&code)) {
         Some(lang) => Redirect::permanent(&format!("/{lang}/")).into_response(),
-        None => error_page(&app, preferred_language(&app, &headers), &PageError::NotFound),
+        None => error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        ),
     }
 }
 
-pub async fn home(State(app): AppState, path: Result<Path<String>, PathRejection>, headers: HeaderMap) -> Response {
+pub async fn home(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Response {
     let Some(lang) = path.ok().and_then(|Path(code)| app.lang(&code)) else {
-        return error_page(&app, preferred_language(&app, &headers), &PageError::NotFound);
+        return error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        );
     };
     respond(&app, lang, home_page(&app, lang).await)
 }
 
 async fn home_page(app: &App, lang: Lang) -> Result<Response, PageError> {
     let home = app.store.home(lang, HOME_LATEST, HOME_PER_SECTION).await?;
-    let paths = app.languages().into_iter().map(|l| (l, format!("/{l}/"))).collect();
+    let paths = app
+        .languages()
+        .into_iter()
+        .map(|l| (l, format!("/{l}/")))
+        .collect();
     let chrome = chrome(app, lang, paths, Some("/".to_owned()), format!("/{lang}/")).await?;
-    render(app, "home.html", lang, chrome, context! { home => home, page_kind => "home" })
+    render(
+        app,
+        "home.html",
+        lang,
+        chrome,
+        context! { home => home, page_kind => "home" },
+    )
 }
 
-pub async fn section(State(app): AppState, path: Result<Path<(String, String)>, PathRejection>, query: Result<Query<HashMap<String, String>>, QueryRejection>, headers: HeaderMap) -> Response {
+pub async fn section(
+    State(app): AppState,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
     list(&app, ListKind::Section, path, query, &headers).await
 }
 
-pub async fn tag(State(app): AppState, path: Result<Path<(String, String)>, PathRejection>, query: Result<Query<HashMap<String, String>>, QueryRejection>, headers: HeaderMap) -> Response {
+pub async fn tag(
+    State(app): AppState,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
     list(&app, ListKind::Tag, path, query, &headers).await
 }
 
-pub async fn author(State(app): AppState, path: Result<Path<(String, String)>, PathRejection>, query: Result<Query<HashMap<String, String>>, QueryRejection>, headers: HeaderMap) -> Response {
+pub async fn author(
+    State(app): AppState,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
     list(&app, ListKind::Author, path, query, &headers).await
 }
 
@@ -110,9 +155,10 @@ async fn list(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: &HeaderMap,
 ) -> Response {
-    let Some((lang, slug)) = path.ok().and_then(|Path((code, slug))| Some((app.lang(&code)?, slug))) else {
+    let Some((lang, slug)) = lang_and_slug(app, path) else {
         return error_page(app, preferred_language(app, headers), &PageError::NotFound);
     };
+    let slug = slug.as_str();
     let result = match page_number(query) {
         Ok(page) => list_page(app, kind, lang, &slug, page).await,
         Err(e) => Err(e),
@@ -120,7 +166,9 @@ async fn list(
     respond(app, lang, result)
 }
 
-fn page_number(query: Result<Query<HashMap<String, String>>, QueryRejection>) -> Result<u32, PageError> {
+fn page_number(
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<u32, PageError> {
     let Ok(Query(query)) = query else {
         return Err(PageError::BadRequest("unreadable query string".into()));
     };
@@ -128,24 +176,41 @@ fn page_number(query: Result<Query<HashMap<String, String>>, QueryRejection>) ->
         None => Ok(1),
         Some(text) => match text.parse::<u32>() {
             Ok(page) if (1..=MAX_PAGE).contains(&page) => Ok(page),
-            _ => Err(PageError::BadRequest(format!("page must be a number from 1 to {MAX_PAGE}"))),
+            _ => Err(PageError::BadRequest(format!(
+                "page must be a number from 1 to {MAX_PAGE}"
+            ))),
         },
     }
 }
 
-async fn list_page(app: &App, kind: ListKind, lang: Lang, slug: &str, page: u32) -> Result<Response, PageError> {
+async fn list_page(
+    app: &App,
+    kind: ListKind,
+    lang: Lang,
+    slug: &str,
+    page: u32,
+) -> Result<Response, PageError> {
     let store = &app.store;
     let (filter, title, description) = match kind {
         ListKind::Section => {
-            let section = store.section_by_slug(lang, slug).await?.ok_or(PageError::NotFound)?;
+            let section = store
+                .section_by_slug(lang, slug)
+                .await?
+                .ok_or(PageError::NotFound)?;
             (ListFilter::Section(section.id), section.name, String::new())
         }
         ListKind::Tag => {
-            let tag = store.tag_by_slug(lang, slug).await?.ok_or(PageError::NotFound)?;
+            let tag = store
+                .tag_by_slug(lang, slug)
+                .await?
+                .ok_or(PageError::NotFound)?;
             (ListFilter::Tag(tag.id), tag.name, String::new())
         }
         ListKind::Author => {
-            let author = store.author_by_slug(lang, slug).await?.ok_or(PageError::NotFound)?;
+            let author = store
+                .author_by_slug(lang, slug)
+                .await?
+                .ok_or(PageError::NotFound)?;
             (ListFilter::Author(author.id), author.name, author.bio)
         }
     };
@@ -154,8 +219,18 @@ async fn list_page(app: &App, kind: ListKind, lang: Lang, slug: &str, page: u32)
         return Err(PageError::NotFound);
     }
     let base = |l: Lang| format!("/{l}/{}/{}", kind.path_part(), segment(slug));
-    let with_page = |path: String| if page > 1 { format!("{path}?page={page}") } else { path };
-    let paths = app.languages().into_iter().map(|l| (l, with_page(base(l)))).collect();
+    let with_page = |path: String| {
+        if page > 1 {
+            format!("{path}?page={page}")
+        } else {
+            path
+        }
+    };
+    let paths = app
+        .languages()
+        .into_iter()
+        .map(|l| (l, with_page(base(l))))
+        .collect();
     let x_default = with_page(base(app.site.default_language));
     let chrome = chrome(app, lang, paths, Some(x_default), with_page(base(lang))).await?;
     let this_page = base(lang);
@@ -176,16 +251,41 @@ async fn list_page(app: &App, kind: ListKind, lang: Lang, slug: &str, page: u32)
     )
 }
 
-pub async fn article(State(app): AppState, path: Result<Path<(String, String)>, PathRejection>, headers: HeaderMap) -> Response {
-    let Some((lang, slug)) = path.ok().and_then(|Path((code, slug))| Some((app.lang(&code)?, slug))) else {
-        return error_page(&app, preferred_language(&app, &headers), &PageError::NotFound);
+pub async fn article(
+    State(app): AppState,
+    path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let Some((lang, slug)) = lang_and_slug(&app, path) else {
+        return error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        );
     };
-    respond(&app, lang, article_page(&app, lang, &slug).await)
+    respond(&app, lang, article_page(&app, lang, slug.as_str()).await)
+}
+
+/// A site language and a well-formed slug from the path. Anything else —
+/// an unknown language, NUL bytes, a thousand characters — cannot name a
+/// page, so it is a 404 before the database is asked.
+fn lang_and_slug(
+    app: &App,
+    path: Result<Path<(String, String)>, PathRejection>,
+) -> Option<(Lang, Slug)> {
+    let Path((code, slug)) = path.ok()?;
+    Some((app.lang(&code)?, Slug::parse(&slug).ok()?))
 }
 
 async fn article_page(app: &App, lang: Lang, slug: &str) -> Result<Response, PageError> {
-    let article = app.store.article(lang, slug).await?.ok_or(PageError::NotFound)?;
-    let story_path = |edition_lang: &str, edition_slug: &str| format!("/{edition_lang}/story/{}", segment(edition_slug));
+    let article = app
+        .store
+        .article(lang, slug)
+        .await?
+        .ok_or(PageError::NotFound)?;
+    let story_path = |edition_lang: &str, edition_slug: &str| {
+        format!("/{edition_lang}/story/{}", segment(edition_slug))
+    };
     let this_path = story_path(lang.as_str(), slug);
     let mut paths = vec![(lang, this_path.clone())];
     for other in &article.other_editions {
@@ -214,7 +314,8 @@ async fn article_page(app: &App, lang: Lang, slug: &str) -> Result<Response, Pag
     let chrome = chrome(app, lang, paths, Some(x_default), this_path).await?;
     let current_section = article.summary.section.as_ref().map(|s| s.slug.clone());
     // Corrections minutes after publication are not worth an "updated" line.
-    let was_updated = article.summary.updated_at > article.summary.published_at + jiff::SignedDuration::from_mins(5);
+    let was_updated = article.summary.updated_at
+        > article.summary.published_at + jiff::SignedDuration::from_mins(5);
     render(
         app,
         "article.html",
@@ -307,7 +408,13 @@ async fn chrome(
     })
 }
 
-fn render(app: &App, template: &str, lang: Lang, chrome: Chrome, page: Value) -> Result<Response, PageError> {
+fn render(
+    app: &App,
+    template: &str,
+    lang: Lang,
+    chrome: Chrome,
+    page: Value,
+) -> Result<Response, PageError> {
     let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
     let html = app.templates.get_template(template)?.render(context! {
         lang => lang.as_str(),
@@ -319,9 +426,16 @@ fn render(app: &App, template: &str, lang: Lang, chrome: Chrome, page: Value) ->
 }
 
 fn html_response(status: StatusCode, lang: Lang, html: String) -> Response {
-    let mut response = (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response();
+    let mut response = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
     if let Ok(value) = HeaderValue::from_str(lang.as_str()) {
-        response.headers_mut().insert(header::CONTENT_LANGUAGE, value);
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LANGUAGE, value);
     }
     response
 }
@@ -338,14 +452,17 @@ fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
         tracing::error!(%error, "page failed");
     }
     let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
-    let rendered = app.templates.get_template("error.html").and_then(|template| {
-        template.render(context! {
-            lang => lang.as_str(),
-            dir => dir,
-            status => status.as_u16(),
-            site_name => app.site.name_in(lang),
-        })
-    });
+    let rendered = app
+        .templates
+        .get_template("error.html")
+        .and_then(|template| {
+            template.render(context! {
+                lang => lang.as_str(),
+                dir => dir,
+                status => status.as_u16(),
+                site_name => app.site.name_in(lang),
+            })
+        });
     match rendered {
         Ok(html) => html_response(status, lang, html),
         Err(template_error) => {
@@ -357,7 +474,11 @@ fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
 
 /// Any path no route knows: a 404 in the language of its prefix when it
 /// has one, otherwise in the reader's.
-pub async fn not_found(State(app): AppState, OriginalUri(uri): OriginalUri, headers: HeaderMap) -> Response {
+pub async fn not_found(
+    State(app): AppState,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Response {
     let lang = uri
         .path()
         .split('/')
@@ -368,10 +489,20 @@ pub async fn not_found(State(app): AppState, OriginalUri(uri): OriginalUri, head
 }
 
 /// Theme assets (CSS, icons).
-pub async fn asset(State(app): AppState, path: Result<Path<String>, PathRejection>, headers: HeaderMap) -> Response {
-    let file = path.ok().and_then(|Path(path)| Some((app.theme.file(&format!("assets/{path}"))?, path)));
+pub async fn asset(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let file = path
+        .ok()
+        .and_then(|Path(path)| Some((app.theme.file(&format!("assets/{path}"))?, path)));
     let Some((bytes, path)) = file else {
-        return error_page(&app, preferred_language(&app, &headers), &PageError::NotFound);
+        return error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        );
     };
     let content_type = match path.rsplit('.').next() {
         Some("css") => "text/css; charset=utf-8",

@@ -32,9 +32,9 @@ impl Theme {
     /// leave the theme are refused.
     pub fn file(&self, path: &str) -> Option<Cow<'static, [u8]>> {
         let safe = !path.is_empty()
-            && path
-                .split('/')
-                .all(|part| !part.is_empty() && part != ".." && part != "." && !part.contains('\\'));
+            && path.split('/').all(|part| {
+                !part.is_empty() && part != ".." && part != "." && !part.contains('\\')
+            });
         if !safe {
             return None;
         }
@@ -67,22 +67,33 @@ pub fn environment(theme: Theme, i18n: Arc<I18n>) -> Environment<'static> {
     });
     let strings = i18n.clone();
     env.add_function("t_in", move |lang: &str, key: &str, kwargs: Kwargs| {
-        let lang = Lang::parse(lang).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.message))?;
+        let lang =
+            Lang::parse(lang).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.message))?;
         let args = fluent_args(&kwargs)?;
         Ok(strings.message(lang, key, Some(&args)))
     });
     let dates = i18n.clone();
-    env.add_filter("date", move |state: &State, at: &str| -> Result<String, Error> {
-        Ok(dates.date(page_lang(state)?, parse_time(at)?))
-    });
+    env.add_filter(
+        "date",
+        move |state: &State, at: &str| -> Result<String, Error> {
+            Ok(dates.date(page_lang(state)?, parse_time(at)?))
+        },
+    );
     let dates = i18n;
-    env.add_filter("datetime", move |state: &State, at: &str| -> Result<String, Error> {
-        Ok(dates.date_time(page_lang(state)?, parse_time(at)?))
+    env.add_filter(
+        "datetime",
+        move |state: &State, at: &str| -> Result<String, Error> {
+            Ok(dates.date_time(page_lang(state)?, parse_time(at)?))
+        },
+    );
+    env.add_filter("markdown", |body: &str| {
+        Value::from_safe_string(khabar_text::render_article(body))
     });
-    env.add_filter("markdown", |body: &str| Value::from_safe_string(khabar_text::render_article(body)));
-    env.add_filter("text_dir", |text: &str| khabar_text::detect_direction(text).as_str());
+    env.add_filter("text_dir", |text: &str| {
+        khabar_text::detect_direction(text).as_str()
+    });
     env.add_filter("reading_minutes", |body: &str| {
-        (body.split_whitespace().count() / 200).max(1) as u64
+        body.split_whitespace().count().div_ceil(200).max(1) as u64
     });
     env
 }

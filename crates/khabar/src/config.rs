@@ -137,7 +137,8 @@ mod tests {
 
     #[test]
     fn file_values_apply_over_defaults() {
-        let config = load_toml("[site]\ntime_zone = \"Asia/Beirut\"\ndefault_language = \"en\"\n").unwrap();
+        let config =
+            load_toml("[site]\ntime_zone = \"Asia/Beirut\"\ndefault_language = \"en\"\n").unwrap();
         assert_eq!(config.site.time_zone, "Asia/Beirut");
         assert_eq!(config.site.default_language.as_str(), "en");
         assert_eq!(config.listen.port(), 8080);
@@ -145,11 +146,17 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_key() {
-        let err = load_toml("[site]\ntime_zone = \"Mars/Olympus\"\n").unwrap_err().to_string();
+        let err = load_toml("[site]\ntime_zone = \"Mars/Olympus\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("site.time_zone"), "{err}");
-        let err = load_toml("listen = \"not an address\"\n").unwrap_err().to_string();
+        let err = load_toml("listen = \"not an address\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("listen"), "{err}");
-        let err = load_toml("[site]\ndefault_language = \"ARABIC\"\n").unwrap_err().to_string();
+        let err = load_toml("[site]\ndefault_language = \"ARABIC\"\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("default_language"), "{err}");
         let err = load_toml("colour = \"red\"\n").unwrap_err().to_string();
         assert!(err.contains("colour"), "{err}");
@@ -165,6 +172,10 @@ mod tests {
         };
         let config = Config::load(None, &overrides).unwrap();
         assert_eq!(config.listen.port(), 9999);
-        assert!(config.database_url().starts_with("sqlite:///tmp/elsewhere/"));
+        assert!(
+            config
+                .database_url()
+                .starts_with("sqlite:///tmp/elsewhere/")
+        );
     }
 }

@@ -90,7 +90,8 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
     let demo: Demo = toml::from_str(DEMO).context("the embedded demo content is malformed")?;
 
     let image_dir = media_dir.join("demo");
-    std::fs::create_dir_all(&image_dir).with_context(|| format!("creating {}", image_dir.display()))?;
+    std::fs::create_dir_all(&image_dir)
+        .with_context(|| format!("creating {}", image_dir.display()))?;
     for name in DemoImages::iter() {
         if let Some(file) = DemoImages::get(&name) {
             std::fs::write(image_dir.join(name.as_ref()), file.data)
@@ -101,13 +102,22 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
     let mut sections = HashMap::new();
     for section in &demo.sections {
         let id = store
-            .create_section(&Slug::parse(&section.slug)?, section.position, &named(&section.name))
+            .create_section(
+                &Slug::parse(&section.slug)?,
+                section.position,
+                &named(&section.name),
+            )
             .await?;
         sections.insert(section.slug.as_str(), id);
     }
     let mut tags = HashMap::new();
     for tag in &demo.tags {
-        tags.insert(tag.slug.as_str(), store.create_tag(&Slug::parse(&tag.slug)?, &named(&tag.name)).await?);
+        tags.insert(
+            tag.slug.as_str(),
+            store
+                .create_tag(&Slug::parse(&tag.slug)?, &named(&tag.name))
+                .await?,
+        );
     }
     let mut authors = HashMap::new();
     for author in &demo.authors {
@@ -120,7 +130,9 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
                 bio: author.bio.get(lang).cloned().unwrap_or_default(),
             })
             .collect();
-        let id = store.create_author(&Slug::parse(&author.slug)?, &profiles, None).await?;
+        let id = store
+            .create_author(&Slug::parse(&author.slug)?, &profiles, None)
+            .await?;
         authors.insert(author.slug.as_str(), id);
     }
 
@@ -129,7 +141,11 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
         let Some(&section_id) = sections.get(story.section.as_str()) else {
             bail!("demo story names unknown section {}", story.section);
         };
-        let tag_ids: Vec<i64> = story.tags.iter().filter_map(|t| tags.get(t.as_str()).copied()).collect();
+        let tag_ids: Vec<i64> = story
+            .tags
+            .iter()
+            .filter_map(|t| tags.get(t.as_str()).copied())
+            .collect();
         let image = HeroImage::parse(&format!("/media/demo/{}", story.image))?;
         let story_id = store
             .create_story(NewStory {
@@ -152,9 +168,17 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
                 ..Default::default()
             })
             .with_context(|| format!("demo edition {}", edition.slug))?;
-            let byline: Vec<i64> = edition.authors.iter().filter_map(|a| authors.get(a.as_str()).copied()).collect();
-            let edition_id = store.create_edition(story_id, lang, &content, &byline, None).await?;
-            store.publish_edition(edition_id, published_at, None).await?;
+            let byline: Vec<i64> = edition
+                .authors
+                .iter()
+                .filter_map(|a| authors.get(a.as_str()).copied())
+                .collect();
+            let edition_id = store
+                .create_edition(story_id, lang, &content, &byline, None)
+                .await?;
+            store
+                .publish_edition(edition_id, published_at, None)
+                .await?;
         }
     }
     Ok(demo.stories.len())
@@ -169,12 +193,24 @@ mod tests {
         let demo: Demo = toml::from_str(DEMO).expect("demo.toml parses");
         assert!(demo.stories.len() >= 8);
         assert!(demo.sections.len() >= 3);
-        let arabic_only = demo.stories.iter().filter(|s| s.ar.is_some() && s.en.is_none()).count();
-        let both = demo.stories.iter().filter(|s| s.ar.is_some() && s.en.is_some()).count();
+        let arabic_only = demo
+            .stories
+            .iter()
+            .filter(|s| s.ar.is_some() && s.en.is_none())
+            .count();
+        let both = demo
+            .stories
+            .iter()
+            .filter(|s| s.ar.is_some() && s.en.is_some())
+            .count();
         assert_eq!(arabic_only, 1);
         assert_eq!(both, demo.stories.len() - 1);
         for story in &demo.stories {
-            assert!(DemoImages::get(&story.image).is_some(), "missing image {}", story.image);
+            assert!(
+                DemoImages::get(&story.image).is_some(),
+                "missing image {}",
+                story.image
+            );
         }
     }
 }

@@ -105,7 +105,9 @@ fn init_logging(config: &Config) {
     let filter = EnvFilter::try_from_default_env()
         .or_else(|_| EnvFilter::try_new(&config.log.level))
         .unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     match config.log.format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
@@ -157,7 +159,10 @@ async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<(
     let email = Email::parse(&args.email)?;
     let password = if args.password_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading the password")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading the password")?;
         line.trim_end_matches(['\r', '\n']).to_owned()
     } else {
         if !std::io::stdin().is_terminal() {
@@ -170,9 +175,12 @@ async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<(
         }
         first
     };
-    let hash = tokio::task::spawn_blocking(move || khabar_core::user::hash_password(&password)).await??;
+    let hash =
+        tokio::task::spawn_blocking(move || khabar_core::user::hash_password(&password)).await??;
     let store = khabar::server::open_store(&config).await?;
-    let display_name = args.display_name.unwrap_or_else(|| username.as_str().to_owned());
+    let display_name = args
+        .display_name
+        .unwrap_or_else(|| username.as_str().to_owned());
     let id = store
         .create_user(NewUser {
             username: &username,

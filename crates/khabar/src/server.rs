@@ -42,7 +42,9 @@ impl Server {
         std::fs::create_dir_all(&media_dir)
             .with_context(|| format!("creating the media directory {}", media_dir.display()))?;
         if demo && store.has_no_stories().await? {
-            let stories = demo::seed(&store, &media_dir).await.context("loading the demo content")?;
+            let stories = demo::seed(&store, &media_dir)
+                .await
+                .context("loading the demo content")?;
             tracing::info!(stories, "demo content loaded");
         }
 
@@ -50,7 +52,11 @@ impl Server {
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
         let addr = listener.local_addr()?;
-        let base_url = config.site.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+        let base_url = config
+            .site
+            .base_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"));
         let app = App::new(
             store.clone(),
             config.site.clone(),
@@ -118,7 +124,10 @@ fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(super::redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
         assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(super::redact("sqlite:///tmp/k.db"), "sqlite:///tmp/k.db");
     }
