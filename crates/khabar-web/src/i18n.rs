@@ -212,10 +212,10 @@ pub fn negotiate(header: &str, available: &[Lang]) -> Option<Lang> {
             if let Some(&first) = available.first() {
                 wanted.push((first, quality, position));
             }
-        } else if let Ok(lang) = Lang::parse(&primary) {
-            if available.contains(&lang) {
-                wanted.push((lang, quality, position));
-            }
+        } else if let Ok(lang) = Lang::parse(&primary)
+            && available.contains(&lang)
+        {
+            wanted.push((lang, quality, position));
         }
     }
     // Highest quality first; among equals, the order the browser sent.

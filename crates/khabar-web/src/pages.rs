@@ -160,7 +160,7 @@ async fn list(
     };
     let slug = slug.as_str();
     let result = match page_number(query) {
-        Ok(page) => list_page(app, kind, lang, &slug, page).await,
+        Ok(page) => list_page(app, kind, lang, slug, page).await,
         Err(e) => Err(e),
     };
     respond(app, lang, result)

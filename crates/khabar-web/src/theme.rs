@@ -38,10 +38,10 @@ impl Theme {
         if !safe {
             return None;
         }
-        if let Some(dir) = &self.override_dir {
-            if let Ok(bytes) = std::fs::read(dir.join(path)) {
-                return Some(Cow::Owned(bytes));
-            }
+        if let Some(dir) = &self.override_dir
+            && let Ok(bytes) = std::fs::read(dir.join(path))
+        {
+            return Some(Cow::Owned(bytes));
         }
         DefaultTheme::get(path).map(|file| file.data)
     }

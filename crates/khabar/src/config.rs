@@ -100,13 +100,14 @@ impl Config {
             key: e.field,
             message: e.message,
         })?;
-        if let Some(url) = &config.database_url {
-            if khabar_store::Backend::of_url(url).is_err() {
-                return Err(ConfigError::Invalid {
-                    key: "database_url",
-                    message: "must start with postgres:// or sqlite://".into(),
-                });
-            }
+        if let Some(url) = &config.database_url
+            && !url.is_empty()
+            && khabar_store::Backend::of_url(url).is_err()
+        {
+            return Err(ConfigError::Invalid {
+                key: "database_url",
+                message: "must start with postgres:// or sqlite://".into(),
+            });
         }
         Ok(config)
     }

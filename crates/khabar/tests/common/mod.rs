@@ -6,10 +6,12 @@ use khabar::{Config, Server};
 use khabar_testkit::TestDatabase;
 
 pub async fn spawn_app(db: &TestDatabase, demo: bool) -> Server {
-    let mut config = Config::default();
-    config.listen = "127.0.0.1:0".parse().unwrap();
-    config.data_dir = db.dir().to_owned();
-    config.database_url = Some(db.url().to_owned());
+    let config = Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: db.dir().to_owned(),
+        database_url: Some(db.url().to_owned()),
+        ..Config::default()
+    };
     Server::start(config, demo)
         .await
         .expect("the server starts")
