@@ -258,3 +258,55 @@ mod tests {
         assert_eq!(negotiate("en;q=nan,ar;q=0.3", BOTH), Some(Lang::AR));
     }
 }
+
+#[cfg(test)]
+mod message_tests {
+    use super::*;
+
+    fn i18n() -> I18n {
+        I18n::load(&SiteSettings::default(), &Theme::default()).expect("the embedded theme loads")
+    }
+
+    fn minutes(i18n: &I18n, lang: Lang, n: i64) -> String {
+        let mut args = FluentArgs::new();
+        args.set("minutes", n);
+        // Fluent wraps placeables in bidi isolates; they are not part of the words.
+        i18n.message(lang, "reading-time", Some(&args))
+            .replace(['\u{2068}', '\u{2069}'], "")
+    }
+
+    #[test]
+    fn arabic_uses_all_its_plural_forms() {
+        let i18n = i18n();
+        assert_eq!(minutes(&i18n, Lang::AR, 1), "دقيقة قراءة واحدة");
+        assert_eq!(minutes(&i18n, Lang::AR, 2), "دقيقتا قراءة");
+        assert_eq!(minutes(&i18n, Lang::AR, 3), "3 دقائق قراءة");
+        assert_eq!(minutes(&i18n, Lang::AR, 11), "11 دقيقةً قراءة");
+        assert_eq!(minutes(&i18n, Lang::AR, 100), "100 دقيقة قراءة");
+        assert_eq!(minutes(&i18n, Lang::EN, 1), "1 minute read");
+        assert_eq!(minutes(&i18n, Lang::EN, 7), "7 minutes read");
+    }
+
+    #[test]
+    fn dates_are_written_per_locale() {
+        let i18n = i18n();
+        let at: Timestamp = "2026-11-29T12:00:00Z".parse().unwrap();
+        assert_eq!(i18n.date(Lang::EN, at), "November 29, 2026");
+        assert!(i18n.date(Lang::AR, at).contains("نوفمبر"), "{}", i18n.date(Lang::AR, at));
+    }
+
+    #[test]
+    fn every_key_exists_in_every_language() {
+        let keys = |source: &str| -> Vec<String> {
+            source
+                .lines()
+                .filter(|line| !line.starts_with([' ', '#']) && line.contains(" ="))
+                .map(|line| line.split(" =").next().unwrap_or("").to_owned())
+                .collect()
+        };
+        let theme = Theme::default();
+        let read = |lang: &str| String::from_utf8(theme.file(&format!("locales/{lang}.ftl")).unwrap().into_owned()).unwrap();
+        let (ar, en) = (keys(&read("ar")), keys(&read("en")));
+        assert_eq!(ar, en, "ar.ftl and en.ftl define the same messages in the same order");
+    }
+}
