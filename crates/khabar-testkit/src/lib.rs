@@ -6,6 +6,8 @@
 //! When PostgreSQL cannot be reached its tests are skipped with a notice on
 //! stderr — except under `CI=true`, where that is a failure.
 
+pub mod browser;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -80,21 +82,12 @@ pub async fn postgres() -> Option<TestDatabase> {
     let mut conn = match PgConnection::connect(&server_url).await {
         Ok(conn) => conn,
         Err(error) => {
-            let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-            assert!(
-                !in_ci,
-                "CI=true but PostgreSQL at {server_url} is unreachable ({error}); PostgreSQL tests must run in CI"
+            missing(
+                "PostgreSQL tests",
+                &format!(
+                    "cannot reach {server_url} ({error}); set KHABAR_TEST_DATABASE_URL to run them"
+                ),
             );
-            static NOTICE: OnceLock<()> = OnceLock::new();
-            NOTICE.get_or_init(|| {
-                // Written straight to stderr: the test harness hides print!
-                // output of passing tests, and a skip must be seen.
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "\nSKIPPED: PostgreSQL tests — cannot reach {server_url} ({error}). \
-                     Set KHABAR_TEST_DATABASE_URL to run them.\n"
-                );
-            });
             return None;
         }
     };
@@ -119,6 +112,25 @@ pub async fn postgres() -> Option<TestDatabase> {
         dir: tempfile::tempdir().expect("a temporary directory"),
         postgres_schema: Some((server_url, schema)),
     })
+}
+
+/// A test dependency is missing: under `CI=true` that fails the test;
+/// otherwise the tests that need it are skipped with a notice written
+/// straight to stderr (the harness hides `print!` output of passing tests,
+/// and a skip must be seen).
+pub fn missing(what: &str, why: &str) {
+    let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    assert!(!in_ci, "CI=true but {what} cannot run: {why}");
+    static NOTICE_POSTGRES: OnceLock<()> = OnceLock::new();
+    static NOTICE_BROWSER: OnceLock<()> = OnceLock::new();
+    let cell = if what.starts_with("PostgreSQL") {
+        &NOTICE_POSTGRES
+    } else {
+        &NOTICE_BROWSER
+    };
+    cell.get_or_init(|| {
+        let _ = writeln!(std::io::stderr(), "\nSKIPPED: {what} — {why}.\n");
+    });
 }
 
 /// Generates, for each named `async fn(&TestDatabase)`, one test per

@@ -292,7 +292,11 @@ mod message_tests {
         let i18n = i18n();
         let at: Timestamp = "2026-11-29T12:00:00Z".parse().unwrap();
         assert_eq!(i18n.date(Lang::EN, at), "November 29, 2026");
-        assert!(i18n.date(Lang::AR, at).contains("نوفمبر"), "{}", i18n.date(Lang::AR, at));
+        assert!(
+            i18n.date(Lang::AR, at).contains("نوفمبر"),
+            "{}",
+            i18n.date(Lang::AR, at)
+        );
     }
 
     #[test]
@@ -305,8 +309,19 @@ mod message_tests {
                 .collect()
         };
         let theme = Theme::default();
-        let read = |lang: &str| String::from_utf8(theme.file(&format!("locales/{lang}.ftl")).unwrap().into_owned()).unwrap();
+        let read = |lang: &str| {
+            String::from_utf8(
+                theme
+                    .file(&format!("locales/{lang}.ftl"))
+                    .unwrap()
+                    .into_owned(),
+            )
+            .unwrap()
+        };
         let (ar, en) = (keys(&read("ar")), keys(&read("en")));
-        assert_eq!(ar, en, "ar.ftl and en.ftl define the same messages in the same order");
+        assert_eq!(
+            ar, en,
+            "ar.ftl and en.ftl define the same messages in the same order"
+        );
     }
 }

@@ -1,0 +1,193 @@
+//! A real browser for tests: Debian's Chromium driven through ChromeDriver
+//! over the W3C WebDriver protocol (plain HTTP and JSON, so no client crate
+//! is needed). Skipped with a notice when ChromeDriver is missing, except
+//! under `CI=true`.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    http: reqwest::Client,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Starts ChromeDriver and a headless Chromium session, or returns
+    /// `None` (with a notice) when they are not installed outside CI.
+    pub async fn start() -> Option<Browser> {
+        let (Some(driver_path), Some(chromium)) = (find("chromedriver"), find("chromium")) else {
+            crate::missing(
+                "browser tests",
+                "chromium and chromium-driver are not installed",
+            );
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("an HTTP client");
+        let base = format!("http://127.0.0.1:{port}");
+        let profile = tempfile::tempdir().expect("a browser profile directory");
+        let mut browser = Browser {
+            driver,
+            base,
+            session: String::new(),
+            http,
+            _profile: profile,
+        };
+        for _ in 0..100 {
+            if browser
+                .http
+                .get(format!("{}/status", browser.base))
+                .send()
+                .await
+                .is_ok()
+            {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=1200,900",
+            &format!("--user-data-dir={}", browser._profile.path().display()),
+        ];
+        let capabilities = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": { "binary": chromium, "args": args }
+        }}});
+        let created = browser.call("POST", "/session", capabilities).await;
+        browser.session = created["sessionId"]
+            .as_str()
+            .expect("a WebDriver session id")
+            .to_owned();
+        Some(browser)
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}{path}", self.base);
+        let request = match method {
+            "GET" => self.http.get(url),
+            "DELETE" => self.http.delete(url),
+            _ => self.http.post(url).json(&body),
+        };
+        let response: Value = request
+            .send()
+            .await
+            .expect("ChromeDriver answers")
+            .json()
+            .await
+            .expect("ChromeDriver answers JSON");
+        let value = response.get("value").cloned().unwrap_or(Value::Null);
+        if let Some(error) = value.get("error") {
+            panic!("WebDriver {method} {path}: {error} {}", value["message"]);
+        }
+        value
+    }
+
+    fn session_path(&self, rest: &str) -> String {
+        format!("/session/{}{rest}", self.session)
+    }
+
+    /// Loads `url` and waits for the page to finish loading.
+    pub async fn goto(&self, url: &str) {
+        self.call("POST", &self.session_path("/url"), json!({ "url": url }))
+            .await;
+    }
+
+    pub async fn current_url(&self) -> String {
+        let value = self
+            .call("GET", &self.session_path("/url"), Value::Null)
+            .await;
+        value.as_str().unwrap_or_default().to_owned()
+    }
+
+    /// Runs `script` (a function body; `arguments` holds `args`) in the page.
+    pub async fn eval(&self, script: &str, args: Value) -> Value {
+        self.call(
+            "POST",
+            &self.session_path("/execute/sync"),
+            json!({ "script": script, "args": args }),
+        )
+        .await
+    }
+
+    /// Clicks the first element matching `css` and waits for any navigation.
+    pub async fn click(&self, css: &str) {
+        let found = self
+            .call(
+                "POST",
+                &self.session_path("/element"),
+                json!({ "using": "css selector", "value": css }),
+            )
+            .await;
+        let id = found[ELEMENT_KEY]
+            .as_str()
+            .expect("an element id")
+            .to_owned();
+        self.call(
+            "POST",
+            &self.session_path(&format!("/element/{id}/click")),
+            json!({}),
+        )
+        .await;
+    }
+
+    pub async fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            &self.session_path("/window/rect"),
+            json!({ "width": width, "height": height }),
+        )
+        .await;
+    }
+
+    /// Ends the session and the driver.
+    pub async fn quit(mut self) {
+        let _ = self
+            .http
+            .delete(format!("{}{}", self.base, self.session_path("")))
+            .send()
+            .await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+fn find(program: &str) -> Option<String> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+        .map(|found| found.display().to_string())
+}

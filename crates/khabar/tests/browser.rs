@@ -1,0 +1,97 @@
+//! What a reader clicks, in a real browser (headless Chromium): both front
+//! pages, an article in each language, the edition switch, right-to-left
+//! layout that mirrors, and a phone-sized window.
+
+mod common;
+
+use common::spawn_app;
+use khabar_testkit::browser::Browser;
+use khabar_testkit::{TestDatabase, on_both_backends};
+use serde_json::{Value, json};
+
+/// `[lang, dir, computed direction]` of the page.
+const PAGE_DIRECTION: &str = "return [document.documentElement.lang, document.documentElement.dir, \
+     getComputedStyle(document.body).direction];";
+
+/// Whether the brand sits to the right of the language switch (mirrored).
+const BRAND_ON_THE_RIGHT: &str = "const brand = document.querySelector('.brand').getBoundingClientRect(); \
+     const other = document.querySelector('.language-switch').getBoundingClientRect(); \
+     return brand.left > other.left;";
+
+async fn reader_switches_editions_and_arabic_mirrors(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = spawn_app(db, true).await;
+    let base = server.base_url().to_owned();
+
+    browser.goto(&format!("{base}/ar/")).await;
+    assert_eq!(
+        browser.eval(PAGE_DIRECTION, json!([])).await,
+        json!(["ar", "rtl", "rtl"])
+    );
+    assert_eq!(
+        browser.eval(BRAND_ON_THE_RIGHT, json!([])).await,
+        Value::Bool(true)
+    );
+
+    browser.goto(&format!("{base}/en/")).await;
+    assert_eq!(
+        browser.eval(PAGE_DIRECTION, json!([])).await,
+        json!(["en", "ltr", "ltr"])
+    );
+    assert_eq!(
+        browser.eval(BRAND_ON_THE_RIGHT, json!([])).await,
+        Value::Bool(false)
+    );
+
+    // Front page → lead story → its Arabic edition → back to English.
+    browser.click(".card-lead .card-headline a").await;
+    let english_url = browser.current_url().await;
+    assert!(english_url.contains("/en/story/"), "{english_url}");
+    let switch = "return [document.querySelector('.edition-switch a').textContent.trim(), \
+                  getComputedStyle(document.querySelector('.edition-switch a')).direction];";
+    assert_eq!(
+        browser.eval(switch, json!([])).await,
+        json!(["اقرأ هذا الخبر بالعربية", "rtl"])
+    );
+    browser.click(".edition-switch a").await;
+    let arabic_url = browser.current_url().await;
+    assert!(arabic_url.contains("/ar/story/"), "{arabic_url}");
+    assert_eq!(
+        browser.eval(PAGE_DIRECTION, json!([])).await,
+        json!(["ar", "rtl", "rtl"])
+    );
+    assert_eq!(
+        browser.eval(switch, json!([])).await,
+        json!(["Read this story in English", "ltr"])
+    );
+    // The body text starts at the right edge of its column in Arabic.
+    let body_aligned_right = "const p = document.querySelector('.story-body p'); \
+        return getComputedStyle(p).textAlign === 'start' && getComputedStyle(p).direction === 'rtl';";
+    assert_eq!(
+        browser.eval(body_aligned_right, json!([])).await,
+        Value::Bool(true)
+    );
+    browser.click(".edition-switch a").await;
+    assert_eq!(browser.current_url().await, english_url);
+
+    // On a phone-sized window nothing scrolls sideways.
+    browser.resize(390, 844).await;
+    browser.goto(&arabic_url).await;
+    let overflow = "return document.documentElement.scrollWidth - window.innerWidth;";
+    let extra = browser
+        .eval(overflow, json!([]))
+        .await
+        .as_i64()
+        .unwrap_or(i64::MAX);
+    assert!(
+        extra <= 0,
+        "the Arabic article scrolls sideways by {extra}px on a phone"
+    );
+
+    browser.quit().await;
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(reader_switches_editions_and_arabic_mirrors);
