@@ -30,6 +30,27 @@ pub(crate) struct NewEvent<'a> {
     pub payload: &'a serde_json::Value,
 }
 
+impl<'a> NewEvent<'a> {
+    /// An event about one edition of a story.
+    pub fn edition(
+        kind: EventKind,
+        story_id: i64,
+        edition_id: i64,
+        lang: Lang,
+        actor_id: Option<i64>,
+        payload: &'a serde_json::Value,
+    ) -> Self {
+        NewEvent {
+            kind,
+            story_id: Some(story_id),
+            edition_id: Some(edition_id),
+            lang: Some(lang),
+            actor_id,
+            payload,
+        }
+    }
+}
+
 /// Appends an event inside the caller's transaction, so the event exists
 /// exactly when the change does.
 pub(crate) async fn record(

@@ -87,19 +87,15 @@ impl Store {
         set_authors(&mut tx, id, author_ids).await?;
         insert_revision(&mut tx, id, 1, editor_id, content, now).await?;
         let payload = json!({ "slug": content.slug.as_str(), "revision": 1 });
-        events::record(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                kind: EventKind::EditionCreated,
-                story_id: Some(story_id),
-                edition_id: Some(id),
-                lang: Some(lang),
-                actor_id: editor_id,
-                payload: &payload,
-            },
-        )
-        .await?;
+        let event = NewEvent::edition(
+            EventKind::EditionCreated,
+            story_id,
+            id,
+            lang,
+            editor_id,
+            &payload,
+        );
+        events::record(&mut tx, self.backend, event).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -145,19 +141,15 @@ impl Store {
         set_authors(&mut tx, edition_id, author_ids).await?;
         insert_revision(&mut tx, edition_id, revision, editor_id, content, now).await?;
         let payload = json!({ "slug": content.slug.as_str(), "revision": revision });
-        events::record(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                kind: EventKind::EditionEdited,
-                story_id: Some(story_id),
-                edition_id: Some(edition_id),
-                lang: Some(lang),
-                actor_id: editor_id,
-                payload: &payload,
-            },
-        )
-        .await?;
+        let event = NewEvent::edition(
+            EventKind::EditionEdited,
+            story_id,
+            edition_id,
+            lang,
+            editor_id,
+            &payload,
+        );
+        events::record(&mut tx, self.backend, event).await?;
         tx.commit().await?;
         Ok(revision)
     }
@@ -273,19 +265,8 @@ impl Store {
             StatusChange::Unpublish => EventKind::EditionUnpublished,
         };
         let payload = json!({ "from": from.as_str(), "to": to.as_str(), "at": at_ms });
-        events::record(
-            &mut tx,
-            self.backend,
-            NewEvent {
-                kind,
-                story_id: Some(story_id),
-                edition_id: Some(edition_id),
-                lang: Some(lang),
-                actor_id,
-                payload: &payload,
-            },
-        )
-        .await?;
+        let event = NewEvent::edition(kind, story_id, edition_id, lang, actor_id, &payload);
+        events::record(&mut tx, self.backend, event).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -3,6 +3,8 @@
 
 use khabar_core::{Lang, Slug};
 
+use sqlx::{Any, Transaction};
+
 use crate::time::now_millis;
 use crate::{Result, Store, StoreError};
 
@@ -32,14 +34,7 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::taken_if_unique(e, "section slug"))?;
-        for named in names {
-            sqlx::query("INSERT INTO section_names (section_id, lang, name) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(named.lang.as_str())
-                .bind(&named.name)
-                .execute(&mut *tx)
-                .await?;
-        }
+        insert_names(&mut tx, "section_names", "section_id", id, names).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -53,14 +48,7 @@ impl Store {
                 .fetch_one(&mut *tx)
                 .await
                 .map_err(|e| StoreError::taken_if_unique(e, "tag slug"))?;
-        for named in names {
-            sqlx::query("INSERT INTO tag_names (tag_id, lang, name) VALUES ($1, $2, $3)")
-                .bind(id)
-                .bind(named.lang.as_str())
-                .bind(&named.name)
-                .execute(&mut *tx)
-                .await?;
-        }
+        insert_names(&mut tx, "tag_names", "tag_id", id, names).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -95,4 +83,24 @@ impl Store {
         tx.commit().await?;
         Ok(id)
     }
+}
+
+/// Writes the per-language names of a section or tag.
+async fn insert_names(
+    tx: &mut Transaction<'static, Any>,
+    table: &'static str,
+    owner_column: &'static str,
+    owner_id: i64,
+    names: &[Named],
+) -> Result<()> {
+    let sql = format!("INSERT INTO {table} ({owner_column}, lang, name) VALUES ($1, $2, $3)");
+    for named in names {
+        sqlx::query(&sql)
+            .bind(owner_id)
+            .bind(named.lang.as_str())
+            .bind(&named.name)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
