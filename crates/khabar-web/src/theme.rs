@@ -143,3 +143,37 @@ fn fluent_args(kwargs: &Kwargs) -> Result<fluent_bundle::FluentArgs<'static>, Er
     }
     Ok(args)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_theme_folder_overrides_embedded_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("assets")).unwrap();
+        std::fs::write(dir.path().join("assets/site.css"), "body { color: teal }").unwrap();
+        let theme = Theme::new(Some(dir.path().to_owned()));
+        assert_eq!(
+            theme.file("assets/site.css").unwrap().as_ref(),
+            b"body { color: teal }"
+        );
+        // Files the folder lacks still come from the embedded theme.
+        assert!(theme.file("templates/base.html").is_some());
+    }
+
+    #[test]
+    fn paths_cannot_leave_the_theme() {
+        let theme = Theme::default();
+        for path in [
+            "",
+            "../Cargo.toml",
+            "assets/../../x",
+            "/etc/passwd",
+            "assets//site.css",
+            "assets\\..\\x",
+        ] {
+            assert!(theme.file(path).is_none(), "{path}");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! The `khabar` binary as an operator runs it.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn khabar(data: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_khabar"));
+    command
+        .arg("--data")
+        .arg(data)
+        .env_remove("KHABAR_DATABASE_URL");
+    command
+}
+
+#[test]
+fn every_command_has_help_and_a_version() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["migrate", "--help"],
+        &["admin", "create", "--help"],
+    ] {
+        let output = khabar(dir.path()).args(args).output().unwrap();
+        assert!(output.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("Usage"),
+            "{args:?}"
+        );
+    }
+    let output = khabar(dir.path()).arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).starts_with("khabar "));
+}
+
+#[test]
+fn admin_create_reads_the_password_from_stdin_and_refuses_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = |username: &str, password: &str| {
+        let mut child = khabar(dir.path())
+            .args([
+                "admin",
+                "create",
+                "--username",
+                username,
+                "--email",
+                "editor@news.example",
+                "--password-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let first = create("chief", "a long enough passphrase");
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(String::from_utf8_lossy(&first.stdout).contains("administrator chief created"));
+
+    let again = create("chief2", "a long enough passphrase");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("email is already taken"));
+
+    let short = create("deputy", "short");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 10 characters"));
+}
+
+#[test]
+fn migrate_applies_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = khabar(dir.path()).arg("migrate").output().unwrap();
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("migrations applied (sqlite database)")
+    );
+    assert!(dir.path().join("khabar.db").is_file());
+}
+
+#[test]
+fn sigterm_stops_the_server_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = khabar(dir.path())
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The first line names the address once the server accepts connections.
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(
+        line.contains("khabar is serving http://127.0.0.1:"),
+        "{line}"
+    );
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "exit status after SIGTERM: {status}");
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the server did not stop within 15 s of SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
