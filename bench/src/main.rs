@@ -1,1 +1,620 @@
-fn main() {}
+//! `khabar-bench`: a small closed-loop HTTP load generator for a running
+//! khabar server.
+//!
+//! Each of `--connections` tasks owns one keep-alive HTTP/1.1 connection and
+//! sends GET requests back to back, reading every body in full, until the
+//! deadline; the `--path`s are taken round-robin. Answers that arrive during
+//! the warm-up are not counted. The report gives, per path and overall, the
+//! answers per second, latency percentiles (p50, p90, p99, max), the count of
+//! non-2xx answers and of requests that got no answer at all (errors).
+//!
+//! Only loopback targets are accepted, the run is bounded in time, proxies
+//! are ignored and redirects are not followed, so the traffic never leaves
+//! this machine.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::Parser;
+use hdrhistogram::Histogram;
+use reqwest::Url;
+use reqwest::redirect::Policy;
+use serde_json::json;
+use tokio::time::Instant;
+
+/// Longest measured phase.
+const MAX_DURATION: Duration = Duration::from_secs(300);
+/// Longest warm-up.
+const MAX_WARMUP: Duration = Duration::from_secs(60);
+/// Longest a single request may take; also the top of the histograms.
+const MAX_TIMEOUT: Duration = Duration::from_secs(60);
+const MAX_CONNECTIONS: u16 = 256;
+const MAX_PATHS: usize = 16;
+/// Pause after a failed request so a dead server is not hammered in a spin.
+const ERROR_BACKOFF: Duration = Duration::from_millis(10);
+
+/// Load-test a running khabar server on this machine and report requests/s
+/// and latency percentiles.
+#[derive(Parser, Debug)]
+#[command(name = "khabar-bench", version, about)]
+struct Cli {
+    /// Base URL of the server: http:// with host 127.0.0.1, localhost or [::1].
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// A URL path to request, such as /en/story/SLUG; repeat it for several,
+    /// which are used round-robin.
+    #[arg(long = "path", value_name = "PATH", required = true)]
+    paths: Vec<String>,
+    /// Concurrent connections, each one task sending requests back to back.
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=i64::from(MAX_CONNECTIONS)))]
+    connections: u16,
+    /// How long to measure, after the warm-up (e.g. 20s, 500ms, 2m; at most 300s).
+    #[arg(long, default_value = "20s", value_parser = parse_duration)]
+    duration: Duration,
+    /// How long to send load before measuring (at most 60s).
+    #[arg(long, default_value = "2s", value_parser = parse_duration)]
+    warmup: Duration,
+    /// Longest one request may take before it counts as an error (at most 60s).
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    timeout: Duration,
+    /// Print the report as JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Parses `20s`, `500ms`, `2m` or a bare number of seconds (`1.5`).
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, scale) = if let Some(n) = text.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = text.strip_suffix('s') {
+        (n, 1.0)
+    } else if let Some(n) = text.strip_suffix('m') {
+        (n, 60.0)
+    } else {
+        (text, 1.0)
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration such as 20s, 500ms or 2m"))?;
+    if !value.is_finite() || value < 0.0 {
+        return Err(format!("`{text}` is not a non-negative duration"));
+    }
+    Duration::try_from_secs_f64(value * scale).map_err(|e| format!("`{text}`: {e}"))
+}
+
+/// The base URL, refused unless it is plain HTTP to a loopback host.
+fn loopback_base(raw: &str) -> anyhow::Result<Url> {
+    let url = Url::parse(raw).with_context(|| format!("--url `{raw}` is not a URL"))?;
+    if url.scheme() != "http" {
+        bail!("--url must use http:// (this load generator has no TLS)");
+    }
+    // The URL parser lowercases names and writes addresses canonically
+    // (`127.1` and `2130706433` become `127.0.0.1`, `[0::1]` becomes `[::1]`).
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    if !loopback {
+        bail!(
+            "refusing to load-test {}: the host must be 127.0.0.1, localhost or [::1]",
+            url.host_str().unwrap_or("(no host)")
+        );
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        bail!("--url must not carry credentials");
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        bail!("--url is the server's origin only; give the pages with --path");
+    }
+    Ok(url)
+}
+
+/// `path` on the base, refused if it would lead to another origin.
+fn target_url(base: &Url, path: &str) -> anyhow::Result<Url> {
+    if !path.starts_with('/') || path.starts_with("//") || path.contains('\\') {
+        bail!("--path `{path}` must be an absolute path such as /en/");
+    }
+    let url = base
+        .join(path)
+        .with_context(|| format!("--path `{path}` is not a valid URL path"))?;
+    if url.origin() != base.origin() {
+        bail!("--path `{path}` leads away from {base}");
+    }
+    Ok(url)
+}
+
+/// One client per connection: no proxy, no redirects, at most one pooled
+/// connection, and `localhost` pinned to the loopback addresses.
+fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
+    let loopback = [
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        SocketAddr::from((Ipv6Addr::LOCALHOST, 0)),
+    ];
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(Policy::none())
+        .pool_max_idle_per_host(1)
+        .resolve_to_addrs("localhost", &loopback)
+        .connect_timeout(timeout)
+        .user_agent(concat!("khabar-bench/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .context("building the HTTP client")
+}
+
+/// What one path got on one connection (or, merged, on all of them).
+#[derive(Clone)]
+struct PathStats {
+    /// Latency in microseconds of every answer, whatever its status.
+    latency: Histogram<u32>,
+    non_2xx: BTreeMap<u16, u64>,
+    errors: BTreeMap<&'static str, u64>,
+    bytes: u64,
+    first_error: Option<String>,
+}
+
+impl PathStats {
+    fn new(template: &Histogram<u32>) -> PathStats {
+        PathStats {
+            latency: template.clone(),
+            non_2xx: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            bytes: 0,
+            first_error: None,
+        }
+    }
+
+    fn answer(&mut self, status: u16, bytes: u64, elapsed: Duration) {
+        let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+        self.latency.saturating_record(micros.max(1));
+        self.bytes += bytes;
+        if !(200..300).contains(&status) {
+            *self.non_2xx.entry(status).or_default() += 1;
+        }
+    }
+
+    fn error(&mut self, kind: &'static str, message: String) {
+        *self.errors.entry(kind).or_default() += 1;
+        self.first_error.get_or_insert(message);
+    }
+
+    fn merge(&mut self, other: &PathStats) -> anyhow::Result<()> {
+        self.latency
+            .add(&other.latency)
+            .context("merging latency histograms")?;
+        for (status, n) in &other.non_2xx {
+            *self.non_2xx.entry(*status).or_default() += n;
+        }
+        for (kind, n) in &other.errors {
+            *self.errors.entry(kind).or_default() += n;
+        }
+        self.bytes += other.bytes;
+        if self.first_error.is_none() {
+            self.first_error.clone_from(&other.first_error);
+        }
+        Ok(())
+    }
+
+    fn answers(&self) -> u64 {
+        self.latency.len()
+    }
+
+    fn non_2xx_total(&self) -> u64 {
+        self.non_2xx.values().sum()
+    }
+
+    fn errors_total(&self) -> u64 {
+        self.errors.values().sum()
+    }
+
+    fn millis_at(&self, quantile: f64) -> f64 {
+        if self.answers() == 0 {
+            return 0.0;
+        }
+        self.latency.value_at_quantile(quantile) as f64 / 1000.0
+    }
+
+    fn max_millis(&self) -> f64 {
+        if self.answers() == 0 {
+            return 0.0;
+        }
+        self.latency.max() as f64 / 1000.0
+    }
+}
+
+fn error_kind(error: &reqwest::Error) -> &'static str {
+    if error.is_connect() {
+        "connect"
+    } else if error.is_timeout() {
+        "timeout"
+    } else if error.is_body() || error.is_decode() {
+        "body"
+    } else if error.is_request() {
+        "request"
+    } else {
+        "other"
+    }
+}
+
+/// GETs `url` and reads the whole body; returns the status and body size.
+async fn fetch(client: &reqwest::Client, url: &Url) -> Result<(u16, u64), reqwest::Error> {
+    let mut response = client.get(url.clone()).send().await?;
+    let status = response.status().as_u16();
+    let mut bytes = 0u64;
+    while let Some(chunk) = response.chunk().await? {
+        bytes += chunk.len() as u64;
+    }
+    Ok((status, bytes))
+}
+
+struct Plan {
+    urls: Arc<Vec<Url>>,
+    measure_from: Instant,
+    deadline: Instant,
+    timeout: Duration,
+}
+
+/// One connection: requests back to back until the deadline. Requests that
+/// start before `measure_from` warm up and are not counted; a request still
+/// in flight at the deadline is dropped uncounted.
+async fn connection(
+    id: usize,
+    client: reqwest::Client,
+    plan: Arc<Plan>,
+    template: Histogram<u32>,
+) -> Vec<PathStats> {
+    let urls = &plan.urls;
+    let mut stats: Vec<PathStats> = urls.iter().map(|_| PathStats::new(&template)).collect();
+    let mut next = id % urls.len();
+    while Instant::now() < plan.deadline {
+        let index = next;
+        next = (next + 1) % urls.len();
+        let start = Instant::now();
+        let measured = start >= plan.measure_from;
+        let own_limit = start + plan.timeout;
+        let outcome =
+            tokio::time::timeout_at(own_limit.min(plan.deadline), fetch(&client, &urls[index]))
+                .await;
+        let elapsed = start.elapsed();
+        match outcome {
+            Ok(Ok((status, bytes))) => {
+                if measured {
+                    stats[index].answer(status, bytes, elapsed);
+                }
+            }
+            Ok(Err(error)) => {
+                if measured {
+                    stats[index].error(error_kind(&error), format!("{}: {error}", urls[index]));
+                }
+                tokio::time::sleep(ERROR_BACKOFF).await;
+            }
+            Err(_) if own_limit < plan.deadline => {
+                if measured {
+                    stats[index].error(
+                        "timeout",
+                        format!("{}: no full answer within {:?}", urls[index], plan.timeout),
+                    );
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    stats
+}
+
+/// One request to every path before the run, so that a server that is not
+/// there is a clear error rather than a table of failures.
+async fn preflight(urls: &[Url], timeout: Duration) -> anyhow::Result<()> {
+    let client = client(timeout)?;
+    for url in urls {
+        let (status, _) = tokio::time::timeout(timeout, fetch(&client, url))
+            .await
+            .map_err(|_| anyhow::anyhow!("{url} did not answer within {timeout:?}"))?
+            .with_context(|| format!("cannot fetch {url}; is the server running?"))?;
+        if !(200..300).contains(&status) {
+            eprintln!("khabar-bench: warning: {url} answers {status}");
+        }
+    }
+    Ok(())
+}
+
+struct Report {
+    base: Url,
+    connections: u16,
+    duration: Duration,
+    warmup: Duration,
+    paths: Vec<(String, PathStats)>,
+    total: PathStats,
+}
+
+async fn run(cli: Cli) -> anyhow::Result<Report> {
+    if cli.duration.is_zero() || cli.duration > MAX_DURATION {
+        bail!("--duration must be more than 0 and at most {MAX_DURATION:?}");
+    }
+    if cli.warmup > MAX_WARMUP {
+        bail!("--warmup must be at most {MAX_WARMUP:?}");
+    }
+    if cli.timeout.is_zero() || cli.timeout > MAX_TIMEOUT {
+        bail!("--timeout must be more than 0 and at most {MAX_TIMEOUT:?}");
+    }
+    if cli.paths.len() > MAX_PATHS {
+        bail!("at most {MAX_PATHS} --path values");
+    }
+    let base = loopback_base(&cli.url)?;
+    let urls = cli
+        .paths
+        .iter()
+        .map(|path| target_url(&base, path))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    preflight(&urls, cli.timeout).await?;
+
+    let top = u64::try_from(MAX_TIMEOUT.as_micros()).unwrap_or(u64::MAX);
+    let template = Histogram::<u32>::new_with_bounds(1, top, 3).context("latency histogram")?;
+    let start = Instant::now();
+    let plan = Arc::new(Plan {
+        urls: Arc::new(urls),
+        measure_from: start + cli.warmup,
+        deadline: start + cli.warmup + cli.duration,
+        timeout: cli.timeout,
+    });
+    if !cli.json {
+        eprintln!(
+            "khabar-bench: {} connection(s), warm-up {:?}, measuring {:?} …",
+            cli.connections, cli.warmup, cli.duration
+        );
+    }
+    let mut tasks = Vec::with_capacity(usize::from(cli.connections));
+    for id in 0..usize::from(cli.connections) {
+        let client = client(cli.timeout)?;
+        tasks.push(tokio::spawn(connection(
+            id,
+            client,
+            Arc::clone(&plan),
+            template.clone(),
+        )));
+    }
+
+    let mut per_path: Vec<PathStats> = plan
+        .urls
+        .iter()
+        .map(|_| PathStats::new(&template))
+        .collect();
+    for task in tasks {
+        let stats = task.await.context("a connection task failed")?;
+        for (merged, stats) in per_path.iter_mut().zip(&stats) {
+            merged.merge(stats)?;
+        }
+    }
+    let mut total = PathStats::new(&template);
+    for stats in &per_path {
+        total.merge(stats)?;
+    }
+    Ok(Report {
+        base,
+        connections: cli.connections,
+        duration: cli.duration,
+        warmup: cli.warmup,
+        paths: cli.paths.into_iter().zip(per_path).collect(),
+        total,
+    })
+}
+
+impl Report {
+    fn rate(&self, stats: &PathStats) -> f64 {
+        stats.answers() as f64 / self.duration.as_secs_f64()
+    }
+
+    fn stats_json(&self, stats: &PathStats) -> serde_json::Value {
+        let non_2xx: BTreeMap<String, u64> = stats
+            .non_2xx
+            .iter()
+            .map(|(status, n)| (status.to_string(), *n))
+            .collect();
+        json!({
+            "answers": stats.answers(),
+            "requests_per_sec": round2(self.rate(stats)),
+            "latency_ms": {
+                "p50": stats.millis_at(0.50),
+                "p90": stats.millis_at(0.90),
+                "p99": stats.millis_at(0.99),
+                "max": stats.max_millis(),
+                "mean": round2(stats.latency.mean() / 1000.0),
+            },
+            "non_2xx": stats.non_2xx_total(),
+            "non_2xx_by_status": non_2xx,
+            "errors": stats.errors_total(),
+            "errors_by_kind": stats.errors,
+            "first_error": stats.first_error,
+            "body_bytes": stats.bytes,
+        })
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let paths: Vec<serde_json::Value> = self
+            .paths
+            .iter()
+            .map(|(path, stats)| {
+                let mut value = self.stats_json(stats);
+                value["path"] = json!(path);
+                value
+            })
+            .collect();
+        json!({
+            "url": self.base.as_str().trim_end_matches('/'),
+            "connections": self.connections,
+            "duration_s": self.duration.as_secs_f64(),
+            "warmup_s": self.warmup.as_secs_f64(),
+            "paths": paths,
+            "total": self.stats_json(&self.total),
+        })
+    }
+
+    fn table(&self) -> String {
+        let mut rows: Vec<(&str, &PathStats)> = self
+            .paths
+            .iter()
+            .map(|(path, stats)| (path.as_str(), stats))
+            .collect();
+        if self.paths.len() > 1 {
+            rows.push(("all", &self.total));
+        }
+        let width = rows.iter().map(|(p, _)| p.len()).max().unwrap_or(4).max(4);
+        let mut out = format!(
+            "{}  {} connections  {:?} measured after {:?} warm-up\n\n",
+            self.base.as_str().trim_end_matches('/'),
+            self.connections,
+            self.duration,
+            self.warmup,
+        );
+        out.push_str(&format!(
+            "{:<width$}  {:>8}  {:>9}  {:>8}  {:>8}  {:>8}  {:>8}  {:>7}  {:>6}\n",
+            "path", "answers", "req/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "non-2xx", "errors"
+        ));
+        for (path, stats) in &rows {
+            out.push_str(&format!(
+                "{:<width$}  {:>8}  {:>9.1}  {:>8.2}  {:>8.2}  {:>8.2}  {:>8.2}  {:>7}  {:>6}\n",
+                path,
+                stats.answers(),
+                self.rate(stats),
+                stats.millis_at(0.50),
+                stats.millis_at(0.90),
+                stats.millis_at(0.99),
+                stats.max_millis(),
+                stats.non_2xx_total(),
+                stats.errors_total(),
+            ));
+        }
+        if !self.total.non_2xx.is_empty() {
+            let statuses: Vec<String> = self
+                .total
+                .non_2xx
+                .iter()
+                .map(|(status, n)| format!("{status}×{n}"))
+                .collect();
+            out.push_str(&format!("\nnon-2xx answers: {}\n", statuses.join(", ")));
+        }
+        if !self.total.errors.is_empty() {
+            let kinds: Vec<String> = self
+                .total
+                .errors
+                .iter()
+                .map(|(kind, n)| format!("{kind}×{n}"))
+                .collect();
+            out.push_str(&format!("\nerrors: {}\n", kinds.join(", ")));
+            if let Some(first) = &self.total.first_error {
+                out.push_str(&format!("first error: {first}\n"));
+            }
+        }
+        out
+    }
+}
+
+fn round2(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli).await {
+        Ok(report) => {
+            if json {
+                println!("{:#}", report.json());
+            } else {
+                print!("{}", report.table());
+            }
+            if report.total.answers() == 0 {
+                eprintln!("khabar-bench: no request was answered during the measured phase");
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("khabar-bench: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("20s"), Ok(Duration::from_secs(20)));
+        assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        assert!(parse_duration("-1s").is_err());
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("NaNs").is_err());
+    }
+
+    #[test]
+    fn only_loopback_targets() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "http://LOCALHOST",
+            "http://[::1]:9000",
+            "http://127.1:8080",
+            "http://[0:0::1]:8080",
+        ] {
+            assert!(loopback_base(ok).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://10.0.0.1:8080",
+            "http://192.168.1.2",
+            "http://example.com",
+            "http://localhost.example.com",
+            "http://127.0.0.2:8080",
+            "http://[::2]",
+            "https://127.0.0.1",
+            "http://user:pw@127.0.0.1",
+            "http://127.0.0.1/en/",
+        ] {
+            assert!(loopback_base(refused).is_err(), "{refused}");
+        }
+    }
+
+    #[test]
+    fn paths_stay_on_the_origin() -> anyhow::Result<()> {
+        let base = loopback_base("http://127.0.0.1:8080")?;
+        assert_eq!(
+            target_url(&base, "/en/story/x?a=1")?.as_str(),
+            "http://127.0.0.1:8080/en/story/x?a=1"
+        );
+        for refused in [
+            "//example.com/x",
+            "/\\example.com",
+            "http://example.com/",
+            "en/",
+        ] {
+            assert!(target_url(&base, refused).is_err(), "{refused}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn stats_count_and_merge() -> anyhow::Result<()> {
+        let template = Histogram::<u32>::new_with_bounds(1, 60_000_000, 3)?;
+        let mut a = PathStats::new(&template);
+        a.answer(200, 10, Duration::from_millis(2));
+        a.answer(404, 5, Duration::from_millis(4));
+        let mut b = PathStats::new(&template);
+        b.error("connect", "refused".into());
+        b.answer(200, 10, Duration::from_secs(120));
+        a.merge(&b)?;
+        assert_eq!(a.answers(), 3);
+        assert_eq!(a.non_2xx_total(), 1);
+        assert_eq!(a.errors_total(), 1);
+        assert_eq!(a.bytes, 25);
+        assert!(a.max_millis() >= 59_000.0);
+        assert_eq!(a.first_error.as_deref(), Some("refused"));
+        Ok(())
+    }
+}
