@@ -18,4 +18,4 @@ pub use story::{
     CommentMode, EditionContent, EditionInput, EditionStatus, HeroImage, StatusChange,
     change_status,
 };
-pub use user::{Email, Role, Username};
+pub use user::{DisplayName, Email, Role, Username};

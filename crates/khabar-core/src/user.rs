@@ -1,44 +1,71 @@
-//! People with accounts. The full username policy (PRECIS, confusables)
-//! arrives with the accounts capability; this is the shape it will keep.
+//! People with accounts.
 
+use khabar_text::username::{self, NameProblem};
 use serde::Serialize;
-use unicode_normalization::UnicodeNormalization;
 
 use crate::InvalidInput;
 
+/// A username that passed the policy of `khabar_text::username`: NFKC,
+/// PRECIS, identifier characters only, one direction, not reserved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct Username(String);
 
 impl Username {
-    /// NFKC, 3–32 characters, letters, digits, `_`, `.` and `-` of any
-    /// single script direction, starting with a letter.
     pub fn parse(text: &str) -> Result<Self, InvalidInput> {
-        let name: String = text.trim().nfkc().collect();
-        let count = name.chars().count();
-        if !(3..=32).contains(&count) {
-            return Err(InvalidInput::new(
-                "username",
-                "invalid_length",
-                "a username has 3 to 32 characters",
-            ));
-        }
-        let starts_with_letter = name.chars().next().is_some_and(char::is_alphabetic);
-        let allowed = name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '-'));
-        if !starts_with_letter || !allowed {
-            return Err(InvalidInput::new(
-                "username",
-                "invalid_characters",
-                "a username starts with a letter and has only letters, digits, “_”, “.” and “-”",
-            ));
-        }
-        Ok(Username(name))
+        username::normalize_username(text)
+            .map(Username)
+            .map_err(|problem| {
+                InvalidInput::new("username", problem.code(), name_problem_message(problem))
+            })
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// What uniqueness is decided on: names with the same key look alike.
+    pub fn key(&self) -> String {
+        username::username_key(&self.0)
+    }
+}
+
+/// A display name: freer than a username, but without bidi controls and
+/// capped in length.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
+        username::clean_display_name(text)
+            .map(DisplayName)
+            .map_err(|problem| {
+                let code = match problem {
+                    NameProblem::TooLong => "display_name_too_long",
+                    other => other.code(),
+                };
+                InvalidInput::new("display_name", code, name_problem_message(problem))
+            })
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn name_problem_message(problem: NameProblem) -> String {
+    match problem {
+        NameProblem::TooShort => {
+            format!("use at least {} characters", username::MIN_USERNAME_CHARS)
+        }
+        NameProblem::TooLong => "that is too long".to_owned(),
+        NameProblem::DisallowedCharacter => {
+            "use letters, digits, “_”, “.” and “-” only, with no spaces or symbols".to_owned()
+        }
+        NameProblem::MixedDirection => "use Arabic letters or Latin letters, not both".to_owned(),
+        NameProblem::Reserved => "that name is reserved; choose another".to_owned(),
+        NameProblem::Empty => "a name is required".to_owned(),
     }
 }
 
@@ -104,10 +131,27 @@ mod tests {
     fn usernames() {
         assert!(Username::parse("layla").is_ok());
         assert!(Username::parse("ليلى_حداد").is_ok());
-        assert!(Username::parse("ab").is_err());
-        assert!(Username::parse("1abc").is_err());
-        assert!(Username::parse("a b c").is_err());
+        assert_eq!(
+            Username::parse("ab").unwrap_err().code,
+            "username_too_short"
+        );
+        assert_eq!(
+            Username::parse("a b c").unwrap_err().code,
+            "username_bad_character"
+        );
+        assert_eq!(
+            Username::parse("аdmin").unwrap_err().code,
+            "username_reserved"
+        );
         assert_eq!(Username::parse("ｌａｙｌａ").unwrap().as_str(), "layla");
+        assert_eq!(
+            Username::parse("Layla").unwrap().key(),
+            Username::parse("layla").unwrap().key()
+        );
+        assert_eq!(
+            DisplayName::parse("Layla \u{202E}H").unwrap().as_str(),
+            "Layla H"
+        );
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use khabar_core::{Email, Role, Username};
+use khabar_core::{DisplayName, Email, Role, Username};
 
 use crate::time::now_millis;
 use crate::{Result, Store, StoreError};
@@ -6,7 +6,7 @@ use crate::{Result, Store, StoreError};
 pub struct NewUser<'a> {
     pub username: &'a Username,
     pub email: &'a Email,
-    pub display_name: &'a str,
+    pub display_name: &'a DisplayName,
     /// An Argon2id PHC string; the store never sees passwords.
     pub password_hash: &'a str,
     pub role: Role,
@@ -28,10 +28,10 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(user.username.as_str())
-        .bind(user.username.as_str().to_lowercase())
+        .bind(user.username.key())
         .bind(user.email.as_str())
         .bind(user.email.as_str().to_lowercase())
-        .bind(user.display_name)
+        .bind(user.display_name.as_str())
         .bind(user.password_hash)
         .bind(user.role.as_str())
         .bind(now_millis())

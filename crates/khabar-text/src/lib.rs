@@ -8,6 +8,7 @@ pub mod arabic;
 pub mod direction;
 pub mod markdown;
 pub mod slug;
+pub mod username;
 
 pub use direction::{Direction, detect_direction};
 pub use markdown::render_article;

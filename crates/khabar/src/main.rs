@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use khabar::config::LogFormat;
 use khabar::{Config, Overrides, Server};
-use khabar_core::{Email, Role, Username};
+use khabar_core::{DisplayName, Email, Role, Username};
 use khabar_store::NewUser;
 
 /// khabar — bilingual Arabic/English news publishing and reader discussion.
@@ -157,6 +157,8 @@ async fn shutdown_signal() {
 async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<()> {
     let username = Username::parse(&args.username)?;
     let email = Email::parse(&args.email)?;
+    let display_name =
+        DisplayName::parse(args.display_name.as_deref().unwrap_or(username.as_str()))?;
     let password = if args.password_stdin {
         let mut line = String::new();
         std::io::stdin()
@@ -178,9 +180,6 @@ async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<(
     let hash =
         tokio::task::spawn_blocking(move || khabar_core::user::hash_password(&password)).await??;
     let store = khabar::server::open_store(&config).await?;
-    let display_name = args
-        .display_name
-        .unwrap_or_else(|| username.as_str().to_owned());
     let id = store
         .create_user(NewUser {
             username: &username,

@@ -1,0 +1,274 @@
+//! The Unicode policy for usernames and display names.
+//!
+//! A username is NFKC-normalized and loses harakat and tatweel, then must pass the PRECIS
+//! UsernameCasePreserved profile (RFC 8265, which also applies the bidi rule:
+//! one script direction only) and be made of characters UTS #39 allows in
+//! identifiers. Uniqueness is decided on a *key*: the UTS #39 confusable
+//! skeleton of the lowercased, Arabic-folded name, so `admin` and `аdmin`
+//! (Cyrillic а), or names differing only by diacritics or letter variants,
+//! share a key and cannot both exist. Reserved names are checked on the
+//! same key.
+
+use precis_core::profile::Profile;
+use precis_profiles::UsernameCasePreserved;
+use unicode_normalization::UnicodeNormalization;
+use unicode_security::{GeneralSecurityProfile, skeleton};
+
+use crate::arabic;
+
+pub const MIN_USERNAME_CHARS: usize = 3;
+pub const MAX_USERNAME_CHARS: usize = 32;
+pub const MAX_DISPLAY_NAME_CHARS: usize = 60;
+
+/// Why a name was refused; stable codes for forms, the API and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameProblem {
+    TooShort,
+    TooLong,
+    /// A character outside the identifier set (spaces, symbols, controls,
+    /// bidi controls, tatweel, emoji…).
+    DisallowedCharacter,
+    /// Letters of both directions, as in `layla_ليلى`.
+    MixedDirection,
+    /// Reserved for the newsroom (admin, moderator, مشرف…).
+    Reserved,
+    Empty,
+}
+
+impl NameProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            NameProblem::TooShort => "username_too_short",
+            NameProblem::TooLong => "username_too_long",
+            NameProblem::DisallowedCharacter => "username_bad_character",
+            NameProblem::MixedDirection => "username_mixed_direction",
+            NameProblem::Reserved => "username_reserved",
+            NameProblem::Empty => "display_name_empty",
+        }
+    }
+}
+
+/// A username as it will be stored and shown, or why it cannot be one.
+pub fn normalize_username(input: &str) -> Result<String, NameProblem> {
+    // Harakat and tatweel only decorate a name: drop them rather than
+    // refuse it, and `المُشرِف` becomes the reserved `المشرف`.
+    let name = arabic::strip_marks(&input.trim().nfkc().collect::<String>());
+    let count = name.chars().count();
+    if count < MIN_USERNAME_CHARS {
+        return Err(NameProblem::TooShort);
+    }
+    if count > MAX_USERNAME_CHARS {
+        return Err(NameProblem::TooLong);
+    }
+    if !name
+        .chars()
+        .all(|c| c.identifier_allowed() || matches!(c, '-' | '.'))
+    {
+        return Err(NameProblem::DisallowedCharacter);
+    }
+    if has_both_directions(&name) {
+        return Err(NameProblem::MixedDirection);
+    }
+    let name = UsernameCasePreserved::new()
+        .enforce(name.as_str())
+        .map_err(|_| NameProblem::DisallowedCharacter)?
+        .into_owned();
+    if is_reserved(&username_key(&name)) {
+        return Err(NameProblem::Reserved);
+    }
+    Ok(name)
+}
+
+/// The key two usernames collide on.
+pub fn username_key(name: &str) -> String {
+    let folded = arabic::fold(&name.nfkc().collect::<String>().to_lowercase());
+    skeleton(&folded).collect::<String>().to_lowercase()
+}
+
+fn has_both_directions(name: &str) -> bool {
+    use crate::Direction;
+    let mut seen = (false, false);
+    for c in name.chars() {
+        match crate::detect_direction(c.encode_utf8(&mut [0; 4])) {
+            Direction::Ltr => seen.0 = true,
+            Direction::Rtl => seen.1 = true,
+            Direction::Auto => {}
+        }
+    }
+    seen.0 && seen.1
+}
+
+/// Names the newsroom keeps for itself, in both languages.
+const RESERVED: &[&str] = &[
+    "admin",
+    "administrator",
+    "root",
+    "system",
+    "moderator",
+    "mod",
+    "editor",
+    "staff",
+    "support",
+    "help",
+    "official",
+    "khabar",
+    "newsroom",
+    "security",
+    "webmaster",
+    "postmaster",
+    "abuse",
+    "noreply",
+    "no-reply",
+    "api",
+    "www",
+    "deleted",
+    "anonymous",
+    "null",
+    "undefined",
+    "مشرف",
+    "المشرف",
+    "محرر",
+    "المحرر",
+    "مدير",
+    "المدير",
+    "الإدارة",
+    "إدارة",
+    "خبر",
+    "الدعم",
+    "الموقع",
+    "رئيس-التحرير",
+    "حساب-محذوف",
+];
+
+/// Whether a username key is reserved (compared on keys, so `аdmin` and
+/// `المُشرف` are caught too).
+pub fn is_reserved(key: &str) -> bool {
+    RESERVED
+        .iter()
+        .any(|reserved| username_key(reserved) == key)
+}
+
+/// A display name: NFC, bidi overrides and isolates and other controls
+/// removed, whitespace collapsed, at most [`MAX_DISPLAY_NAME_CHARS`] after
+/// normalization. Any script and spaces are allowed.
+pub fn clean_display_name(input: &str) -> Result<String, NameProblem> {
+    let cleaned: String = input
+        .nfc()
+        .filter(|&c| !is_bidi_control(c) && !c.is_control())
+        .collect();
+    let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.is_empty() {
+        return Err(NameProblem::Empty);
+    }
+    if collapsed.chars().count() > MAX_DISPLAY_NAME_CHARS {
+        return Err(NameProblem::TooLong);
+    }
+    Ok(collapsed)
+}
+
+/// Embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069):
+/// they let text impersonate other text.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_names_pass() {
+        for name in [
+            "layla",
+            "Layla_Haddad",
+            "ليلى",
+            "ليلى_حداد",
+            "samer.q",
+            "reader-2026",
+            "سامر٢",
+        ] {
+            assert!(
+                normalize_username(name).is_ok(),
+                "{name}: {:?}",
+                normalize_username(name)
+            );
+        }
+        assert_eq!(normalize_username("  ｌａｙｌａ ").as_deref(), Ok("layla"));
+        assert_eq!(normalize_username("لَيْـــلى").as_deref(), Ok("ليلى"));
+    }
+
+    #[test]
+    fn confusables_share_a_key() {
+        assert_eq!(username_key("admin"), username_key("аdmin"));
+        assert_eq!(username_key("paypal"), username_key("pаypаl"));
+        assert_eq!(username_key("Layla"), username_key("layla"));
+        assert_eq!(username_key("أحمد"), username_key("احمد"));
+        assert_eq!(username_key("مُنى"), username_key("مني"));
+        assert_eq!(username_key("فاطمة"), username_key("فاطمه"));
+        assert_ne!(username_key("layla"), username_key("laila"));
+    }
+
+    #[test]
+    fn spoofing_and_junk_are_refused() {
+        use NameProblem::*;
+        assert_eq!(normalize_username("ab"), Err(TooShort));
+        assert_eq!(normalize_username(&"a".repeat(33)), Err(TooLong));
+        assert_eq!(
+            normalize_username("lay\u{202E}la"),
+            Err(DisallowedCharacter)
+        );
+        assert_eq!(
+            normalize_username("lay\u{2067}la"),
+            Err(DisallowedCharacter)
+        );
+        assert_eq!(normalize_username("lay la"), Err(DisallowedCharacter));
+        assert_eq!(normalize_username("layla🙂"), Err(DisallowedCharacter));
+        assert_eq!(
+            normalize_username("x'; DROP TABLE users;--"),
+            Err(DisallowedCharacter)
+        );
+        assert_eq!(normalize_username("layla_ليلى"), Err(MixedDirection));
+    }
+
+    #[test]
+    fn reserved_names_in_both_languages_and_their_disguises() {
+        for name in [
+            "admin",
+            "Admin",
+            "аdmin",
+            "ADMIN",
+            "moderator",
+            "مشرف",
+            "المُشرِف",
+            "محرر",
+            "مدير",
+        ] {
+            assert_eq!(
+                normalize_username(name),
+                Err(NameProblem::Reserved),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn display_names_lose_bidi_controls() {
+        assert_eq!(
+            clean_display_name("  Layla \u{202E}Haddad\u{202C} ").as_deref(),
+            Ok("Layla Haddad")
+        );
+        assert_eq!(
+            clean_display_name("ليلى\u{2066} حداد").as_deref(),
+            Ok("ليلى حداد")
+        );
+        assert_eq!(
+            clean_display_name("\u{202E}\u{200B} "),
+            Ok("\u{200B}".into())
+        );
+        assert_eq!(clean_display_name(" \u{202E} "), Err(NameProblem::Empty));
+        assert_eq!(
+            clean_display_name(&"م".repeat(61)),
+            Err(NameProblem::TooLong)
+        );
+    }
+}
