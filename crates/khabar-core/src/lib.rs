@@ -4,6 +4,8 @@
 pub mod error;
 pub mod event;
 pub mod lang;
+pub mod password;
+pub mod secret;
 pub mod site;
 pub mod slug;
 pub mod story;

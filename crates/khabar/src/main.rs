@@ -177,8 +177,9 @@ async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<(
         }
         first
     };
-    let hash =
-        tokio::task::spawn_blocking(move || khabar_core::user::hash_password(&password)).await??;
+    khabar_core::password::check_new_password(&password, &[username.as_str(), email.as_str()])?;
+    let hash = tokio::task::spawn_blocking(move || khabar_core::password::hash_password(&password))
+        .await??;
     let store = khabar::server::open_store(&config).await?;
     let id = store
         .create_user(NewUser {
