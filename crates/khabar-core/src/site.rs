@@ -13,6 +13,11 @@ use crate::{Dir, InvalidInput, Lang};
 pub struct LanguageSettings {
     pub code: Lang,
     pub dir: Dir,
+    /// The BCP 47 locale for dates and numbers, when it is more than the
+    /// code: `ar-u-nu-arab` writes Arabic-Indic digits (٢٠٢٦), `ar-MA`
+    /// Moroccan month names. Defaults to the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,10 +49,12 @@ impl Default for SiteSettings {
                 LanguageSettings {
                     code: Lang::AR,
                     dir: Dir::Rtl,
+                    locale: None,
                 },
                 LanguageSettings {
                     code: Lang::EN,
                     dir: Dir::Ltr,
+                    locale: None,
                 },
             ],
             default_language: Lang::AR,

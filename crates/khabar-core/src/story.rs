@@ -83,23 +83,24 @@ impl CommentMode {
 }
 
 /// Where a hero image lives: a path under the site's media (`/media/…`) or
-/// an absolute http(s) URL.
+/// an absolute https URL.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct HeroImage(String);
 
 impl HeroImage {
     pub fn parse(text: &str) -> Result<Self, InvalidInput> {
-        let ok = (text.starts_with("/media/") && !text.contains(".."))
-            || text.starts_with("https://")
-            || text.starts_with("http://");
+        // Plain http images would be blocked as mixed content on an https
+        // site, and the pages' Content-Security-Policy allows https only.
+        let ok =
+            (text.starts_with("/media/") && !text.contains("..")) || text.starts_with("https://");
         if ok && !text.contains(char::is_whitespace) && text.len() <= 2_000 {
             Ok(HeroImage(text.to_owned()))
         } else {
             Err(InvalidInput::new(
                 "hero_image",
                 "invalid_image_location",
-                "a hero image is a /media/… path or an http(s) address",
+                "a hero image is a /media/… path or an https:// address",
             ))
         }
     }
@@ -226,6 +227,8 @@ mod tests {
         assert!(HeroImage::parse("/media/../secret").is_err());
         assert!(HeroImage::parse("javascript:alert(1)").is_err());
         assert!(HeroImage::parse("/media/demo/a.svg").is_ok());
+        assert!(HeroImage::parse("https://images.example/a.jpg").is_ok());
+        assert!(HeroImage::parse("http://images.example/a.jpg").is_err());
     }
 
     #[test]

@@ -326,7 +326,7 @@ impl Store {
             .replace("section_id", "tag_id");
         let tag_rows = sqlx::query(&format!(
             "SELECT x.id, x.slug, {tag_names} AS name FROM tags x
-             JOIN story_tags st ON st.tag_id = x.id WHERE st.story_id = $2 ORDER BY x.slug"
+             JOIN story_tags st ON st.tag_id = x.id WHERE st.story_id = $2 ORDER BY x.id"
         ))
         .bind(lang.as_str())
         .bind(summary.story_id)

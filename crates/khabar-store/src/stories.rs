@@ -212,7 +212,7 @@ impl Store {
             {
                 Ok(()) => published.push(edition_id),
                 // Someone else got there first, or an editor changed it.
-                Err(StoreError::Invalid(_) | StoreError::NotFound) => {}
+                Err(StoreError::Invalid(_) | StoreError::NotFound | StoreError::Conflict) => {}
                 Err(other) => return Err(other),
             }
         }

@@ -1,5 +1,10 @@
-//! UI strings (Fluent, with CLDR plural rules), numbers and dates (ICU4X,
-//! CLDR data) per language, and choosing a language from Accept-Language.
+//! UI strings (Fluent), plural forms, numbers and dates (ICU4X, CLDR data)
+//! per language, and choosing a language from Accept-Language.
+//!
+//! Plural forms come from ICU4X through a `PLURAL()` function rather than
+//! from Fluent's own selector: fluent-bundle's plural rules
+//! (intl_pluralrules 7) get Arabic wrong past 100 — they test `i` where CLDR
+//! says `i % 100`, so ١٠٣ would take the "other" form instead of "few".
 
 use std::collections::HashMap;
 
@@ -12,6 +17,7 @@ use icu_datetime::input::{DateTime, Time};
 use icu_decimal::DecimalFormatter;
 use icu_decimal::input::Decimal;
 use icu_locale_core::Locale;
+use icu_plurals::{PluralCategory, PluralRules};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use khabar_core::{Lang, SiteSettings};
@@ -69,10 +75,13 @@ impl I18n {
                         lang,
                         message: "not a language identifier".into(),
                     })?;
-            let locale: Locale = lang
-                .as_str()
-                .parse()
-                .map_err(|e| I18nError::NoDateFormats(lang, format!("{e:?}")))?;
+            let locale_tag = setting.locale.as_deref().unwrap_or(lang.as_str());
+            let locale: Locale = locale_tag.parse().map_err(|e| {
+                I18nError::NoDateFormats(
+                    lang,
+                    format!("site.languages locale “{locale_tag}”: {e:?}"),
+                )
+            })?;
             let mut bundle = FluentBundle::new_concurrent(vec![langid]);
             bundle
                 .add_resource(resource)
@@ -95,6 +104,22 @@ impl I18n {
                         ),
                         Some(other) => other.clone(),
                         None => FluentValue::Error,
+                    }
+                })
+                .map_err(|e| I18nError::BadTranslation {
+                    lang,
+                    message: e.to_string(),
+                })?;
+            let plurals = PluralRules::try_new_cardinal((&locale).into())
+                .map_err(|e| I18nError::NoDateFormats(lang, e.to_string()))?;
+            // `{ PLURAL($n) -> [one] … [few] … *[other] … }`
+            bundle
+                .add_function("PLURAL", move |positional, _named| {
+                    match positional.first() {
+                        Some(FluentValue::Number(n)) => FluentValue::String(
+                            plural_name(plurals.category_for(n.value as i64)).into(),
+                        ),
+                        _ => FluentValue::String("other".into()),
                     }
                 })
                 .map_err(|e| I18nError::BadTranslation {
@@ -173,6 +198,17 @@ impl I18n {
     }
 }
 
+fn plural_name(category: PluralCategory) -> &'static str {
+    match category {
+        PluralCategory::Zero => "zero",
+        PluralCategory::One => "one",
+        PluralCategory::Two => "two",
+        PluralCategory::Few => "few",
+        PluralCategory::Many => "many",
+        PluralCategory::Other => "other",
+    }
+}
+
 fn to_icu(at: Timestamp, zone: &TimeZone) -> Option<(Date<Gregorian>, Time)> {
     let local = at.to_zoned(zone.clone()).datetime();
     let date = Date::try_new_gregorian(local.year() as i32, local.month() as u8, local.day() as u8)
@@ -186,11 +222,18 @@ fn to_icu(at: Timestamp, zone: &TimeZone) -> Option<(Date<Gregorian>, Time)> {
 /// matches on its primary subtag: `en-GB` asks for `en`.
 pub fn negotiate(header: &str, available: &[Lang]) -> Option<Lang> {
     let mut wanted: Vec<(Lang, f32, usize)> = Vec::new();
+    let mut named: Vec<Lang> = Vec::new();
+    let mut wildcard: Option<(f32, usize)> = None;
     for (position, item) in header.split(',').take(32).enumerate() {
         let mut parts = item.split(';');
         let tag = parts.next().unwrap_or("").trim();
         let quality = parts
-            .filter_map(|p| p.trim().strip_prefix("q="))
+            .filter_map(|p| {
+                let p = p.trim();
+                p.get(..2)
+                    .filter(|prefix| prefix.eq_ignore_ascii_case("q="))
+                    .map(|_| &p[2..])
+            })
             .next()
             .map(|q| {
                 q.trim()
@@ -200,23 +243,25 @@ pub fn negotiate(header: &str, available: &[Lang]) -> Option<Lang> {
                     .unwrap_or(0.0)
             })
             .unwrap_or(1.0);
-        if quality <= 0.0 {
-            continue;
-        }
         let primary = tag
             .split(['-', '_'])
             .next()
             .unwrap_or("")
             .to_ascii_lowercase();
         if primary == "*" {
-            if let Some(&first) = available.first() {
-                wanted.push((first, quality, position));
+            wildcard = (quality > 0.0).then_some((quality, position));
+        } else if let Ok(lang) = Lang::parse(&primary) {
+            // Named even with q=0, so that `*` cannot bring it back.
+            named.push(lang);
+            if quality > 0.0 && available.contains(&lang) {
+                wanted.push((lang, quality, position));
             }
-        } else if let Ok(lang) = Lang::parse(&primary)
-            && available.contains(&lang)
-        {
-            wanted.push((lang, quality, position));
         }
+    }
+    if let Some((quality, position)) = wildcard
+        && let Some(&other) = available.iter().find(|lang| !named.contains(lang))
+    {
+        wanted.push((other, quality, position));
     }
     // Highest quality first; among equals, the order the browser sent.
     wanted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
@@ -240,6 +285,9 @@ mod tests {
         assert_eq!(negotiate("en;q=0, ar;q=0.1", BOTH), Some(Lang::AR));
         assert_eq!(negotiate("de, fr", BOTH), None);
         assert_eq!(negotiate("*", BOTH), Some(Lang::AR));
+        assert_eq!(negotiate("ar;q=0, *", BOTH), Some(Lang::EN));
+        assert_eq!(negotiate("en, *;q=0.1", BOTH), Some(Lang::EN));
+        assert_eq!(negotiate("ar;Q=0.2, en;Q=0.9", BOTH), Some(Lang::EN));
     }
 
     #[test]
@@ -278,13 +326,38 @@ mod message_tests {
     #[test]
     fn arabic_uses_all_its_plural_forms() {
         let i18n = i18n();
-        assert_eq!(minutes(&i18n, Lang::AR, 1), "دقيقة قراءة واحدة");
-        assert_eq!(minutes(&i18n, Lang::AR, 2), "دقيقتا قراءة");
-        assert_eq!(minutes(&i18n, Lang::AR, 3), "3 دقائق قراءة");
-        assert_eq!(minutes(&i18n, Lang::AR, 11), "11 دقيقةً قراءة");
-        assert_eq!(minutes(&i18n, Lang::AR, 100), "100 دقيقة قراءة");
-        assert_eq!(minutes(&i18n, Lang::EN, 1), "1 minute read");
-        assert_eq!(minutes(&i18n, Lang::EN, 7), "7 minutes read");
+        let expected = [
+            (0, "وقت القراءة: أقل من دقيقة"),
+            (1, "وقت القراءة: دقيقة واحدة"),
+            (2, "وقت القراءة: دقيقتان"),
+            (3, "وقت القراءة: 3 دقائق"),
+            (10, "وقت القراءة: 10 دقائق"),
+            (11, "وقت القراءة: 11 دقيقةً"),
+            (99, "وقت القراءة: 99 دقيقةً"),
+            (100, "وقت القراءة: 100 دقيقة"),
+            (102, "وقت القراءة: 102 دقيقة"),
+            (103, "وقت القراءة: 103 دقائق"),
+            (111, "وقت القراءة: 111 دقيقةً"),
+        ];
+        for (n, text) in expected {
+            assert_eq!(minutes(&i18n, Lang::AR, n), text, "{n}");
+        }
+        assert_eq!(minutes(&i18n, Lang::EN, 1), "1-minute read");
+        assert_eq!(minutes(&i18n, Lang::EN, 7), "7-minute read");
+    }
+
+    #[test]
+    fn a_locale_can_ask_for_arabic_indic_digits() {
+        let mut site = SiteSettings::default();
+        site.languages[0].locale = Some("ar-u-nu-arab".into());
+        let i18n = I18n::load(&site, &Theme::default()).unwrap();
+        assert_eq!(minutes(&i18n, Lang::AR, 3), "وقت القراءة: ٣ دقائق");
+        let at: Timestamp = "2026-11-29T12:00:00Z".parse().unwrap();
+        assert!(
+            i18n.date(Lang::AR, at).contains("٢٠٢٦"),
+            "{}",
+            i18n.date(Lang::AR, at)
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
-# نصوص الواجهة للصفحات العربية. صيغ الجمع الست (CLDR) عبر Fluent؛
-# تكتب DIGITS() الأعداد بأرقام اللغة.
+# نصوص الواجهة للصفحات العربية. تختار PLURAL() صيغة الجمع من صيغ العربية
+# الست (CLDR عبر ICU4X)؛ وتكتب DIGITS() الأعداد بأرقام اللغة.
 
 language-name = العربية
 read-this-story = اقرأ هذا الخبر بالعربية
@@ -22,22 +22,22 @@ byline = بقلم
 published = نُشر
 updated = حُدّث
 tags = مواضيع
-reading-time = { $minutes ->
-    [zero] أقل من دقيقة قراءة
-    [one] دقيقة قراءة واحدة
-    [two] دقيقتا قراءة
-    [few] { DIGITS($minutes) } دقائق قراءة
-    [many] { DIGITS($minutes) } دقيقةً قراءة
-   *[other] { DIGITS($minutes) } دقيقة قراءة
+reading-time = { PLURAL($minutes) ->
+    [zero] وقت القراءة: أقل من دقيقة
+    [one] وقت القراءة: دقيقة واحدة
+    [two] وقت القراءة: دقيقتان
+    [few] وقت القراءة: { DIGITS($minutes) } دقائق
+    [many] وقت القراءة: { DIGITS($minutes) } دقيقةً
+   *[other] وقت القراءة: { DIGITS($minutes) } دقيقة
 }
 
 pager = الصفحات
 page-number = الصفحة { DIGITS($page) }
-page-newer = → أخبار أحدث
-page-older = أخبار أقدم ←
+page-newer = أخبار أحدث
+page-older = أخبار أقدم
 
 error-400-title = تعذّر فهم هذا الطلب
-error-400-body = في العنوان خطأ ما. تحقّق منه، أو ابدأ من الصفحة الأولى.
+error-400-body = في الرابط خطأ ما. تحقّق منه، أو ابدأ من الصفحة الأولى.
 error-404-title = الصفحة غير موجودة
 error-404-body = هذه الصفحة غير موجودة، أو سُحب الخبر.
 error-500-title = حدث خطأ من جهتنا

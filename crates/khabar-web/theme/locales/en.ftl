@@ -1,5 +1,5 @@
-# UI strings for English pages. Plurals follow CLDR rules through Fluent;
-# DIGITS() writes a number in this language's own digits.
+# UI strings for English pages. PLURAL() picks the CLDR plural form (via
+# ICU4X); DIGITS() writes a number in this language's own digits.
 
 language-name = English
 read-this-story = Read this story in English
@@ -22,15 +22,15 @@ byline = By
 published = Published
 updated = Updated
 tags = Topics
-reading-time = { $minutes ->
-    [one] { DIGITS($minutes) } minute read
-   *[other] { DIGITS($minutes) } minutes read
+reading-time = { PLURAL($minutes) ->
+    [one] { DIGITS($minutes) }-minute read
+   *[other] { DIGITS($minutes) }-minute read
 }
 
 pager = Pages
 page-number = Page { DIGITS($page) }
-page-newer = ← Newer stories
-page-older = Older stories →
+page-newer = Newer stories
+page-older = Older stories
 
 error-400-title = That request could not be understood
 error-400-body = Something in the address is not right. Check it, or start again from the front page.
