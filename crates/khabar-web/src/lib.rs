@@ -23,6 +23,7 @@ use khabar_store::Store;
 use minijinja::Environment;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -80,13 +81,23 @@ impl App {
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn router(app: Arc<App>) -> Router {
-    let media = ServeDir::new(&app.media_dir);
+    // Uploaded files are served from the site's origin: a sandbox CSP keeps
+    // an SVG with script in it from running as the site.
+    let media = Router::new()
+        .fallback_service(
+            ServeDir::new(&app.media_dir)
+                .not_found_service(get(pages::not_found).with_state(app.clone())),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("sandbox; default-src 'none'; style-src 'unsafe-inline'"),
+        ));
     Router::new()
         .route("/", get(pages::choose_language))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
         .route("/assets/{*path}", get(pages::asset))
-        .nest_service("/media", media)
+        .nest("/media", media)
         .route("/{lang}", get(pages::language_root))
         .route("/{lang}/", get(pages::home))
         .route("/{lang}/section/{slug}", get(pages::section))
@@ -94,12 +105,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/author/{slug}", get(pages::author))
         .route("/{lang}/story/{slug}", get(pages::article))
         .fallback(pages::not_found)
-        .layer(middleware::from_fn(security_headers))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
         ))
         .layer(CatchPanicLayer::new())
+        // Outside the panic and timeout layers, so their answers carry the
+        // headers too.
+        .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(app)
 }
@@ -116,16 +129,19 @@ async fn security_headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
     headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'self'; img-src 'self' https:; style-src 'self'; script-src 'self'; \
-             object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
-        ),
-    );
-    headers.insert(
         HeaderName::from_static("x-frame-options"),
         HeaderValue::from_static("DENY"),
     );
+    // A stricter policy already set for this response (media) stays.
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' https:; style-src 'self'; script-src 'self'; \
+                 object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+            ),
+        );
+    }
     response
 }
 

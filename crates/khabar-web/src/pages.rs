@@ -219,20 +219,15 @@ async fn list_page(
         return Err(PageError::NotFound);
     }
     let base = |l: Lang| format!("/{l}/{}/{}", kind.path_part(), segment(slug));
-    let with_page = |path: String| {
-        if page > 1 {
-            format!("{path}?page={page}")
-        } else {
-            path
-        }
+    let paths = app.languages().into_iter().map(|l| (l, base(l))).collect();
+    // Page N in one language need not exist in another (they hold different
+    // numbers of stories): only first pages announce alternates.
+    let (x_default, canonical) = if page == 1 {
+        (Some(base(app.site.default_language)), base(lang))
+    } else {
+        (None, format!("{}?page={page}", base(lang)))
     };
-    let paths = app
-        .languages()
-        .into_iter()
-        .map(|l| (l, with_page(base(l))))
-        .collect();
-    let x_default = with_page(base(app.site.default_language));
-    let chrome = chrome(app, lang, paths, Some(x_default), with_page(base(lang))).await?;
+    let chrome = chrome(app, lang, paths, x_default, canonical).await?;
     let this_page = base(lang);
     render(
         app,
@@ -360,7 +355,8 @@ struct LanguageLink {
 }
 
 /// `paths` holds this page in each language it exists in (itself
-/// included); they become `hreflang` alternates and the language switch.
+/// included); they become the language switch and, when there is an
+/// `x_default`, the `hreflang` alternates.
 async fn chrome(
     app: &App,
     lang: Lang,
@@ -369,17 +365,15 @@ async fn chrome(
     canonical_path: String,
 ) -> Result<Chrome, PageError> {
     let absolute = |path: &str| format!("{}{path}", app.base_url);
-    let mut alternates: Vec<Alternate> = paths
-        .iter()
-        .map(|(l, path)| Alternate {
+    let mut alternates = Vec::new();
+    if let Some(x_default) = x_default {
+        alternates.extend(paths.iter().map(|(l, path)| Alternate {
             hreflang: l.to_string(),
             href: absolute(path),
-        })
-        .collect();
-    if let Some(path) = x_default {
+        }));
         alternates.push(Alternate {
             hreflang: "x-default".into(),
-            href: absolute(&path),
+            href: absolute(&x_default),
         });
     }
     let languages = app

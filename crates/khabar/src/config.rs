@@ -100,6 +100,16 @@ impl Config {
             key: e.field,
             message: e.message,
         })?;
+        if config.site.base_url.is_none() && !config.listen.ip().is_loopback() {
+            return Err(ConfigError::Invalid {
+                key: "site.base_url",
+                message: format!(
+                    "required when listening on {} (not loopback): canonical links and hreflang \
+                     alternates need the public address, such as https://news.example",
+                    config.listen
+                ),
+            });
+        }
         if let Some(url) = &config.database_url
             && !url.is_empty()
             && khabar_store::Backend::of_url(url).is_err()
@@ -163,6 +173,21 @@ mod tests {
         assert!(err.contains("colour"), "{err}");
         let err = load_toml("this is not toml").unwrap_err().to_string();
         assert!(err.contains("khabar.toml"), "{err}");
+    }
+
+    #[test]
+    fn a_public_listener_needs_a_base_url() {
+        let err = load_toml("listen = \"0.0.0.0:8080\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("site.base_url"), "{err}");
+        let config =
+            load_toml("listen = \"0.0.0.0:8080\"\n[site]\nbase_url = \"https://news.example\"\n")
+                .unwrap();
+        assert_eq!(
+            config.site.base_url.as_deref(),
+            Some("https://news.example")
+        );
     }
 
     #[test]

@@ -144,8 +144,11 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
         let tag_ids: Vec<i64> = story
             .tags
             .iter()
-            .filter_map(|t| tags.get(t.as_str()).copied())
-            .collect();
+            .map(|t| {
+                let id = tags.get(t.as_str()).copied();
+                id.with_context(|| format!("demo story names unknown tag {t}"))
+            })
+            .collect::<anyhow::Result<_>>()?;
         let image = HeroImage::parse(&format!("/media/demo/{}", story.image))?;
         let story_id = store
             .create_story(NewStory {
@@ -171,8 +174,11 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
             let byline: Vec<i64> = edition
                 .authors
                 .iter()
-                .filter_map(|a| authors.get(a.as_str()).copied())
-                .collect();
+                .map(|a| {
+                    let id = authors.get(a.as_str()).copied();
+                    id.with_context(|| format!("demo edition names unknown author {a}"))
+                })
+                .collect::<anyhow::Result<_>>()?;
             let edition_id = store
                 .create_edition(story_id, lang, &content, &byline, None)
                 .await?;

@@ -12,6 +12,10 @@ use tokio::task::JoinHandle;
 
 use crate::{Config, demo, workers};
 
+/// How long requests in flight get to finish once shutdown starts; the
+/// request timeout is 30 s, so a little more than that.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(35);
+
 /// A running node.
 pub struct Server {
     addr: SocketAddr,
@@ -97,9 +101,18 @@ impl Server {
 
     /// Stops accepting connections, lets requests in flight finish (and
     /// with them their writes), stops the workers and closes the database.
+    /// Connections still open after [`SHUTDOWN_GRACE`] (an idle keep-alive
+    /// client, a stuck reader) are cut.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
-        self.http.await.context("the HTTP server task failed")??;
+        let mut http = self.http;
+        match tokio::time::timeout(SHUTDOWN_GRACE, &mut http).await {
+            Ok(joined) => joined.context("the HTTP server task failed")??,
+            Err(_) => {
+                tracing::warn!("connections still open after {SHUTDOWN_GRACE:?}; closing them");
+                http.abort();
+            }
+        }
         self.scheduler.await.context("the scheduler task failed")?;
         self.store.close().await;
         Ok(())
