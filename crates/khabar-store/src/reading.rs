@@ -101,6 +101,11 @@ pub struct Revision {
     pub headline: String,
     pub standfirst: String,
     pub body: String,
+    pub dateline: String,
+    pub hero_caption: String,
+    pub hero_credit: String,
+    pub comment_mode: String,
+    pub author_ids: Vec<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -371,6 +376,18 @@ impl Store {
         }))
     }
 
+    /// The current slug of the published edition that once had `slug`.
+    pub async fn current_slug(&self, lang: Lang, retired_slug: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT e.slug FROM retired_slugs r JOIN editions e ON e.id = r.edition_id
+             WHERE r.lang = $1 AND r.slug = $2 AND e.status = 'published'",
+        )
+        .bind(lang.as_str())
+        .bind(retired_slug)
+        .fetch_optional(&self.read)
+        .await?)
+    }
+
     /// An edition in any status.
     pub async fn edition(&self, edition_id: i64) -> Result<EditionRecord> {
         let row = sqlx::query(
@@ -402,7 +419,8 @@ impl Store {
     /// Every saved version of an edition, newest first.
     pub async fn revisions(&self, edition_id: i64) -> Result<Vec<Revision>> {
         let rows = sqlx::query(
-            "SELECT revision, editor_id, saved_at, slug, headline, standfirst, body
+            "SELECT revision, editor_id, saved_at, slug, headline, standfirst, body, dateline,
+                 hero_caption, hero_credit, comment_mode, author_ids
              FROM revisions WHERE edition_id = $1 ORDER BY revision DESC",
         )
         .bind(edition_id)
@@ -418,6 +436,12 @@ impl Store {
                     headline: row.try_get("headline")?,
                     standfirst: row.try_get("standfirst")?,
                     body: row.try_get("body")?,
+                    dateline: row.try_get("dateline")?,
+                    hero_caption: row.try_get("hero_caption")?,
+                    hero_credit: row.try_get("hero_credit")?,
+                    comment_mode: row.try_get("comment_mode")?,
+                    author_ids: serde_json::from_str(&row.try_get::<String, _>("author_ids")?)
+                        .unwrap_or_default(),
                 })
             })
             .collect()

@@ -84,8 +84,9 @@ impl Store {
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::taken_if_unique(e, "slug"))?;
+        claim_slug(&mut tx, lang, content.slug.as_str()).await?;
         set_authors(&mut tx, id, author_ids).await?;
-        insert_revision(&mut tx, id, 1, editor_id, content, now).await?;
+        insert_revision(&mut tx, id, 1, editor_id, content, author_ids, now).await?;
         let payload = json!({ "slug": content.slug.as_str(), "revision": 1 });
         let event = NewEvent::edition(
             EventKind::EditionCreated,
@@ -115,6 +116,11 @@ impl Store {
         let (story_id, lang, _) = edition_identity(&mut tx, edition_id).await?;
         let now = now_millis();
         let revision = expected_revision + 1;
+        let (old_slug, was_public): (String, Option<i64>) =
+            sqlx::query_as("SELECT slug, published_at FROM editions WHERE id = $1")
+                .bind(edition_id)
+                .fetch_one(&mut *tx)
+                .await?;
         let updated = sqlx::query(
             "UPDATE editions SET slug = $1, headline = $2, standfirst = $3, body = $4, dateline = $5,
                  hero_caption = $6, hero_credit = $7, comment_mode = $8, updated_at = $9, revision = $10
@@ -138,8 +144,15 @@ impl Store {
         if updated.rows_affected() == 0 {
             return Err(StoreError::Conflict);
         }
+        if was_public.is_some() && old_slug != content.slug.as_str() {
+            retire_slug(&mut tx, lang, &old_slug, edition_id, now).await?;
+        }
+        claim_slug(&mut tx, lang, content.slug.as_str()).await?;
         set_authors(&mut tx, edition_id, author_ids).await?;
-        insert_revision(&mut tx, edition_id, revision, editor_id, content, now).await?;
+        insert_revision(
+            &mut tx, edition_id, revision, editor_id, content, author_ids, now,
+        )
+        .await?;
         let payload = json!({ "slug": content.slug.as_str(), "revision": revision });
         let event = NewEvent::edition(
             EventKind::EditionEdited,
@@ -313,18 +326,50 @@ async fn set_authors(
     Ok(())
 }
 
+/// Remembers a public slug the edition leaves, so its old links redirect.
+async fn retire_slug(
+    tx: &mut Transaction<'static, Any>,
+    lang: Lang,
+    slug: &str,
+    edition_id: i64,
+    at: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO retired_slugs (lang, slug, edition_id, retired_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (lang, slug) DO UPDATE SET edition_id = excluded.edition_id, retired_at = excluded.retired_at",
+    )
+    .bind(lang.as_str())
+    .bind(slug)
+    .bind(edition_id)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A slug taken by a live edition no longer redirects anywhere else.
+async fn claim_slug(tx: &mut Transaction<'static, Any>, lang: Lang, slug: &str) -> Result<()> {
+    sqlx::query("DELETE FROM retired_slugs WHERE lang = $1 AND slug = $2")
+        .bind(lang.as_str())
+        .bind(slug)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 async fn insert_revision(
     tx: &mut Transaction<'static, Any>,
     edition_id: i64,
     revision: i64,
     editor_id: Option<i64>,
     content: &EditionContent,
+    author_ids: &[i64],
     saved_at: i64,
 ) -> Result<()> {
     sqlx::query(
         "INSERT INTO revisions (edition_id, revision, editor_id, saved_at, slug, headline, standfirst, body,
-             dateline, hero_caption, hero_credit)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+             dateline, hero_caption, hero_credit, comment_mode, author_ids)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(edition_id)
     .bind(revision)
@@ -337,6 +382,8 @@ async fn insert_revision(
     .bind(&content.dateline)
     .bind(&content.hero_caption)
     .bind(&content.hero_credit)
+    .bind(content.comment_mode.as_str())
+    .bind(serde_json::to_string(author_ids).unwrap_or_else(|_| "[]".into()))
     .execute(&mut **tx)
     .await?;
     Ok(())

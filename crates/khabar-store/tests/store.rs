@@ -265,6 +265,96 @@ async fn every_save_keeps_a_revision_and_stale_saves_conflict(db: &TestDatabase)
         (record.revision, record.slug.as_str()),
         (2, "second-headline")
     );
+
+    // A refused save writes no event.
+    let edits = |events: Vec<khabar_store::Event>| {
+        events
+            .into_iter()
+            .filter(|e| e.kind == "edition.edited")
+            .count()
+    };
+    assert_eq!(edits(store.events_since(0, 100).await.unwrap()), 1);
+
+    // The byline and comment setting are part of each revision.
+    let author = store
+        .create_author(
+            &Slug::parse("hala").unwrap(),
+            &[AuthorProfile {
+                lang: Lang::EN,
+                name: "Hala".into(),
+                bio: String::new(),
+            }],
+            None,
+        )
+        .await
+        .unwrap();
+    let mut closed = content("Second headline");
+    closed.comment_mode = khabar_core::CommentMode::Closed;
+    store
+        .update_edition(en, 2, &closed, &[author], None)
+        .await
+        .unwrap();
+    let latest = &store.revisions(en).await.unwrap()[0];
+    assert_eq!(
+        (latest.author_ids.as_slice(), latest.comment_mode.as_str()),
+        (&[author][..], "closed")
+    );
+}
+
+async fn a_published_edition_keeps_its_old_links(db: &TestDatabase) {
+    let store = open(db).await;
+    let (_, en, _) = published_pair(&store, "Original headline", "عنوان").await;
+    store
+        .update_edition(en, 1, &content("Renamed headline"), &[], None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .current_slug(Lang::EN, "original-headline")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("renamed-headline")
+    );
+    assert_eq!(
+        store
+            .current_slug(Lang::AR, "original-headline")
+            .await
+            .unwrap(),
+        None
+    );
+
+    // A new story may take the old slug back; then it no longer redirects.
+    let story = store
+        .create_story(NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    store
+        .create_edition(story, Lang::EN, &content("Original headline"), &[], None)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .current_slug(Lang::EN, "original-headline")
+            .await
+            .unwrap(),
+        None
+    );
+
+    // Drafts renamed before publication leave nothing behind.
+    let draft = store
+        .create_edition(story, Lang::AR, &content("مسودة"), &[], None)
+        .await
+        .unwrap();
+    store
+        .update_edition(draft, 1, &content("مسودة ثانية"), &[], None)
+        .await
+        .unwrap();
+    assert_eq!(store.current_slug(Lang::AR, "مسودة").await.unwrap(), None);
 }
 
 async fn each_change_writes_its_event(db: &TestDatabase) {
@@ -392,6 +482,7 @@ on_both_backends!(
     editions_are_read_back_with_their_sibling,
     slugs_are_unique_per_language,
     every_save_keeps_a_revision_and_stale_saves_conflict,
+    a_published_edition_keeps_its_old_links,
     each_change_writes_its_event,
     scheduled_editions_publish_exactly_once,
     home_groups_sections_and_pages_lists,

@@ -273,11 +273,16 @@ fn lang_and_slug(
 }
 
 async fn article_page(app: &App, lang: Lang, slug: &str) -> Result<Response, PageError> {
-    let article = app
-        .store
-        .article(lang, slug)
-        .await?
-        .ok_or(PageError::NotFound)?;
+    let Some(article) = app.store.article(lang, slug).await? else {
+        // A story whose slug changed after publication keeps its old links.
+        return match app.store.current_slug(lang, slug).await? {
+            Some(current) => {
+                let to = format!("/{lang}/story/{}", segment(&current));
+                Ok((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response())
+            }
+            None => Err(PageError::NotFound),
+        };
+    };
     let story_path = |edition_lang: &str, edition_slug: &str| {
         format!("/{edition_lang}/story/{}", segment(edition_slug))
     };

@@ -211,7 +211,31 @@ async fn edits_show_at_once_and_unpublished_stories_vanish(db: &TestDatabase) {
         .unwrap();
     let (_, html) = get(&server, &path).await;
     assert!(html.contains("A corrected headline"));
-    assert_eq!(store.revisions(record.id).await.unwrap().len(), 2);
+    let revisions = store.revisions(record.id).await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(revisions[0].headline, "A corrected headline");
+    assert_eq!(revisions[1].headline, article.summary.headline);
+
+    // A new slug: the old address answers 301 with the new one.
+    let renamed = EditionContent::parse(EditionInput {
+        slug: Some("a-corrected-slug".into()),
+        headline: "A corrected headline".into(),
+        body: article.body.clone(),
+        ..Default::default()
+    })
+    .unwrap();
+    store
+        .update_edition(record.id, record.revision + 1, &renamed, &[], None)
+        .await
+        .unwrap();
+    let response = client()
+        .get(format!("{}{path}", server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 301);
+    assert_eq!(response.headers()["location"], "/en/story/a-corrected-slug");
+    let path = "/en/story/a-corrected-slug".to_owned();
 
     store.unpublish_edition(record.id, None).await.unwrap();
     let (status, html) = get(&server, &path).await;

@@ -116,7 +116,20 @@ CREATE TABLE revisions (
     dateline TEXT NOT NULL,
     hero_caption TEXT NOT NULL,
     hero_credit TEXT NOT NULL,
+    comment_mode TEXT NOT NULL,
+    -- The byline, as a JSON array of author ids in order.
+    author_ids TEXT NOT NULL,
     UNIQUE (edition_id, revision)
+);
+
+-- Slugs an edition had once it was public: old links redirect to the
+-- edition's current address instead of breaking.
+CREATE TABLE retired_slugs (
+    lang TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    edition_id BIGINT NOT NULL REFERENCES editions (id) ON DELETE CASCADE,
+    retired_at BIGINT NOT NULL,
+    PRIMARY KEY (lang, slug)
 );
 
 -- The append-only events log; derived state follows it by seq.
