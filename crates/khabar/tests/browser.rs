@@ -66,9 +66,12 @@ async fn reader_switches_editions_and_arabic_mirrors(db: &TestDatabase) {
         browser.eval(switch, json!([])).await,
         json!(["Read this story in English", "ltr"])
     );
-    // The body text starts at the right edge of its column in Arabic.
+    // In Arabic a paragraph's first line starts at the right edge of the
+    // column: the first word's box touches the column's right side.
     let body_aligned_right = "const p = document.querySelector('.story-body p'); \
-        return getComputedStyle(p).textAlign === 'start' && getComputedStyle(p).direction === 'rtl';";
+        const range = document.createRange(); range.setStart(p.firstChild, 0); range.setEnd(p.firstChild, 1); \
+        const first = range.getBoundingClientRect(); const column = p.getBoundingClientRect(); \
+        return Math.abs(first.right - column.right) < 2 && first.left > column.left + 50;";
     assert_eq!(
         browser.eval(body_aligned_right, json!([])).await,
         Value::Bool(true)

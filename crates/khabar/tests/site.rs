@@ -65,6 +65,21 @@ async fn every_page_kind_has_its_lang_and_dir(db: &TestDatabase) {
         }
     }
     assert!(article_path.starts_with("/en/story/"));
+    // An unknown language prefix is a 404 in the reader's language.
+    let response = client()
+        .get(format!("{}/fr/", server.base_url()))
+        .header("Accept-Language", "en-GB")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    let html = response.text().await.unwrap();
+    assert_eq!(html_lang_dir(&html), ("en".to_owned(), "ltr".to_owned()));
+    let (status, html) = get(&server, "/fr/story/x").await;
+    assert_eq!(
+        (status, html_lang_dir(&html)),
+        (404, ("ar".to_owned(), "rtl".to_owned()))
+    );
     server.stop().await.unwrap();
 }
 
@@ -132,6 +147,30 @@ async fn editions_link_each_other_with_reciprocal_hreflang(db: &TestDatabase) {
     let hreflangs: Vec<String> = alternates(&html).into_iter().map(|(l, _)| l).collect();
     assert_eq!(hreflangs, ["ar", "x-default"]);
     assert!(!html.contains("Read this story in English"));
+    server.stop().await.unwrap();
+}
+
+async fn home_and_list_pages_announce_each_other(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let base = server.base_url().to_owned();
+    for path in ["/", "/section/politics"] {
+        let en_path = format!("/en{path}");
+        let ar_path = format!("/ar{path}");
+        let (_, english) = get(&server, &en_path).await;
+        let (_, arabic) = get(&server, &ar_path).await;
+        for html in [&english, &arabic] {
+            let found = alternates(html);
+            assert!(
+                found.contains(&("en".into(), format!("{base}{en_path}"))),
+                "{path}: {found:?}"
+            );
+            assert!(
+                found.contains(&("ar".into(), format!("{base}{ar_path}"))),
+                "{path}: {found:?}"
+            );
+            assert!(found.iter().any(|(lang, _)| lang == "x-default"), "{path}");
+        }
+    }
     server.stop().await.unwrap();
 }
 
@@ -308,6 +347,19 @@ async fn odd_paths_and_headers_never_fail(db: &TestDatabase) {
             assert!(status < 500, "{path} with {name}: {value} → {status}");
         }
     }
+    // Paths that try to leave the theme or the media folder find nothing.
+    for path in [
+        "/assets/..%2F..%2FCargo.toml",
+        "/assets/%2e%2e/%2e%2e/Cargo.toml",
+        "/media/..%2Fkhabar.db",
+        "/media/%2e%2e/khabar.db",
+        "/media/demo/..%2F..%2Fkhabar.db",
+    ] {
+        let status = raw_get(&server, path, "Accept: */*").await;
+        assert!(status == 404 || status == 400, "{path} → {status}");
+    }
+    let (status, _) = get(&server, "/media/demo/harbour-vote.svg").await;
+    assert_eq!(status, 200, "the control case: real media is served");
     server.stop().await.unwrap();
 }
 
@@ -356,6 +408,7 @@ on_both_backends!(
     root_follows_accept_language,
     every_page_kind_has_its_lang_and_dir,
     editions_link_each_other_with_reciprocal_hreflang,
+    home_and_list_pages_announce_each_other,
     scheduled_story_goes_live_without_a_request,
     edits_show_at_once_and_unpublished_stories_vanish,
     health_and_readiness,
@@ -376,7 +429,10 @@ async fn raw_get(server: &khabar::Server, path: &str, header: &str) -> u16 {
         format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{header}\r\nConnection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response)).await;
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
+        .await
+        .unwrap_or_else(|_| panic!("no answer within 10 s to {path} with {header}"))
+        .unwrap_or_default();
     let head = String::from_utf8_lossy(&response[..response.len().min(64)]).into_owned();
     head.split(' ')
         .nth(1)
