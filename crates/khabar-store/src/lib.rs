@@ -7,6 +7,7 @@
 //! milliseconds, TEXT). Where they differ — identity columns, serialising
 //! event writers — [`Backend`] says which text to use.
 
+mod accounts;
 mod error;
 mod events;
 mod migrate;
@@ -21,6 +22,7 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
+pub use accounts::{Account, NewSession, RateDecision, SessionInfo, SessionRecord};
 pub use error::StoreError;
 pub use events::Event;
 pub use reading::{

@@ -1,4 +1,4 @@
-use khabar_core::{DisplayName, Email, Role, Username};
+use khabar_core::{DisplayName, Email, Lang, Role, Username};
 
 use crate::time::now_millis;
 use crate::{Result, Store, StoreError};
@@ -10,6 +10,8 @@ pub struct NewUser<'a> {
     /// An Argon2id PHC string; the store never sees passwords.
     pub password_hash: &'a str,
     pub role: Role,
+    /// The language of their emails and of the site when they sign in.
+    pub lang: Lang,
 }
 
 impl Store {
@@ -24,8 +26,8 @@ impl Store {
             return Err(StoreError::Taken { what: "email" });
         }
         let id = sqlx::query_scalar(
-            "INSERT INTO users (username, username_key, email, email_key, display_name, password_hash, role, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            "INSERT INTO users (username, username_key, email, email_key, display_name, password_hash, role, created_at, lang)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(user.username.as_str())
         .bind(user.username.key())
@@ -35,6 +37,7 @@ impl Store {
         .bind(user.password_hash)
         .bind(user.role.as_str())
         .bind(now_millis())
+        .bind(user.lang.as_str())
         .fetch_one(&mut *tx)
         .await
         .map_err(|e| StoreError::taken_if_unique(e, "username"))?;

@@ -189,6 +189,7 @@ async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<(
             display_name: &display_name,
             password_hash: &hash,
             role: Role::Admin,
+            lang: config.site.default_language,
         })
         .await?;
     store.close().await;

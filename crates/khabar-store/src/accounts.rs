@@ -1,0 +1,296 @@
+//! Accounts as the sign-in flows need them: credentials, server-side
+//! sessions, and rate-limit counters that every node shares.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::time::{from_millis, to_millis};
+use crate::{Result, Store, StoreError};
+
+/// A person with an account, as pages and the API show them to themselves.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Account {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    pub lang: String,
+    pub email_verified: bool,
+    pub created_at: Timestamp,
+}
+
+/// A live session and whose it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub token_hash: String,
+    pub csrf_token: String,
+    pub last_seen_at: Timestamp,
+    pub account: Account,
+}
+
+/// One of a person's sessions, as their session list shows it. `id` is a
+/// prefix of the stored hash: enough to name it, useless to sign in with.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SessionInfo {
+    pub id: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
+    pub user_agent: String,
+    pub ip: String,
+}
+
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user_id: i64,
+    pub csrf_token: &'a str,
+    pub user_agent: &'a str,
+    pub ip: &'a str,
+    pub lifetime: SignedDuration,
+}
+
+/// Characters of the hash that name a session in lists and forms.
+const SESSION_ID_CHARS: usize = 16;
+
+/// The outcome of counting one attempt against a limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateDecision {
+    Allowed {
+        hits: i64,
+    },
+    /// Wait this long before trying again.
+    Limited {
+        retry_after: SignedDuration,
+    },
+}
+
+const ACCOUNT_COLUMNS: &str = "u.id, u.username, u.display_name, u.email, u.role, u.lang,
+    u.email_verified_at, u.created_at";
+
+fn account_from_row(row: &AnyRow) -> Result<Account> {
+    Ok(Account {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        email: row.try_get("email")?,
+        role: row.try_get("role")?,
+        lang: row.try_get("lang")?,
+        email_verified: row
+            .try_get::<Option<i64>, _>("email_verified_at")?
+            .is_some(),
+        created_at: from_millis(row.try_get("created_at")?),
+    })
+}
+
+impl Store {
+    /// The id and password hash for a sign-in name: a username (compared on
+    /// its confusable key) or an email address. Deleted accounts have none.
+    pub async fn credentials(
+        &self,
+        username_key: &str,
+        email: &str,
+    ) -> Result<Option<(i64, String)>> {
+        let row = sqlx::query(
+            "SELECT id, password_hash FROM users
+             WHERE (username_key = $1 OR email_key = $2) AND deleted_at IS NULL",
+        )
+        .bind(username_key)
+        .bind(email.to_lowercase())
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|row| Ok((row.try_get("id")?, row.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    pub async fn account(&self, user_id: i64) -> Result<Account> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL"
+        ))
+        .bind(user_id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        account_from_row(&row)
+    }
+
+    pub async fn create_session(&self, session: NewSession<'_>) -> Result<()> {
+        let now = Timestamp::now();
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent, ip)
+             VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+        )
+        .bind(session.token_hash)
+        .bind(session.user_id)
+        .bind(session.csrf_token)
+        .bind(to_millis(now))
+        .bind(to_millis(now + session.lifetime))
+        .bind(session.user_agent)
+        .bind(session.ip)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The live session with this token hash, with its account.
+    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT s.token_hash, s.csrf_token, s.last_seen_at, {ACCOUNT_COLUMNS}
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL"
+        ))
+        .bind(token_hash)
+        .bind(to_millis(now))
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|row| {
+            Ok(SessionRecord {
+                token_hash: row.try_get("token_hash")?,
+                csrf_token: row.try_get("csrf_token")?,
+                last_seen_at: from_millis(row.try_get("last_seen_at")?),
+                account: account_from_row(&row)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Records that a session was used (callers throttle this).
+    pub async fn touch_session(&self, token_hash: &str, now: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(to_millis(now))
+            .bind(token_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn end_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// A person's live sessions, most recently used first.
+    pub async fn sessions_of(&self, user_id: i64, now: Timestamp) -> Result<Vec<SessionInfo>> {
+        let rows = sqlx::query(
+            "SELECT token_hash, created_at, last_seen_at, user_agent, ip FROM sessions
+             WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC",
+        )
+        .bind(user_id)
+        .bind(to_millis(now))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let hash: String = row.try_get("token_hash")?;
+                Ok(SessionInfo {
+                    id: hash.chars().take(SESSION_ID_CHARS).collect(),
+                    created_at: from_millis(row.try_get("created_at")?),
+                    last_seen_at: from_millis(row.try_get("last_seen_at")?),
+                    user_agent: row.try_get("user_agent")?,
+                    ip: row.try_get("ip")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Ends one of `user_id`'s sessions by its listed id. Someone else's
+    /// session is never touched. Returns whether one ended.
+    pub async fn end_session_of(&self, user_id: i64, session_id: &str) -> Result<bool> {
+        if session_id.len() != SESSION_ID_CHARS
+            || !session_id.bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            return Ok(false);
+        }
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash LIKE $2")
+            .bind(user_id)
+            .bind(format!("{session_id}%"))
+            .execute(&self.write)
+            .await?;
+        Ok(ended.rows_affected() > 0)
+    }
+
+    /// Counts one attempt in `bucket`: at most `limit` per `window`, and
+    /// never while a block set by [`Store::block`] lasts. One statement, so
+    /// concurrent attempts on several nodes all count.
+    pub async fn count_attempt(
+        &self,
+        bucket: &str,
+        limit: i64,
+        window: SignedDuration,
+        now: Timestamp,
+    ) -> Result<RateDecision> {
+        let now_ms = to_millis(now);
+        let window_ms = window.as_millis() as i64;
+        let row = sqlx::query(
+            "INSERT INTO rate_limits (bucket, hits, window_start, blocked_until) VALUES ($1, 1, $2, 0)
+             ON CONFLICT (bucket) DO UPDATE SET
+                 hits = CASE WHEN rate_limits.window_start + $3 <= $2 THEN 1 ELSE rate_limits.hits + 1 END,
+                 window_start = CASE WHEN rate_limits.window_start + $3 <= $2 THEN $2 ELSE rate_limits.window_start END
+             RETURNING hits, window_start, blocked_until",
+        )
+        .bind(bucket)
+        .bind(now_ms)
+        .bind(window_ms)
+        .fetch_one(&self.write)
+        .await?;
+        let hits: i64 = row.try_get("hits")?;
+        let window_start: i64 = row.try_get("window_start")?;
+        let blocked_until: i64 = row.try_get("blocked_until")?;
+        if blocked_until > now_ms {
+            return Ok(RateDecision::Limited {
+                retry_after: SignedDuration::from_millis(blocked_until - now_ms),
+            });
+        }
+        if hits > limit {
+            return Ok(RateDecision::Limited {
+                retry_after: SignedDuration::from_millis(
+                    (window_start + window_ms - now_ms).max(1_000),
+                ),
+            });
+        }
+        Ok(RateDecision::Allowed { hits })
+    }
+
+    /// The block time left on `bucket`, if any, without counting.
+    pub async fn blocked_for(
+        &self,
+        bucket: &str,
+        now: Timestamp,
+    ) -> Result<Option<SignedDuration>> {
+        let until: Option<i64> =
+            sqlx::query_scalar("SELECT blocked_until FROM rate_limits WHERE bucket = $1")
+                .bind(bucket)
+                .fetch_optional(&self.read)
+                .await?;
+        let now_ms = to_millis(now);
+        Ok(until
+            .filter(|&until| until > now_ms)
+            .map(|until| SignedDuration::from_millis(until - now_ms)))
+    }
+
+    /// Blocks `bucket` until `until`.
+    pub async fn block(&self, bucket: &str, until: Timestamp) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO rate_limits (bucket, hits, window_start, blocked_until) VALUES ($1, 0, $2, $2)
+             ON CONFLICT (bucket) DO UPDATE SET blocked_until = $2",
+        )
+        .bind(bucket)
+        .bind(to_millis(until))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets a bucket (after a successful sign-in, say).
+    pub async fn clear_attempts(&self, bucket: &str) -> Result<()> {
+        sqlx::query("DELETE FROM rate_limits WHERE bucket = $1")
+            .bind(bucket)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+}
