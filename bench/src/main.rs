@@ -361,8 +361,10 @@ async fn run(cli: Cli) -> anyhow::Result<Report> {
     });
     if !cli.json {
         eprintln!(
-            "khabar-bench: {} connection(s), warm-up {:?}, measuring {:?} …",
-            cli.connections, cli.warmup, cli.duration
+            "khabar-bench: {} connection(s), warm-up {}, measuring {} …",
+            cli.connections,
+            seconds(cli.warmup),
+            seconds(cli.duration)
         );
     }
     let mut tasks = Vec::with_capacity(usize::from(cli.connections));
@@ -452,21 +454,26 @@ impl Report {
     }
 
     fn table(&self) -> String {
-        let mut rows: Vec<(&str, &PathStats)> = self
+        let mut rows: Vec<(String, &PathStats)> = self
             .paths
             .iter()
-            .map(|(path, stats)| (path.as_str(), stats))
+            .map(|(path, stats)| (display_path(path), stats))
             .collect();
         if self.paths.len() > 1 {
-            rows.push(("all", &self.total));
+            rows.push(("all".into(), &self.total));
         }
-        let width = rows.iter().map(|(p, _)| p.len()).max().unwrap_or(4).max(4);
+        let width = rows
+            .iter()
+            .map(|(p, _)| p.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
         let mut out = format!(
-            "{}  {} connections  {:?} measured after {:?} warm-up\n\n",
+            "{}  {} connections  {} measured after {} warm-up\n\n",
             self.base.as_str().trim_end_matches('/'),
             self.connections,
-            self.duration,
-            self.warmup,
+            seconds(self.duration),
+            seconds(self.warmup),
         );
         out.push_str(&format!(
             "{:<width$}  {:>8}  {:>9}  {:>8}  {:>8}  {:>8}  {:>8}  {:>7}  {:>6}\n",
@@ -509,6 +516,44 @@ impl Report {
         }
         out
     }
+}
+
+/// A path as the table shows it: percent-escapes decoded when they spell
+/// UTF-8 (Arabic slugs), and cut to a readable length.
+fn display_path(path: &str) -> String {
+    const LONGEST: usize = 48;
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = bytes
+            .get(i + 1..i + 3)
+            .and_then(|hex| std::str::from_utf8(hex).ok())
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match (bytes[i], escaped) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    let text = String::from_utf8(decoded).unwrap_or_else(|_| path.to_owned());
+    if text.chars().count() <= LONGEST {
+        text
+    } else {
+        let mut cut: String = text.chars().take(LONGEST - 1).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+/// `20s`, `0.5s`.
+fn seconds(duration: Duration) -> String {
+    format!("{}s", duration.as_secs_f64())
 }
 
 fn round2(value: f64) -> f64 {
@@ -597,6 +642,17 @@ mod tests {
             assert!(target_url(&base, refused).is_err(), "{refused}");
         }
         Ok(())
+    }
+
+    #[test]
+    fn paths_display_decoded_and_short() {
+        assert_eq!(display_path("/en/"), "/en/");
+        assert_eq!(display_path("/ar/story/%D8%A7%D8%B1"), "/ar/story/ار");
+        assert_eq!(display_path("/x/%ZZ%"), "/x/%ZZ%");
+        assert_eq!(display_path("/x/%FF"), "/x/%FF");
+        let long = format!("/en/story/{}", "a".repeat(80));
+        assert_eq!(display_path(&long).chars().count(), 48);
+        assert!(display_path(&long).ends_with('…'));
     }
 
     #[test]
