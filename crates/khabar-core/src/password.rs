@@ -40,7 +40,7 @@ pub fn check_new_password(password: &str, personal: &[&str]) -> Result<(), Inval
     let repeats_personal = personal
         .iter()
         .any(|p| !p.is_empty() && lowered.contains(&p.to_lowercase()));
-    let one_character = password.chars().all(|c| Some(c) == password.chars().next());
+    let one_character = password.chars().all(|c| password.starts_with(c));
     if COMMON.contains(lowered.as_str()) || repeats_personal || one_character {
         return Err(InvalidInput::new(
             "password",

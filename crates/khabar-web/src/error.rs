@@ -7,10 +7,18 @@ pub enum PageError {
     NotFound,
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A state-changing request without a valid CSRF token or from another site.
+    #[error("forbidden")]
+    Forbidden,
+    #[error("too many requests; retry in {0} s")]
+    TooManyRequests(u64),
     #[error(transparent)]
     Store(#[from] khabar_store::StoreError),
     #[error("template: {0}")]
     Template(#[from] minijinja::Error),
+    /// Logged where it happened; the reader sees a plain 500 page.
+    #[error("internal error")]
+    Internal,
 }
 
 impl PageError {
@@ -18,8 +26,12 @@ impl PageError {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            PageError::Forbidden => StatusCode::FORBIDDEN,
+            PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::Store(khabar_store::StoreError::NotFound) => StatusCode::NOT_FOUND,
-            PageError::Store(_) | PageError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::Store(_) | PageError::Template(_) | PageError::Internal => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
         }
     }
 }

@@ -1,10 +1,14 @@
 //! khabar's HTTP face: the public site and health checks. Handlers stay
 //! thin: parse the request, call the store, render a template.
 
+mod account_pages;
+pub mod accounts;
+mod csrf;
 mod error;
 mod health;
 pub mod i18n;
 mod pages;
+pub mod session;
 pub mod theme;
 
 use std::future::Future;
@@ -17,11 +21,12 @@ use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use khabar_core::{Lang, SiteSettings};
 use khabar_store::Store;
 use minijinja::Environment;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -77,6 +82,9 @@ impl App {
     }
 }
 
+/// Largest request body accepted; forms are small.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
 /// Longest a request may take before it is answered 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -104,7 +112,26 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/tag/{slug}", get(pages::tag))
         .route("/{lang}/author/{slug}", get(pages::author))
         .route("/{lang}/story/{slug}", get(pages::article))
+        .route(
+            "/{lang}/signup",
+            get(account_pages::sign_up_form).post(account_pages::sign_up),
+        )
+        .route(
+            "/{lang}/signin",
+            get(account_pages::sign_in_form).post(account_pages::sign_in),
+        )
+        .route("/{lang}/signout", post(account_pages::sign_out))
+        .route("/{lang}/account", get(account_pages::account))
+        .route(
+            "/{lang}/account/sessions/end",
+            post(account_pages::end_session),
+        )
         .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            session::load_viewer,
+        ))
+        .layer(RequestBodyLimitLayer::new(MAX_FORM_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,
@@ -152,7 +179,8 @@ pub async fn serve(
     app: Arc<App>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app))
+    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await
 }

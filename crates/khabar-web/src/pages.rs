@@ -15,6 +15,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
 use crate::i18n::negotiate;
+use crate::session::Viewer;
 use crate::{App, PageError};
 
 type AppState = State<Arc<App>>;
@@ -48,7 +49,7 @@ pub async fn choose_language(State(app): AppState, headers: HeaderMap) -> Respon
     response
 }
 
-fn preferred_language(app: &App, headers: &HeaderMap) -> Lang {
+pub(crate) fn preferred_language(app: &App, headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
@@ -74,6 +75,7 @@ pub async fn language_root(
 
 pub async fn home(
     State(app): AppState,
+    viewer: Viewer,
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
@@ -84,17 +86,25 @@ pub async fn home(
             &PageError::NotFound,
         );
     };
-    respond(&app, lang, home_page(&app, lang).await)
+    respond(&app, lang, home_page(&app, lang, &viewer).await)
 }
 
-async fn home_page(app: &App, lang: Lang) -> Result<Response, PageError> {
+async fn home_page(app: &App, lang: Lang, viewer: &Viewer) -> Result<Response, PageError> {
     let home = app.store.home(lang, HOME_LATEST, HOME_PER_SECTION).await?;
     let paths = app
         .languages()
         .into_iter()
         .map(|l| (l, format!("/{l}/")))
         .collect();
-    let chrome = chrome(app, lang, paths, Some("/".to_owned()), format!("/{lang}/")).await?;
+    let chrome = chrome(
+        app,
+        lang,
+        viewer,
+        paths,
+        Some("/".to_owned()),
+        format!("/{lang}/"),
+    )
+    .await?;
     render(
         app,
         "home.html",
@@ -106,29 +116,32 @@ async fn home_page(app: &App, lang: Lang) -> Result<Response, PageError> {
 
 pub async fn section(
     State(app): AppState,
+    viewer: Viewer,
     path: Result<Path<(String, String)>, PathRejection>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
-    list(&app, ListKind::Section, path, query, &headers).await
+    list(&app, ListKind::Section, path, query, &headers, &viewer).await
 }
 
 pub async fn tag(
     State(app): AppState,
+    viewer: Viewer,
     path: Result<Path<(String, String)>, PathRejection>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
-    list(&app, ListKind::Tag, path, query, &headers).await
+    list(&app, ListKind::Tag, path, query, &headers, &viewer).await
 }
 
 pub async fn author(
     State(app): AppState,
+    viewer: Viewer,
     path: Result<Path<(String, String)>, PathRejection>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
-    list(&app, ListKind::Author, path, query, &headers).await
+    list(&app, ListKind::Author, path, query, &headers, &viewer).await
 }
 
 #[derive(Clone, Copy)]
@@ -154,13 +167,14 @@ async fn list(
     path: Result<Path<(String, String)>, PathRejection>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: &HeaderMap,
+    viewer: &Viewer,
 ) -> Response {
     let Some((lang, slug)) = lang_and_slug(app, path) else {
         return error_page(app, preferred_language(app, headers), &PageError::NotFound);
     };
     let slug = slug.as_str();
     let result = match page_number(query) {
-        Ok(page) => list_page(app, kind, lang, slug, page).await,
+        Ok(page) => list_page(app, kind, lang, slug, page, viewer).await,
         Err(e) => Err(e),
     };
     respond(app, lang, result)
@@ -189,6 +203,7 @@ async fn list_page(
     lang: Lang,
     slug: &str,
     page: u32,
+    viewer: &Viewer,
 ) -> Result<Response, PageError> {
     let store = &app.store;
     let (filter, title, description) = match kind {
@@ -227,7 +242,7 @@ async fn list_page(
     } else {
         (None, format!("{}?page={page}", base(lang)))
     };
-    let chrome = chrome(app, lang, paths, x_default, canonical).await?;
+    let chrome = chrome(app, lang, viewer, paths, x_default, canonical).await?;
     let this_page = base(lang);
     render(
         app,
@@ -248,6 +263,7 @@ async fn list_page(
 
 pub async fn article(
     State(app): AppState,
+    viewer: Viewer,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
@@ -258,7 +274,11 @@ pub async fn article(
             &PageError::NotFound,
         );
     };
-    respond(&app, lang, article_page(&app, lang, slug.as_str()).await)
+    respond(
+        &app,
+        lang,
+        article_page(&app, lang, slug.as_str(), &viewer).await,
+    )
 }
 
 /// A site language and a well-formed slug from the path. Anything else —
@@ -272,7 +292,12 @@ fn lang_and_slug(
     Some((app.lang(&code)?, Slug::parse(&slug).ok()?))
 }
 
-async fn article_page(app: &App, lang: Lang, slug: &str) -> Result<Response, PageError> {
+async fn article_page(
+    app: &App,
+    lang: Lang,
+    slug: &str,
+    viewer: &Viewer,
+) -> Result<Response, PageError> {
     let Some(article) = app.store.article(lang, slug).await? else {
         // A story whose slug changed after publication keeps its old links.
         return match app.store.current_slug(lang, slug).await? {
@@ -311,7 +336,7 @@ async fn article_page(app: &App, lang: Lang, slug: &str) -> Result<Response, Pag
             })
         })
         .collect();
-    let chrome = chrome(app, lang, paths, Some(x_default), this_path).await?;
+    let chrome = chrome(app, lang, viewer, paths, Some(x_default), this_path).await?;
     let current_section = article.summary.section.as_ref().map(|s| s.slug.clone());
     // Corrections minutes after publication are not worth an "updated" line.
     let was_updated = article.summary.updated_at
@@ -336,13 +361,22 @@ struct EditionSwitch {
 
 /// The parts of every page: site name, navigation, alternates, canonical.
 #[derive(Serialize)]
-struct Chrome {
+pub(crate) struct Chrome {
     site_name: String,
     base_url: String,
     canonical: String,
     alternates: Vec<Alternate>,
     languages: Vec<LanguageLink>,
     sections: Vec<SectionRef>,
+    /// The signed-in reader, for the header's account links.
+    viewer: Option<SignedIn>,
+}
+
+#[derive(Serialize)]
+struct SignedIn {
+    username: String,
+    display_name: String,
+    csrf_token: String,
 }
 
 #[derive(Serialize)]
@@ -362,9 +396,10 @@ struct LanguageLink {
 /// `paths` holds this page in each language it exists in (itself
 /// included); they become the language switch and, when there is an
 /// `x_default`, the `hreflang` alternates.
-async fn chrome(
+pub(crate) async fn chrome(
     app: &App,
     lang: Lang,
+    viewer: &Viewer,
     paths: Vec<(Lang, String)>,
     x_default: Option<String>,
     canonical_path: String,
@@ -397,7 +432,13 @@ async fn chrome(
             name: app.i18n.message(l.code, "language-name", None),
         })
         .collect();
+    let signed_in = viewer.session.as_ref().map(|session| SignedIn {
+        username: session.account.username.clone(),
+        display_name: session.account.display_name.clone(),
+        csrf_token: session.csrf_token.clone(),
+    });
     Ok(Chrome {
+        viewer: signed_in,
         site_name: app.site.name_in(lang).to_owned(),
         base_url: app.base_url.clone(),
         canonical: absolute(&canonical_path),
@@ -407,24 +448,45 @@ async fn chrome(
     })
 }
 
-fn render(
+pub(crate) fn render(
     app: &App,
     template: &str,
     lang: Lang,
     chrome: Chrome,
     page: Value,
 ) -> Result<Response, PageError> {
+    render_with_status(app, StatusCode::OK, template, lang, chrome, page)
+}
+
+/// Renders a page; pages for a signed-in reader are never stored by shared
+/// caches.
+pub(crate) fn render_with_status(
+    app: &App,
+    status: StatusCode,
+    template: &str,
+    lang: Lang,
+    chrome: Chrome,
+    page: Value,
+) -> Result<Response, PageError> {
     let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
+    let signed_in = chrome.viewer.is_some();
     let html = app.templates.get_template(template)?.render(context! {
         lang => lang.as_str(),
         dir => dir,
         chrome => chrome,
         ..page
     })?;
-    Ok(html_response(StatusCode::OK, lang, html))
+    let mut response = html_response(status, lang, html);
+    if signed_in {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    Ok(response)
 }
 
-fn html_response(status: StatusCode, lang: Lang, html: String) -> Response {
+pub(crate) fn html_response(status: StatusCode, lang: Lang, html: String) -> Response {
     let mut response = (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
@@ -439,18 +501,22 @@ fn html_response(status: StatusCode, lang: Lang, html: String) -> Response {
     response
 }
 
-fn respond(app: &App, lang: Lang, result: Result<Response, PageError>) -> Response {
+pub(crate) fn respond(app: &App, lang: Lang, result: Result<Response, PageError>) -> Response {
     result.unwrap_or_else(|error| error_page(app, lang, &error))
 }
 
 /// A localized error page. Server-side failures are logged with their
 /// cause; the reader sees only a short message.
-fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
+pub(crate) fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
     let status = error.status();
     if status.is_server_error() {
         tracing::error!(%error, "page failed");
     }
     let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
+    let retry_after = match error {
+        PageError::TooManyRequests(seconds) => Some(*seconds),
+        _ => None,
+    };
     let rendered = app
         .templates
         .get_template("error.html")
@@ -460,15 +526,22 @@ fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
                 dir => dir,
                 status => status.as_u16(),
                 site_name => app.site.name_in(lang),
+                minutes => retry_after.map(|s| s.div_ceil(60).max(1)),
             })
         });
-    match rendered {
+    let mut response = match rendered {
         Ok(html) => html_response(status, lang, html),
         Err(template_error) => {
             tracing::error!(%template_error, "error page failed");
             (status, status.canonical_reason().unwrap_or("error")).into_response()
         }
+    };
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
     }
+    response
 }
 
 /// Any path no route knows: a 404 in the language of its prefix when it

@@ -43,3 +43,54 @@ error-404-body = هذه الصفحة غير موجودة، أو سُحب الخ�
 error-500-title = حدث خطأ من جهتنا
 error-500-body = سُجّلت المشكلة. حاول مرة أخرى بعد قليل.
 error-back-home = اذهب إلى الصفحة الأولى
+
+nav-account = حسابك
+sign-in = تسجيل الدخول
+sign-up = إنشاء حساب
+sign-out = تسجيل الخروج
+sign-in-title = تسجيل الدخول
+sign-up-title = إنشاء حساب
+sign-up-intro = يتيح لك الحساب التعليق على الأخبار ومتابعة الردود.
+have-account = لديك حساب؟
+no-account = جديد هنا؟
+field-username = اسم المستخدم
+field-username-hint = حروف وأرقام و«_» و«.» و«-»؛ حروف عربية أو لاتينية، لا الاثنتان معًا.
+field-display-name = الاسم الذي يظهر مع تعليقاتك
+field-email = البريد الإلكتروني
+field-password = كلمة المرور
+field-password-hint = عشرة أحرف على الأقل. عبارة من بضع كلمات سهلة التذكّر وصعبة التخمين.
+field-login = اسم المستخدم أو البريد الإلكتروني
+account-title = حسابك
+account-joined = تاريخ الانضمام
+sessions-title = الأجهزة التي سجّلت الدخول منها
+session-this-one = هذا المتصفح
+session-end = سجّل الخروج منه
+session-last-seen = آخر نشاط
+session-unknown-browser = متصفح غير معروف
+
+form-error-invalid = يرجى مراجعة هذا الحقل.
+form-error-username_too_short = يحتاج اسم المستخدم إلى ثلاثة أحرف على الأقل.
+form-error-username_too_long = لا يتجاوز اسم المستخدم ٣٢ حرفًا.
+form-error-username_bad_character = استخدم الحروف والأرقام و«_» و«.» و«-» فقط، من دون مسافات أو رموز أو وجوه تعبيرية.
+form-error-username_mixed_direction = استخدم في اسم المستخدم حروفًا عربية أو لاتينية، لا الاثنتين معًا.
+form-error-username_reserved = هذا الاسم محجوز. يرجى اختيار اسم آخر.
+form-error-username_taken = اسم المستخدم هذا، أو اسم يشبهه تمامًا، مستخدم. يرجى اختيار اسم آخر.
+form-error-display_name_empty = يرجى كتابة الاسم الذي يظهر مع تعليقاتك.
+form-error-display_name_too_long = الاسم طويل جدًا: ٦٠ حرفًا على الأكثر.
+form-error-invalid_email = هذا ليس عنوان بريد إلكتروني.
+form-error-email_taken = هناك حساب يستخدم هذا البريد. سجّل الدخول، أو أعد تعيين كلمة المرور.
+form-error-password_too_short = تحتاج كلمة المرور إلى عشرة أحرف على الأقل.
+form-error-password_too_long = لا تتجاوز كلمة المرور ٢٥٦ حرفًا.
+form-error-password_too_common = كلمة المرور هذه سهلة التخمين. يرجى اختيار غيرها.
+form-error-wrong_credentials = اسم المستخدم أو كلمة المرور غير صحيح.
+
+error-403-title = رُفض هذا الطلب
+error-403-body = انتهت صلاحية النموذج أو لم يأتِ من هذا الموقع. عد إلى الصفحة، وأعد تحميلها، ثم حاول مرة أخرى.
+error-429-title = محاولات كثيرة
+error-429-body = { PLURAL($minutes) ->
+    [one] يرجى الانتظار دقيقة واحدة قبل المحاولة مرة أخرى.
+    [two] يرجى الانتظار دقيقتين قبل المحاولة مرة أخرى.
+    [few] يرجى الانتظار { DIGITS($minutes) } دقائق قبل المحاولة مرة أخرى.
+    [many] يرجى الانتظار { DIGITS($minutes) } دقيقةً قبل المحاولة مرة أخرى.
+   *[other] يرجى الانتظار { DIGITS($minutes) } دقيقة قبل المحاولة مرة أخرى.
+}

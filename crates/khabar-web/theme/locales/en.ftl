@@ -39,3 +39,51 @@ error-404-body = This page does not exist, or the story was taken down.
 error-500-title = Something went wrong on our side
 error-500-body = The problem has been logged. Please try again in a moment.
 error-back-home = Go to the front page
+
+nav-account = Your account
+sign-in = Sign in
+sign-up = Create an account
+sign-out = Sign out
+sign-in-title = Sign in
+sign-up-title = Create an account
+sign-up-intro = An account lets you comment on stories and follow replies.
+have-account = Already have an account?
+no-account = New here?
+field-username = Username
+field-username-hint = Letters, digits, “_”, “.” and “-”; Arabic or Latin letters, not both.
+field-display-name = Name shown with your comments
+field-email = Email address
+field-password = Password
+field-password-hint = At least 10 characters. A phrase of several words is easy to remember and hard to guess.
+field-login = Username or email address
+account-title = Your account
+account-joined = Joined
+sessions-title = Where you are signed in
+session-this-one = This browser
+session-end = Sign out there
+session-last-seen = last active
+session-unknown-browser = Unknown browser
+
+form-error-invalid = Please check this field.
+form-error-username_too_short = A username needs at least 3 characters.
+form-error-username_too_long = A username has at most 32 characters.
+form-error-username_bad_character = Use only letters, digits, “_”, “.” and “-” — no spaces, symbols or emoji.
+form-error-username_mixed_direction = Use Arabic letters or Latin letters in a username, not both.
+form-error-username_reserved = That name is reserved. Please choose another.
+form-error-username_taken = That username — or one that looks just like it — is taken. Please choose another.
+form-error-display_name_empty = Please give the name to show with your comments.
+form-error-display_name_too_long = That name is too long: at most 60 characters.
+form-error-invalid_email = That is not an email address.
+form-error-email_taken = An account already uses that email address. Sign in instead, or reset your password.
+form-error-password_too_short = A password needs at least 10 characters.
+form-error-password_too_long = A password has at most 256 characters.
+form-error-password_too_common = That password is too easy to guess. Please choose another.
+form-error-wrong_credentials = That username or password is not right.
+
+error-403-title = This request was refused
+error-403-body = The form had expired or did not come from this site. Go back, reload the page and try again.
+error-429-title = Too many attempts
+error-429-body = Please wait { DIGITS($minutes) } { PLURAL($minutes) ->
+    [one] minute
+   *[other] minutes
+} before trying again.

@@ -72,3 +72,112 @@ pub fn path_of(server: &Server, url: &str) -> String {
         .unwrap_or(url)
         .to_owned()
 }
+
+/// A reader's browser without the browser: keeps cookies between requests
+/// and fills in the form token the way a page would.
+pub struct Agent<'a> {
+    server: &'a Server,
+    cookies: std::collections::BTreeMap<String, String>,
+    /// Sent as `X-Forwarded-For`-free `Origin`, when set.
+    pub origin: Option<String>,
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub location: Option<String>,
+    pub set_cookies: Vec<String>,
+    pub retry_after: Option<String>,
+    pub body: String,
+}
+
+impl<'a> Agent<'a> {
+    pub fn new(server: &'a Server) -> Self {
+        Agent {
+            server,
+            cookies: Default::default(),
+            origin: None,
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_owned(), value.to_owned());
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Answer {
+        let mut request = request.header("Cookie", self.cookie_header());
+        if let Some(origin) = &self.origin {
+            request = request.header("Origin", origin);
+        }
+        let response = request.send().await.expect("a response");
+        let headers = response.headers().clone();
+        let set_cookies: Vec<String> = headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect();
+        for cookie in &set_cookies {
+            let pair = cookie.split(';').next().unwrap_or("");
+            if let Some((name, value)) = pair.split_once('=') {
+                if value.is_empty() || cookie.contains("Max-Age=0") {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        Answer {
+            status: response.status().as_u16(),
+            location: headers
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            retry_after: headers
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            set_cookies,
+            body: response.text().await.unwrap_or_default(),
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Answer {
+        let request = client().get(format!("{}{path}", self.server.base_url()));
+        self.send(request).await
+    }
+
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let request = client()
+            .post(format!("{}{path}", self.server.base_url()))
+            .form(fields);
+        self.send(request).await
+    }
+
+    /// Loads `page`, takes the form token from it and posts `fields` to
+    /// `action` with it.
+    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Answer {
+        let form = self.get(page).await;
+        let token = form_token(&form.body).unwrap_or_default();
+        let mut all = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.post(action, &all).await
+    }
+}
+
+/// The first `csrf_token` value in a page.
+pub fn form_token(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    let end = start + html[start..].find('"')?;
+    Some(html[start..end].to_owned())
+}

@@ -1,0 +1,130 @@
+//! Who is asking: the session cookie, looked up on every request, and the
+//! client's address and agent for session lists and rate limits.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use jiff::{SignedDuration, Timestamp};
+use khabar_core::secret::hash_token;
+use khabar_store::SessionRecord;
+
+use crate::App;
+
+pub const SESSION_COOKIE: &str = "khabar_session";
+/// The double-submit token that protects forms shown before sign-in.
+pub const FORM_COOKIE: &str = "khabar_form";
+pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 30);
+/// `last_seen_at` is written at most this often per session.
+const TOUCH_EVERY: SignedDuration = SignedDuration::from_mins(5);
+/// Longest User-Agent kept for the session list.
+const MAX_USER_AGENT: usize = 200;
+
+/// The signed-in person, if any, and facts about the request.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub session: Option<SessionRecord>,
+    pub ip: String,
+    pub user_agent: String,
+    /// The pre-sign-in form token from the request's cookie, if it had one.
+    pub form_token: Option<String>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_else(|| Viewer {
+                session: None,
+                ip: "unknown".into(),
+                user_agent: String::new(),
+                form_token: None,
+            }))
+    }
+}
+
+/// The value of cookie `name` in a request.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure when the
+/// site is served over https. `max_age` 0 deletes the cookie.
+pub fn set_cookie(app: &App, name: &str, value: &str, max_age: SignedDuration) -> HeaderValue {
+    let secure = if app.base_url.starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let text = format!(
+        "{name}={value}; Max-Age={}; Path=/; HttpOnly; SameSite=Lax{secure}",
+        max_age.as_secs().max(0)
+    );
+    HeaderValue::from_str(&text)
+        .unwrap_or_else(|_| HeaderValue::from_static("khabar_invalid=; Max-Age=0"))
+}
+
+/// Loads the session named by the request's cookie into its extensions.
+pub async fn load_viewer(
+    State(app): State<Arc<App>>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    let ip = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let user_agent: String = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .chars()
+        .take(MAX_USER_AGENT)
+        .collect();
+    let form_token = cookie(headers, FORM_COOKIE)
+        .filter(|token| token.len() == 68 && token.is_ascii())
+        .map(str::to_owned);
+    let token = cookie(headers, SESSION_COOKIE)
+        .filter(|t| t.len() <= 128)
+        .map(str::to_owned);
+    let mut session = None;
+    if let Some(token) = token {
+        let now = Timestamp::now();
+        match app.store.session(&hash_token(&token), now).await {
+            Ok(Some(found)) => {
+                if found.last_seen_at + TOUCH_EVERY < now
+                    && let Err(error) = app.store.touch_session(&found.token_hash, now).await
+                {
+                    tracing::warn!(%error, "could not record session use");
+                }
+                session = Some(found);
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(%error, "session lookup failed"),
+        }
+    }
+    request.extensions_mut().insert(Viewer {
+        session,
+        ip,
+        user_agent,
+        form_token,
+    });
+    next.run(request).await
+}

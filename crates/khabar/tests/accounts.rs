@@ -1,0 +1,379 @@
+//! Accounts through the real server: sign-up, sign-in, sign-out, sessions,
+//! and the attacks a site with heated discussion must expect — on SQLite
+//! and on PostgreSQL.
+
+mod common;
+
+use common::{Agent, spawn_app};
+use khabar_core::Username;
+use khabar_testkit::{TestDatabase, on_both_backends};
+
+const PASSWORD: &str = "harbour lights at dusk";
+
+async fn sign_up(agent: &mut Agent<'_>, lang: &str, username: &str, email: &str) -> common::Answer {
+    agent
+        .submit(
+            &format!("/{lang}/signup"),
+            &format!("/{lang}/signup"),
+            &[
+                ("username", username),
+                ("display_name", username),
+                ("email", email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+}
+
+async fn user_exists(server: &khabar::Server, username: &str) -> bool {
+    let key = Username::parse(username)
+        .map(|u| u.key())
+        .unwrap_or_default();
+    server
+        .store()
+        .credentials(&key, "")
+        .await
+        .unwrap()
+        .is_some()
+}
+
+async fn a_reader_signs_up_signs_out_and_back_in(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut reader = Agent::new(&server);
+    let answer = sign_up(&mut reader, "ar", "ليلى", "layla@news.example").await;
+    assert_eq!(
+        (answer.status, answer.location.as_deref()),
+        (303, Some("/ar/account"))
+    );
+    let session_cookie = answer
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with("khabar_session="))
+        .expect("a session cookie");
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(session_cookie.contains(flag), "{session_cookie}");
+    }
+    assert!(!session_cookie.contains("Secure"), "plain http in tests");
+
+    let account = reader.get("/ar/account").await;
+    assert_eq!(account.status, 200);
+    assert!(account.body.contains("<bdi>ليلى</bdi>"));
+    assert!(account.body.contains("layla@news.example"));
+
+    // Sign out: the cookie goes and the old session no longer works.
+    let old_session = reader.cookie("khabar_session").unwrap().to_owned();
+    let home = reader.get("/ar/").await;
+    let token = common::form_token(&home.body).expect("the sign-out form");
+    let out = reader.post("/ar/signout", &[("csrf_token", &token)]).await;
+    assert_eq!(out.status, 303);
+    assert!(reader.cookie("khabar_session").is_none());
+    let mut replay = Agent::new(&server);
+    replay.set_cookie("khabar_session", &old_session);
+    assert_eq!(
+        replay.get("/ar/account").await.location.as_deref(),
+        Some("/ar/signin")
+    );
+
+    // Back in, by email or by a differently-cased username.
+    for login in ["layla@news.example", "ليلى"] {
+        let mut agent = Agent::new(&server);
+        let answer = agent
+            .submit(
+                "/en/signin",
+                "/en/signin",
+                &[("login", login), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(
+            (answer.status, answer.location.as_deref()),
+            (303, Some("/en/")),
+            "{login}"
+        );
+        assert_eq!(agent.get("/en/account").await.status, 200);
+    }
+    server.stop().await.unwrap();
+}
+
+async fn forms_without_a_valid_token_change_nothing(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let fields = [
+        ("username", "samer"),
+        ("email", "samer@news.example"),
+        ("password", PASSWORD),
+    ];
+
+    // No token, a made-up token, and another browser's token.
+    let mut agent = Agent::new(&server);
+    agent.get("/en/signup").await;
+    assert_eq!(agent.post("/en/signup", &fields).await.status, 403);
+    let mut with_wrong = fields.to_vec();
+    with_wrong.push((
+        "csrf_token",
+        "khf_0000000000000000000000000000000000000000000000000000000000000000",
+    ));
+    assert_eq!(agent.post("/en/signup", &with_wrong).await.status, 403);
+    let mut other = Agent::new(&server);
+    let token = common::form_token(&other.get("/en/signup").await.body).unwrap();
+    let mut with_other = fields.to_vec();
+    with_other.push(("csrf_token", &token));
+    assert_eq!(agent.post("/en/signup", &with_other).await.status, 403);
+
+    // The right token from another site's page.
+    let mut cross_site = Agent::new(&server);
+    cross_site.origin = Some("https://evil.example".into());
+    let answer = cross_site.submit("/en/signup", "/en/signup", &fields).await;
+    assert_eq!(answer.status, 403);
+    assert!(answer.body.contains("This request was refused"));
+    assert!(!user_exists(&server, "samer").await, "nothing was created");
+
+    // Signed in, the sign-out form needs the session's token.
+    let mut reader = Agent::new(&server);
+    sign_up(&mut reader, "en", "samer", "samer@news.example").await;
+    assert_eq!(
+        reader
+            .post("/en/signout", &[("csrf_token", "nope")])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        reader.get("/en/account").await.status,
+        200,
+        "still signed in"
+    );
+    server.stop().await.unwrap();
+}
+
+async fn a_planted_session_is_never_promoted(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut owner = Agent::new(&server);
+    sign_up(&mut owner, "en", "victim", "victim@news.example").await;
+
+    // An attacker plants a session id of their choosing before sign-in.
+    let planted = format!("khs_{}", "ab".repeat(32));
+    let mut victim = Agent::new(&server);
+    victim.set_cookie("khabar_session", &planted);
+    let answer = victim
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "victim"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(answer.status, 303);
+    let fresh = victim.cookie("khabar_session").unwrap().to_owned();
+    assert_ne!(fresh, planted, "sign-in issues a new session id");
+    let mut attacker = Agent::new(&server);
+    attacker.set_cookie("khabar_session", &planted);
+    assert_eq!(
+        attacker.get("/en/account").await.location.as_deref(),
+        Some("/en/signin")
+    );
+
+    // Signing in again from a signed-in browser replaces its session too.
+    let token = common::form_token(&victim.get("/en/").await.body).unwrap();
+    let again = victim
+        .post(
+            "/en/signin",
+            &[
+                ("csrf_token", &token),
+                ("login", "victim"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 303);
+    let newest = victim.cookie("khabar_session").unwrap().to_owned();
+    assert_ne!(newest, fresh);
+    let mut stale = Agent::new(&server);
+    stale.set_cookie("khabar_session", &fresh);
+    assert_eq!(
+        stale.get("/en/account").await.location.as_deref(),
+        Some("/en/signin")
+    );
+    assert!(
+        victim
+            .get("/en/account")
+            .await
+            .body
+            .contains("<bdi>victim</bdi>")
+    );
+    server.stop().await.unwrap();
+}
+
+async fn password_guessing_is_slowed_then_blocked(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut owner = Agent::new(&server);
+    sign_up(&mut owner, "en", "nadine", "nadine@news.example").await;
+
+    let mut guesser = Agent::new(&server);
+    let mut unknown = Agent::new(&server);
+    for attempt in 1..=5 {
+        let wrong = guesser
+            .submit(
+                "/en/signin",
+                "/en/signin",
+                &[("login", "nadine"), ("password", "guess number one")],
+            )
+            .await;
+        assert_eq!(wrong.status, 401, "attempt {attempt}");
+        // No enumeration: an unknown account answers alike.
+        let missing = unknown
+            .submit(
+                "/en/signin",
+                "/en/signin",
+                &[("login", "nobody-here"), ("password", "guess number one")],
+            )
+            .await;
+        assert_eq!(missing.status, 401);
+        let message = |body: &str| body.contains("That username or password is not right.");
+        assert!(message(&wrong.body) && message(&missing.body));
+    }
+    // Now even the right password waits.
+    let blocked = guesser
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "nadine"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(blocked.status, 429);
+    let retry: u64 = blocked.retry_after.as_deref().unwrap().parse().unwrap();
+    assert!((1..=15).contains(&retry), "{retry}");
+    assert!(blocked.body.contains("Too many attempts"));
+    let arabic = guesser
+        .submit(
+            "/ar/signin",
+            "/ar/signin",
+            &[("login", "nadine"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(arabic.status, 429);
+    assert!(arabic.body.contains("محاولات كثيرة"));
+    server.stop().await.unwrap();
+}
+
+async fn bad_usernames_and_inputs_get_clear_answers(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut first = Agent::new(&server);
+    sign_up(&mut first, "en", "layla", "layla@news.example").await;
+    let long = "x".repeat(10_000);
+    let cases: Vec<(&str, &str, &str, &str)> = vec![
+        ("lаyla", "cyr@news.example", "en", "looks just like it"),
+        ("Layla", "case@news.example", "en", "looks just like it"),
+        ("аdmin", "adm@news.example", "en", "reserved"),
+        ("مُشرِف", "mod@news.example", "ar", "محجوز"),
+        (
+            "lay\u{202E}al",
+            "bidi@news.example",
+            "en",
+            "no spaces, symbols or emoji",
+        ),
+        ("layla_ليلى", "mixed@news.example", "ar", "لا الاثنتين معًا"),
+        (&long, "long@news.example", "en", "at most 32 characters"),
+        ("samira", "not-an-email", "en", "not an email address"),
+        (
+            "samira",
+            "LAYLA@news.example",
+            "en",
+            "already uses that email",
+        ),
+    ];
+    for (username, email, lang, expected) in cases {
+        let mut agent = Agent::new(&server);
+        let answer = sign_up(&mut agent, lang, username, email).await;
+        assert_eq!(answer.status, 422, "{username:?} {email}");
+        assert!(
+            answer.body.contains(expected),
+            "{username:?}: no “{expected}”"
+        );
+        assert!(answer.body.contains("aria-invalid=\"true\"") || expected.contains("email"));
+    }
+    // A weak password, and a form of nonsense.
+    let mut agent = Agent::new(&server);
+    let weak = agent
+        .submit(
+            "/en/signup",
+            "/en/signup",
+            &[
+                ("username", "samira"),
+                ("email", "s@news.example"),
+                ("password", "password123"),
+            ],
+        )
+        .await;
+    assert_eq!(weak.status, 422);
+    assert!(weak.body.contains("too easy to guess"));
+    let garbage = agent
+        .post("/en/signup", &[("username", "\u{0}\u{1}")])
+        .await;
+    assert!(
+        garbage.status == 403 || garbage.status == 400,
+        "{}",
+        garbage.status
+    );
+
+    // SQL metacharacters are just characters.
+    let mut quoted = Agent::new(&server);
+    let answer = quoted
+        .submit(
+            "/en/signup",
+            "/en/signup",
+            &[
+                ("username", "obrien"),
+                ("display_name", "O'Brien'); DROP TABLE users;--"),
+                ("email", "o'brien@news.example"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, 303);
+    let account = quoted.get("/en/account").await.body;
+    assert!(account.contains("O&#39;Brien&#39;); DROP TABLE users;--"));
+    assert!(user_exists(&server, "layla").await);
+    server.stop().await.unwrap();
+}
+
+async fn a_reader_ends_a_session_elsewhere(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut laptop = Agent::new(&server);
+    sign_up(&mut laptop, "en", "hala", "hala@news.example").await;
+    let mut phone = Agent::new(&server);
+    phone
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "hala"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(phone.get("/en/account").await.status, 200);
+
+    let page = laptop.get("/en/account").await.body;
+    assert!(page.contains("This browser"));
+    let token = common::form_token(&page).unwrap();
+    let marker = "name=\"session\" value=\"";
+    let start = page.find(marker).expect("another session listed") + marker.len();
+    let other = &page[start..start + 16];
+    let answer = laptop
+        .post(
+            "/en/account/sessions/end",
+            &[("csrf_token", &token), ("session", other)],
+        )
+        .await;
+    assert_eq!(answer.status, 303);
+    assert_eq!(
+        phone.get("/en/account").await.location.as_deref(),
+        Some("/en/signin")
+    );
+    assert_eq!(laptop.get("/en/account").await.status, 200);
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(
+    a_reader_signs_up_signs_out_and_back_in,
+    forms_without_a_valid_token_change_nothing,
+    a_planted_session_is_never_promoted,
+    password_guessing_is_slowed_then_blocked,
+    bad_usernames_and_inputs_get_clear_answers,
+    a_reader_ends_a_session_elsewhere,
+);
