@@ -157,6 +157,31 @@ impl Browser {
         .await;
     }
 
+    /// Types `text` into the first element matching `css`.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.call(
+            "POST",
+            &self.session_path(&format!("/element/{id}/value")),
+            json!({ "text": text }),
+        )
+        .await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let found = self
+            .call(
+                "POST",
+                &self.session_path("/element"),
+                json!({ "using": "css selector", "value": css }),
+            )
+            .await;
+        found[ELEMENT_KEY]
+            .as_str()
+            .expect("an element id")
+            .to_owned()
+    }
+
     pub async fn resize(&self, width: u32, height: u32) {
         self.call(
             "POST",

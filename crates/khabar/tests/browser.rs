@@ -98,3 +98,79 @@ async fn reader_switches_editions_and_arabic_mirrors(db: &TestDatabase) {
 }
 
 on_both_backends!(reader_switches_editions_and_arabic_mirrors);
+
+/// `[lang, dir, text of the h1]`.
+const PAGE_HEADING: &str = "return [document.documentElement.lang, document.documentElement.dir, \
+     document.querySelector('h1').textContent.trim()];";
+
+async fn a_reader_signs_up_and_in_in_both_languages(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = spawn_app(db, false).await;
+    let base = server.base_url().to_owned();
+
+    // Arabic sign-up, first with a name that is taken by look-alike.
+    browser.goto(&format!("{base}/ar/signup")).await;
+    assert_eq!(
+        browser.eval(PAGE_HEADING, json!([])).await,
+        json!(["ar", "rtl", "إنشاء حساب"])
+    );
+    browser.type_into("#username", "مُشرِف").await;
+    browser.type_into("#email", "reader@news.example").await;
+    browser
+        .type_into("#password", "harbour lights at dusk")
+        .await;
+    browser.click(".stacked-form button[type=submit]").await;
+    let error = "const input = document.querySelector('#username'); \
+                 return [input.getAttribute('aria-invalid'), document.querySelector('.field-error').textContent.trim()];";
+    assert_eq!(
+        browser.eval(error, json!([])).await,
+        json!(["true", "هذا الاسم محجوز. يرجى اختيار اسم آخر."])
+    );
+    // The form keeps what was typed, except the password.
+    let kept = "return [document.querySelector('#email').value, document.querySelector('#password').value];";
+    assert_eq!(
+        browser.eval(kept, json!([])).await,
+        json!(["reader@news.example", ""])
+    );
+
+    browser
+        .eval("document.querySelector('#username').value = '';", json!([]))
+        .await;
+    browser.type_into("#username", "قارئ_المرفأ").await;
+    browser
+        .type_into("#password", "harbour lights at dusk")
+        .await;
+    browser.click(".stacked-form button[type=submit]").await;
+    assert!(browser.current_url().await.ends_with("/ar/account"));
+    let header_name = "return document.querySelector('.account-links bdi').textContent;";
+    assert_eq!(
+        browser.eval(header_name, json!([])).await,
+        json!("قارئ_المرفأ")
+    );
+
+    // Sign out from the header, then sign in on the English page.
+    browser.click(".account-links button[type=submit]").await;
+    assert!(browser.current_url().await.ends_with("/ar/"));
+    browser.goto(&format!("{base}/en/signin")).await;
+    assert_eq!(
+        browser.eval(PAGE_HEADING, json!([])).await,
+        json!(["en", "ltr", "Sign in"])
+    );
+    browser.type_into("#login", "reader@news.example").await;
+    browser
+        .type_into("#password", "harbour lights at dusk")
+        .await;
+    browser.click(".stacked-form button[type=submit]").await;
+    assert!(browser.current_url().await.ends_with("/en/"));
+    assert_eq!(
+        browser.eval(header_name, json!([])).await,
+        json!("قارئ_المرفأ")
+    );
+
+    browser.quit().await;
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(a_reader_signs_up_and_in_in_both_languages);
