@@ -5,6 +5,7 @@ pub mod error;
 pub mod event;
 pub mod lang;
 pub mod password;
+pub mod scope;
 pub mod secret;
 pub mod site;
 pub mod slug;
@@ -14,6 +15,7 @@ pub mod user;
 pub use error::InvalidInput;
 pub use event::EventKind;
 pub use lang::{Dir, Lang};
+pub use scope::{Scope, Scopes};
 pub use site::{LanguageSettings, SiteSettings};
 pub use slug::Slug;
 pub use story::{

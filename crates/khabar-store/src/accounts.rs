@@ -294,3 +294,123 @@ impl Store {
         Ok(())
     }
 }
+
+/// A personal access token, as its owner's list shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub scopes: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// A live token and whose it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenRecord {
+    pub id: i64,
+    pub scopes: String,
+    pub last_used_at: Option<Timestamp>,
+    pub account: Account,
+}
+
+impl Store {
+    pub async fn create_access_token(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        scopes: &str,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "INSERT INTO access_tokens (user_id, name, token_hash, scopes, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(user_id)
+        .bind(name)
+        .bind(token_hash)
+        .bind(scopes)
+        .bind(to_millis(Timestamp::now()))
+        .fetch_one(&self.write)
+        .await?)
+    }
+
+    /// The unrevoked token with this hash, with its account.
+    pub async fn access_token(&self, token_hash: &str) -> Result<Option<TokenRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT t.id AS token_id, t.scopes, t.last_used_at, {ACCOUNT_COLUMNS}
+             FROM access_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deleted_at IS NULL"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|row| {
+            Ok(TokenRecord {
+                id: row.try_get("token_id")?,
+                scopes: row.try_get("scopes")?,
+                last_used_at: row
+                    .try_get::<Option<i64>, _>("last_used_at")?
+                    .map(from_millis),
+                account: account_from_row(&row)?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn touch_access_token(&self, token_id: i64, now: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE access_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(to_millis(now))
+            .bind(token_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Revokes one of `user_id`'s tokens. Returns whether one was revoked.
+    pub async fn revoke_access_token(&self, user_id: i64, token_id: i64) -> Result<bool> {
+        let revoked = sqlx::query(
+            "UPDATE access_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(to_millis(Timestamp::now()))
+        .bind(token_id)
+        .bind(user_id)
+        .execute(&self.write)
+        .await?;
+        Ok(revoked.rows_affected() > 0)
+    }
+
+    /// A person's unrevoked tokens, newest first.
+    pub async fn access_tokens_of(&self, user_id: i64) -> Result<Vec<TokenInfo>> {
+        let rows = sqlx::query(
+            "SELECT id, name, scopes, created_at, last_used_at FROM access_tokens
+             WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(TokenInfo {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    scopes: row.try_get("scopes")?,
+                    created_at: from_millis(row.try_get("created_at")?),
+                    last_used_at: row
+                        .try_get::<Option<i64>, _>("last_used_at")?
+                        .map(from_millis),
+                })
+            })
+            .collect()
+    }
+
+    /// The id of the (not deleted) user with this username key.
+    pub async fn user_id_by_key(&self, username_key: &str) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM users WHERE username_key = $1 AND deleted_at IS NULL",
+        )
+        .bind(username_key)
+        .fetch_optional(&self.read)
+        .await?)
+    }
+}

@@ -22,7 +22,9 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
-pub use accounts::{Account, NewSession, RateDecision, SessionInfo, SessionRecord};
+pub use accounts::{
+    Account, NewSession, RateDecision, SessionInfo, SessionRecord, TokenInfo, TokenRecord,
+};
 pub use error::StoreError;
 pub use events::Event;
 pub use reading::{
@@ -31,7 +33,7 @@ pub use reading::{
 };
 pub use stories::NewStory;
 pub use taxonomy::{AuthorProfile, Named};
-pub use users::NewUser;
+pub use users::{NewUser, UserSummary};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -44,14 +44,49 @@ impl Store {
         tx.commit().await?;
         Ok(id)
     }
+}
 
-    /// The role of a user, if the user exists.
-    pub async fn user_role(&self, username: &str) -> Result<Option<String>> {
-        Ok(
-            sqlx::query_scalar("SELECT role FROM users WHERE username_key = $1")
-                .bind(username.to_lowercase())
-                .fetch_optional(&self.read)
-                .await?,
+/// A user as the admin's list shows them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserSummary {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub created_at: jiff::Timestamp,
+}
+
+impl Store {
+    /// Users, oldest first, a page at a time (deleted accounts left out).
+    pub async fn list_users(&self, page: u32, per_page: u32) -> Result<crate::Page<UserSummary>> {
+        use sqlx::Row;
+        let page = page.max(1);
+        let rows = sqlx::query(
+            "SELECT id, username, display_name, role, created_at FROM users
+             WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2",
         )
+        .bind(i64::from(per_page) + 1)
+        .bind(i64::from(page - 1) * i64::from(per_page))
+        .fetch_all(&self.read)
+        .await?;
+        let mut items = rows
+            .iter()
+            .map(|row| {
+                Ok(UserSummary {
+                    id: row.try_get("id")?,
+                    username: row.try_get("username")?,
+                    display_name: row.try_get("display_name")?,
+                    role: row.try_get("role")?,
+                    created_at: crate::time::from_millis(row.try_get("created_at")?),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let has_more = items.len() > per_page as usize;
+        items.truncate(per_page as usize);
+        Ok(crate::Page {
+            items,
+            page,
+            has_more,
+        })
     }
 }

@@ -3,6 +3,7 @@
 
 mod account_pages;
 pub mod accounts;
+pub mod api;
 mod csrf;
 mod error;
 mod health;
@@ -101,6 +102,8 @@ pub fn router(app: Arc<App>) -> Router {
             HeaderValue::from_static("sandbox; default-src 'none'; style-src 'unsafe-inline'"),
         ));
     Router::new()
+        .merge(api::routes())
+        .route("/api/{*rest}", axum::routing::any(api::not_found))
         .route("/", get(pages::choose_language))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))

@@ -1,5 +1,6 @@
 -- Accounts: email verification, deletion, each reader's language, server-side
--- sessions and the rate-limit counters shared by every node.
+-- sessions, personal access tokens and the rate-limit counters shared by
+-- every node.
 
 ALTER TABLE users ADD COLUMN email_verified_at BIGINT;
 ALTER TABLE users ADD COLUMN deleted_at BIGINT;
@@ -26,3 +27,17 @@ CREATE TABLE rate_limits (
     window_start BIGINT NOT NULL,
     blocked_until BIGINT NOT NULL
 );
+
+-- Personal access tokens for the JSON API, found by the hash of the token.
+-- scopes is a space-separated subset of: read comment moderate edit admin.
+CREATE TABLE access_tokens (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    scopes TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    last_used_at BIGINT,
+    revoked_at BIGINT
+);
+CREATE INDEX access_tokens_user ON access_tokens (user_id);

@@ -1,0 +1,292 @@
+//! The JSON API under `/api/v1`: the same use cases as the HTML forms, with
+//! errors as JSON carrying a stable code. Described by `openapi.json`.
+
+mod auth;
+mod openapi;
+mod users;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use jiff::{SignedDuration, Timestamp};
+use khabar_core::secret::{constant_time_eq, hash_token};
+use khabar_core::{InvalidInput, Role, Scope, Scopes};
+use khabar_store::{Account, SessionRecord};
+use serde_json::json;
+
+use crate::accounts::AccountError;
+use crate::session::Viewer;
+use crate::{App, csrf};
+
+pub use openapi::document as openapi_document;
+
+pub fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi::serve))
+        .route("/api/v1/auth/signup", post(auth::sign_up))
+        .route("/api/v1/auth/signin", post(auth::sign_in))
+        .route("/api/v1/auth/signout", post(auth::sign_out))
+        .route("/api/v1/me", get(auth::current_user))
+        .route("/api/v1/tokens", post(auth::create_token))
+        .route("/api/v1/users", get(users::list))
+}
+
+/// An API error: an HTTP status, a stable code, a message for people, and
+/// the request field it is about, if any.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    field: Option<&'static str>,
+    retry_after: Option<u64>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            retry_after: None,
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "not_signed_in",
+            "sign in or send a bearer token",
+        )
+    }
+
+    pub fn forbidden(code: &'static str, message: &str) -> Self {
+        ApiError::new(StatusCode::FORBIDDEN, code, message)
+    }
+
+    pub fn internal() -> Self {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "something went wrong on our side",
+        )
+    }
+
+    pub fn bad_body(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request_body", message)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut error = json!({ "code": self.code, "message": self.message });
+        if let Some(field) = self.field {
+            error["field"] = json!(field);
+        }
+        let mut response = (self.status, axum::Json(json!({ "error": error }))).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+        }
+        response
+    }
+}
+
+impl From<InvalidInput> for ApiError {
+    fn from(e: InvalidInput) -> Self {
+        ApiError {
+            field: Some(e.field),
+            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message)
+        }
+    }
+}
+
+impl From<khabar_store::StoreError> for ApiError {
+    fn from(error: khabar_store::StoreError) -> Self {
+        tracing::error!(%error, "API store failure");
+        ApiError::internal()
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(error: AccountError) -> Self {
+        match error {
+            AccountError::Invalid(e) => e.into(),
+            AccountError::Taken(_) => ApiError {
+                field: error.field(),
+                ..ApiError::new(StatusCode::CONFLICT, error.code(), error.to_string())
+            },
+            AccountError::WrongCredentials => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                error.code(),
+                "wrong username or password",
+            ),
+            AccountError::TooManyAttempts(wait) => ApiError {
+                retry_after: Some(wait.as_secs().max(1) as u64),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    error.code(),
+                    "too many attempts; wait and retry",
+                )
+            },
+            AccountError::Store(_) | AccountError::Internal(_) => {
+                tracing::error!(%error, "API account failure");
+                ApiError::internal()
+            }
+        }
+    }
+}
+
+/// Who is calling the API, and how they proved it.
+pub enum Caller {
+    Anonymous,
+    /// A browser session; state changes need its CSRF token in
+    /// `X-CSRF-Token`.
+    Session(Box<SessionRecord>),
+    /// A personal access token: no CSRF, but only its scopes.
+    Token {
+        account: Box<Account>,
+        token_id: i64,
+        scopes: Scopes,
+    },
+}
+
+/// `last_used_at` of a token is written at most this often.
+const TOKEN_TOUCH_EVERY: SignedDuration = SignedDuration::from_mins(1);
+
+/// Works out the caller. A bearer token that is present but wrong is an
+/// error, not a fall back to anonymous.
+pub async fn caller(app: &App, headers: &HeaderMap, viewer: &Viewer) -> Result<Caller, ApiError> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && t.len() <= 128)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_token",
+                    "use Authorization: Bearer <token>",
+                )
+            })?;
+        let record = app
+            .store
+            .access_token(&hash_token(token))
+            .await?
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_token",
+                    "this token is unknown or revoked",
+                )
+            })?;
+        let now = Timestamp::now();
+        if record
+            .last_used_at
+            .is_none_or(|at| at + TOKEN_TOUCH_EVERY < now)
+        {
+            app.store.touch_access_token(record.id, now).await?;
+        }
+        return Ok(Caller::Token {
+            scopes: Scopes::from_stored(&record.scopes),
+            token_id: record.id,
+            account: Box::new(record.account),
+        });
+    }
+    Ok(match &viewer.session {
+        Some(session) => Caller::Session(Box::new(session.clone())),
+        None => Caller::Anonymous,
+    })
+}
+
+impl Caller {
+    pub fn account(&self) -> Option<&Account> {
+        match self {
+            Caller::Anonymous => None,
+            Caller::Session(session) => Some(&session.account),
+            Caller::Token { account, .. } => Some(account),
+        }
+    }
+
+    /// The account, for an operation that changes state and needs `scope`:
+    /// a session must carry its CSRF token and come from the site itself; a
+    /// token must hold the scope.
+    pub fn authorize(
+        &self,
+        app: &App,
+        headers: &HeaderMap,
+        scope: Scope,
+    ) -> Result<&Account, ApiError> {
+        match self {
+            Caller::Anonymous => Err(ApiError::unauthorized()),
+            Caller::Session(session) => {
+                let sent = headers
+                    .get("x-csrf-token")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                if !csrf::same_site(app, headers) || !constant_time_eq(sent, &session.csrf_token) {
+                    return Err(ApiError::forbidden(
+                        "csrf_failed",
+                        "send the session's X-CSRF-Token from this site",
+                    ));
+                }
+                Ok(&session.account)
+            }
+            Caller::Token {
+                account, scopes, ..
+            } => {
+                if scopes.contains(scope) {
+                    Ok(account)
+                } else {
+                    Err(ApiError::forbidden(
+                        "insufficient_scope",
+                        "this token lacks the scope for that",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// Like [`Caller::authorize`] for reads: no CSRF token needed.
+    pub fn authorize_read(&self, scope: Scope) -> Result<&Account, ApiError> {
+        match self {
+            Caller::Anonymous => Err(ApiError::unauthorized()),
+            Caller::Session(session) => Ok(&session.account),
+            Caller::Token {
+                account, scopes, ..
+            } => {
+                if scopes.contains(scope) {
+                    Ok(account)
+                } else {
+                    Err(ApiError::forbidden(
+                        "insufficient_scope",
+                        "this token lacks the scope for that",
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// Checks the account's role; permission lives here, not in templates.
+pub fn require_role(account: &Account, allowed: &[Role]) -> Result<(), ApiError> {
+    match Role::parse(&account.role) {
+        Ok(role) if allowed.contains(&role) => Ok(()),
+        _ => Err(ApiError::forbidden(
+            "forbidden",
+            "your role does not allow that",
+        )),
+    }
+}
+
+/// Any `/api/…` path no route knows.
+pub async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API operation")
+}

@@ -1,0 +1,215 @@
+//! The OpenAPI 3.1 document of `/api/v1`. Written out here, next to the
+//! routes it describes; a test checks that every operation in it is routed
+//! and a snapshot keeps its shape.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+pub async fn serve() -> Json<Value> {
+    Json(document())
+}
+
+fn error_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } }
+    })
+}
+
+fn json_body(schema: &str) -> Value {
+    json!({
+        "required": true,
+        "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }
+    })
+}
+
+fn json_response(description: &str, schema: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }
+    })
+}
+
+pub fn document() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "khabar API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Everything a reader, moderator or editor does in the browser. \
+                Authenticate with the session cookie (state changes then need the session's \
+                X-CSRF-Token header) or with a personal access token (Authorization: Bearer). \
+                Errors are JSON: {\"error\": {\"code\", \"message\", \"field\"?}} with a stable code."
+        },
+        "servers": [{ "url": "/api/v1" }],
+        "components": {
+            "securitySchemes": {
+                "session": { "type": "apiKey", "in": "cookie", "name": "khabar_session" },
+                "bearer": { "type": "http", "scheme": "bearer", "description": "A personal access token (khp_…)" }
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": { "error": {
+                        "type": "object",
+                        "required": ["code", "message"],
+                        "properties": {
+                            "code": { "type": "string", "examples": ["username_taken", "csrf_failed"] },
+                            "message": { "type": "string" },
+                            "field": { "type": "string" }
+                        }
+                    }}
+                },
+                "User": {
+                    "type": "object",
+                    "required": ["id", "username", "display_name", "email", "role", "lang", "email_verified", "created_at"],
+                    "properties": {
+                        "id": { "type": "integer" },
+                        "username": { "type": "string" },
+                        "display_name": { "type": "string" },
+                        "email": { "type": "string" },
+                        "role": { "enum": ["reader", "moderator", "author", "editor", "admin"] },
+                        "lang": { "type": "string", "examples": ["ar", "en"] },
+                        "email_verified": { "type": "boolean" },
+                        "created_at": { "type": "string", "format": "date-time" }
+                    }
+                },
+                "SignUp": {
+                    "type": "object",
+                    "required": ["username", "email", "password"],
+                    "properties": {
+                        "username": { "type": "string", "minLength": 3, "maxLength": 32 },
+                        "display_name": { "type": "string", "maxLength": 60 },
+                        "email": { "type": "string", "format": "email" },
+                        "password": { "type": "string", "minLength": 10, "maxLength": 256 },
+                        "lang": { "type": "string" }
+                    }
+                },
+                "SignIn": {
+                    "type": "object",
+                    "required": ["login", "password"],
+                    "properties": {
+                        "login": { "type": "string", "description": "username or email address" },
+                        "password": { "type": "string" }
+                    }
+                },
+                "Session": {
+                    "type": "object",
+                    "required": ["user", "csrf_token"],
+                    "properties": {
+                        "user": { "$ref": "#/components/schemas/User" },
+                        "csrf_token": { "type": "string", "description": "send as X-CSRF-Token on state changes" }
+                    }
+                },
+                "CurrentUser": {
+                    "type": "object",
+                    "required": ["user", "auth", "scopes"],
+                    "properties": {
+                        "user": { "$ref": "#/components/schemas/User" },
+                        "auth": { "enum": ["session", "token"] },
+                        "scopes": { "type": "array", "items": { "$ref": "#/components/schemas/Scope" } }
+                    }
+                },
+                "Scope": { "enum": ["read", "comment", "moderate", "edit", "admin"] },
+                "TokenRequest": {
+                    "type": "object",
+                    "required": ["login", "password", "scopes"],
+                    "properties": {
+                        "login": { "type": "string" },
+                        "password": { "type": "string" },
+                        "name": { "type": "string", "maxLength": 100 },
+                        "scopes": { "type": "array", "items": { "$ref": "#/components/schemas/Scope" }, "minItems": 1 }
+                    }
+                },
+                "AccessToken": {
+                    "type": "object",
+                    "required": ["id", "name", "token", "scopes"],
+                    "properties": {
+                        "id": { "type": "integer" },
+                        "name": { "type": "string" },
+                        "token": { "type": "string", "description": "shown once; stored only as a hash" },
+                        "scopes": { "type": "array", "items": { "$ref": "#/components/schemas/Scope" } }
+                    }
+                },
+                "UserPage": {
+                    "type": "object",
+                    "required": ["items", "page", "has_more"],
+                    "properties": {
+                        "items": { "type": "array", "items": { "type": "object", "properties": {
+                            "id": { "type": "integer" }, "username": { "type": "string" },
+                            "display_name": { "type": "string" }, "role": { "type": "string" },
+                            "created_at": { "type": "string", "format": "date-time" }
+                        }}},
+                        "page": { "type": "integer" },
+                        "has_more": { "type": "boolean" }
+                    }
+                }
+            }
+        },
+        "paths": {
+            "/auth/signup": { "post": {
+                "operationId": "signUp",
+                "summary": "Create a reader account and sign in",
+                "requestBody": json_body("SignUp"),
+                "responses": {
+                    "201": json_response("Signed up and in; sets the session cookie", "Session"),
+                    "409": error_response("username_taken or email_taken"),
+                    "422": error_response("A field breaks a rule; `field` names it"),
+                    "429": error_response("Too many sign-ups from this address")
+                }
+            }},
+            "/auth/signin": { "post": {
+                "operationId": "signIn",
+                "summary": "Sign in with a username or email and a password",
+                "requestBody": json_body("SignIn"),
+                "responses": {
+                    "200": json_response("Signed in; sets the session cookie", "Session"),
+                    "401": error_response("wrong_credentials, the same whether the account exists or not"),
+                    "429": error_response("Too many attempts; see Retry-After")
+                }
+            }},
+            "/auth/signout": { "post": {
+                "operationId": "signOut",
+                "summary": "End the calling session, or revoke the calling token",
+                "security": [{ "session": [] }, { "bearer": [] }],
+                "responses": {
+                    "204": { "description": "Signed out" },
+                    "401": error_response("Not signed in"),
+                    "403": error_response("csrf_failed")
+                }
+            }},
+            "/me": { "get": {
+                "operationId": "getCurrentUser",
+                "summary": "The signed-in account",
+                "security": [{ "session": [] }, { "bearer": ["read"] }],
+                "responses": {
+                    "200": json_response("The account and how the call was authenticated", "CurrentUser"),
+                    "401": error_response("Not signed in, or an unknown token")
+                }
+            }},
+            "/tokens": { "post": {
+                "operationId": "createAccessToken",
+                "summary": "Username and password in, bearer token out",
+                "requestBody": json_body("TokenRequest"),
+                "responses": {
+                    "201": json_response("The new token, shown this once", "AccessToken"),
+                    "401": error_response("wrong_credentials"),
+                    "422": error_response("unknown_scope or scope_not_allowed for the account's role"),
+                    "429": error_response("Too many attempts")
+                }
+            }},
+            "/users": { "get": {
+                "operationId": "listUsers",
+                "summary": "Users, 50 a page (admins only)",
+                "security": [{ "session": [] }, { "bearer": ["admin"] }],
+                "parameters": [{ "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }],
+                "responses": {
+                    "200": json_response("A page of users", "UserPage"),
+                    "401": error_response("Not signed in"),
+                    "403": error_response("forbidden (role) or insufficient_scope (token)")
+                }
+            }}
+        }
+    })
+}

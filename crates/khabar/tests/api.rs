@@ -1,0 +1,421 @@
+//! The JSON API through the real server, on SQLite and on PostgreSQL.
+
+mod common;
+
+use common::{client, spawn_app};
+use khabar_core::password::hash_password;
+use khabar_core::{DisplayName, Email, Lang, Role, Username};
+use khabar_store::NewUser;
+use khabar_testkit::{TestDatabase, on_both_backends};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "harbour lights at dusk";
+
+struct Reply {
+    status: u16,
+    body: Value,
+    cookie: Option<String>,
+    retry_after: Option<String>,
+}
+
+async fn call(
+    server: &khabar::Server,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let url = format!("{}/api/v1{path}", server.base_url());
+    let mut request = match method {
+        "POST" => client().post(url),
+        _ => client().get(url),
+    };
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("khabar_session=") && !c.contains("Max-Age=0"))
+        .map(|c| c.split(';').next().unwrap_or("").to_owned());
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let text = response.text().await.unwrap_or_default();
+    Reply {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        cookie,
+        retry_after,
+    }
+}
+
+async fn staff(server: &khabar::Server, name: &str, role: Role) {
+    server
+        .store()
+        .create_user(NewUser {
+            username: &Username::parse(name).unwrap(),
+            email: &Email::parse(&format!("{name}@news.example")).unwrap(),
+            display_name: &DisplayName::parse(name).unwrap(),
+            password_hash: &hash_password(PASSWORD).unwrap(),
+            role,
+            lang: Lang::EN,
+        })
+        .await
+        .unwrap();
+}
+
+async fn token(server: &khabar::Server, login: &str, scopes: &[&str]) -> Reply {
+    call(
+        server,
+        "POST",
+        "/tokens",
+        Some(json!({ "login": login, "password": PASSWORD, "scopes": scopes, "name": "test" })),
+        &[],
+    )
+    .await
+}
+
+async fn sessions_through_the_api(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let signup = json!({ "username": "ليلى", "email": "layla@news.example", "password": PASSWORD, "lang": "ar" });
+    let reply = call(&server, "POST", "/auth/signup", Some(signup.clone()), &[]).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.body["user"]["username"], "ليلى");
+    assert_eq!(reply.body["user"]["lang"], "ar");
+    let cookie = reply.cookie.expect("a session cookie");
+    let csrf = reply.body["csrf_token"].as_str().unwrap().to_owned();
+
+    let mut twin = signup.clone();
+    twin["email"] = json!("other@news.example");
+    let again = call(&server, "POST", "/auth/signup", Some(twin), &[]).await;
+    assert_eq!(
+        (
+            again.status,
+            again.body["error"]["code"].as_str(),
+            again.body["error"]["field"].as_str()
+        ),
+        (409, Some("username_taken"), Some("username"))
+    );
+    let same_email = call(&server, "POST", "/auth/signup", Some(signup), &[]).await;
+    assert_eq!(same_email.body["error"]["code"], "email_taken");
+
+    let me = call(&server, "GET", "/me", None, &[("Cookie", &cookie)]).await;
+    assert_eq!(
+        (me.status, me.body["auth"].as_str()),
+        (200, Some("session"))
+    );
+
+    // A cookie-authenticated change needs the CSRF header, from this site.
+    let no_token = call(
+        &server,
+        "POST",
+        "/auth/signout",
+        None,
+        &[("Cookie", &cookie)],
+    )
+    .await;
+    assert_eq!(
+        (no_token.status, no_token.body["error"]["code"].as_str()),
+        (403, Some("csrf_failed"))
+    );
+    let cross = call(
+        &server,
+        "POST",
+        "/auth/signout",
+        None,
+        &[
+            ("Cookie", &cookie),
+            ("X-CSRF-Token", &csrf),
+            ("Sec-Fetch-Site", "cross-site"),
+        ],
+    )
+    .await;
+    assert_eq!(cross.status, 403);
+    assert_eq!(
+        call(&server, "GET", "/me", None, &[("Cookie", &cookie)])
+            .await
+            .status,
+        200,
+        "still signed in"
+    );
+    let out = call(
+        &server,
+        "POST",
+        "/auth/signout",
+        None,
+        &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+    )
+    .await;
+    assert_eq!(out.status, 204);
+    let me = call(&server, "GET", "/me", None, &[("Cookie", &cookie)]).await;
+    assert_eq!(
+        (me.status, me.body["error"]["code"].as_str()),
+        (401, Some("not_signed_in"))
+    );
+
+    // Sign in again; wrong passwords and unknown accounts answer alike.
+    let ok = call(
+        &server,
+        "POST",
+        "/auth/signin",
+        Some(json!({ "login": "layla@news.example", "password": PASSWORD })),
+        &[],
+    )
+    .await;
+    assert_eq!(ok.status, 200);
+    assert_ne!(
+        ok.cookie.as_deref(),
+        Some(cookie.as_str()),
+        "a new session id"
+    );
+    for login in ["ليلى", "nobody"] {
+        let wrong = call(
+            &server,
+            "POST",
+            "/auth/signin",
+            Some(json!({ "login": login, "password": "not the password" })),
+            &[],
+        )
+        .await;
+        assert_eq!(
+            (wrong.status, wrong.body["error"]["code"].as_str()),
+            (401, Some("wrong_credentials")),
+            "{login}"
+        );
+    }
+    server.stop().await.unwrap();
+}
+
+async fn tokens_carry_scopes_and_roles(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    call(
+        &server,
+        "POST",
+        "/auth/signup",
+        Some(json!({ "username": "reader", "email": "reader@news.example", "password": PASSWORD })),
+        &[],
+    )
+    .await;
+    staff(&server, "chief", Role::Admin).await;
+
+    let refused = token(&server, "reader", &["read", "moderate"]).await;
+    assert_eq!(
+        (refused.status, refused.body["error"]["code"].as_str()),
+        (422, Some("scope_not_allowed"))
+    );
+    let unknown = token(&server, "reader", &["root"]).await;
+    assert_eq!(unknown.body["error"]["code"], "unknown_scope");
+
+    let reader = token(&server, "reader", &["read", "comment"]).await;
+    assert_eq!(reader.status, 201, "{}", reader.body);
+    let reader_token = reader.body["token"].as_str().unwrap().to_owned();
+    assert!(reader_token.starts_with("khp_"));
+    let bearer = format!("Bearer {reader_token}");
+    let me = call(&server, "GET", "/me", None, &[("Authorization", &bearer)]).await;
+    assert_eq!((me.status, me.body["auth"].as_str()), (200, Some("token")));
+    assert_eq!(me.body["scopes"], json!(["read", "comment"]));
+
+    // A reader's token is refused on an admin operation.
+    let users = call(
+        &server,
+        "GET",
+        "/users",
+        None,
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(users.status, 403);
+
+    // An admin's token works there only with the admin scope.
+    let admin_read = token(&server, "chief", &["read"]).await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let users = call(
+        &server,
+        "GET",
+        "/users",
+        None,
+        &[("Authorization", &format!("Bearer {admin_read}"))],
+    )
+    .await;
+    assert_eq!(
+        (users.status, users.body["error"]["code"].as_str()),
+        (403, Some("insufficient_scope"))
+    );
+    let admin = token(&server, "chief", &["read", "admin"]).await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let users = call(
+        &server,
+        "GET",
+        "/users",
+        None,
+        &[("Authorization", &format!("Bearer {admin}"))],
+    )
+    .await;
+    assert_eq!(users.status, 200, "{}", users.body);
+    assert_eq!(users.body["items"].as_array().map(Vec::len), Some(2));
+
+    // Unknown and revoked tokens.
+    let forged = call(
+        &server,
+        "GET",
+        "/me",
+        None,
+        &[("Authorization", "Bearer khp_forged")],
+    )
+    .await;
+    assert_eq!(
+        (forged.status, forged.body["error"]["code"].as_str()),
+        (401, Some("invalid_token"))
+    );
+    let out = call(
+        &server,
+        "POST",
+        "/auth/signout",
+        None,
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(out.status, 204);
+    assert_eq!(
+        call(&server, "GET", "/me", None, &[("Authorization", &bearer)])
+            .await
+            .status,
+        401
+    );
+    server.stop().await.unwrap();
+}
+
+async fn bad_requests_get_json_errors(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let url = format!("{}/api/v1/auth/signup", server.base_url());
+    let malformed = client()
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), 400);
+    let body: Value = malformed.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "bad_request_body");
+
+    let long = "x".repeat(5_000);
+    let cases = [
+        (
+            json!({ "username": long, "email": "a@b.example", "password": PASSWORD }),
+            "username",
+            "username_too_long",
+        ),
+        (
+            json!({ "username": "lay\u{202E}la", "email": "a@b.example", "password": PASSWORD }),
+            "username",
+            "username_bad_character",
+        ),
+        (
+            json!({ "username": "samira", "email": "nope", "password": PASSWORD }),
+            "email",
+            "invalid_email",
+        ),
+        (
+            json!({ "username": "samira", "email": "a@b.example", "password": "1234567890" }),
+            "password",
+            "password_too_common",
+        ),
+        (
+            json!({ "username": "samira", "email": "a@b.example", "password": PASSWORD, "lang": "fr" }),
+            "lang",
+            "unknown_language",
+        ),
+    ];
+    for (body, field, code) in cases {
+        let reply = call(&server, "POST", "/auth/signup", Some(body), &[]).await;
+        assert_eq!(reply.status, 422, "{code}");
+        assert_eq!(
+            (
+                reply.body["error"]["field"].as_str(),
+                reply.body["error"]["code"].as_str()
+            ),
+            (Some(field), Some(code))
+        );
+    }
+    let unknown = call(&server, "GET", "/no-such-thing", None, &[]).await;
+    assert_eq!(
+        (unknown.status, unknown.body["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+
+    // Guessing through the API is limited like the form.
+    call(
+        &server,
+        "POST",
+        "/auth/signup",
+        Some(json!({ "username": "target", "email": "t@news.example", "password": PASSWORD })),
+        &[],
+    )
+    .await;
+    let mut last = None;
+    for _ in 0..6 {
+        last = Some(call(&server, "POST", "/tokens", Some(json!({ "login": "target", "password": "wrong guess here", "scopes": ["read"] })), &[]).await);
+    }
+    let last = last.unwrap();
+    assert_eq!(
+        (last.status, last.body["error"]["code"].as_str()),
+        (429, Some("too_many_attempts"))
+    );
+    assert!(last.retry_after.is_some());
+    server.stop().await.unwrap();
+}
+
+async fn every_documented_operation_is_served(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let reply = call(&server, "GET", "/openapi.json", None, &[]).await;
+    assert_eq!(reply.status, 200);
+    let document = reply.body;
+    let mut operations = Vec::new();
+    for (path, methods) in document["paths"].as_object().unwrap() {
+        for (method, operation) in methods.as_object().unwrap() {
+            operations.push(operation["operationId"].as_str().unwrap().to_owned());
+            let answer = call(&server, &method.to_uppercase(), path, Some(json!({})), &[]).await;
+            assert_ne!(
+                answer.body["error"]["code"], "not_found",
+                "{method} {path} is documented but not routed"
+            );
+            assert_ne!(answer.status, 405, "{method} {path}");
+        }
+    }
+    for expected in [
+        "signUp",
+        "signIn",
+        "signOut",
+        "getCurrentUser",
+        "createAccessToken",
+        "listUsers",
+    ] {
+        assert!(
+            operations.iter().any(|o| o == expected),
+            "{expected} missing"
+        );
+    }
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(
+    sessions_through_the_api,
+    tokens_carry_scopes_and_roles,
+    bad_requests_get_json_errors,
+    every_documented_operation_is_served,
+);
