@@ -20,6 +20,16 @@ impl Username {
             })
     }
 
+    /// For accounts an operator creates: reserved names (admin, مشرف…) are
+    /// allowed, every other rule holds.
+    pub fn parse_for_staff(text: &str) -> Result<Self, InvalidInput> {
+        username::normalize_staff_username(text)
+            .map(Username)
+            .map_err(|problem| {
+                InvalidInput::new("username", problem.code(), name_problem_message(problem))
+            })
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -50,6 +50,16 @@ impl NameProblem {
 
 /// A username as it will be stored and shown, or why it cannot be one.
 pub fn normalize_username(input: &str) -> Result<String, NameProblem> {
+    let name = normalize_staff_username(input)?;
+    if is_reserved(&username_key(&name)) {
+        return Err(NameProblem::Reserved);
+    }
+    Ok(name)
+}
+
+/// The same policy without the reserved-name rule: reserved names exist so
+/// that only the newsroom's operators can hand them out.
+pub fn normalize_staff_username(input: &str) -> Result<String, NameProblem> {
     // Harakat and tatweel only decorate a name: drop them rather than
     // refuse it, and `المُشرِف` becomes the reserved `المشرف`.
     let name = arabic::strip_marks(&input.trim().nfkc().collect::<String>());
@@ -69,14 +79,10 @@ pub fn normalize_username(input: &str) -> Result<String, NameProblem> {
     if has_both_directions(&name) {
         return Err(NameProblem::MixedDirection);
     }
-    let name = UsernameCasePreserved::new()
+    UsernameCasePreserved::new()
         .enforce(name.as_str())
-        .map_err(|_| NameProblem::DisallowedCharacter)?
-        .into_owned();
-    if is_reserved(&username_key(&name)) {
-        return Err(NameProblem::Reserved);
-    }
-    Ok(name)
+        .map(|name| name.into_owned())
+        .map_err(|_| NameProblem::DisallowedCharacter)
 }
 
 /// The key two usernames collide on.
@@ -249,6 +255,15 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn operators_may_use_reserved_names() {
+        assert_eq!(normalize_staff_username("admin").as_deref(), Ok("admin"));
+        assert_eq!(
+            normalize_staff_username("lay la"),
+            Err(NameProblem::DisallowedCharacter)
+        );
     }
 
     #[test]

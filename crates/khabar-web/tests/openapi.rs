@@ -5,7 +5,8 @@
 #[test]
 fn openapi_document_matches_its_snapshot() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
-    let current = serde_json::to_string_pretty(&khabar_web::api::openapi_document()).unwrap() + "\n";
+    let current =
+        serde_json::to_string_pretty(&khabar_web::api::openapi_document()).unwrap() + "\n";
     if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
         std::fs::write(path, &current).unwrap();
         return;

@@ -7,7 +7,8 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use khabar::config::LogFormat;
 use khabar::{Config, Overrides, Server};
-use khabar_core::{DisplayName, Email, Role, Username};
+use khabar_core::secret::Secret;
+use khabar_core::{DisplayName, Email, Role, Scopes, Username};
 use khabar_store::NewUser;
 
 /// khabar — bilingual Arabic/English news publishing and reader discussion.
@@ -33,6 +34,29 @@ enum Command {
     /// Manage administrators.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Manage personal access tokens for the JSON API.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Mint a token for a user; it is printed once and stored only hashed.
+    Create(TokenCreateArgs),
+}
+
+#[derive(Args)]
+struct TokenCreateArgs {
+    /// The user's username.
+    #[arg(long)]
+    user: String,
+    /// A scope the token grants: read, comment, moderate, edit or admin.
+    /// Repeat for several; each must suit the user's role.
+    #[arg(long = "scope", required = true)]
+    scopes: Vec<String>,
+    /// A name to recognise the token by.
+    #[arg(long, default_value = "operator token")]
+    name: String,
 }
 
 #[derive(Args)]
@@ -131,6 +155,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(AdminCommand::Create(args)) => create_admin(args, config).await,
+        Command::Token(TokenCommand::Create(args)) => create_token(args, config).await,
     }
 }
 
@@ -156,7 +181,7 @@ async fn shutdown_signal() {
 }
 
 async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<()> {
-    let username = Username::parse(&args.username)?;
+    let username = Username::parse_for_staff(&args.username)?;
     let email = Email::parse(&args.email)?;
     let display_name =
         DisplayName::parse(args.display_name.as_deref().unwrap_or(username.as_str()))?;
@@ -194,5 +219,29 @@ async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<(
         .await?;
     store.close().await;
     println!("administrator {} created (id {id})", username.as_str());
+    Ok(())
+}
+
+async fn create_token(args: TokenCreateArgs, config: Config) -> anyhow::Result<()> {
+    let username = Username::parse_for_staff(&args.user)?;
+    let store = khabar::server::open_store(&config).await?;
+    let user_id = store
+        .user_id_by_key(&username.key())
+        .await?
+        .with_context(|| format!("no user named {}", args.user))?;
+    let account = store.account(user_id).await?;
+    let scopes = Scopes::grant(&args.scopes, Role::parse(&account.role)?)?;
+    let secret = Secret::generate("khp_")?;
+    store
+        .create_access_token(user_id, &args.name, &secret.hash, &scopes.to_stored())
+        .await?;
+    store.close().await;
+    println!("{}", secret.token);
+    eprintln!(
+        "token “{}” for {} with scopes: {} (shown once; keep it secret)",
+        args.name,
+        account.username,
+        scopes.to_stored()
+    );
     Ok(())
 }

@@ -119,3 +119,56 @@ fn sigterm_stops_the_server_cleanly() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn operators_create_an_admin_named_admin_and_mint_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = khabar(dir.path())
+        .args([
+            "admin",
+            "create",
+            "--username",
+            "admin",
+            "--email",
+            "ops@news.example",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "a long enough passphrase").unwrap();
+    let created = child.wait_with_output().unwrap();
+    assert!(
+        created.status.success(),
+        "{}",
+        String::from_utf8_lossy(&created.stderr)
+    );
+
+    let output = khabar(dir.path())
+        .args([
+            "token", "create", "--user", "ADMIN", "--scope", "read", "--scope", "admin",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let token = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    assert!(token.starts_with("khp_") && token.len() == 68, "{token}");
+
+    let refused = khabar(dir.path())
+        .args(["token", "create", "--user", "nobody", "--scope", "read"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("no user named nobody"));
+    let bad_scope = khabar(dir.path())
+        .args(["token", "create", "--user", "admin", "--scope", "root"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&bad_scope.stderr).contains("is not a scope"));
+}
