@@ -414,3 +414,78 @@ impl Store {
         .await?)
     }
 }
+
+impl Store {
+    /// The password hash of a live account.
+    pub async fn password_hash(&self, user_id: i64) -> Result<String> {
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL")
+            .bind(user_id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Sets a new password and ends every session but `keep` (the one that
+    /// made the change, if any): a stolen session dies with the old password.
+    pub async fn set_password(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes the email address; it is unverified until its link is used.
+    pub async fn change_email(&self, user_id: i64, email: &khabar_core::Email) -> Result<()> {
+        sqlx::query(
+            "UPDATE users SET email = $1, email_key = $2, email_verified_at = NULL WHERE id = $3",
+        )
+        .bind(email.as_str())
+        .bind(email.as_str().to_lowercase())
+        .bind(user_id)
+        .execute(&self.write)
+        .await
+        .map_err(|e| StoreError::taken_if_unique(e, "email"))?;
+        Ok(())
+    }
+
+    /// Deletes an account: personal data is overwritten, sessions, tokens
+    /// and links go. The row stays so that what the person wrote keeps its
+    /// place, shown as "deleted account".
+    pub async fn delete_account(&self, user_id: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let placeholder = format!("deleted-{user_id}");
+        sqlx::query(
+            "UPDATE users SET username = $1, username_key = $1, email = $2, email_key = $2,
+                 display_name = '', password_hash = '!', email_verified_at = NULL, deleted_at = $3
+             WHERE id = $4",
+        )
+        .bind(&placeholder)
+        .bind(format!("{placeholder}@deleted.invalid"))
+        .bind(to_millis(Timestamp::now()))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        for table in ["sessions", "access_tokens", "email_tokens"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -10,6 +10,7 @@
 mod accounts;
 mod error;
 mod events;
+mod mail;
 mod migrate;
 mod reading;
 mod stories;
@@ -27,6 +28,7 @@ pub use accounts::{
 };
 pub use error::StoreError;
 pub use events::Event;
+pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
 pub use reading::{
     Article, AuthorRef, EditionLink, EditionRecord, EditionSummary, Home, ListFilter, Page,
     Revision, SectionBlock, SectionRef, TagRef,

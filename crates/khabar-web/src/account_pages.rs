@@ -384,16 +384,38 @@ pub async fn sign_out(
     response
 }
 
+#[derive(Deserialize)]
+pub struct ChangedQuery {
+    #[serde(default)]
+    changed: String,
+}
+
 pub async fn account(
     State(app): AppState,
     path: LangPath,
     headers: HeaderMap,
     viewer: Viewer,
+    query: Result<axum::extract::Query<ChangedQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let lang = match lang_of(&app, path, &headers) {
         Ok(lang) => lang,
         Err(lang) => return error_page(&app, lang, &PageError::NotFound),
     };
+    let notice = query
+        .ok()
+        .map(|q| q.0.changed)
+        .filter(|c| c == "password" || c == "email");
+    account_page(&app, lang, &viewer, StatusCode::OK, None, notice.as_deref()).await
+}
+
+async fn account_page(
+    app: &App,
+    lang: Lang,
+    viewer: &Viewer,
+    status: StatusCode,
+    error: Option<&AccountError>,
+    notice: Option<&str>,
+) -> Response {
     let Some(session) = &viewer.session else {
         return see_other(&format!("/{lang}/signin"));
     };
@@ -408,10 +430,10 @@ pub async fn account(
             .into_iter()
             .map(|l| (l, format!("/{l}/account")))
             .collect();
-        let chrome = chrome(&app, lang, &viewer, paths, None, format!("/{lang}/account")).await?;
+        let chrome = chrome(app, lang, viewer, paths, None, format!("/{lang}/account")).await?;
         render_with_status(
-            &app,
-            StatusCode::OK,
+            app,
+            status,
             "account.html",
             lang,
             chrome,
@@ -420,10 +442,13 @@ pub async fn account(
                 sessions => sessions,
                 current_session => current,
                 csrf_token => &session.csrf_token,
+                error_field => error.and_then(|e| e.field()),
+                error_message => error.map(|e| error_message(app, lang, e)),
+                notice => notice.map(|n| app.i18n.message(lang, &format!("account-changed-{n}"), None)),
             },
         )
     };
-    page.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+    page.await.unwrap_or_else(|e| error_page(app, lang, &e))
 }
 
 pub async fn end_session(
@@ -450,5 +475,364 @@ pub async fn end_session(
             tracing::error!(%error, "could not end a session");
             error_page(&app, lang, &PageError::Internal)
         }
+    }
+}
+
+/// A page that says one thing, with an optional link onwards.
+async fn message_page(
+    app: &App,
+    lang: Lang,
+    viewer: &Viewer,
+    status: StatusCode,
+    key: &str,
+    link: Option<(String, &str)>,
+) -> Response {
+    let page = async {
+        let path = format!("/{lang}/");
+        let chrome = chrome(app, lang, viewer, vec![(lang, path.clone())], None, path).await?;
+        let (href, label) = match link {
+            Some((href, label_key)) => (Some(href), Some(app.i18n.message(lang, label_key, None))),
+            None => (None, None),
+        };
+        render_with_status(
+            app,
+            status,
+            "message.html",
+            lang,
+            chrome,
+            context! {
+                title => app.i18n.message(lang, &format!("{key}-title"), None),
+                body => app.i18n.message(lang, &format!("{key}-body"), None),
+                link => href,
+                link_text => label,
+            },
+        )
+    };
+    page.await.unwrap_or_else(|e| error_page(app, lang, &e))
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn verify_email(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    query: Result<axum::extract::Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let lang = match lang_of(&app, path, &headers) {
+        Ok(lang) => lang,
+        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
+    };
+    let token = query.map(|q| q.0.token).unwrap_or_default();
+    match accounts::verify_email(&app, &token).await {
+        Ok(()) => {
+            message_page(
+                &app,
+                lang,
+                &viewer,
+                StatusCode::OK,
+                "email-verified",
+                Some((format!("/{lang}/"), "nav-home")),
+            )
+            .await
+        }
+        Err(AccountError::LinkInvalid) => {
+            message_page(&app, lang, &viewer, StatusCode::GONE, "link-invalid", None).await
+        }
+        Err(error) => failure_page(&app, lang, &error)
+            .unwrap_or_else(|| error_page(&app, lang, &PageError::Internal)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetRequestForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn reset_request_form(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    blank_form(&app, path, &headers, &viewer, "reset-request.html", "reset").await
+}
+
+pub async fn reset_request(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<ResetRequestForm>, FormRejection>,
+) -> Response {
+    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    match accounts::request_password_reset(&app, &form.email, &viewer).await {
+        Ok(()) => message_page(&app, lang, &viewer, StatusCode::OK, "reset-sent", None).await,
+        Err(error) => {
+            if let Some(response) = failure_page(&app, lang, &error) {
+                return response;
+            }
+            let page = FormPage {
+                template: "reset-request.html",
+                path: "reset",
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                values: BTreeMap::from([("email", form.email)]),
+                error: Some(error),
+            };
+            show_form(&app, lang, &viewer, page)
+                .await
+                .unwrap_or_else(|e| error_page(&app, lang, &e))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewPasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+type LangTokenPath = Result<Path<(String, String)>, PathRejection>;
+
+fn split_token_path(path: LangTokenPath) -> (LangPath, String) {
+    match path {
+        Ok(Path((lang, token))) => (Ok(Path(lang)), token),
+        Err(rejection) => (Err(rejection), String::new()),
+    }
+}
+
+pub async fn reset_form(
+    State(app): AppState,
+    path: LangTokenPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let (path, token) = split_token_path(path);
+    let lang = match lang_of(&app, path, &headers) {
+        Ok(lang) => lang,
+        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
+    };
+    let page = FormPage {
+        template: "reset.html",
+        path: &format!("reset/{token}"),
+        status: StatusCode::OK,
+        values: BTreeMap::new(),
+        error: None,
+    };
+    show_form(&app, lang, &viewer, page)
+        .await
+        .unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+pub async fn reset(
+    State(app): AppState,
+    path: LangTokenPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<NewPasswordForm>, FormRejection>,
+) -> Response {
+    let (path, token) = split_token_path(path);
+    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    match accounts::reset_password(&app, &token, &form.password).await {
+        Ok(_) => {
+            message_page(
+                &app,
+                lang,
+                &viewer,
+                StatusCode::OK,
+                "password-changed",
+                Some((format!("/{lang}/signin"), "sign-in")),
+            )
+            .await
+        }
+        Err(AccountError::LinkInvalid) => {
+            message_page(&app, lang, &viewer, StatusCode::GONE, "link-invalid", None).await
+        }
+        Err(error) => {
+            if let Some(response) = failure_page(&app, lang, &error) {
+                return response;
+            }
+            let page = FormPage {
+                template: "reset.html",
+                path: &format!("reset/{token}"),
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                values: BTreeMap::new(),
+                error: Some(error),
+            };
+            show_form(&app, lang, &viewer, page)
+                .await
+                .unwrap_or_else(|e| error_page(&app, lang, &e))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AccountChangeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// The account page's forms: password, email, deletion.
+pub async fn change_password(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<AccountChangeForm>, FormRejection>,
+) -> Response {
+    account_change(&app, path, &headers, &viewer, form, AccountChange::Password).await
+}
+
+pub async fn change_email(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<AccountChangeForm>, FormRejection>,
+) -> Response {
+    account_change(&app, path, &headers, &viewer, form, AccountChange::Email).await
+}
+
+pub async fn delete_account(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<AccountChangeForm>, FormRejection>,
+) -> Response {
+    account_change(&app, path, &headers, &viewer, form, AccountChange::Delete).await
+}
+
+#[derive(Clone, Copy)]
+enum AccountChange {
+    Password,
+    Email,
+    Delete,
+}
+
+async fn account_change(
+    app: &App,
+    path: LangPath,
+    headers: &HeaderMap,
+    viewer: &Viewer,
+    form: Result<Form<AccountChangeForm>, FormRejection>,
+    change: AccountChange,
+) -> Response {
+    let (lang, form) = match checked(app, path, headers, viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    let Some(session) = &viewer.session else {
+        return see_other(&format!("/{lang}/signin"));
+    };
+    let result = match change {
+        AccountChange::Password => {
+            accounts::change_password(app, session, &form.current_password, &form.password).await
+        }
+        AccountChange::Email => {
+            accounts::change_email(app, &session.account, &form.current_password, &form.email).await
+        }
+        AccountChange::Delete => {
+            accounts::delete_account(app, &session.account, &form.current_password).await
+        }
+    };
+    match (result, change) {
+        (Ok(()), AccountChange::Delete) => {
+            let mut response = message_page(
+                app,
+                lang,
+                &Viewer {
+                    session: None,
+                    ..viewer.clone()
+                },
+                StatusCode::OK,
+                "account-deleted",
+                None,
+            )
+            .await;
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(app, SESSION_COOKIE, "", SignedDuration::ZERO),
+            );
+            response
+        }
+        (Ok(()), AccountChange::Password) => {
+            see_other(&format!("/{lang}/account?changed=password"))
+        }
+        (Ok(()), AccountChange::Email) => see_other(&format!("/{lang}/account?changed=email")),
+        (Err(error), _) => {
+            if let Some(response) = failure_page(app, lang, &error) {
+                return response;
+            }
+            account_page(
+                app,
+                lang,
+                viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(&error),
+                None,
+            )
+            .await
+        }
+    }
+}
+
+/// Downloads everything khabar keeps about the signed-in person, as JSON.
+pub async fn export(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let lang = match lang_of(&app, path, &headers) {
+        Ok(lang) => lang,
+        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
+    };
+    let Some(session) = &viewer.session else {
+        return see_other(&format!("/{lang}/signin"));
+    };
+    match accounts::export(&app, &session.account).await {
+        Ok(data) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/json; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"khabar-{}.json\"",
+                        session.account.id
+                    ),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            serde_json::to_string_pretty(&data).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(error) => failure_page(&app, lang, &error)
+            .unwrap_or_else(|| error_page(&app, lang, &PageError::Internal)),
     }
 }

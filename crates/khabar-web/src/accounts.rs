@@ -6,9 +6,10 @@ use jiff::{SignedDuration, Timestamp};
 use khabar_core::password::{DECOY_HASH, check_new_password, hash_password, verify_password};
 use khabar_core::secret::Secret;
 use khabar_core::{DisplayName, Email, InvalidInput, Lang, Role, Username};
-use khabar_store::{NewSession, NewUser, RateDecision, StoreError};
+use khabar_store::{Account, LinkPurpose, NewSession, NewUser, RateDecision, StoreError};
 
 use crate::App;
+use crate::emails::{self, EmailKind};
 use crate::session::{SESSION_LIFETIME, Viewer};
 
 /// Sign-ups allowed per address per hour.
@@ -30,8 +31,14 @@ pub enum AccountError {
     /// The same answer whether the account exists or not.
     #[error("wrong username or password")]
     WrongCredentials,
+    /// The current password, asked again before a sensitive change, is wrong.
+    #[error("the current password is not right")]
+    WrongPassword,
     #[error("too many attempts; retry in {0:?}")]
     TooManyAttempts(SignedDuration),
+    /// An email link that is unknown, used or expired.
+    #[error("this link has expired or was already used")]
+    LinkInvalid,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
@@ -46,7 +53,9 @@ impl AccountError {
             AccountError::Taken("email") => "email_taken",
             AccountError::Taken(_) => "username_taken",
             AccountError::WrongCredentials => "wrong_credentials",
+            AccountError::WrongPassword => "wrong_password",
             AccountError::TooManyAttempts(_) => "too_many_attempts",
+            AccountError::LinkInvalid => "link_invalid",
             AccountError::Store(_) | AccountError::Internal(_) => "internal",
         }
     }
@@ -57,6 +66,7 @@ impl AccountError {
             AccountError::Invalid(e) => Some(e.field),
             AccountError::Taken("email") => Some("email"),
             AccountError::Taken(_) => Some("username"),
+            AccountError::WrongPassword => Some("current_password"),
             _ => None,
         }
     }
@@ -94,7 +104,16 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| AccountError::Internal(e.to_string()))
 }
 
-/// Creates a reader account. Returns the new user's id.
+/// How long a verification link works.
+const VERIFY_LINK_LIFETIME: SignedDuration = SignedDuration::from_hours(48);
+/// How long a password-reset link works.
+const RESET_LINK_LIFETIME: SignedDuration = SignedDuration::from_hours(1);
+/// Reset requests allowed per address and per client address per hour.
+const RESETS_PER_ADDRESS_HOUR: i64 = 3;
+const RESETS_PER_IP_HOUR: i64 = 10;
+
+/// Creates a reader account and sends the link that verifies its email.
+/// Returns the new user's id.
 pub async fn sign_up(app: &App, input: SignUp<'_>, viewer: &Viewer) -> Result<i64, AccountError> {
     let username = Username::parse(input.username)?;
     let display_name = DisplayName::parse(if input.display_name.trim().is_empty() {
@@ -128,7 +147,237 @@ pub async fn sign_up(app: &App, input: SignUp<'_>, viewer: &Viewer) -> Result<i6
             StoreError::Taken { what } => AccountError::Taken(what),
             other => AccountError::Store(other),
         })?;
+    send_link(
+        app,
+        id,
+        EmailKind::VerifyEmail,
+        email.as_str(),
+        display_name.as_str(),
+        input.lang,
+    )
+    .await?;
     Ok(id)
+}
+
+/// Creates a one-use link and puts its message in the outbox.
+async fn send_link(
+    app: &App,
+    user_id: i64,
+    kind: EmailKind,
+    email: &str,
+    name: &str,
+    lang: Lang,
+) -> Result<(), AccountError> {
+    let (purpose, lifetime, path) = match kind {
+        EmailKind::VerifyEmail => (
+            LinkPurpose::VerifyEmail,
+            VERIFY_LINK_LIFETIME,
+            "verify?token=",
+        ),
+        EmailKind::ResetPassword => (LinkPurpose::ResetPassword, RESET_LINK_LIFETIME, "reset/"),
+    };
+    let secret = Secret::generate("khe_").map_err(|e| AccountError::Internal(e.to_string()))?;
+    app.store
+        .create_email_link(user_id, purpose, email, &secret.hash, lifetime)
+        .await?;
+    let link = format!("{}/{lang}/{path}{}", app.base_url, secret.token);
+    let message = emails::compose(app, lang, kind, name, &link)
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    app.store
+        .enqueue_email(message.to_new_email(email, &lang))
+        .await?;
+    Ok(())
+}
+
+fn account_lang(app: &App, account: &Account) -> Lang {
+    Lang::parse(&account.lang)
+        .ok()
+        .filter(|l| app.site.dir_of(*l).is_some())
+        .unwrap_or(app.site.default_language)
+}
+
+/// Uses a verification link.
+pub async fn verify_email(app: &App, token: &str) -> Result<(), AccountError> {
+    let used = app
+        .store
+        .use_email_link(
+            &khabar_core::secret::hash_token(token),
+            LinkPurpose::VerifyEmail,
+            Timestamp::now(),
+        )
+        .await?;
+    let (user_id, email) = used.ok_or(AccountError::LinkInvalid)?;
+    if app.store.mark_email_verified(user_id, &email).await? {
+        Ok(())
+    } else {
+        // The address changed since the link was sent.
+        Err(AccountError::LinkInvalid)
+    }
+}
+
+/// Asks for a password-reset link. The answer, and the time it takes, are
+/// the same whether an account uses the address or not: the lookup and the
+/// message happen after the answer, in the background.
+pub async fn request_password_reset(
+    app: &std::sync::Arc<App>,
+    address: &str,
+    viewer: &Viewer,
+) -> Result<(), AccountError> {
+    let email = Email::parse(address)?;
+    limit(
+        app,
+        &format!("reset:ip:{}", viewer.ip),
+        RESETS_PER_IP_HOUR,
+        SignedDuration::from_hours(1),
+    )
+    .await?;
+    let per_address = format!("reset:address:{}", email.as_str().to_lowercase());
+    limit(
+        app,
+        &per_address,
+        RESETS_PER_ADDRESS_HOUR,
+        SignedDuration::from_hours(1),
+    )
+    .await?;
+    let app = app.clone();
+    tokio::spawn(async move {
+        let work = async {
+            let Some((user_id, _)) = app.store.credentials("", email.as_str()).await? else {
+                return Ok::<(), AccountError>(());
+            };
+            let account = app.store.account(user_id).await?;
+            let lang = account_lang(&app, &account);
+            send_link(
+                &app,
+                user_id,
+                EmailKind::ResetPassword,
+                &account.email,
+                &account.display_name,
+                lang,
+            )
+            .await
+        };
+        if let Err(error) = work.await {
+            tracing::error!(%error, "password reset email failed");
+        }
+    });
+    Ok(())
+}
+
+/// Sets a new password from a reset link; every session of the account ends.
+pub async fn reset_password(
+    app: &App,
+    token: &str,
+    new_password: &str,
+) -> Result<i64, AccountError> {
+    let token_hash = khabar_core::secret::hash_token(token);
+    // Check the password before spending the link, so a weak one can be retried.
+    let (user_id, account) = {
+        let peek = app
+            .store
+            .peek_email_link(&token_hash, LinkPurpose::ResetPassword, Timestamp::now())
+            .await?;
+        let user_id = peek.ok_or(AccountError::LinkInvalid)?;
+        (user_id, app.store.account(user_id).await?)
+    };
+    check_new_password(new_password, &[&account.username, &account.email])?;
+    app.store
+        .use_email_link(&token_hash, LinkPurpose::ResetPassword, Timestamp::now())
+        .await?
+        .ok_or(AccountError::LinkInvalid)?;
+    let password = new_password.to_owned();
+    let hash = blocking(move || hash_password(&password)).await??;
+    app.store.set_password(user_id, &hash, None).await?;
+    app.store
+        .clear_attempts(&format!(
+            "signin:fail:{}",
+            Username::parse_for_staff(&account.username)
+                .map(|u| u.key())
+                .unwrap_or_default()
+        ))
+        .await?;
+    Ok(user_id)
+}
+
+/// Checks the current password of a signed-in person (for changes that
+/// need it: password, email, deletion).
+async fn confirm_password(app: &App, user_id: i64, password: &str) -> Result<(), AccountError> {
+    let phc = app.store.password_hash(user_id).await?;
+    let password = password.to_owned();
+    if blocking(move || verify_password(&password, &phc)).await? {
+        Ok(())
+    } else {
+        Err(AccountError::WrongPassword)
+    }
+}
+
+/// Changes the password; other sessions end, this one stays.
+pub async fn change_password(
+    app: &App,
+    session: &khabar_store::SessionRecord,
+    current: &str,
+    new: &str,
+) -> Result<(), AccountError> {
+    let account = &session.account;
+    confirm_password(app, account.id, current).await?;
+    check_new_password(new, &[&account.username, &account.email])?;
+    let password = new.to_owned();
+    let hash = blocking(move || hash_password(&password)).await??;
+    app.store
+        .set_password(account.id, &hash, Some(&session.token_hash))
+        .await?;
+    Ok(())
+}
+
+/// Changes the email address and sends a link to verify the new one.
+pub async fn change_email(
+    app: &App,
+    account: &Account,
+    password: &str,
+    new_email: &str,
+) -> Result<(), AccountError> {
+    let email = Email::parse(new_email)?;
+    confirm_password(app, account.id, password).await?;
+    app.store
+        .change_email(account.id, &email)
+        .await
+        .map_err(|e| match e {
+            StoreError::Taken { what } => AccountError::Taken(what),
+            other => AccountError::Store(other),
+        })?;
+    let lang = account_lang(app, account);
+    send_link(
+        app,
+        account.id,
+        EmailKind::VerifyEmail,
+        email.as_str(),
+        &account.display_name,
+        lang,
+    )
+    .await
+}
+
+/// Everything khabar keeps about a person, for them to take away.
+pub async fn export(app: &App, account: &Account) -> Result<serde_json::Value, AccountError> {
+    let sessions = app.store.sessions_of(account.id, Timestamp::now()).await?;
+    let tokens = app.store.access_tokens_of(account.id).await?;
+    Ok(serde_json::json!({
+        "exported_at": Timestamp::now(),
+        "account": account,
+        "sessions": sessions,
+        "access_tokens": tokens,
+    }))
+}
+
+/// Deletes the account after checking its password.
+pub async fn delete_account(
+    app: &App,
+    account: &Account,
+    password: &str,
+) -> Result<(), AccountError> {
+    confirm_password(app, account.id, password).await?;
+    app.store.delete_account(account.id).await?;
+    Ok(())
 }
 
 /// Checks a sign-in. `login` is a username or an email address. The work

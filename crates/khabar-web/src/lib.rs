@@ -5,6 +5,7 @@ mod account_pages;
 pub mod accounts;
 pub mod api;
 mod csrf;
+mod emails;
 mod error;
 mod health;
 pub mod i18n;
@@ -128,6 +129,25 @@ pub fn router(app: Arc<App>) -> Router {
         .route(
             "/{lang}/account/sessions/end",
             post(account_pages::end_session),
+        )
+        .route(
+            "/{lang}/account/password",
+            post(account_pages::change_password),
+        )
+        .route("/{lang}/account/email", post(account_pages::change_email))
+        .route(
+            "/{lang}/account/delete",
+            post(account_pages::delete_account),
+        )
+        .route("/{lang}/account/export", get(account_pages::export))
+        .route("/{lang}/verify", get(account_pages::verify_email))
+        .route(
+            "/{lang}/reset",
+            get(account_pages::reset_request_form).post(account_pages::reset_request),
+        )
+        .route(
+            "/{lang}/reset/{token}",
+            get(account_pages::reset_form).post(account_pages::reset),
         )
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(

@@ -22,7 +22,19 @@ pub struct Config {
     /// A theme folder whose files override the embedded default theme.
     pub theme_dir: Option<PathBuf>,
     pub log: LogSettings,
+    pub mail: MailSettings,
     pub site: SiteSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MailSettings {
+    /// The sender, such as `Khabar <newsroom@news.example>`.
+    pub from: String,
+    /// `smtps://user:password@smtp.example:465` (TLS) or
+    /// `smtp://…?tls=required` (STARTTLS). Unset: messages are written as
+    /// `.eml` files under `<data_dir>/mail` and their links logged.
+    pub smtp_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -51,6 +63,10 @@ impl Default for Config {
             log: LogSettings {
                 format: LogFormat::Text,
                 level: "info".into(),
+            },
+            mail: MailSettings {
+                from: "Khabar <newsroom@localhost>".into(),
+                smtp_url: None,
             },
             site: SiteSettings::default(),
         }
@@ -110,6 +126,28 @@ impl Config {
                 ),
             });
         }
+        if config
+            .mail
+            .from
+            .parse::<lettre::message::Mailbox>()
+            .is_err()
+        {
+            return Err(ConfigError::Invalid {
+                key: "mail.from",
+                message: format!(
+                    "“{}” is not an address such as Khabar <newsroom@news.example>",
+                    config.mail.from
+                ),
+            });
+        }
+        if let Some(url) = &config.mail.smtp_url
+            && lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url).is_err()
+        {
+            return Err(ConfigError::Invalid {
+                key: "mail.smtp_url",
+                message: "use smtps://user:password@host:465 or smtp://user:password@host:587?tls=required".into(),
+            });
+        }
         if let Some(url) = &config.database_url
             && !url.is_empty()
             && khabar_store::Backend::of_url(url).is_err()
@@ -128,6 +166,11 @@ impl Config {
             Some(url) if !url.is_empty() => url.clone(),
             _ => format!("sqlite://{}", self.data_dir.join("khabar.db").display()),
         }
+    }
+
+    /// Where messages go when no SMTP server is configured.
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
     }
 
     pub fn media_dir(&self) -> PathBuf {
@@ -171,6 +214,14 @@ mod tests {
         assert!(err.contains("default_language"), "{err}");
         let err = load_toml("colour = \"red\"\n").unwrap_err().to_string();
         assert!(err.contains("colour"), "{err}");
+        let err = load_toml("[mail]\nfrom = \"not an address\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("mail.from"), "{err}");
+        let err = load_toml("[mail]\nsmtp_url = \"ftp://x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("mail.smtp_url"), "{err}");
         let err = load_toml("this is not toml").unwrap_err().to_string();
         assert!(err.contains("khabar.toml"), "{err}");
     }

@@ -24,6 +24,7 @@ pub struct Server {
     stop: watch::Sender<bool>,
     http: JoinHandle<std::io::Result<()>>,
     scheduler: JoinHandle<()>,
+    mailer: JoinHandle<()>,
 }
 
 /// Opens the store named by the configuration and applies migrations.
@@ -72,6 +73,21 @@ impl Server {
 
         let (stop, stopped) = watch::channel(false);
         let scheduler = tokio::spawn(workers::scheduler(store.clone(), stopped.clone()));
+        let delivery = match &config.mail.smtp_url {
+            Some(url) => workers::Delivery::Smtp(
+                lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+                    .context("mail.smtp_url")?
+                    .build(),
+            ),
+            None => workers::Delivery::Folder(config.mail_dir()),
+        };
+        let from = config.mail.from.parse().context("mail.from")?;
+        let mailer = tokio::spawn(workers::mailer(
+            store.clone(),
+            from,
+            delivery,
+            stopped.clone(),
+        ));
         let mut http_stopped = stopped;
         let http = tokio::spawn(khabar_web::serve(listener, Arc::new(app), async move {
             let _ = http_stopped.changed().await;
@@ -84,6 +100,7 @@ impl Server {
             stop,
             http,
             scheduler,
+            mailer,
         })
     }
 
@@ -114,6 +131,7 @@ impl Server {
             }
         }
         self.scheduler.await.context("the scheduler task failed")?;
+        self.mailer.await.context("the mailer task failed")?;
         self.store.close().await;
         Ok(())
     }

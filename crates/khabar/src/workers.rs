@@ -29,3 +29,101 @@ pub async fn scheduler(store: Store, mut stop: watch::Receiver<bool>) {
         }
     }
 }
+
+/// How often the mailer looks at the outbox.
+const MAILER_TICK: Duration = Duration::from_secs(2);
+/// How long a claimed message is reserved for this node.
+const MAIL_LEASE: jiff::SignedDuration = jiff::SignedDuration::from_secs(120);
+
+/// Where the mailer delivers.
+pub enum Delivery {
+    Smtp(lettre::AsyncSmtpTransport<lettre::Tokio1Executor>),
+    /// No SMTP configured: `.eml` files in this folder, links in the log.
+    Folder(std::path::PathBuf),
+}
+
+/// Sends what the outbox holds, until `stop` fires. Messages are claimed
+/// with a lease, so several nodes share the work without sending twice.
+pub async fn mailer(
+    store: Store,
+    from: lettre::message::Mailbox,
+    delivery: Delivery,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut tick = tokio::time::interval(MAILER_TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        let batch = match store.claim_emails(Timestamp::now(), MAIL_LEASE, 20).await {
+            Ok(batch) => batch,
+            Err(error) => {
+                tracing::warn!(%error, "mailer could not read the outbox");
+                continue;
+            }
+        };
+        for email in batch {
+            let outcome = deliver(&from, &delivery, &email).await;
+            let recorded = match outcome {
+                Ok(()) => store.mark_email_sent(email.id).await,
+                Err(error) => {
+                    tracing::warn!(id = email.id, attempt = email.attempts, %error, "email not sent");
+                    let retry_in = jiff::SignedDuration::from_secs(
+                        30 * 2_i64.pow(email.attempts.clamp(0, 6) as u32),
+                    );
+                    store.mark_email_failed(email.id, &error, retry_in).await
+                }
+            };
+            if let Err(error) = recorded {
+                tracing::warn!(%error, "mailer could not record a delivery");
+            }
+        }
+    }
+}
+
+async fn deliver(
+    from: &lettre::message::Mailbox,
+    delivery: &Delivery,
+    email: &khabar_store::OutgoingEmail,
+) -> Result<(), String> {
+    use lettre::AsyncTransport;
+    use lettre::message::{Message, MultiPart};
+    let to: lettre::message::Mailbox = email
+        .recipient
+        .parse()
+        .map_err(|e| format!("bad recipient: {e}"))?;
+    let message = Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(&email.subject)
+        .multipart(MultiPart::alternative_plain_html(
+            email.text_body.clone(),
+            email.html_body.clone(),
+        ))
+        .map_err(|e| e.to_string())?;
+    match delivery {
+        Delivery::Smtp(transport) => transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Delivery::Folder(folder) => {
+            std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
+            let path = folder.join(format!(
+                "{}-{}.eml",
+                email.created_at.as_millisecond(),
+                email.id
+            ));
+            std::fs::write(&path, message.formatted()).map_err(|e| e.to_string())?;
+            let links: Vec<&str> = email
+                .text_body
+                .split_whitespace()
+                .filter(|w| w.starts_with("http"))
+                .collect();
+            tracing::info!(to = %email.recipient, subject = %email.subject, file = %path.display(), ?links, "email written (no SMTP configured)");
+            Ok(())
+        }
+    }
+}

@@ -369,7 +369,206 @@ async fn a_reader_ends_a_session_elsewhere(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+async fn the_mailer_writes_messages_when_no_smtp_is_set(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut reader = Agent::new(&server);
+    sign_up(&mut reader, "ar", "ليلى", "layla@news.example").await;
+    let folder = db.dir().join("mail");
+    let mut found = None;
+    for _ in 0..100 {
+        if let Some(entry) = std::fs::read_dir(&folder).ok().and_then(|mut d| d.next()) {
+            found = Some(std::fs::read_to_string(entry.unwrap().path()).unwrap());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let eml = found.expect("an .eml file within 10 s");
+    assert!(eml.contains("To: layla@news.example"), "{eml}");
+    assert!(eml.contains("multipart/alternative"));
+    assert!(
+        eml.contains("dir=3D\"rtl\"") || eml.contains("dir=\"rtl\""),
+        "the HTML part reads right to left"
+    );
+    let sent = server
+        .store()
+        .emails_to("layla@news.example")
+        .await
+        .unwrap();
+    assert!(sent[0].2, "marked sent");
+    server.stop().await.unwrap();
+}
+
+async fn account_changes_need_the_password(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut laptop = Agent::new(&server);
+    sign_up(&mut laptop, "en", "rami", "rami@news.example").await;
+    let mut phone = Agent::new(&server);
+    phone
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "rami"), ("password", PASSWORD)],
+        )
+        .await;
+
+    let wrong = laptop
+        .submit(
+            "/en/account",
+            "/en/account/password",
+            &[
+                ("current_password", "not it at all"),
+                ("password", "a fresh passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 422);
+    assert!(wrong.body.contains("Your current password is not right."));
+    let changed = laptop
+        .submit(
+            "/en/account",
+            "/en/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", "a fresh passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        changed.location.as_deref(),
+        Some("/en/account?changed=password")
+    );
+    assert!(
+        laptop
+            .get("/en/account?changed=password")
+            .await
+            .body
+            .contains("You were signed out everywhere else.")
+    );
+    assert_eq!(
+        phone.get("/en/account").await.location.as_deref(),
+        Some("/en/signin"),
+        "other sessions ended"
+    );
+
+    let email = laptop
+        .submit(
+            "/en/account",
+            "/en/account/email",
+            &[
+                ("current_password", "a fresh passphrase"),
+                ("email", "rami@elsewhere.example"),
+            ],
+        )
+        .await;
+    assert_eq!(email.status, 303);
+    let page = laptop.get("/en/account").await.body;
+    assert!(page.contains("rami@elsewhere.example") && page.contains("not yet confirmed"));
+    assert_eq!(
+        server
+            .store()
+            .emails_to("rami@elsewhere.example")
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let export = laptop.get("/en/account/export").await;
+    assert_eq!(export.status, 200);
+    assert!(export.body.contains("\"username\": \"rami\""));
+    assert!(!export.body.contains("argon2"));
+
+    let deleted = laptop
+        .submit(
+            "/en/account",
+            "/en/account/delete",
+            &[("current_password", "a fresh passphrase")],
+        )
+        .await;
+    assert_eq!(deleted.status, 200);
+    assert!(deleted.body.contains("Your account was deleted"));
+    assert_eq!(
+        laptop.get("/en/account").await.location.as_deref(),
+        Some("/en/signin")
+    );
+    let mut again = Agent::new(&server);
+    let signin = again
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[
+                ("login", "rami@elsewhere.example"),
+                ("password", "a fresh passphrase"),
+            ],
+        )
+        .await;
+    assert_eq!(signin.status, 401);
+    server.stop().await.unwrap();
+}
+
+async fn reset_by_email_link_in_the_browser_forms(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut owner = Agent::new(&server);
+    sign_up(&mut owner, "ar", "نادين", "nadine@news.example").await;
+    let mut someone = Agent::new(&server);
+    let known = someone
+        .submit(
+            "/ar/reset",
+            "/ar/reset",
+            &[("email", "nadine@news.example")],
+        )
+        .await;
+    let unknown = someone
+        .submit("/ar/reset", "/ar/reset", &[("email", "ghost@news.example")])
+        .await;
+    assert_eq!((known.status, unknown.status), (200, 200));
+    assert_eq!(
+        known
+            .body
+            .replace(&common::form_token(&known.body).unwrap_or_default(), ""),
+        unknown
+            .body
+            .replace(&common::form_token(&unknown.body).unwrap_or_default(), ""),
+        "same answer"
+    );
+    let mut link = None;
+    for _ in 0..50 {
+        let emails = server
+            .store()
+            .emails_to("nadine@news.example")
+            .await
+            .unwrap();
+        if let Some((_, body, _)) = emails
+            .iter()
+            .find(|(subject, _, _)| subject.contains("كلمة مرور جديدة"))
+        {
+            let start = body.find("/ar/reset/").unwrap();
+            link = Some(body[start..start + 10 + 68].to_owned());
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let link = link.expect("a reset email in Arabic");
+    let answer = someone
+        .submit(&link, &link, &[("password", "a new harbour passphrase")])
+        .await;
+    assert_eq!(answer.status, 200);
+    assert!(answer.body.contains("غُيّرت كلمة مرورك"));
+    assert_eq!(
+        owner.get("/ar/account").await.location.as_deref(),
+        Some("/ar/signin")
+    );
+    let reused = someone
+        .submit(&link, &link, &[("password", "yet another passphrase")])
+        .await;
+    assert_eq!(reused.status, 410);
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    the_mailer_writes_messages_when_no_smtp_is_set,
+    account_changes_need_the_password,
+    reset_by_email_link_in_the_browser_forms,
     a_reader_signs_up_signs_out_and_back_in,
     forms_without_a_valid_token_change_nothing,
     a_planted_session_is_never_promoted,

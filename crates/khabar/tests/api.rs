@@ -28,6 +28,7 @@ async fn call(
     let url = format!("{}/api/v1{path}", server.base_url());
     let mut request = match method {
         "POST" => client().post(url),
+        "DELETE" => client().delete(url),
         _ => client().get(url),
     };
     if let Some(body) = body {
@@ -413,7 +414,248 @@ async fn every_documented_operation_is_served(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// The token in the newest link sent to `address`.
+async fn link_token(server: &khabar::Server, address: &str) -> String {
+    let emails = server.store().emails_to(address).await.unwrap();
+    let (_, body, _) = emails.first().expect("an email");
+    let start = body.find("khe_").expect("a link");
+    body[start..start + 68].to_owned()
+}
+
+async fn email_links_verify_and_reset(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let signup = json!({ "username": "hala", "email": "hala@news.example", "password": PASSWORD, "lang": "ar" });
+    let cookie = call(&server, "POST", "/auth/signup", Some(signup), &[])
+        .await
+        .cookie
+        .unwrap();
+    let emails = server.store().emails_to("hala@news.example").await.unwrap();
+    assert_eq!(emails.len(), 1);
+    assert!(
+        emails[0].0.starts_with("أكّد بريدك الإلكتروني"),
+        "in the reader's language: {}",
+        emails[0].0
+    );
+
+    let verify = link_token(&server, "hala@news.example").await;
+    let reply = call(
+        &server,
+        "POST",
+        "/auth/verify-email",
+        Some(json!({ "token": verify })),
+        &[],
+    )
+    .await;
+    assert_eq!(reply.status, 204);
+    let me = call(&server, "GET", "/me", None, &[("Cookie", &cookie)]).await;
+    assert_eq!(me.body["user"]["email_verified"], true);
+    let again = call(
+        &server,
+        "POST",
+        "/auth/verify-email",
+        Some(json!({ "token": verify })),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (again.status, again.body["error"]["code"].as_str()),
+        (410, Some("link_invalid"))
+    );
+
+    // Reset: the answer is the same for an unknown address.
+    for address in ["hala@news.example", "nobody@news.example"] {
+        let reply = call(
+            &server,
+            "POST",
+            "/auth/password-reset",
+            Some(json!({ "email": address })),
+            &[],
+        )
+        .await;
+        assert_eq!(reply.status, 202, "{address}");
+    }
+    // The message is written in the background.
+    let mut reset = String::new();
+    for _ in 0..50 {
+        if server
+            .store()
+            .emails_to("hala@news.example")
+            .await
+            .unwrap()
+            .len()
+            == 2
+        {
+            reset = link_token(&server, "hala@news.example").await;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!reset.is_empty(), "a reset email was queued");
+    assert!(
+        server
+            .store()
+            .emails_to("nobody@news.example")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A weak password is refused without spending the link.
+    let weak = call(
+        &server,
+        "POST",
+        "/auth/password-reset/confirm",
+        Some(json!({ "token": reset, "password": "password123" })),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (weak.status, weak.body["error"]["code"].as_str()),
+        (422, Some("password_too_common"))
+    );
+    let new_password = "a brand new passphrase";
+    let done = call(
+        &server,
+        "POST",
+        "/auth/password-reset/confirm",
+        Some(json!({ "token": reset, "password": new_password })),
+        &[],
+    )
+    .await;
+    assert_eq!(done.status, 204);
+    assert_eq!(
+        call(&server, "GET", "/me", None, &[("Cookie", &cookie)])
+            .await
+            .status,
+        401,
+        "sessions ended"
+    );
+    let reused = call(
+        &server,
+        "POST",
+        "/auth/password-reset/confirm",
+        Some(json!({ "token": reset, "password": "another new passphrase" })),
+        &[],
+    )
+    .await;
+    assert_eq!(reused.status, 410);
+    let signin = call(
+        &server,
+        "POST",
+        "/auth/signin",
+        Some(json!({ "login": "hala", "password": new_password })),
+        &[],
+    )
+    .await;
+    assert_eq!(signin.status, 200);
+    server.stop().await.unwrap();
+}
+
+async fn export_and_delete_my_account(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let reply = call(
+        &server,
+        "POST",
+        "/auth/signup",
+        Some(json!({ "username": "samer", "email": "samer@news.example", "password": PASSWORD })),
+        &[],
+    )
+    .await;
+    let cookie = reply.cookie.unwrap();
+    let csrf = reply.body["csrf_token"].as_str().unwrap().to_owned();
+    let reading = token(&server, "samer", &["read"]).await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let export = call(
+        &server,
+        "GET",
+        "/me/export",
+        None,
+        &[("Authorization", &format!("Bearer {reading}"))],
+    )
+    .await;
+    assert_eq!(export.status, 200);
+    assert_eq!(export.body["account"]["email"], "samer@news.example");
+    assert_eq!(
+        export.body["access_tokens"].as_array().map(Vec::len),
+        Some(1)
+    );
+    let text = export.body.to_string();
+    assert!(
+        !text.contains("argon2") && !text.contains("khp_") && !text.contains("token_hash"),
+        "no secrets: {text}"
+    );
+
+    // A reading token cannot delete the account; a wrong password cannot either.
+    let by_token = call(
+        &server,
+        "DELETE",
+        "/me",
+        Some(json!({ "password": PASSWORD })),
+        &[("Authorization", &format!("Bearer {reading}"))],
+    )
+    .await;
+    assert_eq!(
+        (by_token.status, by_token.body["error"]["code"].as_str()),
+        (403, Some("insufficient_scope"))
+    );
+    let wrong = call(
+        &server,
+        "DELETE",
+        "/me",
+        Some(json!({ "password": "not my password" })),
+        &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+    )
+    .await;
+    assert_eq!(
+        (wrong.status, wrong.body["error"]["code"].as_str()),
+        (403, Some("wrong_password"))
+    );
+
+    let deleted = call(
+        &server,
+        "DELETE",
+        "/me",
+        Some(json!({ "password": PASSWORD })),
+        &[("Cookie", &cookie), ("X-CSRF-Token", &csrf)],
+    )
+    .await;
+    assert_eq!(deleted.status, 204);
+    assert_eq!(
+        call(&server, "GET", "/me", None, &[("Cookie", &cookie)])
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        call(
+            &server,
+            "GET",
+            "/me",
+            None,
+            &[("Authorization", &format!("Bearer {reading}"))]
+        )
+        .await
+        .status,
+        401
+    );
+    let signin = call(
+        &server,
+        "POST",
+        "/auth/signin",
+        Some(json!({ "login": "samer@news.example", "password": PASSWORD })),
+        &[],
+    )
+    .await;
+    assert_eq!(signin.status, 401);
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    email_links_verify_and_reset,
+    export_and_delete_my_account,
     sessions_through_the_api,
     tokens_carry_scopes_and_roles,
     bad_requests_get_json_errors,

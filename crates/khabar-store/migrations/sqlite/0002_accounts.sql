@@ -1,6 +1,6 @@
 -- Accounts: email verification, deletion, each reader's language, server-side
--- sessions, personal access tokens and the rate-limit counters shared by
--- every node.
+-- sessions, personal access tokens, email links, the outbox and the
+-- rate-limit counters shared by every node.
 
 ALTER TABLE users ADD COLUMN email_verified_at BIGINT;
 ALTER TABLE users ADD COLUMN deleted_at BIGINT;
@@ -41,3 +41,32 @@ CREATE TABLE access_tokens (
     revoked_at BIGINT
 );
 CREATE INDEX access_tokens_user ON access_tokens (user_id);
+
+-- Links sent by email (verify an address, reset a password), found by the
+-- hash of the token in the link; each works once, until it expires.
+CREATE TABLE email_tokens (
+    token_hash TEXT PRIMARY KEY,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    purpose TEXT NOT NULL,
+    email TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT
+);
+
+-- Email waiting to be sent. A worker claims rows until claimed_until, so
+-- several nodes never send one message twice.
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    recipient TEXT NOT NULL,
+    lang TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    text_body TEXT NOT NULL,
+    html_body TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    claimed_until BIGINT NOT NULL DEFAULT 0,
+    attempts BIGINT NOT NULL DEFAULT 0,
+    sent_at BIGINT,
+    last_error TEXT
+);
+CREATE INDEX outbox_pending ON outbox (sent_at, claimed_until);

@@ -214,3 +214,86 @@ pub async fn create_token(
     )
         .into_response())
 }
+
+#[derive(Deserialize)]
+pub struct TokenOnly {
+    token: String,
+}
+
+#[derive(Deserialize)]
+pub struct EmailOnly {
+    email: String,
+}
+
+#[derive(Deserialize)]
+pub struct ResetBody {
+    token: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+pub struct PasswordOnly {
+    password: String,
+}
+
+pub async fn verify_email(
+    State(app): AppState,
+    json: Result<Json<TokenOnly>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let input = body(json)?;
+    accounts::verify_email(&app, &input.token).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Always 202 for a well-formed address, whether an account uses it or not.
+pub async fn request_password_reset(
+    State(app): AppState,
+    viewer: Viewer,
+    json: Result<Json<EmailOnly>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let input = body(json)?;
+    accounts::request_password_reset(&app, &input.email, &viewer).await?;
+    Ok(StatusCode::ACCEPTED.into_response())
+}
+
+pub async fn reset_password(
+    State(app): AppState,
+    json: Result<Json<ResetBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let input = body(json)?;
+    accounts::reset_password(&app, &input.token, &input.password).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub async fn export_my_data(
+    State(app): AppState,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Result<Response, ApiError> {
+    let caller = caller(&app, &headers, &viewer).await?;
+    let account = caller.authorize_read(Scope::Read)?;
+    Ok(Json(accounts::export(&app, account).await?).into_response())
+}
+
+/// Needs the password again, whatever the credential; tokens need `admin`
+/// scope or a session, so a leaked reading token cannot delete anyone.
+pub async fn delete_my_account(
+    State(app): AppState,
+    headers: HeaderMap,
+    viewer: Viewer,
+    json: Result<Json<PasswordOnly>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let caller = caller(&app, &headers, &viewer).await?;
+    let account = match &caller {
+        Caller::Token { .. } => caller.authorize(&app, &headers, Scope::Admin)?,
+        _ => caller.authorize(&app, &headers, Scope::Read)?,
+    };
+    let input = body(json)?;
+    accounts::delete_account(&app, account, &input.password).await?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&app, SESSION_COOKIE, "", SignedDuration::ZERO),
+    );
+    Ok(response)
+}

@@ -29,7 +29,20 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v1/auth/signup", post(auth::sign_up))
         .route("/api/v1/auth/signin", post(auth::sign_in))
         .route("/api/v1/auth/signout", post(auth::sign_out))
-        .route("/api/v1/me", get(auth::current_user))
+        .route("/api/v1/auth/verify-email", post(auth::verify_email))
+        .route(
+            "/api/v1/auth/password-reset",
+            post(auth::request_password_reset),
+        )
+        .route(
+            "/api/v1/auth/password-reset/confirm",
+            post(auth::reset_password),
+        )
+        .route(
+            "/api/v1/me",
+            get(auth::current_user).delete(auth::delete_my_account),
+        )
+        .route("/api/v1/me/export", get(auth::export_my_data))
         .route("/api/v1/tokens", post(auth::create_token))
         .route("/api/v1/users", get(users::list))
 }
@@ -126,6 +139,13 @@ impl From<AccountError> for ApiError {
                 error.code(),
                 "wrong username or password",
             ),
+            AccountError::WrongPassword => ApiError {
+                field: error.field(),
+                ..ApiError::new(StatusCode::FORBIDDEN, error.code(), error.to_string())
+            },
+            AccountError::LinkInvalid => {
+                ApiError::new(StatusCode::GONE, error.code(), error.to_string())
+            }
             AccountError::TooManyAttempts(wait) => ApiError {
                 retry_after: Some(wait.as_secs().max(1) as u64),
                 ..ApiError::new(

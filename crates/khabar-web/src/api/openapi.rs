@@ -112,6 +112,14 @@ pub fn document() -> Value {
                     }
                 },
                 "Scope": { "enum": ["read", "comment", "moderate", "edit", "admin"] },
+                "LinkToken": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } },
+                "EmailAddress": { "type": "object", "required": ["email"], "properties": { "email": { "type": "string", "format": "email" } } },
+                "Password": { "type": "object", "required": ["password"], "properties": { "password": { "type": "string" } } },
+                "PasswordReset": {
+                    "type": "object",
+                    "required": ["token", "password"],
+                    "properties": { "token": { "type": "string" }, "password": { "type": "string", "minLength": 10 } }
+                },
                 "TokenRequest": {
                     "type": "object",
                     "required": ["login", "password", "scopes"],
@@ -179,13 +187,65 @@ pub fn document() -> Value {
                     "403": error_response("csrf_failed")
                 }
             }},
-            "/me": { "get": {
-                "operationId": "getCurrentUser",
-                "summary": "The signed-in account",
+            "/auth/verify-email": { "post": {
+                "operationId": "verifyEmail",
+                "summary": "Use the link sent to confirm an email address",
+                "requestBody": json_body("LinkToken"),
+                "responses": {
+                    "204": { "description": "The address is confirmed" },
+                    "410": error_response("link_invalid: expired, used or unknown")
+                }
+            }},
+            "/auth/password-reset": { "post": {
+                "operationId": "requestPasswordReset",
+                "summary": "Send a password-reset link, if an account uses the address",
+                "requestBody": json_body("EmailAddress"),
+                "responses": {
+                    "202": { "description": "Accepted; the same whether the account exists or not" },
+                    "422": error_response("invalid_email"),
+                    "429": error_response("Too many requests for this address or client")
+                }
+            }},
+            "/auth/password-reset/confirm": { "post": {
+                "operationId": "resetPassword",
+                "summary": "Choose a new password with a reset link; every session ends",
+                "requestBody": json_body("PasswordReset"),
+                "responses": {
+                    "204": { "description": "Password changed" },
+                    "410": error_response("link_invalid"),
+                    "422": error_response("The new password breaks a rule")
+                }
+            }},
+            "/me": {
+                "get": {
+                    "operationId": "getCurrentUser",
+                    "summary": "The signed-in account",
+                    "security": [{ "session": [] }, { "bearer": ["read"] }],
+                    "responses": {
+                        "200": json_response("The account and how the call was authenticated", "CurrentUser"),
+                        "401": error_response("Not signed in, or an unknown token")
+                    }
+                },
+                "delete": {
+                    "operationId": "deleteMyAccount",
+                    "summary": "Delete the account (password required); comments stay as a deleted account's",
+                    "security": [{ "session": [] }, { "bearer": ["admin"] }],
+                    "requestBody": json_body("Password"),
+                    "responses": {
+                        "204": { "description": "Deleted" },
+                        "401": error_response("Not signed in"),
+                        "403": error_response("wrong_password, csrf_failed or insufficient_scope")
+                    }
+                }
+            },
+            "/me/export": { "get": {
+                "operationId": "exportMyData",
+                "summary": "Everything kept about the account, as JSON",
                 "security": [{ "session": [] }, { "bearer": ["read"] }],
                 "responses": {
-                    "200": json_response("The account and how the call was authenticated", "CurrentUser"),
-                    "401": error_response("Not signed in, or an unknown token")
+                    "200": { "description": "The account, its sessions and tokens (never secrets)",
+                             "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "401": error_response("Not signed in")
                 }
             }},
             "/tokens": { "post": {

@@ -94,3 +94,43 @@ error-429-body = { PLURAL($minutes) ->
     [many] يرجى الانتظار { DIGITS($minutes) } دقيقةً قبل المحاولة مرة أخرى.
    *[other] يرجى الانتظار { DIGITS($minutes) } دقيقة قبل المحاولة مرة أخرى.
 }
+
+email-unverified = لم يُؤكَّد بعد
+field-current-password = كلمة المرور الحالية
+field-new-password = كلمة المرور الجديدة
+field-new-email = البريد الإلكتروني الجديد
+change-password-title = تغيير كلمة المرور
+change-password = غيّر كلمة المرور
+change-email-title = تغيير البريد الإلكتروني
+change-email = غيّر البريد الإلكتروني
+your-data-title = بياناتك
+export-data = نزّل كل ما نحتفظ به عنك (JSON)
+delete-account-explain = يزيل حذفُ حسابك اسمك وبريدك وكلمة مرورك نهائيًا. تبقى تعليقاتك، وتظهر على أنها من حساب محذوف.
+delete-account = احذف حسابي
+account-changed-password = غُيّرت كلمة مرورك، وسُجّل خروجك من كل الأجهزة الأخرى.
+account-changed-email = غُيّر بريدك الإلكتروني، وأرسلنا رابطًا لتأكيده.
+form-error-wrong_password = كلمة المرور الحالية غير صحيحة.
+form-error-link_invalid = انتهت صلاحية هذا الرابط أو استُخدم من قبل.
+reset-title = نسيت كلمة المرور؟
+reset-intro = اكتب البريد الإلكتروني لحسابك وسنرسل إليه رابطًا لاختيار كلمة مرور جديدة.
+reset-send = أرسل الرابط
+reset-choose-title = اختر كلمة مرور جديدة
+reset-save = احفظ كلمة المرور الجديدة
+reset-sent-title = تفقّد بريدك
+reset-sent-body = إن كان هناك حساب بهذا العنوان، فرابط اختيار كلمة مرور جديدة في طريقه إليه. يعمل الرابط ساعة واحدة.
+password-changed-title = غُيّرت كلمة مرورك
+password-changed-body = سُجّل خروجك من كل الأجهزة. سجّل الدخول بكلمة المرور الجديدة.
+email-verified-title = تأكّد بريدك الإلكتروني
+email-verified-body = شكرًا لك. يمكنك الآن المشاركة في النقاش.
+link-invalid-title = هذا الرابط لم يعد يعمل
+link-invalid-body = انتهت صلاحيته أو استُخدم من قبل. يمكنك طلب رابط جديد.
+account-deleted-title = حُذف حسابك
+account-deleted-body = أُزيل اسمك وبريدك وكلمة مرورك. شكرًا لقراءتك.
+forgot-password = نسيت كلمة المرور؟
+email-verify-subject = أكّد بريدك الإلكتروني في { $site }
+email-verify-intro = مرحبًا { $name }، يرجى تأكيد أن هذا العنوان لك بفتح الرابط أدناه.
+email-verify-action = أكّد بريدي الإلكتروني
+email-reset-subject = اختر كلمة مرور جديدة في { $site }
+email-reset-intro = مرحبًا { $name }، طلب أحدهم — ونرجو أن تكون أنت — إعادة تعيين كلمة مرورك. يعمل الرابط ساعة واحدة.
+email-reset-action = اختر كلمة مرور جديدة
+email-footer = إن لم تطلب هذا، فتجاهل هذه الرسالة؛ لن يتغيّر شيء.

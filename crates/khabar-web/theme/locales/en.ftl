@@ -87,3 +87,43 @@ error-429-body = Please wait { DIGITS($minutes) } { PLURAL($minutes) ->
     [one] minute
    *[other] minutes
 } before trying again.
+
+email-unverified = not yet confirmed
+field-current-password = Current password
+field-new-password = New password
+field-new-email = New email address
+change-password-title = Change your password
+change-password = Change password
+change-email-title = Change your email address
+change-email = Change email address
+your-data-title = Your data
+export-data = Download everything we keep about you (JSON)
+delete-account-explain = Deleting your account removes your name, email and password for good. Your comments stay, shown as written by a deleted account.
+delete-account = Delete my account
+account-changed-password = Your password was changed. You were signed out everywhere else.
+account-changed-email = Your email address was changed. We sent a link to confirm it.
+form-error-wrong_password = Your current password is not right.
+form-error-link_invalid = This link has expired or was already used.
+reset-title = Forgot your password?
+reset-intro = Give the email address of your account and we will send a link to choose a new password.
+reset-send = Send the link
+reset-choose-title = Choose a new password
+reset-save = Save the new password
+reset-sent-title = Check your email
+reset-sent-body = If an account uses that address, a link to choose a new password is on its way. It works for one hour.
+password-changed-title = Your password was changed
+password-changed-body = You were signed out everywhere. Sign in with your new password.
+email-verified-title = Your email address is confirmed
+email-verified-body = Thank you. You can now take part in the discussion.
+link-invalid-title = This link no longer works
+link-invalid-body = It has expired or was already used. You can ask for a new one.
+account-deleted-title = Your account was deleted
+account-deleted-body = Your name, email and password are gone. Thank you for reading.
+forgot-password = Forgot your password?
+email-verify-subject = Confirm your email address for { $site }
+email-verify-intro = Hello { $name }, please confirm that this address is yours by opening the link below.
+email-verify-action = Confirm my email address
+email-reset-subject = Choose a new password for { $site }
+email-reset-intro = Hello { $name }, someone — we hope you — asked to reset your password. The link works for one hour.
+email-reset-action = Choose a new password
+email-footer = If you did not ask for this, you can ignore this message; nothing will change.
