@@ -106,7 +106,12 @@ impl Config {
         }
         let env = Env::prefixed("KHABAR_")
             .split("__")
-            .filter(|key| !NOT_SETTINGS.contains(&key.as_str()));
+            // Keys arrive as written in the environment (upper case).
+            .filter(|key| {
+                !NOT_SETTINGS
+                    .iter()
+                    .any(|other| key.as_str().eq_ignore_ascii_case(other))
+            });
         let config: Config = figment
             .merge(env)
             .merge(Serialized::defaults(overrides))

@@ -75,7 +75,12 @@ fn admin_create_reads_the_password_from_stdin_and_refuses_duplicates() {
 #[test]
 fn migrate_applies_and_reports() {
     let dir = tempfile::tempdir().unwrap();
-    let output = khabar(dir.path()).arg("migrate").output().unwrap();
+    // Variables that share the prefix but are not settings are ignored.
+    let output = khabar(dir.path())
+        .arg("migrate")
+        .env("KHABAR_TEST_DATABASE_URL", "postgres://elsewhere/test")
+        .output()
+        .unwrap();
     assert!(output.status.success());
     assert!(
         String::from_utf8_lossy(&output.stdout).contains("migrations applied (sqlite database)")
