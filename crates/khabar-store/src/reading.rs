@@ -390,30 +390,14 @@ impl Store {
 
     /// An edition in any status.
     pub async fn edition(&self, edition_id: i64) -> Result<EditionRecord> {
-        let row = sqlx::query(
-            "SELECT id, story_id, lang, slug, headline, status, revision, scheduled_at, published_at, updated_at
-             FROM editions WHERE id = $1",
-        )
+        let row = sqlx::query(&format!(
+            "SELECT {RECORD_COLUMNS} FROM editions WHERE id = $1"
+        ))
         .bind(edition_id)
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;
-        Ok(EditionRecord {
-            id: row.try_get("id")?,
-            story_id: row.try_get("story_id")?,
-            lang: row.try_get("lang")?,
-            slug: row.try_get("slug")?,
-            headline: row.try_get("headline")?,
-            status: row.try_get("status")?,
-            revision: row.try_get("revision")?,
-            scheduled_at: row
-                .try_get::<Option<i64>, _>("scheduled_at")?
-                .map(from_millis),
-            published_at: row
-                .try_get::<Option<i64>, _>("published_at")?
-                .map(from_millis),
-            updated_at: from_millis(row.try_get("updated_at")?),
-        })
+        record_from_row(&row)
     }
 
     /// Every saved version of an edition, newest first.
@@ -520,5 +504,53 @@ fn summary_from_row(row: &AnyRow) -> Result<EditionSummary> {
         updated_at: from_millis(row.try_get("updated_at")?),
         section,
         authors: Vec::new(),
+    })
+}
+
+impl Store {
+    /// Every edition in any status, most recently changed first: the
+    /// newsroom's story list.
+    pub async fn newsroom_editions(&self, page: u32, per_page: u32) -> Result<Page<EditionRecord>> {
+        let page = page.max(1);
+        let rows = sqlx::query(&format!(
+            "SELECT {RECORD_COLUMNS} FROM editions ORDER BY updated_at DESC, id DESC LIMIT $1 OFFSET $2"
+        ))
+        .bind(i64::from(per_page) + 1)
+        .bind(i64::from(page - 1) * i64::from(per_page))
+        .fetch_all(&self.read)
+        .await?;
+        let mut items = rows
+            .iter()
+            .map(record_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        let has_more = items.len() > per_page as usize;
+        items.truncate(per_page as usize);
+        Ok(Page {
+            items,
+            page,
+            has_more,
+        })
+    }
+}
+
+const RECORD_COLUMNS: &str =
+    "id, story_id, lang, slug, headline, status, revision, scheduled_at, published_at, updated_at";
+
+fn record_from_row(row: &AnyRow) -> Result<EditionRecord> {
+    Ok(EditionRecord {
+        id: row.try_get("id")?,
+        story_id: row.try_get("story_id")?,
+        lang: row.try_get("lang")?,
+        slug: row.try_get("slug")?,
+        headline: row.try_get("headline")?,
+        status: row.try_get("status")?,
+        revision: row.try_get("revision")?,
+        scheduled_at: row
+            .try_get::<Option<i64>, _>("scheduled_at")?
+            .map(from_millis),
+        published_at: row
+            .try_get::<Option<i64>, _>("published_at")?
+            .map(from_millis),
+        updated_at: from_millis(row.try_get("updated_at")?),
     })
 }

@@ -424,6 +424,7 @@ async fn account_page(
             .store
             .sessions_of(session.account.id, Timestamp::now())
             .await?;
+        let tokens = app.store.access_tokens_of(session.account.id).await?;
         let current = session.token_hash.chars().take(16).collect::<String>();
         let paths = app
             .languages()
@@ -440,6 +441,7 @@ async fn account_page(
             context! {
                 account => &session.account,
                 sessions => sessions,
+                tokens => tokens,
                 current_session => current,
                 csrf_token => &session.csrf_token,
                 error_field => error.and_then(|e| e.field()),
@@ -795,6 +797,42 @@ async fn account_change(
                 None,
             )
             .await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    token: i64,
+}
+
+/// Revokes one of the signed-in person's access tokens.
+pub async fn revoke_token(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<RevokeForm>, FormRejection>,
+) -> Response {
+    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    let Some(session) = &viewer.session else {
+        return see_other(&format!("/{lang}/signin"));
+    };
+    match app
+        .store
+        .revoke_access_token(session.account.id, form.token)
+        .await
+    {
+        Ok(_) => see_other(&format!("/{lang}/account")),
+        Err(error) => {
+            tracing::error!(%error, "could not revoke a token");
+            error_page(&app, lang, &PageError::Internal)
         }
     }
 }

@@ -140,6 +140,10 @@ pub fn router(app: Arc<App>) -> Router {
             post(account_pages::delete_account),
         )
         .route("/{lang}/account/export", get(account_pages::export))
+        .route(
+            "/{lang}/account/tokens/revoke",
+            post(account_pages::revoke_token),
+        )
         .route("/{lang}/verify", get(account_pages::verify_email))
         .route(
             "/{lang}/reset",

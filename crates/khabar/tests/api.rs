@@ -226,7 +226,7 @@ async fn tokens_carry_scopes_and_roles(db: &TestDatabase) {
     assert_eq!((me.status, me.body["auth"].as_str()), (200, Some("token")));
     assert_eq!(me.body["scopes"], json!(["read", "comment"]));
 
-    // A reader's token is refused on an admin operation.
+    // A reader's token is refused on editor and admin operations.
     let users = call(
         &server,
         "GET",
@@ -236,6 +236,62 @@ async fn tokens_carry_scopes_and_roles(db: &TestDatabase) {
     )
     .await;
     assert_eq!(users.status, 403);
+    let stories = call(
+        &server,
+        "GET",
+        "/stories",
+        None,
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(stories.status, 403);
+    // A reader's session is refused too: the role decides, not the credential.
+    let reader_cookie = call(
+        &server,
+        "POST",
+        "/auth/signin",
+        Some(json!({ "login": "reader", "password": PASSWORD })),
+        &[],
+    )
+    .await
+    .cookie
+    .unwrap();
+    let by_session = call(
+        &server,
+        "GET",
+        "/stories",
+        None,
+        &[("Cookie", &reader_cookie)],
+    )
+    .await;
+    assert_eq!(
+        (by_session.status, by_session.body["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+
+    staff(&server, "desk", Role::Editor).await;
+    let editor = token(&server, "desk", &["read", "edit"]).await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stories = call(
+        &server,
+        "GET",
+        "/stories",
+        None,
+        &[("Authorization", &format!("Bearer {editor}"))],
+    )
+    .await;
+    assert_eq!(stories.status, 200, "{}", stories.body);
+    let users = call(
+        &server,
+        "GET",
+        "/users",
+        None,
+        &[("Authorization", &format!("Bearer {editor}"))],
+    )
+    .await;
+    assert_eq!(users.status, 403, "an editor is no admin");
 
     // An admin's token works there only with the admin scope.
     let admin_read = token(&server, "chief", &["read"]).await.body["token"]
@@ -267,7 +323,7 @@ async fn tokens_carry_scopes_and_roles(db: &TestDatabase) {
     )
     .await;
     assert_eq!(users.status, 200, "{}", users.body);
-    assert_eq!(users.body["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(users.body["items"].as_array().map(Vec::len), Some(3));
 
     // Unknown and revoked tokens.
     let forged = call(
@@ -405,6 +461,7 @@ async fn every_documented_operation_is_served(db: &TestDatabase) {
         "getCurrentUser",
         "createAccessToken",
         "listUsers",
+        "listStories",
     ] {
         assert!(
             operations.iter().any(|o| o == expected),

@@ -3,6 +3,7 @@
 
 mod auth;
 mod openapi;
+mod stories;
 mod users;
 
 use std::sync::Arc;
@@ -45,6 +46,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v1/me/export", get(auth::export_my_data))
         .route("/api/v1/tokens", post(auth::create_token))
         .route("/api/v1/users", get(users::list))
+        .route("/api/v1/stories", get(stories::list))
 }
 
 /// An API error: an HTTP status, a stable code, a message for people, and
@@ -303,6 +305,20 @@ pub fn require_role(account: &Account, allowed: &[Role]) -> Result<(), ApiError>
             "forbidden",
             "your role does not allow that",
         )),
+    }
+}
+
+/// The `page` query parameter of list operations: 1 to 10,000.
+pub fn page_param(query: &std::collections::HashMap<String, String>) -> Result<u32, ApiError> {
+    match query.get("page") {
+        None => Ok(1),
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|p| (1..=10_000).contains(p))
+            .ok_or_else(|| {
+                InvalidInput::new("page", "invalid_page", "a page from 1 to 10000").into()
+            }),
     }
 }
 

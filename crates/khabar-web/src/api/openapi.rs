@@ -259,6 +259,17 @@ pub fn document() -> Value {
                     "429": error_response("Too many attempts")
                 }
             }},
+            "/stories": { "get": {
+                "operationId": "listStories",
+                "summary": "Editions in every status, most recently changed first (authors, editors, admins)",
+                "security": [{ "session": [] }, { "bearer": ["edit"] }],
+                "parameters": [{ "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }],
+                "responses": {
+                    "200": { "description": "A page of editions", "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "401": error_response("Not signed in"),
+                    "403": error_response("forbidden (role) or insufficient_scope (token)")
+                }
+            }},
             "/users": { "get": {
                 "operationId": "listUsers",
                 "summary": "Users, 50 a page (admins only)",

@@ -9,7 +9,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use khabar_core::{Role, Scope};
 
-use super::{ApiError, caller, require_role};
+use super::{ApiError, caller, page_param, require_role};
 use crate::App;
 use crate::session::Viewer;
 
@@ -24,19 +24,6 @@ pub async fn list(
     let caller = caller(&app, &headers, &viewer).await?;
     let account = caller.authorize_read(Scope::Admin)?;
     require_role(account, &[Role::Admin])?;
-    let page = match query.get("page") {
-        None => 1,
-        Some(text) => text
-            .parse::<u32>()
-            .ok()
-            .filter(|p| (1..=10_000).contains(p))
-            .ok_or_else(|| {
-                ApiError::from(khabar_core::InvalidInput::new(
-                    "page",
-                    "invalid_page",
-                    "a page from 1 to 10000",
-                ))
-            })?,
-    };
+    let page = page_param(&query)?;
     Ok(Json(app.store.list_users(page, PER_PAGE).await?).into_response())
 }

@@ -134,3 +134,9 @@ email-reset-subject = اختر كلمة مرور جديدة في { $site }
 email-reset-intro = مرحبًا { $name }، طلب أحدهم — ونرجو أن تكون أنت — إعادة تعيين كلمة مرورك. يعمل الرابط ساعة واحدة.
 email-reset-action = اختر كلمة مرور جديدة
 email-footer = إن لم تطلب هذا، فتجاهل هذه الرسالة؛ لن يتغيّر شيء.
+
+tokens-title = مفاتيح الوصول إلى الواجهة البرمجية
+tokens-none = ليس لديك مفاتيح وصول.
+token-last-used = آخر استخدام
+token-never-used = لم يُستخدم
+token-revoke = ألغِه

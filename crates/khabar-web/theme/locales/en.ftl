@@ -127,3 +127,9 @@ email-reset-subject = Choose a new password for { $site }
 email-reset-intro = Hello { $name }, someone — we hope you — asked to reset your password. The link works for one hour.
 email-reset-action = Choose a new password
 email-footer = If you did not ask for this, you can ignore this message; nothing will change.
+
+tokens-title = Access tokens for the API
+tokens-none = You have no access tokens.
+token-last-used = last used
+token-never-used = never
+token-revoke = Revoke
