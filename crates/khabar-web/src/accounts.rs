@@ -12,8 +12,9 @@ use crate::App;
 use crate::emails::{self, EmailKind};
 use crate::session::{SESSION_LIFETIME, Viewer};
 
-/// Sign-ups allowed per address per hour.
-const SIGNUPS_PER_IP_HOUR: i64 = 5;
+/// Sign-ups allowed per client address per hour: enough for a household
+/// or an office behind one address, too few for a script.
+const SIGNUPS_PER_IP_HOUR: i64 = 10;
 /// Sign-in attempts allowed per address per quarter hour.
 const SIGNINS_PER_IP: i64 = 30;
 /// Failed sign-ins for one name before each further failure blocks it for

@@ -66,17 +66,52 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure when the
 /// site is served over https. `max_age` 0 deletes the cookie.
 pub fn set_cookie(app: &App, name: &str, value: &str, max_age: SignedDuration) -> HeaderValue {
-    let secure = if app.base_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
+    cookie_header(name, value, max_age, app.base_url.starts_with("https://"))
+}
+
+fn cookie_header(name: &str, value: &str, max_age: SignedDuration, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
     let text = format!(
         "{name}={value}; Max-Age={}; Path=/; HttpOnly; SameSite=Lax{secure}",
         max_age.as_secs().max(0)
     );
     HeaderValue::from_str(&text)
         .unwrap_or_else(|_| HeaderValue::from_static("khabar_invalid=; Max-Age=0"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_over_https() {
+        let https = cookie_header(
+            "khabar_session",
+            "khs_x",
+            SignedDuration::from_hours(1),
+            true,
+        );
+        assert_eq!(
+            https,
+            "khabar_session=khs_x; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax; Secure"
+        );
+        let http = cookie_header("khabar_session", "", SignedDuration::ZERO, false);
+        assert_eq!(
+            http,
+            "khabar_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
+        );
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; khabar_session=khs_y;b=2"),
+        );
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("khs_y"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
 }
 
 /// Loads the session named by the request's cookie into its extensions.

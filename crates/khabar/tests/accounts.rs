@@ -565,7 +565,49 @@ async fn reset_by_email_link_in_the_browser_forms(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+async fn sign_ups_and_resets_are_rate_limited(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    for n in 1..=10 {
+        let mut agent = Agent::new(&server);
+        let answer = sign_up(
+            &mut agent,
+            "en",
+            &format!("reader{n}"),
+            &format!("reader{n}@news.example"),
+        )
+        .await;
+        assert_eq!(answer.status, 303, "sign-up {n}");
+    }
+    let mut eleventh = Agent::new(&server);
+    let answer = sign_up(&mut eleventh, "ar", "reader11", "reader11@news.example").await;
+    assert_eq!(answer.status, 429);
+    assert!(answer.retry_after.is_some());
+    assert!(answer.body.contains("محاولات كثيرة"));
+
+    let mut someone = Agent::new(&server);
+    for n in 1..=3 {
+        let answer = someone
+            .submit(
+                "/en/reset",
+                "/en/reset",
+                &[("email", "reader1@news.example")],
+            )
+            .await;
+        assert_eq!(answer.status, 200, "reset {n}");
+    }
+    let answer = someone
+        .submit(
+            "/en/reset",
+            "/en/reset",
+            &[("email", "reader1@news.example")],
+        )
+        .await;
+    assert_eq!(answer.status, 429);
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    sign_ups_and_resets_are_rate_limited,
     the_mailer_writes_messages_when_no_smtp_is_set,
     account_changes_need_the_password,
     reset_by_email_link_in_the_browser_forms,
