@@ -79,41 +79,6 @@ fn cookie_header(name: &str, value: &str, max_age: SignedDuration, secure: bool)
         .unwrap_or_else(|_| HeaderValue::from_static("khabar_invalid=; Max-Age=0"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cookies_are_http_only_lax_and_secure_over_https() {
-        let https = cookie_header(
-            "khabar_session",
-            "khs_x",
-            SignedDuration::from_hours(1),
-            true,
-        );
-        assert_eq!(
-            https,
-            "khabar_session=khs_x; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax; Secure"
-        );
-        let http = cookie_header("khabar_session", "", SignedDuration::ZERO, false);
-        assert_eq!(
-            http,
-            "khabar_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
-        );
-    }
-
-    #[test]
-    fn cookies_are_found_among_others() {
-        let mut headers = HeaderMap::new();
-        headers.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; khabar_session=khs_y;b=2"),
-        );
-        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("khs_y"));
-        assert_eq!(cookie(&headers, "c"), None);
-    }
-}
-
 /// Loads the session named by the request's cookie into its extensions.
 pub async fn load_viewer(
     State(app): State<Arc<App>>,
@@ -162,4 +127,39 @@ pub async fn load_viewer(
         form_token,
     });
     next.run(request).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_over_https() {
+        let https = cookie_header(
+            "khabar_session",
+            "khs_x",
+            SignedDuration::from_hours(1),
+            true,
+        );
+        assert_eq!(
+            https,
+            "khabar_session=khs_x; Max-Age=3600; Path=/; HttpOnly; SameSite=Lax; Secure"
+        );
+        let http = cookie_header("khabar_session", "", SignedDuration::ZERO, false);
+        assert_eq!(
+            http,
+            "khabar_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
+        );
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; khabar_session=khs_y;b=2"),
+        );
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("khs_y"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
 }
