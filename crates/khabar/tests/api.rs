@@ -409,6 +409,25 @@ async fn bad_requests_get_json_errors(db: &TestDatabase) {
             (Some(field), Some(code))
         );
     }
+    let long_name = json!({ "username": "samira", "display_name": "ن".repeat(61), "email": "a@b.example", "password": PASSWORD });
+    let reply = call(&server, "POST", "/auth/signup", Some(long_name), &[]).await;
+    assert_eq!(
+        (reply.status, reply.body["error"]["code"].as_str()),
+        (422, Some("display_name_too_long"))
+    );
+    let huge = json!({ "login": "x".repeat(100_000), "password": "y".repeat(100_000) });
+    let reply = call(&server, "POST", "/auth/signin", Some(huge), &[]).await;
+    assert!(
+        reply.status == 401 || reply.status == 413,
+        "{}",
+        reply.status
+    );
+    let wrong_types = json!({ "username": 42, "email": ["a"], "password": null });
+    let reply = call(&server, "POST", "/auth/signup", Some(wrong_types), &[]).await;
+    assert_eq!(
+        (reply.status, reply.body["error"]["code"].as_str()),
+        (400, Some("bad_request_body"))
+    );
     let unknown = call(&server, "GET", "/no-such-thing", None, &[]).await;
     assert_eq!(
         (unknown.status, unknown.body["error"]["code"].as_str()),
