@@ -261,18 +261,7 @@ impl Caller {
                 }
                 Ok(&session.account)
             }
-            Caller::Token {
-                account, scopes, ..
-            } => {
-                if scopes.contains(scope) {
-                    Ok(account)
-                } else {
-                    Err(ApiError::forbidden(
-                        "insufficient_scope",
-                        "this token lacks the scope for that",
-                    ))
-                }
-            }
+            Caller::Token { .. } => self.authorize_read(scope),
         }
     }
 
