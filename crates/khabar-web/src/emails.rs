@@ -59,7 +59,8 @@ pub fn compose(
         app.i18n
             .message(lang, &format!("email-{}-{suffix}", kind.key()), Some(&args))
     };
-    let subject = text("subject");
+    // Mail clients show Fluent's bidi isolation marks in subjects as boxes.
+    let subject = text("subject").replace(['\u{2068}', '\u{2069}'], "");
     let intro = text("intro");
     let action = text("action");
     let footer = app.i18n.message(lang, "email-footer", Some(&args));
