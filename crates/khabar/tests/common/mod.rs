@@ -6,12 +6,22 @@ use khabar::{Config, Server};
 use khabar_testkit::TestDatabase;
 
 pub async fn spawn_app(db: &TestDatabase, demo: bool) -> Server {
-    let config = Config {
+    spawn_app_with(db, demo, |_| {}).await
+}
+
+/// `spawn_app` with a configuration adjusted by `adjust`.
+pub async fn spawn_app_with(
+    db: &TestDatabase,
+    demo: bool,
+    adjust: impl FnOnce(&mut Config),
+) -> Server {
+    let mut config = Config {
         listen: "127.0.0.1:0".parse().unwrap(),
         data_dir: db.dir().to_owned(),
         database_url: Some(db.url().to_owned()),
         ..Config::default()
     };
+    adjust(&mut config);
     Server::start(config, demo)
         .await
         .expect("the server starts")
