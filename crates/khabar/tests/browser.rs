@@ -110,7 +110,20 @@ async fn a_reader_signs_up_and_in_in_both_languages(db: &TestDatabase) {
     let server = spawn_app(db, false).await;
     let base = server.base_url().to_owned();
 
-    // Arabic sign-up, first with a name that is taken by look-alike.
+    // Both pages exist in both languages, each in its own direction.
+    for (path, expected) in [
+        ("/en/signup", json!(["en", "ltr", "Create an account"])),
+        ("/ar/signin", json!(["ar", "rtl", "تسجيل الدخول"])),
+    ] {
+        browser.goto(&format!("{base}{path}")).await;
+        assert_eq!(
+            browser.eval(PAGE_HEADING, json!([])).await,
+            expected,
+            "{path}"
+        );
+    }
+
+    // Arabic sign-up, first with a reserved name in disguise.
     browser.goto(&format!("{base}/ar/signup")).await;
     assert_eq!(
         browser.eval(PAGE_HEADING, json!([])).await,
