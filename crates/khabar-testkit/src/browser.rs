@@ -126,6 +126,37 @@ impl Browser {
         value.as_str().unwrap_or_default().to_owned()
     }
 
+    /// Waits (up to 10 s) until the page's URL ends with `suffix` and the
+    /// page has loaded: a click may return before the next page arrives.
+    pub async fn wait_for_url(&self, suffix: &str) -> String {
+        self.wait_until(|url| url.ends_with(suffix), "true", suffix)
+            .await
+    }
+
+    /// Waits (up to 10 s) until an element matching `css` is on a loaded page.
+    pub async fn wait_for(&self, css: &str) {
+        let check = format!("document.querySelector({}) !== null", json!(css));
+        self.wait_until(|_| true, &check, css).await;
+    }
+
+    async fn wait_until(
+        &self,
+        url_ok: impl Fn(&str) -> bool,
+        page_check: &str,
+        what: &str,
+    ) -> String {
+        let script = format!("return document.readyState === 'complete' && ({page_check});");
+        let mut url = String::new();
+        for _ in 0..100 {
+            url = self.current_url().await;
+            if url_ok(&url) && self.eval(&script, json!([])).await == Value::Bool(true) {
+                return url;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the browser did not reach {what} within 10 s; it is at {url}");
+    }
+
     /// Runs `script` (a function body; `arguments` holds `args`) in the page.
     pub async fn eval(&self, script: &str, args: Value) -> Value {
         self.call(

@@ -532,7 +532,7 @@ async fn reset_by_email_link_in_the_browser_forms(db: &TestDatabase) {
         "same answer"
     );
     let mut link = None;
-    for _ in 0..50 {
+    for _ in 0..200 {
         let emails = server
             .store()
             .emails_to("nadine@news.example")

@@ -552,7 +552,7 @@ async fn email_links_verify_and_reset(db: &TestDatabase) {
     }
     // The message is written in the background.
     let mut reset = String::new();
-    for _ in 0..50 {
+    for _ in 0..200 {
         if server
             .store()
             .emails_to("hala@news.example")

@@ -47,6 +47,7 @@ async fn reader_switches_editions_and_arabic_mirrors(db: &TestDatabase) {
 
     // Front page → lead story → its Arabic edition → back to English.
     browser.click(".card-lead .card-headline a").await;
+    browser.wait_for(".story-body").await;
     let english_url = browser.current_url().await;
     assert!(english_url.contains("/en/story/"), "{english_url}");
     let switch = "return [document.querySelector('.edition-switch a').textContent.trim(), \
@@ -56,6 +57,7 @@ async fn reader_switches_editions_and_arabic_mirrors(db: &TestDatabase) {
         json!(["اقرأ هذا الخبر بالعربية", "rtl"])
     );
     browser.click(".edition-switch a").await;
+    browser.wait_for("html[lang=ar] .story-body").await;
     let arabic_url = browser.current_url().await;
     assert!(arabic_url.contains("/ar/story/"), "{arabic_url}");
     assert_eq!(
@@ -77,6 +79,7 @@ async fn reader_switches_editions_and_arabic_mirrors(db: &TestDatabase) {
         Value::Bool(true)
     );
     browser.click(".edition-switch a").await;
+    browser.wait_for("html[lang=en] .story-body").await;
     assert_eq!(browser.current_url().await, english_url);
 
     // On a phone-sized window nothing scrolls sideways.
@@ -135,6 +138,7 @@ async fn a_reader_signs_up_and_in_in_both_languages(db: &TestDatabase) {
         .type_into("#password", "harbour lights at dusk")
         .await;
     browser.click(".stacked-form button[type=submit]").await;
+    browser.wait_for(".field-error").await;
     let error = "const input = document.querySelector('#username'); \
                  return [input.getAttribute('aria-invalid'), document.querySelector('.field-error').textContent.trim()];";
     assert_eq!(
@@ -156,7 +160,7 @@ async fn a_reader_signs_up_and_in_in_both_languages(db: &TestDatabase) {
         .type_into("#password", "harbour lights at dusk")
         .await;
     browser.click(".stacked-form button[type=submit]").await;
-    assert!(browser.current_url().await.ends_with("/ar/account"));
+    browser.wait_for_url("/ar/account").await;
     let header_name = "return document.querySelector('.account-links bdi').textContent;";
     assert_eq!(
         browser.eval(header_name, json!([])).await,
@@ -165,7 +169,7 @@ async fn a_reader_signs_up_and_in_in_both_languages(db: &TestDatabase) {
 
     // Sign out from the header, then sign in on the English page.
     browser.click(".account-links button[type=submit]").await;
-    assert!(browser.current_url().await.ends_with("/ar/"));
+    browser.wait_for_url("/ar/").await;
     browser.goto(&format!("{base}/en/signin")).await;
     assert_eq!(
         browser.eval(PAGE_HEADING, json!([])).await,
@@ -176,7 +180,7 @@ async fn a_reader_signs_up_and_in_in_both_languages(db: &TestDatabase) {
         .type_into("#password", "harbour lights at dusk")
         .await;
     browser.click(".stacked-form button[type=submit]").await;
-    assert!(browser.current_url().await.ends_with("/en/"));
+    browser.wait_for_url("/en/").await;
     assert_eq!(
         browser.eval(header_name, json!([])).await,
         json!("قارئ_المرفأ")

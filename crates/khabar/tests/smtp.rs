@@ -92,7 +92,7 @@ async fn verification_mail_goes_out_over_smtp(db: &TestDatabase) {
     assert!(message.contains("To: mona@news.example"));
     assert!(message.contains("multipart/alternative"));
     let sent = server.store().emails_to("mona@news.example").await.unwrap();
-    for _ in 0..50 {
+    for _ in 0..200 {
         if server.store().emails_to("mona@news.example").await.unwrap()[0].2 {
             break;
         }
