@@ -5,6 +5,7 @@
 //! fuzzed on its own.
 
 pub mod arabic;
+pub mod comment;
 pub mod direction;
 pub mod markdown;
 pub mod slug;

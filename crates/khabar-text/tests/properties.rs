@@ -1,0 +1,74 @@
+//! Properties of the text policies over arbitrary input, Arabic-heavy.
+
+use khabar_text::comment::{normalize_comment, render_comment};
+use khabar_text::username::{is_bidi_control, normalize_username, username_key};
+use khabar_text::{render_article, slugify};
+use proptest::prelude::*;
+
+/// Strings mixing Arabic, Latin, marks, controls, bidi controls and
+/// Markdown/HTML punctuation.
+fn messy() -> impl Strategy<Value = String> {
+    let pieces = prop::collection::vec(
+        prop_oneof![
+            "[a-zA-Z0-9 ]{0,8}",
+            "[\u{0621}-\u{064A}\u{064B}-\u{0652}\u{0640} ]{0,8}",
+            "[\u{202A}-\u{202E}\u{2066}-\u{2069}\u{200B}-\u{200F}\u{0000}-\u{001F}]{0,3}",
+            "[<>\"'&/\\[\\]()*_`#@!:=;.-]{0,6}",
+            Just("<script>alert(1)</script>".to_owned()),
+            Just("[x](javascript:alert(1))".to_owned()),
+            Just("<img src=x onerror=alert(1)>".to_owned()),
+        ],
+        0..12,
+    );
+    pieces.prop_map(|parts| parts.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn comment_normalization_is_idempotent_and_strips_bidi(input in messy()) {
+        if let Ok(once) = normalize_comment(&input) {
+            prop_assert!(!once.chars().any(is_bidi_control));
+            prop_assert!(!once.chars().any(|c| c.is_control() && c != '\n' && c != '\t'));
+            prop_assert_eq!(normalize_comment(&once), Ok(once.clone()));
+        }
+    }
+
+    #[test]
+    fn rendered_comments_and_articles_are_inert(input in messy()) {
+        for (html, images_allowed) in [(render_comment(&input), false), (render_article(&input), true)] {
+            // Text may say anything (escaped); tags must carry nothing active.
+            for tag in tags(&html) {
+                let name = tag.split([' ', '/', '>']).next().unwrap_or("");
+                prop_assert!(!["script", "iframe", "bdo", "style", "object"].contains(&name), "{} in {}", tag, html);
+                prop_assert!(images_allowed || name != "img", "image in a comment: {}", html);
+                prop_assert!(!tag.contains(" on"), "event handler in {}", html);
+                prop_assert!(!tag.contains("javascript:") && !tag.contains("data:"), "active URL in {}", html);
+            }
+        }
+    }
+
+    #[test]
+    fn slugs_are_stable(input in messy()) {
+        let slug = slugify(&input);
+        prop_assert_eq!(slugify(&slug), slug.clone());
+        prop_assert!(!slug.contains(['/', '?', '#', ' ']));
+    }
+
+    #[test]
+    fn accepted_usernames_are_fixed_points(input in messy()) {
+        if let Ok(name) = normalize_username(&input) {
+            prop_assert_eq!(normalize_username(&name), Ok(name.clone()));
+            prop_assert_eq!(username_key(&name), username_key(&name.to_uppercase()));
+        }
+    }
+}
+
+/// The inside of every tag, lowercased (`a href="…"`, `/p`).
+fn tags(html: &str) -> Vec<String> {
+    html.split('<')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('>').map(|(tag, _)| tag.to_lowercase()))
+        .collect()
+}
