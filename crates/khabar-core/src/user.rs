@@ -88,6 +88,9 @@ impl Email {
         let email = text.trim();
         let valid = email.len() <= 254
             && !email.contains(char::is_whitespace)
+            && !email
+                .chars()
+                .any(|c| c.is_control() || "<>()[]\\,;:\"".contains(c))
             && email.split_once('@').is_some_and(|(local, domain)| {
                 !local.is_empty()
                     && domain.contains('.')
@@ -167,7 +170,19 @@ mod tests {
     #[test]
     fn emails() {
         assert!(Email::parse("editor@news.example").is_ok());
-        for bad in ["", "a", "a@b", "@b.c", "a@.c", "a b@c.d", "a@b.c."] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@b.c",
+            "a@.c",
+            "a b@c.d",
+            "a@b.c.",
+            "<a@b.c>",
+            "x<a@b.c>",
+            "a\u{0}@b.c",
+            "a,b@c.d",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

@@ -205,11 +205,14 @@ impl Store {
         {
             return Ok(false);
         }
-        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash LIKE $2")
-            .bind(user_id)
-            .bind(format!("{session_id}%"))
-            .execute(&self.write)
-            .await?;
+        // substr, not LIKE: LIKE ignores case on SQLite but not on PostgreSQL.
+        let ended = sqlx::query(
+            "DELETE FROM sessions WHERE user_id = $1 AND substr(token_hash, 1, 16) = $2",
+        )
+        .bind(user_id)
+        .bind(session_id)
+        .execute(&self.write)
+        .await?;
         Ok(ended.rows_affected() > 0)
     }
 
@@ -425,8 +428,9 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Sets a new password and ends every session but `keep` (the one that
-    /// made the change, if any): a stolen session dies with the old password.
+    /// Sets a new password; every session but `keep` (the one that made the
+    /// change, if any), every access token and every unused email link end:
+    /// whatever was stolen dies with the old password.
     pub async fn set_password(
         &self,
         user_id: i64,
@@ -442,6 +446,19 @@ impl Store {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
             .bind(user_id)
             .bind(keep.unwrap_or(""))
+            .execute(&mut *tx)
+            .await?;
+        // Access tokens minted with the old password, and links still in
+        // mailboxes, die with it.
+        sqlx::query(
+            "UPDATE access_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(to_millis(Timestamp::now()))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM email_tokens WHERE user_id = $1 AND used_at IS NULL")
+            .bind(user_id)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
@@ -467,18 +484,29 @@ impl Store {
     /// place, shown as "deleted account".
     pub async fn delete_account(&self, user_id: i64) -> Result<()> {
         let mut tx = self.write.begin().await?;
-        let placeholder = format!("deleted-{user_id}");
+        let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        // `#` is in no username and no address key: the placeholders can
+        // never collide with a real account's.
+        let placeholder = format!("#deleted-{user_id}");
         sqlx::query(
-            "UPDATE users SET username = $1, username_key = $1, email = $2, email_key = $2,
-                 display_name = '', password_hash = '!', email_verified_at = NULL, deleted_at = $3
-             WHERE id = $4",
+            "UPDATE users SET username = $1, username_key = $1, email = $1, email_key = $1,
+                 display_name = '', password_hash = '!', email_verified_at = NULL, deleted_at = $2
+             WHERE id = $3",
         )
         .bind(&placeholder)
-        .bind(format!("{placeholder}@deleted.invalid"))
         .bind(to_millis(Timestamp::now()))
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+        if let Some(email) = email {
+            sqlx::query("DELETE FROM outbox WHERE recipient = $1")
+                .bind(email)
+                .execute(&mut *tx)
+                .await?;
+        }
         for table in ["sessions", "access_tokens", "email_tokens"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE user_id = $1"))
                 .bind(user_id)
@@ -487,5 +515,27 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+}
+
+impl Store {
+    /// Claims the one attempt a blocked-for-guessing bucket allows: succeeds
+    /// (and closes the slot until `until`) only if no block is running.
+    /// Atomic, so of many simultaneous attempts exactly one gets through.
+    pub async fn claim_attempt(
+        &self,
+        bucket: &str,
+        until: Timestamp,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let claimed = sqlx::query(
+            "UPDATE rate_limits SET blocked_until = $1 WHERE bucket = $2 AND blocked_until <= $3",
+        )
+        .bind(to_millis(until))
+        .bind(bucket)
+        .bind(to_millis(now))
+        .execute(&self.write)
+        .await?;
+        Ok(claimed.rows_affected() == 1)
     }
 }

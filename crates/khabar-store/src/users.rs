@@ -40,7 +40,11 @@ impl Store {
         .bind(user.lang.as_str())
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| StoreError::taken_if_unique(e, "username"))?;
+        .map_err(|e| {
+            // Two sign-ups racing for one address meet here, not above.
+            let what = if e.to_string().contains("email_key") { "email" } else { "username" };
+            StoreError::taken_if_unique(e, what)
+        })?;
         tx.commit().await?;
         Ok(id)
     }

@@ -51,7 +51,7 @@ impl NameProblem {
 /// A username as it will be stored and shown, or why it cannot be one.
 pub fn normalize_username(input: &str) -> Result<String, NameProblem> {
     let name = normalize_staff_username(input)?;
-    if is_reserved(&username_key(&name)) {
+    if is_reserved(&name) {
         return Err(NameProblem::Reserved);
     }
     Ok(name)
@@ -139,6 +139,8 @@ const RESERVED: &[&str] = &[
     "المدير",
     "الإدارة",
     "إدارة",
+    "ادمن",
+    "الادمن",
     "خبر",
     "الدعم",
     "الموقع",
@@ -146,9 +148,14 @@ const RESERVED: &[&str] = &[
     "حساب-محذوف",
 ];
 
-/// Whether a username key is reserved (compared on keys, so `аdmin` and
-/// `المُشرف` are caught too).
-pub fn is_reserved(key: &str) -> bool {
+/// Whether a username is reserved: its first part (up to a `_`, `-` or
+/// `.`), without trailing digits, has the key of a reserved name — so
+/// `аdmin`, `المُشرف`, `admin1`, `moderator_desk` and `مشرف-الموقع` are
+/// caught, while `administration_fan` or `مشرفة` are not.
+pub fn is_reserved(name: &str) -> bool {
+    let first = name.split(['_', '-', '.']).next().unwrap_or(name);
+    let base = first.trim_end_matches(char::is_numeric);
+    let key = username_key(if base.is_empty() { name } else { base });
     RESERVED
         .iter()
         .any(|reserved| username_key(reserved) == key)
@@ -248,12 +255,25 @@ mod tests {
             "المُشرِف",
             "محرر",
             "مدير",
+            "أدمن",
+            "admin1",
+            "admin_",
+            "moderator-desk",
+            "مشرف_الموقع",
+            "khabar.news",
         ] {
             assert_eq!(
                 normalize_username(name),
                 Err(NameProblem::Reserved),
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn names_that_merely_start_alike_are_free() {
+        for name in ["administration_fan", "modest", "editorial", "مشرفة"] {
+            assert!(normalize_username(name).is_ok(), "{name}");
         }
     }
 

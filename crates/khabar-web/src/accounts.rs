@@ -113,6 +113,16 @@ const RESET_LINK_LIFETIME: SignedDuration = SignedDuration::from_hours(1);
 const RESETS_PER_ADDRESS_HOUR: i64 = 3;
 const RESETS_PER_IP_HOUR: i64 = 10;
 
+/// Argon2id of a new password, off the async threads and within the cap.
+async fn hashed(password: &str) -> Result<String, AccountError> {
+    let password = password.to_owned();
+    let _permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    Ok(blocking(move || hash_password(&password)).await??)
+}
+
 /// Creates a reader account and sends the link that verifies its email.
 /// Returns the new user's id.
 pub async fn sign_up(app: &App, input: SignUp<'_>, viewer: &Viewer) -> Result<i64, AccountError> {
@@ -126,13 +136,12 @@ pub async fn sign_up(app: &App, input: SignUp<'_>, viewer: &Viewer) -> Result<i6
     check_new_password(input.password, &[username.as_str(), email.as_str()])?;
     limit(
         app,
-        &format!("signup:ip:{}", viewer.ip),
+        &bucket("signup-ip", &viewer.ip),
         SIGNUPS_PER_IP_HOUR,
         SignedDuration::from_hours(1),
     )
     .await?;
-    let password = input.password.to_owned();
-    let hash = blocking(move || hash_password(&password)).await??;
+    let hash = hashed(input.password).await?;
     let id = app
         .store
         .create_user(NewUser {
@@ -227,12 +236,12 @@ pub async fn request_password_reset(
     let email = Email::parse(address)?;
     limit(
         app,
-        &format!("reset:ip:{}", viewer.ip),
+        &bucket("reset-ip", &viewer.ip),
         RESETS_PER_IP_HOUR,
         SignedDuration::from_hours(1),
     )
     .await?;
-    let per_address = format!("reset:address:{}", email.as_str().to_lowercase());
+    let per_address = bucket("reset-address", &email.as_str().to_lowercase());
     limit(
         app,
         &per_address,
@@ -286,16 +295,10 @@ pub async fn reset_password(
         .use_email_link(&token_hash, LinkPurpose::ResetPassword, Timestamp::now())
         .await?
         .ok_or(AccountError::LinkInvalid)?;
-    let password = new_password.to_owned();
-    let hash = blocking(move || hash_password(&password)).await??;
+    let hash = hashed(new_password).await?;
     app.store.set_password(user_id, &hash, None).await?;
     app.store
-        .clear_attempts(&format!(
-            "signin:fail:{}",
-            Username::parse_for_staff(&account.username)
-                .map(|u| u.key())
-                .unwrap_or_default()
-        ))
+        .clear_attempts(&bucket("password", &format!("user:{user_id}")))
         .await?;
     Ok(user_id)
 }
@@ -304,8 +307,7 @@ pub async fn reset_password(
 /// need it: password, email, deletion).
 async fn confirm_password(app: &App, user_id: i64, password: &str) -> Result<(), AccountError> {
     let phc = app.store.password_hash(user_id).await?;
-    let password = password.to_owned();
-    if blocking(move || verify_password(&password, &phc)).await? {
+    if guarded_verify(app, &format!("user:{user_id}"), password, phc).await? {
         Ok(())
     } else {
         Err(AccountError::WrongPassword)
@@ -322,8 +324,7 @@ pub async fn change_password(
     let account = &session.account;
     confirm_password(app, account.id, current).await?;
     check_new_password(new, &[&account.username, &account.email])?;
-    let password = new.to_owned();
-    let hash = blocking(move || hash_password(&password)).await??;
+    let hash = hashed(new).await?;
     app.store
         .set_password(account.id, &hash, Some(&session.token_hash))
         .await?;
@@ -339,6 +340,14 @@ pub async fn change_email(
 ) -> Result<(), AccountError> {
     let email = Email::parse(new_email)?;
     confirm_password(app, account.id, password).await?;
+    // Each change mails the new address: not a way to spam someone.
+    limit(
+        app,
+        &bucket("email-change", &account.id.to_string()),
+        3,
+        SignedDuration::from_hours(1),
+    )
+    .await?;
     app.store
         .change_email(account.id, &email)
         .await
@@ -389,60 +398,102 @@ pub async fn sign_in(
     password: &str,
     viewer: &Viewer,
 ) -> Result<i64, AccountError> {
-    let login = login.trim();
-    let (key, email) = if login.contains('@') {
-        (String::new(), login.to_lowercase())
-    } else {
-        let key = Username::parse(login)
-            .map(|u| u.key())
-            .unwrap_or_else(|_| login.to_lowercase());
-        (key, String::new())
-    };
-    let login_bucket = format!("signin:fail:{}{}", key, email);
     limit(
         app,
-        &format!("signin:ip:{}", viewer.ip),
+        &bucket("signin-ip", &viewer.ip),
         SIGNINS_PER_IP,
         SignedDuration::from_mins(15),
     )
     .await?;
-    if let Some(wait) = app
-        .store
-        .blocked_for(&login_bucket, Timestamp::now())
-        .await?
-    {
-        return Err(AccountError::TooManyAttempts(wait));
-    }
-    let credentials = app.store.credentials(&key, &email).await?;
+    let login = login.trim();
+    // Nothing that long or with control characters names an account; such
+    // input must not reach the database either (PostgreSQL refuses NUL).
+    let plausible = login.chars().count() <= 254 && !login.chars().any(char::is_control);
+    let credentials = if !plausible {
+        None
+    } else if login.contains('@') {
+        app.store.credentials("", &login.to_lowercase()).await?
+    } else {
+        match Username::parse_for_staff(login) {
+            Ok(name) => app.store.credentials(&name.key(), "").await?,
+            Err(_) => None,
+        }
+    };
+    // One counter per account whichever name is typed; per login text when
+    // there is no account, so unknown names are limited alike.
+    let subject = match &credentials {
+        Some((id, _)) => format!("user:{id}"),
+        None => format!("login:{}", login.to_lowercase()),
+    };
     let (user_id, phc) = match credentials {
         Some((id, phc)) => (Some(id), phc),
         None => (None, DECOY_HASH.clone()),
     };
-    let password = password.to_owned();
-    let matches = blocking(move || verify_password(&password, &phc)).await?;
+    let matches = guarded_verify(app, &subject, password, phc).await?;
     match user_id {
-        Some(id) if matches => {
-            app.store.clear_attempts(&login_bucket).await?;
-            Ok(id)
-        }
-        _ => {
-            let now = Timestamp::now();
-            let failures = match app
-                .store
-                .count_attempt(&login_bucket, i64::MAX, SignedDuration::from_hours(1), now)
-                .await?
-            {
-                RateDecision::Allowed { hits } => hits,
-                RateDecision::Limited { .. } => FREE_FAILURES,
-            };
-            if failures >= FREE_FAILURES {
-                let doublings = (failures - FREE_FAILURES).min(8) as i32;
-                let delay = FIRST_DELAY * 2_i32.pow(doublings as u32);
-                app.store.block(&login_bucket, now + delay).await?;
-            }
-            Err(AccountError::WrongCredentials)
-        }
+        Some(id) if matches => Ok(id),
+        _ => Err(AccountError::WrongCredentials),
     }
+}
+
+/// A rate-limit bucket name: the subject is hashed, so no email address or
+/// username is kept in the table and any input fits its key.
+fn bucket(kind: &str, subject: &str) -> String {
+    let hash = khabar_core::secret::hash_token(subject);
+    format!("{kind}:{}", &hash[..32])
+}
+
+/// At most this many concurrent Argon2 computations (each takes ~19 MiB and
+/// a core for tens of milliseconds); the rest wait their turn.
+static HASHING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
+/// Verifies a password against `phc`, counting the attempt against
+/// `subject` *before* verifying, so parallel guesses all count. After
+/// [`FREE_FAILURES`] attempts in an hour, each further attempt must first
+/// claim a slot that then stays closed for a doubling delay: at most one
+/// guess per delay, however many arrive at once. Success clears the count.
+async fn guarded_verify(
+    app: &App,
+    subject: &str,
+    password: &str,
+    phc: String,
+) -> Result<bool, AccountError> {
+    let guesses = bucket("password", subject);
+    let now = Timestamp::now();
+    let hits = match app
+        .store
+        .count_attempt(&guesses, i64::MAX, SignedDuration::from_hours(1), now)
+        .await?
+    {
+        RateDecision::Allowed { hits } => hits,
+        RateDecision::Limited { retry_after } => {
+            return Err(AccountError::TooManyAttempts(retry_after));
+        }
+    };
+    let delay = |hits: i64| FIRST_DELAY * 2_i32.pow((hits - FREE_FAILURES).clamp(0, 8) as u32);
+    if hits > FREE_FAILURES
+        && !app
+            .store
+            .claim_attempt(&guesses, now + delay(hits), now)
+            .await?
+    {
+        return Err(AccountError::TooManyAttempts(delay(hits)));
+    }
+    let password = password.to_owned();
+    let permit = HASHING
+        .acquire()
+        .await
+        .map_err(|e| AccountError::Internal(e.to_string()))?;
+    let matches = blocking(move || verify_password(&password, &phc)).await?;
+    drop(permit);
+    if matches {
+        app.store.clear_attempts(&guesses).await?;
+    } else if hits >= FREE_FAILURES {
+        app.store
+            .block(&guesses, Timestamp::now() + delay(hits))
+            .await?;
+    }
+    Ok(matches)
 }
 
 /// A new session for `user_id`. Any session the request came with ends

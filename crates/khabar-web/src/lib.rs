@@ -48,6 +48,8 @@ pub struct App {
     templates: Environment<'static>,
     theme: Theme,
     media_dir: PathBuf,
+    /// Proxies whose X-Forwarded-For is believed (the load balancer).
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl App {
@@ -68,7 +70,15 @@ impl App {
             templates,
             theme,
             media_dir,
+            trusted_proxies: Vec::new(),
         })
+    }
+
+    /// Believe `X-Forwarded-For` from these addresses (a load balancer or
+    /// CDN in front of the site); everyone else's header is ignored.
+    pub fn trusting_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> App {
+        self.trusted_proxies = proxies;
+        self
     }
 
     /// The site's languages, in configured order.

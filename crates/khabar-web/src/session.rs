@@ -1,7 +1,7 @@
 //! Who is asking: the session cookie, looked up on every request, and the
 //! client's address and agent for session lists and rate limits.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -79,6 +79,36 @@ fn cookie_header(name: &str, value: &str, max_age: SignedDuration, secure: bool)
         .unwrap_or_else(|_| HeaderValue::from_static("khabar_invalid=; Max-Age=0"))
 }
 
+/// The client's address for rate limits and session lists: the socket peer,
+/// or, when the peer is a trusted proxy, the last address in
+/// `X-Forwarded-For` that is not one. IPv6 clients are counted by their /64,
+/// the block one subscriber gets.
+fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> String {
+    let mut client = peer;
+    if trusted.contains(&peer) {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|part| part.trim().parse::<IpAddr>().ok())
+            .collect::<Vec<_>>();
+        if let Some(found) = forwarded.iter().rev().find(|ip| !trusted.contains(ip)) {
+            client = *found;
+        }
+    }
+    match client {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
 /// Loads the session named by the request's cookie into its extensions.
 pub async fn load_viewer(
     State(app): State<Arc<App>>,
@@ -86,10 +116,12 @@ pub async fn load_viewer(
     next: Next,
 ) -> Response {
     let headers = request.headers();
-    let ip = request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+        .map(|info| info.0.ip());
+    let ip = peer
+        .map(|peer| client_address(peer, headers, &app.trusted_proxies))
         .unwrap_or_else(|| "unknown".into());
     let user_agent: String = headers
         .get(header::USER_AGENT)
@@ -150,6 +182,26 @@ mod tests {
             http,
             "khabar_session=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax"
         );
+    }
+
+    #[test]
+    fn client_addresses_behind_trusted_proxies() {
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.7"),
+        );
+        assert_eq!(client_address(proxy, &headers, &[proxy]), "203.0.113.7");
+        // An untrusted peer's header is a lie it can tell.
+        assert_eq!(client_address(proxy, &headers, &[]), "10.0.0.2");
+        let v6: IpAddr = "2001:db8:aa:bb:1:2:3:4".parse().unwrap();
+        assert_eq!(
+            client_address(v6, &HeaderMap::new(), &[]),
+            "2001:db8:aa:bb::/64"
+        );
+        let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        assert_eq!(client_address(mapped, &HeaderMap::new(), &[]), "192.0.2.1");
     }
 
     #[test]

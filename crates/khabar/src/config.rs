@@ -21,6 +21,11 @@ pub struct Config {
     pub database_url: Option<String>,
     /// A theme folder whose files override the embedded default theme.
     pub theme_dir: Option<PathBuf>,
+    /// Addresses of proxies in front of khabar (load balancer, CDN) whose
+    /// `X-Forwarded-For` names the reader; without them every reader
+    /// behind the proxy shares its rate limits.
+    #[serde(default)]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub log: LogSettings,
     pub mail: MailSettings,
     pub site: SiteSettings,
@@ -60,6 +65,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./khabar-data"),
             database_url: None,
             theme_dir: None,
+            trusted_proxies: Vec::new(),
             log: LogSettings {
                 format: LogFormat::Text,
                 level: "info".into(),
@@ -90,6 +96,18 @@ pub enum ConfigError {
     Unreadable(Box<figment::Error>),
     #[error("configuration key `{key}`: {message}")]
     Invalid { key: &'static str, message: String },
+}
+
+/// Whether an SMTP URL keeps passwords and links off the wire in clear: TLS
+/// from the start, STARTTLS required, or a server on this machine.
+fn smtp_is_encrypted(url: &str) -> bool {
+    let loopback = ["smtp://127.0.0.1", "smtp://localhost", "smtp://[::1]"];
+    url.starts_with("smtps://")
+        || url.contains("tls=required")
+        || loopback.iter().any(|prefix| {
+            url.strip_prefix(prefix)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/', '?']))
+        })
 }
 
 /// Environment variables that share the prefix but are not settings.
@@ -146,7 +164,8 @@ impl Config {
             });
         }
         if let Some(url) = &config.mail.smtp_url
-            && lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url).is_err()
+            && (lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url).is_err()
+                || !smtp_is_encrypted(url))
         {
             return Err(ConfigError::Invalid {
                 key: "mail.smtp_url",
@@ -227,6 +246,21 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("mail.smtp_url"), "{err}");
+        let plain = load_toml("[mail]\nsmtp_url = \"smtp://u:p@mail.example:25\"\n");
+        assert!(
+            plain.unwrap_err().to_string().contains("mail.smtp_url"),
+            "plain SMTP to another host"
+        );
+        for fine in [
+            "smtps://u:p@mail.example:465",
+            "smtp://u:p@mail.example:587?tls=required",
+            "smtp://127.0.0.1:2525",
+        ] {
+            assert!(
+                load_toml(&format!("[mail]\nsmtp_url = \"{fine}\"\n")).is_ok(),
+                "{fine}"
+            );
+        }
         let err = load_toml("this is not toml").unwrap_err().to_string();
         assert!(err.contains("khabar.toml"), "{err}");
     }

@@ -69,7 +69,8 @@ impl Server {
             Theme::new(config.theme_dir.clone()),
             media_dir,
         )
-        .context("loading the theme")?;
+        .context("loading the theme")?
+        .trusting_proxies(config.trusted_proxies.clone());
 
         let (stop, stopped) = watch::channel(false);
         let scheduler = tokio::spawn(workers::scheduler(store.clone(), stopped.clone()));

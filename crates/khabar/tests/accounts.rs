@@ -253,6 +253,108 @@ async fn password_guessing_is_slowed_then_blocked(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+async fn one_counter_per_account_whatever_name_is_typed(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut owner = Agent::new(&server);
+    sign_up(&mut owner, "en", "yara", "yara@news.example").await;
+    let mut guesser = Agent::new(&server);
+    for login in [
+        "yara",
+        "YARA",
+        "yara@news.example",
+        "Yara@News.example",
+        "yara",
+    ] {
+        let answer = guesser
+            .submit(
+                "/en/signin",
+                "/en/signin",
+                &[("login", login), ("password", "a wrong guess")],
+            )
+            .await;
+        assert_eq!(answer.status, 401, "{login}");
+    }
+    let blocked = guesser
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "yara@news.example"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(
+        blocked.status, 429,
+        "the email shares the username's counter"
+    );
+
+    // Many guesses at once: the ones beyond the free allowance wait their turn.
+    let mut other = Agent::new(&server);
+    sign_up(&mut other, "en", "omar", "omar@news.example").await;
+    let token =
+        common::form_token(&Agent::new(&server).get("/en/signin").await.body).unwrap_or_default();
+    let _ = token;
+    let attempts = (0..12).map(|_| {
+        let base = server.base_url().to_owned();
+        tokio::spawn(async move {
+            common::client()
+                .post(format!("{base}/api/v1/auth/signin"))
+                .json(&serde_json::json!({ "login": "omar", "password": "a wrong guess" }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        })
+    });
+    let mut verified = 0;
+    for attempt in attempts {
+        match attempt.await.unwrap() {
+            401 => verified += 1,
+            429 => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(verified <= 6, "{verified} parallel guesses were checked");
+    server.stop().await.unwrap();
+}
+
+async fn hostile_sign_in_input_never_fails_the_server(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let long = "ش".repeat(3_000);
+    for login in [
+        "a\u{0}b",
+        "\u{0}",
+        long.as_str(),
+        "x@y\u{1}.example",
+        "%00",
+        "' OR 1=1 --",
+    ] {
+        let mut agent = Agent::new(&server);
+        let answer = agent
+            .submit(
+                "/en/signin",
+                "/en/signin",
+                &[("login", login), ("password", "whatever it is")],
+            )
+            .await;
+        assert_eq!(answer.status, 401, "{login:?}");
+        let api = common::client()
+            .post(format!("{}/api/v1/auth/signin", server.base_url()))
+            .json(&serde_json::json!({ "login": login, "password": "whatever it is" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api.status(), 401, "{login:?}");
+        let reset = common::client()
+            .post(format!("{}/api/v1/auth/password-reset", server.base_url()))
+            .json(&serde_json::json!({ "email": login }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reset.status(), 422, "{login:?}");
+    }
+    server.stop().await.unwrap();
+}
+
 async fn bad_usernames_and_inputs_get_clear_answers(db: &TestDatabase) {
     let server = spawn_app(db, false).await;
     let mut first = Agent::new(&server);
@@ -607,6 +709,8 @@ async fn sign_ups_and_resets_are_rate_limited(db: &TestDatabase) {
 }
 
 on_both_backends!(
+    one_counter_per_account_whatever_name_is_typed,
+    hostile_sign_in_input_never_fails_the_server,
     sign_ups_and_resets_are_rate_limited,
     the_mailer_writes_messages_when_no_smtp_is_set,
     account_changes_need_the_password,

@@ -589,6 +589,11 @@ async fn email_links_verify_and_reset(db: &TestDatabase) {
         (weak.status, weak.body["error"]["code"].as_str()),
         (422, Some("password_too_common"))
     );
+    // A token minted before the reset must not survive it.
+    let minted = token(&server, "hala", &["read"]).await.body["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let new_password = "a brand new passphrase";
     let done = call(
         &server,
@@ -605,6 +610,12 @@ async fn email_links_verify_and_reset(db: &TestDatabase) {
             .status,
         401,
         "sessions ended"
+    );
+    let bearer = format!("Bearer {minted}");
+    let after = call(&server, "GET", "/me", None, &[("Authorization", &bearer)]).await;
+    assert_eq!(
+        after.status, 401,
+        "tokens minted before the reset are revoked"
     );
     let reused = call(
         &server,

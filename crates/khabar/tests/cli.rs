@@ -164,6 +164,10 @@ fn operators_create_an_admin_named_admin_and_mint_a_token() {
     );
     let token = String::from_utf8_lossy(&output.stdout).trim().to_owned();
     assert!(token.starts_with("khp_") && token.len() == 68, "{token}");
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains(&token),
+        "the token is printed once, on stdout"
+    );
 
     let refused = khabar(dir.path())
         .args(["token", "create", "--user", "nobody", "--scope", "read"])
