@@ -539,3 +539,55 @@ impl Store {
         Ok(claimed.rows_affected() == 1)
     }
 }
+
+/// What [`Store::prune`] removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Pruned {
+    pub sessions: u64,
+    pub email_links: u64,
+    pub emails: u64,
+    pub rate_limits: u64,
+}
+
+/// Sent messages are kept this long (for support), then deleted.
+const KEEP_SENT_EMAIL: SignedDuration = SignedDuration::from_hours(24 * 7);
+/// Links, counters and blocks are kept this long after they stop mattering.
+const KEEP_SPENT: SignedDuration = SignedDuration::from_hours(24);
+
+impl Store {
+    /// Deletes what no longer serves: expired sessions, spent or expired
+    /// email links, week-old sent mail (it holds links and addresses), and
+    /// rate-limit counters whose window and block ended a day ago.
+    pub async fn prune(&self, now: Timestamp) -> Result<Pruned> {
+        let now_ms = to_millis(now);
+        let spent = to_millis(now - KEEP_SPENT);
+        let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now_ms)
+            .execute(&self.write)
+            .await?
+            .rows_affected();
+        let email_links =
+            sqlx::query("DELETE FROM email_tokens WHERE expires_at <= $1 OR used_at <= $1")
+                .bind(spent)
+                .execute(&self.write)
+                .await?
+                .rows_affected();
+        let emails = sqlx::query("DELETE FROM outbox WHERE sent_at <= $1")
+            .bind(to_millis(now - KEEP_SENT_EMAIL))
+            .execute(&self.write)
+            .await?
+            .rows_affected();
+        let rate_limits =
+            sqlx::query("DELETE FROM rate_limits WHERE window_start <= $1 AND blocked_until <= $1")
+                .bind(spent)
+                .execute(&self.write)
+                .await?
+                .rows_affected();
+        Ok(Pruned {
+            sessions,
+            email_links,
+            emails,
+            rate_limits,
+        })
+    }
+}

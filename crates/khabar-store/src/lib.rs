@@ -24,7 +24,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
 
 pub use accounts::{
-    Account, NewSession, RateDecision, SessionInfo, SessionRecord, TokenInfo, TokenRecord,
+    Account, NewSession, Pruned, RateDecision, SessionInfo, SessionRecord, TokenInfo, TokenRecord,
 };
 pub use error::StoreError;
 pub use events::Event;

@@ -220,7 +220,39 @@ async fn rate_limits_count_block_and_reset(db: &TestDatabase) {
     assert_eq!(allowed, 10);
 }
 
+async fn spent_records_are_pruned(db: &TestDatabase) {
+    let store = open(db).await;
+    let layla = user(&store, "layla", "layla@news.example").await.unwrap();
+    let secret = Secret::generate("khs_").unwrap();
+    store
+        .create_session(NewSession {
+            token_hash: &secret.hash,
+            user_id: layla,
+            csrf_token: "c",
+            user_agent: "",
+            ip: "",
+            lifetime: SignedDuration::from_hours(1),
+        })
+        .await
+        .unwrap();
+    let now = Timestamp::now();
+    store
+        .count_attempt("old", 5, SignedDuration::from_mins(1), now)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.prune(now).await.unwrap().sessions,
+        0,
+        "live sessions stay"
+    );
+    let later = now + SignedDuration::from_hours(48);
+    let pruned = store.prune(later).await.unwrap();
+    assert_eq!((pruned.sessions, pruned.rate_limits), (1, 1));
+    assert!(store.session(&secret.hash, now).await.unwrap().is_none());
+}
+
 on_both_backends!(
+    spent_records_are_pruned,
     lookalike_usernames_cannot_both_exist,
     credentials_by_username_key_or_email,
     sessions_live_end_and_expire,

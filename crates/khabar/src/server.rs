@@ -25,6 +25,7 @@ pub struct Server {
     http: JoinHandle<std::io::Result<()>>,
     scheduler: JoinHandle<()>,
     mailer: JoinHandle<()>,
+    housekeeping: JoinHandle<()>,
 }
 
 /// Opens the store named by the configuration and applies migrations.
@@ -102,6 +103,7 @@ impl Server {
             http,
             scheduler,
             mailer,
+            housekeeping,
         })
     }
 
@@ -133,6 +135,9 @@ impl Server {
         }
         self.scheduler.await.context("the scheduler task failed")?;
         self.mailer.await.context("the mailer task failed")?;
+        self.housekeeping
+            .await
+            .context("the housekeeping task failed")?;
         self.store.close().await;
         Ok(())
     }

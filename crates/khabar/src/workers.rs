@@ -127,3 +127,23 @@ async fn deliver(
         }
     }
 }
+
+/// How often spent records are cleared away.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
+
+/// Clears expired sessions, spent links, old mail and old counters, until
+/// `stop` fires. Deletes are idempotent, so every node may run it.
+pub async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
+    let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        match store.prune(Timestamp::now()).await {
+            Ok(pruned) => tracing::debug!(?pruned, "housekeeping done"),
+            Err(error) => tracing::warn!(%error, "housekeeping failed"),
+        }
+    }
+}
