@@ -90,6 +90,7 @@ impl Server {
             delivery,
             stopped.clone(),
         ));
+        let housekeeping = tokio::spawn(workers::housekeeping(store.clone(), stopped.clone()));
         let mut http_stopped = stopped;
         let http = tokio::spawn(khabar_web::serve(listener, Arc::new(app), async move {
             let _ = http_stopped.changed().await;
