@@ -9,6 +9,9 @@ pub enum EventKind {
     EditionScheduled,
     EditionPublished,
     EditionUnpublished,
+    CommentCreated,
+    CommentEdited,
+    CommentDeleted,
 }
 
 impl EventKind {
@@ -19,6 +22,9 @@ impl EventKind {
             EventKind::EditionScheduled => "edition.scheduled",
             EventKind::EditionPublished => "edition.published",
             EventKind::EditionUnpublished => "edition.unpublished",
+            EventKind::CommentCreated => "comment.created",
+            EventKind::CommentEdited => "comment.edited",
+            EventKind::CommentDeleted => "comment.deleted",
         }
     }
 }

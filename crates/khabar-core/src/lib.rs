@@ -1,6 +1,7 @@
 //! khabar's domain: values that are valid by construction, the entities of
 //! a bilingual newsroom, site settings and the events others follow.
 
+pub mod comment;
 pub mod error;
 pub mod event;
 pub mod lang;
@@ -12,6 +13,7 @@ pub mod slug;
 pub mod story;
 pub mod user;
 
+pub use comment::{CommentBody, CommentSort, ReportReason};
 pub use error::InvalidInput;
 pub use event::EventKind;
 pub use lang::{Dir, Lang};

@@ -8,6 +8,7 @@
 //! event writers — [`Backend`] says which text to use.
 
 mod accounts;
+mod comments;
 mod error;
 mod events;
 mod mail;
@@ -26,6 +27,7 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{
     Account, NewSession, Pruned, RateDecision, SessionInfo, SessionRecord, TokenInfo, TokenRecord,
 };
+pub use comments::{CommentStatus, CommentView, NewComment, ThreadEntry, ThreadPage};
 pub use error::StoreError;
 pub use events::Event;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};

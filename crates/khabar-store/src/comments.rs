@@ -1,0 +1,510 @@
+//! Comment threads: posting in place, reading a page of a thread in two
+//! queries, likes, reports and the author's own edits and deletions.
+
+use std::collections::HashMap;
+
+use jiff::Timestamp;
+use khabar_core::comment::{ParentComment, place_reply};
+use khabar_core::{CommentBody, CommentSort, EventKind, Lang, ReportReason};
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::events::{self, NewEvent};
+use crate::time::{from_millis, to_millis};
+use crate::{Result, Store, StoreError};
+
+/// A comment's visibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentStatus {
+    Visible,
+    /// Held for moderation; shown to no one but its author and moderators.
+    Pending,
+    /// Removed by its author: a placeholder keeps the replies in place.
+    Deleted,
+}
+
+impl CommentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentStatus::Visible => "visible",
+            CommentStatus::Pending => "pending",
+            CommentStatus::Deleted => "deleted",
+        }
+    }
+}
+
+pub struct NewComment<'a> {
+    pub edition_id: i64,
+    pub author_id: i64,
+    pub body: &'a CommentBody,
+    /// The comment answered, if any.
+    pub parent_id: Option<i64>,
+    pub status: CommentStatus,
+}
+
+/// A comment as a thread shows it. Deleted comments have an empty body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub root_id: i64,
+    pub depth: i64,
+    pub author_id: i64,
+    pub author_username: String,
+    pub author_name: String,
+    pub reply_to_username: Option<String>,
+    pub body: String,
+    pub status: String,
+    pub like_count: i64,
+    pub created_at: Timestamp,
+    pub edited_at: Option<Timestamp>,
+}
+
+/// One page of a thread: top-level comments, each with all its replies in
+/// reading order and how many there are.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThreadPage {
+    pub comments: Vec<ThreadEntry>,
+    pub page: u32,
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThreadEntry {
+    pub comment: CommentView,
+    pub replies: Vec<CommentView>,
+    pub reply_count: usize,
+}
+
+const VIEW_COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.status,
+    c.like_count, c.created_at, c.edited_at, u.username AS author_username,
+    u.display_name AS author_name, r.username AS reply_to_username";
+
+const VIEW_FROM: &str = "FROM comments c JOIN users u ON u.id = c.author_id
+    LEFT JOIN users r ON r.id = c.reply_to_user_id";
+
+/// Statuses a thread shows to everyone.
+const SHOWN: &str = "c.status IN ('visible', 'deleted')";
+
+fn view_from_row(row: &AnyRow) -> Result<CommentView> {
+    Ok(CommentView {
+        id: row.try_get("id")?,
+        parent_id: row.try_get("parent_id")?,
+        root_id: row
+            .try_get::<Option<i64>, _>("root_id")?
+            .unwrap_or_default(),
+        depth: row.try_get("depth")?,
+        author_id: row.try_get("author_id")?,
+        author_username: row.try_get("author_username")?,
+        author_name: row.try_get("author_name")?,
+        reply_to_username: row.try_get("reply_to_username")?,
+        body: row.try_get("body")?,
+        status: row.try_get("status")?,
+        like_count: row.try_get("like_count")?,
+        created_at: from_millis(row.try_get("created_at")?),
+        edited_at: row.try_get::<Option<i64>, _>("edited_at")?.map(from_millis),
+    })
+}
+
+impl Store {
+    /// Posts a comment on a published edition, in its place in the thread.
+    pub async fn post_comment(&self, comment: NewComment<'_>) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let edition: Option<(i64, String)> = sqlx::query_as(
+            "SELECT story_id, lang FROM editions WHERE id = $1 AND status = 'published'",
+        )
+        .bind(comment.edition_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (story_id, lang) = edition.ok_or(StoreError::NotFound)?;
+        let parent = match comment.parent_id {
+            None => None,
+            Some(parent_id) => {
+                let row = sqlx::query(
+                    "SELECT id, parent_id, depth, author_id, root_id FROM comments WHERE id = $1 AND edition_id = $2",
+                )
+                .bind(parent_id)
+                .bind(comment.edition_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+                Some((
+                    ParentComment {
+                        id: row.try_get("id")?,
+                        parent_id: row.try_get("parent_id")?,
+                        depth: row.try_get("depth")?,
+                        author_id: row.try_get("author_id")?,
+                    },
+                    row.try_get::<Option<i64>, _>("root_id")?,
+                ))
+            }
+        };
+        let placement = place_reply(parent.map(|(p, _)| p));
+        let now = to_millis(Timestamp::now());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO comments (edition_id, parent_id, root_id, depth, reply_to_user_id, author_id, body, status, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(comment.edition_id)
+        .bind(placement.parent_id)
+        .bind(parent.and_then(|(_, root)| root))
+        .bind(placement.depth)
+        .bind(placement.reply_to_user_id)
+        .bind(comment.author_id)
+        .bind(comment.body.as_str())
+        .bind(comment.status.as_str())
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        if parent.is_none() {
+            sqlx::query("UPDATE comments SET root_id = id WHERE id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query("INSERT INTO comment_versions (comment_id, version, body, saved_at) VALUES ($1, 1, $2, $3)")
+            .bind(id)
+            .bind(comment.body.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        let payload = json!({ "comment_id": id, "parent_id": placement.parent_id, "status": comment.status.as_str() });
+        let lang = Lang::parse(&lang)?;
+        let event = NewEvent::edition(
+            EventKind::CommentCreated,
+            story_id,
+            comment.edition_id,
+            lang,
+            Some(comment.author_id),
+            &payload,
+        );
+        events::record(&mut tx, self.backend, event).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// One comment, whatever its status.
+    pub async fn comment(&self, comment_id: i64) -> Result<CommentView> {
+        let row = sqlx::query(&format!(
+            "SELECT {VIEW_COLUMNS} {VIEW_FROM} WHERE c.id = $1"
+        ))
+        .bind(comment_id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        view_from_row(&row)
+    }
+
+    /// Replaces a comment's body, keeping the previous one as a version.
+    /// Whether the editor may is the caller's rule (`comment::may_edit`).
+    pub async fn edit_comment(&self, comment_id: i64, body: &CommentBody) -> Result<()> {
+        self.change_comment(comment_id, Some(body)).await
+    }
+
+    /// Deletes a comment for its author: the body goes, a placeholder keeps
+    /// its replies in place; versions stay for moderators.
+    pub async fn delete_comment(&self, comment_id: i64) -> Result<()> {
+        self.change_comment(comment_id, None).await
+    }
+
+    async fn change_comment(&self, comment_id: i64, body: Option<&CommentBody>) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let row = sqlx::query(
+            "SELECT c.edition_id, c.status, e.story_id, e.lang FROM comments c JOIN editions e ON e.id = c.edition_id
+             WHERE c.id = $1",
+        )
+        .bind(comment_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let status: String = row.try_get("status")?;
+        if status == CommentStatus::Deleted.as_str() {
+            return Err(StoreError::NotFound);
+        }
+        let now = to_millis(Timestamp::now());
+        let kind = match body {
+            Some(body) => {
+                let version: i64 = sqlx::query_scalar(
+                    "SELECT COALESCE(MAX(version), 0) + 1 FROM comment_versions WHERE comment_id = $1",
+                )
+                .bind(comment_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO comment_versions (comment_id, version, body, saved_at) VALUES ($1, $2, $3, $4)")
+                    .bind(comment_id)
+                    .bind(version)
+                    .bind(body.as_str())
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("UPDATE comments SET body = $1, edited_at = $2 WHERE id = $3")
+                    .bind(body.as_str())
+                    .bind(now)
+                    .bind(comment_id)
+                    .execute(&mut *tx)
+                    .await?;
+                EventKind::CommentEdited
+            }
+            None => {
+                sqlx::query("UPDATE comments SET body = '', status = 'deleted', deleted_at = $1 WHERE id = $2")
+                    .bind(now)
+                    .bind(comment_id)
+                    .execute(&mut *tx)
+                    .await?;
+                EventKind::CommentDeleted
+            }
+        };
+        let edition_id: i64 = row.try_get("edition_id")?;
+        let story_id: i64 = row.try_get("story_id")?;
+        let lang = Lang::parse(&row.try_get::<String, _>("lang")?)?;
+        let payload = json!({ "comment_id": comment_id });
+        events::record(
+            &mut tx,
+            self.backend,
+            NewEvent::edition(kind, story_id, edition_id, lang, None, &payload),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every saved body of a comment, newest first (for moderators).
+    pub async fn comment_versions(&self, comment_id: i64) -> Result<Vec<(i64, String, Timestamp)>> {
+        let rows = sqlx::query(
+            "SELECT version, body, saved_at FROM comment_versions WHERE comment_id = $1 ORDER BY version DESC",
+        )
+        .bind(comment_id)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    row.try_get("version")?,
+                    row.try_get("body")?,
+                    from_millis(row.try_get("saved_at")?),
+                ))
+            })
+            .collect()
+    }
+
+    /// Likes a comment once per reader. Returns whether this was new.
+    pub async fn like_comment(&self, comment_id: i64, user_id: i64) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO comment_likes (comment_id, user_id, created_at) VALUES ($1, $2, $3)
+             ON CONFLICT (comment_id, user_id) DO NOTHING",
+        )
+        .bind(comment_id)
+        .bind(user_id)
+        .bind(to_millis(Timestamp::now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+            _ => StoreError::Database(e),
+        })?
+        .rows_affected()
+            == 1;
+        if inserted {
+            sqlx::query("UPDATE comments SET like_count = like_count + 1 WHERE id = $1")
+                .bind(comment_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(inserted)
+    }
+
+    /// Takes a like back. Returns whether there was one.
+    pub async fn unlike_comment(&self, comment_id: i64, user_id: i64) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let removed =
+            sqlx::query("DELETE FROM comment_likes WHERE comment_id = $1 AND user_id = $2")
+                .bind(comment_id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                == 1;
+        if removed {
+            sqlx::query("UPDATE comments SET like_count = like_count - 1 WHERE id = $1")
+                .bind(comment_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    /// Reports a comment; one report per reader per comment.
+    pub async fn report_comment(
+        &self,
+        comment_id: i64,
+        reporter_id: i64,
+        reason: ReportReason,
+        note: &str,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO comment_reports (comment_id, reporter_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(comment_id)
+        .bind(reporter_id)
+        .bind(reason.as_str())
+        .bind(note)
+        .bind(to_millis(Timestamp::now()))
+        .execute(&self.write)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
+            _ => StoreError::taken_if_unique(e, "your report of this comment"),
+        })?;
+        Ok(())
+    }
+
+    /// A page of an edition's thread in two queries: the top-level comments,
+    /// then every reply under them.
+    pub async fn thread(
+        &self,
+        edition_id: i64,
+        sort: CommentSort,
+        page: u32,
+        per_page: u32,
+    ) -> Result<ThreadPage> {
+        let page = page.max(1);
+        let order = match sort {
+            CommentSort::Oldest => "c.created_at, c.id",
+            CommentSort::Newest => "c.created_at DESC, c.id DESC",
+            CommentSort::MostLiked => "c.like_count DESC, c.created_at, c.id",
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {VIEW_COLUMNS} {VIEW_FROM}
+             WHERE c.edition_id = $1 AND c.depth = 0 AND {SHOWN}
+             ORDER BY {order} LIMIT $2 OFFSET $3"
+        ))
+        .bind(edition_id)
+        .bind(i64::from(per_page) + 1)
+        .bind(i64::from(page - 1) * i64::from(per_page))
+        .fetch_all(&self.read)
+        .await?;
+        let mut top = rows.iter().map(view_from_row).collect::<Result<Vec<_>>>()?;
+        let has_more = top.len() > per_page as usize;
+        top.truncate(per_page as usize);
+        let mut replies: HashMap<i64, Vec<CommentView>> = HashMap::new();
+        if !top.is_empty() {
+            let placeholders: Vec<String> = (0..top.len()).map(|i| format!("${}", i + 1)).collect();
+            let sql = format!(
+                "SELECT {VIEW_COLUMNS} {VIEW_FROM}
+                 WHERE c.root_id IN ({}) AND c.depth > 0 AND {SHOWN} ORDER BY c.created_at, c.id",
+                placeholders.join(", ")
+            );
+            let mut replies_query = sqlx::query(&sql);
+            for comment in &top {
+                replies_query = replies_query.bind(comment.id);
+            }
+            for row in replies_query.fetch_all(&self.read).await? {
+                let reply = view_from_row(&row)?;
+                replies.entry(reply.root_id).or_default().push(reply);
+            }
+        }
+        let comments = top
+            .into_iter()
+            .map(|comment| {
+                let replies = order_replies(replies.remove(&comment.id).unwrap_or_default());
+                ThreadEntry {
+                    reply_count: replies.iter().filter(|r| r.status == "visible").count(),
+                    comment,
+                    replies,
+                }
+            })
+            .collect();
+        Ok(ThreadPage {
+            comments,
+            page,
+            has_more,
+        })
+    }
+
+    /// Visible comments per edition, for lists and article pages.
+    pub async fn comment_counts(&self, edition_ids: &[i64]) -> Result<HashMap<i64, i64>> {
+        if edition_ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let placeholders: Vec<String> = (0..edition_ids.len())
+            .map(|i| format!("${}", i + 1))
+            .collect();
+        let sql = format!(
+            "SELECT edition_id, COUNT(*) AS n FROM comments WHERE status = 'visible' AND edition_id IN ({})
+             GROUP BY edition_id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in edition_ids {
+            query = query.bind(id);
+        }
+        query
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get("edition_id")?, row.try_get("n")?)))
+            .collect()
+    }
+
+    /// The page (oldest first, `per_page` top-level comments a page) on
+    /// which a comment's thread appears, for permalinks.
+    pub async fn comment_page(&self, comment_id: i64, per_page: u32) -> Result<(i64, u32)> {
+        let row = sqlx::query(
+            "SELECT r.edition_id, r.created_at, r.id FROM comments c JOIN comments r ON r.id = c.root_id WHERE c.id = $1",
+        )
+        .bind(comment_id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let edition_id: i64 = row.try_get("edition_id")?;
+        let created_at: i64 = row.try_get("created_at")?;
+        let root_id: i64 = row.try_get("id")?;
+        let before: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM comments c WHERE c.edition_id = $1 AND c.depth = 0 AND {SHOWN}
+             AND (c.created_at < $2 OR (c.created_at = $2 AND c.id < $3))"
+        ))
+        .bind(edition_id)
+        .bind(created_at)
+        .bind(root_id)
+        .fetch_one(&self.read)
+        .await?;
+        Ok((edition_id, (before / i64::from(per_page.max(1))) as u32 + 1))
+    }
+}
+
+/// Replies in reading order: each reply right after the comment it
+/// answers (depth-first), siblings oldest first.
+fn order_replies(replies: Vec<CommentView>) -> Vec<CommentView> {
+    let mut children: HashMap<Option<i64>, Vec<CommentView>> = HashMap::new();
+    let root = replies.first().map(|r| r.root_id);
+    for reply in replies {
+        children.entry(reply.parent_id).or_default().push(reply);
+    }
+    let mut ordered = Vec::new();
+    let mut stack: Vec<CommentView> = children
+        .remove(&root)
+        .unwrap_or_default()
+        .into_iter()
+        .rev()
+        .collect();
+    while let Some(reply) = stack.pop() {
+        if let Some(mut below) = children.remove(&Some(reply.id)) {
+            below.reverse();
+            ordered.push(reply);
+            stack.extend(below);
+        } else {
+            ordered.push(reply);
+        }
+    }
+    // Anything unreachable (a parent hidden by moderation) still shows.
+    let mut rest: Vec<CommentView> = children.into_values().flatten().collect();
+    rest.sort_by_key(|r| (r.created_at, r.id));
+    ordered.extend(rest);
+    ordered
+}

@@ -1,0 +1,330 @@
+//! Comment threads on SQLite and on PostgreSQL.
+
+use jiff::Timestamp;
+use khabar_core::{
+    CommentBody, CommentSort, DisplayName, EditionContent, EditionInput, Email, Lang, ReportReason,
+    Role, Username,
+};
+use khabar_store::{CommentStatus, NewComment, NewStory, NewUser, Store, StoreError};
+use khabar_testkit::{TestDatabase, on_both_backends};
+
+async fn open(db: &TestDatabase) -> Store {
+    let store = Store::open(db.url()).await.expect("open the store");
+    store.migrate().await.expect("migrate");
+    store
+}
+
+async fn reader(store: &Store, name: &str) -> i64 {
+    store
+        .create_user(NewUser {
+            username: &Username::parse(name).unwrap(),
+            email: &Email::parse(&format!("{name}@news.example")).unwrap(),
+            display_name: &DisplayName::parse(name).unwrap(),
+            password_hash: "x",
+            role: Role::Reader,
+            lang: Lang::AR,
+        })
+        .await
+        .unwrap()
+}
+
+async fn edition(store: &Store, headline: &str, publish: bool) -> i64 {
+    let story = store
+        .create_story(NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    let content = EditionContent::parse(EditionInput {
+        headline: headline.into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let id = store
+        .create_edition(story, Lang::EN, &content, &[], None)
+        .await
+        .unwrap();
+    if publish {
+        store
+            .publish_edition(id, Timestamp::now(), None)
+            .await
+            .unwrap();
+    }
+    id
+}
+
+async fn post(
+    store: &Store,
+    edition_id: i64,
+    author_id: i64,
+    body: &str,
+    parent_id: Option<i64>,
+) -> i64 {
+    store
+        .post_comment(NewComment {
+            edition_id,
+            author_id,
+            body: &CommentBody::parse(body).unwrap(),
+            parent_id,
+            status: CommentStatus::Visible,
+        })
+        .await
+        .unwrap()
+}
+
+async fn replies_nest_to_depth_three_and_then_name_whom_they_answer(db: &TestDatabase) {
+    let store = open(db).await;
+    let (layla, samer) = (reader(&store, "layla").await, reader(&store, "samer").await);
+    let edition = edition(&store, "Harbour vote", true).await;
+    let top = post(&store, edition, layla, "أول تعليق", None).await;
+    let one = post(&store, edition, samer, "reply one", Some(top)).await;
+    let two = post(&store, edition, layla, "reply two", Some(one)).await;
+    let three = post(&store, edition, samer, "reply three", Some(two)).await;
+    let four = post(&store, edition, layla, "reply four", Some(three)).await;
+    let other_top = post(&store, edition, samer, "second thread", None).await;
+    let sibling = post(&store, edition, layla, "another reply", Some(top)).await;
+
+    let placed = store.comment(four).await.unwrap();
+    assert_eq!(
+        (placed.depth, placed.parent_id, placed.root_id),
+        (3, Some(two), top)
+    );
+    assert_eq!(placed.reply_to_username.as_deref(), Some("samer"));
+
+    let page = store
+        .thread(edition, CommentSort::Oldest, 1, 10)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = page.comments.iter().map(|e| e.comment.id).collect();
+    assert_eq!(ids, [top, other_top]);
+    let order: Vec<i64> = page.comments[0].replies.iter().map(|r| r.id).collect();
+    assert_eq!(
+        order,
+        [one, two, three, four, sibling],
+        "each reply follows what it answers"
+    );
+    assert_eq!(page.comments[0].reply_count, 5);
+    assert_eq!(page.comments[1].reply_count, 0);
+
+    // The thread newest first, and a reply to a comment of another edition.
+    let newest = store
+        .thread(edition, CommentSort::Newest, 1, 10)
+        .await
+        .unwrap();
+    assert_eq!(newest.comments[0].comment.id, other_top);
+    let elsewhere = edition_two(&store).await;
+    let crossed = store
+        .post_comment(NewComment {
+            edition_id: elsewhere,
+            author_id: layla,
+            body: &CommentBody::parse("x").unwrap(),
+            parent_id: Some(top),
+            status: CommentStatus::Visible,
+        })
+        .await;
+    assert!(matches!(crossed, Err(StoreError::NotFound)), "{crossed:?}");
+}
+
+async fn edition_two(store: &Store) -> i64 {
+    edition(store, "Second story", true).await
+}
+
+async fn drafts_take_no_comments_and_counts_are_visible_only(db: &TestDatabase) {
+    let store = open(db).await;
+    let layla = reader(&store, "layla").await;
+    let draft = edition(&store, "Not yet", false).await;
+    let refused = store
+        .post_comment(NewComment {
+            edition_id: draft,
+            author_id: layla,
+            body: &CommentBody::parse("early").unwrap(),
+            parent_id: None,
+            status: CommentStatus::Visible,
+        })
+        .await;
+    assert!(matches!(refused, Err(StoreError::NotFound)));
+
+    let live = edition(&store, "Live", true).await;
+    post(&store, live, layla, "one", None).await;
+    let two = post(&store, live, layla, "two", None).await;
+    store
+        .post_comment(NewComment {
+            edition_id: live,
+            author_id: layla,
+            body: &CommentBody::parse("held").unwrap(),
+            parent_id: None,
+            status: CommentStatus::Pending,
+        })
+        .await
+        .unwrap();
+    store.delete_comment(two).await.unwrap();
+    let counts = store.comment_counts(&[live, draft]).await.unwrap();
+    assert_eq!(counts.get(&live), Some(&1));
+    assert_eq!(counts.get(&draft), None);
+    // The pending comment is not in the public thread; the deleted one stays as a placeholder.
+    let page = store
+        .thread(live, CommentSort::Oldest, 1, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.comments.len(), 2);
+    assert_eq!(
+        (
+            page.comments[1].comment.status.as_str(),
+            page.comments[1].comment.body.as_str()
+        ),
+        ("deleted", "")
+    );
+}
+
+async fn edits_keep_versions_and_deletions_keep_places(db: &TestDatabase) {
+    let store = open(db).await;
+    let (layla, samer) = (reader(&store, "layla").await, reader(&store, "samer").await);
+    let edition = edition(&store, "Story", true).await;
+    let top = post(&store, edition, layla, "first words", None).await;
+    let reply = post(&store, edition, samer, "a reply", Some(top)).await;
+    store
+        .edit_comment(top, &CommentBody::parse("better words").unwrap())
+        .await
+        .unwrap();
+    let edited = store.comment(top).await.unwrap();
+    assert_eq!(edited.body, "better words");
+    assert!(edited.edited_at.is_some());
+    let versions: Vec<String> = store
+        .comment_versions(top)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| v.1)
+        .collect();
+    assert_eq!(versions, ["better words", "first words"]);
+
+    store.delete_comment(top).await.unwrap();
+    assert!(
+        matches!(store.delete_comment(top).await, Err(StoreError::NotFound)),
+        "once"
+    );
+    assert!(matches!(
+        store
+            .edit_comment(top, &CommentBody::parse("zombie").unwrap())
+            .await,
+        Err(StoreError::NotFound)
+    ));
+    let page = store
+        .thread(edition, CommentSort::Oldest, 1, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.comments[0].comment.status, "deleted");
+    assert_eq!(
+        page.comments[0].replies[0].id, reply,
+        "the reply keeps its place"
+    );
+
+    let kinds: Vec<String> = store
+        .events_since(0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.kind)
+        .filter(|k| k.starts_with("comment."))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "comment.created",
+            "comment.created",
+            "comment.edited",
+            "comment.deleted"
+        ]
+    );
+}
+
+async fn one_like_per_reader_and_one_report(db: &TestDatabase) {
+    let store = open(db).await;
+    let (layla, samer, hala) = (
+        reader(&store, "layla").await,
+        reader(&store, "samer").await,
+        reader(&store, "hala").await,
+    );
+    let edition = edition(&store, "Story", true).await;
+    let first = post(&store, edition, layla, "first", None).await;
+    let second = post(&store, edition, layla, "second", None).await;
+    assert!(store.like_comment(second, samer).await.unwrap());
+    assert!(
+        !store.like_comment(second, samer).await.unwrap(),
+        "a second like is no like"
+    );
+    assert!(store.like_comment(second, hala).await.unwrap());
+    assert!(store.like_comment(first, hala).await.unwrap());
+    assert!(store.unlike_comment(first, hala).await.unwrap());
+    assert!(!store.unlike_comment(first, hala).await.unwrap());
+    assert!(matches!(
+        store.like_comment(9_999, hala).await,
+        Err(StoreError::NotFound)
+    ));
+
+    let liked = store
+        .thread(edition, CommentSort::MostLiked, 1, 10)
+        .await
+        .unwrap();
+    let order: Vec<(i64, i64)> = liked
+        .comments
+        .iter()
+        .map(|e| (e.comment.id, e.comment.like_count))
+        .collect();
+    assert_eq!(order, [(second, 2), (first, 0)]);
+
+    store
+        .report_comment(first, samer, ReportReason::Abusive, "insults")
+        .await
+        .unwrap();
+    let again = store
+        .report_comment(first, samer, ReportReason::Spam, "")
+        .await;
+    assert!(matches!(again, Err(StoreError::Taken { .. })), "{again:?}");
+    store
+        .report_comment(first, hala, ReportReason::Other, "بلا سبب \"'; --")
+        .await
+        .unwrap();
+}
+
+async fn permalinks_find_the_page_of_a_thread(db: &TestDatabase) {
+    let store = open(db).await;
+    let layla = reader(&store, "layla").await;
+    let edition = edition(&store, "Busy story", true).await;
+    let mut tops = Vec::new();
+    for i in 0..25 {
+        tops.push(post(&store, edition, layla, &format!("comment {i}"), None).await);
+    }
+    let deep = post(&store, edition, layla, "late reply", Some(tops[21])).await;
+    assert_eq!(store.comment_page(tops[0], 10).await.unwrap(), (edition, 1));
+    assert_eq!(
+        store.comment_page(tops[10], 10).await.unwrap(),
+        (edition, 2)
+    );
+    assert_eq!(store.comment_page(deep, 10).await.unwrap(), (edition, 3));
+    let third = store
+        .thread(edition, CommentSort::Oldest, 3, 10)
+        .await
+        .unwrap();
+    assert!(
+        third
+            .comments
+            .iter()
+            .any(|e| e.replies.iter().any(|r| r.id == deep))
+    );
+    assert!(!third.has_more);
+    assert!(matches!(
+        store.comment_page(123_456, 10).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+on_both_backends!(
+    replies_nest_to_depth_three_and_then_name_whom_they_answer,
+    drafts_take_no_comments_and_counts_are_visible_only,
+    edits_keep_versions_and_deletions_keep_places,
+    one_like_per_reader_and_one_report,
+    permalinks_find_the_page_of_a_thread,
+);
