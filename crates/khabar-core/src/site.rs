@@ -35,6 +35,16 @@ pub struct SiteSettings {
     /// An IANA time zone name (`Asia/Beirut`); dates on pages and
     /// scheduling forms are in this zone.
     pub time_zone: String,
+    /// Minutes during which an author may edit their comment.
+    #[serde(default = "default_comment_edit_minutes")]
+    pub comment_edit_minutes: u32,
+    /// Threads close this many days after publication; unset: never.
+    #[serde(default)]
+    pub comments_close_after_days: Option<u32>,
+}
+
+fn default_comment_edit_minutes() -> u32 {
+    15
 }
 
 impl Default for SiteSettings {
@@ -59,6 +69,8 @@ impl Default for SiteSettings {
             ],
             default_language: Lang::AR,
             time_zone: "UTC".to_owned(),
+            comment_edit_minutes: default_comment_edit_minutes(),
+            comments_close_after_days: None,
         }
     }
 }

@@ -52,6 +52,8 @@ pub struct EditionSummary {
     pub updated_at: Timestamp,
     pub section: Option<SectionRef>,
     pub authors: Vec<AuthorRef>,
+    /// Visible comments on this edition.
+    pub comment_count: i64,
 }
 
 /// Another published edition of the same story.
@@ -431,7 +433,8 @@ impl Store {
             .collect()
     }
 
-    /// Loads the bylines of all `editions` in one query.
+    /// Loads the bylines of all `editions` in one query, and their comment
+    /// counts in another.
     async fn fill_authors(&self, lang: Lang, editions: &mut [EditionSummary]) -> Result<()> {
         if editions.is_empty() {
             return Ok(());
@@ -456,8 +459,11 @@ impl Store {
                 .or_default()
                 .push(author_from_row(&row)?);
         }
+        let ids: Vec<i64> = editions.iter().map(|e| e.id).collect();
+        let counts = self.comment_counts(&ids).await?;
         for edition in editions {
             edition.authors = bylines.remove(&edition.id).unwrap_or_default();
+            edition.comment_count = counts.get(&edition.id).copied().unwrap_or(0);
         }
         Ok(())
     }
@@ -504,6 +510,7 @@ fn summary_from_row(row: &AnyRow) -> Result<EditionSummary> {
         updated_at: from_millis(row.try_get("updated_at")?),
         section,
         authors: Vec::new(),
+        comment_count: 0,
     })
 }
 

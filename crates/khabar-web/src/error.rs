@@ -12,6 +12,10 @@ pub enum PageError {
     Forbidden,
     #[error("too many requests; retry in {0} s")]
     TooManyRequests(u64),
+    /// A use case said no, for the reason its code names; the page explains
+    /// it in the reader's language (`error-rejected-{code}`).
+    #[error("refused: {0}")]
+    Rejected(&'static str),
     #[error(transparent)]
     Store(#[from] khabar_store::StoreError),
     #[error("template: {0}")]
@@ -27,6 +31,7 @@ impl PageError {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
             PageError::Forbidden => StatusCode::FORBIDDEN,
+            PageError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::Store(khabar_store::StoreError::NotFound) => StatusCode::NOT_FOUND,
             PageError::Store(_) | PageError::Template(_) | PageError::Internal => {

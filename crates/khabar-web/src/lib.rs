@@ -4,6 +4,8 @@
 mod account_pages;
 pub mod accounts;
 pub mod api;
+mod comment_pages;
+mod comments;
 mod csrf;
 mod emails;
 mod error;
@@ -126,6 +128,12 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/tag/{slug}", get(pages::tag))
         .route("/{lang}/author/{slug}", get(pages::author))
         .route("/{lang}/story/{slug}", get(pages::article))
+        .route("/{lang}/story/{slug}/comments", post(comment_pages::post))
+        .route("/{lang}/comments/{id}/edit", post(comment_pages::edit))
+        .route("/{lang}/comments/{id}/delete", post(comment_pages::delete))
+        .route("/{lang}/comments/{id}/like", post(comment_pages::like))
+        .route("/{lang}/comments/{id}/report", post(comment_pages::report))
+        .route("/{lang}/comment/{id}", get(comment_pages::permalink))
         .route(
             "/{lang}/signup",
             get(account_pages::sign_up_form).post(account_pages::sign_up),

@@ -35,7 +35,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-fn segment(text: &str) -> String {
+pub(crate) fn segment(text: &str) -> String {
     utf8_percent_encode(text, SEGMENT).to_string()
 }
 
@@ -265,6 +265,7 @@ pub async fn article(
     State(app): AppState,
     viewer: Viewer,
     path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
     let Some((lang, slug)) = lang_and_slug(&app, path) else {
@@ -277,7 +278,14 @@ pub async fn article(
     respond(
         &app,
         lang,
-        article_page(&app, lang, slug.as_str(), &viewer).await,
+        article_page(
+            &app,
+            lang,
+            slug.as_str(),
+            &viewer,
+            &query.map(|q| q.0).unwrap_or_default(),
+        )
+        .await,
     )
 }
 
@@ -297,6 +305,7 @@ async fn article_page(
     lang: Lang,
     slug: &str,
     viewer: &Viewer,
+    query: &HashMap<String, String>,
 ) -> Result<Response, PageError> {
     let Some(article) = app.store.article(lang, slug).await? else {
         // A story whose slug changed after publication keeps its old links.
@@ -337,6 +346,7 @@ async fn article_page(
         })
         .collect();
     let chrome = chrome(app, lang, viewer, paths, Some(x_default), this_path).await?;
+    let thread = crate::comment_pages::thread_view(app, lang, &article, viewer, query).await?;
     let current_section = article.summary.section.as_ref().map(|s| s.slug.clone());
     // Corrections minutes after publication are not worth an "updated" line.
     let was_updated = article.summary.updated_at
@@ -346,7 +356,13 @@ async fn article_page(
         "article.html",
         lang,
         chrome,
-        context! { article => article, editions => editions, current_section => current_section, was_updated => was_updated },
+        context! {
+            article => article,
+            editions => editions,
+            current_section => current_section,
+            was_updated => was_updated,
+            thread => thread,
+        },
     )
 }
 
@@ -517,6 +533,10 @@ pub(crate) fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
         PageError::TooManyRequests(seconds) => Some(*seconds),
         _ => None,
     };
+    let reason = match error {
+        PageError::Rejected(code) => Some(*code),
+        _ => None,
+    };
     let rendered = app
         .templates
         .get_template("error.html")
@@ -527,6 +547,7 @@ pub(crate) fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
                 status => status.as_u16(),
                 site_name => app.site.name_in(lang),
                 minutes => retry_after.map(|s| s.div_ceil(60).max(1)),
+            reason => reason,
             })
         });
     let mut response = match rendered {

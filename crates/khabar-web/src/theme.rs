@@ -89,6 +89,9 @@ pub fn environment(theme: Theme, i18n: Arc<I18n>) -> Environment<'static> {
     env.add_filter("markdown", |body: &str| {
         Value::from_safe_string(khabar_text::render_article(body))
     });
+    env.add_filter("comment_markdown", |body: &str| {
+        Value::from_safe_string(khabar_text::comment::render_comment(body))
+    });
     env.add_filter("text_dir", |text: &str| {
         khabar_text::detect_direction(text).as_str()
     });

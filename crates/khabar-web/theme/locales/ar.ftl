@@ -140,3 +140,55 @@ tokens-none = ليس لديك مفاتيح وصول.
 token-last-used = آخر استخدام
 token-never-used = لم يُستخدم
 token-revoke = ألغِه
+
+comments-count = { PLURAL($count) ->
+    [zero] لا تعليقات بعد
+    [one] تعليق واحد
+    [two] تعليقان
+    [few] { DIGITS($count) } تعليقات
+    [many] { DIGITS($count) } تعليقًا
+   *[other] { DIGITS($count) } تعليق
+}
+comments-sort = ترتيب التعليقات
+comments-sort-oldest = الأقدم أولًا
+comments-sort-newest = الأحدث أولًا
+comments-sort-liked = الأكثر إعجابًا
+comments-closed = أُغلق التعليق على هذا الخبر.
+comments-sign-in = سجّل الدخول لتشارك في النقاش
+comments-write = تعليقك
+comments-post = انشر
+comments-reply = ردّ
+comments-edit = عدّل
+comments-save = احفظ
+comments-delete = احذف
+comments-edited = معدَّل
+comments-deleted = حُذف هذا التعليق.
+comments-replying-to = ردًّا على
+comments-like = أعجبني
+comments-likes = { PLURAL($count) ->
+    [zero] لا إعجابات
+    [one] إعجاب واحد
+    [two] إعجابان
+    [few] { DIGITS($count) } إعجابات
+    [many] { DIGITS($count) } إعجابًا
+   *[other] { DIGITS($count) } إعجاب
+}
+comments-report = أبلغ
+comments-report-reason = لماذا؟
+comments-report-note = ملاحظة للمشرفين (اختيارية)
+comments-report-send = أرسل البلاغ
+comments-previous = تعليقات أقدم
+comments-next = مزيد من التعليقات
+report-reason-offensive = مسيء
+report-reason-abusive = مهين أو فيه تهديد
+report-reason-spam = رسائل مزعجة
+report-reason-other = سبب آخر
+error-422-title = تعذّر تنفيذ ذلك
+error-422-body = يرجى مراجعة ما أرسلته والمحاولة مرة أخرى.
+error-rejected-comments_closed = أُغلق التعليق على هذا الخبر.
+error-rejected-comment_empty = اكتب شيئًا قبل النشر.
+error-rejected-comment_too_long = لا يتجاوز التعليق ٥٠٠٠ حرف.
+error-rejected-not_your_comment = لا يغيّر التعليقَ إلا كاتبه.
+error-rejected-edit_window_closed = انقضت مهلة تعديل هذا التعليق.
+error-rejected-already_reported = أبلغت عن هذا التعليق من قبل. شكرًا لك.
+error-rejected-unknown_reason = يرجى اختيار سبب للبلاغ.

@@ -133,3 +133,48 @@ tokens-none = You have no access tokens.
 token-last-used = last used
 token-never-used = never
 token-revoke = Revoke
+
+comments-count = { PLURAL($count) ->
+    [zero] No comments yet
+    [one] { DIGITS($count) } comment
+   *[other] { DIGITS($count) } comments
+}
+comments-sort = Order of comments
+comments-sort-oldest = Oldest first
+comments-sort-newest = Newest first
+comments-sort-liked = Most liked
+comments-closed = Comments on this story are closed.
+comments-sign-in = Sign in to join the discussion
+comments-write = Your comment
+comments-post = Post
+comments-reply = Reply
+comments-edit = Edit
+comments-save = Save
+comments-delete = Delete
+comments-edited = edited
+comments-deleted = This comment was deleted.
+comments-replying-to = replying to
+comments-like = Like
+comments-likes = { PLURAL($count) ->
+    [one] { DIGITS($count) } like
+   *[other] { DIGITS($count) } likes
+}
+comments-report = Report
+comments-report-reason = Why?
+comments-report-note = A note for the moderators (optional)
+comments-report-send = Send the report
+comments-previous = Earlier comments
+comments-next = More comments
+report-reason-offensive = Offensive
+report-reason-abusive = Abusive or threatening
+report-reason-spam = Spam
+report-reason-other = Something else
+error-422-title = That could not be done
+error-422-body = Please check what you sent and try again.
+error-rejected-comments_closed = Comments on this story are closed.
+error-rejected-comment_empty = Write something before posting.
+error-rejected-comment_too_long = A comment has at most 5,000 characters.
+error-rejected-not_your_comment = Only its author can change a comment.
+error-rejected-edit_window_closed = The time for editing this comment has passed.
+error-rejected-already_reported = You have already reported this comment. Thank you.
+error-rejected-unknown_reason = Please choose a reason for the report.

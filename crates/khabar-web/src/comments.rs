@@ -1,0 +1,229 @@
+//! The comment use cases — post, edit, delete, like, report — shared by the
+//! forms and (later) the API. Thread settings and rate limits live here.
+
+use jiff::{SignedDuration, Timestamp};
+use khabar_core::comment::may_edit;
+use khabar_core::{CommentBody, InvalidInput, Lang, ReportReason};
+use khabar_store::{Article, CommentStatus, NewComment, RateDecision, SessionRecord, StoreError};
+
+use crate::App;
+
+/// Comments a reader may post per minute, and per day.
+const COMMENTS_PER_MINUTE: i64 = 5;
+const COMMENTS_PER_DAY: i64 = 200;
+/// Reports a reader may file per hour.
+const REPORTS_PER_HOUR: i64 = 20;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommentError {
+    #[error("{0}")]
+    Invalid(#[from] InvalidInput),
+    #[error("comments are closed")]
+    Closed,
+    #[error("no such comment or story")]
+    NotFound,
+    #[error("too many; retry in {0:?}")]
+    TooMany(SignedDuration),
+    #[error("you have already reported this comment")]
+    AlreadyReported,
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for CommentError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => CommentError::NotFound,
+            StoreError::Invalid(e) => CommentError::Invalid(e),
+            other => CommentError::Store(other),
+        }
+    }
+}
+
+impl CommentError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            CommentError::Invalid(e) => e.code,
+            CommentError::Closed => "comments_closed",
+            CommentError::NotFound => "not_found",
+            CommentError::TooMany(_) => "too_many_attempts",
+            CommentError::AlreadyReported => "already_reported",
+            CommentError::Store(_) => "internal",
+        }
+    }
+}
+
+/// Whether an article takes comments now: its setting, and the site's
+/// automatic closing after some days.
+pub fn thread_open(app: &App, article: &Article, now: Timestamp) -> bool {
+    let closed_by_age = app.site.comments_close_after_days.is_some_and(|days| {
+        article.summary.published_at + SignedDuration::from_hours(24 * i64::from(days)) < now
+    });
+    article.comment_mode != "closed" && !closed_by_age
+}
+
+async fn limit(
+    app: &App,
+    kind: &str,
+    user_id: i64,
+    max: i64,
+    window: SignedDuration,
+) -> Result<(), CommentError> {
+    let bucket = format!("{kind}:user:{user_id}");
+    match app
+        .store
+        .count_attempt(&bucket, max, window, Timestamp::now())
+        .await?
+    {
+        RateDecision::Allowed { .. } => Ok(()),
+        RateDecision::Limited { retry_after } => Err(CommentError::TooMany(retry_after)),
+    }
+}
+
+/// Posts a comment (or a reply) on a published edition. Pre-moderated
+/// threads hold it as pending. Returns its id and status.
+pub async fn post(
+    app: &App,
+    session: &SessionRecord,
+    lang: Lang,
+    slug: &str,
+    parent_id: Option<i64>,
+    body: &str,
+) -> Result<(i64, CommentStatus), CommentError> {
+    let body = CommentBody::parse(body)?;
+    let article = app
+        .store
+        .article(lang, slug)
+        .await?
+        .ok_or(CommentError::NotFound)?;
+    if !thread_open(app, &article, Timestamp::now()) {
+        return Err(CommentError::Closed);
+    }
+    let author_id = session.account.id;
+    limit(
+        app,
+        "comment-minute",
+        author_id,
+        COMMENTS_PER_MINUTE,
+        SignedDuration::from_mins(1),
+    )
+    .await?;
+    limit(
+        app,
+        "comment-day",
+        author_id,
+        COMMENTS_PER_DAY,
+        SignedDuration::from_hours(24),
+    )
+    .await?;
+    let status = if article.comment_mode == "pre_moderated" {
+        CommentStatus::Pending
+    } else {
+        CommentStatus::Visible
+    };
+    let id = app
+        .store
+        .post_comment(NewComment {
+            edition_id: article.summary.id,
+            author_id,
+            body: &body,
+            parent_id,
+            status,
+        })
+        .await?;
+    Ok((id, status))
+}
+
+/// Edits the reader's own comment within the edit window.
+pub async fn edit(
+    app: &App,
+    session: &SessionRecord,
+    comment_id: i64,
+    body: &str,
+) -> Result<(), CommentError> {
+    let body = CommentBody::parse(body)?;
+    let comment = app.store.comment(comment_id).await?;
+    let window = SignedDuration::from_mins(i64::from(app.site.comment_edit_minutes));
+    may_edit(
+        comment.author_id,
+        session.account.id,
+        comment.created_at,
+        Timestamp::now(),
+        window,
+    )?;
+    app.store.edit_comment(comment_id, &body).await?;
+    Ok(())
+}
+
+/// Deletes the reader's own comment (a placeholder stays).
+pub async fn delete(
+    app: &App,
+    session: &SessionRecord,
+    comment_id: i64,
+) -> Result<(), CommentError> {
+    let comment = app.store.comment(comment_id).await?;
+    if comment.author_id != session.account.id {
+        return Err(InvalidInput::new(
+            "comment",
+            "not_your_comment",
+            "only its author may delete a comment",
+        )
+        .into());
+    }
+    app.store.delete_comment(comment_id).await?;
+    Ok(())
+}
+
+/// Likes (or takes back the like of) a visible comment.
+pub async fn like(
+    app: &App,
+    session: &SessionRecord,
+    comment_id: i64,
+    liked: bool,
+) -> Result<(), CommentError> {
+    let comment = app.store.comment(comment_id).await?;
+    if comment.status != "visible" {
+        return Err(CommentError::NotFound);
+    }
+    if liked {
+        app.store
+            .like_comment(comment_id, session.account.id)
+            .await?;
+    } else {
+        app.store
+            .unlike_comment(comment_id, session.account.id)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Reports a comment with a reason and an optional note.
+pub async fn report(
+    app: &App,
+    session: &SessionRecord,
+    comment_id: i64,
+    reason: &str,
+    note: &str,
+) -> Result<(), CommentError> {
+    let reason = ReportReason::parse(reason)?;
+    let note: String = note
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n')
+        .take(1_000)
+        .collect();
+    limit(
+        app,
+        "report",
+        session.account.id,
+        REPORTS_PER_HOUR,
+        SignedDuration::from_hours(1),
+    )
+    .await?;
+    app.store
+        .report_comment(comment_id, session.account.id, reason, note.trim())
+        .await
+        .map_err(|e| match e {
+            StoreError::Taken { .. } => CommentError::AlreadyReported,
+            other => other.into(),
+        })
+}

@@ -1,0 +1,322 @@
+//! The discussion under a story, through the real server, on SQLite and on
+//! PostgreSQL.
+
+mod common;
+
+use common::{Agent, spawn_app};
+use khabar_core::{CommentMode, EditionContent, EditionInput, Lang};
+use khabar_testkit::{TestDatabase, on_both_backends};
+
+const PASSWORD: &str = "harbour lights at dusk";
+
+async fn reader<'a>(server: &'a khabar::Server, name: &str) -> Agent<'a> {
+    let mut agent = Agent::new(server);
+    let answer = agent
+        .submit(
+            "/ar/signup",
+            "/ar/signup",
+            &[
+                ("username", name),
+                ("email", &format!("{name}@news.example")),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, 303, "sign-up of {name}");
+    agent
+}
+
+/// The Arabic lead story's path.
+async fn story(agent: &mut Agent<'_>) -> String {
+    let home = agent.get("/ar/").await.body;
+    let start = home.find("href=\"/ar/story/").unwrap() + 6;
+    let end = start + home[start..].find(['"', '#']).unwrap();
+    home[start..end].to_owned()
+}
+
+async fn comment(
+    agent: &mut Agent<'_>,
+    story: &str,
+    body: &str,
+    parent: Option<&str>,
+) -> common::Answer {
+    let mut fields = vec![("body", body)];
+    if let Some(parent) = parent {
+        fields.push(("parent", parent));
+    }
+    agent
+        .submit(story, &format!("{story}/comments"), &fields)
+        .await
+}
+
+fn comment_id(answer: &common::Answer) -> String {
+    let location = answer
+        .location
+        .as_deref()
+        .expect("a redirect to the comment");
+    location.rsplit("#comment-").next().unwrap().to_owned()
+}
+
+async fn readers_discuss_in_both_directions(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let mut sam = reader(&server, "sam").await;
+    let path = story(&mut layla).await;
+
+    let first = comment(
+        &mut layla,
+        &path,
+        "تعليق **أول** <script>alert(1)</script>",
+        None,
+    )
+    .await;
+    assert_eq!(first.status, 303);
+    let first_id = comment_id(&first);
+    let reply = comment(
+        &mut sam,
+        &path,
+        "A reply [link](https://example.org) in English",
+        Some(&first_id),
+    )
+    .await;
+    assert_eq!(reply.status, 303);
+
+    let page = Agent::new(&server).get(&path).await.body;
+    assert!(
+        page.contains("<h2 id=\"comments-heading\">تعليقان</h2>"),
+        "the Arabic dual"
+    );
+    assert!(page.contains(
+        r#"<div class="comment-body" dir="rtl" lang="ar"><p dir="auto">تعليق <strong>أول</strong>"#
+    ));
+    assert!(page.contains(r#"<div class="comment-body" dir="ltr" lang="en">"#));
+    assert!(page.contains(r#"rel="nofollow ugc noopener noreferrer""#));
+    assert!(
+        !page.contains("<script>alert(1)"),
+        "raw HTML never comes through"
+    );
+    assert!(
+        page.contains("سجّل الدخول لتشارك في النقاش"),
+        "readers without an account are asked to sign in"
+    );
+    assert!(!page.contains("name=\"body\""), "and get no form");
+
+    // Counts reach the lists.
+    let home = Agent::new(&server).get("/ar/").await.body;
+    assert!(home.contains("#comments\">تعليقان</a>"));
+
+    // Three more make "few" in Arabic: ٥ تعليقات with Latin digits by default.
+    for n in 0..3 {
+        comment(&mut layla, &path, &format!("تعليق رقم {n}"), None).await;
+    }
+    let page = Agent::new(&server).get(&path).await.body;
+    // Fluent isolates the number (U+2068 … U+2069) so it keeps its direction.
+    assert!(page.contains(">\u{2068}5\u{2069} تعليقات<"), "few form");
+    server.stop().await.unwrap();
+}
+
+async fn comment_forms_are_protected(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let path = story(&mut layla).await;
+    let no_token = layla
+        .post(&format!("{path}/comments"), &[("body", "forged")])
+        .await;
+    assert_eq!(no_token.status, 403);
+    let mut stranger = Agent::new(&server);
+    let anonymous = stranger
+        .post(
+            &format!("{path}/comments"),
+            &[("body", "hi"), ("csrf_token", "x")],
+        )
+        .await;
+    assert_eq!(anonymous.location.as_deref(), Some("/ar/signin"));
+    let empty = comment(&mut layla, &path, " \u{202E} ", None).await;
+    assert_eq!(empty.status, 422);
+    assert!(empty.body.contains("اكتب شيئًا قبل النشر."));
+    let page = Agent::new(&server).get(&path).await.body;
+    assert!(page.contains("لا تعليقات بعد"), "nothing was posted");
+    server.stop().await.unwrap();
+}
+
+async fn authors_edit_and_delete_others_cannot(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let mut sam = reader(&server, "sam").await;
+    let path = story(&mut layla).await;
+    let id = comment_id(&comment(&mut layla, &path, "first draft", None).await);
+    let reply_id = comment_id(&comment(&mut sam, &path, "a reply", Some(&id)).await);
+
+    let edit = format!("/ar/comments/{id}/edit");
+    let by_other = sam.submit(&path, &edit, &[("body", "hijacked")]).await;
+    assert_eq!(by_other.status, 422);
+    assert!(by_other.body.contains("لا يغيّر التعليقَ إلا كاتبه."));
+    let mine = layla
+        .submit(&path, &edit, &[("body", "second draft")])
+        .await;
+    assert_eq!(mine.status, 303);
+    let page = Agent::new(&server).get(&path).await.body;
+    assert!(page.contains("second draft") && page.contains("معدَّل") && !page.contains("hijacked"));
+
+    let delete = format!("/ar/comments/{id}/delete");
+    assert_eq!(sam.submit(&path, &delete, &[]).await.status, 422);
+    assert_eq!(layla.submit(&path, &delete, &[]).await.status, 303);
+    let page = Agent::new(&server).get(&path).await.body;
+    assert!(page.contains("حُذف هذا التعليق.") && !page.contains("second draft"));
+    assert!(
+        page.contains(&format!("id=\"comment-{reply_id}\"")),
+        "the reply keeps its place"
+    );
+    server.stop().await.unwrap();
+}
+
+async fn likes_reports_and_permalinks(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let mut sam = reader(&server, "sam").await;
+    let path = story(&mut layla).await;
+    let mut ids = Vec::new();
+    for n in 0..22 {
+        ids.push(comment_id(
+            &comment(&mut layla, &path, &format!("comment {n}"), None).await,
+        ));
+        if n % 5 == 4 {
+            // Stay under the per-minute posting limit.
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            server
+                .store()
+                .clear_attempts("comment-minute:user:1")
+                .await
+                .unwrap();
+        }
+    }
+    let like = format!("/ar/comments/{}/like", ids[0]);
+    sam.submit(&path, &like, &[]).await;
+    sam.submit(&path, &like, &[]).await;
+    let page = Agent::new(&server)
+        .get(&format!("{path}?csort=liked"))
+        .await
+        .body;
+    assert!(
+        page.contains("إعجاب واحد"),
+        "one like, however often pressed"
+    );
+
+    let report = format!("/ar/comments/{}/report", ids[1]);
+    let first = sam
+        .submit(&path, &report, &[("reason", "abusive"), ("note", "شتائم")])
+        .await;
+    assert_eq!(first.status, 303);
+    let again = sam.submit(&path, &report, &[("reason", "spam")]).await;
+    assert_eq!(again.status, 422);
+    assert!(again.body.contains("أبلغت عن هذا التعليق من قبل."));
+    let bad_reason = sam
+        .submit(
+            &path,
+            &format!("/ar/comments/{}/report", ids[2]),
+            &[("reason", "boring")],
+        )
+        .await;
+    assert_eq!(bad_reason.status, 422);
+
+    // The 21st top-level comment is on the second page.
+    let permalink = Agent::new(&server)
+        .get(&format!("/ar/comment/{}", ids[21]))
+        .await;
+    let location = permalink.location.expect("a redirect");
+    assert!(
+        location.ends_with(&format!("?cpage=2#comment-{}", ids[21])),
+        "{location}"
+    );
+    let second = Agent::new(&server)
+        .get(location.split('#').next().unwrap())
+        .await
+        .body;
+    assert!(second.contains(&format!("id=\"comment-{}\"", ids[21])));
+    assert_eq!(
+        Agent::new(&server).get("/ar/comment/999999").await.status,
+        404
+    );
+    server.stop().await.unwrap();
+}
+
+async fn closed_and_premoderated_threads(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let path = story(&mut layla).await;
+    let slug = percent_decode(path.trim_start_matches("/ar/story/"));
+    let store = server.store().clone();
+    let article = store.article(Lang::AR, &slug).await.unwrap().unwrap();
+    let set_mode = |mode: CommentMode| {
+        let store = store.clone();
+        let slug = slug.clone();
+        let body = article.body.clone();
+        let headline = article.summary.headline.clone();
+        async move {
+            let id = store
+                .article(Lang::AR, &slug)
+                .await
+                .unwrap()
+                .unwrap()
+                .summary
+                .id;
+            let record = store.edition(id).await.unwrap();
+            let content = EditionContent::parse(EditionInput {
+                slug: Some(slug.clone()),
+                headline,
+                body,
+                comment_mode: mode,
+                ..Default::default()
+            })
+            .unwrap();
+            store
+                .update_edition(id, record.revision, &content, &[], None)
+                .await
+                .unwrap();
+        }
+    };
+
+    set_mode(CommentMode::PreModerated).await;
+    assert_eq!(
+        comment(&mut layla, &path, "held for review", None)
+            .await
+            .status,
+        303
+    );
+    let page = Agent::new(&server).get(&path).await.body;
+    assert!(
+        !page.contains("held for review") && page.contains("لا تعليقات بعد"),
+        "pending comments are not public"
+    );
+
+    set_mode(CommentMode::Closed).await;
+    let page = layla.get(&path).await.body;
+    assert!(page.contains("أُغلق التعليق على هذا الخبر.") && !page.contains("name=\"body\""));
+    let refused = comment(&mut layla, &path, "too late", None).await;
+    assert_eq!(refused.status, 422);
+    server.stop().await.unwrap();
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+on_both_backends!(
+    readers_discuss_in_both_directions,
+    comment_forms_are_protected,
+    authors_edit_and_delete_others_cannot,
+    likes_reports_and_permalinks,
+    closed_and_premoderated_threads,
+);
