@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Agent, spawn_app};
+use common::{Agent, spawn_app, spawn_app_with};
 use khabar_core::{CommentMode, EditionContent, EditionInput, Lang};
 use khabar_testkit::{TestDatabase, on_both_backends};
 
@@ -297,6 +297,24 @@ async fn closed_and_premoderated_threads(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+async fn threads_close_by_age_when_the_site_says_so(db: &TestDatabase) {
+    let server = spawn_app_with(db, true, |config| {
+        config.site.comments_close_after_days = Some(0)
+    })
+    .await;
+    let mut layla = reader(&server, "layla").await;
+    let path = story(&mut layla).await;
+    let page = layla.get(&path).await.body;
+    assert!(page.contains("أُغلق التعليق على هذا الخبر."));
+    assert_eq!(
+        comment(&mut layla, &path, "after closing", None)
+            .await
+            .status,
+        422
+    );
+    server.stop().await.unwrap();
+}
+
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -319,4 +337,5 @@ on_both_backends!(
     authors_edit_and_delete_others_cannot,
     likes_reports_and_permalinks,
     closed_and_premoderated_threads,
+    threads_close_by_age_when_the_site_says_so,
 );
