@@ -94,20 +94,49 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                let payload: String = row.try_get("payload")?;
-                Ok(Event {
-                    seq: row.try_get("seq")?,
-                    kind: row.try_get("kind")?,
-                    story_id: row.try_get("story_id")?,
-                    edition_id: row.try_get("edition_id")?,
-                    lang: row.try_get("lang")?,
-                    actor_id: row.try_get("actor_id")?,
-                    payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-                    created_at: from_millis(row.try_get("created_at")?),
-                })
-            })
-            .collect()
+        rows.iter().map(event_from_row).collect()
     }
+}
+
+impl Store {
+    /// The newest sequence number in the log (0 when empty).
+    pub async fn latest_event_seq(&self) -> Result<i64> {
+        let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM events")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(seq.unwrap_or(0))
+    }
+
+    /// Comment events of one edition after `seq`, oldest first.
+    pub async fn comment_events_since(
+        &self,
+        edition_id: i64,
+        seq: i64,
+        limit: i64,
+    ) -> Result<Vec<Event>> {
+        let rows = sqlx::query(
+            "SELECT seq, kind, story_id, edition_id, lang, actor_id, payload, created_at
+             FROM events WHERE seq > $1 AND edition_id = $2 AND kind LIKE 'comment.%' ORDER BY seq LIMIT $3",
+        )
+        .bind(seq)
+        .bind(edition_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(event_from_row).collect()
+    }
+}
+
+fn event_from_row(row: &sqlx::any::AnyRow) -> Result<Event> {
+    let payload: String = row.try_get("payload")?;
+    Ok(Event {
+        seq: row.try_get("seq")?,
+        kind: row.try_get("kind")?,
+        story_id: row.try_get("story_id")?,
+        edition_id: row.try_get("edition_id")?,
+        lang: row.try_get("lang")?,
+        actor_id: row.try_get("actor_id")?,
+        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+        created_at: from_millis(row.try_get("created_at")?),
+    })
 }

@@ -26,7 +26,7 @@ pub const THREAD_PAGE: u32 = 20;
 
 /// One comment as the template shows it.
 #[derive(Serialize)]
-struct CommentItem {
+pub(crate) struct CommentItem {
     id: i64,
     depth: i64,
     author_name: String,
@@ -66,7 +66,13 @@ pub struct ThreadView {
     next_page: Option<String>,
 }
 
-fn item(app: &App, comment: CommentView, viewer: &Viewer, now: Timestamp) -> CommentItem {
+/// A comment as the template shows it to `viewer`.
+pub(crate) fn comment_item(
+    app: &App,
+    comment: CommentView,
+    viewer: &Viewer,
+    now: Timestamp,
+) -> CommentItem {
     let direction = khabar_text::detect_direction(&comment.body);
     let lang = match direction {
         khabar_text::Direction::Rtl => app.site.languages.iter().find(|l| l.dir == Dir::Rtl),
@@ -142,11 +148,11 @@ pub async fn thread_view(
             .into_iter()
             .map(|entry| ThreadItem {
                 reply_count: entry.reply_count,
-                comment: item(app, entry.comment, viewer, now),
+                comment: comment_item(app, entry.comment, viewer, now),
                 replies: entry
                     .replies
                     .into_iter()
-                    .map(|r| item(app, r, viewer, now))
+                    .map(|r| comment_item(app, r, viewer, now))
                     .collect(),
             })
             .collect(),

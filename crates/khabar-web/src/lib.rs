@@ -11,6 +11,7 @@ mod emails;
 mod error;
 mod health;
 pub mod i18n;
+pub mod live;
 mod pages;
 pub mod session;
 pub mod theme;
@@ -52,6 +53,10 @@ pub struct App {
     media_dir: PathBuf,
     /// Proxies whose X-Forwarded-For is believed (the load balancer).
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where open pages subscribe to live comment events.
+    live: tokio::sync::broadcast::Receiver<live::LiveMessage>,
+    /// Taken once by the follower task that feeds `live`.
+    live_sender: std::sync::Mutex<Option<tokio::sync::broadcast::Sender<live::LiveMessage>>>,
 }
 
 impl App {
@@ -64,6 +69,7 @@ impl App {
     ) -> Result<App, I18nError> {
         let i18n = Arc::new(I18n::load(&site, &theme)?);
         let templates = theme::environment(theme.clone(), i18n.clone());
+        let (live_sender, live) = live::channel();
         Ok(App {
             store,
             site,
@@ -73,7 +79,19 @@ impl App {
             theme,
             media_dir,
             trusted_proxies: Vec::new(),
+            live,
+            live_sender: std::sync::Mutex::new(Some(live_sender)),
         })
+    }
+
+    /// Starts the task that follows the events log and feeds live pages;
+    /// it ends when `stop` fires.
+    pub fn follow_events(
+        self: &Arc<Self>,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        let sender = self.live_sender.lock().ok()?.take()?;
+        Some(tokio::spawn(live::follow(self.clone(), sender, stop)))
     }
 
     /// Believe `X-Forwarded-For` from these addresses (a load balancer or
@@ -129,6 +147,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/author/{slug}", get(pages::author))
         .route("/{lang}/story/{slug}", get(pages::article))
         .route("/{lang}/story/{slug}/comments", post(comment_pages::post))
+        .route("/{lang}/story/{slug}/live", get(live::stream))
         .route("/{lang}/comments/{id}/edit", post(comment_pages::edit))
         .route("/{lang}/comments/{id}/delete", post(comment_pages::delete))
         .route("/{lang}/comments/{id}/like", post(comment_pages::like))

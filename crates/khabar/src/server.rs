@@ -26,6 +26,7 @@ pub struct Server {
     scheduler: JoinHandle<()>,
     mailer: JoinHandle<()>,
     housekeeping: JoinHandle<()>,
+    live: Option<JoinHandle<()>>,
 }
 
 /// Opens the store named by the configuration and applies migrations.
@@ -91,8 +92,10 @@ impl Server {
             stopped.clone(),
         ));
         let housekeeping = tokio::spawn(workers::housekeeping(store.clone(), stopped.clone()));
+        let app = Arc::new(app);
+        let live = app.follow_events(stopped.clone());
         let mut http_stopped = stopped;
-        let http = tokio::spawn(khabar_web::serve(listener, Arc::new(app), async move {
+        let http = tokio::spawn(khabar_web::serve(listener, app, async move {
             let _ = http_stopped.changed().await;
         }));
         tracing::info!(%addr, backend = store.backend().as_str(), "khabar is serving {base_url}");
@@ -105,6 +108,7 @@ impl Server {
             scheduler,
             mailer,
             housekeeping,
+            live,
         })
     }
 
@@ -126,6 +130,11 @@ impl Server {
     /// client, a stuck reader) are cut.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
+        // The follower ends first: its sender closes every live stream, so
+        // open pages do not hold the shutdown up.
+        if let Some(live) = self.live {
+            live.await.context("the live follower failed")?;
+        }
         let mut http = self.http;
         match tokio::time::timeout(SHUTDOWN_GRACE, &mut http).await {
             Ok(joined) => joined.context("the HTTP server task failed")??,

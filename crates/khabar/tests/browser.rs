@@ -191,3 +191,56 @@ async fn a_reader_signs_up_and_in_in_both_languages(db: &TestDatabase) {
 }
 
 on_both_backends!(a_reader_signs_up_and_in_in_both_languages);
+
+async fn a_new_comment_appears_on_an_open_page(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = spawn_app(db, true).await;
+    let base = server.base_url().to_owned();
+    let mut writer = common::Agent::new(&server);
+    writer
+        .submit(
+            "/en/signup",
+            "/en/signup",
+            &[
+                ("username", "writer"),
+                ("email", "writer@news.example"),
+                ("password", "harbour lights at dusk"),
+            ],
+        )
+        .await;
+    let home = writer.get("/en/").await.body;
+    let start = home.find("href=\"/en/story/").unwrap() + 6;
+    let path = home[start..start + home[start..].find(['"', '#']).unwrap()].to_owned();
+
+    browser.goto(&format!("{base}{path}")).await;
+    // Give the page a moment to open its event stream.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let posted = writer
+        .submit(
+            &path,
+            &format!("{path}/comments"),
+            &[("body", "تعليق يظهر مباشرة")],
+        )
+        .await;
+    let id = posted
+        .location
+        .unwrap()
+        .rsplit("#comment-")
+        .next()
+        .unwrap()
+        .to_owned();
+    browser
+        .wait_for(&format!("#comment-{id} .comment-body"))
+        .await;
+    let shown = format!(
+        "return document.querySelector('#comment-{id} .comment-body').getAttribute('dir');"
+    );
+    assert_eq!(browser.eval(&shown, json!([])).await, json!("rtl"));
+
+    browser.quit().await;
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(a_new_comment_appears_on_an_open_page);

@@ -315,6 +315,87 @@ async fn threads_close_by_age_when_the_site_says_so(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// Reads a server-sent event stream until `wanted` events have arrived
+/// (or 10 s pass); returns (id, data) pairs.
+async fn read_events(response: &mut reqwest::Response, wanted: usize) -> Vec<(i64, String)> {
+    let mut text = String::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+    let mut events = Vec::new();
+    while events.len() < wanted {
+        let chunk = tokio::time::timeout_at(deadline, response.chunk()).await;
+        let Ok(Ok(Some(bytes))) = chunk else { break };
+        text.push_str(&String::from_utf8_lossy(&bytes));
+        while let Some(end) = text.find("\n\n") {
+            let block: String = text.drain(..end + 2).collect();
+            let id = block
+                .lines()
+                .find_map(|l| l.strip_prefix("id: "))
+                .and_then(|v| v.parse().ok());
+            let data: String = block
+                .lines()
+                .filter_map(|l| l.strip_prefix("data: "))
+                .collect();
+            if let Some(id) = id {
+                events.push((id, data));
+            }
+        }
+    }
+    events
+}
+
+async fn comments_arrive_live_and_reconnects_miss_nothing(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let path = story(&mut layla).await;
+    let live_url = format!("{}{path}/live", server.base_url());
+    let mut stream = common::client().get(&live_url).send().await.unwrap();
+    assert_eq!(stream.headers()["content-type"], "text/event-stream");
+
+    let first = comment_id(&comment(&mut layla, &path, "live one", None).await);
+    let events = read_events(&mut stream, 1).await;
+    assert_eq!(events.len(), 1, "the new comment arrived");
+    let (first_seq, data) = &events[0];
+    assert!(
+        data.contains(&format!("\"comment_id\":{first}")) && data.contains("live one"),
+        "{data}"
+    );
+    drop(stream);
+
+    // While the page is away: a reply and an edit.
+    comment(&mut layla, &path, "while away", Some(&first)).await;
+    layla
+        .submit(
+            &path,
+            &format!("/ar/comments/{first}/edit"),
+            &[("body", "live one, edited")],
+        )
+        .await;
+
+    let mut resumed = common::client()
+        .get(&live_url)
+        .header("Last-Event-ID", first_seq.to_string())
+        .send()
+        .await
+        .unwrap();
+    let caught_up = read_events(&mut resumed, 2).await;
+    assert_eq!(caught_up.len(), 2, "both missed events, {caught_up:?}");
+    assert!(
+        caught_up[0].0 > *first_seq && caught_up[1].0 > caught_up[0].0,
+        "in order, none repeated"
+    );
+    assert!(caught_up[0].1.contains("while away"));
+    assert!(
+        caught_up[1].1.contains("comment.edited") && caught_up[1].1.contains("live one, edited")
+    );
+
+    // Then the live feed continues on the same connection.
+    comment(&mut layla, &path, "after the catch-up", None).await;
+    let next = read_events(&mut resumed, 1).await;
+    assert_eq!(next.len(), 1);
+    assert!(next[0].0 > caught_up[1].0 && next[0].1.contains("after the catch-up"));
+    server.stop().await.unwrap();
+}
+
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -338,4 +419,5 @@ on_both_backends!(
     likes_reports_and_permalinks,
     closed_and_premoderated_threads,
     threads_close_by_age_when_the_site_says_so,
+    comments_arrive_live_and_reconnects_miss_nothing,
 );

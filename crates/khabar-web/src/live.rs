@@ -1,0 +1,222 @@
+//! Live updates: comments appearing, changing and going on open pages,
+//! over server-sent events fed by the events log.
+//!
+//! One follower per node reads the log and broadcasts each comment event,
+//! rendered once, to every open page. A page that reconnects sends
+//! `Last-Event-ID` (the log's sequence number) and first gets what it
+//! missed from the store, then the live feed, never the same event twice.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{self, Stream};
+use khabar_core::{Lang, Slug};
+use khabar_store::Event;
+use minijinja::context;
+use serde_json::json;
+use tokio::sync::{broadcast, watch};
+
+use crate::comment_pages::comment_item;
+use crate::pages::{error_page, preferred_language};
+use crate::session::Viewer;
+use crate::{App, PageError};
+
+/// How often the follower reads the log.
+const FOLLOW_EVERY: Duration = Duration::from_millis(300);
+/// Messages a slow page may fall behind before it reloads from the store.
+const BUFFER: usize = 1_024;
+
+/// A comment event, rendered for pages.
+#[derive(Debug, Clone)]
+pub struct LiveMessage {
+    pub seq: i64,
+    pub edition_id: i64,
+    pub data: Arc<str>,
+}
+
+pub fn channel() -> (
+    broadcast::Sender<LiveMessage>,
+    broadcast::Receiver<LiveMessage>,
+) {
+    broadcast::channel(BUFFER)
+}
+
+/// Follows the log from its current end and broadcasts comment events
+/// until `stop` fires; dropping the sender then ends every open stream.
+pub async fn follow(
+    app: Arc<App>,
+    sender: broadcast::Sender<LiveMessage>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let mut last = app.store.latest_event_seq().await.unwrap_or(0);
+    let mut tick = tokio::time::interval(FOLLOW_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {}
+            _ = stop.changed() => return,
+        }
+        let events = match app.store.events_since(last, 500).await {
+            Ok(events) => events,
+            Err(error) => {
+                tracing::warn!(%error, "live follower could not read the log");
+                continue;
+            }
+        };
+        for event in events {
+            last = event.seq;
+            if let Some(message) = render(&app, &event).await {
+                // No page listening is fine.
+                let _ = sender.send(message);
+            }
+        }
+    }
+}
+
+/// The page-ready form of a comment event, as anyone would see it; none
+/// for events pages do not show (other kinds, pending comments).
+async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
+    if !event.kind.starts_with("comment.") {
+        return None;
+    }
+    let edition_id = event.edition_id?;
+    let comment_id = event.payload.get("comment_id")?.as_i64()?;
+    let lang = Lang::parse(event.lang.as_deref()?).ok()?;
+    let comment = app.store.comment(comment_id).await.ok()?;
+    if comment.status == "pending" {
+        return None;
+    }
+    let (parent_id, root_id) = (comment.parent_id, comment.root_id);
+    let anonymous = Viewer {
+        session: None,
+        ip: String::new(),
+        user_agent: String::new(),
+        form_token: None,
+    };
+    let item = comment_item(app, comment, &anonymous, jiff::Timestamp::now());
+    let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
+    let html = app
+        .templates
+        .get_template("comment.html")
+        .and_then(|t| {
+            t.render(context! { lang => lang.as_str(), dir => dir, comment => item, thread => context! { signed_in => false } })
+        })
+        .map_err(|error| tracing::warn!(%error, "live comment did not render"))
+        .ok()?;
+    let data = json!({
+        "kind": event.kind,
+        "comment_id": comment_id,
+        "parent_id": parent_id,
+        "root_id": root_id,
+        "html": html,
+    });
+    Some(LiveMessage {
+        seq: event.seq,
+        edition_id,
+        data: Arc::from(data.to_string()),
+    })
+}
+
+struct Feed {
+    app: Arc<App>,
+    edition_id: i64,
+    backlog: VecDeque<LiveMessage>,
+    receiver: broadcast::Receiver<LiveMessage>,
+    last_sent: i64,
+}
+
+impl Feed {
+    /// Refills the backlog from the store after `last_sent`.
+    async fn catch_up(&mut self) {
+        match self
+            .app
+            .store
+            .comment_events_since(self.edition_id, self.last_sent, 500)
+            .await
+        {
+            Ok(events) => {
+                for event in events {
+                    if let Some(message) = render(&self.app, &event).await {
+                        self.backlog.push_back(message);
+                    }
+                }
+            }
+            Err(error) => tracing::warn!(%error, "live catch-up failed"),
+        }
+    }
+
+    async fn next(mut self) -> Option<(Result<SseEvent, Infallible>, Feed)> {
+        loop {
+            if let Some(message) = self.backlog.pop_front() {
+                if message.seq <= self.last_sent {
+                    continue;
+                }
+                self.last_sent = message.seq;
+                let event = SseEvent::default()
+                    .id(message.seq.to_string())
+                    .data(message.data.as_ref());
+                return Some((Ok(event), self));
+            }
+            match self.receiver.recv().await {
+                Ok(message) if message.edition_id == self.edition_id => {
+                    self.backlog.push_back(message)
+                }
+                Ok(_) => {}
+                Err(broadcast::error::RecvError::Lagged(_)) => self.catch_up().await,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+/// `GET /{lang}/story/{slug}/live`: the story's comment events as SSE.
+pub async fn stream(
+    State(app): State<Arc<App>>,
+    path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let fallback = preferred_language(&app, &headers);
+    let Some((lang, slug)) = path
+        .ok()
+        .and_then(|Path((lang, slug))| Some((app.lang(&lang)?, Slug::parse(&slug).ok()?)))
+    else {
+        return error_page(&app, fallback, &PageError::NotFound);
+    };
+    let article = match app.store.article(lang, slug.as_str()).await {
+        Ok(Some(article)) => article,
+        Ok(None) => return error_page(&app, lang, &PageError::NotFound),
+        Err(error) => return error_page(&app, lang, &PageError::Store(error)),
+    };
+    // Subscribe before reading the backlog: nothing falls between the two.
+    let receiver = app.live.resubscribe();
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok());
+    let last_sent = match resume {
+        Some(seq) => seq,
+        None => app.store.latest_event_seq().await.unwrap_or(0),
+    };
+    let mut feed = Feed {
+        app: app.clone(),
+        edition_id: article.summary.id,
+        backlog: VecDeque::new(),
+        receiver,
+        last_sent,
+    };
+    if resume.is_some() {
+        feed.catch_up().await;
+    }
+    let events: std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallible>> + Send>> =
+        Box::pin(stream::unfold(feed, Feed::next));
+    Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}

@@ -1,0 +1,37 @@
+// Live comments: new, edited and removed comments appear on the open page.
+// The page works without this file; it only saves a reload.
+(function () {
+  "use strict";
+  var section = document.querySelector("[data-live]");
+  if (!section || !window.EventSource) return;
+  var list = section.querySelector(".comment-list");
+  var source = new EventSource(section.getAttribute("data-live"));
+  source.onmessage = function (message) {
+    var update;
+    try { update = JSON.parse(message.data); } catch (e) { return; }
+    var template = document.createElement("template");
+    template.innerHTML = update.html.trim();
+    var fresh = template.content.firstElementChild;
+    if (!fresh) return;
+    var existing = document.getElementById("comment-" + update.comment_id);
+    if (existing) {
+      existing.replaceWith(fresh);
+      return;
+    }
+    var item = document.createElement("li");
+    item.className = update.parent_id ? "" : "comment-thread";
+    item.appendChild(fresh);
+    var root = update.parent_id && document.getElementById("comment-" + update.root_id);
+    if (root) {
+      var replies = root.parentElement.querySelector(".comment-replies");
+      if (!replies) {
+        replies = document.createElement("ol");
+        replies.className = "comment-replies";
+        root.parentElement.appendChild(replies);
+      }
+      replies.appendChild(item);
+    } else if (list) {
+      list.appendChild(item);
+    }
+  };
+})();
