@@ -43,6 +43,25 @@ pub struct NewComment<'a> {
     /// The comment answered, if any.
     pub parent_id: Option<i64>,
     pub status: CommentStatus,
+    /// Readers the body mentions (who exist).
+    pub mentions: &'a [i64],
+}
+
+/// Why a reader is notified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NotificationKind {
+    Reply,
+    Mention,
+}
+
+impl NotificationKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            NotificationKind::Reply => "reply",
+            NotificationKind::Mention => "mention",
+        }
+    }
 }
 
 /// A comment as a thread shows it. Deleted comments have an empty body.
@@ -61,6 +80,8 @@ pub struct CommentView {
     pub like_count: i64,
     pub created_at: Timestamp,
     pub edited_at: Option<Timestamp>,
+    /// Usernames of the readers the body mentions.
+    pub mentions: Vec<String>,
 }
 
 /// One page of a thread: top-level comments, each with all its replies in
@@ -106,6 +127,7 @@ fn view_from_row(row: &AnyRow) -> Result<CommentView> {
         like_count: row.try_get("like_count")?,
         created_at: from_millis(row.try_get("created_at")?),
         edited_at: row.try_get::<Option<i64>, _>("edited_at")?.map(from_millis),
+        mentions: Vec::new(),
     })
 }
 
@@ -171,6 +193,40 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+        for user_id in comment.mentions {
+            sqlx::query("INSERT INTO comment_mentions (comment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                .bind(id)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Held comments notify no one until a moderator lets them through.
+        if comment.status == CommentStatus::Visible {
+            let replied_to = parent
+                .map(|(p, _)| p.author_id)
+                .filter(|&a| a != comment.author_id);
+            let mut notify: Vec<(i64, NotificationKind)> = replied_to
+                .map(|a| (a, NotificationKind::Reply))
+                .into_iter()
+                .collect();
+            for &user_id in comment.mentions {
+                if user_id != comment.author_id && !notify.iter().any(|(u, _)| *u == user_id) {
+                    notify.push((user_id, NotificationKind::Mention));
+                }
+            }
+            for (user_id, kind) in notify {
+                sqlx::query(
+                    "INSERT INTO notifications (user_id, kind, comment_id, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(user_id)
+                .bind(kind.as_str())
+                .bind(id)
+                .bind(comment.author_id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         let payload = json!({ "comment_id": id, "parent_id": placement.parent_id, "status": comment.status.as_str() });
         let lang = Lang::parse(&lang)?;
         let event = NewEvent::edition(
@@ -195,7 +251,39 @@ impl Store {
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;
-        view_from_row(&row)
+        let mut view = [view_from_row(&row)?];
+        self.fill_mentions(&mut view).await?;
+        let [view] = view;
+        Ok(view)
+    }
+
+    /// Loads the mentioned usernames of `comments` in one query.
+    async fn fill_mentions(&self, comments: &mut [CommentView]) -> Result<()> {
+        if comments.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> =
+            (0..comments.len()).map(|i| format!("${}", i + 1)).collect();
+        let sql = format!(
+            "SELECT m.comment_id, u.username FROM comment_mentions m JOIN users u ON u.id = m.user_id
+             WHERE m.comment_id IN ({}) AND u.deleted_at IS NULL",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for comment in comments.iter() {
+            query = query.bind(comment.id);
+        }
+        let mut found: HashMap<i64, Vec<String>> = HashMap::new();
+        for row in query.fetch_all(&self.read).await? {
+            found
+                .entry(row.try_get("comment_id")?)
+                .or_default()
+                .push(row.try_get("username")?);
+        }
+        for comment in comments {
+            comment.mentions = found.remove(&comment.id).unwrap_or_default();
+        }
+        Ok(())
     }
 
     /// Replaces a comment's body, keeping the previous one as a version.
@@ -392,6 +480,7 @@ impl Store {
         let mut top = rows.iter().map(view_from_row).collect::<Result<Vec<_>>>()?;
         let has_more = top.len() > per_page as usize;
         top.truncate(per_page as usize);
+        self.fill_mentions(&mut top).await?;
         let mut replies: HashMap<i64, Vec<CommentView>> = HashMap::new();
         if !top.is_empty() {
             let placeholders: Vec<String> = (0..top.len()).map(|i| format!("${}", i + 1)).collect();
@@ -404,8 +493,14 @@ impl Store {
             for comment in &top {
                 replies_query = replies_query.bind(comment.id);
             }
-            for row in replies_query.fetch_all(&self.read).await? {
-                let reply = view_from_row(&row)?;
+            let mut all = replies_query
+                .fetch_all(&self.read)
+                .await?
+                .iter()
+                .map(view_from_row)
+                .collect::<Result<Vec<_>>>()?;
+            self.fill_mentions(&mut all).await?;
+            for reply in all {
                 replies.entry(reply.root_id).or_default().push(reply);
             }
         }

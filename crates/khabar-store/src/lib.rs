@@ -13,6 +13,7 @@ mod error;
 mod events;
 mod mail;
 mod migrate;
+mod readers;
 mod reading;
 mod stories;
 mod taxonomy;
@@ -27,10 +28,13 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{
     Account, NewSession, Pruned, RateDecision, SessionInfo, SessionRecord, TokenInfo, TokenRecord,
 };
-pub use comments::{CommentStatus, CommentView, NewComment, ThreadEntry, ThreadPage};
+pub use comments::{
+    CommentStatus, CommentView, NewComment, NotificationKind, ThreadEntry, ThreadPage,
+};
 pub use error::StoreError;
 pub use events::Event;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
+pub use readers::{AuthoredComment, Notification, Profile};
 pub use reading::{
     Article, AuthorRef, EditionLink, EditionRecord, EditionSummary, Home, ListFilter, Page,
     Revision, SectionBlock, SectionRef, TagRef,

@@ -69,6 +69,7 @@ async fn post(
             body: &CommentBody::parse(body).unwrap(),
             parent_id,
             status: CommentStatus::Visible,
+            mentions: &[],
         })
         .await
         .unwrap()
@@ -122,6 +123,7 @@ async fn replies_nest_to_depth_three_and_then_name_whom_they_answer(db: &TestDat
             body: &CommentBody::parse("x").unwrap(),
             parent_id: Some(top),
             status: CommentStatus::Visible,
+            mentions: &[],
         })
         .await;
     assert!(matches!(crossed, Err(StoreError::NotFound)), "{crossed:?}");
@@ -142,6 +144,7 @@ async fn drafts_take_no_comments_and_counts_are_visible_only(db: &TestDatabase) 
             body: &CommentBody::parse("early").unwrap(),
             parent_id: None,
             status: CommentStatus::Visible,
+            mentions: &[],
         })
         .await;
     assert!(matches!(refused, Err(StoreError::NotFound)));
@@ -156,6 +159,7 @@ async fn drafts_take_no_comments_and_counts_are_visible_only(db: &TestDatabase) 
             body: &CommentBody::parse("held").unwrap(),
             parent_id: None,
             status: CommentStatus::Pending,
+            mentions: &[],
         })
         .await
         .unwrap();

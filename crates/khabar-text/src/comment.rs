@@ -122,6 +122,46 @@ pub fn render_comment(body: &str) -> String {
     COMMENT_SANITIZER.clean(&with_dir).to_string()
 }
 
+/// Turns each `@name` whose name is in `known` into a Markdown link to
+/// `href(name)`, before rendering; other `@words` stay text. Uses the same
+/// word rules as [`mentions`].
+pub fn link_mentions(body: &str, known: &[String], href: impl Fn(&str) -> String) -> String {
+    if known.is_empty() {
+        return body.to_owned();
+    }
+    let mut out = String::with_capacity(body.len() + 32 * known.len());
+    let mut rest = body;
+    let mut previous: Option<char> = None;
+    while let Some(at) = rest.find('@') {
+        let before = &rest[..at];
+        out.push_str(before);
+        let prior = before.chars().last().or(previous);
+        let starts_word = prior.is_none_or(|p| {
+            !(p.is_ascii_alphanumeric() || matches!(p, '_' | '.' | '-' | '+' | '[' | '/'))
+        });
+        let after = &rest[at + 1..];
+        let name_len: usize = after
+            .chars()
+            .take_while(|&c| {
+                c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || is_combining_mark(c)
+            })
+            .map(char::len_utf8)
+            .sum();
+        let name = after[..name_len].trim_end_matches(['.', '-']);
+        if starts_word && known.iter().any(|k| k == name) {
+            out.push_str(&format!("[@{name}]({})", href(name)));
+            rest = &after[name.len()..];
+            previous = name.chars().last();
+        } else {
+            out.push('@');
+            rest = after;
+            previous = Some('@');
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The names mentioned as `@name`, in order, without repeats, at most
 /// [`MAX_MENTIONS`]. An `@` inside a Latin word (an email address) is no
 /// mention.
@@ -237,6 +277,28 @@ mod tests {
                 assert!(!html.to_lowercase().contains(bad), "{attack} → {html}");
             }
         }
+    }
+
+    #[test]
+    fn known_mentions_become_links_and_others_stay_text() {
+        let known = vec!["layla".to_owned(), "سامر".to_owned()];
+        let linked = link_mentions(
+            "hi @layla and @nobody, و@سامر. mail x@layla.example",
+            &known,
+            |n| format!("/en/user/{n}"),
+        );
+        assert_eq!(
+            linked,
+            "hi [@layla](/en/user/layla) and @nobody, و[@سامر](/en/user/سامر). mail x@layla.example"
+        );
+        let html = render_comment(&linked);
+        assert!(
+            html.contains(
+                r#"<a href="/en/user/layla" rel="nofollow ugc noopener noreferrer">@layla</a>"#
+            ),
+            "{html}"
+        );
+        assert!(html.contains("@nobody"));
     }
 
     #[test]

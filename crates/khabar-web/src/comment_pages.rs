@@ -32,7 +32,10 @@ pub(crate) struct CommentItem {
     author_name: String,
     author_username: String,
     reply_to: Option<String>,
+    /// The body as written (for the edit form).
     body: String,
+    /// The body with known @mentions linked, to render.
+    markdown: String,
     /// Worked out from the text itself: an Arabic reply in an English
     /// thread reads right to left.
     dir: &'static str,
@@ -69,6 +72,7 @@ pub struct ThreadView {
 /// A comment as the template shows it to `viewer`.
 pub(crate) fn comment_item(
     app: &App,
+    page_lang: Lang,
     comment: CommentView,
     viewer: &Viewer,
     now: Timestamp,
@@ -100,6 +104,9 @@ pub(crate) fn comment_item(
         edited: comment.edited_at.is_some(),
         editable: mine && !deleted && now <= comment.created_at + window,
         mine,
+        markdown: khabar_text::comment::link_mentions(&comment.body, &comment.mentions, |name| {
+            format!("/{page_lang}/user/{}", segment(name))
+        }),
         body: comment.body,
     }
 }
@@ -148,11 +155,11 @@ pub async fn thread_view(
             .into_iter()
             .map(|entry| ThreadItem {
                 reply_count: entry.reply_count,
-                comment: comment_item(app, entry.comment, viewer, now),
+                comment: comment_item(app, lang, entry.comment, viewer, now),
                 replies: entry
                     .replies
                     .into_iter()
-                    .map(|r| comment_item(app, r, viewer, now))
+                    .map(|r| comment_item(app, lang, r, viewer, now))
                     .collect(),
             })
             .collect(),

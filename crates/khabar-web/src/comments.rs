@@ -116,6 +116,16 @@ pub async fn post(
         SignedDuration::from_hours(24),
     )
     .await?;
+    // Mentions of readers who exist become links and notifications; other
+    // @words stay text.
+    let mut mentions = Vec::new();
+    for name in khabar_text::comment::mentions(body.as_str()) {
+        if let Ok(username) = khabar_core::Username::parse_for_staff(&name)
+            && let Some(user_id) = app.store.user_id_by_key(&username.key()).await?
+        {
+            mentions.push(user_id);
+        }
+    }
     let status = if article.comment_mode == "pre_moderated" {
         CommentStatus::Pending
     } else {
@@ -129,6 +139,7 @@ pub async fn post(
             body: &body,
             parent_id,
             status,
+            mentions: &mentions,
         })
         .await?;
     Ok((id, status))

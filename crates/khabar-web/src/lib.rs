@@ -13,6 +13,7 @@ mod health;
 pub mod i18n;
 pub mod live;
 mod pages;
+mod reader_pages;
 pub mod session;
 pub mod theme;
 
@@ -153,6 +154,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/comments/{id}/like", post(comment_pages::like))
         .route("/{lang}/comments/{id}/report", post(comment_pages::report))
         .route("/{lang}/comment/{id}", get(comment_pages::permalink))
+        .route("/{lang}/user/{username}", get(reader_pages::profile))
+        .route("/{lang}/notifications", get(reader_pages::notifications))
+        .route("/{lang}/notifications/read", post(reader_pages::mark_read))
         .route(
             "/{lang}/signup",
             get(account_pages::sign_up_form).post(account_pages::sign_up),

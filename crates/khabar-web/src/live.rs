@@ -100,7 +100,7 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
         user_agent: String::new(),
         form_token: None,
     };
-    let item = comment_item(app, comment, &anonymous, jiff::Timestamp::now());
+    let item = comment_item(app, lang, comment, &anonymous, jiff::Timestamp::now());
     let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
     let html = app
         .templates

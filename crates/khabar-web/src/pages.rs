@@ -393,6 +393,8 @@ struct SignedIn {
     username: String,
     display_name: String,
     csrf_token: String,
+    /// Unread notifications, for the bell.
+    unread: i64,
 }
 
 #[derive(Serialize)]
@@ -448,11 +450,15 @@ pub(crate) async fn chrome(
             name: app.i18n.message(l.code, "language-name", None),
         })
         .collect();
-    let signed_in = viewer.session.as_ref().map(|session| SignedIn {
-        username: session.account.username.clone(),
-        display_name: session.account.display_name.clone(),
-        csrf_token: session.csrf_token.clone(),
-    });
+    let signed_in = match &viewer.session {
+        Some(session) => Some(SignedIn {
+            username: session.account.username.clone(),
+            display_name: session.account.display_name.clone(),
+            csrf_token: session.csrf_token.clone(),
+            unread: app.store.unread_notifications(session.account.id).await?,
+        }),
+        None => None,
+    };
     Ok(Chrome {
         viewer: signed_in,
         site_name: app.site.name_in(lang).to_owned(),

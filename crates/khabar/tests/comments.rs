@@ -315,6 +315,68 @@ async fn threads_close_by_age_when_the_site_says_so(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+async fn mentions_replies_notifications_and_profiles(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let mut sam = reader(&server, "sam").await;
+    let path = story(&mut layla).await;
+    let first = comment_id(&comment(&mut layla, &path, "رأيي في الخبر", None).await);
+    comment(
+        &mut sam,
+        &path,
+        "@layla أوافقك، و@nobody_here لا يوجد",
+        Some(&first),
+    )
+    .await;
+
+    // The existing reader's name is a link to her profile; the other stays text.
+    let page = Agent::new(&server).get(&path).await.body;
+    assert!(
+        page.contains(
+            r#"<a href="/ar/user/layla" rel="nofollow ugc noopener noreferrer">@layla</a>"#
+        ),
+        "linked mention"
+    );
+    assert!(page.contains("@nobody_here") && !page.contains("/ar/user/nobody_here"));
+
+    // Layla was replied to and mentioned: one notification (the reply).
+    let home = layla.get("/ar/").await.body;
+    assert!(
+        home.contains("الإشعارات (\u{2068}1\u{2069})"),
+        "the bell counts one"
+    );
+    let list = layla.get("/ar/notifications").await.body;
+    assert!(list.contains("ردّ \u{2068}sam\u{2069} على تعليقك"), "{list}");
+    let token = common::form_token(&list).unwrap();
+    layla
+        .post("/ar/notifications/read", &[("csrf_token", &token)])
+        .await;
+    assert!(
+        !layla.get("/ar/").await.body.contains("الإشعارات (\u{2068}1"),
+        "read"
+    );
+
+    // A mention alone notifies too, not the author herself.
+    comment(&mut sam, &path, "ping @layla", None).await;
+    comment(&mut layla, &path, "أنا @layla أذكر نفسي", None).await;
+    let list = layla.get("/ar/notifications").await.body;
+    assert!(list.contains("ذكرك \u{2068}sam\u{2069}"));
+    assert_eq!(list.matches("class=\"unread\"").count(), 1);
+
+    // Public profile with the comment history.
+    let profile = Agent::new(&server).get("/ar/user/sam").await;
+    assert_eq!(profile.status, 200);
+    assert!(profile.body.contains("ping") && profile.body.contains("أوافقك"));
+    assert_eq!(
+        Agent::new(&server).get("/ar/user/nobody_here").await.status,
+        404
+    );
+    assert_eq!(Agent::new(&server).get("/ar/user/%00").await.status, 404);
+    let anonymous = Agent::new(&server).get("/ar/notifications").await;
+    assert_eq!(anonymous.location.as_deref(), Some("/ar/signin"));
+    server.stop().await.unwrap();
+}
+
 /// Reads a server-sent event stream until `wanted` events have arrived
 /// (or 10 s pass); returns (id, data) pairs.
 async fn read_events(response: &mut reqwest::Response, wanted: usize) -> Vec<(i64, String)> {
@@ -420,4 +482,5 @@ on_both_backends!(
     closed_and_premoderated_threads,
     threads_close_by_age_when_the_site_says_so,
     comments_arrive_live_and_reconnects_miss_nothing,
+    mentions_replies_notifications_and_profiles,
 );

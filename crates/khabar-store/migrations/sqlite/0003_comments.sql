@@ -49,3 +49,22 @@ CREATE TABLE comment_reports (
     resolved_at BIGINT,
     UNIQUE (comment_id, reporter_id)
 );
+
+-- Readers a comment mentions and who exist: their @name becomes a link.
+CREATE TABLE comment_mentions (
+    comment_id BIGINT NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    PRIMARY KEY (comment_id, user_id)
+);
+
+-- In-app notifications: a reply to one's comment, a mention.
+CREATE TABLE notifications (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    comment_id BIGINT NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
+    actor_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+    created_at BIGINT NOT NULL,
+    read_at BIGINT
+);
+CREATE INDEX notifications_user ON notifications (user_id, read_at, created_at);

@@ -192,3 +192,17 @@ error-rejected-not_your_comment = لا يغيّر التعليقَ إلا كات
 error-rejected-edit_window_closed = انقضت مهلة تعديل هذا التعليق.
 error-rejected-already_reported = أبلغت عن هذا التعليق من قبل. شكرًا لك.
 error-rejected-unknown_reason = يرجى اختيار سبب للبلاغ.
+
+profile-kicker = قارئ
+profile-comments = التعليقات
+profile-no-comments = لا تعليقات بعد.
+notifications-title = الإشعارات
+notifications-link = { PLURAL($count) ->
+    [zero] الإشعارات
+   *[other] الإشعارات ({ DIGITS($count) })
+}
+notifications-mark-read = علّم الكل مقروءًا
+notifications-none = لا جديد. تظهر هنا الردود على تعليقاتك وذكرُ اسمك.
+notification-reply = ردّ { $name } على تعليقك
+notification-mention = ذكرك { $name }
+deleted-account = حساب محذوف

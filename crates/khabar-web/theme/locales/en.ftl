@@ -178,3 +178,17 @@ error-rejected-not_your_comment = Only its author can change a comment.
 error-rejected-edit_window_closed = The time for editing this comment has passed.
 error-rejected-already_reported = You have already reported this comment. Thank you.
 error-rejected-unknown_reason = Please choose a reason for the report.
+
+profile-kicker = Reader
+profile-comments = Comments
+profile-no-comments = No comments yet.
+notifications-title = Notifications
+notifications-link = { PLURAL($count) ->
+    [zero] Notifications
+   *[other] Notifications ({ DIGITS($count) })
+}
+notifications-mark-read = Mark all as read
+notifications-none = Nothing new. Replies to your comments and mentions of you appear here.
+notification-reply = { $name } replied to your comment
+notification-mention = { $name } mentioned you
+deleted-account = A deleted account

@@ -1,0 +1,155 @@
+//! Readers as others see them (public profiles) and what they are told
+//! (notifications).
+
+use jiff::Timestamp;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::time::{from_millis, to_millis};
+use crate::{Page, Result, Store};
+
+/// A reader's public profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Profile {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub joined_at: Timestamp,
+}
+
+/// A comment in its author's history, with the story it is on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuthoredComment {
+    pub id: i64,
+    pub body: String,
+    pub created_at: Timestamp,
+    pub lang: String,
+    pub slug: String,
+    pub headline: String,
+}
+
+/// A notification with what it is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Notification {
+    pub id: i64,
+    pub kind: String,
+    pub comment_id: i64,
+    pub actor_name: Option<String>,
+    pub created_at: Timestamp,
+    pub read: bool,
+    pub lang: String,
+    pub headline: String,
+}
+
+impl Store {
+    /// The profile of the live account with this username key.
+    pub async fn profile(&self, username_key: &str) -> Result<Option<Profile>> {
+        let row = sqlx::query(
+            "SELECT id, username, display_name, created_at FROM users WHERE username_key = $1 AND deleted_at IS NULL",
+        )
+        .bind(username_key)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|row| {
+            Ok(Profile {
+                id: row.try_get("id")?,
+                username: row.try_get("username")?,
+                display_name: row.try_get("display_name")?,
+                joined_at: from_millis(row.try_get("created_at")?),
+            })
+        })
+        .transpose()
+    }
+
+    /// A reader's visible comments on published stories, newest first.
+    pub async fn comments_by(
+        &self,
+        user_id: i64,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<AuthoredComment>> {
+        let page = page.max(1);
+        let rows = sqlx::query(
+            "SELECT c.id, c.body, c.created_at, e.lang, e.slug, e.headline
+             FROM comments c JOIN editions e ON e.id = c.edition_id
+             WHERE c.author_id = $1 AND c.status = 'visible' AND e.status = 'published'
+             ORDER BY c.created_at DESC, c.id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(user_id)
+        .bind(i64::from(per_page) + 1)
+        .bind(i64::from(page - 1) * i64::from(per_page))
+        .fetch_all(&self.read)
+        .await?;
+        let mut items = rows
+            .iter()
+            .map(|row| {
+                Ok(AuthoredComment {
+                    id: row.try_get("id")?,
+                    body: row.try_get("body")?,
+                    created_at: from_millis(row.try_get("created_at")?),
+                    lang: row.try_get("lang")?,
+                    slug: row.try_get("slug")?,
+                    headline: row.try_get("headline")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let has_more = items.len() > per_page as usize;
+        items.truncate(per_page as usize);
+        Ok(Page {
+            items,
+            page,
+            has_more,
+        })
+    }
+
+    /// A reader's newest notifications whose comment is still visible.
+    pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
+        let rows = sqlx::query(
+            "SELECT n.id, n.kind, n.comment_id, n.created_at, n.read_at, a.display_name AS actor_name,
+                    e.lang, e.headline
+             FROM notifications n
+             JOIN comments c ON c.id = n.comment_id
+             JOIN editions e ON e.id = c.edition_id
+             LEFT JOIN users a ON a.id = n.actor_id AND a.deleted_at IS NULL
+             WHERE n.user_id = $1 AND c.status = 'visible'
+             ORDER BY n.created_at DESC, n.id DESC LIMIT $2",
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Notification {
+                    id: row.try_get("id")?,
+                    kind: row.try_get("kind")?,
+                    comment_id: row.try_get("comment_id")?,
+                    actor_name: row.try_get("actor_name")?,
+                    created_at: from_millis(row.try_get("created_at")?),
+                    read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
+                    lang: row.try_get("lang")?,
+                    headline: row.try_get("headline")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn unread_notifications(&self, user_id: i64) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications n JOIN comments c ON c.id = n.comment_id
+             WHERE n.user_id = $1 AND n.read_at IS NULL AND c.status = 'visible'",
+        )
+        .bind(user_id)
+        .fetch_one(&self.read)
+        .await?)
+    }
+
+    pub async fn mark_notifications_read(&self, user_id: i64) -> Result<()> {
+        sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+            .bind(to_millis(Timestamp::now()))
+            .bind(user_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+}
