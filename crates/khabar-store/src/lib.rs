@@ -34,7 +34,7 @@ pub use comments::{
 pub use error::StoreError;
 pub use events::Event;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
-pub use readers::{AuthoredComment, Notification, Profile};
+pub use readers::{AuthoredComment, EmailBatch, EmailPreference, Notification, Profile};
 pub use reading::{
     Article, AuthorRef, EditionLink, EditionRecord, EditionSummary, Home, ListFilter, Page,
     Revision, SectionBlock, SectionRef, TagRef,

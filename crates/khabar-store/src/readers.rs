@@ -153,3 +153,153 @@ impl Store {
         Ok(())
     }
 }
+
+/// How a reader wants to hear about replies and mentions by email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailPreference {
+    Immediately,
+    Daily,
+    Never,
+}
+
+impl EmailPreference {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EmailPreference::Immediately => "immediately",
+            EmailPreference::Daily => "daily",
+            EmailPreference::Never => "never",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<EmailPreference> {
+        match text {
+            "immediately" => Some(EmailPreference::Immediately),
+            "daily" => Some(EmailPreference::Daily),
+            "never" => Some(EmailPreference::Never),
+            _ => None,
+        }
+    }
+}
+
+/// Notifications to email to one reader, with what the message needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmailBatch {
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub lang: String,
+    pub unsubscribe_key: String,
+    pub items: Vec<Notification>,
+}
+
+impl Store {
+    pub async fn email_preference(&self, user_id: i64) -> Result<EmailPreference> {
+        let text: String = sqlx::query_scalar("SELECT notify_email FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&self.read)
+            .await?;
+        Ok(EmailPreference::parse(&text).unwrap_or(EmailPreference::Immediately))
+    }
+
+    pub async fn set_email_preference(
+        &self,
+        user_id: i64,
+        preference: EmailPreference,
+    ) -> Result<()> {
+        sqlx::query("UPDATE users SET notify_email = $1 WHERE id = $2")
+            .bind(preference.as_str())
+            .bind(user_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Stops notification email for whoever holds this unsubscribe key.
+    /// Returns whether the key was known.
+    pub async fn unsubscribe(&self, key: &str) -> Result<bool> {
+        if key.len() < 32 {
+            return Ok(false);
+        }
+        let done = sqlx::query("UPDATE users SET notify_email = 'never' WHERE unsubscribe_key = $1 AND deleted_at IS NULL")
+            .bind(key)
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Claims the notifications due by email at `now`: every unemailed one
+    /// for readers who want them at once, and a day's worth for readers who
+    /// want a digest and had none for 24 hours. Claimed rows are marked
+    /// emailed in the same statement, so two nodes never send one twice.
+    /// `new_key` supplies an unsubscribe key for readers who have none yet.
+    pub async fn claim_notification_emails(
+        &self,
+        now: Timestamp,
+        mut new_key: impl FnMut() -> String,
+    ) -> Result<Vec<EmailBatch>> {
+        let now_ms = to_millis(now);
+        let day_ago = to_millis(now - jiff::SignedDuration::from_hours(24));
+        let claimed: Vec<(i64, i64)> = sqlx::query_as(
+            "UPDATE notifications SET emailed_at = $1
+             WHERE emailed_at IS NULL AND user_id IN (
+                 SELECT id FROM users WHERE deleted_at IS NULL AND (notify_email = 'immediately'
+                     OR (notify_email = 'daily' AND COALESCE(last_digest_at, 0) <= $2)))
+             RETURNING id, user_id",
+        )
+        .bind(now_ms)
+        .bind(day_ago)
+        .fetch_all(&self.write)
+        .await?;
+        let mut by_user: std::collections::BTreeMap<i64, Vec<i64>> = Default::default();
+        for (id, user_id) in claimed {
+            by_user.entry(user_id).or_default().push(id);
+        }
+        let mut batches = Vec::new();
+        for (user_id, ids) in by_user {
+            let row = sqlx::query(
+                "SELECT email, display_name, lang, notify_email, unsubscribe_key FROM users WHERE id = $1",
+            )
+            .bind(user_id)
+            .fetch_one(&self.write)
+            .await?;
+            let key = match row.try_get::<Option<String>, _>("unsubscribe_key")? {
+                Some(key) => key,
+                None => {
+                    let key = new_key();
+                    sqlx::query("UPDATE users SET unsubscribe_key = $1 WHERE id = $2")
+                        .bind(&key)
+                        .bind(user_id)
+                        .execute(&self.write)
+                        .await?;
+                    key
+                }
+            };
+            if row.try_get::<String, _>("notify_email")? == "daily" {
+                sqlx::query("UPDATE users SET last_digest_at = $1 WHERE id = $2")
+                    .bind(now_ms)
+                    .bind(user_id)
+                    .execute(&self.write)
+                    .await?;
+            }
+            let items: Vec<Notification> = self
+                .notifications(user_id, 200)
+                .await?
+                .into_iter()
+                .filter(|n| ids.contains(&n.id))
+                .collect();
+            if items.is_empty() {
+                continue;
+            }
+            batches.push(EmailBatch {
+                user_id,
+                email: row.try_get("email")?,
+                display_name: row.try_get("display_name")?,
+                lang: row.try_get("lang")?,
+                unsubscribe_key: key,
+                items,
+            });
+        }
+        Ok(batches)
+    }
+}

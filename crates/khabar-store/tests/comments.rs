@@ -325,7 +325,55 @@ async fn permalinks_find_the_page_of_a_thread(db: &TestDatabase) {
     ));
 }
 
+async fn digests_come_once_a_day(db: &TestDatabase) {
+    use khabar_store::EmailPreference;
+    let store = open(db).await;
+    let (layla, samer) = (reader(&store, "layla").await, reader(&store, "samer").await);
+    store
+        .set_email_preference(layla, EmailPreference::Daily)
+        .await
+        .unwrap();
+    let edition = edition(&store, "Story", true).await;
+    let top = post(&store, edition, layla, "mine", None).await;
+    post(&store, edition, samer, "a reply", Some(top)).await;
+    let now = Timestamp::now();
+    let key = || "k".repeat(40);
+    let first = store.claim_notification_emails(now, key).await.unwrap();
+    assert_eq!(first.len(), 1, "the first digest goes at once");
+    assert_eq!(first[0].items.len(), 1);
+    post(&store, edition, samer, "another", Some(top)).await;
+    let hour = now + jiff::SignedDuration::from_hours(1);
+    assert!(
+        store
+            .claim_notification_emails(hour, key)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not twice a day"
+    );
+    let tomorrow = now + jiff::SignedDuration::from_hours(25);
+    let next = store
+        .claim_notification_emails(tomorrow, key)
+        .await
+        .unwrap();
+    assert_eq!((next.len(), next[0].items.len()), (1, 1));
+    assert!(
+        store
+            .claim_notification_emails(tomorrow, key)
+            .await
+            .unwrap()
+            .is_empty(),
+        "claimed once"
+    );
+    assert!(store.unsubscribe(&"k".repeat(40)).await.unwrap());
+    assert_eq!(
+        store.email_preference(layla).await.unwrap(),
+        EmailPreference::Never
+    );
+}
+
 on_both_backends!(
+    digests_come_once_a_day,
     replies_nest_to_depth_three_and_then_name_whom_they_answer,
     drafts_take_no_comments_and_counts_are_visible_only,
     edits_keep_versions_and_deletions_keep_places,

@@ -425,6 +425,7 @@ async fn account_page(
             .sessions_of(session.account.id, Timestamp::now())
             .await?;
         let tokens = app.store.access_tokens_of(session.account.id).await?;
+        let email_preference = app.store.email_preference(session.account.id).await?;
         let current = session.token_hash.chars().take(16).collect::<String>();
         let paths = app
             .languages()
@@ -442,6 +443,7 @@ async fn account_page(
                 account => &session.account,
                 sessions => sessions,
                 tokens => tokens,
+                email_preference => email_preference,
                 current_session => current,
                 csrf_token => &session.csrf_token,
                 error_field => error.and_then(|e| e.field()),

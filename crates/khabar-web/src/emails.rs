@@ -82,3 +82,83 @@ pub fn compose(
         html_body,
     })
 }
+
+/// A message about new replies and mentions (one, or a day's digest), with
+/// the one-click unsubscribe link.
+pub fn compose_notifications(
+    app: &App,
+    batch: &khabar_store::EmailBatch,
+) -> Result<(Composed, Lang), minijinja::Error> {
+    let lang = Lang::parse(&batch.lang)
+        .ok()
+        .filter(|l| app.site.dir_of(*l).is_some())
+        .unwrap_or(app.site.default_language);
+    let site = app.site.name_in(lang).to_owned();
+    let mut args = FluentArgs::new();
+    args.set("site", site.clone());
+    args.set("name", batch.display_name.clone());
+    args.set("count", batch.items.len() as i64);
+    let items: Vec<String> = batch
+        .items
+        .iter()
+        .map(|item| {
+            let mut line = FluentArgs::new();
+            let deleted = app.i18n.message(lang, "deleted-account", None);
+            line.set("name", item.actor_name.clone().unwrap_or(deleted));
+            line.set("story", item.headline.clone());
+            app.i18n.message(
+                lang,
+                &format!("email-notification-{}", item.kind),
+                Some(&line),
+            )
+        })
+        .collect();
+    let link = match batch.items.first() {
+        Some(first) => format!(
+            "{}/{}/comment/{}",
+            app.base_url, first.lang, first.comment_id
+        ),
+        None => format!("{}/{lang}/notifications", app.base_url),
+    };
+    let unsubscribe = format!(
+        "{}/{lang}/unsubscribe/{}",
+        app.base_url, batch.unsubscribe_key
+    );
+    let subject = app
+        .i18n
+        .message(lang, "email-notifications-subject", Some(&args))
+        .replace(['\u{2068}', '\u{2069}'], "");
+    let intro = app
+        .i18n
+        .message(lang, "email-notifications-intro", Some(&args));
+    let action = app
+        .i18n
+        .message(lang, "email-notifications-action", Some(&args));
+    let footer = app
+        .i18n
+        .message(lang, "email-notifications-footer", Some(&args));
+    let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
+    let html_body = app.templates.get_template("email.html")?.render(context! {
+        lang => lang.as_str(),
+        dir => dir,
+        site_name => site,
+        subject => &subject,
+        intro => &intro,
+        items => &items,
+        action => &action,
+        link => &link,
+        footer => &footer,
+        unsubscribe => &unsubscribe,
+    })?;
+    let listed: String = items.iter().map(|i| format!("• {i}\n")).collect();
+    let text_body =
+        format!("{intro}\n\n{listed}\n{action}:\n{link}\n\n{footer}\n{unsubscribe}\n\n— {site}\n");
+    Ok((
+        Composed {
+            subject,
+            text_body,
+            html_body,
+        },
+        lang,
+    ))
+}

@@ -12,6 +12,7 @@ mod error;
 mod health;
 pub mod i18n;
 pub mod live;
+pub mod notifier;
 mod pages;
 mod reader_pages;
 pub mod session;
@@ -83,6 +84,14 @@ impl App {
             live,
             live_sender: std::sync::Mutex::new(Some(live_sender)),
         })
+    }
+
+    /// Starts the task that emails notifications by preference.
+    pub fn send_notification_emails(
+        self: &Arc<Self>,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(notifier::run(self.clone(), stop))
     }
 
     /// Starts the task that follows the events log and feeds live pages;
@@ -157,6 +166,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/user/{username}", get(reader_pages::profile))
         .route("/{lang}/notifications", get(reader_pages::notifications))
         .route("/{lang}/notifications/read", post(reader_pages::mark_read))
+        .route(
+            "/{lang}/account/email-notifications",
+            post(reader_pages::set_email_preference),
+        )
+        .route(
+            "/{lang}/unsubscribe/{key}",
+            get(reader_pages::unsubscribe).post(reader_pages::unsubscribe),
+        )
         .route(
             "/{lang}/signup",
             get(account_pages::sign_up_form).post(account_pages::sign_up),

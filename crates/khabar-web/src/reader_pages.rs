@@ -160,3 +160,110 @@ pub async fn mark_read(
         Err(error) => error_page(&app, lang, &PageError::Store(error)),
     }
 }
+
+#[derive(Deserialize)]
+pub struct PreferenceForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// Sets how the reader hears about replies and mentions by email.
+pub async fn set_email_preference(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<PreferenceForm>, FormRejection>,
+) -> Response {
+    let fallback = preferred_language(&app, &headers);
+    let Some(lang) = path.ok().and_then(|Path(lang)| app.lang(&lang)) else {
+        return error_page(&app, fallback, &PageError::NotFound);
+    };
+    let Some(session) = &viewer.session else {
+        return (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, format!("/{lang}/signin"))],
+        )
+            .into_response();
+    };
+    let Ok(Form(form)) = form else {
+        return error_page(&app, lang, &PageError::BadRequest("unreadable form".into()));
+    };
+    if !csrf::same_site(&app, &headers) || !csrf::token_matches(&viewer, &form.csrf_token) {
+        return error_page(&app, lang, &PageError::Forbidden);
+    }
+    let Some(preference) = khabar_store::EmailPreference::parse(&form.email) else {
+        return error_page(
+            &app,
+            lang,
+            &PageError::BadRequest("unknown preference".into()),
+        );
+    };
+    match app
+        .store
+        .set_email_preference(session.account.id, preference)
+        .await
+    {
+        Ok(()) => (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, format!("/{lang}/account"))],
+        )
+            .into_response(),
+        Err(error) => error_page(&app, lang, &PageError::Store(error)),
+    }
+}
+
+/// `/{lang}/unsubscribe/{key}`: the link in every notification email. One
+/// click (or the mail client's RFC 8058 POST) stops the emails.
+pub async fn unsubscribe(
+    State(app): AppState,
+    path: Result<Path<(String, String)>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let fallback = preferred_language(&app, &headers);
+    let Some((lang, key)) = path
+        .ok()
+        .and_then(|Path((lang, key))| Some((app.lang(&lang)?, key)))
+    else {
+        return error_page(&app, fallback, &PageError::NotFound);
+    };
+    let known = key.len() <= 128 && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    match if known {
+        app.store.unsubscribe(&key).await
+    } else {
+        Ok(false)
+    } {
+        Ok(true) => {
+            let page = async {
+                let chrome = chrome(
+                    &app,
+                    lang,
+                    &viewer,
+                    vec![(lang, format!("/{lang}/"))],
+                    None,
+                    format!("/{lang}/"),
+                )
+                .await?;
+                render_with_status(
+                    &app,
+                    StatusCode::OK,
+                    "message.html",
+                    lang,
+                    chrome,
+                    context! {
+                        title => app.i18n.message(lang, "unsubscribed-title", None),
+                        body => app.i18n.message(lang, "unsubscribed-body", None),
+                        link => format!("/{lang}/account"),
+                        link_text => app.i18n.message(lang, "account-title", None),
+                    },
+                )
+            };
+            page.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+        }
+        Ok(false) => error_page(&app, lang, &PageError::NotFound),
+        Err(error) => error_page(&app, lang, &PageError::Store(error)),
+    }
+}

@@ -27,6 +27,7 @@ pub struct Server {
     mailer: JoinHandle<()>,
     housekeeping: JoinHandle<()>,
     live: Option<JoinHandle<()>>,
+    notifier: JoinHandle<()>,
 }
 
 /// Opens the store named by the configuration and applies migrations.
@@ -94,6 +95,7 @@ impl Server {
         let housekeeping = tokio::spawn(workers::housekeeping(store.clone(), stopped.clone()));
         let app = Arc::new(app);
         let live = app.follow_events(stopped.clone());
+        let notifier = app.send_notification_emails(stopped.clone());
         let mut http_stopped = stopped;
         let http = tokio::spawn(khabar_web::serve(listener, app, async move {
             let _ = http_stopped.changed().await;
@@ -109,6 +111,7 @@ impl Server {
             mailer,
             housekeeping,
             live,
+            notifier,
         })
     }
 
@@ -148,6 +151,7 @@ impl Server {
         self.housekeeping
             .await
             .context("the housekeeping task failed")?;
+        self.notifier.await.context("the notifier task failed")?;
         self.store.close().await;
         Ok(())
     }

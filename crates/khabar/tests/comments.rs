@@ -377,6 +377,102 @@ async fn mentions_replies_notifications_and_profiles(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// Emails queued for `address` once the notifier has run (up to 10 s).
+async fn emails_for(
+    server: &khabar::Server,
+    address: &str,
+    at_least: usize,
+) -> Vec<(String, String, bool)> {
+    for _ in 0..100 {
+        let emails = server.store().emails_to(address).await.unwrap();
+        if emails.len() >= at_least {
+            return emails;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    server.store().emails_to(address).await.unwrap()
+}
+
+async fn replies_are_emailed_by_preference_and_unsubscribe_works(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let mut sam = reader(&server, "sam").await;
+    let path = story(&mut layla).await;
+    let verification = server
+        .store()
+        .emails_to("layla@news.example")
+        .await
+        .unwrap()
+        .len();
+
+    let first = comment_id(&comment(&mut layla, &path, "رأيي", None).await);
+    comment(&mut sam, &path, "ردّ على ليلى", Some(&first)).await;
+    let emails = emails_for(&server, "layla@news.example", verification + 1).await;
+    assert_eq!(emails.len(), verification + 1, "one notification email");
+    let (subject, body, _) = &emails[0];
+    assert_eq!(subject, "جديد لك في خبر");
+    assert!(body.contains("ردّ \u{2068}sam\u{2069} على تعليقك"), "{body}");
+    let start = body.find("/ar/unsubscribe/").expect("an unsubscribe link");
+    let link = body[start..].split_whitespace().next().unwrap().to_owned();
+
+    let answer = Agent::new(&server).get(&link).await;
+    assert_eq!(answer.status, 200);
+    assert!(answer.body.contains("لن نرسل بعد اليوم"));
+    assert_eq!(
+        Agent::new(&server)
+            .get("/ar/unsubscribe/not-a-real-key-0000000000000000000")
+            .await
+            .status,
+        404
+    );
+    comment(&mut sam, &path, "ردّ آخر", Some(&first)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(
+        server
+            .store()
+            .emails_to("layla@news.example")
+            .await
+            .unwrap()
+            .len(),
+        verification + 1,
+        "unsubscribed"
+    );
+
+    // Sam prefers a daily digest: a reply does not mail him at once.
+    let page = sam.get("/ar/account").await.body;
+    let token = common::form_token(&page).unwrap();
+    let saved = sam
+        .post(
+            "/ar/account/email-notifications",
+            &[("csrf_token", &token), ("email", "daily")],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    assert!(
+        sam.get("/ar/account")
+            .await
+            .body
+            .contains(r#"value="daily" checked"#)
+    );
+    let before = server
+        .store()
+        .emails_to("sam@news.example")
+        .await
+        .unwrap()
+        .len();
+    let sams = comment_id(&comment(&mut sam, &path, "تعليق سامر", None).await);
+    comment(&mut layla, &path, "ردّ على سامر", Some(&sams)).await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    let after = server
+        .store()
+        .emails_to("sam@news.example")
+        .await
+        .unwrap()
+        .len();
+    assert!(after <= before + 1, "at most the first digest of the day");
+    server.stop().await.unwrap();
+}
+
 /// Reads a server-sent event stream until `wanted` events have arrived
 /// (or 10 s pass); returns (id, data) pairs.
 async fn read_events(response: &mut reqwest::Response, wanted: usize) -> Vec<(i64, String)> {
@@ -483,4 +579,5 @@ on_both_backends!(
     threads_close_by_age_when_the_site_says_so,
     comments_arrive_live_and_reconnects_miss_nothing,
     mentions_replies_notifications_and_profiles,
+    replies_are_emailed_by_preference_and_unsubscribe_works,
 );

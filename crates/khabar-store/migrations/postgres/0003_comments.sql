@@ -68,3 +68,10 @@ CREATE TABLE notifications (
     read_at BIGINT
 );
 CREATE INDEX notifications_user ON notifications (user_id, read_at, created_at);
+
+-- Email about notifications: immediately, daily (a digest) or never; the
+-- key of the one-click unsubscribe link; when each was emailed.
+ALTER TABLE users ADD COLUMN notify_email TEXT NOT NULL DEFAULT 'immediately';
+ALTER TABLE users ADD COLUMN unsubscribe_key TEXT;
+ALTER TABLE users ADD COLUMN last_digest_at BIGINT;
+ALTER TABLE notifications ADD COLUMN emailed_at BIGINT;

@@ -206,3 +206,23 @@ notifications-none = لا جديد. تظهر هنا الردود على تعلي
 notification-reply = ردّ { $name } على تعليقك
 notification-mention = ذكرك { $name }
 deleted-account = حساب محذوف
+
+email-preference-title = بريد عن الردود والإشارات إليك
+email-preference-legend = أرسل إليّ بريدًا
+email-preference-immediately = مع كل جديد
+email-preference-daily = مرة في اليوم، ملخّصًا
+email-preference-never = أبدًا
+unsubscribed-title = لن نرسل بعد اليوم
+unsubscribed-body = لن يصلك بريد عن الردود والإشارات إليك. يمكنك تغيير ذلك من صفحة حسابك.
+email-notifications-subject = { PLURAL($count) ->
+    [one] جديد لك في { $site }
+    [two] أمران جديدان لك في { $site }
+    [few] { DIGITS($count) } أمور جديدة لك في { $site }
+    [many] { DIGITS($count) } أمرًا جديدًا لك في { $site }
+   *[other] { DIGITS($count) } أمر جديد لك في { $site }
+}
+email-notifications-intro = مرحبًا { $name }، هذا ما جرى في النقاشات التي تشارك فيها:
+email-notifications-action = افتح النقاش
+email-notifications-footer = لإيقاف هذه الرسائل افتح:
+email-notification-reply = ردّ { $name } على تعليقك في «{ $story }»
+email-notification-mention = ذكرك { $name } في «{ $story }»

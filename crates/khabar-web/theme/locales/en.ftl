@@ -192,3 +192,20 @@ notifications-none = Nothing new. Replies to your comments and mentions of you a
 notification-reply = { $name } replied to your comment
 notification-mention = { $name } mentioned you
 deleted-account = A deleted account
+
+email-preference-title = Email about replies and mentions
+email-preference-legend = Send me an email
+email-preference-immediately = as each one happens
+email-preference-daily = once a day, as a digest
+email-preference-never = never
+unsubscribed-title = No more emails
+unsubscribed-body = You will no longer get email about replies and mentions. You can change this on your account page.
+email-notifications-subject = { PLURAL($count) ->
+    [one] Something new for you on { $site }
+   *[other] { DIGITS($count) } new things for you on { $site }
+}
+email-notifications-intro = Hello { $name }, here is what happened in the discussions you take part in:
+email-notifications-action = Open the discussion
+email-notifications-footer = To stop these emails, open:
+email-notification-reply = { $name } replied to your comment on “{ $story }”
+email-notification-mention = { $name } mentioned you on “{ $story }”
