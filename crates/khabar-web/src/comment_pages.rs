@@ -22,7 +22,7 @@ use crate::{App, PageError, csrf};
 type AppState = State<Arc<App>>;
 
 /// Top-level comments per page of a thread.
-pub const THREAD_PAGE: u32 = 20;
+pub(crate) const THREAD_PAGE: u32 = 20;
 
 /// One comment as the template shows it.
 #[derive(Serialize)]
@@ -267,7 +267,7 @@ pub async fn post(
         Err(response) => return *response,
     };
     let article_path = format!("/{lang}/story/{}#comments", segment(&slug));
-    match comments::post(&app, session, lang, &slug, form.parent, &form.body).await {
+    match comments::post(&app, &session.account, lang, &slug, form.parent, &form.body).await {
         Ok((id, _)) => back_to(&app, lang, Some(id), &article_path).await,
         Err(error) => comment_failure(&app, lang, &error),
     }
@@ -298,11 +298,11 @@ async fn act(
         Err(response) => return *response,
     };
     let result = match action {
-        Action::Edit => comments::edit(app, session, comment_id, &form.body).await,
-        Action::Delete => comments::delete(app, session, comment_id).await,
-        Action::Like => comments::like(app, session, comment_id, form.like != "0").await,
+        Action::Edit => comments::edit(app, &session.account, comment_id, &form.body).await,
+        Action::Delete => comments::delete(app, &session.account, comment_id).await,
+        Action::Like => comments::like(app, &session.account, comment_id, form.like != "0").await,
         Action::Report => {
-            comments::report(app, session, comment_id, &form.reason, &form.note).await
+            comments::report(app, &session.account, comment_id, &form.reason, &form.note).await
         }
     };
     match result {

@@ -4,7 +4,7 @@
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::comment::may_edit;
 use khabar_core::{CommentBody, InvalidInput, Lang, ReportReason};
-use khabar_store::{Article, CommentStatus, NewComment, RateDecision, SessionRecord, StoreError};
+use khabar_store::{Account, Article, CommentStatus, NewComment, RateDecision, StoreError};
 
 use crate::App;
 
@@ -84,7 +84,7 @@ async fn limit(
 /// threads hold it as pending. Returns its id and status.
 pub async fn post(
     app: &App,
-    session: &SessionRecord,
+    author: &Account,
     lang: Lang,
     slug: &str,
     parent_id: Option<i64>,
@@ -99,7 +99,7 @@ pub async fn post(
     if !thread_open(app, &article, Timestamp::now()) {
         return Err(CommentError::Closed);
     }
-    let author_id = session.account.id;
+    let author_id = author.id;
     limit(
         app,
         "comment-minute",
@@ -148,7 +148,7 @@ pub async fn post(
 /// Edits the reader's own comment within the edit window.
 pub async fn edit(
     app: &App,
-    session: &SessionRecord,
+    author: &Account,
     comment_id: i64,
     body: &str,
 ) -> Result<(), CommentError> {
@@ -157,7 +157,7 @@ pub async fn edit(
     let window = SignedDuration::from_mins(i64::from(app.site.comment_edit_minutes));
     may_edit(
         comment.author_id,
-        session.account.id,
+        author.id,
         comment.created_at,
         Timestamp::now(),
         window,
@@ -167,13 +167,9 @@ pub async fn edit(
 }
 
 /// Deletes the reader's own comment (a placeholder stays).
-pub async fn delete(
-    app: &App,
-    session: &SessionRecord,
-    comment_id: i64,
-) -> Result<(), CommentError> {
+pub async fn delete(app: &App, author: &Account, comment_id: i64) -> Result<(), CommentError> {
     let comment = app.store.comment(comment_id).await?;
-    if comment.author_id != session.account.id {
+    if comment.author_id != author.id {
         return Err(InvalidInput::new(
             "comment",
             "not_your_comment",
@@ -188,7 +184,7 @@ pub async fn delete(
 /// Likes (or takes back the like of) a visible comment.
 pub async fn like(
     app: &App,
-    session: &SessionRecord,
+    author: &Account,
     comment_id: i64,
     liked: bool,
 ) -> Result<(), CommentError> {
@@ -197,13 +193,9 @@ pub async fn like(
         return Err(CommentError::NotFound);
     }
     if liked {
-        app.store
-            .like_comment(comment_id, session.account.id)
-            .await?;
+        app.store.like_comment(comment_id, author.id).await?;
     } else {
-        app.store
-            .unlike_comment(comment_id, session.account.id)
-            .await?;
+        app.store.unlike_comment(comment_id, author.id).await?;
     }
     Ok(())
 }
@@ -211,7 +203,7 @@ pub async fn like(
 /// Reports a comment with a reason and an optional note.
 pub async fn report(
     app: &App,
-    session: &SessionRecord,
+    author: &Account,
     comment_id: i64,
     reason: &str,
     note: &str,
@@ -225,13 +217,13 @@ pub async fn report(
     limit(
         app,
         "report",
-        session.account.id,
+        author.id,
         REPORTS_PER_HOUR,
         SignedDuration::from_hours(1),
     )
     .await?;
     app.store
-        .report_comment(comment_id, session.account.id, reason, note.trim())
+        .report_comment(comment_id, author.id, reason, note.trim())
         .await
         .map_err(|e| match e {
             StoreError::Taken { .. } => CommentError::AlreadyReported,

@@ -189,11 +189,15 @@ pub async fn stream(
     else {
         return error_page(&app, fallback, &PageError::NotFound);
     };
-    let article = match app.store.article(lang, slug.as_str()).await {
-        Ok(Some(article)) => article,
-        Ok(None) => return error_page(&app, lang, &PageError::NotFound),
-        Err(error) => return error_page(&app, lang, &PageError::Store(error)),
-    };
+    match app.store.article(lang, slug.as_str()).await {
+        Ok(Some(article)) => events_of(&app, article.summary.id, &headers).await,
+        Ok(None) => error_page(&app, lang, &PageError::NotFound),
+        Err(error) => error_page(&app, lang, &PageError::Store(error)),
+    }
+}
+
+/// The SSE stream of one (published) edition's comment events.
+pub async fn events_of(app: &Arc<App>, edition_id: i64, headers: &HeaderMap) -> Response {
     // Subscribe before reading the backlog: nothing falls between the two.
     let receiver = app.live.resubscribe();
     let resume = headers
@@ -206,7 +210,7 @@ pub async fn stream(
     };
     let mut feed = Feed {
         app: app.clone(),
-        edition_id: article.summary.id,
+        edition_id,
         backlog: VecDeque::new(),
         receiver,
         last_sent,

@@ -2,6 +2,7 @@
 //! errors as JSON carrying a stable code. Described by `openapi.json`.
 
 mod auth;
+mod comments;
 mod openapi;
 mod stories;
 mod users;
@@ -47,6 +48,28 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v1/tokens", post(auth::create_token))
         .route("/api/v1/users", get(users::list))
         .route("/api/v1/stories", get(stories::list))
+        .route(
+            "/api/v1/editions/{id}/comments",
+            get(comments::list).post(comments::create),
+        )
+        .route(
+            "/api/v1/editions/{id}/comments/stream",
+            get(comments::stream),
+        )
+        .route(
+            "/api/v1/comments/{id}",
+            get(comments::get)
+                .patch(comments::edit)
+                .delete(comments::delete),
+        )
+        .route(
+            "/api/v1/comments/{id}/reaction",
+            axum::routing::put(comments::react),
+        )
+        .route("/api/v1/comments/{id}/reports", post(comments::report))
+        .route("/api/v1/notifications", get(comments::notifications))
+        .route("/api/v1/notifications/read", post(comments::mark_read))
+        .route("/api/v1/users/{username}", get(comments::profile))
 }
 
 /// An API error: an HTTP status, a stable code, a message for people, and
@@ -57,7 +80,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<&'static str>,
-    retry_after: Option<u64>,
+    pub(crate) retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -313,5 +336,9 @@ pub fn page_param(query: &std::collections::HashMap<String, String>) -> Result<u
 
 /// Any `/api/…` path no route knows.
 pub async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such API operation")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "unknown_operation",
+        "no such API operation",
+    )
 }

@@ -112,6 +112,18 @@ pub fn document() -> Value {
                     }
                 },
                 "Scope": { "enum": ["read", "comment", "moderate", "edit", "admin"] },
+                "NewComment": {
+                    "type": "object",
+                    "required": ["body"],
+                    "properties": { "body": { "type": "string", "maxLength": 5000 }, "parent_id": { "type": "integer" } }
+                },
+                "CommentEdit": { "type": "object", "required": ["body"], "properties": { "body": { "type": "string" } } },
+                "Reaction": { "type": "object", "required": ["like"], "properties": { "like": { "type": "boolean" } } },
+                "Report": {
+                    "type": "object",
+                    "required": ["reason"],
+                    "properties": { "reason": { "enum": ["offensive", "abusive", "spam", "other"] }, "note": { "type": "string", "maxLength": 1000 } }
+                },
                 "LinkToken": { "type": "object", "required": ["token"], "properties": { "token": { "type": "string" } } },
                 "EmailAddress": { "type": "object", "required": ["email"], "properties": { "email": { "type": "string", "format": "email" } } },
                 "Password": { "type": "object", "required": ["password"], "properties": { "password": { "type": "string" } } },
@@ -257,6 +269,104 @@ pub fn document() -> Value {
                     "401": error_response("wrong_credentials"),
                     "422": error_response("unknown_scope or scope_not_allowed for the account's role"),
                     "429": error_response("Too many attempts")
+                }
+            }},
+            "/editions/{id}/comments": {
+                "get": {
+                    "operationId": "listComments",
+                    "summary": "A page of an edition's thread: top-level comments with all their replies",
+                    "parameters": [
+                        { "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } },
+                        { "name": "sort", "in": "query", "schema": { "enum": ["oldest", "newest", "liked"] } },
+                        { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+                    ],
+                    "responses": {
+                        "200": { "description": "Comments, each with body (Markdown) and html", "content": { "application/json": { "schema": { "type": "object" } } } },
+                        "404": error_response("No such published edition")
+                    }
+                },
+                "post": {
+                    "operationId": "createComment",
+                    "summary": "Comment on an edition, or reply with parent_id",
+                    "security": [{ "session": [] }, { "bearer": ["comment"] }],
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "requestBody": json_body("NewComment"),
+                    "responses": {
+                        "201": { "description": "The comment; held_for_moderation when the thread is pre-moderated", "content": { "application/json": { "schema": { "type": "object" } } } },
+                        "409": error_response("comments_closed"),
+                        "422": error_response("comment_empty, comment_too_long"),
+                        "429": error_response("Posting too fast")
+                    }
+                }
+            },
+            "/editions/{id}/comments/stream": { "get": {
+                "operationId": "streamComments",
+                "summary": "Server-sent events of the thread; reconnect with Last-Event-ID to catch up",
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                "responses": { "200": { "description": "text/event-stream", "content": { "text/event-stream": { "schema": { "type": "string" } } } } }
+            }},
+            "/comments/{id}": {
+                "get": {
+                    "operationId": "getComment",
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "responses": {
+                        "200": { "description": "The comment", "content": { "application/json": { "schema": { "type": "object" } } } },
+                        "404": error_response("No such comment")
+                    }
+                },
+                "patch": {
+                    "operationId": "editComment",
+                    "summary": "Edit one's own comment within the edit window",
+                    "security": [{ "session": [] }, { "bearer": ["comment"] }],
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "requestBody": json_body("CommentEdit"),
+                    "responses": {
+                        "200": { "description": "The edited comment", "content": { "application/json": { "schema": { "type": "object" } } } },
+                        "422": error_response("not_your_comment, edit_window_closed")
+                    }
+                },
+                "delete": {
+                    "operationId": "deleteComment",
+                    "summary": "Delete one's own comment; a placeholder keeps the replies in place",
+                    "security": [{ "session": [] }, { "bearer": ["comment"] }],
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "responses": { "204": { "description": "Deleted" }, "422": error_response("not_your_comment") }
+                }
+            },
+            "/comments/{id}/reaction": { "put": {
+                "operationId": "reactToComment",
+                "summary": "Like (or take back the like of) a comment; once per reader",
+                "security": [{ "session": [] }, { "bearer": ["comment"] }],
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                "requestBody": json_body("Reaction"),
+                "responses": { "200": { "description": "The new like count", "content": { "application/json": { "schema": { "type": "object" } } } } }
+            }},
+            "/comments/{id}/reports": { "post": {
+                "operationId": "reportComment",
+                "security": [{ "session": [] }, { "bearer": ["comment"] }],
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                "requestBody": json_body("Report"),
+                "responses": { "201": { "description": "Reported" }, "409": error_response("already_reported"), "422": error_response("unknown_reason") }
+            }},
+            "/notifications": { "get": {
+                "operationId": "listNotifications",
+                "security": [{ "session": [] }, { "bearer": ["read"] }],
+                "responses": { "200": { "description": "Newest notifications and the unread count", "content": { "application/json": { "schema": { "type": "object" } } } } }
+            }},
+            "/notifications/read": { "post": {
+                "operationId": "markNotificationsRead",
+                "security": [{ "session": [] }, { "bearer": ["read"] }],
+                "responses": { "204": { "description": "All read" } }
+            }},
+            "/users/{username}": { "get": {
+                "operationId": "getUserProfile",
+                "parameters": [
+                    { "name": "username", "in": "path", "required": true, "schema": { "type": "string" } },
+                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+                ],
+                "responses": {
+                    "200": { "description": "Display name, join date and visible comments", "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "404": error_response("No such reader")
                 }
             }},
             "/stories": { "get": {
