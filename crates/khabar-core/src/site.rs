@@ -41,6 +41,27 @@ pub struct SiteSettings {
     /// Threads close this many days after publication; unset: never.
     #[serde(default)]
     pub comments_close_after_days: Option<u32>,
+    /// Longest comment, in characters (at most 5,000).
+    #[serde(default = "default_comment_max_chars")]
+    pub comment_max_chars: u32,
+    /// Most links one comment may carry.
+    #[serde(default = "default_comment_max_links")]
+    pub comment_max_links: u32,
+    /// Comments one reader, and one address, may post per minute.
+    #[serde(default = "default_comments_per_minute")]
+    pub comments_per_minute: u32,
+}
+
+fn default_comment_max_chars() -> u32 {
+    5_000
+}
+
+fn default_comment_max_links() -> u32 {
+    5
+}
+
+fn default_comments_per_minute() -> u32 {
+    5
 }
 
 fn default_comment_edit_minutes() -> u32 {
@@ -71,6 +92,9 @@ impl Default for SiteSettings {
             time_zone: "UTC".to_owned(),
             comment_edit_minutes: default_comment_edit_minutes(),
             comments_close_after_days: None,
+            comment_max_chars: default_comment_max_chars(),
+            comment_max_links: default_comment_max_links(),
+            comments_per_minute: default_comments_per_minute(),
         }
     }
 }

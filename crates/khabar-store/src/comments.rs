@@ -242,6 +242,27 @@ impl Store {
         Ok(id)
     }
 
+    /// Whether `author_id` posted this very body on this edition since
+    /// `since` (a double submit, or a copy-paste flood).
+    pub async fn has_recent_duplicate(
+        &self,
+        edition_id: i64,
+        author_id: i64,
+        body: &str,
+        since: Timestamp,
+    ) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM comments WHERE edition_id = $1 AND author_id = $2 AND body = $3 AND created_at >= $4 LIMIT 1",
+        )
+        .bind(edition_id)
+        .bind(author_id)
+        .bind(body)
+        .bind(to_millis(since))
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// One comment, whatever its status.
     pub async fn comment(&self, comment_id: i64) -> Result<CommentView> {
         let row = sqlx::query(&format!(

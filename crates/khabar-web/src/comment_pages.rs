@@ -267,7 +267,17 @@ pub async fn post(
         Err(response) => return *response,
     };
     let article_path = format!("/{lang}/story/{}#comments", segment(&slug));
-    match comments::post(&app, &session.account, lang, &slug, form.parent, &form.body).await {
+    match comments::post(
+        &app,
+        &session.account,
+        &viewer.ip,
+        lang,
+        &slug,
+        form.parent,
+        &form.body,
+    )
+    .await
+    {
         Ok((id, _)) => back_to(&app, lang, Some(id), &article_path).await,
         Err(error) => comment_failure(&app, lang, &error),
     }

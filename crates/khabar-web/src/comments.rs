@@ -8,9 +8,10 @@ use khabar_store::{Account, Article, CommentStatus, NewComment, RateDecision, St
 
 use crate::App;
 
-/// Comments a reader may post per minute, and per day.
-const COMMENTS_PER_MINUTE: i64 = 5;
+/// Comments a reader may post per day.
 const COMMENTS_PER_DAY: i64 = 200;
+/// The same text posted again within this time is a duplicate.
+const DUPLICATE_WINDOW: SignedDuration = SignedDuration::from_mins(10);
 /// Reports a reader may file per hour.
 const REPORTS_PER_HOUR: i64 = 20;
 
@@ -62,14 +63,38 @@ pub fn thread_open(app: &App, article: &Article, now: Timestamp) -> bool {
     article.comment_mode != "closed" && !closed_by_age
 }
 
+/// The body, within the site's length and link limits.
+fn checked_body(app: &App, text: &str) -> Result<CommentBody, CommentError> {
+    let body = CommentBody::parse(text)?;
+    let max_chars = app.site.comment_max_chars as usize;
+    if body.as_str().chars().count() > max_chars {
+        return Err(InvalidInput::new(
+            "body",
+            "comment_too_long",
+            format!("at most {max_chars} characters"),
+        )
+        .into());
+    }
+    let text = body.as_str();
+    let links = text.matches("http://").count()
+        + text.matches("https://").count()
+        + text.matches("www.").count();
+    if links > app.site.comment_max_links as usize {
+        return Err(
+            InvalidInput::new("body", "too_many_links", "too many links in one comment").into(),
+        );
+    }
+    Ok(body)
+}
+
 async fn limit(
     app: &App,
     kind: &str,
-    user_id: i64,
+    subject: &str,
     max: i64,
     window: SignedDuration,
 ) -> Result<(), CommentError> {
-    let bucket = format!("{kind}:user:{user_id}");
+    let bucket = format!("{kind}:{subject}");
     match app
         .store
         .count_attempt(&bucket, max, window, Timestamp::now())
@@ -85,12 +110,13 @@ async fn limit(
 pub async fn post(
     app: &App,
     author: &Account,
+    client: &str,
     lang: Lang,
     slug: &str,
     parent_id: Option<i64>,
     body: &str,
 ) -> Result<(i64, CommentStatus), CommentError> {
-    let body = CommentBody::parse(body)?;
+    let body = checked_body(app, body)?;
     let article = app
         .store
         .article(lang, slug)
@@ -100,22 +126,43 @@ pub async fn post(
         return Err(CommentError::Closed);
     }
     let author_id = author.id;
+    let per_minute = i64::from(app.site.comments_per_minute);
+    let reader = author_id.to_string();
     limit(
         app,
         "comment-minute",
-        author_id,
-        COMMENTS_PER_MINUTE,
+        &reader,
+        per_minute,
+        SignedDuration::from_mins(1),
+    )
+    .await?;
+    // An address is allowed more: several readers may share it.
+    limit(
+        app,
+        "comment-ip",
+        client,
+        per_minute * 4,
         SignedDuration::from_mins(1),
     )
     .await?;
     limit(
         app,
         "comment-day",
-        author_id,
+        &reader,
         COMMENTS_PER_DAY,
         SignedDuration::from_hours(24),
     )
     .await?;
+    let since = Timestamp::now() - DUPLICATE_WINDOW;
+    if app
+        .store
+        .has_recent_duplicate(article.summary.id, author_id, body.as_str(), since)
+        .await?
+    {
+        return Err(
+            InvalidInput::new("body", "duplicate_comment", "you posted this already").into(),
+        );
+    }
     // Mentions of readers who exist become links and notifications; other
     // @words stay text.
     let mut mentions = Vec::new();
@@ -152,7 +199,7 @@ pub async fn edit(
     comment_id: i64,
     body: &str,
 ) -> Result<(), CommentError> {
-    let body = CommentBody::parse(body)?;
+    let body = checked_body(app, body)?;
     let comment = app.store.comment(comment_id).await?;
     let window = SignedDuration::from_mins(i64::from(app.site.comment_edit_minutes));
     may_edit(
@@ -217,7 +264,7 @@ pub async fn report(
     limit(
         app,
         "report",
-        author.id,
+        &author.id.to_string(),
         REPORTS_PER_HOUR,
         SignedDuration::from_hours(1),
     )

@@ -181,13 +181,10 @@ async fn likes_reports_and_permalinks(db: &TestDatabase) {
             &comment(&mut layla, &path, &format!("comment {n}"), None).await,
         ));
         if n % 5 == 4 {
-            // Stay under the per-minute posting limit.
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            server
-                .store()
-                .clear_attempts("comment-minute:user:1")
-                .await
-                .unwrap();
+            // Stay under the per-minute posting limits (reader and address).
+            for bucket in ["comment-minute:1", "comment-ip:127.0.0.1"] {
+                server.store().clear_attempts(bucket).await.unwrap();
+            }
         }
     }
     let like = format!("/ar/comments/{}/like", ids[0]);
@@ -554,6 +551,37 @@ async fn comments_arrive_live_and_reconnects_miss_nothing(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+async fn posting_limits_hold(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let path = story(&mut layla).await;
+    let links = "https://a.example https://b.example https://c.example https://d.example https://e.example https://f.example";
+    let answer = comment(&mut layla, &path, links, None).await;
+    assert_eq!(answer.status, 422);
+    assert!(answer.body.contains("روابط أكثر"));
+    assert_eq!(
+        comment(&mut layla, &path, "مرة واحدة", None).await.status,
+        303
+    );
+    let twice = comment(&mut layla, &path, "مرة واحدة", None).await;
+    assert_eq!(twice.status, 422);
+    assert!(twice.body.contains("نشرت هذا التعليق من قبل."));
+    // The duplicate counted as an attempt: three more fill the minute.
+    for n in 0..3 {
+        assert_eq!(
+            comment(&mut layla, &path, &format!("تعليق {n}"), None)
+                .await
+                .status,
+            303,
+            "{n}"
+        );
+    }
+    let sixth = comment(&mut layla, &path, "السادس في دقيقة", None).await;
+    assert_eq!(sixth.status, 429);
+    assert!(sixth.retry_after.is_some());
+    server.stop().await.unwrap();
+}
+
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -580,4 +608,5 @@ on_both_backends!(
     comments_arrive_live_and_reconnects_miss_nothing,
     mentions_replies_notifications_and_profiles,
     replies_are_emailed_by_preference_and_unsubscribe_works,
+    posting_limits_hold,
 );

@@ -165,8 +165,16 @@ pub async fn create(
     let edition_id = id_of(path)?;
     let input = body(json)?;
     let (lang, slug) = published(&app, edition_id).await?;
-    let (id, status) =
-        comments::post(&app, author, lang, &slug, input.parent_id, &input.body).await?;
+    let (id, status) = comments::post(
+        &app,
+        author,
+        &viewer.ip,
+        lang,
+        &slug,
+        input.parent_id,
+        &input.body,
+    )
+    .await?;
     let comment = app.store.comment(id).await?;
     let mut value = comment_json(lang.as_str(), &comment);
     value["held_for_moderation"] = json!(status == khabar_store::CommentStatus::Pending);

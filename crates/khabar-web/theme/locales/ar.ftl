@@ -226,3 +226,5 @@ email-notifications-action = افتح النقاش
 email-notifications-footer = لإيقاف هذه الرسائل افتح:
 email-notification-reply = ردّ { $name } على تعليقك في «{ $story }»
 email-notification-mention = ذكرك { $name } في «{ $story }»
+error-rejected-too_many_links = في هذا التعليق روابط أكثر مما يُسمح به.
+error-rejected-duplicate_comment = نشرت هذا التعليق من قبل.

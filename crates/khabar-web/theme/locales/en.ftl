@@ -209,3 +209,5 @@ email-notifications-action = Open the discussion
 email-notifications-footer = To stop these emails, open:
 email-notification-reply = { $name } replied to your comment on “{ $story }”
 email-notification-mention = { $name } mentioned you on “{ $story }”
+error-rejected-too_many_links = That comment has too many links.
+error-rejected-duplicate_comment = You posted this comment already.
