@@ -213,6 +213,24 @@ impl Browser {
             .to_owned()
     }
 
+    /// Saves a PNG of the window under `target/test-artifacts/` (kept by CI
+    /// as evidence of what the page looked like) and returns its path.
+    pub async fn screenshot(&self, name: &str) -> std::path::PathBuf {
+        use base64::Engine;
+        let value = self
+            .call("GET", &self.session_path("/screenshot"), Value::Null)
+            .await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(value.as_str().unwrap_or_default())
+            .expect("a base64 screenshot");
+        let folder =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
+        std::fs::create_dir_all(&folder).expect("an artifacts folder");
+        let path = folder.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("the screenshot is written");
+        path
+    }
+
     pub async fn resize(&self, width: u32, height: u32) {
         self.call(
             "POST",

@@ -244,3 +244,119 @@ async fn a_new_comment_appears_on_an_open_page(db: &TestDatabase) {
 }
 
 on_both_backends!(a_new_comment_appears_on_an_open_page);
+
+async fn an_arabic_comment_gets_a_live_english_reply(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = spawn_app(db, true).await;
+    let base = server.base_url().to_owned();
+
+    // Layla signs up in Arabic and comments on the lead story.
+    browser.goto(&format!("{base}/ar/signup")).await;
+    browser.type_into("#username", "layla").await;
+    browser.type_into("#email", "layla@news.example").await;
+    browser
+        .type_into("#password", "harbour lights at dusk")
+        .await;
+    browser.click(".stacked-form button[type=submit]").await;
+    browser.wait_for_url("/ar/account").await;
+    browser.goto(&format!("{base}/ar/")).await;
+    browser.click(".card-lead .card-headline a").await;
+    browser.wait_for("#new-comment").await;
+    browser
+        .type_into("#new-comment", "هذا تعليقي الأول على الخبر")
+        .await;
+    browser.click(".comment-form button[type=submit]").await;
+    browser.wait_for(".comment-body[dir=rtl]").await;
+    let story_url = browser.current_url().await;
+    let story_path = story_url
+        .trim_start_matches(&base)
+        .split(['?', '#'])
+        .next()
+        .unwrap()
+        .to_owned();
+    let first_id: i64 = browser
+        .eval(
+            "return document.querySelector('.comment').id.replace('comment-', '');",
+            json!([]),
+        )
+        .await
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .expect("the comment's id");
+    let bell = "return document.querySelector('.bell').textContent.trim();";
+    assert_eq!(browser.eval(bell, json!([])).await, json!("الإشعارات"));
+
+    // Sam replies in English, mentioning her, from another browser.
+    let mut sam = common::Agent::new(&server);
+    sam.submit(
+        "/en/signup",
+        "/en/signup",
+        &[
+            ("username", "sam"),
+            ("email", "sam@news.example"),
+            ("password", "harbour lights at dusk"),
+        ],
+    )
+    .await;
+    let reply = sam
+        .submit(
+            &story_path,
+            &format!("{story_path}/comments"),
+            &[
+                ("body", "@layla I see it differently, but thank you"),
+                ("parent", &first_id.to_string()),
+            ],
+        )
+        .await;
+    let reply_id = reply
+        .location
+        .unwrap()
+        .rsplit("#comment-")
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // It arrives without a reload, left to right, and the bell counts it.
+    browser
+        .wait_for(&format!("#comment-{reply_id} .comment-body[dir=ltr]"))
+        .await;
+    for _ in 0..50 {
+        if browser.eval(bell, json!([])).await == json!("الإشعارات (1)") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(browser.eval(bell, json!([])).await, json!("الإشعارات (1)"));
+    let mention = format!(
+        "return document.querySelector('#comment-{reply_id} a[href=\"/ar/user/layla\"]') !== null;"
+    );
+    assert_eq!(browser.eval(&mention, json!([])).await, json!(true));
+    browser
+        .eval(
+            &format!("document.getElementById('comment-{first_id}').scrollIntoView();"),
+            json!([]),
+        )
+        .await;
+    let shot = browser
+        .screenshot(&format!(
+            "mixed-thread-{}",
+            if db.is_postgres() {
+                "postgres"
+            } else {
+                "sqlite"
+            }
+        ))
+        .await;
+    assert!(
+        std::fs::metadata(shot)
+            .map(|m| m.len() > 1_000)
+            .unwrap_or(false)
+    );
+
+    browser.quit().await;
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(an_arabic_comment_gets_a_live_english_reply);

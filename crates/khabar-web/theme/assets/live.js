@@ -6,6 +6,20 @@
   if (!section || !window.EventSource) return;
   var list = section.querySelector(".comment-list");
   var source = new EventSource(section.getAttribute("data-live"));
+  // A reply or mention may be for this reader: refresh the bell's count.
+  var bell = document.querySelector(".bell[data-label]");
+  function refreshBell() {
+    if (!bell) return;
+    fetch("/api/v1/notifications", { credentials: "same-origin" })
+      .then(function (answer) { return answer.ok ? answer.json() : null; })
+      .then(function (body) {
+        if (!body) return;
+        var label = bell.getAttribute("data-label");
+        bell.textContent = body.unread ? label + " (" + body.unread + ")" : label;
+      })
+      .catch(function () {});
+  }
+
   source.onmessage = function (message) {
     var update;
     try { update = JSON.parse(message.data); } catch (e) { return; }
@@ -13,6 +27,7 @@
     template.innerHTML = update.html.trim();
     var fresh = template.content.firstElementChild;
     if (!fresh) return;
+    refreshBell();
     var existing = document.getElementById("comment-" + update.comment_id);
     if (existing) {
       existing.replaceWith(fresh);
