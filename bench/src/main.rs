@@ -8,20 +8,27 @@
 //! answers per second, latency percentiles (p50, p90, p99, max), the count of
 //! non-2xx answers and of requests that got no answer at all (errors).
 //!
+//! With `--post-comments EDITION_ID --tokens FILE` the connections instead
+//! POST new comments to `/api/v1/editions/EDITION_ID/comments`, each with a
+//! distinct body and a bearer token from FILE; there only 201 counts as
+//! success, and every other status is counted as non-2xx.
+//!
 //! Only loopback targets are accepted, the run is bounded in time, proxies
 //! are ignored and redirects are not followed, so the traffic never leaves
 //! this machine.
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
 use clap::Parser;
 use hdrhistogram::Histogram;
 use reqwest::Url;
+use reqwest::header::{AUTHORIZATION, HeaderValue};
 use reqwest::redirect::Policy;
 use serde_json::json;
 use tokio::time::Instant;
@@ -34,6 +41,11 @@ const MAX_WARMUP: Duration = Duration::from_secs(60);
 const MAX_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_CONNECTIONS: u16 = 256;
 const MAX_PATHS: usize = 16;
+/// Most bearer tokens read from `--tokens`, and the largest such file.
+const MAX_TOKENS: usize = 100_000;
+const MAX_TOKEN_FILE_BYTES: u64 = 16 * 1024 * 1024;
+/// How much of a refused POST's answer is kept to show in the report.
+const REJECTION_SNIPPET: usize = 300;
 /// Pause after a failed request so a dead server is not hammered in a spin.
 const ERROR_BACKOFF: Duration = Duration::from_millis(10);
 
@@ -47,8 +59,22 @@ struct Cli {
     url: String,
     /// A URL path to request, such as /en/story/SLUG; repeat it for several,
     /// which are used round-robin.
-    #[arg(long = "path", value_name = "PATH", required = true)]
+    #[arg(
+        long = "path",
+        value_name = "PATH",
+        required_unless_present = "post_comments",
+        conflicts_with = "post_comments"
+    )]
     paths: Vec<String>,
+    /// Instead of GETs, POST new comments to
+    /// /api/v1/editions/EDITION_ID/comments (201 is success).
+    #[arg(long, value_name = "EDITION_ID", requires = "tokens")]
+    post_comments: Option<u64>,
+    /// With --post-comments: a file with one bearer token per line. Each
+    /// connection posts with its own tokens: connection c uses tokens c,
+    /// c+connections, … in turn (token c mod n if there are fewer tokens).
+    #[arg(long, value_name = "FILE", requires = "post_comments")]
+    tokens: Option<PathBuf>,
     /// Concurrent connections, each one task sending requests back to back.
     #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=i64::from(MAX_CONNECTIONS)))]
     connections: u16,
@@ -153,6 +179,8 @@ struct PathStats {
     errors: BTreeMap<&'static str, u64>,
     bytes: u64,
     first_error: Option<String>,
+    /// Status and start of the body of the first unsuccessful answer.
+    first_rejection: Option<String>,
 }
 
 impl PathStats {
@@ -163,15 +191,26 @@ impl PathStats {
             errors: BTreeMap::new(),
             bytes: 0,
             first_error: None,
+            first_rejection: None,
         }
     }
 
-    fn answer(&mut self, status: u16, bytes: u64, elapsed: Duration) {
+    /// Records an answer; `success` is false for a status the mode does not
+    /// accept (non-2xx for GETs, anything but 201 for comment posts), which
+    /// is then counted as non-2xx.
+    fn answer(&mut self, status: u16, bytes: u64, elapsed: Duration, success: bool) {
         let micros = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
         self.latency.saturating_record(micros.max(1));
         self.bytes += bytes;
-        if !(200..300).contains(&status) {
+        if !success {
             *self.non_2xx.entry(status).or_default() += 1;
+        }
+    }
+
+    fn rejection(&mut self, status: u16, snippet: Option<String>) {
+        if self.first_rejection.is_none() {
+            let snippet = snippet.unwrap_or_default();
+            self.first_rejection = Some(format!("{status} {}", snippet.trim()));
         }
     }
 
@@ -193,6 +232,9 @@ impl PathStats {
         self.bytes += other.bytes;
         if self.first_error.is_none() {
             self.first_error.clone_from(&other.first_error);
+        }
+        if self.first_rejection.is_none() {
+            self.first_rejection.clone_from(&other.first_rejection);
         }
         Ok(())
     }
@@ -240,17 +282,110 @@ fn error_kind(error: &reqwest::Error) -> &'static str {
 
 /// GETs `url` and reads the whole body; returns the status and body size.
 async fn fetch(client: &reqwest::Client, url: &Url) -> Result<(u16, u64), reqwest::Error> {
-    let mut response = client.get(url.clone()).send().await?;
+    let (status, bytes, _) = send(client.get(url.clone()), |_| false).await?;
+    Ok((status, bytes))
+}
+
+/// Sends `request` and reads the whole body; returns the status, the body
+/// size and, if `keep(status)`, the start of the body as text.
+async fn send(
+    request: reqwest::RequestBuilder,
+    keep: impl Fn(u16) -> bool,
+) -> Result<(u16, u64, Option<String>), reqwest::Error> {
+    let mut response = request.send().await?;
     let status = response.status().as_u16();
+    let mut kept = keep(status).then(Vec::new);
     let mut bytes = 0u64;
     while let Some(chunk) = response.chunk().await? {
         bytes += chunk.len() as u64;
+        if let Some(kept) = kept.as_mut()
+            && kept.len() < REJECTION_SNIPPET
+        {
+            let room = REJECTION_SNIPPET - kept.len();
+            kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
     }
-    Ok((status, bytes))
+    let snippet = kept.map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+    Ok((status, bytes, snippet))
+}
+
+/// Reads bearer tokens, one a line; blank lines and `#` lines are skipped.
+/// A token is never echoed in an error message.
+fn read_tokens(path: &Path) -> anyhow::Result<Vec<HeaderValue>> {
+    let shown = path.display();
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("--tokens {shown}"))?
+        .len();
+    if size > MAX_TOKEN_FILE_BYTES {
+        bail!("--tokens {shown} is larger than {MAX_TOKEN_FILE_BYTES} bytes");
+    }
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading --tokens {shown}"))?;
+    let mut tokens = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let token = line.trim();
+        if token.is_empty() || token.starts_with('#') {
+            continue;
+        }
+        if token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            bail!(
+                "--tokens {shown}: line {} holds more than one word",
+                number + 1
+            );
+        }
+        let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
+            anyhow::anyhow!(
+                "--tokens {shown}: line {} is not usable in a header",
+                number + 1
+            )
+        })?;
+        value.set_sensitive(true);
+        tokens.push(value);
+        if tokens.len() > MAX_TOKENS {
+            bail!("--tokens {shown} holds more than {MAX_TOKENS} tokens");
+        }
+    }
+    if tokens.is_empty() {
+        bail!("--tokens {shown} holds no token");
+    }
+    Ok(tokens)
+}
+
+/// The indexes of the tokens connection `id` of `connections` posts with:
+/// `id`, `id + connections`, … when there are enough tokens, otherwise
+/// token `id mod count` alone.
+fn tokens_for(id: usize, connections: usize, count: usize) -> Vec<usize> {
+    if count <= id || connections == 0 {
+        return vec![id % count.max(1)];
+    }
+    (id..count).step_by(connections).collect()
+}
+
+/// A well-mixed 64-bit value from `x` (SplitMix64's finaliser).
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The body of comment number `counter` from connection `id`: distinct per
+/// connection and counter, and per run through `seed`.
+fn comment_body(id: usize, counter: u64, seed: u64) -> String {
+    let suffix = mix(seed ^ mix((id as u64) << 40 ^ counter));
+    format!("bench comment {id}-{counter} {suffix:016x}")
+}
+
+struct PostPlan {
+    tokens: Vec<HeaderValue>,
+    seed: u64,
 }
 
 struct Plan {
     urls: Arc<Vec<Url>>,
+    /// Set when posting comments (to the one URL in `urls`).
+    post: Option<PostPlan>,
+    connections: usize,
     measure_from: Instant,
     deadline: Instant,
     timeout: Duration,
@@ -268,20 +403,53 @@ async fn connection(
     let urls = &plan.urls;
     let mut stats: Vec<PathStats> = urls.iter().map(|_| PathStats::new(&template)).collect();
     let mut next = id % urls.len();
+    let own_tokens = plan
+        .post
+        .as_ref()
+        .map(|post| tokens_for(id, plan.connections, post.tokens.len()))
+        .unwrap_or_default();
+    let mut counter = 0u64;
     while Instant::now() < plan.deadline {
         let index = next;
         next = (next + 1) % urls.len();
+        let request = match &plan.post {
+            None => client.get(urls[index].clone()),
+            Some(post) => {
+                let token = &post.tokens[own_tokens[(counter as usize) % own_tokens.len()]];
+                let body = json!({ "body": comment_body(id, counter, post.seed) });
+                counter += 1;
+                client
+                    .post(urls[index].clone())
+                    .header(AUTHORIZATION, token.clone())
+                    .json(&body)
+            }
+        };
+        let posting = plan.post.is_some();
+        let success = move |status: u16| {
+            if posting {
+                status == 201
+            } else {
+                (200..300).contains(&status)
+            }
+        };
         let start = Instant::now();
         let measured = start >= plan.measure_from;
         let own_limit = start + plan.timeout;
-        let outcome =
-            tokio::time::timeout_at(own_limit.min(plan.deadline), fetch(&client, &urls[index]))
-                .await;
+        let keep_rejection = measured && stats[index].first_rejection.is_none();
+        let outcome = tokio::time::timeout_at(
+            own_limit.min(plan.deadline),
+            send(request, |status| keep_rejection && !success(status)),
+        )
+        .await;
         let elapsed = start.elapsed();
         match outcome {
-            Ok(Ok((status, bytes))) => {
+            Ok(Ok((status, bytes, snippet))) => {
                 if measured {
-                    stats[index].answer(status, bytes, elapsed);
+                    let ok = success(status);
+                    stats[index].answer(status, bytes, elapsed, ok);
+                    if !ok {
+                        stats[index].rejection(status, snippet);
+                    }
                 }
             }
             Ok(Err(error)) => {
@@ -322,6 +490,7 @@ async fn preflight(urls: &[Url], timeout: Duration) -> anyhow::Result<()> {
 
 struct Report {
     base: Url,
+    posting: bool,
     connections: u16,
     duration: Duration,
     warmup: Duration,
@@ -343,18 +512,42 @@ async fn run(cli: Cli) -> anyhow::Result<Report> {
         bail!("at most {MAX_PATHS} --path values");
     }
     let base = loopback_base(&cli.url)?;
-    let urls = cli
-        .paths
+    let (labels, post) = match (cli.post_comments, &cli.tokens) {
+        (Some(edition), Some(file)) => {
+            let tokens = read_tokens(file)?;
+            let seed = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or_default()
+                ^ u64::from(std::process::id());
+            if !cli.json {
+                eprintln!(
+                    "khabar-bench: posting comments to edition {edition} with {} token(s)",
+                    tokens.len()
+                );
+            }
+            let path = format!("/api/v1/editions/{edition}/comments");
+            (vec![path], Some(PostPlan { tokens, seed }))
+        }
+        (Some(_), None) => bail!("--post-comments needs --tokens"),
+        (None, _) => (cli.paths.clone(), None),
+    };
+    let urls = labels
         .iter()
         .map(|path| target_url(&base, path))
         .collect::<anyhow::Result<Vec<_>>>()?;
+    // In posting mode this GETs the edition's comment list, which shows
+    // that the server is up and the edition exists, without posting.
     preflight(&urls, cli.timeout).await?;
 
     let top = u64::try_from(MAX_TIMEOUT.as_micros()).unwrap_or(u64::MAX);
     let template = Histogram::<u32>::new_with_bounds(1, top, 3).context("latency histogram")?;
     let start = Instant::now();
+    let posting = post.is_some();
     let plan = Arc::new(Plan {
         urls: Arc::new(urls),
+        post,
+        connections: usize::from(cli.connections),
         measure_from: start + cli.warmup,
         deadline: start + cli.warmup + cli.duration,
         timeout: cli.timeout,
@@ -393,12 +586,21 @@ async fn run(cli: Cli) -> anyhow::Result<Report> {
     for stats in &per_path {
         total.merge(stats)?;
     }
+    let labels = if posting {
+        labels
+            .into_iter()
+            .map(|path| format!("POST {path}"))
+            .collect()
+    } else {
+        labels
+    };
     Ok(Report {
         base,
+        posting,
         connections: cli.connections,
         duration: cli.duration,
         warmup: cli.warmup,
-        paths: cli.paths.into_iter().zip(per_path).collect(),
+        paths: labels.into_iter().zip(per_path).collect(),
         total,
     })
 }
@@ -429,6 +631,7 @@ impl Report {
             "errors": stats.errors_total(),
             "errors_by_kind": stats.errors,
             "first_error": stats.first_error,
+            "first_rejection": stats.first_rejection,
             "body_bytes": stats.bytes,
         })
     }
@@ -445,6 +648,7 @@ impl Report {
             .collect();
         json!({
             "url": self.base.as_str().trim_end_matches('/'),
+            "mode": if self.posting { "post-comments" } else { "get" },
             "connections": self.connections,
             "duration_s": self.duration.as_secs_f64(),
             "warmup_s": self.warmup.as_secs_f64(),
@@ -500,7 +704,15 @@ impl Report {
                 .iter()
                 .map(|(status, n)| format!("{status}×{n}"))
                 .collect();
-            out.push_str(&format!("\nnon-2xx answers: {}\n", statuses.join(", ")));
+            let what = if self.posting {
+                "answers other than 201"
+            } else {
+                "non-2xx answers"
+            };
+            out.push_str(&format!("\n{what}: {}\n", statuses.join(", ")));
+            if let Some(first) = &self.total.first_rejection {
+                out.push_str(&format!("first of them: {first}\n"));
+            }
         }
         if !self.total.errors.is_empty() {
             let kinds: Vec<String> = self
@@ -659,11 +871,12 @@ mod tests {
     fn stats_count_and_merge() -> anyhow::Result<()> {
         let template = Histogram::<u32>::new_with_bounds(1, 60_000_000, 3)?;
         let mut a = PathStats::new(&template);
-        a.answer(200, 10, Duration::from_millis(2));
-        a.answer(404, 5, Duration::from_millis(4));
+        a.answer(200, 10, Duration::from_millis(2), true);
+        a.answer(404, 5, Duration::from_millis(4), false);
         let mut b = PathStats::new(&template);
         b.error("connect", "refused".into());
-        b.answer(200, 10, Duration::from_secs(120));
+        b.answer(200, 10, Duration::from_secs(120), true);
+        b.rejection(429, Some(" {\"error\": \"slow down\"}\n".into()));
         a.merge(&b)?;
         assert_eq!(a.answers(), 3);
         assert_eq!(a.non_2xx_total(), 1);
@@ -671,6 +884,54 @@ mod tests {
         assert_eq!(a.bytes, 25);
         assert!(a.max_millis() >= 59_000.0);
         assert_eq!(a.first_error.as_deref(), Some("refused"));
+        assert_eq!(
+            a.first_rejection.as_deref(),
+            Some("429 {\"error\": \"slow down\"}")
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn tokens_are_shared_out() {
+        // Fewer tokens than connections: round-robin.
+        assert_eq!(tokens_for(0, 4, 3), vec![0]);
+        assert_eq!(tokens_for(3, 4, 3), vec![0]);
+        assert_eq!(tokens_for(2, 4, 1), vec![0]);
+        // As many or more: each connection its own, disjoint, all used.
+        assert_eq!(tokens_for(1, 4, 4), vec![1]);
+        assert_eq!(tokens_for(1, 4, 10), vec![1, 5, 9]);
+        let mut all: Vec<usize> = (0..4).flat_map(|id| tokens_for(id, 4, 10)).collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..10).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn comment_bodies_differ() {
+        let mut seen = std::collections::HashSet::new();
+        for id in 0..8 {
+            for counter in 0..1000 {
+                assert!(seen.insert(comment_body(id, counter, 42)));
+            }
+        }
+        assert!(comment_body(3, 7, 42).starts_with("bench comment 3-7 "));
+        assert_ne!(comment_body(3, 7, 42), comment_body(3, 7, 43));
+    }
+
+    #[test]
+    fn token_files_are_read() -> anyhow::Result<()> {
+        let dir = std::env::temp_dir().join(format!("khabar-bench-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join("tokens");
+        std::fs::write(&file, "# posters\nkh_one\n\n  kh_two  \n")?;
+        let tokens = read_tokens(&file)?;
+        assert_eq!(tokens.len(), 2);
+        assert_eq!(tokens[1].to_str()?, "Bearer kh_two");
+        assert!(tokens[0].is_sensitive());
+        std::fs::write(&file, "kh one\n")?;
+        assert!(read_tokens(&file).is_err());
+        std::fs::write(&file, "\n")?;
+        assert!(read_tokens(&file).is_err());
+        std::fs::remove_dir_all(&dir)?;
         Ok(())
     }
 }
