@@ -591,3 +591,26 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Keeps a reader from posting until `until` (None lifts it).
+    pub async fn suspend(&self, user_id: i64, until: Option<Timestamp>) -> Result<()> {
+        sqlx::query("UPDATE users SET suspended_until = $1 WHERE id = $2")
+            .bind(until.map(to_millis))
+            .bind(user_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Until when a reader is suspended, if they are at `now`.
+    pub async fn suspended_until(&self, user_id: i64, now: Timestamp) -> Result<Option<Timestamp>> {
+        let until: Option<i64> =
+            sqlx::query_scalar("SELECT suspended_until FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.read)
+                .await?
+                .flatten();
+        Ok(until.filter(|&u| u > to_millis(now)).map(from_millis))
+    }
+}

@@ -78,6 +78,7 @@ pub struct CommentView {
     pub body: String,
     pub status: String,
     pub like_count: i64,
+    pub featured: bool,
     pub created_at: Timestamp,
     pub edited_at: Option<Timestamp>,
     /// Usernames of the readers the body mentions.
@@ -101,7 +102,7 @@ pub struct ThreadEntry {
 }
 
 const VIEW_COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.status,
-    c.like_count, c.created_at, c.edited_at, u.username AS author_username,
+    c.like_count, c.featured, c.created_at, c.edited_at, u.username AS author_username,
     u.display_name AS author_name, r.username AS reply_to_username";
 
 const VIEW_FROM: &str = "FROM comments c JOIN users u ON u.id = c.author_id
@@ -125,6 +126,7 @@ fn view_from_row(row: &AnyRow) -> Result<CommentView> {
         body: row.try_get("body")?,
         status: row.try_get("status")?,
         like_count: row.try_get("like_count")?,
+        featured: row.try_get::<i64, _>("featured")? != 0,
         created_at: from_millis(row.try_get("created_at")?),
         edited_at: row.try_get::<Option<i64>, _>("edited_at")?.map(from_millis),
         mentions: Vec::new(),
@@ -240,6 +242,19 @@ impl Store {
         events::record(&mut tx, self.backend, event).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Features a comment (it leads its thread) or stops featuring it.
+    pub async fn set_featured(&self, comment_id: i64, featured: bool) -> Result<()> {
+        let changed = sqlx::query("UPDATE comments SET featured = $1 WHERE id = $2 AND depth = 0")
+            .bind(i64::from(featured))
+            .bind(comment_id)
+            .execute(&self.write)
+            .await?;
+        if changed.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
     }
 
     /// Whether `author_id` posted this very body on this edition since
@@ -483,10 +498,11 @@ impl Store {
         per_page: u32,
     ) -> Result<ThreadPage> {
         let page = page.max(1);
+        // Featured comments lead, whatever the order.
         let order = match sort {
-            CommentSort::Oldest => "c.created_at, c.id",
-            CommentSort::Newest => "c.created_at DESC, c.id DESC",
-            CommentSort::MostLiked => "c.like_count DESC, c.created_at, c.id",
+            CommentSort::Oldest => "c.featured DESC, c.created_at, c.id",
+            CommentSort::Newest => "c.featured DESC, c.created_at DESC, c.id DESC",
+            CommentSort::MostLiked => "c.featured DESC, c.like_count DESC, c.created_at, c.id",
         };
         let rows = sqlx::query(&format!(
             "SELECT {VIEW_COLUMNS} {VIEW_FROM}

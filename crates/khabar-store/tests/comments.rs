@@ -372,7 +372,40 @@ async fn digests_come_once_a_day(db: &TestDatabase) {
     );
 }
 
+async fn featured_comments_lead_their_thread(db: &TestDatabase) {
+    let store = open(db).await;
+    let layla = reader(&store, "layla").await;
+    let edition = edition(&store, "Story", true).await;
+    let first = post(&store, edition, layla, "first", None).await;
+    let second = post(&store, edition, layla, "second", None).await;
+    let reply = post(&store, edition, layla, "reply", Some(first)).await;
+    store.set_featured(second, true).await.unwrap();
+    assert!(
+        matches!(
+            store.set_featured(reply, true).await,
+            Err(StoreError::NotFound)
+        ),
+        "only top-level comments"
+    );
+    for sort in [
+        CommentSort::Oldest,
+        CommentSort::Newest,
+        CommentSort::MostLiked,
+    ] {
+        let page = store.thread(edition, sort, 1, 10).await.unwrap();
+        assert_eq!(page.comments[0].comment.id, second, "{sort:?}");
+        assert!(page.comments[0].comment.featured);
+    }
+    store.set_featured(second, false).await.unwrap();
+    let page = store
+        .thread(edition, CommentSort::Oldest, 1, 10)
+        .await
+        .unwrap();
+    assert_eq!(page.comments[0].comment.id, first);
+}
+
 on_both_backends!(
+    featured_comments_lead_their_thread,
     digests_come_once_a_day,
     replies_nest_to_depth_three_and_then_name_whom_they_answer,
     drafts_take_no_comments_and_counts_are_visible_only,

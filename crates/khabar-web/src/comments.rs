@@ -27,6 +27,9 @@ pub enum CommentError {
     TooMany(SignedDuration),
     #[error("you have already reported this comment")]
     AlreadyReported,
+    /// A moderator suspended the reader until then.
+    #[error("suspended until {0}")]
+    Suspended(Timestamp),
     #[error(transparent)]
     Store(StoreError),
 }
@@ -49,6 +52,7 @@ impl CommentError {
             CommentError::NotFound => "not_found",
             CommentError::TooMany(_) => "too_many_attempts",
             CommentError::AlreadyReported => "already_reported",
+            CommentError::Suspended(_) => "suspended",
             CommentError::Store(_) => "internal",
         }
     }
@@ -124,6 +128,13 @@ pub async fn post(
         .ok_or(CommentError::NotFound)?;
     if !thread_open(app, &article, Timestamp::now()) {
         return Err(CommentError::Closed);
+    }
+    if let Some(until) = app
+        .store
+        .suspended_until(author.id, Timestamp::now())
+        .await?
+    {
+        return Err(CommentError::Suspended(until));
     }
     let author_id = author.id;
     let per_minute = i64::from(app.site.comments_per_minute);

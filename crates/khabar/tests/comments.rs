@@ -582,6 +582,34 @@ async fn posting_limits_hold(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+async fn suspended_readers_cannot_post(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let path = story(&mut layla).await;
+    let id = server
+        .store()
+        .user_id_by_key(&khabar_core::Username::parse("layla").unwrap().key())
+        .await
+        .unwrap()
+        .unwrap();
+    let until = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2);
+    server.store().suspend(id, Some(until)).await.unwrap();
+    let refused = comment(&mut layla, &path, "لن يُنشر", None).await;
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("حسابك موقوف عن التعليق"));
+    assert!(
+        !Agent::new(&server)
+            .get(&path)
+            .await
+            .body
+            .contains("لن يُنشر"),
+        "nothing was posted"
+    );
+    server.store().suspend(id, None).await.unwrap();
+    assert_eq!(comment(&mut layla, &path, "عدت", None).await.status, 303);
+    server.stop().await.unwrap();
+}
+
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
@@ -609,4 +637,5 @@ on_both_backends!(
     mentions_replies_notifications_and_profiles,
     replies_are_emailed_by_preference_and_unsubscribe_works,
     posting_limits_hold,
+    suspended_readers_cannot_post,
 );

@@ -75,3 +75,8 @@ ALTER TABLE users ADD COLUMN notify_email TEXT NOT NULL DEFAULT 'immediately';
 ALTER TABLE users ADD COLUMN unsubscribe_key TEXT;
 ALTER TABLE users ADD COLUMN last_digest_at BIGINT;
 ALTER TABLE notifications ADD COLUMN emailed_at BIGINT;
+
+-- Featured comments (chosen by moderators) lead their thread; a suspended
+-- reader cannot post until the time given.
+ALTER TABLE comments ADD COLUMN featured BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN suspended_until BIGINT;

@@ -50,6 +50,9 @@ impl From<CommentError> for ApiError {
                 error.retry_after = Some(wait.as_secs().max(1) as u64);
                 error
             }
+            CommentError::Suspended(until) => {
+                ApiError::forbidden("suspended", &format!("you may post again after {until}"))
+            }
             CommentError::Store(e) => e.into(),
         }
     }

@@ -228,3 +228,5 @@ email-notification-reply = ردّ { $name } على تعليقك في «{ $story 
 email-notification-mention = ذكرك { $name } في «{ $story }»
 error-rejected-too_many_links = في هذا التعليق روابط أكثر مما يُسمح به.
 error-rejected-duplicate_comment = نشرت هذا التعليق من قبل.
+error-rejected-suspended = حسابك موقوف عن التعليق في الوقت الحالي.
+comments-featured = مختار

@@ -211,3 +211,5 @@ email-notification-reply = { $name } replied to your comment on “{ $story }”
 email-notification-mention = { $name } mentioned you on “{ $story }”
 error-rejected-too_many_links = That comment has too many links.
 error-rejected-duplicate_comment = You posted this comment already.
+error-rejected-suspended = Your account may not post comments for now.
+comments-featured = Featured
