@@ -270,6 +270,8 @@ async fn an_arabic_comment_gets_a_live_english_reply(db: &TestDatabase) {
     browser.click(".comment-form button[type=submit]").await;
     browser.wait_for(".comment-body[dir=rtl]").await;
     let story_url = browser.current_url().await;
+    // Posted without a reload: a plain form would have landed on ?cpage=1#comment-….
+    assert!(!story_url.contains("cpage"), "{story_url}");
     let story_path = story_url
         .trim_start_matches(&base)
         .split(['?', '#'])

@@ -20,6 +20,28 @@
       .catch(function () {});
   }
 
+  // Posting without a reload: the form goes by fetch, and the comment
+  // arrives through the live stream like everyone else's. Any refusal
+  // falls back to the plain form so the server's message is shown.
+  section.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form.comment-form") || !/\/comments$/.test(form.action)) return;
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new URLSearchParams(new FormData(form)),
+      credentials: "same-origin"
+    }).then(function (answer) {
+      if (!answer.ok) { form.submit(); return; }
+      form.reset();
+      var details = form.closest("details");
+      if (details) details.open = false;
+    }).catch(function () { form.submit(); })
+      .then(function () { if (button) button.disabled = false; });
+  });
+
   source.onmessage = function (message) {
     var update;
     try { update = JSON.parse(message.data); } catch (e) { return; }
