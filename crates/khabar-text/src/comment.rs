@@ -101,6 +101,11 @@ static COMMENT_SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
+/// Runs the comment sanitizer alone (for checking that it is idempotent).
+pub fn sanitize_comment_html(html: &str) -> String {
+    COMMENT_SANITIZER.clean(html).to_string()
+}
+
 /// Renders a comment: Markdown without raw HTML, images or headings; links
 /// marked `nofollow ugc`; each paragraph `dir="auto"` so an Arabic reply in
 /// an English thread (or the reverse) reads the right way.

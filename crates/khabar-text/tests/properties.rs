@@ -1,6 +1,6 @@
 //! Properties of the text policies over arbitrary input, Arabic-heavy.
 
-use khabar_text::comment::{normalize_comment, render_comment};
+use khabar_text::comment::{normalize_comment, render_comment, sanitize_comment_html};
 use khabar_text::username::{is_bidi_control, normalize_username, username_key};
 use khabar_text::{render_article, slugify};
 use proptest::prelude::*;
@@ -47,6 +47,12 @@ proptest! {
                 prop_assert!(!tag.contains("javascript:") && !tag.contains("data:"), "active URL in {}", html);
             }
         }
+    }
+
+    #[test]
+    fn sanitizing_a_rendered_comment_again_changes_nothing(input in messy()) {
+        let html = render_comment(&input);
+        prop_assert_eq!(sanitize_comment_html(&html), html);
     }
 
     #[test]
