@@ -31,7 +31,7 @@ CREATE TABLE rate_limits (
 -- Personal access tokens for the JSON API, found by the hash of the token.
 -- scopes is a space-separated subset of: read comment moderate edit admin.
 CREATE TABLE access_tokens (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     token_hash TEXT NOT NULL UNIQUE,
@@ -57,7 +57,7 @@ CREATE TABLE email_tokens (
 -- Email waiting to be sent. A worker claims rows until claimed_until, so
 -- several nodes never send one message twice.
 CREATE TABLE outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     recipient TEXT NOT NULL,
     lang TEXT NOT NULL,
     subject TEXT NOT NULL,

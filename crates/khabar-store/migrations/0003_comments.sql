@@ -3,7 +3,7 @@
 -- versions kept for moderators, one like per reader, reports with a reason.
 
 CREATE TABLE comments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     edition_id BIGINT NOT NULL REFERENCES editions (id) ON DELETE CASCADE,
     parent_id BIGINT REFERENCES comments (id) ON DELETE CASCADE,
     -- The top-level comment of the thread this one is in (itself at depth 0).
@@ -23,6 +23,8 @@ CREATE TABLE comments (
 CREATE INDEX comments_thread ON comments (edition_id, depth, created_at);
 CREATE INDEX comments_root ON comments (root_id, created_at);
 CREATE INDEX comments_author ON comments (author_id, created_at);
+-- Comment counts on lists and pages are answered from this index alone.
+CREATE INDEX comments_counts ON comments (edition_id, status);
 
 CREATE TABLE comment_versions (
     comment_id BIGINT NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
@@ -40,7 +42,7 @@ CREATE TABLE comment_likes (
 );
 
 CREATE TABLE comment_reports (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     comment_id BIGINT NOT NULL REFERENCES comments (id) ON DELETE CASCADE,
     reporter_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     reason TEXT NOT NULL,
@@ -59,7 +61,7 @@ CREATE TABLE comment_mentions (
 
 -- In-app notifications: a reply to one's comment, a mention.
 CREATE TABLE notifications (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
     comment_id BIGINT NOT NULL REFERENCES comments (id) ON DELETE CASCADE,

@@ -2,7 +2,7 @@
 -- revisions and the events log. Times are Unix milliseconds (UTC).
 
 CREATE TABLE users (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     username TEXT NOT NULL,
     username_key TEXT NOT NULL UNIQUE,
     email TEXT NOT NULL,
@@ -14,7 +14,7 @@ CREATE TABLE users (
 );
 
 CREATE TABLE sections (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     slug TEXT NOT NULL UNIQUE,
     position BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL
@@ -28,7 +28,7 @@ CREATE TABLE section_names (
 );
 
 CREATE TABLE tags (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     slug TEXT NOT NULL UNIQUE,
     created_at BIGINT NOT NULL
 );
@@ -41,7 +41,7 @@ CREATE TABLE tag_names (
 );
 
 CREATE TABLE authors (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     slug TEXT NOT NULL UNIQUE,
     user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
     created_at BIGINT NOT NULL
@@ -56,7 +56,7 @@ CREATE TABLE author_profiles (
 );
 
 CREATE TABLE stories (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     section_id BIGINT REFERENCES sections (id) ON DELETE SET NULL,
     hero_image TEXT,
     created_at BIGINT NOT NULL,
@@ -71,7 +71,7 @@ CREATE TABLE story_tags (
 CREATE INDEX story_tags_tag ON story_tags (tag_id);
 
 CREATE TABLE editions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     story_id BIGINT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
     lang TEXT NOT NULL,
     slug TEXT NOT NULL,
@@ -104,7 +104,7 @@ CREATE INDEX edition_authors_author ON edition_authors (author_id);
 
 -- Every saved version of an edition: who saved it, when, and what it said.
 CREATE TABLE revisions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    id {id},
     edition_id BIGINT NOT NULL REFERENCES editions (id) ON DELETE CASCADE,
     revision BIGINT NOT NULL,
     editor_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
@@ -134,7 +134,7 @@ CREATE TABLE retired_slugs (
 
 -- The append-only events log; derived state follows it by seq.
 CREATE TABLE events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq {id},
     kind TEXT NOT NULL,
     story_id BIGINT,
     edition_id BIGINT,
