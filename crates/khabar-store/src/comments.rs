@@ -68,6 +68,7 @@ impl NotificationKind {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CommentView {
     pub id: i64,
+    pub edition_id: i64,
     pub parent_id: Option<i64>,
     pub root_id: i64,
     pub depth: i64,
@@ -101,7 +102,8 @@ pub struct ThreadEntry {
     pub reply_count: usize,
 }
 
-const VIEW_COLUMNS: &str = "c.id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.status,
+const VIEW_COLUMNS: &str =
+    "c.id, c.edition_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.status,
     c.like_count, c.featured, c.created_at, c.edited_at, u.username AS author_username,
     u.display_name AS author_name, r.username AS reply_to_username";
 
@@ -114,6 +116,7 @@ const SHOWN: &str = "c.status IN ('visible', 'deleted')";
 fn view_from_row(row: &AnyRow) -> Result<CommentView> {
     Ok(CommentView {
         id: row.try_get("id")?,
+        edition_id: row.try_get("edition_id")?,
         parent_id: row.try_get("parent_id")?,
         root_id: row
             .try_get::<Option<i64>, _>("root_id")?

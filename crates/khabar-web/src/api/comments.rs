@@ -139,13 +139,7 @@ pub async fn get(State(app): AppState, path: EditionPath) -> Result<Response, Ap
     if comment.status == "pending" {
         return Err(not_found());
     }
-    let edition = app
-        .store
-        .comment_page(comment.id, 1)
-        .await
-        .map_err(CommentError::from)?
-        .0;
-    let (lang, _) = published(&app, edition).await?;
+    let (lang, _) = published(&app, comment.edition_id).await?;
     Ok(Json(comment_json(lang.as_str(), &comment)).into_response())
 }
 
