@@ -12,6 +12,8 @@ pub enum EventKind {
     CommentCreated,
     CommentEdited,
     CommentDeleted,
+    CommentModerated,
+    UserModerated,
 }
 
 impl EventKind {
@@ -25,6 +27,8 @@ impl EventKind {
             EventKind::CommentCreated => "comment.created",
             EventKind::CommentEdited => "comment.edited",
             EventKind::CommentDeleted => "comment.deleted",
+            EventKind::CommentModerated => "comment.moderated",
+            EventKind::UserModerated => "user.moderated",
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod comment;
 pub mod error;
 pub mod event;
 pub mod lang;
+pub mod moderation;
 pub mod password;
 pub mod scope;
 pub mod secret;

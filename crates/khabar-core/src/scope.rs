@@ -55,7 +55,7 @@ impl Scope {
     pub fn allowed_for(self, role: Role) -> bool {
         match self {
             Scope::Read | Scope::Comment => true,
-            Scope::Moderate => matches!(role, Role::Moderator | Role::Editor | Role::Admin),
+            Scope::Moderate => role.moderates(),
             Scope::Edit => matches!(role, Role::Author | Role::Editor | Role::Admin),
             Scope::Admin => role == Role::Admin,
         }

@@ -134,6 +134,16 @@ impl Role {
             Role::Admin => "admin",
         }
     }
+
+    /// Moderators, editors and admins work the moderation queues.
+    pub fn moderates(self) -> bool {
+        matches!(self, Role::Moderator | Role::Editor | Role::Admin)
+    }
+
+    /// Anyone who speaks for the newsroom: their comments skip the pipeline.
+    pub fn is_staff(self) -> bool {
+        self != Role::Reader
+    }
 }
 
 #[cfg(test)]

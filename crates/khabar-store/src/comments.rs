@@ -5,13 +5,15 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use khabar_core::comment::{ParentComment, place_reply};
+use khabar_core::moderation::{Action, Verdict};
 use khabar_core::{CommentBody, CommentSort, EventKind, Lang, ReportReason};
 use serde::Serialize;
 use serde_json::json;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::events::{self, NewEvent};
+use crate::moderation::{LogRow, reasons_json, write_log};
 use crate::time::{from_millis, to_millis};
 use crate::{Result, Store, StoreError};
 
@@ -24,6 +26,10 @@ pub enum CommentStatus {
     Pending,
     /// Removed by its author: a placeholder keeps the replies in place.
     Deleted,
+    /// Refused by the pipeline or a moderator.
+    Rejected,
+    /// Posted by a shadow-banned reader: shown to them alone.
+    Shadowed,
 }
 
 impl CommentStatus {
@@ -32,6 +38,8 @@ impl CommentStatus {
             CommentStatus::Visible => "visible",
             CommentStatus::Pending => "pending",
             CommentStatus::Deleted => "deleted",
+            CommentStatus::Rejected => "rejected",
+            CommentStatus::Shadowed => "shadowed",
         }
     }
 }
@@ -45,6 +53,8 @@ pub struct NewComment<'a> {
     pub status: CommentStatus,
     /// Readers the body mentions (who exist).
     pub mentions: &'a [i64],
+    /// The moderation pipeline's verdict, kept with the comment and logged.
+    pub verdict: &'a Verdict,
 }
 
 /// Why a reader is notified.
@@ -53,6 +63,8 @@ pub struct NewComment<'a> {
 pub enum NotificationKind {
     Reply,
     Mention,
+    /// A moderator rejected the reader's comment.
+    Rejected,
 }
 
 impl NotificationKind {
@@ -60,6 +72,7 @@ impl NotificationKind {
         match self {
             NotificationKind::Reply => "reply",
             NotificationKind::Mention => "mention",
+            NotificationKind::Rejected => "rejected",
         }
     }
 }
@@ -82,6 +95,8 @@ pub struct CommentView {
     pub featured: bool,
     pub created_at: Timestamp,
     pub edited_at: Option<Timestamp>,
+    /// Set when a moderator removed the body; shown in its place.
+    pub redaction_note: Option<String>,
     /// Usernames of the readers the body mentions.
     pub mentions: Vec<String>,
 }
@@ -102,18 +117,22 @@ pub struct ThreadEntry {
     pub reply_count: usize,
 }
 
-const VIEW_COLUMNS: &str =
+pub(crate) const VIEW_COLUMNS: &str =
     "c.id, c.edition_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.status,
-    c.like_count, c.featured, c.created_at, c.edited_at, u.username AS author_username,
+    c.like_count, c.featured, c.created_at, c.edited_at, c.redaction_note, u.username AS author_username,
     u.display_name AS author_name, r.username AS reply_to_username";
 
-const VIEW_FROM: &str = "FROM comments c JOIN users u ON u.id = c.author_id
+pub(crate) const VIEW_FROM: &str = "FROM comments c JOIN users u ON u.id = c.author_id
     LEFT JOIN users r ON r.id = c.reply_to_user_id";
 
 /// Statuses a thread shows to everyone.
 const SHOWN: &str = "c.status IN ('visible', 'deleted')";
+/// What a thread also shows the viewer (bound as `$4`, or `$1`): their own
+/// held comments, and a shadow-banned reader's comments, to them alone.
+const OWN: &str = "(c.author_id = $4 AND c.status IN ('pending', 'shadowed'))";
+const OWN_1: &str = "(c.author_id = $1 AND c.status IN ('pending', 'shadowed'))";
 
-fn view_from_row(row: &AnyRow) -> Result<CommentView> {
+pub(crate) fn view_from_row(row: &AnyRow) -> Result<CommentView> {
     Ok(CommentView {
         id: row.try_get("id")?,
         edition_id: row.try_get("edition_id")?,
@@ -132,6 +151,7 @@ fn view_from_row(row: &AnyRow) -> Result<CommentView> {
         featured: row.try_get::<i64, _>("featured")? != 0,
         created_at: from_millis(row.try_get("created_at")?),
         edited_at: row.try_get::<Option<i64>, _>("edited_at")?.map(from_millis),
+        redaction_note: row.try_get("redaction_note")?,
         mentions: Vec::new(),
     })
 }
@@ -172,8 +192,9 @@ impl Store {
         let placement = place_reply(parent.map(|(p, _)| p));
         let now = to_millis(Timestamp::now());
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO comments (edition_id, parent_id, root_id, depth, reply_to_user_id, author_id, body, status, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            "INSERT INTO comments (edition_id, parent_id, root_id, depth, reply_to_user_id, author_id, body, status,
+                 created_at, flagged, moderation_reasons)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(comment.edition_id)
         .bind(placement.parent_id)
@@ -184,6 +205,8 @@ impl Store {
         .bind(comment.body.as_str())
         .bind(comment.status.as_str())
         .bind(now)
+        .bind(i64::from(comment.verdict.action == Action::Flag))
+        .bind(reasons_json(&comment.verdict.reasons))
         .fetch_one(&mut *tx)
         .await?;
         if parent.is_none() {
@@ -205,33 +228,12 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        // Held comments notify no one until a moderator lets them through.
+        // Held and hidden comments notify no one until a moderator lets
+        // them through.
         if comment.status == CommentStatus::Visible {
-            let replied_to = parent
-                .map(|(p, _)| p.author_id)
-                .filter(|&a| a != comment.author_id);
-            let mut notify: Vec<(i64, NotificationKind)> = replied_to
-                .map(|a| (a, NotificationKind::Reply))
-                .into_iter()
-                .collect();
-            for &user_id in comment.mentions {
-                if user_id != comment.author_id && !notify.iter().any(|(u, _)| *u == user_id) {
-                    notify.push((user_id, NotificationKind::Mention));
-                }
-            }
-            for (user_id, kind) in notify {
-                sqlx::query(
-                    "INSERT INTO notifications (user_id, kind, comment_id, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(user_id)
-                .bind(kind.as_str())
-                .bind(id)
-                .bind(comment.author_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            }
+            notify_readers(&mut tx, id, comment.author_id, placement.parent_id, now).await?;
         }
+        log_verdict(&mut tx, id, comment.author_id, comment.verdict).await?;
         let payload = json!({ "comment_id": id, "parent_id": placement.parent_id, "status": comment.status.as_str() });
         let lang = Lang::parse(&lang)?;
         let event = NewEvent::edition(
@@ -327,8 +329,17 @@ impl Store {
 
     /// Replaces a comment's body, keeping the previous one as a version.
     /// Whether the editor may is the caller's rule (`comment::may_edit`).
-    pub async fn edit_comment(&self, comment_id: i64, body: &CommentBody) -> Result<()> {
-        self.change_comment(comment_id, Some(body)).await
+    /// The edited text went through the pipeline again: `status` and
+    /// `verdict` are its new standing.
+    pub async fn edit_comment(
+        &self,
+        comment_id: i64,
+        body: &CommentBody,
+        status: CommentStatus,
+        verdict: &Verdict,
+    ) -> Result<()> {
+        self.change_comment(comment_id, Some((body, status, verdict)))
+            .await
     }
 
     /// Deletes a comment for its author: the body goes, a placeholder keeps
@@ -337,10 +348,14 @@ impl Store {
         self.change_comment(comment_id, None).await
     }
 
-    async fn change_comment(&self, comment_id: i64, body: Option<&CommentBody>) -> Result<()> {
+    async fn change_comment(
+        &self,
+        comment_id: i64,
+        edit: Option<(&CommentBody, CommentStatus, &Verdict)>,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await?;
         let row = sqlx::query(
-            "SELECT c.edition_id, c.status, e.story_id, e.lang FROM comments c JOIN editions e ON e.id = c.edition_id
+            "SELECT c.edition_id, c.status, c.author_id, e.story_id, e.lang FROM comments c JOIN editions e ON e.id = c.edition_id
              WHERE c.id = $1",
         )
         .bind(comment_id)
@@ -352,8 +367,8 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let now = to_millis(Timestamp::now());
-        let kind = match body {
-            Some(body) => {
+        let kind = match edit {
+            Some((body, status, verdict)) => {
                 let version: i64 = sqlx::query_scalar(
                     "SELECT COALESCE(MAX(version), 0) + 1 FROM comment_versions WHERE comment_id = $1",
                 )
@@ -367,12 +382,19 @@ impl Store {
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("UPDATE comments SET body = $1, edited_at = $2 WHERE id = $3")
-                    .bind(body.as_str())
-                    .bind(now)
-                    .bind(comment_id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE comments SET body = $1, edited_at = $2, status = $3, flagged = $4,
+                        moderation_reasons = $5, reviewed_at = NULL WHERE id = $6",
+                )
+                .bind(body.as_str())
+                .bind(now)
+                .bind(status.as_str())
+                .bind(i64::from(verdict.action == Action::Flag))
+                .bind(reasons_json(&verdict.reasons))
+                .bind(comment_id)
+                .execute(&mut *tx)
+                .await?;
+                log_verdict(&mut tx, comment_id, row.try_get("author_id")?, verdict).await?;
                 EventKind::CommentEdited
             }
             None => {
@@ -493,14 +515,17 @@ impl Store {
 
     /// A page of an edition's thread in two queries: the top-level comments,
     /// then every reply under them.
+    /// `viewer_id` also sees their own held and shadowed comments.
     pub async fn thread(
         &self,
         edition_id: i64,
+        viewer_id: Option<i64>,
         sort: CommentSort,
         page: u32,
         per_page: u32,
     ) -> Result<ThreadPage> {
         let page = page.max(1);
+        let viewer = viewer_id.unwrap_or(0);
         // Featured comments lead, whatever the order.
         let order = match sort {
             CommentSort::Oldest => "c.featured DESC, c.created_at, c.id",
@@ -509,12 +534,13 @@ impl Store {
         };
         let rows = sqlx::query(&format!(
             "SELECT {VIEW_COLUMNS} {VIEW_FROM}
-             WHERE c.edition_id = $1 AND c.depth = 0 AND {SHOWN}
+             WHERE c.edition_id = $1 AND c.depth = 0 AND ({SHOWN} OR {OWN})
              ORDER BY {order} LIMIT $2 OFFSET $3"
         ))
         .bind(edition_id)
         .bind(i64::from(per_page) + 1)
         .bind(i64::from(page - 1) * i64::from(per_page))
+        .bind(viewer)
         .fetch_all(&self.read)
         .await?;
         let mut top = rows.iter().map(view_from_row).collect::<Result<Vec<_>>>()?;
@@ -523,13 +549,13 @@ impl Store {
         self.fill_mentions(&mut top).await?;
         let mut replies: HashMap<i64, Vec<CommentView>> = HashMap::new();
         if !top.is_empty() {
-            let placeholders: Vec<String> = (0..top.len()).map(|i| format!("${}", i + 1)).collect();
+            let placeholders: Vec<String> = (0..top.len()).map(|i| format!("${}", i + 2)).collect();
             let sql = format!(
                 "SELECT {VIEW_COLUMNS} {VIEW_FROM}
-                 WHERE c.root_id IN ({}) AND c.depth > 0 AND {SHOWN} ORDER BY c.created_at, c.id",
+                 WHERE c.root_id IN ({}) AND c.depth > 0 AND ({SHOWN} OR {OWN_1}) ORDER BY c.created_at, c.id",
                 placeholders.join(", ")
             );
-            let mut replies_query = sqlx::query(&sql);
+            let mut replies_query = sqlx::query(&sql).bind(viewer);
             for comment in &top {
                 replies_query = replies_query.bind(comment.id);
             }
@@ -642,4 +668,70 @@ fn order_replies(replies: Vec<CommentView>) -> Vec<CommentView> {
     rest.sort_by_key(|r| (r.created_at, r.id));
     ordered.extend(rest);
     ordered
+}
+
+/// Notifies the author of the comment answered and the readers mentioned,
+/// once each, never the commenter themselves.
+pub(crate) async fn notify_readers(
+    tx: &mut Transaction<'static, Any>,
+    comment_id: i64,
+    author_id: i64,
+    parent_id: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    let mut notify: Vec<(i64, NotificationKind)> = Vec::new();
+    if let Some(parent_id) = parent_id {
+        let parent_author: Option<i64> =
+            sqlx::query_scalar("SELECT author_id FROM comments WHERE id = $1")
+                .bind(parent_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        notify.extend(parent_author.map(|a| (a, NotificationKind::Reply)));
+    }
+    let mentioned: Vec<i64> = sqlx::query_scalar(
+        "SELECT user_id FROM comment_mentions WHERE comment_id = $1 ORDER BY user_id",
+    )
+    .bind(comment_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for user_id in mentioned {
+        if !notify.iter().any(|(u, _)| *u == user_id) {
+            notify.push((user_id, NotificationKind::Mention));
+        }
+    }
+    for (user_id, kind) in notify.into_iter().filter(|(u, _)| *u != author_id) {
+        sqlx::query(
+            "INSERT INTO notifications (user_id, kind, comment_id, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(user_id)
+        .bind(kind.as_str())
+        .bind(comment_id)
+        .bind(author_id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Records the pipeline's verdict on a new or edited comment.
+async fn log_verdict(
+    tx: &mut Transaction<'static, Any>,
+    comment_id: i64,
+    author_id: i64,
+    verdict: &Verdict,
+) -> Result<()> {
+    write_log(
+        tx,
+        LogRow {
+            actor_id: None,
+            phase: Some(verdict.phase.as_str()),
+            action: verdict.action.as_str(),
+            comment_id: Some(comment_id),
+            user_id: Some(author_id),
+            reasons: &verdict.reasons,
+            message: "",
+        },
+    )
+    .await
 }

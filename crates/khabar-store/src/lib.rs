@@ -13,6 +13,7 @@ mod error;
 mod events;
 mod mail;
 mod migrate;
+mod moderation;
 mod readers;
 mod reading;
 mod stories;
@@ -34,6 +35,10 @@ pub use comments::{
 pub use error::StoreError;
 pub use events::Event;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
+pub use moderation::{
+    CommentContext, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem, QueuePage,
+    ReaderHistory, Standing, WordListRow,
+};
 pub use readers::{AuthoredComment, EmailBatch, EmailPreference, Notification, Profile};
 pub use reading::{
     Article, AuthorRef, EditionLink, EditionRecord, EditionSummary, Home, ListFilter, Page,

@@ -27,6 +27,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "comments",
         include_str!("../migrations/0003_comments.sql"),
     ),
+    (
+        4,
+        "moderation",
+        include_str!("../migrations/0004_moderation.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.

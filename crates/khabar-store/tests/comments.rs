@@ -1,6 +1,7 @@
 //! Comment threads on SQLite and on PostgreSQL.
 
 use jiff::Timestamp;
+use khabar_core::moderation::{Action, Phase, Verdict};
 use khabar_core::{
     CommentBody, CommentSort, DisplayName, EditionContent, EditionInput, Email, Lang, ReportReason,
     Role, Username,
@@ -70,6 +71,7 @@ async fn post(
             parent_id,
             status: CommentStatus::Visible,
             mentions: &[],
+            verdict: &approved(),
         })
         .await
         .unwrap()
@@ -95,7 +97,7 @@ async fn replies_nest_to_depth_three_and_then_name_whom_they_answer(db: &TestDat
     assert_eq!(placed.reply_to_username.as_deref(), Some("samer"));
 
     let page = store
-        .thread(edition, CommentSort::Oldest, 1, 10)
+        .thread(edition, None, CommentSort::Oldest, 1, 10)
         .await
         .unwrap();
     let ids: Vec<i64> = page.comments.iter().map(|e| e.comment.id).collect();
@@ -111,7 +113,7 @@ async fn replies_nest_to_depth_three_and_then_name_whom_they_answer(db: &TestDat
 
     // The thread newest first, and a reply to a comment of another edition.
     let newest = store
-        .thread(edition, CommentSort::Newest, 1, 10)
+        .thread(edition, None, CommentSort::Newest, 1, 10)
         .await
         .unwrap();
     assert_eq!(newest.comments[0].comment.id, other_top);
@@ -124,6 +126,7 @@ async fn replies_nest_to_depth_three_and_then_name_whom_they_answer(db: &TestDat
             parent_id: Some(top),
             status: CommentStatus::Visible,
             mentions: &[],
+            verdict: &approved(),
         })
         .await;
     assert!(matches!(crossed, Err(StoreError::NotFound)), "{crossed:?}");
@@ -145,6 +148,7 @@ async fn drafts_take_no_comments_and_counts_are_visible_only(db: &TestDatabase) 
             parent_id: None,
             status: CommentStatus::Visible,
             mentions: &[],
+            verdict: &approved(),
         })
         .await;
     assert!(matches!(refused, Err(StoreError::NotFound)));
@@ -160,6 +164,7 @@ async fn drafts_take_no_comments_and_counts_are_visible_only(db: &TestDatabase) 
             parent_id: None,
             status: CommentStatus::Pending,
             mentions: &[],
+            verdict: &approved(),
         })
         .await
         .unwrap();
@@ -169,7 +174,7 @@ async fn drafts_take_no_comments_and_counts_are_visible_only(db: &TestDatabase) 
     assert_eq!(counts.get(&draft), None);
     // The pending comment is not in the public thread; the deleted one stays as a placeholder.
     let page = store
-        .thread(live, CommentSort::Oldest, 1, 10)
+        .thread(live, None, CommentSort::Oldest, 1, 10)
         .await
         .unwrap();
     assert_eq!(page.comments.len(), 2);
@@ -189,7 +194,12 @@ async fn edits_keep_versions_and_deletions_keep_places(db: &TestDatabase) {
     let top = post(&store, edition, layla, "first words", None).await;
     let reply = post(&store, edition, samer, "a reply", Some(top)).await;
     store
-        .edit_comment(top, &CommentBody::parse("better words").unwrap())
+        .edit_comment(
+            top,
+            &CommentBody::parse("better words").unwrap(),
+            CommentStatus::Visible,
+            &approved(),
+        )
         .await
         .unwrap();
     let edited = store.comment(top).await.unwrap();
@@ -211,12 +221,17 @@ async fn edits_keep_versions_and_deletions_keep_places(db: &TestDatabase) {
     );
     assert!(matches!(
         store
-            .edit_comment(top, &CommentBody::parse("zombie").unwrap())
+            .edit_comment(
+                top,
+                &CommentBody::parse("zombie").unwrap(),
+                CommentStatus::Visible,
+                &approved()
+            )
             .await,
         Err(StoreError::NotFound)
     ));
     let page = store
-        .thread(edition, CommentSort::Oldest, 1, 10)
+        .thread(edition, None, CommentSort::Oldest, 1, 10)
         .await
         .unwrap();
     assert_eq!(page.comments[0].comment.status, "deleted");
@@ -269,7 +284,7 @@ async fn one_like_per_reader_and_one_report(db: &TestDatabase) {
     ));
 
     let liked = store
-        .thread(edition, CommentSort::MostLiked, 1, 10)
+        .thread(edition, None, CommentSort::MostLiked, 1, 10)
         .await
         .unwrap();
     let order: Vec<(i64, i64)> = liked
@@ -309,7 +324,7 @@ async fn permalinks_find_the_page_of_a_thread(db: &TestDatabase) {
     );
     assert_eq!(store.comment_page(deep, 10).await.unwrap(), (edition, 3));
     let third = store
-        .thread(edition, CommentSort::Oldest, 3, 10)
+        .thread(edition, None, CommentSort::Oldest, 3, 10)
         .await
         .unwrap();
     assert!(
@@ -392,13 +407,13 @@ async fn featured_comments_lead_their_thread(db: &TestDatabase) {
         CommentSort::Newest,
         CommentSort::MostLiked,
     ] {
-        let page = store.thread(edition, sort, 1, 10).await.unwrap();
+        let page = store.thread(edition, None, sort, 1, 10).await.unwrap();
         assert_eq!(page.comments[0].comment.id, second, "{sort:?}");
         assert!(page.comments[0].comment.featured);
     }
     store.set_featured(second, false).await.unwrap();
     let page = store
-        .thread(edition, CommentSort::Oldest, 1, 10)
+        .thread(edition, None, CommentSort::Oldest, 1, 10)
         .await
         .unwrap();
     assert_eq!(page.comments[0].comment.id, first);
@@ -413,3 +428,12 @@ on_both_backends!(
     one_like_per_reader_and_one_report,
     permalinks_find_the_page_of_a_thread,
 );
+
+/// What the pipeline says of an ordinary comment.
+fn approved() -> Verdict {
+    Verdict {
+        action: Action::Approve,
+        phase: Phase::PreModeration,
+        reasons: Vec::new(),
+    }
+}

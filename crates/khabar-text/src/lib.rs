@@ -10,6 +10,7 @@ pub mod direction;
 pub mod markdown;
 pub mod slug;
 pub mod username;
+pub mod wordlist;
 
 pub use direction::{Direction, detect_direction};
 pub use markdown::render_article;

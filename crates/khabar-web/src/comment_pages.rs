@@ -41,6 +41,10 @@ pub(crate) struct CommentItem {
     dir: &'static str,
     lang: Option<String>,
     deleted: bool,
+    /// A moderator's note shown in place of a removed body.
+    redaction_note: Option<String>,
+    /// Held for moderation: only its author sees it, marked so.
+    pending: bool,
     featured: bool,
     like_count: i64,
     created_at: Timestamp,
@@ -61,6 +65,10 @@ struct ThreadItem {
 pub struct ThreadView {
     count: i64,
     open: bool,
+    /// The moderators' message above the thread.
+    message: Option<String>,
+    /// A warning the signed-in reader must acknowledge before posting.
+    warning: Option<String>,
     signed_in: bool,
     csrf_token: Option<String>,
     comments: Vec<ThreadItem>,
@@ -91,6 +99,7 @@ pub(crate) fn comment_item(
         .is_some_and(|s| s.account.id == comment.author_id);
     let window = SignedDuration::from_mins(i64::from(app.site.comment_edit_minutes));
     let deleted = comment.status == "deleted";
+    let redacted = comment.redaction_note.is_some();
     CommentItem {
         id: comment.id,
         depth: comment.depth,
@@ -100,11 +109,13 @@ pub(crate) fn comment_item(
         dir: direction.as_str(),
         lang,
         deleted,
+        pending: comment.status == "pending",
+        redaction_note: comment.redaction_note,
         featured: comment.featured,
         like_count: comment.like_count,
         created_at: comment.created_at,
         edited: comment.edited_at.is_some(),
-        editable: mine && !deleted && now <= comment.created_at + window,
+        editable: mine && !deleted && !redacted && now <= comment.created_at + window,
         mine,
         markdown: khabar_text::comment::link_mentions(&comment.body, &comment.mentions, |name| {
             format!("/{page_lang}/user/{}", segment(name))
@@ -126,10 +137,16 @@ pub async fn thread_view(
         .and_then(|p| p.parse::<u32>().ok())
         .filter(|p| (1..=10_000).contains(p))
         .unwrap_or(1);
+    let viewer_id = viewer.session.as_ref().map(|s| s.account.id);
     let thread = app
         .store
-        .thread(article.summary.id, sort, page, THREAD_PAGE)
+        .thread(article.summary.id, viewer_id, sort, page, THREAD_PAGE)
         .await?;
+    let settings = app.store.thread_settings(article.summary.story_id).await?;
+    let warning = match viewer_id {
+        Some(id) => app.store.standing(id).await?.warning,
+        None => None,
+    };
     let now = Timestamp::now();
     let sort_name = match sort {
         CommentSort::Oldest => "oldest",
@@ -142,7 +159,9 @@ pub async fn thread_view(
     );
     Ok(ThreadView {
         count: article.summary.comment_count,
-        open: comments::thread_open(app, article, now),
+        open: comments::thread_open(app, article, &settings, now),
+        message: settings.message,
+        warning,
         signed_in: viewer.session.is_some(),
         csrf_token: viewer.session.as_ref().map(|s| s.csrf_token.clone()),
         sort: sort_name,
@@ -310,7 +329,9 @@ async fn act(
         Err(response) => return *response,
     };
     let result = match action {
-        Action::Edit => comments::edit(app, &session.account, comment_id, &form.body).await,
+        Action::Edit => comments::edit(app, &session.account, comment_id, &form.body)
+            .await
+            .map(|_| ()),
         Action::Delete => comments::delete(app, &session.account, comment_id).await,
         Action::Like => comments::like(app, &session.account, comment_id, form.like != "0").await,
         Action::Report => {

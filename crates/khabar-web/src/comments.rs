@@ -3,10 +3,13 @@
 
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::comment::may_edit;
+use khabar_core::moderation::{Action, ThreadSettings, Verdict};
 use khabar_core::{CommentBody, InvalidInput, Lang, ReportReason};
-use khabar_store::{Account, Article, CommentStatus, NewComment, RateDecision, StoreError};
+use khabar_store::{
+    Account, Article, CommentStatus, NewComment, RateDecision, Standing, StoreError,
+};
 
-use crate::App;
+use crate::{App, moderation};
 
 /// Comments a reader may post per day.
 const COMMENTS_PER_DAY: i64 = 200;
@@ -30,6 +33,14 @@ pub enum CommentError {
     /// A moderator suspended the reader until then.
     #[error("suspended until {0}")]
     Suspended(Timestamp),
+    #[error("banned from commenting")]
+    Banned,
+    /// A moderator's warning the reader must acknowledge first.
+    #[error("acknowledge the moderators' warning first: {0}")]
+    Warned(String),
+    /// The pipeline refused the comment (kept for moderators).
+    #[error("this comment breaks the community rules and was not published")]
+    Rejected,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -53,42 +64,64 @@ impl CommentError {
             CommentError::TooMany(_) => "too_many_attempts",
             CommentError::AlreadyReported => "already_reported",
             CommentError::Suspended(_) => "suspended",
+            CommentError::Banned => "banned",
+            CommentError::Warned(_) => "warning_unacknowledged",
+            CommentError::Rejected => "comment_rejected",
             CommentError::Store(_) => "internal",
         }
     }
 }
 
-/// Whether an article takes comments now: its setting, and the site's
-/// automatic closing after some days.
-pub fn thread_open(app: &App, article: &Article, now: Timestamp) -> bool {
+/// Whether an article takes comments now: its setting, the moderators'
+/// closing, and the site's automatic closing after some days.
+pub fn thread_open(app: &App, article: &Article, thread: &ThreadSettings, now: Timestamp) -> bool {
     let closed_by_age = app.site.comments_close_after_days.is_some_and(|days| {
         article.summary.published_at + SignedDuration::from_hours(24 * i64::from(days)) < now
     });
-    article.comment_mode != "closed" && !closed_by_age
+    article.comment_mode != "closed" && !thread.closed && !closed_by_age
 }
 
-/// The body, within the site's length and link limits.
-fn checked_body(app: &App, text: &str) -> Result<CommentBody, CommentError> {
-    let body = CommentBody::parse(text)?;
-    let max_chars = app.site.comment_max_chars as usize;
-    if body.as_str().chars().count() > max_chars {
-        return Err(InvalidInput::new(
-            "body",
-            "comment_too_long",
-            format!("at most {max_chars} characters"),
-        )
-        .into());
+/// Refuses readers a moderator has barred, for now or for good.
+fn may_comment(standing: &Standing) -> Result<(), CommentError> {
+    if standing.banned {
+        return Err(CommentError::Banned);
     }
-    let text = body.as_str();
-    let links = text.matches("http://").count()
-        + text.matches("https://").count()
-        + text.matches("www.").count();
-    if links > app.site.comment_max_links as usize {
-        return Err(
-            InvalidInput::new("body", "too_many_links", "too many links in one comment").into(),
-        );
+    if let Some(until) = standing.suspended_until {
+        return Err(CommentError::Suspended(until));
     }
-    Ok(body)
+    if let Some(warning) = &standing.warning {
+        return Err(CommentError::Warned(warning.clone()));
+    }
+    Ok(())
+}
+
+/// What the pipeline's verdict makes of a comment. The first phase's
+/// refusals are the reader's mistakes, answered as such and not stored.
+fn status_of(
+    verdict: &Verdict,
+    standing: &Standing,
+    max_chars: u32,
+) -> Result<CommentStatus, CommentError> {
+    Ok(match verdict.action {
+        Action::Reject if verdict.phase == khabar_core::moderation::Phase::Checks => {
+            let code = verdict.reasons.first().map(|r| r.code.as_str());
+            return Err(match code {
+                Some("thread_closed") => CommentError::Closed,
+                Some("too_long") => InvalidInput::new(
+                    "body",
+                    "comment_too_long",
+                    format!("at most {max_chars} characters"),
+                )
+                .into(),
+                _ => InvalidInput::new("body", "too_many_links", "too many links in one comment")
+                    .into(),
+            });
+        }
+        Action::Reject => CommentStatus::Rejected,
+        Action::Hold => CommentStatus::Pending,
+        Action::Approve | Action::Flag if standing.shadow_banned => CommentStatus::Shadowed,
+        Action::Approve | Action::Flag => CommentStatus::Visible,
+    })
 }
 
 async fn limit(
@@ -120,22 +153,18 @@ pub async fn post(
     parent_id: Option<i64>,
     body: &str,
 ) -> Result<(i64, CommentStatus), CommentError> {
-    let body = checked_body(app, body)?;
+    let body = CommentBody::parse(body)?;
     let article = app
         .store
         .article(lang, slug)
         .await?
         .ok_or(CommentError::NotFound)?;
-    if !thread_open(app, &article, Timestamp::now()) {
+    let thread = app.store.thread_settings(article.summary.story_id).await?;
+    if !thread_open(app, &article, &thread, Timestamp::now()) {
         return Err(CommentError::Closed);
     }
-    if let Some(until) = app
-        .store
-        .suspended_until(author.id, Timestamp::now())
-        .await?
-    {
-        return Err(CommentError::Suspended(until));
-    }
+    let standing = app.store.standing(author.id).await?;
+    may_comment(&standing)?;
     let author_id = author.id;
     let per_minute = i64::from(app.site.comments_per_minute);
     let reader = author_id.to_string();
@@ -184,11 +213,17 @@ pub async fn post(
             mentions.push(user_id);
         }
     }
-    let status = if article.comment_mode == "pre_moderated" {
-        CommentStatus::Pending
-    } else {
-        CommentStatus::Visible
-    };
+    let verdict = moderation::verdict(
+        app,
+        &article,
+        &thread,
+        author,
+        &standing,
+        body.as_str(),
+        None,
+    )
+    .await?;
+    let status = status_of(&verdict, &standing, app.site.comment_max_chars)?;
     let id = app
         .store
         .post_comment(NewComment {
@@ -198,8 +233,12 @@ pub async fn post(
             parent_id,
             status,
             mentions: &mentions,
+            verdict: &verdict,
         })
         .await?;
+    if status == CommentStatus::Rejected {
+        return Err(CommentError::Rejected);
+    }
     Ok((id, status))
 }
 
@@ -209,8 +248,8 @@ pub async fn edit(
     author: &Account,
     comment_id: i64,
     body: &str,
-) -> Result<(), CommentError> {
-    let body = checked_body(app, body)?;
+) -> Result<CommentStatus, CommentError> {
+    let body = CommentBody::parse(body)?;
     let comment = app.store.comment(comment_id).await?;
     let window = SignedDuration::from_mins(i64::from(app.site.comment_edit_minutes));
     may_edit(
@@ -220,8 +259,37 @@ pub async fn edit(
         Timestamp::now(),
         window,
     )?;
-    app.store.edit_comment(comment_id, &body).await?;
-    Ok(())
+    if !matches!(comment.status.as_str(), "visible" | "pending" | "shadowed") {
+        return Err(CommentError::NotFound);
+    }
+    let standing = app.store.standing(author.id).await?;
+    may_comment(&standing)?;
+    let edition = app.store.edition(comment.edition_id).await?;
+    let lang = Lang::parse(&edition.lang).map_err(|_| CommentError::NotFound)?;
+    let article = app
+        .store
+        .article(lang, &edition.slug)
+        .await?
+        .ok_or(CommentError::NotFound)?;
+    let thread = app.store.thread_settings(article.summary.story_id).await?;
+    let verdict = moderation::verdict(
+        app,
+        &article,
+        &thread,
+        author,
+        &standing,
+        body.as_str(),
+        Some(comment_id),
+    )
+    .await?;
+    let status = status_of(&verdict, &standing, app.site.comment_max_chars)?;
+    app.store
+        .edit_comment(comment_id, &body, status, &verdict)
+        .await?;
+    if status == CommentStatus::Rejected {
+        return Err(CommentError::Rejected);
+    }
+    Ok(status)
 }
 
 /// Deletes the reader's own comment (a placeholder stays).

@@ -12,6 +12,8 @@ mod error;
 mod health;
 pub mod i18n;
 pub mod live;
+pub mod moderation;
+mod moderation_pages;
 pub mod notifier;
 mod pages;
 mod reader_pages;
@@ -57,6 +59,8 @@ pub struct App {
     trusted_proxies: Vec<std::net::IpAddr>,
     /// Where open pages subscribe to live comment events.
     live: tokio::sync::broadcast::Receiver<live::LiveMessage>,
+    /// The word lists compiled, and the store's version they were built at.
+    word_lists: std::sync::RwLock<(i64, Arc<khabar_core::moderation::WordLists>)>,
     /// Taken once by the follower task that feeds `live`.
     live_sender: std::sync::Mutex<Option<tokio::sync::broadcast::Sender<live::LiveMessage>>>,
 }
@@ -82,6 +86,10 @@ impl App {
             media_dir,
             trusted_proxies: Vec::new(),
             live,
+            word_lists: std::sync::RwLock::new((
+                -1,
+                Arc::new(khabar_text::wordlist::WordMatcher::new([])),
+            )),
             live_sender: std::sync::Mutex::new(Some(live_sender)),
         })
     }
@@ -164,6 +172,29 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/comments/{id}/report", post(comment_pages::report))
         .route("/{lang}/comment/{id}", get(comment_pages::permalink))
         .route("/{lang}/user/{username}", get(reader_pages::profile))
+        .route("/{lang}/moderate", get(moderation_pages::queue))
+        .route(
+            "/{lang}/moderate/comments",
+            post(moderation_pages::act_on_comments),
+        )
+        .route(
+            "/{lang}/moderate/users/{id}",
+            get(moderation_pages::reader).post(moderation_pages::act_on_reader),
+        )
+        .route("/{lang}/moderate/log", get(moderation_pages::log))
+        .route(
+            "/{lang}/moderate/settings",
+            get(moderation_pages::settings).post(moderation_pages::save_settings),
+        )
+        .route(
+            "/{lang}/moderate/word-lists",
+            post(moderation_pages::save_word_list),
+        )
+        .route("/{lang}/moderate/live", get(moderation_pages::live))
+        .route(
+            "/{lang}/account/warning",
+            post(moderation_pages::acknowledge_warning),
+        )
         .route("/{lang}/notifications", get(reader_pages::notifications))
         .route("/{lang}/notifications/read", post(reader_pages::mark_read))
         .route(

@@ -33,11 +33,13 @@ const FOLLOW_EVERY: Duration = Duration::from_millis(300);
 /// Messages a slow page may fall behind before it reloads from the store.
 const BUFFER: usize = 1_024;
 
-/// A comment event, rendered for pages.
+/// A comment event, rendered for pages, or (`for_moderators`) a hint
+/// to moderators' queues that a comment entered or left one.
 #[derive(Debug, Clone)]
 pub struct LiveMessage {
     pub seq: i64,
     pub edition_id: i64,
+    pub for_moderators: bool,
     pub data: Arc<str>,
 }
 
@@ -72,16 +74,43 @@ pub async fn follow(
         };
         for event in events {
             last = event.seq;
+            // No page listening is fine.
             if let Some(message) = render(&app, &event).await {
-                // No page listening is fine.
+                let _ = sender.send(message);
+            }
+            if let Some(message) = queue_hint(&event) {
                 let _ = sender.send(message);
             }
         }
     }
 }
 
+/// What moderators' queues need to know of a comment event: which
+/// comment, and what happened to it.
+fn queue_hint(event: &Event) -> Option<LiveMessage> {
+    if !event.kind.starts_with("comment.") {
+        return None;
+    }
+    let comment_id = event.payload.get("comment_id")?.as_i64()?;
+    let data = json!({
+        "kind": event.kind,
+        "comment_id": comment_id,
+        "action": event.payload.get("action"),
+        "status": event.payload.get("status"),
+        "by": event.actor_id,
+    });
+    Some(LiveMessage {
+        seq: event.seq,
+        edition_id: event.edition_id?,
+        for_moderators: true,
+        data: Arc::from(data.to_string()),
+    })
+}
+
 /// The page-ready form of a comment event, as anyone would see it; none
-/// for events pages do not show (other kinds, pending comments).
+/// for events pages do not show (other kinds, held comments). A comment
+/// that a moderator or the pipeline took off the page is sent with no
+/// HTML, so open pages remove it.
 async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
     if !event.kind.starts_with("comment.") {
         return None;
@@ -90,8 +119,17 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
     let comment_id = event.payload.get("comment_id")?.as_i64()?;
     let lang = Lang::parse(event.lang.as_deref()?).ok()?;
     let comment = app.store.comment(comment_id).await.ok()?;
-    if comment.status == "pending" {
-        return None;
+    if !matches!(comment.status.as_str(), "visible" | "deleted") {
+        if event.kind == "comment.created" {
+            return None;
+        }
+        let data = json!({ "kind": "comment.removed", "comment_id": comment_id, "html": "" });
+        return Some(LiveMessage {
+            seq: event.seq,
+            edition_id,
+            for_moderators: false,
+            data: Arc::from(data.to_string()),
+        });
     }
     let (parent_id, root_id) = (comment.parent_id, comment.root_id);
     let anonymous = Viewer {
@@ -120,6 +158,7 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
     Some(LiveMessage {
         seq: event.seq,
         edition_id,
+        for_moderators: false,
         data: Arc::from(data.to_string()),
     })
 }
@@ -165,7 +204,7 @@ impl Feed {
                 return Some((Ok(event), self));
             }
             match self.receiver.recv().await {
-                Ok(message) if message.edition_id == self.edition_id => {
+                Ok(message) if message.edition_id == self.edition_id && !message.for_moderators => {
                     self.backlog.push_back(message)
                 }
                 Ok(_) => {}
@@ -220,6 +259,30 @@ pub async fn events_of(app: &Arc<App>, edition_id: i64, headers: &HeaderMap) -> 
     }
     let events: std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallible>> + Send>> =
         Box::pin(stream::unfold(feed, Feed::next));
+    Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response()
+}
+
+/// The moderators' hints as SSE: every comment event, as it happens. The
+/// queue page uses them to drop items another moderator decided and to
+/// announce new ones; missing some is harmless (the page reloads).
+pub fn moderator_events(app: &Arc<App>) -> Response {
+    let receiver = app.live.resubscribe();
+    let events = stream::unfold(receiver, |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(message) if message.for_moderators => {
+                    let event = SseEvent::default()
+                        .id(message.seq.to_string())
+                        .data(message.data.as_ref());
+                    return Some((Ok::<_, Infallible>(event), receiver));
+                }
+                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
     Sse::new(events)
         .keep_alive(KeepAlive::default())
         .into_response()

@@ -53,6 +53,18 @@ impl From<CommentError> for ApiError {
             CommentError::Suspended(until) => {
                 ApiError::forbidden("suspended", &format!("you may post again after {until}"))
             }
+            CommentError::Banned => {
+                ApiError::forbidden("banned", "you may no longer comment on this site")
+            }
+            CommentError::Warned(warning) => ApiError::forbidden(
+                "warning_unacknowledged",
+                &format!("acknowledge the moderators' warning first: {warning}"),
+            ),
+            CommentError::Rejected => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "comment_rejected",
+                "this comment breaks the community rules and was not published",
+            ),
             CommentError::Store(e) => e.into(),
         }
     }
@@ -111,7 +123,13 @@ pub async fn list(
     let page = page_param(&query)?;
     let thread = app
         .store
-        .thread(edition_id, sort, page, crate::comment_pages::THREAD_PAGE)
+        .thread(
+            edition_id,
+            None,
+            sort,
+            page,
+            crate::comment_pages::THREAD_PAGE,
+        )
         .await?;
     let comments: Vec<Value> = thread
         .comments
@@ -136,7 +154,7 @@ pub async fn get(State(app): AppState, path: EditionPath) -> Result<Response, Ap
         .comment(id_of(path)?)
         .await
         .map_err(CommentError::from)?;
-    if comment.status == "pending" {
+    if !matches!(comment.status.as_str(), "visible" | "deleted") {
         return Err(not_found());
     }
     let (lang, _) = published(&app, comment.edition_id).await?;
@@ -194,8 +212,12 @@ pub async fn edit(
     let author = caller.authorize(&app, &headers, Scope::Comment)?;
     let id = id_of(path)?;
     let input = body(json)?;
-    comments::edit(&app, author, id, &input.body).await?;
-    get(State(app), Ok(Path(id))).await
+    let status = comments::edit(&app, author, id, &input.body).await?;
+    let comment = app.store.comment(id).await?;
+    let (lang, _) = published(&app, comment.edition_id).await?;
+    let mut value = comment_json(lang.as_str(), &comment);
+    value["held_for_moderation"] = json!(status == khabar_store::CommentStatus::Pending);
+    Ok(Json(value).into_response())
 }
 
 pub async fn delete(

@@ -3,6 +3,7 @@
 
 mod auth;
 mod comments;
+pub(crate) mod moderation;
 mod openapi;
 mod stories;
 mod users;
@@ -70,6 +71,32 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v1/notifications", get(comments::notifications))
         .route("/api/v1/notifications/read", post(comments::mark_read))
         .route("/api/v1/users/{username}", get(comments::profile))
+        .route("/api/v1/moderation/queue", get(moderation::list_queue))
+        .route(
+            "/api/v1/moderation/comments",
+            post(moderation::moderate_comments),
+        )
+        .route(
+            "/api/v1/moderation/comments/{id}",
+            post(moderation::moderate_comment),
+        )
+        .route(
+            "/api/v1/moderation/users/{id}",
+            get(moderation::reader_history).post(moderation::moderate_user),
+        )
+        .route("/api/v1/moderation/log", get(moderation::list_audit_log))
+        .route(
+            "/api/v1/moderation/word-lists",
+            get(moderation::list_word_lists),
+        )
+        .route(
+            "/api/v1/moderation/word-lists/{lang}/{list}",
+            axum::routing::put(moderation::update_word_list),
+        )
+        .route(
+            "/api/v1/moderation/settings",
+            get(moderation::get_settings).put(moderation::update_settings),
+        )
 }
 
 /// An API error: an HTTP status, a stable code, a message for people, and

@@ -31,7 +31,7 @@ fn json_response(description: &str, schema: &str) -> Value {
 }
 
 pub fn document() -> Value {
-    json!({
+    let mut document = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "khabar API",
@@ -392,5 +392,210 @@ pub fn document() -> Value {
                 }
             }}
         }
+    });
+    extend(&mut document["components"]["schemas"], moderation_schemas());
+    extend(&mut document["paths"], moderation_paths());
+    document
+}
+
+/// Adds `more`'s members to the object `into`.
+fn extend(into: &mut Value, more: Value) {
+    if let (Some(into), Value::Object(more)) = (into.as_object_mut(), more) {
+        into.extend(more);
+    }
+}
+
+fn moderation_schemas() -> Value {
+    json!({
+                "CommentAction": {
+                    "type": "object",
+                    "required": ["action"],
+                    "properties": {
+                        "action": { "enum": ["approve", "reject", "feature", "unfeature", "redact"] },
+                        "reason": { "type": "string", "description": "reject: a reason code moderators filter by" },
+                        "message": { "type": "string", "description": "reject: sent to the author" },
+                        "note": { "type": "string", "description": "redact: shown in place of the body" }
+                    }
+                },
+                "BulkCommentAction": {
+                    "allOf": [{ "$ref": "#/components/schemas/CommentAction" }],
+                    "required": ["comment_ids"],
+                    "properties": { "comment_ids": { "type": "array", "items": { "type": "integer" }, "minItems": 1, "maxItems": 500 } }
+                },
+                "UserAction": {
+                    "type": "object",
+                    "required": ["action"],
+                    "properties": {
+                        "action": { "enum": ["warn", "suspend", "unsuspend", "ban", "unban", "shadow_ban", "unshadow",
+                            "pre_moderate", "stop_pre_moderating", "note", "limit_sections"] },
+                        "message": { "type": "string", "description": "warn: what the reader must acknowledge" },
+                        "hours": { "type": "integer", "minimum": 1, "maximum": 8784, "description": "suspend" },
+                        "reject_comments": { "type": "boolean", "description": "ban: also reject their published and held comments" },
+                        "body": { "type": "string", "description": "note" },
+                        "section_ids": { "type": "array", "items": { "type": "integer" }, "description": "limit_sections (admins): empty for all" }
+                    }
+                },
+                "ReaderHistory": {
+                    "type": "object",
+                    "required": ["standing", "approved", "pending", "rejected", "reports_received", "notes", "log"],
+                    "properties": {
+                        "standing": { "type": "object" },
+                        "approved": { "type": "integer" }, "pending": { "type": "integer" }, "rejected": { "type": "integer" },
+                        "reports_received": { "type": "integer" },
+                        "notes": { "type": "array", "items": { "type": "object" } },
+                        "log": { "type": "array", "items": { "$ref": "#/components/schemas/LogEntry" } }
+                    }
+                },
+                "LogEntry": {
+                    "type": "object",
+                    "required": ["id", "at", "action", "reasons", "message"],
+                    "properties": {
+                        "id": { "type": "integer" }, "at": { "type": "string", "format": "date-time" },
+                        "actor": { "type": ["string", "null"], "description": "the moderator; null for the pipeline" },
+                        "phase": { "type": ["string", "null"], "description": "the pipeline phase of automatic decisions" },
+                        "action": { "type": "string" }, "comment_id": { "type": ["integer", "null"] },
+                        "user_id": { "type": ["integer", "null"] }, "username": { "type": ["string", "null"] },
+                        "reasons": { "type": "array", "items": { "$ref": "#/components/schemas/Reason" } },
+                        "message": { "type": "string" }
+                    }
+                },
+                "Reason": {
+                    "type": "object",
+                    "required": ["code"],
+                    "properties": { "code": { "type": "string", "examples": ["banned_word", "new_commenter", "pre_moderated"] }, "detail": { "type": "string" } }
+                },
+                "QueuePage": {
+                    "type": "object",
+                    "required": ["items", "page", "has_more", "counts"],
+                    "properties": {
+                        "items": { "type": "array", "items": { "type": "object", "description": "comment, reasons, flagged, story_id, section_id, lang, headline, slug, parent_author, parent_body, reports" } },
+                        "page": { "type": "integer" }, "has_more": { "type": "boolean" },
+                        "counts": { "type": "object", "additionalProperties": { "type": "integer" } }
+                    }
+                },
+                "WordList": {
+                    "type": "object",
+                    "required": ["entries"],
+                    "properties": { "entries": { "type": "array", "maxItems": 20000, "items": {
+                        "type": "object", "required": ["term"],
+                        "properties": { "term": { "type": "string", "maxLength": 100 }, "mode": { "enum": ["word", "substring"], "default": "word" } }
+                    }}}
+                },
+                "ModerationSettings": {
+                    "type": "object",
+                    "required": ["settings"],
+                    "properties": {
+                        "settings": { "type": "object", "description": "null inherits from the wider scope", "properties": {
+                            "pre_moderated": { "type": ["boolean", "null"] }, "closed": { "type": ["boolean", "null"] }, "message": { "type": ["string", "null"], "maxLength": 1000 }
+                        }},
+                        "policy": { "type": "object", "description": "site scope only", "properties": {
+                            "suspect_action": { "enum": ["hold", "flag"] }, "hold_links": { "type": "boolean" },
+                            "new_commenter_approvals": { "type": "integer", "minimum": 0 },
+                            "rejection_rate_percent": { "type": "integer", "minimum": 0, "maximum": 100 },
+                            "rejection_rate_min_comments": { "type": "integer", "minimum": 0 }
+                        }}
+                    }
+                }
+    })
+}
+
+fn moderation_paths() -> Value {
+    json!({
+            "/moderation/queue": { "get": {
+                "operationId": "listModerationQueue",
+                "summary": "A page of a queue with counts per queue (moderators; section-limited moderators see their sections)",
+                "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                "parameters": [
+                    { "name": "queue", "in": "query", "schema": { "enum": ["pending", "reported", "flagged", "approved", "rejected"], "default": "pending" } },
+                    { "name": "story", "in": "query", "schema": { "type": "integer" } },
+                    { "name": "section", "in": "query", "schema": { "type": "integer" } },
+                    { "name": "lang", "in": "query", "schema": { "type": "string" } },
+                    { "name": "reason", "in": "query", "schema": { "type": "string" } },
+                    { "name": "order", "in": "query", "schema": { "enum": ["oldest", "newest"], "default": "oldest" } },
+                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
+                    { "name": "per_page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 200 } }
+                ],
+                "responses": { "200": json_response("Queue items", "QueuePage"), "403": error_response("not_a_moderator or outside_your_sections") }
+            }},
+            "/moderation/comments": { "post": {
+                "operationId": "moderateComments",
+                "summary": "The same decision on a selection; each is checked and logged on its own",
+                "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                "requestBody": json_body("BulkCommentAction"),
+                "responses": { "200": { "description": "How many were done and which were refused, with why", "content": { "application/json": { "schema": { "type": "object" } } } } }
+            }},
+            "/moderation/comments/{id}": { "post": {
+                "operationId": "moderateComment",
+                "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                "requestBody": json_body("CommentAction"),
+                "responses": { "200": { "description": "Decided and logged" }, "403": error_response("not_a_moderator, outside_your_sections or own_comment"), "404": error_response("not_found") }
+            }},
+            "/moderation/users/{id}": {
+                "get": {
+                    "operationId": "getReaderHistory",
+                    "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "responses": { "200": json_response("Counts, reports, actions and notes", "ReaderHistory") }
+                },
+                "post": {
+                    "operationId": "moderateUser",
+                    "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                    "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
+                    "requestBody": json_body("UserAction"),
+                    "responses": { "200": json_response("The reader's record after the action", "ReaderHistory"), "403": error_response("staff_account, own_account, admins_only or outside_your_sections") }
+                }
+            },
+            "/moderation/log": { "get": {
+                "operationId": "listAuditLog",
+                "summary": "Every decision, human or automatic, newest first; never edited",
+                "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                "parameters": [
+                    { "name": "q", "in": "query", "schema": { "type": "string" } },
+                    { "name": "user", "in": "query", "schema": { "type": "integer" } },
+                    { "name": "comment", "in": "query", "schema": { "type": "integer" } },
+                    { "name": "action", "in": "query", "schema": { "type": "string" } },
+                    { "name": "before", "in": "query", "schema": { "type": "integer" } }
+                ],
+                "responses": { "200": { "description": "Entries and the id to page back from", "content": { "application/json": { "schema": { "type": "object", "properties": {
+                    "entries": { "type": "array", "items": { "$ref": "#/components/schemas/LogEntry" } }, "next_before": { "type": ["integer", "null"] } } } } } } }
+            }},
+            "/moderation/word-lists": { "get": {
+                "operationId": "listWordLists",
+                "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                "responses": { "200": { "description": "Banned and suspect lists per language", "content": { "application/json": { "schema": { "type": "object" } } } } }
+            }},
+            "/moderation/word-lists/{lang}/{list}": { "put": {
+                "operationId": "updateWordList",
+                "summary": "Replaces one list (moderators of every section)",
+                "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                "parameters": [
+                    { "name": "lang", "in": "path", "required": true, "schema": { "type": "string" } },
+                    { "name": "list", "in": "path", "required": true, "schema": { "enum": ["banned", "suspect"] } }
+                ],
+                "requestBody": json_body("WordList"),
+                "responses": { "200": { "description": "Stored; every node uses it for the next comment" }, "422": error_response("invalid_term, unknown_match_mode or too_many_entries") }
+            }},
+            "/moderation/settings": {
+                "get": {
+                    "operationId": "getModerationSettings",
+                    "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                    "parameters": [
+                        { "name": "scope", "in": "query", "schema": { "enum": ["site", "section", "story"], "default": "site" } },
+                        { "name": "id", "in": "query", "schema": { "type": "integer" } }
+                    ],
+                    "responses": { "200": json_response("The scope's settings and the site's policy", "ModerationSettings") }
+                },
+                "put": {
+                    "operationId": "updateModerationSettings",
+                    "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                    "parameters": [
+                        { "name": "scope", "in": "query", "schema": { "enum": ["site", "section", "story"], "default": "site" } },
+                        { "name": "id", "in": "query", "schema": { "type": "integer" } }
+                    ],
+                    "requestBody": json_body("ModerationSettings"),
+                    "responses": { "200": json_response("Stored", "ModerationSettings"), "403": error_response("outside_your_sections") }
+                }
+            }
     })
 }

@@ -45,12 +45,17 @@
   source.onmessage = function (message) {
     var update;
     try { update = JSON.parse(message.data); } catch (e) { return; }
+    var existing = document.getElementById("comment-" + update.comment_id);
+    if (update.kind === "comment.removed") {
+      // Taken off by moderation; its author keeps seeing it after a reload.
+      if (existing && !existing.hasAttribute("data-mine")) existing.remove();
+      return;
+    }
     var template = document.createElement("template");
     template.innerHTML = update.html.trim();
     var fresh = template.content.firstElementChild;
     if (!fresh) return;
     refreshBell();
-    var existing = document.getElementById("comment-" + update.comment_id);
     if (existing) {
       existing.replaceWith(fresh);
       return;

@@ -1,0 +1,1103 @@
+//! Moderation: queues, decisions on comments and readers, word lists,
+//! settings per site, section and story, and the append-only audit log.
+//! Every decision writes its log row in the same transaction as the change.
+
+use std::collections::HashMap;
+
+use jiff::{SignedDuration, Timestamp};
+use khabar_core::moderation::{
+    AuthorHistory, CommentAction, ListKind, PolicySettings, Queue, Reason, ScopeSettings,
+    SettingScope, ThreadSettings, UserAction, thread_settings,
+};
+use khabar_core::{EventKind, Lang, Role};
+use khabar_text::wordlist::MatchMode;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use crate::comments::{VIEW_COLUMNS, VIEW_FROM, notify_readers, view_from_row};
+use crate::events::{self, NewEvent};
+use crate::time::{from_millis, to_millis};
+use crate::{CommentView, Result, Store, StoreError};
+
+/// How far back "recent" reaches for a reader's rejection rate and
+/// repeated texts.
+pub const RECENT: SignedDuration = SignedDuration::from_hours(24 * 30);
+/// Repeats of the same text count within this window.
+pub const REPEAT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+
+/// Where a reader stands with the moderators.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Standing {
+    pub user_id: i64,
+    pub username: String,
+    pub role: String,
+    pub banned: bool,
+    pub shadow_banned: bool,
+    pub pre_moderated: bool,
+    /// A warning not yet acknowledged.
+    pub warning: Option<String>,
+    pub suspended_until: Option<Timestamp>,
+    /// Sections a moderator is limited to (empty: all).
+    pub sections: Vec<i64>,
+}
+
+/// Which queue, narrowed how, in which order, which page.
+#[derive(Debug, Clone)]
+pub struct QueueFilter {
+    pub queue: Queue,
+    pub story_id: Option<i64>,
+    pub section_id: Option<i64>,
+    pub lang: Option<Lang>,
+    /// A reason code, e.g. `banned_word`, `new_commenter`, `spam`.
+    pub reason: Option<String>,
+    pub newest_first: bool,
+    pub page: u32,
+    pub per_page: u32,
+    /// A section-limited moderator sees these sections only.
+    pub sections: Vec<i64>,
+}
+
+/// A comment in a queue, with what a moderator needs to decide at once.
+#[derive(Debug, Clone, Serialize)]
+pub struct QueueItem {
+    pub comment: CommentView,
+    pub reasons: Vec<Reason>,
+    pub flagged: bool,
+    pub story_id: i64,
+    pub section_id: Option<i64>,
+    pub lang: String,
+    pub headline: String,
+    pub slug: String,
+    pub parent_author: Option<String>,
+    pub parent_body: Option<String>,
+    /// Open reports: (reason, note).
+    pub reports: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    pub page: u32,
+    pub has_more: bool,
+}
+
+/// What a moderator acting on a comment needs to know of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentContext {
+    pub comment_id: i64,
+    pub author_id: i64,
+    pub status: String,
+    pub section_id: Option<i64>,
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogEntry {
+    pub id: i64,
+    pub at: Timestamp,
+    /// The moderator, or none for the pipeline.
+    pub actor: Option<String>,
+    /// The pipeline phase, for automatic decisions.
+    pub phase: Option<String>,
+    pub action: String,
+    pub comment_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub username: Option<String>,
+    pub reasons: Vec<Reason>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LogFilter {
+    /// Words in the action, reasons, message or names.
+    pub text: Option<String>,
+    pub user_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub action: Option<String>,
+    /// Entries older than this id (paging back).
+    pub before: Option<i64>,
+    pub limit: u32,
+}
+
+/// A reader's record, for the moderators' history view.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReaderHistory {
+    pub standing: Standing,
+    pub approved: i64,
+    pub pending: i64,
+    pub rejected: i64,
+    /// Reports others filed against their comments.
+    pub reports_received: i64,
+    pub notes: Vec<ModeratorNote>,
+    pub log: Vec<LogEntry>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModeratorNote {
+    pub author: String,
+    pub body: String,
+    pub created_at: Timestamp,
+}
+
+/// One word-list entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WordListRow {
+    pub lang: String,
+    pub list: String,
+    pub term: String,
+    pub mode: String,
+}
+
+/// A decision to write to the log.
+pub(crate) struct LogRow<'a> {
+    pub actor_id: Option<i64>,
+    pub phase: Option<&'a str>,
+    pub action: &'a str,
+    pub comment_id: Option<i64>,
+    pub user_id: Option<i64>,
+    pub reasons: &'a [Reason],
+    pub message: &'a str,
+}
+
+pub(crate) async fn write_log(tx: &mut Transaction<'static, Any>, row: LogRow<'_>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO moderation_log (at, actor_id, phase, action, comment_id, user_id, reasons, message)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(to_millis(Timestamp::now()))
+    .bind(row.actor_id)
+    .bind(row.phase)
+    .bind(row.action)
+    .bind(row.comment_id)
+    .bind(row.user_id)
+    .bind(reasons_json(row.reasons))
+    .bind(row.message)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(crate) fn reasons_json(reasons: &[Reason]) -> String {
+    serde_json::to_string(reasons).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn reasons_of(text: &str) -> Vec<Reason> {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The SQL condition for a queue.
+fn queue_condition(queue: Queue) -> &'static str {
+    match queue {
+        Queue::Pending => "c.status = 'pending'",
+        Queue::Reported => {
+            "c.status = 'visible' AND EXISTS (SELECT 1 FROM comment_reports cr
+             WHERE cr.comment_id = c.id AND cr.resolved_at IS NULL)"
+        }
+        Queue::Flagged => "c.status = 'visible' AND c.flagged = 1 AND c.reviewed_at IS NULL",
+        Queue::Approved => "c.status = 'visible'",
+        Queue::Rejected => "c.status = 'rejected'",
+    }
+}
+
+/// The filter's narrowing conditions and their parameters, numbered from
+/// `$first`.
+fn narrowing(filter: &QueueFilter, first: usize) -> (String, Vec<Param>) {
+    let mut sql = String::new();
+    let mut params = Vec::new();
+    let next = |value: Param, params: &mut Vec<Param>| {
+        params.push(value);
+        format!("${}", first + params.len() - 1)
+    };
+    if let Some(story) = filter.story_id {
+        sql += &format!(" AND e.story_id = {}", next(Param::Int(story), &mut params));
+    }
+    if let Some(section) = filter.section_id {
+        sql += &format!(
+            " AND s.section_id = {}",
+            next(Param::Int(section), &mut params)
+        );
+    }
+    if let Some(lang) = filter.lang {
+        sql += &format!(
+            " AND e.lang = {}",
+            next(Param::Text(lang.as_str().to_owned()), &mut params)
+        );
+    }
+    if let Some(reason) = &filter.reason {
+        // Pipeline reasons live on the comment; readers' on their reports.
+        let pattern = next(Param::Text(format!("%\"code\":\"{reason}\"%")), &mut params);
+        let report = next(Param::Text(reason.clone()), &mut params);
+        sql += &format!(
+            " AND (c.moderation_reasons LIKE {pattern} OR EXISTS (SELECT 1 FROM comment_reports cr
+               WHERE cr.comment_id = c.id AND cr.resolved_at IS NULL AND cr.reason = {report}))"
+        );
+    }
+    if !filter.sections.is_empty() {
+        let list: Vec<String> = filter
+            .sections
+            .iter()
+            .map(|&id| next(Param::Int(id), &mut params))
+            .collect();
+        sql += &format!(" AND s.section_id IN ({})", list.join(", "));
+    }
+    (sql, params)
+}
+
+enum Param {
+    Int(i64),
+    Text(String),
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    params: &'q [Param],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    for param in params {
+        query = match param {
+            Param::Int(v) => query.bind(*v),
+            Param::Text(v) => query.bind(v.as_str()),
+        };
+    }
+    query
+}
+
+const QUEUE_FROM: &str =
+    "JOIN editions e ON e.id = c.edition_id JOIN stories s ON s.id = e.story_id";
+
+fn standing_from_row(row: &AnyRow) -> Result<Standing> {
+    Ok(Standing {
+        user_id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        role: row.try_get("role")?,
+        banned: row.try_get::<Option<i64>, _>("banned_at")?.is_some(),
+        shadow_banned: row.try_get::<i64, _>("shadow_banned")? != 0,
+        pre_moderated: row.try_get::<i64, _>("pre_moderated")? != 0,
+        warning: row.try_get("warning")?,
+        suspended_until: row
+            .try_get::<Option<i64>, _>("suspended_until")?
+            .map(from_millis)
+            .filter(|&until| until > Timestamp::now()),
+        sections: Vec::new(),
+    })
+}
+
+impl Store {
+    /// The site's pipeline policy and the word lists' version.
+    pub async fn moderation_policy(&self) -> Result<(PolicySettings, i64)> {
+        let row =
+            sqlx::query("SELECT settings, word_lists_version FROM moderation_policy WHERE id = 1")
+                .fetch_one(&self.read)
+                .await?;
+        let settings: String = row.try_get("settings")?;
+        Ok((
+            serde_json::from_str(&settings).unwrap_or_default(),
+            row.try_get("word_lists_version")?,
+        ))
+    }
+
+    /// Replaces the pipeline policy.
+    pub async fn set_moderation_policy(
+        &self,
+        settings: &PolicySettings,
+        actor_id: i64,
+    ) -> Result<()> {
+        settings.validate()?;
+        let text = serde_json::to_string(settings).unwrap_or_else(|_| "{}".to_owned());
+        let mut tx = self.write.begin().await?;
+        sqlx::query("UPDATE moderation_policy SET settings = $1 WHERE id = 1")
+            .bind(&text)
+            .execute(&mut *tx)
+            .await?;
+        write_log(
+            &mut tx,
+            LogRow {
+                actor_id: Some(actor_id),
+                phase: None,
+                action: "policy_updated",
+                comment_id: None,
+                user_id: None,
+                reasons: &[],
+                message: &text,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every word-list entry, by language, list and term.
+    pub async fn word_lists(&self) -> Result<Vec<WordListRow>> {
+        let rows = sqlx::query(
+            "SELECT lang, list, term, mode FROM word_list_entries ORDER BY lang, list, term",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(WordListRow {
+                    lang: row.try_get("lang")?,
+                    list: row.try_get("list")?,
+                    term: row.try_get("term")?,
+                    mode: row.try_get("mode")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Replaces one list of one language and bumps the version every node
+    /// checks before using its compiled lists.
+    pub async fn replace_word_list(
+        &self,
+        lang: Lang,
+        list: ListKind,
+        entries: &[(String, MatchMode)],
+        actor_id: i64,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query("DELETE FROM word_list_entries WHERE lang = $1 AND list = $2")
+            .bind(lang.as_str())
+            .bind(list.as_str())
+            .execute(&mut *tx)
+            .await?;
+        let now = to_millis(Timestamp::now());
+        for (term, mode) in entries {
+            sqlx::query(
+                "INSERT INTO word_list_entries (lang, list, term, mode, created_at) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (lang, list, term) DO NOTHING",
+            )
+            .bind(lang.as_str())
+            .bind(list.as_str())
+            .bind(term)
+            .bind(mode.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "UPDATE moderation_policy SET word_lists_version = word_lists_version + 1 WHERE id = 1",
+        )
+        .execute(&mut *tx)
+        .await?;
+        write_log(
+            &mut tx,
+            LogRow {
+                actor_id: Some(actor_id),
+                phase: None,
+                action: "word_list_updated",
+                comment_id: None,
+                user_id: None,
+                reasons: &[],
+                message: &format!("{} {} ({} terms)", lang, list.as_str(), entries.len()),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The stored settings of one scope (`scope_id` 0 for the site).
+    pub async fn scope_settings(
+        &self,
+        scope: SettingScope,
+        scope_id: i64,
+    ) -> Result<ScopeSettings> {
+        let row = sqlx::query(
+            "SELECT pre_moderated, closed, message FROM moderation_settings WHERE scope = $1 AND scope_id = $2",
+        )
+        .bind(scope.as_str())
+        .bind(scope_id)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|row| scope_settings_from_row(&row))
+            .transpose()
+            .map(Option::unwrap_or_default)
+    }
+
+    /// Stores the settings of one scope.
+    pub async fn set_scope_settings(
+        &self,
+        scope: SettingScope,
+        scope_id: i64,
+        settings: &ScopeSettings,
+        actor_id: i64,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        sqlx::query(
+            "INSERT INTO moderation_settings (scope, scope_id, pre_moderated, closed, message, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (scope, scope_id) DO UPDATE SET pre_moderated = excluded.pre_moderated,
+                closed = excluded.closed, message = excluded.message, updated_at = excluded.updated_at",
+        )
+        .bind(scope.as_str())
+        .bind(scope_id)
+        .bind(settings.pre_moderated.map(i64::from))
+        .bind(settings.closed.map(i64::from))
+        .bind(settings.message.as_deref())
+        .bind(to_millis(Timestamp::now()))
+        .execute(&mut *tx)
+        .await?;
+        write_log(
+            &mut tx,
+            LogRow {
+                actor_id: Some(actor_id),
+                phase: None,
+                action: "settings_updated",
+                comment_id: None,
+                user_id: None,
+                reasons: &[],
+                message: &format!(
+                    "{} {scope_id}: {}",
+                    scope.as_str(),
+                    serde_json::to_string(settings).unwrap_or_default()
+                ),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// What applies to a story's threads: site, its section, itself.
+    pub async fn thread_settings(&self, story_id: i64) -> Result<ThreadSettings> {
+        let rows = sqlx::query(
+            "SELECT scope, pre_moderated, closed, message FROM moderation_settings
+             WHERE (scope = 'site' AND scope_id = 0) OR (scope = 'story' AND scope_id = $1)
+                OR (scope = 'section' AND scope_id = (SELECT section_id FROM stories WHERE id = $1))",
+        )
+        .bind(story_id)
+        .fetch_all(&self.read)
+        .await?;
+        let mut by_scope: HashMap<String, ScopeSettings> = HashMap::new();
+        for row in &rows {
+            by_scope.insert(row.try_get("scope")?, scope_settings_from_row(row)?);
+        }
+        let get = |scope: SettingScope| by_scope.get(scope.as_str()).cloned().unwrap_or_default();
+        Ok(thread_settings(
+            &get(SettingScope::Site),
+            &get(SettingScope::Section),
+            &get(SettingScope::Story),
+        ))
+    }
+
+    /// The section of a story (none for a story without one).
+    pub async fn story_section(&self, story_id: i64) -> Result<Option<i64>> {
+        let row: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT section_id FROM stories WHERE id = $1")
+                .bind(story_id)
+                .fetch_optional(&self.read)
+                .await?;
+        row.ok_or(StoreError::NotFound)
+    }
+
+    /// Where a reader stands: bans, warnings, suspension, limits.
+    pub async fn standing(&self, user_id: i64) -> Result<Standing> {
+        let row = sqlx::query(
+            "SELECT id, username, role, banned_at, shadow_banned, pre_moderated, warning, suspended_until
+             FROM users WHERE id = $1",
+        )
+        .bind(user_id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let mut standing = standing_from_row(&row)?;
+        standing.sections = sqlx::query_scalar(
+            "SELECT section_id FROM moderator_sections WHERE user_id = $1 ORDER BY section_id",
+        )
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(standing)
+    }
+
+    /// The author's record as the pipeline weighs it. `body` is the text
+    /// being moderated; `except` the comment being edited, if any.
+    pub async fn author_history(
+        &self,
+        user_id: i64,
+        role: Role,
+        pre_moderated: bool,
+        body: &str,
+        except: Option<i64>,
+    ) -> Result<AuthorHistory> {
+        let now = Timestamp::now();
+        let row = sqlx::query(
+            "SELECT
+               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND status = 'visible') AS approved,
+               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $2) AS recent,
+               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $2 AND status = 'rejected') AS rejected,
+               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $3 AND body = $4 AND id <> $5) AS repeats",
+        )
+        .bind(user_id)
+        .bind(to_millis(now - RECENT))
+        .bind(to_millis(now - REPEAT_WINDOW))
+        .bind(body)
+        .bind(except.unwrap_or(0))
+        .fetch_one(&self.read)
+        .await?;
+        let count = |name: &str| -> Result<u32> {
+            Ok(u32::try_from(row.try_get::<i64, _>(name)?).unwrap_or(u32::MAX))
+        };
+        Ok(AuthorHistory {
+            staff: role.is_staff(),
+            approved: count("approved")?,
+            recent: count("recent")?,
+            recent_rejected: count("rejected")?,
+            repeats: count("repeats")?,
+            forced_pre_moderation: pre_moderated,
+        })
+    }
+
+    /// What acting on a comment needs: its author, status and section.
+    pub async fn comment_context(&self, comment_id: i64) -> Result<CommentContext> {
+        let row = sqlx::query(
+            "SELECT c.id, c.author_id, c.status, s.section_id FROM comments c
+             JOIN editions e ON e.id = c.edition_id JOIN stories s ON s.id = e.story_id WHERE c.id = $1",
+        )
+        .bind(comment_id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(CommentContext {
+            comment_id: row.try_get("id")?,
+            author_id: row.try_get("author_id")?,
+            status: row.try_get("status")?,
+            section_id: row.try_get("section_id")?,
+        })
+    }
+
+    /// One page of a queue.
+    pub async fn moderation_queue(&self, filter: &QueueFilter) -> Result<QueuePage> {
+        let page = filter.page.max(1);
+        let per_page = filter.per_page.clamp(1, 200);
+        let (narrow, params) = narrowing(filter, 3);
+        let order = if filter.newest_first {
+            "c.created_at DESC, c.id DESC"
+        } else {
+            "c.created_at, c.id"
+        };
+        let sql = format!(
+            "SELECT {VIEW_COLUMNS}, c.moderation_reasons, c.flagged, e.story_id, s.section_id,
+                    e.lang AS edition_lang, e.headline, e.slug,
+                    p.body AS parent_body, pu.username AS parent_author
+             {VIEW_FROM} {QUEUE_FROM}
+             LEFT JOIN comments p ON p.id = c.parent_id LEFT JOIN users pu ON pu.id = p.author_id
+             WHERE {} {narrow} ORDER BY {order} LIMIT $1 OFFSET $2",
+            queue_condition(filter.queue)
+        );
+        let query = sqlx::query(&sql)
+            .bind(i64::from(per_page) + 1)
+            .bind(i64::from(page - 1) * i64::from(per_page));
+        let rows = bind_all(query, &params).fetch_all(&self.read).await?;
+        let mut items = Vec::with_capacity(rows.len());
+        for row in rows.iter().take(per_page as usize) {
+            items.push(QueueItem {
+                comment: view_from_row(row)?,
+                reasons: reasons_of(&row.try_get::<String, _>("moderation_reasons")?),
+                flagged: row.try_get::<i64, _>("flagged")? != 0,
+                story_id: row.try_get("story_id")?,
+                section_id: row.try_get("section_id")?,
+                lang: row.try_get("edition_lang")?,
+                headline: row.try_get("headline")?,
+                slug: row.try_get("slug")?,
+                parent_author: row.try_get("parent_author")?,
+                parent_body: row.try_get("parent_body")?,
+                reports: Vec::new(),
+            });
+        }
+        self.fill_reports(&mut items).await?;
+        Ok(QueuePage {
+            has_more: rows.len() > per_page as usize,
+            items,
+            page,
+        })
+    }
+
+    /// Open reports of the listed comments, in one query.
+    async fn fill_reports(&self, items: &mut [QueueItem]) -> Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let placeholders: Vec<String> = (1..=items.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT comment_id, reason, note FROM comment_reports
+             WHERE resolved_at IS NULL AND comment_id IN ({}) ORDER BY id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for item in items.iter() {
+            query = query.bind(item.comment.id);
+        }
+        let mut found: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        for row in query.fetch_all(&self.read).await? {
+            found
+                .entry(row.try_get("comment_id")?)
+                .or_default()
+                .push((row.try_get("reason")?, row.try_get("note")?));
+        }
+        for item in items {
+            item.reports = found.remove(&item.comment.id).unwrap_or_default();
+        }
+        Ok(())
+    }
+
+    /// How many comments each queue holds under the filter's narrowing.
+    pub async fn queue_counts(&self, filter: &QueueFilter) -> Result<Vec<(Queue, i64)>> {
+        let (narrow, params) = narrowing(filter, 1);
+        let mut counts = Vec::new();
+        for queue in Queue::ALL {
+            let sql = format!(
+                "SELECT COUNT(*) FROM comments c {QUEUE_FROM} WHERE {} {narrow}",
+                queue_condition(queue)
+            );
+            let query = bind_all(sqlx::query(&sql), &params);
+            let n: i64 = query.fetch_one(&self.read).await?.try_get(0)?;
+            counts.push((queue, n));
+        }
+        Ok(counts)
+    }
+
+    /// A moderator's decision on a comment, logged and announced.
+    pub async fn moderate_comment(
+        &self,
+        comment_id: i64,
+        action: &CommentAction,
+        actor_id: i64,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let row = sqlx::query(
+            "SELECT c.author_id, c.status, c.depth, c.edition_id, c.parent_id, e.story_id, e.lang
+             FROM comments c JOIN editions e ON e.id = c.edition_id WHERE c.id = $1",
+        )
+        .bind(comment_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let author_id: i64 = row.try_get("author_id")?;
+        let status: String = row.try_get("status")?;
+        if status == "deleted" {
+            return Err(StoreError::NotFound);
+        }
+        let now = to_millis(Timestamp::now());
+        let (reasons, message) = match action {
+            CommentAction::Approve => {
+                sqlx::query(
+                    "UPDATE comments SET status = 'visible', reviewed_at = $1 WHERE id = $2",
+                )
+                .bind(now)
+                .bind(comment_id)
+                .execute(&mut *tx)
+                .await?;
+                if status == "pending" {
+                    // Held comments notified no one; they do now.
+                    let parent_id: Option<i64> = row.try_get("parent_id")?;
+                    notify_readers(&mut tx, comment_id, author_id, parent_id, now).await?;
+                }
+                (Vec::new(), String::new())
+            }
+            CommentAction::Reject { reason, message } => {
+                sqlx::query(
+                    "UPDATE comments SET status = 'rejected', reviewed_at = $1 WHERE id = $2",
+                )
+                .bind(now)
+                .bind(comment_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query(
+                    "INSERT INTO notifications (user_id, kind, comment_id, actor_id, created_at, message)
+                     VALUES ($1, 'rejected', $2, NULL, $3, $4)",
+                )
+                .bind(author_id)
+                .bind(comment_id)
+                .bind(now)
+                .bind(message.trim())
+                .execute(&mut *tx)
+                .await?;
+                let reasons = if reason.trim().is_empty() {
+                    Vec::new()
+                } else {
+                    vec![Reason {
+                        code: reason.trim().to_owned(),
+                        detail: String::new(),
+                    }]
+                };
+                (reasons, message.trim().to_owned())
+            }
+            CommentAction::Feature | CommentAction::Unfeature => {
+                let depth: i64 = row.try_get("depth")?;
+                if depth != 0 || status != "visible" {
+                    return Err(khabar_core::InvalidInput::new(
+                        "comment",
+                        "not_featurable",
+                        "only published top-level comments can be featured",
+                    )
+                    .into());
+                }
+                sqlx::query("UPDATE comments SET featured = $1, reviewed_at = $2 WHERE id = $3")
+                    .bind(i64::from(matches!(action, CommentAction::Feature)))
+                    .bind(now)
+                    .bind(comment_id)
+                    .execute(&mut *tx)
+                    .await?;
+                (Vec::new(), String::new())
+            }
+            CommentAction::Redact { note } => {
+                let note = note.trim();
+                // Every body stays in comment_versions; only the page loses it.
+                sqlx::query(
+                    "UPDATE comments SET body = '', redaction_note = $1, reviewed_at = $2 WHERE id = $3",
+                )
+                .bind(note)
+                .bind(now)
+                .bind(comment_id)
+                .execute(&mut *tx)
+                .await?;
+                (Vec::new(), note.to_owned())
+            }
+        };
+        // A decision answers the reports filed so far.
+        sqlx::query("UPDATE comment_reports SET resolved_at = $1 WHERE comment_id = $2 AND resolved_at IS NULL")
+            .bind(now)
+            .bind(comment_id)
+            .execute(&mut *tx)
+            .await?;
+        write_log(
+            &mut tx,
+            LogRow {
+                actor_id: Some(actor_id),
+                phase: None,
+                action: action.as_str(),
+                comment_id: Some(comment_id),
+                user_id: Some(author_id),
+                reasons: &reasons,
+                message: &message,
+            },
+        )
+        .await?;
+        let lang = Lang::parse(&row.try_get::<String, _>("lang")?)?;
+        let payload = json!({ "comment_id": comment_id, "action": action.as_str() });
+        events::record(
+            &mut tx,
+            self.backend,
+            NewEvent::edition(
+                EventKind::CommentModerated,
+                row.try_get("story_id")?,
+                row.try_get("edition_id")?,
+                lang,
+                Some(actor_id),
+                &payload,
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A moderator's action on a reader, logged and announced.
+    pub async fn moderate_user(
+        &self,
+        user_id: i64,
+        action: &UserAction,
+        actor_id: i64,
+    ) -> Result<()> {
+        action.validate()?;
+        let mut tx = self.write.begin().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL")
+                .bind(user_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        exists.ok_or(StoreError::NotFound)?;
+        let now = Timestamp::now();
+        let set = |sql: &'static str| sqlx::query(sql).bind(user_id);
+        let mut message = String::new();
+        match action {
+            UserAction::Warn { message: text } => {
+                message = text.trim().to_owned();
+                sqlx::query("UPDATE users SET warning = $1 WHERE id = $2")
+                    .bind(&message)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            UserAction::Suspend { hours } => {
+                let until = now + SignedDuration::from_hours(i64::from(*hours));
+                message = until.to_string();
+                sqlx::query("UPDATE users SET suspended_until = $1 WHERE id = $2")
+                    .bind(to_millis(until))
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            UserAction::Unsuspend => {
+                set("UPDATE users SET suspended_until = NULL WHERE id = $1")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            UserAction::Ban { reject_comments } => {
+                sqlx::query("UPDATE users SET banned_at = $1 WHERE id = $2")
+                    .bind(to_millis(now))
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+                if *reject_comments {
+                    let rejected = sqlx::query(
+                        "UPDATE comments SET status = 'rejected', reviewed_at = $1
+                         WHERE author_id = $2 AND status IN ('visible', 'pending', 'shadowed')",
+                    )
+                    .bind(to_millis(now))
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    message = format!("{rejected} comments rejected");
+                }
+            }
+            UserAction::Unban => {
+                set("UPDATE users SET banned_at = NULL WHERE id = $1")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            UserAction::ShadowBan | UserAction::Unshadow => {
+                sqlx::query("UPDATE users SET shadow_banned = $1 WHERE id = $2")
+                    .bind(i64::from(matches!(action, UserAction::ShadowBan)))
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            UserAction::PreModerate | UserAction::StopPreModerating => {
+                sqlx::query("UPDATE users SET pre_moderated = $1 WHERE id = $2")
+                    .bind(i64::from(matches!(action, UserAction::PreModerate)))
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            UserAction::Note { body } => {
+                message = body.trim().to_owned();
+                sqlx::query(
+                    "INSERT INTO moderator_notes (user_id, author_id, body, created_at) VALUES ($1, $2, $3, $4)",
+                )
+                .bind(user_id)
+                .bind(actor_id)
+                .bind(&message)
+                .bind(to_millis(now))
+                .execute(&mut *tx)
+                .await?;
+            }
+            UserAction::LimitSections { section_ids } => {
+                set("DELETE FROM moderator_sections WHERE user_id = $1")
+                    .execute(&mut *tx)
+                    .await?;
+                for section_id in section_ids {
+                    sqlx::query(
+                        "INSERT INTO moderator_sections (user_id, section_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(user_id)
+                    .bind(section_id)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match &e {
+                        sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                            StoreError::NotFound
+                        }
+                        _ => StoreError::Database(e),
+                    })?;
+                }
+                message = format!("{section_ids:?}");
+            }
+        }
+        write_log(
+            &mut tx,
+            LogRow {
+                actor_id: Some(actor_id),
+                phase: None,
+                action: action.as_str(),
+                comment_id: None,
+                user_id: Some(user_id),
+                reasons: &[],
+                message: &message,
+            },
+        )
+        .await?;
+        let payload = json!({ "user_id": user_id, "action": action.as_str() });
+        events::record(
+            &mut tx,
+            self.backend,
+            NewEvent {
+                kind: EventKind::UserModerated,
+                story_id: None,
+                edition_id: None,
+                lang: None,
+                actor_id: Some(actor_id),
+                payload: &payload,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The reader read their warning; they may comment again.
+    pub async fn acknowledge_warning(&self, user_id: i64) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let changed =
+            sqlx::query("UPDATE users SET warning = NULL WHERE id = $1 AND warning IS NOT NULL")
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if changed > 0 {
+            write_log(
+                &mut tx,
+                LogRow {
+                    actor_id: Some(user_id),
+                    phase: None,
+                    action: "warning_acknowledged",
+                    comment_id: None,
+                    user_id: Some(user_id),
+                    reasons: &[],
+                    message: "",
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The audit log, newest first.
+    pub async fn audit_log(&self, filter: &LogFilter) -> Result<Vec<LogEntry>> {
+        let mut sql = String::from(
+            "SELECT l.id, l.at, a.username AS actor, l.phase, l.action, l.comment_id, l.user_id,
+                    u.username, l.reasons, l.message
+             FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id LEFT JOIN users u ON u.id = l.user_id
+             WHERE 1 = 1",
+        );
+        let mut params = Vec::new();
+        let next = |value: Param, params: &mut Vec<Param>| {
+            params.push(value);
+            format!("${}", params.len())
+        };
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let p = next(
+                Param::Text(format!("%{}%", text.to_lowercase())),
+                &mut params,
+            );
+            sql += &format!(
+                " AND (LOWER(l.action) LIKE {p} OR LOWER(l.reasons) LIKE {p} OR LOWER(l.message) LIKE {p}
+                   OR LOWER(COALESCE(a.username, l.phase, '')) LIKE {p} OR LOWER(COALESCE(u.username, '')) LIKE {p})"
+            );
+        }
+        if let Some(user_id) = filter.user_id {
+            sql += &format!(
+                " AND l.user_id = {}",
+                next(Param::Int(user_id), &mut params)
+            );
+        }
+        if let Some(comment_id) = filter.comment_id {
+            sql += &format!(
+                " AND l.comment_id = {}",
+                next(Param::Int(comment_id), &mut params)
+            );
+        }
+        if let Some(action) = &filter.action {
+            sql += &format!(
+                " AND l.action = {}",
+                next(Param::Text(action.clone()), &mut params)
+            );
+        }
+        if let Some(before) = filter.before {
+            sql += &format!(" AND l.id < {}", next(Param::Int(before), &mut params));
+        }
+        sql += &format!(
+            " ORDER BY l.id DESC LIMIT {}",
+            next(
+                Param::Int(i64::from(filter.limit.clamp(1, 500))),
+                &mut params
+            )
+        );
+        let rows = bind_all(sqlx::query(&sql), &params)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(LogEntry {
+                    id: row.try_get("id")?,
+                    at: from_millis(row.try_get("at")?),
+                    actor: row.try_get("actor")?,
+                    phase: row.try_get("phase")?,
+                    action: row.try_get("action")?,
+                    comment_id: row.try_get("comment_id")?,
+                    user_id: row.try_get("user_id")?,
+                    username: row.try_get("username")?,
+                    reasons: reasons_of(&row.try_get::<String, _>("reasons")?),
+                    message: row.try_get("message")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A reader's record for moderators.
+    pub async fn reader_history(&self, user_id: i64) -> Result<ReaderHistory> {
+        let standing = self.standing(user_id).await?;
+        let row = sqlx::query(
+            "SELECT
+               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND status = 'visible') AS approved,
+               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND status = 'pending') AS pending,
+               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND status = 'rejected') AS rejected,
+               (SELECT COUNT(*) FROM comment_reports r JOIN comments c ON c.id = r.comment_id
+                 WHERE c.author_id = $1) AS reports",
+        )
+        .bind(user_id)
+        .fetch_one(&self.read)
+        .await?;
+        let notes = sqlx::query(
+            "SELECT a.username, n.body, n.created_at FROM moderator_notes n JOIN users a ON a.id = n.author_id
+             WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(ModeratorNote {
+                author: row.try_get("username")?,
+                body: row.try_get("body")?,
+                created_at: from_millis(row.try_get("created_at")?),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+        let log = self
+            .audit_log(&LogFilter {
+                user_id: Some(user_id),
+                limit: 100,
+                ..Default::default()
+            })
+            .await?;
+        Ok(ReaderHistory {
+            standing,
+            approved: row.try_get("approved")?,
+            pending: row.try_get("pending")?,
+            rejected: row.try_get("rejected")?,
+            reports_received: row.try_get("reports")?,
+            notes,
+            log,
+        })
+    }
+}
+
+fn scope_settings_from_row(row: &AnyRow) -> Result<ScopeSettings> {
+    Ok(ScopeSettings {
+        pre_moderated: row
+            .try_get::<Option<i64>, _>("pre_moderated")?
+            .map(|v| v != 0),
+        closed: row.try_get::<Option<i64>, _>("closed")?.map(|v| v != 0),
+        message: row.try_get("message")?,
+    })
+}

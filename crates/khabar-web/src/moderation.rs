@@ -1,0 +1,406 @@
+//! The moderation use cases, shared by the moderators' pages and the API:
+//! who may moderate what, the pipeline's inputs, queues, decisions on
+//! comments and readers, word lists and settings. Permission checks live
+//! here, not in templates or handlers.
+
+use std::sync::Arc;
+
+use khabar_core::moderation::{
+    self, AuthorHistory, CommentAction, ListKind, Policy, PolicySettings, ScopeSettings,
+    SettingScope, ThreadSettings, UserAction, Verdict, WordListEntry, WordLists,
+};
+use khabar_core::{InvalidInput, Lang, Role};
+use khabar_store::{
+    Account, Article, LogEntry, LogFilter, QueueFilter, QueuePage, ReaderHistory, Standing,
+    StoreError, WordListRow,
+};
+use khabar_text::wordlist::WordMatcher;
+
+use crate::App;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModerationError {
+    #[error("{0}")]
+    Invalid(#[from] InvalidInput),
+    #[error("not found")]
+    NotFound,
+    /// Not a moderator, or not of this section, or not of this reader.
+    #[error("{1}")]
+    Forbidden(&'static str, &'static str),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for ModerationError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => ModerationError::NotFound,
+            StoreError::Invalid(e) => ModerationError::Invalid(e),
+            other => ModerationError::Store(other),
+        }
+    }
+}
+
+impl ModerationError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ModerationError::Invalid(e) => e.code,
+            ModerationError::NotFound => "not_found",
+            ModerationError::Forbidden(code, _) => code,
+            ModerationError::Store(_) => "internal",
+        }
+    }
+}
+
+const NOT_A_MODERATOR: ModerationError =
+    ModerationError::Forbidden("not_a_moderator", "moderators only");
+const OUTSIDE_SECTIONS: ModerationError =
+    ModerationError::Forbidden("outside_your_sections", "you moderate other sections");
+
+/// A signed-in moderator and the sections they are limited to.
+#[derive(Debug, Clone)]
+pub struct Moderator {
+    pub id: i64,
+    pub username: String,
+    pub role: Role,
+    /// Empty: every section.
+    pub sections: Vec<i64>,
+}
+
+impl Moderator {
+    /// Whether they may act in a story of `section_id`.
+    pub fn covers(&self, section_id: Option<i64>) -> bool {
+        self.sections.is_empty() || section_id.is_some_and(|s| self.sections.contains(&s))
+    }
+
+    fn require_all_sections(&self) -> Result<(), ModerationError> {
+        if self.sections.is_empty() {
+            Ok(())
+        } else {
+            Err(OUTSIDE_SECTIONS)
+        }
+    }
+}
+
+/// The account as a moderator, or a refusal for everyone else.
+pub async fn moderator(app: &App, account: &Account) -> Result<Moderator, ModerationError> {
+    let role = Role::parse(&account.role).map_err(|_| NOT_A_MODERATOR)?;
+    if !role.moderates() {
+        return Err(NOT_A_MODERATOR);
+    }
+    let standing = app.store.standing(account.id).await?;
+    Ok(Moderator {
+        id: account.id,
+        username: account.username.clone(),
+        role,
+        sections: standing.sections,
+    })
+}
+
+/// The site's word lists, compiled once and rebuilt when any node changed
+/// them (the store's version tells).
+pub async fn word_lists(app: &App) -> Result<(PolicySettings, Arc<WordLists>), StoreError> {
+    let (settings, version) = app.store.moderation_policy().await?;
+    if let Ok(cached) = app.word_lists.read()
+        && cached.0 == version
+    {
+        return Ok((settings, cached.1.clone()));
+    }
+    let rows = app.store.word_lists().await?;
+    let compiled = Arc::new(WordMatcher::new(rows.into_iter().filter_map(|row| {
+        let list = ListKind::parse(&row.list).ok()?;
+        let lang = Lang::parse(&row.lang).ok()?;
+        let mode = khabar_text::wordlist::MatchMode::parse(&row.mode)?;
+        Some((row.term, mode, (list, lang)))
+    })));
+    if let Ok(mut cached) = app.word_lists.write() {
+        *cached = (version, compiled.clone());
+    }
+    Ok((settings, compiled))
+}
+
+/// Runs the pipeline over a new or edited comment.
+pub async fn verdict(
+    app: &App,
+    article: &Article,
+    thread: &ThreadSettings,
+    author: &Account,
+    standing: &Standing,
+    body: &str,
+    editing: Option<i64>,
+) -> Result<Verdict, StoreError> {
+    let role = Role::parse(&author.role).unwrap_or(Role::Reader);
+    let history: AuthorHistory = app
+        .store
+        .author_history(author.id, role, standing.pre_moderated, body, editing)
+        .await?;
+    let (settings, words) = word_lists(app).await?;
+    let pre_moderated = if article.comment_mode == "pre_moderated" {
+        Some(SettingScope::Story)
+    } else {
+        thread.pre_moderated
+    };
+    let policy = Policy {
+        max_chars: app.site.comment_max_chars as usize,
+        max_links: app.site.comment_max_links as usize,
+        thread_open: crate::comments::thread_open(app, article, thread, jiff::Timestamp::now()),
+        words: &words,
+        settings: &settings,
+        pre_moderated,
+    };
+    Ok(moderation::moderate(body, &history, &policy))
+}
+
+/// A page of a queue, narrowed to the moderator's sections.
+pub async fn queue(
+    app: &App,
+    moderator: &Moderator,
+    mut filter: QueueFilter,
+) -> Result<(QueuePage, Vec<(moderation::Queue, i64)>), ModerationError> {
+    if filter.section_id.is_some() && !moderator.covers(filter.section_id) {
+        return Err(OUTSIDE_SECTIONS);
+    }
+    filter.sections = moderator.sections.clone();
+    let page = app.store.moderation_queue(&filter).await?;
+    let counts = app.store.queue_counts(&filter).await?;
+    Ok((page, counts))
+}
+
+/// Why a moderator may reject a comment (or no reason at all).
+pub const REJECT_REASONS: [&str; 6] = [
+    "offensive",
+    "abusive",
+    "spam",
+    "off_topic",
+    "personal_attack",
+    "other",
+];
+
+/// A decision on one comment in the moderator's sections.
+pub async fn moderate_comment(
+    app: &App,
+    moderator: &Moderator,
+    comment_id: i64,
+    action: &CommentAction,
+) -> Result<(), ModerationError> {
+    if let CommentAction::Reject { reason, .. } = action
+        && !reason.is_empty()
+        && !REJECT_REASONS.contains(&reason.as_str())
+    {
+        return Err(InvalidInput::new(
+            "reason",
+            "unknown_reject_reason",
+            format!("one of {}", REJECT_REASONS.join(", ")),
+        )
+        .into());
+    }
+    let context = app.store.comment_context(comment_id).await?;
+    if !moderator.covers(context.section_id) {
+        return Err(OUTSIDE_SECTIONS);
+    }
+    if context.author_id == moderator.id
+        && !matches!(action, CommentAction::Feature | CommentAction::Unfeature)
+    {
+        return Err(ModerationError::Forbidden(
+            "own_comment",
+            "another moderator decides on your comments",
+        ));
+    }
+    app.store
+        .moderate_comment(comment_id, action, moderator.id)
+        .await?;
+    Ok(())
+}
+
+/// The same decision on several comments; each is checked and logged on
+/// its own. Returns the ids that could not be decided, with why.
+pub async fn moderate_comments(
+    app: &App,
+    moderator: &Moderator,
+    comment_ids: &[i64],
+    action: &CommentAction,
+) -> Vec<(i64, &'static str)> {
+    let mut refused = Vec::new();
+    for &id in comment_ids.iter().take(500) {
+        if let Err(error) = moderate_comment(app, moderator, id, action).await {
+            if let ModerationError::Store(e) = &error {
+                tracing::error!(error = %e, comment = id, "bulk moderation failed");
+            }
+            refused.push((id, error.code()));
+        }
+    }
+    refused
+}
+
+/// An action on a reader. Moderators act on readers; admins on anyone but
+/// themselves. Section-limited moderators may only warn and add notes:
+/// the rest reaches every section.
+pub async fn moderate_user(
+    app: &App,
+    moderator: &Moderator,
+    user_id: i64,
+    action: &UserAction,
+) -> Result<(), ModerationError> {
+    if user_id == moderator.id {
+        return Err(ModerationError::Forbidden(
+            "own_account",
+            "you cannot act on your own account",
+        ));
+    }
+    let target = app.store.standing(user_id).await?;
+    let target_role = Role::parse(&target.role).unwrap_or(Role::Reader);
+    if target_role != Role::Reader && moderator.role != Role::Admin {
+        return Err(ModerationError::Forbidden(
+            "staff_account",
+            "only an admin acts on staff accounts",
+        ));
+    }
+    match action {
+        UserAction::LimitSections { .. } if moderator.role != Role::Admin => {
+            return Err(ModerationError::Forbidden(
+                "admins_only",
+                "only an admin limits moderators to sections",
+            ));
+        }
+        UserAction::Warn { .. } | UserAction::Note { .. } => {}
+        _ => moderator.require_all_sections()?,
+    }
+    app.store
+        .moderate_user(user_id, action, moderator.id)
+        .await?;
+    Ok(())
+}
+
+pub async fn reader_history(
+    app: &App,
+    _moderator: &Moderator,
+    user_id: i64,
+) -> Result<ReaderHistory, ModerationError> {
+    Ok(app.store.reader_history(user_id).await?)
+}
+
+pub async fn audit_log(
+    app: &App,
+    _moderator: &Moderator,
+    filter: &LogFilter,
+) -> Result<Vec<LogEntry>, ModerationError> {
+    Ok(app.store.audit_log(filter).await?)
+}
+
+pub async fn list_word_lists(
+    app: &App,
+    _moderator: &Moderator,
+) -> Result<Vec<WordListRow>, ModerationError> {
+    Ok(app.store.word_lists().await?)
+}
+
+/// Replaces one list; lists apply site-wide, so section-limited
+/// moderators may not.
+pub async fn update_word_list(
+    app: &App,
+    moderator: &Moderator,
+    lang: Lang,
+    list: ListKind,
+    entries: Vec<WordListEntry>,
+) -> Result<usize, ModerationError> {
+    moderator.require_all_sections()?;
+    if app.site.dir_of(lang).is_none() {
+        return Err(
+            InvalidInput::new("lang", "unknown_language", "not a language of this site").into(),
+        );
+    }
+    if entries.len() > moderation::MAX_LIST_ENTRIES {
+        return Err(InvalidInput::new(
+            "entries",
+            "too_many_entries",
+            format!("at most {} terms a list", moderation::MAX_LIST_ENTRIES),
+        )
+        .into());
+    }
+    let checked = entries
+        .into_iter()
+        .map(WordListEntry::checked)
+        .collect::<Result<Vec<_>, _>>()?;
+    let count = checked.len();
+    app.store
+        .replace_word_list(lang, list, &checked, moderator.id)
+        .await?;
+    Ok(count)
+}
+
+/// The site's policy and the settings of a scope.
+pub async fn settings(
+    app: &App,
+    moderator: &Moderator,
+    scope: SettingScope,
+    scope_id: i64,
+) -> Result<(PolicySettings, ScopeSettings), ModerationError> {
+    check_scope(app, moderator, scope, scope_id).await?;
+    let (policy, _) = app.store.moderation_policy().await?;
+    let settings = app.store.scope_settings(scope, scope_id).await?;
+    Ok((policy, settings))
+}
+
+/// Stores a scope's settings and, for the site, the policy.
+pub async fn update_settings(
+    app: &App,
+    moderator: &Moderator,
+    scope: SettingScope,
+    scope_id: i64,
+    settings: &ScopeSettings,
+    policy: Option<&PolicySettings>,
+) -> Result<(), ModerationError> {
+    check_scope(app, moderator, scope, scope_id).await?;
+    if settings
+        .message
+        .as_ref()
+        .is_some_and(|m| m.chars().count() > 1_000)
+    {
+        return Err(InvalidInput::new("message", "too_long", "at most 1000 characters").into());
+    }
+    if let Some(policy) = policy {
+        if scope != SettingScope::Site {
+            return Err(InvalidInput::new(
+                "policy",
+                "policy_is_site_wide",
+                "the pipeline policy is set for the whole site",
+            )
+            .into());
+        }
+        app.store
+            .set_moderation_policy(policy, moderator.id)
+            .await?;
+    }
+    app.store
+        .set_scope_settings(scope, scope_id, settings, moderator.id)
+        .await?;
+    Ok(())
+}
+
+/// Site settings need every section; a section or story needs that one.
+async fn check_scope(
+    app: &App,
+    moderator: &Moderator,
+    scope: SettingScope,
+    scope_id: i64,
+) -> Result<(), ModerationError> {
+    match scope {
+        SettingScope::Site if scope_id != 0 => Err(ModerationError::NotFound),
+        SettingScope::Site => moderator.require_all_sections(),
+        SettingScope::Section => {
+            if moderator.covers(Some(scope_id)) {
+                Ok(())
+            } else {
+                Err(OUTSIDE_SECTIONS)
+            }
+        }
+        SettingScope::Story => {
+            let section = app.store.story_section(scope_id).await?;
+            if moderator.covers(section) {
+                Ok(())
+            } else {
+                Err(OUTSIDE_SECTIONS)
+            }
+        }
+    }
+}

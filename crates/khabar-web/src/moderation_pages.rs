@@ -1,0 +1,664 @@
+//! The moderators' screens: the queue (keyboard-driven by
+//! `moderate.js`, usable without it), a reader's history with the actions
+//! on them, the audit log, and word lists and settings. Rules live in
+//! `moderation`; these handlers parse, call and render.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use khabar_core::moderation::{
+    CommentAction, ListKind, PolicySettings, ScopeSettings, SettingScope, SuspectAction,
+    UserAction, WordListEntry,
+};
+use khabar_core::{InvalidInput, Lang};
+use khabar_store::{LogFilter, SessionRecord};
+use minijinja::context;
+use serde::Serialize;
+
+use crate::api::moderation::queue_filter;
+use crate::comment_pages::comment_item;
+use crate::moderation::{self, ModerationError, Moderator};
+use crate::pages::{chrome, error_page, preferred_language, render};
+use crate::session::Viewer;
+use crate::{App, PageError, csrf};
+
+type AppState = State<Arc<App>>;
+type Fields = Vec<(String, String)>;
+
+impl From<ModerationError> for PageError {
+    fn from(error: ModerationError) -> Self {
+        match error {
+            ModerationError::Invalid(e) => PageError::Rejected(e.code),
+            ModerationError::NotFound => PageError::NotFound,
+            ModerationError::Forbidden(..) => PageError::Forbidden,
+            ModerationError::Store(e) => PageError::Store(e),
+        }
+    }
+}
+
+fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("")
+}
+
+/// The language and the signed-in moderator, or the page to answer with
+/// (sign-in for strangers, 403 for readers).
+async fn signed_in_moderator<'a>(
+    app: &App,
+    lang: &str,
+    headers: &HeaderMap,
+    viewer: &'a Viewer,
+) -> Result<(Lang, &'a SessionRecord, Moderator), Box<Response>> {
+    let Some(lang) = app.lang(lang) else {
+        return Err(Box::new(error_page(
+            app,
+            preferred_language(app, headers),
+            &PageError::NotFound,
+        )));
+    };
+    let Some(session) = &viewer.session else {
+        let to = format!("/{lang}/signin");
+        return Err(Box::new(
+            (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),
+        ));
+    };
+    match moderation::moderator(app, &session.account).await {
+        Ok(moderator) => Ok((lang, session, moderator)),
+        Err(error) => Err(Box::new(error_page(app, lang, &error.into()))),
+    }
+}
+
+/// A state change from a moderator's form: same site, right CSRF token.
+async fn form_moderator<'a>(
+    app: &App,
+    lang: &str,
+    headers: &HeaderMap,
+    viewer: &'a Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Result<(Lang, Moderator, Fields), Box<Response>> {
+    let (lang, _, moderator) = signed_in_moderator(app, lang, headers, viewer).await?;
+    let Ok(Form(fields)) = form else {
+        return Err(Box::new(error_page(
+            app,
+            lang,
+            &PageError::BadRequest("unreadable form".into()),
+        )));
+    };
+    if !csrf::same_site(app, headers) || !csrf::token_matches(viewer, field(&fields, "csrf_token"))
+    {
+        return Err(Box::new(error_page(app, lang, &PageError::Forbidden)));
+    }
+    Ok((lang, moderator, fields))
+}
+
+/// Back to where the form was, if it is one of ours.
+fn back(lang: Lang, fields: &Fields) -> Response {
+    let to = field(fields, "back");
+    let to = if to.starts_with(&format!("/{lang}/moderate")) && !to.contains("//") {
+        to.to_owned()
+    } else {
+        format!("/{lang}/moderate")
+    };
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
+}
+
+fn paths(app: &App, tail: &str) -> Vec<(Lang, String)> {
+    app.languages()
+        .into_iter()
+        .map(|l| (l, format!("/{l}/moderate{tail}")))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct QueueEntry {
+    comment: crate::comment_pages::CommentItem,
+    author_id: i64,
+    reasons: Vec<khabar_core::moderation::Reason>,
+    flagged: bool,
+    status: String,
+    story_lang: String,
+    headline: String,
+    story_url: String,
+    parent_author: Option<String>,
+    parent_body: Option<String>,
+    parent_dir: &'static str,
+    reports: Vec<(String, String)>,
+}
+
+/// `GET /{lang}/moderate`: a queue with its filters and counts.
+pub async fn queue(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let lang = path.map(|Path(l)| l).unwrap_or_default();
+    let (lang, session, moderator) = match signed_in_moderator(&app, &lang, &headers, &viewer).await
+    {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let result = async {
+        let filter = queue_filter(&query).map_err(|_| PageError::BadRequest("filter".into()))?;
+        let queue_name = filter.queue.as_str();
+        let (page, counts) = moderation::queue(&app, &moderator, filter.clone()).await?;
+        let now = Timestamp::now();
+        let items: Vec<QueueEntry> = page
+            .items
+            .into_iter()
+            .map(|item| QueueEntry {
+                author_id: item.comment.author_id,
+                status: item.comment.status.clone(),
+                comment: comment_item(&app, lang, item.comment, &viewer, now),
+                reasons: item.reasons,
+                flagged: item.flagged,
+                story_url: format!("/{}/story/{}", item.lang, crate::pages::segment(&item.slug)),
+                story_lang: item.lang,
+                headline: item.headline,
+                parent_dir: item
+                    .parent_body
+                    .as_deref()
+                    .map(|b| khabar_text::detect_direction(b).as_str())
+                    .unwrap_or("auto"),
+                parent_author: item.parent_author,
+                parent_body: item
+                    .parent_body
+                    .map(|b| b.chars().take(280).collect::<String>()),
+                reports: item.reports,
+            })
+            .collect();
+        // The current filters, to keep across queue tabs and pages.
+        let keep: Vec<(String, String)> = ["story", "section", "lang", "reason", "order"]
+            .into_iter()
+            .filter_map(|k| {
+                query
+                    .get(k)
+                    .filter(|v| !v.is_empty())
+                    .map(|v| (k.to_owned(), v.clone()))
+            })
+            .collect();
+        let with = |extra: &[(&str, String)]| {
+            let mut pairs: Vec<String> = keep
+                .iter()
+                .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
+                .map(|(k, v)| format!("{k}={}", urlencoding(v)))
+                .collect();
+            pairs.extend(extra.iter().map(|(k, v)| format!("{k}={}", urlencoding(v))));
+            format!("/{lang}/moderate?{}", pairs.join("&"))
+        };
+        let tabs: Vec<_> = counts
+            .iter()
+            .map(|(q, n)| context! { name => q.as_str(), count => n, href => with(&[("queue", q.as_str().to_owned())]) })
+            .collect();
+        let this = with(&[
+            ("queue", queue_name.to_owned()),
+            ("page", page.page.to_string()),
+        ]);
+        let chrome = chrome(
+            &app,
+            lang,
+            &viewer,
+            paths(&app, ""),
+            None,
+            format!("/{lang}/moderate"),
+        )
+        .await?;
+        render(
+            &app,
+            "moderate.html",
+            lang,
+            chrome,
+            context! {
+                queue => queue_name,
+                tabs => tabs,
+                items => items,
+                filter => &query,
+                this_url => this,
+                csrf_token => &session.csrf_token,
+                moderator => moderator.username,
+                sections => app.store.sections(lang).await?,
+                reasons => REASON_FILTERS,
+                previous_page => (page.page > 1).then(|| with(&[("queue", queue_name.to_owned()), ("page", (page.page - 1).to_string())])),
+                next_page => page.has_more.then(|| with(&[("queue", queue_name.to_owned()), ("page", (page.page + 1).to_string())])),
+            },
+        )
+    };
+    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+/// Reason codes a moderator filters by: the pipeline's and readers'.
+const REASON_FILTERS: [&str; 11] = [
+    "banned_word",
+    "suspect_word",
+    "link",
+    "repeated_text",
+    "new_commenter",
+    "rejection_rate",
+    "user_pre_moderated",
+    "pre_moderated",
+    "offensive",
+    "abusive",
+    "spam",
+];
+
+fn urlencoding(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+fn comment_action(fields: &Fields) -> Result<CommentAction, PageError> {
+    Ok(match field(fields, "action") {
+        "approve" => CommentAction::Approve,
+        "reject" => CommentAction::Reject {
+            reason: field(fields, "reason").to_owned(),
+            message: field(fields, "message").to_owned(),
+        },
+        "feature" => CommentAction::Feature,
+        "unfeature" => CommentAction::Unfeature,
+        "redact" => CommentAction::Redact {
+            note: field(fields, "note").to_owned(),
+        },
+        _ => return Err(PageError::BadRequest("unknown action".into())),
+    })
+}
+
+/// `POST /{lang}/moderate/comments`: one decision on the selected
+/// comments (`comment_id` repeated), or on the one named.
+pub async fn act_on_comments(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let lang = path.map(|Path(l)| l).unwrap_or_default();
+    let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
+    {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let action = match comment_action(&fields) {
+        Ok(action) => action,
+        Err(error) => return error_page(&app, lang, &error),
+    };
+    let ids: Vec<i64> = fields
+        .iter()
+        .filter(|(k, _)| k == "comment_id")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    if let [id] = ids[..] {
+        if let Err(error) = moderation::moderate_comment(&app, &moderator, id, &action).await {
+            return error_page(&app, lang, &error.into());
+        }
+    } else {
+        moderation::moderate_comments(&app, &moderator, &ids, &action).await;
+    }
+    back(lang, &fields)
+}
+
+/// `GET /{lang}/moderate/users/{id}`: a reader's record and the actions.
+pub async fn reader(
+    State(app): AppState,
+    path: Result<Path<(String, i64)>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let Ok(Path((lang, user_id))) = path else {
+        return error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        );
+    };
+    let (lang, session, moderator) = match signed_in_moderator(&app, &lang, &headers, &viewer).await
+    {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let result = async {
+        let history = moderation::reader_history(&app, &moderator, user_id).await?;
+        let tail = format!("/users/{user_id}");
+        let chrome = chrome(
+            &app,
+            lang,
+            &viewer,
+            paths(&app, &tail),
+            None,
+            format!("/{lang}/moderate{tail}"),
+        )
+        .await?;
+        render(
+            &app,
+            "moderate-user.html",
+            lang,
+            chrome,
+            context! {
+                history => history,
+                csrf_token => &session.csrf_token,
+                all_sections => moderator.sections.is_empty(),
+                this_url => format!("/{lang}/moderate{tail}"),
+            },
+        )
+    };
+    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+/// `POST /{lang}/moderate/users/{id}`
+pub async fn act_on_reader(
+    State(app): AppState,
+    path: Result<Path<(String, i64)>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let Ok(Path((lang, user_id))) = path else {
+        return error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        );
+    };
+    let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
+    {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let action = match field(&fields, "action") {
+        "warn" => UserAction::Warn {
+            message: field(&fields, "message").to_owned(),
+        },
+        "suspend" => UserAction::Suspend {
+            hours: field(&fields, "hours").parse().unwrap_or(0),
+        },
+        "unsuspend" => UserAction::Unsuspend,
+        "ban" => UserAction::Ban {
+            reject_comments: field(&fields, "reject_comments") == "1",
+        },
+        "unban" => UserAction::Unban,
+        "shadow_ban" => UserAction::ShadowBan,
+        "unshadow" => UserAction::Unshadow,
+        "pre_moderate" => UserAction::PreModerate,
+        "stop_pre_moderating" => UserAction::StopPreModerating,
+        "note" => UserAction::Note {
+            body: field(&fields, "body").to_owned(),
+        },
+        _ => return error_page(&app, lang, &PageError::BadRequest("unknown action".into())),
+    };
+    match moderation::moderate_user(&app, &moderator, user_id, &action).await {
+        Ok(()) => back(lang, &fields),
+        Err(error) => error_page(&app, lang, &error.into()),
+    }
+}
+
+/// `GET /{lang}/moderate/log?q=`: the audit log, searchable.
+pub async fn log(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let lang = path.map(|Path(l)| l).unwrap_or_default();
+    let (lang, _, moderator) = match signed_in_moderator(&app, &lang, &headers, &viewer).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let result = async {
+        let q = query.get("q").cloned().unwrap_or_default();
+        let before = query.get("before").and_then(|b| b.parse().ok());
+        let entries = moderation::audit_log(
+            &app,
+            &moderator,
+            &LogFilter {
+                text: Some(q.clone()),
+                before,
+                limit: 100,
+                ..Default::default()
+            },
+        )
+        .await?;
+        let older = (entries.len() == 100)
+            .then(|| {
+                entries
+                    .last()
+                    .map(|e| format!("/{lang}/moderate/log?q={}&before={}", urlencoding(&q), e.id))
+            })
+            .flatten();
+        let chrome = chrome(
+            &app,
+            lang,
+            &viewer,
+            paths(&app, "/log"),
+            None,
+            format!("/{lang}/moderate/log"),
+        )
+        .await?;
+        render(
+            &app,
+            "moderate-log.html",
+            lang,
+            chrome,
+            context! { entries => entries, q => q, older => older },
+        )
+    };
+    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+/// `GET /{lang}/moderate/settings`: word lists and the site's policy.
+pub async fn settings(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let lang = path.map(|Path(l)| l).unwrap_or_default();
+    let (lang, session, moderator) = match signed_in_moderator(&app, &lang, &headers, &viewer).await
+    {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let result = async {
+        let rows = moderation::list_word_lists(&app, &moderator).await?;
+        let (policy, site) = moderation::settings(&app, &moderator, SettingScope::Site, 0)
+            .await
+            .unwrap_or_default();
+        let mut lists = Vec::new();
+        for list_lang in app.languages() {
+            for list in [ListKind::Banned, ListKind::Suspect] {
+                // One term a line; a leading `*` marks a substring term.
+                let text: Vec<String> = rows
+                    .iter()
+                    .filter(|r| r.lang == list_lang.as_str() && r.list == list.as_str())
+                    .map(|r| {
+                        if r.mode == "substring" {
+                            format!("*{}", r.term)
+                        } else {
+                            r.term.clone()
+                        }
+                    })
+                    .collect();
+                lists.push(context! {
+                    lang => list_lang.as_str(),
+                    dir => app.site.dir_of(list_lang).map(|d| d.as_str()).unwrap_or("auto"),
+                    list => list.as_str(),
+                    text => text.join("\n"),
+                    count => text.len(),
+                });
+            }
+        }
+        let chrome = chrome(
+            &app,
+            lang,
+            &viewer,
+            paths(&app, "/settings"),
+            None,
+            format!("/{lang}/moderate/settings"),
+        )
+        .await?;
+        render(
+            &app,
+            "moderate-settings.html",
+            lang,
+            chrome,
+            context! {
+                lists => lists,
+                policy => policy,
+                site => site,
+                csrf_token => &session.csrf_token,
+                may_edit => moderator.sections.is_empty(),
+            },
+        )
+    };
+    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+/// `POST /{lang}/moderate/word-lists`: one list from its textarea.
+pub async fn save_word_list(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let lang = path.map(|Path(l)| l).unwrap_or_default();
+    let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
+    {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let result = async {
+        let list_lang = Lang::parse(field(&fields, "list_lang")).map_err(ModerationError::from)?;
+        let list = ListKind::parse(field(&fields, "list")).map_err(ModerationError::from)?;
+        let entries = field(&fields, "terms")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|line| match line.strip_prefix('*') {
+                Some(term) => WordListEntry {
+                    term: term.to_owned(),
+                    mode: "substring".into(),
+                },
+                None => WordListEntry {
+                    term: line.to_owned(),
+                    mode: "word".into(),
+                },
+            })
+            .collect();
+        moderation::update_word_list(&app, &moderator, list_lang, list, entries).await
+    };
+    match result.await {
+        Ok(_) => back(lang, &fields),
+        Err(error) => error_page(&app, lang, &error.into()),
+    }
+}
+
+/// `POST /{lang}/moderate/settings`: the site's settings and policy.
+pub async fn save_settings(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let lang = path.map(|Path(l)| l).unwrap_or_default();
+    let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
+    {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let number = |name: &'static str| -> Result<u32, ModerationError> {
+        field(&fields, name)
+            .trim()
+            .parse()
+            .map_err(|_| InvalidInput::new(name, "invalid_number", "a whole number").into())
+    };
+    let result = async {
+        let policy = PolicySettings {
+            suspect_action: if field(&fields, "suspect_action") == "flag" {
+                SuspectAction::Flag
+            } else {
+                SuspectAction::Hold
+            },
+            hold_links: field(&fields, "hold_links") == "1",
+            new_commenter_approvals: number("new_commenter_approvals")?,
+            rejection_rate_percent: number("rejection_rate_percent")?,
+            rejection_rate_min_comments: number("rejection_rate_min_comments")?,
+        };
+        let message = field(&fields, "message").trim();
+        let site = ScopeSettings {
+            pre_moderated: Some(field(&fields, "pre_moderated") == "1"),
+            closed: Some(field(&fields, "closed") == "1"),
+            message: (!message.is_empty()).then(|| message.to_owned()),
+        };
+        moderation::update_settings(
+            &app,
+            &moderator,
+            SettingScope::Site,
+            0,
+            &site,
+            Some(&policy),
+        )
+        .await
+    };
+    match result.await {
+        Ok(()) => back(lang, &fields),
+        Err(error) => error_page(&app, lang, &error.into()),
+    }
+}
+
+/// `GET /{lang}/moderate/live`: hints for open queues.
+pub async fn live(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let lang = path.map(|Path(l)| l).unwrap_or_default();
+    match signed_in_moderator(&app, &lang, &headers, &viewer).await {
+        Ok(_) => crate::live::moderator_events(&app),
+        Err(response) => *response,
+    }
+}
+
+/// `POST /{lang}/account/warning`: the reader acknowledges a warning.
+pub async fn acknowledge_warning(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let fallback = preferred_language(&app, &headers);
+    let Some(lang) = path.ok().and_then(|Path(l)| app.lang(&l)) else {
+        return error_page(&app, fallback, &PageError::NotFound);
+    };
+    let (Some(session), Ok(Form(fields))) = (&viewer.session, form) else {
+        return error_page(&app, lang, &PageError::Forbidden);
+    };
+    if !csrf::same_site(&app, &headers)
+        || !csrf::token_matches(&viewer, field(&fields, "csrf_token"))
+    {
+        return error_page(&app, lang, &PageError::Forbidden);
+    }
+    if let Err(error) = app.store.acknowledge_warning(session.account.id).await {
+        return error_page(&app, lang, &error.into());
+    }
+    let to = field(&fields, "back");
+    let to = if to.starts_with(&format!("/{lang}/")) && !to.contains("//") {
+        to.to_owned()
+    } else {
+        format!("/{lang}/")
+    };
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
+}
