@@ -295,26 +295,26 @@ pub fn count_links(text: &str) -> usize {
         + text.matches("www.").count()
 }
 
+/// Phase 1 on its own: whether the thread is open and the text within the
+/// length and link limits. Callers run it before spending rate limits on
+/// a comment that cannot be posted anyway.
+pub fn check(text: &str, thread_open: bool, max_chars: usize, max_links: usize) -> Option<Reason> {
+    let chars = text.chars().count();
+    if !thread_open {
+        Some(Reason::new("thread_closed", ""))
+    } else if chars > max_chars {
+        Some(Reason::new("too_long", format!("{chars} > {max_chars}")))
+    } else if count_links(text) > max_links {
+        Some(Reason::new("too_many_links", format!("> {max_links}")))
+    } else {
+        None
+    }
+}
+
 /// Runs the phases in order over `text` (an already normalized body).
 pub fn moderate(text: &str, author: &AuthorHistory, policy: &Policy<'_>) -> Verdict {
     // 1. Length and open checks.
-    let chars = text.chars().count();
-    let refusal = if !policy.thread_open {
-        Some(Reason::new("thread_closed", ""))
-    } else if chars > policy.max_chars {
-        Some(Reason::new(
-            "too_long",
-            format!("{chars} > {}", policy.max_chars),
-        ))
-    } else if count_links(text) > policy.max_links {
-        Some(Reason::new(
-            "too_many_links",
-            format!("> {}", policy.max_links),
-        ))
-    } else {
-        None
-    };
-    if let Some(reason) = refusal {
+    if let Some(reason) = check(text, policy.thread_open, policy.max_chars, policy.max_links) {
         return Verdict {
             action: Action::Reject,
             phase: Phase::Checks,
@@ -711,6 +711,7 @@ mod tests {
         policy.thread_open = true;
         let v = moderate("far too long for ten", &staff, &policy);
         assert_eq!(codes(&v), ["too_long"]);
+        policy.max_chars = 50;
         let v = moderate("https://a www.b", &staff, &policy);
         assert_eq!(codes(&v), ["too_many_links"]);
     }

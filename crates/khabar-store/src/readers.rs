@@ -39,6 +39,8 @@ pub struct Notification {
     pub read: bool,
     pub lang: String,
     pub headline: String,
+    /// A moderator's words, on a rejection.
+    pub message: Option<String>,
 }
 
 impl Store {
@@ -102,16 +104,17 @@ impl Store {
         })
     }
 
-    /// A reader's newest notifications whose comment is still visible.
+    /// A reader's newest notifications whose comment is still visible, and
+    /// the notices of their comments moderators rejected.
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
         let rows = sqlx::query(
             "SELECT n.id, n.kind, n.comment_id, n.created_at, n.read_at, a.display_name AS actor_name,
-                    e.lang, e.headline
+                    e.lang, e.headline, n.message
              FROM notifications n
              JOIN comments c ON c.id = n.comment_id
              JOIN editions e ON e.id = c.edition_id
              LEFT JOIN users a ON a.id = n.actor_id AND a.deleted_at IS NULL
-             WHERE n.user_id = $1 AND c.status = 'visible'
+             WHERE n.user_id = $1 AND (c.status = 'visible' OR n.kind = 'rejected')
              ORDER BY n.created_at DESC, n.id DESC LIMIT $2",
         )
         .bind(user_id)
@@ -129,6 +132,7 @@ impl Store {
                     read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
                     lang: row.try_get("lang")?,
                     headline: row.try_get("headline")?,
+                    message: row.try_get("message")?,
                 })
             })
             .collect()
@@ -137,7 +141,7 @@ impl Store {
     pub async fn unread_notifications(&self, user_id: i64) -> Result<i64> {
         Ok(sqlx::query_scalar(
             "SELECT COUNT(*) FROM notifications n JOIN comments c ON c.id = n.comment_id
-             WHERE n.user_id = $1 AND n.read_at IS NULL AND c.status = 'visible'",
+             WHERE n.user_id = $1 AND n.read_at IS NULL AND (c.status = 'visible' OR n.kind = 'rejected')",
         )
         .bind(user_id)
         .fetch_one(&self.read)

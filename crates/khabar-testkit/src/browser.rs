@@ -199,6 +199,26 @@ impl Browser {
         .await;
     }
 
+    /// Presses `keys` one after another on whatever has the focus, as a
+    /// person at the keyboard would (W3C key actions).
+    pub async fn press(&self, keys: &str) {
+        let actions: Vec<Value> = keys
+            .chars()
+            .flat_map(|key| {
+                [
+                    json!({ "type": "keyDown", "value": key.to_string() }),
+                    json!({ "type": "keyUp", "value": key.to_string() }),
+                ]
+            })
+            .collect();
+        self.call(
+            "POST",
+            &self.session_path("/actions"),
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }),
+        )
+        .await;
+    }
+
     async fn find(&self, css: &str) -> String {
         let found = self
             .call(

@@ -95,33 +95,45 @@ fn may_comment(standing: &Standing) -> Result<(), CommentError> {
     Ok(())
 }
 
-/// What the pipeline's verdict makes of a comment. The first phase's
-/// refusals are the reader's mistakes, answered as such and not stored.
-fn status_of(
-    verdict: &Verdict,
-    standing: &Standing,
-    max_chars: u32,
-) -> Result<CommentStatus, CommentError> {
-    Ok(match verdict.action {
-        Action::Reject if verdict.phase == khabar_core::moderation::Phase::Checks => {
-            let code = verdict.reasons.first().map(|r| r.code.as_str());
-            return Err(match code {
-                Some("thread_closed") => CommentError::Closed,
-                Some("too_long") => InvalidInput::new(
-                    "body",
-                    "comment_too_long",
-                    format!("at most {max_chars} characters"),
-                )
-                .into(),
-                _ => InvalidInput::new("body", "too_many_links", "too many links in one comment")
-                    .into(),
-            });
+/// The pipeline's first phase, run before a comment spends any rate
+/// limit: its refusals are the reader's mistakes, answered as such.
+fn checked(
+    app: &App,
+    article: &Article,
+    thread: &ThreadSettings,
+    body: &CommentBody,
+) -> Result<(), CommentError> {
+    let max_chars = app.site.comment_max_chars;
+    let open = thread_open(app, article, thread, Timestamp::now());
+    let reason = khabar_core::moderation::check(
+        body.as_str(),
+        open,
+        max_chars as usize,
+        app.site.comment_max_links as usize,
+    );
+    match reason.as_ref().map(|r| r.code.as_str()) {
+        None => Ok(()),
+        Some("thread_closed") => Err(CommentError::Closed),
+        Some("too_long") => Err(InvalidInput::new(
+            "body",
+            "comment_too_long",
+            format!("at most {max_chars} characters"),
+        )
+        .into()),
+        Some(_) => {
+            Err(InvalidInput::new("body", "too_many_links", "too many links in one comment").into())
         }
+    }
+}
+
+/// What the pipeline's verdict makes of a comment.
+fn status_of(verdict: &Verdict, standing: &Standing) -> CommentStatus {
+    match verdict.action {
         Action::Reject => CommentStatus::Rejected,
         Action::Hold => CommentStatus::Pending,
         Action::Approve | Action::Flag if standing.shadow_banned => CommentStatus::Shadowed,
         Action::Approve | Action::Flag => CommentStatus::Visible,
-    })
+    }
 }
 
 async fn limit(
@@ -160,9 +172,7 @@ pub async fn post(
         .await?
         .ok_or(CommentError::NotFound)?;
     let thread = app.store.thread_settings(article.summary.story_id).await?;
-    if !thread_open(app, &article, &thread, Timestamp::now()) {
-        return Err(CommentError::Closed);
-    }
+    checked(app, &article, &thread, &body)?;
     let standing = app.store.standing(author.id).await?;
     may_comment(&standing)?;
     let author_id = author.id;
@@ -223,7 +233,7 @@ pub async fn post(
         None,
     )
     .await?;
-    let status = status_of(&verdict, &standing, app.site.comment_max_chars)?;
+    let status = status_of(&verdict, &standing);
     let id = app
         .store
         .post_comment(NewComment {
@@ -272,6 +282,7 @@ pub async fn edit(
         .await?
         .ok_or(CommentError::NotFound)?;
     let thread = app.store.thread_settings(article.summary.story_id).await?;
+    checked(app, &article, &thread, &body)?;
     let verdict = moderation::verdict(
         app,
         &article,
@@ -282,7 +293,7 @@ pub async fn edit(
         Some(comment_id),
     )
     .await?;
-    let status = status_of(&verdict, &standing, app.site.comment_max_chars)?;
+    let status = status_of(&verdict, &standing);
     app.store
         .edit_comment(comment_id, &body, status, &verdict)
         .await?;

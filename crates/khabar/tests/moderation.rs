@@ -1,0 +1,847 @@
+//! Moderation through the real server, on SQLite and on PostgreSQL: which
+//! queue each pipeline path leads to, every action in the audit log, what
+//! bans, suspensions, warnings and shadow bans do to a reader, and who may
+//! moderate what.
+
+mod common;
+
+use common::{Agent, client, spawn_app_with};
+use khabar_core::password::hash_password;
+use khabar_core::{DisplayName, Email, Lang, Role, Username};
+use khabar_store::{EditionSummary, ListFilter, NewUser};
+use khabar_testkit::{TestDatabase, on_both_backends};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "harbour lights at dusk";
+
+struct Site {
+    server: khabar::Server,
+}
+
+impl Site {
+    async fn start(db: &TestDatabase) -> Site {
+        Site {
+            // Each test posts many comments quickly; the rate limits have
+            // their own tests.
+            server: spawn_app_with(db, true, |c| c.site.comments_per_minute = 100).await,
+        }
+    }
+
+    /// A user of `role` and a token with every scope the role may hold.
+    async fn person(&self, name: &str, role: Role) -> (i64, String) {
+        let id = self
+            .server
+            .store()
+            .create_user(NewUser {
+                username: &Username::parse_for_staff(name).unwrap(),
+                email: &Email::parse(&format!("{name}@news.example")).unwrap(),
+                display_name: &DisplayName::parse(name).unwrap(),
+                password_hash: &hash_password(PASSWORD).unwrap(),
+                role,
+                lang: Lang::EN,
+            })
+            .await
+            .unwrap();
+        let scopes: &[&str] = if role.moderates() {
+            &["read", "comment", "moderate"]
+        } else {
+            &["read", "comment"]
+        };
+        let reply = self
+            .call(
+                None,
+                "POST",
+                "/tokens",
+                Some(json!({ "login": name, "password": PASSWORD, "scopes": scopes })),
+            )
+            .await;
+        assert_eq!(reply.0, 201, "token for {name}: {}", reply.1);
+        (id, reply.1["token"].as_str().unwrap().to_owned())
+    }
+
+    async fn call(
+        &self,
+        token: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let url = format!("{}/api/v1{path}", self.server.base_url());
+        let mut request = match method {
+            "POST" => client().post(url),
+            "PUT" => client().put(url),
+            _ => client().get(url),
+        };
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// Posts a comment; (status, comment id or error code).
+    async fn post(&self, token: &str, edition: i64, body: &str) -> (u16, Value) {
+        let (status, reply) = self
+            .call(
+                Some(token),
+                "POST",
+                &format!("/editions/{edition}/comments"),
+                Some(json!({ "body": body })),
+            )
+            .await;
+        if status == 201 {
+            (status, reply["id"].clone())
+        } else {
+            (status, reply["error"]["code"].clone())
+        }
+    }
+
+    /// The ids in a queue, as `moderator` sees it.
+    async fn queue(&self, moderator: &str, query: &str) -> (Vec<i64>, Value) {
+        let (status, reply) = self
+            .call(
+                Some(moderator),
+                "GET",
+                &format!("/moderation/queue?{query}"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200, "{reply}");
+        let ids = reply["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["comment"]["id"].as_i64().unwrap())
+            .collect();
+        (ids, reply["counts"].clone())
+    }
+
+    async fn decide(&self, moderator: &str, comment: &Value, action: Value) -> (u16, Value) {
+        self.call(
+            Some(moderator),
+            "POST",
+            &format!("/moderation/comments/{comment}"),
+            Some(action),
+        )
+        .await
+    }
+
+    async fn act_on(&self, moderator: &str, user: i64, action: Value) -> (u16, Value) {
+        self.call(
+            Some(moderator),
+            "POST",
+            &format!("/moderation/users/{user}"),
+            Some(action),
+        )
+        .await
+    }
+
+    /// Published English editions, with their sections.
+    async fn editions(&self) -> Vec<EditionSummary> {
+        self.server
+            .store()
+            .published(Lang::EN, ListFilter::Latest, 1, 50)
+            .await
+            .unwrap()
+            .items
+    }
+
+    async fn settings(&self, moderator: &str, query: &str, body: Value) {
+        let (status, reply) = self
+            .call(
+                Some(moderator),
+                "PUT",
+                &format!("/moderation/settings?{query}"),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, 200, "{reply}");
+    }
+
+    async fn words(&self, moderator: &str, lang: &str, list: &str, entries: Value) {
+        let (status, reply) = self
+            .call(
+                Some(moderator),
+                "PUT",
+                &format!("/moderation/word-lists/{lang}/{list}"),
+                Some(json!({ "entries": entries })),
+            )
+            .await;
+        assert_eq!(status, 200, "{reply}");
+    }
+}
+
+fn has(ids: &[i64], id: &Value) -> bool {
+    ids.contains(&id.as_i64().unwrap())
+}
+
+async fn each_pipeline_path_leads_to_its_queue(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, moderator) = site.person("nadia_mod", Role::Moderator).await;
+    let editions = site.editions().await;
+    let story = editions[0].id;
+    site.words(&moderator, "en", "banned", json!([{ "term": "scumbag" }]))
+        .await;
+    site.words(&moderator, "ar", "banned", json!([{ "term": "حقير" }]))
+        .await;
+    site.words(&moderator, "en", "suspect", json!([{ "term": "traitor" }]))
+        .await;
+
+    // Banned words are rejected, evasions included, and kept for review.
+    let (_, reader) = site.person("reader_one", Role::Reader).await;
+    for evasion in [
+        "You s.c.u.m.b.a.g",
+        "يا حقـــيـر",
+        "ٱنت حَقِير",
+        "SСUMBAG (Cyrillic С)",
+    ] {
+        let (status, code) = site.post(&reader, story, evasion).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (422, Some("comment_rejected")),
+            "{evasion}"
+        );
+    }
+    let (rejected, counts) = site.queue(&moderator, "queue=rejected").await;
+    assert_eq!(rejected.len(), 4);
+    assert_eq!(counts["rejected"], 4);
+    // Innocent words that contain a banned term pass.
+    let (status, innocent) = site
+        .post(&reader, story, "The scumbagless class passed")
+        .await;
+    assert_eq!(status, 201, "{innocent}");
+
+    // Suspect words hold by default…
+    let (_, held) = site.post(&reader, story, "he is a traitor").await;
+    let (pending, _) = site.queue(&moderator, "queue=pending").await;
+    assert!(has(&pending, &held));
+    // …and flag (published) when the policy says so.
+    let mut policy = json!({ "suspect_action": "flag", "hold_links": true, "new_commenter_approvals": 0,
+        "rejection_rate_percent": 0, "rejection_rate_min_comments": 5 });
+    site.settings(
+        &moderator,
+        "scope=site",
+        json!({ "settings": {}, "policy": policy }),
+    )
+    .await;
+    let (status, flagged) = site.post(&reader, editions[1].id, "what a traitor").await;
+    assert_eq!(status, 201);
+    let (flagged_queue, _) = site.queue(&moderator, "queue=flagged").await;
+    assert!(has(&flagged_queue, &flagged));
+    let (approved, _) = site.queue(&moderator, "queue=approved").await;
+    assert!(has(&approved, &flagged), "flagged comments are published");
+
+    // Links are held when the setting says so.
+    let (_, linked) = site.post(&reader, story, "see https://example.org/x").await;
+    // The same text again, on another story: held.
+    let (_, first) = site
+        .post(&reader, editions[2].id, "Copy pasted opinion")
+        .await;
+    let (_, repeat) = site
+        .post(&reader, editions[3].id, "Copy pasted opinion")
+        .await;
+    let (pending, _) = site.queue(&moderator, "queue=pending").await;
+    assert!(has(&pending, &linked) && has(&pending, &repeat) && !has(&pending, &first));
+    let (_, reasons) = site
+        .queue(&moderator, "queue=pending&reason=repeated_text")
+        .await;
+    assert_eq!(
+        reasons["pending"], 1,
+        "the reason filter narrows the counts"
+    );
+
+    // New commenters wait for N approvals.
+    policy["hold_links"] = json!(false);
+    policy["new_commenter_approvals"] = json!(2);
+    site.settings(
+        &moderator,
+        "scope=site",
+        json!({ "settings": {}, "policy": policy }),
+    )
+    .await;
+    let (_, newcomer) = site.person("newcomer", Role::Reader).await;
+    let (_, first) = site.post(&newcomer, story, "My very first comment").await;
+    let (pending, _) = site.queue(&moderator, "queue=pending").await;
+    assert!(has(&pending, &first));
+    site.decide(&moderator, &first, json!({ "action": "approve" }))
+        .await;
+    let (_, second) = site.post(&newcomer, story, "My second comment").await;
+    site.decide(&moderator, &second, json!({ "action": "approve" }))
+        .await;
+    let (status, third) = site.post(&newcomer, story, "Trusted by now").await;
+    let (pending, _) = site.queue(&moderator, "queue=pending").await;
+    assert!(
+        status == 201 && !has(&pending, &third),
+        "two approvals earn trust"
+    );
+
+    // A reader with many recent rejections (4 of 10) is held.
+    policy["new_commenter_approvals"] = json!(0);
+    policy["rejection_rate_percent"] = json!(30);
+    policy["rejection_rate_min_comments"] = json!(4);
+    site.settings(
+        &moderator,
+        "scope=site",
+        json!({ "settings": {}, "policy": policy }),
+    )
+    .await;
+    let (_, after_rejections) = site
+        .post(&reader, editions[4].id, "Ordinary words now")
+        .await;
+    let (pending, _) = site
+        .queue(&moderator, "queue=pending&reason=rejection_rate")
+        .await;
+    assert!(has(&pending, &after_rejections));
+
+    // Pre-moderation by story, by section, by the whole site.
+    let (_, calm) = site.person("calm_reader", Role::Reader).await;
+    let target = &editions[5];
+    site.settings(
+        &moderator,
+        &format!("scope=story&id={}", target.story_id),
+        json!({ "settings": { "pre_moderated": true } }),
+    )
+    .await;
+    let (_, by_story) = site
+        .post(&calm, target.id, "Held by the story's setting")
+        .await;
+    let section = editions
+        .iter()
+        .find(|e| e.section.is_some() && e.story_id != target.story_id)
+        .unwrap();
+    let section_id = section.section.as_ref().unwrap().id;
+    site.settings(
+        &moderator,
+        &format!("scope=section&id={section_id}"),
+        json!({ "settings": { "pre_moderated": true, "message": "Keep it civil" } }),
+    )
+    .await;
+    let (_, by_section) = site
+        .post(&calm, section.id, "Held by the section's setting")
+        .await;
+    let (pending, _) = site
+        .queue(&moderator, "queue=pending&reason=pre_moderated")
+        .await;
+    assert!(has(&pending, &by_story) && has(&pending, &by_section));
+    let (_, view) = site
+        .call(
+            Some(&moderator),
+            "GET",
+            &format!("/moderation/settings?scope=section&id={section_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(view["settings"]["message"], "Keep it civil");
+
+    // Reports put a published comment in the reported queue until decided.
+    let (_, reporter) = site.person("reporter", Role::Reader).await;
+    let (_, fine) = site
+        .post(&calm, editions[6].id, "A sharp but fair remark")
+        .await;
+    let (status, _) = site
+        .call(
+            Some(&reporter),
+            "POST",
+            &format!("/comments/{fine}/reports"),
+            Some(json!({ "reason": "abusive" })),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (reported, _) = site
+        .queue(&moderator, "queue=reported&reason=abusive")
+        .await;
+    assert_eq!(reported, vec![fine.as_i64().unwrap()]);
+    site.decide(&moderator, &fine, json!({ "action": "approve" }))
+        .await;
+    let (reported, counts) = site.queue(&moderator, "queue=reported").await;
+    assert!(reported.is_empty() && counts["reported"] == 0);
+
+    // A held comment approved is published; one rejected leaves the queue
+    // and its author hears why.
+    site.decide(&moderator, &held, json!({ "action": "approve" }))
+        .await;
+    let (status, shown) = site
+        .call(None, "GET", &format!("/comments/{held}"), None)
+        .await;
+    assert_eq!((status, shown["status"].as_str()), (200, Some("visible")));
+    let (status, _) = site
+        .decide(
+            &moderator,
+            &linked,
+            json!({ "action": "reject", "reason": "spam", "message": "No adverts" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = site
+        .call(None, "GET", &format!("/comments/{linked}"), None)
+        .await;
+    assert_eq!(status, 404, "rejected comments are not shown");
+    let (_, notes) = site
+        .call(Some(&reader), "GET", "/notifications", None)
+        .await;
+    assert!(notes.to_string().contains("rejected"), "{notes}");
+    let (status, reply) = site
+        .decide(
+            &moderator,
+            &repeat,
+            json!({ "action": "reject", "reason": "made-up" }),
+        )
+        .await;
+    assert_eq!(
+        (status, reply["error"]["code"].as_str()),
+        (422, Some("unknown_reject_reason"))
+    );
+}
+
+async fn every_decision_is_in_the_audit_log(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, admin) = site.person("chief_admin", Role::Admin).await;
+    let (reader_id, reader) = site.person("loud_reader", Role::Reader).await;
+    let editions = site.editions().await;
+    let (_, one) = site.post(&reader, editions[0].id, "First thought").await;
+    let (_, two) = site.post(&reader, editions[0].id, "Second thought").await;
+
+    for action in [
+        json!({ "action": "feature" }),
+        json!({ "action": "unfeature" }),
+        json!({ "action": "redact", "note": "personal details" }),
+    ] {
+        let (status, reply) = site.decide(&admin, &one, action).await;
+        assert_eq!(status, 200, "{reply}");
+    }
+    let (status, _) = site
+        .call(
+            Some(&admin),
+            "POST",
+            "/moderation/comments",
+            Some(json!({ "action": "reject", "comment_ids": [two], "reason": "off_topic" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let actions = [
+        json!({ "action": "warn", "message": "Mind the tone" }),
+        json!({ "action": "note", "body": "Argues in good faith, mostly" }),
+        json!({ "action": "suspend", "hours": 24 }),
+        json!({ "action": "unsuspend" }),
+        json!({ "action": "pre_moderate" }),
+        json!({ "action": "stop_pre_moderating" }),
+        json!({ "action": "shadow_ban" }),
+        json!({ "action": "unshadow" }),
+        json!({ "action": "ban" }),
+        json!({ "action": "unban" }),
+    ];
+    for action in &actions {
+        let (status, reply) = site.act_on(&admin, reader_id, action.clone()).await;
+        assert_eq!(status, 200, "{action}: {reply}");
+    }
+    let (_, history) = site
+        .call(
+            Some(&admin),
+            "GET",
+            &format!("/moderation/users/{reader_id}"),
+            None,
+        )
+        .await;
+    let logged: Vec<&str> = history["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in actions
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .chain(["feature", "unfeature", "redact", "reject", "approve"])
+    {
+        assert!(logged.contains(&action), "{action} missing from {logged:?}");
+    }
+    // Automatic decisions name their phase; moderators' name the moderator.
+    let auto = history["log"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["actor"].is_null())
+        .unwrap();
+    assert_eq!(auto["phase"], "pre_moderation");
+    assert_eq!(history["notes"][0]["body"], "Argues in good faith, mostly");
+    assert_eq!(history["rejected"], 1);
+    assert_eq!(history["standing"]["warning"], "Mind the tone");
+
+    // The log is searchable.
+    let (_, found) = site
+        .call(
+            Some(&admin),
+            "GET",
+            "/moderation/log?q=personal%20details",
+            None,
+        )
+        .await;
+    let entries = found["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        (entries[0]["action"].as_str(), entries[0]["actor"].as_str()),
+        (Some("redact"), Some("chief_admin"))
+    );
+    // A redacted comment shows the note, not the body.
+    let (_, redacted) = site
+        .call(None, "GET", &format!("/comments/{one}"), None)
+        .await;
+    assert_eq!(
+        (
+            redacted["body"].as_str(),
+            redacted["redaction_note"].as_str()
+        ),
+        (Some(""), Some("personal details"))
+    );
+}
+
+async fn what_actions_do_to_a_reader(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, moderator) = site.person("desk_mod", Role::Moderator).await;
+    let (id, reader) = site.person("hot_head", Role::Reader).await;
+    let (_, other) = site.person("bystander", Role::Reader).await;
+    let story = site.editions().await[0].id;
+
+    // A warning must be acknowledged before commenting again.
+    site.act_on(
+        &moderator,
+        id,
+        json!({ "action": "warn", "message": "No insults" }),
+    )
+    .await;
+    let (status, code) = site.post(&reader, story, "Trying anyway").await;
+    assert_eq!(
+        (status, code.as_str()),
+        (403, Some("warning_unacknowledged"))
+    );
+    site.server.store().acknowledge_warning(id).await.unwrap();
+    assert_eq!(site.post(&reader, story, "Point taken").await.0, 201);
+
+    // A suspension ends.
+    site.server
+        .store()
+        .suspend(
+            id,
+            Some(jiff::Timestamp::now() + jiff::SignedDuration::from_millis(800)),
+        )
+        .await
+        .unwrap();
+    let (status, code) = site.post(&reader, story, "Still here").await;
+    assert_eq!((status, code.as_str()), (403, Some("suspended")));
+    tokio::time::sleep(std::time::Duration::from_millis(1_000)).await;
+    assert_eq!(site.post(&reader, story, "Back again").await.0, 201);
+
+    // A shadow-banned reader sees their comment; nobody else does.
+    site.act_on(&moderator, id, json!({ "action": "shadow_ban" }))
+        .await;
+    let (status, hidden) = site.post(&reader, story, "Shouting into the void").await;
+    assert_eq!(status, 201);
+    let (_, thread) = site
+        .call(
+            Some(&other),
+            "GET",
+            &format!("/editions/{story}/comments"),
+            None,
+        )
+        .await;
+    assert!(!thread.to_string().contains("Shouting into the void"));
+    let (status, _) = site
+        .call(None, "GET", &format!("/comments/{hidden}"), None)
+        .await;
+    assert_eq!(status, 404);
+    let server = &site.server;
+    let mut browser = Agent::new(server);
+    let answer = browser
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "hot_head"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(answer.status, 303);
+    let slug = site.editions().await[0].slug.clone();
+    let own_page = browser.get(&format!("/en/story/{slug}")).await.body;
+    assert!(
+        own_page.contains("Shouting into the void"),
+        "the author sees it"
+    );
+    let (_, _) = site
+        .act_on(&moderator, id, json!({ "action": "unshadow" }))
+        .await;
+
+    // A ban, rejecting their comments, ends the discussion for them.
+    let (status, reply) = site
+        .act_on(
+            &moderator,
+            id,
+            json!({ "action": "ban", "reject_comments": true }),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["approved"], 0, "every comment of theirs was rejected");
+    let (status, code) = site.post(&reader, story, "Let me in").await;
+    assert_eq!((status, code.as_str()), (403, Some("banned")));
+    // The thread page tells them why, in their language.
+    let page = browser
+        .submit(
+            &format!("/en/story/{slug}"),
+            &format!("/en/story/{slug}/comments"),
+            &[("body", "Form post")],
+        )
+        .await;
+    assert_eq!(page.status, 422);
+}
+
+async fn who_may_moderate_what(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, admin) = site.person("site_admin", Role::Admin).await;
+    let (limited_id, limited) = site.person("sport_mod", Role::Moderator).await;
+    let (reader_id, reader) = site.person("plain_reader", Role::Reader).await;
+    let editions = site.editions().await;
+    let mut by_section = editions.iter().filter(|e| e.section.is_some());
+    let mine = by_section.next().unwrap().clone();
+    let mine_section = mine.section.as_ref().unwrap().id;
+    let elsewhere = editions
+        .iter()
+        .find(|e| e.section.as_ref().is_some_and(|s| s.id != mine_section))
+        .unwrap()
+        .clone();
+    let (status, _) = site
+        .act_on(
+            &admin,
+            limited_id,
+            json!({ "action": "limit_sections", "section_ids": [mine_section] }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    site.settings(
+        &admin,
+        "scope=site",
+        json!({ "settings": { "pre_moderated": true } }),
+    )
+    .await;
+    let (_, here) = site
+        .post(&reader, mine.id, "In the moderator's section")
+        .await;
+    let (_, there) = site.post(&reader, elsewhere.id, "In another section").await;
+
+    // The limited moderator's queue holds their section only…
+    let (pending, counts) = site.queue(&limited, "queue=pending").await;
+    assert_eq!(
+        (pending, counts["pending"].as_i64()),
+        (vec![here.as_i64().unwrap()], Some(1))
+    );
+    let (status, _) = site
+        .call(
+            Some(&limited),
+            "GET",
+            &format!(
+                "/moderation/queue?section={}",
+                elsewhere.section.as_ref().unwrap().id
+            ),
+            None,
+        )
+        .await;
+    assert_eq!(status, 403);
+    // …and they cannot act elsewhere, nor on site-wide things.
+    let (status, reply) = site
+        .decide(&limited, &there, json!({ "action": "approve" }))
+        .await;
+    assert_eq!(
+        (status, reply["error"]["code"].as_str()),
+        (403, Some("outside_your_sections"))
+    );
+    assert_eq!(
+        site.decide(&limited, &here, json!({ "action": "approve" }))
+            .await
+            .0,
+        200
+    );
+    let (status, _) = site
+        .act_on(&limited, reader_id, json!({ "action": "ban" }))
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        site.act_on(
+            &limited,
+            reader_id,
+            json!({ "action": "warn", "message": "Easy" })
+        )
+        .await
+        .0,
+        200
+    );
+    let (status, _) = site
+        .call(
+            Some(&limited),
+            "PUT",
+            "/moderation/word-lists/en/banned",
+            Some(json!({ "entries": [] })),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = site
+        .call(
+            Some(&limited),
+            "PUT",
+            &format!("/moderation/settings?scope=story&id={}", elsewhere.story_id),
+            Some(json!({ "settings": { "closed": true } })),
+        )
+        .await;
+    assert_eq!(status, 403);
+    // Moderators do not act on staff; only admins limit sections.
+    let (status, _) = site
+        .act_on(&limited, limited_id, json!({ "action": "unban" }))
+        .await;
+    assert_eq!(status, 403);
+
+    // Readers are refused every moderation operation, whatever they send.
+    for (method, path, body) in [
+        ("GET", "/moderation/queue".to_owned(), None),
+        (
+            "POST",
+            format!("/moderation/comments/{there}"),
+            Some(json!({ "action": "approve" })),
+        ),
+        (
+            "POST",
+            format!("/moderation/users/{limited_id}"),
+            Some(json!({ "action": "ban" })),
+        ),
+        ("GET", "/moderation/log".to_owned(), None),
+        ("GET", "/moderation/word-lists".to_owned(), None),
+        (
+            "PUT",
+            "/moderation/word-lists/en/banned".to_owned(),
+            Some(json!({ "entries": [] })),
+        ),
+        ("GET", "/moderation/settings".to_owned(), None),
+        (
+            "PUT",
+            "/moderation/settings".to_owned(),
+            Some(json!({ "settings": {} })),
+        ),
+    ] {
+        let (status, reply) = site.call(Some(&reader), method, &path, body).await;
+        assert_eq!(status, 403, "{method} {path}: {reply}");
+        let (status, _) = site.call(None, method, &path, None).await;
+        assert_eq!(status, 401, "{method} {path} anonymous");
+    }
+    let mut page = Agent::new(&site.server);
+    page.submit(
+        "/en/signin",
+        "/en/signin",
+        &[("login", "plain_reader"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(page.get("/en/moderate").await.status, 403);
+}
+
+/// How many items the queue page shows.
+const ITEMS: &str = "return document.querySelectorAll('.mod-item').length;";
+
+async fn a_moderator_clears_a_queue_with_the_keyboard(db: &TestDatabase) {
+    let Some(browser) = khabar_testkit::browser::Browser::start().await else {
+        return;
+    };
+    let site = Site::start(db).await;
+    let (_, admin) = site.person("chief_editor", Role::Admin).await;
+    site.person("night_desk", Role::Moderator).await;
+    site.settings(
+        &admin,
+        "scope=site",
+        json!({ "settings": { "pre_moderated": true } }),
+    )
+    .await;
+    let story = site.editions().await[0].id;
+    let (_, first) = site.person("first_reader", Role::Reader).await;
+    let (_, second) = site.person("second_reader", Role::Reader).await;
+    let (troll_id, troll) = site.person("troll_reader", Role::Reader).await;
+    let (_, approve_me) = site.post(&first, story, "تحليل هادئ ومفيد للخبر").await;
+    let (_, reject_me) = site
+        .post(&second, story, "Off-topic rant about something else")
+        .await;
+    site.post(&troll, story, "Provocation one").await;
+    site.post(&troll, story, "Provocation two, in English and عربي")
+        .await;
+
+    let base = site.server.base_url().to_owned();
+    browser.goto(&format!("{base}/en/signin")).await;
+    browser.type_into("#login", "night_desk").await;
+    browser.type_into("#password", PASSWORD).await;
+    browser.click(".stacked-form button[type=submit]").await;
+    browser.wait_for_url("/en/").await;
+
+    browser.goto(&format!("{base}/ar/moderate")).await;
+    browser.wait_for(".mod-item.current").await;
+    assert_eq!(browser.eval(ITEMS, json!([])).await, json!(4));
+    let direction = "return [document.documentElement.dir, \
+        getComputedStyle(document.querySelector('.mod-item .comment-body')).direction];";
+    assert_eq!(
+        browser.eval(direction, json!([])).await,
+        json!(["rtl", "rtl"])
+    );
+    browser.screenshot("moderation-queue-ar").await;
+
+    // Help opens and closes with "?".
+    browser.press("?").await;
+    assert_eq!(
+        browser
+            .eval(
+                "return !document.getElementById('mod-keys').hidden;",
+                json!([])
+            )
+            .await,
+        json!(true)
+    );
+    browser.press("?").await;
+    // j/k move; a approves the first, r rejects the next, b b bans the troll.
+    browser.press("jk").await;
+    browser.press("a").await;
+    browser
+        .wait_for(&format!(".mod-item.current#item-{reject_me}"))
+        .await;
+    browser.press("r").await;
+    browser
+        .wait_for(".mod-item.current[data-username=troll_reader]")
+        .await;
+    browser.press("bb").await;
+    browser.wait_for(".mod-empty").await;
+    assert_eq!(browser.eval(ITEMS, json!([])).await, json!(0));
+    let count = "return document.querySelector('[data-queue-tab=pending] .mod-count').getAttribute('data-count');";
+    assert_eq!(browser.eval(count, json!([])).await, json!("0"));
+    browser.resize(390, 844).await;
+    browser.screenshot("moderation-queue-cleared-phone").await;
+
+    // The decisions are real.
+    let (_, moderator) = site.person("checker_mod", Role::Moderator).await;
+    let (pending, _) = site.queue(&moderator, "queue=pending").await;
+    assert!(pending.is_empty());
+    let (approved, _) = site.queue(&moderator, "queue=approved").await;
+    assert!(has(&approved, &approve_me));
+    let (rejected, _) = site.queue(&moderator, "queue=rejected").await;
+    assert!(has(&rejected, &reject_me) && rejected.len() == 3);
+    let (_, history) = site
+        .call(
+            Some(&moderator),
+            "GET",
+            &format!("/moderation/users/{troll_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(history["standing"]["banned"], true);
+    browser.quit().await;
+}
+
+on_both_backends!(
+    a_moderator_clears_a_queue_with_the_keyboard,
+    each_pipeline_path_leads_to_its_queue,
+    every_decision_is_in_the_audit_log,
+    what_actions_do_to_a_reader,
+    who_may_moderate_what,
+);
