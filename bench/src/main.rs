@@ -28,7 +28,7 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use hdrhistogram::Histogram;
 use reqwest::Url;
-use reqwest::header::{AUTHORIZATION, HeaderValue};
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 use reqwest::redirect::Policy;
 use serde_json::json;
 use tokio::time::Instant;
@@ -90,6 +90,21 @@ struct Cli {
     /// Print the report as JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// A header sent with every request, `Name: value` (repeatable), e.g.
+    /// a session cookie or a bearer token for pages behind a sign-in. Its
+    /// value is never printed.
+    #[arg(long = "header", value_name = "NAME: VALUE", value_parser = parse_header)]
+    headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+fn parse_header(text: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let (name, value) = text
+        .split_once(':')
+        .ok_or_else(|| "expected `Name: value`".to_owned())?;
+    let name = HeaderName::from_bytes(name.trim().as_bytes()).map_err(|e| e.to_string())?;
+    let mut value = HeaderValue::from_str(value.trim()).map_err(|e| e.to_string())?;
+    value.set_sensitive(true);
+    Ok((name, value))
 }
 
 /// Parses `20s`, `500ms`, `2m` or a bare number of seconds (`1.5`).
@@ -154,7 +169,10 @@ fn target_url(base: &Url, path: &str) -> anyhow::Result<Url> {
 
 /// One client per connection: no proxy, no redirects, at most one pooled
 /// connection, and `localhost` pinned to the loopback addresses.
-fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
+fn client(
+    timeout: Duration,
+    headers: &[(HeaderName, HeaderValue)],
+) -> anyhow::Result<reqwest::Client> {
     let loopback = [
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
         SocketAddr::from((Ipv6Addr::LOCALHOST, 0)),
@@ -166,6 +184,7 @@ fn client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
         .resolve_to_addrs("localhost", &loopback)
         .connect_timeout(timeout)
         .user_agent(concat!("khabar-bench/", env!("CARGO_PKG_VERSION")))
+        .default_headers(headers.iter().cloned().collect())
         .build()
         .context("building the HTTP client")
 }
@@ -474,8 +493,12 @@ async fn connection(
 
 /// One request to every path before the run, so that a server that is not
 /// there is a clear error rather than a table of failures.
-async fn preflight(urls: &[Url], timeout: Duration) -> anyhow::Result<()> {
-    let client = client(timeout)?;
+async fn preflight(
+    urls: &[Url],
+    timeout: Duration,
+    headers: &[(HeaderName, HeaderValue)],
+) -> anyhow::Result<()> {
+    let client = client(timeout, headers)?;
     for url in urls {
         let (status, _) = tokio::time::timeout(timeout, fetch(&client, url))
             .await
@@ -538,7 +561,7 @@ async fn run(cli: Cli) -> anyhow::Result<Report> {
         .collect::<anyhow::Result<Vec<_>>>()?;
     // In posting mode this GETs the edition's comment list, which shows
     // that the server is up and the edition exists, without posting.
-    preflight(&urls, cli.timeout).await?;
+    preflight(&urls, cli.timeout, &cli.headers).await?;
 
     let top = u64::try_from(MAX_TIMEOUT.as_micros()).unwrap_or(u64::MAX);
     let template = Histogram::<u32>::new_with_bounds(1, top, 3).context("latency histogram")?;
@@ -562,7 +585,7 @@ async fn run(cli: Cli) -> anyhow::Result<Report> {
     }
     let mut tasks = Vec::with_capacity(usize::from(cli.connections));
     for id in 0..usize::from(cli.connections) {
-        let client = client(cli.timeout)?;
+        let client = client(cli.timeout, &cli.headers)?;
         tasks.push(tokio::spawn(connection(
             id,
             client,

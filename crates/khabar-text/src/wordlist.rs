@@ -188,6 +188,13 @@ impl<T> fmt::Debug for WordMatcher<T> {
     }
 }
 
+/// Whether a run of `len` letters in the text stands for a run of `r` in
+/// the term: as many, or stretched to three or more, so "baaad" is "bad"
+/// but "good" is not "god" nor "boot" "bot".
+fn stands_for(len: usize, r: usize) -> bool {
+    len == r || (len > r && len >= 3)
+}
+
 impl<T> Entry<T> {
     /// Whether the candidate whose first letter run is run `s` of the text
     /// is a real match.
@@ -195,11 +202,18 @@ impl<T> Entry<T> {
         let Some(runs) = scan.runs.get(s..s + self.repeats.len()) else {
             return false;
         };
-        if runs
-            .iter()
-            .zip(&self.repeats)
-            .any(|(run, &r)| run.len() < r)
-        {
+        // Edge runs may be shared with the rest of the word (a substring,
+        // an Arabic clitic): there any run long enough will do.
+        let loose_edges = self.mode == MatchMode::Substring || self.takes_clitics();
+        let last_run = runs.len() - 1;
+        let fits = |(i, (run, &r)): (usize, (&Run, &usize))| {
+            if loose_edges && (i == 0 || i == last_run) {
+                run.len() >= r
+            } else {
+                stands_for(run.len(), r)
+            }
+        };
+        if !runs.iter().zip(&self.repeats).enumerate().all(fits) {
             return false;
         }
         let (Some(first), Some(last), Some(&r_first), Some(&r_last)) = (
@@ -629,6 +643,14 @@ mod tests {
         for text in innocent {
             assert_eq!(terms_in(&m, text), Vec::<&str>::new(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn doubled_letters_are_not_stretched_ones() {
+        use MatchMode::WholeWord;
+        let m = matcher(&[("god", WholeWord), ("bot", WholeWord)]);
+        assert_eq!(terms_in(&m, "a good boot"), Vec::<&str>::new());
+        assert_eq!(terms_in(&m, "goooood boooot"), ["god", "bot"]);
     }
 
     #[test]

@@ -31,7 +31,7 @@ enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
-    /// Manage administrators.
+    /// Manage staff accounts (administrators by default).
     #[command(subcommand)]
     Admin(AdminCommand),
     /// Manage personal access tokens for the JSON API.
@@ -71,7 +71,7 @@ struct ServeArgs {
 
 #[derive(Subcommand)]
 enum AdminCommand {
-    /// Create an administrator account.
+    /// Create an account: an administrator, or the role given.
     Create(AdminCreateArgs),
 }
 
@@ -88,6 +88,9 @@ struct AdminCreateArgs {
     /// prompting.
     #[arg(long)]
     password_stdin: bool,
+    /// The account's role: admin, editor, author, moderator or reader.
+    #[arg(long, default_value = "admin")]
+    role: String,
 }
 
 fn main() -> ExitCode {
@@ -182,6 +185,7 @@ async fn shutdown_signal() {
 
 async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<()> {
     let username = Username::parse_for_staff(&args.username)?;
+    let role = Role::parse(&args.role)?;
     let email = Email::parse(&args.email)?;
     let display_name =
         DisplayName::parse(args.display_name.as_deref().unwrap_or(username.as_str()))?;
@@ -213,12 +217,12 @@ async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<(
             email: &email,
             display_name: &display_name,
             password_hash: &hash,
-            role: Role::Admin,
+            role,
             lang: config.site.default_language,
         })
         .await?;
     store.close().await;
-    println!("administrator {} created (id {id})", username.as_str());
+    println!("{} {} created (id {id})", role.as_str(), username.as_str());
     Ok(())
 }
 

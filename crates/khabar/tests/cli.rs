@@ -61,7 +61,7 @@ fn admin_create_reads_the_password_from_stdin_and_refuses_duplicates() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    assert!(String::from_utf8_lossy(&first.stdout).contains("administrator chief created"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("admin chief created"));
 
     let again = create("chief2", "a long enough passphrase");
     assert!(!again.status.success());

@@ -51,6 +51,8 @@
       empty.className = "empty mod-empty";
       empty.textContent = root.getAttribute("data-empty") || "";
       root.querySelector(".mod-list").replaceWith(empty);
+      var bulk = root.querySelector(".mod-bulk");
+      if (bulk) bulk.hidden = true;
     }
   }
 
@@ -73,6 +75,8 @@
       .then(function () {
         var stays = action === "feature" && root.getAttribute("data-queue") === "approved";
         item.removeAttribute("data-busy");
+        if (action === "approve") adjustCount("approved", 1);
+        if (action === "reject") adjustCount("rejected", 1);
         if (!stays) leave(item);
       })
       .catch(function () {

@@ -380,3 +380,6 @@ mod-list-banned = محظورة (تُرفض)
 mod-list-suspect = مريبة (توقف أو تُعلَّم)
 mod-lang-ar = العربية
 mod-lang-en = الإنجليزية
+mod-scope-site = الموقع كله
+mod-scope-section = هذا القسم
+mod-scope-story = هذا الخبر

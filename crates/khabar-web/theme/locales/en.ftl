@@ -359,3 +359,6 @@ mod-list-banned = Banned (rejected)
 mod-list-suspect = Suspect (held or flagged)
 mod-lang-ar = Arabic
 mod-lang-en = English
+mod-scope-site = the whole site
+mod-scope-section = this section
+mod-scope-story = this story
