@@ -10,6 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
+use khabar_core::moderation::SettingScope;
 use khabar_core::{CommentSort, Dir, Lang};
 use khabar_store::{Article, CommentView};
 use serde::{Deserialize, Serialize};
@@ -69,6 +70,8 @@ pub struct ThreadView {
     message: Option<String>,
     /// A warning the signed-in reader must acknowledge before posting.
     warning: Option<String>,
+    /// For a moderator of this story: its own settings, to change in place.
+    moderation: Option<khabar_core::moderation::ScopeSettings>,
     signed_in: bool,
     csrf_token: Option<String>,
     comments: Vec<ThreadItem>,
@@ -147,6 +150,19 @@ pub async fn thread_view(
         Some(id) => app.store.standing(id).await?.warning,
         None => None,
     };
+    let moderation = match &viewer.session {
+        Some(session) => match crate::moderation::moderator(app, &session.account).await {
+            Ok(moderator) if moderator.covers(article.summary.section.as_ref().map(|s| s.id)) => {
+                Some(
+                    app.store
+                        .scope_settings(SettingScope::Story, article.summary.story_id)
+                        .await?,
+                )
+            }
+            _ => None,
+        },
+        None => None,
+    };
     let now = Timestamp::now();
     let sort_name = match sort {
         CommentSort::Oldest => "oldest",
@@ -162,6 +178,7 @@ pub async fn thread_view(
         open: comments::thread_open(app, article, &settings, now),
         message: settings.message,
         warning,
+        moderation,
         signed_in: viewer.session.is_some(),
         csrf_token: viewer.session.as_ref().map(|s| s.csrf_token.clone()),
         sort: sort_name,

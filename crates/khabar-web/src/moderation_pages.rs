@@ -100,13 +100,25 @@ async fn form_moderator<'a>(
     Ok((lang, moderator, fields))
 }
 
-/// Back to where the form was, if it is one of ours.
+/// Back to where the form was, if it is one of the moderators' pages.
 fn back(lang: Lang, fields: &Fields) -> Response {
+    redirect_within(&format!("/{lang}/moderate"), fields)
+}
+
+/// Back to where the form was, if it is a page of this site in `lang` (a
+/// story's thread settings are set from the story).
+fn back_anywhere(lang: Lang, fields: &Fields) -> Response {
+    redirect_within(&format!("/{lang}/"), fields)
+}
+
+/// A 303 to the form's `back` field if it starts with `prefix` (never to
+/// another site), else to `prefix`.
+fn redirect_within(prefix: &str, fields: &Fields) -> Response {
     let to = field(fields, "back");
-    let to = if to.starts_with(&format!("/{lang}/moderate")) && !to.contains("//") {
+    let to = if to.starts_with(prefix) && !to.contains("//") && !to.contains('\\') {
         to.to_owned()
     } else {
-        format!("/{lang}/moderate")
+        prefix.to_owned()
     };
     (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
 }
@@ -122,6 +134,7 @@ fn paths(app: &App, tail: &str) -> Vec<(Lang, String)> {
 struct QueueEntry {
     comment: crate::comment_pages::CommentItem,
     author_id: i64,
+    story_id: i64,
     reasons: Vec<khabar_core::moderation::Reason>,
     flagged: bool,
     status: String,
@@ -159,6 +172,7 @@ pub async fn queue(
             .into_iter()
             .map(|item| QueueEntry {
                 author_id: item.comment.author_id,
+                story_id: item.story_id,
                 status: item.comment.status.clone(),
                 comment: comment_item(&app, lang, item.comment, &viewer, now),
                 reasons: item.reasons,
@@ -497,6 +511,18 @@ pub async fn settings(
                 });
             }
         }
+        let mut sections = Vec::new();
+        for section in app.store.sections(lang).await? {
+            if moderator.covers(Some(section.id)) {
+                let settings = app
+                    .store
+                    .scope_settings(SettingScope::Section, section.id)
+                    .await?;
+                sections.push(
+                    context! { id => section.id, name => section.name, settings => settings },
+                );
+            }
+        }
         let chrome = chrome(
             &app,
             lang,
@@ -517,6 +543,7 @@ pub async fn settings(
                 site => site,
                 csrf_token => &session.csrf_token,
                 may_edit => moderator.sections.is_empty(),
+                sections => sections,
             },
         )
     };
@@ -583,6 +610,28 @@ pub async fn save_settings(
             .parse()
             .map_err(|_| InvalidInput::new(name, "invalid_number", "a whole number").into())
     };
+    // A section or story says yes, no, or nothing (inherit: "").
+    let choice = |name: &str| match field(&fields, name) {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    };
+    let message = field(&fields, "message").trim();
+    let message = (!message.is_empty()).then(|| message.to_owned());
+    let scope = SettingScope::parse(field(&fields, "scope")).unwrap_or(SettingScope::Site);
+    if scope != SettingScope::Site {
+        let settings = ScopeSettings {
+            pre_moderated: choice("pre_moderated"),
+            closed: choice("closed"),
+            message,
+        };
+        let id = field(&fields, "scope_id").parse().unwrap_or(-1);
+        return match moderation::update_settings(&app, &moderator, scope, id, &settings, None).await
+        {
+            Ok(()) => back_anywhere(lang, &fields),
+            Err(error) => error_page(&app, lang, &error.into()),
+        };
+    }
     let result = async {
         let policy = PolicySettings {
             suspect_action: if field(&fields, "suspect_action") == "flag" {
@@ -595,11 +644,10 @@ pub async fn save_settings(
             rejection_rate_percent: number("rejection_rate_percent")?,
             rejection_rate_min_comments: number("rejection_rate_min_comments")?,
         };
-        let message = field(&fields, "message").trim();
         let site = ScopeSettings {
             pre_moderated: Some(field(&fields, "pre_moderated") == "1"),
             closed: Some(field(&fields, "closed") == "1"),
-            message: (!message.is_empty()).then(|| message.to_owned()),
+            message,
         };
         moderation::update_settings(
             &app,
@@ -654,11 +702,5 @@ pub async fn acknowledge_warning(
     if let Err(error) = app.store.acknowledge_warning(session.account.id).await {
         return error_page(&app, lang, &error.into());
     }
-    let to = field(&fields, "back");
-    let to = if to.starts_with(&format!("/{lang}/")) && !to.contains("//") {
-        to.to_owned()
-    } else {
-        format!("/{lang}/")
-    };
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
+    back_anywhere(lang, &fields)
 }

@@ -395,6 +395,8 @@ struct SignedIn {
     csrf_token: String,
     /// Unread notifications, for the bell.
     unread: i64,
+    /// Whether the header links to the moderation queues.
+    moderates: bool,
 }
 
 #[derive(Serialize)]
@@ -456,6 +458,8 @@ pub(crate) async fn chrome(
             display_name: session.account.display_name.clone(),
             csrf_token: session.csrf_token.clone(),
             unread: app.store.unread_notifications(session.account.id).await?,
+            moderates: khabar_core::Role::parse(&session.account.role)
+                .is_ok_and(khabar_core::Role::moderates),
         }),
         None => None,
     };

@@ -3,9 +3,7 @@
 mod common;
 
 use common::{client, spawn_app};
-use khabar_core::password::hash_password;
-use khabar_core::{DisplayName, Email, Lang, Role, Username};
-use khabar_store::NewUser;
+use khabar_core::{Lang, Role};
 use khabar_testkit::{TestDatabase, on_both_backends};
 use serde_json::{Value, json};
 
@@ -63,18 +61,7 @@ async fn call(
 }
 
 async fn staff(server: &khabar::Server, name: &str, role: Role) {
-    server
-        .store()
-        .create_user(NewUser {
-            username: &Username::parse(name).unwrap(),
-            email: &Email::parse(&format!("{name}@news.example")).unwrap(),
-            display_name: &DisplayName::parse(name).unwrap(),
-            password_hash: &hash_password(PASSWORD).unwrap(),
-            role,
-            lang: Lang::EN,
-        })
-        .await
-        .unwrap();
+    common::account(server, name, role, PASSWORD).await;
 }
 
 async fn token(server: &khabar::Server, login: &str, scopes: &[&str]) -> Reply {

@@ -6,9 +6,8 @@
 mod common;
 
 use common::{Agent, client, spawn_app_with};
-use khabar_core::password::hash_password;
-use khabar_core::{DisplayName, Email, Lang, Role, Username};
-use khabar_store::{EditionSummary, ListFilter, NewUser};
+use khabar_core::{Lang, Role};
+use khabar_store::{EditionSummary, ListFilter};
 use khabar_testkit::{TestDatabase, on_both_backends};
 use serde_json::{Value, json};
 
@@ -29,19 +28,7 @@ impl Site {
 
     /// A user of `role` and a token with every scope the role may hold.
     async fn person(&self, name: &str, role: Role) -> (i64, String) {
-        let id = self
-            .server
-            .store()
-            .create_user(NewUser {
-                username: &Username::parse_for_staff(name).unwrap(),
-                email: &Email::parse(&format!("{name}@news.example")).unwrap(),
-                display_name: &DisplayName::parse(name).unwrap(),
-                password_hash: &hash_password(PASSWORD).unwrap(),
-                role,
-                lang: Lang::EN,
-            })
-            .await
-            .unwrap();
+        let id = common::account(&self.server, name, role, PASSWORD).await;
         let scopes: &[&str] = if role.moderates() {
             &["read", "comment", "moderate"]
         } else {
@@ -838,7 +825,185 @@ async fn a_moderator_clears_a_queue_with_the_keyboard(db: &TestDatabase) {
     browser.quit().await;
 }
 
+/// The moderators' pages work as plain forms: thread settings from the
+/// story itself, the queue's buttons, a reader's page, settings and lists,
+/// and the log's search.
+async fn the_screens_work_without_javascript(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, admin) = site.person("page_admin", Role::Admin).await;
+    site.person("page_mod", Role::Moderator).await;
+    let (reader_id, reader) = site.person("page_reader", Role::Reader).await;
+    let edition = site.editions().await[0].clone();
+    let story = format!("/en/story/{}", edition.slug);
+    let mut moderator = Agent::new(&site.server);
+    moderator
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "page_mod"), ("password", PASSWORD)],
+        )
+        .await;
+
+    // From the story: pre-moderate it, with a message above the thread.
+    let page = moderator.get(&story).await.body;
+    assert!(
+        page.contains("Moderate this discussion") && page.contains("/en/moderate\">Moderation</a>")
+    );
+    let scope_id = edition.story_id.to_string();
+    let back = format!("{story}#comments");
+    let saved = moderator
+        .submit(
+            &story,
+            "/en/moderate/settings",
+            &[
+                ("scope", "story"),
+                ("scope_id", &scope_id),
+                ("pre_moderated", "1"),
+                ("closed", ""),
+                ("message", "Facts first, please"),
+                ("back", &back),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (saved.status, saved.location.as_deref()),
+        (303, Some(back.as_str()))
+    );
+    let (status, held) = site.post(&reader, edition.id, "A held thought").await;
+    assert_eq!(status, 201);
+    let public = Agent::new(&site.server).get(&story).await.body;
+    assert!(public.contains("Facts first, please") && !public.contains("A held thought"));
+
+    // The queue shows it in context with its reasons; its button approves.
+    let queue = moderator.get("/en/moderate").await.body;
+    assert!(queue.contains("A held thought") && queue.contains("Pre-moderated thread: this story"));
+    assert!(queue.contains(&edition.headline));
+    let held_id = held.to_string();
+    let decided = moderator
+        .submit(
+            "/en/moderate",
+            "/en/moderate/comments",
+            &[
+                ("comment_id", &held_id),
+                ("action", "approve"),
+                ("back", "/en/moderate?queue=pending"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        decided.location.as_deref(),
+        Some("/en/moderate?queue=pending")
+    );
+    assert!(
+        Agent::new(&site.server)
+            .get(&story)
+            .await
+            .body
+            .contains("A held thought")
+    );
+    // A form cannot send the moderator elsewhere.
+    let elsewhere = moderator
+        .submit(
+            "/en/moderate",
+            "/en/moderate/comments",
+            &[
+                ("comment_id", &held_id),
+                ("action", "feature"),
+                ("back", "https://evil.example/"),
+            ],
+        )
+        .await;
+    assert_eq!(elsewhere.location.as_deref(), Some("/en/moderate"));
+
+    // A reader's page: standing, counts, a note, a warning.
+    let user_page = format!("/ar/moderate/users/{reader_id}");
+    for fields in [
+        [
+            ("action", "note"),
+            ("body", "Usually constructive"),
+            ("back", user_page.as_str()),
+        ],
+        [
+            ("action", "warn"),
+            ("message", "Stay on topic"),
+            ("back", user_page.as_str()),
+        ],
+    ] {
+        assert_eq!(
+            moderator
+                .submit(&user_page, &user_page, &fields)
+                .await
+                .status,
+            303
+        );
+    }
+    let page = moderator.get(&user_page).await.body;
+    assert!(page.contains("Usually constructive") && page.contains("Stay on topic"));
+    assert!(page.contains("dir=\"rtl\"") && page.contains("تنبيه لم يُقرأ بعد"));
+    // The reader sees the warning above the thread and acknowledges it.
+    let mut reader_page = Agent::new(&site.server);
+    reader_page
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "page_reader"), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(reader_page.get(&story).await.body.contains("Stay on topic"));
+    let acknowledged = reader_page
+        .submit(&story, "/en/account/warning", &[("back", &back)])
+        .await;
+    assert_eq!(acknowledged.location.as_deref(), Some(back.as_str()));
+    assert_eq!(site.post(&reader, edition.id, "Understood").await.0, 201);
+
+    // Word lists from their textareas; a leading * means inside words.
+    let saved = moderator
+        .submit(
+            "/en/moderate/settings",
+            "/en/moderate/word-lists",
+            &[
+                ("list_lang", "en"),
+                ("list", "banned"),
+                ("terms", "rotten\n*blight\n"),
+                ("back", "/en/moderate/settings"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    let (_, lists) = site
+        .call(Some(&admin), "GET", "/moderation/word-lists", None)
+        .await;
+    let english = lists["lists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["lang"] == "en" && l["list"] == "banned")
+        .unwrap();
+    assert_eq!(
+        english["entries"],
+        json!([{ "term": "blight", "mode": "substring" }, { "term": "rotten", "mode": "word" }])
+    );
+    assert!(
+        moderator
+            .get("/en/moderate/settings")
+            .await
+            .body
+            .contains("*blight")
+    );
+    assert_eq!(
+        site.post(&reader, edition.id, "Such blighted plans")
+            .await
+            .1,
+        "comment_rejected"
+    );
+
+    // The log finds decisions by words in them.
+    let log = moderator.get("/en/moderate/log?q=constructive").await.body;
+    assert!(log.contains("added a note on") && log.contains("@page_reader"));
+}
+
 on_both_backends!(
+    the_screens_work_without_javascript,
     a_moderator_clears_a_queue_with_the_keyboard,
     each_pipeline_path_leads_to_its_queue,
     every_decision_is_in_the_audit_log,

@@ -3,6 +3,9 @@
 #![allow(dead_code)]
 
 use khabar::{Config, Server};
+use khabar_core::password::hash_password;
+use khabar_core::{DisplayName, Email, Lang, Role, Username};
+use khabar_store::NewUser;
 use khabar_testkit::TestDatabase;
 
 pub async fn spawn_app(db: &TestDatabase, demo: bool) -> Server {
@@ -25,6 +28,23 @@ pub async fn spawn_app_with(
     Server::start(config, demo)
         .await
         .expect("the server starts")
+}
+
+/// An account made straight in the store, as `khabar admin create --role`
+/// does; its password is `password`. Returns its id.
+pub async fn account(server: &Server, name: &str, role: Role, password: &str) -> i64 {
+    server
+        .store()
+        .create_user(NewUser {
+            username: &Username::parse_for_staff(name).unwrap(),
+            email: &Email::parse(&format!("{name}@news.example")).unwrap(),
+            display_name: &DisplayName::parse(name).unwrap(),
+            password_hash: &hash_password(password).unwrap(),
+            role,
+            lang: Lang::EN,
+        })
+        .await
+        .unwrap()
 }
 
 pub fn client() -> reqwest::Client {
