@@ -58,7 +58,11 @@ impl Seq {
     }
 }
 
-fn lists(entries: u32, seq: &mut Seq) -> (Vec<(String, MatchMode, (ListKind, Lang))>, Vec<String>) {
+/// A word-list entry as the matcher takes it.
+type Entry = (String, MatchMode, (ListKind, Lang));
+
+/// The entries, and some of their terms to disguise in comments.
+fn lists(entries: u32, seq: &mut Seq) -> (Vec<Entry>, Vec<String>) {
     let mut terms = Vec::new();
     let mut samples = Vec::new();
     for i in 0..entries {

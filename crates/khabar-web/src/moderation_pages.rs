@@ -78,11 +78,11 @@ async fn signed_in_moderator<'a>(
 }
 
 /// A state change from a moderator's form: same site, right CSRF token.
-async fn form_moderator<'a>(
+async fn form_moderator(
     app: &App,
     lang: &str,
     headers: &HeaderMap,
-    viewer: &'a Viewer,
+    viewer: &Viewer,
     form: Result<Form<Fields>, FormRejection>,
 ) -> Result<(Lang, Moderator, Fields), Box<Response>> {
     let (lang, _, moderator) = signed_in_moderator(app, lang, headers, viewer).await?;
