@@ -123,6 +123,18 @@ fn redirect_within(prefix: &str, fields: &Fields) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
 }
 
+/// The sections as forms need them: id and name (lists elsewhere show
+/// slugs, never ids).
+async fn section_choices(app: &App, lang: Lang) -> Result<Vec<minijinja::Value>, PageError> {
+    Ok(app
+        .store
+        .sections(lang)
+        .await?
+        .into_iter()
+        .map(|s| context! { id => s.id, name => s.name })
+        .collect())
+}
+
 fn paths(app: &App, tail: &str) -> Vec<(Lang, String)> {
     app.languages()
         .into_iter()
@@ -241,8 +253,9 @@ pub async fn queue(
                 this_url => this,
                 csrf_token => &session.csrf_token,
                 moderator => moderator.username,
-                sections => app.store.sections(lang).await?,
+                sections => section_choices(&app, lang).await?,
                 reasons => REASON_FILTERS,
+                reject_reasons => moderation::REJECT_REASONS,
                 previous_page => (page.page > 1).then(|| with(&[("queue", queue_name.to_owned()), ("page", (page.page - 1).to_string())])),
                 next_page => page.has_more.then(|| with(&[("queue", queue_name.to_owned()), ("page", (page.page + 1).to_string())])),
             },
@@ -360,6 +373,8 @@ pub async fn reader(
                 history => history,
                 csrf_token => &session.csrf_token,
                 all_sections => moderator.sections.is_empty(),
+                is_admin => moderator.role == khabar_core::Role::Admin,
+                sections => section_choices(&app, lang).await?,
                 this_url => format!("/{lang}/moderate{tail}"),
             },
         )
@@ -405,6 +420,13 @@ pub async fn act_on_reader(
         "stop_pre_moderating" => UserAction::StopPreModerating,
         "note" => UserAction::Note {
             body: field(&fields, "body").to_owned(),
+        },
+        "limit_sections" => UserAction::LimitSections {
+            section_ids: fields
+                .iter()
+                .filter(|(k, _)| k == "section_id")
+                .filter_map(|(_, v)| v.parse().ok())
+                .collect(),
         },
         _ => return error_page(&app, lang, &PageError::BadRequest("unknown action".into())),
     };

@@ -997,6 +997,57 @@ async fn the_screens_work_without_javascript(db: &TestDatabase) {
         "comment_rejected"
     );
 
+    // Rejecting with a reason and a message for the author, from the form.
+    let (_, rejected) = site.post(&reader, edition.id, "Another held thought").await;
+    let rejected_id = rejected.to_string();
+    moderator
+        .submit(
+            "/en/moderate",
+            "/en/moderate/comments",
+            &[
+                ("comment_id", &rejected_id),
+                ("action", "reject"),
+                ("reason", "off_topic"),
+                ("message", "Please keep to the story"),
+            ],
+        )
+        .await;
+    let notes = reader_page.get("/en/notifications").await.body;
+    assert!(notes.contains("Please keep to the story"), "{notes}");
+
+    // An admin limits a moderator to sections from the moderator's page.
+    let (mod_id, _) = site.person("section_mod", Role::Moderator).await;
+    let mut chief = Agent::new(&site.server);
+    chief
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "page_admin"), ("password", PASSWORD)],
+        )
+        .await;
+    let mod_page = format!("/en/moderate/users/{mod_id}");
+    let section_id = edition.section.as_ref().unwrap().id.to_string();
+    let limited = chief
+        .submit(
+            &mod_page,
+            &mod_page,
+            &[("action", "limit_sections"), ("section_id", &section_id)],
+        )
+        .await;
+    assert_eq!(limited.status, 303);
+    let (_, standing) = site
+        .call(
+            Some(&admin),
+            "GET",
+            &format!("/moderation/users/{mod_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        standing["standing"]["sections"],
+        json!([edition.section.as_ref().unwrap().id])
+    );
+
     // The log finds decisions by words in them.
     let log = moderator.get("/en/moderate/log?q=constructive").await.body;
     assert!(log.contains("added a note on") && log.contains("@page_reader"));
