@@ -645,17 +645,31 @@ impl Store {
     /// How many comments each queue holds under the filter's narrowing.
     pub async fn queue_counts(&self, filter: &QueueFilter) -> Result<Vec<(Queue, i64)>> {
         let (narrow, params) = narrowing(filter, 1);
-        let mut counts = Vec::new();
-        for queue in Queue::ALL {
-            let sql = format!(
-                "SELECT COUNT(*) FROM comments c {QUEUE_FROM} WHERE {} {narrow}",
-                queue_condition(queue)
-            );
-            let query = bind_all(sqlx::query(&sql), &params);
-            let n: i64 = query.fetch_one(&self.read).await?.try_get(0)?;
-            counts.push((queue, n));
-        }
-        Ok(counts)
+        // Without a story, section or language to narrow by, the counts
+        // come from the comments' own indexes, joining nothing.
+        let joined = filter.story_id.is_some()
+            || filter.section_id.is_some()
+            || filter.lang.is_some()
+            || !filter.sections.is_empty();
+        let from = if joined { QUEUE_FROM } else { "" };
+        let counts: Vec<String> = Queue::ALL
+            .iter()
+            .map(|&queue| {
+                format!(
+                    "(SELECT COUNT(*) FROM comments c {from} WHERE {} {narrow})",
+                    queue_condition(queue)
+                )
+            })
+            .collect();
+        let sql = format!("SELECT {}", counts.join(", "));
+        let row = bind_all(sqlx::query(&sql), &params)
+            .fetch_one(&self.read)
+            .await?;
+        Queue::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, &queue)| Ok((queue, row.try_get::<i64, _>(i)?)))
+            .collect()
     }
 
     /// A moderator's decision on a comment, logged and announced.
@@ -843,15 +857,40 @@ impl Store {
                     .await?;
                 if *reject_comments {
                     let rejected = sqlx::query(
+                        "SELECT c.id, c.edition_id, e.story_id, e.lang FROM comments c
+                         JOIN editions e ON e.id = c.edition_id
+                         WHERE c.author_id = $1 AND c.status IN ('visible', 'pending', 'shadowed')",
+                    )
+                    .bind(user_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+                    sqlx::query(
                         "UPDATE comments SET status = 'rejected', reviewed_at = $1
                          WHERE author_id = $2 AND status IN ('visible', 'pending', 'shadowed')",
                     )
                     .bind(to_millis(now))
                     .bind(user_id)
                     .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                    message = format!("{rejected} comments rejected");
+                    .await?;
+                    // Open pages and queues learn of each, as of any decision.
+                    for row in &rejected {
+                        let comment_id: i64 = row.try_get("id")?;
+                        let payload = json!({ "comment_id": comment_id, "action": "reject" });
+                        events::record(
+                            &mut tx,
+                            self.backend,
+                            NewEvent::edition(
+                                EventKind::CommentModerated,
+                                row.try_get("story_id")?,
+                                row.try_get("edition_id")?,
+                                Lang::parse(&row.try_get::<String, _>("lang")?)?,
+                                Some(actor_id),
+                                &payload,
+                            ),
+                        )
+                        .await?;
+                    }
+                    message = format!("{} comments rejected", rejected.len());
                 }
             }
             UserAction::Unban => {
