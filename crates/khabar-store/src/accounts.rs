@@ -602,15 +602,4 @@ impl Store {
             .await?;
         Ok(())
     }
-
-    /// Until when a reader is suspended, if they are at `now`.
-    pub async fn suspended_until(&self, user_id: i64, now: Timestamp) -> Result<Option<Timestamp>> {
-        let until: Option<i64> =
-            sqlx::query_scalar("SELECT suspended_until FROM users WHERE id = $1")
-                .bind(user_id)
-                .fetch_optional(&self.read)
-                .await?
-                .flatten();
-        Ok(until.filter(|&u| u > to_millis(now)).map(from_millis))
-    }
 }

@@ -249,19 +249,6 @@ impl Store {
         Ok(id)
     }
 
-    /// Features a comment (it leads its thread) or stops featuring it.
-    pub async fn set_featured(&self, comment_id: i64, featured: bool) -> Result<()> {
-        let changed = sqlx::query("UPDATE comments SET featured = $1 WHERE id = $2 AND depth = 0")
-            .bind(i64::from(featured))
-            .bind(comment_id)
-            .execute(&self.write)
-            .await?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        Ok(())
-    }
-
     /// Whether `author_id` posted this very body on this edition since
     /// `since` (a double submit, or a copy-paste flood).
     pub async fn has_recent_duplicate(

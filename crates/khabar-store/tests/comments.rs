@@ -1,7 +1,7 @@
 //! Comment threads on SQLite and on PostgreSQL.
 
 use jiff::Timestamp;
-use khabar_core::moderation::{Action, Phase, Verdict};
+use khabar_core::moderation::{Action, CommentAction, Phase, Verdict};
 use khabar_core::{
     CommentBody, CommentSort, DisplayName, EditionContent, EditionInput, Email, Lang, ReportReason,
     Role, Username,
@@ -394,11 +394,13 @@ async fn featured_comments_lead_their_thread(db: &TestDatabase) {
     let first = post(&store, edition, layla, "first", None).await;
     let second = post(&store, edition, layla, "second", None).await;
     let reply = post(&store, edition, layla, "reply", Some(first)).await;
-    store.set_featured(second, true).await.unwrap();
+    let moderator = reader(&store, "nadia").await;
+    let feature = |id, action| store.moderate_comment(id, action, moderator);
+    feature(second, &CommentAction::Feature).await.unwrap();
     assert!(
         matches!(
-            store.set_featured(reply, true).await,
-            Err(StoreError::NotFound)
+            feature(reply, &CommentAction::Feature).await,
+            Err(StoreError::Invalid(e)) if e.code == "not_featurable"
         ),
         "only top-level comments"
     );
@@ -411,7 +413,7 @@ async fn featured_comments_lead_their_thread(db: &TestDatabase) {
         assert_eq!(page.comments[0].comment.id, second, "{sort:?}");
         assert!(page.comments[0].comment.featured);
     }
-    store.set_featured(second, false).await.unwrap();
+    feature(second, &CommentAction::Unfeature).await.unwrap();
     let page = store
         .thread(edition, None, CommentSort::Oldest, 1, 10)
         .await
