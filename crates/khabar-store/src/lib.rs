@@ -11,6 +11,7 @@ mod accounts;
 mod comments;
 mod error;
 mod events;
+mod indexing;
 mod mail;
 mod migrate;
 mod moderation;
@@ -34,6 +35,7 @@ pub use comments::{
 };
 pub use error::StoreError;
 pub use events::Event;
+pub use indexing::IndexedComment;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
 pub use moderation::{
     CommentContext, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem, QueuePage,

@@ -8,6 +8,7 @@ pub mod arabic;
 pub mod comment;
 pub mod direction;
 pub mod markdown;
+pub mod search;
 pub mod slug;
 pub mod username;
 pub mod wordlist;

@@ -17,6 +17,8 @@ mod moderation_pages;
 pub mod notifier;
 mod pages;
 mod reader_pages;
+pub mod search;
+mod search_pages;
 pub mod session;
 pub mod theme;
 
@@ -52,6 +54,8 @@ pub struct App {
     /// Absolute base of every public link, without a trailing slash.
     pub base_url: String,
     pub i18n: Arc<I18n>,
+    /// Published editions and comments, searchable.
+    pub search: Arc<khabar_search::SearchIndex>,
     templates: Environment<'static>,
     theme: Theme,
     media_dir: PathBuf,
@@ -72,6 +76,7 @@ impl App {
         base_url: &str,
         theme: Theme,
         media_dir: PathBuf,
+        search: Arc<khabar_search::SearchIndex>,
     ) -> Result<App, I18nError> {
         let i18n = Arc::new(I18n::load(&site, &theme)?);
         let templates = theme::environment(theme.clone(), i18n.clone());
@@ -81,6 +86,7 @@ impl App {
             site,
             base_url: base_url.trim_end_matches('/').to_owned(),
             i18n,
+            search,
             templates,
             theme,
             media_dir,
@@ -172,6 +178,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/comments/{id}/report", post(comment_pages::report))
         .route("/{lang}/comment/{id}", get(comment_pages::permalink))
         .route("/{lang}/user/{username}", get(reader_pages::profile))
+        .route("/{lang}/search", get(search_pages::articles))
+        .route("/{lang}/moderate/search", get(search_pages::comments))
         .route("/{lang}/moderate", get(moderation_pages::queue))
         .route(
             "/{lang}/moderate/comments",

@@ -200,6 +200,11 @@ impl Config {
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
     }
+
+    /// The search index: derived from the database, rebuilt when missing.
+    pub fn search_dir(&self) -> PathBuf {
+        self.data_dir.join("search-index")
+    }
 }
 
 #[cfg(test)]

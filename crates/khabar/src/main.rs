@@ -31,6 +31,9 @@ enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
+    /// Rebuild the search index from the database (stop the server first:
+    /// it holds the index while it runs).
+    Reindex,
     /// Manage staff accounts (administrators by default).
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -158,6 +161,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Admin(AdminCommand::Create(args)) => create_admin(args, config).await,
+        Command::Reindex => reindex(config).await,
         Command::Token(TokenCommand::Create(args)) => create_token(args, config).await,
     }
 }
@@ -223,6 +227,36 @@ async fn create_admin(args: AdminCreateArgs, config: Config) -> anyhow::Result<(
         .await?;
     store.close().await;
     println!("{} {} created (id {id})", role.as_str(), username.as_str());
+    Ok(())
+}
+
+async fn reindex(config: Config) -> anyhow::Result<()> {
+    let store = khabar::server::open_store(&config).await?;
+    let dir = config.search_dir();
+    let (index, _) = khabar_search::SearchIndex::open(&dir).with_context(|| {
+        format!(
+            "opening the search index {} (is a server running?)",
+            dir.display()
+        )
+    })?;
+    let total = store.indexable_count().await?.max(1) as usize;
+    let started = std::time::Instant::now();
+    let count = khabar_search::rebuild(&store, &index, |done| {
+        let width = 30;
+        let filled = (done * width / total).min(width);
+        eprint!(
+            "\r[{}{}] {done}/{total}",
+            "#".repeat(filled),
+            ".".repeat(width - filled)
+        );
+    })
+    .await?;
+    eprintln!();
+    store.close().await;
+    println!(
+        "search index rebuilt: {count} documents in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
+use khabar_search::SearchIndex;
 use khabar_store::Store;
 use khabar_web::{App, Theme};
 use tokio::sync::watch;
@@ -28,6 +29,7 @@ pub struct Server {
     housekeeping: JoinHandle<()>,
     live: Option<JoinHandle<()>>,
     notifier: JoinHandle<()>,
+    indexer: JoinHandle<()>,
 }
 
 /// Opens the store named by the configuration and applies migrations.
@@ -40,6 +42,19 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
         .with_context(|| format!("opening the database ({})", redact(&url)))?;
     store.migrate().await.context("applying migrations")?;
     Ok(store)
+}
+
+/// Opens the search index in the data directory and brings it up to the
+/// events log's end: rebuilt when missing, unreadable or new, else caught
+/// up with what happened while the node was down.
+pub async fn open_search(config: &Config, store: &Store) -> anyhow::Result<Arc<SearchIndex>> {
+    let dir = config.search_dir();
+    let (search, fresh) = SearchIndex::open(&dir)
+        .with_context(|| format!("opening the search index {}", dir.display()))?;
+    khabar_search::resume(store, &search, fresh)
+        .await
+        .context("bringing the search index up to date")?;
+    Ok(Arc::new(search))
 }
 
 impl Server {
@@ -56,6 +71,8 @@ impl Server {
             tracing::info!(stories, "demo content loaded");
         }
 
+        let search = open_search(&config, &store).await?;
+
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
@@ -71,6 +88,7 @@ impl Server {
             &base_url,
             Theme::new(config.theme_dir.clone()),
             media_dir,
+            search.clone(),
         )
         .context("loading the theme")?
         .trusting_proxies(config.trusted_proxies.clone());
@@ -93,6 +111,11 @@ impl Server {
             stopped.clone(),
         ));
         let housekeeping = tokio::spawn(workers::housekeeping(store.clone(), stopped.clone()));
+        let indexer = tokio::spawn(khabar_search::follow(
+            store.clone(),
+            search,
+            stopped.clone(),
+        ));
         let app = Arc::new(app);
         let live = app.follow_events(stopped.clone());
         let notifier = app.send_notification_emails(stopped.clone());
@@ -112,6 +135,7 @@ impl Server {
             housekeeping,
             live,
             notifier,
+            indexer,
         })
     }
 
@@ -152,6 +176,7 @@ impl Server {
             .await
             .context("the housekeeping task failed")?;
         self.notifier.await.context("the notifier task failed")?;
+        self.indexer.await.context("the search indexer failed")?;
         self.store.close().await;
         Ok(())
     }

@@ -5,6 +5,7 @@ mod auth;
 mod comments;
 pub(crate) mod moderation;
 mod openapi;
+mod search;
 mod stories;
 mod users;
 
@@ -71,6 +72,8 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v1/notifications", get(comments::notifications))
         .route("/api/v1/notifications/read", post(comments::mark_read))
         .route("/api/v1/users/{username}", get(comments::profile))
+        .route("/api/v1/search/articles", get(search::articles))
+        .route("/api/v1/search/comments", get(search::comments))
         .route("/api/v1/moderation/queue", get(moderation::list_queue))
         .route(
             "/api/v1/moderation/comments",

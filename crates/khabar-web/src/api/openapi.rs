@@ -501,6 +501,41 @@ fn moderation_schemas() -> Value {
 
 fn moderation_paths() -> Value {
     json!({
+            "/search/articles": { "get": {
+                "operationId": "searchArticles",
+                "summary": "Published stories in every language: any form of an Arabic or English word, with or without diacritics; \"phrases\", -exclusions, one typo in Latin words of 5+ letters",
+                "parameters": [
+                    { "name": "q", "in": "query", "required": true, "schema": { "type": "string", "maxLength": 200 } },
+                    { "name": "lang", "in": "query", "schema": { "type": "string" }, "description": "only this language" },
+                    { "name": "section", "in": "query", "schema": { "type": "string" }, "description": "section slug" },
+                    { "name": "tag", "in": "query", "schema": { "type": "string" }, "description": "tag slug" },
+                    { "name": "author", "in": "query", "schema": { "type": "string" }, "description": "author slug" },
+                    { "name": "from", "in": "query", "schema": { "type": "string", "format": "date" } },
+                    { "name": "to", "in": "query", "schema": { "type": "string", "format": "date" } },
+                    { "name": "sort", "in": "query", "schema": { "enum": ["relevance", "newest"] } },
+                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000 } }
+                ],
+                "responses": {
+                    "200": { "description": "hits (edition_id, story_id, lang, slug, headline, snippet as HTML with <mark>, section, published_at), total, page, has_more", "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "422": error_response("empty_query, query_too_long, invalid_date")
+                }
+            }},
+            "/search/comments": { "get": {
+                "operationId": "searchComments",
+                "summary": "Comments of every status by text, author, story and status (moderators)",
+                "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                "parameters": [
+                    { "name": "q", "in": "query", "required": true, "schema": { "type": "string", "maxLength": 200 } },
+                    { "name": "author", "in": "query", "schema": { "type": "string" }, "description": "username" },
+                    { "name": "story", "in": "query", "schema": { "type": "integer" } },
+                    { "name": "status", "in": "query", "schema": { "enum": ["visible", "pending", "rejected", "shadowed"] } },
+                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }
+                ],
+                "responses": {
+                    "200": { "description": "hits (comment_id, edition_id, story_id, lang, author, status, snippet, created_at), total, page, has_more", "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "403": error_response("not_a_moderator")
+                }
+            }},
             "/moderation/queue": { "get": {
                 "operationId": "listModerationQueue",
                 "summary": "A page of a queue with counts per queue (moderators; section-limited moderators see their sections)",

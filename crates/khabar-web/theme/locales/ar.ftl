@@ -400,3 +400,34 @@ mod-redact-note = ملاحظة تظهر مكان النص
 mod-unfeature = إلغاء الاختيار
 mod-limit-sections = الأقسام التي يشرف عليها
 mod-limit-sections-hint = إن لم تحدد شيئًا فهو يشرف على كل الأقسام.
+
+# البحث
+search-title = بحث
+search-go = ابحث
+search-filters = تضييق البحث
+search-from = من
+search-to = إلى
+search-sort-relevance = الأقرب صلة
+search-hint = ابحث في كل الأخبار بالعربية والإنجليزية: أي صيغة للكلمة تجد أخواتها، بالتشكيل أو دونه. ضع العبارة بين "علامتي تنصيص"، و‎-كلمة تستبعد كلمة.
+search-count = { PLURAL($count) ->
+    [zero] لا نتائج
+    [one] نتيجة واحدة
+    [two] نتيجتان
+    [few] { DIGITS($count) } نتائج
+    [many] { DIGITS($count) } نتيجة
+   *[other] { DIGITS($count) } نتيجة
+}
+search-problem-empty_query = اكتب كلمة للبحث عنها.
+search-problem-query_too_long = لا يزيد البحث على ٢٠٠ حرف.
+search-problem-invalid_date = اكتب التاريخ على هيئة سنة-شهر-يوم.
+search-problem-unknown_language = هذه ليست من لغات الموقع.
+search-problem-invalid_page = لا وجود لهذه الصفحة.
+search-problem-invalid_id = رقم الخبر أرقام فقط.
+mod-search = البحث في التعليقات
+mod-search-author = الكاتب
+mod-search-story = رقم الخبر
+mod-search-status = الحالة
+mod-status-visible = منشور
+mod-status-pending = بانتظار المراجعة
+mod-status-rejected = مرفوض
+mod-status-shadowed = محظور حظرًا خفيًا

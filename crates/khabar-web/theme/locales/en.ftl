@@ -379,3 +379,30 @@ mod-redact-note = Note shown instead of the text
 mod-unfeature = Stop featuring
 mod-limit-sections = Sections this moderator moderates
 mod-limit-sections-hint = None ticked: every section.
+
+# Search
+search-title = Search
+search-go = Search
+search-filters = Filters
+search-from = From
+search-to = To
+search-sort-relevance = Most relevant
+search-hint = Search every story, in Arabic and in English: any form of a word finds the others, with or without diacritics. Put a phrase in "quotes"; -word leaves a word out.
+search-count = { PLURAL($count) ->
+    [one] One story found
+   *[other] { DIGITS($count) } found
+}
+search-problem-empty_query = Type a word to search for.
+search-problem-query_too_long = A search may be at most 200 characters.
+search-problem-invalid_date = Give dates as year-month-day.
+search-problem-unknown_language = That is not a language of this site.
+search-problem-invalid_page = That page does not exist.
+search-problem-invalid_id = The story is a number.
+mod-search = Search comments
+mod-search-author = Author
+mod-search-story = Story number
+mod-search-status = Status
+mod-status-visible = Published
+mod-status-pending = Awaiting review
+mod-status-rejected = Rejected
+mod-status-shadowed = Shadow-banned

@@ -1,0 +1,84 @@
+//! What the search index reads: published editions in full and comments,
+//! one at a time (as events name them) or in id order (to rebuild).
+
+use khabar_core::Lang;
+use sqlx::Row;
+
+use crate::comments::{VIEW_COLUMNS, VIEW_FROM, view_from_row};
+use crate::{Article, CommentView, Result, Store, StoreError};
+
+/// A comment as the index keeps it: with its story, for filtering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedComment {
+    pub comment: CommentView,
+    pub story_id: i64,
+    pub lang: String,
+}
+
+impl Store {
+    /// How many documents a rebuild of the index reads: published
+    /// editions and comments.
+    pub async fn indexable_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM editions WHERE status = 'published')
+                  + (SELECT COUNT(*) FROM comments)",
+        )
+        .fetch_one(&self.read)
+        .await?)
+    }
+
+    /// Ids of published editions after `after`, in id order.
+    pub async fn published_edition_ids(&self, after: i64, limit: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM editions WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2",
+        )
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
+    }
+
+    /// An edition as its readers see it, if it is published.
+    pub async fn published_article(&self, edition_id: i64) -> Result<Option<Article>> {
+        let row =
+            sqlx::query("SELECT lang, slug FROM editions WHERE id = $1 AND status = 'published'")
+                .bind(edition_id)
+                .fetch_optional(&self.read)
+                .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let lang = Lang::parse(&row.try_get::<String, _>("lang")?).map_err(StoreError::Invalid)?;
+        self.article(lang, &row.try_get::<String, _>("slug")?).await
+    }
+
+    /// Ids of comments after `after`, in id order.
+    pub async fn comment_ids(&self, after: i64, limit: i64) -> Result<Vec<i64>> {
+        Ok(
+            sqlx::query_scalar("SELECT id FROM comments WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?,
+        )
+    }
+
+    /// A comment with its story and language, whatever its status.
+    pub async fn indexed_comment(&self, comment_id: i64) -> Result<Option<IndexedComment>> {
+        let row = sqlx::query(&format!(
+            "SELECT {VIEW_COLUMNS}, e.story_id, e.lang AS edition_lang {VIEW_FROM}
+             JOIN editions e ON e.id = c.edition_id WHERE c.id = $1"
+        ))
+        .bind(comment_id)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|row| {
+            Ok(IndexedComment {
+                comment: view_from_row(&row)?,
+                story_id: row.try_get("story_id")?,
+                lang: row.try_get("edition_lang")?,
+            })
+        })
+        .transpose()
+    }
+}

@@ -1,0 +1,656 @@
+//! Search analysis: how article text and queries become index terms.
+//!
+//! Both analyzers share one normal form ([`normalize`]): NFKC; default
+//! ignorables dropped (ZWJ/ZWNJ, LRM/RLM/ALM, soft hyphen, bidi controls,
+//! U+FEFF…); lowercase; Arabic folded by [`arabic::fold`] (harakat and
+//! tatweel removed, أ إ آ ٱ → ا, ى ی → ي, ة → ه, ک → ك, Arabic-Indic digits
+//! → ASCII), and the other Arabic marks that survive composition (Quranic
+//! annotation signs, a hamza above a letter it cannot compose with)
+//! dropped too.
+//!
+//! [`exact_tokens`] cuts that form into words; [`stemmed_tokens`] also
+//! stems each word by its script: Arabic by [`arabic_light_stem`] (Larkey's
+//! light10), Latin by the Snowball English stemmer. Indexing both lets a
+//! query find every form of a word while names and exact words rank first.
+//!
+//! Tokens are found on the original text so that each keeps the byte range
+//! it came from (for highlighting): the text is walked one base character
+//! at a time, together with the combining marks that follow it, and each
+//! such cluster is normalized on its own. A cluster that normalizes to
+//! nothing (tatweel, a lone haraka) and an ignorable character do not end a
+//! word, so `الْكِتَاب`, `كـــتاب` and `ك‌تاب` (with a ZWNJ) are one token
+//! each.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::arabic;
+
+/// One token: its indexed term, the byte range `from..to` of the original
+/// text it came from, and its position (0, 1, 2… in token order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub term: String,
+    pub from: usize,
+    pub to: usize,
+    pub position: usize,
+}
+
+/// Words longer than this many characters (after normalization) are not
+/// words people search for: they are skipped, not cut.
+pub const MAX_TOKEN_CHARS: usize = 64;
+
+/// At most this many tokens are taken from one text; the rest of a longer
+/// text is not indexed.
+pub const MAX_TOKENS: usize = 65_536;
+
+/// The normal form shared by both analyzers (no stemming), for a whole
+/// string. Separators are kept, so this is also what a query looks like to
+/// the index.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut scratch = String::new();
+    for_each_cluster(text, |_, _, raw| {
+        normalize_cluster(raw, &mut scratch, &mut out);
+        true
+    });
+    out
+}
+
+/// Unstemmed tokens: names and exact words rank first through these.
+pub fn exact_tokens(text: &str) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut open: Option<Open> = None;
+    let mut norm = String::new();
+    let mut scratch = String::new();
+    for_each_cluster(text, |from, to, raw| {
+        norm.clear();
+        normalize_cluster(raw, &mut scratch, &mut norm);
+        for c in norm.chars() {
+            if c.is_alphanumeric() {
+                let token = open.get_or_insert_with(|| Open::at(from));
+                token.push(c, to);
+            } else if is_combining_mark(c) {
+                // A mark that survived normalization stays with its letter;
+                // one with no letter before it is dropped.
+                if let Some(token) = &mut open {
+                    token.push(c, to);
+                }
+            } else if let Some(token) = open.take() {
+                token.finish(&mut tokens);
+                if tokens.len() >= MAX_TOKENS {
+                    return false;
+                }
+            }
+        }
+        true
+    });
+    if let Some(token) = open
+        && tokens.len() < MAX_TOKENS
+    {
+        token.finish(&mut tokens);
+    }
+    tokens
+}
+
+/// Tokens stemmed by their script: Arabic-script words by light10,
+/// Latin-script words by the English stemmer, anything else (digits, other
+/// scripts, words mixing letters and digits) as normalized.
+pub fn stemmed_tokens(text: &str) -> Vec<Token> {
+    let english = Stemmer::create(Algorithm::English);
+    let mut tokens = exact_tokens(text);
+    for token in &mut tokens {
+        if token.term.chars().all(is_arabic_letter) {
+            token.term = arabic_light_stem(&token.term);
+        } else if is_latin_word(&token.term) {
+            let stem = english.stem(&token.term).into_owned();
+            token.term = stem;
+        }
+    }
+    tokens
+}
+
+/// light10 (Larkey, Ballesteros and Connell, 2002/2007) on one
+/// already-normalized Arabic word:
+///
+/// 1. a leading و is dropped if the word is longer than 3 letters;
+/// 2. one article ال وال بال كال فال لل is dropped, longest first, if at
+///    least 2 letters remain; then step 1 is applied again. Larkey does
+///    not repeat it, but without it وزير (→ زير by step 1) would never
+///    meet الوزير (→ وزير), nor وكالة الوكالة, nor ولايات الولايات;
+/// 3. the suffixes ها ان ات ون ين يه ه ي (light10's list after ة → ه
+///    folding) are tried in that order, each dropped at most once, if at
+///    least 2 letters remain — or 3 for the dual and plural endings ان ين
+///    ون, which attach to a whole singular noun, so that words like بيان,
+///    مكان and حسين keep their last letters. ات stays at 2: it replaces
+///    a ة, and لغات must meet لغة.
+///
+/// Well-known names whose ending merely looks like a suffix (فلسطين,
+/// لبنان, البحرين, عمان…; see [`PROTECTED`]) are returned whole, after any
+/// proclitics (و ف ب ك ل ال and their combinations) are dropped. Their
+/// nisba adjectives then stem to them without any special case: فلسطيني,
+/// الفلسطينيون and فلسطينية all become فلسطين, and لبناني لبنان.
+pub fn arabic_light_stem(word: &str) -> String {
+    if let Some(name) = protected_name(word) {
+        return name.to_owned();
+    }
+    let mut w = drop_waw(word);
+    if let Some(rest) = ARTICLES
+        .iter()
+        .filter_map(|article| w.strip_prefix(article))
+        .find(|rest| letters(rest) >= 2)
+    {
+        w = rest;
+    }
+    w = drop_waw(w);
+    for &(suffix, keep) in SUFFIXES {
+        if let Some(rest) = w.strip_suffix(suffix)
+            && letters(rest) >= keep
+        {
+            w = rest;
+        }
+    }
+    w.to_owned()
+}
+
+/// `w` without a leading و if it is longer than 3 letters.
+fn drop_waw(w: &str) -> &str {
+    match w.strip_prefix('و') {
+        Some(rest) if letters(w) > 3 => rest,
+        _ => w,
+    }
+}
+
+/// The definite article and its combinations, longest first.
+const ARTICLES: &[&str] = &["وال", "بال", "كال", "فال", "ال", "لل"];
+
+/// light10's suffixes in the order it strips them, each with the letters
+/// that must remain.
+const SUFFIXES: &[(&str, usize)] = &[
+    ("ها", 2),
+    ("ان", 3),
+    ("ات", 2),
+    ("ون", 3),
+    ("ين", 3),
+    ("يه", 2),
+    ("ه", 2),
+    ("ي", 2),
+];
+
+/// Proclitics that may come before a protected name: the conjunctions و ف,
+/// the prepositions ب ك ل, the article, and their combinations (ل + ال is
+/// written لل). The empty one is the name alone.
+const PROCLITICS: &[&str] = &[
+    "", "و", "ف", "ب", "ك", "ل", "ال", "لل", "وب", "وك", "ول", "فب", "فك", "فل", "وال", "فال",
+    "بال", "كال", "ولل", "فلل", "وبال", "وكال", "فبال", "فكال",
+];
+
+/// Names, in normal form and sorted by bytes, whose ending reads like one
+/// of light10's suffixes: places and people in the news that would
+/// otherwise be clipped into another word (لبنان → لبن "milk", عمان → عم
+/// "uncle", البحرين → بحر "sea", فرعون → فرع "branch") or away from their
+/// own adjectives (فلسطين → فلسط while فلسطيني → فلسطين). Add to it when a
+/// name is found clipped; keep it sorted (a test checks).
+pub const PROTECTED: &[&str] = &[
+    "اذربيجان",
+    "ارجنتين",
+    "اسوان",
+    "اصفهان",
+    "افغانستان",
+    "اوزبكستان",
+    "ايران",
+    "باكستان",
+    "بحرين",
+    "برلين",
+    "بكين",
+    "بوتين",
+    "تايوان",
+    "تركمانستان",
+    "تشرين",
+    "تطوان",
+    "جنين",
+    "حزيران",
+    "حسين",
+    "حطين",
+    "داغستان",
+    "دبي",
+    "رضوان",
+    "رمضان",
+    "ستالين",
+    "سلمان",
+    "سليمان",
+    "سودان",
+    "شعبان",
+    "صهيون",
+    "طاجيكستان",
+    "طهران",
+    "عثمان",
+    "عدنان",
+    "عرفات",
+    "عمان",
+    "عمران",
+    "فاتيكان",
+    "فرعون",
+    "فلبين",
+    "فلسطين",
+    "قرغيزستان",
+    "كازاخستان",
+    "كانون",
+    "كردستان",
+    "كرملين",
+    "لبنان",
+    "لينين",
+    "نيسان",
+    "هارون",
+    "وهران",
+    "يابان",
+    "ياسين",
+    "يونان",
+];
+
+/// The protected name `word` is, after some proclitics, if any.
+fn protected_name(word: &str) -> Option<&str> {
+    PROCLITICS
+        .iter()
+        .filter_map(|p| word.strip_prefix(p))
+        .find(|rest| PROTECTED.binary_search(rest).is_ok())
+}
+
+fn letters(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// A token being built.
+struct Open {
+    term: String,
+    chars: usize,
+    from: usize,
+    to: usize,
+}
+
+impl Open {
+    fn at(from: usize) -> Self {
+        Open {
+            term: String::new(),
+            chars: 0,
+            from,
+            to: from,
+        }
+    }
+
+    fn push(&mut self, c: char, to: usize) {
+        self.chars += 1;
+        // Past the limit the token will be skipped: stop growing it.
+        if self.chars <= MAX_TOKEN_CHARS {
+            self.term.push(c);
+        }
+        self.to = to;
+    }
+
+    fn finish(self, tokens: &mut Vec<Token>) {
+        if self.chars <= MAX_TOKEN_CHARS {
+            tokens.push(Token {
+                term: self.term,
+                from: self.from,
+                to: self.to,
+                position: tokens.len(),
+            });
+        }
+    }
+}
+
+/// Calls `f(from, to, cluster)` for each base character of `text` with the
+/// combining marks after it, `from..to` being its byte range, until `f`
+/// returns false. Ignorable characters are left out (a cluster may span
+/// one, as in a letter, a ZWJ and a mark) and never start a cluster.
+fn for_each_cluster(text: &str, mut f: impl FnMut(usize, usize, &str) -> bool) {
+    let mut cluster = String::new();
+    let (mut from, mut to) = (0, 0);
+    for (at, c) in text.char_indices() {
+        if is_ignorable(c) {
+            continue;
+        }
+        let end = at + c.len_utf8();
+        if !cluster.is_empty() && attaches(c) {
+            cluster.push(c);
+            to = end;
+            continue;
+        }
+        if !cluster.is_empty() && !f(from, to, &cluster) {
+            return;
+        }
+        cluster.clear();
+        cluster.push(c);
+        (from, to) = (at, end);
+    }
+    if !cluster.is_empty() {
+        f(from, to, &cluster);
+    }
+}
+
+/// Whether `c` belongs with the character before it: a combining mark, or
+/// a Hangul vowel or final consonant jamo (which NFKC composes with the
+/// syllable before it).
+fn attaches(c: char) -> bool {
+    is_combining_mark(c) || matches!(c, '\u{1161}'..='\u{11FF}')
+}
+
+/// Appends the normal form of one cluster to `out`; `scratch` is a buffer
+/// kept between calls.
+fn normalize_cluster(raw: &str, scratch: &mut String, out: &mut String) {
+    if let [b] = raw.as_bytes()
+        && b.is_ascii()
+    {
+        out.push(char::from(b.to_ascii_lowercase()));
+        return;
+    }
+    scratch.clear();
+    scratch.extend(
+        raw.chars()
+            .nfkc()
+            .filter(|&c| !is_ignorable(c))
+            .flat_map(char::to_lowercase),
+    );
+    // `fold` also removes harakat and tatweel.
+    out.extend(
+        arabic::fold(scratch)
+            .chars()
+            .filter(|&c| !(is_arabic_script(c) && is_combining_mark(c))),
+    );
+}
+
+/// Unicode's Default_Ignorable_Code_Point: zero-width characters, joiners,
+/// soft hyphen, direction marks and controls (LRM, RLM, ALM, embeddings,
+/// overrides, isolates), BOM, variation selectors, Hangul fillers, tags.
+fn is_ignorable(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// The Arabic blocks (presentation forms are gone after NFKC).
+fn is_arabic_script(c: char) -> bool {
+    matches!(
+        c,
+        '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{0870}'..='\u{08FF}'
+    )
+}
+
+fn is_arabic_letter(c: char) -> bool {
+    is_arabic_script(c) && c.is_alphabetic()
+}
+
+/// Latin letters: ASCII, Latin-1, Latin Extended A–E, IPA, Latin Extended
+/// Additional.
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || (c.is_alphabetic()
+            && matches!(
+                c,
+                '\u{00C0}'..='\u{02AF}'
+                    | '\u{1E00}'..='\u{1EFF}'
+                    | '\u{2C60}'..='\u{2C7F}'
+                    | '\u{A720}'..='\u{A7FF}'
+                    | '\u{AB30}'..='\u{AB6F}'
+            ))
+}
+
+/// A word of Latin letters (marks left on them allowed), no digits.
+fn is_latin_word(term: &str) -> bool {
+    term.chars().next().is_some_and(is_latin_letter)
+        && term
+            .chars()
+            .all(|c| is_latin_letter(c) || is_combining_mark(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(tokens: &[Token]) -> Vec<&str> {
+        tokens.iter().map(|t| t.term.as_str()).collect()
+    }
+
+    fn stem(word: &str) -> String {
+        let tokens = stemmed_tokens(word);
+        assert_eq!(tokens.len(), 1, "{word:?} is one token");
+        tokens[0].term.clone()
+    }
+
+    #[test]
+    fn election_forms_share_a_stem() {
+        for word in ["والانتخابات", "الانتخابات", "انتخابات"] {
+            assert_eq!(stem(word), "انتخاب", "{word}");
+        }
+    }
+
+    #[test]
+    fn light10_examples() {
+        let cases = [
+            ("الكتاب", "كتاب"),
+            ("والكتاب", "كتاب"),
+            ("للطلاب", "طلاب"),
+            ("مصر", "مصر"),
+            ("بيروت", "بيروت"),
+            ("فرنسا", "فرنسا"),
+            ("الصحفيين", "صحف"),
+            ("صحفي", "صحف"),
+            // Dual and plural endings keep three letters.
+            ("بيان", "بيان"),
+            ("البيان", "بيان"),
+            ("مكان", "مكان"),
+            // ات keeps two: لغات meets لغة.
+            ("لغات", "لغ"),
+            ("لغة", "لغ"),
+        ];
+        for (word, expected) in cases {
+            assert_eq!(stem(word), expected, "{word}");
+        }
+        let school: Vec<String> = ["المدرسة", "مدرسة", "مدرسه"]
+            .iter()
+            .map(|w| stem(w))
+            .collect();
+        assert_eq!(school, ["مدرس", "مدرس", "مدرس"]);
+    }
+
+    #[test]
+    fn names_are_not_clipped() {
+        for name in ["فلسطين", "بيروت", "فرنسا", "لبنان", "عمان", "حسين"]
+        {
+            assert_eq!(stem(name), name);
+        }
+        assert_eq!(stem("البحرين"), "بحرين");
+        assert_eq!(stem("وفلسطين"), "فلسطين");
+        assert_eq!(stem("بفلسطين"), "فلسطين");
+        assert_eq!(stem("وللبنان"), "لبنان");
+        assert_eq!(stem("وهران"), "وهران");
+        // Their adjectives reach them through ordinary stemming.
+        for word in [
+            "فلسطيني",
+            "الفلسطينيون",
+            "فلسطينيين",
+            "الفلسطينية",
+            "والفلسطينيات",
+        ] {
+            assert_eq!(stem(word), "فلسطين", "{word}");
+        }
+        assert_eq!(stem("اللبنانيون"), "لبنان");
+    }
+
+    #[test]
+    fn protected_names_are_sorted_and_normal() {
+        assert!(PROTECTED.windows(2).all(|w| w[0] < w[1]));
+        for name in PROTECTED {
+            assert_eq!(normalize(name), *name);
+        }
+    }
+
+    #[test]
+    fn light_stem_is_light10_on_its_own() {
+        assert_eq!(arabic_light_stem("فلسطين"), "فلسطين");
+        assert_eq!(arabic_light_stem("والانتخابات"), "انتخاب");
+        // A three-letter word keeps its و; a suffix still goes if two
+        // letters remain.
+        assert_eq!(arabic_light_stem("ولد"), "ولد");
+        assert_eq!(arabic_light_stem("وله"), "ول");
+        assert_eq!(arabic_light_stem("ال"), "ال");
+        // A word that starts with و meets its form with the article.
+        for word in ["وزير", "الوزير", "والوزير", "ووزير", "للوزير"] {
+            assert_eq!(arabic_light_stem(word), "زير", "{word}");
+        }
+        for word in ["وقت", "الوقت", "والوقت"] {
+            assert_eq!(arabic_light_stem(word), "وقت", "{word}");
+        }
+        assert_eq!(arabic_light_stem(""), "");
+    }
+
+    #[test]
+    fn english_words_are_stemmed() {
+        assert_eq!(stem("elections"), "elect");
+        assert_eq!(stem("election"), "elect");
+        assert_eq!(stem("Running"), "run");
+        assert_eq!(stem("Beirut"), "beirut");
+    }
+
+    #[test]
+    fn mixed_text_is_stemmed_by_script() {
+        let tokens = stemmed_tokens("انتخابات Beirut elections 2026");
+        assert_eq!(terms(&tokens), ["انتخاب", "beirut", "elect", "2026"]);
+        let exact = exact_tokens("انتخابات Beirut elections 2026");
+        assert_eq!(terms(&exact), ["انتخابات", "beirut", "elections", "2026"]);
+        // Same tokens, same offsets and positions: only the terms differ.
+        for (s, e) in tokens.iter().zip(&exact) {
+            assert_eq!((s.from, s.to, s.position), (e.from, e.to, e.position));
+        }
+        // Digits inside a word keep it as it is.
+        assert_eq!(terms(&stemmed_tokens("covid19 g20s")), ["covid19", "g20s"]);
+    }
+
+    #[test]
+    fn diacritics_do_not_change_terms() {
+        let plain = "والانتخابات";
+        let voweled = "وَالِانْتِخَابَاتِ";
+        assert_ne!(plain, voweled);
+        assert_eq!(
+            terms(&stemmed_tokens(voweled)),
+            terms(&stemmed_tokens(plain))
+        );
+        assert_eq!(terms(&exact_tokens(voweled)), [plain]);
+        assert_eq!(normalize("الْكِتَابُ"), "الكتاب");
+        assert_eq!(terms(&exact_tokens("عَلَّمَهُ ٰ")), ["علمه"]);
+    }
+
+    #[test]
+    fn letter_variants_fold() {
+        for word in ["أحمد", "احمد", "إحمد", "آحمد"] {
+            assert_eq!(terms(&exact_tokens(word)), ["احمد"], "{word}");
+        }
+        assert_eq!(terms(&exact_tokens("مدرسة")), terms(&exact_tokens("مدرسه")));
+        assert_eq!(
+            terms(&exact_tokens("مستشفى")),
+            terms(&exact_tokens("مستشفي"))
+        );
+        assert_eq!(stem("مستشفى"), stem("مستشفي"));
+        assert_eq!(normalize("ی ک"), "ي ك");
+        // A hamza written as a separate mark composes first.
+        assert_eq!(normalize("ا\u{0654}حمد"), "احمد");
+    }
+
+    #[test]
+    fn tatweel_and_ignorables_do_not_split() {
+        for word in [
+            "الْكِتَاب",
+            "كـــتاب",
+            "ك\u{200C}تاب",
+            "كت\u{200D}اب",
+            "ك\u{200F}تا\u{00AD}ب",
+            "\u{202B}كتاب\u{202C}",
+            "\u{FEFF}كتاب",
+        ] {
+            let tokens = exact_tokens(word);
+            assert_eq!(tokens.len(), 1, "{word:?}");
+        }
+        assert_eq!(terms(&exact_tokens("كـــتاب")), ["كتاب"]);
+        assert_eq!(terms(&exact_tokens("ك\u{200C}تاب")), ["كتاب"]);
+        assert_eq!(terms(&exact_tokens("news\u{200B}paper")), ["newspaper"]);
+        assert_eq!(normalize("a\u{200E}b\u{061C}c"), "abc");
+    }
+
+    #[test]
+    fn offsets_point_into_the_original() {
+        let text = "قرأ الطالبُ الْكِتَابَ، ثم كـــتب";
+        let tokens = exact_tokens(text);
+        let slices: Vec<&str> = tokens.iter().map(|t| &text[t.from..t.to]).collect();
+        assert_eq!(slices, ["قرأ", "الطالبُ", "الْكِتَابَ", "ثم", "كـــتب"]);
+        assert_eq!(terms(&tokens), ["قرا", "الطالب", "الكتاب", "ثم", "كتب"]);
+        let text = "Ｎｅｗｓ: ﻛﺘﺎﺏ e\u{0301}te\u{0301}";
+        let tokens = exact_tokens(text);
+        assert_eq!(terms(&tokens), ["news", "كتاب", "été"]);
+        let slices: Vec<&str> = tokens.iter().map(|t| &text[t.from..t.to]).collect();
+        assert_eq!(slices, ["Ｎｅｗｓ", "ﻛﺘﺎﺏ", "e\u{0301}te\u{0301}"]);
+    }
+
+    #[test]
+    fn positions_count_up() {
+        let tokens = stemmed_tokens("أعلنت اللجنة، اليوم، نتائج الانتخابات في 12 مدينة.");
+        let positions: Vec<usize> = tokens.iter().map(|t| t.position).collect();
+        assert_eq!(positions, (0..tokens.len()).collect::<Vec<_>>());
+        assert_eq!(tokens.len(), 8);
+        assert!(tokens.windows(2).all(|w| w[0].to <= w[1].from));
+    }
+
+    #[test]
+    fn arabic_indic_digits_become_ascii() {
+        assert_eq!(terms(&exact_tokens("عام ٢٠٢٦")), ["عام", "2026"]);
+        assert_eq!(terms(&stemmed_tokens("۱۴۰۵")), ["1405"]);
+        assert_eq!(normalize("٣٫٥"), "3٫5");
+    }
+
+    #[test]
+    fn normalize_keeps_separators() {
+        assert_eq!(normalize("Hello, العالَم!"), "hello, العالم!");
+        assert_eq!(normalize("ﻻ"), "لا");
+        assert_eq!(normalize(""), "");
+    }
+
+    #[test]
+    fn long_words_are_skipped_and_tokens_capped() {
+        let long = "a".repeat(MAX_TOKEN_CHARS + 1);
+        let text = format!("one {long} two");
+        let tokens = exact_tokens(&text);
+        assert_eq!(terms(&tokens), ["one", "two"]);
+        assert_eq!(tokens[1].position, 1);
+        let longest = "ب".repeat(MAX_TOKEN_CHARS);
+        assert_eq!(terms(&exact_tokens(&longest)), [longest.as_str()]);
+
+        let many = "x ".repeat(MAX_TOKENS + 10);
+        assert_eq!(exact_tokens(&many).len(), MAX_TOKENS);
+        let exact = "y ".repeat(MAX_TOKENS);
+        assert_eq!(exact_tokens(exact.trim_end()).len(), MAX_TOKENS);
+    }
+
+    #[test]
+    fn nothing_to_index() {
+        assert!(exact_tokens("").is_empty());
+        assert!(exact_tokens(" ،؟ … \u{200B}\u{064E}ـ").is_empty());
+        assert!(stemmed_tokens("!!!").is_empty());
+    }
+}

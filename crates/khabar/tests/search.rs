@@ -1,0 +1,339 @@
+//! Search through the real server, on SQLite and on PostgreSQL: Arabic
+//! morphology and spelling variants, English stems, mixed queries, the
+//! query syntax, unpublished and edited stories, filters, the page, and
+//! comments for moderators.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Agent, client, spawn_app};
+use khabar_core::{EditionContent, EditionInput, Lang, Role};
+use khabar_store::{NewStory, Store};
+use khabar_testkit::{TestDatabase, on_both_backends};
+use serde_json::Value;
+
+/// A story with one edition, published now unless `publish` is false.
+async fn story(store: &Store, lang: Lang, headline: &str, body: &str, publish: bool) -> i64 {
+    let story = store
+        .create_story(NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    let content = EditionContent::parse(EditionInput {
+        headline: headline.to_owned(),
+        standfirst: String::new(),
+        body: body.to_owned(),
+        ..Default::default()
+    })
+    .unwrap();
+    let edition = store
+        .create_edition(story, lang, &content, &[], None)
+        .await
+        .unwrap();
+    if publish {
+        store
+            .publish_edition(edition, jiff::Timestamp::now(), None)
+            .await
+            .unwrap();
+    }
+    edition
+}
+
+async fn search(server: &khabar::Server, query: &str) -> (u16, Value) {
+    let response = client()
+        .get(format!("{}/api/v1/search/articles", server.base_url()))
+        .query(&[("q", query)])
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// The headlines a search finds, waiting up to 3 s for `expected` (the
+/// index follows the events log, a fraction of a second behind).
+async fn found(server: &khabar::Server, query: &str, expected: &[&str]) -> Vec<String> {
+    let mut headlines = Vec::new();
+    for _ in 0..30 {
+        let (status, body) = search(server, query).await;
+        assert_eq!(status, 200, "{query}: {body}");
+        headlines = body["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["headline"].as_str().unwrap().to_owned())
+            .collect();
+        if expected.iter().all(|e| headlines.iter().any(|h| h == e)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    headlines
+}
+
+const ELECTIONS: &str = "نتائج الانتخابات في المدينة";
+const VOTERS: &str = "والانتخاباتُ البلدية تجذب الناخبين";
+const SCHOOL: &str = "افتتاح مدرسة جديدة في الحي";
+const PALESTINE: &str = "وفد من فلسطين يزور بيروت";
+const FRANCE: &str = "معرض كتاب تنظمه فرنسا";
+const HOSPITAL: &str = "توسعة مستشفى المدينة";
+const ENGLISH: &str = "Election night in Marsa Nour";
+const MIXED: &str = "Port workers vote in the harbour district";
+
+async fn morphology_and_spelling_find_each_other(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    story(&store, Lang::AR, ELECTIONS, "جرت الانتخابات بهدوء.", true).await;
+    story(&store, Lang::AR, VOTERS, "حضر الناخبون مبكرًا.", true).await;
+    story(
+        &store,
+        Lang::AR,
+        SCHOOL,
+        "استقبلت المدرسة تلاميذها الأوائل.",
+        true,
+    )
+    .await;
+    story(&store, Lang::AR, PALESTINE, "زار الوفد العاصمة.", true).await;
+    story(&store, Lang::AR, FRANCE, "معرض في الساحة.", true).await;
+    story(&store, Lang::AR, HOSPITAL, "أضيف جناح جديد.", true).await;
+    story(
+        &store,
+        Lang::EN,
+        ENGLISH,
+        "The elections drew long queues; انتخابات هادئة.",
+        true,
+    )
+    .await;
+    story(
+        &store,
+        Lang::EN,
+        MIXED,
+        "Dockers elected a new committee.",
+        true,
+    )
+    .await;
+    story(
+        &store,
+        Lang::AR,
+        "مسودة عن الانتخابات لم تنشر",
+        "سرية",
+        false,
+    )
+    .await;
+
+    // والانتخابات, الانتخابات and انتخابات find each other.
+    for query in ["والانتخابات", "الانتخابات", "انتخابات"] {
+        let hits = found(&server, query, &[ELECTIONS, VOTERS, ENGLISH]).await;
+        for expected in [ELECTIONS, VOTERS, ENGLISH] {
+            assert!(hits.iter().any(|h| h == expected), "{query} → {hits:?}");
+        }
+        assert!(
+            !hits.iter().any(|h| h.contains("مسودة")),
+            "drafts are never found"
+        );
+    }
+    // Diacritics on either side make no difference.
+    assert!(
+        found(&server, "الانْتِخاباتِ", &[ELECTIONS])
+            .await
+            .contains(&ELECTIONS.to_owned())
+    );
+    assert!(
+        found(&server, "الناخبين", &[VOTERS])
+            .await
+            .contains(&VOTERS.to_owned())
+    );
+    // Hamza and alef variants, ة/ه and ى/ي fold.
+    assert!(
+        found(&server, "افتتاح", &[SCHOOL])
+            .await
+            .contains(&SCHOOL.to_owned())
+    );
+    assert!(
+        found(&server, "إفتتاح", &[SCHOOL])
+            .await
+            .contains(&SCHOOL.to_owned())
+    );
+    assert!(
+        found(&server, "مدرسه", &[SCHOOL])
+            .await
+            .contains(&SCHOOL.to_owned())
+    );
+    assert!(
+        found(&server, "مستشفي", &[HOSPITAL])
+            .await
+            .contains(&HOSPITAL.to_owned())
+    );
+    // Names are not clipped into other words.
+    assert_eq!(found(&server, "فلسطين", &[PALESTINE]).await, [PALESTINE]);
+    assert_eq!(found(&server, "بيروت", &[PALESTINE]).await, [PALESTINE]);
+    assert_eq!(found(&server, "فرنسا", &[FRANCE]).await, [FRANCE]);
+    // English stems, and one typo in a long Latin word.
+    for query in ["election", "elections", "ELECTED", "electoins"] {
+        let hits = found(&server, query, &[ENGLISH]).await;
+        assert!(hits.contains(&ENGLISH.to_owned()), "{query} → {hits:?}");
+    }
+    // A mixed query needs both words; the result is marked with its language.
+    let (_, body) = search(&server, "Marsa انتخابات").await;
+    assert_eq!(body["hits"][0]["headline"], ENGLISH);
+    assert_eq!(body["hits"][0]["lang"], "en");
+    assert_eq!(body["total"], 1);
+    // Phrases and exclusions; operators never fail.
+    assert_eq!(
+        found(&server, "\"harbour district\"", &[MIXED]).await,
+        [MIXED]
+    );
+    assert!(found(&server, "\"district harbour\"", &[]).await.is_empty());
+    assert_eq!(
+        found(&server, "انتخابات -الناخبين -Marsa", &[ELECTIONS]).await,
+        [ELECTIONS]
+    );
+    for odd in ["title:port AND (vote", "\"", "*?", "vote OR"] {
+        assert_eq!(
+            search(&server, odd).await.0,
+            if odd == "\"" || odd == "*?" { 422 } else { 200 },
+            "{odd}"
+        );
+    }
+    // Empty and overlong queries get a clear answer.
+    let (status, body) = search(&server, "   ").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("empty_query"))
+    );
+    let (status, body) = search(&server, &"كلمة ".repeat(60)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("query_too_long"))
+    );
+    // Snippets highlight the match in the text as written.
+    let (_, body) = search(&server, "بهدوء").await;
+    let snippet = body["hits"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>بهدوء</mark>"), "{snippet}");
+    server.stop().await.unwrap();
+}
+
+async fn publishing_editing_and_unpublishing_reach_search(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    let edition = story(
+        &store,
+        Lang::EN,
+        "Ferry timetable changes",
+        "Boats leave earlier.",
+        true,
+    )
+    .await;
+    assert_eq!(
+        found(&server, "ferry", &["Ferry timetable changes"])
+            .await
+            .len(),
+        1
+    );
+
+    // Edited: found by its new words at once, not by the old ones.
+    let record = store.edition(edition).await.unwrap();
+    let content = EditionContent::parse(EditionInput {
+        slug: Some(record.slug.clone()),
+        headline: "Ferry timetable changes".into(),
+        body: "Lighthouse keepers protest the new schedule.".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    store
+        .update_edition(edition, record.revision, &content, &[], None)
+        .await
+        .unwrap();
+    assert_eq!(
+        found(&server, "lighthouse", &["Ferry timetable changes"])
+            .await
+            .len(),
+        1
+    );
+    assert!(found(&server, "boats", &[]).await.is_empty());
+
+    // Unpublished: never found again.
+    store.unpublish_edition(edition, None).await.unwrap();
+    for _ in 0..30 {
+        if found(&server, "ferry", &[]).await.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(found(&server, "ferry", &[]).await.is_empty());
+
+    // A restart keeps the index and catches up with what it missed.
+    let later = story(
+        &store,
+        Lang::EN,
+        "Harbour crane repaired",
+        "Work done.",
+        true,
+    )
+    .await;
+    let config_dir = db.dir().to_owned();
+    server.stop().await.unwrap();
+    let server = spawn_app(db, false).await;
+    assert!(config_dir.join("search-index").exists());
+    assert_eq!(
+        found(&server, "crane", &["Harbour crane repaired"])
+            .await
+            .len(),
+        1
+    );
+    let _ = later;
+    server.stop().await.unwrap();
+}
+
+async fn the_search_page_in_both_languages(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut reader = Agent::new(&server);
+    // The demo's stories, in the page's language first, the other marked.
+    let page = reader
+        .get("/ar/search?q=%D8%A7%D9%84%D8%A7%D9%86%D8%AA%D8%AE%D8%A7%D8%A8%D8%A7%D8%AA")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<mark>"), "highlighted matches");
+    assert!(page.body.contains("class=\"search-result\""));
+    let empty = reader.get("/en/search?q=").await;
+    assert!(empty.status == 200 && empty.body.contains("Search every story"));
+    let bad = reader.get("/en/search?q=port&from=yesterday").await;
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Give dates as year-month-day."));
+    let nothing = reader.get("/en/search?q=zzzqqq").await;
+    assert!(nothing.body.contains("found") && !nothing.body.contains("class=\"search-result\""));
+
+    // Comments, for moderators only.
+    common::account(
+        &server,
+        "search_mod",
+        Role::Moderator,
+        "harbour lights at dusk",
+    )
+    .await;
+    let mut moderator = Agent::new(&server);
+    moderator
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[
+                ("login", "search_mod"),
+                ("password", "harbour lights at dusk"),
+            ],
+        )
+        .await;
+    assert_eq!(reader.get("/en/moderate/search?q=x").await.status, 303);
+    let page = moderator.get("/en/moderate/search?q=zzz").await;
+    assert_eq!(page.status, 200);
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(
+    morphology_and_spelling_find_each_other,
+    publishing_editing_and_unpublishing_reach_search,
+    the_search_page_in_both_languages,
+);
