@@ -330,10 +330,121 @@ async fn the_search_page_in_both_languages(db: &TestDatabase) {
     let page = moderator.get("/en/moderate/search?q=zzz").await;
     assert_eq!(page.status, 200);
     server.stop().await.unwrap();
+
+    // `khabar reindex` rebuilds it from the database, with progress.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .arg("--data")
+        .arg(db.dir())
+        .arg("reindex")
+        .env("KHABAR_DATABASE_URL", db.url())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains("search index rebuilt: 17 documents"),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("[##############################] 17/17")
+    );
+    let server = spawn_app(db, true).await;
+    assert!(!found(&server, "انتخابات", &["x"]).await.is_empty());
+    server.stop().await.unwrap();
+}
+
+/// Moderators find comments of every status by words, author, story and
+/// status; readers may not search comments.
+async fn moderators_search_comments(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    let edition = story(&store, Lang::AR, "نقاش حول الميناء", "نص.", true).await;
+    let story_id = store.edition(edition).await.unwrap().story_id;
+    let password = "harbour lights at dusk";
+    let layla = common::account(&server, "layla_reader", Role::Reader, password).await;
+    common::account(&server, "desk_searcher", Role::Moderator, password).await;
+    let token = |login: &'static str, scopes: &'static [&'static str]| {
+        let url = format!("{}/api/v1/tokens", server.base_url());
+        async move {
+            let reply: Value = client()
+                .post(url)
+                .json(
+                    &serde_json::json!({ "login": login, "password": password, "scopes": scopes }),
+                )
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            reply["token"].as_str().unwrap().to_owned()
+        }
+    };
+    let reader = token("layla_reader", &["read", "comment"]).await;
+    let moderator = token("desk_searcher", &["read", "moderate"]).await;
+    for body in [
+        "الصيادون غاضبون من الرسوم",
+        "Fishermen are angry about the fees",
+    ] {
+        let status = client()
+            .post(format!(
+                "{}/api/v1/editions/{edition}/comments",
+                server.base_url()
+            ))
+            .bearer_auth(&reader)
+            .json(&serde_json::json!({ "body": body }))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 201);
+    }
+    let _ = layla;
+    let search = |query: String, token: String| {
+        let url = format!("{}/api/v1/search/comments?{query}", server.base_url());
+        async move {
+            let response = client().get(url).bearer_auth(token).send().await.unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let mut body = Value::Null;
+    for _ in 0..30 {
+        body = search(
+            format!("q=%D8%B5%D9%8A%D8%A7%D8%AF&story={story_id}"),
+            moderator.clone(),
+        )
+        .await
+        .1;
+        if body["total"] == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(body["total"], 1, "صياد finds الصيادون: {body}");
+    assert_eq!(body["hits"][0]["author"], "layla_reader");
+    let (_, by_author) = search(
+        "q=fisherman&author=layla_reader&status=visible".into(),
+        moderator.clone(),
+    )
+    .await;
+    assert_eq!(by_author["total"], 1, "{by_author}");
+    let (_, wrong_status) = search("q=fisherman&status=rejected".into(), moderator.clone()).await;
+    assert_eq!(wrong_status["total"], 0);
+    let (status, _) = search("q=fisherman".into(), reader).await;
+    assert_eq!(status, 403, "readers may not search comments");
+    server.stop().await.unwrap();
 }
 
 on_both_backends!(
     morphology_and_spelling_find_each_other,
     publishing_editing_and_unpublishing_reach_search,
     the_search_page_in_both_languages,
+    moderators_search_comments,
 );
