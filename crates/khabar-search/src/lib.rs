@@ -528,41 +528,22 @@ impl SearchIndex {
             search.page,
             search.per_page,
         )?;
-        let mut snippets = SnippetGenerator::create(&searcher, &query, f.text)?;
-        snippets.set_max_num_chars(240);
+        let snippets = snippet_generator(&searcher, &query, f.text)?;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let document: TantivyDocument = searcher.doc(address)?;
-            let text = |field| {
-                document
-                    .get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            let number = |field| {
-                document
-                    .get_first(field)
-                    .and_then(|v| v.as_u64())
-                    .unwrap_or_default() as i64
-            };
-            let mut snippet = snippets.snippet_from_doc(&document);
-            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-            let section = text(f.section);
+            let stored = Stored(&document);
+            let section = stored.text(f.section);
             hits.push(ArticleHit {
-                edition_id: number(f.id),
-                story_id: number(f.story_id),
-                lang: text(f.lang),
-                slug: text(f.slug),
-                headline: text(f.headline),
-                snippet: snippet.to_html(),
-                section_name: (!section.is_empty()).then(|| text(f.section_name)),
+                edition_id: stored.number(f.id),
+                story_id: stored.number(f.story_id),
+                lang: stored.text(f.lang),
+                slug: stored.text(f.slug),
+                headline: stored.text(f.headline),
+                snippet: highlighted(&snippets, &document),
+                section_name: (!section.is_empty()).then(|| stored.text(f.section_name)),
                 section: (!section.is_empty()).then_some(section),
-                published_at: document
-                    .get_first(f.at)
-                    .and_then(|v| v.as_datetime())
-                    .map(timestamp)
-                    .unwrap_or(Timestamp::UNIX_EPOCH),
+                published_at: stored.at(f.at),
             });
         }
         Ok(page_of(hits, total, search.page, search.per_page))
@@ -593,39 +574,20 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let (addresses, total) =
             self.collect(&searcher, &query, true, search.page, search.per_page)?;
-        let mut snippets = SnippetGenerator::create(&searcher, &query, f.text)?;
-        snippets.set_max_num_chars(240);
+        let snippets = snippet_generator(&searcher, &query, f.text)?;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let document: TantivyDocument = searcher.doc(address)?;
-            let text = |field| {
-                document
-                    .get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            let number = |field| {
-                document
-                    .get_first(field)
-                    .and_then(|v| v.as_u64())
-                    .unwrap_or_default() as i64
-            };
-            let mut snippet = snippets.snippet_from_doc(&document);
-            snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+            let stored = Stored(&document);
             hits.push(CommentHit {
-                comment_id: number(f.id),
-                edition_id: number(f.edition_id),
-                story_id: number(f.story_id),
-                lang: text(f.lang),
-                author: text(f.authors),
-                status: text(f.status),
-                snippet: snippet.to_html(),
-                created_at: document
-                    .get_first(f.at)
-                    .and_then(|v| v.as_datetime())
-                    .map(timestamp)
-                    .unwrap_or(Timestamp::UNIX_EPOCH),
+                comment_id: stored.number(f.id),
+                edition_id: stored.number(f.edition_id),
+                story_id: stored.number(f.story_id),
+                lang: stored.text(f.lang),
+                author: stored.text(f.authors),
+                status: stored.text(f.status),
+                snippet: highlighted(&snippets, &document),
+                created_at: stored.at(f.at),
             });
         }
         Ok(page_of(hits, total, search.page, search.per_page))
@@ -663,6 +625,52 @@ impl SearchIndex {
             )
         })
     }
+}
+
+/// A stored document's values.
+struct Stored<'a>(&'a TantivyDocument);
+
+impl Stored<'_> {
+    fn text(&self, field: Field) -> String {
+        self.0
+            .get_first(field)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn number(&self, field: Field) -> i64 {
+        self.0
+            .get_first(field)
+            .and_then(|v| v.as_u64())
+            .unwrap_or_default() as i64
+    }
+
+    fn at(&self, field: Field) -> Timestamp {
+        self.0
+            .get_first(field)
+            .and_then(|v| v.as_datetime())
+            .map(timestamp)
+            .unwrap_or(Timestamp::UNIX_EPOCH)
+    }
+}
+
+/// Snippets of about 240 characters around the matches in `field`.
+fn snippet_generator(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    field: Field,
+) -> Result<SnippetGenerator> {
+    let mut generator = SnippetGenerator::create(searcher, query, field)?;
+    generator.set_max_num_chars(240);
+    Ok(generator)
+}
+
+/// The text around the matches as HTML: escaped, matches in `<mark>`.
+fn highlighted(generator: &SnippetGenerator, document: &TantivyDocument) -> String {
+    let mut snippet = generator.snippet_from_doc(document);
+    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    snippet.to_html()
 }
 
 fn page_of<T>(hits: Vec<T>, total: usize, page: u32, per_page: u32) -> Hits<T> {

@@ -29,7 +29,8 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
-fn fold_char(c: char) -> char {
+/// One letter's folded form (harakat and tatweel are the caller's to drop).
+pub(crate) fn fold_char(c: char) -> char {
     match c {
         'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
         'ى' | 'ی' => 'ي',

@@ -10,6 +10,7 @@ pub mod direction;
 pub mod markdown;
 pub mod search;
 pub mod slug;
+mod unicode;
 pub mod username;
 pub mod wordlist;
 

@@ -26,6 +26,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::arabic;
+use crate::unicode;
 
 /// One token: its indexed term, the byte range `from..to` of the original
 /// text it came from, and its position (0, 1, 2… in token order).
@@ -308,7 +309,7 @@ fn for_each_cluster(text: &str, mut f: impl FnMut(usize, usize, &str) -> bool) {
     let mut cluster = String::new();
     let (mut from, mut to) = (0, 0);
     for (at, c) in text.char_indices() {
-        if is_ignorable(c) {
+        if unicode::is_default_ignorable(c) {
             continue;
         }
         let end = at + c.len_utf8();
@@ -345,11 +346,20 @@ fn normalize_cluster(raw: &str, scratch: &mut String, out: &mut String) {
         out.push(char::from(b.to_ascii_lowercase()));
         return;
     }
+    // The common Arabic case, a base letter alone: NFKC and lowercase
+    // leave it as it is, so only the fold applies (no allocation).
+    let mut chars = raw.chars();
+    if let (Some(c @ '\u{0621}'..='\u{064A}'), None) = (chars.next(), chars.next()) {
+        if !arabic::is_tatweel(c) {
+            out.push(arabic::fold_char(c));
+        }
+        return;
+    }
     scratch.clear();
     scratch.extend(
         raw.chars()
             .nfkc()
-            .filter(|&c| !is_ignorable(c))
+            .filter(|&c| !unicode::is_default_ignorable(c))
             .flat_map(char::to_lowercase),
     );
     // `fold` also removes harakat and tatweel.
@@ -358,32 +368,6 @@ fn normalize_cluster(raw: &str, scratch: &mut String, out: &mut String) {
             .chars()
             .filter(|&c| !(is_arabic_script(c) && is_combining_mark(c))),
     );
-}
-
-/// Unicode's Default_Ignorable_Code_Point: zero-width characters, joiners,
-/// soft hyphen, direction marks and controls (LRM, RLM, ALM, embeddings,
-/// overrides, isolates), BOM, variation selectors, Hangul fillers, tags.
-fn is_ignorable(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'..='\u{1160}'
-            | '\u{17B4}'..='\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF0}'..='\u{FFF8}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0000}'..='\u{E0FFF}'
-    )
 }
 
 /// The Arabic blocks (presentation forms are gone after NFKC).

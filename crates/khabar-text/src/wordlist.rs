@@ -34,6 +34,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_security::skeleton;
 
 use crate::arabic;
+use crate::unicode;
 
 /// How much of a word a term must cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -303,7 +304,11 @@ fn is_one_of(letters: &[char], list: &[&str]) -> bool {
 pub fn matching_form(text: &str) -> String {
     // Invisible characters go first so they cannot keep NFKC from
     // composing a letter with its mark.
-    let composed: String = text.chars().filter(|&c| !is_ignorable(c)).nfkc().collect();
+    let composed: String = text
+        .chars()
+        .filter(|&c| !unicode::is_default_ignorable(c))
+        .nfkc()
+        .collect();
     let mut form = String::with_capacity(composed.len());
     for c in arabic::fold(&composed).chars() {
         for c in c.to_lowercase() {
@@ -319,7 +324,7 @@ pub fn matching_form(text: &str) -> String {
 fn push_folded(c: char, form: &mut String) {
     // Marks that survive NFKC decorate a letter (or disguise one) but never
     // make a different word in the languages the lists are kept in.
-    if is_ignorable(c) || is_combining_mark(c) {
+    if unicode::is_default_ignorable(c) || is_combining_mark(c) {
         return;
     }
     if c.is_ascii() || is_arabic_script(c) {
@@ -357,32 +362,6 @@ fn latin_look_alike(c: char) -> Option<String> {
             _ => None,
         }
     })
-}
-
-/// Unicode's Default_Ignorable_Code_Point: zero-width characters, joiners,
-/// soft hyphen, direction marks and controls, BOM, variation selectors,
-/// Hangul fillers, tags.
-fn is_ignorable(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{034F}'
-            | '\u{061C}'
-            | '\u{115F}'..='\u{1160}'
-            | '\u{17B4}'..='\u{17B5}'
-            | '\u{180B}'..='\u{180F}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{206F}'
-            | '\u{3164}'
-            | '\u{FE00}'..='\u{FE0F}'
-            | '\u{FEFF}'
-            | '\u{FFA0}'
-            | '\u{FFF0}'..='\u{FFF8}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0000}'..='\u{E0FFF}'
-    )
 }
 
 /// Arabic-script blocks: left to [`arabic::fold`], and the scripts whose
