@@ -313,7 +313,8 @@ impl SearchIndex {
         let f = self.fields;
         let summary = &article.summary;
         let key = format!("e:{}", summary.id);
-        let mut text = vec![summary.standfirst.as_str(), article.body.as_str()];
+        let body = khabar_text::markdown::plain_text(&article.body);
+        let mut text = vec![summary.standfirst.as_str(), body.as_str()];
         text.extend(article.tags.iter().map(|t| t.name.as_str()));
         text.extend(summary.section.iter().map(|s| s.name.as_str()));
         text.extend(summary.authors.iter().map(|a| a.name.as_str()));

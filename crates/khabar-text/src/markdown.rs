@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 use ammonia::Builder;
-use pulldown_cmark::{Event, Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, TagEnd, html};
 
 static ARTICLE_SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = Builder::default();
@@ -33,9 +33,44 @@ pub fn render_article(markdown: &str) -> String {
     ARTICLE_SANITIZER.clean(&unsafe_html).to_string()
 }
 
+/// The words of an editor's Markdown without its markup, blocks separated
+/// by blank lines: what search indexes and quotes in snippets.
+pub fn plain_text(markdown: &str) -> String {
+    let mut text = String::with_capacity(markdown.len());
+    for event in Parser::new_ext(
+        markdown,
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH,
+    ) {
+        match event {
+            Event::Text(words) | Event::Code(words) => text.push_str(&words),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::TableCell,
+            ) if !text.ends_with("\n\n") && !text.is_empty() => {
+                text.push_str("\n\n");
+            }
+            _ => {}
+        }
+    }
+    text.trim_end().to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_drops_the_markup() {
+        assert_eq!(
+            plain_text("## عنوان\n\nبلغت **61** في [المئة](https://example.org)\nتقريبًا <b>x</b>"),
+            "عنوان\n\nبلغت 61 في المئة تقريبًا x"
+        );
+    }
 
     #[test]
     fn renders_common_markdown() {

@@ -298,6 +298,7 @@ async fn the_search_page_in_both_languages(db: &TestDatabase) {
         .await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("<mark>"), "highlighted matches");
+    assert!(!page.body.contains("**"), "snippets quote the words, not the Markdown");
     assert!(page.body.contains("class=\"search-result\""));
     let empty = reader.get("/en/search?q=").await;
     assert!(empty.status == 200 && empty.body.contains("Search every story"));
