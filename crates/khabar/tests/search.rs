@@ -287,6 +287,17 @@ async fn publishing_editing_and_unpublishing_reach_search(db: &TestDatabase) {
     );
     let _ = later;
     server.stop().await.unwrap();
+
+    // A corrupt index is rebuilt at start, and a missing one too.
+    let crane_found = |server: khabar::Server| async move {
+        let hits = found(&server, "crane", &["Harbour crane repaired"]).await;
+        server.stop().await.unwrap();
+        hits.len()
+    };
+    std::fs::write(config_dir.join("search-index/meta.json"), b"{ not json").unwrap();
+    assert_eq!(crane_found(spawn_app(db, false).await).await, 1);
+    std::fs::remove_dir_all(config_dir.join("search-index")).unwrap();
+    assert_eq!(crane_found(spawn_app(db, false).await).await, 1);
 }
 
 async fn the_search_page_in_both_languages(db: &TestDatabase) {
@@ -298,7 +309,10 @@ async fn the_search_page_in_both_languages(db: &TestDatabase) {
         .await;
     assert_eq!(page.status, 200);
     assert!(page.body.contains("<mark>"), "highlighted matches");
-    assert!(!page.body.contains("**"), "snippets quote the words, not the Markdown");
+    assert!(
+        !page.body.contains("**"),
+        "snippets quote the words, not the Markdown"
+    );
     assert!(page.body.contains("class=\"search-result\""));
     let empty = reader.get("/en/search?q=").await;
     assert!(empty.status == 200 && empty.body.contains("Search every story"));
