@@ -251,6 +251,7 @@ async fn list_page(
         chrome,
         context! {
             kind => kind.path_part(),
+            slug => slug,
             title => title,
             description => description,
             stories => stories,

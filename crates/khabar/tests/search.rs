@@ -314,6 +314,43 @@ async fn the_search_page_in_both_languages(db: &TestDatabase) {
         "snippets quote the words, not the Markdown"
     );
     assert!(page.body.contains("class=\"search-result\""));
+    // Filters: a section narrows, an unknown tag finds nothing, and a
+    // section's page searches within it.
+    let home = reader.get("/en/").await.body;
+    let start = home.find("href=\"/en/section/").unwrap() + "href=\"/en/section/".len();
+    let section = &home[start..start + home[start..].find('"').unwrap()];
+    let (_, all) = search(&server, "the").await;
+    let narrowed: Value = client()
+        .get(format!("{}/api/v1/search/articles", server.base_url()))
+        .query(&[("q", "the"), ("section", section)])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (all, narrowed) = (
+        all["total"].as_u64().unwrap(),
+        narrowed["total"].as_u64().unwrap(),
+    );
+    assert!(
+        narrowed > 0 && narrowed < all,
+        "{section}: {narrowed} of {all}"
+    );
+    let none: Value = client()
+        .get(format!(
+            "{}/api/v1/search/articles?q=the&tag=no-such-tag",
+            server.base_url()
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["total"], 0);
+    let section_page = reader.get(&format!("/en/section/{section}")).await.body;
+    assert!(section_page.contains(&format!("name=\"section\" value=\"{section}\"")));
     let empty = reader.get("/en/search?q=").await;
     assert!(empty.status == 200 && empty.body.contains("Search every story"));
     let bad = reader.get("/en/search?q=port&from=yesterday").await;

@@ -431,3 +431,4 @@ mod-status-visible = منشور
 mod-status-pending = بانتظار المراجعة
 mod-status-rejected = مرفوض
 mod-status-shadowed = محظور حظرًا خفيًا
+search-within = ابحث في «{ $name }»

@@ -406,3 +406,4 @@ mod-status-visible = Published
 mod-status-pending = Awaiting review
 mod-status-rejected = Rejected
 mod-status-shadowed = Shadow-banned
+search-within = Search in “{ $name }”
