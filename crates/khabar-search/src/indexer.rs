@@ -111,20 +111,22 @@ async fn catch_up(store: &Store, index: &SearchIndex, mut seq: i64) -> Result<i6
 pub async fn follow(store: Store, index: Arc<SearchIndex>, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(FOLLOW_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Where `resume` left the index; after that, where this loop did.
+    let mut seq = match index.last_seq() {
+        Ok(seq) => seq.unwrap_or(0),
+        Err(error) => {
+            tracing::warn!(%error, "search index unreadable; following from the start");
+            0
+        }
+    };
     loop {
         tokio::select! {
             _ = tick.tick() => {}
             _ = stop.changed() => return,
         }
-        let from = match index.last_seq() {
-            Ok(seq) => seq.unwrap_or(0),
-            Err(error) => {
-                tracing::warn!(%error, "search index unreadable");
-                continue;
-            }
-        };
-        if let Err(error) = catch_up(&store, &index, from).await {
-            tracing::warn!(%error, "search indexer could not apply the log");
+        match catch_up(&store, &index, seq).await {
+            Ok(last) => seq = last,
+            Err(error) => tracing::warn!(%error, "search indexer could not apply the log"),
         }
     }
 }

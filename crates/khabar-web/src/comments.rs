@@ -274,11 +274,9 @@ pub async fn edit(
     }
     let standing = app.store.standing(author.id).await?;
     may_comment(&standing)?;
-    let edition = app.store.edition(comment.edition_id).await?;
-    let lang = Lang::parse(&edition.lang).map_err(|_| CommentError::NotFound)?;
     let article = app
         .store
-        .article(lang, &edition.slug)
+        .published_article(comment.edition_id)
         .await?
         .ok_or(CommentError::NotFound)?;
     let thread = app.store.thread_settings(article.summary.story_id).await?;

@@ -175,7 +175,7 @@ pub async fn queue(
     };
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
-        let filter = queue_filter(&query).map_err(|_| PageError::BadRequest("filter".into()))?;
+        let filter = queue_filter(&query).map_err(|e| PageError::Rejected(e.code))?;
         let queue_name = filter.queue.as_str();
         let (page, counts) = moderation::queue(&app, &moderator, filter.clone()).await?;
         let now = Timestamp::now();

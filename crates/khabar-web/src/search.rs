@@ -10,6 +10,7 @@ use khabar_core::{InvalidInput, Lang};
 use khabar_search::{ArticleHit, ArticleSearch, CommentHit, CommentSearch, Hits, SearchError};
 
 use crate::App;
+use crate::api::{id_param, page_param};
 use crate::moderation::Moderator;
 
 /// Results a page shows.
@@ -77,17 +78,6 @@ fn day(
     ))
 }
 
-fn page(query: &HashMap<String, String>) -> Result<u32, InvalidInput> {
-    match query.get("page") {
-        None => Ok(1),
-        Some(p) => p
-            .parse::<u32>()
-            .ok()
-            .filter(|p| (1..=1_000).contains(p))
-            .ok_or_else(|| InvalidInput::new("page", "invalid_page", "a page from 1 to 1000")),
-    }
-}
-
 /// Reads a story search from query parameters: `q`, `lang`, `section`,
 /// `tag`, `author`, `from`, `to` (dates), `sort=newest`, `page`.
 pub fn article_search(
@@ -111,7 +101,7 @@ pub fn article_search(
         from: day(app, query, "from", false)?,
         until: day(app, query, "to", true)?,
         newest: query.get("sort").is_some_and(|s| s == "newest"),
-        page: page(query)?,
+        page: page_param(query)?,
         per_page: PER_PAGE,
     })
 }
@@ -129,19 +119,12 @@ pub async fn articles(app: &App, search: ArticleSearch) -> Result<Hits<ArticleHi
 /// Reads a comment search from query parameters: `q`, `author`, `story`,
 /// `status`, `page`.
 pub fn comment_search(query: &HashMap<String, String>) -> Result<CommentSearch, InvalidInput> {
-    let story_id = match text(query, "story") {
-        Some(id) => Some(
-            id.parse()
-                .map_err(|_| InvalidInput::new("story", "invalid_id", "a story number"))?,
-        ),
-        None => None,
-    };
     Ok(CommentSearch {
         text: query.get("q").cloned().unwrap_or_default(),
         author: text(query, "author").map(|a| a.trim_start_matches('@').to_owned()),
-        story_id,
+        story_id: id_param(query, "story")?,
         status: text(query, "status"),
-        page: page(query)?,
+        page: page_param(query)?,
         per_page: 20,
     })
 }

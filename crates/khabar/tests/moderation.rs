@@ -1048,6 +1048,11 @@ async fn the_screens_work_without_javascript(db: &TestDatabase) {
         json!([edition.section.as_ref().unwrap().id])
     );
 
+    // A filter that makes no sense is answered in words.
+    let bogus = moderator.get("/en/moderate?queue=bogus").await;
+    assert_eq!(bogus.status, 422);
+    assert!(bogus.body.contains("There is no such queue."));
+
     // The log finds decisions by words in them.
     let log = moderator.get("/en/moderate/log?q=constructive").await.body;
     assert!(log.contains("added a note on") && log.contains("@page_reader"));

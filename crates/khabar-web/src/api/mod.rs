@@ -351,17 +351,32 @@ pub fn require_role(account: &Account, allowed: &[Role]) -> Result<(), ApiError>
 }
 
 /// The `page` query parameter of list operations: 1 to 10,000.
-pub fn page_param(query: &std::collections::HashMap<String, String>) -> Result<u32, ApiError> {
+/// Shared by the pages that read the same parameters (search, queues).
+pub fn page_param(query: &std::collections::HashMap<String, String>) -> Result<u32, InvalidInput> {
     match query.get("page") {
         None => Ok(1),
         Some(text) => text
             .parse::<u32>()
             .ok()
             .filter(|p| (1..=10_000).contains(p))
-            .ok_or_else(|| {
-                InvalidInput::new("page", "invalid_page", "a page from 1 to 10000").into()
-            }),
+            .ok_or_else(|| InvalidInput::new("page", "invalid_page", "a page from 1 to 10000")),
     }
+}
+
+/// An optional numeric id parameter (`story=12`).
+pub fn id_param(
+    query: &std::collections::HashMap<String, String>,
+    name: &'static str,
+) -> Result<Option<i64>, InvalidInput> {
+    query
+        .get(name)
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.parse::<i64>()
+                .map_err(|_| InvalidInput::new(name, "invalid_id", "a number"))
+        })
+        .transpose()
 }
 
 /// Any `/api/…` path no route knows.

@@ -20,7 +20,7 @@ use khabar_store::{LogFilter, QueueFilter};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiError, caller, page_param};
+use super::{ApiError, caller, id_param, page_param};
 use crate::App;
 use crate::moderation::{self, ModerationError, Moderator};
 use crate::session::Viewer;
@@ -63,19 +63,8 @@ fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
         .map_err(|e| ApiError::bad_body(e.body_text()))
 }
 
-fn id_param(query: &HashMap<String, String>, name: &'static str) -> Result<Option<i64>, ApiError> {
-    query
-        .get(name)
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse::<i64>()
-                .map_err(|_| InvalidInput::new(name, "invalid_id", "a number").into())
-        })
-        .transpose()
-}
-
 /// Reads a queue filter from query parameters (shared with the pages).
-pub fn queue_filter(query: &HashMap<String, String>) -> Result<QueueFilter, ApiError> {
+pub fn queue_filter(query: &HashMap<String, String>) -> Result<QueueFilter, InvalidInput> {
     let queue = Queue::parse(query.get("queue").map(String::as_str).unwrap_or("pending"))?;
     let lang = match query.get("lang").filter(|v| !v.is_empty()) {
         Some(code) => Some(Lang::parse(code)?),

@@ -432,3 +432,7 @@ mod-status-pending = بانتظار المراجعة
 mod-status-rejected = مرفوض
 mod-status-shadowed = محظور حظرًا خفيًا
 search-within = ابحث في «{ $name }»
+error-rejected-unknown_queue = لا يوجد طابور بهذا الاسم.
+error-rejected-invalid_page = لا وجود لهذه الصفحة.
+error-rejected-invalid_id = هذا ليس رقمًا.
+error-rejected-unknown_language = هذه ليست من لغات الموقع.

@@ -407,3 +407,7 @@ mod-status-pending = Awaiting review
 mod-status-rejected = Rejected
 mod-status-shadowed = Shadow-banned
 search-within = Search in “{ $name }”
+error-rejected-unknown_queue = There is no such queue.
+error-rejected-invalid_page = That page does not exist.
+error-rejected-invalid_id = That is not a number.
+error-rejected-unknown_language = That is not a language of this site.
