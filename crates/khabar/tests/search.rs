@@ -380,6 +380,10 @@ async fn the_search_page_in_both_languages(db: &TestDatabase) {
     assert_eq!(reader.get("/en/moderate/search?q=x").await.status, 303);
     let page = moderator.get("/en/moderate/search?q=zzz").await;
     assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("comments found"),
+        "comments, not stories"
+    );
     server.stop().await.unwrap();
 
     // `khabar reindex` rebuilds it from the database, with progress.

@@ -436,3 +436,11 @@ error-rejected-unknown_queue = لا يوجد طابور بهذا الاسم.
 error-rejected-invalid_page = لا وجود لهذه الصفحة.
 error-rejected-invalid_id = هذا ليس رقمًا.
 error-rejected-unknown_language = هذه ليست من لغات الموقع.
+mod-search-count = { PLURAL($count) ->
+    [zero] لا تعليقات
+    [one] تعليق واحد
+    [two] تعليقان
+    [few] { DIGITS($count) } تعليقات
+    [many] { DIGITS($count) } تعليقًا
+   *[other] { DIGITS($count) } تعليق
+}

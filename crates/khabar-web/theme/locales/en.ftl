@@ -411,3 +411,7 @@ error-rejected-unknown_queue = There is no such queue.
 error-rejected-invalid_page = That page does not exist.
 error-rejected-invalid_id = That is not a number.
 error-rejected-unknown_language = That is not a language of this site.
+mod-search-count = { PLURAL($count) ->
+    [one] One comment found
+   *[other] { DIGITS($count) } comments found
+}
