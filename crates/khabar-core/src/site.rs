@@ -50,6 +50,20 @@ pub struct SiteSettings {
     /// Comments one reader, and one address, may post per minute.
     #[serde(default = "default_comments_per_minute")]
     pub comments_per_minute: u32,
+    /// Whether feeds carry each story's whole text or its standfirst.
+    #[serde(default)]
+    pub feed_content: FeedContent,
+}
+
+/// What a feed entry carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedContent {
+    /// The whole story; readers need not open the site.
+    #[default]
+    Full,
+    /// The standfirst and a link.
+    Summary,
 }
 
 fn default_comment_max_chars() -> u32 {
@@ -95,6 +109,7 @@ impl Default for SiteSettings {
             comment_max_chars: default_comment_max_chars(),
             comment_max_links: default_comment_max_links(),
             comments_per_minute: default_comments_per_minute(),
+            feed_content: FeedContent::Full,
         }
     }
 }

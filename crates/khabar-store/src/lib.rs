@@ -18,6 +18,7 @@ mod moderation;
 mod readers;
 mod reading;
 mod stories;
+mod syndication;
 mod taxonomy;
 mod time;
 mod users;
@@ -47,6 +48,9 @@ pub use reading::{
     Revision, SectionBlock, SectionRef, TagRef,
 };
 pub use stories::NewStory;
+pub use syndication::{
+    FeedEntry, ListingSlugs, NewsEntry, SitemapChunk, SitemapEntry, StoryPlaces,
+};
 pub use taxonomy::{AuthorProfile, Named};
 pub use users::{NewUser, UserSummary};
 

@@ -10,6 +10,7 @@ mod csrf;
 mod emails;
 mod error;
 mod health;
+pub mod http_cache;
 pub mod i18n;
 pub mod live;
 pub mod moderation;
@@ -20,6 +21,8 @@ mod reader_pages;
 pub mod search;
 mod search_pages;
 pub mod session;
+mod structured_data;
+mod syndication;
 pub mod theme;
 
 use std::future::Future;
@@ -28,7 +31,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -36,6 +39,9 @@ use axum::routing::{get, post};
 use khabar_core::{Lang, SiteSettings};
 use khabar_store::Store;
 use minijinja::Environment;
+use pages::ListKind;
+use syndication::feeds::{self, Format};
+use syndication::sitemaps;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -56,6 +62,8 @@ pub struct App {
     pub i18n: Arc<I18n>,
     /// Published editions and comments, searchable.
     pub search: Arc<khabar_search::SearchIndex>,
+    /// How long caches keep public pages, and where purges go.
+    pub cache: http_cache::CacheSettings,
     templates: Environment<'static>,
     theme: Theme,
     media_dir: PathBuf,
@@ -87,6 +95,7 @@ impl App {
             base_url: base_url.trim_end_matches('/').to_owned(),
             i18n,
             search,
+            cache: http_cache::CacheSettings::default(),
             templates,
             theme,
             media_dir,
@@ -125,6 +134,12 @@ impl App {
         self
     }
 
+    /// Cache lifetimes and the purge address.
+    pub fn caching(mut self, cache: http_cache::CacheSettings) -> App {
+        self.cache = cache;
+        self
+    }
+
     /// The site's languages, in configured order.
     pub fn languages(&self) -> Vec<Lang> {
         self.site.languages.iter().map(|l| l.code).collect()
@@ -156,12 +171,30 @@ pub fn router(app: Arc<App>) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("sandbox; default-src 'none'; style-src 'unsafe-inline'"),
         ));
-    Router::new()
-        .merge(api::routes())
+    let mut site = Router::new();
+    for format in Format::ALL {
+        let ext = format.extension();
+        site = site.route(
+            &format!("/{{lang}}/feed.{ext}"),
+            get(move |State(app): State<Arc<App>>, path| feeds::latest(app, path, format)),
+        );
+        for kind in [ListKind::Section, ListKind::Tag, ListKind::Author] {
+            site = site.route(
+                &format!("/{{lang}}/{}/{{slug}}/feed.{ext}", kind.path_part()),
+                get(move |State(app): State<Arc<App>>, path| {
+                    feeds::listed(app, path, kind, format)
+                }),
+            );
+        }
+    }
+    site.merge(api::routes())
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .route("/", get(pages::choose_language))
         .route("/healthz", get(health::alive))
         .route("/readyz", get(health::ready))
+        .route("/robots.txt", get(sitemaps::robots))
+        .route("/sitemap.xml", get(sitemaps::index))
+        .route("/sitemaps/{file}", get(sitemaps::file))
         .route("/assets/{*path}", get(pages::asset))
         .nest("/media", media)
         .route("/{lang}", get(pages::language_root))
@@ -172,6 +205,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/story/{slug}", get(pages::article))
         .route("/{lang}/story/{slug}/comments", post(comment_pages::post))
         .route("/{lang}/story/{slug}/live", get(live::stream))
+        .route(
+            "/{lang}/story/{slug}/comments.atom",
+            get(|State(app): State<Arc<App>>, path| feeds::comments(app, path)),
+        )
         .route("/{lang}/comments/{id}/edit", post(comment_pages::edit))
         .route("/{lang}/comments/{id}/delete", post(comment_pages::delete))
         .route("/{lang}/comments/{id}/like", post(comment_pages::like))
@@ -261,6 +298,10 @@ pub fn router(app: Arc<App>) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(CatchPanicLayer::new())
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            http_cache::layer,
+        ))
         // Outside the panic and timeout layers, so their answers carry the
         // headers too.
         .layer(middleware::from_fn(security_headers))

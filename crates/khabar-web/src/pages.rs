@@ -14,8 +14,11 @@ use minijinja::{Value, context};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Serialize;
 
+use crate::http_cache::{Public, keys};
 use crate::i18n::negotiate;
 use crate::session::Viewer;
+use crate::structured_data::article_meta;
+use crate::syndication::feeds::{self, FeedLink};
 use crate::{App, PageError};
 
 type AppState = State<Arc<App>>;
@@ -96,7 +99,7 @@ async fn home_page(app: &App, lang: Lang, viewer: &Viewer) -> Result<Response, P
         .into_iter()
         .map(|l| (l, format!("/{l}/")))
         .collect();
-    let chrome = chrome(
+    let mut chrome = chrome(
         app,
         lang,
         viewer,
@@ -105,13 +108,15 @@ async fn home_page(app: &App, lang: Lang, viewer: &Viewer) -> Result<Response, P
         format!("/{lang}/"),
     )
     .await?;
-    render(
+    chrome.feeds = feeds::links(app, &format!("/{lang}"), app.site.name_in(lang));
+    let response = render(
         app,
         "home.html",
         lang,
         chrome,
         context! { home => home, page_kind => "home" },
-    )
+    )?;
+    Ok(Public(vec![keys::HOME.into()]).on(response))
 }
 
 pub async fn section(
@@ -144,21 +149,78 @@ pub async fn author(
     list(&app, ListKind::Author, path, query, &headers, &viewer).await
 }
 
+/// The kinds of list page, each of which also has feeds.
 #[derive(Clone, Copy)]
-enum ListKind {
+pub(crate) enum ListKind {
     Section,
     Tag,
     Author,
 }
 
 impl ListKind {
-    fn path_part(self) -> &'static str {
+    pub(crate) fn path_part(self) -> &'static str {
         match self {
             ListKind::Section => "section",
             ListKind::Tag => "tag",
             ListKind::Author => "author",
         }
     }
+}
+
+/// A section, tag or author found by its slug.
+pub(crate) struct Listing {
+    pub filter: ListFilter,
+    pub title: String,
+    pub description: String,
+    /// The surrogate key of every page that lists it.
+    pub key: String,
+}
+
+pub(crate) async fn listing(
+    app: &App,
+    kind: ListKind,
+    lang: Lang,
+    slug: &str,
+) -> Result<Listing, PageError> {
+    let store = &app.store;
+    Ok(match kind {
+        ListKind::Section => {
+            let section = store
+                .section_by_slug(lang, slug)
+                .await?
+                .ok_or(PageError::NotFound)?;
+            Listing {
+                filter: ListFilter::Section(section.id),
+                title: section.name,
+                description: String::new(),
+                key: keys::section(section.id),
+            }
+        }
+        ListKind::Tag => {
+            let tag = store
+                .tag_by_slug(lang, slug)
+                .await?
+                .ok_or(PageError::NotFound)?;
+            Listing {
+                filter: ListFilter::Tag(tag.id),
+                title: tag.name,
+                description: String::new(),
+                key: keys::tag(tag.id),
+            }
+        }
+        ListKind::Author => {
+            let author = store
+                .author_by_slug(lang, slug)
+                .await?
+                .ok_or(PageError::NotFound)?;
+            Listing {
+                filter: ListFilter::Author(author.id),
+                title: author.name,
+                description: author.bio,
+                key: keys::author(author.id),
+            }
+        }
+    })
 }
 
 async fn list(
@@ -205,31 +267,11 @@ async fn list_page(
     page: u32,
     viewer: &Viewer,
 ) -> Result<Response, PageError> {
-    let store = &app.store;
-    let (filter, title, description) = match kind {
-        ListKind::Section => {
-            let section = store
-                .section_by_slug(lang, slug)
-                .await?
-                .ok_or(PageError::NotFound)?;
-            (ListFilter::Section(section.id), section.name, String::new())
-        }
-        ListKind::Tag => {
-            let tag = store
-                .tag_by_slug(lang, slug)
-                .await?
-                .ok_or(PageError::NotFound)?;
-            (ListFilter::Tag(tag.id), tag.name, String::new())
-        }
-        ListKind::Author => {
-            let author = store
-                .author_by_slug(lang, slug)
-                .await?
-                .ok_or(PageError::NotFound)?;
-            (ListFilter::Author(author.id), author.name, author.bio)
-        }
-    };
-    let stories = store.published(lang, filter, page, PER_PAGE).await?;
+    let listing = listing(app, kind, lang, slug).await?;
+    let stories = app
+        .store
+        .published(lang, listing.filter, page, PER_PAGE)
+        .await?;
     if page > 1 && stories.items.is_empty() {
         return Err(PageError::NotFound);
     }
@@ -242,9 +284,11 @@ async fn list_page(
     } else {
         (None, format!("{}?page={page}", base(lang)))
     };
-    let chrome = chrome(app, lang, viewer, paths, x_default, canonical).await?;
+    let mut chrome = chrome(app, lang, viewer, paths, x_default, canonical).await?;
     let this_page = base(lang);
-    render(
+    let feed_title = format!("{} — {}", app.site.name_in(lang), listing.title);
+    chrome.feeds = feeds::links(app, &this_page, &feed_title);
+    let response = render(
         app,
         "list.html",
         lang,
@@ -252,14 +296,15 @@ async fn list_page(
         context! {
             kind => kind.path_part(),
             slug => slug,
-            title => title,
-            description => description,
+            title => listing.title,
+            description => listing.description,
             stories => stories,
             current_section => matches!(kind, ListKind::Section).then_some(slug),
             previous_page => (page > 1).then(|| if page == 2 { this_page.clone() } else { format!("{this_page}?page={}", page - 1) }),
             next_page => stories.has_more.then(|| format!("{this_page}?page={}", page + 1)),
         },
-    )
+    )?;
+    Ok(Public(vec![listing.key]).on(response))
 }
 
 pub async fn article(
@@ -346,13 +391,22 @@ async fn article_page(
             })
         })
         .collect();
-    let chrome = chrome(app, lang, viewer, paths, Some(x_default), this_path).await?;
+    let mut chrome = chrome(app, lang, viewer, paths, Some(x_default), this_path.clone()).await?;
+    chrome.feeds = vec![feeds::comments_link(
+        app,
+        &this_path,
+        feeds::comments_title(app, lang, &article.summary.headline),
+    )];
+    let meta = article_meta(app, lang, &article, &format!("{}{this_path}", app.base_url));
+    let mut cache_keys = vec![keys::story(article.summary.story_id)];
+    cache_keys.extend(article.summary.section.iter().map(|s| keys::section(s.id)));
+    cache_keys.extend(article.summary.authors.iter().map(|a| keys::author(a.id)));
     let thread = crate::comment_pages::thread_view(app, lang, &article, viewer, query).await?;
     let current_section = article.summary.section.as_ref().map(|s| s.slug.clone());
     // Corrections minutes after publication are not worth an "updated" line.
     let was_updated = article.summary.updated_at
         > article.summary.published_at + jiff::SignedDuration::from_mins(5);
-    render(
+    let response = render(
         app,
         "article.html",
         lang,
@@ -363,8 +417,10 @@ async fn article_page(
             current_section => current_section,
             was_updated => was_updated,
             thread => thread,
+            meta => meta,
         },
-    )
+    )?;
+    Ok(Public(cache_keys).on(response))
 }
 
 /// A link to the story in another language, labelled in that language.
@@ -387,6 +443,8 @@ pub(crate) struct Chrome {
     sections: Vec<SectionRef>,
     /// The signed-in reader, for the header's account links.
     viewer: Option<SignedIn>,
+    /// Feeds of this page, announced with `<link rel="alternate">`.
+    pub feeds: Vec<FeedLink>,
 }
 
 #[derive(Serialize)]
@@ -472,6 +530,7 @@ pub(crate) async fn chrome(
         alternates,
         languages,
         sections: app.store.sections(lang).await?,
+        feeds: Vec::new(),
     })
 }
 
@@ -592,7 +651,8 @@ pub async fn not_found(
     error_page(&app, lang, &PageError::NotFound)
 }
 
-/// Theme assets (CSS, icons).
+/// Theme assets (CSS, scripts, icons). Addresses named by the file's
+/// current hash never change content, so they are cached for a year.
 pub async fn asset(
     State(app): AppState,
     path: Result<Path<String>, PathRejection>,
@@ -600,8 +660,8 @@ pub async fn asset(
 ) -> Response {
     let file = path
         .ok()
-        .and_then(|Path(path)| Some((app.theme.file(&format!("assets/{path}"))?, path)));
-    let Some((bytes, path)) = file else {
+        .and_then(|Path(path)| Some((app.theme.asset(&path)?, path)));
+    let Some(((bytes, current), path)) = file else {
         return error_page(
             &app,
             preferred_language(&app, &headers),
@@ -617,10 +677,15 @@ pub async fn asset(
         Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     };
+    let cache_control = if current {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=300"
+    };
     (
         [
             (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
+            (header::CACHE_CONTROL, cache_control),
         ],
         bytes.into_owned(),
     )

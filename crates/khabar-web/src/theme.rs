@@ -2,14 +2,16 @@
 //! embedded in the binary; a theme folder on disk overrides any file of it.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 use jiff::Timestamp;
 use khabar_core::Lang;
 use minijinja::value::Kwargs;
 use minijinja::{Environment, Error, ErrorKind, State, Value};
 use rust_embed::RustEmbed;
+use sha2::{Digest, Sha256};
 
 use crate::i18n::I18n;
 
@@ -20,11 +22,56 @@ struct DefaultTheme;
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
     override_dir: Option<PathBuf>,
+    /// Content hashes of assets, worked out once per file: a theme folder
+    /// edited while the server runs shows its changes after a restart.
+    hashes: Arc<RwLock<HashMap<String, String>>>,
 }
+
+/// Hex digits of an asset's content hash in its public name.
+const ASSET_HASH_LEN: usize = 10;
 
 impl Theme {
     pub fn new(override_dir: Option<PathBuf>) -> Theme {
-        Theme { override_dir }
+        Theme {
+            override_dir,
+            hashes: Arc::default(),
+        }
+    }
+
+    /// The public address of an asset, named by its content
+    /// (`site.css` → `/assets/site.1a2b3c4d5e.css`) so that it can be
+    /// cached for good: a changed file gets a new name.
+    pub fn asset_url(&self, path: &str) -> String {
+        match (self.asset_hash(path), path.rsplit_once('.')) {
+            (Some(hash), Some((stem, extension))) => format!("/assets/{stem}.{hash}.{extension}"),
+            _ => format!("/assets/{path}"),
+        }
+    }
+
+    /// An asset by its public name, and whether that name carries the
+    /// file's current hash (an address that may be cached for good).
+    pub fn asset(&self, requested: &str) -> Option<(Cow<'static, [u8]>, bool)> {
+        if let Some((stem, hash, extension)) = split_hashed(requested) {
+            let path = format!("{stem}.{extension}");
+            if let Some(bytes) = self.file(&format!("assets/{path}")) {
+                let current = self.asset_hash(&path).is_some_and(|h| h == hash);
+                return Some((bytes, current));
+            }
+        }
+        Some((self.file(&format!("assets/{requested}"))?, false))
+    }
+
+    fn asset_hash(&self, path: &str) -> Option<String> {
+        if let Some(hash) = self.hashes.read().ok()?.get(path) {
+            return Some(hash.clone());
+        }
+        let bytes = self.file(&format!("assets/{path}"))?;
+        let digest = Sha256::digest(&bytes);
+        let hash = hex::encode(digest)[..ASSET_HASH_LEN].to_owned();
+        if let Ok(mut hashes) = self.hashes.write() {
+            hashes.insert(path.to_owned(), hash.clone());
+        }
+        Some(hash)
     }
 
     /// A theme file by its path inside the theme (`templates/base.html`,
@@ -47,6 +94,17 @@ impl Theme {
     }
 }
 
+/// `site.1a2b3c4d5e.css` → (`site`, `1a2b3c4d5e`, `css`).
+fn split_hashed(name: &str) -> Option<(&str, &str, &str)> {
+    let (rest, extension) = name.rsplit_once('.')?;
+    let (stem, hash) = rest.rsplit_once('.')?;
+    let is_hash = hash.len() == ASSET_HASH_LEN
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    is_hash.then_some((stem, hash, extension))
+}
+
 /// The template environment with khabar's functions and filters:
 /// `t(key, …)` a UI string in the page's language, `t_in(lang, key)` one in
 /// another language, `date`/`datetime` for times, `markdown` for bodies,
@@ -54,6 +112,8 @@ impl Theme {
 pub fn environment(theme: Theme, i18n: Arc<I18n>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_formatter(escape_for_html);
+    let assets = theme.clone();
+    env.add_function("asset", move |path: &str| assets.asset_url(path));
     env.set_loader(move |name| {
         Ok(theme
             .file(&format!("templates/{name}"))
@@ -163,6 +223,28 @@ mod tests {
         );
         // Files the folder lacks still come from the embedded theme.
         assert!(theme.file("templates/base.html").is_some());
+    }
+
+    #[test]
+    fn assets_are_named_by_their_content() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("assets")).unwrap();
+        std::fs::write(dir.path().join("assets/site.css"), "body { color: teal }").unwrap();
+        let theme = Theme::new(Some(dir.path().to_owned()));
+        let url = theme.asset_url("site.css");
+        let name = url.strip_prefix("/assets/").unwrap();
+        assert!(
+            name.starts_with("site.") && name.ends_with(".css") && name.len() == 19,
+            "{url}"
+        );
+        let (bytes, current) = theme.asset(name).unwrap();
+        assert_eq!(bytes.as_ref(), b"body { color: teal }");
+        assert!(current);
+        // An old hash still finds the file, but not as a name to keep.
+        assert!(!theme.asset("site.0123456789.css").unwrap().1);
+        assert!(!theme.asset("site.css").unwrap().1);
+        assert!(theme.asset("missing.0123456789.css").is_none());
+        assert_eq!(theme.asset_url("missing.css"), "/assets/missing.css");
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub log: LogSettings,
     pub mail: MailSettings,
+    /// Cache lifetimes of public pages and the CDN purge address.
+    #[serde(default)]
+    pub cache: khabar_web::http_cache::CacheSettings,
     pub site: SiteSettings,
 }
 
@@ -74,6 +77,7 @@ impl Default for Config {
                 from: "Khabar <newsroom@localhost>".into(),
                 smtp_url: None,
             },
+            cache: Default::default(),
             site: SiteSettings::default(),
         }
     }
@@ -139,6 +143,14 @@ impl Config {
             key: e.field,
             message: e.message,
         })?;
+        if let Some(url) = &config.cache.purge_url
+            && !(url.starts_with("https://") || url.starts_with("http://"))
+        {
+            return Err(ConfigError::Invalid {
+                key: "cache.purge_url",
+                message: format!("“{url}” is not an http:// or https:// address"),
+            });
+        }
         if config.site.base_url.is_none() && !config.listen.ip().is_loopback() {
             return Err(ConfigError::Invalid {
                 key: "site.base_url",

@@ -30,6 +30,7 @@ pub struct Server {
     live: Option<JoinHandle<()>>,
     notifier: JoinHandle<()>,
     indexer: JoinHandle<()>,
+    purger: JoinHandle<()>,
 }
 
 /// Opens the store named by the configuration and applies migrations.
@@ -91,7 +92,8 @@ impl Server {
             search.clone(),
         )
         .context("loading the theme")?
-        .trusting_proxies(config.trusted_proxies.clone());
+        .trusting_proxies(config.trusted_proxies.clone())
+        .caching(config.cache.clone());
 
         let (stop, stopped) = watch::channel(false);
         let scheduler = tokio::spawn(workers::scheduler(store.clone(), stopped.clone()));
@@ -116,6 +118,11 @@ impl Server {
             search,
             stopped.clone(),
         ));
+        let purger = tokio::spawn(workers::purger(
+            store.clone(),
+            config.cache.clone(),
+            stopped.clone(),
+        ));
         let app = Arc::new(app);
         let live = app.follow_events(stopped.clone());
         let notifier = app.send_notification_emails(stopped.clone());
@@ -136,6 +143,7 @@ impl Server {
             live,
             notifier,
             indexer,
+            purger,
         })
     }
 
@@ -177,6 +185,7 @@ impl Server {
             .context("the housekeeping task failed")?;
         self.notifier.await.context("the notifier task failed")?;
         self.indexer.await.context("the search indexer failed")?;
+        self.purger.await.context("the cache purger failed")?;
         self.store.close().await;
         Ok(())
     }

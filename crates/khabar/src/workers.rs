@@ -147,3 +147,93 @@ pub async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
         }
     }
 }
+
+/// How often the purger looks at the events log.
+const PURGE_TICK: Duration = Duration::from_millis(500);
+/// Longest wait between attempts while the purge address fails.
+const PURGE_MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// Follows the events log and asks the CDN at `settings.purge_url` to drop
+/// the pages each change touched, until `stop` fires. A failed purge is
+/// retried, with the same events, until it succeeds. It starts at the
+/// log's end: pages cached before this node started expire by their
+/// `s-maxage`.
+pub async fn purger(
+    store: Store,
+    settings: khabar_web::http_cache::CacheSettings,
+    mut stop: watch::Receiver<bool>,
+) {
+    let Some(url) = settings.purge_url.clone() else {
+        return;
+    };
+    let client = match reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+    {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::error!(%error, "no HTTP client for cache purges");
+            return;
+        }
+    };
+    let mut seq = None;
+    let mut wait = PURGE_TICK;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = stop.changed() => return,
+        }
+        let from = match seq {
+            Some(seq) => seq,
+            None => match store.latest_event_seq().await {
+                Ok(latest) => *seq.insert(latest),
+                Err(error) => {
+                    tracing::warn!(%error, "purger cannot read the events log");
+                    continue;
+                }
+            },
+        };
+        let sent = purge_once(&store, &client, &url, settings.purge_token.as_deref(), from).await;
+        match sent {
+            Ok(next) => {
+                seq = Some(next);
+                wait = PURGE_TICK;
+            }
+            Err(error) => {
+                wait = (wait * 2).min(PURGE_MAX_BACKOFF);
+                tracing::warn!(error = %error, retry_in = ?wait, "cache purge failed");
+            }
+        }
+    }
+}
+
+/// Purges what the events after `seq` touched; returns the sequence
+/// number reached.
+async fn purge_once(
+    store: &Store,
+    client: &reqwest::Client,
+    url: &str,
+    token: Option<&str>,
+    seq: i64,
+) -> anyhow::Result<i64> {
+    let events = store.events_since(seq, 500).await?;
+    let Some(last) = events.last().map(|e| e.seq) else {
+        return Ok(seq);
+    };
+    let keys = khabar_web::http_cache::purge_keys(store, &events).await?;
+    if keys.is_empty() {
+        return Ok(last);
+    }
+    let keys: Vec<String> = keys.into_iter().collect();
+    let mut request = client
+        .post(url)
+        .header("surrogate-key", keys.join(" "))
+        .json(&serde_json::json!({ "keys": keys }));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let status = request.send().await?.status();
+    anyhow::ensure!(status.is_success(), "the purge address answered {status}");
+    tracing::debug!(?keys, "purged");
+    Ok(last)
+}

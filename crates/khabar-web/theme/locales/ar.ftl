@@ -444,3 +444,6 @@ mod-search-count = { PLURAL($count) ->
     [many] { DIGITS($count) } تعليقًا
    *[other] { DIGITS($count) } تعليق
 }
+
+## Feeds
+feed-comments-title = التعليقات على { $headline }

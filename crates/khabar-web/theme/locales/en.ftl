@@ -415,3 +415,6 @@ mod-search-count = { PLURAL($count) ->
     [one] One comment found
    *[other] { DIGITS($count) } comments found
 }
+
+## Feeds
+feed-comments-title = Comments on { $headline }
