@@ -10,7 +10,6 @@ pub mod browser;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use sqlx::{Connection, Executor, PgConnection};
@@ -121,16 +120,18 @@ pub async fn postgres() -> Option<TestDatabase> {
 pub fn missing(what: &str, why: &str) {
     let in_ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     assert!(!in_ci, "CI=true but {what} cannot run: {why}");
-    static NOTICE_POSTGRES: OnceLock<()> = OnceLock::new();
-    static NOTICE_BROWSER: OnceLock<()> = OnceLock::new();
-    let cell = if what.starts_with("PostgreSQL") {
-        &NOTICE_POSTGRES
-    } else {
-        &NOTICE_BROWSER
-    };
-    cell.get_or_init(|| {
-        let _ = writeln!(std::io::stderr(), "\nSKIPPED: {what} — {why}.\n");
+    // One notice per missing part, however many tests it skips.
+    static NOTICED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let first = NOTICED.lock().is_ok_and(|mut noticed| {
+        let first = !noticed.iter().any(|w| w == what);
+        if first {
+            noticed.push(what.to_owned());
+        }
+        first
     });
+    if first {
+        let _ = writeln!(std::io::stderr(), "\nSKIPPED: {what} — {why}.\n");
+    }
 }
 
 /// Generates, for each named `async fn(&TestDatabase)`, one test per

@@ -121,6 +121,7 @@ impl Server {
         let purger = tokio::spawn(workers::purger(
             store.clone(),
             config.cache.clone(),
+            store.latest_event_seq().await?,
             stopped.clone(),
         ));
         let app = Arc::new(app);

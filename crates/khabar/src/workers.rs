@@ -155,12 +155,13 @@ const PURGE_MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Follows the events log and asks the CDN at `settings.purge_url` to drop
 /// the pages each change touched, until `stop` fires. A failed purge is
-/// retried, with the same events, until it succeeds. It starts at the
-/// log's end: pages cached before this node started expire by their
-/// `s-maxage`.
+/// retried, with the same events, until it succeeds. It starts after
+/// `seq` (the log's end when the node started): pages cached before then
+/// expire by their `s-maxage`.
 pub async fn purger(
     store: Store,
     settings: khabar_web::http_cache::CacheSettings,
+    mut seq: i64,
     mut stop: watch::Receiver<bool>,
 ) {
     let Some(url) = settings.purge_url.clone() else {
@@ -176,27 +177,16 @@ pub async fn purger(
             return;
         }
     };
-    let mut seq = None;
     let mut wait = PURGE_TICK;
     loop {
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = stop.changed() => return,
         }
-        let from = match seq {
-            Some(seq) => seq,
-            None => match store.latest_event_seq().await {
-                Ok(latest) => *seq.insert(latest),
-                Err(error) => {
-                    tracing::warn!(%error, "purger cannot read the events log");
-                    continue;
-                }
-            },
-        };
-        let sent = purge_once(&store, &client, &url, settings.purge_token.as_deref(), from).await;
+        let sent = purge_once(&store, &client, &url, settings.purge_token.as_deref(), seq).await;
         match sent {
             Ok(next) => {
-                seq = Some(next);
+                seq = next;
                 wait = PURGE_TICK;
             }
             Err(error) => {

@@ -211,3 +211,13 @@ pub fn form_token(html: &str) -> Option<String> {
     let end = start + html[start..].find('"')?;
     Some(html[start..end].to_owned())
 }
+
+/// A path segment as the site writes it: an Arabic slug percent-encoded.
+pub fn segment(text: &str) -> String {
+    const KEPT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    percent_encoding::utf8_percent_encode(text, KEPT).to_string()
+}
