@@ -627,10 +627,7 @@ impl PurgeEndpoint {
                 let mut request = Vec::new();
                 let mut buffer = [0u8; 4096];
                 // Headers, then as much body as Content-Length says.
-                loop {
-                    let Ok(n) = socket.read(&mut buffer).await else {
-                        break;
-                    };
+                while let Ok(n) = socket.read(&mut buffer).await {
                     if n == 0 {
                         break;
                     }
