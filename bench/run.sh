@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Page benchmarks: builds khabar and khabar-bench in release mode, starts a
 # demo server on a free loopback port with a fresh data directory, and loads
-# (1) the English and Arabic article pages, round-robin, and (2) the English
-# home page. The server is stopped by its PID and the data removed at exit.
+# (1) the English and Arabic article pages, round-robin, (2) the English
+# home page, (3) the articles again as browsers ask for them, compressed
+# with br and with gzip, and (4) a conditional GET answered 304. The server is stopped by its PID and the data removed at exit.
 #
 #   bench/run.sh                     # SQLite (default)
 #   BENCH_POSTGRES=1 bench/run.sh    # PostgreSQL on 127.0.0.1:5432, database
@@ -35,3 +36,7 @@ ar_story=$(first_story ar)
 
 bench articles --path "$en_story" --path "$ar_story"
 bench home --path /en/
+bench articles-br --path "$en_story" --path "$ar_story" --header "Accept-Encoding: br"
+bench articles-gzip --path "$en_story" --path "$ar_story" --header "Accept-Encoding: gzip"
+etag=$(curl -fsS --max-time 10 -o /dev/null -D - "$base$en_story" | sed -n 's/^etag: *//Ip' | tr -d '\r')
+bench article-304 --path "$en_story" --header "If-None-Match: $etag"

@@ -7,10 +7,11 @@
 //! get their own tag (`"…-gz"`, `"…-br"`), and a 304 never needs the
 //! compressed body at all.
 
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::sync::Arc;
 
-use axum::body::{Body, to_bytes};
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -136,7 +137,7 @@ const MIN_COMPRESSED_BYTES: usize = 512;
 /// still smaller.
 const BROTLI_QUALITY: u32 = 5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Coding {
     Identity,
     Gzip,
@@ -218,7 +219,8 @@ pub async fn layer(State(app): State<Arc<App>>, request: Request, next: Next) ->
         Coding::Identity
     };
     let digest = Sha256::digest(&bytes);
-    let etag = format!("\"{}{}\"", hex::encode(&digest[..12]), coding.tag_suffix());
+    let key: ContentKey = digest[..12].try_into().unwrap_or_default();
+    let etag = format!("\"{}{}\"", hex::encode(key), coding.tag_suffix());
     if let Ok(value) = HeaderValue::from_str(&etag) {
         parts.headers.insert(header::ETAG, value);
     }
@@ -228,7 +230,7 @@ pub async fn layer(State(app): State<Arc<App>>, request: Request, next: Next) ->
         parts.headers.remove(header::CONTENT_TYPE);
         return Response::from_parts(parts, Body::empty());
     }
-    let body = match compress(coding, &bytes) {
+    let body = match app.compressed.get_or_compress(key, coding, &bytes) {
         Some(compressed) => {
             if let Some(name) = coding.header() {
                 parts
@@ -237,12 +239,68 @@ pub async fn layer(State(app): State<Arc<App>>, request: Request, next: Next) ->
             }
             compressed
         }
-        None => bytes.to_vec(),
+        None => bytes,
     };
     parts
         .headers
         .insert(header::CONTENT_LENGTH, body.len().into());
     Response::from_parts(parts, Body::from(body))
+}
+
+/// The first bytes of a body's SHA-256: its ETag, and its name in the
+/// cache of compressed forms.
+type ContentKey = [u8; 12];
+
+/// Most bytes of compressed bodies kept.
+const COMPRESSED_CACHE_BYTES: usize = 16 * 1024 * 1024;
+
+/// Compressed forms of recent bodies by content and coding, so that a page
+/// many readers open is compressed once per version rather than once per
+/// request. Oldest out first when full.
+#[derive(Default)]
+pub struct CompressedBodies {
+    kept: std::sync::Mutex<CompressedKept>,
+}
+
+#[derive(Default)]
+struct CompressedKept {
+    bodies: HashMap<(ContentKey, Coding), Bytes>,
+    order: VecDeque<(ContentKey, Coding)>,
+    total: usize,
+}
+
+impl CompressedBodies {
+    fn get_or_compress(&self, key: ContentKey, coding: Coding, bytes: &[u8]) -> Option<Bytes> {
+        if coding == Coding::Identity {
+            return None;
+        }
+        if let Some(found) = self
+            .kept
+            .lock()
+            .ok()
+            .and_then(|kept| kept.bodies.get(&(key, coding)).cloned())
+        {
+            return Some(found);
+        }
+        let compressed = Bytes::from(compress(coding, bytes)?);
+        if let Ok(mut kept) = self.kept.lock()
+            && compressed.len() <= COMPRESSED_CACHE_BYTES
+            && !kept.bodies.contains_key(&(key, coding))
+        {
+            while kept.total + compressed.len() > COMPRESSED_CACHE_BYTES {
+                let Some(oldest) = kept.order.pop_front() else {
+                    break;
+                };
+                if let Some(gone) = kept.bodies.remove(&oldest) {
+                    kept.total -= gone.len();
+                }
+            }
+            kept.total += compressed.len();
+            kept.order.push_back((key, coding));
+            kept.bodies.insert((key, coding), compressed.clone());
+        }
+        Some(compressed)
+    }
 }
 
 /// A complete, modest 200 whose bytes nobody has tagged yet: pages, feeds,
@@ -369,6 +427,32 @@ mod tests {
                 "{value}"
             );
         }
+    }
+
+    #[test]
+    fn a_body_is_compressed_once_per_version() {
+        let cache = CompressedBodies::default();
+        let page = "صفحة ".repeat(500);
+        let first = cache
+            .get_or_compress([1; 12], Coding::Brotli, page.as_bytes())
+            .unwrap();
+        // Same key: the kept bytes come back, whatever is passed.
+        let again = cache
+            .get_or_compress([1; 12], Coding::Brotli, b"other")
+            .unwrap();
+        assert_eq!(first.as_ptr(), again.as_ptr());
+        let gzip = cache
+            .get_or_compress([1; 12], Coding::Gzip, page.as_bytes())
+            .unwrap();
+        assert_ne!(first, gzip);
+        assert!(
+            cache
+                .get_or_compress([1; 12], Coding::Identity, page.as_bytes())
+                .is_none()
+        );
+        let kept = cache.kept.lock().unwrap();
+        assert_eq!(kept.total, first.len() + gzip.len());
+        assert_eq!(kept.order.len(), 2);
     }
 
     #[test]

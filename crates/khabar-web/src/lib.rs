@@ -64,6 +64,8 @@ pub struct App {
     pub search: Arc<khabar_search::SearchIndex>,
     /// How long caches keep public pages, and where purges go.
     pub cache: http_cache::CacheSettings,
+    /// Recent pages' compressed forms.
+    compressed: http_cache::CompressedBodies,
     templates: Environment<'static>,
     theme: Theme,
     media_dir: PathBuf,
@@ -96,6 +98,7 @@ impl App {
             i18n,
             search,
             cache: http_cache::CacheSettings::default(),
+            compressed: http_cache::CompressedBodies::default(),
             templates,
             theme,
             media_dir,
