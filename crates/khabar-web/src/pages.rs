@@ -338,7 +338,7 @@ pub async fn article(
 /// A site language and a well-formed slug from the path. Anything else —
 /// an unknown language, NUL bytes, a thousand characters — cannot name a
 /// page, so it is a 404 before the database is asked.
-fn lang_and_slug(
+pub(crate) fn lang_and_slug(
     app: &App,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Option<(Lang, Slug)> {

@@ -811,6 +811,20 @@ async fn a_publish_sends_its_purge(db: &TestDatabase) {
     endpoint.task.abort();
 }
 
+/// A name in Arabic and in English.
+fn names(ar: &str, en: &str) -> [Named; 2] {
+    [
+        Named {
+            lang: Lang::AR,
+            name: ar.into(),
+        },
+        Named {
+            lang: Lang::EN,
+            name: en.into(),
+        },
+    ]
+}
+
 /// Hides what changes from run to run: times.
 fn mask_times(text: &str) -> String {
     let mut text = text.to_owned();
@@ -870,33 +884,12 @@ async fn every_format_keeps_its_shape(db: &TestDatabase) {
         .create_section(
             &Slug::parse("economy").unwrap(),
             1,
-            &[
-                Named {
-                    lang: Lang::AR,
-                    name: "اقتصاد".into(),
-                },
-                Named {
-                    lang: Lang::EN,
-                    name: "Economy".into(),
-                },
-            ],
+            &names("اقتصاد", "Economy"),
         )
         .await
         .unwrap();
     let tag = store
-        .create_tag(
-            &Slug::parse("fishing").unwrap(),
-            &[
-                Named {
-                    lang: Lang::AR,
-                    name: "صيد".into(),
-                },
-                Named {
-                    lang: Lang::EN,
-                    name: "Fishing".into(),
-                },
-            ],
-        )
+        .create_tag(&Slug::parse("fishing").unwrap(), &names("صيد", "Fishing"))
         .await
         .unwrap();
     let author = store

@@ -10,14 +10,14 @@ use axum::extract::rejection::PathRejection;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use khabar_core::{FeedContent, Lang, Slug};
+use khabar_core::{FeedContent, Lang};
 use khabar_store::{CommentView, EditionSummary, FeedEntry, ListFilter};
 use minijinja::context;
 use serde::Serialize;
 
 use super::{absolute_links, absolute_url, rfc822, rfc3339, xml_safe};
 use crate::http_cache::{Public, keys};
-use crate::pages::{ListKind, error_page, listing, segment};
+use crate::pages::{ListKind, error_page, lang_and_slug, listing, segment};
 use crate::{App, PageError};
 
 /// Stories in a feed: a day's news on a busy site.
@@ -192,14 +192,6 @@ pub async fn comments(
     };
     let result = comments_feed(&app, lang, slug.as_str()).await;
     result.unwrap_or_else(|error| error_page(&app, lang, &error))
-}
-
-fn lang_and_slug(
-    app: &App,
-    path: Result<Path<(String, String)>, PathRejection>,
-) -> Option<(Lang, Slug)> {
-    let Path((code, slug)) = path.ok()?;
-    Some((app.lang(&code)?, Slug::parse(&slug).ok()?))
 }
 
 async fn stories_feed(
