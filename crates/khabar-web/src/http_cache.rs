@@ -19,7 +19,6 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::App;
 use crate::session::{SESSION_COOKIE, cookie};
 
 /// How long caches may keep public pages, and where purges go.
@@ -62,6 +61,22 @@ impl CacheSettings {
     }
 }
 
+/// What the caching layer keeps between requests.
+#[derive(Default)]
+pub struct HttpCache {
+    settings: CacheSettings,
+    compressed: CompressedBodies,
+}
+
+impl HttpCache {
+    pub fn new(settings: CacheSettings) -> HttpCache {
+        HttpCache {
+            settings,
+            compressed: CompressedBodies::default(),
+        }
+    }
+}
+
 /// The surrogate keys a response is tagged with; a purge of any of them
 /// drops it from the CDN.
 pub mod keys {
@@ -98,7 +113,15 @@ pub async fn purge_keys(
         let Some(story_id) = event.story_id else {
             continue;
         };
-        match event.kind.as_str() {
+        let kind = event.kind.as_str();
+        // A draft's edits change no public page.
+        if kind == "edition.edited"
+            && let Some(edition_id) = event.edition_id
+            && store.edition(edition_id).await?.status != "published"
+        {
+            continue;
+        }
+        match kind {
             "edition.published" | "edition.unpublished" | "edition.edited" => {
                 let places = store.story_places(story_id).await?;
                 purged.insert(keys::story(story_id));
@@ -107,7 +130,7 @@ pub async fn purge_keys(
                 purged.extend(places.author_ids.into_iter().map(keys::author));
                 purged.extend([keys::HOME, keys::FEEDS, keys::SITEMAPS].map(String::from));
             }
-            kind if kind.starts_with("comment.") => {
+            _ if kind.starts_with("comment.") => {
                 purged.insert(keys::story(story_id));
             }
             _ => {}
@@ -162,7 +185,7 @@ impl Coding {
     }
 }
 
-pub async fn layer(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: Next) -> Response {
     if request.method() != Method::GET && request.method() != Method::HEAD {
         return next.run(request).await;
     }
@@ -179,7 +202,7 @@ pub async fn layer(State(app): State<Arc<App>>, request: Request, next: Next) ->
         && !response.headers().contains_key(header::CACHE_CONTROL);
     let response_headers = response.headers_mut();
     if shareable {
-        response_headers.insert(header::CACHE_CONTROL, app.cache.public_header());
+        response_headers.insert(header::CACHE_CONTROL, cache.settings.public_header());
         response_headers.append(header::VARY, HeaderValue::from_static("Cookie"));
         let keys = public.map(|p| p.0).unwrap_or_default();
         if !keys.is_empty() {
@@ -191,10 +214,15 @@ pub async fn layer(State(app): State<Arc<App>>, request: Request, next: Next) ->
             }
         }
     } else if !response_headers.contains_key(header::CACHE_CONTROL) {
-        // The browser may keep it but must ask again, with its ETag.
+        // A signed-in reader's pages stay off disk; anything else the
+        // browser may keep, but must ask again about, with its ETag.
         response_headers.insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-cache"),
+            HeaderValue::from_static(if signed_in {
+                "private, no-store"
+            } else {
+                "private, no-cache"
+            }),
         );
     }
 
@@ -230,7 +258,7 @@ pub async fn layer(State(app): State<Arc<App>>, request: Request, next: Next) ->
         parts.headers.remove(header::CONTENT_TYPE);
         return Response::from_parts(parts, Body::empty());
     }
-    let body = match app.compressed.get_or_compress(key, coding, &bytes) {
+    let body = match cache.compressed.get_or_compress(key, coding, &bytes) {
         Some(compressed) => {
             if let Some(name) = coding.header() {
                 parts
@@ -394,7 +422,92 @@ fn compress(coding: Coding, bytes: &[u8]) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use axum::Router;
+    use axum::response::IntoResponse;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
     use super::*;
+
+    /// One request through the layer, to a handler that answers `page`
+    /// marked public, plus `extra` headers.
+    async fn through_layer(
+        method: Method,
+        request_headers: &[(&str, &str)],
+        extra: &'static [(&'static str, &'static str)],
+    ) -> Response {
+        let handler = move || async move {
+            let mut response = "خبر — a page for everyone. ".repeat(40).into_response();
+            for (name, value) in extra {
+                response
+                    .headers_mut()
+                    .insert(*name, HeaderValue::from_static(value));
+            }
+            Public(vec!["story-1".into(), keys::HOME.into()]).on(response)
+        };
+        let router = Router::new().route("/", get(handler).post(handler)).layer(
+            axum::middleware::from_fn_with_state(Arc::new(HttpCache::default()), layer),
+        );
+        let mut request = Request::builder().method(method).uri("/");
+        for (name, value) in request_headers {
+            request = request.header(*name, *value);
+        }
+        router
+            .oneshot(request.body(Body::empty()).unwrap())
+            .await
+            .unwrap()
+    }
+
+    fn value(response: &Response, name: header::HeaderName) -> String {
+        response
+            .headers()
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    #[tokio::test]
+    async fn public_answers_are_shared_tagged_and_validated() {
+        let response = through_layer(Method::GET, &[], &[]).await;
+        assert!(value(&response, header::CACHE_CONTROL).starts_with("public, max-age=60"));
+        assert_eq!(value(&response, header::VARY), "Cookie, Accept-Encoding");
+        assert_eq!(response.headers()["surrogate-key"], "story-1 home");
+        assert_eq!(response.headers()["cache-tag"], "story-1,home");
+        let etag = value(&response, header::ETAG);
+        // HEAD is tagged as GET is; the tag answers 304.
+        let head = through_layer(Method::HEAD, &[], &[]).await;
+        assert_eq!(value(&head, header::ETAG), etag);
+        let again = through_layer(Method::GET, &[("if-none-match", &etag)], &[]).await;
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        // Changes are left alone.
+        let post = through_layer(Method::POST, &[], &[]).await;
+        assert!(post.headers().get(header::ETAG).is_none());
+        assert!(post.headers().get(header::CACHE_CONTROL).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_signed_in_reader_or_a_cookie_keeps_an_answer_private() {
+        let signed_in = through_layer(Method::GET, &[("cookie", "khabar_session=abc")], &[]).await;
+        assert_eq!(
+            value(&signed_in, header::CACHE_CONTROL),
+            "private, no-store"
+        );
+        assert!(signed_in.headers().get("surrogate-key").is_none());
+        let sets_cookie = through_layer(
+            Method::GET,
+            &[],
+            &[("set-cookie", "khabar_form=x; HttpOnly")],
+        )
+        .await;
+        assert_eq!(
+            value(&sets_cookie, header::CACHE_CONTROL),
+            "private, no-cache"
+        );
+        let decided = through_layer(Method::GET, &[], &[("cache-control", "no-store")]).await;
+        assert_eq!(value(&decided, header::CACHE_CONTROL), "no-store");
+    }
 
     fn with(name: header::HeaderName, value: &'static str) -> HeaderMap {
         let mut headers = HeaderMap::new();

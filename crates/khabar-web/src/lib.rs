@@ -62,10 +62,8 @@ pub struct App {
     pub i18n: Arc<I18n>,
     /// Published editions and comments, searchable.
     pub search: Arc<khabar_search::SearchIndex>,
-    /// How long caches keep public pages, and where purges go.
-    pub cache: http_cache::CacheSettings,
-    /// Recent pages' compressed forms.
-    compressed: http_cache::CompressedBodies,
+    /// Cache lifetimes and recent pages' compressed forms.
+    http_cache: Arc<http_cache::HttpCache>,
     templates: Environment<'static>,
     theme: Theme,
     media_dir: PathBuf,
@@ -97,8 +95,7 @@ impl App {
             base_url: base_url.trim_end_matches('/').to_owned(),
             i18n,
             search,
-            cache: http_cache::CacheSettings::default(),
-            compressed: http_cache::CompressedBodies::default(),
+            http_cache: Arc::default(),
             templates,
             theme,
             media_dir,
@@ -138,8 +135,8 @@ impl App {
     }
 
     /// Cache lifetimes and the purge address.
-    pub fn caching(mut self, cache: http_cache::CacheSettings) -> App {
-        self.cache = cache;
+    pub fn caching(mut self, settings: http_cache::CacheSettings) -> App {
+        self.http_cache = Arc::new(http_cache::HttpCache::new(settings));
         self
     }
 
@@ -173,6 +170,12 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("sandbox; default-src 'none'; style-src 'unsafe-inline'"),
+        ))
+        // Uploads are the same for every reader; a replaced file is
+        // revalidated by its Last-Modified within the day.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=86400"),
         ));
     let mut site = Router::new();
     for format in Format::ALL {
@@ -302,7 +305,7 @@ pub fn router(app: Arc<App>) -> Router {
         ))
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn_with_state(
-            app.clone(),
+            app.http_cache.clone(),
             http_cache::layer,
         ))
         // Outside the panic and timeout layers, so their answers carry the

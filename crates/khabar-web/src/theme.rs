@@ -49,14 +49,15 @@ impl Theme {
     }
 
     /// An asset by its public name, and whether that name carries the
-    /// file's current hash (an address that may be cached for good).
+    /// hash of the bytes served (an address that may be cached for good).
     pub fn asset(&self, requested: &str) -> Option<(Cow<'static, [u8]>, bool)> {
-        if let Some((stem, hash, extension)) = split_hashed(requested) {
-            let path = format!("{stem}.{extension}");
-            if let Some(bytes) = self.file(&format!("assets/{path}")) {
-                let current = self.asset_hash(&path).is_some_and(|h| h == hash);
-                return Some((bytes, current));
-            }
+        if let Some((stem, hash, extension)) = split_hashed(requested)
+            && let Some(bytes) = self.file(&format!("assets/{stem}.{extension}"))
+        {
+            // Hashed again: a theme file edited on disk since its name was
+            // made must not be kept for good under the old name.
+            let current = content_hash(&bytes) == hash;
+            return Some((bytes, current));
         }
         Some((self.file(&format!("assets/{requested}"))?, false))
     }
@@ -65,9 +66,7 @@ impl Theme {
         if let Some(hash) = self.hashes.read().ok()?.get(path) {
             return Some(hash.clone());
         }
-        let bytes = self.file(&format!("assets/{path}"))?;
-        let digest = Sha256::digest(&bytes);
-        let hash = hex::encode(digest)[..ASSET_HASH_LEN].to_owned();
+        let hash = content_hash(&self.file(&format!("assets/{path}"))?);
         if let Ok(mut hashes) = self.hashes.write() {
             hashes.insert(path.to_owned(), hash.clone());
         }
@@ -92,6 +91,10 @@ impl Theme {
         }
         DefaultTheme::get(path).map(|file| file.data)
     }
+}
+
+fn content_hash(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))[..ASSET_HASH_LEN].to_owned()
 }
 
 /// `site.1a2b3c4d5e.css` → (`site`, `1a2b3c4d5e`, `css`).
@@ -244,6 +247,12 @@ mod tests {
         assert!(!theme.asset("site.0123456789.css").unwrap().1);
         assert!(!theme.asset("site.css").unwrap().1);
         assert!(theme.asset("missing.0123456789.css").is_none());
+        // Edited on disk while running: the old name no longer promises
+        // these bytes.
+        std::fs::write(dir.path().join("assets/site.css"), "body { color: navy }").unwrap();
+        let (bytes, current) = theme.asset(name).unwrap();
+        assert_eq!(bytes.as_ref(), b"body { color: navy }");
+        assert!(!current);
         assert_eq!(theme.asset_url("missing.css"), "/assets/missing.css");
     }
 

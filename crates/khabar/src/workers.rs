@@ -197,6 +197,16 @@ pub async fn purger(
     }
 }
 
+/// Most keys in one purge request (Fastly takes 256).
+const PURGE_KEYS_PER_REQUEST: usize = 256;
+
+/// A 4xx other than "too soon" or "too many": the request itself is wrong.
+fn is_refusal(status: reqwest::StatusCode) -> bool {
+    status.is_client_error()
+        && status != reqwest::StatusCode::REQUEST_TIMEOUT
+        && status != reqwest::StatusCode::TOO_MANY_REQUESTS
+}
+
 /// Purges what the events after `seq` touched; returns the sequence
 /// number reached.
 async fn purge_once(
@@ -215,15 +225,47 @@ async fn purge_once(
         return Ok(last);
     }
     let keys: Vec<String> = keys.into_iter().collect();
-    let mut request = client
-        .post(url)
-        .header("surrogate-key", keys.join(" "))
-        .json(&serde_json::json!({ "keys": keys }));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
+    for batch in keys.chunks(PURGE_KEYS_PER_REQUEST) {
+        let mut request = client
+            .post(url)
+            .header("surrogate-key", batch.join(" "))
+            .json(&serde_json::json!({ "keys": batch }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let status = request.send().await?.status();
+        if status.is_success() {
+            continue;
+        }
+        if is_refusal(status) {
+            // Sending the same request again would be refused again, and
+            // hold up every purge after it.
+            tracing::error!(%status, keys = ?batch, "the purge address refused these keys; skipped");
+            continue;
+        }
+        anyhow::bail!("the purge address answered {status}");
     }
-    let status = request.send().await?.status();
-    anyhow::ensure!(status.is_success(), "the purge address answered {status}");
     tracing::debug!(?keys, "purged");
     Ok(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_wrong_request_is_given_up() {
+        for code in [400, 401, 403, 404, 422] {
+            assert!(
+                is_refusal(reqwest::StatusCode::from_u16(code).unwrap()),
+                "{code}"
+            );
+        }
+        for code in [408, 429, 500, 502, 503] {
+            assert!(
+                !is_refusal(reqwest::StatusCode::from_u16(code).unwrap()),
+                "{code}"
+            );
+        }
+    }
 }

@@ -206,16 +206,24 @@ async fn feeds_parse_and_keep_content_and_dates(db: &TestDatabase) {
     for format in ["atom", "rss", "json"] {
         let feed = parse_feed(&server, &format!("/en/feed.{format}"), "application/").await;
         let entry = &feed.entries[0];
-        assert_eq!(
-            entry.summary.as_ref().unwrap().content,
-            "What the standfirst says."
-        );
         let content = entry
             .content
             .as_ref()
             .and_then(|c| c.body.clone())
             .unwrap_or_default();
         assert!(!content.contains("The body stays on the site."), "{format}");
+        // Plain text where the format wants text, escaped where it wants HTML.
+        let summary = entry.summary.as_ref().unwrap().content.clone();
+        let escaped = "fees &lt; costs &amp; more.";
+        // RSS descriptions are HTML; Atom (type="text") and JSON Feed
+        // summaries are text.
+        match format {
+            "rss" => assert!(summary.contains(escaped), "{format}: {summary}"),
+            _ => assert_eq!(summary, "What the standfirst says: fees < costs & more."),
+        }
+        if format == "json" {
+            assert!(content.contains(escaped), "{content}");
+        }
     }
     server.stop().await.unwrap();
 }
@@ -238,7 +246,7 @@ async fn publish_story(store: &Store, headline: &str, body: &str) -> (i64, i64) 
         .unwrap();
     let content = EditionContent::parse(EditionInput {
         headline: headline.into(),
-        standfirst: "What the standfirst says.".into(),
+        standfirst: "What the standfirst says: fees < costs & more.".into(),
         body: body.into(),
         ..Default::default()
     })

@@ -93,6 +93,8 @@ pub(crate) fn comments_link(app: &App, story_path: &str, title: String) -> FeedL
 struct Feed {
     lang: String,
     dir: &'static str,
+    /// The site's name: the feed's author for entries without a byline.
+    publisher: String,
     title: String,
     subtitle: String,
     id: String,
@@ -111,6 +113,8 @@ struct Entry {
     dir: &'static str,
     title: String,
     summary: String,
+    /// The summary as HTML (RSS descriptions and JSON Feed are HTML).
+    summary_html: String,
     /// HTML, absent when the site sends summaries only.
     content_html: Option<String>,
     published: String,
@@ -217,6 +221,7 @@ async fn stories_feed(
     let feed = Feed {
         lang: lang.to_string(),
         dir: dir_of(app, lang),
+        publisher: xml_safe(app.site.name_in(lang)),
         title: xml_safe(&title),
         subtitle: app.i18n.message(lang, "footer-tagline", None),
         id: self_url.clone(),
@@ -255,6 +260,7 @@ fn story_entry(app: &App, story: &FeedEntry) -> Entry {
         dir: dir_of(app, lang),
         title: xml_safe(&summary.headline),
         summary: xml_safe(&summary.standfirst),
+        summary_html: minijinja::HtmlEscape(&xml_safe(&summary.standfirst)).to_string(),
         content_html,
         published: rfc3339(summary.published_at),
         published_rfc822: rfc822(summary.published_at),
@@ -312,6 +318,7 @@ async fn comments_feed(app: &App, lang: Lang, slug: &str) -> Result<Response, Pa
     let feed = Feed {
         lang: lang.to_string(),
         dir: dir_of(app, lang),
+        publisher: xml_safe(app.site.name_in(lang)),
         title: comments_title(app, lang, &summary.headline),
         subtitle: String::new(),
         id: self_url.clone(),
@@ -343,6 +350,7 @@ fn comment_entry(app: &App, lang: Lang, story: &EditionSummary, comment: &Commen
         dir: direction.as_str(),
         title: xml_safe(&format!("{} — {}", comment.author_name, story.headline)),
         summary: String::new(),
+        summary_html: String::new(),
         content_html: Some(absolute_links(
             &xml_safe(&khabar_text::comment::render_comment(&comment.body)),
             &app.base_url,
@@ -396,7 +404,7 @@ fn json_feed(feed: &Feed) -> serde_json::Value {
                 "authors": entry.authors.iter().map(|a| serde_json::json!({"name": a.name, "url": a.url})).collect::<Vec<_>>(),
                 "tags": entry.categories,
             });
-            let html = entry.content_html.as_deref().unwrap_or(&entry.summary);
+            let html = entry.content_html.as_deref().unwrap_or(&entry.summary_html);
             item["content_html"] = format!(
                 "<div lang=\"{}\" dir=\"{}\">{html}</div>",
                 entry.lang, entry.dir

@@ -135,6 +135,8 @@ async fn pages(app: &App) -> Result<Response, PageError> {
             });
         }
     }
+    // Beyond the protocol's limit a crawler would drop the file whole.
+    urls.truncate(URLS_PER_SITEMAP as usize);
     xml(app, "sitemaps/urls.xml", context! { urls => urls })
 }
 
