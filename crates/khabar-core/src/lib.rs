@@ -6,6 +6,7 @@ pub mod error;
 pub mod event;
 pub mod lang;
 pub mod moderation;
+pub mod newsroom;
 pub mod password;
 pub mod scope;
 pub mod secret;

@@ -15,6 +15,7 @@ mod indexing;
 mod mail;
 mod migrate;
 mod moderation;
+mod newsroom;
 mod readers;
 mod reading;
 mod stories;
@@ -42,6 +43,7 @@ pub use moderation::{
     CommentContext, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem, QueuePage,
     ReaderHistory, Standing, WordListRow,
 };
+pub use newsroom::{EditionDraft, SectionRecord, StoryRecord};
 pub use readers::{AuthoredComment, EmailBatch, EmailPreference, Notification, Profile};
 pub use reading::{
     Article, AuthorRef, EditionLink, EditionRecord, EditionSummary, Home, ListFilter, Page,

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod live;
 pub mod moderation;
 mod moderation_pages;
+pub mod newsroom;
 pub mod notifier;
 mod pages;
 mod reader_pages;

@@ -2,63 +2,12 @@
 
 mod common;
 
-use common::{client, spawn_app};
+use common::{Reply, call, client, spawn_app};
 use khabar_core::{Lang, Role};
 use khabar_testkit::{TestDatabase, on_both_backends};
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "harbour lights at dusk";
-
-struct Reply {
-    status: u16,
-    body: Value,
-    cookie: Option<String>,
-    retry_after: Option<String>,
-}
-
-async fn call(
-    server: &khabar::Server,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-    headers: &[(&str, &str)],
-) -> Reply {
-    let url = format!("{}/api/v1{path}", server.base_url());
-    let mut request = match method {
-        "POST" => client().post(url),
-        "DELETE" => client().delete(url),
-        "PATCH" => client().patch(url),
-        "PUT" => client().put(url),
-        _ => client().get(url),
-    };
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    for (name, value) in headers {
-        request = request.header(*name, *value);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("khabar_session=") && !c.contains("Max-Age=0"))
-        .map(|c| c.split(';').next().unwrap_or("").to_owned());
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let text = response.text().await.unwrap_or_default();
-    Reply {
-        status,
-        body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        cookie,
-        retry_after,
-    }
-}
 
 async fn staff(server: &khabar::Server, name: &str, role: Role) {
     common::account(server, name, role, PASSWORD).await;
@@ -481,6 +430,17 @@ async fn every_documented_operation_is_served(db: &TestDatabase) {
         "listNotifications",
         "markNotificationsRead",
         "getUserProfile",
+        "getStory",
+        "createStory",
+        "createEdition",
+        "updateEdition",
+        "publishEdition",
+        "unpublishEdition",
+        "listRevisions",
+        "restoreRevision",
+        "listSections",
+        "createSection",
+        "updateUserRole",
     ] {
         assert!(
             operations.iter().any(|o| o == expected),

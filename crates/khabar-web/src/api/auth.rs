@@ -13,17 +13,12 @@ use khabar_core::{Lang, Role, Scope, Scopes};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiError, Caller, caller};
+use super::{ApiError, Caller, body, caller};
 use crate::accounts::{self, SignUp};
 use crate::session::{SESSION_COOKIE, SESSION_LIFETIME, Viewer, set_cookie};
 use crate::{App, csrf};
 
 type AppState = State<Arc<App>>;
-
-fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    json.map(|Json(body)| body)
-        .map_err(|e| ApiError::bad_body(e.body_text()))
-}
 
 /// Sign-up and sign-in set a cookie: like the forms, they must come from
 /// the site itself when a browser sends them.

@@ -15,7 +15,7 @@ use khabar_core::{CommentSort, Lang, Scope, Username};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, caller, page_param};
+use super::{ApiError, body, caller, page_param};
 use crate::App;
 use crate::comments::{self, CommentError};
 use crate::session::Viewer;
@@ -99,11 +99,6 @@ async fn published(app: &App, edition_id: i64) -> Result<(Lang, String), ApiErro
         Lang::parse(&record.lang).map_err(|_| not_found())?,
         record.slug,
     ))
-}
-
-fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    json.map(|Json(body)| body)
-        .map_err(|e| ApiError::bad_body(e.body_text()))
 }
 
 type EditionPath = Result<Path<i64>, PathRejection>;

@@ -4,6 +4,7 @@
 mod auth;
 mod comments;
 pub(crate) mod moderation;
+mod newsroom;
 mod openapi;
 mod search;
 mod stories;
@@ -49,7 +50,43 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v1/me/export", get(auth::export_my_data))
         .route("/api/v1/tokens", post(auth::create_token))
         .route("/api/v1/users", get(users::list))
-        .route("/api/v1/stories", get(stories::list))
+        .route(
+            "/api/v1/stories",
+            get(stories::list).post(newsroom::create_story),
+        )
+        .route("/api/v1/stories/{id}", get(newsroom::get_story))
+        .route(
+            "/api/v1/stories/{id}/editions",
+            post(newsroom::create_edition),
+        )
+        .route(
+            "/api/v1/editions/{id}",
+            axum::routing::put(newsroom::update_edition),
+        )
+        .route(
+            "/api/v1/editions/{id}/publish",
+            post(newsroom::publish_edition),
+        )
+        .route(
+            "/api/v1/editions/{id}/unpublish",
+            post(newsroom::unpublish_edition),
+        )
+        .route(
+            "/api/v1/editions/{id}/revisions",
+            get(newsroom::list_revisions),
+        )
+        .route(
+            "/api/v1/editions/{id}/revisions/{revision}/restore",
+            post(newsroom::restore_revision),
+        )
+        .route(
+            "/api/v1/sections",
+            get(newsroom::list_sections).post(newsroom::create_section),
+        )
+        .route(
+            "/api/v1/users/{username}/role",
+            axum::routing::put(newsroom::update_user_role),
+        )
         .route(
             "/api/v1/editions/{id}/comments",
             get(comments::list).post(comments::create),
@@ -377,6 +414,14 @@ pub fn id_param(
                 .map_err(|_| InvalidInput::new(name, "invalid_id", "a number"))
         })
         .transpose()
+}
+
+/// A JSON request body, or a `bad_request_body` error saying what is wrong.
+pub(crate) fn body<T>(
+    json: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
+) -> Result<T, ApiError> {
+    json.map(|axum::Json(body)| body)
+        .map_err(|e| ApiError::bad_body(e.body_text()))
 }
 
 /// Any `/api/…` path no route knows.

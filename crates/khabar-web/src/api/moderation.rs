@@ -20,7 +20,7 @@ use khabar_store::{LogFilter, QueueFilter};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{ApiError, caller, id_param, page_param};
+use super::{ApiError, body, caller, id_param, page_param};
 use crate::App;
 use crate::moderation::{self, ModerationError, Moderator};
 use crate::session::Viewer;
@@ -56,11 +56,6 @@ async fn moderator_for(
         caller.authorize_read(Scope::Moderate)?
     };
     Ok(moderation::moderator(app, account).await?)
-}
-
-fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    json.map(|Json(body)| body)
-        .map_err(|e| ApiError::bad_body(e.body_text()))
 }
 
 /// Reads a queue filter from query parameters (shared with the pages).

@@ -395,7 +395,219 @@ pub fn document() -> Value {
     });
     extend(&mut document["components"]["schemas"], moderation_schemas());
     extend(&mut document["paths"], moderation_paths());
+    extend(&mut document["components"]["schemas"], newsroom_schemas());
+    document["paths"]["/stories"]["post"] = create_story_operation();
+    extend(&mut document["paths"], newsroom_paths());
     document
+}
+
+fn newsroom_schemas() -> Value {
+    json!({
+        "EditionFields": {
+            "type": "object",
+            "required": ["headline"],
+            "properties": {
+                "slug": { "type": "string", "description": "made from the headline when absent; Arabic slugs stay Arabic" },
+                "headline": { "type": "string" },
+                "standfirst": { "type": "string" },
+                "body": { "type": "string", "description": "Markdown" },
+                "dateline": { "type": "string" },
+                "hero_caption": { "type": "string" },
+                "hero_credit": { "type": "string" },
+                "comment_mode": { "enum": ["open", "closed", "pre_moderated"] }
+            }
+        },
+        "NewStory": {
+            "type": "object",
+            "required": ["lang", "edition"],
+            "properties": {
+                "lang": { "type": "string" },
+                "section_id": { "type": "integer" },
+                "tag_ids": { "type": "array", "items": { "type": "integer" } },
+                "hero_image": { "type": "string" },
+                "author_ids": { "type": "array", "items": { "type": "integer" }, "description": "the byline; empty: the caller's own author profiles" },
+                "edition": { "$ref": "#/components/schemas/EditionFields" }
+            }
+        },
+        "NewEdition": {
+            "type": "object",
+            "required": ["lang", "edition"],
+            "properties": {
+                "lang": { "type": "string" },
+                "author_ids": { "type": "array", "items": { "type": "integer" } },
+                "edition": { "$ref": "#/components/schemas/EditionFields" }
+            }
+        },
+        "EditionUpdate": {
+            "type": "object",
+            "required": ["revision", "edition"],
+            "properties": {
+                "revision": { "type": "integer", "description": "the revision the client started from; a stale one is refused with edit_conflict" },
+                "author_ids": { "type": "array", "items": { "type": "integer" } },
+                "edition": { "$ref": "#/components/schemas/EditionFields" }
+            }
+        },
+        "EditionDraft": {
+            "type": "object",
+            "description": "An edition in any status: id, story_id, lang, slug, headline, standfirst, body, dateline, hero_caption, hero_credit, comment_mode, status (draft, scheduled, published, unpublished), revision, scheduled_at, published_at, updated_at, author_ids"
+        },
+        "Story": {
+            "type": "object",
+            "properties": {
+                "id": { "type": "integer" },
+                "section_id": { "type": ["integer", "null"] },
+                "tag_ids": { "type": "array", "items": { "type": "integer" } },
+                "hero_image": { "type": ["string", "null"] },
+                "editions": { "type": "array", "items": { "$ref": "#/components/schemas/EditionDraft" } }
+            }
+        },
+        "Section": {
+            "type": "object",
+            "properties": {
+                "id": { "type": "integer" },
+                "slug": { "type": "string" },
+                "position": { "type": "integer" },
+                "names": { "type": "object", "additionalProperties": { "type": "string" }, "description": "by language code" }
+            }
+        }
+    })
+}
+
+/// Errors every newsroom change can answer.
+fn newsroom_errors(mut responses: Value) -> Value {
+    extend(
+        &mut responses,
+        json!({
+            "401": error_response("Not signed in"),
+            "403": error_response("forbidden (role: authors change only their own unpublished editions; editors publish), csrf_failed, insufficient_scope"),
+            "404": error_response("not_found"),
+        }),
+    );
+    responses
+}
+
+fn create_story_operation() -> Value {
+    json!({
+        "operationId": "createStory",
+        "summary": "A new story with its first edition, as a draft (authors, editors, admins)",
+        "security": [{ "session": [] }, { "bearer": ["edit"] }],
+        "requestBody": json_body("NewStory"),
+        "responses": newsroom_errors(json!({
+            "201": json_response("The story", "Story"),
+            "409": error_response("already_taken (slug)"),
+            "422": error_response("required, too_long, invalid_slug, unknown_reference")
+        }))
+    })
+}
+
+fn newsroom_paths() -> Value {
+    let id =
+        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
+    let edit = json!([{ "session": [] }, { "bearer": ["edit"] }]);
+    json!({
+        "/stories/{id}": { "get": {
+            "operationId": "getStory",
+            "summary": "A story with every edition in full (authors, editors, admins)",
+            "security": edit, "parameters": [id],
+            "responses": newsroom_errors(json!({ "200": json_response("The story", "Story") }))
+        }},
+        "/stories/{id}/editions": { "post": {
+            "operationId": "createEdition",
+            "summary": "Adds the story's edition in another language, as a draft",
+            "security": edit, "parameters": [id],
+            "requestBody": json_body("NewEdition"),
+            "responses": newsroom_errors(json!({
+                "201": json_response("The edition", "EditionDraft"),
+                "409": error_response("already_taken (an edition in that language, or the slug)"),
+                "422": error_response("invalid fields")
+            }))
+        }},
+        "/editions/{id}": { "put": {
+            "operationId": "updateEdition",
+            "summary": "Saves an edition over the revision the client started from; a second editor's stale save is refused and changes nothing",
+            "security": edit, "parameters": [id],
+            "requestBody": json_body("EditionUpdate"),
+            "responses": newsroom_errors(json!({
+                "200": json_response("The edition, at its new revision", "EditionDraft"),
+                "409": error_response("edit_conflict, already_taken (slug)"),
+                "422": error_response("invalid fields")
+            }))
+        }},
+        "/editions/{id}/publish": { "post": {
+            "operationId": "publishEdition",
+            "summary": "Publishes now, or schedules when `at` is in the future (editors, admins)",
+            "security": edit, "parameters": [id],
+            "requestBody": { "required": false, "content": { "application/json": { "schema": {
+                "type": "object", "properties": { "at": { "type": "string", "format": "date-time" } }
+            } } } },
+            "responses": newsroom_errors(json!({
+                "200": json_response("The edition", "EditionDraft"),
+                "422": error_response("invalid_time")
+            }))
+        }},
+        "/editions/{id}/unpublish": { "post": {
+            "operationId": "unpublishEdition",
+            "summary": "Takes an edition off the site (status unpublished; its address then answers 404) (editors, admins)",
+            "security": edit, "parameters": [id],
+            "responses": newsroom_errors(json!({ "200": json_response("The edition", "EditionDraft") }))
+        }},
+        "/editions/{id}/revisions": { "get": {
+            "operationId": "listRevisions",
+            "summary": "Every saved version of an edition, newest first",
+            "security": edit, "parameters": [id],
+            "responses": newsroom_errors(json!({ "200": { "description": "revisions: revision, editor_id, saved_at and the content fields", "content": { "application/json": { "schema": { "type": "object" } } } } }))
+        }},
+        "/editions/{id}/revisions/{revision}/restore": { "post": {
+            "operationId": "restoreRevision",
+            "summary": "Saves an old revision's content as the newest revision",
+            "security": edit,
+            "parameters": [id, { "name": "revision", "in": "path", "required": true, "schema": { "type": "integer" } }],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": ["revision"],
+                "properties": { "revision": { "type": "integer", "description": "the edition's current revision" } }
+            } } } },
+            "responses": newsroom_errors(json!({
+                "200": json_response("The edition, at its new revision", "EditionDraft"),
+                "409": error_response("edit_conflict")
+            }))
+        }},
+        "/sections": {
+            "get": {
+                "operationId": "listSections",
+                "summary": "Sections in menu order with their names in every language (authors, editors, admins)",
+                "security": edit,
+                "responses": newsroom_errors(json!({ "200": { "description": "sections", "content": { "application/json": { "schema": { "type": "object", "properties": { "sections": { "type": "array", "items": { "$ref": "#/components/schemas/Section" } } } } } } } }))
+            },
+            "post": {
+                "operationId": "createSection",
+                "summary": "A new section, named per language (editors, admins)",
+                "security": edit,
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object", "required": ["slug", "names"],
+                    "properties": { "slug": { "type": "string" }, "names": { "type": "object", "additionalProperties": { "type": "string" } } }
+                } } } },
+                "responses": newsroom_errors(json!({
+                    "201": json_response("The section", "Section"),
+                    "409": error_response("already_taken"),
+                    "422": error_response("invalid_slug, required")
+                }))
+            }
+        },
+        "/users/{username}/role": { "put": {
+            "operationId": "updateUserRole",
+            "summary": "Gives another account a role: reader, moderator, author, editor or admin (admins)",
+            "security": [{ "session": [] }, { "bearer": ["admin"] }],
+            "parameters": [{ "name": "username", "in": "path", "required": true, "schema": { "type": "string" } }],
+            "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                "type": "object", "required": ["role"],
+                "properties": { "role": { "enum": ["reader", "moderator", "author", "editor", "admin"] } }
+            } } } },
+            "responses": newsroom_errors(json!({
+                "200": { "description": "username and role", "content": { "application/json": { "schema": { "type": "object" } } } },
+                "422": error_response("unknown_role")
+            }))
+        }}
+    })
 }
 
 /// Adds `more`'s members to the object `into`.

@@ -221,3 +221,56 @@ pub fn segment(text: &str) -> String {
         .remove(b'~');
     percent_encoding::utf8_percent_encode(text, KEPT).to_string()
 }
+
+/// An API answer: status, JSON body, the session cookie it set, Retry-After.
+pub struct Reply {
+    pub status: u16,
+    pub body: serde_json::Value,
+    pub cookie: Option<String>,
+    pub retry_after: Option<String>,
+}
+
+/// Calls `/api/v1{path}` with an optional JSON body and headers.
+pub async fn call(
+    server: &khabar::Server,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let url = format!("{}/api/v1{path}", server.base_url());
+    let mut request = match method {
+        "POST" => client().post(url),
+        "DELETE" => client().delete(url),
+        "PATCH" => client().patch(url),
+        "PUT" => client().put(url),
+        _ => client().get(url),
+    };
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let cookie = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("khabar_session=") && !c.contains("Max-Age=0"))
+        .map(|c| c.split(';').next().unwrap_or("").to_owned());
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let text = response.text().await.unwrap_or_default();
+    Reply {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        cookie,
+        retry_after,
+    }
+}

@@ -1,0 +1,292 @@
+//! The newsroom's use cases: writing, revising, publishing and restoring
+//! stories, keeping sections, and giving people roles. The rules of
+//! `khabar_core::newsroom` are checked here, so every surface (the API
+//! today, the editor's screens next) obeys the same ones.
+
+use jiff::Timestamp;
+use khabar_core::newsroom::{
+    may_edit, may_keep_sections, may_manage_people, may_publish, may_write,
+};
+use khabar_core::{EditionContent, HeroImage, InvalidInput, Lang, Role, Slug};
+use khabar_store::{Account, EditionDraft, Named, NewStory, Revision, StoreError, StoryRecord};
+
+use crate::App;
+
+#[derive(Debug, thiserror::Error)]
+pub enum NewsroomError {
+    #[error("your role does not allow that")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error(
+        "this was changed by someone else since you opened it; reload to see their version — your text is still in your editor"
+    )]
+    Conflict,
+    #[error("{0} is already taken")]
+    Taken(&'static str),
+    #[error("{0}")]
+    Invalid(#[from] InvalidInput),
+    #[error("store: {0}")]
+    Store(StoreError),
+}
+
+impl NewsroomError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            NewsroomError::Forbidden => "forbidden",
+            NewsroomError::NotFound => "not_found",
+            NewsroomError::Conflict => "edit_conflict",
+            NewsroomError::Taken(_) => "already_taken",
+            NewsroomError::Invalid(e) => e.code,
+            NewsroomError::Store(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for NewsroomError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound => NewsroomError::NotFound,
+            StoreError::Conflict => NewsroomError::Conflict,
+            StoreError::Taken { what } => NewsroomError::Taken(what),
+            StoreError::Invalid(e) => NewsroomError::Invalid(e),
+            other => NewsroomError::Store(other),
+        }
+    }
+}
+
+type Result<T, E = NewsroomError> = std::result::Result<T, E>;
+
+/// A new story: where it goes and its first edition.
+pub struct StoryDraft {
+    pub section_id: Option<i64>,
+    pub tag_ids: Vec<i64>,
+    pub hero_image: Option<HeroImage>,
+    pub lang: Lang,
+    pub content: EditionContent,
+    /// The byline; empty: the writer's own author profiles.
+    pub author_ids: Vec<i64>,
+}
+
+/// One account at work in the newsroom.
+pub struct Newsroom<'a> {
+    app: &'a App,
+    account: &'a Account,
+    role: Role,
+}
+
+impl<'a> Newsroom<'a> {
+    pub fn new(app: &'a App, account: &'a Account) -> Newsroom<'a> {
+        let role = Role::parse(&account.role).unwrap_or(Role::Reader);
+        Newsroom { app, account, role }
+    }
+
+    fn require(&self, allowed: bool) -> Result<()> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(NewsroomError::Forbidden)
+        }
+    }
+
+    /// The byline to save: as asked, except that an author always stands
+    /// in the byline of what they write.
+    async fn byline(&self, asked: Vec<i64>) -> Result<Vec<i64>> {
+        let own = self.app.store.bylines_of(self.account.id).await?;
+        if asked.is_empty() {
+            return Ok(own);
+        }
+        if self.role == Role::Author && !asked.iter().any(|id| own.contains(id)) {
+            return Err(NewsroomError::Forbidden);
+        }
+        Ok(asked)
+    }
+
+    /// An edition this account may change.
+    async fn editable(&self, edition_id: i64) -> Result<EditionDraft> {
+        self.require(may_write(self.role))?;
+        let edition = self.app.store.edition_draft(edition_id).await?;
+        let own = self
+            .app
+            .store
+            .bylines_of(self.account.id)
+            .await?
+            .iter()
+            .any(|id| edition.author_ids.contains(id));
+        self.require(may_edit(self.role, own, edition.status == "published"))?;
+        Ok(edition)
+    }
+
+    pub async fn create_story(&self, draft: StoryDraft) -> Result<StoryRecord> {
+        self.require(may_write(self.role))?;
+        let author_ids = self.byline(draft.author_ids).await?;
+        let store = &self.app.store;
+        let story_id = store
+            .create_story(NewStory {
+                section_id: draft.section_id,
+                tag_ids: &draft.tag_ids,
+                hero_image: draft.hero_image.as_ref(),
+            })
+            .await
+            .map_err(unknown_reference)?;
+        store
+            .create_edition(
+                story_id,
+                draft.lang,
+                &draft.content,
+                &author_ids,
+                Some(self.account.id),
+            )
+            .await?;
+        Ok(store.story_record(story_id).await?)
+    }
+
+    /// Adds an edition in another language to a story.
+    pub async fn add_edition(
+        &self,
+        story_id: i64,
+        lang: Lang,
+        content: &EditionContent,
+        author_ids: Vec<i64>,
+    ) -> Result<EditionDraft> {
+        self.require(may_write(self.role))?;
+        if self.app.site.dir_of(lang).is_none() {
+            return Err(InvalidInput::new(
+                "lang",
+                "unknown_language",
+                "not a language of this site",
+            )
+            .into());
+        }
+        let store = &self.app.store;
+        let story = store.story_record(story_id).await?;
+        if story.editions.iter().any(|e| e.lang == lang.as_str()) {
+            return Err(NewsroomError::Taken(
+                "this story's edition in that language",
+            ));
+        }
+        let author_ids = self.byline(author_ids).await?;
+        let id = store
+            .create_edition(story_id, lang, content, &author_ids, Some(self.account.id))
+            .await?;
+        Ok(store.edition_draft(id).await?)
+    }
+
+    pub async fn story(&self, story_id: i64) -> Result<StoryRecord> {
+        self.require(may_write(self.role))?;
+        Ok(self.app.store.story_record(story_id).await?)
+    }
+
+    /// Saves over `revision`; a save from an older revision is refused and
+    /// changes nothing, so neither editor's text is lost.
+    pub async fn update_edition(
+        &self,
+        edition_id: i64,
+        revision: i64,
+        content: &EditionContent,
+        author_ids: Option<Vec<i64>>,
+    ) -> Result<EditionDraft> {
+        let edition = self.editable(edition_id).await?;
+        let author_ids = match author_ids {
+            Some(ids) => self.byline(ids).await?,
+            None => edition.author_ids,
+        };
+        self.app
+            .store
+            .update_edition(
+                edition_id,
+                revision,
+                content,
+                &author_ids,
+                Some(self.account.id),
+            )
+            .await?;
+        Ok(self.app.store.edition_draft(edition_id).await?)
+    }
+
+    /// Publishes now, or schedules for `at` when it is in the future.
+    pub async fn publish(&self, edition_id: i64, at: Option<Timestamp>) -> Result<EditionDraft> {
+        self.require(may_publish(self.role))?;
+        let store = &self.app.store;
+        store.edition_draft(edition_id).await?;
+        match at {
+            Some(at) if at > Timestamp::now() => {
+                store
+                    .schedule_edition(edition_id, at, Some(self.account.id))
+                    .await?
+            }
+            _ => {
+                store
+                    .publish_edition(edition_id, Timestamp::now(), Some(self.account.id))
+                    .await?
+            }
+        }
+        Ok(store.edition_draft(edition_id).await?)
+    }
+
+    pub async fn unpublish(&self, edition_id: i64) -> Result<EditionDraft> {
+        self.require(may_publish(self.role))?;
+        let store = &self.app.store;
+        store
+            .unpublish_edition(edition_id, Some(self.account.id))
+            .await?;
+        Ok(store.edition_draft(edition_id).await?)
+    }
+
+    /// Every saved version, newest first.
+    pub async fn revisions(&self, edition_id: i64) -> Result<Vec<Revision>> {
+        self.require(may_write(self.role))?;
+        self.app.store.edition_draft(edition_id).await?;
+        Ok(self.app.store.revisions(edition_id).await?)
+    }
+
+    /// Makes an old revision's text the newest one.
+    pub async fn restore(
+        &self,
+        edition_id: i64,
+        revision: i64,
+        current_revision: i64,
+    ) -> Result<EditionDraft> {
+        self.editable(edition_id).await?;
+        self.app
+            .store
+            .restore_revision(
+                edition_id,
+                revision,
+                current_revision,
+                Some(self.account.id),
+            )
+            .await?;
+        Ok(self.app.store.edition_draft(edition_id).await?)
+    }
+
+    pub async fn create_section(&self, slug: &Slug, names: &[Named]) -> Result<i64> {
+        self.require(may_keep_sections(self.role))?;
+        if names.is_empty() {
+            return Err(
+                InvalidInput::new("names", "required", "a name in at least one language").into(),
+            );
+        }
+        Ok(self.app.store.create_section(slug, 100, names).await?)
+    }
+
+    /// Gives someone else a role; nobody changes their own.
+    pub async fn set_role(&self, user_id: i64, role: Role) -> Result<()> {
+        self.require(may_manage_people(self.role) && user_id != self.account.id)?;
+        Ok(self.app.store.set_role(user_id, role).await?)
+    }
+}
+
+/// A story naming a section or tag that does not exist breaks a foreign
+/// key; that is the caller's mistake, not the server's.
+fn unknown_reference(error: StoreError) -> NewsroomError {
+    match error {
+        StoreError::Database(ref e)
+            if e.as_database_error()
+                .is_some_and(|d| d.is_foreign_key_violation()) =>
+        {
+            InvalidInput::new("section_id", "unknown_reference", "no such section or tag").into()
+        }
+        other => other.into(),
+    }
+}

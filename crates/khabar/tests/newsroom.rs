@@ -1,0 +1,451 @@
+//! The newsroom through the API, on SQLite and on PostgreSQL: who may
+//! write, edit and publish what, optimistic locking, revisions and restore,
+//! sections and roles.
+
+mod common;
+
+use common::{Reply, call, spawn_app};
+use khabar_core::{Lang, Role, Slug};
+use khabar_store::AuthorProfile;
+use khabar_testkit::{TestDatabase, on_both_backends};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "harbour lights at dusk";
+
+/// A staff account with a bearer token for `scopes`; returns the
+/// Authorization header value.
+async fn bearer(server: &khabar::Server, name: &str, role: Role, scopes: &[&str]) -> String {
+    common::account(server, name, role, PASSWORD).await;
+    let reply = call(
+        server,
+        "POST",
+        "/tokens",
+        Some(json!({ "login": name, "password": PASSWORD, "scopes": scopes, "name": "desk" })),
+        &[],
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    format!("Bearer {}", reply.body["token"].as_str().unwrap())
+}
+
+async fn as_(
+    server: &khabar::Server,
+    auth: &str,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> Reply {
+    call(server, method, path, body, &[("Authorization", auth)]).await
+}
+
+fn code(reply: &Reply) -> &str {
+    reply.body["error"]["code"].as_str().unwrap_or("")
+}
+
+async fn roles_decide_who_writes_edits_and_publishes(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    let author = bearer(&server, "nadia", Role::Author, &["read", "edit"]).await;
+    let other_author = bearer(&server, "karim", Role::Author, &["read", "edit"]).await;
+    let editor = bearer(&server, "desk", Role::Editor, &["read", "edit"]).await;
+    // A reader's token cannot even hold the edit scope.
+    let reader = bearer(&server, "ahmad", Role::Reader, &["read", "comment"]).await;
+    // Nadia writes as an author profile linked to her account.
+    let nadia_id = store.list_users(1, 50).await.unwrap().items[0].id;
+    let nadia_byline = store
+        .create_author(
+            &Slug::parse("nadia-issa").unwrap(),
+            &[AuthorProfile {
+                lang: Lang::EN,
+                name: "Nadia Issa".into(),
+                bio: String::new(),
+            }],
+            Some(nadia_id),
+        )
+        .await
+        .unwrap();
+
+    let sections = as_(
+        &server,
+        &editor,
+        "POST",
+        "/sections",
+        Some(json!({
+            "slug": "harbour", "names": { "ar": "الميناء", "en": "Harbour" }
+        })),
+    )
+    .await;
+    assert_eq!(sections.status, 201, "{}", sections.body);
+    let section_id = sections.body["id"].as_i64().unwrap();
+    assert_eq!(sections.body["names"]["ar"], "الميناء");
+    let refused = as_(
+        &server,
+        &author,
+        "POST",
+        "/sections",
+        Some(json!({
+            "slug": "gossip", "names": { "en": "Gossip" }
+        })),
+    )
+    .await;
+    assert_eq!((refused.status, code(&refused)), (403, "forbidden"));
+    let listed = as_(&server, &author, "GET", "/sections", None).await;
+    assert_eq!(listed.body["sections"][0]["slug"], "harbour");
+
+    // A reader cannot write; an author can, and stands in the byline.
+    let new_story = json!({
+        "lang": "en",
+        "section_id": section_id,
+        "edition": { "headline": "Night ferry returns for the summer", "body": "The ferry runs again." }
+    });
+    let refused = as_(
+        &server,
+        &reader,
+        "POST",
+        "/stories",
+        Some(new_story.clone()),
+    )
+    .await;
+    assert_eq!(
+        (refused.status, code(&refused)),
+        (403, "insufficient_scope")
+    );
+    let created = as_(&server, &author, "POST", "/stories", Some(new_story)).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let story_id = created.body["id"].as_i64().unwrap();
+    let edition = &created.body["editions"][0];
+    let edition_id = edition["id"].as_i64().unwrap();
+    assert_eq!(edition["status"], "draft");
+    assert_eq!(edition["slug"], "night-ferry-returns-for-the-summer");
+    assert_eq!(edition["author_ids"], json!([nadia_byline]));
+
+    // The Arabic edition keeps an Arabic slug.
+    let arabic = as_(
+        &server,
+        &author,
+        "POST",
+        &format!("/stories/{story_id}/editions"),
+        Some(json!({
+            "lang": "ar",
+            "edition": { "headline": "عودة العبّارة الليلية في الصيف", "body": "تعود العبارة." }
+        })),
+    )
+    .await;
+    assert_eq!(arabic.status, 201, "{}", arabic.body);
+    assert_eq!(arabic.body["slug"], "عودة-العبارة-الليلية-في-الصيف");
+    let again = as_(
+        &server,
+        &author,
+        "POST",
+        &format!("/stories/{story_id}/editions"),
+        Some(json!({
+            "lang": "ar", "edition": { "headline": "نسخة ثانية" }
+        })),
+    )
+    .await;
+    assert_eq!((again.status, code(&again)), (409, "already_taken"));
+
+    // Another author may not touch Nadia's draft; nor may an author publish.
+    let update = |revision: i64, headline: &str| json!({ "revision": revision, "edition": { "headline": headline, "body": "The ferry runs again, nightly." } });
+    let path = format!("/editions/{edition_id}");
+    let refused = as_(
+        &server,
+        &other_author,
+        "PUT",
+        &path,
+        Some(update(1, "Taken over")),
+    )
+    .await;
+    assert_eq!((refused.status, code(&refused)), (403, "forbidden"));
+    let saved = as_(
+        &server,
+        &author,
+        "PUT",
+        &path,
+        Some(update(1, "Night ferry back for summer")),
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(saved.body["revision"], 2);
+    let refused = as_(&server, &author, "POST", &format!("{path}/publish"), None).await;
+    assert_eq!((refused.status, code(&refused)), (403, "forbidden"));
+
+    // The editor publishes; the author can no longer change it, the editor can.
+    let published = as_(&server, &editor, "POST", &format!("{path}/publish"), None).await;
+    assert_eq!(published.status, 200, "{}", published.body);
+    assert_eq!(published.body["status"], "published");
+    let (status, _) = common::get(&server, "/en/story/night-ferry-back-for-summer").await;
+    assert_eq!(status, 200);
+    let refused = as_(
+        &server,
+        &author,
+        "PUT",
+        &path,
+        Some(update(2, "Quiet change")),
+    )
+    .await;
+    assert_eq!((refused.status, code(&refused)), (403, "forbidden"));
+    let fixed = as_(
+        &server,
+        &editor,
+        "PUT",
+        &path,
+        Some(update(2, "Night ferry back for the summer")),
+    )
+    .await;
+    assert_eq!(fixed.body["revision"], 3, "{}", fixed.body);
+
+    // Scheduling, then unpublishing.
+    let ar_id = arabic.body["id"].as_i64().unwrap();
+    let later = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2)).to_string();
+    let scheduled = as_(
+        &server,
+        &editor,
+        "POST",
+        &format!("/editions/{ar_id}/publish"),
+        Some(json!({ "at": later })),
+    )
+    .await;
+    assert_eq!(scheduled.body["status"], "scheduled", "{}", scheduled.body);
+    let bad_time = as_(
+        &server,
+        &editor,
+        "POST",
+        &format!("/editions/{ar_id}/publish"),
+        Some(json!({ "at": "tomorrow" })),
+    )
+    .await;
+    assert_eq!((bad_time.status, code(&bad_time)), (422, "invalid_time"));
+    let pulled = as_(&server, &editor, "POST", &format!("{path}/unpublish"), None).await;
+    assert_eq!(pulled.body["status"], "unpublished", "{}", pulled.body);
+    let (status, _) = common::get(&server, "/en/story/night-ferry-back-for-the-summer").await;
+    assert_eq!(status, 404);
+
+    // A token without the edit scope is refused even for an editor.
+    let read_only = bearer(&server, "copydesk", Role::Editor, &["read"]).await;
+    let refused = as_(
+        &server,
+        &read_only,
+        "GET",
+        &format!("/stories/{story_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (refused.status, code(&refused)),
+        (403, "insufficient_scope")
+    );
+    let story = as_(
+        &server,
+        &editor,
+        "GET",
+        &format!("/stories/{story_id}"),
+        None,
+    )
+    .await;
+    assert_eq!(story.body["editions"].as_array().unwrap().len(), 2);
+    assert_eq!(story.body["section_id"], section_id);
+    let missing = as_(&server, &editor, "GET", "/stories/999999", None).await;
+    assert_eq!((missing.status, code(&missing)), (404, "not_found"));
+    server.stop().await.unwrap();
+}
+
+async fn a_stale_save_is_refused_and_revisions_restore(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let editor = bearer(&server, "desk", Role::Editor, &["read", "edit"]).await;
+    let second = bearer(&server, "nightdesk", Role::Editor, &["read", "edit"]).await;
+    let created = as_(
+        &server,
+        &editor,
+        "POST",
+        "/stories",
+        Some(json!({
+            "lang": "en",
+            "edition": { "headline": "Harbour wall repairs begin", "body": "First draft." }
+        })),
+    )
+    .await;
+    let edition_id = created.body["editions"][0]["id"].as_i64().unwrap();
+    let path = format!("/editions/{edition_id}");
+    let save = |revision: i64, body: &str| json!({ "revision": revision, "edition": { "headline": "Harbour wall repairs begin", "slug": "harbour-wall", "body": body } });
+    // Both open revision 1; the first save wins, the second is refused and
+    // changes nothing.
+    let first = as_(
+        &server,
+        &editor,
+        "PUT",
+        &path,
+        Some(save(1, "Second draft by the desk.")),
+    )
+    .await;
+    assert_eq!(first.body["revision"], 2, "{}", first.body);
+    let stale = as_(
+        &server,
+        &second,
+        "PUT",
+        &path,
+        Some(save(1, "Night desk's version.")),
+    )
+    .await;
+    assert_eq!((stale.status, code(&stale)), (409, "edit_conflict"));
+    assert!(
+        stale.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("someone else")
+    );
+    let story = as_(
+        &server,
+        &editor,
+        "GET",
+        &format!("/stories/{}", created.body["id"]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        story.body["editions"][0]["body"],
+        "Second draft by the desk."
+    );
+    // Reloaded, the second editor saves over revision 2.
+    let third = as_(
+        &server,
+        &second,
+        "PUT",
+        &path,
+        Some(save(2, "Night desk's version.")),
+    )
+    .await;
+    assert_eq!(third.body["revision"], 3);
+
+    let revisions = as_(&server, &editor, "GET", &format!("{path}/revisions"), None).await;
+    let list = revisions.body["revisions"].as_array().unwrap();
+    let bodies: Vec<&str> = list.iter().map(|r| r["body"].as_str().unwrap()).collect();
+    assert_eq!(
+        bodies,
+        [
+            "Night desk's version.",
+            "Second draft by the desk.",
+            "First draft."
+        ]
+    );
+
+    // Restoring revision 1 makes revision 4 with its text; history stays.
+    let stale = as_(
+        &server,
+        &editor,
+        "POST",
+        &format!("{path}/revisions/1/restore"),
+        Some(json!({ "revision": 2 })),
+    )
+    .await;
+    assert_eq!((stale.status, code(&stale)), (409, "edit_conflict"));
+    let restored = as_(
+        &server,
+        &editor,
+        "POST",
+        &format!("{path}/revisions/1/restore"),
+        Some(json!({ "revision": 3 })),
+    )
+    .await;
+    assert_eq!(restored.status, 200, "{}", restored.body);
+    assert_eq!(restored.body["revision"], 4);
+    assert_eq!(restored.body["body"], "First draft.");
+    assert_eq!(restored.body["slug"], "harbour-wall-repairs-begin");
+    let revisions = as_(&server, &editor, "GET", &format!("{path}/revisions"), None).await;
+    assert_eq!(revisions.body["revisions"].as_array().unwrap().len(), 4);
+    let missing = as_(
+        &server,
+        &editor,
+        "POST",
+        &format!("{path}/revisions/99/restore"),
+        Some(json!({ "revision": 4 })),
+    )
+    .await;
+    assert_eq!(missing.status, 404);
+    let invalid = as_(
+        &server,
+        &editor,
+        "PUT",
+        &path,
+        Some(json!({ "revision": 4, "edition": { "headline": "" } })),
+    )
+    .await;
+    assert_eq!(
+        (invalid.status, invalid.body["error"]["field"].as_str()),
+        (422, Some("headline"))
+    );
+    server.stop().await.unwrap();
+}
+
+async fn admins_give_roles(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let admin = bearer(&server, "chief", Role::Admin, &["read", "admin", "edit"]).await;
+    // An editor's token cannot hold the admin scope, so role changes are
+    // out of its reach twice over.
+    let editor = bearer(&server, "desk", Role::Editor, &["read", "edit"]).await;
+    common::account(&server, "sami", Role::Reader, PASSWORD).await;
+    let refused = as_(
+        &server,
+        &editor,
+        "PUT",
+        "/users/sami/role",
+        Some(json!({ "role": "author" })),
+    )
+    .await;
+    assert_eq!(
+        (refused.status, code(&refused)),
+        (403, "insufficient_scope")
+    );
+    let made = as_(
+        &server,
+        &admin,
+        "PUT",
+        "/users/sami/role",
+        Some(json!({ "role": "author" })),
+    )
+    .await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    let users = as_(&server, &admin, "GET", "/users", None).await;
+    let sami = users.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "sami")
+        .unwrap()
+        .clone();
+    assert_eq!(sami["role"], "author");
+    let own = as_(
+        &server,
+        &admin,
+        "PUT",
+        "/users/chief/role",
+        Some(json!({ "role": "reader" })),
+    )
+    .await;
+    assert_eq!(own.status, 403, "an admin cannot demote themselves");
+    let unknown = as_(
+        &server,
+        &admin,
+        "PUT",
+        "/users/sami/role",
+        Some(json!({ "role": "owner" })),
+    )
+    .await;
+    assert_eq!((unknown.status, code(&unknown)), (422, "unknown_role"));
+    let nobody = as_(
+        &server,
+        &admin,
+        "PUT",
+        "/users/nobody/role",
+        Some(json!({ "role": "author" })),
+    )
+    .await;
+    assert_eq!(nobody.status, 404);
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(
+    roles_decide_who_writes_edits_and_publishes,
+    a_stale_save_is_refused_and_revisions_restore,
+    admins_give_roles,
+);
