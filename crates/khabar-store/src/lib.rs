@@ -13,6 +13,7 @@ mod error;
 mod events;
 mod indexing;
 mod mail;
+mod media;
 mod migrate;
 mod moderation;
 mod newsroom;
@@ -39,6 +40,7 @@ pub use error::StoreError;
 pub use events::Event;
 pub use indexing::IndexedComment;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
+pub use media::{MediaRecord, MediaText, MediaVariant, NewMedia};
 pub use moderation::{
     CommentContext, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem, QueuePage,
     ReaderHistory, Standing, WordListRow,

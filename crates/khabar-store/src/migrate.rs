@@ -32,6 +32,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "moderation",
         include_str!("../migrations/0004_moderation.sql"),
     ),
+    (5, "media", include_str!("../migrations/0005_media.sql")),
 ];
 
 /// How each backend spells an auto-numbered primary key.

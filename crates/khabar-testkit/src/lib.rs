@@ -7,6 +7,7 @@
 //! stderr — except under `CI=true`, where that is a failure.
 
 pub mod browser;
+pub mod images;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

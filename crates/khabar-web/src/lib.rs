@@ -13,6 +13,7 @@ mod health;
 pub mod http_cache;
 pub mod i18n;
 pub mod live;
+pub mod media;
 pub mod moderation;
 mod moderation_pages;
 pub mod newsroom;
@@ -299,7 +300,12 @@ pub fn router(app: Arc<App>) -> Router {
             app.clone(),
             session::load_viewer,
         ))
-        .layer(RequestBodyLimitLayer::new(MAX_FORM_BYTES))
+        // Forms and JSON are small; the upload route raises its own limit,
+        // and nothing reads more than an upload's worth.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(RequestBodyLimitLayer::new(
+            media::MAX_UPLOAD_BYTES + MAX_FORM_BYTES,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

@@ -1,5 +1,5 @@
 //! The newsroom's use cases: writing, revising, publishing and restoring
-//! stories, keeping sections, and giving people roles. The rules of
+//! stories, uploading images, keeping sections, and giving people roles. The rules of
 //! `khabar_core::newsroom` are checked here, so every surface (the API
 //! today, the editor's screens next) obeys the same ones.
 
@@ -8,9 +8,14 @@ use khabar_core::newsroom::{
     may_edit, may_keep_sections, may_manage_people, may_publish, may_write,
 };
 use khabar_core::{EditionContent, HeroImage, InvalidInput, Lang, Role, Slug};
-use khabar_store::{Account, EditionDraft, Named, NewStory, Revision, StoreError, StoryRecord};
+use khabar_store::{
+    Account, EditionDraft, MediaRecord, MediaText, MediaVariant, Named, NewMedia, NewStory,
+    Revision, StoreError, StoryRecord,
+};
+use sha2::Digest;
 
 use crate::App;
+use crate::media::{self, MediaError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NewsroomError {
@@ -26,9 +31,14 @@ pub enum NewsroomError {
     Taken(&'static str),
     #[error("{0}")]
     Invalid(#[from] InvalidInput),
+    #[error("{0}")]
+    Media(MediaError),
     #[error("store: {0}")]
     Store(StoreError),
 }
+
+/// Uploads go to this folder of the media folder.
+const UPLOADS: &str = "uploads";
 
 impl NewsroomError {
     pub fn code(&self) -> &'static str {
@@ -38,6 +48,7 @@ impl NewsroomError {
             NewsroomError::Conflict => "edit_conflict",
             NewsroomError::Taken(_) => "already_taken",
             NewsroomError::Invalid(e) => e.code,
+            NewsroomError::Media(e) => e.code(),
             NewsroomError::Store(_) => "internal",
         }
     }
@@ -258,6 +269,48 @@ impl<'a> Newsroom<'a> {
             )
             .await?;
         Ok(self.app.store.edition_draft(edition_id).await?)
+    }
+
+    /// Stores an uploaded image, made safe, with its variants and texts.
+    pub async fn upload_media(
+        &self,
+        upload: Vec<u8>,
+        texts: Vec<(Lang, MediaText)>,
+    ) -> Result<MediaRecord> {
+        self.require(may_write(self.role))?;
+        // Decoding and encoding images is CPU work: off the async threads.
+        let processed = tokio::task::spawn_blocking(move || {
+            let stem = hex::encode(&sha2::Sha256::digest(&upload)[..8]);
+            media::process(&upload).map(|processed| (processed, stem))
+        })
+        .await
+        .map_err(|e| NewsroomError::Media(MediaError::Unreadable(e.to_string())))?;
+        let (processed, stem) = processed.map_err(NewsroomError::Media)?;
+        let dir = self.app.media_dir.join(UPLOADS);
+        let (name, variants) = processed.save(&dir, &stem).map_err(NewsroomError::Media)?;
+        let variants: Vec<MediaVariant> = variants
+            .into_iter()
+            .map(|(width, file)| MediaVariant {
+                width,
+                path: format!("{UPLOADS}/{file}"),
+            })
+            .collect();
+        let path = format!("{UPLOADS}/{name}");
+        let id = self
+            .app
+            .store
+            .create_media(NewMedia {
+                path: &path,
+                content_type: processed.content_type(),
+                width: processed.width,
+                height: processed.height,
+                bytes: processed.bytes.len() as u64,
+                variants: &variants,
+                uploaded_by: Some(self.account.id),
+                texts: &texts,
+            })
+            .await?;
+        Ok(self.app.store.media(id).await?)
     }
 
     pub async fn create_section(&self, slug: &Slug, names: &[Named]) -> Result<i64> {

@@ -441,6 +441,7 @@ async fn every_documented_operation_is_served(db: &TestDatabase) {
         "listSections",
         "createSection",
         "updateUserRole",
+        "uploadMedia",
     ] {
         assert!(
             operations.iter().any(|o| o == expected),

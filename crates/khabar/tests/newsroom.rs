@@ -444,7 +444,190 @@ async fn admins_give_roles(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// POSTs `/api/v1/media` as multipart/form-data: the file (with a name
+/// and type that need not be true) and text fields.
+async fn upload(
+    server: &khabar::Server,
+    auth: &str,
+    file: Option<(&str, &str, &[u8])>,
+    fields: &[(&str, &str)],
+) -> Reply {
+    let boundary = "khabar-test-boundary-7f3a";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    if let Some((filename, content_type, bytes)) = file {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    let response = common::client()
+        .post(format!("{}/api/v1/media", server.base_url()))
+        .header("Authorization", auth)
+        .header(
+            "Content-Type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    Reply {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        cookie: None,
+        retry_after: None,
+    }
+}
+
+async fn fetch_media(server: &khabar::Server, path: &str) -> (String, Vec<u8>) {
+    let response = common::client()
+        .get(format!("{}/media/{path}", server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (content_type, response.bytes().await.unwrap().to_vec())
+}
+
+async fn images_are_sniffed_stripped_and_resized(db: &TestDatabase) {
+    use khabar_testkit::images::{EXIF_LOCATION, jpeg_with_exif, picture};
+    let server = spawn_app(db, false).await;
+    let author = bearer(&server, "nadia", Role::Author, &["read", "edit"]).await;
+
+    // A phone photo taken on its side, with a location in its EXIF.
+    let photo = jpeg_with_exif(2000, 1200);
+    let reply = upload(
+        &server,
+        &author,
+        Some(("harbour.jpg", "image/jpeg", &photo)),
+        &[
+            ("alt_ar", "قوارب الصيد عند رصيف الميناء"),
+            ("caption_ar", "الميناء القديم صباحاً"),
+            ("alt_en", "Fishing boats at the harbour quay"),
+        ],
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let media = &reply.body;
+    assert_eq!(
+        (media["width"].as_u64(), media["height"].as_u64()),
+        (Some(1200), Some(2000))
+    );
+    assert_eq!(media["content_type"], "image/jpeg");
+    assert_eq!(media["texts"]["ar"]["alt"], "قوارب الصيد عند رصيف الميناء");
+    assert_eq!(media["texts"]["ar"]["caption"], "الميناء القديم صباحاً");
+    assert_eq!(media["texts"]["en"]["caption"], "");
+    let widths: Vec<u64> = media["variants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["width"].as_u64().unwrap())
+        .collect();
+    assert_eq!(widths, [480, 960]);
+    let (content_type, original) = fetch_media(&server, media["path"].as_str().unwrap()).await;
+    assert_eq!(content_type, "image/jpeg");
+    assert!(!original.windows(4).any(|w| w == b"Exif"), "EXIF kept");
+    assert!(
+        !original
+            .windows(EXIF_LOCATION.len())
+            .any(|w| w == EXIF_LOCATION)
+    );
+    for variant in media["variants"].as_array().unwrap() {
+        let (content_type, bytes) = fetch_media(&server, variant["path"].as_str().unwrap()).await;
+        assert_eq!(content_type, "image/webp");
+        let decoded = image::load_from_memory(&bytes).unwrap();
+        assert_eq!(
+            u64::from(decoded.width()),
+            variant["width"].as_u64().unwrap()
+        );
+        assert!(
+            !bytes
+                .windows(EXIF_LOCATION.len())
+                .any(|w| w == EXIF_LOCATION)
+        );
+    }
+
+    // A small PNG keeps its type and needs no variants.
+    let png = picture(300, 200, image::ImageFormat::Png);
+    let reply = upload(
+        &server,
+        &author,
+        Some(("chart.png", "image/png", &png)),
+        &[],
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.body["content_type"], "image/png");
+    assert_eq!(reply.body["variants"], json!([]));
+
+    // The name and the declared type are not believed.
+    let svg = b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>";
+    let reply = upload(
+        &server,
+        &author,
+        Some(("photo.jpg", "image/jpeg", svg)),
+        &[],
+    )
+    .await;
+    assert_eq!((reply.status, code(&reply)), (415, "unsupported_type"));
+    let mut broken = photo.clone();
+    broken.truncate(600);
+    let reply = upload(
+        &server,
+        &author,
+        Some(("cut.jpg", "image/jpeg", &broken)),
+        &[],
+    )
+    .await;
+    assert_eq!((reply.status, code(&reply)), (422, "unreadable_image"));
+    let huge = vec![0xFFu8; 10 * 1024 * 1024 + 1];
+    let reply = upload(
+        &server,
+        &author,
+        Some(("huge.jpg", "image/jpeg", &huge)),
+        &[],
+    )
+    .await;
+    assert_eq!(reply.status, 413, "{}", reply.body);
+    let reply = upload(&server, &author, None, &[("alt_en", "no file")]).await;
+    assert_eq!((reply.status, code(&reply)), (422, "required"));
+    let reply = upload(
+        &server,
+        &author,
+        Some(("x.png", "image/png", &png)),
+        &[("alt_fr", "non")],
+    )
+    .await;
+    assert_eq!((reply.status, code(&reply)), (422, "unknown_language"));
+
+    // Readers cannot upload.
+    let reader = bearer(&server, "ahmad", Role::Reader, &["read", "comment"]).await;
+    let reply = upload(&server, &reader, Some(("x.png", "image/png", &png)), &[]).await;
+    assert_eq!(reply.status, 403);
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    images_are_sniffed_stripped_and_resized,
     roles_decide_who_writes_edits_and_publishes,
     a_stale_save_is_refused_and_revisions_restore,
     admins_give_roles,

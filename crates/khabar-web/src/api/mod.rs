@@ -80,6 +80,12 @@ pub fn routes() -> Router<Arc<App>> {
             post(newsroom::restore_revision),
         )
         .route(
+            "/api/v1/media",
+            post(newsroom::upload_media).layer(axum::extract::DefaultBodyLimit::max(
+                crate::media::MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
+        )
+        .route(
             "/api/v1/sections",
             get(newsroom::list_sections).post(newsroom::create_section),
         )

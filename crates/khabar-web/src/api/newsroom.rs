@@ -16,12 +16,13 @@ use khabar_core::{
     CommentMode, EditionContent, EditionInput, HeroImage, InvalidInput, Lang, Role, Scope, Slug,
     Username,
 };
-use khabar_store::{Account, Named};
+use khabar_store::{Account, MediaText, Named};
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{ApiError, body, caller};
 use crate::App;
+use crate::media::MediaError;
 use crate::newsroom::{Newsroom, NewsroomError, StoryDraft};
 use crate::session::Viewer;
 
@@ -34,6 +35,13 @@ impl From<NewsroomError> for ApiError {
             NewsroomError::NotFound => StatusCode::NOT_FOUND,
             NewsroomError::Conflict | NewsroomError::Taken(_) => StatusCode::CONFLICT,
             NewsroomError::Invalid(e) => return e.clone().into(),
+            NewsroomError::Media(MediaError::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
+            NewsroomError::Media(MediaError::UnsupportedType) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            NewsroomError::Media(MediaError::Io(_)) => {
+                tracing::error!(%error, "saving an upload failed");
+                return ApiError::internal();
+            }
+            NewsroomError::Media(_) => StatusCode::UNPROCESSABLE_ENTITY,
             NewsroomError::Store(_) => {
                 tracing::error!(%error, "newsroom store failure");
                 return ApiError::internal();
@@ -395,4 +403,62 @@ pub async fn update_user_role(
         .set_role(user_id, role)
         .await?;
     Ok(Json(json!({ "username": name, "role": role.as_str() })).into_response())
+}
+
+/// uploadMedia: `multipart/form-data` with the image in `file` and, per
+/// language, `alt_{lang}` and `caption_{lang}`.
+pub async fn upload_media(
+    State(app): AppState,
+    headers: HeaderMap,
+    viewer: Viewer,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, ApiError> {
+    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let mut multipart =
+        multipart.map_err(|e| ApiError::bad_body(format!("send multipart/form-data: {e}")))?;
+    let mut file = None;
+    let mut texts: BTreeMap<Lang, MediaText> = BTreeMap::new();
+    let too_large = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::from(NewsroomError::Media(MediaError::TooLarge))
+        } else {
+            ApiError::bad_body(e.body_text())
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(too_large)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            file = Some(field.bytes().await.map_err(too_large)?.to_vec());
+            continue;
+        }
+        let Some((kind, code)) = name.split_once('_') else {
+            continue;
+        };
+        let Some(lang) = app.lang(code) else {
+            return Err(InvalidInput::new(
+                "lang",
+                "unknown_language",
+                format!("“{code}” is not a language of this site"),
+            )
+            .into());
+        };
+        let value = field.text().await.map_err(too_large)?;
+        let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = texts.entry(lang).or_insert(MediaText {
+            alt: String::new(),
+            caption: String::new(),
+        });
+        match kind {
+            "alt" => text.alt = value,
+            "caption" => text.caption = value,
+            _ => {}
+        }
+    }
+    let file = file.ok_or_else(|| {
+        InvalidInput::new("file", "required", "send the image in the `file` field")
+    })?;
+    let record = Newsroom::new(&app, &account)
+        .upload_media(file, texts.into_iter().collect())
+        .await?;
+    Ok((StatusCode::CREATED, Json(record)).into_response())
 }

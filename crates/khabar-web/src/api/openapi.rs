@@ -571,6 +571,26 @@ fn newsroom_paths() -> Value {
                 "409": error_response("edit_conflict")
             }))
         }},
+        "/media": { "post": {
+            "operationId": "uploadMedia",
+            "summary": "An image for the media library (authors, editors, admins): JPEG, PNG or WebP by its bytes, at most 10 MiB and 10,000 pixels a side; turned upright by its EXIF orientation and re-encoded without metadata; WebP variants 480, 960 and 1600 pixels wide where narrower than the image",
+            "security": edit,
+            "requestBody": { "required": true, "content": { "multipart/form-data": { "schema": {
+                "type": "object", "required": ["file"],
+                "properties": {
+                    "file": { "type": "string", "format": "binary" },
+                    "alt_ar": { "type": "string" }, "caption_ar": { "type": "string" },
+                    "alt_en": { "type": "string" }, "caption_en": { "type": "string" }
+                },
+                "description": "alt_{lang} and caption_{lang} for each language of the site"
+            } } } },
+            "responses": newsroom_errors(json!({
+                "201": { "description": "id, path and variants (under /media/), content_type, width, height, bytes, texts by language", "content": { "application/json": { "schema": { "type": "object" } } } },
+                "413": error_response("file_too_large"),
+                "415": error_response("unsupported_type"),
+                "422": error_response("unreadable_image, image_too_large, required, unknown_language")
+            }))
+        }},
         "/sections": {
             "get": {
                 "operationId": "listSections",

@@ -1,0 +1,126 @@
+//! The media library's records; the files themselves live in the media
+//! folder, written by the web layer.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use khabar_core::Lang;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+
+use crate::time::{from_millis, now_millis};
+use crate::{Result, Store, StoreError};
+
+/// A narrower copy of an image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MediaVariant {
+    pub width: u32,
+    /// Under the media folder.
+    pub path: String,
+}
+
+/// Alt text and caption in one language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MediaText {
+    pub alt: String,
+    pub caption: String,
+}
+
+pub struct NewMedia<'a> {
+    pub path: &'a str,
+    pub content_type: &'a str,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub variants: &'a [MediaVariant],
+    pub uploaded_by: Option<i64>,
+    pub texts: &'a [(Lang, MediaText)],
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MediaRecord {
+    pub id: i64,
+    pub path: String,
+    pub content_type: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub variants: Vec<MediaVariant>,
+    /// By language code.
+    pub texts: BTreeMap<String, MediaText>,
+    pub created_at: Timestamp,
+}
+
+impl Store {
+    pub async fn create_media(&self, media: NewMedia<'_>) -> Result<i64> {
+        let mut tx = self.write.begin().await?;
+        let variants = serde_json::to_string(media.variants).unwrap_or_else(|_| "[]".into());
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO media (path, content_type, width, height, bytes, variants, uploaded_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(media.path)
+        .bind(media.content_type)
+        .bind(i64::from(media.width))
+        .bind(i64::from(media.height))
+        .bind(i64::try_from(media.bytes).unwrap_or(i64::MAX))
+        .bind(variants)
+        .bind(media.uploaded_by)
+        .bind(now_millis())
+        .fetch_one(&mut *tx)
+        .await?;
+        for (lang, text) in media.texts {
+            sqlx::query(
+                "INSERT INTO media_texts (media_id, lang, alt, caption) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(lang.as_str())
+            .bind(&text.alt)
+            .bind(&text.caption)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn media(&self, id: i64) -> Result<MediaRecord> {
+        let row = sqlx::query(
+            "SELECT id, path, content_type, width, height, bytes, variants, created_at
+             FROM media WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let mut texts = BTreeMap::new();
+        for text in sqlx::query("SELECT lang, alt, caption FROM media_texts WHERE media_id = $1")
+            .bind(id)
+            .fetch_all(&self.read)
+            .await?
+        {
+            texts.insert(
+                text.try_get("lang")?,
+                MediaText {
+                    alt: text.try_get("alt")?,
+                    caption: text.try_get("caption")?,
+                },
+            );
+        }
+        let dimension = |name: &str| -> Result<u32> {
+            Ok(u32::try_from(row.try_get::<i64, _>(name)?).unwrap_or_default())
+        };
+        Ok(MediaRecord {
+            id: row.try_get("id")?,
+            path: row.try_get("path")?,
+            content_type: row.try_get("content_type")?,
+            width: dimension("width")?,
+            height: dimension("height")?,
+            bytes: u64::try_from(row.try_get::<i64, _>("bytes")?).unwrap_or_default(),
+            variants: serde_json::from_str(&row.try_get::<String, _>("variants")?)
+                .unwrap_or_default(),
+            texts,
+            created_at: from_millis(row.try_get("created_at")?),
+        })
+    }
+}

@@ -1,0 +1,198 @@
+//! Image uploads: the type is sniffed from the bytes (never taken from the
+//! name), the image is decoded within limits, turned upright by its EXIF
+//! orientation and re-encoded, so no metadata (EXIF location, camera,
+//! comments) survives; narrower WebP variants are made for `srcset`.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+/// Largest upload accepted.
+pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// Largest side accepted: a decoded image is width × height × 4 bytes.
+const MAX_SIDE: u32 = 10_000;
+/// Widths of the WebP variants; only those narrower than the image are made.
+pub const VARIANT_WIDTHS: [u32; 3] = [480, 960, 1600];
+const JPEG_QUALITY: u8 = 85;
+
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("the file is larger than {} MiB", MAX_UPLOAD_BYTES / 1024 / 1024)]
+    TooLarge,
+    #[error("only JPEG, PNG and WebP images are accepted")]
+    UnsupportedType,
+    #[error("the image cannot be read: {0}")]
+    Unreadable(String),
+    #[error("the image is larger than {MAX_SIDE} pixels on a side")]
+    TooManyPixels,
+    #[error("saving the image failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl MediaError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            MediaError::TooLarge => "file_too_large",
+            MediaError::UnsupportedType => "unsupported_type",
+            MediaError::Unreadable(_) => "unreadable_image",
+            MediaError::TooManyPixels => "image_too_large",
+            MediaError::Io(_) => "internal",
+        }
+    }
+}
+
+/// An upload made safe to serve, with its variants, still in memory.
+pub struct Processed {
+    pub format: ImageFormat,
+    pub width: u32,
+    pub height: u32,
+    /// The image re-encoded without metadata, in its own format.
+    pub bytes: Vec<u8>,
+    /// (width, WebP bytes), narrowest first.
+    pub variants: Vec<(u32, Vec<u8>)>,
+}
+
+impl Processed {
+    pub fn content_type(&self) -> &'static str {
+        self.format.to_mime_type()
+    }
+
+    pub fn extension(&self) -> &'static str {
+        match self.format {
+            ImageFormat::Png => "png",
+            ImageFormat::WebP => "webp",
+            _ => "jpg",
+        }
+    }
+
+    /// Writes the image and its variants as `{stem}.{ext}` and
+    /// `{stem}-{width}.webp` in `dir`.
+    pub fn save(&self, dir: &Path, stem: &str) -> Result<(String, Vec<(u32, String)>), MediaError> {
+        std::fs::create_dir_all(dir)?;
+        let name = format!("{stem}.{}", self.extension());
+        std::fs::write(dir.join(&name), &self.bytes)?;
+        let mut variants = Vec::new();
+        for (width, bytes) in &self.variants {
+            let variant = format!("{stem}-{width}.webp");
+            std::fs::write(dir.join(&variant), bytes)?;
+            variants.push((*width, variant));
+        }
+        Ok((name, variants))
+    }
+}
+
+pub fn process(upload: &[u8]) -> Result<Processed, MediaError> {
+    if upload.len() > MAX_UPLOAD_BYTES {
+        return Err(MediaError::TooLarge);
+    }
+    let format = image::guess_format(upload).map_err(|_| MediaError::UnsupportedType)?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(MediaError::UnsupportedType);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(upload), format);
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(512 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(unreadable)?;
+    let orientation = decoder.orientation().map_err(unreadable)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
+    image.apply_orientation(orientation);
+    let bytes = encode(&image, format)?;
+    let mut variants = Vec::new();
+    for width in VARIANT_WIDTHS {
+        if width < image.width() {
+            let narrower = image.resize(width, u32::MAX, FilterType::CatmullRom);
+            variants.push((width, encode(&narrower, ImageFormat::WebP)?));
+        }
+    }
+    Ok(Processed {
+        format,
+        width: image.width(),
+        height: image.height(),
+        bytes,
+        variants,
+    })
+}
+
+fn unreadable(error: image::ImageError) -> MediaError {
+    match error {
+        image::ImageError::Limits(_) => MediaError::TooManyPixels,
+        other => MediaError::Unreadable(other.to_string()),
+    }
+}
+
+/// Encodes pixels only: nothing of the upload's metadata is carried over.
+fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, MediaError> {
+    let mut out = Vec::new();
+    let result = match format {
+        ImageFormat::Jpeg => {
+            let encoder = JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+            DynamicImage::ImageRgb8(image.to_rgb8()).write_with_encoder(encoder)
+        }
+        // The WebP encoder takes 8-bit RGB(A) only.
+        ImageFormat::WebP => DynamicImage::ImageRgba8(image.to_rgba8())
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::WebP),
+        other => image.write_to(&mut Cursor::new(&mut out), other),
+    };
+    result.map_err(|e| MediaError::Unreadable(e.to_string()))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exif_is_applied_then_dropped() {
+        let upload = khabar_testkit::images::jpeg_with_exif(1200, 800);
+        assert!(upload.windows(4).any(|w| w == b"Exif"));
+        let processed = process(&upload).unwrap();
+        // Turned upright: the 1200 × 800 photo was taken on its side.
+        assert_eq!((processed.width, processed.height), (800, 1200));
+        assert_eq!(processed.content_type(), "image/jpeg");
+        for bytes in
+            std::iter::once(&processed.bytes).chain(processed.variants.iter().map(|v| &v.1))
+        {
+            assert!(!bytes.windows(4).any(|w| w == b"Exif"));
+            let location = khabar_testkit::images::EXIF_LOCATION;
+            assert!(!bytes.windows(location.len()).any(|w| w == location));
+        }
+        // 480 is narrower than 800; 960 and 1600 are not.
+        let widths: Vec<u32> = processed.variants.iter().map(|v| v.0).collect();
+        assert_eq!(widths, [480]);
+        let variant = image::load_from_memory(&processed.variants[0].1).unwrap();
+        assert_eq!((variant.width(), variant.height()), (480, 720));
+        assert_eq!(
+            image::guess_format(&processed.variants[0].1).unwrap(),
+            ImageFormat::WebP
+        );
+    }
+
+    #[test]
+    fn only_real_images_of_the_three_types_pass() {
+        assert!(matches!(
+            process(b"<svg onload=alert(1)>"),
+            Err(MediaError::UnsupportedType)
+        ));
+        assert!(matches!(
+            process(b"GIF89a\x01\0\x01\0"),
+            Err(MediaError::UnsupportedType)
+        ));
+        // A PNG signature on garbage.
+        let mut fake = b"\x89PNG\r\n\x1a\n".to_vec();
+        fake.extend_from_slice(&[0; 64]);
+        assert!(matches!(process(&fake), Err(MediaError::Unreadable(_))));
+        assert!(matches!(
+            process(&vec![0; MAX_UPLOAD_BYTES + 1]),
+            Err(MediaError::TooLarge)
+        ));
+    }
+}
