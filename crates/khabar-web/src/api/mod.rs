@@ -422,12 +422,22 @@ pub fn id_param(
         .transpose()
 }
 
-/// A JSON request body, or a `bad_request_body` error saying what is wrong.
+/// A JSON request body, or a `bad_request_body` error saying what is
+/// wrong (`body_too_large`, 413, past the route's limit).
 pub(crate) fn body<T>(
     json: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
 ) -> Result<T, ApiError> {
-    json.map(|axum::Json(body)| body)
-        .map_err(|e| ApiError::bad_body(e.body_text()))
+    json.map(|axum::Json(body)| body).map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "the request body is too large",
+            )
+        } else {
+            ApiError::bad_body(e.body_text())
+        }
+    })
 }
 
 /// Any `/api/…` path no route knows.
