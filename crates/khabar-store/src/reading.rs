@@ -48,12 +48,26 @@ pub struct EditionSummary {
     pub standfirst: String,
     pub hero_image: Option<String>,
     pub hero_caption: String,
+    /// Set when the hero image is from the media library.
+    pub hero: Option<HeroMedia>,
     pub published_at: Timestamp,
     pub updated_at: Timestamp,
     pub section: Option<SectionRef>,
     pub authors: Vec<AuthorRef>,
     /// Visible comments on this edition.
     pub comment_count: i64,
+}
+
+/// What the media library knows of a hero image: its size (so the page
+/// reserves its space), narrower copies for `srcset`, and alt text in the
+/// edition's language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeroMedia {
+    pub width: u32,
+    pub height: u32,
+    /// `url 480w, url 960w, …, original Nw`.
+    pub srcset: String,
+    pub alt: String,
 }
 
 /// Another published edition of the same story.
@@ -141,12 +155,17 @@ pub struct Home {
 const SUMMARY_COLUMNS: &str =
     "e.id, e.story_id, e.lang, e.slug, e.headline, e.standfirst, e.hero_caption,
     e.published_at, e.updated_at, s.hero_image, s.section_id, sec.slug AS section_slug,
-    COALESCE(sn.name, sec.slug) AS section_name";
+    COALESCE(sn.name, sec.slug) AS section_name,
+    m.variants AS hero_variants, m.width AS hero_width, m.height AS hero_height,
+    (SELECT t.alt FROM media_texts t WHERE t.media_id = m.id AND t.lang = e.lang) AS hero_alt";
 
+/// A hero image from the media library (`/media/<path>`) brings its
+/// variants, size and alt text; the join is by the indexed path.
 const SUMMARY_FROM: &str = "FROM editions e
     JOIN stories s ON s.id = e.story_id
     LEFT JOIN sections sec ON sec.id = s.section_id
-    LEFT JOIN section_names sn ON sn.section_id = sec.id AND sn.lang = e.lang";
+    LEFT JOIN section_names sn ON sn.section_id = sec.id AND sn.lang = e.lang
+    LEFT JOIN media m ON s.hero_image LIKE '/media/%' AND m.path = SUBSTR(s.hero_image, 8)";
 
 /// A name in the reader's language, or in any language when missing.
 const NAME_IN_LANG: &str = "COALESCE(
@@ -484,6 +503,33 @@ fn author_from_row(row: &AnyRow) -> Result<AuthorRef> {
     })
 }
 
+fn hero_from_row(row: &AnyRow) -> Result<Option<HeroMedia>> {
+    let (Some(variants), Some(image)) = (
+        row.try_get::<Option<String>, _>("hero_variants")?,
+        row.try_get::<Option<String>, _>("hero_image")?,
+    ) else {
+        return Ok(None);
+    };
+    let width =
+        u32::try_from(row.try_get::<Option<i64>, _>("hero_width")?.unwrap_or(0)).unwrap_or(0);
+    let height =
+        u32::try_from(row.try_get::<Option<i64>, _>("hero_height")?.unwrap_or(0)).unwrap_or(0);
+    let variants: Vec<crate::MediaVariant> = serde_json::from_str(&variants).unwrap_or_default();
+    let mut srcset: Vec<String> = variants
+        .iter()
+        .map(|v| format!("/media/{} {}w", v.path, v.width))
+        .collect();
+    srcset.push(format!("{image} {width}w"));
+    Ok(Some(HeroMedia {
+        width,
+        height,
+        srcset: srcset.join(", "),
+        alt: row
+            .try_get::<Option<String>, _>("hero_alt")?
+            .unwrap_or_default(),
+    }))
+}
+
 fn summary_from_row(row: &AnyRow) -> Result<EditionSummary> {
     let section = match row.try_get::<Option<i64>, _>("section_id")? {
         Some(id) => Some(SectionRef {
@@ -506,6 +552,7 @@ fn summary_from_row(row: &AnyRow) -> Result<EditionSummary> {
         standfirst: row.try_get("standfirst")?,
         hero_image: row.try_get("hero_image")?,
         hero_caption: row.try_get("hero_caption")?,
+        hero: hero_from_row(row)?,
         published_at: from_millis(row.try_get::<Option<i64>, _>("published_at")?.unwrap_or(0)),
         updated_at: from_millis(row.try_get("updated_at")?),
         section,

@@ -566,6 +566,43 @@ async fn images_are_sniffed_stripped_and_resized(db: &TestDatabase) {
         );
     }
 
+    // As a story's hero image, the page offers the variants by width.
+    let editor = bearer(&server, "desk", Role::Editor, &["read", "edit"]).await;
+    let path = media["path"].as_str().unwrap();
+    let story = as_(
+        &server,
+        &editor,
+        "POST",
+        "/stories",
+        Some(json!({
+            "lang": "en",
+            "hero_image": format!("/media/{path}"),
+            "edition": { "headline": "Boats at dawn", "body": "A photo story." }
+        })),
+    )
+    .await;
+    assert_eq!(story.status, 201, "{}", story.body);
+    let edition_id = story.body["editions"][0]["id"].as_i64().unwrap();
+    as_(
+        &server,
+        &editor,
+        "POST",
+        &format!("/editions/{edition_id}/publish"),
+        None,
+    )
+    .await;
+    let (_, page) = common::get(&server, "/en/story/boats-at-dawn").await;
+    let stem = path.trim_end_matches(".jpg");
+    let srcset = format!(
+        "srcset=\"/media/{stem}-480.webp 480w, /media/{stem}-960.webp 960w, /media/{path} 1200w\""
+    );
+    assert!(page.contains(&srcset), "{srcset} not in the page");
+    assert!(
+        page.contains("alt=\"Fishing boats at the harbour quay\" width=\"1200\" height=\"2000\"")
+    );
+    let (_, home) = common::get(&server, "/en/").await;
+    assert!(home.contains(&srcset), "the card offers the variants too");
+
     // A small PNG keeps its type and needs no variants.
     let png = picture(300, 200, image::ImageFormat::Png);
     let reply = upload(
