@@ -128,6 +128,7 @@ fn edition(seq: &mut Seq, id: i64) -> Article {
             standfirst: seq.sentence(arabic, 20),
             hero_image: None,
             hero_caption: String::new(),
+            hero: None,
             published_at: Timestamp::now() - SignedDuration::from_mins(id),
             updated_at: Timestamp::now(),
             section: Some(SectionRef {
