@@ -42,6 +42,60 @@ impl Store {
         Ok(id)
     }
 
+    /// Moves a story to another section, gives it other tags or another
+    /// hero image. Each of its editions logs an `edition.edited` event, so
+    /// search and caches that follow the log see the change.
+    pub async fn update_story(
+        &self,
+        story_id: i64,
+        story: NewStory<'_>,
+        actor_id: Option<i64>,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE stories SET section_id = $1, hero_image = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(story.section_id)
+        .bind(story.hero_image.map(|h| h.as_str().to_owned()))
+        .bind(now_millis())
+        .bind(story_id)
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM story_tags WHERE story_id = $1")
+            .bind(story_id)
+            .execute(&mut *tx)
+            .await?;
+        for tag_id in story.tag_ids {
+            sqlx::query("INSERT INTO story_tags (story_id, tag_id) VALUES ($1, $2)")
+                .bind(story_id)
+                .bind(tag_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let editions: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, lang FROM editions WHERE story_id = $1")
+                .bind(story_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let payload = json!({ "story": true });
+        for (edition_id, lang) in editions {
+            let event = NewEvent::edition(
+                EventKind::EditionEdited,
+                story_id,
+                edition_id,
+                Lang::parse(&lang)?,
+                actor_id,
+                &payload,
+            );
+            events::record(&mut tx, self.backend, event).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Adds a story's edition in `lang` as a draft (revision 1).
     pub async fn create_edition(
         &self,

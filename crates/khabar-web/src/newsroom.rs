@@ -183,6 +183,41 @@ impl<'a> Newsroom<'a> {
         Ok(store.edition_draft(id).await?)
     }
 
+    /// Section, tags and hero image: the story's, shared by its editions.
+    /// An author may change them while none of the story's editions they
+    /// are in is published; editors and admins always.
+    pub async fn update_story(
+        &self,
+        story_id: i64,
+        section_id: Option<i64>,
+        tag_ids: Vec<i64>,
+        hero_image: Option<HeroImage>,
+    ) -> Result<StoryRecord> {
+        self.require(may_write(self.role))?;
+        let store = &self.app.store;
+        let story = store.story_record(story_id).await?;
+        let own = store.bylines_of(self.account.id).await?;
+        let mine = story
+            .editions
+            .iter()
+            .any(|e| e.author_ids.iter().any(|id| own.contains(id)));
+        let published = story.editions.iter().any(|e| e.status == "published");
+        self.require(may_edit(self.role, mine, published))?;
+        store
+            .update_story(
+                story_id,
+                NewStory {
+                    section_id,
+                    tag_ids: &tag_ids,
+                    hero_image: hero_image.as_ref(),
+                },
+                Some(self.account.id),
+            )
+            .await
+            .map_err(unknown_reference)?;
+        Ok(store.story_record(story_id).await?)
+    }
+
     pub async fn story(&self, story_id: i64) -> Result<StoryRecord> {
         self.require(may_write(self.role))?;
         Ok(self.app.store.story_record(story_id).await?)

@@ -442,6 +442,7 @@ async fn every_documented_operation_is_served(db: &TestDatabase) {
         "createSection",
         "updateUserRole",
         "uploadMedia",
+        "updateStory",
     ] {
         assert!(
             operations.iter().any(|o| o == expected),

@@ -195,6 +195,42 @@ async fn roles_decide_who_writes_edits_and_publishes(db: &TestDatabase) {
     .await;
     assert_eq!(fixed.body["revision"], 3, "{}", fixed.body);
 
+    // Story-wide fields: out of the author's hands once published.
+    let story_path = format!("/stories/{story_id}");
+    let moved = json!({ "section_id": null, "tag_ids": [], "hero_image": "https://images.example/ferry.jpg" });
+    let refused = as_(&server, &author, "PUT", &story_path, Some(moved.clone())).await;
+    assert_eq!((refused.status, code(&refused)), (403, "forbidden"));
+    let changed = as_(&server, &editor, "PUT", &story_path, Some(moved)).await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(changed.body["section_id"], Value::Null);
+    assert_eq!(
+        changed.body["hero_image"],
+        "https://images.example/ferry.jpg"
+    );
+    let (_, page) = common::get(&server, "/en/story/night-ferry-back-for-the-summer").await;
+    assert!(page.contains("src=\"https://images.example/ferry.jpg\""));
+    let unknown = as_(
+        &server,
+        &editor,
+        "PUT",
+        &story_path,
+        Some(json!({ "section_id": 999_999 })),
+    )
+    .await;
+    assert_eq!((unknown.status, code(&unknown)), (422, "unknown_reference"));
+    let bad_image = as_(
+        &server,
+        &editor,
+        "PUT",
+        &story_path,
+        Some(json!({ "hero_image": "http://plain.example/x.jpg" })),
+    )
+    .await;
+    assert_eq!(
+        (bad_image.status, code(&bad_image)),
+        (422, "invalid_image_location")
+    );
+
     // Scheduling, then unpublishing.
     let ar_id = arabic.body["id"].as_i64().unwrap();
     let later = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2)).to_string();
@@ -244,7 +280,11 @@ async fn roles_decide_who_writes_edits_and_publishes(db: &TestDatabase) {
     )
     .await;
     assert_eq!(story.body["editions"].as_array().unwrap().len(), 2);
-    assert_eq!(story.body["section_id"], section_id);
+    assert_eq!(
+        story.body["section_id"],
+        Value::Null,
+        "moved out of its section above"
+    );
     let missing = as_(&server, &editor, "GET", "/stories/999999", None).await;
     assert_eq!((missing.status, code(&missing)), (404, "not_found"));
     server.stop().await.unwrap();

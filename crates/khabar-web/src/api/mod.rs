@@ -54,7 +54,10 @@ pub fn routes() -> Router<Arc<App>> {
             "/api/v1/stories",
             get(stories::list).post(newsroom::create_story),
         )
-        .route("/api/v1/stories/{id}", get(newsroom::get_story))
+        .route(
+            "/api/v1/stories/{id}",
+            get(newsroom::get_story).put(newsroom::update_story),
+        )
         .route(
             "/api/v1/stories/{id}/editions",
             post(newsroom::create_edition),

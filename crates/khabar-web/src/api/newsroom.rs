@@ -173,6 +173,39 @@ pub async fn get_story(
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub struct StoryBody {
+    #[serde(default)]
+    section_id: Option<i64>,
+    #[serde(default)]
+    tag_ids: Vec<i64>,
+    #[serde(default)]
+    hero_image: Option<String>,
+}
+
+/// updateStory: replaces the story's section, tags and hero image.
+pub async fn update_story(
+    State(app): AppState,
+    headers: HeaderMap,
+    viewer: Viewer,
+    path: Result<Path<i64>, PathRejection>,
+    json: Result<Json<StoryBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let story_id = id(path)?;
+    let story = body(json)?;
+    let hero_image = story
+        .hero_image
+        .as_deref()
+        .map(HeroImage::parse)
+        .transpose()?;
+    let record = Newsroom::new(&app, &account)
+        .update_story(story_id, story.section_id, story.tag_ids, hero_image)
+        .await?;
+    Ok(Json(record).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NewEditionBody {
     lang: String,
     #[serde(default)]

@@ -505,12 +505,31 @@ fn newsroom_paths() -> Value {
         json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } });
     let edit = json!([{ "session": [] }, { "bearer": ["edit"] }]);
     json!({
-        "/stories/{id}": { "get": {
-            "operationId": "getStory",
-            "summary": "A story with every edition in full (authors, editors, admins)",
-            "security": edit, "parameters": [id],
-            "responses": newsroom_errors(json!({ "200": json_response("The story", "Story") }))
-        }},
+        "/stories/{id}": {
+            "get": {
+                "operationId": "getStory",
+                "summary": "A story with every edition in full (authors, editors, admins)",
+                "security": edit, "parameters": [id],
+                "responses": newsroom_errors(json!({ "200": json_response("The story", "Story") }))
+            },
+            "put": {
+                "operationId": "updateStory",
+                "summary": "Replaces the story's section, tags and hero image (authors while none of their editions of it is published; editors, admins)",
+                "security": edit, "parameters": [id],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object",
+                    "properties": {
+                        "section_id": { "type": ["integer", "null"] },
+                        "tag_ids": { "type": "array", "items": { "type": "integer" } },
+                        "hero_image": { "type": ["string", "null"], "description": "a /media/… path or an https:// address" }
+                    }
+                } } } },
+                "responses": newsroom_errors(json!({
+                    "200": json_response("The story", "Story"),
+                    "422": error_response("invalid_image_location, unknown_reference")
+                }))
+            }
+        },
         "/stories/{id}/editions": { "post": {
             "operationId": "createEdition",
             "summary": "Adds the story's edition in another language, as a draft",
