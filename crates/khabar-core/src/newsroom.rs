@@ -1,6 +1,7 @@
 //! Who may do what in the newsroom. Authors write and revise their own
-//! stories until they are published; editors edit and publish anyone's and
-//! keep the sections; admins do all that and manage people.
+//! drafts; once an edition is scheduled or published it is the editors'.
+//! Editors edit and publish anyone's and keep the sections; admins do all
+//! that and manage people.
 
 use crate::Role;
 
@@ -10,11 +11,11 @@ pub fn may_write(role: Role) -> bool {
 }
 
 /// May change an edition: `own` when the account is in its byline,
-/// `published` when readers can see it.
-pub fn may_edit(role: Role, own: bool, published: bool) -> bool {
+/// `past_draft` once it is scheduled, published or taken down.
+pub fn may_edit(role: Role, own: bool, past_draft: bool) -> bool {
     match role {
         Role::Editor | Role::Admin => true,
-        Role::Author => own && !published,
+        Role::Author => own && !past_draft,
         Role::Reader | Role::Moderator => false,
     }
 }

@@ -15,8 +15,9 @@ CREATE TABLE media (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX media_newest ON media (created_at);
--- Pages find a hero image's variants by its path.
-CREATE INDEX media_path ON media (path);
+-- Pages find a hero image's variants by its path; the same file uploaded
+-- twice is one entry.
+CREATE UNIQUE INDEX media_path ON media (path);
 
 CREATE TABLE media_texts (
     media_id BIGINT NOT NULL REFERENCES media (id) ON DELETE CASCADE,

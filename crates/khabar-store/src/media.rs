@@ -52,12 +52,14 @@ pub struct MediaRecord {
 }
 
 impl Store {
+    /// Records an upload; the same file (same path) uploaded again is the
+    /// entry already there, texts and all.
     pub async fn create_media(&self, media: NewMedia<'_>) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let variants = serde_json::to_string(media.variants).unwrap_or_else(|_| "[]".into());
-        let id: i64 = sqlx::query_scalar(
+        let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO media (path, content_type, width, height, bytes, variants, uploaded_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (path) DO NOTHING RETURNING id",
         )
         .bind(media.path)
         .bind(media.content_type)
@@ -67,8 +69,16 @@ impl Store {
         .bind(variants)
         .bind(media.uploaded_by)
         .bind(now_millis())
-        .fetch_one(&mut *tx)
+        .fetch_optional(&mut *tx)
         .await?;
+        let Some(id) = inserted else {
+            let existing = sqlx::query_scalar("SELECT id FROM media WHERE path = $1")
+                .bind(media.path)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            return Ok(existing);
+        };
         for (lang, text) in media.texts {
             sqlx::query(
                 "INSERT INTO media_texts (media_id, lang, alt, caption) VALUES ($1, $2, $3, $4)",

@@ -107,6 +107,19 @@ impl Store {
         })
     }
 
+    /// Deletes a story that has no edition (a creation that failed half
+    /// way); a story with editions is left alone.
+    pub async fn delete_empty_story(&self, story_id: i64) -> Result<()> {
+        sqlx::query(
+            "DELETE FROM stories WHERE id = $1
+             AND NOT EXISTS (SELECT 1 FROM editions WHERE story_id = $1)",
+        )
+        .bind(story_id)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
     /// The author profiles an account writes as.
     pub async fn bylines_of(&self, user_id: i64) -> Result<Vec<i64>> {
         Ok(
@@ -118,13 +131,17 @@ impl Store {
     }
 
     /// Saves revision `revision`'s content as the edition's next revision,
-    /// over `expected_revision` (refused as a conflict when stale).
+    /// over `expected_revision` (refused as a conflict when stale). With
+    /// `keep_byline`, the byline stays as given instead of the revision's;
+    /// with `only_draft`, a save to an edition past draft is refused.
     pub async fn restore_revision(
         &self,
         edition_id: i64,
         revision: i64,
         expected_revision: i64,
         editor_id: Option<i64>,
+        keep_byline: Option<&[i64]>,
+        only_draft: bool,
     ) -> Result<i64> {
         let old = self
             .revisions(edition_id)
@@ -142,14 +159,14 @@ impl Store {
             hero_credit: old.hero_credit,
             comment_mode: CommentMode::parse(&old.comment_mode).unwrap_or_default(),
         })?;
-        self.update_edition(
-            edition_id,
-            expected_revision,
-            &content,
-            &old.author_ids,
-            editor_id,
-        )
-        .await
+        let byline = keep_byline.unwrap_or(&old.author_ids);
+        if only_draft {
+            self.update_draft(edition_id, expected_revision, &content, byline, editor_id)
+                .await
+        } else {
+            self.update_edition(edition_id, expected_revision, &content, byline, editor_id)
+                .await
+        }
     }
 
     /// Every section in menu order, named in every language.

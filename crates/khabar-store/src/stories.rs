@@ -166,6 +166,48 @@ impl Store {
         author_ids: &[i64],
         editor_id: Option<i64>,
     ) -> Result<i64> {
+        self.save_edition(
+            edition_id,
+            expected_revision,
+            content,
+            author_ids,
+            editor_id,
+            false,
+        )
+        .await
+    }
+
+    /// [`Store::update_edition`] that is also refused, as a conflict, once
+    /// the edition has left draft — even if that happened after the caller
+    /// looked: an author's save cannot slip in after an editor's publish.
+    pub async fn update_draft(
+        &self,
+        edition_id: i64,
+        expected_revision: i64,
+        content: &EditionContent,
+        author_ids: &[i64],
+        editor_id: Option<i64>,
+    ) -> Result<i64> {
+        self.save_edition(
+            edition_id,
+            expected_revision,
+            content,
+            author_ids,
+            editor_id,
+            true,
+        )
+        .await
+    }
+
+    async fn save_edition(
+        &self,
+        edition_id: i64,
+        expected_revision: i64,
+        content: &EditionContent,
+        author_ids: &[i64],
+        editor_id: Option<i64>,
+        only_draft: bool,
+    ) -> Result<i64> {
         let mut tx = self.write.begin().await?;
         let (story_id, lang, _) = edition_identity(&mut tx, edition_id).await?;
         let now = now_millis();
@@ -178,7 +220,7 @@ impl Store {
         let updated = sqlx::query(
             "UPDATE editions SET slug = $1, headline = $2, standfirst = $3, body = $4, dateline = $5,
                  hero_caption = $6, hero_credit = $7, comment_mode = $8, updated_at = $9, revision = $10
-             WHERE id = $11 AND revision = $12",
+             WHERE id = $11 AND revision = $12 AND ($13 = 0 OR status = 'draft')",
         )
         .bind(content.slug.as_str())
         .bind(&content.headline)
@@ -192,6 +234,7 @@ impl Store {
         .bind(revision)
         .bind(edition_id)
         .bind(expected_revision)
+        .bind(i64::from(only_draft))
         .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::taken_if_unique(e, "slug"))?;

@@ -12,8 +12,10 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 /// Largest upload accepted.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
-/// Largest side accepted: a decoded image is width × height × 4 bytes.
+/// Largest side, and most pixels, accepted: a small file can hold a huge
+/// picture of one colour, and a decoded image is width × height × 4 bytes.
 const MAX_SIDE: u32 = 10_000;
+const MAX_PIXELS: u64 = 40_000_000;
 /// Widths of the WebP variants; only those narrower than the image are made.
 pub const VARIANT_WIDTHS: [u32; 3] = [480, 960, 1600];
 const JPEG_QUALITY: u8 = 85;
@@ -26,7 +28,7 @@ pub enum MediaError {
     UnsupportedType,
     #[error("the image cannot be read: {0}")]
     Unreadable(String),
-    #[error("the image is larger than {MAX_SIDE} pixels on a side")]
+    #[error("the image is larger than {MAX_SIDE} pixels on a side or {MAX_PIXELS} pixels in all")]
     TooManyPixels,
     #[error("saving the image failed: {0}")]
     Io(#[from] std::io::Error),
@@ -69,19 +71,32 @@ impl Processed {
     }
 
     /// Writes the image and its variants as `{stem}.{ext}` and
-    /// `{stem}-{width}.webp` in `dir`.
+    /// `{stem}-{width}.webp` in `dir`. Names come from the upload's hash, so
+    /// a file already there has these very bytes and is left alone; a new
+    /// one appears whole (written aside, then renamed), never half-written
+    /// to a reader.
     pub fn save(&self, dir: &Path, stem: &str) -> Result<(String, Vec<(u32, String)>), MediaError> {
         std::fs::create_dir_all(dir)?;
         let name = format!("{stem}.{}", self.extension());
-        std::fs::write(dir.join(&name), &self.bytes)?;
+        write_whole(&dir.join(&name), &self.bytes)?;
         let mut variants = Vec::new();
         for (width, bytes) in &self.variants {
             let variant = format!("{stem}-{width}.webp");
-            std::fs::write(dir.join(&variant), bytes)?;
+            write_whole(&dir.join(&variant), bytes)?;
             variants.push((*width, variant));
         }
         Ok((name, variants))
     }
+}
+
+fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".part-{}", std::process::id()));
+    std::fs::write(&aside, bytes)?;
+    std::fs::rename(&aside, path)
 }
 
 pub fn process(upload: &[u8]) -> Result<Processed, MediaError> {
@@ -99,9 +114,13 @@ pub fn process(upload: &[u8]) -> Result<Processed, MediaError> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
+    limits.max_alloc = Some(256 * 1024 * 1024);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(unreadable)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(MediaError::TooManyPixels);
+    }
     let orientation = decoder.orientation().map_err(unreadable)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
     image.apply_orientation(orientation);

@@ -40,6 +40,9 @@ pub enum NewsroomError {
 /// Uploads go to this folder of the media folder.
 const UPLOADS: &str = "uploads";
 
+/// Images processed at once: each may take a few hundred MiB.
+static IMAGE_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 impl NewsroomError {
     pub fn code(&self) -> &'static str {
         match self {
@@ -102,35 +105,47 @@ impl<'a> Newsroom<'a> {
 
     /// The byline to save: as asked, except that an author always stands
     /// in the byline of what they write.
-    async fn byline(&self, asked: Vec<i64>) -> Result<Vec<i64>> {
+    /// Editors and admins set it as they like. An author must stand in it,
+    /// may add only themselves, and may drop nobody already in `current`.
+    async fn byline(&self, asked: Vec<i64>, current: &[i64]) -> Result<Vec<i64>> {
         let own = self.app.store.bylines_of(self.account.id).await?;
         if asked.is_empty() {
-            return Ok(own);
+            return Ok(if current.is_empty() {
+                own
+            } else {
+                current.to_vec()
+            });
         }
-        if self.role == Role::Author && !asked.iter().any(|id| own.contains(id)) {
-            return Err(NewsroomError::Forbidden);
+        if self.role == Role::Author {
+            let stands_in = asked.iter().any(|id| own.contains(id));
+            let adds_others = asked
+                .iter()
+                .any(|id| !own.contains(id) && !current.contains(id));
+            let drops_someone = current.iter().any(|id| !asked.contains(id));
+            self.require(stands_in && !adds_others && !drops_someone)?;
         }
         Ok(asked)
+    }
+
+    /// Whether the account writes as one of `author_ids`.
+    async fn is_own(&self, author_ids: &[i64]) -> Result<bool> {
+        let own = self.app.store.bylines_of(self.account.id).await?;
+        Ok(author_ids.iter().any(|id| own.contains(id)))
     }
 
     /// An edition this account may change.
     async fn editable(&self, edition_id: i64) -> Result<EditionDraft> {
         self.require(may_write(self.role))?;
         let edition = self.app.store.edition_draft(edition_id).await?;
-        let own = self
-            .app
-            .store
-            .bylines_of(self.account.id)
-            .await?
-            .iter()
-            .any(|id| edition.author_ids.contains(id));
-        self.require(may_edit(self.role, own, edition.status == "published"))?;
+        let own = self.is_own(&edition.author_ids).await?;
+        self.require(may_edit(self.role, own, edition.status != "draft"))?;
         Ok(edition)
     }
 
     pub async fn create_story(&self, draft: StoryDraft) -> Result<StoryRecord> {
         self.require(may_write(self.role))?;
-        let author_ids = self.byline(draft.author_ids).await?;
+        self.site_language(draft.lang)?;
+        let author_ids = self.byline(draft.author_ids, &[]).await?;
         let store = &self.app.store;
         let story_id = store
             .create_story(NewStory {
@@ -139,8 +154,8 @@ impl<'a> Newsroom<'a> {
                 hero_image: draft.hero_image.as_ref(),
             })
             .await
-            .map_err(unknown_reference)?;
-        store
+            .map_err(|e| unknown_reference(e, "section_id"))?;
+        let edition = store
             .create_edition(
                 story_id,
                 draft.lang,
@@ -148,11 +163,29 @@ impl<'a> Newsroom<'a> {
                 &author_ids,
                 Some(self.account.id),
             )
-            .await?;
+            .await;
+        if let Err(error) = edition {
+            // No story without an edition: take back the empty one.
+            store.delete_empty_story(story_id).await?;
+            return Err(unknown_reference(error, "author_ids"));
+        }
         Ok(store.story_record(story_id).await?)
     }
 
-    /// Adds an edition in another language to a story.
+    fn site_language(&self, lang: Lang) -> Result<()> {
+        match self.app.site.dir_of(lang) {
+            Some(_) => Ok(()),
+            None => {
+                Err(
+                    InvalidInput::new("lang", "unknown_language", "not a language of this site")
+                        .into(),
+                )
+            }
+        }
+    }
+
+    /// Adds an edition in another language to a story; an author only to
+    /// a story they already write for.
     pub async fn add_edition(
         &self,
         story_id: i64,
@@ -161,31 +194,33 @@ impl<'a> Newsroom<'a> {
         author_ids: Vec<i64>,
     ) -> Result<EditionDraft> {
         self.require(may_write(self.role))?;
-        if self.app.site.dir_of(lang).is_none() {
-            return Err(InvalidInput::new(
-                "lang",
-                "unknown_language",
-                "not a language of this site",
-            )
-            .into());
-        }
+        self.site_language(lang)?;
         let store = &self.app.store;
         let story = store.story_record(story_id).await?;
+        if self.role == Role::Author {
+            let bylines: Vec<i64> = story
+                .editions
+                .iter()
+                .flat_map(|e| e.author_ids.iter().copied())
+                .collect();
+            self.require(self.is_own(&bylines).await?)?;
+        }
         if story.editions.iter().any(|e| e.lang == lang.as_str()) {
             return Err(NewsroomError::Taken(
                 "this story's edition in that language",
             ));
         }
-        let author_ids = self.byline(author_ids).await?;
+        let author_ids = self.byline(author_ids, &[]).await?;
         let id = store
             .create_edition(story_id, lang, content, &author_ids, Some(self.account.id))
-            .await?;
+            .await
+            .map_err(|e| unknown_reference(e, "author_ids"))?;
         Ok(store.edition_draft(id).await?)
     }
 
     /// Section, tags and hero image: the story's, shared by its editions.
-    /// An author may change them while none of the story's editions they
-    /// are in is published; editors and admins always.
+    /// An author may change them while every edition is a draft; editors
+    /// and admins always.
     pub async fn update_story(
         &self,
         story_id: i64,
@@ -196,13 +231,14 @@ impl<'a> Newsroom<'a> {
         self.require(may_write(self.role))?;
         let store = &self.app.store;
         let story = store.story_record(story_id).await?;
-        let own = store.bylines_of(self.account.id).await?;
-        let mine = story
+        let bylines: Vec<i64> = story
             .editions
             .iter()
-            .any(|e| e.author_ids.iter().any(|id| own.contains(id)));
-        let published = story.editions.iter().any(|e| e.status == "published");
-        self.require(may_edit(self.role, mine, published))?;
+            .flat_map(|e| e.author_ids.iter().copied())
+            .collect();
+        let mine = self.is_own(&bylines).await?;
+        let past_draft = story.editions.iter().any(|e| e.status != "draft");
+        self.require(may_edit(self.role, mine, past_draft))?;
         store
             .update_story(
                 story_id,
@@ -214,7 +250,7 @@ impl<'a> Newsroom<'a> {
                 Some(self.account.id),
             )
             .await
-            .map_err(unknown_reference)?;
+            .map_err(|e| unknown_reference(e, "section_id"))?;
         Ok(store.story_record(story_id).await?)
     }
 
@@ -234,19 +270,21 @@ impl<'a> Newsroom<'a> {
     ) -> Result<EditionDraft> {
         let edition = self.editable(edition_id).await?;
         let author_ids = match author_ids {
-            Some(ids) => self.byline(ids).await?,
+            Some(ids) => self.byline(ids, &edition.author_ids).await?,
             None => edition.author_ids,
         };
-        self.app
-            .store
-            .update_edition(
-                edition_id,
-                revision,
-                content,
-                &author_ids,
-                Some(self.account.id),
-            )
-            .await?;
+        let store = &self.app.store;
+        let editor = Some(self.account.id);
+        let saved = if self.role == Role::Author {
+            store
+                .update_draft(edition_id, revision, content, &author_ids, editor)
+                .await
+        } else {
+            store
+                .update_edition(edition_id, revision, content, &author_ids, editor)
+                .await
+        };
+        saved.map_err(|e| unknown_reference(e, "author_ids"))?;
         Ok(self.app.store.edition_draft(edition_id).await?)
     }
 
@@ -256,7 +294,17 @@ impl<'a> Newsroom<'a> {
         let store = &self.app.store;
         store.edition_draft(edition_id).await?;
         match at {
-            Some(at) if at > Timestamp::now() => {
+            // A past time is a mistake (a time zone, a typo), not a wish to
+            // publish at once: an embargo must not break on it.
+            Some(at) if at <= Timestamp::now() => {
+                return Err(InvalidInput::new(
+                    "at",
+                    "not_in_future",
+                    "a schedule time must be in the future; leave it out to publish now",
+                )
+                .into());
+            }
+            Some(at) => {
                 store
                     .schedule_edition(edition_id, at, Some(self.account.id))
                     .await?
@@ -293,7 +341,10 @@ impl<'a> Newsroom<'a> {
         revision: i64,
         current_revision: i64,
     ) -> Result<EditionDraft> {
-        self.editable(edition_id).await?;
+        let edition = self.editable(edition_id).await?;
+        // An author's restore keeps today's byline: an old one could drop
+        // a co-author.
+        let author = self.role == Role::Author;
         self.app
             .store
             .restore_revision(
@@ -301,6 +352,8 @@ impl<'a> Newsroom<'a> {
                 revision,
                 current_revision,
                 Some(self.account.id),
+                author.then_some(edition.author_ids.as_slice()),
+                author,
             )
             .await?;
         Ok(self.app.store.edition_draft(edition_id).await?)
@@ -313,16 +366,22 @@ impl<'a> Newsroom<'a> {
         texts: Vec<(Lang, MediaText)>,
     ) -> Result<MediaRecord> {
         self.require(may_write(self.role))?;
-        // Decoding and encoding images is CPU work: off the async threads.
-        let processed = tokio::task::spawn_blocking(move || {
+        // Decoding and encoding images is CPU and memory work: off the
+        // async threads, and a few at a time.
+        let _turn = IMAGE_WORK
+            .acquire()
+            .await
+            .map_err(|e| NewsroomError::Media(MediaError::Unreadable(e.to_string())))?;
+        let dir = self.app.media_dir.join(UPLOADS);
+        let done = tokio::task::spawn_blocking(move || {
             let stem = hex::encode(&sha2::Sha256::digest(&upload)[..8]);
-            media::process(&upload).map(|processed| (processed, stem))
+            let processed = media::process(&upload)?;
+            let saved = processed.save(&dir, &stem)?;
+            Ok::<_, MediaError>((processed, saved))
         })
         .await
         .map_err(|e| NewsroomError::Media(MediaError::Unreadable(e.to_string())))?;
-        let (processed, stem) = processed.map_err(NewsroomError::Media)?;
-        let dir = self.app.media_dir.join(UPLOADS);
-        let (name, variants) = processed.save(&dir, &stem).map_err(NewsroomError::Media)?;
+        let (processed, (name, variants)) = done.map_err(NewsroomError::Media)?;
         let variants: Vec<MediaVariant> = variants
             .into_iter()
             .map(|(width, file)| MediaVariant {
@@ -365,15 +424,15 @@ impl<'a> Newsroom<'a> {
     }
 }
 
-/// A story naming a section or tag that does not exist breaks a foreign
-/// key; that is the caller's mistake, not the server's.
-fn unknown_reference(error: StoreError) -> NewsroomError {
+/// A section, tag or author id that does not exist breaks a foreign key;
+/// that is the caller's mistake (about `field`), not the server's.
+fn unknown_reference(error: StoreError, field: &'static str) -> NewsroomError {
     match error {
         StoreError::Database(ref e)
             if e.as_database_error()
                 .is_some_and(|d| d.is_foreign_key_violation()) =>
         {
-            InvalidInput::new("section_id", "unknown_reference", "no such section or tag").into()
+            InvalidInput::new(field, "unknown_reference", "no such section, tag or author").into()
         }
         other => other.into(),
     }

@@ -144,6 +144,61 @@ async fn roles_decide_who_writes_edits_and_publishes(db: &TestDatabase) {
     )
     .await;
     assert_eq!((again.status, code(&again)), (409, "already_taken"));
+    // Another author's story is not Nadia's to add to, nor is someone
+    // else's byline hers to sign with.
+    let karims = as_(
+        &server,
+        &other_author,
+        "POST",
+        "/stories",
+        Some(json!({
+            "lang": "en", "edition": { "headline": "Karim's market report" }
+        })),
+    )
+    .await;
+    assert_eq!(karims.status, 201, "{}", karims.body);
+    let intrusion = as_(
+        &server,
+        &author,
+        "POST",
+        &format!("/stories/{}/editions", karims.body["id"]),
+        Some(json!({
+            "lang": "ar", "edition": { "headline": "تقرير السوق" }
+        })),
+    )
+    .await;
+    assert_eq!((intrusion.status, code(&intrusion)), (403, "forbidden"));
+    let borrowed = as_(&server, &author, "POST", "/stories", Some(json!({
+        "lang": "en", "author_ids": [999_999], "edition": { "headline": "Signed by someone else" }
+    }))).await;
+    assert_eq!((borrowed.status, code(&borrowed)), (403, "forbidden"));
+    let unknown = as_(
+        &server,
+        &editor,
+        "POST",
+        "/stories",
+        Some(json!({
+            "lang": "en", "author_ids": [999_999], "edition": { "headline": "A byline nobody has" }
+        })),
+    )
+    .await;
+    assert_eq!((unknown.status, code(&unknown)), (422, "unknown_reference"));
+    assert_eq!(unknown.body["error"]["field"], "author_ids");
+    let french = as_(
+        &server,
+        &editor,
+        "POST",
+        "/stories",
+        Some(json!({
+            "lang": "fr", "edition": { "headline": "Une histoire" }
+        })),
+    )
+    .await;
+    assert_eq!((french.status, code(&french)), (422, "unknown_language"));
+    // The refused byline's story (it would have been number 3) was taken
+    // back with its failed edition.
+    let orphan = as_(&server, &editor, "GET", "/stories/3", None).await;
+    assert_eq!(orphan.status, 404, "{}", orphan.body);
 
     // Another author may not touch Nadia's draft; nor may an author publish.
     let update = |revision: i64, headline: &str| json!({ "revision": revision, "edition": { "headline": headline, "body": "The ferry runs again, nightly." } });
@@ -243,6 +298,29 @@ async fn roles_decide_who_writes_edits_and_publishes(db: &TestDatabase) {
     )
     .await;
     assert_eq!(scheduled.body["status"], "scheduled", "{}", scheduled.body);
+    // Scheduled is out of the author's hands: nothing unreviewed goes live.
+    let ar_path = format!("/editions/{ar_id}");
+    let late = json!({ "revision": 1, "edition": { "headline": "عنوان لم يراجعه أحد" } });
+    let refused = as_(&server, &author, "PUT", &ar_path, Some(late)).await;
+    assert_eq!((refused.status, code(&refused)), (403, "forbidden"));
+    let restore = as_(
+        &server,
+        &author,
+        "POST",
+        &format!("{ar_path}/revisions/1/restore"),
+        Some(json!({ "revision": 1 })),
+    )
+    .await;
+    assert_eq!((restore.status, code(&restore)), (403, "forbidden"));
+    let past = as_(
+        &server,
+        &editor,
+        "POST",
+        &format!("{path}/publish"),
+        Some(json!({ "at": "2020-01-01T00:00:00Z" })),
+    )
+    .await;
+    assert_eq!((past.status, code(&past)), (422, "not_in_future"));
     let bad_time = as_(
         &server,
         &editor,
@@ -642,6 +720,20 @@ async fn images_are_sniffed_stripped_and_resized(db: &TestDatabase) {
     );
     let (_, home) = common::get(&server, "/en/").await;
     assert!(home.contains(&srcset), "the card offers the variants too");
+
+    // The same file again is the same entry.
+    let again = upload(
+        &server,
+        &author,
+        Some(("again.jpg", "image/jpeg", &photo)),
+        &[],
+    )
+    .await;
+    assert_eq!(again.body["id"], media["id"], "{}", again.body);
+    assert_eq!(
+        again.body["texts"]["ar"]["alt"],
+        "قوارب الصيد عند رصيف الميناء"
+    );
 
     // A small PNG keeps its type and needs no variants.
     let png = picture(300, 200, image::ImageFormat::Png);

@@ -495,7 +495,7 @@ fn create_story_operation() -> Value {
         "responses": newsroom_errors(json!({
             "201": json_response("The story", "Story"),
             "409": error_response("already_taken (slug)"),
-            "422": error_response("required, too_long, invalid_slug, unknown_reference")
+            "422": error_response("required, too_long, invalid_slug, unknown_language, unknown_reference")
         }))
     })
 }
@@ -561,7 +561,7 @@ fn newsroom_paths() -> Value {
             } } } },
             "responses": newsroom_errors(json!({
                 "200": json_response("The edition", "EditionDraft"),
-                "422": error_response("invalid_time")
+                "422": error_response("invalid_time, not_in_future (a schedule time in the past)")
             }))
         }},
         "/editions/{id}/unpublish": { "post": {
