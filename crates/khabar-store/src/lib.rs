@@ -48,8 +48,8 @@ pub use moderation::{
 pub use newsroom::{EditionDraft, SectionRecord, StoryRecord};
 pub use readers::{AuthoredComment, EmailBatch, EmailPreference, Notification, Profile};
 pub use reading::{
-    Article, AuthorRef, EditionLink, EditionRecord, EditionSummary, HeroMedia, Home, ListFilter,
-    Page, Revision, SectionBlock, SectionRef, TagRef,
+    Article, AuthorRef, Behind, EditionLink, EditionRecord, EditionSummary, HeroMedia, Home,
+    ListFilter, NewsroomEdition, NewsroomFilter, Page, Revision, SectionBlock, SectionRef, TagRef,
 };
 pub use stories::NewStory;
 pub use syndication::{

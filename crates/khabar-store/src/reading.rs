@@ -562,29 +562,205 @@ fn summary_from_row(row: &AnyRow) -> Result<EditionSummary> {
 }
 
 impl Store {
-    /// Every edition in any status, most recently changed first: the
-    /// newsroom's story list.
-    pub async fn newsroom_editions(&self, page: u32, per_page: u32) -> Result<Page<EditionRecord>> {
+    /// Editions in any status, most recently changed first, narrowed by
+    /// `filter`: the newsroom's story list. Each comes with the languages
+    /// its story has, and how far other editions have moved on since it
+    /// last changed.
+    pub async fn newsroom_editions(
+        &self,
+        filter: &NewsroomFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<NewsroomEdition>> {
         let page = page.max(1);
-        let rows = sqlx::query(&format!(
-            "SELECT {RECORD_COLUMNS} FROM editions ORDER BY updated_at DESC, id DESC LIMIT $1 OFFSET $2"
-        ))
-        .bind(i64::from(per_page) + 1)
-        .bind(i64::from(page - 1) * i64::from(per_page))
-        .fetch_all(&self.read)
-        .await?;
+        let mut conditions = Vec::new();
+        let mut binds: Vec<NewsroomBind> = Vec::new();
+        let mut next = |bind: NewsroomBind, sql: &str, binds: &mut Vec<NewsroomBind>| {
+            binds.push(bind);
+            conditions.push(sql.replace('?', &format!("${}", binds.len())));
+        };
+        if let Some(status) = &filter.status {
+            next(
+                NewsroomBind::Text(status.clone()),
+                "e.status = ?",
+                &mut binds,
+            );
+        }
+        if let Some(lang) = filter.lang {
+            next(
+                NewsroomBind::Text(lang.as_str().to_owned()),
+                "e.lang = ?",
+                &mut binds,
+            );
+        }
+        if let Some(section_id) = filter.section_id {
+            next(NewsroomBind::Id(section_id), "s.section_id = ?", &mut binds);
+        }
+        if let Some(author_id) = filter.author_id {
+            next(
+                NewsroomBind::Id(author_id),
+                "EXISTS (SELECT 1 FROM edition_authors ea WHERE ea.edition_id = e.id AND ea.author_id = ?)",
+                &mut binds,
+            );
+        }
+        if let Some(words) = filter
+            .query
+            .as_deref()
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+        {
+            let escaped = words
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            next(
+                NewsroomBind::Text(format!("%{}%", escaped.to_lowercase())),
+                "LOWER(e.headline) LIKE ? ESCAPE '\\'",
+                &mut binds,
+            );
+        }
+        let filter_sql = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let columns = RECORD_COLUMNS
+            .split(", ")
+            .map(|c| format!("e.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT {columns}, s.section_id FROM editions e JOIN stories s ON s.id = e.story_id
+             {filter_sql} ORDER BY e.updated_at DESC, e.id DESC LIMIT ${} OFFSET ${}",
+            binds.len() + 1,
+            binds.len() + 2
+        );
+        let mut query = sqlx::query(&sql);
+        for bind in &binds {
+            query = match bind {
+                NewsroomBind::Text(text) => query.bind(text.clone()),
+                NewsroomBind::Id(id) => query.bind(*id),
+            };
+        }
+        let rows = query
+            .bind(i64::from(per_page) + 1)
+            .bind(i64::from(page - 1) * i64::from(per_page))
+            .fetch_all(&self.read)
+            .await?;
         let mut items = rows
             .iter()
-            .map(record_from_row)
+            .map(|row| {
+                Ok(NewsroomEdition {
+                    record: record_from_row(row)?,
+                    section_id: row.try_get("section_id")?,
+                    story_languages: Vec::new(),
+                    behind: Vec::new(),
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
         let has_more = items.len() > per_page as usize;
         items.truncate(per_page as usize);
+        self.fill_translation_status(&mut items).await?;
         Ok(Page {
             items,
             page,
             has_more,
         })
     }
+
+    /// Two queries for the whole page: the languages of each story, and
+    /// for each edition the revisions its siblings saved after its own
+    /// last saved text (publishing changes no text, so it does not count).
+    async fn fill_translation_status(&self, items: &mut [NewsroomEdition]) -> Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        let list = |ids: Vec<i64>| {
+            ids.iter()
+                .map(|id| id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let story_ids = list(items.iter().map(|i| i.record.story_id).collect());
+        let edition_ids = list(items.iter().map(|i| i.record.id).collect());
+        let mut languages: HashMap<i64, Vec<String>> = HashMap::new();
+        for row in sqlx::query(&format!(
+            "SELECT story_id, lang FROM editions WHERE story_id IN ({story_ids}) ORDER BY lang"
+        ))
+        .fetch_all(&self.read)
+        .await?
+        {
+            languages
+                .entry(row.try_get("story_id")?)
+                .or_default()
+                .push(row.try_get("lang")?);
+        }
+        let mut behind: HashMap<i64, Vec<Behind>> = HashMap::new();
+        for row in sqlx::query(&format!(
+            "SELECT o.id AS edition_id, me.lang AS lang, COUNT(*) AS revisions
+             FROM editions o
+             JOIN editions me ON me.story_id = o.story_id AND me.id <> o.id
+             JOIN revisions r ON r.edition_id = me.id
+                  AND r.saved_at > (SELECT MAX(mine.saved_at) FROM revisions mine WHERE mine.edition_id = o.id)
+             WHERE o.id IN ({edition_ids})
+             GROUP BY o.id, me.lang ORDER BY me.lang"
+        ))
+        .fetch_all(&self.read)
+        .await?
+        {
+            behind
+                .entry(row.try_get("edition_id")?)
+                .or_default()
+                .push(Behind {
+                    lang: row.try_get("lang")?,
+                    revisions: row.try_get("revisions")?,
+                });
+        }
+        for item in items {
+            item.story_languages = languages
+                .get(&item.record.story_id)
+                .cloned()
+                .unwrap_or_default();
+            item.behind = behind.remove(&item.record.id).unwrap_or_default();
+        }
+        Ok(())
+    }
+}
+
+/// What the newsroom's story list is narrowed by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NewsroomFilter {
+    pub status: Option<String>,
+    pub lang: Option<Lang>,
+    pub section_id: Option<i64>,
+    pub author_id: Option<i64>,
+    /// Words in the headline.
+    pub query: Option<String>,
+}
+
+enum NewsroomBind {
+    Text(String),
+    Id(i64),
+}
+
+/// An edition on the newsroom's list, with its story's translation status.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NewsroomEdition {
+    #[serde(flatten)]
+    pub record: EditionRecord,
+    pub section_id: Option<i64>,
+    /// Languages the story has an edition in (this one included).
+    pub story_languages: Vec<String>,
+    /// Other editions that saved revisions after this one's last text.
+    pub behind: Vec<Behind>,
+}
+
+/// "The `lang` edition has saved `revisions` revisions since this one's
+/// text last changed."
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Behind {
+    pub lang: String,
+    pub revisions: i64,
 }
 
 const RECORD_COLUMNS: &str =

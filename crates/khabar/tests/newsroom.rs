@@ -795,7 +795,131 @@ async fn images_are_sniffed_stripped_and_resized(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+async fn the_story_list_filters_and_shows_translation_status(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let editor = bearer(&server, "desk", Role::Editor, &["read", "edit"]).await;
+    let section = as_(
+        &server,
+        &editor,
+        "POST",
+        "/sections",
+        Some(json!({
+            "slug": "harbour", "names": { "en": "Harbour" }
+        })),
+    )
+    .await;
+    let section_id = section.body["id"].as_i64().unwrap();
+    let ferry = as_(
+        &server,
+        &editor,
+        "POST",
+        "/stories",
+        Some(json!({
+            "lang": "en", "section_id": section_id,
+            "edition": { "headline": "Night Ferry timetable", "body": "Later departures." }
+        })),
+    )
+    .await;
+    let story_id = ferry.body["id"].as_i64().unwrap();
+    let en_id = ferry.body["editions"][0]["id"].as_i64().unwrap();
+    let arabic = as_(&server, &editor, "POST", &format!("/stories/{story_id}/editions"), Some(json!({
+        "lang": "ar", "edition": { "headline": "مواعيد العبارة الليلية", "body": "رحلات متأخرة." }
+    }))).await;
+    let ar_id = arabic.body["id"].as_i64().unwrap();
+    // The Arabic desk revises twice more; the English edition stays put.
+    for (revision, body) in [
+        (1, "رحلات متأخرة أكثر."),
+        (2, "رحلات متأخرة حتى منتصف الليل."),
+    ] {
+        let saved = as_(&server, &editor, "PUT", &format!("/editions/{ar_id}"), Some(json!({
+            "revision": revision, "edition": { "headline": "مواعيد العبارة الليلية", "body": body }
+        }))).await;
+        assert_eq!(saved.status, 200, "{}", saved.body);
+    }
+    as_(
+        &server,
+        &editor,
+        "POST",
+        "/stories",
+        Some(json!({
+            "lang": "en", "edition": { "headline": "Fees cut by 100% for rowing boats" }
+        })),
+    )
+    .await;
+    as_(
+        &server,
+        &editor,
+        "POST",
+        &format!("/editions/{en_id}/publish"),
+        None,
+    )
+    .await;
+
+    let list = |query: String| {
+        let editor = editor.clone();
+        let server = &server;
+        async move {
+            let reply = as_(server, &editor, "GET", &format!("/stories{query}"), None).await;
+            assert_eq!(reply.status, 200, "{query}: {}", reply.body);
+            reply.body["items"].as_array().unwrap().clone()
+        }
+    };
+    let all = list("".into()).await;
+    assert_eq!(all.len(), 3);
+    let english = all.iter().find(|e| e["id"] == en_id).unwrap();
+    assert_eq!(english["story_languages"], json!(["ar", "en"]));
+    // Three Arabic revisions were saved after the English edition changed.
+    assert_eq!(english["behind"], json!([{ "lang": "ar", "revisions": 3 }]));
+    let arabic = all.iter().find(|e| e["id"] == ar_id).unwrap();
+    assert_eq!(arabic["behind"], json!([]));
+    let fees = all
+        .iter()
+        .find(|e| e["headline"].as_str().unwrap().starts_with("Fees"))
+        .unwrap();
+    assert_eq!(
+        fees["story_languages"],
+        json!(["en"]),
+        "its Arabic edition is missing"
+    );
+
+    let headlines = |items: Vec<Value>| -> Vec<String> {
+        items
+            .iter()
+            .map(|e| e["headline"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        headlines(list("?status=published".into()).await),
+        ["Night Ferry timetable"]
+    );
+    assert_eq!(
+        headlines(list("?lang=ar".into()).await),
+        ["مواعيد العبارة الليلية"]
+    );
+    assert_eq!(list(format!("?section={section_id}")).await.len(), 2);
+    assert_eq!(
+        headlines(list("?q=FERRY".into()).await),
+        ["Night Ferry timetable"]
+    );
+    assert_eq!(
+        headlines(list("?q=100%25".into()).await),
+        ["Fees cut by 100% for rowing boats"]
+    );
+    assert!(
+        list("?q=1_0".into()).await.is_empty(),
+        "an underscore is a letter, not a wildcard"
+    );
+    assert_eq!(
+        headlines(list("?q=%D8%A7%D9%84%D8%B9%D8%A8%D8%A7%D8%B1%D8%A9".into()).await),
+        ["مواعيد العبارة الليلية"]
+    );
+    let bad = as_(&server, &editor, "GET", "/stories?status=lost", None).await;
+    assert_eq!((bad.status, code(&bad)), (422, "invalid_status"));
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    the_story_list_filters_and_shows_translation_status,
     images_are_sniffed_stripped_and_resized,
     roles_decide_who_writes_edits_and_publishes,
     a_stale_save_is_refused_and_revisions_restore,

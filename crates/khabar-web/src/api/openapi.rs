@@ -371,11 +371,19 @@ pub fn document() -> Value {
             }},
             "/stories": { "get": {
                 "operationId": "listStories",
-                "summary": "Editions in every status, most recently changed first (authors, editors, admins)",
+                "summary": "Editions in every status, most recently changed first, with their story's translation status (authors, editors, admins)",
                 "security": [{ "session": [] }, { "bearer": ["edit"] }],
-                "parameters": [{ "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } }],
+                "parameters": [
+                    { "name": "page", "in": "query", "schema": { "type": "integer", "minimum": 1 } },
+                    { "name": "status", "in": "query", "schema": { "enum": ["draft", "scheduled", "published", "unpublished"] } },
+                    { "name": "lang", "in": "query", "schema": { "type": "string" } },
+                    { "name": "section", "in": "query", "schema": { "type": "integer" }, "description": "section id" },
+                    { "name": "author", "in": "query", "schema": { "type": "integer" }, "description": "author id" },
+                    { "name": "q", "in": "query", "schema": { "type": "string", "maxLength": 200 }, "description": "words in the headline" }
+                ],
                 "responses": {
-                    "200": { "description": "A page of editions", "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "200": { "description": "items (edition fields, section_id, story_languages: the languages the story has; behind: [{lang, revisions}] for each other edition that saved revisions since this one's text last changed), page, has_more", "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "422": error_response("invalid_status, invalid_id, query_too_long, invalid_lang"),
                     "401": error_response("Not signed in"),
                     "403": error_response("forbidden (role) or insufficient_scope (token)")
                 }
