@@ -84,14 +84,31 @@ impl Store {
             .fetch_optional(&self.read)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let edition_ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM editions WHERE story_id = $1 ORDER BY lang")
-                .bind(story_id)
-                .fetch_all(&self.read)
-                .await?;
-        let mut editions = Vec::with_capacity(edition_ids.len());
-        for id in edition_ids {
-            editions.push(self.edition_draft(id).await?);
+        // Two queries whatever the number of editions: their columns, then
+        // every byline of the story.
+        let rows = sqlx::query(&format!(
+            "SELECT {DRAFT_COLUMNS} FROM editions WHERE story_id = $1 ORDER BY lang"
+        ))
+        .bind(story_id)
+        .fetch_all(&self.read)
+        .await?;
+        let mut editions = rows
+            .iter()
+            .map(draft_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        let bylines = sqlx::query(
+            "SELECT ea.edition_id, ea.author_id FROM edition_authors ea
+             JOIN editions e ON e.id = ea.edition_id
+             WHERE e.story_id = $1 ORDER BY ea.edition_id, ea.position",
+        )
+        .bind(story_id)
+        .fetch_all(&self.read)
+        .await?;
+        for byline in &bylines {
+            let edition_id: i64 = byline.try_get("edition_id")?;
+            if let Some(edition) = editions.iter_mut().find(|e| e.id == edition_id) {
+                edition.author_ids.push(byline.try_get("author_id")?);
+            }
         }
         Ok(StoryRecord {
             id: row.try_get("id")?,

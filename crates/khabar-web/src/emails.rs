@@ -64,7 +64,7 @@ pub fn compose(
     let intro = text("intro");
     let action = text("action");
     let footer = app.i18n.message(lang, "email-footer", Some(&args));
-    let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
+    let dir = app.dir(lang);
     let html_body = app.templates.get_template("email.html")?.render(context! {
         lang => lang.as_str(),
         dir => dir,
@@ -137,7 +137,7 @@ pub fn compose_notifications(
     let footer = app
         .i18n
         .message(lang, "email-notifications-footer", Some(&args));
-    let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
+    let dir = app.dir(lang);
     let html_body = app.templates.get_template("email.html")?.render(context! {
         lang => lang.as_str(),
         dir => dir,

@@ -108,33 +108,51 @@ pub async fn purge_keys(
     store: &khabar_store::Store,
     events: &[khabar_store::Event],
 ) -> Result<std::collections::BTreeSet<String>, khabar_store::StoreError> {
-    let mut purged = std::collections::BTreeSet::new();
+    use std::collections::BTreeSet;
+    let mut purged = BTreeSet::new();
+    // A batch often holds many events of one story (an edit, its publish,
+    // a run of comments): each story's places are read once.
+    let mut changed_stories = BTreeSet::new();
+    let mut checked_editions = std::collections::BTreeMap::new();
     for event in events {
         let Some(story_id) = event.story_id else {
             continue;
         };
-        let kind = event.kind.as_str();
-        // A draft's edits change no public page.
-        if kind == "edition.edited"
-            && let Some(edition_id) = event.edition_id
-            && store.edition(edition_id).await?.status != "published"
-        {
-            continue;
-        }
-        match kind {
-            "edition.published" | "edition.unpublished" | "edition.edited" => {
-                let places = store.story_places(story_id).await?;
-                purged.insert(keys::story(story_id));
-                purged.extend(places.section_id.map(keys::section));
-                purged.extend(places.tag_ids.into_iter().map(keys::tag));
-                purged.extend(places.author_ids.into_iter().map(keys::author));
-                purged.extend([keys::HOME, keys::FEEDS, keys::SITEMAPS].map(String::from));
+        match event.kind.as_str() {
+            "edition.published" | "edition.unpublished" => {
+                changed_stories.insert(story_id);
             }
-            _ if kind.starts_with("comment.") => {
+            "edition.edited" => {
+                // A draft's edits change no public page.
+                let Some(edition_id) = event.edition_id else {
+                    continue;
+                };
+                let public = match checked_editions.get(&edition_id) {
+                    Some(public) => *public,
+                    None => {
+                        let public = store.edition(edition_id).await?.status == "published";
+                        *checked_editions.entry(edition_id).or_insert(public)
+                    }
+                };
+                if public {
+                    changed_stories.insert(story_id);
+                }
+            }
+            kind if kind.starts_with("comment.") => {
                 purged.insert(keys::story(story_id));
             }
             _ => {}
         }
+    }
+    if !changed_stories.is_empty() {
+        purged.extend([keys::HOME, keys::FEEDS, keys::SITEMAPS].map(String::from));
+    }
+    for story_id in changed_stories {
+        let places = store.story_places(story_id).await?;
+        purged.insert(keys::story(story_id));
+        purged.extend(places.section_id.map(keys::section));
+        purged.extend(places.tag_ids.into_iter().map(keys::tag));
+        purged.extend(places.author_ids.into_iter().map(keys::author));
     }
     Ok(purged)
 }

@@ -147,6 +147,11 @@ impl App {
         self.site.languages.iter().map(|l| l.code).collect()
     }
 
+    /// The writing direction of a site language, as `dir` wants it.
+    pub(crate) fn dir(&self, lang: Lang) -> &'static str {
+        self.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto")
+    }
+
     /// A language of the site by its URL prefix.
     fn lang(&self, code: &str) -> Option<Lang> {
         Lang::parse(code)

@@ -139,7 +139,7 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
         form_token: None,
     };
     let item = comment_item(app, lang, comment, &anonymous, jiff::Timestamp::now());
-    let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
+    let dir = app.dir(lang);
     let html = app
         .templates
         .get_template("comment.html")

@@ -526,7 +526,7 @@ pub async fn settings(
                     .collect();
                 lists.push(context! {
                     lang => list_lang.as_str(),
-                    dir => app.site.dir_of(list_lang).map(|d| d.as_str()).unwrap_or("auto"),
+                    dir => app.dir(list_lang),
                     list => list.as_str(),
                     text => text.join("\n"),
                     count => text.len(),

@@ -544,8 +544,8 @@ pub(crate) fn render(
     render_with_status(app, StatusCode::OK, template, lang, chrome, page)
 }
 
-/// Renders a page; pages for a signed-in reader are never stored by shared
-/// caches.
+/// Renders a page. Whether caches may keep it is the caching layer's call
+/// (`http_cache`): a signed-in reader's pages are never stored.
 pub(crate) fn render_with_status(
     app: &App,
     status: StatusCode,
@@ -554,22 +554,14 @@ pub(crate) fn render_with_status(
     chrome: Chrome,
     page: Value,
 ) -> Result<Response, PageError> {
-    let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
-    let signed_in = chrome.viewer.is_some();
+    let dir = app.dir(lang);
     let html = app.templates.get_template(template)?.render(context! {
         lang => lang.as_str(),
         dir => dir,
         chrome => chrome,
         ..page
     })?;
-    let mut response = html_response(status, lang, html);
-    if signed_in {
-        response.headers_mut().insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
-    }
-    Ok(response)
+    Ok(html_response(status, lang, html))
 }
 
 pub(crate) fn html_response(status: StatusCode, lang: Lang, html: String) -> Response {
@@ -598,7 +590,7 @@ pub(crate) fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
     if status.is_server_error() {
         tracing::error!(%error, "page failed");
     }
-    let dir = app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto");
+    let dir = app.dir(lang);
     let retry_after = match error {
         PageError::TooManyRequests(seconds) => Some(*seconds),
         _ => None,
@@ -668,15 +660,7 @@ pub async fn asset(
             &PageError::NotFound,
         );
     };
-    let content_type = match path.rsplit('.').next() {
-        Some("css") => "text/css; charset=utf-8",
-        Some("js") => "text/javascript; charset=utf-8",
-        Some("svg") => "image/svg+xml",
-        Some("png") => "image/png",
-        Some("ico") => "image/x-icon",
-        Some("woff2") => "font/woff2",
-        _ => "application/octet-stream",
-    };
+    let content_type = content_type_of(&path);
     let cache_control = if current {
         "public, max-age=31536000, immutable"
     } else {
@@ -690,4 +674,26 @@ pub async fn asset(
         bytes.into_owned(),
     )
         .into_response()
+}
+
+/// A file's media type from its extension: theme assets, and images named
+/// in feeds (uploads are named by their sniffed type).
+pub(crate) fn content_type_of(path: &str) -> &'static str {
+    match path
+        .rsplit('.')
+        .next()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
 }

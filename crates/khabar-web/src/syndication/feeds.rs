@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::{absolute_links, absolute_url, rfc822, rfc3339, xml_safe};
 use crate::http_cache::{Public, keys};
-use crate::pages::{ListKind, error_page, lang_and_slug, listing, segment};
+use crate::pages::{ListKind, content_type_of, error_page, lang_and_slug, listing, segment};
 use crate::{App, PageError};
 
 /// Stories in a feed: a day's news on a busy site.
@@ -220,7 +220,7 @@ async fn stories_feed(
     let self_url = format!("{}{feed_base}/feed.{}", app.base_url, format.extension());
     let feed = Feed {
         lang: lang.to_string(),
-        dir: dir_of(app, lang),
+        dir: app.dir(lang),
         publisher: xml_safe(app.site.name_in(lang)),
         title: xml_safe(&title),
         subtitle: app.i18n.message(lang, "footer-tagline", None),
@@ -257,7 +257,7 @@ fn story_entry(app: &App, story: &FeedEntry) -> Entry {
             segment(&summary.slug)
         ),
         lang: summary.lang.clone(),
-        dir: dir_of(app, lang),
+        dir: app.dir(lang),
         title: xml_safe(&summary.headline),
         summary: xml_safe(&summary.standfirst),
         summary_html: minijinja::HtmlEscape(&xml_safe(&summary.standfirst)).to_string(),
@@ -290,7 +290,7 @@ fn story_entry(app: &App, story: &FeedEntry) -> Entry {
         image_type: summary
             .hero_image
             .as_deref()
-            .map(image_type)
+            .map(content_type_of)
             .unwrap_or_default(),
     }
 }
@@ -317,7 +317,7 @@ async fn comments_feed(app: &App, lang: Lang, slug: &str) -> Result<Response, Pa
     let self_url = format!("{}{story_path}/comments.atom", app.base_url);
     let feed = Feed {
         lang: lang.to_string(),
-        dir: dir_of(app, lang),
+        dir: app.dir(lang),
         publisher: xml_safe(app.site.name_in(lang)),
         title: comments_title(app, lang, &summary.headline),
         subtitle: String::new(),
@@ -438,27 +438,6 @@ fn tag_uri(base_url: &str, minted: Timestamp, specific: &str) -> String {
         .next()
         .unwrap_or_default();
     format!("tag:{host},{}:{specific}", minted.strftime("%Y-%m-%d"))
-}
-
-/// An image's media type from its name (uploads are named by their
-/// sniffed type).
-fn image_type(url: &str) -> &'static str {
-    match url
-        .rsplit('.')
-        .next()
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
-        Some("png") => "image/png",
-        Some("webp") => "image/webp",
-        Some("svg") => "image/svg+xml",
-        Some("gif") => "image/gif",
-        _ => "image/jpeg",
-    }
-}
-
-fn dir_of(app: &App, lang: Lang) -> &'static str {
-    app.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto")
 }
 
 #[cfg(test)]
