@@ -25,7 +25,7 @@ pub fn may_publish(role: Role) -> bool {
     matches!(role, Role::Editor | Role::Admin)
 }
 
-/// May create sections.
+/// May create sections, tags and bylines.
 pub fn may_keep_sections(role: Role) -> bool {
     matches!(role, Role::Editor | Role::Admin)
 }

@@ -45,17 +45,18 @@ pub use moderation::{
     CommentContext, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem, QueuePage,
     ReaderHistory, Standing, WordListRow,
 };
-pub use newsroom::{EditionDraft, SectionRecord, StoryRecord};
+pub use newsroom::{EditionDraft, StoryRecord};
 pub use readers::{AuthoredComment, EmailBatch, EmailPreference, Notification, Profile};
 pub use reading::{
-    Article, AuthorRef, Behind, EditionLink, EditionRecord, EditionSummary, HeroMedia, Home,
-    ListFilter, NewsroomEdition, NewsroomFilter, Page, Revision, SectionBlock, SectionRef, TagRef,
+    Article, AuthorRef, Behind, Discussed, EditionLink, EditionRecord, EditionSummary, HeroMedia,
+    Home, ListFilter, NewsroomEdition, NewsroomFilter, Page, Revision, SectionBlock, SectionRef,
+    TagRef,
 };
 pub use stories::NewStory;
 pub use syndication::{
     FeedEntry, ListingSlugs, NewsEntry, SitemapChunk, SitemapEntry, StoryPlaces,
 };
-pub use taxonomy::{AuthorProfile, Named};
+pub use taxonomy::{AuthorProfile, Named, NamedRecord, SectionRecord};
 pub use users::{NewUser, UserSummary};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -95,42 +95,109 @@ impl Store {
     }
 
     pub async fn media(&self, id: i64) -> Result<MediaRecord> {
-        let row = sqlx::query(
-            "SELECT id, path, content_type, width, height, bytes, variants, created_at
-             FROM media WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(&self.read)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let mut texts = BTreeMap::new();
-        for text in sqlx::query("SELECT lang, alt, caption FROM media_texts WHERE media_id = $1")
+        let row = sqlx::query(&format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = $1"))
             .bind(id)
-            .fetch_all(&self.read)
+            .fetch_optional(&self.read)
             .await?
-        {
-            texts.insert(
-                text.try_get("lang")?,
-                MediaText {
-                    alt: text.try_get("alt")?,
-                    caption: text.try_get("caption")?,
-                },
-            );
-        }
-        let dimension = |name: &str| -> Result<u32> {
-            Ok(u32::try_from(row.try_get::<i64, _>(name)?).unwrap_or_default())
-        };
-        Ok(MediaRecord {
-            id: row.try_get("id")?,
-            path: row.try_get("path")?,
-            content_type: row.try_get("content_type")?,
-            width: dimension("width")?,
-            height: dimension("height")?,
-            bytes: u64::try_from(row.try_get::<i64, _>("bytes")?).unwrap_or_default(),
-            variants: serde_json::from_str(&row.try_get::<String, _>("variants")?)
-                .unwrap_or_default(),
-            texts,
-            created_at: from_millis(row.try_get("created_at")?),
-        })
+            .ok_or(StoreError::NotFound)?;
+        let mut record = media_from_row(&row)?;
+        self.fill_texts(std::slice::from_mut(&mut record)).await?;
+        Ok(record)
     }
+
+    /// The library's newest images first, for the editor's picker.
+    pub async fn recent_media(&self, limit: u32) -> Result<Vec<MediaRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {MEDIA_COLUMNS} FROM media ORDER BY created_at DESC, id DESC LIMIT $1"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await?;
+        let mut records = rows
+            .iter()
+            .map(media_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        self.fill_texts(&mut records).await?;
+        Ok(records)
+    }
+
+    /// Every record's alt texts and captions, in one query.
+    async fn fill_texts(&self, records: &mut [MediaRecord]) -> Result<()> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let ids = records
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        for text in sqlx::query(&format!(
+            "SELECT media_id, lang, alt, caption FROM media_texts WHERE media_id IN ({ids})"
+        ))
+        .fetch_all(&self.read)
+        .await?
+        {
+            let media_id: i64 = text.try_get("media_id")?;
+            if let Some(record) = records.iter_mut().find(|r| r.id == media_id) {
+                record.texts.insert(
+                    text.try_get("lang")?,
+                    MediaText {
+                        alt: text.try_get("alt")?,
+                        caption: text.try_get("caption")?,
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+impl MediaRecord {
+    /// Where pages link the original.
+    pub fn url(&self) -> String {
+        format!("/media/{}", self.path)
+    }
+
+    /// The image as a hero in `lang`: its size, `srcset` and alt text.
+    pub fn hero(&self, lang: &str) -> crate::HeroMedia {
+        crate::HeroMedia {
+            width: self.width,
+            height: self.height,
+            srcset: srcset(&self.variants, &self.url(), self.width),
+            alt: self
+                .texts
+                .get(lang)
+                .map(|t| t.alt.clone())
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// `url 480w, url 960w, …, original Nw`.
+pub(crate) fn srcset(variants: &[MediaVariant], original: &str, width: u32) -> String {
+    let mut set: Vec<String> = variants
+        .iter()
+        .map(|v| format!("/media/{} {}w", v.path, v.width))
+        .collect();
+    set.push(format!("{original} {width}w"));
+    set.join(", ")
+}
+
+const MEDIA_COLUMNS: &str = "id, path, content_type, width, height, bytes, variants, created_at";
+
+fn media_from_row(row: &sqlx::any::AnyRow) -> Result<MediaRecord> {
+    let dimension = |name: &str| -> Result<u32> {
+        Ok(u32::try_from(row.try_get::<i64, _>(name)?).unwrap_or_default())
+    };
+    Ok(MediaRecord {
+        id: row.try_get("id")?,
+        path: row.try_get("path")?,
+        content_type: row.try_get("content_type")?,
+        width: dimension("width")?,
+        height: dimension("height")?,
+        bytes: u64::try_from(row.try_get::<i64, _>("bytes")?).unwrap_or_default(),
+        variants: serde_json::from_str(&row.try_get::<String, _>("variants")?).unwrap_or_default(),
+        texts: BTreeMap::new(),
+        created_at: from_millis(row.try_get("created_at")?),
+    })
 }

@@ -45,15 +45,6 @@ pub struct StoryRecord {
     pub editions: Vec<EditionDraft>,
 }
 
-/// A section with its names in every language.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SectionRecord {
-    pub id: i64,
-    pub slug: String,
-    pub position: i64,
-    pub names: std::collections::BTreeMap<String, String>,
-}
-
 const DRAFT_COLUMNS: &str = "id, story_id, lang, slug, headline, standfirst, body, dateline,
     hero_caption, hero_credit, comment_mode, status, revision, scheduled_at, published_at, updated_at";
 
@@ -184,37 +175,6 @@ impl Store {
             self.update_edition(edition_id, expected_revision, &content, byline, editor_id)
                 .await
         }
-    }
-
-    /// Every section in menu order, named in every language.
-    pub async fn section_records(&self) -> Result<Vec<SectionRecord>> {
-        let rows = sqlx::query(
-            "SELECT x.id, x.slug, x.position, n.lang, n.name FROM sections x
-             LEFT JOIN section_names n ON n.section_id = x.id
-             ORDER BY x.position, x.id, n.lang",
-        )
-        .fetch_all(&self.read)
-        .await?;
-        let mut sections: Vec<SectionRecord> = Vec::new();
-        for row in &rows {
-            let id: i64 = row.try_get("id")?;
-            if sections.last().is_none_or(|s| s.id != id) {
-                sections.push(SectionRecord {
-                    id,
-                    slug: row.try_get("slug")?,
-                    position: row.try_get("position")?,
-                    names: Default::default(),
-                });
-            }
-            if let (Some(section), Some(lang), Some(name)) = (
-                sections.last_mut(),
-                row.try_get::<Option<String>, _>("lang")?,
-                row.try_get::<Option<String>, _>("name")?,
-            ) {
-                section.names.insert(lang, name);
-            }
-        }
-        Ok(sections)
     }
 
     /// Gives an account another role.

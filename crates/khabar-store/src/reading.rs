@@ -515,15 +515,10 @@ fn hero_from_row(row: &AnyRow) -> Result<Option<HeroMedia>> {
     let height =
         u32::try_from(row.try_get::<Option<i64>, _>("hero_height")?.unwrap_or(0)).unwrap_or(0);
     let variants: Vec<crate::MediaVariant> = serde_json::from_str(&variants).unwrap_or_default();
-    let mut srcset: Vec<String> = variants
-        .iter()
-        .map(|v| format!("/media/{} {}w", v.path, v.width))
-        .collect();
-    srcset.push(format!("{image} {width}w"));
     Ok(Some(HeroMedia {
         width,
         height,
-        srcset: srcset.join(", "),
+        srcset: crate::media::srcset(&variants, &image, width),
         alt: row
             .try_get::<Option<String>, _>("hero_alt")?
             .unwrap_or_default(),
@@ -579,6 +574,9 @@ impl Store {
             binds.push(bind);
             conditions.push(sql.replace('?', &format!("${}", binds.len())));
         };
+        if let Some(story_id) = filter.story_id {
+            next(NewsroomBind::Id(story_id), "e.story_id = ?", &mut binds);
+        }
         if let Some(status) = &filter.status {
             next(
                 NewsroomBind::Text(status.clone()),
@@ -670,7 +668,9 @@ impl Store {
 
     /// Two queries for the whole page: the languages of each story, and
     /// for each edition the revisions its siblings saved after its own
-    /// last saved text (publishing changes no text, so it does not count).
+    /// last saved text. Publishing changes no text, and a sibling's first
+    /// revision is its creation (a translation of where this one stood),
+    /// so neither counts.
     async fn fill_translation_status(&self, items: &mut [NewsroomEdition]) -> Result<()> {
         if items.is_empty() {
             return Ok(());
@@ -700,7 +700,7 @@ impl Store {
             "SELECT o.id AS edition_id, me.lang AS lang, COUNT(*) AS revisions
              FROM editions o
              JOIN editions me ON me.story_id = o.story_id AND me.id <> o.id
-             JOIN revisions r ON r.edition_id = me.id
+             JOIN revisions r ON r.edition_id = me.id AND r.revision > 1
                   AND r.saved_at > (SELECT MAX(mine.saved_at) FROM revisions mine WHERE mine.edition_id = o.id)
              WHERE o.id IN ({edition_ids})
              GROUP BY o.id, me.lang ORDER BY me.lang"
@@ -727,9 +727,51 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The published editions with the most visible comments posted since
+    /// `since`, busiest first: the newsroom's "most discussed".
+    pub async fn most_discussed(&self, since: Timestamp, limit: u32) -> Result<Vec<Discussed>> {
+        let columns = RECORD_COLUMNS
+            .split(", ")
+            .map(|c| format!("e.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = sqlx::query(&format!(
+            "SELECT {columns}, c.comments FROM editions e
+             JOIN (SELECT edition_id, COUNT(*) AS comments FROM comments
+                   WHERE status = 'visible' AND created_at >= $1 GROUP BY edition_id) c
+               ON c.edition_id = e.id
+             WHERE e.status = 'published'
+             ORDER BY c.comments DESC, e.id DESC LIMIT $2"
+        ))
+        .bind(crate::time::to_millis(since))
+        .bind(i64::from(limit))
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Discussed {
+                    record: record_from_row(row)?,
+                    comments: row.try_get("comments")?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// A published edition and how many comments it drew lately.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Discussed {
+    #[serde(flatten)]
+    pub record: EditionRecord,
+    pub comments: i64,
+}
+
 /// What the newsroom's story list is narrowed by.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NewsroomFilter {
+    /// One story's editions.
+    pub story_id: Option<i64>,
     pub status: Option<String>,
     pub lang: Option<Lang>,
     pub section_id: Option<i64>,

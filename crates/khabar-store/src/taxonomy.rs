@@ -1,9 +1,12 @@
 //! Sections, tags and authors: each with a name (and for authors a bio) per
 //! language.
 
-use khabar_core::{Lang, Slug};
+use std::collections::BTreeMap;
 
-use sqlx::{Any, Transaction};
+use khabar_core::{Lang, Slug};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 
 use crate::time::now_millis;
 use crate::{Result, Store, StoreError};
@@ -103,4 +106,107 @@ async fn insert_names(
             .await?;
     }
     Ok(())
+}
+
+/// A section with its names in every language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionRecord {
+    pub id: i64,
+    pub slug: String,
+    pub position: i64,
+    pub names: BTreeMap<String, String>,
+}
+
+/// A tag or an author with its names in every language; an author may be
+/// an account's byline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamedRecord {
+    pub id: i64,
+    pub slug: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<i64>,
+    pub names: BTreeMap<String, String>,
+}
+
+impl NamedRecord {
+    /// The name in `lang`, else in any language, else the slug.
+    pub fn name_in(&self, lang: Lang) -> &str {
+        self.names
+            .get(lang.as_str())
+            .or_else(|| self.names.values().next())
+            .unwrap_or(&self.slug)
+    }
+}
+
+impl Store {
+    /// Every section in menu order, named in every language.
+    pub async fn section_records(&self) -> Result<Vec<SectionRecord>> {
+        let rows = sqlx::query(
+            "SELECT x.id, x.slug, x.position, CAST(NULL AS BIGINT) AS user_id, n.lang, n.name FROM sections x
+             LEFT JOIN section_names n ON n.section_id = x.id
+             ORDER BY x.position, x.id, n.lang",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        let positions = rows
+            .iter()
+            .map(|row| Ok((row.try_get("id")?, row.try_get("position")?)))
+            .collect::<Result<BTreeMap<i64, i64>>>()?;
+        Ok(group_names(&rows)?
+            .into_iter()
+            .map(|named| SectionRecord {
+                position: positions.get(&named.id).copied().unwrap_or_default(),
+                id: named.id,
+                slug: named.slug,
+                names: named.names,
+            })
+            .collect())
+    }
+
+    /// Every tag by slug, named in every language.
+    pub async fn tag_records(&self) -> Result<Vec<NamedRecord>> {
+        let rows = sqlx::query(
+            "SELECT x.id, x.slug, CAST(NULL AS BIGINT) AS user_id, n.lang, n.name FROM tags x
+             LEFT JOIN tag_names n ON n.tag_id = x.id ORDER BY x.slug, x.id, n.lang",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        group_names(&rows)
+    }
+
+    /// Every author by slug, named in every language.
+    pub async fn author_records(&self) -> Result<Vec<NamedRecord>> {
+        let rows = sqlx::query(
+            "SELECT x.id, x.slug, x.user_id, p.lang, p.name FROM authors x
+             LEFT JOIN author_profiles p ON p.author_id = x.id ORDER BY x.slug, x.id, p.lang",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        group_names(&rows)
+    }
+}
+
+/// Rows of `id, slug, user_id, lang, name`, ordered by owner, as one
+/// record per owner.
+fn group_names(rows: &[AnyRow]) -> Result<Vec<NamedRecord>> {
+    let mut records: Vec<NamedRecord> = Vec::new();
+    for row in rows {
+        let id: i64 = row.try_get("id")?;
+        if records.last().is_none_or(|r| r.id != id) {
+            records.push(NamedRecord {
+                id,
+                slug: row.try_get("slug")?,
+                user_id: row.try_get("user_id")?,
+                names: BTreeMap::new(),
+            });
+        }
+        if let (Some(record), Some(lang), Some(name)) = (
+            records.last_mut(),
+            row.try_get::<Option<String>, _>("lang")?,
+            row.try_get::<Option<String>, _>("name")?,
+        ) {
+            record.names.insert(lang, name);
+        }
+    }
+    Ok(records)
 }

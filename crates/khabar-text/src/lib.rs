@@ -6,6 +6,7 @@
 
 pub mod arabic;
 pub mod comment;
+pub mod diff;
 pub mod direction;
 pub mod markdown;
 pub mod search;

@@ -173,6 +173,13 @@ impl I18n {
         text.into_owned()
     }
 
+    /// The string `key` in `lang`, if the theme has it.
+    pub fn optional(&self, lang: Lang, key: &str) -> Option<String> {
+        let language = self.language(lang)?;
+        language.bundle.get_message(key)?.value()?;
+        Some(self.message(lang, key, None))
+    }
+
     /// A date in the site's time zone, as the language writes it.
     pub fn date(&self, lang: Lang, at: Timestamp) -> String {
         match (self.language(lang), to_icu(at, &self.time_zone)) {

@@ -3,12 +3,14 @@
 
 mod account_pages;
 pub mod accounts;
+mod admin;
 pub mod api;
 mod comment_pages;
 mod comments;
 mod csrf;
 mod emails;
 mod error;
+mod forms;
 mod health;
 pub mod http_cache;
 pub mod i18n;
@@ -201,6 +203,7 @@ pub fn router(app: Arc<App>) -> Router {
         }
     }
     site.merge(api::routes())
+        .merge(admin::routes())
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .route("/", get(pages::choose_language))
         .route("/healthz", get(health::alive))

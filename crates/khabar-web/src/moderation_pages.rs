@@ -23,13 +23,13 @@ use serde::Serialize;
 
 use crate::api::moderation::queue_filter;
 use crate::comment_pages::comment_item;
+use crate::forms::{Fields, field, redirect_within};
 use crate::moderation::{self, ModerationError, Moderator};
 use crate::pages::{chrome, error_page, preferred_language, render};
 use crate::session::Viewer;
-use crate::{App, PageError, csrf};
+use crate::{App, PageError};
 
 type AppState = State<Arc<App>>;
-type Fields = Vec<(String, String)>;
 
 impl From<ModerationError> for PageError {
     fn from(error: ModerationError) -> Self {
@@ -40,14 +40,6 @@ impl From<ModerationError> for PageError {
             ModerationError::Store(e) => PageError::Store(e),
         }
     }
-}
-
-fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
-    fields
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("")
 }
 
 /// The language and the signed-in moderator, or the page to answer with
@@ -86,17 +78,8 @@ async fn form_moderator(
     form: Result<Form<Fields>, FormRejection>,
 ) -> Result<(Lang, Moderator, Fields), Box<Response>> {
     let (lang, _, moderator) = signed_in_moderator(app, lang, headers, viewer).await?;
-    let Ok(Form(fields)) = form else {
-        return Err(Box::new(error_page(
-            app,
-            lang,
-            &PageError::BadRequest("unreadable form".into()),
-        )));
-    };
-    if !csrf::same_site(app, headers) || !csrf::token_matches(viewer, field(&fields, "csrf_token"))
-    {
-        return Err(Box::new(error_page(app, lang, &PageError::Forbidden)));
-    }
+    let fields = crate::forms::checked(app, headers, viewer, form)
+        .map_err(|error| Box::new(error_page(app, lang, &error)))?;
     Ok((lang, moderator, fields))
 }
 
@@ -109,18 +92,6 @@ fn back(lang: Lang, fields: &Fields) -> Response {
 /// story's thread settings are set from the story).
 fn back_anywhere(lang: Lang, fields: &Fields) -> Response {
     redirect_within(&format!("/{lang}/"), fields)
-}
-
-/// A 303 to the form's `back` field if it starts with `prefix` (never to
-/// another site), else to `prefix`.
-fn redirect_within(prefix: &str, fields: &Fields) -> Response {
-    let to = field(fields, "back");
-    let to = if to.starts_with(prefix) && !to.contains("//") && !to.contains('\\') {
-        to.to_owned()
-    } else {
-        prefix.to_owned()
-    };
-    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
 }
 
 /// The sections as forms need them: id and name (lists elsewhere show
@@ -713,14 +684,13 @@ pub async fn acknowledge_warning(
     let Some(lang) = path.ok().and_then(|Path(l)| app.lang(&l)) else {
         return error_page(&app, fallback, &PageError::NotFound);
     };
-    let (Some(session), Ok(Form(fields))) = (&viewer.session, form) else {
+    let Some(session) = &viewer.session else {
         return error_page(&app, lang, &PageError::Forbidden);
     };
-    if !csrf::same_site(&app, &headers)
-        || !csrf::token_matches(&viewer, field(&fields, "csrf_token"))
-    {
-        return error_page(&app, lang, &PageError::Forbidden);
-    }
+    let fields = match crate::forms::checked(&app, &headers, &viewer, form) {
+        Ok(fields) => fields,
+        Err(error) => return error_page(&app, lang, &error),
+    };
     if let Err(error) = app.store.acknowledge_warning(session.account.id).await {
         return error_page(&app, lang, &error.into());
     }

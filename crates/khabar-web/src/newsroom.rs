@@ -9,8 +9,8 @@ use khabar_core::newsroom::{
 };
 use khabar_core::{EditionContent, HeroImage, InvalidInput, Lang, Role, Slug};
 use khabar_store::{
-    Account, EditionDraft, MediaRecord, MediaText, MediaVariant, Named, NewMedia, NewStory,
-    Revision, StoreError, StoryRecord,
+    Account, AuthorProfile, EditionDraft, MediaRecord, MediaText, MediaVariant, Named, NewMedia,
+    NewStory, Revision, StoreError, StoryRecord,
 };
 use sha2::Digest;
 
@@ -409,12 +409,30 @@ impl<'a> Newsroom<'a> {
 
     pub async fn create_section(&self, slug: &Slug, names: &[Named]) -> Result<i64> {
         self.require(may_keep_sections(self.role))?;
-        if names.is_empty() {
-            return Err(
-                InvalidInput::new("names", "required", "a name in at least one language").into(),
-            );
-        }
+        named_somehow(names.len())?;
         Ok(self.app.store.create_section(slug, 100, names).await?)
+    }
+
+    pub async fn create_tag(&self, slug: &Slug, names: &[Named]) -> Result<i64> {
+        self.require(may_keep_sections(self.role))?;
+        named_somehow(names.len())?;
+        Ok(self.app.store.create_tag(slug, names).await?)
+    }
+
+    /// A byline, maybe an account's: that account may then write as it.
+    pub async fn create_author(
+        &self,
+        slug: &Slug,
+        profiles: &[AuthorProfile],
+        user_id: Option<i64>,
+    ) -> Result<i64> {
+        self.require(may_keep_sections(self.role))?;
+        named_somehow(profiles.len())?;
+        Ok(self
+            .app
+            .store
+            .create_author(slug, profiles, user_id)
+            .await?)
     }
 
     /// Gives someone else a role; nobody changes their own.
@@ -422,6 +440,16 @@ impl<'a> Newsroom<'a> {
         self.require(may_manage_people(self.role) && user_id != self.account.id)?;
         Ok(self.app.store.set_role(user_id, role).await?)
     }
+}
+
+/// Sections, tags and authors need a name in at least one language.
+fn named_somehow(names: usize) -> Result<()> {
+    if names == 0 {
+        return Err(
+            InvalidInput::new("names", "required", "a name in at least one language").into(),
+        );
+    }
+    Ok(())
 }
 
 /// A section, tag or author id that does not exist breaks a foreign key;

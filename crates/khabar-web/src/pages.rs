@@ -456,6 +456,8 @@ struct SignedIn {
     unread: i64,
     /// Whether the header links to the moderation queues.
     moderates: bool,
+    /// Whether the header links to the newsroom's screens.
+    writes: bool,
 }
 
 #[derive(Serialize)]
@@ -519,6 +521,8 @@ pub(crate) async fn chrome(
             unread: app.store.unread_notifications(session.account.id).await?,
             moderates: khabar_core::Role::parse(&session.account.role)
                 .is_ok_and(khabar_core::Role::moderates),
+            writes: khabar_core::Role::parse(&session.account.role)
+                .is_ok_and(khabar_core::newsroom::may_write),
         }),
         None => None,
     };
@@ -554,14 +558,24 @@ pub(crate) fn render_with_status(
     chrome: Chrome,
     page: Value,
 ) -> Result<Response, PageError> {
-    let dir = app.dir(lang);
-    let html = app.templates.get_template(template)?.render(context! {
+    let html = render_html(app, template, lang, chrome, page)?;
+    Ok(html_response(status, lang, html))
+}
+
+/// A page's HTML in `lang`, in that language's direction.
+pub(crate) fn render_html(
+    app: &App,
+    template: &str,
+    lang: Lang,
+    chrome: Chrome,
+    page: Value,
+) -> Result<String, PageError> {
+    Ok(app.templates.get_template(template)?.render(context! {
         lang => lang.as_str(),
-        dir => dir,
+        dir => app.dir(lang),
         chrome => chrome,
         ..page
-    })?;
-    Ok(html_response(status, lang, html))
+    })?)
 }
 
 pub(crate) fn html_response(status: StatusCode, lang: Lang, html: String) -> Response {

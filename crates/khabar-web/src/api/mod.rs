@@ -7,7 +7,7 @@ pub(crate) mod moderation;
 mod newsroom;
 mod openapi;
 mod search;
-mod stories;
+pub(crate) mod stories;
 mod users;
 
 use std::sync::Arc;

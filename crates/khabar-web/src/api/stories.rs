@@ -35,7 +35,7 @@ pub async fn list(
 /// Longest headline search.
 const MAX_QUERY_CHARS: usize = 200;
 
-fn list_filter(query: &HashMap<String, String>) -> Result<NewsroomFilter, InvalidInput> {
+pub(crate) fn list_filter(query: &HashMap<String, String>) -> Result<NewsroomFilter, InvalidInput> {
     let given = |name: &str| query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
     let status = match given("status") {
         Some(status @ ("draft" | "scheduled" | "published" | "unpublished")) => {
@@ -62,6 +62,7 @@ fn list_filter(query: &HashMap<String, String>) -> Result<NewsroomFilter, Invali
         ));
     }
     Ok(NewsroomFilter {
+        story_id: None,
         status,
         lang: given("lang").map(Lang::parse).transpose()?,
         section_id: id_param(query, "section")?,

@@ -447,3 +447,152 @@ mod-search-count = { PLURAL($count) ->
 
 ## Feeds
 feed-comments-title = التعليقات على { $headline }
+
+## شاشات غرفة الأخبار
+admin-title = غرفة الأخبار
+admin-link = غرفة الأخبار
+admin-dashboard = لوحة التحرير
+admin-stories = الأخبار
+admin-new-story = خبر جديد
+admin-people = الأشخاص والأسماء
+admin-settings = إعدادات الموقع
+admin-col-headline = العنوان
+admin-col-status = الحالة
+admin-col-translation = الترجمة
+admin-col-updated = آخر تعديل
+admin-status-draft = مسودة
+admin-status-scheduled = مجدول
+admin-status-published = منشور
+admin-status-unpublished = محجوب
+admin-edition-missing = النسخة { $language } غير موجودة
+admin-edition-behind = { PLURAL($count) ->
+    [one] تغيّرت النسخة { $language } مرة واحدة بعد هذه
+    [two] النسخة { $language } أحدث من هذه بمراجعتين
+    [few] النسخة { $language } أحدث من هذه بـ{ DIGITS($count) } مراجعات
+    [many] النسخة { $language } أحدث من هذه بـ{ DIGITS($count) } مراجعةً
+   *[other] النسخة { $language } أحدث من هذه بـ{ DIGITS($count) } مراجعة
+}
+admin-language-ar = العربية
+admin-language-en = الإنكليزية
+admin-waiting = تعليقات تنتظر
+admin-most-discussed = الأكثر نقاشًا هذا الأسبوع
+admin-nothing = لا شيء هنا.
+admin-drafts = المسودات
+admin-scheduled = المجدولة
+admin-recent = المنشورة مؤخرًا
+admin-any = الكل
+admin-language = اللغة
+admin-section = القسم
+admin-author = الكاتب
+admin-headline-words = كلمات من العنوان
+admin-filter = تصفية
+admin-no-stories = لا أخبار تطابق.
+admin-first-edition = اكتب النسخة الأولى بـ
+admin-headline = العنوان
+admin-none = بلا
+admin-start-writing = ابدأ الكتابة
+admin-editor = محرر الخبر
+admin-saved = حُفظ.
+admin-placement = القسم والوسوم والصورة
+admin-tags = الوسوم
+admin-no-tags = لا وسوم بعد؛ أضفها من «الأشخاص والأسماء».
+admin-hero = الصورة الرئيسية
+admin-no-image = بلا صورة
+admin-upload = ارفع صورة (JPEG أو PNG أو WebP، حتى ١٠ ميغابايت)
+admin-alt = وصف للقرّاء المكفوفين ({ $language })
+admin-upload-button = ارفع
+admin-save-placement = احفظ القسم والوسوم والصورة
+admin-view-live = اعرضه منشورًا
+admin-revisions = { PLURAL($count) ->
+    [one] مراجعة واحدة
+    [two] مراجعتان
+    [few] { DIGITS($count) } مراجعات
+    [many] { DIGITS($count) } مراجعةً
+   *[other] { DIGITS($count) } مراجعة
+}
+admin-slug = العنوان في الرابط
+admin-slug-suggested = من العنوان:
+admin-use-slug = استخدمه
+admin-standfirst = المقدمة
+admin-dateline = مكان الخبر
+admin-body = نص الخبر (Markdown)
+admin-markdown-hint = سطر فارغ بين الفقرات؛ ⁦##⁩ لعنوان فرعي؛ ⁦>⁩ لاقتباس؛ ولرابط: ⁦[كلمات](https://…)⁩
+admin-hero-caption = تعليق الصورة
+admin-hero-credit = مصدر الصورة
+admin-comment-mode = التعليقات
+admin-comments-open = مفتوحة
+admin-comments-pre_moderated = تُراجع قبل النشر
+admin-comments-closed = مغلقة
+admin-byline = الكتّاب
+admin-save = احفظ
+admin-save-keys = Ctrl+S أو ⌘S للحفظ
+admin-read-only = لا يسمح دورك بتعديل هذه النسخة الآن.
+admin-scheduled-for = يُنشر في
+admin-publish-now = انشر الآن
+admin-schedule-at = انشر في (بتوقيت { $zone })
+admin-schedule = جدوِل
+admin-unpublish = احجب
+admin-cancel-schedule = ألغِ الجدولة
+admin-preview = معاينة
+admin-add-edition = أضف هذه النسخة
+admin-history = سجل المراجعات
+admin-back-to-editor = عودة إلى المحرر
+admin-revision = المراجعة { $number }
+admin-current = الحالية
+admin-restore = استعد هذه المراجعة
+admin-field-headline = العنوان
+admin-field-slug = الرابط
+admin-field-standfirst = المقدمة
+admin-field-dateline = مكان الخبر
+admin-field-body = نص الخبر
+admin-field-hero_caption = تعليق الصورة
+admin-diff-same = دون تغيير:
+admin-diff-removed = حُذف:
+admin-diff-added = أُضيف:
+admin-no-text-change = لم يتغيّر النص (تغيّر الكتّاب أو الإعدادات).
+admin-name-in = الاسم بـ{ $language }
+admin-bio-in = نبذة قصيرة بـ{ $language }
+admin-users = الحسابات والأدوار
+admin-roles-admins-only = المديرون وحدهم يغيّرون الأدوار.
+admin-col-user = الحساب
+admin-col-role = الدور
+admin-col-joined = انضم
+admin-role-reader = قارئ
+admin-role-moderator = مشرف تعليقات
+admin-role-author = كاتب (مسوداته)
+admin-role-editor = محرر (ينشر)
+admin-role-admin = مدير (الأشخاص والإعدادات)
+admin-change-role = غيّر
+admin-sections = الأقسام
+admin-add-section = أضف قسمًا
+admin-add-tag = أضف وسمًا
+admin-authors = أسماء الكتّاب
+admin-author-account = الحساب الذي يكتب بهذا الاسم (اسم المستخدم، اختياري)
+admin-add-author = أضف كاتبًا
+admin-error-other = لم ينجح ذلك ({ $code }).
+admin-error-edit-conflict = حفظ شخص آخر هذه النسخة بعد أن فتحتها. لم يُكتب فوق شيء من نصك: أعد التحميل لترى نسخته، ثم انقل نصك إليها.
+admin-error-not-in-future = مضى هذا الوقت. اختر وقتًا في المستقبل بتوقيت الموقع.
+admin-error-invalid-time = حدّد تاريخًا ووقتًا للجدولة.
+admin-error-forbidden = لا يسمح دورك بذلك.
+admin-error-not-found = لم يعد هذا موجودًا.
+admin-error-already-taken = هذا الرابط مستخدم؛ اختر غيره.
+admin-error-required = العنوان (أو الاسم) مطلوب.
+admin-error-invalid-slug = يتكوّن الرابط من حروف وأرقام وشرطات.
+admin-error-unknown-language = لا ينشر هذا الموقع بتلك اللغة.
+admin-error-unknown-user = لا حساب بهذا الاسم.
+admin-error-too-long = أحد الحقول أطول من المسموح.
+admin-error-only-draft = يسمح دورك بتعديل المسودات وحدها.
+admin-error-internal = حدث خطأ من جهتنا؛ لم يتغيّر شيء.
+admin-js-saving = جارٍ الحفظ…
+admin-js-saved = حُفظ
+admin-js-draft-saved = حُفظت المسودة تلقائيًا
+admin-js-unsaved = تغييرات لم تُحفظ
+admin-js-live-unsaved = تغييرات لم تُحفظ — هذه النسخة منشورة: اضغط «احفظ» لنشرها
+admin-js-conflict = حفظ شخص آخر هذه النسخة بعد أن فتحتها. نصك ما زال هنا ومحفوظ على هذا الجهاز؛ افتح سجل المراجعات في لسان آخر للمقارنة، ثم احفظ من جديد لتحلّ نسختك محل نسخته.
+admin-js-failed = تعذّر الحفظ؛ نصك محفوظ على هذا الجهاز. سنعيد المحاولة حين تكتب أو تضغط Ctrl+S.
+admin-js-recovered = استُعيد من هذا الجهاز نص لم يُحفظ.
+admin-js-recover = استخدمه
+admin-js-discard = تجاهله
+admin-js-uploading = جارٍ الرفع…
+admin-js-uploaded = رُفعت؛ اخترها ثم احفظ.
+admin-js-upload-failed = رُفض الرفع: { $reason }

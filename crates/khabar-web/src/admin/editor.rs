@@ -1,0 +1,570 @@
+//! The editor (`GET /{lang}/admin/stories/{id}`): a story's editions side
+//! by side, each in its own direction, with its placement (section, tags,
+//! hero image), bylines, publishing and translation status. The forms work
+//! alone; `editor.js` adds the live preview, autosave, Ctrl+S and keeping
+//! unsaved text across a closed tab.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
+use jiff::Timestamp;
+use khabar_core::newsroom::{may_edit, may_publish};
+use khabar_core::{CommentMode, EditionContent, EditionInput, HeroImage, Lang, Slug};
+use khabar_store::{
+    Article, AuthorRef, EditionLink, EditionSummary, NewsroomFilter, SectionRef, StoryRecord,
+    TagRef,
+};
+use minijinja::{Value, context};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::stories::choices;
+use super::{
+    Desk, Fields, after, desk, desk_chrome, desk_form, from_local_input, ids, local_input,
+    optional_id, refusal,
+};
+use crate::forms::field;
+use crate::newsroom::Newsroom;
+use crate::pages::{chrome, render, render_html, respond, segment};
+use crate::session::Viewer;
+use crate::{App, PageError, csrf};
+
+type AppState = State<Arc<App>>;
+
+/// Images offered by the hero picker.
+const MEDIA_CHOICES: u32 = 24;
+
+fn story_path(lang: Lang, story_id: i64) -> String {
+    format!("/{lang}/admin/stories/{story_id}")
+}
+
+pub async fn show(
+    State(app): AppState,
+    path: Result<Path<(String, i64)>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let Ok(Path((lang, story_id))) = path else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let desk = match desk(&app, &lang, &headers, &viewer).await {
+        Ok(desk) => desk,
+        Err(response) => return *response,
+    };
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let result = editor_page(&app, &desk, &viewer, story_id, &query).await;
+    respond(&app, desk.lang, result)
+}
+
+async fn editor_page(
+    app: &App,
+    desk: &Desk,
+    viewer: &Viewer,
+    story_id: i64,
+    query: &HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let newsroom = Newsroom::new(app, &desk.account);
+    let story = newsroom.story(story_id).await?;
+    let status = app
+        .store
+        .newsroom_editions(
+            &NewsroomFilter {
+                story_id: Some(story_id),
+                ..NewsroomFilter::default()
+            },
+            1,
+            50,
+        )
+        .await?;
+    let own = app.store.bylines_of(desk.account.id).await?;
+    let (sections, _) = choices(app, desk).await?;
+    let authors = app.store.author_records().await?;
+    let tags = app.store.tag_records().await?;
+    let media = app.store.recent_media(MEDIA_CHOICES).await?;
+    let editions: Vec<Value> = story
+        .editions
+        .iter()
+        .map(|edition| {
+            let lang = Lang::parse(&edition.lang).unwrap_or(desk.lang);
+            let is_own = edition.author_ids.iter().any(|id| own.contains(id));
+            let behind = status
+                .items
+                .iter()
+                .find(|item| item.record.id == edition.id)
+                .map(|item| item.behind.clone())
+                .unwrap_or_default();
+            let byline: Vec<Value> = authors
+                .iter()
+                .map(|a| {
+                    context! {
+                        id => a.id,
+                        name => a.name_in(lang),
+                        checked => edition.author_ids.contains(&a.id),
+                    }
+                })
+                .collect();
+            context! {
+                edition => edition,
+                dir => app.dir(lang),
+                language_name => app.i18n.message(desk.lang, &format!("admin-language-{}", edition.lang), None),
+                editable => may_edit(desk.role, is_own, edition.status != "draft"),
+                scheduled_local => edition.scheduled_at.map(|at| local_input(app, at)),
+                public_path => (edition.status == "published")
+                    .then(|| format!("/{}/story/{}", edition.lang, segment(&edition.slug))),
+                behind => behind,
+                byline => byline,
+            }
+        })
+        .collect();
+    let missing: Vec<Value> = app
+        .languages()
+        .into_iter()
+        .filter(|l| !story.editions.iter().any(|e| e.lang == l.as_str()))
+        .map(|l| {
+            context! {
+                code => l.as_str(),
+                dir => app.dir(l),
+                name => app.i18n.message(desk.lang, &format!("admin-language-{}", l.as_str()), None),
+            }
+        })
+        .collect();
+    let tag_choices: Vec<Value> = tags
+        .iter()
+        .map(|t| context! { id => t.id, name => t.name_in(desk.lang), checked => story.tag_ids.contains(&t.id) })
+        .collect();
+    let media_choices: Vec<Value> = media
+        .iter()
+        .map(|m| {
+            let url = m.url();
+            context! {
+                url => url,
+                thumb => m.variants.first().map(|v| format!("/media/{}", v.path)).unwrap_or_else(|| m.url()),
+                alt => m.texts.get(desk.lang.as_str()).map(|t| t.alt.clone()).unwrap_or_default(),
+                checked => story.hero_image.as_deref() == Some(url.as_str()),
+            }
+        })
+        .collect();
+    let hero_elsewhere = story
+        .hero_image
+        .as_deref()
+        .filter(|hero| !media.iter().any(|m| &m.url() == hero));
+    let chrome = desk_chrome(app, desk, viewer, &format!("/stories/{story_id}")).await?;
+    render(
+        app,
+        "admin/editor.html",
+        desk.lang,
+        chrome,
+        context! {
+            current => "stories",
+            story => story,
+            editions => editions,
+            missing => missing,
+            sections => sections,
+            tags => tag_choices,
+            media => media_choices,
+            hero_elsewhere => hero_elsewhere,
+            may_publish => may_publish(desk.role),
+            time_zone => app.site.time_zone,
+            error => refusal(app, desk.lang, query.get("error")),
+            saved => query.contains_key("saved"),
+        },
+    )
+}
+
+/// The edition's text from the editor's form.
+fn content_of(fields: &Fields) -> Result<EditionContent, PageError> {
+    let comment_mode = match field(fields, "comment_mode") {
+        "" => CommentMode::default(),
+        mode => CommentMode::parse(mode).map_err(|e| PageError::Rejected(e.code))?,
+    };
+    EditionContent::parse(EditionInput {
+        slug: Some(field(fields, "slug").to_owned()),
+        headline: field(fields, "headline").to_owned(),
+        standfirst: field(fields, "standfirst").to_owned(),
+        body: field(fields, "body").to_owned(),
+        dateline: field(fields, "dateline").to_owned(),
+        hero_caption: field(fields, "hero_caption").to_owned(),
+        hero_credit: field(fields, "hero_credit").to_owned(),
+        comment_mode,
+    })
+    .map_err(|e| PageError::Rejected(e.code))
+}
+
+/// Where a form about an edition goes back to: its story's editor.
+async fn edition_story(app: &App, desk: &Desk, edition_id: i64) -> String {
+    match app.store.edition_draft(edition_id).await {
+        Ok(edition) => format!(
+            "{}#edition-{edition_id}",
+            story_path(desk.lang, edition.story_id)
+        ),
+        Err(_) => format!("/{}/admin/stories", desk.lang),
+    }
+}
+
+/// `POST /{lang}/admin/editions/{id}`: saves an edition's text and byline
+/// (the form's fallback for what `editor.js` does through the API).
+pub async fn save_edition(
+    State(app): AppState,
+    path: Result<Path<(String, i64)>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let Ok(Path((lang, edition_id))) = path else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let outcome = async {
+        let revision = field(&fields, "revision")
+            .parse()
+            .map_err(|_| PageError::BadRequest("revision".into()))?;
+        let content = content_of(&fields)?;
+        Newsroom::new(&app, &desk.account)
+            .update_edition(
+                edition_id,
+                revision,
+                &content,
+                Some(ids(&fields, "author_id")),
+            )
+            .await?;
+        Ok(())
+    }
+    .await;
+    after(&edition_story(&app, &desk, edition_id).await, outcome)
+}
+
+/// `POST /{lang}/admin/stories/{id}/editions`: another language's edition.
+pub async fn add_edition(
+    State(app): AppState,
+    path: Result<Path<(String, i64)>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let Ok(Path((lang, story_id))) = path else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let outcome = async {
+        let edition_lang = app
+            .lang(field(&fields, "edition_lang"))
+            .ok_or(PageError::Rejected("unknown_language"))?;
+        let content = content_of(&fields)?;
+        Newsroom::new(&app, &desk.account)
+            .add_edition(story_id, edition_lang, &content, Vec::new())
+            .await?;
+        Ok(())
+    }
+    .await;
+    after(&story_path(desk.lang, story_id), outcome)
+}
+
+/// `POST /{lang}/admin/stories/{id}/placement`: section, tags and hero.
+pub async fn save_placement(
+    State(app): AppState,
+    path: Result<Path<(String, i64)>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let Ok(Path((lang, story_id))) = path else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let outcome = async {
+        let hero = match field(&fields, "hero_image").trim() {
+            "" => None,
+            hero => Some(HeroImage::parse(hero).map_err(|e| PageError::Rejected(e.code))?),
+        };
+        Newsroom::new(&app, &desk.account)
+            .update_story(
+                story_id,
+                optional_id(&fields, "section_id"),
+                ids(&fields, "tag_id"),
+                hero,
+            )
+            .await?;
+        Ok(())
+    }
+    .await;
+    after(&story_path(desk.lang, story_id), outcome)
+}
+
+/// `POST /{lang}/admin/editions/{id}/publish`: now, or at a time in the
+/// site's time zone (`at`, as a `datetime-local` gives it).
+pub async fn publish(
+    State(app): AppState,
+    path: Result<Path<(String, i64)>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let Ok(Path((lang, edition_id))) = path else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let outcome = async {
+        let at = match (field(&fields, "when"), field(&fields, "at")) {
+            ("schedule", at) => {
+                Some(from_local_input(&app, at).ok_or(PageError::Rejected("invalid_time"))?)
+            }
+            _ => None,
+        };
+        Newsroom::new(&app, &desk.account)
+            .publish(edition_id, at)
+            .await?;
+        Ok(())
+    }
+    .await;
+    after(&edition_story(&app, &desk, edition_id).await, outcome)
+}
+
+/// `POST /{lang}/admin/editions/{id}/unpublish`: takes it down (or calls
+/// off its schedule).
+pub async fn unpublish(
+    State(app): AppState,
+    path: Result<Path<(String, i64)>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let Ok(Path((lang, edition_id))) = path else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let (desk, _) = match desk_form(&app, &lang, &headers, &viewer, form).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let outcome = Newsroom::new(&app, &desk.account)
+        .unpublish(edition_id)
+        .await
+        .map(|_| ())
+        .map_err(PageError::from);
+    after(&edition_story(&app, &desk, edition_id).await, outcome)
+}
+
+/// What the editor sends to see an edition before it is saved.
+#[derive(Debug, Deserialize)]
+pub struct PreviewBody {
+    story_id: i64,
+    lang: String,
+    #[serde(default)]
+    slug: String,
+    headline: String,
+    #[serde(default)]
+    standfirst: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    dateline: String,
+    #[serde(default)]
+    hero_caption: String,
+    #[serde(default)]
+    hero_credit: String,
+    #[serde(default)]
+    author_ids: Vec<i64>,
+}
+
+/// `POST /{lang}/admin/preview` (JSON, with the session's CSRF token in
+/// `X-CSRF-Token`): the unsaved edition rendered by the public page's own
+/// template, and the slug its headline suggests.
+pub async fn preview(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    json: Result<Json<PreviewBody>, JsonRejection>,
+) -> Response {
+    let lang = path.map(|Path(l)| l).unwrap_or_default();
+    let desk = match desk(&app, &lang, &headers, &viewer).await {
+        Ok(desk) => desk,
+        Err(response) => return *response,
+    };
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !csrf::same_site(&app, &headers) || !csrf::token_matches(&viewer, token) {
+        return (StatusCode::FORBIDDEN, Json(json!({ "error": "forbidden" }))).into_response();
+    }
+    let Ok(Json(body)) = json else {
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({ "error": "bad_request" })),
+        )
+            .into_response();
+    };
+    match preview_page(&app, &desk, &viewer, body).await {
+        Ok(found) => Json(found).into_response(),
+        Err(error) => {
+            let status = error.status();
+            if status.is_server_error() {
+                tracing::error!(%error, "preview failed");
+            }
+            let code = match error {
+                PageError::Rejected(code) => code,
+                PageError::NotFound => "not_found",
+                _ => "internal",
+            };
+            (status, Json(json!({ "error": code }))).into_response()
+        }
+    }
+}
+
+async fn preview_page(
+    app: &App,
+    desk: &Desk,
+    viewer: &Viewer,
+    body: PreviewBody,
+) -> Result<serde_json::Value, PageError> {
+    let lang = app.lang(&body.lang).ok_or(PageError::NotFound)?;
+    let story: StoryRecord = Newsroom::new(app, &desk.account)
+        .story(body.story_id)
+        .await?;
+    let suggested = Slug::from_headline(&body.headline)
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default();
+    let slug = if body.slug.trim().is_empty() {
+        suggested.clone()
+    } else {
+        body.slug.trim().to_owned()
+    };
+    let named = |names: &std::collections::BTreeMap<String, String>, slug: &str| {
+        names
+            .get(lang.as_str())
+            .or_else(|| names.values().next())
+            .cloned()
+            .unwrap_or_else(|| slug.to_owned())
+    };
+    let section = match story.section_id {
+        Some(id) => app
+            .store
+            .section_records()
+            .await?
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| SectionRef {
+                id,
+                name: named(&s.names, &s.slug),
+                slug: s.slug,
+            }),
+        None => None,
+    };
+    let tags = app
+        .store
+        .tag_records()
+        .await?
+        .into_iter()
+        .filter(|t| story.tag_ids.contains(&t.id))
+        .map(|t| TagRef {
+            id: t.id,
+            name: t.name_in(lang).to_owned(),
+            slug: t.slug,
+        })
+        .collect();
+    let author_records = app.store.author_records().await?;
+    let authors = body
+        .author_ids
+        .iter()
+        .filter_map(|id| author_records.iter().find(|a| a.id == *id))
+        .map(|a| AuthorRef {
+            id: a.id,
+            slug: a.slug.clone(),
+            name: a.name_in(lang).to_owned(),
+            bio: String::new(),
+        })
+        .collect();
+    let hero = match story.hero_image.as_deref() {
+        Some(hero) => app
+            .store
+            .recent_media(MEDIA_CHOICES)
+            .await?
+            .into_iter()
+            .find(|m| m.url() == hero)
+            .map(|m| m.hero(lang.as_str())),
+        None => None,
+    };
+    let now = Timestamp::now();
+    let article = Article {
+        summary: EditionSummary {
+            id: 0,
+            story_id: story.id,
+            lang: lang.as_str().to_owned(),
+            slug: slug.clone(),
+            headline: body.headline.trim().to_owned(),
+            standfirst: body.standfirst.trim().to_owned(),
+            hero_image: story.hero_image.clone(),
+            hero_caption: body.hero_caption,
+            hero,
+            published_at: now,
+            updated_at: now,
+            section,
+            authors,
+            comment_count: 0,
+        },
+        body: body.body,
+        dateline: body.dateline,
+        hero_credit: body.hero_credit,
+        comment_mode: String::new(),
+        tags,
+        other_editions: Vec::new(),
+    };
+    let editions: Vec<Value> = story
+        .editions
+        .iter()
+        .filter(|e| e.lang != lang.as_str() && e.status == "published")
+        .filter_map(|e| {
+            let other = Lang::parse(&e.lang).ok()?;
+            let link = EditionLink {
+                lang: e.lang.clone(),
+                slug: e.slug.clone(),
+                headline: e.headline.clone(),
+            };
+            Some(context! {
+                lang => link.lang,
+                dir => app.dir(other),
+                href => format!("/{}/story/{}", link.lang, segment(&link.slug)),
+                label => app.i18n.message(other, "read-this-story", None),
+            })
+        })
+        .collect();
+    let this_path = format!("/{lang}/story/{}", segment(&slug));
+    let chrome = chrome(
+        app,
+        lang,
+        viewer,
+        vec![(lang, this_path.clone())],
+        None,
+        this_path,
+    )
+    .await?;
+    let html = render_html(
+        app,
+        "admin/preview.html",
+        lang,
+        chrome,
+        context! { article => article, editions => editions, was_updated => false },
+    )?;
+    Ok(json!({
+        "html": html,
+        "slug": suggested,
+    }))
+}

@@ -1,0 +1,243 @@
+//! The newsroom's screens under `/{lang}/admin`, in the editor's language:
+//! the dashboard, the story list, the editor (made livelier by
+//! `editor.js`, usable without it), revisions, people and settings. Every
+//! rule is the `newsroom` use cases'; these handlers parse, call and render.
+
+mod dashboard;
+mod editor;
+mod people;
+mod revisions;
+mod stories;
+
+use std::sync::Arc;
+
+use axum::Form;
+use axum::Router;
+use axum::extract::rejection::FormRejection;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use khabar_core::newsroom::may_write;
+use khabar_core::{Lang, Role};
+use khabar_store::Account;
+
+use crate::forms::{Fields, field};
+use crate::newsroom::NewsroomError;
+use crate::pages::{Chrome, chrome, error_page, preferred_language};
+use crate::session::Viewer;
+use crate::{App, PageError};
+
+pub(crate) fn routes() -> Router<Arc<App>> {
+    Router::new()
+        .route("/{lang}/admin", get(dashboard::show))
+        .route(
+            "/{lang}/admin/stories",
+            get(stories::list).post(stories::create),
+        )
+        .route("/{lang}/admin/stories/new", get(stories::new_story))
+        .route("/{lang}/admin/stories/{id}", get(editor::show))
+        .route(
+            "/{lang}/admin/stories/{id}/placement",
+            post(editor::save_placement),
+        )
+        .route(
+            "/{lang}/admin/stories/{id}/editions",
+            post(editor::add_edition),
+        )
+        .route("/{lang}/admin/editions/{id}", post(editor::save_edition))
+        .route("/{lang}/admin/editions/{id}/publish", post(editor::publish))
+        .route(
+            "/{lang}/admin/editions/{id}/unpublish",
+            post(editor::unpublish),
+        )
+        .route(
+            "/{lang}/admin/editions/{id}/revisions",
+            get(revisions::list),
+        )
+        .route(
+            "/{lang}/admin/editions/{id}/revisions/{revision}/restore",
+            post(revisions::restore),
+        )
+        .route("/{lang}/admin/preview", post(editor::preview))
+        .route("/{lang}/admin/people", get(people::show))
+        .route("/{lang}/admin/people/role", post(people::set_role))
+        .route("/{lang}/admin/sections", post(people::create_section))
+        .route("/{lang}/admin/tags", post(people::create_tag))
+        .route("/{lang}/admin/authors", post(people::create_author))
+}
+
+impl From<NewsroomError> for PageError {
+    fn from(error: NewsroomError) -> Self {
+        match error {
+            NewsroomError::NotFound => PageError::NotFound,
+            NewsroomError::Forbidden => PageError::Forbidden,
+            NewsroomError::Store(e) => PageError::Store(e),
+            other => PageError::Rejected(other.code()),
+        }
+    }
+}
+
+/// A signed-in member of the newsroom (author, editor or admin) at work
+/// in the screens of `lang`.
+pub(crate) struct Desk {
+    pub lang: Lang,
+    pub account: Account,
+    pub role: Role,
+}
+
+/// The desk, or the page to answer with: sign-in for strangers, 403 for
+/// readers and moderators, 404 for an unknown language.
+async fn desk(
+    app: &App,
+    lang: &str,
+    headers: &HeaderMap,
+    viewer: &Viewer,
+) -> Result<Desk, Box<Response>> {
+    let Some(lang) = app.lang(lang) else {
+        let lang = preferred_language(app, headers);
+        return Err(Box::new(error_page(app, lang, &PageError::NotFound)));
+    };
+    let Some(session) = &viewer.session else {
+        let to = format!("/{lang}/signin");
+        return Err(Box::new(
+            (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),
+        ));
+    };
+    let role = Role::parse(&session.account.role).unwrap_or(Role::Reader);
+    if !may_write(role) {
+        return Err(Box::new(error_page(app, lang, &PageError::Forbidden)));
+    }
+    Ok(Desk {
+        lang,
+        account: session.account.clone(),
+        role,
+    })
+}
+
+/// A state change from one of the desk's forms: same site, right token.
+async fn desk_form(
+    app: &App,
+    lang: &str,
+    headers: &HeaderMap,
+    viewer: &Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Result<(Desk, Fields), Box<Response>> {
+    let desk = desk(app, lang, headers, viewer).await?;
+    let fields = crate::forms::checked(app, headers, viewer, form)
+        .map_err(|error| Box::new(error_page(app, desk.lang, &error)))?;
+    Ok((desk, fields))
+}
+
+/// The page chrome for a desk screen at `tail` (under `/{lang}/admin`),
+/// with the language switch leading to the same screen.
+async fn desk_chrome(
+    app: &App,
+    desk: &Desk,
+    viewer: &Viewer,
+    tail: &str,
+) -> Result<Chrome, PageError> {
+    let paths = app
+        .languages()
+        .into_iter()
+        .map(|l| (l, format!("/{l}/admin{tail}")))
+        .collect();
+    let this = format!("/{}/admin{tail}", desk.lang);
+    chrome(app, desk.lang, viewer, paths, None, this).await
+}
+
+/// After a form: back to `to`, with the refusal's code for the page to
+/// explain when there was one.
+fn after(to: &str, outcome: Result<(), PageError>) -> Response {
+    let to = match outcome {
+        Ok(()) => to.to_owned(),
+        Err(PageError::Rejected(code)) => with_query(to, "error", code),
+        Err(PageError::NotFound) => with_query(to, "error", "not_found"),
+        Err(PageError::Forbidden) => with_query(to, "error", "forbidden"),
+        Err(error) => {
+            tracing::error!(%error, "a newsroom form failed");
+            with_query(to, "error", "internal")
+        }
+    };
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response()
+}
+
+/// `path` with `name=value` added to its query (before any fragment).
+fn with_query(path: &str, name: &str, value: &str) -> String {
+    let (path, fragment) = path.split_once('#').map_or((path, ""), |(p, f)| (p, f));
+    let glue = if path.contains('?') { '&' } else { '?' };
+    let fragment = if fragment.is_empty() {
+        String::new()
+    } else {
+        format!("#{fragment}")
+    };
+    format!("{path}{glue}{name}={value}{fragment}")
+}
+
+/// The explanation of a refusal code from `?error=`, in `lang`; codes
+/// without their own text get the general one.
+fn refusal(app: &App, lang: Lang, code: Option<&String>) -> Option<String> {
+    let code = code?;
+    if !code.chars().all(|c| c.is_ascii_lowercase() || c == '_') || code.len() > 40 {
+        return None;
+    }
+    let key = format!("admin-error-{}", code.replace('_', "-"));
+    Some(app.i18n.optional(lang, &key).unwrap_or_else(|| {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("code", code.clone());
+        app.i18n.message(lang, "admin-error-other", Some(&args))
+    }))
+}
+
+/// The site's time zone (UTC if the configured one is unknown, which
+/// start-up already refuses).
+fn site_zone(app: &App) -> TimeZone {
+    TimeZone::get(&app.site.time_zone).unwrap_or(TimeZone::UTC)
+}
+
+/// A time as a `datetime-local` input shows it, in the site's zone.
+fn local_input(app: &App, at: Timestamp) -> String {
+    at.to_zoned(site_zone(app))
+        .datetime()
+        .strftime("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+/// A `datetime-local` value read in the site's time zone.
+fn from_local_input(app: &App, text: &str) -> Option<Timestamp> {
+    let civil: jiff::civil::DateTime = text.trim().parse().ok()?;
+    civil.to_zoned(site_zone(app)).ok().map(|z| z.timestamp())
+}
+
+/// The site's language codes and the direction of each, as the edition
+/// tables want them (`languages`, `dirs`).
+fn language_table(
+    app: &App,
+) -> (
+    Vec<String>,
+    std::collections::BTreeMap<String, &'static str>,
+) {
+    let languages = app.languages();
+    let dirs = languages
+        .iter()
+        .map(|l| (l.as_str().to_owned(), app.dir(*l)))
+        .collect();
+    (
+        languages.iter().map(|l| l.as_str().to_owned()).collect(),
+        dirs,
+    )
+}
+
+/// Ids from repeated form fields such as `tag_id`.
+fn ids(fields: &Fields, name: &str) -> Vec<i64> {
+    fields
+        .iter()
+        .filter(|(k, _)| k == name)
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect()
+}
+
+fn optional_id(fields: &Fields, name: &str) -> Option<i64> {
+    field(fields, name).parse().ok()
+}

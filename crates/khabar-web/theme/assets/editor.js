@@ -1,0 +1,345 @@
+// The story editor, livelier: a preview rendered by the public page's own
+// template as you type, drafts saved by themselves, Ctrl+S / ⌘S to save,
+// unsaved text kept on this device until the server has it, and image
+// uploads. Every change goes through the JSON API with the session's CSRF
+// token; without this file the editor's forms post as they are.
+(function () {
+  "use strict";
+  var root = document.querySelector(".desk-editor");
+  if (!root) return;
+  var token = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
+  var storyId = root.getAttribute("data-story");
+  var deskLang = root.getAttribute("data-desk-lang");
+  var statusLine = root.querySelector(".editor-status");
+  var AUTOSAVE_MS = 2000;
+  var PREVIEW_MS = 400;
+
+  function msg(name) { return root.getAttribute("data-msg-" + name) || name; }
+
+  function say(text, kind) {
+    statusLine.hidden = !text;
+    statusLine.textContent = text || "";
+    statusLine.className = "editor-status" + (kind ? " editor-status-" + kind : "");
+  }
+
+  function api(method, url, body) {
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (answer) {
+      return answer.json().catch(function () { return {}; }).then(function (json) {
+        return { status: answer.status, ok: answer.ok, json: json };
+      });
+    });
+  }
+
+  var TEXT_FIELDS = ["slug", "headline", "standfirst", "body", "dateline", "hero_caption", "hero_credit"];
+
+  function Edition(element) {
+    this.element = element;
+    this.id = element.getAttribute("data-edition");
+    this.lang = element.getAttribute("data-lang");
+    this.status = element.getAttribute("data-status");
+    this.form = element.querySelector(".edition-form");
+    this.revision = parseInt(element.getAttribute("data-revision"), 10);
+    this.state = element.querySelector("[data-save-state]");
+    this.preview = element.querySelector(".preview");
+    this.frame = element.querySelector(".preview-frame");
+    this.slugHint = element.querySelector("[data-slug-hint]");
+    this.dirty = false;
+    this.conflicted = false;
+    this.saving = null;
+    this.autosaveTimer = null;
+    this.previewTimer = null;
+    this.storageKey = "khabar:edition:" + this.id;
+  }
+
+  Edition.prototype.fields = function () {
+    var out = {};
+    var form = this.form;
+    TEXT_FIELDS.forEach(function (name) {
+      var input = form.elements[name];
+      out[name] = input ? input.value : "";
+    });
+    out.comment_mode = form.elements.comment_mode ? form.elements.comment_mode.value : "open";
+    return out;
+  };
+
+  Edition.prototype.authorIds = function () {
+    return Array.prototype.slice
+      .call(this.form.querySelectorAll('input[name="author_id"]:checked'))
+      .map(function (box) { return parseInt(box.value, 10); });
+  };
+
+  Edition.prototype.show = function (text, kind) {
+    this.state.textContent = text;
+    this.state.setAttribute("data-kind", kind || "");
+  };
+
+  // Every keystroke is kept on this device first: closing the tab, a
+  // crash or a lost connection loses nothing already typed.
+  Edition.prototype.keepLocally = function () {
+    try {
+      localStorage.setItem(this.storageKey, JSON.stringify({
+        revision: this.revision,
+        fields: this.fields(),
+        author_ids: this.authorIds(),
+        at: Date.now()
+      }));
+    } catch (e) { /* storage full or refused: the server copy still counts */ }
+  };
+
+  Edition.prototype.forgetLocal = function () {
+    try { localStorage.removeItem(this.storageKey); } catch (e) { /* nothing kept */ }
+  };
+
+  Edition.prototype.changed = function () {
+    this.dirty = true;
+    this.keepLocally();
+    this.schedulePreview();
+    var self = this;
+    clearTimeout(this.autosaveTimer);
+    // Drafts save themselves; a live edition changes only when asked, so
+    // half a sentence never reaches readers.
+    if (this.status === "draft" && !this.conflicted) {
+      this.show(msg("unsaved"), "unsaved");
+      this.autosaveTimer = setTimeout(function () { self.save(false); }, AUTOSAVE_MS);
+    } else if (!this.conflicted) {
+      this.show(msg("live-unsaved"), "unsaved");
+    }
+  };
+
+  // Saves through updateEdition. `deliberate` is a Save or Ctrl+S: after
+  // a conflict it replaces the other version (which stays in the history).
+  Edition.prototype.save = function (deliberate) {
+    var self = this;
+    if (this.saving) return this.saving;
+    if (!this.dirty && !deliberate) return Promise.resolve(true);
+    clearTimeout(this.autosaveTimer);
+    if (this.conflicted && !deliberate) return Promise.resolve(false);
+    var start = this.conflicted ? this.latestRevision() : Promise.resolve(this.revision);
+    this.show(msg("saving"), "saving");
+    this.saving = start.then(function (revision) {
+      return api("PUT", "/api/v1/editions/" + self.id, {
+        revision: revision,
+        author_ids: self.authorIds(),
+        edition: self.fields()
+      });
+    }).then(function (answer) {
+      self.saving = null;
+      if (answer.ok) {
+        self.revision = answer.json.revision;
+        self.form.elements.revision.value = String(self.revision);
+        self.element.setAttribute("data-revision", String(self.revision));
+        if (!self.form.elements.slug.value) self.form.elements.slug.value = answer.json.slug;
+        self.dirty = false;
+        self.conflicted = false;
+        self.forgetLocal();
+        self.show(self.status === "draft" && !deliberate ? msg("draft-saved") : msg("saved"), "saved");
+        say("");
+        return true;
+      }
+      var code = answer.json && answer.json.error ? answer.json.error.code : String(answer.status);
+      if (code === "edit_conflict") {
+        self.conflicted = true;
+        self.show(msg("unsaved"), "conflict");
+        say(msg("conflict"), "error");
+      } else {
+        var message = answer.json && answer.json.error ? answer.json.error.message : code;
+        self.show(msg("unsaved"), "error");
+        say(msg("failed") + " (" + message + ")", "error");
+      }
+      return false;
+    }, function () {
+      self.saving = null;
+      self.show(msg("unsaved"), "error");
+      say(msg("failed"), "error");
+      return false;
+    });
+    return this.saving;
+  };
+
+  // The edition's revision as the server has it now (after a conflict).
+  Edition.prototype.latestRevision = function () {
+    var self = this;
+    return api("GET", "/api/v1/stories/" + storyId).then(function (answer) {
+      var found = (answer.json.editions || []).filter(function (e) { return String(e.id) === self.id; })[0];
+      return found ? found.revision : self.revision;
+    });
+  };
+
+  Edition.prototype.schedulePreview = function () {
+    var self = this;
+    clearTimeout(this.previewTimer);
+    this.previewTimer = setTimeout(function () { self.renderPreview(); }, PREVIEW_MS);
+  };
+
+  Edition.prototype.renderPreview = function () {
+    var self = this;
+    var body = this.fields();
+    body.story_id = parseInt(storyId, 10);
+    body.lang = this.lang;
+    body.author_ids = this.authorIds();
+    api("POST", "/" + deskLang + "/admin/preview", body).then(function (answer) {
+      if (!answer.ok) return;
+      self.preview.hidden = false;
+      self.frame.srcdoc = answer.json.html;
+      var slug = self.form.elements.slug;
+      var suggestion = answer.json.slug;
+      if (!slug.readOnly && !slug.value && suggestion) slug.value = suggestion;
+      var offer = !slug.readOnly && suggestion && slug.value !== suggestion && self.status === "draft";
+      self.slugHint.hidden = !offer;
+      if (offer) self.slugHint.querySelector("[data-slug-suggestion]").textContent = suggestion;
+    });
+  };
+
+  // Text kept on this device that the server never received: offer it.
+  Edition.prototype.offerRecovery = function () {
+    var kept;
+    try { kept = JSON.parse(localStorage.getItem(this.storageKey) || "null"); } catch (e) { kept = null; }
+    if (!kept || !kept.fields) return;
+    var now = this.fields();
+    var differs = TEXT_FIELDS.some(function (name) { return (kept.fields[name] || "") !== now[name]; });
+    if (!differs) { this.forgetLocal(); return; }
+    var self = this;
+    var box = document.createElement("div");
+    box.className = "recovery";
+    box.setAttribute("role", "alert");
+    var text = document.createElement("p");
+    var when = new Date(kept.at);
+    text.textContent = msg("recovered") + " (" + when.toLocaleString(deskLang) + ")";
+    var use = document.createElement("button");
+    use.type = "button";
+    use.className = "primary-button";
+    use.textContent = msg("recover");
+    var drop = document.createElement("button");
+    drop.type = "button";
+    drop.className = "secondary-button";
+    drop.textContent = msg("discard");
+    use.addEventListener("click", function () {
+      TEXT_FIELDS.forEach(function (name) {
+        if (self.form.elements[name]) self.form.elements[name].value = kept.fields[name] || "";
+      });
+      // Saved from an older revision: the save will say so, not overwrite.
+      if (kept.revision !== self.revision) self.conflicted = true;
+      box.remove();
+      self.changed();
+    });
+    drop.addEventListener("click", function () { self.forgetLocal(); box.remove(); });
+    box.appendChild(text);
+    box.appendChild(use);
+    box.appendChild(drop);
+    this.form.insertBefore(box, this.form.firstChild);
+  };
+
+  Edition.prototype.wire = function () {
+    var self = this;
+    this.form.addEventListener("input", function () { self.changed(); });
+    this.form.addEventListener("change", function () { self.changed(); });
+    this.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      self.save(true);
+    });
+    var use = this.element.querySelector("[data-use-slug]");
+    if (use) {
+      use.addEventListener("click", function () {
+        self.form.elements.slug.value = self.slugHint.querySelector("[data-slug-suggestion]").textContent;
+        self.slugHint.hidden = true;
+        self.changed();
+      });
+    }
+    // Publishing or scheduling first saves what is typed.
+    Array.prototype.forEach.call(this.element.querySelectorAll(".publish-form"), function (form) {
+      form.addEventListener("submit", function (event) {
+        if (!self.dirty) return;
+        event.preventDefault();
+        self.save(true).then(function (saved) { if (saved) form.submit(); });
+      });
+    });
+  };
+
+  var editions = Array.prototype.map.call(
+    root.querySelectorAll('.edition[data-editable="yes"]'),
+    function (element) { return new Edition(element); }
+  );
+  editions.forEach(function (edition) {
+    edition.wire();
+    edition.offerRecovery();
+    edition.renderPreview();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && (event.key === "s" || event.key === "S")) {
+      event.preventDefault();
+      var active = document.activeElement;
+      var focused = editions.filter(function (e) { return e.element.contains(active); });
+      (focused.length ? focused : editions.filter(function (e) { return e.dirty || e.conflicted; }))
+        .forEach(function (edition) { edition.save(true); });
+    }
+  });
+
+  // Leaving the page: drafts get one last save; everything typed is
+  // already on this device.
+  window.addEventListener("pagehide", function () {
+    editions.forEach(function (edition) {
+      if (!edition.dirty || edition.status !== "draft" || edition.conflicted) return;
+      fetch("/api/v1/editions/" + edition.id, {
+        method: "PUT",
+        credentials: "same-origin",
+        keepalive: true,
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
+        body: JSON.stringify({ revision: edition.revision, author_ids: edition.authorIds(), edition: edition.fields() })
+      });
+    });
+  });
+
+  // Uploads into the media library, offered at once as the lead image.
+  var upload = root.querySelector(".media-upload");
+  if (upload) {
+    upload.hidden = false;
+    upload.querySelector("[data-upload]").addEventListener("click", function () {
+      var file = upload.querySelector('input[type="file"]').files[0];
+      if (!file) return;
+      var data = new FormData();
+      data.append("file", file);
+      Array.prototype.forEach.call(upload.querySelectorAll("[data-alt]"), function (input) {
+        data.append("alt_" + input.getAttribute("data-alt"), input.value);
+      });
+      say(msg("uploading"));
+      fetch("/api/v1/media", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRF-Token": token },
+        body: data
+      }).then(function (answer) {
+        return answer.json().then(function (json) { return { ok: answer.ok, json: json }; });
+      }).then(function (answer) {
+        if (!answer.ok) {
+          var reason = answer.json.error ? answer.json.error.message : "";
+          say(msg("upload-failed").replace("%s", reason), "error");
+          return;
+        }
+        var media = answer.json;
+        var label = document.createElement("label");
+        label.className = "media-choice";
+        var radio = document.createElement("input");
+        radio.type = "radio";
+        radio.name = "hero_image";
+        radio.value = "/media/" + media.path;
+        radio.checked = true;
+        var image = document.createElement("img");
+        var smallest = (media.variants || [])[0];
+        image.src = "/media/" + (smallest ? smallest.path : media.path);
+        image.alt = (media.texts && media.texts[deskLang] && media.texts[deskLang].alt) || "";
+        image.width = 160;
+        image.height = 90;
+        label.appendChild(radio);
+        label.appendChild(image);
+        root.querySelector(".media-grid").prepend(label);
+        say(msg("uploaded"));
+      }, function () { say(msg("upload-failed").replace("%s", ""), "error"); });
+    });
+  }
+})();
