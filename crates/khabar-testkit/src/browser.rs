@@ -139,6 +139,12 @@ impl Browser {
         self.wait_until(|_| true, &check, css).await;
     }
 
+    /// Waits (up to 10 s) until the script expression `check` is true on
+    /// a loaded page.
+    pub async fn wait_for_true(&self, check: &str) {
+        self.wait_until(|_| true, check, check).await;
+    }
+
     async fn wait_until(
         &self,
         url_ok: impl Fn(&str) -> bool,
@@ -211,6 +217,24 @@ impl Browser {
                 ]
             })
             .collect();
+        self.call(
+            "POST",
+            &self.session_path("/actions"),
+            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }),
+        )
+        .await;
+    }
+
+    /// Presses `key` with Control held, as for Ctrl+S.
+    pub async fn press_with_control(&self, key: char) {
+        const CONTROL: &str = "\u{E009}";
+        let key = key.to_string();
+        let actions = json!([
+            { "type": "keyDown", "value": CONTROL },
+            { "type": "keyDown", "value": key },
+            { "type": "keyUp", "value": key },
+            { "type": "keyUp", "value": CONTROL },
+        ]);
         self.call(
             "POST",
             &self.session_path("/actions"),

@@ -362,3 +362,335 @@ async fn an_arabic_comment_gets_a_live_english_reply(db: &TestDatabase) {
 }
 
 on_both_backends!(an_arabic_comment_gets_a_live_english_reply);
+
+/// Text of the first element matching the selector inside the edition
+/// column of `lang` (`arguments[0]`, `arguments[1]`).
+const IN_EDITION: &str = "const el = document.querySelector(`.edition[data-lang=\"${arguments[0]}\"] ${arguments[1]}`); \
+     return el ? (el.value !== undefined && el.tagName !== 'BUTTON' ? el.value : el.textContent.trim()) : null;";
+
+/// The headline inside the edition's preview frame.
+const PREVIEW_HEADLINE: &str = "const frame = document.querySelector(`.edition[data-lang=\"${arguments[0]}\"] .preview-frame`); \
+     const h = frame && frame.contentDocument && frame.contentDocument.querySelector('.story-headline'); \
+     return h ? h.textContent.trim() : null;";
+
+async fn an_editor_writes_both_editions_and_schedules_them(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    // Beirut is UTC+2 or +3: a schedule read as UTC would be hours off.
+    let server = common::spawn_app_with(db, false, |config| {
+        config.site.time_zone = "Asia/Beirut".into();
+    })
+    .await;
+    let base = server.base_url().to_owned();
+    common::account(
+        &server,
+        "desk",
+        khabar_core::Role::Editor,
+        "harbour lights at dusk",
+    )
+    .await;
+
+    browser.goto(&format!("{base}/en/signin")).await;
+    browser.type_into("#login", "desk").await;
+    browser
+        .type_into("#password", "harbour lights at dusk")
+        .await;
+    browser.click(".stacked-form button[type=submit]").await;
+    browser.wait_for("a[href='/en/admin']").await;
+
+    // A new story in English; the editor opens on it.
+    browser.goto(&format!("{base}/en/admin/stories/new")).await;
+    browser
+        .type_into("#headline", "Night ferry returns to the harbour")
+        .await;
+    browser.click(".stacked-form button[type=submit]").await;
+    browser
+        .wait_for(".edition[data-lang='en'] .body-input")
+        .await;
+    let editor_url = browser.current_url().await;
+    assert!(editor_url.contains("/en/admin/stories/"), "{editor_url}");
+
+    // Typing into a draft: the preview follows and the draft saves itself.
+    let en_body = ".edition[data-lang='en'] .body-input";
+    browser
+        .type_into(en_body, "The last crossing now leaves at **midnight**.")
+        .await;
+    browser
+        .wait_for_true("document.querySelector(\".edition[data-lang='en'] [data-save-state]\").dataset.kind === 'saved'")
+        .await;
+    browser
+        .wait_for_true("(() => { const f = document.querySelector(\".edition[data-lang='en'] .preview-frame\"); \
+                        const s = f && f.contentDocument && f.contentDocument.querySelector('.story-body strong'); \
+                        return !!s && s.textContent === 'midnight'; })()")
+        .await;
+    assert_eq!(
+        browser.eval(PREVIEW_HEADLINE, json!(["en"])).await,
+        json!("Night ferry returns to the harbour")
+    );
+    // The slug came from the headline.
+    assert_eq!(
+        browser
+            .eval(IN_EDITION, json!(["en", "input[name=slug]"]))
+            .await,
+        json!("night-ferry-returns-to-the-harbour")
+    );
+
+    // Someone else saves the same edition meanwhile (through the API).
+    let story_id: i64 = editor_url
+        .rsplit('/')
+        .next()
+        .and_then(|tail| tail.split(['?', '#']).next())
+        .and_then(|id| id.parse().ok())
+        .expect("a story id in the editor's address");
+    let record = server.store().story_record(story_id).await.unwrap();
+    let en_edition = record.editions[0].clone();
+    let other = common::account(
+        &server,
+        "nightdesk",
+        khabar_core::Role::Editor,
+        "another long passphrase",
+    )
+    .await;
+    server
+        .store()
+        .update_edition(
+            en_edition.id,
+            en_edition.revision,
+            &khabar_core::EditionContent::parse(khabar_core::EditionInput {
+                headline: "Night ferry returns to the harbour".into(),
+                body: "Their version of the story.".into(),
+                ..Default::default()
+            })
+            .unwrap(),
+            &en_edition.author_ids,
+            Some(other),
+        )
+        .await
+        .unwrap();
+    // The next autosave is refused, says why, and keeps what was typed.
+    browser
+        .type_into(en_body, " Tickets cost two dinars.")
+        .await;
+    browser
+        .wait_for_true("document.querySelector(\".edition[data-lang='en'] [data-save-state]\").dataset.kind === 'conflict'")
+        .await;
+    let status = browser
+        .eval(
+            "return document.querySelector('.editor-status').textContent;",
+            json!([]),
+        )
+        .await;
+    assert!(
+        status
+            .as_str()
+            .unwrap_or("")
+            .contains("Someone else saved this edition"),
+        "{status}"
+    );
+    let typed = browser.eval(IN_EDITION, json!(["en", ".body-input"])).await;
+    assert_eq!(
+        typed,
+        json!("The last crossing now leaves at **midnight**. Tickets cost two dinars.")
+    );
+    // Ctrl+S then saves it on purpose over theirs, which stays in the history.
+    browser.press_with_control('s').await;
+    browser
+        .wait_for_true("document.querySelector(\".edition[data-lang='en'] [data-save-state]\").dataset.kind === 'saved'")
+        .await;
+    let saved = server.store().edition_draft(en_edition.id).await.unwrap();
+    assert!(
+        saved.body.ends_with("Tickets cost two dinars."),
+        "{}",
+        saved.body
+    );
+    let history = server.store().revisions(en_edition.id).await.unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|r| r.body == "Their version of the story.")
+    );
+
+    // The Arabic edition, written in its own direction beside the English.
+    browser
+        .type_into(
+            ".edition-missing[lang='ar'] input[name=headline]",
+            "عودة العبّارة الليلية إلى الميناء",
+        )
+        .await;
+    browser
+        .click(".edition-missing[lang='ar'] button[type=submit]")
+        .await;
+    browser
+        .wait_for(".edition[data-lang='ar'] .body-input")
+        .await;
+    browser
+        .type_into(
+            ".edition[data-lang='ar'] .body-input",
+            "تغادر الرحلة الأخيرة الآن عند **منتصف الليل**.",
+        )
+        .await;
+    browser
+        .wait_for_true("document.querySelector(\".edition[data-lang='ar'] [data-save-state]\").dataset.kind === 'saved'")
+        .await;
+    let directions = "return ['ar', 'en'].map(l => getComputedStyle(document.querySelector(`.edition[data-lang=\"${l}\"] .body-input`)).direction);";
+    assert_eq!(
+        browser.eval(directions, json!([])).await,
+        json!(["rtl", "ltr"])
+    );
+    // On a wide window the editions stand side by side.
+    let side_by_side = "const a = document.querySelector(\".edition[data-lang='ar']\").getBoundingClientRect(); \
+        const e = document.querySelector(\".edition[data-lang='en']\").getBoundingClientRect(); \
+        return Math.abs(a.top - e.top) < 2;";
+    browser.resize(1400, 1000).await;
+    assert_eq!(
+        browser.eval(side_by_side, json!([])).await,
+        Value::Bool(true)
+    );
+
+    // The same editor with Arabic screens: kept as the test's screenshot.
+    let arabic_editor = editor_url.replace("/en/admin/", "/ar/admin/");
+    browser.goto(&arabic_editor).await;
+    browser
+        .wait_for(".edition[data-lang='ar'] .preview-frame")
+        .await;
+    browser
+        .wait_for_true("(() => { const f = document.querySelector(\".edition[data-lang='ar'] .preview-frame\"); \
+                        return !!(f.contentDocument && f.contentDocument.querySelector('.story-headline')); })()")
+        .await;
+    assert_eq!(
+        browser.eval(PAGE_DIRECTION, json!([])).await,
+        json!(["ar", "rtl", "rtl"])
+    );
+    assert_eq!(
+        browser.eval(PREVIEW_HEADLINE, json!(["ar"])).await,
+        json!("عودة العبّارة الليلية إلى الميناء")
+    );
+    // The editions side by side, in view.
+    browser
+        .eval(
+            "document.querySelector('.placement').open = false; \
+             document.querySelector('.editions').scrollIntoView(); return true;",
+            json!([]),
+        )
+        .await;
+    let backend = if db.is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let shot = browser.screenshot(&format!("editor-ar-{backend}")).await;
+    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
+
+    // Both editions scheduled for the next whole minute (the form's
+    // precision) at least a few seconds ahead, in Beirut time.
+    let zone = jiff::tz::TimeZone::get("Asia/Beirut").unwrap();
+    let soon = (jiff::Timestamp::now() + jiff::SignedDuration::from_secs(8)).to_zoned(zone.clone());
+    let minute = soon
+        .datetime()
+        .round(
+            jiff::civil::DateTimeRound::new()
+                .smallest(jiff::Unit::Minute)
+                .mode(jiff::RoundMode::Ceil),
+        )
+        .unwrap();
+    let at = minute.strftime("%Y-%m-%dT%H:%M").to_string();
+    for lang in ["en", "ar"] {
+        let set = "document.querySelector(`.edition[data-lang=\"${arguments[0]}\"] input[name=at]`).value = arguments[1]; return true;";
+        browser.eval(set, json!([lang, at])).await;
+        browser
+            .click(&format!(".edition[data-lang='{lang}'] [data-schedule]"))
+            .await;
+        browser
+            .wait_for(&format!(
+                ".edition[data-lang='{lang}'][data-status='scheduled']"
+            ))
+            .await;
+    }
+    let scheduled = server.store().edition_draft(en_edition.id).await.unwrap();
+    let expected = minute.to_zoned(zone).unwrap().timestamp();
+    assert_eq!(scheduled.scheduled_at, Some(expected));
+
+    // Not before their time: then the scheduler publishes them, and a
+    // reader follows one to the other.
+    assert_eq!(
+        common::get(&server, "/en/story/night-ferry-returns-to-the-harbour")
+            .await
+            .0,
+        404
+    );
+    let mut live = false;
+    for _ in 0..750 {
+        let (status, _) =
+            common::get(&server, "/en/story/night-ferry-returns-to-the-harbour").await;
+        let (ar_status, _) = common::get(
+            &server,
+            &format!(
+                "/ar/story/{}",
+                common::segment("عودة-العبارة-الليلية-إلى-الميناء")
+            ),
+        )
+        .await;
+        if status == 200 && ar_status == 200 {
+            live = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(live, "the scheduled editions did not go live");
+    // Text typed into a live edition is saved only on request; typed
+    // and left unsaved, it is still there when the editor comes back.
+    browser.goto(&editor_url).await;
+    browser
+        .wait_for(".edition[data-lang='en'][data-status='published'] .body-input")
+        .await;
+    browser.type_into(en_body, " Children ride free.").await;
+    browser
+        .wait_for_true("document.querySelector(\".edition[data-lang='en'] [data-save-state]\").dataset.kind === 'unsaved'")
+        .await;
+    browser.goto(&editor_url).await;
+    browser.wait_for(".edition[data-lang='en'] .recovery").await;
+    browser
+        .click(".edition[data-lang='en'] .recovery .primary-button")
+        .await;
+    browser.press_with_control('s').await;
+    browser
+        .wait_for_true("document.querySelector(\".edition[data-lang='en'] [data-save-state]\").dataset.kind === 'saved'")
+        .await;
+    let (_, page) = common::get(&server, "/en/story/night-ferry-returns-to-the-harbour").await;
+    assert!(
+        page.contains("Children ride free."),
+        "the saved correction is not live"
+    );
+
+    browser
+        .goto(&format!(
+            "{base}/en/story/night-ferry-returns-to-the-harbour"
+        ))
+        .await;
+    browser.wait_for(".edition-switch a").await;
+    browser.click(".edition-switch a").await;
+    browser.wait_for("html[lang=ar] .story-body").await;
+    assert_eq!(
+        browser
+            .eval(
+                "return document.querySelector('.story-headline').textContent.trim();",
+                json!([])
+            )
+            .await,
+        json!("عودة العبّارة الليلية إلى الميناء")
+    );
+    browser.click(".edition-switch a").await;
+    browser.wait_for("html[lang=en] .story-body").await;
+    assert!(
+        browser
+            .current_url()
+            .await
+            .ends_with("/en/story/night-ferry-returns-to-the-harbour")
+    );
+
+    browser.quit().await;
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(an_editor_writes_both_editions_and_schedules_them);

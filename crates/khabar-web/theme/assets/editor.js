@@ -119,54 +119,78 @@
     if (!this.dirty && !deliberate) return Promise.resolve(true);
     clearTimeout(this.autosaveTimer);
     if (this.conflicted && !deliberate) return Promise.resolve(false);
-    var start = this.conflicted ? this.latestRevision() : Promise.resolve(this.revision);
+    var sent = this.fields();
+    var start = this.conflicted
+      ? this.serverCopy().then(function (copy) { return copy ? copy.revision : self.revision; })
+      : Promise.resolve(this.revision);
     this.show(msg("saving"), "saving");
     this.saving = start.then(function (revision) {
       return api("PUT", "/api/v1/editions/" + self.id, {
         revision: revision,
         author_ids: self.authorIds(),
-        edition: self.fields()
+        edition: sent
       });
     }).then(function (answer) {
-      self.saving = null;
-      if (answer.ok) {
-        self.revision = answer.json.revision;
-        self.form.elements.revision.value = String(self.revision);
-        self.element.setAttribute("data-revision", String(self.revision));
-        if (!self.form.elements.slug.value) self.form.elements.slug.value = answer.json.slug;
-        self.dirty = false;
-        self.conflicted = false;
-        self.forgetLocal();
-        self.show(self.status === "draft" && !deliberate ? msg("draft-saved") : msg("saved"), "saved");
-        say("");
-        return true;
-      }
+      if (answer.ok) return self.saved(answer.json, deliberate);
       var code = answer.json && answer.json.error ? answer.json.error.code : String(answer.status);
-      if (code === "edit_conflict") {
-        self.conflicted = true;
-        self.show(msg("unsaved"), "conflict");
-        say(msg("conflict"), "error");
-      } else {
+      if (code !== "edit_conflict") {
         var message = answer.json && answer.json.error ? answer.json.error.message : code;
         self.show(msg("unsaved"), "error");
         say(msg("failed") + " (" + message + ")", "error");
+        return false;
       }
-      return false;
-    }, function () {
-      self.saving = null;
+      // A "conflict" with the very text being sent (a save made as the
+      // last tab closed, say) is no conflict.
+      return self.serverCopy().then(function (copy) {
+        if (copy && sameText(copy, sent)) return self.saved(copy, deliberate);
+        self.conflicted = true;
+        self.show(msg("unsaved"), "conflict");
+        say(msg("conflict"), "error");
+        return false;
+      });
+    }).catch(function () {
       self.show(msg("unsaved"), "error");
       say(msg("failed"), "error");
       return false;
+    }).then(function (outcome) {
+      self.saving = null;
+      return outcome;
     });
     return this.saving;
   };
 
-  // The edition's revision as the server has it now (after a conflict).
-  Edition.prototype.latestRevision = function () {
+  // The server took `edition` (its answer, or its copy of the same text).
+  Edition.prototype.saved = function (edition, deliberate) {
+    this.revision = edition.revision;
+    this.form.elements.revision.value = String(this.revision);
+    this.element.setAttribute("data-revision", String(this.revision));
+    if (!this.form.elements.slug.value) this.form.elements.slug.value = edition.slug;
+    this.conflicted = false;
+    // Typing during the save keeps the edition dirty for the next one.
+    this.dirty = !sameText(edition, this.fields());
+    this.show(this.status === "draft" && !deliberate ? msg("draft-saved") : msg("saved"), "saved");
+    say("");
+    if (!this.dirty) this.forgetLocal();
+    else this.changed();
+    return true;
+  };
+
+  // Whether the server's edition says what `fields` say, as the server
+  // would store them: trimmed, one-line fields with single spaces.
+  function sameText(edition, fields) {
+    return TEXT_FIELDS.concat(["comment_mode"]).every(function (name) {
+      var mine = (fields[name] || "").trim();
+      if (name === "slug" && !mine) return true;
+      if (name !== "body" && name !== "standfirst") mine = mine.split(/\s+/).join(" ");
+      return (edition[name] || "") === mine;
+    });
+  }
+
+  // The edition as the server has it now.
+  Edition.prototype.serverCopy = function () {
     var self = this;
     return api("GET", "/api/v1/stories/" + storyId).then(function (answer) {
-      var found = (answer.json.editions || []).filter(function (e) { return String(e.id) === self.id; })[0];
-      return found ? found.revision : self.revision;
+      return (answer.json.editions || []).filter(function (e) { return String(e.id) === self.id; })[0] || null;
     });
   };
 
