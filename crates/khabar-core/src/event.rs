@@ -14,6 +14,8 @@ pub enum EventKind {
     CommentDeleted,
     CommentModerated,
     UserModerated,
+    /// An admin changed the site's settings; every node reloads them.
+    SiteSettingsChanged,
 }
 
 impl EventKind {
@@ -29,6 +31,7 @@ impl EventKind {
             EventKind::CommentDeleted => "comment.deleted",
             EventKind::CommentModerated => "comment.moderated",
             EventKind::UserModerated => "user.moderated",
+            EventKind::SiteSettingsChanged => "site.settings_changed",
         }
     }
 }

@@ -20,7 +20,7 @@ pub use error::InvalidInput;
 pub use event::EventKind;
 pub use lang::{Dir, Lang};
 pub use scope::{Scope, Scopes};
-pub use site::{FeedContent, LanguageSettings, SiteSettings};
+pub use site::{FeedContent, LanguageSettings, SiteOverrides, SiteSettings};
 pub use slug::Slug;
 pub use story::{
     CommentMode, EditionContent, EditionInput, EditionStatus, HeroImage, StatusChange,

@@ -30,7 +30,7 @@ pub fn may_keep_sections(role: Role) -> bool {
     matches!(role, Role::Editor | Role::Admin)
 }
 
-/// May change other people's roles.
+/// May change other people's roles and the site's settings.
 pub fn may_manage_people(role: Role) -> bool {
     role == Role::Admin
 }

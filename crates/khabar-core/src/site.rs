@@ -55,6 +55,42 @@ pub struct SiteSettings {
     pub feed_content: FeedContent,
 }
 
+/// The settings an admin changes from the browser, stored in the database
+/// and laid over the configuration file's (which stays the fallback and
+/// keeps what only an operator should change: languages, the address).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteOverrides {
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub name: BTreeMap<Lang, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_language: Option<Lang>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_edit_minutes: Option<u32>,
+    /// 0: threads never close.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments_close_after_days: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_max_chars: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment_max_links: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comments_per_minute: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub feed_content: Option<FeedContent>,
+}
+
+/// The ranges a browser may set the comment limits within.
+const COMMENT_LIMITS: [(&str, u32, u32); 5] = [
+    ("comment_edit_minutes", 0, 1_440),
+    ("comments_close_after_days", 0, 3_650),
+    ("comment_max_chars", 100, 5_000),
+    ("comment_max_links", 0, 50),
+    ("comments_per_minute", 1, 60),
+];
+
 /// What a feed entry carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -182,6 +218,75 @@ impl SiteSettings {
         Ok(())
     }
 
+    /// These settings with `overrides` laid over them, checked as a whole.
+    /// The error's field names the override at fault.
+    pub fn with(&self, overrides: &SiteOverrides) -> Result<SiteSettings, InvalidInput> {
+        let mut site = self.clone();
+        for (lang, name) in &overrides.name {
+            if site.dir_of(*lang).is_none() {
+                return Err(InvalidInput::new(
+                    "name",
+                    "unknown_language",
+                    format!("the site does not publish in “{lang}”"),
+                ));
+            }
+            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+            if name.is_empty() || name.chars().count() > 100 {
+                return Err(InvalidInput::new(
+                    "name",
+                    "invalid_site_name",
+                    "a site name is 1 to 100 characters",
+                ));
+            }
+            site.name.insert(*lang, name);
+        }
+        if let Some(lang) = overrides.default_language {
+            site.default_language = lang;
+        }
+        if let Some(zone) = &overrides.time_zone {
+            site.time_zone = zone.trim().to_owned();
+        }
+        let limits = [
+            overrides.comment_edit_minutes,
+            overrides.comments_close_after_days,
+            overrides.comment_max_chars,
+            overrides.comment_max_links,
+            overrides.comments_per_minute,
+        ];
+        for ((field, low, high), value) in COMMENT_LIMITS.iter().zip(limits) {
+            if value.is_some_and(|v| v < *low || v > *high) {
+                return Err(InvalidInput::new(
+                    field,
+                    "out_of_range",
+                    format!("between {low} and {high}"),
+                ));
+            }
+        }
+        if let Some(minutes) = overrides.comment_edit_minutes {
+            site.comment_edit_minutes = minutes;
+        }
+        if let Some(days) = overrides.comments_close_after_days {
+            site.comments_close_after_days = (days > 0).then_some(days);
+        }
+        if let Some(chars) = overrides.comment_max_chars {
+            site.comment_max_chars = chars;
+        }
+        if let Some(links) = overrides.comment_max_links {
+            site.comment_max_links = links;
+        }
+        if let Some(rate) = overrides.comments_per_minute {
+            site.comments_per_minute = rate;
+        }
+        if let Some(content) = overrides.feed_content {
+            site.feed_content = content;
+        }
+        site.validate().map_err(|e| InvalidInput {
+            field: e.field.trim_start_matches("site."),
+            ..e
+        })?;
+        Ok(site)
+    }
+
     pub fn dir_of(&self, lang: Lang) -> Option<Dir> {
         self.languages
             .iter()
@@ -223,5 +328,48 @@ mod tests {
         site.base_url = Some("https://news.example".into());
         site.name.remove(&Lang::AR);
         assert_eq!(site.validate().unwrap_err().field, "site.name");
+    }
+
+    #[test]
+    fn overrides_lie_over_the_file_and_are_checked() {
+        let file = SiteSettings::default();
+        let overrides = SiteOverrides {
+            name: BTreeMap::from([(Lang::EN, "  Harbour   Post ".to_owned())]),
+            default_language: Some(Lang::EN),
+            time_zone: Some("Asia/Beirut".into()),
+            comments_close_after_days: Some(0),
+            comment_max_chars: Some(2_000),
+            feed_content: Some(FeedContent::Summary),
+            ..SiteOverrides::default()
+        };
+        let site = file.with(&overrides).unwrap();
+        assert_eq!(site.name_in(Lang::EN), "Harbour Post");
+        assert_eq!(site.name_in(Lang::AR), "خبر");
+        assert_eq!(site.default_language, Lang::EN);
+        assert_eq!(site.time_zone, "Asia/Beirut");
+        assert_eq!(site.comments_close_after_days, None);
+        assert_eq!(site.comment_max_chars, 2_000);
+        assert_eq!(site.feed_content, FeedContent::Summary);
+        assert_eq!(site.languages, file.languages);
+
+        let refused = |overrides: SiteOverrides| file.with(&overrides).unwrap_err();
+        let zone = refused(SiteOverrides {
+            time_zone: Some("Mars/Olympus".into()),
+            ..SiteOverrides::default()
+        });
+        assert_eq!((zone.field, zone.code), ("time_zone", "unknown_time_zone"));
+        let chars = refused(SiteOverrides {
+            comment_max_chars: Some(50_000),
+            ..SiteOverrides::default()
+        });
+        assert_eq!(
+            (chars.field, chars.code),
+            ("comment_max_chars", "out_of_range")
+        );
+        let name = refused(SiteOverrides {
+            name: BTreeMap::from([(Lang::EN, "   ".to_owned())]),
+            ..SiteOverrides::default()
+        });
+        assert_eq!(name.code, "invalid_site_name");
     }
 }

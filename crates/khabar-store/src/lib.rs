@@ -19,6 +19,7 @@ mod moderation;
 mod newsroom;
 mod readers;
 mod reading;
+mod site;
 mod stories;
 mod syndication;
 mod taxonomy;

@@ -33,6 +33,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_moderation.sql"),
     ),
     (5, "media", include_str!("../migrations/0005_media.sql")),
+    (
+        6,
+        "site settings",
+        include_str!("../migrations/0006_site_settings.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.

@@ -202,8 +202,8 @@ async fn send_link(
 fn account_lang(app: &App, account: &Account) -> Lang {
     Lang::parse(&account.lang)
         .ok()
-        .filter(|l| app.site.dir_of(*l).is_some())
-        .unwrap_or(app.site.default_language)
+        .filter(|l| app.site().dir_of(*l).is_some())
+        .unwrap_or(app.site().default_language)
 }
 
 /// Uses a verification link.

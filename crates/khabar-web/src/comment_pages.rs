@@ -90,9 +90,10 @@ pub(crate) fn comment_item(
     now: Timestamp,
 ) -> CommentItem {
     let direction = khabar_text::detect_direction(&comment.body);
+    let site = app.site();
     let lang = match direction {
-        khabar_text::Direction::Rtl => app.site.languages.iter().find(|l| l.dir == Dir::Rtl),
-        khabar_text::Direction::Ltr => app.site.languages.iter().find(|l| l.dir == Dir::Ltr),
+        khabar_text::Direction::Rtl => site.languages.iter().find(|l| l.dir == Dir::Rtl),
+        khabar_text::Direction::Ltr => site.languages.iter().find(|l| l.dir == Dir::Ltr),
         khabar_text::Direction::Auto => None,
     }
     .map(|l| l.code.to_string());
@@ -100,7 +101,7 @@ pub(crate) fn comment_item(
         .session
         .as_ref()
         .is_some_and(|s| s.account.id == comment.author_id);
-    let window = SignedDuration::from_mins(i64::from(app.site.comment_edit_minutes));
+    let window = SignedDuration::from_mins(i64::from(app.site().comment_edit_minutes));
     let deleted = comment.status == "deleted";
     let redacted = comment.redaction_note.is_some();
     CommentItem {

@@ -75,7 +75,7 @@ impl CommentError {
 /// Whether an article takes comments now: its setting, the moderators'
 /// closing, and the site's automatic closing after some days.
 pub fn thread_open(app: &App, article: &Article, thread: &ThreadSettings, now: Timestamp) -> bool {
-    let closed_by_age = app.site.comments_close_after_days.is_some_and(|days| {
+    let closed_by_age = app.site().comments_close_after_days.is_some_and(|days| {
         article.summary.published_at + SignedDuration::from_hours(24 * i64::from(days)) < now
     });
     article.comment_mode != "closed" && !thread.closed && !closed_by_age
@@ -103,13 +103,13 @@ fn checked(
     thread: &ThreadSettings,
     body: &CommentBody,
 ) -> Result<(), CommentError> {
-    let max_chars = app.site.comment_max_chars;
+    let max_chars = app.site().comment_max_chars;
     let open = thread_open(app, article, thread, Timestamp::now());
     let reason = khabar_core::moderation::check(
         body.as_str(),
         open,
         max_chars as usize,
-        app.site.comment_max_links as usize,
+        app.site().comment_max_links as usize,
     );
     match reason.as_ref().map(|r| r.code.as_str()) {
         None => Ok(()),
@@ -176,7 +176,7 @@ pub async fn post(
     let standing = app.store.standing(author.id).await?;
     may_comment(&standing)?;
     let author_id = author.id;
-    let per_minute = i64::from(app.site.comments_per_minute);
+    let per_minute = i64::from(app.site().comments_per_minute);
     let reader = author_id.to_string();
     limit(
         app,
@@ -261,7 +261,7 @@ pub async fn edit(
 ) -> Result<CommentStatus, CommentError> {
     let body = CommentBody::parse(body)?;
     let comment = app.store.comment(comment_id).await?;
-    let window = SignedDuration::from_mins(i64::from(app.site.comment_edit_minutes));
+    let window = SignedDuration::from_mins(i64::from(app.site().comment_edit_minutes));
     may_edit(
         comment.author_id,
         author.id,

@@ -51,7 +51,7 @@ pub fn compose(
     name: &str,
     link: &str,
 ) -> Result<Composed, minijinja::Error> {
-    let site = app.site.name_in(lang).to_owned();
+    let site = app.site().name_in(lang).to_owned();
     let mut args = FluentArgs::new();
     args.set("site", site.clone());
     args.set("name", name.to_owned());
@@ -91,9 +91,9 @@ pub fn compose_notifications(
 ) -> Result<(Composed, Lang), minijinja::Error> {
     let lang = Lang::parse(&batch.lang)
         .ok()
-        .filter(|l| app.site.dir_of(*l).is_some())
-        .unwrap_or(app.site.default_language);
-    let site = app.site.name_in(lang).to_owned();
+        .filter(|l| app.site().dir_of(*l).is_some())
+        .unwrap_or(app.site().default_language);
+    let site = app.site().name_in(lang).to_owned();
     let mut args = FluentArgs::new();
     args.set("site", site.clone());
     args.set("name", batch.display_name.clone());

@@ -80,6 +80,9 @@ impl HttpCache {
 /// The surrogate keys a response is tagged with; a purge of any of them
 /// drops it from the CDN.
 pub mod keys {
+    /// Every public page: its name, languages and dates change with the
+    /// site settings.
+    pub const SITE: &str = "site";
     pub const HOME: &str = "home";
     pub const FEEDS: &str = "feeds";
     pub const SITEMAPS: &str = "sitemaps";
@@ -115,6 +118,9 @@ pub async fn purge_keys(
     let mut changed_stories = BTreeSet::new();
     let mut checked_editions = std::collections::BTreeMap::new();
     for event in events {
+        if event.kind == khabar_core::EventKind::SiteSettingsChanged.as_str() {
+            purged.insert(keys::SITE.to_owned());
+        }
         let Some(story_id) = event.story_id else {
             continue;
         };
@@ -222,8 +228,9 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
     if shareable {
         response_headers.insert(header::CACHE_CONTROL, cache.settings.public_header());
         response_headers.append(header::VARY, HeaderValue::from_static("Cookie"));
-        let keys = public.map(|p| p.0).unwrap_or_default();
-        if !keys.is_empty() {
+        let mut keys = public.map(|p| p.0).unwrap_or_default();
+        keys.push(keys::SITE.to_owned());
+        {
             if let Ok(value) = HeaderValue::from_str(&keys.join(" ")) {
                 response_headers.insert("surrogate-key", value);
             }
@@ -491,8 +498,8 @@ mod tests {
         let response = through_layer(Method::GET, &[], &[]).await;
         assert!(value(&response, header::CACHE_CONTROL).starts_with("public, max-age=60"));
         assert_eq!(value(&response, header::VARY), "Cookie, Accept-Encoding");
-        assert_eq!(response.headers()["surrogate-key"], "story-1 home");
-        assert_eq!(response.headers()["cache-tag"], "story-1,home");
+        assert_eq!(response.headers()["surrogate-key"], "story-1 home site");
+        assert_eq!(response.headers()["cache-tag"], "story-1,home,site");
         let etag = value(&response, header::ETAG);
         // HEAD is tagged as GET is; the tag answers 304.
         let head = through_layer(Method::HEAD, &[], &[]).await;

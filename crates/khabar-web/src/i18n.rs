@@ -34,7 +34,7 @@ struct Language {
 
 pub struct I18n {
     languages: HashMap<Lang, Language>,
-    time_zone: TimeZone,
+    time_zone: std::sync::RwLock<TimeZone>,
     default: Lang,
 }
 
@@ -144,7 +144,7 @@ impl I18n {
         }
         Ok(I18n {
             languages,
-            time_zone,
+            time_zone: std::sync::RwLock::new(time_zone),
             default: site.default_language,
         })
     }
@@ -173,6 +173,20 @@ impl I18n {
         text.into_owned()
     }
 
+    /// Dates from now on are in `zone` (an IANA name; unknown: unchanged).
+    pub fn set_time_zone(&self, zone: &str) {
+        if let (Ok(zone), Ok(mut current)) = (TimeZone::get(zone), self.time_zone.write()) {
+            *current = zone;
+        }
+    }
+
+    fn zone(&self) -> TimeZone {
+        self.time_zone
+            .read()
+            .map(|zone| zone.clone())
+            .unwrap_or(TimeZone::UTC)
+    }
+
     /// The string `key` in `lang`, if the theme has it.
     pub fn optional(&self, lang: Lang, key: &str) -> Option<String> {
         let language = self.language(lang)?;
@@ -182,7 +196,7 @@ impl I18n {
 
     /// A date in the site's time zone, as the language writes it.
     pub fn date(&self, lang: Lang, at: Timestamp) -> String {
-        match (self.language(lang), to_icu(at, &self.time_zone)) {
+        match (self.language(lang), to_icu(at, &self.zone())) {
             (Some(language), Some((date, _))) => language.date.format(&date).to_string(),
             _ => at.to_string(),
         }
@@ -190,18 +204,13 @@ impl I18n {
 
     /// A date and time of day in the site's time zone.
     pub fn date_time(&self, lang: Lang, at: Timestamp) -> String {
-        match (self.language(lang), to_icu(at, &self.time_zone)) {
+        match (self.language(lang), to_icu(at, &self.zone())) {
             (Some(language), Some((date, time))) => language
                 .date_time
                 .format(&DateTime { date, time })
                 .to_string(),
             _ => at.to_string(),
         }
-    }
-
-    /// The site's time zone, for `<time datetime>` values.
-    pub fn time_zone(&self) -> &TimeZone {
-        &self.time_zone
     }
 }
 

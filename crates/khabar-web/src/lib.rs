@@ -60,7 +60,10 @@ pub use theme::Theme;
 /// What every request handler shares.
 pub struct App {
     pub store: Store,
-    pub site: SiteSettings,
+    /// The configuration file's site settings; what admins change from the
+    /// browser is laid over them (`site()`).
+    file_site: SiteSettings,
+    site: std::sync::RwLock<Arc<SiteSettings>>,
     /// Absolute base of every public link, without a trailing slash.
     pub base_url: String,
     pub i18n: Arc<I18n>,
@@ -95,7 +98,8 @@ impl App {
         let (live_sender, live) = live::channel();
         Ok(App {
             store,
-            site,
+            site: std::sync::RwLock::new(Arc::new(site.clone())),
+            file_site: site,
             base_url: base_url.trim_end_matches('/').to_owned(),
             i18n,
             search,
@@ -144,21 +148,57 @@ impl App {
         self
     }
 
+    /// The site settings in force: the file's, with admins' changes.
+    pub fn site(&self) -> Arc<SiteSettings> {
+        match self.site.read() {
+            Ok(site) => site.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Lays the stored settings over the file's again: at start and
+    /// whenever the log says an admin changed them (on any node).
+    pub async fn reload_site(&self) -> Result<(), khabar_store::StoreError> {
+        let overrides = self.store.site_overrides().await?;
+        let site = match self.file_site.with(&overrides) {
+            Ok(site) => site,
+            Err(error) => {
+                tracing::error!(%error, "stored site settings do not fit this configuration; using the file's");
+                self.file_site.clone()
+            }
+        };
+        self.i18n.set_time_zone(&site.time_zone);
+        let site = Arc::new(site);
+        match self.site.write() {
+            Ok(mut current) => *current = site,
+            Err(poisoned) => *poisoned.into_inner() = site,
+        }
+        Ok(())
+    }
+
+    /// The configuration file's site settings, before admins' changes.
+    pub fn file_site(&self) -> &SiteSettings {
+        &self.file_site
+    }
+
     /// The site's languages, in configured order.
     pub fn languages(&self) -> Vec<Lang> {
-        self.site.languages.iter().map(|l| l.code).collect()
+        self.site().languages.iter().map(|l| l.code).collect()
     }
 
     /// The writing direction of a site language, as `dir` wants it.
     pub(crate) fn dir(&self, lang: Lang) -> &'static str {
-        self.site.dir_of(lang).map(|d| d.as_str()).unwrap_or("auto")
+        self.site()
+            .dir_of(lang)
+            .map(|d| d.as_str())
+            .unwrap_or("auto")
     }
 
     /// A language of the site by its URL prefix.
     fn lang(&self, code: &str) -> Option<Lang> {
         Lang::parse(code)
             .ok()
-            .filter(|lang| self.site.dir_of(*lang).is_some())
+            .filter(|lang| self.site().dir_of(*lang).is_some())
     }
 }
 

@@ -17,7 +17,7 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream::{self, Stream};
-use khabar_core::{Lang, Slug};
+use khabar_core::{EventKind, Lang, Slug};
 use khabar_store::Event;
 use minijinja::context;
 use serde_json::json;
@@ -74,6 +74,12 @@ pub async fn follow(
         };
         for event in events {
             last = event.seq;
+            if event.kind == EventKind::SiteSettingsChanged.as_str() {
+                if let Err(error) = app.reload_site().await {
+                    tracing::warn!(%error, "could not reload the site settings");
+                }
+                continue;
+            }
             // No page listening is fine.
             if let Some(message) = render(&app, &event).await {
                 let _ = sender.send(message);

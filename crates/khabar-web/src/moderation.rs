@@ -141,8 +141,8 @@ pub async fn verdict(
         thread.pre_moderated
     };
     let policy = Policy {
-        max_chars: app.site.comment_max_chars as usize,
-        max_links: app.site.comment_max_links as usize,
+        max_chars: app.site().comment_max_chars as usize,
+        max_links: app.site().comment_max_links as usize,
         thread_open: crate::comments::thread_open(app, article, thread, jiff::Timestamp::now()),
         words: &words,
         settings: &settings,
@@ -304,7 +304,7 @@ pub async fn update_word_list(
     entries: Vec<WordListEntry>,
 ) -> Result<usize, ModerationError> {
     moderator.require_all_sections()?;
-    if app.site.dir_of(lang).is_none() {
+    if app.site().dir_of(lang).is_none() {
         return Err(
             InvalidInput::new("lang", "unknown_language", "not a language of this site").into(),
         );

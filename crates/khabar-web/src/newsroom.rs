@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use khabar_core::newsroom::{
     may_edit, may_keep_sections, may_manage_people, may_publish, may_write,
 };
-use khabar_core::{EditionContent, HeroImage, InvalidInput, Lang, Role, Slug};
+use khabar_core::{EditionContent, HeroImage, InvalidInput, Lang, Role, SiteOverrides, Slug};
 use khabar_store::{
     Account, AuthorProfile, EditionDraft, MediaRecord, MediaText, MediaVariant, Named, NewMedia,
     NewStory, Revision, StoreError, StoryRecord,
@@ -173,7 +173,7 @@ impl<'a> Newsroom<'a> {
     }
 
     fn site_language(&self, lang: Lang) -> Result<()> {
-        match self.app.site.dir_of(lang) {
+        match self.app.site().dir_of(lang) {
             Some(_) => Ok(()),
             None => {
                 Err(
@@ -433,6 +433,18 @@ impl<'a> Newsroom<'a> {
             .store
             .create_author(slug, profiles, user_id)
             .await?)
+    }
+
+    /// Lays `overrides` over the configuration file's site settings, on
+    /// this node at once and on the others as they read the log.
+    pub async fn update_site_settings(&self, overrides: &SiteOverrides) -> Result<()> {
+        self.require(may_manage_people(self.role))?;
+        self.app.file_site().with(overrides)?;
+        self.app
+            .store
+            .save_site_overrides(overrides, self.account.id)
+            .await?;
+        Ok(self.app.reload_site().await?)
     }
 
     /// Gives someone else a role; nobody changes their own.

@@ -57,7 +57,7 @@ pub(crate) fn preferred_language(app: &App, headers: &HeaderMap) -> Lang {
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| negotiate(value, &app.languages()))
-        .unwrap_or(app.site.default_language)
+        .unwrap_or(app.site().default_language)
 }
 
 /// `/ar` → `/ar/`.
@@ -108,7 +108,7 @@ async fn home_page(app: &App, lang: Lang, viewer: &Viewer) -> Result<Response, P
         format!("/{lang}/"),
     )
     .await?;
-    chrome.feeds = feeds::links(app, &format!("/{lang}"), app.site.name_in(lang));
+    chrome.feeds = feeds::links(app, &format!("/{lang}"), app.site().name_in(lang));
     let response = render(
         app,
         "home.html",
@@ -280,13 +280,13 @@ async fn list_page(
     // Page N in one language need not exist in another (they hold different
     // numbers of stories): only first pages announce alternates.
     let (x_default, canonical) = if page == 1 {
-        (Some(base(app.site.default_language)), base(lang))
+        (Some(base(app.site().default_language)), base(lang))
     } else {
         (None, format!("{}?page={page}", base(lang)))
     };
     let mut chrome = chrome(app, lang, viewer, paths, x_default, canonical).await?;
     let this_page = base(lang);
-    let feed_title = format!("{} — {}", app.site.name_in(lang), listing.title);
+    let feed_title = format!("{} — {}", app.site().name_in(lang), listing.title);
     chrome.feeds = feeds::links(app, &this_page, &feed_title);
     let response = render(
         app,
@@ -375,7 +375,7 @@ async fn article_page(
     }
     let x_default = paths
         .iter()
-        .find(|(l, _)| *l == app.site.default_language)
+        .find(|(l, _)| *l == app.site().default_language)
         .map(|(_, p)| p.clone())
         .unwrap_or_else(|| this_path.clone());
     let editions: Vec<EditionSwitch> = article
@@ -385,7 +385,7 @@ async fn article_page(
             let other_lang = app.lang(&other.lang)?;
             Some(EditionSwitch {
                 lang: other.lang.clone(),
-                dir: app.site.dir_of(other_lang)?.as_str(),
+                dir: app.site().dir_of(other_lang)?.as_str(),
                 href: story_path(&other.lang, &other.slug),
                 label: app.i18n.message(other_lang, "read-this-story", None),
             })
@@ -498,7 +498,7 @@ pub(crate) async fn chrome(
         });
     }
     let languages = app
-        .site
+        .site()
         .languages
         .iter()
         .filter(|l| l.code != lang)
@@ -528,7 +528,7 @@ pub(crate) async fn chrome(
     };
     Ok(Chrome {
         viewer: signed_in,
-        site_name: app.site.name_in(lang).to_owned(),
+        site_name: app.site().name_in(lang).to_owned(),
         base_url: app.base_url.clone(),
         canonical: absolute(&canonical_path),
         alternates,
@@ -621,7 +621,7 @@ pub(crate) fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
                 lang => lang.as_str(),
                 dir => dir,
                 status => status.as_u16(),
-                site_name => app.site.name_in(lang),
+                site_name => app.site().name_in(lang),
                 minutes => retry_after.map(|s| s.div_ceil(60).max(1)),
             reason => reason,
             })

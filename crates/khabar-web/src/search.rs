@@ -72,7 +72,7 @@ fn day(
     } else {
         date
     };
-    let zone = jiff::tz::TimeZone::get(&app.site.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let zone = jiff::tz::TimeZone::get(&app.site().time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     Ok(Some(
         date.to_zoned(zone).map_err(|_| invalid())?.timestamp(),
     ))

@@ -98,7 +98,7 @@ pub async fn articles(
                         url: format!("/{}/story/{}", hit.lang, segment(&hit.slug)),
                         dir: Lang::parse(&hit.lang)
                             .ok()
-                            .and_then(|l| app.site.dir_of(l))
+                            .and_then(|l| app.site().dir_of(l))
                             .map(|d| d.as_str())
                             .unwrap_or("auto"),
                         other_language: (hit.lang != lang.as_str()).then(|| hit.lang.clone()),

@@ -68,7 +68,7 @@ pub(crate) fn article_meta(app: &App, lang: Lang, article: &Article, url: &str) 
         })).collect::<Vec<_>>(),
         "publisher": {
             "@type": "NewsMediaOrganization",
-            "name": app.site.name_in(lang),
+            "name": app.site().name_in(lang),
             "url": format!("{}/{lang}/", app.base_url),
         },
     });
@@ -115,7 +115,7 @@ fn script_safe_json(value: &serde_json::Value) -> String {
 /// when it has one, else the language's most common one.
 fn og_locale(app: &App, lang: Lang) -> String {
     let configured =
-        app.site
+        app.site()
             .languages
             .iter()
             .find(|l| l.code == lang)

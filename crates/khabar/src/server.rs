@@ -94,6 +94,9 @@ impl Server {
         .context("loading the theme")?
         .trusting_proxies(config.trusted_proxies.clone())
         .caching(config.cache.clone());
+        app.reload_site()
+            .await
+            .context("reading the site settings admins changed")?;
 
         let (stop, stopped) = watch::channel(false);
         let scheduler = tokio::spawn(workers::scheduler(store.clone(), stopped.clone()));

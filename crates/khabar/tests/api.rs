@@ -443,6 +443,8 @@ async fn every_documented_operation_is_served(db: &TestDatabase) {
         "updateUserRole",
         "uploadMedia",
         "updateStory",
+        "getSiteSettings",
+        "updateSiteSettings",
     ] {
         assert!(
             operations.iter().any(|o| o == expected),

@@ -919,7 +919,330 @@ async fn the_story_list_filters_and_shows_translation_status(db: &TestDatabase) 
     server.stop().await.unwrap();
 }
 
+/// A staff member signed in through the sign-in form.
+async fn signed_in<'a>(server: &'a khabar::Server, name: &str, role: Role) -> common::Agent<'a> {
+    common::account(server, name, role, PASSWORD).await;
+    let mut agent = common::Agent::new(server);
+    let answer = agent
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", name), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(answer.status, 303, "{name} signs in");
+    agent
+}
+
+/// The value of the input named `name` in the form of the edition `id`.
+fn edition_input(page: &str, edition_id: i64, name: &str) -> String {
+    let form = &page[page
+        .find(&format!("action=\"/en/admin/editions/{edition_id}\""))
+        .expect("the edition's form")..];
+    let at = form
+        .find(&format!("name=\"{name}\" value=\""))
+        .expect("the input")
+        + format!("name=\"{name}\" value=\"").len();
+    form[at..at + form[at..].find('"').unwrap()].to_owned()
+}
+
+async fn the_desk_screens_work_as_plain_forms(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut editor = signed_in(&server, "desk", Role::Editor).await;
+    let mut author = signed_in(&server, "nadia", Role::Author).await;
+    let mut reader = signed_in(&server, "ahmad", Role::Reader).await;
+
+    // Strangers are sent to sign in; readers are refused.
+    let mut stranger = common::Agent::new(&server);
+    let answer = stranger.get("/en/admin").await;
+    assert_eq!(
+        (answer.status, answer.location.as_deref()),
+        (303, Some("/en/signin"))
+    );
+    assert_eq!(reader.get("/en/admin/stories").await.status, 403);
+    let dashboard = editor.get("/ar/admin").await;
+    assert_eq!(dashboard.status, 200);
+    assert_eq!(
+        common::html_lang_dir(&dashboard.body),
+        ("ar".into(), "rtl".into())
+    );
+    assert!(dashboard.body.contains("المسودات"));
+
+    // A section made on the people screen, then a story started in it.
+    let made = editor
+        .submit(
+            "/en/admin/people",
+            "/en/admin/sections",
+            &[
+                ("slug", "harbour"),
+                ("name_en", "Harbour"),
+                ("name_ar", "الميناء"),
+            ],
+        )
+        .await;
+    assert_eq!(made.location.as_deref(), Some("/en/admin/people"));
+    let people = editor.get("/en/admin/people").await.body;
+    assert!(people.contains("الميناء") && people.contains("harbour"));
+    let refused = author
+        .submit(
+            "/en/admin/people",
+            "/en/admin/tags",
+            &[("slug", "ferries"), ("name_en", "Ferries")],
+        )
+        .await;
+    assert_eq!(
+        refused.location.as_deref(),
+        Some("/en/admin/people?error=forbidden")
+    );
+    let section_id = server.store().section_records().await.unwrap()[0]
+        .id
+        .to_string();
+    let created = editor
+        .submit(
+            "/en/admin/stories/new",
+            "/en/admin/stories",
+            &[
+                ("edition_lang", "en"),
+                ("headline", "Ferry fares fall"),
+                ("section_id", &section_id),
+            ],
+        )
+        .await;
+    let editor_path = created.location.expect("the editor's address");
+    let story_id: i64 = editor_path.rsplit('/').next().unwrap().parse().unwrap();
+    let page = editor.get(&editor_path).await.body;
+    let story = server.store().story_record(story_id).await.unwrap();
+    let edition_id = story.editions[0].id;
+    assert_eq!(edition_input(&page, edition_id, "slug"), "ferry-fares-fall");
+    // Fluent isolates the language's name from the sentence around it.
+    assert!(
+        page.contains("\u{2068}Arabic\u{2069} edition missing"),
+        "translation status shown"
+    );
+
+    // Saving the form; a stale copy is refused and says why.
+    let save = |revision: &'static str, body: &'static str| {
+        [
+            ("revision", revision),
+            ("headline", "Ferry fares fall"),
+            ("slug", "ferry-fares-fall"),
+            ("body", body),
+            ("comment_mode", "open"),
+        ]
+    };
+    let action = format!("/en/admin/editions/{edition_id}");
+    let saved = editor
+        .submit(
+            &editor_path,
+            &action,
+            &save("1", "Fares fall by a third on the night crossing."),
+        )
+        .await;
+    assert_eq!(
+        saved.location,
+        Some(format!("{editor_path}#edition-{edition_id}"))
+    );
+    let stale = editor
+        .submit(&editor_path, &action, &save("1", "Fares fall by half."))
+        .await;
+    let refused_at = stale.location.unwrap();
+    assert!(refused_at.contains("error=edit_conflict"), "{refused_at}");
+    let explained = editor.get(refused_at.split('#').next().unwrap()).await.body;
+    assert!(explained.contains("Someone else saved this edition after you opened it"));
+    assert_eq!(
+        server.store().edition_draft(edition_id).await.unwrap().body,
+        "Fares fall by a third on the night crossing."
+    );
+
+    // A third revision changes two words; the history marks them, and
+    // restores the second.
+    editor
+        .submit(
+            &editor_path,
+            &action,
+            &save("2", "Fares fall by half on the night crossing."),
+        )
+        .await;
+    let history = editor
+        .get(&format!("/en/admin/editions/{edition_id}/revisions"))
+        .await
+        .body;
+    assert!(history.contains("<mark>half</mark>"), "{history}");
+    assert!(history.contains("<mark>a third</mark>"), "{history}");
+    let restored = editor
+        .submit(
+            &format!("/en/admin/editions/{edition_id}/revisions"),
+            &format!("/en/admin/editions/{edition_id}/revisions/2/restore"),
+            &[("current_revision", "3")],
+        )
+        .await;
+    assert!(restored.location.unwrap().contains("?saved#edition-"));
+    assert_eq!(
+        server.store().edition_draft(edition_id).await.unwrap().body,
+        "Fares fall by a third on the night crossing."
+    );
+
+    // A schedule in the past is refused, not published at once.
+    let publish = format!("/en/admin/editions/{edition_id}/publish");
+    let past = editor
+        .submit(
+            &editor_path,
+            &publish,
+            &[("when", "schedule"), ("at", "2020-01-01T09:00")],
+        )
+        .await;
+    assert!(past.location.unwrap().contains("error=not_in_future"));
+    let by_author = author
+        .submit(&editor_path, &publish, &[("when", "now")])
+        .await;
+    assert!(by_author.location.unwrap().contains("error=forbidden"));
+    let now = editor
+        .submit(&editor_path, &publish, &[("when", "now")])
+        .await;
+    assert!(!now.location.unwrap().contains("error"));
+    assert_eq!(
+        common::get(&server, "/en/story/ferry-fares-fall").await.0,
+        200
+    );
+
+    // The story list narrows by status and language.
+    let published = editor.get("/en/admin/stories?status=published").await.body;
+    assert!(published.contains("Ferry fares fall"));
+    let arabic = editor.get("/en/admin/stories?lang=ar").await.body;
+    assert!(!arabic.contains("Ferry fares fall"));
+
+    // The preview renders unsaved Markdown with the public template, for
+    // the session's own pages only.
+    let token = common::form_token(&editor.get(&editor_path).await.body).unwrap();
+    let session = editor.cookie("khabar_session").unwrap().to_owned();
+    let preview = |token: String| {
+        common::client()
+            .post(format!("{}/en/admin/preview", server.base_url()))
+            .header("Cookie", format!("khabar_session={session}"))
+            .header("X-CSRF-Token", token)
+            .json(&json!({
+                "story_id": story_id, "lang": "ar",
+                "headline": "انخفاض أجرة العبّارة", "body": "تنخفض **الأجرة** الليلة."
+            }))
+            .send()
+    };
+    let shown: Value = preview(token).await.unwrap().json().await.unwrap();
+    let html = shown["html"].as_str().unwrap();
+    assert!(html.contains("<strong>الأجرة</strong>"), "{html}");
+    assert!(html.contains("class=\"story-headline\">انخفاض أجرة العبّارة</h1>"));
+    assert_eq!(common::html_lang_dir(html), ("ar".into(), "rtl".into()));
+    assert_eq!(shown["slug"], "انخفاض-أجرة-العبارة");
+    assert_eq!(preview("forged".into()).await.unwrap().status(), 403);
+
+    server.stop().await.unwrap();
+}
+
+async fn site_settings_change_from_the_browser_on_every_node(db: &TestDatabase) {
+    let first = spawn_app(db, false).await;
+    // A second node on the same database, with its own data folder.
+    let second_data = tempfile::tempdir().unwrap();
+    let second = common::spawn_app_with(db, false, |config| {
+        config.data_dir = second_data.path().to_owned();
+    })
+    .await;
+    let mut admin = signed_in(&first, "chief", Role::Admin).await;
+    let mut editor = signed_in(&first, "desk", Role::Editor).await;
+
+    let form = editor.get("/en/admin/settings").await.body;
+    assert!(form.contains("Only admins change the site"));
+    let refused = editor
+        .submit(
+            "/en/admin/settings",
+            "/en/admin/settings",
+            &[("name_en", "Editor's Post")],
+        )
+        .await;
+    assert!(refused.location.unwrap().contains("error=forbidden"));
+
+    let fields = [
+        ("name_en", "Harbour Post"),
+        ("name_ar", "خبر"),
+        ("default_language", "en"),
+        ("time_zone", "Asia/Beirut"),
+        ("comment_edit_minutes", "15"),
+        ("comments_close_after_days", "0"),
+        ("comment_max_chars", "2000"),
+        ("comment_max_links", "5"),
+        ("comments_per_minute", "5"),
+        ("feed_content", "summary"),
+    ];
+    let saved = admin
+        .submit("/en/admin/settings", "/en/admin/settings", &fields)
+        .await;
+    assert_eq!(saved.location.as_deref(), Some("/en/admin/settings?saved"));
+    // Only what differs from the configuration file is kept.
+    let kept = first.store().site_overrides().await.unwrap();
+    assert_eq!(kept.name.len(), 1);
+    assert_eq!(kept.comment_edit_minutes, None);
+    assert_eq!(kept.comment_max_chars, Some(2_000));
+    assert_eq!(kept.default_language, Some(Lang::EN));
+    assert!(
+        common::get(&first, "/en/")
+            .await
+            .1
+            .contains("<title>Harbour Post</title>")
+    );
+    // The other node follows the log.
+    let mut followed = false;
+    for _ in 0..100 {
+        if common::get(&second, "/en/")
+            .await
+            .1
+            .contains("<title>Harbour Post</title>")
+        {
+            followed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(followed, "the second node did not take the new name");
+    let to_english = common::client()
+        .get(format!("{}/", second.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(to_english.headers()["location"], "/en/");
+
+    // Through the API: a bad zone is refused with its field; an empty
+    // document gives the file's values back.
+    let api_admin = bearer(&first, "api-chief", Role::Admin, &["read", "edit", "admin"]).await;
+    let bad = as_(
+        &first,
+        &api_admin,
+        "PUT",
+        "/site/settings",
+        Some(json!({ "time_zone": "Mars/Olympus" })),
+    )
+    .await;
+    assert_eq!((bad.status, code(&bad)), (422, "unknown_time_zone"));
+    assert_eq!(bad.body["error"]["field"], "time_zone");
+    let long = as_(
+        &first,
+        &api_admin,
+        "PUT",
+        "/site/settings",
+        Some(json!({ "comment_max_chars": 9000 })),
+    )
+    .await;
+    assert_eq!((long.status, code(&long)), (422, "out_of_range"));
+    let reset = as_(&first, &api_admin, "PUT", "/site/settings", Some(json!({}))).await;
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    let now = as_(&first, &api_admin, "GET", "/site/settings", None).await;
+    assert_eq!(now.body["settings"]["name"]["en"], "Khabar");
+    assert_eq!(now.body["settings"]["time_zone"], "UTC");
+
+    second.stop().await.unwrap();
+    first.stop().await.unwrap();
+}
+
 on_both_backends!(
+    the_desk_screens_work_as_plain_forms,
+    site_settings_change_from_the_browser_on_every_node,
     the_story_list_filters_and_shows_translation_status,
     images_are_sniffed_stripped_and_resized,
     roles_decide_who_writes_edits_and_publishes,

@@ -531,6 +531,7 @@ async fn conditional_gets_and_cache_headers(db: &TestDatabase) {
     let keys = header(&headers, "surrogate-key");
     assert!(keys.split(' ').any(|k| k.starts_with("story-")), "{keys}");
     assert!(keys.split(' ').any(|k| k.starts_with("section-")), "{keys}");
+    assert!(keys.split(' ').any(|k| k == "site"), "{keys}");
     assert_eq!(header(&headers, "cache-tag"), keys.replace(' ', ","));
 
     // Compressed forms decode to the same page and carry their own tags.

@@ -170,7 +170,7 @@ async fn editor_page(
             media => media_choices,
             hero_elsewhere => hero_elsewhere,
             may_publish => may_publish(desk.role),
-            time_zone => app.site.time_zone,
+            time_zone => app.site().time_zone,
             error => refusal(app, desk.lang, query.get("error")),
             saved => query.contains_key("saved"),
         },

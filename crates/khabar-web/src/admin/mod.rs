@@ -7,6 +7,7 @@ mod dashboard;
 mod editor;
 mod people;
 mod revisions;
+mod settings;
 mod stories;
 
 use std::sync::Arc;
@@ -66,6 +67,10 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/{lang}/admin/sections", post(people::create_section))
         .route("/{lang}/admin/tags", post(people::create_tag))
         .route("/{lang}/admin/authors", post(people::create_author))
+        .route(
+            "/{lang}/admin/settings",
+            get(settings::show).post(settings::save),
+        )
 }
 
 impl From<NewsroomError> for PageError {
@@ -193,7 +198,7 @@ fn refusal(app: &App, lang: Lang, code: Option<&String>) -> Option<String> {
 /// The site's time zone (UTC if the configured one is unknown, which
 /// start-up already refuses).
 fn site_zone(app: &App) -> TimeZone {
-    TimeZone::get(&app.site.time_zone).unwrap_or(TimeZone::UTC)
+    TimeZone::get(&app.site().time_zone).unwrap_or(TimeZone::UTC)
 }
 
 /// A time as a `datetime-local` input shows it, in the site's zone.

@@ -97,7 +97,7 @@ pub async fn sign_up(
     let lang = match input.lang.as_deref() {
         Some(code) => Lang::parse(code)
             .ok()
-            .filter(|l| app.site.dir_of(*l).is_some())
+            .filter(|l| app.site().dir_of(*l).is_some())
             .ok_or_else(|| {
                 ApiError::from(khabar_core::InvalidInput::new(
                     "lang",
@@ -105,7 +105,7 @@ pub async fn sign_up(
                     "not one of the site's languages",
                 ))
             })?,
-        None => app.site.default_language,
+        None => app.site().default_language,
     };
     let user_id = accounts::sign_up(
         &app,

@@ -51,6 +51,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v1/tokens", post(auth::create_token))
         .route("/api/v1/users", get(users::list))
         .route(
+            "/api/v1/site/settings",
+            get(newsroom::get_site_settings).put(newsroom::update_site_settings),
+        )
+        .route(
             "/api/v1/stories",
             get(stories::list).post(newsroom::create_story),
         )

@@ -495,3 +495,35 @@ pub async fn upload_media(
         .await?;
     Ok((StatusCode::CREATED, Json(record)).into_response())
 }
+
+/// getSiteSettings: the settings in force, what admins changed over the
+/// configuration file, and the file's own values.
+pub async fn get_site_settings(
+    State(app): AppState,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Result<Response, ApiError> {
+    reader(&app, &headers, &viewer).await?;
+    Ok(Json(json!({
+        "settings": &*app.site(),
+        "overrides": app.store.site_overrides().await?,
+        "file": app.file_site(),
+    }))
+    .into_response())
+}
+
+/// updateSiteSettings: replaces what admins changed (absent keys: the
+/// file's value again).
+pub async fn update_site_settings(
+    State(app): AppState,
+    headers: HeaderMap,
+    viewer: Viewer,
+    json: Result<Json<khabar_core::SiteOverrides>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let account = writer(&app, &headers, &viewer, Scope::Admin).await?;
+    let overrides = body(json)?;
+    Newsroom::new(&app, &account)
+        .update_site_settings(&overrides)
+        .await?;
+    Ok(Json(json!({ "settings": &*app.site(), "overrides": overrides })).into_response())
+}

@@ -469,6 +469,21 @@ fn newsroom_schemas() -> Value {
                 "editions": { "type": "array", "items": { "$ref": "#/components/schemas/EditionDraft" } }
             }
         },
+        "SiteOverrides": {
+            "type": "object",
+            "additionalProperties": false,
+            "properties": {
+                "name": { "type": "object", "additionalProperties": { "type": "string" }, "description": "the site's name by language code" },
+                "default_language": { "type": "string" },
+                "time_zone": { "type": "string", "description": "IANA name, e.g. Asia/Beirut" },
+                "comment_edit_minutes": { "type": "integer", "minimum": 0, "maximum": 1440 },
+                "comments_close_after_days": { "type": "integer", "minimum": 0, "maximum": 3650, "description": "0: never" },
+                "comment_max_chars": { "type": "integer", "minimum": 100, "maximum": 5000 },
+                "comment_max_links": { "type": "integer", "minimum": 0, "maximum": 50 },
+                "comments_per_minute": { "type": "integer", "minimum": 1, "maximum": 60 },
+                "feed_content": { "enum": ["full", "summary"] }
+            }
+        },
         "Section": {
             "type": "object",
             "properties": {
@@ -637,6 +652,28 @@ fn newsroom_paths() -> Value {
                     "201": json_response("The section", "Section"),
                     "409": error_response("already_taken"),
                     "422": error_response("invalid_slug, required")
+                }))
+            }
+        },
+        "/site/settings": {
+            "get": {
+                "operationId": "getSiteSettings",
+                "summary": "The site settings in force, what admins changed over the configuration file, and the file's values (authors, editors, admins)",
+                "security": edit,
+                "responses": newsroom_errors(json!({ "200": { "description": "settings, overrides and file", "content": { "application/json": { "schema": { "type": "object", "properties": {
+                    "settings": { "type": "object" },
+                    "overrides": { "$ref": "#/components/schemas/SiteOverrides" },
+                    "file": { "type": "object" }
+                } } } } } }))
+            },
+            "put": {
+                "operationId": "updateSiteSettings",
+                "summary": "Replaces what admins changed over the configuration file; a key left out takes the file's value again. Every node applies it from the events log (admins)",
+                "security": [{ "session": [] }, { "bearer": ["admin"] }],
+                "requestBody": json_body("SiteOverrides"),
+                "responses": newsroom_errors(json!({
+                    "200": { "description": "settings and overrides", "content": { "application/json": { "schema": { "type": "object" } } } },
+                    "422": error_response("unknown_time_zone, unknown_language, invalid_site_name, out_of_range")
                 }))
             }
         },

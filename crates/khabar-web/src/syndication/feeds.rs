@@ -139,14 +139,14 @@ pub async fn latest(
     format: Format,
 ) -> Response {
     let Some(lang) = path.ok().and_then(|Path(code)| app.lang(&code)) else {
-        return error_page(&app, app.site.default_language, &PageError::NotFound);
+        return error_page(&app, app.site().default_language, &PageError::NotFound);
     };
     let page_path = format!("/{lang}/");
     let result = stories_feed(
         &app,
         lang,
         ListFilter::Latest,
-        app.site.name_in(lang).to_owned(),
+        app.site().name_in(lang).to_owned(),
         &page_path,
         &format!("/{lang}"),
         format,
@@ -164,12 +164,12 @@ pub async fn listed(
     format: Format,
 ) -> Response {
     let Some((lang, slug)) = lang_and_slug(&app, path) else {
-        return error_page(&app, app.site.default_language, &PageError::NotFound);
+        return error_page(&app, app.site().default_language, &PageError::NotFound);
     };
     let result = async {
         let listing = listing(&app, kind, lang, slug.as_str()).await?;
         let page_path = format!("/{lang}/{}/{}", kind.path_part(), segment(slug.as_str()));
-        let title = format!("{} — {}", app.site.name_in(lang), listing.title);
+        let title = format!("{} — {}", app.site().name_in(lang), listing.title);
         let response = stories_feed(
             &app,
             lang,
@@ -192,7 +192,7 @@ pub async fn comments(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {
     let Some((lang, slug)) = lang_and_slug(&app, path) else {
-        return error_page(&app, app.site.default_language, &PageError::NotFound);
+        return error_page(&app, app.site().default_language, &PageError::NotFound);
     };
     let result = comments_feed(&app, lang, slug.as_str()).await;
     result.unwrap_or_else(|error| error_page(&app, lang, &error))
@@ -221,7 +221,7 @@ async fn stories_feed(
     let feed = Feed {
         lang: lang.to_string(),
         dir: app.dir(lang),
-        publisher: xml_safe(app.site.name_in(lang)),
+        publisher: xml_safe(app.site().name_in(lang)),
         title: xml_safe(&title),
         subtitle: app.i18n.message(lang, "footer-tagline", None),
         id: self_url.clone(),
@@ -236,8 +236,8 @@ async fn stories_feed(
 
 fn story_entry(app: &App, story: &FeedEntry) -> Entry {
     let summary: &EditionSummary = &story.summary;
-    let lang = Lang::parse(&summary.lang).unwrap_or(app.site.default_language);
-    let content_html = match app.site.feed_content {
+    let lang = Lang::parse(&summary.lang).unwrap_or(app.site().default_language);
+    let content_html = match app.site().feed_content {
         FeedContent::Full => Some(absolute_links(
             &xml_safe(&khabar_text::render_article(&story.body)),
             &app.base_url,
@@ -318,7 +318,7 @@ async fn comments_feed(app: &App, lang: Lang, slug: &str) -> Result<Response, Pa
     let feed = Feed {
         lang: lang.to_string(),
         dir: app.dir(lang),
-        publisher: xml_safe(app.site.name_in(lang)),
+        publisher: xml_safe(app.site().name_in(lang)),
         title: comments_title(app, lang, &summary.headline),
         subtitle: String::new(),
         id: self_url.clone(),

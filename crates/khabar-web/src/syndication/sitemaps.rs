@@ -125,7 +125,7 @@ async fn pages(app: &App) -> Result<Response, PageError> {
             .collect();
         alternates.push(Alternate {
             hreflang: "x-default".into(),
-            href: address(&app.site.default_language, path),
+            href: address(&app.site().default_language, path),
         });
         for lang in &languages {
             urls.push(UrlEntry {
@@ -180,7 +180,7 @@ async fn news(app: &App) -> Result<Response, PageError> {
             let lang = app.lang(&entry.lang)?;
             Some(NewsUrl {
                 loc: format!("{}/{lang}/story/{}", app.base_url, segment(&entry.slug)),
-                publication: xml_safe(app.site.name_in(lang)),
+                publication: xml_safe(app.site().name_in(lang)),
                 language: entry.lang.clone(),
                 published: rfc3339(entry.published_at),
                 title: xml_safe(&entry.headline),
@@ -227,5 +227,5 @@ fn xml(app: &App, template: &str, page: minijinja::Value) -> Result<Response, Pa
 }
 
 fn respond(app: &App, result: Result<Response, PageError>) -> Response {
-    result.unwrap_or_else(|error| error_page(app, app.site.default_language, &error))
+    result.unwrap_or_else(|error| error_page(app, app.site().default_language, &error))
 }
