@@ -4,34 +4,21 @@
 
 use std::sync::Arc;
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::extract::State;
 use axum::response::Response;
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::moderation::Queue;
 use khabar_store::{NewsroomFilter, QueueFilter};
 use minijinja::context;
 
-use super::{desk, desk_chrome, language_table};
+use super::{Desk, desk_chrome, language_table};
 use crate::App;
 use crate::pages::{render, respond};
-use crate::session::Viewer;
 
 /// Items in each of the dashboard's lists.
 const PER_LIST: u32 = 8;
 
-pub async fn show(
-    State(app): State<Arc<App>>,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let desk = match desk(&app, &lang, &headers, &viewer).await {
-        Ok(desk) => desk,
-        Err(response) => return *response,
-    };
+pub async fn show(State(app): State<Arc<App>>, desk: Desk) -> Response {
     let result = async {
         let list = |status: &str| NewsroomFilter {
             status: Some(status.to_owned()),
@@ -79,7 +66,7 @@ pub async fn show(
             None
         };
         let (languages, dirs) = language_table(&app);
-        let chrome = desk_chrome(&app, &desk, &viewer, "").await?;
+        let chrome = desk_chrome(&app, &desk, "").await?;
         render(
             &app,
             "admin/dashboard.html",

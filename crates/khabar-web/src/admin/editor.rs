@@ -7,11 +7,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
 use jiff::Timestamp;
 use khabar_core::newsroom::{may_edit, may_publish};
 use khabar_core::{CommentMode, EditionContent, EditionInput, HeroImage, Lang, Slug};
@@ -25,13 +25,12 @@ use serde_json::json;
 
 use super::stories::choices;
 use super::{
-    Desk, Fields, after, desk, desk_chrome, desk_form, from_local_input, ids, local_input,
-    optional_id, refusal,
+    Desk, DeskForm, Fields, after, desk_chrome, from_local_input, ids, language_choice,
+    local_input, optional_id, refusal,
 };
 use crate::forms::field;
 use crate::newsroom::Newsroom;
 use crate::pages::{chrome, render, render_html, respond, segment};
-use crate::session::Viewer;
 use crate::{App, PageError, csrf};
 
 type AppState = State<Arc<App>>;
@@ -44,28 +43,22 @@ fn story_path(lang: Lang, story_id: i64) -> String {
 }
 
 pub async fn show(
-    State(app): AppState,
-    path: Result<Path<(String, i64)>, PathRejection>,
+    State(app): State<Arc<App>>,
+    desk: Desk,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
 ) -> Response {
-    let Ok(Path((lang, story_id))) = path else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let desk = match desk(&app, &lang, &headers, &viewer).await {
-        Ok(desk) => desk,
+    let story_id = match desk.number(&app, "id") {
+        Ok(id) => id,
         Err(response) => return *response,
     };
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let result = editor_page(&app, &desk, &viewer, story_id, &query).await;
+    let result = editor_page(&app, &desk, story_id, &query).await;
     respond(&app, desk.lang, result)
 }
 
 async fn editor_page(
     app: &App,
     desk: &Desk,
-    viewer: &Viewer,
     story_id: i64,
     query: &HashMap<String, String>,
 ) -> Result<Response, PageError> {
@@ -126,13 +119,7 @@ async fn editor_page(
         .languages()
         .into_iter()
         .filter(|l| !story.editions.iter().any(|e| e.lang == l.as_str()))
-        .map(|l| {
-            context! {
-                code => l.as_str(),
-                dir => app.dir(l),
-                name => app.i18n.message(desk.lang, &format!("admin-language-{}", l.as_str()), None),
-            }
-        })
+        .map(|l| language_choice(app, desk, l))
         .collect();
     let tag_choices: Vec<Value> = tags
         .iter()
@@ -154,7 +141,7 @@ async fn editor_page(
         .hero_image
         .as_deref()
         .filter(|hero| !media.iter().any(|m| &m.url() == hero));
-    let chrome = desk_chrome(app, desk, viewer, &format!("/stories/{story_id}")).await?;
+    let chrome = desk_chrome(app, desk, &format!("/stories/{story_id}")).await?;
     render(
         app,
         "admin/editor.html",
@@ -209,18 +196,10 @@ async fn edition_story(app: &App, desk: &Desk, edition_id: i64) -> String {
 
 /// `POST /{lang}/admin/editions/{id}`: saves an edition's text and byline
 /// (the form's fallback for what `editor.js` does through the API).
-pub async fn save_edition(
-    State(app): AppState,
-    path: Result<Path<(String, i64)>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let Ok(Path((lang, edition_id))) = path else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
+pub async fn save_edition(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    let DeskForm { desk, fields } = form;
+    let edition_id = match desk.number(&app, "id") {
+        Ok(id) => id,
         Err(response) => return *response,
     };
     let outcome = async {
@@ -243,18 +222,10 @@ pub async fn save_edition(
 }
 
 /// `POST /{lang}/admin/stories/{id}/editions`: another language's edition.
-pub async fn add_edition(
-    State(app): AppState,
-    path: Result<Path<(String, i64)>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let Ok(Path((lang, story_id))) = path else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
+pub async fn add_edition(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    let DeskForm { desk, fields } = form;
+    let story_id = match desk.number(&app, "id") {
+        Ok(id) => id,
         Err(response) => return *response,
     };
     let outcome = async {
@@ -272,18 +243,10 @@ pub async fn add_edition(
 }
 
 /// `POST /{lang}/admin/stories/{id}/placement`: section, tags and hero.
-pub async fn save_placement(
-    State(app): AppState,
-    path: Result<Path<(String, i64)>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let Ok(Path((lang, story_id))) = path else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
+pub async fn save_placement(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    let DeskForm { desk, fields } = form;
+    let story_id = match desk.number(&app, "id") {
+        Ok(id) => id,
         Err(response) => return *response,
     };
     let outcome = async {
@@ -307,18 +270,10 @@ pub async fn save_placement(
 
 /// `POST /{lang}/admin/editions/{id}/publish`: now, or at a time in the
 /// site's time zone (`at`, as a `datetime-local` gives it).
-pub async fn publish(
-    State(app): AppState,
-    path: Result<Path<(String, i64)>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let Ok(Path((lang, edition_id))) = path else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
+pub async fn publish(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    let DeskForm { desk, fields } = form;
+    let edition_id = match desk.number(&app, "id") {
+        Ok(id) => id,
         Err(response) => return *response,
     };
     let outcome = async {
@@ -339,18 +294,10 @@ pub async fn publish(
 
 /// `POST /{lang}/admin/editions/{id}/unpublish`: takes it down (or calls
 /// off its schedule).
-pub async fn unpublish(
-    State(app): AppState,
-    path: Result<Path<(String, i64)>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let Ok(Path((lang, edition_id))) = path else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let (desk, _) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
+pub async fn unpublish(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    let DeskForm { desk, fields: _ } = form;
+    let edition_id = match desk.number(&app, "id") {
+        Ok(id) => id,
         Err(response) => return *response,
     };
     let outcome = Newsroom::new(&app, &desk.account)
@@ -388,21 +335,15 @@ pub struct PreviewBody {
 /// template, and the slug its headline suggests.
 pub async fn preview(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
+    desk: Desk,
     headers: HeaderMap,
-    viewer: Viewer,
     json: Result<Json<PreviewBody>, JsonRejection>,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let desk = match desk(&app, &lang, &headers, &viewer).await {
-        Ok(desk) => desk,
-        Err(response) => return *response,
-    };
     let token = headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if !csrf::same_site(&app, &headers) || !csrf::token_matches(&viewer, token) {
+    if !csrf::same_site(&app, &headers) || !csrf::token_matches(&desk.viewer, token) {
         return (StatusCode::FORBIDDEN, Json(json!({ "error": "forbidden" }))).into_response();
     }
     let Ok(Json(body)) = json else {
@@ -412,7 +353,7 @@ pub async fn preview(
         )
             .into_response();
     };
-    match preview_page(&app, &desk, &viewer, body).await {
+    match preview_page(&app, &desk, body).await {
         Ok(found) => Json(found).into_response(),
         Err(error) => {
             let status = error.status();
@@ -432,7 +373,6 @@ pub async fn preview(
 async fn preview_page(
     app: &App,
     desk: &Desk,
-    viewer: &Viewer,
     body: PreviewBody,
 ) -> Result<serde_json::Value, PageError> {
     let lang = app.lang(&body.lang).ok_or(PageError::NotFound)?;
@@ -550,7 +490,7 @@ async fn preview_page(
     let chrome = chrome(
         app,
         lang,
-        viewer,
+        &desk.viewer,
         vec![(lang, this_path.clone())],
         None,
         this_path,

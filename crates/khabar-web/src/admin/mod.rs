@@ -10,14 +10,15 @@ mod revisions;
 mod settings;
 mod stories;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Form;
-use axum::Router;
-use axum::extract::rejection::FormRejection;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Form, Router};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use khabar_core::newsroom::may_write;
@@ -85,71 +86,92 @@ impl From<NewsroomError> for PageError {
 }
 
 /// A signed-in member of the newsroom (author, editor or admin) at work
-/// in the screens of `lang`.
+/// in the screens of the path's `{lang}`. As an extractor it answers for
+/// the handler when there is none: sign-in for strangers, 403 for readers
+/// and moderators, 404 for an unknown language.
 pub(crate) struct Desk {
     pub lang: Lang,
     pub account: Account,
     pub role: Role,
+    pub viewer: Viewer,
+    params: HashMap<String, String>,
 }
 
-/// The desk, or the page to answer with: sign-in for strangers, 403 for
-/// readers and moderators, 404 for an unknown language.
-async fn desk(
-    app: &App,
-    lang: &str,
-    headers: &HeaderMap,
-    viewer: &Viewer,
-) -> Result<Desk, Box<Response>> {
-    let Some(lang) = app.lang(lang) else {
-        let lang = preferred_language(app, headers);
-        return Err(Box::new(error_page(app, lang, &PageError::NotFound)));
-    };
-    let Some(session) = &viewer.session else {
-        let to = format!("/{lang}/signin");
-        return Err(Box::new(
-            (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),
-        ));
-    };
-    let role = Role::parse(&session.account.role).unwrap_or(Role::Reader);
-    if !may_write(role) {
-        return Err(Box::new(error_page(app, lang, &PageError::Forbidden)));
+impl FromRequestParts<Arc<App>> for Desk {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Desk, Response> {
+        let params = Path::<HashMap<String, String>>::from_request_parts(parts, app)
+            .await
+            .map(|Path(params)| params)
+            .unwrap_or_default();
+        let viewer = match Viewer::from_request_parts(parts, app).await {
+            Ok(viewer) => viewer,
+            Err(never) => match never {},
+        };
+        let Some(lang) = params.get("lang").and_then(|l| app.lang(l)) else {
+            let lang = preferred_language(app, &parts.headers);
+            return Err(error_page(app, lang, &PageError::NotFound));
+        };
+        let Some(session) = &viewer.session else {
+            let to = format!("/{lang}/signin");
+            return Err((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response());
+        };
+        let role = Role::parse(&session.account.role).unwrap_or(Role::Reader);
+        if !may_write(role) {
+            return Err(error_page(app, lang, &PageError::Forbidden));
+        }
+        Ok(Desk {
+            lang,
+            account: session.account.clone(),
+            role,
+            viewer,
+            params,
+        })
     }
-    Ok(Desk {
-        lang,
-        account: session.account.clone(),
-        role,
-    })
 }
 
-/// A state change from one of the desk's forms: same site, right token.
-async fn desk_form(
-    app: &App,
-    lang: &str,
-    headers: &HeaderMap,
-    viewer: &Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Result<(Desk, Fields), Box<Response>> {
-    let desk = desk(app, lang, headers, viewer).await?;
-    let fields = crate::forms::checked(app, headers, viewer, form)
-        .map_err(|error| Box::new(error_page(app, desk.lang, &error)))?;
-    Ok((desk, fields))
+impl Desk {
+    /// A number from the path (`id`, `revision`), or the 404 page.
+    fn number(&self, app: &App, name: &str) -> Result<i64, Box<Response>> {
+        self.params
+            .get(name)
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| Box::new(error_page(app, self.lang, &PageError::NotFound)))
+    }
+}
+
+/// A state change from one of the desk's forms: from this site, with the
+/// session's token.
+pub(crate) struct DeskForm {
+    pub desk: Desk,
+    pub fields: Fields,
+}
+
+impl FromRequest<Arc<App>> for DeskForm {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, app: &Arc<App>) -> Result<DeskForm, Response> {
+        let (mut parts, body) = request.into_parts();
+        let desk = Desk::from_request_parts(&mut parts, app).await?;
+        let headers = parts.headers.clone();
+        let form = Form::<Fields>::from_request(Request::from_parts(parts, body), app).await;
+        let fields = crate::forms::checked(app, &headers, &desk.viewer, form)
+            .map_err(|error| error_page(app, desk.lang, &error))?;
+        Ok(DeskForm { desk, fields })
+    }
 }
 
 /// The page chrome for a desk screen at `tail` (under `/{lang}/admin`),
 /// with the language switch leading to the same screen.
-async fn desk_chrome(
-    app: &App,
-    desk: &Desk,
-    viewer: &Viewer,
-    tail: &str,
-) -> Result<Chrome, PageError> {
+async fn desk_chrome(app: &App, desk: &Desk, tail: &str) -> Result<Chrome, PageError> {
     let paths = app
         .languages()
         .into_iter()
         .map(|l| (l, format!("/{l}/admin{tail}")))
         .collect();
     let this = format!("/{}/admin{tail}", desk.lang);
-    chrome(app, desk.lang, viewer, paths, None, this).await
+    chrome(app, desk.lang, &desk.viewer, paths, None, this).await
 }
 
 /// After a form: back to `to`, with the refusal's code for the page to
@@ -232,6 +254,16 @@ fn language_table(
         languages.iter().map(|l| l.as_str().to_owned()).collect(),
         dirs,
     )
+}
+
+/// A site language as forms show it: code, direction, and its name in
+/// the desk's language.
+fn language_choice(app: &App, desk: &Desk, lang: Lang) -> minijinja::Value {
+    minijinja::context! {
+        code => lang.as_str(),
+        dir => app.dir(lang),
+        name => app.i18n.message(desk.lang, &format!("admin-language-{lang}"), None),
+    }
 }
 
 /// Ids from repeated form fields such as `tag_id`.

@@ -5,24 +5,19 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use khabar_core::newsroom::{may_keep_sections, may_manage_people};
 use khabar_core::{Lang, Role, Slug, Username};
-use khabar_store::{AuthorProfile, Named};
+use khabar_store::AuthorProfile;
 use minijinja::{Value, context};
 
-use super::{Desk, Fields, after, desk, desk_chrome, desk_form, refusal};
+use super::{Desk, DeskForm, Fields, after, desk_chrome, language_choice, refusal};
 use crate::forms::field;
 use crate::newsroom::Newsroom;
 use crate::pages::{render, respond};
-use crate::session::Viewer;
 use crate::{App, PageError};
-
-type AppState = State<Arc<App>>;
 
 /// Accounts listed at once.
 const USERS_PER_PAGE: u32 = 100;
@@ -36,17 +31,10 @@ const ROLES: [Role; 5] = [
 ];
 
 pub async fn show(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
+    State(app): State<Arc<App>>,
+    desk: Desk,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let desk = match desk(&app, &lang, &headers, &viewer).await {
-        Ok(desk) => desk,
-        Err(response) => return *response,
-    };
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
         let page = query
@@ -58,15 +46,9 @@ pub async fn show(
         let languages: Vec<Value> = app
             .languages()
             .into_iter()
-            .map(|l| {
-                context! {
-                    code => l.as_str(),
-                    dir => app.dir(l),
-                    name => app.i18n.message(desk.lang, &format!("admin-language-{}", l.as_str()), None),
-                }
-            })
+            .map(|l| language_choice(&app, &desk, l))
             .collect();
-        let chrome = desk_chrome(&app, &desk, &viewer, "/people").await?;
+        let chrome = desk_chrome(&app, &desk, "/people").await?;
         render(
             &app,
             "admin/people.html",
@@ -112,18 +94,8 @@ fn slug_of(fields: &Fields) -> Result<Slug, PageError> {
 }
 
 /// `POST /{lang}/admin/people/role`: an admin gives someone a role.
-pub async fn set_role(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+pub async fn set_role(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    let DeskForm { desk, fields } = form;
     let outcome = async {
         let role = Role::parse(field(&fields, "role")).map_err(|e| PageError::Rejected(e.code))?;
         let key = Username::parse_for_staff(field(&fields, "username"))
@@ -144,53 +116,34 @@ pub async fn set_role(
 }
 
 /// `POST /{lang}/admin/sections`.
-pub async fn create_section(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
-    let outcome = async {
-        let names: Vec<Named> = names(&app, &fields)
-            .into_iter()
-            .map(|(lang, name)| Named { lang, name })
-            .collect();
-        Newsroom::new(&app, &desk.account)
-            .create_section(&slug_of(&fields)?, &names)
-            .await?;
-        Ok(())
-    }
-    .await;
-    after(&people_path(&desk), outcome)
+pub async fn create_section(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    create_named(&app, form, Named::Section).await
 }
 
 /// `POST /{lang}/admin/tags`.
-pub async fn create_tag(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+pub async fn create_tag(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    create_named(&app, form, Named::Tag).await
+}
+
+/// What a slug-and-names form makes.
+enum Named {
+    Section,
+    Tag,
+}
+
+async fn create_named(app: &App, form: DeskForm, what: Named) -> Response {
+    let DeskForm { desk, fields } = form;
     let outcome = async {
-        let names: Vec<Named> = names(&app, &fields)
+        let slug = slug_of(&fields)?;
+        let names: Vec<khabar_store::Named> = names(app, &fields)
             .into_iter()
-            .map(|(lang, name)| Named { lang, name })
+            .map(|(lang, name)| khabar_store::Named { lang, name })
             .collect();
-        Newsroom::new(&app, &desk.account)
-            .create_tag(&slug_of(&fields)?, &names)
-            .await?;
+        let newsroom = Newsroom::new(app, &desk.account);
+        match what {
+            Named::Section => newsroom.create_section(&slug, &names).await?,
+            Named::Tag => newsroom.create_tag(&slug, &names).await?,
+        };
         Ok(())
     }
     .await;
@@ -198,18 +151,8 @@ pub async fn create_tag(
 }
 
 /// `POST /{lang}/admin/authors`: a byline, optionally an account's.
-pub async fn create_author(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+pub async fn create_author(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    let DeskForm { desk, fields } = form;
     let outcome = async {
         let profiles: Vec<AuthorProfile> = names(&app, &fields)
             .into_iter()

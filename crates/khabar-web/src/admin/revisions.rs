@@ -5,21 +5,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::Response;
 use khabar_core::Lang;
 use khabar_core::newsroom::may_edit;
 use khabar_store::Revision;
 use minijinja::{Value, context};
 
-use super::{Fields, after, desk, desk_chrome, desk_form, refusal};
+use super::{Desk, DeskForm, after, desk_chrome, refusal};
 use crate::forms::field;
 use crate::newsroom::Newsroom;
 use crate::pages::{render, respond};
-use crate::session::Viewer;
 use crate::{App, PageError};
 
 /// Unchanged lines kept around each change.
@@ -27,16 +24,11 @@ const CONTEXT_LINES: usize = 2;
 
 pub async fn list(
     State(app): State<Arc<App>>,
-    path: Result<Path<(String, i64)>, PathRejection>,
+    desk: Desk,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
 ) -> Response {
-    let Ok(Path((lang, edition_id))) = path else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let desk = match desk(&app, &lang, &headers, &viewer).await {
-        Ok(desk) => desk,
+    let edition_id = match desk.number(&app, "id") {
+        Ok(id) => id,
         Err(response) => return *response,
     };
     let query = query.map(|Query(q)| q).unwrap_or_default();
@@ -60,13 +52,7 @@ pub async fn list(
                 }
             })
             .collect();
-        let chrome = desk_chrome(
-            &app,
-            &desk,
-            &viewer,
-            &format!("/editions/{edition_id}/revisions"),
-        )
-        .await?;
+        let chrome = desk_chrome(&app, &desk, &format!("/editions/{edition_id}/revisions")).await?;
         render(
             &app,
             "admin/revisions.html",
@@ -123,18 +109,14 @@ fn changes(before: Option<&Revision>, after: &Revision) -> Vec<Value> {
 }
 
 /// `POST /{lang}/admin/editions/{id}/revisions/{revision}/restore`.
-pub async fn restore(
-    State(app): State<Arc<App>>,
-    path: Result<Path<(String, i64, i64)>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let Ok(Path((lang, edition_id, revision))) = path else {
-        return StatusCode::NOT_FOUND.into_response();
+pub async fn restore(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    let DeskForm { desk, fields } = form;
+    let edition_id = match desk.number(&app, "id") {
+        Ok(id) => id,
+        Err(response) => return *response,
     };
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
+    let revision = match desk.number(&app, "revision") {
+        Ok(n) => n,
         Err(response) => return *response,
     };
     let outcome = async {

@@ -3,38 +3,27 @@
 //! browser, laid over the configuration file's. Languages and the address
 //! stay with the operator's file; moderation has its own screen.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use khabar_core::newsroom::may_manage_people;
 use khabar_core::{FeedContent, SiteOverrides, SiteSettings};
 use minijinja::{Value, context};
 
-use super::{Fields, after, desk, desk_chrome, desk_form, refusal};
+use super::{Desk, DeskForm, Fields, after, desk_chrome, refusal};
 use crate::forms::field;
 use crate::newsroom::Newsroom;
 use crate::pages::{render, respond};
-use crate::session::Viewer;
 use crate::{App, PageError};
 
-type AppState = State<Arc<App>>;
-
 pub async fn show(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    query: Result<Query<std::collections::HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let desk = match desk(&app, &lang, &headers, &viewer).await {
-        Ok(desk) => desk,
-        Err(response) => return *response,
-    };
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
         let site = app.site();
@@ -54,7 +43,7 @@ pub async fn show(
             .available()
             .map(|name| name.to_string())
             .collect();
-        let chrome = desk_chrome(&app, &desk, &viewer, "/settings").await?;
+        let chrome = desk_chrome(&app, &desk, "/settings").await?;
         render(
             &app,
             "admin/settings.html",
@@ -78,18 +67,8 @@ pub async fn show(
 /// `POST /{lang}/admin/settings`: admins only. Values equal to the
 /// configuration file's are not stored, so the file stays in charge of
 /// whatever nobody changed.
-pub async fn save(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+pub async fn save(State(app): State<Arc<App>>, form: DeskForm) -> Response {
+    let DeskForm { desk, fields } = form;
     let outcome = async {
         let overrides = overrides_from(app.file_site(), &fields)?;
         Newsroom::new(&app, &desk.account)

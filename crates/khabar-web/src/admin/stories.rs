@@ -4,20 +4,20 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use khabar_core::{CommentMode, EditionContent, EditionInput};
 use minijinja::{Value, context};
 
-use super::{Desk, after, desk, desk_chrome, desk_form, language_table, optional_id, refusal};
+use super::{
+    Desk, DeskForm, after, desk_chrome, language_choice, language_table, optional_id, refusal,
+};
 use crate::api::stories::list_filter;
 use crate::forms::field;
 use crate::newsroom::{Newsroom, StoryDraft};
 use crate::pages::{render, respond};
-use crate::session::Viewer;
 use crate::{App, PageError};
 
 const PER_PAGE: u32 = 30;
@@ -26,16 +26,9 @@ type AppState = State<Arc<App>>;
 
 pub async fn list(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
+    desk: Desk,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let desk = match desk(&app, &lang, &headers, &viewer).await {
-        Ok(desk) => desk,
-        Err(response) => return *response,
-    };
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
         let filter = list_filter(&query).map_err(|e| PageError::Rejected(e.code))?;
@@ -64,7 +57,7 @@ pub async fn list(
         };
         let (sections, authors) = choices(&app, &desk).await?;
         let (languages, dirs) = language_table(&app);
-        let chrome = desk_chrome(&app, &desk, &viewer, "/stories").await?;
+        let chrome = desk_chrome(&app, &desk, "/stories").await?;
         render(
             &app,
             "admin/stories.html",
@@ -119,29 +112,16 @@ pub(super) async fn choices(app: &App, desk: &Desk) -> Result<(Vec<Value>, Vec<V
 /// headline; the editor takes over from there.
 pub async fn new_story(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
+    desk: Desk,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let desk = match desk(&app, &lang, &headers, &viewer).await {
-        Ok(desk) => desk,
-        Err(response) => return *response,
-    };
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
-        let chrome = desk_chrome(&app, &desk, &viewer, "/stories/new").await?;
+        let chrome = desk_chrome(&app, &desk, "/stories/new").await?;
         let languages: Vec<Value> = app
             .languages()
             .into_iter()
-            .map(|l| {
-                context! {
-                    code => l.as_str(),
-                    dir => app.dir(l),
-                    name => app.i18n.message(l, "language-name", None),
-                }
-            })
+            .map(|l| language_choice(&app, &desk, l))
             .collect();
         render(
             &app,
@@ -161,18 +141,8 @@ pub async fn new_story(
 }
 
 /// `POST /{lang}/admin/stories`: creates the story and opens its editor.
-pub async fn create(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<super::Fields>, FormRejection>,
-) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (desk, fields) = match desk_form(&app, &lang, &headers, &viewer, form).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+pub async fn create(State(app): AppState, form: DeskForm) -> Response {
+    let DeskForm { desk, fields } = form;
     let created = async {
         let edition_lang = app
             .lang(field(&fields, "edition_lang"))
