@@ -12,6 +12,7 @@ mod comments;
 mod error;
 mod events;
 mod indexing;
+mod leases;
 mod mail;
 mod media;
 mod migrate;

@@ -38,6 +38,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "site settings",
         include_str!("../migrations/0006_site_settings.sql"),
     ),
+    (
+        7,
+        "worker leases",
+        include_str!("../migrations/0007_worker_leases.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.

@@ -477,7 +477,49 @@ async fn concurrent_writers_never_fail(db: &TestDatabase) {
     }
 }
 
+async fn one_node_holds_a_lease_and_the_next_goes_on_from_its_cursor(db: &TestDatabase) {
+    use std::time::Duration;
+    let store = open(db).await;
+    let long = Duration::from_secs(60);
+    assert_eq!(
+        store.claim_lease("purger", "a", long, 7).await.unwrap(),
+        Some(7)
+    );
+    // Held: the other node waits; the holder renews.
+    assert_eq!(
+        store.claim_lease("purger", "b", long, 0).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.claim_lease("purger", "a", long, 0).await.unwrap(),
+        Some(7)
+    );
+    assert!(store.advance_lease("purger", "a", 12).await.unwrap());
+    assert!(!store.advance_lease("purger", "b", 99).await.unwrap());
+    // The holder stops renewing: the other takes over where it stopped,
+    // and the old holder can no longer move the cursor.
+    assert_eq!(
+        store
+            .claim_lease("purger", "a", Duration::ZERO, 0)
+            .await
+            .unwrap(),
+        Some(12)
+    );
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    assert_eq!(
+        store.claim_lease("purger", "b", long, 0).await.unwrap(),
+        Some(12)
+    );
+    assert!(!store.advance_lease("purger", "a", 20).await.unwrap());
+    // Another lease is another cursor.
+    assert_eq!(
+        store.claim_lease("webhooks", "a", long, 3).await.unwrap(),
+        Some(3)
+    );
+}
+
 on_both_backends!(
+    one_node_holds_a_lease_and_the_next_goes_on_from_its_cursor,
     migrations_apply_once_and_report_ready,
     editions_are_read_back_with_their_sibling,
     slugs_are_unique_per_language,

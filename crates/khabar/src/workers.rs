@@ -152,16 +152,22 @@ pub async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
 const PURGE_TICK: Duration = Duration::from_millis(500);
 /// Longest wait between attempts while the purge address fails.
 const PURGE_MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// The lease that makes one node of several send the purges.
+const PURGE_LEASE: &str = "cache-purger";
+/// How long a purger's lease lasts unrenewed: after a node dies, another
+/// node takes over within this time, from where the dead one stopped.
+const PURGE_LEASE_TTL: Duration = Duration::from_secs(15);
 
 /// Follows the events log and asks the CDN at `settings.purge_url` to drop
-/// the pages each change touched, until `stop` fires. A failed purge is
-/// retried, with the same events, until it succeeds. It starts after
-/// `seq` (the log's end when the node started): pages cached before then
-/// expire by their `s-maxage`.
+/// the pages each change touched, until `stop` fires. With several nodes
+/// one holds the purge lease and sends them; the shared cursor makes the
+/// next holder go on where it stopped. A failed purge is retried, with the
+/// same events, until it succeeds. The very first purger starts at
+/// `start` (the log's end when its node started).
 pub async fn purger(
     store: Store,
     settings: khabar_web::http_cache::CacheSettings,
-    mut seq: i64,
+    start: i64,
     mut stop: watch::Receiver<bool>,
 ) {
     let Some(url) = settings.purge_url.clone() else {
@@ -177,16 +183,37 @@ pub async fn purger(
             return;
         }
     };
+    let holder = node_name();
     let mut wait = PURGE_TICK;
     loop {
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
             _ = stop.changed() => return,
         }
-        let sent = purge_once(&store, &client, &url, settings.purge_token.as_deref(), seq).await;
+        let done = match store
+            .claim_lease(PURGE_LEASE, &holder, PURGE_LEASE_TTL, start)
+            .await
+        {
+            Ok(Some(done)) => done,
+            // Another node purges.
+            Ok(None) => {
+                wait = PURGE_TICK;
+                continue;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "could not claim the purge lease");
+                wait = (wait * 2).min(PURGE_MAX_BACKOFF);
+                continue;
+            }
+        };
+        let sent = purge_once(&store, &client, &url, settings.purge_token.as_deref(), done).await;
         match sent {
             Ok(next) => {
-                seq = next;
+                if next > done {
+                    if let Err(error) = store.advance_lease(PURGE_LEASE, &holder, next).await {
+                        tracing::warn!(%error, "could not record the purges sent");
+                    }
+                }
                 wait = PURGE_TICK;
             }
             Err(error) => {
@@ -195,6 +222,16 @@ pub async fn purger(
             }
         }
     }
+}
+
+/// This node among others, for leases: host, process and start time.
+fn node_name() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into());
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{host}-{}-{started}", std::process::id())
 }
 
 /// Most keys in one purge request (Fastly takes 256).

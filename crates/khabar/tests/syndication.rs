@@ -727,6 +727,15 @@ async fn a_publish_sends_its_purge(db: &TestDatabase) {
         config.cache.purge_token = Some("purge-secret".into());
     })
     .await;
+    // A second node on the same database purges the same CDN: one of the
+    // two holds the purge lease, so each change is purged once.
+    let second_data = tempfile::tempdir().unwrap();
+    let second = spawn_app_with(db, false, |config| {
+        config.data_dir = second_data.path().to_owned();
+        config.cache.purge_url = Some(endpoint.url.clone());
+        config.cache.purge_token = Some("purge-secret".into());
+    })
+    .await;
     let store = server.store().clone();
     let section = store
         .create_section(
@@ -787,6 +796,21 @@ async fn a_publish_sends_its_purge(db: &TestDatabase) {
         endpoint.received.lock().unwrap()[0].starts_with("503"),
         "the first attempt was refused"
     );
+    // Give the other node time to (wrongly) send it again.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let story_key = format!("story-{story}");
+    let landed = |lines: &[String]| {
+        lines
+            .iter()
+            .filter(|l| l.starts_with("200") && l.split(' ').any(|k| k == story_key))
+            .count()
+    };
+    assert_eq!(
+        landed(&endpoint.received.lock().unwrap()),
+        1,
+        "{:?}",
+        endpoint.received.lock().unwrap()
+    );
     // The page it purges carries those keys.
     let (_, headers, _) = get_with(&server, "/en/story/port-fees-fall-for-small-boats", &[]).await;
     let keys = header(&headers, "surrogate-key");
@@ -816,6 +840,9 @@ async fn a_publish_sends_its_purge(db: &TestDatabase) {
         .await;
     assert!(answer.location.unwrap().contains("#comment-"));
     endpoint.wait_for(&[format!("story-{story}")]).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(landed(&endpoint.received.lock().unwrap()), 1);
+    second.stop().await.unwrap();
     server.stop().await.unwrap();
     endpoint.task.abort();
 }
