@@ -209,10 +209,10 @@ pub async fn purger(
         let sent = purge_once(&store, &client, &url, settings.purge_token.as_deref(), done).await;
         match sent {
             Ok(next) => {
-                if next > done {
-                    if let Err(error) = store.advance_lease(PURGE_LEASE, &holder, next).await {
-                        tracing::warn!(%error, "could not record the purges sent");
-                    }
+                if next > done
+                    && let Err(error) = store.advance_lease(PURGE_LEASE, &holder, next).await
+                {
+                    tracing::warn!(%error, "could not record the purges sent");
                 }
                 wait = PURGE_TICK;
             }
