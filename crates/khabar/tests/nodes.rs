@@ -1,0 +1,287 @@
+//! Several `khabar serve` processes on one database, on loopback: a comment
+//! posted through one node reaches a page open on the other; a scheduled
+//! edition is published once though every node's scheduler runs; and when
+//! one node is killed under load the other keeps serving and no
+//! acknowledged write is lost.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use khabar_core::password::hash_password;
+use khabar_core::{DisplayName, EditionContent, EditionInput, Email, Lang, Role, Username};
+use khabar_store::{NewStory, NewUser, NewsroomFilter, Store};
+use khabar_testkit::{TestDatabase, on_both_backends};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "harbour lights at dusk";
+
+/// A node as its own process, and the address it serves.
+struct Node {
+    child: Child,
+    base: String,
+    _data: tempfile::TempDir,
+}
+
+impl Node {
+    fn start(db: &TestDatabase, demo: bool) -> Node {
+        let data = tempfile::tempdir().unwrap();
+        let mut command = Command::new(env!("CARGO_BIN_EXE_khabar"));
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data.path())
+            .env("KHABAR_DATABASE_URL", db.url())
+            // The load below comes from four readers on one address.
+            .env("KHABAR_SITE__COMMENTS_PER_MINUTE", "1000")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if demo {
+            command.arg("--demo");
+        }
+        let mut child = command.spawn().expect("the khabar binary starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        Node {
+            child,
+            base,
+            _data: data,
+        }
+    }
+
+    /// SIGKILL: no goodbye, no draining.
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+/// A reader account and a bearer token for it, minted through `node`.
+async fn reader_token(store: &Store, node: &Node, name: &str) -> String {
+    store
+        .create_user(NewUser {
+            username: &Username::parse(name).unwrap(),
+            email: &Email::parse(&format!("{name}@news.example")).unwrap(),
+            display_name: &DisplayName::parse(name).unwrap(),
+            password_hash: &hash_password(PASSWORD).unwrap(),
+            role: Role::Reader,
+            lang: Lang::EN,
+        })
+        .await
+        .unwrap();
+    let answer: Value = client()
+        .post(format!("{}/api/v1/tokens", node.base))
+        .json(&json!({ "login": name, "password": PASSWORD, "scopes": ["read", "comment"], "name": "load" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    format!("Bearer {}", answer["token"].as_str().expect("a token"))
+}
+
+/// Posts a comment on `edition` through `node`; the new comment's id when
+/// the node acknowledged it.
+async fn post(node_base: &str, token: &str, edition: i64, body: &str) -> Option<i64> {
+    let answer = client()
+        .post(format!("{node_base}/api/v1/editions/{edition}/comments"))
+        .header("Authorization", token)
+        .json(&json!({ "body": body }))
+        .send()
+        .await
+        .ok()?;
+    if answer.status() != 201 {
+        return None;
+    }
+    answer.json::<Value>().await.ok()?["id"].as_i64()
+}
+
+async fn nodes_share_one_database(db: &TestDatabase) {
+    let mut first = Node::start(db, true);
+    let second = Node::start(db, false);
+    let store = Store::open(db.url()).await.unwrap();
+    let editions = store
+        .newsroom_editions(
+            &NewsroomFilter {
+                status: Some("published".into()),
+                lang: Some(Lang::EN),
+                ..NewsroomFilter::default()
+            },
+            1,
+            1,
+        )
+        .await
+        .unwrap();
+    let edition = editions.items[0].record.clone();
+
+    // A page open on the second node hears of a comment posted through
+    // the first.
+    let mut stream = client()
+        .get(format!("{}/en/story/{}/live", second.base, edition.slug))
+        .timeout(Duration::from_secs(15))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stream.status(), 200);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let amal = reader_token(&store, &first, "amal").await;
+    let posted = post(&first.base, &amal, edition.id, "Seen from the other node")
+        .await
+        .expect("the first node takes the comment");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut heard = String::new();
+    while !heard.contains("Seen from the other node") {
+        assert!(
+            Instant::now() < deadline,
+            "comment {posted} never reached the second node's page: {heard}"
+        );
+        match tokio::time::timeout(Duration::from_secs(10), stream.chunk()).await {
+            Ok(Ok(Some(chunk))) => heard.push_str(&String::from_utf8_lossy(&chunk)),
+            other => panic!("the live stream ended: {other:?}"),
+        }
+    }
+    drop(stream);
+
+    // Both schedulers run; the edition is published once.
+    let story = store
+        .create_story(NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    let content = EditionContent::parse(EditionInput {
+        headline: "Night ferry timetable".into(),
+        body: "Later departures.".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let scheduled = store
+        .create_edition(story, Lang::EN, &content, &[], None)
+        .await
+        .unwrap();
+    store
+        .schedule_edition(
+            scheduled,
+            Timestamp::now() + jiff::SignedDuration::from_millis(1500),
+            None,
+        )
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while store.edition_draft(scheduled).await.unwrap().status != "published" {
+        assert!(
+            Instant::now() < deadline,
+            "the scheduled edition was not published"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Give the slower scheduler its chance to publish it again.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let published = store
+        .events_since(0, 100_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "edition.published" && e.edition_id == Some(scheduled))
+        .count();
+    assert_eq!(published, 1);
+    for node in [&first, &second] {
+        let page = client()
+            .get(format!("{}/en/story/night-ferry-timetable", node.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200, "{}", node.base);
+    }
+
+    // Four readers post through both nodes for three seconds; the first
+    // node is killed after one.
+    let mut tokens = Vec::new();
+    for name in ["basma", "fadi", "hiba", "yusuf"] {
+        tokens.push(reader_token(&store, &second, name).await);
+    }
+    let started = Instant::now();
+    let killed_at = Duration::from_secs(1);
+    let load = |token: String, worker: usize| {
+        let bases = [first.base.clone(), second.base.clone()];
+        async move {
+            // (node, moment, id) of every acknowledged comment.
+            let mut acknowledged = Vec::new();
+            let mut n = 0;
+            while started.elapsed() < Duration::from_secs(3) {
+                let node = n % 2;
+                let body = format!("Load comment {worker}-{n}");
+                let at = started.elapsed();
+                if let Some(id) = post(&bases[node], &token, edition.id, &body).await {
+                    acknowledged.push((node, at, id));
+                }
+                n += 1;
+            }
+            acknowledged
+        }
+    };
+    let workers: Vec<_> = tokens
+        .into_iter()
+        .enumerate()
+        .map(|(worker, token)| tokio::spawn(load(token, worker)))
+        .collect();
+    tokio::time::sleep(killed_at).await;
+    first.kill();
+    let mut acknowledged = Vec::new();
+    for worker in workers {
+        acknowledged.extend(worker.await.unwrap());
+    }
+    let before = acknowledged
+        .iter()
+        .filter(|(node, _, _)| *node == 0)
+        .count();
+    let after_on_second = acknowledged
+        .iter()
+        .filter(|(node, at, _)| *node == 1 && *at > killed_at + Duration::from_millis(200))
+        .count();
+    assert!(
+        before > 0,
+        "the first node took nothing before it was killed"
+    );
+    assert!(
+        after_on_second > 0,
+        "the second node stopped serving when the first was killed"
+    );
+    for (_, _, id) in &acknowledged {
+        store
+            .comment(*id)
+            .await
+            .unwrap_or_else(|e| panic!("acknowledged comment {id} is lost: {e}"));
+    }
+    eprintln!(
+        "{} comments acknowledged ({before} by the killed node), {after_on_second} by the survivor after the kill",
+        acknowledged.len()
+    );
+    store.close().await;
+}
+
+on_both_backends!(nodes_share_one_database);
