@@ -1045,10 +1045,29 @@ async fn the_desk_screens_work_as_plain_forms(db: &TestDatabase) {
     let stale = editor
         .submit(&editor_path, &action, &save("1", "Fares fall by half."))
         .await;
-    let refused_at = stale.location.unwrap();
-    assert!(refused_at.contains("error=edit_conflict"), "{refused_at}");
-    let explained = editor.get(refused_at.split('#').next().unwrap()).await.body;
-    assert!(explained.contains("Someone else saved this edition after you opened it"));
+    // The page comes back with the reason and the refused text in the form.
+    assert_eq!(stale.status, 409);
+    assert!(
+        stale
+            .body
+            .contains("Someone else saved this edition after you opened it")
+    );
+    assert!(stale.body.contains(">Fares fall by half.</textarea>"));
+    // A too-long headline keeps the text too.
+    let long = "Ferry ".repeat(100);
+    let too_long = editor
+        .submit(
+            &editor_path,
+            &action,
+            &[
+                ("revision", "2"),
+                ("headline", long.as_str()),
+                ("body", "Kept body."),
+            ],
+        )
+        .await;
+    assert_eq!(too_long.status, 422);
+    assert!(too_long.body.contains(">Kept body.</textarea>"));
     assert_eq!(
         server.store().edition_draft(edition_id).await.unwrap().body,
         "Fares fall by a third on the night crossing."

@@ -16,8 +16,8 @@ use jiff::Timestamp;
 use khabar_core::newsroom::{may_edit, may_publish};
 use khabar_core::{CommentMode, EditionContent, EditionInput, HeroImage, Lang, Slug};
 use khabar_store::{
-    Article, AuthorRef, EditionLink, EditionSummary, NewsroomFilter, SectionRef, StoryRecord,
-    TagRef,
+    Article, AuthorRef, EditionDraft, EditionLink, EditionSummary, NewsroomFilter, SectionRef,
+    StoryRecord, TagRef,
 };
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -30,7 +30,7 @@ use super::{
 };
 use crate::forms::field;
 use crate::newsroom::Newsroom;
-use crate::pages::{chrome, render, render_html, respond, segment};
+use crate::pages::{chrome, render_html, render_with_status, respond, segment};
 use crate::{App, PageError, csrf};
 
 type AppState = State<Arc<App>>;
@@ -52,8 +52,16 @@ pub async fn show(
         Err(response) => return *response,
     };
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let result = editor_page(&app, &desk, story_id, &query).await;
+    let result = editor_page(&app, &desk, story_id, &query, None).await;
     respond(&app, desk.lang, result)
+}
+
+/// A save that was refused: the text it carried goes back into the form,
+/// so nothing typed is lost, with the reason above it.
+struct Refused<'a> {
+    edition_id: i64,
+    fields: &'a Fields,
+    code: &'static str,
 }
 
 async fn editor_page(
@@ -61,6 +69,7 @@ async fn editor_page(
     desk: &Desk,
     story_id: i64,
     query: &HashMap<String, String>,
+    refused: Option<Refused<'_>>,
 ) -> Result<Response, PageError> {
     let newsroom = Newsroom::new(app, &desk.account);
     let story = newsroom.story(story_id).await?;
@@ -86,6 +95,12 @@ async fn editor_page(
         .map(|edition| {
             let lang = Lang::parse(&edition.lang).unwrap_or(desk.lang);
             let is_own = edition.author_ids.iter().any(|id| own.contains(id));
+            let edition = match &refused {
+                Some(refused) if refused.edition_id == edition.id => {
+                    with_form_text(edition, refused.fields)
+                }
+                _ => edition.clone(),
+            };
             let behind = status
                 .items
                 .iter()
@@ -142,8 +157,20 @@ async fn editor_page(
         .as_deref()
         .filter(|hero| !media.iter().any(|m| &m.url() == hero));
     let chrome = desk_chrome(app, desk, &format!("/stories/{story_id}")).await?;
-    render(
+    let (status, error) = match &refused {
+        Some(refused) => (
+            if refused.code == "edit_conflict" {
+                StatusCode::CONFLICT
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            },
+            refusal(app, desk.lang, Some(&refused.code.to_owned())),
+        ),
+        None => (StatusCode::OK, refusal(app, desk.lang, query.get("error"))),
+    };
+    render_with_status(
         app,
+        status,
         "admin/editor.html",
         desk.lang,
         chrome,
@@ -158,10 +185,28 @@ async fn editor_page(
             hero_elsewhere => hero_elsewhere,
             may_publish => may_publish(desk.role),
             time_zone => app.site().time_zone,
-            error => refusal(app, desk.lang, query.get("error")),
+            error => error,
             saved => query.contains_key("saved"),
         },
     )
+}
+
+/// `edition` with the text and byline a refused form carried; the
+/// revision stays the server's, so saving again replaces the other
+/// version on purpose (which keeps its place in the history).
+fn with_form_text(edition: &EditionDraft, fields: &Fields) -> EditionDraft {
+    let text = |name: &str| field(fields, name).to_owned();
+    EditionDraft {
+        slug: text("slug"),
+        headline: text("headline"),
+        standfirst: text("standfirst"),
+        body: text("body"),
+        dateline: text("dateline"),
+        hero_caption: text("hero_caption"),
+        hero_credit: text("hero_credit"),
+        author_ids: ids(fields, "author_id"),
+        ..edition.clone()
+    }
 }
 
 /// The edition's text from the editor's form.
@@ -218,7 +263,28 @@ pub async fn save_edition(State(app): State<Arc<App>>, form: DeskForm) -> Respon
         Ok(())
     }
     .await;
-    after(&edition_story(&app, &desk, edition_id).await, outcome)
+    let to = edition_story(&app, &desk, edition_id).await;
+    // Refused text is shown again, not dropped by a redirect.
+    if let Err(PageError::Rejected(code)) = outcome {
+        let Ok(edition) = app.store.edition_draft(edition_id).await else {
+            return after(&to, outcome);
+        };
+        let refused = Refused {
+            edition_id,
+            fields: &fields,
+            code,
+        };
+        let page = editor_page(
+            &app,
+            &desk,
+            edition.story_id,
+            &HashMap::new(),
+            Some(refused),
+        )
+        .await;
+        return respond(&app, desk.lang, page);
+    }
+    after(&to, outcome)
 }
 
 /// `POST /{lang}/admin/stories/{id}/editions`: another language's edition.
