@@ -122,6 +122,7 @@ pub async fn follow(store: Store, index: Arc<SearchIndex>, mut stop: watch::Rece
     loop {
         tokio::select! {
             _ = tick.tick() => {}
+            _ = store.event_committed() => {}
             _ = stop.changed() => return,
         }
         match catch_up(&store, &index, seq).await {

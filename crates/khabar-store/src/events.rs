@@ -67,6 +67,13 @@ pub(crate) async fn record(
             .execute(&mut **tx)
             .await?;
     }
+    if backend == Backend::Postgres {
+        // Delivered at commit, to every node listening: their followers
+        // read the log at once instead of at their next tick.
+        sqlx::query("SELECT pg_notify('khabar_events', '')")
+            .execute(&mut **tx)
+            .await?;
+    }
     let seq: i64 = sqlx::query_scalar(
         "INSERT INTO events (kind, story_id, edition_id, lang, actor_id, payload, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
@@ -83,7 +90,69 @@ pub(crate) async fn record(
     Ok(seq)
 }
 
+/// What wakes the log's followers when an event is committed on any node:
+/// PostgreSQL's LISTEN/NOTIFY. The log stays the truth; a wake-up only says
+/// "read it now" (followers still read it on their tick, so a lost
+/// notification costs a few hundred milliseconds, never an event). SQLite
+/// has one node and no wake-ups.
+#[derive(Debug, Default)]
+pub(crate) struct Wake {
+    url: Option<String>,
+    notify: tokio::sync::Notify,
+    listening: std::sync::OnceLock<()>,
+}
+
+/// The channel `record` notifies on PostgreSQL.
+const CHANNEL: &str = "khabar_events";
+
+impl Wake {
+    pub(crate) fn listening_at(url: &str) -> Wake {
+        Wake {
+            url: Some(url.to_owned()),
+            ..Wake::default()
+        }
+    }
+}
+
+/// Listens on its own connection for as long as the process runs,
+/// reconnecting after failures.
+async fn listen(url: String, wake: std::sync::Arc<Wake>) {
+    loop {
+        match sqlx::postgres::PgListener::connect(&url).await {
+            Ok(mut listener) => match listener.listen(CHANNEL).await {
+                Ok(()) => loop {
+                    match listener.recv().await {
+                        Ok(_) => wake.notify.notify_waiters(),
+                        Err(error) => {
+                            tracing::warn!(%error, "lost the events channel; reconnecting");
+                            break;
+                        }
+                    }
+                },
+                Err(error) => tracing::warn!(%error, "could not listen for events"),
+            },
+            Err(error) => tracing::warn!(%error, "no connection to listen for events"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+}
+
 impl Store {
+    /// Completes when an event may have been committed since it was
+    /// called (on PostgreSQL, by any node); on SQLite, never. Followers
+    /// wait on it beside their tick.
+    pub async fn event_committed(&self) {
+        let Some(url) = self.wake.url.clone() else {
+            return std::future::pending().await;
+        };
+        let wake = self.wake.clone();
+        let notified = wake.notify.notified();
+        self.wake.listening.get_or_init(|| {
+            tokio::spawn(listen(url, self.wake.clone()));
+        });
+        notified.await;
+    }
+
     /// Events after `seq`, oldest first, at most `limit`.
     pub async fn events_since(&self, seq: i64, limit: i64) -> Result<Vec<Event>> {
         let rows = sqlx::query(

@@ -99,6 +99,7 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     backend: Backend,
+    wake: std::sync::Arc<events::Wake>,
 }
 
 impl Store {
@@ -122,6 +123,7 @@ impl Store {
                     read,
                     write,
                     backend,
+                    wake: Default::default(),
                 }
             }
             Backend::Postgres => {
@@ -134,6 +136,7 @@ impl Store {
                     read: pool.clone(),
                     write: pool,
                     backend,
+                    wake: std::sync::Arc::new(events::Wake::listening_at(url)),
                 }
             }
         };

@@ -518,7 +518,37 @@ async fn one_node_holds_a_lease_and_the_next_goes_on_from_its_cursor(db: &TestDa
     );
 }
 
+/// On PostgreSQL a follower waiting on `event_committed` wakes when
+/// another connection (another node) commits an event; SQLite never wakes
+/// it (followers poll).
+async fn followers_wake_when_any_node_commits_an_event(db: &TestDatabase) {
+    use std::time::Duration;
+    let follower = open(db).await;
+    let other_node = Store::open(db.url()).await.unwrap();
+    let waiting = tokio::spawn({
+        let follower = follower.clone();
+        async move { follower.event_committed().await }
+    });
+    // The listener connects on first use; give it a moment.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let story = other_node
+        .create_story(NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    other_node
+        .create_edition(story, Lang::EN, &content("Wake-up call"), &[], None)
+        .await
+        .unwrap();
+    let woke = tokio::time::timeout(Duration::from_secs(5), waiting).await;
+    assert_eq!(woke.is_ok(), db.is_postgres(), "woken: {woke:?}");
+}
+
 on_both_backends!(
+    followers_wake_when_any_node_commits_an_event,
     one_node_holds_a_lease_and_the_next_goes_on_from_its_cursor,
     migrations_apply_once_and_report_ready,
     editions_are_read_back_with_their_sibling,

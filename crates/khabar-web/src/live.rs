@@ -63,6 +63,7 @@ pub async fn follow(
     loop {
         tokio::select! {
             _ = tick.tick() => {}
+            _ = app.store.event_committed() => {}
             _ = stop.changed() => return,
         }
         let events = match app.store.events_since(last, 500).await {
