@@ -116,7 +116,11 @@
   Edition.prototype.save = function (deliberate) {
     var self = this;
     if (this.saving) return this.saving;
-    if (!this.dirty && !deliberate) return Promise.resolve(true);
+    // Nothing new to save: no empty revision either.
+    if (!this.dirty && !this.conflicted) {
+      if (deliberate) this.show(msg("saved"), "saved");
+      return Promise.resolve(true);
+    }
     clearTimeout(this.autosaveTimer);
     if (this.conflicted && !deliberate) return Promise.resolve(false);
     var sent = this.fields();
