@@ -135,7 +135,7 @@
         edition: sent
       });
     }).then(function (answer) {
-      if (answer.ok) return self.saved(answer.json, deliberate);
+      if (answer.ok) return self.saved(answer.json, sent, deliberate);
       var code = answer.json && answer.json.error ? answer.json.error.code : String(answer.status);
       if (code !== "edit_conflict") {
         var message = answer.json && answer.json.error ? answer.json.error.message : code;
@@ -146,7 +146,7 @@
       // A "conflict" with the very text being sent (a save made as the
       // last tab closed, say) is no conflict.
       return self.serverCopy().then(function (copy) {
-        if (copy && sameText(copy, sent)) return self.saved(copy, deliberate);
+        if (copy && sameText(copy, sent)) return self.saved(copy, sent, deliberate);
         self.conflicted = true;
         self.show(msg("unsaved"), "conflict");
         say(msg("conflict"), "error");
@@ -163,15 +163,19 @@
     return this.saving;
   };
 
-  // The server took `edition` (its answer, or its copy of the same text).
-  Edition.prototype.saved = function (edition, deliberate) {
+  // The server took `sent` and answered `edition` (its own copy of it).
+  Edition.prototype.saved = function (edition, sent, deliberate) {
     this.revision = edition.revision;
     this.form.elements.revision.value = String(this.revision);
     this.element.setAttribute("data-revision", String(this.revision));
-    if (!this.form.elements.slug.value) this.form.elements.slug.value = edition.slug;
     this.conflicted = false;
     // Typing during the save keeps the edition dirty for the next one.
-    this.dirty = !sameText(edition, this.fields());
+    // Compared with what was sent, not with the server's normalized copy,
+    // so a text the server tidies (spaces, a slug) cannot loop.
+    var now = this.fields();
+    this.dirty = TEXT_FIELDS.concat(["comment_mode"]).some(function (name) { return now[name] !== sent[name]; });
+    // The slug the server made from the headline, shown once it exists.
+    if (!this.form.elements.slug.value) this.form.elements.slug.value = edition.slug;
     this.show(this.status === "draft" && !deliberate ? msg("draft-saved") : msg("saved"), "saved");
     say("");
     if (!this.dirty) this.forgetLocal();
