@@ -3,7 +3,6 @@
 //! is needed). Skipped with a notice when ChromeDriver is missing, except
 //! under `CI=true`.
 
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -34,13 +33,10 @@ impl Browser {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        // Its own process group, so that the browsers it starts go with it
-        // even when a failing test never reaches `quit`.
         let driver = Command::new(driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .process_group(0)
             .spawn()
             .expect("start chromedriver");
         let http = reqwest::Client::builder()
@@ -302,12 +298,7 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The whole group: ChromeDriver and every Chromium process it ran.
-        let _ = Command::new("kill")
-            .args(["-KILL", &format!("-{}", self.driver.id())])
-            .status();
         let _ = self.driver.kill();
-        let _ = self.driver.wait();
     }
 }
 
