@@ -1,6 +1,6 @@
 //! Comment threads on SQLite and on PostgreSQL.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use khabar_core::moderation::{Action, CommentAction, Phase, Verdict};
 use khabar_core::{
     CommentBody, CommentSort, DisplayName, EditionContent, EditionInput, Email, Lang, ReportReason,
@@ -421,7 +421,45 @@ async fn featured_comments_lead_their_thread(db: &TestDatabase) {
     assert_eq!(page.comments[0].comment.id, first);
 }
 
+async fn the_most_discussed_count_recent_visible_comments(db: &TestDatabase) {
+    let store = open(db).await;
+    let busy = edition(&store, "Busy thread", true).await;
+    let quiet = edition(&store, "Quiet thread", true).await;
+    let amal = reader(&store, "amal").await;
+    for body in ["أول", "ثاني", "ثالث"] {
+        post(&store, busy, amal, body, None).await;
+    }
+    post(&store, quiet, amal, "وحيد", None).await;
+    // Held comments are not discussion readers can see.
+    store
+        .post_comment(NewComment {
+            edition_id: quiet,
+            author_id: amal,
+            body: &CommentBody::parse("معلّق").unwrap(),
+            parent_id: None,
+            status: CommentStatus::Pending,
+            mentions: &[],
+            verdict: &approved(),
+        })
+        .await
+        .unwrap();
+    let hour_ago = Timestamp::now() - SignedDuration::from_hours(1);
+    let found: Vec<(i64, i64)> = store
+        .most_discussed(hour_ago, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| (d.record.id, d.comments))
+        .collect();
+    assert_eq!(found, [(busy, 3), (quiet, 1)]);
+    assert_eq!(store.most_discussed(hour_ago, 1).await.unwrap().len(), 1);
+    // Comments before the window do not count.
+    let later = Timestamp::now() + SignedDuration::from_secs(1);
+    assert!(store.most_discussed(later, 10).await.unwrap().is_empty());
+}
+
 on_both_backends!(
+    the_most_discussed_count_recent_visible_comments,
     featured_comments_lead_their_thread,
     digests_come_once_a_day,
     replies_nest_to_depth_three_and_then_name_whom_they_answer,
