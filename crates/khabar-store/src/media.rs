@@ -105,6 +105,25 @@ impl Store {
         Ok(record)
     }
 
+    /// The library's image served at `url` (`/media/…`), if it is one.
+    pub async fn media_at(&self, url: &str) -> Result<Option<MediaRecord>> {
+        let Some(path) = url.strip_prefix("/media/") else {
+            return Ok(None);
+        };
+        let Some(row) = sqlx::query(&format!(
+            "SELECT {MEDIA_COLUMNS} FROM media WHERE path = $1"
+        ))
+        .bind(path)
+        .fetch_optional(&self.read)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let mut record = media_from_row(&row)?;
+        self.fill_texts(std::slice::from_mut(&mut record)).await?;
+        Ok(Some(record))
+    }
+
     /// The library's newest images first, for the editor's picker.
     pub async fn recent_media(&self, limit: u32) -> Result<Vec<MediaRecord>> {
         let rows = sqlx::query(&format!(

@@ -498,13 +498,13 @@ async fn preview_page(
             bio: String::new(),
         })
         .collect();
+    // The page's own join finds the hero by its path; so does the preview,
+    // however old the image.
     let hero = match story.hero_image.as_deref() {
         Some(hero) => app
             .store
-            .recent_media(MEDIA_CHOICES)
+            .media_at(hero)
             .await?
-            .into_iter()
-            .find(|m| m.url() == hero)
             .map(|m| m.hero(lang.as_str())),
         None => None,
     };
