@@ -18,6 +18,21 @@ pub enum StoreError {
     UnsupportedUrl,
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// A copy between stores found one not migrated to the latest version.
+    #[error(
+        "the {which} database is not migrated to this version of khabar (run `khabar migrate` on it)"
+    )]
+    NotMigrated { which: &'static str },
+    /// A copy's target already holds data.
+    #[error("the target database is not empty: {table} has {rows} rows")]
+    TargetNotEmpty { table: String, rows: u64 },
+    /// The two databases' tables differ, or one has a table khabar's
+    /// migrations do not make.
+    #[error("the table {table} differs from khabar's schema")]
+    SchemaDiffers { table: String },
+    /// What a copy read back from the target is not what it sent.
+    #[error("the copy of {table} does not match: {detail}")]
+    CopyMismatch { table: String, detail: String },
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 }
@@ -31,6 +46,10 @@ impl StoreError {
             StoreError::Conflict => "edit_conflict",
             StoreError::UnsupportedUrl => "unsupported_database_url",
             StoreError::Database(_) => "database_error",
+            StoreError::NotMigrated { .. } => "not_migrated",
+            StoreError::TargetNotEmpty { .. } => "target_not_empty",
+            StoreError::SchemaDiffers { .. } => "schema_differs",
+            StoreError::CopyMismatch { .. } => "copy_mismatch",
             StoreError::Migration(_) => "migration_failed",
         }
     }

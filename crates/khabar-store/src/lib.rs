@@ -25,6 +25,7 @@ mod stories;
 mod syndication;
 mod taxonomy;
 mod time;
+mod transfer;
 mod users;
 
 use std::time::Duration;
@@ -59,6 +60,7 @@ pub use syndication::{
     FeedEntry, ListingSlugs, NewsEntry, SitemapChunk, SitemapEntry, StoryPlaces,
 };
 pub use taxonomy::{AuthorProfile, Named, NamedRecord, SectionRecord};
+pub use transfer::{CopyProgress, TableCopy};
 pub use users::{NewUser, UserSummary};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

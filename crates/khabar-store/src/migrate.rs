@@ -86,6 +86,52 @@ impl Store {
     }
 }
 
+/// A table the migrations create, in the order they create it: a table's
+/// foreign keys only point at tables before it, so copying in this order
+/// never meets a missing parent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SchemaTable {
+    pub name: String,
+    /// Its auto-numbered column (`{id}`), whose counter a copy carries over.
+    pub identity: Option<String>,
+    /// The migrations insert rows into it (defaults a copy replaces).
+    pub seeded: bool,
+}
+
+/// Every table of the schema, read from the migrations themselves so that
+/// a table added by a new migration is copied without anyone listing it.
+pub(crate) fn schema_tables() -> Vec<SchemaTable> {
+    let mut tables: Vec<SchemaTable> = Vec::new();
+    for &(_, _, sql) in MIGRATIONS {
+        // Comments go first: they may hold a `;`.
+        let sql: String = sql
+            .lines()
+            .map(|line| line.split("--").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
+        for statement in sql.split(';') {
+            let words: Vec<&str> = statement.split_whitespace().collect();
+            match words.as_slice() {
+                ["CREATE", "TABLE", name, ..] => tables.push(SchemaTable {
+                    name: (*name).to_owned(),
+                    identity: words
+                        .windows(2)
+                        .find(|pair| pair[1].starts_with("{id}"))
+                        .map(|pair| pair[0].to_owned()),
+                    seeded: false,
+                }),
+                ["INSERT", "INTO", name, ..] => {
+                    if let Some(table) = tables.iter_mut().find(|t| t.name == *name) {
+                        table.seeded = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    tables
+}
+
 pub(crate) async fn is_up_to_date(store: &Store) -> Result<bool> {
     let latest = MIGRATIONS.last().map(|m| m.0).unwrap_or(0);
     let applied: Option<i64> =
@@ -93,4 +139,32 @@ pub(crate) async fn is_up_to_date(store: &Store) -> Result<bool> {
             .fetch_one(&store.read)
             .await?;
     Ok(applied == Some(latest))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_schema_lists_tables_parents_first() {
+        let tables = schema_tables();
+        let position = |name: &str| tables.iter().position(|t| t.name == name).unwrap();
+        assert!(position("users") < position("comments"));
+        assert!(position("editions") < position("comments"));
+        assert!(position("comments") < position("moderation_log"));
+        let users = &tables[position("users")];
+        assert_eq!(
+            (users.identity.as_deref(), users.seeded),
+            (Some("id"), false)
+        );
+        let events = &tables[position("events")];
+        assert_eq!(events.identity.as_deref(), Some("seq"));
+        let policy = &tables[position("moderation_policy")];
+        assert_eq!((policy.identity.as_deref(), policy.seeded), (None, true));
+        assert_eq!(tables[position("section_names")].identity, None);
+        let mut names: Vec<&str> = tables.iter().map(|t| t.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), tables.len(), "each table once");
+    }
 }
