@@ -112,10 +112,7 @@ impl Store {
         let backend = Backend::of_url(url)?;
         let store = match backend {
             Backend::Sqlite => {
-                let path = url
-                    .trim_start_matches("sqlite://")
-                    .trim_start_matches("sqlite:");
-                let path = path.split('?').next().unwrap_or(path);
+                let path = sqlite_path(url).unwrap_or_default();
                 let write = sqlite_pool(&format!("sqlite://{path}?mode=rwc"), 1).await?;
                 // WAL lets readers work while the single writer commits;
                 // the mode is stored in the file, so setting it once holds.
@@ -159,6 +156,14 @@ impl Store {
         self.write.close().await;
         self.read.close().await;
     }
+}
+
+/// The file a `sqlite:` URL names (`None` for other URLs).
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    let path = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    path.split('?').next()
 }
 
 async fn sqlite_pool(url: &str, connections: u32) -> Result<AnyPool> {

@@ -9,7 +9,7 @@ use khabar::config::LogFormat;
 use khabar::{Config, Overrides, Server};
 use khabar_core::secret::Secret;
 use khabar_core::{DisplayName, Email, Role, Scopes, Username};
-use khabar_store::NewUser;
+use khabar_store::{NewUser, Store};
 
 /// khabar — bilingual Arabic/English news publishing and reader discussion.
 #[derive(Parser)]
@@ -34,12 +34,26 @@ enum Command {
     /// Rebuild the search index from the database (stop the server first:
     /// it holds the index while it runs).
     Reindex,
+    /// Copy a whole instance into another, empty database (say, SQLite to
+    /// PostgreSQL). The target is migrated first and committed only when
+    /// every table's row count and checksum match; stop the server first.
+    MigrateData(MigrateDataArgs),
     /// Manage staff accounts (administrators by default).
     #[command(subcommand)]
     Admin(AdminCommand),
     /// Manage personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+#[derive(Args)]
+struct MigrateDataArgs {
+    /// The database to copy: sqlite:///path/to/khabar.db or postgres://…
+    #[arg(long, value_name = "URL")]
+    from: String,
+    /// The database to copy into; it must hold no data yet.
+    #[arg(long, value_name = "URL")]
+    to: String,
 }
 
 #[derive(Subcommand)]
@@ -162,6 +176,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Admin(AdminCommand::Create(args)) => create_admin(args, config).await,
         Command::Reindex => reindex(config).await,
+        Command::MigrateData(args) => migrate_data(args, config).await,
         Command::Token(TokenCommand::Create(args)) => create_token(args, config).await,
     }
 }
@@ -239,18 +254,11 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
             dir.display()
         )
     })?;
-    let total = store.indexable_count().await?.max(1) as usize;
+    let total = store.indexable_count().await?.max(1) as u64;
     let started = std::time::Instant::now();
-    let count = khabar_search::rebuild(&store, &index, |done| {
-        let width = 30;
-        let filled = (done * width / total).min(width);
-        eprint!(
-            "\r[{}{}] {done}/{total}",
-            "#".repeat(filled),
-            ".".repeat(width - filled)
-        );
-    })
-    .await?;
+    let count =
+        khabar_search::rebuild(&store, &index, |done| draw_progress(done as u64, total, ""))
+            .await?;
     eprintln!();
     store.close().await;
     println!(
@@ -258,6 +266,69 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+async fn migrate_data(args: MigrateDataArgs, config: Config) -> anyhow::Result<()> {
+    use khabar::server::redact;
+    if let Some(path) = khabar_store::sqlite_path(&args.from)
+        && !std::path::Path::new(path).is_file()
+    {
+        bail!("no database at {path}");
+    }
+    let source = Store::open(&args.from)
+        .await
+        .with_context(|| format!("opening {}", redact(&args.from)))?;
+    let target = Store::open(&args.to)
+        .await
+        .with_context(|| format!("opening {}", redact(&args.to)))?;
+    target
+        .migrate()
+        .await
+        .context("applying migrations to the target")?;
+    eprintln!("copying {} into {}", redact(&args.from), redact(&args.to));
+    let started = std::time::Instant::now();
+    let copied = source
+        .copy_into(&target, |p| {
+            draw_progress(p.rows_done, p.rows_total, p.table)
+        })
+        .await?;
+    eprintln!();
+    source.close().await;
+    target.close().await;
+    let width = copied.iter().map(|t| t.table.len()).max().unwrap_or(5);
+    println!("{:width$}  {:>9}  checksum", "table", "rows");
+    for table in &copied {
+        println!(
+            "{:width$}  {:>9}  {}",
+            table.table, table.rows, table.checksum
+        );
+    }
+    println!(
+        "copied {} rows of {} tables in {:.1} s: every table's row count and checksum match",
+        copied.iter().map(|t| t.rows).sum::<u64>(),
+        copied.len(),
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "media files are not in the database: serve {} to every node (see docs/deployment.md)",
+        config.media_dir().display()
+    );
+    Ok(())
+}
+
+/// A one-line progress bar on stderr, redrawn in place; nothing when
+/// stderr is a log file rather than a terminal.
+fn draw_progress(done: u64, total: u64, label: &str) {
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
+    let width = 30;
+    let filled = (done * width / total.max(1)).min(width) as usize;
+    eprint!(
+        "\r[{}{}] {done}/{total} {label:<24}",
+        "#".repeat(filled),
+        ".".repeat(width as usize - filled)
+    );
 }
 
 async fn create_token(args: TokenCreateArgs, config: Config) -> anyhow::Result<()> {

@@ -196,7 +196,8 @@ impl Server {
 }
 
 /// A database URL without its password, for messages.
-fn redact(url: &str) -> String {
+/// The URL with its password hidden, for messages and logs.
+pub fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];

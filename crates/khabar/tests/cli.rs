@@ -21,6 +21,7 @@ fn every_command_has_help_and_a_version() {
         &["serve", "--help"],
         &["migrate", "--help"],
         &["admin", "create", "--help"],
+        &["migrate-data", "--help"],
     ] {
         let output = khabar(dir.path()).args(args).output().unwrap();
         assert!(output.status.success(), "{args:?}");
@@ -180,4 +181,21 @@ fn operators_create_an_admin_named_admin_and_mint_a_token() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&bad_scope.stderr).contains("is not a scope"));
+}
+
+#[test]
+fn migrate_data_refuses_a_source_that_is_not_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere.db");
+    let target = dir.path().join("target.db");
+    let output = khabar(dir.path())
+        .args(["migrate-data", "--from"])
+        .arg(format!("sqlite://{}", missing.display()))
+        .arg("--to")
+        .arg(format!("sqlite://{}", target.display()))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no database at"));
+    assert!(!missing.exists(), "no empty database is left behind");
 }
