@@ -50,4 +50,15 @@ impl Store {
         .await?;
         Ok(moved.rows_affected() == 1)
     }
+
+    /// Gives up a lease `holder` holds, so that another node takes it at
+    /// its next claim rather than after the lease runs out.
+    pub async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+        sqlx::query("UPDATE worker_leases SET lease_until = 0 WHERE name = $1 AND holder = $2")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
 }

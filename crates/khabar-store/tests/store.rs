@@ -511,6 +511,18 @@ async fn one_node_holds_a_lease_and_the_next_goes_on_from_its_cursor(db: &TestDa
         Some(12)
     );
     assert!(!store.advance_lease("purger", "a", 20).await.unwrap());
+    // A holder that stops hands over at once; releasing what one does not
+    // hold changes nothing.
+    store.release_lease("purger", "a").await.unwrap();
+    assert_eq!(
+        store.claim_lease("purger", "a", long, 0).await.unwrap(),
+        None
+    );
+    store.release_lease("purger", "b").await.unwrap();
+    assert_eq!(
+        store.claim_lease("purger", "a", long, 0).await.unwrap(),
+        Some(12)
+    );
     // Another lease is another cursor.
     assert_eq!(
         store.claim_lease("webhooks", "a", long, 3).await.unwrap(),

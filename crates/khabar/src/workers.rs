@@ -188,7 +188,14 @@ pub async fn purger(
     loop {
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
-            _ = stop.changed() => return,
+            _ = stop.changed() => {
+                // A node stopping hands over at once; one that dies, when
+                // its lease runs out.
+                if let Err(error) = store.release_lease(PURGE_LEASE, &holder).await {
+                    tracing::warn!(%error, "could not hand the purge lease over");
+                }
+                return;
+            }
         }
         let done = match store
             .claim_lease(PURGE_LEASE, &holder, PURGE_LEASE_TTL, start)

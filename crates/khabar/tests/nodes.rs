@@ -2,12 +2,16 @@
 //! posted through one node reaches a page open on the other; a scheduled
 //! edition is published once though every node's scheduler runs; and when
 //! one node is killed under load the other keeps serving and no
-//! acknowledged write is lost.
+//! acknowledged write is lost; the node sending cache purges can die or
+//! stop and another goes on, purging each change once.
+
+mod common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::PurgeEndpoint;
 use jiff::Timestamp;
 use khabar_core::password::hash_password;
 use khabar_core::{DisplayName, EditionContent, EditionInput, Email, Lang, Role, Username};
@@ -26,6 +30,11 @@ struct Node {
 
 impl Node {
     fn start(db: &TestDatabase, demo: bool) -> Node {
+        Node::start_with(db, demo, &[])
+    }
+
+    /// A node with extra settings as `KHABAR_*` environment variables.
+    fn start_with(db: &TestDatabase, demo: bool, settings: &[(&str, &str)]) -> Node {
         let data = tempfile::tempdir().unwrap();
         let mut command = Command::new(env!("CARGO_BIN_EXE_khabar"));
         command
@@ -36,6 +45,7 @@ impl Node {
             .env("KHABAR_SITE__COMMENTS_PER_MINUTE", "1000")
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
+        command.envs(settings.iter().copied());
         if demo {
             command.arg("--demo");
         }
@@ -55,6 +65,16 @@ impl Node {
             base,
             _data: data,
         }
+    }
+
+    /// SIGTERM: the node finishes what it does and hands its leases over.
+    fn stop(&mut self) {
+        let stopped = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("kill(1) runs");
+        assert!(stopped.success());
+        let _ = self.child.wait();
     }
 
     /// SIGKILL: no goodbye, no draining.
@@ -284,4 +304,88 @@ async fn nodes_share_one_database(db: &TestDatabase) {
     store.close().await;
 }
 
-on_both_backends!(nodes_share_one_database);
+/// Publishes a new English story straight in the store; its id.
+async fn publish_story(store: &Store, headline: &str) -> i64 {
+    let story = store
+        .create_story(NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    let content = EditionContent::parse(EditionInput {
+        headline: headline.into(),
+        body: "Filed for the purge test.".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let edition = store
+        .create_edition(story, Lang::EN, &content, &[], None)
+        .await
+        .unwrap();
+    store
+        .publish_edition(edition, Timestamp::now(), None)
+        .await
+        .unwrap();
+    story
+}
+
+/// The node sending the CDN's purges dies: another takes over when its
+/// lease runs out (15 s) and goes on from the shared cursor; a node that
+/// stops gracefully hands over at once. Every change is purged once.
+async fn the_purge_lease_passes_on_when_its_holder_dies(db: &TestDatabase) {
+    let endpoint = PurgeEndpoint::start(0).await;
+    let settings = [
+        ("KHABAR_CACHE__PURGE_URL", endpoint.url.as_str()),
+        ("KHABAR_CACHE__PURGE_TOKEN", "purge-secret"),
+    ];
+    let mut holder = Node::start_with(db, false, &settings);
+    let store = Store::open(db.url()).await.unwrap();
+    let first = format!(
+        "story-{}",
+        publish_story(&store, "Lighthouse keeper retires").await
+    );
+    endpoint.wait_for(std::slice::from_ref(&first)).await;
+
+    // A second node waits for the lease; the holder dies without a word.
+    let mut heir = Node::start_with(db, false, &settings);
+    holder.kill();
+    let second = format!(
+        "story-{}",
+        publish_story(&store, "Ferry fares frozen").await
+    );
+    endpoint
+        .wait_for_within(std::slice::from_ref(&second), Duration::from_secs(45))
+        .await;
+
+    // The heir stops gracefully: a third node purges the next change long
+    // before the heir's lease would have run out.
+    let third_node = Node::start_with(db, false, &settings);
+    heir.stop();
+    let third = format!(
+        "story-{}",
+        publish_story(&store, "Harbour lights repaired").await
+    );
+    endpoint
+        .wait_for_within(std::slice::from_ref(&third), Duration::from_secs(10))
+        .await;
+
+    // Time for a wrong second purge to arrive.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for key in [&first, &second, &third] {
+        assert_eq!(
+            endpoint.landed(key),
+            1,
+            "{key}: {:?}",
+            endpoint.received.lock().unwrap()
+        );
+    }
+    drop(third_node);
+    endpoint.task.abort();
+}
+
+on_both_backends!(
+    nodes_share_one_database,
+    the_purge_lease_passes_on_when_its_holder_dies
+);

@@ -3,10 +3,9 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{Agent, client, spawn_app, spawn_app_with};
+use common::{Agent, PurgeEndpoint, client, spawn_app, spawn_app_with};
 use jiff::Timestamp;
 use khabar_core::{EditionContent, EditionInput, FeedContent, HeroImage, Lang, Role, Slug};
 use khabar_store::{AuthorProfile, ListFilter, Named, NewStory, Store};
@@ -615,110 +614,6 @@ async fn conditional_gets_and_cache_headers(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
-/// A stand-in for a CDN's purge API on loopback: records each request's
-/// `Surrogate-Key` header, answering 503 to the first `failures` of them.
-struct PurgeEndpoint {
-    url: String,
-    received: Arc<Mutex<Vec<String>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl PurgeEndpoint {
-    async fn start(failures: usize) -> PurgeEndpoint {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/purge", listener.local_addr().unwrap());
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let log = received.clone();
-        let task = tokio::spawn(async move {
-            let mut answered = 0;
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 4096];
-                // Headers, then as much body as Content-Length says.
-                while let Ok(n) = socket.read(&mut buffer).await {
-                    if n == 0 {
-                        break;
-                    }
-                    request.extend_from_slice(&buffer[..n]);
-                    let text = String::from_utf8_lossy(&request).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if request.len() >= end + 4 + length {
-                            break;
-                        }
-                    }
-                }
-                let text = String::from_utf8_lossy(&request).to_string();
-                let keys = text
-                    .lines()
-                    .find_map(|l| {
-                        let lower = l.to_ascii_lowercase();
-                        lower
-                            .starts_with("surrogate-key:")
-                            .then(|| l[14..].trim().to_owned())
-                    })
-                    .unwrap_or_default();
-                answered += 1;
-                let status = if answered <= failures {
-                    "503 Service Unavailable"
-                } else {
-                    "200 OK"
-                };
-                let token = text
-                    .to_ascii_lowercase()
-                    .contains("authorization: bearer purge-secret");
-                // Purges without the token are logged as refused.
-                let logged = if token { &status[..3] } else { "401" };
-                log.lock().unwrap().push(format!("{logged} {keys}"));
-                let _ = socket
-                    .write_all(
-                        format!(
-                            "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
-                        )
-                        .as_bytes(),
-                    )
-                    .await;
-            }
-        });
-        PurgeEndpoint {
-            url,
-            received,
-            task,
-        }
-    }
-
-    /// Waits until a successful purge names every key of `keys`.
-    async fn wait_for(&self, keys: &[String]) {
-        let deadline = Timestamp::now() + jiff::SignedDuration::from_secs(15);
-        loop {
-            let found = self.received.lock().unwrap().iter().any(|line| {
-                let mut words = line.split(' ');
-                words.next() == Some("200") && {
-                    let named: Vec<&str> = words.collect();
-                    keys.iter().all(|k| named.contains(&k.as_str()))
-                }
-            });
-            if found {
-                return;
-            }
-            assert!(
-                Timestamp::now() < deadline,
-                "no purge of {keys:?}; received {:?}",
-                self.received.lock().unwrap()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
 async fn a_publish_sends_its_purge(db: &TestDatabase) {
     // The first purge fails: it is sent again until it lands.
     let endpoint = PurgeEndpoint::start(1).await;
@@ -799,14 +694,8 @@ async fn a_publish_sends_its_purge(db: &TestDatabase) {
     // Give the other node time to (wrongly) send it again.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let story_key = format!("story-{story}");
-    let landed = |lines: &[String]| {
-        lines
-            .iter()
-            .filter(|l| l.starts_with("200") && l.split(' ').any(|k| k == story_key))
-            .count()
-    };
     assert_eq!(
-        landed(&endpoint.received.lock().unwrap()),
+        endpoint.landed(&story_key),
         1,
         "{:?}",
         endpoint.received.lock().unwrap()
@@ -841,7 +730,7 @@ async fn a_publish_sends_its_purge(db: &TestDatabase) {
     assert!(answer.location.unwrap().contains("#comment-"));
     endpoint.wait_for(&[format!("story-{story}")]).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    assert_eq!(landed(&endpoint.received.lock().unwrap()), 1);
+    assert_eq!(endpoint.landed(&story_key), 1);
     second.stop().await.unwrap();
     server.stop().await.unwrap();
     endpoint.task.abort();

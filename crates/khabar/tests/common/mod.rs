@@ -2,6 +2,9 @@
 
 #![allow(dead_code)]
 
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
 use khabar::{Config, Server};
 use khabar_core::password::hash_password;
 use khabar_core::{DisplayName, Email, Lang, Role, Username};
@@ -272,5 +275,124 @@ pub async fn call(
         body: serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
         cookie,
         retry_after,
+    }
+}
+
+/// A stand-in for a CDN's purge API on loopback: records each request's
+/// `Surrogate-Key` header, answering 503 to the first `failures` of them.
+pub struct PurgeEndpoint {
+    pub url: String,
+    pub received: Arc<Mutex<Vec<String>>>,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+impl PurgeEndpoint {
+    pub async fn start(failures: usize) -> PurgeEndpoint {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/purge", listener.local_addr().unwrap());
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = received.clone();
+        let task = tokio::spawn(async move {
+            let mut answered = 0;
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                // Headers, then as much body as Content-Length says.
+                while let Ok(n) = socket.read(&mut buffer).await {
+                    if n == 0 {
+                        break;
+                    }
+                    request.extend_from_slice(&buffer[..n]);
+                    let text = String::from_utf8_lossy(&request).to_string();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let length = text[..end]
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if request.len() >= end + 4 + length {
+                            break;
+                        }
+                    }
+                }
+                let text = String::from_utf8_lossy(&request).to_string();
+                let keys = text
+                    .lines()
+                    .find_map(|l| {
+                        let lower = l.to_ascii_lowercase();
+                        lower
+                            .starts_with("surrogate-key:")
+                            .then(|| l[14..].trim().to_owned())
+                    })
+                    .unwrap_or_default();
+                answered += 1;
+                let status = if answered <= failures {
+                    "503 Service Unavailable"
+                } else {
+                    "200 OK"
+                };
+                let token = text
+                    .to_ascii_lowercase()
+                    .contains("authorization: bearer purge-secret");
+                // Purges without the token are logged as refused.
+                let logged = if token { &status[..3] } else { "401" };
+                log.lock().unwrap().push(format!("{logged} {keys}"));
+                let _ = socket
+                    .write_all(
+                        format!(
+                            "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                        )
+                        .as_bytes(),
+                    )
+                    .await;
+            }
+        });
+        PurgeEndpoint {
+            url,
+            received,
+            task,
+        }
+    }
+
+    /// Waits until a successful purge names every key of `keys`.
+    pub async fn wait_for(&self, keys: &[String]) {
+        self.wait_for_within(keys, Duration::from_secs(15)).await
+    }
+
+    /// How many successful purges named `key`.
+    pub fn landed(&self, key: &str) -> usize {
+        self.received
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.starts_with("200") && l.split(' ').any(|k| k == key))
+            .count()
+    }
+
+    /// [`PurgeEndpoint::wait_for`], giving up after `patience`.
+    pub async fn wait_for_within(&self, keys: &[String], patience: Duration) {
+        let deadline = std::time::Instant::now() + patience;
+        loop {
+            let found = self.received.lock().unwrap().iter().any(|line| {
+                let mut words = line.split(' ');
+                words.next() == Some("200") && {
+                    let named: Vec<&str> = words.collect();
+                    keys.iter().all(|k| named.contains(&k.as_str()))
+                }
+            });
+            if found {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no purge of {keys:?}; received {:?}",
+                self.received.lock().unwrap()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
