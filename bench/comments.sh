@@ -8,7 +8,9 @@
 #      first edition) over BENCH_CONNECTIONS connections, every connection
 #      with its own tokens, and
 #   2. loads that edition's article page, which now carries the thousands of
-#      comments step 1 made (at least 500, or the script stops).
+#      comments step 1 made (at least 500, or the script stops), and
+#   3. stops the server and copies the instance into the other backend with
+#      `khabar migrate-data`, timed.
 #
 # The server is stopped by its PID and the data removed at exit.
 #
@@ -117,3 +119,5 @@ if ((shown == 0)); then
 fi
 
 bench article-with-comments --path "$article"
+
+bench_migrate_data

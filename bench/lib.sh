@@ -24,8 +24,8 @@ bench_fail() {
     exit 1
 }
 
-bench_cleanup() {
-    local status=$?
+# Stops the server started by bench_start_server: TERM, then KILL after 10 s.
+bench_stop_server() {
     if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
         kill -TERM "$server_pid" 2>/dev/null || true
         for _ in $(seq 50); do
@@ -38,13 +38,19 @@ bench_cleanup() {
         fi
         wait "$server_pid" 2>/dev/null || true
     fi
+    server_pid=
+}
+
+bench_cleanup() {
+    local status=$?
+    bench_stop_server
     if [[ -n $data_dir && -d $data_dir ]]; then
         rm -rf -- "$data_dir"
     fi
-    if [[ $backend == postgres ]]; then
-        psql -q -h 127.0.0.1 -U postgres test \
-            -c 'DROP SCHEMA IF EXISTS khabar_bench CASCADE' >/dev/null 2>&1 || true
-    fi
+    # The instance's schema, and the one bench_migrate_data copies into.
+    psql -q -h 127.0.0.1 -U postgres test \
+        -c 'DROP SCHEMA IF EXISTS khabar_bench CASCADE; DROP SCHEMA IF EXISTS khabar_bench_copy CASCADE' \
+        >/dev/null 2>&1 || true
     exit "$status"
 }
 
@@ -136,4 +142,25 @@ bench() {
         target/release/khabar-bench --url "$base" --connections "$connections" \
             --duration "$duration" --warmup "$warmup" "$@"
     fi
+}
+
+# Stops the server and times `khabar migrate-data` copying the instance into
+# the other backend: a fresh PostgreSQL schema `khabar_bench_copy` from
+# SQLite, a fresh SQLite file from PostgreSQL.
+bench_migrate_data() {
+    local from to
+    bench_stop_server
+    if [[ $backend == postgres ]]; then
+        from=$pg_url
+        to="sqlite://$data_dir/copy.db"
+    else
+        from="sqlite://$data_dir/khabar.db"
+        PGOPTIONS='--client-min-messages=warning' psql -q -h 127.0.0.1 -U postgres test -v ON_ERROR_STOP=1 \
+            -c 'DROP SCHEMA IF EXISTS khabar_bench_copy CASCADE; CREATE SCHEMA khabar_bench_copy'
+        to=${pg_url/khabar_bench/khabar_bench_copy}
+    fi
+    echo
+    echo "== migrate-data from $backend ($(cut -d" " -f1-3 /proc/loadavg) load)"
+    RUST_LOG=warn "${khabar[@]}" migrate-data --from "$from" --to "$to" |
+        grep -E "^(table|users|comments|events|notifications|moderation_log|copied) "
 }

@@ -385,7 +385,81 @@ async fn the_purge_lease_passes_on_when_its_holder_dies(db: &TestDatabase) {
     endpoint.task.abort();
 }
 
+/// What one node knows, every node knows: a token minted through one
+/// works on the other, a reader's posting limit counts posts through both,
+/// and a story published anywhere is found by every node's search.
+async fn limits_tokens_and_search_hold_across_nodes(db: &TestDatabase) {
+    let strict = [("KHABAR_SITE__COMMENTS_PER_MINUTE", "5")];
+    let first = Node::start_with(db, true, &strict);
+    let second = Node::start_with(db, false, &strict);
+    let store = Store::open(db.url()).await.unwrap();
+    let token = reader_token(&store, &first, "nadia").await;
+    let me = client()
+        .get(format!("{}/api/v1/me", second.base))
+        .header("Authorization", &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(me.status(), 200, "a token minted through the first node");
+
+    let story = publish_story(&store, "Saltmarsh herons counted at dawn").await;
+    let edition = store
+        .newsroom_editions(
+            &NewsroomFilter {
+                story_id: Some(story),
+                ..NewsroomFilter::default()
+            },
+            1,
+            1,
+        )
+        .await
+        .unwrap()
+        .items[0]
+        .record
+        .id;
+    // Five a minute, wherever they are posted: the sixth is refused.
+    let mut statuses = Vec::new();
+    for n in 0..6 {
+        let node = if n % 2 == 0 { &first } else { &second };
+        let answer = client()
+            .post(format!("{}/api/v1/editions/{edition}/comments", node.base))
+            .header("Authorization", &token)
+            .json(&json!({ "body": format!("Heron count comment {n}") }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(answer.status().as_u16());
+    }
+    assert_eq!(statuses, [201, 201, 201, 201, 201, 429]);
+
+    // Each node's own search index follows the shared log.
+    for node in [&first, &second] {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let found = client()
+                .get(format!("{}/api/v1/search/articles", node.base))
+                .query(&[("q", "herons")])
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if found.contains("Saltmarsh herons counted at dawn") {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} did not index it: {found}",
+                node.base
+            );
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+}
+
 on_both_backends!(
     nodes_share_one_database,
+    limits_tokens_and_search_hold_across_nodes,
     the_purge_lease_passes_on_when_its_holder_dies
 );
