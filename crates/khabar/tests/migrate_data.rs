@@ -46,6 +46,16 @@ impl Dice {
     }
 }
 
+/// The ids of every published edition.
+async fn published_editions(store: &Store) -> Vec<i64> {
+    let filter = NewsroomFilter {
+        status: Some("published".into()),
+        ..NewsroomFilter::default()
+    };
+    let page = store.newsroom_editions(&filter, 1, 100).await.unwrap();
+    page.items.iter().map(|e| e.record.id).collect()
+}
+
 /// Readers and a discussion under every published edition: threads,
 /// mentions (and their notifications), likes, reports, edits, deletions.
 async fn discuss(store: &Store) -> usize {
@@ -76,18 +86,7 @@ async fn discuss(store: &Store) -> usize {
             .unwrap();
         readers.push((id, name));
     }
-    let editions = store
-        .newsroom_editions(
-            &NewsroomFilter {
-                status: Some("published".into()),
-                ..NewsroomFilter::default()
-            },
-            1,
-            100,
-        )
-        .await
-        .unwrap();
-    let editions: Vec<i64> = editions.items.iter().map(|e| e.record.id).collect();
+    let editions = published_editions(store).await;
     let mut dice = Dice(9);
     let mut posted: Vec<(i64, i64)> = Vec::new();
     for n in 0..COMMENTS {
@@ -207,22 +206,7 @@ async fn the_demo_and_its_discussion_move_to_postgres_once() {
         .await
         .unwrap();
     let token = format!("Bearer {}", token["token"].as_str().expect("a token"));
-    let editions: Vec<i64> = source
-        .store()
-        .newsroom_editions(
-            &NewsroomFilter {
-                status: Some("published".into()),
-                ..NewsroomFilter::default()
-            },
-            1,
-            100,
-        )
-        .await
-        .unwrap()
-        .items
-        .iter()
-        .map(|e| e.record.id)
-        .collect();
+    let editions = published_editions(source.store()).await;
     assert!(editions.len() >= 9, "the demo's editions");
     let source_base = source.base_url().to_owned();
     let before = discussions(&source_base, &editions).await;

@@ -185,24 +185,7 @@ async fn nodes_share_one_database(db: &TestDatabase) {
     drop(stream);
 
     // Both schedulers run; the edition is published once.
-    let story = store
-        .create_story(NewStory {
-            section_id: None,
-            tag_ids: &[],
-            hero_image: None,
-        })
-        .await
-        .unwrap();
-    let content = EditionContent::parse(EditionInput {
-        headline: "Night ferry timetable".into(),
-        body: "Later departures.".into(),
-        ..Default::default()
-    })
-    .unwrap();
-    let scheduled = store
-        .create_edition(story, Lang::EN, &content, &[], None)
-        .await
-        .unwrap();
+    let (_, scheduled) = draft_story(&store, "Night ferry timetable").await;
     store
         .schedule_edition(
             scheduled,
@@ -304,8 +287,9 @@ async fn nodes_share_one_database(db: &TestDatabase) {
     store.close().await;
 }
 
-/// Publishes a new English story straight in the store; its id.
-async fn publish_story(store: &Store, headline: &str) -> i64 {
+/// A new story with an English draft, straight in the store: the story's
+/// and the edition's ids.
+async fn draft_story(store: &Store, headline: &str) -> (i64, i64) {
     let story = store
         .create_story(NewStory {
             section_id: None,
@@ -316,7 +300,7 @@ async fn publish_story(store: &Store, headline: &str) -> i64 {
         .unwrap();
     let content = EditionContent::parse(EditionInput {
         headline: headline.into(),
-        body: "Filed for the purge test.".into(),
+        body: "Filed by the nodes test.".into(),
         ..Default::default()
     })
     .unwrap();
@@ -324,11 +308,17 @@ async fn publish_story(store: &Store, headline: &str) -> i64 {
         .create_edition(story, Lang::EN, &content, &[], None)
         .await
         .unwrap();
+    (story, edition)
+}
+
+/// [`draft_story`], published now.
+async fn publish_story(store: &Store, headline: &str) -> (i64, i64) {
+    let (story, edition) = draft_story(store, headline).await;
     store
         .publish_edition(edition, Timestamp::now(), None)
         .await
         .unwrap();
-    story
+    (story, edition)
 }
 
 /// The node sending the CDN's purges dies: another takes over when its
@@ -344,7 +334,7 @@ async fn the_purge_lease_passes_on_when_its_holder_dies(db: &TestDatabase) {
     let store = Store::open(db.url()).await.unwrap();
     let first = format!(
         "story-{}",
-        publish_story(&store, "Lighthouse keeper retires").await
+        publish_story(&store, "Lighthouse keeper retires").await.0
     );
     endpoint.wait_for(std::slice::from_ref(&first)).await;
 
@@ -353,7 +343,7 @@ async fn the_purge_lease_passes_on_when_its_holder_dies(db: &TestDatabase) {
     holder.kill();
     let second = format!(
         "story-{}",
-        publish_story(&store, "Ferry fares frozen").await
+        publish_story(&store, "Ferry fares frozen").await.0
     );
     endpoint
         .wait_for_within(std::slice::from_ref(&second), Duration::from_secs(45))
@@ -365,7 +355,7 @@ async fn the_purge_lease_passes_on_when_its_holder_dies(db: &TestDatabase) {
     heir.stop();
     let third = format!(
         "story-{}",
-        publish_story(&store, "Harbour lights repaired").await
+        publish_story(&store, "Harbour lights repaired").await.0
     );
     endpoint
         .wait_for_within(std::slice::from_ref(&third), Duration::from_secs(10))
@@ -402,21 +392,7 @@ async fn limits_tokens_and_search_hold_across_nodes(db: &TestDatabase) {
         .unwrap();
     assert_eq!(me.status(), 200, "a token minted through the first node");
 
-    let story = publish_story(&store, "Saltmarsh herons counted at dawn").await;
-    let edition = store
-        .newsroom_editions(
-            &NewsroomFilter {
-                story_id: Some(story),
-                ..NewsroomFilter::default()
-            },
-            1,
-            1,
-        )
-        .await
-        .unwrap()
-        .items[0]
-        .record
-        .id;
+    let (_, edition) = publish_story(&store, "Saltmarsh herons counted at dawn").await;
     // Five a minute, wherever they are posted: the sixth is refused.
     let mut statuses = Vec::new();
     for n in 0..6 {
