@@ -146,8 +146,12 @@ fn main() -> ExitCode {
 
 fn init_logging(config: &Config) {
     use tracing_subscriber::EnvFilter;
+    // PostgreSQL's notices ("relation … already exists, skipping" on every
+    // start) are not news to an operator.
     let filter = EnvFilter::try_from_default_env()
-        .or_else(|_| EnvFilter::try_new(&config.log.level))
+        .or_else(|_| {
+            EnvFilter::try_new(format!("{},sqlx::postgres::notice=warn", config.log.level))
+        })
         .unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
