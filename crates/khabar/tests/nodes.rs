@@ -375,10 +375,10 @@ async fn the_purge_lease_passes_on_when_its_holder_dies(db: &TestDatabase) {
     endpoint.task.abort();
 }
 
-/// What one node knows, every node knows: a token minted through one
-/// works on the other, a reader's posting limit counts posts through both,
+/// What one node knows, every node knows: a session or a token made
+/// through one works on the other, a reader's posting limit counts posts through both,
 /// and a story published anywhere is found by every node's search.
-async fn limits_tokens_and_search_hold_across_nodes(db: &TestDatabase) {
+async fn sessions_limits_and_search_hold_across_nodes(db: &TestDatabase) {
     let strict = [("KHABAR_SITE__COMMENTS_PER_MINUTE", "5")];
     let first = Node::start_with(db, true, &strict);
     let second = Node::start_with(db, false, &strict);
@@ -391,6 +391,31 @@ async fn limits_tokens_and_search_hold_across_nodes(db: &TestDatabase) {
         .await
         .unwrap();
     assert_eq!(me.status(), 200, "a token minted through the first node");
+    // A reader signed in through one node is signed in on the other.
+    let signed_in = client()
+        .post(format!("{}/api/v1/auth/signin", first.base))
+        .json(&json!({ "login": "nadia", "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let cookie = signed_in
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    let me: Value = client()
+        .get(format!("{}/api/v1/me", second.base))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["username"], "nadia", "{me}");
 
     let (_, edition) = publish_story(&store, "Saltmarsh herons counted at dawn").await;
     // Five a minute, wherever they are posted: the sixth is refused.
@@ -436,6 +461,6 @@ async fn limits_tokens_and_search_hold_across_nodes(db: &TestDatabase) {
 
 on_both_backends!(
     nodes_share_one_database,
-    limits_tokens_and_search_hold_across_nodes,
+    sessions_limits_and_search_hold_across_nodes,
     the_purge_lease_passes_on_when_its_holder_dies
 );
