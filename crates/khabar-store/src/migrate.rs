@@ -43,6 +43,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "worker leases",
         include_str!("../migrations/0007_worker_leases.sql"),
     ),
+    (
+        8,
+        "thread order",
+        include_str!("../migrations/0008_thread_order.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.
