@@ -320,10 +320,10 @@ async fn migrate_data(args: MigrateDataArgs, config: Config) -> anyhow::Result<(
     Ok(())
 }
 
-/// A one-line progress bar on stderr, redrawn in place; nothing when
-/// stderr is a log file rather than a terminal.
+/// A one-line progress bar on stderr, redrawn in place; when stderr is a
+/// log file rather than a terminal, only the finished bar.
 fn draw_progress(done: u64, total: u64, label: &str) {
-    if !std::io::stderr().is_terminal() {
+    if done < total && !std::io::stderr().is_terminal() {
         return;
     }
     let width = 30;
