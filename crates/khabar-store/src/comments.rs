@@ -600,24 +600,28 @@ impl Store {
             .collect()
     }
 
-    /// The page (oldest first, `per_page` top-level comments a page) on
-    /// which a comment's thread appears, for permalinks.
+    /// The page (in the default order — featured first, then oldest —
+    /// `per_page` top-level comments a page) on which a comment's thread
+    /// appears, for permalinks.
     pub async fn comment_page(&self, comment_id: i64, per_page: u32) -> Result<(i64, u32)> {
         let row = sqlx::query(
-            "SELECT r.edition_id, r.created_at, r.id FROM comments c JOIN comments r ON r.id = c.root_id WHERE c.id = $1",
+            "SELECT r.edition_id, r.featured, r.created_at, r.id FROM comments c JOIN comments r ON r.id = c.root_id WHERE c.id = $1",
         )
         .bind(comment_id)
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;
         let edition_id: i64 = row.try_get("edition_id")?;
+        let featured: i64 = row.try_get("featured")?;
         let created_at: i64 = row.try_get("created_at")?;
         let root_id: i64 = row.try_get("id")?;
         let before: i64 = sqlx::query_scalar(&format!(
             "SELECT COUNT(*) FROM comments c WHERE c.edition_id = $1 AND c.depth = 0 AND {SHOWN}
-             AND (c.created_at < $2 OR (c.created_at = $2 AND c.id < $3))"
+             AND (c.featured > $2 OR (c.featured = $2
+                  AND (c.created_at < $3 OR (c.created_at = $3 AND c.id < $4))))"
         ))
         .bind(edition_id)
+        .bind(featured)
         .bind(created_at)
         .bind(root_id)
         .fetch_one(&self.read)

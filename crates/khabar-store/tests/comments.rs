@@ -413,6 +413,11 @@ async fn featured_comments_lead_their_thread(db: &TestDatabase) {
         assert_eq!(page.comments[0].comment.id, second, "{sort:?}");
         assert!(page.comments[0].comment.featured);
     }
+    // Permalinks follow that order: one comment a page, the featured one
+    // is on the first and the oldest (and its reply) on the second.
+    assert_eq!(store.comment_page(second, 1).await.unwrap(), (edition, 1));
+    assert_eq!(store.comment_page(first, 1).await.unwrap(), (edition, 2));
+    assert_eq!(store.comment_page(reply, 1).await.unwrap(), (edition, 2));
     feature(second, &CommentAction::Unfeature).await.unwrap();
     let page = store
         .thread(edition, None, CommentSort::Oldest, 1, 10)
