@@ -437,7 +437,7 @@ impl Store {
         password_hash: &str,
         keep: Option<&str>,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(user_id)
@@ -483,7 +483,7 @@ impl Store {
     /// and links go. The row stays so that what the person wrote keeps its
     /// place, shown as "deleted account".
     pub async fn delete_account(&self, user_id: i64) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let email: Option<String> = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_optional(&mut *tx)

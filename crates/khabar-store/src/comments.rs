@@ -159,7 +159,7 @@ pub(crate) fn view_from_row(row: &AnyRow) -> Result<CommentView> {
 impl Store {
     /// Posts a comment on a published edition, in its place in the thread.
     pub async fn post_comment(&self, comment: NewComment<'_>) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let edition: Option<(i64, String)> = sqlx::query_as(
             "SELECT story_id, lang FROM editions WHERE id = $1 AND status = 'published'",
         )
@@ -340,7 +340,7 @@ impl Store {
         comment_id: i64,
         edit: Option<(&CommentBody, CommentStatus, &Verdict)>,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT c.edition_id, c.status, c.author_id, e.story_id, e.lang FROM comments c JOIN editions e ON e.id = c.edition_id
              WHERE c.id = $1",
@@ -428,7 +428,7 @@ impl Store {
 
     /// Likes a comment once per reader. Returns whether this was new.
     pub async fn like_comment(&self, comment_id: i64, user_id: i64) -> Result<bool> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let inserted = sqlx::query(
             "INSERT INTO comment_likes (comment_id, user_id, created_at) VALUES ($1, $2, $3)
              ON CONFLICT (comment_id, user_id) DO NOTHING",
@@ -456,7 +456,7 @@ impl Store {
 
     /// Takes a like back. Returns whether there was one.
     pub async fn unlike_comment(&self, comment_id: i64, user_id: i64) -> Result<bool> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let removed =
             sqlx::query("DELETE FROM comment_likes WHERE comment_id = $1 AND user_id = $2")
                 .bind(comment_id)

@@ -151,6 +151,17 @@ impl Store {
         migrate::is_up_to_date(self).await.unwrap_or(false)
     }
 
+    /// A write transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that read first and wrote later
+    /// would fail with "database is locked", not wait, when another process
+    /// (a second node, `khabar admin` beside the server) wrote in between.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.write.begin().await?,
+        })
+    }
+
     /// Waits for queries in flight and closes every connection.
     pub async fn close(&self) {
         self.write.close().await;

@@ -55,7 +55,7 @@ impl Store {
     /// Records an upload; the same file (same path) uploaded again is the
     /// entry already there, texts and all.
     pub async fn create_media(&self, media: NewMedia<'_>) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let variants = serde_json::to_string(media.variants).unwrap_or_else(|_| "[]".into());
         let inserted: Option<i64> = sqlx::query_scalar(
             "INSERT INTO media (path, content_type, width, height, bytes, variants, uploaded_by, created_at)

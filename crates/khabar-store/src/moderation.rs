@@ -305,7 +305,7 @@ impl Store {
     ) -> Result<()> {
         settings.validate()?;
         let text = serde_json::to_string(settings).unwrap_or_else(|_| "{}".to_owned());
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE moderation_policy SET settings = $1 WHERE id = 1")
             .bind(&text)
             .execute(&mut *tx)
@@ -355,7 +355,7 @@ impl Store {
         entries: &[(String, MatchMode)],
         actor_id: i64,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM word_list_entries WHERE lang = $1 AND list = $2")
             .bind(lang.as_str())
             .bind(list.as_str())
@@ -423,7 +423,7 @@ impl Store {
         settings: &ScopeSettings,
         actor_id: i64,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO moderation_settings (scope, scope_id, pre_moderated, closed, message, updated_at)
              VALUES ($1, $2, $3, $4, $5, $6)
@@ -679,7 +679,7 @@ impl Store {
         action: &CommentAction,
         actor_id: i64,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
             "SELECT c.author_id, c.status, c.depth, c.edition_id, c.parent_id, e.story_id, e.lang
              FROM comments c JOIN editions e ON e.id = c.edition_id WHERE c.id = $1",
@@ -816,7 +816,7 @@ impl Store {
         actor_id: i64,
     ) -> Result<()> {
         action.validate()?;
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM users WHERE id = $1 AND deleted_at IS NULL")
                 .bind(user_id)
@@ -979,7 +979,7 @@ impl Store {
 
     /// The reader read their warning; they may comment again.
     pub async fn acknowledge_warning(&self, user_id: i64) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let changed =
             sqlx::query("UPDATE users SET warning = NULL WHERE id = $1 AND warning IS NOT NULL")
                 .bind(user_id)

@@ -34,7 +34,7 @@ impl Store {
         actor_id: i64,
     ) -> Result<()> {
         let document = serde_json::to_string(overrides).unwrap_or_else(|_| "{}".into());
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO site_settings (id, document, updated_at, updated_by) VALUES (1, $1, $2, $3)
              ON CONFLICT (id) DO UPDATE SET document = excluded.document,

@@ -21,7 +21,7 @@ pub struct NewStory<'a> {
 
 impl Store {
     pub async fn create_story(&self, story: NewStory<'_>) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let now = now_millis();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO stories (section_id, hero_image, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
@@ -51,7 +51,7 @@ impl Store {
         story: NewStory<'_>,
         actor_id: Option<i64>,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query(
             "UPDATE stories SET section_id = $1, hero_image = $2, updated_at = $3 WHERE id = $4",
         )
@@ -105,7 +105,7 @@ impl Store {
         author_ids: &[i64],
         editor_id: Option<i64>,
     ) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing: Option<i64> =
             sqlx::query_scalar("SELECT id FROM editions WHERE story_id = $1 AND lang = $2")
                 .bind(story_id)
@@ -208,7 +208,7 @@ impl Store {
         editor_id: Option<i64>,
         only_draft: bool,
     ) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (story_id, lang, _) = edition_identity(&mut tx, edition_id).await?;
         let now = now_millis();
         let revision = expected_revision + 1;
@@ -336,7 +336,7 @@ impl Store {
         at: Timestamp,
         actor_id: Option<i64>,
     ) -> Result<()> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let (story_id, lang, from) = edition_identity(&mut tx, edition_id).await?;
         let to = change_status(from, change)?;
         let at_ms = to_millis(at);

@@ -27,7 +27,7 @@ pub struct AuthorProfile {
 
 impl Store {
     pub async fn create_section(&self, slug: &Slug, position: i64, names: &[Named]) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO sections (slug, position, created_at) VALUES ($1, $2, $3) RETURNING id",
         )
@@ -43,7 +43,7 @@ impl Store {
     }
 
     pub async fn create_tag(&self, slug: &Slug, names: &[Named]) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 =
             sqlx::query_scalar("INSERT INTO tags (slug, created_at) VALUES ($1, $2) RETURNING id")
                 .bind(slug.as_str())
@@ -62,7 +62,7 @@ impl Store {
         profiles: &[AuthorProfile],
         user_id: Option<i64>,
     ) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO authors (slug, user_id, created_at) VALUES ($1, $2, $3) RETURNING id",
         )

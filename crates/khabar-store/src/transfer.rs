@@ -74,7 +74,7 @@ impl Store {
         }
         let tables = schema_tables();
         let mut source = self.snapshot().await?;
-        let mut into = target.write.begin().await?;
+        let mut into = target.begin_write().await?;
 
         // Refuse before writing anything: a table the migrations do not
         // know, or a target that already holds data.

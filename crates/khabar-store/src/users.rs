@@ -16,7 +16,7 @@ pub struct NewUser<'a> {
 
 impl Store {
     pub async fn create_user(&self, user: NewUser<'_>) -> Result<i64> {
-        let mut tx = self.write.begin().await?;
+        let mut tx = self.begin_write().await?;
         let taken_email: Option<i64> =
             sqlx::query_scalar("SELECT id FROM users WHERE email_key = $1")
                 .bind(user.email.as_str().to_lowercase())
