@@ -61,7 +61,7 @@ pub async fn list(
             context! {
                 current => "stories",
                 edition => edition,
-                dir => app.dir(edition_lang),
+                edition_dir => app.dir(edition_lang),
                 revisions => entries,
                 editable => may_edit(desk.role, is_own, edition.status != "draft"),
                 error => refusal(&app, desk.lang, query.get("error")),

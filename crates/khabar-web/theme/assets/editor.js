@@ -108,6 +108,8 @@
       this.autosaveTimer = setTimeout(function () { self.save(false); }, AUTOSAVE_MS);
     } else if (!this.conflicted) {
       this.show(msg("live-unsaved"), "unsaved");
+    } else {
+      this.show(msg("unsaved"), "conflict");
     }
   };
 
@@ -115,7 +117,9 @@
   // a conflict it replaces the other version (which stays in the history).
   Edition.prototype.save = function (deliberate) {
     var self = this;
-    if (this.saving) return this.saving;
+    // A save in flight finishes first; then this one looks again (a
+    // deliberate save must still replace a conflicting version).
+    if (this.saving) return this.saving.then(function () { return self.save(deliberate); });
     // Nothing new to save: no empty revision either.
     if (!this.dirty && !this.conflicted) {
       if (deliberate) this.show(msg("saved"), "saved");
@@ -268,8 +272,9 @@
 
   Edition.prototype.wire = function () {
     var self = this;
+    // `input` also fires for selects and checkboxes; `change` would fire
+    // again on leaving a field already saved, and save it once more.
     this.form.addEventListener("input", function () { self.changed(); });
-    this.form.addEventListener("change", function () { self.changed(); });
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
       self.save(true);
@@ -303,7 +308,8 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if ((event.ctrlKey || event.metaKey) && (event.key === "s" || event.key === "S")) {
+    // `code` is the key's place, so Ctrl+S works on an Arabic layout too.
+    if ((event.ctrlKey || event.metaKey) && (event.code === "KeyS" || event.key === "s" || event.key === "S")) {
       event.preventDefault();
       var active = document.activeElement;
       var focused = editions.filter(function (e) { return e.element.contains(active); });
