@@ -62,15 +62,12 @@ pub(crate) async fn record(
         // Sequence numbers are handed out at insert time but become visible
         // at commit; serialising event writers makes seq order equal commit
         // order, so a follower reading "seq > last" can never skip a row
-        // that commits late. SQLite already has a single writer.
-        sqlx::query("SELECT pg_advisory_xact_lock(7010)")
-            .execute(&mut **tx)
-            .await?;
-    }
-    if backend == Backend::Postgres {
-        // Delivered at commit, to every node listening: their followers
-        // read the log at once instead of at their next tick.
-        sqlx::query("SELECT pg_notify('khabar_events', '')")
+        // that commits late. SQLite already has a single writer. The
+        // notification is delivered at commit, to every node listening:
+        // their followers read the log at once instead of at their next
+        // tick.
+        sqlx::query("SELECT pg_advisory_xact_lock(7010), pg_notify($1, '')")
+            .bind(CHANNEL)
             .execute(&mut **tx)
             .await?;
     }
@@ -99,7 +96,8 @@ pub(crate) async fn record(
 pub(crate) struct Wake {
     url: Option<String>,
     notify: tokio::sync::Notify,
-    listening: std::sync::OnceLock<()>,
+    /// The listening task, started on first use and ended by `close`.
+    listening: std::sync::OnceLock<tokio::task::AbortHandle>,
 }
 
 /// The channel `record` notifies on PostgreSQL.
@@ -114,15 +112,19 @@ impl Wake {
     }
 }
 
-/// Listens on its own connection for as long as the process runs,
-/// reconnecting after failures.
+/// Listens on its own connection until the store closes, reconnecting
+/// after failures.
 async fn listen(url: String, wake: std::sync::Arc<Wake>) {
     loop {
         match sqlx::postgres::PgListener::connect(&url).await {
             Ok(mut listener) => match listener.listen(CHANNEL).await {
                 Ok(()) => loop {
-                    match listener.recv().await {
-                        Ok(_) => wake.notify.notify_waiters(),
+                    match listener.try_recv().await {
+                        Ok(Some(_)) => wake.notify.notify_waiters(),
+                        // The connection dropped and is made again on the
+                        // next call; what was sent meanwhile is lost, so
+                        // the followers read the log now.
+                        Ok(None) => wake.notify.notify_waiters(),
                         Err(error) => {
                             tracing::warn!(%error, "lost the events channel; reconnecting");
                             break;
@@ -142,15 +144,21 @@ impl Store {
     /// called (on PostgreSQL, by any node); on SQLite, never. Followers
     /// wait on it beside their tick.
     pub async fn event_committed(&self) {
-        let Some(url) = self.wake.url.clone() else {
+        let Some(url) = &self.wake.url else {
             return std::future::pending().await;
         };
-        let wake = self.wake.clone();
-        let notified = wake.notify.notified();
-        self.wake.listening.get_or_init(|| {
-            tokio::spawn(listen(url, self.wake.clone()));
-        });
+        let notified = self.wake.notify.notified();
+        self.wake
+            .listening
+            .get_or_init(|| tokio::spawn(listen(url.clone(), self.wake.clone())).abort_handle());
         notified.await;
+    }
+
+    /// Ends the events listener, if one was started.
+    pub(crate) fn stop_listening(&self) {
+        if let Some(task) = self.wake.listening.get() {
+            task.abort();
+        }
     }
 
     /// Events after `seq`, oldest first, at most `limit`.

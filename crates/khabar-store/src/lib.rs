@@ -164,6 +164,7 @@ impl Store {
 
     /// Waits for queries in flight and closes every connection.
     pub async fn close(&self) {
+        self.stop_listening();
         self.write.close().await;
         self.read.close().await;
     }

@@ -412,7 +412,7 @@ impl Store {
     /// An edition in any status.
     pub async fn edition(&self, edition_id: i64) -> Result<EditionRecord> {
         let row = sqlx::query(&format!(
-            "SELECT {RECORD_COLUMNS} FROM editions WHERE id = $1"
+            "SELECT {RECORD_COLUMNS} FROM editions e WHERE e.id = $1"
         ))
         .bind(edition_id)
         .fetch_optional(&self.read)
@@ -622,13 +622,8 @@ impl Store {
         } else {
             format!("WHERE {}", conditions.join(" AND "))
         };
-        let columns = RECORD_COLUMNS
-            .split(", ")
-            .map(|c| format!("e.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
         let sql = format!(
-            "SELECT {columns}, s.section_id FROM editions e JOIN stories s ON s.id = e.story_id
+            "SELECT {RECORD_COLUMNS}, s.section_id FROM editions e JOIN stories s ON s.id = e.story_id
              {filter_sql} ORDER BY e.updated_at DESC, e.id DESC LIMIT ${} OFFSET ${}",
             binds.len() + 1,
             binds.len() + 2
@@ -731,13 +726,8 @@ impl Store {
     /// The published editions with the most visible comments posted since
     /// `since`, busiest first: the newsroom's "most discussed".
     pub async fn most_discussed(&self, since: Timestamp, limit: u32) -> Result<Vec<Discussed>> {
-        let columns = RECORD_COLUMNS
-            .split(", ")
-            .map(|c| format!("e.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ");
         let rows = sqlx::query(&format!(
-            "SELECT {columns}, c.comments FROM editions e
+            "SELECT {RECORD_COLUMNS}, c.comments FROM editions e
              JOIN (SELECT edition_id, COUNT(*) AS comments FROM comments
                    WHERE status = 'visible' AND created_at >= $1 GROUP BY edition_id) c
                ON c.edition_id = e.id
@@ -805,8 +795,9 @@ pub struct Behind {
     pub revisions: i64,
 }
 
-const RECORD_COLUMNS: &str =
-    "id, story_id, lang, slug, headline, status, revision, scheduled_at, published_at, updated_at";
+/// An edition's record columns, from `editions e`.
+const RECORD_COLUMNS: &str = "e.id, e.story_id, e.lang, e.slug, e.headline, e.status, e.revision,
+    e.scheduled_at, e.published_at, e.updated_at";
 
 fn record_from_row(row: &AnyRow) -> Result<EditionRecord> {
     Ok(EditionRecord {

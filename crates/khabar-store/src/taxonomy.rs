@@ -142,36 +142,37 @@ impl Store {
     /// Every section in menu order, named in every language.
     pub async fn section_records(&self) -> Result<Vec<SectionRecord>> {
         let rows = sqlx::query(
-            "SELECT x.id, x.slug, x.position, CAST(NULL AS BIGINT) AS user_id, n.lang, n.name FROM sections x
+            "SELECT x.id, x.slug, x.position, n.lang, n.name FROM sections x
              LEFT JOIN section_names n ON n.section_id = x.id
              ORDER BY x.position, x.id, n.lang",
         )
         .fetch_all(&self.read)
         .await?;
-        let positions = rows
-            .iter()
-            .map(|row| Ok((row.try_get("id")?, row.try_get("position")?)))
-            .collect::<Result<BTreeMap<i64, i64>>>()?;
-        Ok(group_names(&rows)?
+        group_names(&rows)?
             .into_iter()
-            .map(|named| SectionRecord {
-                position: positions.get(&named.id).copied().unwrap_or_default(),
-                id: named.id,
-                slug: named.slug,
-                names: named.names,
+            .map(|(named, row)| {
+                Ok(SectionRecord {
+                    position: row.try_get("position")?,
+                    id: named.id,
+                    slug: named.slug,
+                    names: named.names,
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Every tag by slug, named in every language.
     pub async fn tag_records(&self) -> Result<Vec<NamedRecord>> {
         let rows = sqlx::query(
-            "SELECT x.id, x.slug, CAST(NULL AS BIGINT) AS user_id, n.lang, n.name FROM tags x
+            "SELECT x.id, x.slug, n.lang, n.name FROM tags x
              LEFT JOIN tag_names n ON n.tag_id = x.id ORDER BY x.slug, x.id, n.lang",
         )
         .fetch_all(&self.read)
         .await?;
-        group_names(&rows)
+        Ok(group_names(&rows)?
+            .into_iter()
+            .map(|(named, _)| named)
+            .collect())
     }
 
     /// Every author by slug, named in every language.
@@ -182,25 +183,34 @@ impl Store {
         )
         .fetch_all(&self.read)
         .await?;
-        group_names(&rows)
+        group_names(&rows)?
+            .into_iter()
+            .map(|(named, row)| {
+                Ok(NamedRecord {
+                    user_id: row.try_get("user_id")?,
+                    ..named
+                })
+            })
+            .collect()
     }
 }
 
-/// Rows of `id, slug, user_id, lang, name`, ordered by owner, as one
-/// record per owner.
-fn group_names(rows: &[AnyRow]) -> Result<Vec<NamedRecord>> {
-    let mut records: Vec<NamedRecord> = Vec::new();
+/// Rows of `id, slug, lang, name`, ordered by owner, as one record per
+/// owner, each with its first row for the owner's other columns.
+fn group_names(rows: &[AnyRow]) -> Result<Vec<(NamedRecord, &AnyRow)>> {
+    let mut records: Vec<(NamedRecord, &AnyRow)> = Vec::new();
     for row in rows {
         let id: i64 = row.try_get("id")?;
-        if records.last().is_none_or(|r| r.id != id) {
-            records.push(NamedRecord {
+        if records.last().is_none_or(|(r, _)| r.id != id) {
+            let record = NamedRecord {
                 id,
                 slug: row.try_get("slug")?,
-                user_id: row.try_get("user_id")?,
+                user_id: None,
                 names: BTreeMap::new(),
-            });
+            };
+            records.push((record, row));
         }
-        if let (Some(record), Some(lang), Some(name)) = (
+        if let (Some((record, _)), Some(lang), Some(name)) = (
             records.last_mut(),
             row.try_get::<Option<String>, _>("lang")?,
             row.try_get::<Option<String>, _>("name")?,

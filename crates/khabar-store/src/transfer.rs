@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 
-use crate::migrate::{is_up_to_date, schema_tables};
+use crate::migrate::schema_tables;
 use crate::{Backend, Result, Store, StoreError};
 
 /// At most this many bound values per `INSERT`: well inside both
@@ -68,7 +68,7 @@ impl Store {
         mut progress: impl FnMut(CopyProgress<'_>),
     ) -> Result<Vec<TableCopy>> {
         for (store, which) in [(self, "source"), (target, "target")] {
-            if !is_up_to_date(store).await.unwrap_or(false) {
+            if !store.is_ready().await {
                 return Err(StoreError::NotMigrated { which });
             }
         }
