@@ -39,6 +39,8 @@ pub async fn show(State(app): State<Arc<App>>, desk: Desk) -> Response {
         let week_ago = Timestamp::now() - SignedDuration::from_hours(24 * 7);
         let discussed = app.store.most_discussed(week_ago, PER_LIST).await?;
         let waiting = if desk.role.moderates() {
+            // Narrowed to the moderator's sections, as their queue is.
+            let moderator = crate::moderation::moderator(&app, &desk.account).await?;
             let counts = app
                 .store
                 .queue_counts(&QueueFilter {
@@ -50,7 +52,7 @@ pub async fn show(State(app): State<Arc<App>>, desk: Desk) -> Response {
                     newest_first: false,
                     page: 1,
                     per_page: 1,
-                    sections: Vec::new(),
+                    sections: moderator.sections,
                 })
                 .await?;
             Some(

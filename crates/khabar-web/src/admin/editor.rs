@@ -23,7 +23,7 @@ use minijinja::{Value, context};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::stories::choices;
+use super::stories::section_choices;
 use super::{
     Desk, DeskForm, Fields, after, desk_chrome, from_local_input, ids, language_choice,
     local_input, optional_id, refusal,
@@ -85,7 +85,7 @@ async fn editor_page(
         )
         .await?;
     let own = app.store.bylines_of(desk.account.id).await?;
-    let (sections, _) = choices(app, desk).await?;
+    let sections = section_choices(app, desk).await?;
     let authors = app.store.author_records().await?;
     let tags = app.store.tag_records().await?;
     let media = app.store.recent_media(MEDIA_CHOICES).await?;
@@ -164,9 +164,12 @@ async fn editor_page(
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             },
-            refusal(app, desk.lang, Some(&refused.code.to_owned())),
+            refusal(app, desk.lang, Some(refused.code)),
         ),
-        None => (StatusCode::OK, refusal(app, desk.lang, query.get("error"))),
+        None => (
+            StatusCode::OK,
+            refusal(app, desk.lang, query.get("error").map(String::as_str)),
+        ),
     };
     render_with_status(
         app,

@@ -182,6 +182,8 @@ fn after(to: &str, outcome: Result<(), PageError>) -> Response {
         Err(PageError::Rejected(code)) => with_query(to, "error", code),
         Err(PageError::NotFound) => with_query(to, "error", "not_found"),
         Err(PageError::Forbidden) => with_query(to, "error", "forbidden"),
+        // A form the browser could not have sent (a tampered field).
+        Err(PageError::BadRequest(_)) => with_query(to, "error", "bad_request"),
         Err(error) => {
             tracing::error!(%error, "a newsroom form failed");
             with_query(to, "error", "internal")
@@ -204,7 +206,7 @@ fn with_query(path: &str, name: &str, value: &str) -> String {
 
 /// The explanation of a refusal code from `?error=`, in `lang`; codes
 /// without their own text get the general one.
-fn refusal(app: &App, lang: Lang, code: Option<&String>) -> Option<String> {
+fn refusal(app: &App, lang: Lang, code: Option<&str>) -> Option<String> {
     let code = code?;
     if !code.chars().all(|c| c.is_ascii_lowercase() || c == '_') || code.len() > 40 {
         return None;
@@ -212,7 +214,7 @@ fn refusal(app: &App, lang: Lang, code: Option<&String>) -> Option<String> {
     let key = format!("admin-error-{}", code.replace('_', "-"));
     Some(app.i18n.optional(lang, &key).unwrap_or_else(|| {
         let mut args = fluent_bundle::FluentArgs::new();
-        args.set("code", code.clone());
+        args.set("code", code.to_owned());
         app.i18n.message(lang, "admin-error-other", Some(&args))
     }))
 }

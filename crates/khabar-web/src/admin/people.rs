@@ -66,7 +66,7 @@ pub async fn show(
                 sections => app.store.section_records().await?,
                 tags => app.store.tag_records().await?,
                 authors => app.store.author_records().await?,
-                error => refusal(&app, desk.lang, query.get("error")),
+                error => refusal(&app, desk.lang, query.get("error").map(String::as_str)),
             },
         )
     }

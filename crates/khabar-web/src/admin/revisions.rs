@@ -64,7 +64,7 @@ pub async fn list(
                 edition_dir => app.dir(edition_lang),
                 revisions => entries,
                 editable => may_edit(desk.role, is_own, edition.status != "draft"),
-                error => refusal(&app, desk.lang, query.get("error")),
+                error => refusal(&app, desk.lang, query.get("error").map(String::as_str)),
             },
         )
     }

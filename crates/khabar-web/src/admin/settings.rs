@@ -55,7 +55,7 @@ pub async fn show(
                 site => &*site,
                 languages => languages,
                 zones => zones,
-                error => refusal(&app, desk.lang, query.get("error")),
+                error => refusal(&app, desk.lang, query.get("error").map(String::as_str)),
                 saved => query.contains_key("saved"),
             },
         )

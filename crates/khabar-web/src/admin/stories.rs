@@ -55,7 +55,14 @@ pub async fn list(
             pairs.push(format!("page={page}"));
             format!("/{}/admin/stories?{}", desk.lang, pairs.join("&"))
         };
-        let (sections, authors) = choices(&app, &desk).await?;
+        let sections = section_choices(&app, &desk).await?;
+        let authors: Vec<Value> = app
+            .store
+            .author_records()
+            .await?
+            .iter()
+            .map(|a| context! { id => a.id, name => a.name_in(desk.lang) })
+            .collect();
         let (languages, dirs) = language_table(&app);
         let chrome = desk_chrome(&app, &desk, "/stories").await?;
         render(
@@ -80,32 +87,16 @@ pub async fn list(
     respond(&app, desk.lang, result)
 }
 
-/// Sections and authors as `{id, name}` in the desk's language, for
+/// Sections as `{id, name}` in the desk's language, in menu order, for
 /// pickers and filters.
-pub(super) async fn choices(app: &App, desk: &Desk) -> Result<(Vec<Value>, Vec<Value>), PageError> {
-    let sections = app
+pub(super) async fn section_choices(app: &App, desk: &Desk) -> Result<Vec<Value>, PageError> {
+    Ok(app
         .store
-        .section_records()
+        .sections(desk.lang)
         .await?
         .into_iter()
-        .map(|s| {
-            let name = s
-                .names
-                .get(desk.lang.as_str())
-                .or_else(|| s.names.values().next())
-                .cloned()
-                .unwrap_or_else(|| s.slug.clone());
-            context! { id => s.id, name => name }
-        })
-        .collect();
-    let authors = app
-        .store
-        .author_records()
-        .await?
-        .iter()
-        .map(|a| context! { id => a.id, name => a.name_in(desk.lang) })
-        .collect();
-    Ok((sections, authors))
+        .map(|s| context! { id => s.id, name => s.name })
+        .collect())
 }
 
 /// `GET /{lang}/admin/stories/new`: the first edition's language and
@@ -131,8 +122,8 @@ pub async fn new_story(
             context! {
                 current => "new",
                 languages => languages,
-                sections => choices(&app, &desk).await?.0,
-                error => refusal(&app, desk.lang, query.get("error")),
+                sections => section_choices(&app, &desk).await?,
+                error => refusal(&app, desk.lang, query.get("error").map(String::as_str)),
             },
         )
     }

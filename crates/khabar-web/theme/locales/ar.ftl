@@ -583,6 +583,7 @@ admin-error-unknown-user = لا حساب بهذا الاسم.
 admin-error-too-long = أحد الحقول أطول من المسموح.
 admin-error-only-draft = يسمح دورك بتعديل المسودات وحدها.
 admin-error-internal = حدث خطأ من جهتنا؛ لم يتغيّر شيء.
+admin-error-bad-request = وصل النموذج تالفاً؛ أعد تحميل الصفحة وحاول مجدداً.
 admin-js-saving = جارٍ الحفظ…
 admin-js-saved = حُفظ
 admin-js-draft-saved = حُفظت المسودة تلقائيًا

@@ -548,6 +548,7 @@ admin-error-unknown-user = There is no account with that username.
 admin-error-too-long = One of the fields is too long.
 admin-error-only-draft = Only drafts can be changed with your role.
 admin-error-internal = Something went wrong on our side; nothing was changed.
+admin-error-bad-request = The form arrived damaged; reload the page and try again.
 admin-js-saving = Saving…
 admin-js-saved = Saved
 admin-js-draft-saved = Draft saved automatically
