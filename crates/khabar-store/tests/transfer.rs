@@ -136,7 +136,9 @@ async fn copies_everything_once(from: &TestDatabase, to: &TestDatabase) {
             })
             .collect::<Vec<_>>()
     };
-    assert_eq!(thread(target.clone()).await, thread(source.clone()).await);
+    let original = thread(source.clone()).await;
+    assert_eq!(original.len(), 4, "the whole reply chain");
+    assert_eq!(thread(target.clone()).await, original);
     let article = target.edition(edition).await.unwrap();
     assert_eq!(article.headline, "تصويت المرفأ");
 

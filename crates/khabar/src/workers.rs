@@ -1,6 +1,6 @@
 //! Background work that must happen without a request.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use khabar_store::Store;
@@ -185,6 +185,11 @@ pub async fn purger(
     };
     let holder = node_name();
     let mut wait = PURGE_TICK;
+    // While this node holds the lease: the cursor, and when it last
+    // renewed. It renews a third of the way through the lease rather than
+    // on every tick, and the others ask every few seconds, so an idle
+    // cluster is not writing the lease row twice a second per node.
+    let mut held: Option<(i64, Instant)> = None;
     loop {
         tokio::select! {
             _ = tokio::time::sleep(wait) => {}
@@ -197,35 +202,59 @@ pub async fn purger(
                 return;
             }
         }
-        let done = match store
-            .claim_lease(PURGE_LEASE, &holder, PURGE_LEASE_TTL, start)
-            .await
-        {
-            Ok(Some(done)) => done,
-            // Another node purges.
-            Ok(None) => {
-                wait = PURGE_TICK;
-                continue;
-            }
-            Err(error) => {
-                tracing::warn!(%error, "could not claim the purge lease");
-                wait = (wait * 2).min(PURGE_MAX_BACKOFF);
-                continue;
-            }
+        let done = match held {
+            Some((done, renewed)) if renewed.elapsed() < PURGE_LEASE_TTL / 3 => done,
+            _ => match store
+                .claim_lease(PURGE_LEASE, &holder, PURGE_LEASE_TTL, start)
+                .await
+            {
+                Ok(Some(done)) => {
+                    held = Some((done, Instant::now()));
+                    done
+                }
+                // Another node purges.
+                Ok(None) => {
+                    held = None;
+                    wait = PURGE_LEASE_TTL / 5;
+                    continue;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "could not claim the purge lease");
+                    held = None;
+                    wait = (wait * 2).min(PURGE_MAX_BACKOFF);
+                    continue;
+                }
+            },
         };
         let sent = purge_once(&store, &client, &url, settings.purge_token.as_deref(), done).await;
         match sent {
             Ok(next) => {
-                if next > done
-                    && let Err(error) = store.advance_lease(PURGE_LEASE, &holder, next).await
-                {
-                    tracing::warn!(%error, "could not record the purges sent");
+                if next > done {
+                    match store.advance_lease(PURGE_LEASE, &holder, next).await {
+                        Ok(true) => held = held.map(|(_, renewed)| (next, renewed)),
+                        // The lease passed to another node meanwhile; its
+                        // work counts.
+                        Ok(false) => held = None,
+                        Err(error) => {
+                            tracing::warn!(%error, "could not record the purges sent");
+                            held = None;
+                        }
+                    }
                 }
                 wait = PURGE_TICK;
             }
             Err(error) => {
                 wait = (wait * 2).min(PURGE_MAX_BACKOFF);
                 tracing::warn!(error = %error, retry_in = ?wait, "cache purge failed");
+                // Keep the lease through the wait, so that the other
+                // nodes do not each retry the failing purge meanwhile.
+                held = None;
+                if let Err(error) = store
+                    .claim_lease(PURGE_LEASE, &holder, wait + PURGE_LEASE_TTL, start)
+                    .await
+                {
+                    tracing::warn!(%error, "could not keep the purge lease");
+                }
             }
         }
     }
