@@ -230,13 +230,11 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
         response_headers.append(header::VARY, HeaderValue::from_static("Cookie"));
         let mut keys = public.map(|p| p.0).unwrap_or_default();
         keys.push(keys::SITE.to_owned());
-        {
-            if let Ok(value) = HeaderValue::from_str(&keys.join(" ")) {
-                response_headers.insert("surrogate-key", value);
-            }
-            if let Ok(value) = HeaderValue::from_str(&keys.join(",")) {
-                response_headers.insert("cache-tag", value);
-            }
+        if let Ok(value) = HeaderValue::from_str(&keys.join(" ")) {
+            response_headers.insert("surrogate-key", value);
+        }
+        if let Ok(value) = HeaderValue::from_str(&keys.join(",")) {
+            response_headers.insert("cache-tag", value);
         }
     } else if !response_headers.contains_key(header::CACHE_CONTROL) {
         // A signed-in reader's pages stay off disk; anything else the

@@ -363,9 +363,6 @@ async fn article_page(
             None => Err(PageError::NotFound),
         };
     };
-    let story_path = |edition_lang: &str, edition_slug: &str| {
-        format!("/{edition_lang}/story/{}", segment(edition_slug))
-    };
     let this_path = story_path(lang.as_str(), slug);
     let mut paths = vec![(lang, this_path.clone())];
     for other in &article.other_editions {
@@ -378,19 +375,7 @@ async fn article_page(
         .find(|(l, _)| *l == app.site().default_language)
         .map(|(_, p)| p.clone())
         .unwrap_or_else(|| this_path.clone());
-    let editions: Vec<EditionSwitch> = article
-        .other_editions
-        .iter()
-        .filter_map(|other: &EditionLink| {
-            let other_lang = app.lang(&other.lang)?;
-            Some(EditionSwitch {
-                lang: other.lang.clone(),
-                dir: app.site().dir_of(other_lang)?.as_str(),
-                href: story_path(&other.lang, &other.slug),
-                label: app.i18n.message(other_lang, "read-this-story", None),
-            })
-        })
-        .collect();
+    let editions = edition_switches(app, &article.other_editions);
     let mut chrome = chrome(app, lang, viewer, paths, Some(x_default), this_path.clone()).await?;
     chrome.feeds = vec![feeds::comments_link(
         app,
@@ -423,9 +408,30 @@ async fn article_page(
     Ok(Public(cache_keys).on(response))
 }
 
+/// A story's public address in one language.
+fn story_path(lang: &str, slug: &str) -> String {
+    format!("/{lang}/story/{}", segment(slug))
+}
+
+/// Links to the story's other editions, each labelled in its language.
+pub(crate) fn edition_switches(app: &App, others: &[EditionLink]) -> Vec<EditionSwitch> {
+    others
+        .iter()
+        .filter_map(|other| {
+            let other_lang = app.lang(&other.lang)?;
+            Some(EditionSwitch {
+                lang: other.lang.clone(),
+                dir: app.site().dir_of(other_lang)?.as_str(),
+                href: story_path(&other.lang, &other.slug),
+                label: app.i18n.message(other_lang, "read-this-story", None),
+            })
+        })
+        .collect()
+}
+
 /// A link to the story in another language, labelled in that language.
 #[derive(Serialize)]
-struct EditionSwitch {
+pub(crate) struct EditionSwitch {
     lang: String,
     dir: &'static str,
     href: String,

@@ -14,10 +14,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use khabar_core::newsroom::{may_edit, may_publish};
-use khabar_core::{CommentMode, EditionContent, EditionInput, HeroImage, Lang, Slug};
+use khabar_core::{EditionContent, HeroImage, Lang, Slug};
 use khabar_store::{
-    Article, AuthorRef, EditionDraft, EditionLink, EditionSummary, NewsroomFilter, SectionRef,
-    StoryRecord, TagRef,
+    Article, AuthorRef, EditionDraft, EditionLink, EditionSummary, NewsroomFilter, StoryRecord,
+    TagRef,
 };
 use minijinja::{Value, context};
 use serde::Deserialize;
@@ -28,9 +28,10 @@ use super::{
     Desk, DeskForm, Fields, after, desk_chrome, from_local_input, ids, language_choice,
     local_input, optional_id, refusal,
 };
+use crate::api::newsroom::EditionBody;
 use crate::forms::field;
 use crate::newsroom::Newsroom;
-use crate::pages::{chrome, render_html, render_with_status, respond, segment};
+use crate::pages::{chrome, edition_switches, render_html, render_with_status, respond, segment};
 use crate::{App, PageError, csrf};
 
 type AppState = State<Arc<App>>;
@@ -212,22 +213,20 @@ fn with_form_text(edition: &EditionDraft, fields: &Fields) -> EditionDraft {
     }
 }
 
-/// The edition's text from the editor's form.
+/// The edition's text from the editor's form, read as the API reads it.
 fn content_of(fields: &Fields) -> Result<EditionContent, PageError> {
-    let comment_mode = match field(fields, "comment_mode") {
-        "" => CommentMode::default(),
-        mode => CommentMode::parse(mode).map_err(|e| PageError::Rejected(e.code))?,
-    };
-    EditionContent::parse(EditionInput {
-        slug: Some(field(fields, "slug").to_owned()),
-        headline: field(fields, "headline").to_owned(),
-        standfirst: field(fields, "standfirst").to_owned(),
-        body: field(fields, "body").to_owned(),
-        dateline: field(fields, "dateline").to_owned(),
-        hero_caption: field(fields, "hero_caption").to_owned(),
-        hero_credit: field(fields, "hero_credit").to_owned(),
-        comment_mode,
-    })
+    let text = |name: &str| field(fields, name).to_owned();
+    EditionBody {
+        slug: Some(text("slug")),
+        headline: text("headline"),
+        standfirst: text("standfirst"),
+        body: text("body"),
+        dateline: text("dateline"),
+        hero_caption: text("hero_caption"),
+        hero_credit: text("hero_credit"),
+        comment_mode: Some(text("comment_mode")).filter(|mode| !mode.is_empty()),
+    }
+    .content()
     .map_err(|e| PageError::Rejected(e.code))
 }
 
@@ -456,25 +455,13 @@ async fn preview_page(
     } else {
         body.slug.trim().to_owned()
     };
-    let named = |names: &std::collections::BTreeMap<String, String>, slug: &str| {
-        names
-            .get(lang.as_str())
-            .or_else(|| names.values().next())
-            .cloned()
-            .unwrap_or_else(|| slug.to_owned())
-    };
     let section = match story.section_id {
         Some(id) => app
             .store
-            .section_records()
+            .sections(lang)
             .await?
             .into_iter()
-            .find(|s| s.id == id)
-            .map(|s| SectionRef {
-                id,
-                name: named(&s.names, &s.slug),
-                slug: s.slug,
-            }),
+            .find(|s| s.id == id),
         None => None,
     };
     let tags = app
@@ -534,27 +521,18 @@ async fn preview_page(
         hero_credit: body.hero_credit,
         comment_mode: String::new(),
         tags,
-        other_editions: Vec::new(),
-    };
-    let editions: Vec<Value> = story
-        .editions
-        .iter()
-        .filter(|e| e.lang != lang.as_str() && e.status == "published")
-        .filter_map(|e| {
-            let other = Lang::parse(&e.lang).ok()?;
-            let link = EditionLink {
+        other_editions: story
+            .editions
+            .iter()
+            .filter(|e| e.lang != lang.as_str() && e.status == "published")
+            .map(|e| EditionLink {
                 lang: e.lang.clone(),
                 slug: e.slug.clone(),
                 headline: e.headline.clone(),
-            };
-            Some(context! {
-                lang => link.lang,
-                dir => app.dir(other),
-                href => format!("/{}/story/{}", link.lang, segment(&link.slug)),
-                label => app.i18n.message(other, "read-this-story", None),
             })
-        })
-        .collect();
+            .collect(),
+    };
+    let editions = edition_switches(app, &article.other_editions);
     let this_path = format!("/{lang}/story/{}", segment(&slug));
     let chrome = chrome(
         app,

@@ -4,7 +4,7 @@
 mod auth;
 mod comments;
 pub(crate) mod moderation;
-mod newsroom;
+pub(crate) mod newsroom;
 mod openapi;
 mod search;
 pub(crate) mod stories;

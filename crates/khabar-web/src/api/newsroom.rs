@@ -56,24 +56,24 @@ impl From<NewsroomError> for ApiError {
 #[serde(deny_unknown_fields)]
 pub struct EditionBody {
     #[serde(default)]
-    slug: Option<String>,
-    headline: String,
+    pub(crate) slug: Option<String>,
+    pub(crate) headline: String,
     #[serde(default)]
-    standfirst: String,
+    pub(crate) standfirst: String,
     #[serde(default)]
-    body: String,
+    pub(crate) body: String,
     #[serde(default)]
-    dateline: String,
+    pub(crate) dateline: String,
     #[serde(default)]
-    hero_caption: String,
+    pub(crate) hero_caption: String,
     #[serde(default)]
-    hero_credit: String,
+    pub(crate) hero_credit: String,
     #[serde(default)]
-    comment_mode: Option<String>,
+    pub(crate) comment_mode: Option<String>,
 }
 
 impl EditionBody {
-    fn content(self) -> Result<EditionContent, InvalidInput> {
+    pub(crate) fn content(self) -> Result<EditionContent, InvalidInput> {
         let comment_mode = match self.comment_mode.as_deref() {
             Some(mode) => CommentMode::parse(mode)?,
             None => CommentMode::default(),
