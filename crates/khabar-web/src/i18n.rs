@@ -180,7 +180,8 @@ impl I18n {
         }
     }
 
-    fn zone(&self) -> TimeZone {
+    /// The site's time zone, which dates are shown in and forms read in.
+    pub fn time_zone(&self) -> TimeZone {
         self.time_zone
             .read()
             .map(|zone| zone.clone())
@@ -196,7 +197,7 @@ impl I18n {
 
     /// A date in the site's time zone, as the language writes it.
     pub fn date(&self, lang: Lang, at: Timestamp) -> String {
-        match (self.language(lang), to_icu(at, &self.zone())) {
+        match (self.language(lang), to_icu(at, &self.time_zone())) {
             (Some(language), Some((date, _))) => language.date.format(&date).to_string(),
             _ => at.to_string(),
         }
@@ -204,7 +205,7 @@ impl I18n {
 
     /// A date and time of day in the site's time zone.
     pub fn date_time(&self, lang: Lang, at: Timestamp) -> String {
-        match (self.language(lang), to_icu(at, &self.zone())) {
+        match (self.language(lang), to_icu(at, &self.time_zone())) {
             (Some(language), Some((date, time))) => language
                 .date_time
                 .format(&DateTime { date, time })

@@ -72,9 +72,10 @@ fn day(
     } else {
         date
     };
-    let zone = jiff::tz::TimeZone::get(&app.site().time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     Ok(Some(
-        date.to_zoned(zone).map_err(|_| invalid())?.timestamp(),
+        date.to_zoned(app.i18n.time_zone())
+            .map_err(|_| invalid())?
+            .timestamp(),
     ))
 }
 

@@ -20,7 +20,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use khabar_core::newsroom::may_write;
 use khabar_core::{Lang, Role};
 use khabar_store::Account;
@@ -219,15 +218,9 @@ fn refusal(app: &App, lang: Lang, code: Option<&str>) -> Option<String> {
     }))
 }
 
-/// The site's time zone (UTC if the configured one is unknown, which
-/// start-up already refuses).
-fn site_zone(app: &App) -> TimeZone {
-    TimeZone::get(&app.site().time_zone).unwrap_or(TimeZone::UTC)
-}
-
 /// A time as a `datetime-local` input shows it, in the site's zone.
 fn local_input(app: &App, at: Timestamp) -> String {
-    at.to_zoned(site_zone(app))
+    at.to_zoned(app.i18n.time_zone())
         .datetime()
         .strftime("%Y-%m-%dT%H:%M")
         .to_string()
@@ -236,7 +229,10 @@ fn local_input(app: &App, at: Timestamp) -> String {
 /// A `datetime-local` value read in the site's time zone.
 fn from_local_input(app: &App, text: &str) -> Option<Timestamp> {
     let civil: jiff::civil::DateTime = text.trim().parse().ok()?;
-    civil.to_zoned(site_zone(app)).ok().map(|z| z.timestamp())
+    civil
+        .to_zoned(app.i18n.time_zone())
+        .ok()
+        .map(|z| z.timestamp())
 }
 
 /// The site's language codes and the direction of each, as the edition
