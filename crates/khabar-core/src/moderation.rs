@@ -288,11 +288,9 @@ pub struct AuthorHistory {
     pub forced_pre_moderation: bool,
 }
 
-/// Links in a text, as readers write them.
+/// Links in a text: the addresses its rendering makes clickable.
 pub fn count_links(text: &str) -> usize {
-    text.matches("http://").count()
-        + text.matches("https://").count()
-        + text.matches("www.").count()
+    khabar_text::comment::links(text).len()
 }
 
 /// Phase 1 on its own: whether the thread is open and the text within the

@@ -416,6 +416,21 @@ impl Store {
         .fetch_optional(&self.read)
         .await?)
     }
+
+    /// The live account whose display name is `name` (ASCII case aside),
+    /// when exactly one has it: `@ Salma Nasr` names nobody if two do.
+    pub async fn user_id_by_display_name(&self, name: &str) -> Result<Option<i64>> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM users WHERE lower(display_name) = lower($1) AND deleted_at IS NULL LIMIT 2",
+        )
+        .bind(name)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(match ids.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        })
+    }
 }
 
 impl Store {

@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use khabar_core::comment::{ParentComment, place_reply};
 use khabar_core::moderation::{Action, Verdict};
 use khabar_core::{CommentBody, CommentSort, EventKind, Lang, ReportReason};
+use khabar_text::comment::Mentioned;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
@@ -97,8 +98,16 @@ pub struct CommentView {
     pub edited_at: Option<Timestamp>,
     /// Set when a moderator removed the body; shown in its place.
     pub redaction_note: Option<String>,
-    /// Usernames of the readers the body mentions.
-    pub mentions: Vec<String>,
+    /// The readers the body mentions (the API lists their usernames).
+    #[serde(serialize_with = "usernames")]
+    pub mentions: Vec<Mentioned>,
+}
+
+fn usernames<S: serde::Serializer>(
+    mentions: &[Mentioned],
+    out: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    out.collect_seq(mentions.iter().map(|m| &m.username))
 }
 
 /// One page of a thread: top-level comments, each with all its replies in
@@ -293,7 +302,7 @@ impl Store {
         let placeholders: Vec<String> =
             (0..comments.len()).map(|i| format!("${}", i + 1)).collect();
         let sql = format!(
-            "SELECT m.comment_id, u.username FROM comment_mentions m JOIN users u ON u.id = m.user_id
+            "SELECT m.comment_id, u.username, u.display_name FROM comment_mentions m JOIN users u ON u.id = m.user_id
              WHERE m.comment_id IN ({}) AND u.deleted_at IS NULL",
             placeholders.join(", ")
         );
@@ -301,12 +310,15 @@ impl Store {
         for comment in comments.iter() {
             query = query.bind(comment.id);
         }
-        let mut found: HashMap<i64, Vec<String>> = HashMap::new();
+        let mut found: HashMap<i64, Vec<Mentioned>> = HashMap::new();
         for row in query.fetch_all(&self.read).await? {
             found
                 .entry(row.try_get("comment_id")?)
                 .or_default()
-                .push(row.try_get("username")?);
+                .push(Mentioned {
+                    username: row.try_get("username")?,
+                    display_name: row.try_get("display_name")?,
+                });
         }
         for comment in comments {
             comment.mentions = found.remove(&comment.id).unwrap_or_default();
@@ -317,15 +329,17 @@ impl Store {
     /// Replaces a comment's body, keeping the previous one as a version.
     /// Whether the editor may is the caller's rule (`comment::may_edit`).
     /// The edited text went through the pipeline again: `status` and
-    /// `verdict` are its new standing.
+    /// `verdict` are its new standing; `mentions` the readers it names now
+    /// (linked, not notified again).
     pub async fn edit_comment(
         &self,
         comment_id: i64,
         body: &CommentBody,
         status: CommentStatus,
         verdict: &Verdict,
+        mentions: &[i64],
     ) -> Result<()> {
-        self.change_comment(comment_id, Some((body, status, verdict)))
+        self.change_comment(comment_id, Some((body, status, verdict, mentions)))
             .await
     }
 
@@ -338,7 +352,7 @@ impl Store {
     async fn change_comment(
         &self,
         comment_id: i64,
-        edit: Option<(&CommentBody, CommentStatus, &Verdict)>,
+        edit: Option<(&CommentBody, CommentStatus, &Verdict, &[i64])>,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         let row = sqlx::query(
@@ -355,7 +369,7 @@ impl Store {
         }
         let now = to_millis(Timestamp::now());
         let kind = match edit {
-            Some((body, status, verdict)) => {
+            Some((body, status, verdict, mentions)) => {
                 let version: i64 = sqlx::query_scalar(
                     "SELECT COALESCE(MAX(version), 0) + 1 FROM comment_versions WHERE comment_id = $1",
                 )
@@ -381,6 +395,17 @@ impl Store {
                 .bind(comment_id)
                 .execute(&mut *tx)
                 .await?;
+                sqlx::query("DELETE FROM comment_mentions WHERE comment_id = $1")
+                    .bind(comment_id)
+                    .execute(&mut *tx)
+                    .await?;
+                for user_id in mentions {
+                    sqlx::query("INSERT INTO comment_mentions (comment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(comment_id)
+                        .bind(user_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
                 log_verdict(&mut tx, comment_id, row.try_get("author_id")?, verdict).await?;
                 EventKind::CommentEdited
             }

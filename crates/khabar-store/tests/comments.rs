@@ -199,11 +199,16 @@ async fn edits_keep_versions_and_deletions_keep_places(db: &TestDatabase) {
             &CommentBody::parse("better words").unwrap(),
             CommentStatus::Visible,
             &approved(),
+            &[samer],
         )
         .await
         .unwrap();
     let edited = store.comment(top).await.unwrap();
     assert_eq!(edited.body, "better words");
+    assert_eq!(
+        edited.mentions[0].username, "samer",
+        "an edit names whom it mentions"
+    );
     assert!(edited.edited_at.is_some());
     let versions: Vec<String> = store
         .comment_versions(top)
@@ -225,7 +230,8 @@ async fn edits_keep_versions_and_deletions_keep_places(db: &TestDatabase) {
                 top,
                 &CommentBody::parse("zombie").unwrap(),
                 CommentStatus::Visible,
-                &approved()
+                &approved(),
+                &[]
             )
             .await,
         Err(StoreError::NotFound)

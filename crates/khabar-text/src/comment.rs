@@ -5,14 +5,10 @@
 //! kept: Arabic and Persian writing needs them), and runs of combining marks
 //! and of tatweel capped, so no comment can smear over its neighbours.
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
-
-use ammonia::Builder;
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
+use crate::direction::{Direction, detect_direction};
 use crate::username::is_bidi_control;
 
 /// Longest comment, in characters after normalization.
@@ -76,135 +72,318 @@ fn clean(input: &str) -> String {
     out
 }
 
-static COMMENT_SANITIZER: LazyLock<Builder<'static>> = LazyLock::new(|| {
-    let mut builder = Builder::default();
-    builder
-        .tags(HashSet::from([
-            "p",
-            "br",
-            "em",
-            "strong",
-            "del",
-            "code",
-            "pre",
-            "blockquote",
-            "ul",
-            "ol",
-            "li",
-            "a",
-        ]))
-        .url_schemes(HashSet::from(["http", "https", "mailto"]))
-        .link_rel(Some("nofollow ugc noopener noreferrer"))
-        .add_tag_attributes("p", &["dir"])
-        .add_tag_attributes("li", &["dir"])
-        .add_tag_attributes("blockquote", &["dir"]);
-    builder
-});
-
-/// Runs the comment sanitizer alone (for checking that it is idempotent).
-pub fn sanitize_comment_html(html: &str) -> String {
-    COMMENT_SANITIZER.clean(html).to_string()
+/// A reader the comment mentions, as the store knows them: `@username`,
+/// `@ username` and `@ Display Name` written in the body link to them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mentioned {
+    pub username: String,
+    pub display_name: String,
 }
 
-/// Renders a comment: Markdown without raw HTML, images or headings; links
-/// marked `nofollow ugc`; each paragraph `dir="auto"` so an Arabic reply in
-/// an English thread (or the reverse) reads the right way.
-pub fn render_comment(body: &str) -> String {
-    let parser =
-        Parser::new_ext(body, Options::ENABLE_STRIKETHROUGH).filter_map(|event| match event {
-            Event::Html(_) | Event::InlineHtml(_) => None,
-            // Images become their alt text; headings become paragraphs.
-            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
-            Event::Start(Tag::Heading { .. }) => Some(Event::Start(Tag::Paragraph)),
-            Event::End(TagEnd::Heading(_)) => Some(Event::End(TagEnd::Paragraph)),
-            other => Some(other),
-        });
-    let mut raw = String::with_capacity(body.len() * 3 / 2);
-    html::push_html(&mut raw, parser);
-    let with_dir = raw
-        .replace("<p>", "<p dir=\"auto\">")
-        .replace("<li>", "<li dir=\"auto\">");
-    COMMENT_SANITIZER.clean(&with_dir).to_string()
+/// A comment made ready to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedComment {
+    pub html: String,
+    /// From the first strong character outside mentions, links and
+    /// quotes: an English reply that opens with an Arabic @mention is
+    /// still a left-to-right comment.
+    pub dir: Direction,
 }
 
-/// Turns each `@name` whose name is in `known` into a Markdown link to
-/// `href(name)`, before rendering; other `@words` stay text. Uses the same
-/// word rules as [`mentions`].
-pub fn link_mentions(body: &str, known: &[String], href: impl Fn(&str) -> String) -> String {
-    if known.is_empty() {
-        return body.to_owned();
+/// What comments support, documented next to the comment box: the text is
+/// shown exactly as typed (escaped, never stripped), a blank line starts a
+/// paragraph and a line break is kept, `http(s)://` and `www.` addresses
+/// become links, `@name` (also `@ name`) of a mentioned reader becomes a
+/// link to them, and lines starting with `>` are a quote (one level).
+/// Pages, feeds, email and the API all show comments through this.
+pub fn render_comment(
+    body: &str,
+    people: &[Mentioned],
+    profile: impl Fn(&str) -> String,
+) -> RenderedComment {
+    let blocks = blocks(body);
+    let mut rendered: Vec<(bool, String, Direction)> = Vec::with_capacity(blocks.len());
+    for block in &blocks {
+        let mut html =
+            String::with_capacity(block.lines.iter().map(|l| l.len()).sum::<usize>() + 16);
+        let mut plain = String::new();
+        for (i, line) in block.lines.iter().enumerate() {
+            if i > 0 {
+                html.push_str("<br>");
+                plain.push('\n');
+            }
+            inline(line, people, &profile, &mut html, &mut plain);
+        }
+        rendered.push((block.quote, html, detect_direction(&plain)));
     }
-    let mut out = String::with_capacity(body.len() + 32 * known.len());
-    let mut rest = body;
-    let mut previous: Option<char> = None;
-    while let Some(at) = rest.find('@') {
-        let before = &rest[..at];
-        out.push_str(before);
-        let prior = before.chars().last().or(previous);
-        let starts_word = prior.is_none_or(|p| {
-            !(p.is_ascii_alphanumeric() || matches!(p, '_' | '.' | '-' | '+' | '[' | '/'))
-        });
-        let after = &rest[at + 1..];
-        let name_len: usize = after
-            .chars()
-            .take_while(|&c| {
-                c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || is_combining_mark(c)
-            })
-            .map(char::len_utf8)
-            .sum();
-        let name = after[..name_len].trim_end_matches(['.', '-']);
-        if starts_word && known.iter().any(|k| k == name) {
-            out.push_str(&format!("[@{name}]({})", href(name)));
-            rest = &after[name.len()..];
-            previous = name.chars().last();
+    let first_strong = |quotes: bool| {
+        rendered
+            .iter()
+            .filter(|(quote, _, dir)| *quote == quotes && *dir != Direction::Auto)
+            .map(|(_, _, dir)| *dir)
+            .next()
+    };
+    let dir = first_strong(false)
+        .or_else(|| first_strong(true))
+        .unwrap_or_else(|| detect_direction(body));
+    let mut html = String::with_capacity(body.len() * 5 / 4 + 32 * rendered.len());
+    for (quote, inner, own) in rendered {
+        let own = if own == Direction::Auto { dir } else { own };
+        if quote {
+            html.push_str(&format!(
+                "<blockquote dir=\"{}\"><p>{inner}</p></blockquote>",
+                own.as_str()
+            ));
         } else {
-            out.push('@');
-            rest = after;
-            previous = Some('@');
+            html.push_str(&format!("<p dir=\"{}\">{inner}</p>", own.as_str()));
         }
     }
-    out.push_str(rest);
-    out
+    RenderedComment { html, dir }
 }
 
-/// The names mentioned as `@name`, in order, without repeats, at most
-/// [`MAX_MENTIONS`]. An `@` inside a Latin word (an email address) is no
-/// mention.
-pub fn mentions(body: &str) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
-    let mut previous: Option<char> = None;
-    let mut chars = body.char_indices().peekable();
-    while let Some((at, c)) = chars.next() {
-        // After a Latin letter or digit an `@` belongs to an email address;
-        // after an Arabic letter it may follow a joined proclitic (و@سامر).
-        let starts_word = previous
-            .is_none_or(|p| !(p.is_ascii_alphanumeric() || matches!(p, '_' | '.' | '-' | '+')));
-        previous = Some(c);
-        if c != '@' || !starts_word {
+/// A run of lines: a paragraph, or a quote (lines starting with `>`).
+struct Block<'a> {
+    quote: bool,
+    lines: Vec<&'a str>,
+}
+
+fn blocks(body: &str) -> Vec<Block<'_>> {
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut open = false;
+    for line in body.split('\n') {
+        if line.trim().is_empty() {
+            open = false;
             continue;
         }
-        let start = at + 1;
-        let mut end = start;
-        while let Some(&(i, next)) = chars.peek() {
-            if next.is_alphanumeric()
-                || next == '_'
-                || next == '-'
-                || next == '.'
-                || is_combining_mark(next)
-            {
-                end = i + next.len_utf8();
-                previous = Some(next);
-                chars.next();
-            } else {
-                break;
-            }
+        let (quote, text) = match line.trim_start().strip_prefix('>') {
+            Some(rest) => (true, rest.strip_prefix(' ').unwrap_or(rest)),
+            None => (false, line),
+        };
+        match blocks.last_mut() {
+            Some(last) if open && last.quote == quote => last.lines.push(text),
+            _ => blocks.push(Block {
+                quote,
+                lines: vec![text],
+            }),
         }
-        let name = body[start..end].trim_end_matches(['.', '-']);
-        if name.chars().count() >= 3 && !found.iter().any(|f| f == name) {
-            found.push(name.to_owned());
-            if found.len() == MAX_MENTIONS {
-                break;
+        open = true;
+    }
+    blocks
+}
+
+/// One line's text, escaped, with its links and mentions; `plain` gets the
+/// words outside them (for the direction).
+fn inline(
+    line: &str,
+    people: &[Mentioned],
+    profile: &impl Fn(&str) -> String,
+    html: &mut String,
+    plain: &mut String,
+) {
+    let mut previous: Option<char> = None;
+    let mut at = 0;
+    while let Some(c) = line[at..].chars().next() {
+        if starts_word(previous)
+            && let Some(url) = link_at(&line[at..])
+        {
+            let href = if url.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www.")) {
+                format!("https://{url}")
+            } else {
+                url.to_owned()
+            };
+            html.push_str("<a href=\"");
+            escape_into(html, &href);
+            html.push_str("\" rel=\"nofollow ugc noopener noreferrer\">");
+            escape_into(html, url);
+            html.push_str("</a>");
+            at += url.len();
+            previous = url.chars().last();
+            continue;
+        }
+        if c == '@'
+            && mention_may_start(previous)
+            && let Some((len, shown, username)) = mention_at(&line[at..], people)
+        {
+            html.push_str("<a class=\"mention\" href=\"");
+            escape_into(html, &profile(username));
+            html.push_str("\"><bdi>@");
+            escape_into(html, shown);
+            html.push_str("</bdi></a>");
+            at += len;
+            previous = shown.chars().last();
+            continue;
+        }
+        let mut buffer = [0; 4];
+        escape_into(html, c.encode_utf8(&mut buffer));
+        plain.push(c);
+        previous = Some(c);
+        at += c.len_utf8();
+    }
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' => out.push(' '),
+            other => out.push(other),
+        }
+    }
+}
+
+fn starts_word(previous: Option<char>) -> bool {
+    previous.is_none_or(|p| !(p.is_alphanumeric() || p == '_' || is_combining_mark(p)))
+}
+
+/// After a Latin letter or digit an `@` belongs to an email address;
+/// after an Arabic letter it may follow a joined proclitic (و@سامر).
+fn mention_may_start(previous: Option<char>) -> bool {
+    previous.is_none_or(|p| !(p.is_ascii_alphanumeric() || matches!(p, '_' | '.' | '-' | '+')))
+}
+
+/// The address starting `text`, as the reader typed it, without the
+/// punctuation that ends the sentence around it.
+fn link_at(text: &str) -> Option<&str> {
+    let scheme = ["https://", "http://", "www."].into_iter().find(|s| {
+        text.get(..s.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(s))
+    })?;
+    let end = text
+        .char_indices()
+        .find(|&(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '،' | '؛' | '\u{061F}'))
+        .map_or(text.len(), |(i, _)| i);
+    let mut url = &text[..end];
+    loop {
+        let Some(last) = url.chars().last() else {
+            break;
+        };
+        let unbalanced = |open: char| url.matches(open).count() < url.matches(last).count();
+        let trailing = matches!(last, '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '_')
+            || (last == ')' && unbalanced('('))
+            || (last == ']' && unbalanced('['));
+        if !trailing {
+            break;
+        }
+        url = &url[..url.len() - last.len_utf8()];
+    }
+    url.get(scheme.len()..)
+        .and_then(|rest| rest.chars().next())
+        .is_some_and(char::is_alphanumeric)
+        .then_some(url)
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-' || c == '.' || is_combining_mark(c)
+}
+
+/// Display names are matched by up to this many words after `@ `.
+const MENTION_WORDS: usize = 3;
+
+/// The ways the `@` starting `text` may name a reader, longest first, each
+/// as (bytes it covers from the `@`, the name as written): `@name` gives
+/// one, `@ Two Words` gives "Two Words" and "Two".
+fn mention_forms(text: &str) -> Vec<(usize, &str)> {
+    let after = &text[1..];
+    let name_end = |s: &str| {
+        let len: usize = s
+            .chars()
+            .take_while(|&c| is_name_char(c))
+            .map(char::len_utf8)
+            .sum();
+        s[..len].trim_end_matches(['.', '-']).len()
+    };
+    let direct = name_end(after);
+    if direct > 0 {
+        return vec![(1 + direct, &after[..direct])];
+    }
+    let spaces = after.len() - after.trim_start_matches(' ').len();
+    if spaces == 0 || spaces > 2 {
+        return Vec::new();
+    }
+    let start = 1 + spaces;
+    let mut forms = Vec::new();
+    let mut end = start;
+    for _ in 0..MENTION_WORDS {
+        let word = name_end(&text[end..]);
+        if word == 0 {
+            break;
+        }
+        end += word;
+        forms.push((end, &text[start..end]));
+        // One space between the words of a display name.
+        if !text[end..].starts_with(' ') {
+            break;
+        }
+        end += 1;
+    }
+    forms.reverse();
+    forms
+}
+
+/// The mention starting `text`, if it names one of `people`: (bytes it
+/// covers, the name as written, whose username).
+fn mention_at<'a, 'p>(text: &'a str, people: &'p [Mentioned]) -> Option<(usize, &'a str, &'p str)> {
+    mention_forms(text).into_iter().find_map(|(len, name)| {
+        let folded = name.to_lowercase();
+        people
+            .iter()
+            .find(|p| {
+                p.username.to_lowercase() == folded || p.display_name.to_lowercase() == folded
+            })
+            .map(|p| (len, name, p.username.as_str()))
+    })
+}
+
+/// Each `@` that may mention someone, as the names it may stand for,
+/// longest first (`@ Salma Nasr` may be "Salma Nasr" or "Salma"); at most
+/// [`MAX_MENTIONS`] of them, without repeats. The caller keeps the first
+/// name of each that is a reader.
+pub fn mention_candidates(body: &str) -> Vec<Vec<String>> {
+    let mut found: Vec<Vec<String>> = Vec::new();
+    for line in body.split('\n') {
+        let mut previous: Option<char> = None;
+        for (at, c) in line.char_indices() {
+            if c == '@' && mention_may_start(previous) {
+                let forms: Vec<String> = mention_forms(&line[at..])
+                    .into_iter()
+                    .map(|(_, name)| name.to_owned())
+                    .filter(|name| name.chars().count() >= 3)
+                    .collect();
+                if !forms.is_empty() && !found.contains(&forms) {
+                    found.push(forms);
+                    if found.len() == MAX_MENTIONS {
+                        return found;
+                    }
+                }
             }
+            previous = Some(c);
+        }
+    }
+    found
+}
+
+/// The addresses a comment links to, as the renderer finds them (the
+/// moderation pipeline counts these).
+pub fn links(body: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    for line in body.split('\n') {
+        let mut previous: Option<char> = None;
+        let mut at = 0;
+        while let Some(c) = line[at..].chars().next() {
+            if starts_word(previous)
+                && let Some(url) = link_at(&line[at..])
+            {
+                found.push(url);
+                at += url.len();
+                previous = url.chars().last();
+                continue;
+            }
+            previous = Some(c);
+            at += c.len_utf8();
         }
     }
     found
@@ -249,76 +428,161 @@ mod tests {
         assert!(normalize_comment(&"ب".repeat(MAX_COMMENT_CHARS)).is_ok());
     }
 
-    #[test]
-    fn rendering_is_safe_and_marks_direction() {
-        let html = render_comment(
-            "# big\n\n![x](https://t.example/p.png) [site](https://example.org) <b>hi</b>\n\nمرحبا",
-        );
-        assert!(!html.contains("<h1") && !html.contains("<img"));
-        assert!(
-            html.contains(r#"rel="nofollow ugc noopener noreferrer""#),
-            "{html}"
-        );
-        assert!(html.contains(r#"<p dir="auto">مرحبا</p>"#), "{html}");
-        assert!(!html.contains("<b>"));
-        for attack in [
-            "<script>alert(1)</script>",
-            "[x](javascript:alert(1))",
-            "<img src=x onerror=alert(1)>",
-            "<bdo dir=rtl>x</bdo>",
-            "[x](data:text/html;base64,PHNjcmlwdD4=)",
-            "<a href=\"https://x\" onclick=\"y\">z</a>",
-        ] {
-            let html = render_comment(attack);
-            for bad in [
-                "<script",
-                "javascript:",
-                "onerror",
-                "<bdo",
-                "data:",
-                "onclick",
-                "<img",
-            ] {
-                assert!(!html.to_lowercase().contains(bad), "{attack} → {html}");
-            }
+    fn render(body: &str, people: &[Mentioned]) -> RenderedComment {
+        render_comment(body, people, |name| format!("/en/user/{name}"))
+    }
+
+    fn person(username: &str, display_name: &str) -> Mentioned {
+        Mentioned {
+            username: username.to_owned(),
+            display_name: display_name.to_owned(),
         }
     }
 
     #[test]
-    fn known_mentions_become_links_and_others_stay_text() {
-        let known = vec!["layla".to_owned(), "سامر".to_owned()];
-        let linked = link_mentions(
-            "hi @layla and @nobody, و@سامر. mail x@layla.example",
-            &known,
-            |n| format!("/en/user/{n}"),
-        );
-        assert_eq!(
-            linked,
-            "hi [@layla](/en/user/layla) and @nobody, و[@سامر](/en/user/سامر). mail x@layla.example"
-        );
-        let html = render_comment(&linked);
-        assert!(
-            html.contains(
-                r#"<a href="/en/user/layla" rel="nofollow ugc noopener noreferrer">@layla</a>"#
+    fn text_that_looks_like_html_is_shown_as_typed() {
+        for (typed, shown) in [
+            (
+                "if a<b and c>d then the budget fails",
+                "if a&lt;b and c&gt;d then the budget fails",
             ),
-            "{html}"
-        );
-        assert!(html.contains("@nobody"));
+            (
+                "<sarcasm>What a great plan</sarcasm>",
+                "&lt;sarcasm&gt;What a great plan&lt;/sarcasm&gt;",
+            ),
+            ("Press <Enter> to send", "Press &lt;Enter&gt; to send"),
+            ("<b></b>", "&lt;b&gt;&lt;/b&gt;"),
+            ("*not* _emphasis_ # heading", "*not* _emphasis_ # heading"),
+        ] {
+            assert_eq!(
+                render(typed, &[]).html,
+                format!(r#"<p dir="ltr">{shown}</p>"#)
+            );
+        }
     }
 
     #[test]
-    fn mentions_are_found_in_both_scripts() {
+    fn paragraphs_line_breaks_and_quotes_are_kept() {
+        let html = render(
+            "> the budget is fine\n> says the minister\nIt is not.\nSee the tables.\n\nSecond paragraph.",
+            &[],
+        )
+        .html;
         assert_eq!(
-            mentions("@layla و@سامر_ح thanks @layla!"),
-            ["layla", "سامر_ح"]
+            html,
+            concat!(
+                r#"<blockquote dir="ltr"><p>the budget is fine<br>says the minister</p></blockquote>"#,
+                r#"<p dir="ltr">It is not.<br>See the tables.</p>"#,
+                r#"<p dir="ltr">Second paragraph.</p>"#
+            )
+        );
+        // Deeper quoting is flattened to one level; its marks stay text.
+        assert_eq!(
+            render(&">".repeat(50), &[]).html,
+            format!(
+                r#"<blockquote dir="auto"><p>{}</p></blockquote>"#,
+                "&gt;".repeat(49)
+            )
+        );
+    }
+
+    #[test]
+    fn addresses_become_links_without_the_sentence_around_them() {
+        let html = render(
+            "See https://example.org/a_(b). Or (www.example.com/x), then http://x.example?q=1&r=2!",
+            &[],
+        )
+        .html;
+        assert_eq!(
+            html,
+            concat!(
+                r#"<p dir="ltr">See <a href="https://example.org/a_(b)" rel="nofollow ugc noopener noreferrer">https://example.org/a_(b)</a>. "#,
+                r#"Or (<a href="https://www.example.com/x" rel="nofollow ugc noopener noreferrer">www.example.com/x</a>), "#,
+                r#"then <a href="http://x.example?q=1&amp;r=2" rel="nofollow ugc noopener noreferrer">http://x.example?q=1&amp;r=2</a>!</p>"#
+            )
         );
         assert_eq!(
-            mentions("mail me at x@news.example or @ab"),
-            Vec::<String>::new()
+            links("https://a.example www.b.example nohttps://c x@www.d"),
+            ["https://a.example", "www.b.example", "www.d"]
         );
-        assert_eq!(mentions("(@hala.q) said"), ["hala.q"]);
-        assert_eq!(mentions(&"@user1 ".repeat(3)), ["user1"]);
+        for attack in [
+            "javascript:alert(1)",
+            "https://x.example\"onmouseover=\"alert(1)",
+            "data:text/html;base64,PHNjcmlwdD4=",
+        ] {
+            let html = render(attack, &[]).html;
+            assert!(!html.contains("href=\"javascript") && !html.contains("href=\"data"));
+            assert!(!html.contains("\"onmouseover"), "{html}");
+        }
+    }
+
+    #[test]
+    fn mentions_link_the_readers_named_in_every_written_form() {
+        let people = [
+            person("voiceofreason", "Voice"),
+            person("salma_n", "Salma Nasr"),
+        ];
+        let html = render(
+            "@ voiceofreason\nyou and @Salma_N agree; so does @ Salma Nasr. @nobody too, mail x@salma_n.example",
+            &people,
+        )
+        .html;
+        assert_eq!(
+            html,
+            concat!(
+                r#"<p dir="ltr"><a class="mention" href="/en/user/voiceofreason"><bdi>@voiceofreason</bdi></a><br>"#,
+                r#"you and <a class="mention" href="/en/user/salma_n"><bdi>@Salma_N</bdi></a> agree; "#,
+                r#"so does <a class="mention" href="/en/user/salma_n"><bdi>@Salma Nasr</bdi></a>. "#,
+                r#"@nobody too, mail x@salma_n.example</p>"#
+            )
+        );
+    }
+
+    #[test]
+    fn direction_comes_from_the_words_outside_mentions_links_and_quotes() {
+        let people = [person("سلمى_نصر", "سلمى"), person("omar_k", "Omar")];
+        let reply = render(
+            "@سلمى_نصر agreed — a map by neighbourhood would help",
+            &people,
+        );
+        assert_eq!(reply.dir, Direction::Ltr);
+        assert!(
+            reply.html.starts_with(r#"<p dir="ltr"><a class="mention""#),
+            "{}",
+            reply.html
+        );
+        let arabic = render("@omar_k أوافقك الرأي https://example.org", &people);
+        assert_eq!(arabic.dir, Direction::Rtl);
+        let quoted = render("> كلام الوزير\nI disagree", &people);
+        assert_eq!(quoted.dir, Direction::Ltr);
+        assert!(quoted.html.starts_with(r#"<blockquote dir="rtl">"#));
+        assert_eq!(render("@omar_k", &people).dir, Direction::Ltr);
+        assert_eq!(render("123", &people).dir, Direction::Auto);
+    }
+
+    #[test]
+    fn mention_candidates_cover_each_written_form() {
+        assert_eq!(
+            mention_candidates(
+                "@layla و@سامر_ح thanks @layla!\n@ voiceofreason\n@ Salma Nasr said"
+            ),
+            vec![
+                vec!["layla".to_owned()],
+                vec!["سامر_ح".to_owned()],
+                vec!["voiceofreason".to_owned()],
+                vec![
+                    "Salma Nasr said".to_owned(),
+                    "Salma Nasr".to_owned(),
+                    "Salma".to_owned()
+                ],
+            ]
+        );
+        assert!(mention_candidates("mail me at x@news.example or @ab").is_empty());
+        assert_eq!(
+            mention_candidates("(@hala.q) said"),
+            vec![vec!["hala.q".to_owned()]]
+        );
         let many: String = (0..20).map(|i| format!("@name{i} ")).collect();
-        assert_eq!(mentions(&many).len(), MAX_MENTIONS);
+        assert_eq!(mention_candidates(&many).len(), MAX_MENTIONS);
     }
 }

@@ -35,8 +35,8 @@ pub(crate) struct CommentItem {
     reply_to: Option<String>,
     /// The body as written (for the edit form).
     body: String,
-    /// The body with known @mentions linked, to render.
-    markdown: String,
+    /// The body as shown (`khabar_text::comment::render_comment`).
+    html: String,
     /// Worked out from the text itself: an Arabic reply in an English
     /// thread reads right to left.
     dir: &'static str,
@@ -89,7 +89,10 @@ pub(crate) fn comment_item(
     viewer: &Viewer,
     now: Timestamp,
 ) -> CommentItem {
-    let direction = khabar_text::detect_direction(&comment.body);
+    let rendered = render_body(&comment, |name| {
+        format!("/{page_lang}/user/{}", segment(name))
+    });
+    let direction = rendered.dir;
     let site = app.site();
     let lang = match direction {
         khabar_text::Direction::Rtl => site.languages.iter().find(|l| l.dir == Dir::Rtl),
@@ -121,11 +124,18 @@ pub(crate) fn comment_item(
         edited: comment.edited_at.is_some(),
         editable: mine && !deleted && !redacted && now <= comment.created_at + window,
         mine,
-        markdown: khabar_text::comment::link_mentions(&comment.body, &comment.mentions, |name| {
-            format!("/{page_lang}/user/{}", segment(name))
-        }),
+        html: rendered.html,
         body: comment.body,
     }
+}
+
+/// A comment's body as every surface shows it, its mentions linked to
+/// `profile(username)`.
+pub(crate) fn render_body(
+    comment: &CommentView,
+    profile: impl Fn(&str) -> String,
+) -> khabar_text::comment::RenderedComment {
+    khabar_text::comment::render_comment(&comment.body, &comment.mentions, profile)
 }
 
 pub async fn thread_view(

@@ -213,16 +213,7 @@ pub async fn post(
             InvalidInput::new("body", "duplicate_comment", "you posted this already").into(),
         );
     }
-    // Mentions of readers who exist become links and notifications; other
-    // @words stay text.
-    let mut mentions = Vec::new();
-    for name in khabar_text::comment::mentions(body.as_str()) {
-        if let Ok(username) = khabar_core::Username::parse_for_staff(&name)
-            && let Some(user_id) = app.store.user_id_by_key(&username.key()).await?
-        {
-            mentions.push(user_id);
-        }
-    }
+    let mentions = mentioned_readers(app, body.as_str()).await?;
     let verdict = moderation::verdict(
         app,
         &article,
@@ -250,6 +241,32 @@ pub async fn post(
         return Err(CommentError::Rejected);
     }
     Ok((id, status))
+}
+
+/// The readers a body mentions: each `@` names the reader whose username
+/// is its longest written form that is one, or else whose display name it
+/// is, when only one reader has it. Other `@words` stay text.
+async fn mentioned_readers(app: &App, body: &str) -> Result<Vec<i64>, CommentError> {
+    let mut found = Vec::new();
+    for forms in khabar_text::comment::mention_candidates(body) {
+        for name in forms {
+            let by_username = match khabar_core::Username::parse_for_staff(&name) {
+                Ok(username) => app.store.user_id_by_key(&username.key()).await?,
+                Err(_) => None,
+            };
+            let reader = match by_username {
+                Some(id) => Some(id),
+                None => app.store.user_id_by_display_name(&name).await?,
+            };
+            if let Some(id) = reader {
+                if !found.contains(&id) {
+                    found.push(id);
+                }
+                break;
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Edits the reader's own comment within the edit window.
@@ -292,8 +309,9 @@ pub async fn edit(
     )
     .await?;
     let status = status_of(&verdict, &standing);
+    let mentions = mentioned_readers(app, body.as_str()).await?;
     app.store
-        .edit_comment(comment_id, &body, status, &verdict)
+        .edit_comment(comment_id, &body, status, &verdict, &mentions)
         .await?;
     if status == CommentStatus::Rejected {
         return Err(CommentError::Rejected);

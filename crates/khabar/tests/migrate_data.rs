@@ -134,7 +134,7 @@ async fn discuss(store: &Store) -> usize {
         if n % 40 == 1 {
             let edited = CommentBody::parse(&format!("{body} (edited)")).unwrap();
             store
-                .edit_comment(id, &edited, CommentStatus::Visible, &verdict)
+                .edit_comment(id, &edited, CommentStatus::Visible, &verdict, &mentions)
                 .await
                 .unwrap();
         }

@@ -80,11 +80,12 @@ fn not_found() -> ApiError {
 
 /// A comment as JSON, with its body rendered (mentions linked).
 fn comment_json(lang: &str, comment: &khabar_store::CommentView) -> Value {
-    let markdown = khabar_text::comment::link_mentions(&comment.body, &comment.mentions, |name| {
+    let rendered = crate::comment_pages::render_body(comment, |name| {
         format!("/{lang}/user/{}", crate::pages::segment(name))
     });
     let mut value = json!(comment);
-    value["html"] = json!(khabar_text::comment::render_comment(&markdown));
+    value["html"] = json!(rendered.html);
+    value["dir"] = json!(rendered.dir.as_str());
     value
 }
 

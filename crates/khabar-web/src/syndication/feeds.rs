@@ -339,7 +339,9 @@ pub(crate) fn comments_title(app: &App, lang: Lang, headline: &str) -> String {
 }
 
 fn comment_entry(app: &App, lang: Lang, story: &EditionSummary, comment: &CommentView) -> Entry {
-    let direction = khabar_text::detect_direction(&comment.body);
+    let rendered = crate::comment_pages::render_body(comment, |name| {
+        format!("{}/{lang}/user/{}", app.base_url, segment(name))
+    });
     let written = comment.created_at;
     Entry {
         id: tag_uri(&app.base_url, written, &format!("comment-{}", comment.id)),
@@ -347,14 +349,11 @@ fn comment_entry(app: &App, lang: Lang, story: &EditionSummary, comment: &Commen
         // A comment's language is unknown; its direction is worked out
         // from its letters.
         lang: String::new(),
-        dir: direction.as_str(),
+        dir: rendered.dir.as_str(),
         title: xml_safe(&format!("{} — {}", comment.author_name, story.headline)),
         summary: String::new(),
         summary_html: String::new(),
-        content_html: Some(absolute_links(
-            &xml_safe(&khabar_text::comment::render_comment(&comment.body)),
-            &app.base_url,
-        )),
+        content_html: Some(absolute_links(&xml_safe(&rendered.html), &app.base_url)),
         published: rfc3339(written),
         published_rfc822: rfc822(written),
         updated: rfc3339(comment.edited_at.unwrap_or(written)),
