@@ -247,6 +247,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .route("/", get(pages::choose_language))
         .route("/healthz", get(health::alive))
+        .route("/live", get(live::shared))
         .route("/readyz", get(health::ready))
         .route("/robots.txt", get(sitemaps::robots))
         .route("/sitemap.xml", get(sitemaps::index))

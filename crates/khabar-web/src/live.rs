@@ -5,17 +5,24 @@
 //! rendered once, to every open page. A page that reconnects sends
 //! `Last-Event-ID` (the log's sequence number) and first gets what it
 //! missed from the store, then the live feed, never the same event twice.
+//!
+//! Browsers allow six HTTP/1.1 connections per host, so pages share one
+//! stream per browser: `GET /live?editions=…` carries the events of every
+//! edition the browser's open pages show (see `theme/assets/live.js`).
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use std::collections::{BTreeSet, HashMap};
+
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use fluent_bundle::FluentArgs;
 use futures_util::stream::{self, Stream};
 use khabar_core::{EventKind, Lang, Slug};
 use khabar_store::Event;
@@ -32,6 +39,10 @@ use crate::{App, PageError};
 const FOLLOW_EVERY: Duration = Duration::from_millis(300);
 /// Messages a slow page may fall behind before it reloads from the store.
 const BUFFER: usize = 1_024;
+/// Events read from the store per edition at a time when catching up.
+const CATCH_UP: i64 = 500;
+/// Editions one shared stream may follow: a browser's open stories.
+pub const MAX_EDITIONS: usize = 64;
 
 /// A comment event, rendered for pages, or (`for_moderators`) a hint
 /// to moderators' queues that a comment entered or left one.
@@ -130,7 +141,13 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
         if event.kind == "comment.created" {
             return None;
         }
-        let data = json!({ "kind": "comment.removed", "comment_id": comment_id, "html": "" });
+        let mut data = json!({
+            "kind": "comment.removed",
+            "edition_id": edition_id,
+            "comment_id": comment_id,
+            "html": "",
+        });
+        count_into(app, lang, edition_id, &mut data).await;
         return Some(LiveMessage {
             seq: event.seq,
             edition_id,
@@ -155,13 +172,15 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
         })
         .map_err(|error| tracing::warn!(%error, "live comment did not render"))
         .ok()?;
-    let data = json!({
+    let mut data = json!({
         "kind": event.kind,
+        "edition_id": edition_id,
         "comment_id": comment_id,
         "parent_id": parent_id,
         "root_id": root_id,
         "html": html,
     });
+    count_into(app, lang, edition_id, &mut data).await;
     Some(LiveMessage {
         seq: event.seq,
         edition_id,
@@ -170,35 +189,90 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
     })
 }
 
+/// The edition's visible comment count after the event, and the
+/// discussion's heading saying it in the edition's language, so open
+/// pages need not count.
+async fn count_into(app: &App, lang: Lang, edition_id: i64, data: &mut serde_json::Value) {
+    let count = match app.store.comment_counts(&[edition_id]).await {
+        Ok(counts) => counts.get(&edition_id).copied().unwrap_or(0),
+        Err(error) => {
+            tracing::warn!(%error, "live comment count failed");
+            return;
+        }
+    };
+    let mut args = FluentArgs::new();
+    args.set("count", count);
+    data["count"] = json!(count);
+    data["heading"] = json!(app.i18n.message(lang, "comments-count", Some(&args)));
+}
+
 struct Feed {
     app: Arc<App>,
-    edition_id: i64,
+    /// Sorted, without repeats.
+    editions: Vec<i64>,
     backlog: VecDeque<LiveMessage>,
     receiver: broadcast::Receiver<LiveMessage>,
     last_sent: i64,
+    /// The last catch-up stopped at its read limit: read on before
+    /// taking live messages, which may be further ahead.
+    behind: bool,
+    /// A first `ready` event naming the sequence the stream starts after,
+    /// so a page that saw nothing yet still knows where it stands.
+    greeting: bool,
 }
 
 impl Feed {
-    /// Refills the backlog from the store after `last_sent`.
-    async fn catch_up(&mut self) {
-        match self
-            .app
-            .store
-            .comment_events_since(self.edition_id, self.last_sent, 500)
-            .await
-        {
-            Ok(events) => {
-                for event in events {
-                    if let Some(message) = render(&self.app, &event).await {
-                        self.backlog.push_back(message);
+    /// Refills the backlog from the store after `last_sent`, in log order.
+    /// False when the store failed: the stream then ends, and the browser
+    /// reconnects from the last event it got.
+    async fn catch_up(&mut self) -> bool {
+        let mut events = Vec::new();
+        // Where the shortest complete read ends: an edition cut off at its
+        // limit must not let another's later events jump its gap.
+        let mut until = i64::MAX;
+        for &edition_id in &self.editions {
+            match self
+                .app
+                .store
+                .comment_events_since(edition_id, self.last_sent, CATCH_UP)
+                .await
+            {
+                Ok(found) => {
+                    if found.len() as i64 >= CATCH_UP {
+                        until = until.min(found.last().map_or(i64::MAX, |e| e.seq));
                     }
+                    events.extend(found);
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "live catch-up failed");
+                    return false;
                 }
             }
-            Err(error) => tracing::warn!(%error, "live catch-up failed"),
         }
+        self.behind = until != i64::MAX;
+        events.retain(|event| event.seq <= until);
+        events.sort_by_key(|event| event.seq);
+        for event in events {
+            if let Some(message) = render(&self.app, &event).await {
+                self.backlog.push_back(message);
+            }
+        }
+        true
+    }
+
+    fn follows(&self, message: &LiveMessage) -> bool {
+        !message.for_moderators && self.editions.binary_search(&message.edition_id).is_ok()
     }
 
     async fn next(mut self) -> Option<(Result<SseEvent, Infallible>, Feed)> {
+        if self.greeting {
+            self.greeting = false;
+            let event = SseEvent::default()
+                .event("ready")
+                .id(self.last_sent.to_string())
+                .data(json!({ "seq": self.last_sent }).to_string());
+            return Some((Ok(event), self));
+        }
         loop {
             if let Some(message) = self.backlog.pop_front() {
                 if message.seq <= self.last_sent {
@@ -210,12 +284,20 @@ impl Feed {
                     .data(message.data.as_ref());
                 return Some((Ok(event), self));
             }
-            match self.receiver.recv().await {
-                Ok(message) if message.edition_id == self.edition_id && !message.for_moderators => {
-                    self.backlog.push_back(message)
+            if self.behind {
+                if !self.catch_up().await {
+                    return None;
                 }
+                continue;
+            }
+            match self.receiver.recv().await {
+                Ok(message) if self.follows(&message) => self.backlog.push_back(message),
                 Ok(_) => {}
-                Err(broadcast::error::RecvError::Lagged(_)) => self.catch_up().await,
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    if !self.catch_up().await {
+                        return None;
+                    }
+                }
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
@@ -242,27 +324,97 @@ pub async fn stream(
     }
 }
 
-/// The SSE stream of one (published) edition's comment events.
-pub async fn events_of(app: &Arc<App>, edition_id: i64, headers: &HeaderMap) -> Response {
-    // Subscribe before reading the backlog: nothing falls between the two.
-    let receiver = app.live.resubscribe();
-    let resume = headers
+/// `GET /live?editions=12,15&after=SEQ`: the comment events of several
+/// published editions in one stream, the one a browser's pages share.
+/// `after` resumes after that sequence like `Last-Event-ID`, which wins
+/// when both are sent (the browser's own reconnection is the newer).
+/// Ids that are not published editions are left out; a list naming none
+/// is a 404, a malformed or longer one than [`MAX_EDITIONS`] a 400.
+pub async fn shared(
+    State(app): State<Arc<App>>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = preferred_language(&app, &headers);
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let Some(requested) = query.get("editions").and_then(|list| edition_list(list)) else {
+        let why = format!("editions: up to {MAX_EDITIONS} comma-separated edition ids");
+        return error_page(&app, lang, &PageError::BadRequest(why));
+    };
+    let after = match query.get("after").map(|seq| seq.trim().parse::<i64>()) {
+        None => None,
+        Some(Ok(seq)) => Some(seq),
+        Some(Err(_)) => {
+            let why = "after: a sequence number".to_owned();
+            return error_page(&app, lang, &PageError::BadRequest(why));
+        }
+    };
+    let mut editions = Vec::with_capacity(requested.len());
+    for edition_id in requested {
+        match app.store.edition(edition_id).await {
+            Ok(edition) if edition.status == "published" => editions.push(edition_id),
+            Ok(_) | Err(khabar_store::StoreError::NotFound) => {}
+            Err(error) => return error_page(&app, lang, &PageError::Store(error)),
+        }
+    }
+    if editions.is_empty() {
+        return error_page(&app, lang, &PageError::NotFound);
+    }
+    let resume = last_event_id(&headers).or(after);
+    stream_of(&app, editions, resume, true).await
+}
+
+/// Distinct edition ids from `12,15,40`: none when malformed, empty or
+/// longer than [`MAX_EDITIONS`].
+fn edition_list(list: &str) -> Option<BTreeSet<i64>> {
+    let mut ids = BTreeSet::new();
+    for part in list.split(',') {
+        let id = part.trim().parse::<i64>().ok().filter(|id| *id > 0)?;
+        ids.insert(id);
+        if ids.len() > MAX_EDITIONS {
+            return None;
+        }
+    }
+    (!ids.is_empty()).then_some(ids)
+}
+
+fn last_event_id(headers: &HeaderMap) -> Option<i64> {
+    headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok());
+        .and_then(|v| v.trim().parse::<i64>().ok())
+}
+
+/// The SSE stream of one (published) edition's comment events.
+pub async fn events_of(app: &Arc<App>, edition_id: i64, headers: &HeaderMap) -> Response {
+    stream_of(app, vec![edition_id], last_event_id(headers), false).await
+}
+
+/// The comment events of `editions` (published, sorted, distinct) as SSE,
+/// after `resume` when given, else from now on.
+async fn stream_of(
+    app: &Arc<App>,
+    editions: Vec<i64>,
+    resume: Option<i64>,
+    greeting: bool,
+) -> Response {
+    // Subscribe before reading the backlog: nothing falls between the two.
+    let receiver = app.live.resubscribe();
     let last_sent = match resume {
         Some(seq) => seq,
         None => app.store.latest_event_seq().await.unwrap_or(0),
     };
     let mut feed = Feed {
         app: app.clone(),
-        edition_id,
+        editions,
         backlog: VecDeque::new(),
         receiver,
         last_sent,
+        behind: false,
+        greeting,
     };
-    if resume.is_some() {
-        feed.catch_up().await;
+    if resume.is_some() && !feed.catch_up().await {
+        return error_page(app, app.site().default_language, &PageError::Internal);
     }
     let events: std::pin::Pin<Box<dyn Stream<Item = Result<SseEvent, Infallible>> + Send>> =
         Box::pin(stream::unfold(feed, Feed::next));

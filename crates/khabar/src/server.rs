@@ -212,6 +212,81 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::io::{Read, Write};
+    use std::net::{SocketAddr, TcpStream};
+    use std::time::Duration;
+
+    /// One port speaks HTTP/1.1 and HTTP/2 without TLS (h2c, prior
+    /// knowledge), as a TLS front end talking h2 to khabar needs.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_port_speaks_http1_and_h2c() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = crate::Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().to_owned(),
+            ..crate::Config::default()
+        };
+        let server = super::Server::start(config, false).await.unwrap();
+        let addr = server.addr();
+        let (http1, h2_status) =
+            tokio::task::spawn_blocking(move || (http1_get(addr), h2c_status(addr)))
+                .await
+                .unwrap();
+        assert!(http1.starts_with("HTTP/1.1 200"), "{http1}");
+        // 0x88: HPACK's indexed `:status 200`.
+        assert_eq!(h2_status, 0x88);
+        server.stop().await.unwrap();
+    }
+
+    fn connect(addr: SocketAddr) -> TcpStream {
+        let stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream
+    }
+
+    fn http1_get(addr: SocketAddr) -> String {
+        let mut stream = connect(addr);
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: khabar\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    }
+
+    /// The first byte of the header block answering `GET /healthz` over
+    /// h2c, written by hand to need no HTTP/2 client.
+    fn h2c_status(addr: SocketAddr) -> u8 {
+        let mut stream = connect(addr);
+        let mut request = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec();
+        // An empty SETTINGS frame.
+        request.extend_from_slice(&[0, 0, 0, 0x4, 0, 0, 0, 0, 0]);
+        // :method GET, :scheme http, then :path and :authority literals.
+        let mut block = vec![0x82, 0x86, 0x04, 8];
+        block.extend_from_slice(b"/healthz");
+        block.extend_from_slice(&[0x01, 6]);
+        block.extend_from_slice(b"khabar");
+        let length = u32::try_from(block.len()).unwrap().to_be_bytes();
+        // HEADERS, END_STREAM | END_HEADERS, stream 1.
+        request.extend_from_slice(&[length[1], length[2], length[3], 0x1, 0x5, 0, 0, 0, 1]);
+        request.extend_from_slice(&block);
+        stream.write_all(&request).unwrap();
+        loop {
+            let mut head = [0u8; 9];
+            stream.read_exact(&mut head).unwrap();
+            let length = u32::from_be_bytes([0, head[0], head[1], head[2]]) as usize;
+            let mut payload = vec![0u8; length];
+            stream.read_exact(&mut payload).unwrap();
+            let stream_id = u32::from_be_bytes([head[5], head[6], head[7], head[8]]) & 0x7fff_ffff;
+            // A HEADERS frame without padding or priority fields.
+            if head[3] == 0x1 && stream_id == 1 && head[4] & 0x28 == 0 {
+                return payload[0];
+            }
+        }
+    }
+
     #[test]
     fn passwords_are_redacted() {
         assert_eq!(
