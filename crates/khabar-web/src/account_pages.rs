@@ -5,17 +5,19 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::Lang;
 use khabar_core::secret::Secret;
 use minijinja::context;
-use serde::Deserialize;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::{Deserialize, Serialize};
 
 use crate::accounts::{self, AccountError, SignUp};
+use crate::forms::return_path;
 use crate::pages::{chrome, error_page, preferred_language, render_with_status};
 use crate::session::{FORM_COOKIE, SESSION_COOKIE, SESSION_LIFETIME, Viewer, set_cookie};
 use crate::{App, PageError, csrf};
@@ -38,6 +40,8 @@ pub struct SignUpForm {
     password: String,
     #[serde(default)]
     csrf_token: String,
+    #[serde(default)]
+    next: String,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +52,22 @@ pub struct SignInForm {
     password: String,
     #[serde(default)]
     csrf_token: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Where to send the reader once signed in, as links to the forms carry it.
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// The query's return path, when it is one on this site.
+fn next_of(query: Result<Query<NextQuery>, QueryRejection>) -> Option<String> {
+    query
+        .ok()
+        .and_then(|Query(q)| return_path(&q.next).map(str::to_owned))
 }
 
 #[derive(Deserialize)]
@@ -97,12 +117,56 @@ fn allowed(app: &App, headers: &HeaderMap, viewer: &Viewer, token: &str) -> bool
     csrf::same_site(app, headers) && csrf::token_matches(viewer, token)
 }
 
+/// What a refused form says next to its inputs, all at once.
+#[derive(Default, Serialize)]
+struct Feedback {
+    /// Problems by input id, in the reader's language.
+    errors: BTreeMap<&'static str, String>,
+    /// A problem with the form as a whole, such as wrong credentials.
+    form_error: Option<String>,
+    /// Password inputs that had text: they come back empty and say so.
+    retype: Vec<&'static str>,
+}
+
+impl Feedback {
+    /// The problem `code` next to input `id`; the first one there stays.
+    fn problem(&mut self, app: &App, lang: Lang, id: &'static str, code: &str) {
+        self.errors
+            .entry(id)
+            .or_insert_with(|| problem_message(app, lang, code));
+    }
+
+    /// `error` next to its input (`id_of` names the form's input for the
+    /// use case's field), or over the form when it is about no input there.
+    fn error(
+        &mut self,
+        app: &App,
+        lang: Lang,
+        error: &AccountError,
+        id_of: impl Fn(&'static str) -> Option<&'static str>,
+    ) {
+        match error.field().and_then(id_of) {
+            Some(id) => self.problem(app, lang, id, error.code()),
+            None => self.form_error = Some(problem_message(app, lang, error.code())),
+        }
+    }
+
+    /// Passwords are never sent back: when one was typed, ask for it again.
+    fn retype(&mut self, id: &'static str, typed: &str) {
+        if !typed.is_empty() && !self.errors.contains_key(id) {
+            self.retype.push(id);
+        }
+    }
+}
+
 struct FormPage<'a> {
     template: &'a str,
     path: &'a str,
     status: StatusCode,
     values: BTreeMap<&'static str, String>,
-    error: Option<AccountError>,
+    feedback: Feedback,
+    /// The return path the form carries on.
+    next: Option<String>,
 }
 
 async fn show_form(
@@ -126,10 +190,6 @@ async fn show_form(
         format!("/{lang}/{}", page.path),
     )
     .await?;
-    let (field, message) = match &page.error {
-        Some(error) => (error.field(), Some(error_message(app, lang, error))),
-        None => (None, None),
-    };
     let mut response = render_with_status(
         app,
         page.status,
@@ -139,8 +199,10 @@ async fn show_form(
         context! {
             csrf_token => token,
             values => page.values,
-            error_field => field,
-            error_message => message,
+            errors => page.feedback.errors,
+            form_error => page.feedback.form_error,
+            retype => page.feedback.retype,
+            next => page.next,
         },
     )?;
     if let Some(cookie) = cookie {
@@ -153,9 +215,9 @@ async fn show_form(
     Ok(response)
 }
 
-/// What to tell the reader, in their language.
-fn error_message(app: &App, lang: Lang, error: &AccountError) -> String {
-    let key = format!("form-error-{}", error.code());
+/// What to tell the reader about problem `code`, in their language.
+fn problem_message(app: &App, lang: Lang, code: &str) -> String {
+    let key = format!("form-error-{code}");
     let message = app.i18n.message(lang, &key, None);
     if message == key {
         app.i18n.message(lang, "form-error-invalid", None)
@@ -235,8 +297,10 @@ pub async fn sign_up_form(
     path: LangPath,
     headers: HeaderMap,
     viewer: Viewer,
+    query: Result<Query<NextQuery>, QueryRejection>,
 ) -> Response {
-    blank_form(&app, path, &headers, &viewer, "signup.html", "signup").await
+    let next = next_of(query);
+    blank_form(&app, path, &headers, &viewer, "signup.html", "signup", next).await
 }
 
 pub async fn sign_in_form(
@@ -244,8 +308,10 @@ pub async fn sign_in_form(
     path: LangPath,
     headers: HeaderMap,
     viewer: Viewer,
+    query: Result<Query<NextQuery>, QueryRejection>,
 ) -> Response {
-    blank_form(&app, path, &headers, &viewer, "signin.html", "signin").await
+    let next = next_of(query);
+    blank_form(&app, path, &headers, &viewer, "signin.html", "signin", next).await
 }
 
 async fn blank_form(
@@ -255,20 +321,22 @@ async fn blank_form(
     viewer: &Viewer,
     template: &str,
     page_path: &str,
+    next: Option<String>,
 ) -> Response {
     let lang = match lang_of(app, path, headers) {
         Ok(lang) => lang,
         Err(lang) => return error_page(app, lang, &PageError::NotFound),
     };
     if viewer.session.is_some() {
-        return see_other(&format!("/{lang}/account"));
+        return see_other(next.as_deref().unwrap_or(&format!("/{lang}/account")));
     }
     let page = FormPage {
         template,
         path: page_path,
         status: StatusCode::OK,
         values: BTreeMap::new(),
-        error: None,
+        feedback: Feedback::default(),
+        next,
     };
     show_form(app, lang, viewer, page)
         .await
@@ -286,6 +354,7 @@ pub async fn sign_up(
         Ok(checked) => checked,
         Err(response) => return *response,
     };
+    let next = return_path(&form.next).map(str::to_owned);
     let input = SignUp {
         username: &form.username,
         display_name: &form.display_name,
@@ -295,14 +364,30 @@ pub async fn sign_up(
     };
     let error = match accounts::sign_up(&app, input, &viewer).await {
         Ok(user_id) => {
-            return signed_in_redirect(&app, lang, user_id, &viewer, &format!("/{lang}/account"))
-                .await;
+            let welcome = match &next {
+                Some(next) => format!(
+                    "/{lang}/welcome?next={}",
+                    utf8_percent_encode(next, NON_ALPHANUMERIC)
+                ),
+                None => format!("/{lang}/welcome"),
+            };
+            return signed_in_redirect(&app, lang, user_id, &viewer, &welcome).await;
         }
         Err(error) => error,
     };
     if let Some(response) = failure_page(&app, lang, &error) {
         return response;
     }
+    let mut feedback = Feedback::default();
+    if let AccountError::Invalid(_) = error {
+        // The use case stops at the first problem; the form shows them all.
+        for problem in accounts::sign_up_problems(&input) {
+            feedback.problem(&app, lang, problem.field, problem.code);
+        }
+    } else {
+        feedback.error(&app, lang, &error, Some);
+    }
+    feedback.retype("password", &form.password);
     let values = BTreeMap::from([
         ("username", form.username),
         ("display_name", form.display_name),
@@ -313,7 +398,8 @@ pub async fn sign_up(
         path: "signup",
         status: StatusCode::UNPROCESSABLE_ENTITY,
         values,
-        error: Some(error),
+        feedback,
+        next,
     };
     show_form(&app, lang, &viewer, page)
         .await
@@ -331,28 +417,47 @@ pub async fn sign_in(
         Ok(checked) => checked,
         Err(response) => return *response,
     };
-    let result = if form.password.chars().count() > MAX_SIGN_IN_PASSWORD
-        || form.login.chars().count() > 254
-    {
-        Err(AccountError::WrongCredentials)
-    } else {
-        accounts::sign_in(&app, &form.login, &form.password, &viewer).await
-    };
-    let error = match result {
-        Ok(user_id) => {
-            return signed_in_redirect(&app, lang, user_id, &viewer, &format!("/{lang}/")).await;
-        }
-        Err(error) => error,
-    };
-    if let Some(response) = failure_page(&app, lang, &error) {
-        return response;
+    let next = return_path(&form.next).map(str::to_owned);
+    let mut feedback = Feedback::default();
+    // An empty field is the reader's slip, not a guess: say so without
+    // spending one of their attempts.
+    if form.login.trim().is_empty() {
+        feedback.problem(&app, lang, "login", "login_required");
     }
+    if form.password.is_empty() {
+        feedback.problem(&app, lang, "password", "password_required");
+    }
+    let status = if !feedback.errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        let result = if form.password.chars().count() > MAX_SIGN_IN_PASSWORD
+            || form.login.chars().count() > 254
+        {
+            Err(AccountError::WrongCredentials)
+        } else {
+            accounts::sign_in(&app, &form.login, &form.password, &viewer).await
+        };
+        let error = match result {
+            Ok(user_id) => {
+                let to = next.unwrap_or_else(|| format!("/{lang}/"));
+                return signed_in_redirect(&app, lang, user_id, &viewer, &to).await;
+            }
+            Err(error) => error,
+        };
+        if let Some(response) = failure_page(&app, lang, &error) {
+            return response;
+        }
+        feedback.error(&app, lang, &error, Some);
+        StatusCode::UNAUTHORIZED
+    };
+    feedback.retype("password", &form.password);
     let page = FormPage {
         template: "signin.html",
         path: "signin",
-        status: StatusCode::UNAUTHORIZED,
+        status,
         values: BTreeMap::from([("login", form.login)]),
-        error: Some(error),
+        feedback,
+        next,
     };
     show_form(&app, lang, &viewer, page)
         .await
@@ -405,25 +510,47 @@ pub async fn account(
         .ok()
         .map(|q| q.0.changed)
         .filter(|c| c == "password" || c == "email");
-    account_page(&app, lang, &viewer, StatusCode::OK, None, notice.as_deref()).await
+    let page = AccountPage {
+        status: StatusCode::OK,
+        feedback: Feedback::default(),
+        email: String::new(),
+        notice: notice.as_deref(),
+    };
+    account_page(&app, lang, &viewer, page).await
 }
 
-async fn account_page(
-    app: &App,
-    lang: Lang,
-    viewer: &Viewer,
+/// The account page as one of its forms left it.
+struct AccountPage<'a> {
     status: StatusCode,
-    error: Option<&AccountError>,
-    notice: Option<&str>,
-) -> Response {
+    feedback: Feedback,
+    /// The new address typed into the email form, kept when it is refused.
+    email: String,
+    notice: Option<&'a str>,
+}
+
+/// A session as its list shows it: the browser named, not its user agent.
+#[derive(Serialize)]
+struct SessionRow {
+    #[serde(flatten)]
+    info: khabar_store::SessionInfo,
+    browser: String,
+}
+
+async fn account_page(app: &App, lang: Lang, viewer: &Viewer, view: AccountPage<'_>) -> Response {
     let Some(session) = &viewer.session else {
         return see_other(&format!("/{lang}/signin"));
     };
     let page = async {
-        let sessions = app
+        let sessions: Vec<SessionRow> = app
             .store
             .sessions_of(session.account.id, Timestamp::now())
-            .await?;
+            .await?
+            .into_iter()
+            .map(|info| SessionRow {
+                browser: browser_name(app, lang, &info.user_agent),
+                info,
+            })
+            .collect();
         let tokens = app.store.access_tokens_of(session.account.id).await?;
         let email_preference = app.store.email_preference(session.account.id).await?;
         let current = session.token_hash.chars().take(16).collect::<String>();
@@ -435,7 +562,7 @@ async fn account_page(
         let chrome = chrome(app, lang, viewer, paths, None, format!("/{lang}/account")).await?;
         render_with_status(
             app,
-            status,
+            view.status,
             "account.html",
             lang,
             chrome,
@@ -446,13 +573,65 @@ async fn account_page(
                 email_preference => email_preference,
                 current_session => current,
                 csrf_token => &session.csrf_token,
-                error_field => error.and_then(|e| e.field()),
-                error_message => error.map(|e| error_message(app, lang, e)),
-                notice => notice.map(|n| app.i18n.message(lang, &format!("account-changed-{n}"), None)),
+                values => context! { email => view.email },
+                errors => view.feedback.errors,
+                form_error => view.feedback.form_error,
+                retype => view.feedback.retype,
+                notice => view.notice.map(|n| app.i18n.message(lang, &format!("account-changed-{n}"), None)),
             },
         )
     };
     page.await.unwrap_or_else(|e| error_page(app, lang, &e))
+}
+
+/// A session's user agent as a person names it ("Firefox on Linux"); for
+/// other clients the first product name ("curl").
+fn browser_name(app: &App, lang: Lang, agent: &str) -> String {
+    match browser_and_system(agent) {
+        (Some(browser), Some(system)) => {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("browser", browser);
+            args.set("system", system);
+            app.i18n.message(lang, "session-browser-on", Some(&args))
+        }
+        (Some(browser), None) => browser.to_owned(),
+        (None, _) => match agent.split(['/', ' ']).next() {
+            Some(product) if !product.is_empty() => product.chars().take(40).collect(),
+            _ => app.i18n.message(lang, "session-unknown-browser", None),
+        },
+    }
+}
+
+/// The browser family and operating system a user agent names. Order
+/// matters: Edge and Opera also say Chrome, Chrome also says Safari,
+/// Android also says Linux, iOS also says Mac OS X.
+fn browser_and_system(agent: &str) -> (Option<&'static str>, Option<&'static str>) {
+    const BROWSERS: &[(&str, &str)] = &[
+        ("Edg", "Edge"),
+        ("OPR/", "Opera"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("FxiOS/", "Firefox"),
+        ("CriOS/", "Chrome"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ];
+    const SYSTEMS: &[(&str, &str)] = &[
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("CrOS", "ChromeOS"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ];
+    let find = |table: &[(&str, &'static str)]| {
+        table
+            .iter()
+            .find(|(mark, _)| agent.contains(mark))
+            .map(|(_, name)| *name)
+    };
+    (find(BROWSERS), find(SYSTEMS))
 }
 
 pub async fn end_session(
@@ -515,6 +694,50 @@ async fn message_page(
     page.await.unwrap_or_else(|e| error_page(app, lang, &e))
 }
 
+/// Where a new reader lands after sign-up: what to do next (confirm the
+/// address) and the way back to the story they came from.
+pub async fn welcome(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    query: Result<Query<NextQuery>, QueryRejection>,
+) -> Response {
+    let lang = match lang_of(&app, path, &headers) {
+        Ok(lang) => lang,
+        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
+    };
+    let next = next_of(query);
+    let Some(session) = &viewer.session else {
+        return see_other(next.as_deref().unwrap_or(&format!("/{lang}/")));
+    };
+    let page = async {
+        let paths = app
+            .languages()
+            .into_iter()
+            .map(|l| (l, format!("/{l}/welcome")))
+            .collect();
+        let chrome = chrome(&app, lang, &viewer, paths, None, format!("/{lang}/welcome")).await?;
+        render_with_status(
+            &app,
+            StatusCode::OK,
+            "welcome.html",
+            lang,
+            chrome,
+            context! {
+                account => &session.account,
+                next => next,
+            },
+        )
+    };
+    let mut response = page.await.unwrap_or_else(|e| error_page(&app, lang, &e));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
 #[derive(Deserialize)]
 pub struct TokenQuery {
     #[serde(default)]
@@ -567,7 +790,16 @@ pub async fn reset_request_form(
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Response {
-    blank_form(&app, path, &headers, &viewer, "reset-request.html", "reset").await
+    blank_form(
+        &app,
+        path,
+        &headers,
+        &viewer,
+        "reset-request.html",
+        "reset",
+        None,
+    )
+    .await
 }
 
 pub async fn reset_request(
@@ -587,12 +819,15 @@ pub async fn reset_request(
             if let Some(response) = failure_page(&app, lang, &error) {
                 return response;
             }
+            let mut feedback = Feedback::default();
+            feedback.error(&app, lang, &error, Some);
             let page = FormPage {
                 template: "reset-request.html",
                 path: "reset",
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 values: BTreeMap::from([("email", form.email)]),
-                error: Some(error),
+                feedback,
+                next: None,
             };
             show_form(&app, lang, &viewer, page)
                 .await
@@ -634,7 +869,8 @@ pub async fn reset_form(
         path: &format!("reset/{token}"),
         status: StatusCode::OK,
         values: BTreeMap::new(),
-        error: None,
+        feedback: Feedback::default(),
+        next: None,
     };
     show_form(&app, lang, &viewer, page)
         .await
@@ -672,12 +908,16 @@ pub async fn reset(
             if let Some(response) = failure_page(&app, lang, &error) {
                 return response;
             }
+            let mut feedback = Feedback::default();
+            feedback.error(&app, lang, &error, Some);
+            feedback.retype("password", &form.password);
             let page = FormPage {
                 template: "reset.html",
                 path: &format!("reset/{token}"),
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 values: BTreeMap::new(),
-                error: Some(error),
+                feedback,
+                next: None,
             };
             show_form(&app, lang, &viewer, page)
                 .await
@@ -736,6 +976,21 @@ enum AccountChange {
     Delete,
 }
 
+impl AccountChange {
+    /// The id of this form's input for a use case's field: the page has
+    /// three forms, each with its own current-password input.
+    fn input_id(self, field: &str) -> Option<&'static str> {
+        match (self, field) {
+            (AccountChange::Password, "current_password") => Some("pw-current"),
+            (AccountChange::Password, "password") => Some("pw-new"),
+            (AccountChange::Email, "current_password") => Some("email-current"),
+            (AccountChange::Email, "email") => Some("email"),
+            (AccountChange::Delete, "current_password") => Some("delete-current"),
+            _ => None,
+        }
+    }
+}
+
 async fn account_change(
     app: &App,
     path: LangPath,
@@ -790,15 +1045,36 @@ async fn account_change(
             if let Some(response) = failure_page(app, lang, &error) {
                 return response;
             }
-            account_page(
-                app,
-                lang,
-                viewer,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(&error),
-                None,
-            )
-            .await
+            let mut feedback = Feedback::default();
+            feedback.error(app, lang, &error, |field| change.input_id(field));
+            // A wrong current password stops the use case before it looks
+            // at the new one: check that too, so both show at once.
+            if let (AccountChange::Password, AccountError::WrongPassword) = (change, &error)
+                && let Err(problem) =
+                    accounts::new_password_problem(&session.account, &form.password)
+            {
+                feedback.problem(app, lang, "pw-new", problem.code);
+            }
+            let typed = match change {
+                AccountChange::Password => {
+                    vec![
+                        ("pw-current", &form.current_password),
+                        ("pw-new", &form.password),
+                    ]
+                }
+                AccountChange::Email => vec![("email-current", &form.current_password)],
+                AccountChange::Delete => vec![("delete-current", &form.current_password)],
+            };
+            for (id, text) in typed {
+                feedback.retype(id, text);
+            }
+            let page = AccountPage {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                feedback,
+                email: form.email,
+                notice: None,
+            };
+            account_page(app, lang, viewer, page).await
         }
     }
 }
@@ -874,5 +1150,41 @@ pub async fn export(
             .into_response(),
         Err(error) => failure_page(&app, lang, &error)
             .unwrap_or_else(|| error_page(&app, lang, &PageError::Internal)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_and_system;
+
+    #[test]
+    fn user_agents_are_named_as_people_name_them() {
+        let cases = [
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+                (Some("Chrome"), Some("Linux")),
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0",
+                (Some("Edge"), Some("Windows")),
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+                (Some("Safari"), Some("iOS")),
+            ),
+            (
+                "Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 Firefox/125.0",
+                (Some("Firefox"), Some("Android")),
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+                (Some("Safari"), Some("macOS")),
+            ),
+            ("curl/8.5.0", (None, None)),
+            ("", (None, None)),
+        ];
+        for (agent, expected) in cases {
+            assert_eq!(browser_and_system(agent), expected, "{agent}");
+        }
     }
 }

@@ -73,6 +73,7 @@ impl AccountError {
     }
 }
 
+#[derive(Clone, Copy)]
 pub struct SignUp<'a> {
     pub username: &'a str,
     pub display_name: &'a str,
@@ -123,17 +124,63 @@ async fn hashed(password: &str) -> Result<String, AccountError> {
     Ok(blocking(move || hash_password(&password)).await??)
 }
 
+/// A sign-up's fields once every one of them is valid.
+struct ValidSignUp {
+    username: Username,
+    display_name: DisplayName,
+    email: Email,
+}
+
+/// Checks every field of a sign-up, so that a form can show all its
+/// problems at once; `Err` holds at least one, in the form's order.
+fn parse_sign_up(input: &SignUp<'_>) -> Result<ValidSignUp, Vec<InvalidInput>> {
+    let username = Username::parse(input.username);
+    let display_name = match (&username, input.display_name.trim().is_empty()) {
+        (_, false) => Some(DisplayName::parse(input.display_name)),
+        (Ok(name), true) => Some(DisplayName::parse(name.as_str())),
+        // Shown by a username that is itself refused: its problem is reported once.
+        (Err(_), true) => None,
+    };
+    let email = Email::parse(input.email);
+    let personal = [
+        username.as_ref().map_or(input.username, Username::as_str),
+        email.as_ref().map_or(input.email, Email::as_str),
+    ];
+    let password = check_new_password(input.password, &personal);
+    match (username, display_name, email, password) {
+        (Ok(username), Some(Ok(display_name)), Ok(email), Ok(())) => Ok(ValidSignUp {
+            username,
+            display_name,
+            email,
+        }),
+        (username, display_name, email, password) => Err([
+            username.err(),
+            display_name.and_then(Result::err),
+            email.err(),
+            password.err(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()),
+    }
+}
+
+/// Every problem with a sign-up's fields, none when they are all valid.
+pub fn sign_up_problems(input: &SignUp<'_>) -> Vec<InvalidInput> {
+    parse_sign_up(input).err().unwrap_or_default()
+}
+
 /// Creates a reader account and sends the link that verifies its email.
 /// Returns the new user's id.
 pub async fn sign_up(app: &App, input: SignUp<'_>, viewer: &Viewer) -> Result<i64, AccountError> {
-    let username = Username::parse(input.username)?;
-    let display_name = DisplayName::parse(if input.display_name.trim().is_empty() {
-        username.as_str()
-    } else {
-        input.display_name
+    let ValidSignUp {
+        username,
+        display_name,
+        email,
+    } = parse_sign_up(&input).map_err(|problems| match problems.into_iter().next() {
+        Some(first) => AccountError::Invalid(first),
+        None => AccountError::Internal("a sign-up refused without a reason".into()),
     })?;
-    let email = Email::parse(input.email)?;
-    check_new_password(input.password, &[username.as_str(), email.as_str()])?;
     limit(
         app,
         &bucket("signup-ip", &viewer.ip),
@@ -290,7 +337,7 @@ pub async fn reset_password(
         let user_id = peek.ok_or(AccountError::LinkInvalid)?;
         (user_id, app.store.account(user_id).await?)
     };
-    check_new_password(new_password, &[&account.username, &account.email])?;
+    new_password_problem(&account, new_password)?;
     app.store
         .use_email_link(&token_hash, LinkPurpose::ResetPassword, Timestamp::now())
         .await?
@@ -301,6 +348,11 @@ pub async fn reset_password(
         .clear_attempts(&bucket("password", &format!("user:{user_id}")))
         .await?;
     Ok(user_id)
+}
+
+/// Why `password` may not become `account`'s password, if it may not.
+pub fn new_password_problem(account: &Account, password: &str) -> Result<(), InvalidInput> {
+    check_new_password(password, &[&account.username, &account.email])
 }
 
 /// Checks the current password of a signed-in person (for changes that
@@ -323,7 +375,7 @@ pub async fn change_password(
 ) -> Result<(), AccountError> {
     let account = &session.account;
     confirm_password(app, account.id, current).await?;
-    check_new_password(new, &[&account.username, &account.email])?;
+    new_password_problem(account, new)?;
     let hash = hashed(new).await?;
     app.store
         .set_password(account.id, &hash, Some(&session.token_hash))

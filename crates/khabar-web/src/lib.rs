@@ -316,6 +316,7 @@ pub fn router(app: Arc<App>) -> Router {
             get(account_pages::sign_in_form).post(account_pages::sign_in),
         )
         .route("/{lang}/signout", post(account_pages::sign_out))
+        .route("/{lang}/welcome", get(account_pages::welcome))
         .route("/{lang}/account", get(account_pages::account))
         .route(
             "/{lang}/account/sessions/end",

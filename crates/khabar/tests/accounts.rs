@@ -43,7 +43,7 @@ async fn a_reader_signs_up_signs_out_and_back_in(db: &TestDatabase) {
     let answer = sign_up(&mut reader, "ar", "ليلى", "layla@news.example").await;
     assert_eq!(
         (answer.status, answer.location.as_deref()),
-        (303, Some("/ar/account"))
+        (303, Some("/ar/welcome"))
     );
     let session_cookie = answer
         .set_cookies
@@ -54,6 +54,17 @@ async fn a_reader_signs_up_signs_out_and_back_in(db: &TestDatabase) {
         assert!(session_cookie.contains(flag), "{session_cookie}");
     }
     assert!(!session_cookie.contains("Secure"), "plain http in tests");
+
+    // The welcome says what to do next and leads on, not to the settings.
+    let welcome = reader.get("/ar/welcome").await;
+    assert_eq!(welcome.status, 200);
+    assert!(welcome.body.contains("أكّد بريدك الإلكتروني"));
+    assert!(welcome.body.contains("layla@news.example"));
+    assert!(
+        welcome
+            .body
+            .contains("href=\"/ar/\">الانتقال إلى الصفحة الأولى")
+    );
 
     let account = reader.get("/ar/account").await;
     assert_eq!(account.status, 200);
@@ -705,7 +716,248 @@ async fn sign_ups_and_resets_are_rate_limited(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// The first link in `html` whose address starts with `prefix`.
+fn link(html: &str, prefix: &str) -> String {
+    let needle = format!("href=\"{prefix}");
+    let start = html
+        .find(&needle)
+        .unwrap_or_else(|| panic!("no link to {prefix}"))
+        + "href=\"".len();
+    let end = start + html[start..].find('"').unwrap();
+    html[start..end].to_owned()
+}
+
+async fn signing_in_or_up_from_a_discussion_returns_to_the_comment_box(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut reader = Agent::new(&server);
+    let story = link(&reader.get("/ar/").await.body, "/ar/story/");
+    let story = story.split('#').next().unwrap().to_owned();
+    let back = format!("{story}#new-comment");
+
+    // The thread offers both, each carrying the way back to its comment box.
+    let thread = reader.get(&story).await.body;
+    let sign_up_link = link(&thread, "/ar/signup?next=");
+    let sign_in_link = link(&thread, "/ar/signin?next=");
+    let hidden = format!("name=\"next\" value=\"{back}\"");
+    let form = reader.get(&sign_up_link).await.body;
+    assert!(form.contains(&hidden), "{sign_up_link}");
+    assert!(reader.get(&sign_in_link).await.body.contains(&hidden));
+
+    // Signing up lands on the welcome, which leads back to the story.
+    let answer = reader
+        .submit(
+            &sign_up_link,
+            "/ar/signup",
+            &[
+                ("username", "سلمى"),
+                ("email", "salma@news.example"),
+                ("password", PASSWORD),
+                ("next", &back),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, 303);
+    let welcome = answer.location.expect("a redirect");
+    assert!(welcome.starts_with("/ar/welcome?next="), "{welcome}");
+    let page = reader.get(&welcome).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(&format!("href=\"{back}\"")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("العودة إلى الخبر"));
+    // There the comment box waits under the anchor the link names.
+    assert!(reader.get(&story).await.body.contains("id=\"new-comment\""));
+
+    // Signing in returns straight to the story.
+    let mut elsewhere = Agent::new(&server);
+    let answer = elsewhere
+        .submit(
+            &sign_in_link,
+            "/ar/signin",
+            &[("login", "سلمى"), ("password", PASSWORD), ("next", &back)],
+        )
+        .await;
+    assert_eq!(
+        (answer.status, answer.location.as_deref()),
+        (303, Some(back.as_str()))
+    );
+    // Already signed in, the form sends the reader on at once.
+    assert_eq!(
+        elsewhere.get(&sign_in_link).await.location.as_deref(),
+        Some(back.as_str())
+    );
+    server.stop().await.unwrap();
+}
+
+async fn return_paths_to_other_sites_are_refused(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut owner = Agent::new(&server);
+    sign_up(&mut owner, "en", "nour", "nour@news.example").await;
+    let attempts = [
+        "//evil.example",
+        "https:evil.example",
+        "/\\evil.example",
+        "/%2F%2Fevil.example",
+        "%2F%2Fevil.example",
+        "https://evil.example",
+        "javascript:alert(1)",
+    ];
+    for next in attempts {
+        let query = format!("?next={}", common::segment(next));
+        let mut agent = Agent::new(&server);
+        let form = agent.get(&format!("/en/signin{query}")).await.body;
+        assert!(!form.contains("name=\"next\""), "{next}: not carried on");
+        let answer = agent
+            .submit(
+                "/en/signin",
+                "/en/signin",
+                &[("login", "nour"), ("password", PASSWORD), ("next", next)],
+            )
+            .await;
+        assert_eq!(
+            (answer.status, answer.location.as_deref()),
+            (303, Some("/en/")),
+            "{next}"
+        );
+        let welcome = agent.get(&format!("/en/welcome{query}")).await.body;
+        assert!(welcome.contains("href=\"/en/\""), "{next}");
+        assert!(!welcome.contains("evil") && !welcome.contains("javascript:"));
+    }
+    // Sign-up falls back to the plain welcome.
+    for next in ["//evil.example", "/%2F%2Fevil.example"] {
+        let mut agent = Agent::new(&server);
+        let name = format!("reader{}", next.len());
+        let answer = agent
+            .submit(
+                "/en/signup",
+                "/en/signup",
+                &[
+                    ("username", &name),
+                    ("email", &format!("{name}@news.example")),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(answer.location.as_deref(), Some("/en/welcome"), "{next}");
+    }
+    server.stop().await.unwrap();
+}
+
+async fn forms_report_every_problem_at_once_and_keep_what_was_typed(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut agent = Agent::new(&server);
+    let answer = agent
+        .submit(
+            "/en/signup",
+            "/en/signup",
+            &[
+                ("username", "x"),
+                ("display_name", "Xavier"),
+                ("email", "not-an-email"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(answer.status, 422);
+    for message in [
+        "A username needs at least 3 characters.",
+        "That is not an email address.",
+        "A password needs at least 10 characters.",
+    ] {
+        assert!(answer.body.contains(message), "no “{message}”");
+    }
+    assert_eq!(answer.body.matches("aria-invalid=\"true\"").count(), 3);
+    for kept in ["value=\"x\"", "value=\"Xavier\"", "value=\"not-an-email\""] {
+        assert!(answer.body.contains(kept), "{kept}");
+    }
+    assert!(
+        !answer.body.contains("value=\"short\""),
+        "never the password"
+    );
+
+    // Refused for another reason, the password comes back empty and says so.
+    sign_up(
+        &mut Agent::new(&server),
+        "en",
+        "karim",
+        "karim@news.example",
+    )
+    .await;
+    let taken = sign_up(&mut agent, "ar", "karim", "other@news.example").await;
+    assert_eq!(taken.status, 422);
+    assert!(taken.body.contains("value=\"other@news.example\""));
+    assert!(taken.body.contains("لم نحتفظ بكلمة المرور"));
+    assert!(!taken.body.contains(PASSWORD));
+
+    // Sign-in names each empty field; a wrong pair keeps the login.
+    let empty = agent
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", ""), ("password", "")],
+        )
+        .await;
+    assert_eq!(empty.status, 422);
+    assert!(
+        empty
+            .body
+            .contains("Please type your username or email address.")
+    );
+    assert!(empty.body.contains("Please type your password."));
+    let wrong = agent
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "karim"), ("password", "not the one")],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.body.contains("value=\"karim\""));
+    assert!(wrong.body.contains("please type it again"));
+
+    // A wrong current password and a weak new one, both at once.
+    let mut karim = Agent::new(&server);
+    karim
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "karim"), ("password", PASSWORD)],
+        )
+        .await;
+    let change = karim
+        .submit(
+            "/en/account",
+            "/en/account/password",
+            &[("current_password", "wrong guess"), ("password", "short")],
+        )
+        .await;
+    assert_eq!(change.status, 422);
+    assert!(change.body.contains("Your current password is not right."));
+    assert!(
+        change
+            .body
+            .contains("A password needs at least 10 characters.")
+    );
+    let email = karim
+        .submit(
+            "/en/account",
+            "/en/account/email",
+            &[("current_password", PASSWORD), ("email", "nope")],
+        )
+        .await;
+    assert_eq!(email.status, 422);
+    assert!(email.body.contains("value=\"nope\""));
+    assert!(email.body.contains("id=\"email-current-error\""));
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    signing_in_or_up_from_a_discussion_returns_to_the_comment_box,
+    return_paths_to_other_sites_are_refused,
+    forms_report_every_problem_at_once_and_keep_what_was_typed,
     one_counter_per_account_whatever_name_is_typed,
     hostile_sign_in_input_never_fails_the_server,
     sign_ups_and_resets_are_rate_limited,

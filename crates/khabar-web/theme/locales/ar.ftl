@@ -616,3 +616,19 @@ admin-settings-feed-summary = تحمل الخلاصات المقدمة وراب�
 admin-error-out-of-range = أحد الأرقام خارج المسموح.
 admin-error-unknown-time-zone = هذا ليس اسم منطقة زمنية (جرّب Asia/Beirut).
 admin-error-invalid-site-name = اسم الموقع من حرف إلى ١٠٠ حرف.
+
+## Signing in or up from a discussion, the welcome after sign-up, form feedback
+comments-join = سجّل الدخول أو أنشئ حسابًا لتشارك في النقاش.
+form-errors-below = بعض الحقول تحتاج إلى تصحيح، وتحت كل منها ما ينبغي تعديله.
+form-retype-password = لم نحتفظ بكلمة المرور حفاظًا على أمانك، فاكتبها من جديد.
+form-error-login_required = اكتب اسم المستخدم أو عنوان بريدك الإلكتروني.
+form-error-password_required = اكتب كلمة المرور.
+session-browser-on = { $browser } على { $system }
+welcome-title = أهلًا بك في { $site }
+welcome-ready = حسابك جاهز: يمكنك الآن التعليق والرد ومتابعة النقاشات.
+welcome-verify-title = خطوة أخيرة: أكّد بريدك الإلكتروني
+welcome-verify-body = أرسلنا رابط التأكيد إلى
+welcome-verify-why = افتحه خلال ٤٨ ساعة لتثبت أن العنوان عنوانك. إن لم يصلك فابحث عنه في مجلد الرسائل غير المرغوب فيها.
+welcome-back-to-story = العودة إلى الخبر وإلى تعليقك
+welcome-front-page = الانتقال إلى الصفحة الأولى
+welcome-settings = تجد جلساتك وإشعاراتك وكلمة مرورك في صفحة

@@ -581,3 +581,19 @@ admin-settings-feed-summary = Feeds carry the standfirst and a link
 admin-error-out-of-range = A number is outside what is allowed.
 admin-error-unknown-time-zone = That is not a time zone name (try Asia/Beirut).
 admin-error-invalid-site-name = A site name is 1 to 100 characters.
+
+## Signing in or up from a discussion, the welcome after sign-up, form feedback
+comments-join = Sign in or create an account to join the discussion.
+form-errors-below = Some fields need your attention; each says what is wrong.
+form-retype-password = For your safety the password was not kept: please type it again.
+form-error-login_required = Please type your username or email address.
+form-error-password_required = Please type your password.
+session-browser-on = { $browser } on { $system }
+welcome-title = Welcome to { $site }
+welcome-ready = Your account is ready: you can comment, reply and follow discussions now.
+welcome-verify-title = One more step: confirm your email address
+welcome-verify-body = We sent a confirmation link to
+welcome-verify-why = Open it within 48 hours to show the address is yours. If it has not arrived, look in your spam folder.
+welcome-back-to-story = Back to the story and your comment
+welcome-front-page = Go to the front page
+welcome-settings = Sessions, notifications and your password are managed on the page
