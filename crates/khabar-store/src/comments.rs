@@ -98,6 +98,9 @@ pub struct CommentView {
     pub edited_at: Option<Timestamp>,
     /// Set when a moderator removed the body; shown in its place.
     pub redaction_note: Option<String>,
+    /// Why a held comment waits (reason codes), for its author's view.
+    #[serde(skip)]
+    pub held_for: Vec<String>,
     /// The readers the body mentions (the API lists their usernames).
     #[serde(serialize_with = "usernames")]
     pub mentions: Vec<Mentioned>,
@@ -128,7 +131,8 @@ pub struct ThreadEntry {
 
 pub(crate) const VIEW_COLUMNS: &str =
     "c.id, c.edition_id, c.parent_id, c.root_id, c.depth, c.author_id, c.body, c.status,
-    c.like_count, c.featured, c.created_at, c.edited_at, c.redaction_note, u.username AS author_username,
+    c.like_count, c.featured, c.created_at, c.edited_at, c.redaction_note, c.moderation_reasons,
+    u.username AS author_username,
     u.display_name AS author_name, r.username AS reply_to_username";
 
 pub(crate) const VIEW_FROM: &str = "FROM comments c JOIN users u ON u.id = c.author_id
@@ -142,6 +146,7 @@ const OWN: &str = "(c.author_id = $4 AND c.status IN ('pending', 'shadowed'))";
 const OWN_1: &str = "(c.author_id = $1 AND c.status IN ('pending', 'shadowed'))";
 
 pub(crate) fn view_from_row(row: &AnyRow) -> Result<CommentView> {
+    let status: String = row.try_get("status")?;
     Ok(CommentView {
         id: row.try_get("id")?,
         edition_id: row.try_get("edition_id")?,
@@ -155,12 +160,20 @@ pub(crate) fn view_from_row(row: &AnyRow) -> Result<CommentView> {
         author_name: row.try_get("author_name")?,
         reply_to_username: row.try_get("reply_to_username")?,
         body: row.try_get("body")?,
-        status: row.try_get("status")?,
         like_count: row.try_get("like_count")?,
         featured: row.try_get::<i64, _>("featured")? != 0,
         created_at: from_millis(row.try_get("created_at")?),
         edited_at: row.try_get::<Option<i64>, _>("edited_at")?.map(from_millis),
         redaction_note: row.try_get("redaction_note")?,
+        held_for: if status == CommentStatus::Pending.as_str() {
+            crate::moderation::reasons_of(&row.try_get::<String, _>("moderation_reasons")?)
+                .into_iter()
+                .map(|reason| reason.code)
+                .collect()
+        } else {
+            Vec::new()
+        },
+        status,
         mentions: Vec::new(),
     })
 }

@@ -183,7 +183,7 @@ pub(crate) fn reasons_json(reasons: &[Reason]) -> String {
     serde_json::to_string(reasons).unwrap_or_else(|_| "[]".to_owned())
 }
 
-fn reasons_of(text: &str) -> Vec<Reason> {
+pub(crate) fn reasons_of(text: &str) -> Vec<Reason> {
     serde_json::from_str(text).unwrap_or_default()
 }
 

@@ -39,6 +39,8 @@ pub struct Notification {
     pub read: bool,
     pub lang: String,
     pub headline: String,
+    /// The comment's text as its author wrote it.
+    pub body: String,
     /// A moderator's words, on a rejection.
     pub message: Option<String>,
 }
@@ -109,7 +111,7 @@ impl Store {
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
         let rows = sqlx::query(
             "SELECT n.id, n.kind, n.comment_id, n.created_at, n.read_at, a.display_name AS actor_name,
-                    e.lang, e.headline, n.message
+                    e.lang, e.headline, c.body, n.message
              FROM notifications n
              JOIN comments c ON c.id = n.comment_id
              JOIN editions e ON e.id = c.edition_id
@@ -132,6 +134,7 @@ impl Store {
                     read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
                     lang: row.try_get("lang")?,
                     headline: row.try_get("headline")?,
+                    body: row.try_get("body")?,
                     message: row.try_get("message")?,
                 })
             })

@@ -4,16 +4,18 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Form;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Form, Json};
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::moderation::SettingScope;
 use khabar_core::{CommentSort, Dir, Lang};
 use khabar_store::{Article, CommentView};
+use minijinja::context;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use crate::comments::{self, CommentError};
 use crate::pages::{error_page, preferred_language, segment};
@@ -44,8 +46,10 @@ pub(crate) struct CommentItem {
     deleted: bool,
     /// A moderator's note shown in place of a removed body.
     redaction_note: Option<String>,
-    /// Held for moderation: only its author sees it, marked so.
+    /// Held for moderation: only its author sees it, marked so, with why
+    /// in plain words where telling does not help a spammer.
     pending: bool,
+    held_reason: Option<String>,
     featured: bool,
     like_count: i64,
     created_at: Timestamp,
@@ -79,6 +83,21 @@ pub struct ThreadView {
     page: u32,
     previous_page: Option<String>,
     next_page: Option<String>,
+    /// A form this reader sent that was refused: shown again at its place
+    /// with their text and the reason.
+    refusal: Option<Refusal>,
+}
+
+/// A refused comment form: which one (`new`, `reply-12`, `edit-12`,
+/// `report-12`), what was typed in it, and why it was refused.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Refusal {
+    form: String,
+    text: String,
+    message: String,
+    /// Whether the page shows that form to this reader (someone else's
+    /// comment has no edit form): if not, the reason heads the thread.
+    at_form: bool,
 }
 
 /// A comment as the template shows it to `viewer`.
@@ -117,6 +136,7 @@ pub(crate) fn comment_item(
         lang,
         deleted,
         pending: comment.status == "pending",
+        held_reason: held_reason(app, page_lang, &comment.held_for),
         redaction_note: comment.redaction_note,
         featured: comment.featured,
         like_count: comment.like_count,
@@ -127,6 +147,23 @@ pub(crate) fn comment_item(
         html: rendered.html,
         body: comment.body,
     }
+}
+
+/// The first reason a held comment waits that its author may be told; word
+/// lists stay unnamed.
+fn held_reason(app: &App, lang: Lang, codes: &[String]) -> Option<String> {
+    const TOLD: [&str; 5] = [
+        "pre_moderated",
+        "user_pre_moderated",
+        "new_commenter",
+        "link",
+        "repeated_text",
+    ];
+    let code = codes.iter().find(|code| TOLD.contains(&code.as_str()))?;
+    Some(
+        app.i18n
+            .message(lang, &format!("comments-held-{code}"), None),
+    )
 }
 
 /// A comment's body as every surface shows it, its mentions linked to
@@ -144,6 +181,7 @@ pub async fn thread_view(
     article: &Article,
     viewer: &Viewer,
     query: &HashMap<String, String>,
+    refusal: Option<Refusal>,
 ) -> Result<ThreadView, PageError> {
     let sort = CommentSort::parse(query.get("csort").map(String::as_str).unwrap_or(""));
     let page = query
@@ -194,6 +232,7 @@ pub async fn thread_view(
         csrf_token: viewer.session.as_ref().map(|s| s.csrf_token.clone()),
         sort: sort_name,
         page: thread.page,
+        refusal,
         previous_page: (thread.page > 1)
             .then(|| format!("{base}&cpage={}#comments", thread.page - 1)),
         next_page: thread
@@ -257,17 +296,117 @@ async fn permalink_target(app: &App, lang: Lang, comment_id: i64) -> Option<Stri
     ))
 }
 
-fn comment_failure(app: &App, lang: Lang, error: &CommentError) -> Response {
-    let page_error = match error {
-        CommentError::NotFound => PageError::NotFound,
-        CommentError::TooMany(wait) => PageError::TooManyRequests(wait.as_secs().max(1) as u64),
+/// Whether the form was sent by the page's script, which wants JSON back
+/// instead of a page.
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("application/json"))
+}
+
+/// A refusal in JSON: a stable code and the message in the page's language.
+fn json_refusal(status: StatusCode, code: &str, message: String) -> Response {
+    (status, Json(json!({ "code": code, "message": message }))).into_response()
+}
+
+/// A page error as the script or the plain form expects it.
+fn failure(app: &App, lang: Lang, error: PageError, json: bool) -> Response {
+    if !json {
+        return error_page(app, lang, &error);
+    }
+    let status = error.status();
+    if status.is_server_error() {
+        tracing::error!(%error, "comment form failed");
+    }
+    let message = app
+        .i18n
+        .message(lang, &format!("error-{}-title", status.as_u16()), None);
+    json_refusal(status, &status.as_u16().to_string(), message)
+}
+
+/// Why a comment form was refused, in the reader's language.
+fn refusal_message(app: &App, lang: Lang, error: &CommentError) -> String {
+    let mut args = fluent_bundle::FluentArgs::new();
+    match error {
+        CommentError::TooMany(wait) => {
+            args.set("seconds", wait.as_secs().max(1));
+            app.i18n.message(lang, "comments-wait", Some(&args))
+        }
+        CommentError::Suspended(until) => {
+            args.set("until", app.i18n.date_time(lang, *until));
+            app.i18n
+                .message(lang, "comments-suspended-until", Some(&args))
+        }
+        other => app
+            .i18n
+            .message(lang, &format!("error-rejected-{}", other.code()), None),
+    }
+}
+
+/// The answer to a refused comment form: for the script, JSON with the
+/// reason; for the plain form, the story page again with the reader's text
+/// in the form it came from and the reason beside it.
+#[allow(clippy::too_many_arguments)]
+async fn refused(
+    app: &App,
+    lang: Lang,
+    viewer: &Viewer,
+    story: Option<(Lang, String)>,
+    near_comment: Option<i64>,
+    form: String,
+    text: &str,
+    error: CommentError,
+    json: bool,
+) -> Response {
+    let status = match &error {
+        CommentError::NotFound => return failure(app, lang, PageError::NotFound, json),
         CommentError::Store(e) => {
             tracing::error!(error = %e, "comment use case failed");
-            PageError::Internal
+            return failure(app, lang, PageError::Internal, json);
         }
-        other => PageError::Rejected(other.code()),
+        CommentError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    error_page(app, lang, &page_error)
+    let message = refusal_message(app, lang, &error);
+    let mut response = match story {
+        _ if json => json_refusal(status, error.code(), message),
+        Some((story_lang, slug)) => {
+            let mut query = HashMap::new();
+            if let Some(id) = near_comment
+                && let Ok((_, page)) = app.store.comment_page(id, THREAD_PAGE).await
+            {
+                query.insert("cpage".to_owned(), page.to_string());
+            }
+            let at_form = !matches!(
+                error.code(),
+                "not_your_comment" | "edit_window_closed" | "comments_closed"
+            );
+            let refusal = Refusal {
+                form,
+                text: text.to_owned(),
+                message,
+                at_form,
+            };
+            match crate::pages::article_page(app, story_lang, &slug, viewer, &query, Some(refusal))
+                .await
+            {
+                Ok(mut page) => {
+                    *page.status_mut() = status;
+                    page
+                }
+                Err(page_error) => error_page(app, story_lang, &page_error),
+            }
+        }
+        None => error_page(app, lang, &PageError::Rejected(error.code())),
+    };
+    if let CommentError::TooMany(wait) = error {
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(wait.as_secs().max(1)),
+        );
+    }
+    response
 }
 
 /// Checks language, form, sign-in and CSRF for a comment form.
@@ -278,7 +417,8 @@ fn checked<'a>(
     viewer: &'a Viewer,
     form: Result<Form<CommentForm>, FormRejection>,
 ) -> Result<(Lang, &'a khabar_store::SessionRecord, CommentForm), Box<Response>> {
-    let fail = |lang, error| Box::new(error_page(app, lang, &error));
+    let json = wants_json(headers);
+    let fail = |lang, error| Box::new(failure(app, lang, error, json));
     let lang = app
         .lang(lang)
         .ok_or_else(|| fail(preferred_language(app, headers), PageError::NotFound))?;
@@ -286,6 +426,14 @@ fn checked<'a>(
         return Err(fail(lang, PageError::BadRequest("unreadable form".into())));
     };
     let Some(session) = &viewer.session else {
+        if json {
+            let message = app.i18n.message(lang, "comments-sign-in", None);
+            return Err(Box::new(json_refusal(
+                StatusCode::UNAUTHORIZED,
+                "sign_in_required",
+                message,
+            )));
+        }
         let to = format!("/{lang}/signin");
         return Err(Box::new(
             (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),
@@ -295,6 +443,98 @@ fn checked<'a>(
         return Err(fail(lang, PageError::Forbidden));
     }
     Ok((lang, session, form))
+}
+
+/// The answer to a comment form that worked: for the script, the comment
+/// as this reader now sees it (a held one too, which only they see); for
+/// the plain form, the comment in its thread.
+async fn accepted(app: &App, lang: Lang, viewer: &Viewer, id: i64, json: bool) -> Response {
+    if !json {
+        return back_to(app, lang, Some(id), &format!("/{lang}/")).await;
+    }
+    match comment_as_seen(app, lang, id, viewer).await {
+        Ok(Some((status, html))) => {
+            Json(json!({ "id": id, "status": status, "html": html })).into_response()
+        }
+        Ok(None) => Json(json!({ "id": id, "status": "gone", "html": "" })).into_response(),
+        Err(error) => failure(app, lang, error, true),
+    }
+}
+
+/// One comment's HTML as `viewer` would see it in its thread after a
+/// reload, with their buttons, and its status; none when they may not see
+/// it.
+async fn comment_as_seen(
+    app: &App,
+    lang: Lang,
+    comment_id: i64,
+    viewer: &Viewer,
+) -> Result<Option<(String, String)>, PageError> {
+    let comment = match app.store.comment(comment_id).await {
+        Ok(comment) => comment,
+        Err(khabar_store::StoreError::NotFound) => return Ok(None),
+        Err(error) => return Err(error.into()),
+    };
+    let mine = viewer
+        .session
+        .as_ref()
+        .is_some_and(|s| s.account.id == comment.author_id);
+    let shown = matches!(comment.status.as_str(), "visible" | "deleted")
+        || (mine && matches!(comment.status.as_str(), "pending" | "shadowed"));
+    if !shown {
+        return Ok(None);
+    }
+    let Some(article) = app.store.published_article(comment.edition_id).await? else {
+        return Ok(None);
+    };
+    let settings = app.store.thread_settings(article.summary.story_id).await?;
+    let now = Timestamp::now();
+    let status = comment.status.clone();
+    let item = comment_item(app, lang, comment, viewer, now);
+    let html = app
+        .templates
+        .get_template("comment.html")?
+        .render(context! {
+            lang => lang.as_str(),
+            dir => app.dir(lang),
+            comment => item,
+            article => context! { slug => article.summary.slug },
+            thread => context! {
+                signed_in => viewer.session.is_some(),
+                csrf_token => viewer.session.as_ref().map(|s| s.csrf_token.clone()),
+                open => comments::thread_open(app, &article, &settings, now),
+            },
+        })?;
+    Ok(Some((status, html)))
+}
+
+/// `GET /{lang}/comments/{id}/fragment`: one comment as this reader sees
+/// it, for live pages to insert with the reader's own buttons.
+pub async fn fragment(
+    State(app): AppState,
+    path: Result<Path<(String, i64)>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let fallback = preferred_language(&app, &headers);
+    let Some((lang, id)) = path
+        .ok()
+        .and_then(|Path((lang, id))| Some((app.lang(&lang)?, id)))
+    else {
+        return error_page(&app, fallback, &PageError::NotFound);
+    };
+    match comment_as_seen(&app, lang, id, &viewer).await {
+        Ok(Some((_, html))) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                (header::CACHE_CONTROL, "private, no-store"),
+            ],
+            html,
+        )
+            .into_response(),
+        Ok(None) => error_page(&app, lang, &PageError::NotFound),
+        Err(error) => error_page(&app, lang, &error),
+    }
 }
 
 pub async fn post(
@@ -315,7 +555,7 @@ pub async fn post(
         Ok(checked) => checked,
         Err(response) => return *response,
     };
-    let article_path = format!("/{lang}/story/{}#comments", segment(&slug));
+    let json = wants_json(&headers);
     match comments::post(
         &app,
         &session.account,
@@ -327,8 +567,26 @@ pub async fn post(
     )
     .await
     {
-        Ok((id, _)) => back_to(&app, lang, Some(id), &article_path).await,
-        Err(error) => comment_failure(&app, lang, &error),
+        Ok((id, _)) => accepted(&app, lang, &viewer, id, json).await,
+        Err(error) => {
+            let name = match form.parent {
+                Some(parent) => format!("reply-{parent}"),
+                None => "new".to_owned(),
+            };
+            let story = Some((lang, slug));
+            refused(
+                &app,
+                lang,
+                &viewer,
+                story,
+                form.parent,
+                name,
+                &form.body,
+                error,
+                json,
+            )
+            .await
+        }
     }
 }
 
@@ -339,6 +597,17 @@ enum Action {
     Delete,
     Like,
     Report,
+}
+
+impl Action {
+    fn form(self) -> &'static str {
+        match self {
+            Action::Edit => "edit",
+            Action::Delete => "delete",
+            Action::Like => "like",
+            Action::Report => "report",
+        }
+    }
 }
 
 async fn act(
@@ -356,6 +625,7 @@ async fn act(
         Ok(checked) => checked,
         Err(response) => return *response,
     };
+    let json = wants_json(headers);
     let result = match action {
         Action::Edit => comments::edit(app, &session.account, comment_id, &form.body)
             .await
@@ -367,8 +637,36 @@ async fn act(
         }
     };
     match result {
-        Ok(()) => back_to(app, lang, Some(comment_id), &format!("/{lang}/")).await,
-        Err(error) => comment_failure(app, lang, &error),
+        Ok(()) => accepted(app, lang, viewer, comment_id, json).await,
+        Err(error) => {
+            let story = match app.store.comment(comment_id).await {
+                Ok(comment) => app
+                    .store
+                    .edition(comment.edition_id)
+                    .await
+                    .ok()
+                    .filter(|e| e.status == "published")
+                    .and_then(|e| Some((app.lang(&e.lang)?, e.slug))),
+                Err(_) => None,
+            };
+            let text = match action {
+                Action::Report => &form.note,
+                _ => &form.body,
+            };
+            let name = format!("{}-{comment_id}", action.form());
+            refused(
+                app,
+                lang,
+                viewer,
+                story,
+                Some(comment_id),
+                name,
+                text,
+                error,
+                json,
+            )
+            .await
+        }
     }
 }
 

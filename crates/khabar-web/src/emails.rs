@@ -83,6 +83,17 @@ pub fn compose(
     })
 }
 
+/// One notification in an email.
+#[derive(serde::Serialize)]
+struct EmailItem {
+    line: String,
+    /// The comment as typed, for the text part.
+    text: String,
+    /// The comment as pages show it, for the HTML part.
+    html: String,
+    dir: &'static str,
+}
+
 /// A message about new replies and mentions (one, or a day's digest), with
 /// the one-click unsubscribe link.
 pub fn compose_notifications(
@@ -98,7 +109,9 @@ pub fn compose_notifications(
     args.set("site", site.clone());
     args.set("name", batch.display_name.clone());
     args.set("count", batch.items.len() as i64);
-    let items: Vec<String> = batch
+    // Each item: what happened, and the comment in the words its author
+    // typed (rendered as pages render it for the HTML part).
+    let items: Vec<EmailItem> = batch
         .items
         .iter()
         .map(|item| {
@@ -106,11 +119,17 @@ pub fn compose_notifications(
             let deleted = app.i18n.message(lang, "deleted-account", None);
             line.set("name", item.actor_name.clone().unwrap_or(deleted));
             line.set("story", item.headline.clone());
-            app.i18n.message(
-                lang,
-                &format!("email-notification-{}", item.kind),
-                Some(&line),
-            )
+            let rendered = khabar_text::comment::render_comment(&item.body, &[], |_| String::new());
+            EmailItem {
+                line: app.i18n.message(
+                    lang,
+                    &format!("email-notification-{}", item.kind),
+                    Some(&line),
+                ),
+                text: item.body.clone(),
+                html: rendered.html,
+                dir: rendered.dir.as_str(),
+            }
         })
         .collect();
     let link = match batch.items.first() {
@@ -150,7 +169,13 @@ pub fn compose_notifications(
         footer => &footer,
         unsubscribe => &unsubscribe,
     })?;
-    let listed: String = items.iter().map(|i| format!("• {i}\n")).collect();
+    let listed: String = items
+        .iter()
+        .map(|i| {
+            let quoted: String = i.text.lines().map(|l| format!("  {l}\n")).collect();
+            format!("• {}\n{quoted}\n", i.line)
+        })
+        .collect();
     let text_body =
         format!("{intro}\n\n{listed}\n{action}:\n{link}\n\n{footer}\n{unsubscribe}\n\n— {site}\n");
     Ok((

@@ -112,10 +112,15 @@ impl I18n {
                 })?;
             let plurals = PluralRules::try_new_cardinal((&locale).into())
                 .map_err(|e| I18nError::NoDateFormats(lang, e.to_string()))?;
-            // `{ PLURAL($n) -> [one] … [few] … *[other] … }`
+            // `{ PLURAL($n) -> [zero] … [one] … [few] … *[other] … }`.
+            // Nothing is `zero` in every language (English has no such
+            // CLDR form): "No comments yet" is worded apart from any count.
             bundle
                 .add_function("PLURAL", move |positional, _named| {
                     match positional.first() {
+                        Some(FluentValue::Number(n)) if n.value == 0.0 => {
+                            FluentValue::String("zero".into())
+                        }
                         Some(FluentValue::Number(n)) => FluentValue::String(
                             plural_name(plurals.category_for(n.value as i64)).into(),
                         ),

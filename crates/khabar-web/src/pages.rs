@@ -330,6 +330,7 @@ pub async fn article(
             slug.as_str(),
             &viewer,
             &query.map(|q| q.0).unwrap_or_default(),
+            None,
         )
         .await,
     )
@@ -346,12 +347,15 @@ pub(crate) fn lang_and_slug(
     Some((app.lang(&code)?, Slug::parse(&slug).ok()?))
 }
 
-async fn article_page(
+/// The article page; `refusal` is a comment form of this reader's that
+/// was refused, shown again with their text.
+pub(crate) async fn article_page(
     app: &App,
     lang: Lang,
     slug: &str,
     viewer: &Viewer,
     query: &HashMap<String, String>,
+    refusal: Option<crate::comment_pages::Refusal>,
 ) -> Result<Response, PageError> {
     let Some(article) = app.store.article(lang, slug).await? else {
         // A story whose slug changed after publication keeps its old links.
@@ -386,7 +390,8 @@ async fn article_page(
     let mut cache_keys = vec![keys::story(article.summary.story_id)];
     cache_keys.extend(article.summary.section.iter().map(|s| keys::section(s.id)));
     cache_keys.extend(article.summary.authors.iter().map(|a| keys::author(a.id)));
-    let thread = crate::comment_pages::thread_view(app, lang, &article, viewer, query).await?;
+    let thread =
+        crate::comment_pages::thread_view(app, lang, &article, viewer, query, refusal).await?;
     let current_section = article.summary.section.as_ref().map(|s| s.slug.clone());
     // Corrections minutes after publication are not worth an "updated" line.
     let was_updated = article.summary.updated_at
@@ -442,6 +447,9 @@ pub(crate) struct EditionSwitch {
 #[derive(Serialize)]
 pub(crate) struct Chrome {
     site_name: String,
+    /// The page language's locale (`ar-u-nu-arab`…), for scripts that
+    /// format in it.
+    locale: String,
     base_url: String,
     canonical: String,
     alternates: Vec<Alternate>,
@@ -532,8 +540,16 @@ pub(crate) async fn chrome(
         }),
         None => None,
     };
+    let locale = app
+        .site()
+        .languages
+        .iter()
+        .find(|l| l.code == lang)
+        .and_then(|l| l.locale.clone())
+        .unwrap_or_else(|| lang.to_string());
     Ok(Chrome {
         viewer: signed_in,
+        locale,
         site_name: app.site().name_in(lang).to_owned(),
         base_url: app.base_url.clone(),
         canonical: absolute(&canonical_path),

@@ -197,6 +197,15 @@ impl<'a> Agent<'a> {
         self.send(request).await
     }
 
+    /// Posts a form as a page's script does, asking for JSON back.
+    pub async fn post_json(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+        let request = client()
+            .post(format!("{}{path}", self.server.base_url()))
+            .header("Accept", "application/json")
+            .form(fields);
+        self.send(request).await
+    }
+
     /// Loads `page`, takes the form token from it and posts `fields` to
     /// `action` with it.
     pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Answer {
