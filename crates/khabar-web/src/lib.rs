@@ -270,6 +270,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/comments/{id}/delete", post(comment_pages::delete))
         .route("/{lang}/comments/{id}/like", post(comment_pages::like))
         .route("/{lang}/comments/{id}/report", post(comment_pages::report))
+        .route(
+            "/{lang}/comments/{id}/fragment",
+            get(comment_pages::fragment),
+        )
         .route("/{lang}/comment/{id}", get(comment_pages::permalink))
         .route("/{lang}/user/{username}", get(reader_pages::profile))
         .route("/{lang}/search", get(search_pages::articles))

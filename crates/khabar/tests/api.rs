@@ -763,7 +763,9 @@ async fn the_discussion_through_the_api(db: &TestDatabase) {
         created.body["html"]
             .as_str()
             .unwrap()
-            .contains("<strong>ليلى</strong>")
+            .contains(r#"<p dir="rtl">تعليق **ليلى**</p>"#),
+        "shown as typed: {}",
+        created.body
     );
     let reply = json!({ "body": "Replying to @layla in English", "parent_id": first });
     let replied = call(

@@ -632,3 +632,20 @@ welcome-verify-why = افتحه خلال ٤٨ ساعة لتثبت أن العن�
 welcome-back-to-story = العودة إلى الخبر وإلى تعليقك
 welcome-front-page = الانتقال إلى الصفحة الأولى
 welcome-settings = تجد جلساتك وإشعاراتك وكلمة مرورك في صفحة
+
+# النقاش: التعليقات المحجوزة والمرفوضة وما تدعمه التعليقات
+comments-held-pre_moderated = يقرأ مشرفٌ التعليقات على هذا الخبر قبل ظهورها.
+comments-held-user_pre_moderated = يقرأ مشرفٌ تعليقاتك قبل ظهورها.
+comments-held-new_commenter = يقرأ مشرفٌ التعليقات الأولى للقرّاء الجدد قبل ظهورها.
+comments-held-link = يقرأ مشرفٌ التعليقات التي فيها روابط قبل ظهورها.
+comments-held-repeated_text = نشرت تعليقًا مشابهًا قبل قليل، لذا سيطّلع مشرفٌ على هذا التعليق.
+comments-wait = أنت تنشر أسرع مما يسمح به الموقع. انتظر { PLURAL($seconds) ->
+    [one] ثانية واحدة
+    [two] ثانيتين
+    [few] { DIGITS($seconds) } ثوانٍ
+    [many] { DIGITS($seconds) } ثانية
+   *[other] { DIGITS($seconds) } ثانية
+} ثم أرسله مجددًا؛ نصّك محفوظ أدناه.
+comments-suspended-until = حسابك موقوف عن التعليق حتى { $until }.
+comments-format-hint = نص عادي. السطر الفارغ يبدأ فقرة جديدة، والروابط تصبح قابلة للنقر، و‎@الاسم يذكر قارئًا، والسطر الذي يبدأ بـ > اقتباس.
+comments-start = كن أول من يبدي رأيه.

@@ -597,3 +597,17 @@ welcome-verify-why = Open it within 48 hours to show the address is yours. If it
 welcome-back-to-story = Back to the story and your comment
 welcome-front-page = Go to the front page
 welcome-settings = Sessions, notifications and your password are managed on the page
+
+# The discussion: holds, refusals, what comments support
+comments-held-pre_moderated = Comments on this story are read by a moderator before they appear.
+comments-held-user_pre_moderated = Your comments are read by a moderator before they appear.
+comments-held-new_commenter = A moderator reads the first comments of new readers before they appear.
+comments-held-link = Comments with links are read by a moderator before they appear.
+comments-held-repeated_text = You posted a similar comment a moment ago, so a moderator will look at this one.
+comments-wait = You are posting faster than the site allows. Please wait { DIGITS($seconds) } { PLURAL($seconds) ->
+    [one] second
+   *[other] seconds
+} and send it again; your text is kept below.
+comments-suspended-until = Your account may not post comments until { $until }.
+comments-format-hint = Plain text. A blank line starts a new paragraph; links become clickable; @name mentions a reader; a line starting with > is a quote.
+comments-start = Be the first to say what you think.
