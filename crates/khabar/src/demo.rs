@@ -7,8 +7,12 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use jiff::{SignedDuration, Timestamp};
-use khabar_core::{EditionContent, EditionInput, HeroImage, Lang, Slug};
-use khabar_store::{AuthorProfile, Named, NewStory, Store};
+use khabar_core::moderation::{Action, Phase, Verdict};
+use khabar_core::{
+    CommentBody, DisplayName, EditionContent, EditionInput, Email, HeroImage, Lang, Role, Slug,
+    Username,
+};
+use khabar_store::{AuthorProfile, CommentStatus, Named, NewComment, NewStory, NewUser, Store};
 use rust_embed::RustEmbed;
 use serde::Deserialize;
 
@@ -25,6 +29,27 @@ struct Demo {
     tags: Vec<DemoTag>,
     authors: Vec<DemoAuthor>,
     stories: Vec<DemoStory>,
+    readers: Vec<DemoReader>,
+    comments: Vec<DemoComment>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoReader {
+    username: String,
+    display_name: String,
+}
+
+/// A comment under `story` (its place in `stories`), in the edition of
+/// `lang`, answering `reply_to` (an earlier comment's place in `comments`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoComment {
+    story: usize,
+    lang: Lang,
+    author: String,
+    reply_to: Option<usize>,
+    body: String,
 }
 
 #[derive(Deserialize)]
@@ -137,7 +162,8 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
     }
 
     let now = Timestamp::now();
-    for story in &demo.stories {
+    let mut editions: HashMap<(usize, Lang), i64> = HashMap::new();
+    for (place, story) in demo.stories.iter().enumerate() {
         let Some(&section_id) = sections.get(story.section.as_str()) else {
             bail!("demo story names unknown section {}", story.section);
         };
@@ -185,9 +211,88 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
             store
                 .publish_edition(edition_id, published_at, None)
                 .await?;
+            editions.insert((place, lang), edition_id);
         }
     }
+    seed_discussion(store, &demo, &editions).await?;
     Ok(demo.stories.len())
+}
+
+/// The demo's readers and their comments, each approved, mentions linked
+/// and notified as if posted through the site.
+async fn seed_discussion(
+    store: &Store,
+    demo: &Demo,
+    editions: &HashMap<(usize, Lang), i64>,
+) -> anyhow::Result<()> {
+    let mut readers: Vec<(&DemoReader, i64)> = Vec::new();
+    for (n, reader) in demo.readers.iter().enumerate() {
+        let username = Username::parse(&reader.username)?;
+        let id = store
+            .create_user(NewUser {
+                username: &username,
+                email: &Email::parse(&format!("reader{n}@demo.invalid"))?,
+                display_name: &DisplayName::parse(&reader.display_name)?,
+                // No Argon2 string: nobody can sign in as a demo reader.
+                password_hash: "!",
+                role: Role::Reader,
+                lang: Lang::AR,
+            })
+            .await?;
+        readers.push((reader, id));
+    }
+    let approved = Verdict {
+        action: Action::Approve,
+        phase: Phase::PreModeration,
+        reasons: Vec::new(),
+    };
+    let mut posted: Vec<i64> = Vec::new();
+    for comment in &demo.comments {
+        let edition_id = *editions
+            .get(&(comment.story, comment.lang))
+            .with_context(|| {
+                format!(
+                    "demo comment on a missing edition of story {}",
+                    comment.story
+                )
+            })?;
+        let (_, author_id) = readers
+            .iter()
+            .find(|(r, _)| r.username == comment.author)
+            .with_context(|| format!("demo comment by unknown reader {}", comment.author))?;
+        let mentions: Vec<i64> = khabar_text::comment::mention_candidates(&comment.body)
+            .iter()
+            .filter_map(|forms| {
+                forms.iter().find_map(|name| {
+                    readers
+                        .iter()
+                        .find(|(r, _)| &r.username == name || &r.display_name == name)
+                        .map(|(_, id)| *id)
+                })
+            })
+            .collect();
+        let parent_id = match comment.reply_to {
+            Some(place) => Some(
+                *posted
+                    .get(place)
+                    .context("a demo reply before its comment")?,
+            ),
+            None => None,
+        };
+        let id = store
+            .post_comment(NewComment {
+                edition_id,
+                author_id: *author_id,
+                body: &CommentBody::parse(&comment.body)?,
+                parent_id,
+                status: CommentStatus::Visible,
+                mentions: &mentions,
+                verdict: &approved,
+            })
+            .await?;
+        posted.push(id);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
