@@ -13,12 +13,11 @@ use jiff::{SignedDuration, Timestamp};
 use khabar_core::Lang;
 use khabar_core::secret::Secret;
 use minijinja::context;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 
 use crate::accounts::{self, AccountError, SignUp};
 use crate::forms::return_path;
-use crate::pages::{chrome, error_page, preferred_language, render_with_status};
+use crate::pages::{chrome, error_page, preferred_language, render_with_status, segment};
 use crate::session::{FORM_COOKIE, SESSION_COOKIE, SESSION_LIFETIME, Viewer, set_cookie};
 use crate::{App, PageError, csrf};
 
@@ -365,10 +364,7 @@ pub async fn sign_up(
     let error = match accounts::sign_up(&app, input, &viewer).await {
         Ok(user_id) => {
             let welcome = match &next {
-                Some(next) => format!(
-                    "/{lang}/welcome?next={}",
-                    utf8_percent_encode(next, NON_ALPHANUMERIC)
-                ),
+                Some(next) => format!("/{lang}/welcome?next={}", segment(next)),
                 None => format!("/{lang}/welcome"),
             };
             return signed_in_redirect(&app, lang, user_id, &viewer, &welcome).await;

@@ -594,9 +594,9 @@ welcome-ready = Your account is ready: you can comment, reply and follow discuss
 welcome-verify-title = One more step: confirm your email address
 welcome-verify-body = We sent a confirmation link to
 welcome-verify-why = Open it within 48 hours to show the address is yours. If it has not arrived, look in your spam folder.
-welcome-back-to-story = Back to the story and your comment
+welcome-back-to-story = Back to the story
 welcome-front-page = Go to the front page
-welcome-settings = Sessions, notifications and your password are managed on the page
+welcome-settings = Sessions, email notifications and your password:
 
 # The discussion: holds, refusals, what comments support
 comments-held-pre_moderated = Comments on this story are read by a moderator before they appear.
