@@ -275,6 +275,62 @@ impl Browser {
         path
     }
 
+    /// Opens a new tab, switches to it and returns its window handle.
+    pub async fn new_tab(&self) -> String {
+        self.open_window("tab").await
+    }
+
+    /// Opens a new window (its page visible beside the others), switches
+    /// to it and returns its handle.
+    pub async fn new_window(&self) -> String {
+        self.open_window("window").await
+    }
+
+    async fn open_window(&self, kind: &str) -> String {
+        let value = self
+            .call(
+                "POST",
+                &self.session_path("/window/new"),
+                json!({ "type": kind }),
+            )
+            .await;
+        let handle = value["handle"]
+            .as_str()
+            .expect("a window handle")
+            .to_owned();
+        self.switch_to(&handle).await;
+        handle
+    }
+
+    /// The handle of the window (tab) commands go to.
+    pub async fn window(&self) -> String {
+        let value = self
+            .call("GET", &self.session_path("/window"), Value::Null)
+            .await;
+        value.as_str().expect("a window handle").to_owned()
+    }
+
+    /// Sends the commands that follow to the window (tab) `handle`.
+    pub async fn switch_to(&self, handle: &str) {
+        self.call(
+            "POST",
+            &self.session_path("/window"),
+            json!({ "handle": handle }),
+        )
+        .await;
+    }
+
+    /// Sets a cookie for the current page's site, as a signed-in
+    /// session made outside the browser.
+    pub async fn add_cookie(&self, name: &str, value: &str) {
+        self.call(
+            "POST",
+            &self.session_path("/cookie"),
+            json!({ "cookie": { "name": name, "value": value, "path": "/", "httpOnly": true } }),
+        )
+        .await;
+    }
+
     pub async fn resize(&self, width: u32, height: u32) {
         self.call(
             "POST",

@@ -160,7 +160,8 @@ async fn a_reader_signs_up_and_in_in_both_languages(db: &TestDatabase) {
         .type_into("#password", "harbour lights at dusk")
         .await;
     browser.click(".stacked-form button[type=submit]").await;
-    browser.wait_for_url("/ar/account").await;
+    // Signed in, wherever sign-up lands.
+    browser.wait_for(".account-links bdi").await;
     let header_name = "return document.querySelector('.account-links bdi').textContent;";
     assert_eq!(
         browser.eval(header_name, json!([])).await,
@@ -260,7 +261,8 @@ async fn an_arabic_comment_gets_a_live_english_reply(db: &TestDatabase) {
         .type_into("#password", "harbour lights at dusk")
         .await;
     browser.click(".stacked-form button[type=submit]").await;
-    browser.wait_for_url("/ar/account").await;
+    // Signed in, wherever sign-up lands.
+    browser.wait_for(".account-links bdi").await;
     browser.goto(&format!("{base}/ar/")).await;
     browser.click(".card-lead .card-headline a").await;
     browser.wait_for("#new-comment").await;
@@ -694,3 +696,228 @@ async fn an_editor_writes_both_editions_and_schedules_them(db: &TestDatabase) {
 }
 
 on_both_backends!(an_editor_writes_both_editions_and_schedules_them);
+
+/// Every published edition's id and page path.
+async fn story_pages(server: &khabar::Server) -> Vec<(i64, String)> {
+    let filter = khabar_store::NewsroomFilter {
+        status: Some("published".into()),
+        ..khabar_store::NewsroomFilter::default()
+    };
+    let page = server
+        .store()
+        .newsroom_editions(&filter, 1, 100)
+        .await
+        .unwrap();
+    page.items
+        .iter()
+        .map(|e| {
+            let record = &e.record;
+            let path = format!("/{}/story/{}", record.lang, common::segment(&record.slug));
+            (record.id, path)
+        })
+        .collect()
+}
+
+/// A new reader signed up through the API: their session cookie's value.
+async fn reader(server: &khabar::Server, name: &str) -> String {
+    let password = "harbour lights at dusk";
+    let signup =
+        json!({ "username": name, "email": format!("{name}@news.example"), "password": password });
+    let signed_up = common::call(server, "POST", "/auth/signup", Some(signup), &[]).await;
+    assert_eq!(signed_up.status, 201, "{}", signed_up.body);
+    let cookie = signed_up.cookie.expect("a session cookie");
+    cookie.trim_start_matches("khabar_session=").to_owned()
+}
+
+/// The discussion's heading as a fresh anonymous page shows it.
+async fn heading_of(server: &khabar::Server, path: &str) -> String {
+    let (_, page) = common::get(server, path).await;
+    let start = page.find("id=\"comments-heading\">").expect("a heading") + 22;
+    let end = start + page[start..].find("</h2>").expect("the heading's end");
+    page[start..end].trim().to_owned()
+}
+
+/// A moderator's bearer token to comment with: staff comments are never
+/// held, whatever the demo's threads ask of readers.
+async fn staff_writer(server: &khabar::Server, name: &str) -> String {
+    let password = "harbour lights at dusk";
+    common::account(server, name, khabar_core::Role::Moderator, password).await;
+    let scopes = json!({ "login": name, "password": password, "scopes": ["read", "comment"], "name": "test" });
+    let token = common::call(server, "POST", "/tokens", Some(scopes), &[]).await;
+    format!("Bearer {}", token.body["token"].as_str().expect("a token"))
+}
+
+/// Posts a comment on an edition through the API and returns its id and
+/// the heading the page then shows (once the page cache has heard of it).
+async fn comment_on(
+    server: &khabar::Server,
+    bearer: &str,
+    (edition, path): &(i64, String),
+    body: &str,
+) -> (i64, String) {
+    let before = heading_of(server, path).await;
+    let posted = common::call(
+        server,
+        "POST",
+        &format!("/editions/{edition}/comments"),
+        Some(json!({ "body": body })),
+        &[("Authorization", bearer)],
+    )
+    .await;
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    assert_eq!(posted.body["held_for_moderation"], false, "{}", posted.body);
+    let id = posted.body["id"].as_i64().expect("the comment's id");
+    for _ in 0..100 {
+        let after = heading_of(server, path).await;
+        if after != before {
+            return (id, after);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the count under {path} did not rise from {before}");
+}
+
+/// Loads a story in the current tab and waits until it is live.
+async fn open_live(browser: &Browser, url: &str) {
+    browser.goto(url).await;
+    browser.wait_for("#comments[data-seen]").await;
+}
+
+/// Waits until comment `id` is on the page as a signed-in reader sees
+/// another's comment (reply, like, report) and the heading reads `heading`.
+async fn wait_for_live_comment(browser: &Browser, id: i64, heading: &str) {
+    for button in [
+        "form[action$='/like']",
+        "details.comment-reply",
+        "details.comment-report",
+    ] {
+        browser.wait_for(&format!("#comment-{id} {button}")).await;
+    }
+    browser
+        .wait_for_true(&format!(
+            "document.getElementById('comments-heading').textContent.trim() === {}",
+            json!(heading)
+        ))
+        .await;
+}
+
+async fn twelve_stories_stay_live_in_tabs_and_in_a_row(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = spawn_app(db, true).await;
+    let base = server.base_url().to_owned();
+    let stories = story_pages(&server).await;
+    assert!(
+        stories.len() >= 13,
+        "the demo has {} editions",
+        stories.len()
+    );
+    let session = reader(&server, "tabreader").await;
+    let writer = staff_writer(&server, "tabwriter").await;
+    browser.goto(&format!("{base}/en/")).await;
+    browser.add_cookie("khabar_session", &session).await;
+
+    // Twelve stories in twelve tabs: over HTTP/1.1 a stream per page would
+    // have stalled the seventh.
+    let mut tabs = Vec::new();
+    for (i, (_, path)) in stories.iter().take(12).enumerate() {
+        if i > 0 {
+            browser.new_tab().await;
+        }
+        open_live(&browser, &format!("{base}{path}")).await;
+        tabs.push(browser.window().await);
+    }
+    browser.switch_to(&tabs[6]).await;
+    let (id, heading) = comment_on(
+        &server,
+        &writer,
+        &stories[6],
+        "Seen live in the seventh tab",
+    )
+    .await;
+    wait_for_live_comment(&browser, id, &heading).await;
+
+    // Twelve stories one after another in one tab, the back-forward cache
+    // keeping those left behind.
+    let in_a_row: Vec<_> = stories.iter().cycle().skip(3).take(12).collect();
+    for (_, path) in &in_a_row {
+        open_live(&browser, &format!("{base}{path}")).await;
+    }
+    let (id, heading) = comment_on(
+        &server,
+        &writer,
+        in_a_row[11],
+        "تعليق يظهر مباشرة في آخر صفحة",
+    )
+    .await;
+    wait_for_live_comment(&browser, id, &heading).await;
+
+    // Back to the page before: what was posted there meanwhile arrives.
+    let (id, heading) = comment_on(
+        &server,
+        &writer,
+        in_a_row[10],
+        "Posted while the page was away",
+    )
+    .await;
+    browser.eval("history.back();", json!([])).await;
+    browser.wait_for_url(&in_a_row[10].1).await;
+    wait_for_live_comment(&browser, id, &heading).await;
+
+    browser.quit().await;
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(twelve_stories_stay_live_in_tabs_and_in_a_row);
+
+/// Whether this page ever opened a live stream of its own.
+const OPENED_A_STREAM: &str = "return performance.getEntriesByType('resource') \
+     .some((entry) => entry.name.includes('/live?'));";
+
+async fn visible_pages_share_one_stream(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = spawn_app(db, true).await;
+    let base = server.base_url().to_owned();
+    let stories = story_pages(&server).await;
+    let writer = staff_writer(&server, "windowwriter").await;
+
+    // Eight windows, each page visible: more than HTTP/1.1's six
+    // connections, were each to hold its own.
+    let mut windows = Vec::new();
+    for (i, (_, path)) in stories.iter().take(8).enumerate() {
+        if i > 0 {
+            browser.new_window().await;
+        }
+        open_live(&browser, &format!("{base}{path}")).await;
+        windows.push(browser.window().await);
+    }
+    for i in [2, 7] {
+        let (id, heading) = comment_on(&server, &writer, &stories[i], "One stream for all").await;
+        browser.switch_to(&windows[i]).await;
+        browser
+            .wait_for(&format!("#comment-{id} .comment-body"))
+            .await;
+        browser
+            .wait_for_true(&format!(
+                "document.getElementById('comments-heading').textContent.trim() === {}",
+                json!(heading)
+            ))
+            .await;
+    }
+    let mut streams = 0;
+    for window in &windows {
+        browser.switch_to(window).await;
+        if browser.eval(OPENED_A_STREAM, json!([])).await == json!(true) {
+            streams += 1;
+        }
+    }
+    assert_eq!(streams, 1, "one page holds the browser's stream");
+
+    browser.quit().await;
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(visible_pages_share_one_stream);

@@ -177,9 +177,12 @@
   function receive(note) {
     if (note.tabs && note.tabs.indexOf(tab) >= 0) admitted = note.stream;
     if (!active || note.stream !== admitted) return;
-    if (seen !== null && note.seq <= seen) return;
-    seen = note.seq;
-    if (note.update && note.update.edition_id === edition) apply(note.update);
+    if (seen === null || note.seq > seen) {
+      seen = note.seq;
+      if (note.update && note.update.edition_id === edition) apply(note.update);
+    }
+    // The page is live from here on: said for whoever looks (tests do).
+    section.setAttribute("data-seen", seen);
   }
 
   function deliver(stream, seq, update, tabs) {
@@ -208,7 +211,7 @@
       }
       tabs.push(want.tab);
       // Pages on the old stream have had everything up to `l.seq`.
-      var at = want.stream === l.stream ? l.seq : want.seq;
+      var at = want.stream !== null && want.stream === l.stream ? l.seq : want.seq;
       if (at !== null && (after === null || at < after)) after = at;
     });
     if (!editions.length) return;
@@ -321,6 +324,7 @@
     if (active) {
       active = false;
       admitted = null;
+      section.removeAttribute("data-seen");
       if (asking) asking.abort();
       asking = null;
       stepDown();
