@@ -446,3 +446,25 @@ pub fn moderator_events(app: &Arc<App>) -> Response {
         .keep_alive(KeepAlive::default())
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edition_lists_are_checked_and_capped() {
+        assert_eq!(
+            edition_list("12, 15,12,40").map(|ids| ids.into_iter().collect::<Vec<_>>()),
+            Some(vec![12, 15, 40])
+        );
+        for bad in ["", "12,", "a", "0", "-3", "12;15", "1.5"] {
+            assert_eq!(edition_list(bad), None, "{bad:?}");
+        }
+        let most: Vec<String> = (1..=MAX_EDITIONS).map(|id| id.to_string()).collect();
+        assert_eq!(
+            edition_list(&most.join(",")).map(|ids| ids.len()),
+            Some(MAX_EDITIONS)
+        );
+        assert_eq!(edition_list(&format!("{},999", most.join(","))), None);
+    }
+}
