@@ -102,40 +102,57 @@ pub fn render_comment(
     profile: impl Fn(&str) -> String,
 ) -> RenderedComment {
     let blocks = blocks(body);
-    let mut rendered: Vec<(bool, String, Direction)> = Vec::with_capacity(blocks.len());
+    // Each block as runs of lines in one direction: a reader who writes a
+    // line in English and the next in Arabic gets each line aligned its
+    // own way (a change of direction starts a new `<p>`).
+    let mut rendered: Vec<(bool, Vec<(Direction, String)>)> = Vec::with_capacity(blocks.len());
     for block in &blocks {
-        let mut html =
-            String::with_capacity(block.lines.iter().map(|l| l.len()).sum::<usize>() + 16);
-        let mut plain = String::new();
-        for (i, line) in block.lines.iter().enumerate() {
-            if i > 0 {
-                html.push_str("<br>");
-                plain.push('\n');
-            }
+        let mut runs: Vec<(Direction, String)> = Vec::new();
+        for line in &block.lines {
+            let (mut html, mut plain) = (String::with_capacity(line.len() + 8), String::new());
             inline(line, people, &profile, &mut html, &mut plain);
+            let own = detect_direction(&plain);
+            match runs.last_mut() {
+                Some((dir, run))
+                    if own == Direction::Auto || *dir == own || *dir == Direction::Auto =>
+                {
+                    if *dir == Direction::Auto {
+                        *dir = own;
+                    }
+                    run.push_str("<br>");
+                    run.push_str(&html);
+                }
+                _ => runs.push((own, html)),
+            }
         }
-        rendered.push((block.quote, html, detect_direction(&plain)));
+        rendered.push((block.quote, runs));
     }
     let first_strong = |quotes: bool| {
         rendered
             .iter()
-            .filter(|(quote, _, dir)| *quote == quotes && *dir != Direction::Auto)
-            .map(|(_, _, dir)| *dir)
-            .next()
+            .filter(|(quote, _)| *quote == quotes)
+            .flat_map(|(_, runs)| runs.iter().map(|(dir, _)| *dir))
+            .find(|dir| *dir != Direction::Auto)
     };
     let dir = first_strong(false)
         .or_else(|| first_strong(true))
         .unwrap_or_else(|| detect_direction(body));
+    let resolved = |own: Direction| if own == Direction::Auto { dir } else { own };
     let mut html = String::with_capacity(body.len() * 5 / 4 + 32 * rendered.len());
-    for (quote, inner, own) in rendered {
-        let own = if own == Direction::Auto { dir } else { own };
+    for (quote, runs) in rendered {
         if quote {
+            let first = runs.first().map_or(dir, |(own, _)| resolved(*own));
+            html.push_str(&format!("<blockquote dir=\"{}\">", first.as_str()));
+        }
+        for (i, (own, inner)) in runs.iter().enumerate() {
+            let class = if i > 0 { " class=\"line\"" } else { "" };
             html.push_str(&format!(
-                "<blockquote dir=\"{}\"><p>{inner}</p></blockquote>",
-                own.as_str()
+                "<p{class} dir=\"{}\">{inner}</p>",
+                resolved(*own).as_str()
             ));
-        } else {
-            html.push_str(&format!("<p dir=\"{}\">{inner}</p>", own.as_str()));
+        }
+        if quote {
+            html.push_str("</blockquote>");
         }
     }
     RenderedComment { html, dir }
@@ -471,7 +488,7 @@ mod tests {
         assert_eq!(
             html,
             concat!(
-                r#"<blockquote dir="ltr"><p>the budget is fine<br>says the minister</p></blockquote>"#,
+                r#"<blockquote dir="ltr"><p dir="ltr">the budget is fine<br>says the minister</p></blockquote>"#,
                 r#"<p dir="ltr">It is not.<br>See the tables.</p>"#,
                 r#"<p dir="ltr">Second paragraph.</p>"#
             )
@@ -480,7 +497,7 @@ mod tests {
         assert_eq!(
             render(&">".repeat(50), &[]).html,
             format!(
-                r#"<blockquote dir="auto"><p>{}</p></blockquote>"#,
+                r#"<blockquote dir="auto"><p dir="auto">{}</p></blockquote>"#,
                 "&gt;".repeat(49)
             )
         );
@@ -556,6 +573,20 @@ mod tests {
         let quoted = render("> كلام الوزير\nI disagree", &people);
         assert_eq!(quoted.dir, Direction::Ltr);
         assert!(quoted.html.starts_with(r#"<blockquote dir="rtl">"#));
+        // Each line in its own direction; a line without letters stays
+        // with the one before.
+        let mixed = render(
+            "@omar_k the city pays a third.\n2026\nبالعربي: المدينة تدفع الثلث.",
+            &people,
+        );
+        assert!(
+            mixed.html.ends_with(concat!(
+                r#"the city pays a third.<br>2026</p>"#,
+                r#"<p class="line" dir="rtl">بالعربي: المدينة تدفع الثلث.</p>"#
+            )),
+            "{}",
+            mixed.html
+        );
         assert_eq!(render("@omar_k", &people).dir, Direction::Ltr);
         assert_eq!(render("123", &people).dir, Direction::Auto);
     }

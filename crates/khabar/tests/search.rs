@@ -391,7 +391,7 @@ async fn the_search_page_in_both_languages(db: &TestDatabase) {
         "{stdout}"
     );
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("[##############################] 17/17")
+        String::from_utf8_lossy(&output.stderr).contains("[##############################] 23/23")
     );
     let server = spawn_app(db, true).await;
     assert!(!found(&server, "انتخابات", &[]).await.is_empty());
