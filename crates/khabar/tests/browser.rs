@@ -921,3 +921,83 @@ async fn visible_pages_share_one_stream(db: &TestDatabase) {
 }
 
 on_both_backends!(visible_pages_share_one_stream);
+
+async fn the_comment_form_answers_in_place(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = spawn_app(db, true).await;
+    let base = server.base_url().to_owned();
+    let (edition, path) = story_pages(&server).await.remove(0);
+    let story_id = server.store().edition(edition).await.unwrap().story_id;
+    let editor = common::account(&server, "deskeditor", khabar_core::Role::Admin, "x").await;
+    let session = reader(&server, "formreader").await;
+    browser.goto(&format!("{base}/en/")).await;
+    browser.add_cookie("khabar_session", &session).await;
+    open_live(&browser, &format!("{base}{path}")).await;
+
+    // Refused: the reason by the form, the text kept, no page left.
+    let links = "https://a.example https://b.example https://c.example \
+                 https://d.example https://e.example https://f.example";
+    browser.type_into("#new-comment", links).await;
+    browser.click(".comment-form button[type=submit]").await;
+    browser
+        .wait_for(".comment-form .form-error[role=alert] + button[type=submit]")
+        .await;
+    assert_eq!(
+        browser
+            .eval(
+                "return document.getElementById('new-comment').value;",
+                json!([])
+            )
+            .await,
+        json!(links)
+    );
+    assert!(!browser.current_url().await.contains("cpage"));
+
+    // Held: shown at once to its author alone, marked, and the box cleared.
+    let held = khabar_core::moderation::ScopeSettings {
+        pre_moderated: Some(true),
+        ..Default::default()
+    };
+    server
+        .store()
+        .set_scope_settings(
+            khabar_core::moderation::SettingScope::Story,
+            story_id,
+            &held,
+            editor,
+        )
+        .await
+        .unwrap();
+    browser
+        .eval(
+            "document.getElementById('new-comment').value = '';",
+            json!([]),
+        )
+        .await;
+    browser
+        .type_into("#new-comment", "Waiting for a moderator")
+        .await;
+    browser.click(".comment-form button[type=submit]").await;
+    browser
+        .wait_for(".comment-list .comment.pending[data-mine] .held")
+        .await;
+    assert_eq!(
+        browser
+            .eval(
+                "return [document.getElementById('new-comment').value, \
+                 document.querySelectorAll('.comment-form .form-error').length];",
+                json!([])
+            )
+            .await,
+        json!(["", 0])
+    );
+    let (_, anonymous) = common::get(&server, &path).await;
+    assert!(!anonymous.contains("Waiting for a moderator"));
+
+    browser.quit().await;
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(the_comment_form_answers_in_place);
