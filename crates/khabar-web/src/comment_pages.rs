@@ -728,3 +728,73 @@ pub async fn permalink(
         None => error_page(&app, lang, &PageError::NotFound),
     }
 }
+
+/// One earlier text of a comment, as the history page shows it.
+#[derive(Serialize)]
+struct VersionItem {
+    version: i64,
+    saved_at: Timestamp,
+    html: String,
+    dir: &'static str,
+}
+
+/// `GET /{lang}/comments/{id}/history`: a comment's texts as typed, newest
+/// first, for its author and its section's moderators.
+pub async fn history(
+    State(app): AppState,
+    path: Result<Path<(String, i64)>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let fallback = preferred_language(&app, &headers);
+    let Some((lang, id)) = path
+        .ok()
+        .and_then(|Path((lang, id))| Some((app.lang(&lang)?, id)))
+    else {
+        return error_page(&app, fallback, &PageError::NotFound);
+    };
+    let Some(session) = &viewer.session else {
+        let to = format!("/{lang}/signin?next=/{lang}/comments/{id}/history");
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
+    };
+    let result = async {
+        let (comment, article, versions) = match comments::history(&app, &session.account, id).await
+        {
+            Ok(found) => found,
+            Err(CommentError::Store(e)) => return Err(PageError::Store(e)),
+            Err(_) => return Err(PageError::NotFound),
+        };
+        let profile = |name: &str| format!("/{lang}/user/{}", segment(name));
+        let versions: Vec<VersionItem> = versions
+            .into_iter()
+            .map(|(version, body, saved_at)| {
+                let rendered =
+                    khabar_text::comment::render_comment(&body, &comment.mentions, profile);
+                VersionItem {
+                    version,
+                    saved_at,
+                    html: rendered.html,
+                    dir: rendered.dir.as_str(),
+                }
+            })
+            .collect();
+        let here = format!("/{lang}/comments/{id}/history");
+        let chrome =
+            crate::pages::chrome(&app, lang, &viewer, vec![(lang, here.clone())], None, here)
+                .await?;
+        crate::pages::render(
+            &app,
+            "comment-history.html",
+            lang,
+            chrome,
+            context! {
+                comment_id => id,
+                author_name => comment.author_name,
+                headline => article.summary.headline,
+                story_lang => article.summary.lang,
+                versions => versions,
+            },
+        )
+    };
+    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+}

@@ -6,7 +6,7 @@ use khabar_core::comment::may_edit;
 use khabar_core::moderation::{Action, ThreadSettings, Verdict};
 use khabar_core::{CommentBody, InvalidInput, Lang, ReportReason};
 use khabar_store::{
-    Account, Article, CommentStatus, NewComment, RateDecision, Standing, StoreError,
+    Account, Article, CommentStatus, CommentView, NewComment, RateDecision, Standing, StoreError,
 };
 
 use crate::{App, moderation};
@@ -317,6 +317,31 @@ pub async fn edit(
         return Err(CommentError::Rejected);
     }
     Ok(status)
+}
+
+/// A comment's earlier texts, as typed, newest first: for its author and
+/// for the moderators of its section, nobody else (a reader who took
+/// something back is not exposed by the history).
+pub async fn history(
+    app: &App,
+    viewer: &Account,
+    comment_id: i64,
+) -> Result<(CommentView, Article, Vec<(i64, String, Timestamp)>), CommentError> {
+    let comment = app.store.comment(comment_id).await?;
+    let article = app
+        .store
+        .published_article(comment.edition_id)
+        .await?
+        .ok_or(CommentError::NotFound)?;
+    let moderates = match moderation::moderator(app, viewer).await {
+        Ok(moderator) => moderator.covers(article.summary.section.as_ref().map(|s| s.id)),
+        Err(_) => false,
+    };
+    if comment.author_id != viewer.id && !moderates {
+        return Err(CommentError::NotFound);
+    }
+    let versions = app.store.comment_versions(comment_id).await?;
+    Ok((comment, article, versions))
 }
 
 /// Deletes the reader's own comment (a placeholder stays).

@@ -274,6 +274,7 @@ pub fn router(app: Arc<App>) -> Router {
             "/{lang}/comments/{id}/fragment",
             get(comment_pages::fragment),
         )
+        .route("/{lang}/comments/{id}/history", get(comment_pages::history))
         .route("/{lang}/comment/{id}", get(comment_pages::permalink))
         .route("/{lang}/user/{username}", get(reader_pages::profile))
         .route("/{lang}/search", get(search_pages::articles))

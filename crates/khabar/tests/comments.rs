@@ -167,11 +167,34 @@ async fn authors_edit_and_delete_others_cannot(db: &TestDatabase) {
     assert_eq!(by_other.status, 422);
     assert!(by_other.body.contains("لا يغيّر التعليقَ إلا كاتبه."));
     let mine = layla
-        .submit(&path, &edit, &[("body", "second draft")])
+        .submit(&path, &edit, &[("body", "second draft <with> @ sam")])
         .await;
     assert_eq!(mine.status, 303);
     let page = Agent::new(&server).get(&path).await.body;
     assert!(page.contains("second draft") && page.contains("معدَّل") && !page.contains("hijacked"));
+    // An edit follows the same rules: its mention is linked.
+    assert!(page.contains(r#"<a class="mention" href="/ar/user/sam"><bdi>@sam</bdi></a>"#));
+
+    // The history shows each text as typed, to the author alone (and the
+    // section's moderators).
+    let history = format!("/ar/comments/{id}/history");
+    let own = layla.get(&history).await;
+    assert_eq!(own.status, 200);
+    assert!(
+        own.body.contains("second draft &lt;with&gt;") && own.body.contains(">first draft</p>"),
+        "{}",
+        own.body
+    );
+    assert!(
+        layla
+            .get(&path)
+            .await
+            .body
+            .contains(&format!("href=\"{history}\"")),
+        "the author's 'edited' leads there"
+    );
+    assert_eq!(sam.get(&history).await.status, 404);
+    assert_eq!(Agent::new(&server).get(&history).await.status, 303);
 
     let delete = format!("/ar/comments/{id}/delete");
     assert_eq!(sam.submit(&path, &delete, &[]).await.status, 422);

@@ -649,3 +649,6 @@ comments-wait = أنت تنشر أسرع مما يسمح به الموقع. ان
 comments-suspended-until = حسابك موقوف عن التعليق حتى { $until }.
 comments-format-hint = نص عادي. السطر الفارغ يبدأ فقرة جديدة، والروابط تصبح قابلة للنقر، و‎@الاسم يذكر قارئًا، والسطر الذي يبدأ بـ > اقتباس.
 comments-start = كن أول من يبدي رأيه.
+history-title = سجل التعديلات
+history-version = النسخة { DIGITS($number) }
+history-current = المعروضة الآن

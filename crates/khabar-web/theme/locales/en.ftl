@@ -611,3 +611,6 @@ comments-wait = You are posting faster than the site allows. Please wait { DIGIT
 comments-suspended-until = Your account may not post comments until { $until }.
 comments-format-hint = Plain text. A blank line starts a new paragraph; links become clickable; @name mentions a reader; a line starting with > is a quote.
 comments-start = Be the first to say what you think.
+history-title = Edit history
+history-version = Version { DIGITS($number) }
+history-current = as shown now
