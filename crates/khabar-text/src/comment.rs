@@ -274,10 +274,7 @@ fn link_at(text: &str) -> Option<&str> {
         .find(|&(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '،' | '؛' | '\u{061F}'))
         .map_or(text.len(), |(i, _)| i);
     let mut url = &text[..end];
-    loop {
-        let Some(last) = url.chars().last() else {
-            break;
-        };
+    while let Some(last) = url.chars().last() {
         let unbalanced = |open: char| url.matches(open).count() < url.matches(last).count();
         let trailing = matches!(last, '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '_')
             || (last == ')' && unbalanced('('))
