@@ -337,6 +337,68 @@ async fn an_arabic_comment_gets_a_live_english_reply(db: &TestDatabase) {
         "return document.querySelector('#comment-{reply_id} a[href=\"/ar/user/layla\"]') !== null;"
     );
     assert_eq!(browser.eval(&mention, json!([])).await, json!(true));
+
+    // An English reply that opens with an Arabic reader's mention is a
+    // left-to-right paragraph with the name isolated whole.
+    let mut nader = common::Agent::new(&server);
+    nader
+        .submit(
+            "/ar/signup",
+            "/ar/signup",
+            &[
+                ("username", "نادر_ص"),
+                ("email", "nader@news.example"),
+                ("password", "harbour lights at dusk"),
+            ],
+        )
+        .await;
+    let mixed = sam
+        .submit(
+            &story_path,
+            &format!("{story_path}/comments"),
+            &[
+                ("body", "@نادر_ص agreed — a map by neighbourhood would help"),
+                ("parent", &first_id.to_string()),
+            ],
+        )
+        .await;
+    let mixed_id = mixed
+        .location
+        .unwrap()
+        .rsplit("#comment-")
+        .next()
+        .unwrap()
+        .to_owned();
+    browser.wait_for(&format!("#comment-{mixed_id} bdi")).await;
+    let layout = browser
+        .eval(
+            &format!(
+                "const body = document.querySelector('#comment-{mixed_id} .comment-body');
+                 const p = body.querySelector('p'), bdi = p.querySelector('bdi');
+                 return [getComputedStyle(body).direction, getComputedStyle(p).direction,
+                         getComputedStyle(bdi).direction, bdi.textContent];"
+            ),
+            json!([]),
+        )
+        .await;
+    assert_eq!(layout, json!(["ltr", "ltr", "rtl", "@نادر_ص"]));
+    // Its time reads as people say it, in the page's language, with the
+    // full date kept for hovering.
+    let time = browser
+        .eval(
+            &format!(
+                "const t = document.querySelector('#comment-{mixed_id} time');
+                 return [t.textContent, t.title];"
+            ),
+            json!([]),
+        )
+        .await;
+    assert_eq!(time[0], json!("الآن"), "{time}");
+    assert!(
+        time[1].as_str().is_some_and(|full| full.contains("2")),
+        "{time}"
+    );
+
     browser
         .eval(
             &format!("document.getElementById('comment-{first_id}').scrollIntoView();"),
