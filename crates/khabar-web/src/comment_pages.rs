@@ -271,24 +271,28 @@ pub struct CommentForm {
 }
 
 /// Where to send the reader after acting on a comment: its place in the
-/// thread (on the right page), or the article's discussion.
-async fn back_to(app: &App, lang: Lang, comment_id: Option<i64>, fallback: &str) -> Response {
-    let location = match comment_id {
-        Some(id) => permalink_target(app, lang, id)
-            .await
-            .unwrap_or_else(|| fallback.to_owned()),
-        None => fallback.to_owned(),
-    };
+/// thread (on the right page), or `fallback`.
+async fn back_to(app: &App, comment_id: i64, fallback: &str) -> Response {
+    let location = permalink_target(app, comment_id)
+        .await
+        .unwrap_or_else(|| fallback.to_owned());
     (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
 }
 
-async fn permalink_target(app: &App, lang: Lang, comment_id: i64) -> Option<String> {
+/// A site language and a comment id from the path.
+fn lang_and_id(app: &App, path: Result<Path<(String, i64)>, PathRejection>) -> Option<(Lang, i64)> {
+    let Path((code, id)) = path.ok()?;
+    Some((app.lang(&code)?, id))
+}
+
+/// The comment's place: its edition's page (in the edition's language)
+/// that shows it.
+async fn permalink_target(app: &App, comment_id: i64) -> Option<String> {
     let (edition_id, page) = app.store.comment_page(comment_id, THREAD_PAGE).await.ok()?;
     let edition = app.store.edition(edition_id).await.ok()?;
     if edition.status != "published" {
         return None;
     }
-    let _ = lang;
     Some(format!(
         "/{}/story/{}?cpage={page}#comment-{comment_id}",
         edition.lang,
@@ -450,7 +454,7 @@ fn checked<'a>(
 /// the plain form, the comment in its thread.
 async fn accepted(app: &App, lang: Lang, viewer: &Viewer, id: i64, json: bool) -> Response {
     if !json {
-        return back_to(app, lang, Some(id), &format!("/{lang}/")).await;
+        return back_to(app, id, &format!("/{lang}/")).await;
     }
     match comment_as_seen(app, lang, id, viewer).await {
         Ok(Some((status, html))) => {
@@ -516,12 +520,12 @@ pub async fn fragment(
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Response {
-    let fallback = preferred_language(&app, &headers);
-    let Some((lang, id)) = path
-        .ok()
-        .and_then(|Path((lang, id))| Some((app.lang(&lang)?, id)))
-    else {
-        return error_page(&app, fallback, &PageError::NotFound);
+    let Some((lang, id)) = lang_and_id(&app, path) else {
+        return error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        );
     };
     match comment_as_seen(&app, lang, id, &viewer).await {
         Ok(Some((_, html))) => (
@@ -716,14 +720,14 @@ pub async fn permalink(
     path: Result<Path<(String, i64)>, PathRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let fallback = preferred_language(&app, &headers);
-    let Ok(Path((lang, comment_id))) = path else {
-        return error_page(&app, fallback, &PageError::NotFound);
+    let Some((lang, comment_id)) = lang_and_id(&app, path) else {
+        return error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        );
     };
-    let Some(lang) = app.lang(&lang) else {
-        return error_page(&app, fallback, &PageError::NotFound);
-    };
-    match permalink_target(&app, lang, comment_id).await {
+    match permalink_target(&app, comment_id).await {
         Some(location) => (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response(),
         None => error_page(&app, lang, &PageError::NotFound),
     }
@@ -746,12 +750,12 @@ pub async fn history(
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Response {
-    let fallback = preferred_language(&app, &headers);
-    let Some((lang, id)) = path
-        .ok()
-        .and_then(|Path((lang, id))| Some((app.lang(&lang)?, id)))
-    else {
-        return error_page(&app, fallback, &PageError::NotFound);
+    let Some((lang, id)) = lang_and_id(&app, path) else {
+        return error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        );
     };
     let Some(session) = &viewer.session else {
         let to = format!("/{lang}/signin?next=/{lang}/comments/{id}/history");

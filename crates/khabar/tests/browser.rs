@@ -293,34 +293,14 @@ async fn an_arabic_comment_gets_a_live_english_reply(db: &TestDatabase) {
     assert_eq!(browser.eval(bell, json!([])).await, json!("الإشعارات"));
 
     // Sam replies in English, mentioning her, from another browser.
-    let mut sam = common::Agent::new(&server);
-    sam.submit(
-        "/en/signup",
-        "/en/signup",
-        &[
-            ("username", "sam"),
-            ("email", "sam@news.example"),
-            ("password", "harbour lights at dusk"),
-        ],
+    let mut sam = signed_up(&server, "en", "sam", "sam@news.example").await;
+    let reply_id = reply(
+        &mut sam,
+        &story_path,
+        "@layla I see it differently, but thank you",
+        first_id,
     )
     .await;
-    let reply = sam
-        .submit(
-            &story_path,
-            &format!("{story_path}/comments"),
-            &[
-                ("body", "@layla I see it differently, but thank you"),
-                ("parent", &first_id.to_string()),
-            ],
-        )
-        .await;
-    let reply_id = reply
-        .location
-        .unwrap()
-        .rsplit("#comment-")
-        .next()
-        .unwrap()
-        .to_owned();
 
     // It arrives without a reload, left to right, and the bell counts it.
     browser
@@ -340,35 +320,14 @@ async fn an_arabic_comment_gets_a_live_english_reply(db: &TestDatabase) {
 
     // An English reply that opens with an Arabic reader's mention is a
     // left-to-right paragraph with the name isolated whole.
-    let mut nader = common::Agent::new(&server);
-    nader
-        .submit(
-            "/ar/signup",
-            "/ar/signup",
-            &[
-                ("username", "نادر_ص"),
-                ("email", "nader@news.example"),
-                ("password", "harbour lights at dusk"),
-            ],
-        )
-        .await;
-    let mixed = sam
-        .submit(
-            &story_path,
-            &format!("{story_path}/comments"),
-            &[
-                ("body", "@نادر_ص agreed — a map by neighbourhood would help"),
-                ("parent", &first_id.to_string()),
-            ],
-        )
-        .await;
-    let mixed_id = mixed
-        .location
-        .unwrap()
-        .rsplit("#comment-")
-        .next()
-        .unwrap()
-        .to_owned();
+    signed_up(&server, "ar", "نادر_ص", "nader@news.example").await;
+    let mixed_id = reply(
+        &mut sam,
+        &story_path,
+        "@نادر_ص agreed — a map by neighbourhood would help",
+        first_id,
+    )
+    .await;
     browser.wait_for(&format!("#comment-{mixed_id} bdi")).await;
     let layout = browser
         .eval(
@@ -789,6 +748,42 @@ async fn reader(server: &khabar::Server, name: &str) -> String {
     assert_eq!(signed_up.status, 201, "{}", signed_up.body);
     let cookie = signed_up.cookie.expect("a session cookie");
     cookie.trim_start_matches("khabar_session=").to_owned()
+}
+
+/// A reader signed up through the `lang` form, as another browser.
+async fn signed_up<'a>(
+    server: &'a khabar::Server,
+    lang: &str,
+    name: &str,
+    email: &str,
+) -> common::Agent<'a> {
+    let mut agent = common::Agent::new(server);
+    let form = format!("/{lang}/signup");
+    let fields = [
+        ("username", name),
+        ("email", email),
+        ("password", "harbour lights at dusk"),
+    ];
+    agent.submit(&form, &form, &fields).await;
+    agent
+}
+
+/// Posts a reply through the plain form and returns its id.
+async fn reply(agent: &mut common::Agent<'_>, story: &str, body: &str, parent: i64) -> String {
+    let parent = parent.to_string();
+    let answer = agent
+        .submit(
+            story,
+            &format!("{story}/comments"),
+            &[("body", body), ("parent", &parent)],
+        )
+        .await;
+    let location = answer.location.expect("a redirect to the reply");
+    location
+        .rsplit("#comment-")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// The discussion's heading as a fresh anonymous page shows it.
