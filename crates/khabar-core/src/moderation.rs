@@ -50,6 +50,9 @@ pub enum Phase {
     NewCommenter,
     RejectionRate,
     PreModeration,
+    /// No phase held, flagged or rejected: the comment was approved
+    /// automatically at the end of the pipeline.
+    Passed,
 }
 
 impl Phase {
@@ -64,7 +67,25 @@ impl Phase {
             Phase::NewCommenter => "new_commenter",
             Phase::RejectionRate => "rejection_rate",
             Phase::PreModeration => "pre_moderation",
+            Phase::Passed => "passed",
         }
+    }
+
+    /// The phase that gives a pipeline reason code; none for moderators'
+    /// and readers' own reasons (`spam`, `offensive`…).
+    pub fn of_reason(code: &str) -> Option<Phase> {
+        Some(match code {
+            "thread_closed" | "too_long" | "too_many_links" => Phase::Checks,
+            "staff" => Phase::Staff,
+            "banned_word" => Phase::BannedWords,
+            "suspect_word" => Phase::SuspectWords,
+            "link" => Phase::Links,
+            "repeated_text" => Phase::Repeats,
+            "new_commenter" => Phase::NewCommenter,
+            "rejection_rate" => Phase::RejectionRate,
+            "user_pre_moderated" | "pre_moderated" => Phase::PreModeration,
+            _ => return None,
+        })
     }
 }
 
@@ -360,9 +381,14 @@ pub fn moderate(text: &str, author: &AuthorHistory, policy: &Policy<'_>) -> Verd
             Reason::new("suspect_word", format!("{} ({})", hit.term, hit.tag.1)),
         );
     }
-    // 5. Links.
-    if policy.settings.hold_links && count_links(text) > 0 {
-        decide(Action::Hold, Phase::Links, Reason::new("link", ""));
+    // 5. Links; the count tells a moderator what to look for.
+    let links = count_links(text);
+    if policy.settings.hold_links && links > 0 {
+        decide(
+            Action::Hold,
+            Phase::Links,
+            Reason::new("link", links.to_string()),
+        );
     }
     // 6. The same text again.
     if author.repeats > 0 {
@@ -417,9 +443,10 @@ pub fn moderate(text: &str, author: &AuthorHistory, policy: &Policy<'_>) -> Verd
             phase,
             reasons,
         },
+        // Nothing held it: not pre-moderation's doing unless it held.
         None => Verdict {
             action: Action::Approve,
-            phase: Phase::PreModeration,
+            phase: Phase::Passed,
             reasons,
         },
     }
@@ -770,6 +797,79 @@ mod tests {
         );
         let v = verdict(text, &AuthorHistory::default(), &hold);
         assert_eq!((v.action, v.phase), (Action::Hold, Phase::Links));
+        assert_eq!(v.reasons, [Reason::new("link", "1")]);
+        let two = verdict(
+            "https://a.org and www.b.org",
+            &AuthorHistory::default(),
+            &hold,
+        );
+        assert_eq!(two.reasons, [Reason::new("link", "2")]);
+    }
+
+    #[test]
+    fn approvals_name_the_phase_that_decided() {
+        let v = verdict(
+            "fine",
+            &AuthorHistory::default(),
+            &PolicySettings::default(),
+        );
+        assert_eq!((v.action, v.phase), (Action::Approve, Phase::Passed));
+        assert_ne!(v.phase, Phase::PreModeration);
+        let staff = AuthorHistory {
+            staff: true,
+            ..Default::default()
+        };
+        let v = verdict("fine", &staff, &PolicySettings::default());
+        assert_eq!((v.action, v.phase), (Action::Approve, Phase::Staff));
+    }
+
+    #[test]
+    fn links_and_a_pre_moderated_thread_both_give_reasons() {
+        let words = lists();
+        let settings = PolicySettings {
+            hold_links: true,
+            ..Default::default()
+        };
+        let policy = Policy {
+            max_chars: 200,
+            max_links: 5,
+            thread_open: true,
+            words: &words,
+            settings: &settings,
+            pre_moderated: Some(SettingScope::Story),
+        };
+        let v = moderate(
+            "https://a.org www.b.org",
+            &AuthorHistory::default(),
+            &policy,
+        );
+        assert_eq!((v.action, v.phase), (Action::Hold, Phase::Links));
+        assert_eq!(
+            v.reasons,
+            [
+                Reason::new("link", "2"),
+                Reason::new("pre_moderated", "story")
+            ]
+        );
+    }
+
+    #[test]
+    fn every_pipeline_reason_knows_its_phase() {
+        for (code, phase) in [
+            ("too_long", Phase::Checks),
+            ("staff", Phase::Staff),
+            ("banned_word", Phase::BannedWords),
+            ("suspect_word", Phase::SuspectWords),
+            ("link", Phase::Links),
+            ("repeated_text", Phase::Repeats),
+            ("new_commenter", Phase::NewCommenter),
+            ("rejection_rate", Phase::RejectionRate),
+            ("user_pre_moderated", Phase::PreModeration),
+            ("pre_moderated", Phase::PreModeration),
+        ] {
+            assert_eq!(Phase::of_reason(code), Some(phase), "{code}");
+        }
+        assert_eq!(Phase::of_reason("spam"), None);
     }
 
     #[test]
