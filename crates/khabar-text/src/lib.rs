@@ -9,6 +9,7 @@ pub mod comment;
 pub mod diff;
 pub mod direction;
 pub mod markdown;
+pub mod plurals;
 pub mod search;
 pub mod slug;
 mod unicode;

@@ -136,15 +136,7 @@ pub fn arabic_light_stem(word: &str) -> String {
     if let Some(name) = protected_name(word) {
         return name.to_owned();
     }
-    let mut w = drop_waw(word);
-    if let Some(rest) = ARTICLES
-        .iter()
-        .filter_map(|article| w.strip_prefix(article))
-        .find(|rest| letters(rest) >= 2)
-    {
-        w = rest;
-    }
-    w = drop_waw(w);
+    let mut w = without_article(word);
     for &(suffix, keep) in SUFFIXES {
         if let Some(rest) = w.strip_suffix(suffix)
             && letters(rest) >= keep
@@ -153,6 +145,43 @@ pub fn arabic_light_stem(word: &str) -> String {
         }
     }
     w.to_owned()
+}
+
+/// Steps 1 and 2 of light10: `word` without a leading و and one article.
+fn without_article(word: &str) -> &str {
+    let w = drop_waw(word);
+    let w = ARTICLES
+        .iter()
+        .filter_map(|article| w.strip_prefix(article))
+        .find(|rest| letters(rest) >= 2)
+        .unwrap_or(w);
+    drop_waw(w)
+}
+
+/// One key for every form of a normalized word: Arabic words stemmed with
+/// their broken plurals brought to the singular first (والكلاب, الكلب
+/// and كلب all give كلب), Latin words by the English stemmer, anything
+/// else as it is. Word lists use it for entries that ask for all forms.
+fn word_form_key(word: &str, english: &Stemmer) -> String {
+    if word.chars().all(is_arabic_letter) {
+        match crate::plurals::singular(without_article(word)) {
+            Some(one) => arabic_light_stem(one),
+            None => arabic_light_stem(word),
+        }
+    } else if is_latin_word(word) {
+        english.stem(word).into_owned()
+    } else {
+        word.to_owned()
+    }
+}
+
+/// The form keys ([`word_form_key`]) of a text's words, in order.
+pub fn form_keys(text: &str) -> Vec<String> {
+    let english = Stemmer::create(Algorithm::English);
+    exact_tokens(text)
+        .into_iter()
+        .map(|token| word_form_key(&token.term, &english))
+        .collect()
 }
 
 /// `w` without a leading و if it is longer than 3 letters.

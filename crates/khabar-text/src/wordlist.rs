@@ -33,8 +33,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use unicode_security::skeleton;
 
-use crate::arabic;
 use crate::unicode;
+use crate::{arabic, search};
 
 /// How much of a word a term must cover.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,6 +43,11 @@ pub enum MatchMode {
     WholeWord,
     /// The term may sit anywhere, including inside a longer word.
     Substring,
+    /// The term as a whole word, and every other form of it: plurals
+    /// (broken ones too: كلب catches كلاب), the article and attached
+    /// prepositions, English inflections (idiot catches idiots), compared
+    /// through the search analysis's stemming ([`search::form_keys`]).
+    AllForms,
 }
 
 impl MatchMode {
@@ -51,6 +56,7 @@ impl MatchMode {
         match self {
             MatchMode::WholeWord => "word",
             MatchMode::Substring => "substring",
+            MatchMode::AllForms => "forms",
         }
     }
 
@@ -59,7 +65,30 @@ impl MatchMode {
         match s {
             "word" => Some(MatchMode::WholeWord),
             "substring" => Some(MatchMode::Substring),
+            "forms" => Some(MatchMode::AllForms),
             _ => None,
+        }
+    }
+
+    /// An entry as moderators write it, one a line: `*term` for a
+    /// substring, `~term` for all forms, the term alone for a whole word.
+    pub fn from_line(line: &str) -> (&str, MatchMode) {
+        let line = line.trim();
+        if let Some(term) = line.strip_prefix('*') {
+            (term.trim(), MatchMode::Substring)
+        } else if let Some(term) = line.strip_prefix('~') {
+            (term.trim(), MatchMode::AllForms)
+        } else {
+            (line, MatchMode::WholeWord)
+        }
+    }
+
+    /// The line [`MatchMode::from_line`] reads back as `term` in this mode.
+    pub fn line(self, term: &str) -> String {
+        match self {
+            MatchMode::WholeWord => term.to_owned(),
+            MatchMode::Substring => format!("*{term}"),
+            MatchMode::AllForms => format!("~{term}"),
         }
     }
 }
@@ -68,6 +97,8 @@ impl MatchMode {
 /// term (e.g. which list it came from).
 pub struct WordMatcher<T> {
     entries: Vec<Entry<T>>,
+    /// The all-forms entries, each with its words' form keys.
+    forms: Vec<(usize, Vec<String>)>,
     /// Entries by automaton pattern: terms differing only in repeated
     /// letters, separators or mode share one pattern.
     by_pattern: Vec<Vec<usize>>,
@@ -107,6 +138,7 @@ impl<T> WordMatcher<T> {
         let mut by_pattern: Vec<Vec<usize>> = Vec::new();
         let mut ids: HashMap<String, usize> = HashMap::new();
         let mut kept = Vec::new();
+        let mut forms = Vec::new();
         for (term, mode, tag) in entries {
             let scan = Scan::new(&matching_form(&term));
             if scan.runs.is_empty() {
@@ -118,6 +150,9 @@ impl<T> WordMatcher<T> {
                 patterns.len() - 1
             });
             by_pattern[id].push(kept.len());
+            if mode == MatchMode::AllForms {
+                forms.push((kept.len(), search::form_keys(&term)));
+            }
             let mut breaks = vec![false; scan.runs.len()];
             for token in scan.tokens.iter().skip(1) {
                 breaks[scan.run_of[token.start]] = true;
@@ -137,8 +172,10 @@ impl<T> WordMatcher<T> {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .expect("word list exceeds the automaton's 32-bit state space");
+        forms.retain(|(_, keys)| !keys.is_empty());
         WordMatcher {
             entries: kept,
+            forms,
             by_pattern,
             automaton,
         }
@@ -165,6 +202,14 @@ impl<T> WordMatcher<T> {
             for &i in &self.by_pattern[candidate.pattern().as_usize()] {
                 if !found[i] && self.entries[i].matches_at(&scan, start) {
                     found[i] = true;
+                }
+            }
+        }
+        if !self.forms.is_empty() {
+            let words = search::form_keys(text);
+            for (i, keys) in &self.forms {
+                if !found[*i] && words.windows(keys.len()).any(|w| w == keys.as_slice()) {
+                    found[*i] = true;
                 }
             }
         }
@@ -244,7 +289,7 @@ impl<T> Entry<T> {
     }
 
     fn takes_clitics(&self) -> bool {
-        self.mode == MatchMode::WholeWord && self.arabic
+        self.mode != MatchMode::Substring && self.arabic
     }
 
     fn may_start(&self, scan: &Scan, a: usize) -> bool {
@@ -668,6 +713,49 @@ mod tests {
         assert_eq!(terms_in(&m, "baddog"), ["bad dog"]);
         assert_eq!(terms_in(&m, "bad doge"), Vec::<&str>::new());
         assert_eq!(terms_in(&m, "يا ابنَ الكَلْب"), ["ابن الكلب"]);
+    }
+
+    #[test]
+    fn all_forms_entries_catch_plurals_and_clitics_and_leave_innocent_words() {
+        use MatchMode::AllForms;
+        let m = matcher(&[
+            ("كلب", AllForms),
+            ("خونة", AllForms),
+            ("idiot", AllForms),
+            ("ass", AllForms),
+        ]);
+        let found = |text: &str| -> Vec<usize> { m.find(text).iter().map(|h| *h.tag).collect() };
+        // Broken and sound plurals, with the article and conjunctions.
+        for text in ["يا كلاب", "والكلاب", "بالكلب", "كلبهم", "ك.ل.ب"] {
+            assert_eq!(found(text), [0], "{text}");
+        }
+        for text in ["هؤلاء خونة", "الخائن", "والخونة"] {
+            assert_eq!(found(text), [1], "{text}");
+        }
+        for text in ["idiots", "IDIOT", "you idiot!"] {
+            assert_eq!(found(text), [2], "{text}");
+        }
+        assert_eq!(found("asses"), [3]);
+        // Words that merely contain or resemble the terms are innocent.
+        for text in [
+            "كلبشة الشرطة",
+            "تكلب",
+            "كليب",
+            "خان الخليلي",
+            "خيانة الأمانة",
+            "idiom",
+            "class assessment",
+            "passage",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+        // The line syntax reads back.
+        assert_eq!(MatchMode::from_line("~كلب"), ("كلب", AllForms));
+        assert_eq!(
+            MatchMode::from_line(" *scum"),
+            ("scum", MatchMode::Substring)
+        );
+        assert_eq!(AllForms.line("كلب"), "~كلب");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use khabar_core::moderation::{
 };
 use khabar_core::{InvalidInput, Lang};
 use khabar_store::{LogFilter, SessionRecord};
+use khabar_text::wordlist::MatchMode;
 use minijinja::context;
 use serde::Serialize;
 
@@ -483,16 +484,13 @@ pub async fn settings(
         let mut lists = Vec::new();
         for list_lang in app.languages() {
             for list in [ListKind::Banned, ListKind::Suspect] {
-                // One term a line; a leading `*` marks a substring term.
+                // One term a line, marked by its mode (`MatchMode::line`).
                 let text: Vec<String> = rows
                     .iter()
                     .filter(|r| r.lang == list_lang.as_str() && r.list == list.as_str())
-                    .map(|r| {
-                        if r.mode == "substring" {
-                            format!("*{}", r.term)
-                        } else {
-                            r.term.clone()
-                        }
+                    .map(|r| match MatchMode::parse(&r.mode) {
+                        Some(mode) => mode.line(&r.term),
+                        None => r.term.clone(),
                     })
                     .collect();
                 lists.push(context! {
@@ -564,15 +562,12 @@ pub async fn save_word_list(
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty())
-            .map(|line| match line.strip_prefix('*') {
-                Some(term) => WordListEntry {
+            .map(|line| {
+                let (term, mode) = MatchMode::from_line(line);
+                WordListEntry {
                     term: term.to_owned(),
-                    mode: "substring".into(),
-                },
-                None => WordListEntry {
-                    term: line.to_owned(),
-                    mode: "word".into(),
-                },
+                    mode: mode.as_str().into(),
+                }
             })
             .collect();
         moderation::update_word_list(&app, &moderator, list_lang, list, entries).await

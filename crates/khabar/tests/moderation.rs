@@ -956,7 +956,8 @@ async fn the_screens_work_without_javascript(db: &TestDatabase) {
     assert_eq!(acknowledged.location.as_deref(), Some(back.as_str()));
     assert_eq!(site.post(&reader, edition.id, "Understood").await.0, 201);
 
-    // Word lists from their textareas; a leading * means inside words.
+    // Word lists from their textareas; a leading * means inside words, a
+    // leading ~ every form of the word.
     let saved = moderator
         .submit(
             "/en/moderate/settings",
@@ -964,7 +965,7 @@ async fn the_screens_work_without_javascript(db: &TestDatabase) {
             &[
                 ("list_lang", "en"),
                 ("list", "banned"),
-                ("terms", "rotten\n*blight\n"),
+                ("terms", "rotten\n*blight\n~villain\n"),
                 ("back", "/en/moderate/settings"),
             ],
         )
@@ -981,7 +982,11 @@ async fn the_screens_work_without_javascript(db: &TestDatabase) {
         .unwrap();
     assert_eq!(
         english["entries"],
-        json!([{ "term": "blight", "mode": "substring" }, { "term": "rotten", "mode": "word" }])
+        json!([
+            { "term": "blight", "mode": "substring" },
+            { "term": "rotten", "mode": "word" },
+            { "term": "villain", "mode": "forms" }
+        ])
     );
     assert!(
         moderator
@@ -1066,3 +1071,50 @@ on_both_backends!(
     what_actions_do_to_a_reader,
     who_may_moderate_what,
 );
+
+/// An entry marked "all forms" catches plurals (broken ones too), clitics
+/// and inflections, and nothing that merely looks like it.
+async fn banned_words_in_all_their_forms(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, moderator) = site.person("forms_mod", Role::Moderator).await;
+    let story = site.editions().await[0].id;
+    site.words(
+        &moderator,
+        "ar",
+        "banned",
+        json!([{ "term": "كلب", "mode": "forms" }, { "term": "خائن", "mode": "forms" }]),
+    )
+    .await;
+    site.words(
+        &moderator,
+        "en",
+        "banned",
+        json!([{ "term": "idiot", "mode": "forms" }]),
+    )
+    .await;
+    let (_, reader) = site.person("forms_reader", Role::Reader).await;
+    for insult in ["أنتم كلاب", "والكلاب تنبح", "يا خونة", "what idiots"] {
+        let (status, code) = site.post(&reader, story, insult).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (422, Some("comment_rejected")),
+            "{insult}"
+        );
+    }
+    for innocent in [
+        "كلبشة الشرطة كانت مشدودة",
+        "خيانة الأمانة جريمة",
+        "an idiom of the region",
+    ] {
+        let (status, reply) = site.post(&reader, story, innocent).await;
+        assert_eq!(status, 201, "{innocent}: {reply}");
+    }
+    // The settings screen writes the entry back as it reads it.
+    let page = site
+        .call(Some(&moderator), "GET", "/moderation/word-lists", None)
+        .await
+        .1;
+    assert!(page.to_string().contains(r#""mode":"forms""#), "{page}");
+}
+
+on_both_backends!(banned_words_in_all_their_forms);

@@ -774,7 +774,7 @@ fn moderation_schemas() -> Value {
                     "required": ["entries"],
                     "properties": { "entries": { "type": "array", "maxItems": 20000, "items": {
                         "type": "object", "required": ["term"],
-                        "properties": { "term": { "type": "string", "maxLength": 100 }, "mode": { "enum": ["word", "substring"], "default": "word" } }
+                        "properties": { "term": { "type": "string", "maxLength": 100 }, "mode": { "enum": ["word", "substring", "forms"], "default": "word" } }
                     }}}
                 },
                 "ModerationSettings": {
