@@ -45,8 +45,8 @@ pub use indexing::IndexedComment;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
 pub use media::{MediaRecord, MediaText, MediaVariant, NewMedia};
 pub use moderation::{
-    CommentContext, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem, QueuePage,
-    ReaderHistory, Standing, WordListRow,
+    CommentContext, Decision, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem,
+    QueuePage, ReaderHistory, Standing, UndoRefusal, WordListRow,
 };
 pub use newsroom::{EditionDraft, StoryRecord};
 pub use readers::{AuthoredComment, EmailBatch, EmailPreference, Notification, Profile};

@@ -48,6 +48,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "thread order",
         include_str!("../migrations/0008_thread_order.sql"),
     ),
+    (9, "undo", include_str!("../migrations/0009_undo.sql")),
 ];
 
 /// How each backend spells an auto-numbered primary key.

@@ -289,6 +289,7 @@ pub fn router(app: Arc<App>) -> Router {
             get(moderation_pages::reader).post(moderation_pages::act_on_reader),
         )
         .route("/{lang}/moderate/log", get(moderation_pages::log))
+        .route("/{lang}/moderate/undo", post(moderation_pages::undo))
         .route(
             "/{lang}/moderate/settings",
             get(moderation_pages::settings).post(moderation_pages::save_settings),

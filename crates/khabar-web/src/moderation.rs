@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use jiff::{SignedDuration, Timestamp};
 use khabar_core::moderation::{
     self, AuthorHistory, CommentAction, ListKind, Policy, PolicySettings, ScopeSettings,
     SettingScope, ThreadSettings, UserAction, Verdict, WordListEntry, WordLists,
@@ -12,7 +13,7 @@ use khabar_core::moderation::{
 use khabar_core::{InvalidInput, Lang, Role};
 use khabar_store::{
     Account, Article, LogEntry, LogFilter, QueueFilter, QueuePage, ReaderHistory, Standing,
-    StoreError, WordListRow,
+    StoreError, UndoRefusal, WordListRow,
 };
 use khabar_text::wordlist::WordMatcher;
 
@@ -27,8 +28,20 @@ pub enum ModerationError {
     /// Not a moderator, or not of this section, or not of this reader.
     #[error("{1}")]
     Forbidden(&'static str, &'static str),
+    /// The decision can no longer be undone.
+    #[error(transparent)]
+    Undo(UndoRefusal),
     #[error(transparent)]
     Store(StoreError),
+}
+
+impl From<UndoRefusal> for ModerationError {
+    fn from(refusal: UndoRefusal) -> Self {
+        match refusal {
+            UndoRefusal::NotADecision => ModerationError::NotFound,
+            other => ModerationError::Undo(other),
+        }
+    }
 }
 
 impl From<StoreError> for ModerationError {
@@ -47,6 +60,7 @@ impl ModerationError {
             ModerationError::Invalid(e) => e.code,
             ModerationError::NotFound => "not_found",
             ModerationError::Forbidden(code, _) => code,
+            ModerationError::Undo(refusal) => refusal.code(),
             ModerationError::Store(_) => "internal",
         }
     }
@@ -176,13 +190,14 @@ pub const REJECT_REASONS: [&str; 6] = [
     "other",
 ];
 
-/// A decision on one comment in the moderator's sections.
+/// A decision on one comment in the moderator's sections. Returns the
+/// decision's id, to undo it by.
 pub async fn moderate_comment(
     app: &App,
     moderator: &Moderator,
     comment_id: i64,
     action: &CommentAction,
-) -> Result<(), ModerationError> {
+) -> Result<i64, ModerationError> {
     if let CommentAction::Reject { reason, .. } = action
         && !reason.is_empty()
         && !REJECT_REASONS.contains(&reason.as_str())
@@ -206,41 +221,46 @@ pub async fn moderate_comment(
             "another moderator decides on your comments",
         ));
     }
-    app.store
+    Ok(app
+        .store
         .moderate_comment(comment_id, action, moderator.id)
-        .await?;
-    Ok(())
+        .await?)
 }
 
 /// The same decision on several comments; each is checked and logged on
-/// its own. Returns the ids that could not be decided, with why.
+/// its own. Returns the decisions' ids, and the comments that could not
+/// be decided, with why.
 pub async fn moderate_comments(
     app: &App,
     moderator: &Moderator,
     comment_ids: &[i64],
     action: &CommentAction,
-) -> Vec<(i64, &'static str)> {
+) -> (Vec<i64>, Vec<(i64, &'static str)>) {
+    let mut decisions = Vec::new();
     let mut refused = Vec::new();
     for &id in comment_ids.iter().take(500) {
-        if let Err(error) = moderate_comment(app, moderator, id, action).await {
-            if let ModerationError::Store(e) = &error {
-                tracing::error!(error = %e, comment = id, "bulk moderation failed");
+        match moderate_comment(app, moderator, id, action).await {
+            Ok(decision) => decisions.push(decision),
+            Err(error) => {
+                if let ModerationError::Store(e) = &error {
+                    tracing::error!(error = %e, comment = id, "bulk moderation failed");
+                }
+                refused.push((id, error.code()));
             }
-            refused.push((id, error.code()));
         }
     }
-    refused
+    (decisions, refused)
 }
 
 /// An action on a reader. Moderators act on readers; admins on anyone but
 /// themselves. Section-limited moderators may only warn and add notes:
-/// the rest reaches every section.
+/// the rest reaches every section. Returns the decision's id.
 pub async fn moderate_user(
     app: &App,
     moderator: &Moderator,
     user_id: i64,
     action: &UserAction,
-) -> Result<(), ModerationError> {
+) -> Result<i64, ModerationError> {
     if user_id == moderator.id {
         return Err(ModerationError::Forbidden(
             "own_account",
@@ -265,10 +285,72 @@ pub async fn moderate_user(
         UserAction::Warn { .. } | UserAction::Note { .. } => {}
         _ => moderator.require_all_sections()?,
     }
-    app.store
+    Ok(app
+        .store
         .moderate_user(user_id, action, moderator.id)
-        .await?;
+        .await?)
+}
+
+/// How long a moderator's decision can be undone: long enough to catch a
+/// slip, short enough that nobody builds on it meanwhile.
+pub const UNDO_WINDOW: SignedDuration = SignedDuration::from_mins(5);
+
+/// Undoes one decision. A moderator undoes their own decisions, an admin
+/// anyone's; either still needs the comment's section (or, for actions
+/// on a reader beyond warnings and notes, every section).
+pub async fn undo_decision(
+    app: &App,
+    moderator: &Moderator,
+    decision_id: i64,
+) -> Result<(), ModerationError> {
+    let decision = app.store.decision(decision_id).await?;
+    if decision.actor_id != moderator.id && moderator.role != Role::Admin {
+        return Err(ModerationError::Forbidden(
+            "not_yours",
+            "a moderator undoes their own decisions only",
+        ));
+    }
+    match decision.comment_id {
+        Some(comment_id) => {
+            let context = app.store.comment_context(comment_id).await?;
+            if !moderator.covers(context.section_id) {
+                return Err(OUTSIDE_SECTIONS);
+            }
+        }
+        None if matches!(decision.action.as_str(), "warn" | "note") => {}
+        None => moderator.require_all_sections()?,
+    }
+    app.store
+        .undo_decision(decision_id, moderator.id, Timestamp::now(), UNDO_WINDOW)
+        .await??;
     Ok(())
+}
+
+/// Undoes several decisions, newest first so that two decisions on one
+/// comment unwind in order. Returns the ids undone, and those refused
+/// with why.
+pub async fn undo(
+    app: &App,
+    moderator: &Moderator,
+    decision_ids: &[i64],
+) -> (Vec<i64>, Vec<(i64, ModerationError)>) {
+    let mut ids: Vec<i64> = decision_ids.iter().take(500).copied().collect();
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    ids.dedup();
+    let mut undone = Vec::new();
+    let mut refused = Vec::new();
+    for id in ids {
+        match undo_decision(app, moderator, id).await {
+            Ok(()) => undone.push(id),
+            Err(error) => {
+                if let ModerationError::Store(e) = &error {
+                    tracing::error!(error = %e, decision = id, "undo failed");
+                }
+                refused.push((id, error));
+            }
+        }
+    }
+    (undone, refused)
 }
 
 pub async fn reader_history(

@@ -38,6 +38,7 @@ impl From<ModerationError> for PageError {
             ModerationError::Invalid(e) => PageError::Rejected(e.code),
             ModerationError::NotFound => PageError::NotFound,
             ModerationError::Forbidden(..) => PageError::Forbidden,
+            ModerationError::Undo(refusal) => PageError::Rejected(refusal.code()),
             ModerationError::Store(e) => PageError::Store(e),
         }
     }
@@ -295,14 +296,24 @@ pub async fn act_on_comments(
         .filter(|(k, _)| k == "comment_id")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    if let [id] = ids[..] {
-        if let Err(error) = moderation::moderate_comment(&app, &moderator, id, &action).await {
-            return error_page(&app, lang, &error.into());
+    let decisions = if let [id] = ids[..] {
+        match moderation::moderate_comment(&app, &moderator, id, &action).await {
+            Ok(decision) => vec![decision],
+            Err(error) => return error_page(&app, lang, &error.into()),
         }
     } else {
-        moderation::moderate_comments(&app, &moderator, &ids, &action).await;
+        moderation::moderate_comments(&app, &moderator, &ids, &action)
+            .await
+            .0
+    };
+    if decisions.is_empty() {
+        return back(lang, &fields);
     }
-    back(lang, &fields)
+    back_saying(
+        lang,
+        &fields,
+        &[("done", &ids_list(&decisions)), ("did", action.as_str())],
+    )
 }
 
 /// `GET /{lang}/moderate/users/{id}`: a reader's record and the actions.
@@ -326,6 +337,7 @@ pub async fn reader(
     };
     let result = async {
         let history = moderation::reader_history(&app, &moderator, user_id).await?;
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
         let tail = format!("/users/{user_id}");
         let chrome = chrome(
             &app,
@@ -368,6 +380,8 @@ pub async fn act_on_reader(
             preferred_language(&app, &headers),
             &PageError::NotFound,
         );
+                // What the last form did, for the confirmation banner.
+                said => query.map(|Query(q)| q).unwrap_or_default(),
     };
     let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
     {
@@ -403,7 +417,11 @@ pub async fn act_on_reader(
         _ => return error_page(&app, lang, &PageError::BadRequest("unknown action".into())),
     };
     match moderation::moderate_user(&app, &moderator, user_id, &action).await {
-        Ok(()) => back(lang, &fields),
+        Ok(decision) => back_saying(
+            lang,
+            &fields,
+            &[("done", &decision.to_string()), ("did", action.as_str())],
+        ),
         Err(error) => error_page(&app, lang, &error.into()),
     }
 }
@@ -690,4 +708,55 @@ pub async fn acknowledge_warning(
         return error_page(&app, lang, &error.into());
     }
     back_anywhere(lang, &fields)
+}
+
+/// `POST /{lang}/moderate/undo`: undoes the decisions named in
+/// `decisions` (comma-separated), then back to the page, saying so.
+pub async fn undo(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let lang = path.map(|Path(l)| l).unwrap_or_default();
+    let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
+    {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let ids: Vec<i64> = field(&fields, "decisions")
+        .split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect();
+    let (undone, mut refused) = moderation::undo(&app, &moderator, &ids).await;
+    if undone.is_empty() {
+        let error = if refused.is_empty() {
+            PageError::BadRequest("no decision named".into())
+        } else {
+            refused.swap_remove(0).1.into()
+        };
+        return error_page(&app, lang, &error);
+    }
+    back_saying(lang, &fields, &[("undone", &undone.len().to_string())])
+}
+
+/// Back to the moderators' page the form was on, with what just happened
+/// in its query, for the page's confirmation (and Undo button).
+fn back_saying(lang: Lang, fields: &Fields, said: &[(&str, &str)]) -> Response {
+    let home = format!("/{lang}/moderate");
+    let to = crate::forms::return_path(field(fields, "back"))
+        .filter(|to| to.starts_with(&home))
+        .unwrap_or(&home);
+    let query: Vec<String> = said
+        .iter()
+        .map(|(key, value)| format!("{key}={}", urlencoding(value)))
+        .collect();
+    let separator = if to.contains('?') { '&' } else { '?' };
+    let location = format!("{to}{separator}{}", query.join("&"));
+    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+}
+
+fn ids_list(ids: &[i64]) -> String {
+    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
 }

@@ -137,6 +137,7 @@ pub fn routes() -> Router<Arc<App>> {
             "/api/v1/moderation/users/{id}",
             get(moderation::reader_history).post(moderation::moderate_user),
         )
+        .route("/api/v1/moderation/undo", post(moderation::undo))
         .route("/api/v1/moderation/log", get(moderation::list_audit_log))
         .route(
             "/api/v1/moderation/word-lists",

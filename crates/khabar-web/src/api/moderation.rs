@@ -1,5 +1,5 @@
 //! Moderation in the API: listModerationQueue, moderateComment,
-//! moderateUser, listAuditLog, listWordLists, updateWordList,
+//! moderateUser, undoModerationDecisions, listAuditLog, listWordLists, updateWordList,
 //! getModerationSettings, updateModerationSettings. The same use cases as
 //! the moderators' pages; every operation needs the `moderate` scope.
 
@@ -37,6 +37,9 @@ impl From<ModerationError> for ApiError {
                 "no such comment, reader or scope",
             ),
             ModerationError::Forbidden(code, message) => ApiError::forbidden(code, message),
+            ModerationError::Undo(refusal) => {
+                ApiError::new(StatusCode::CONFLICT, refusal.code(), refusal.to_string())
+            }
             ModerationError::Store(e) => e.into(),
         }
     }
@@ -135,8 +138,13 @@ pub async fn moderate_comment(
         return Err(ModerationError::NotFound.into());
     };
     let action = body(json)?;
-    moderation::moderate_comment(&app, &moderator, id, &action).await?;
-    Ok(Json(json!({ "comment_id": id, "action": action.as_str() })).into_response())
+    let decision = moderation::moderate_comment(&app, &moderator, id, &action).await?;
+    Ok(Json(json!({
+        "comment_id": id,
+        "action": action.as_str(),
+        "decision_id": decision,
+    }))
+    .into_response())
 }
 
 pub async fn moderate_comments(
@@ -155,7 +163,7 @@ pub async fn moderate_comments(
         )
         .into());
     }
-    let refused =
+    let (decisions, refused) =
         moderation::moderate_comments(&app, &moderator, &input.comment_ids, &input.action).await;
     let refused: Vec<_> = refused
         .into_iter()
@@ -163,7 +171,8 @@ pub async fn moderate_comments(
         .collect();
     Ok(Json(json!({
         "action": input.action.as_str(),
-        "done": input.comment_ids.len() - refused.len(),
+        "done": decisions.len(),
+        "decision_ids": decisions,
         "refused": refused,
     }))
     .into_response())
@@ -182,9 +191,42 @@ pub async fn moderate_user(
         return Err(ModerationError::NotFound.into());
     };
     let action = body(json)?;
-    moderation::moderate_user(&app, &moderator, id, &action).await?;
+    let decision = moderation::moderate_user(&app, &moderator, id, &action).await?;
     let history = moderation::reader_history(&app, &moderator, id).await?;
-    Ok(Json(json!(history)).into_response())
+    let mut answer = json!(history);
+    answer["decision_id"] = json!(decision);
+    Ok(Json(answer).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct UndoBody {
+    decisions: Vec<i64>,
+}
+
+/// `POST /moderation/undo`: undoes decisions made in the last few
+/// minutes. When none could be, the first refusal is the error.
+pub async fn undo(
+    State(app): AppState,
+    headers: HeaderMap,
+    viewer: Viewer,
+    json: Result<Json<UndoBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let moderator = moderator_for(&app, &headers, &viewer, true).await?;
+    let input = body(json)?;
+    if input.decisions.is_empty() || input.decisions.len() > 500 {
+        return Err(
+            InvalidInput::new("decisions", "invalid_selection", "from 1 to 500 decisions").into(),
+        );
+    }
+    let (undone, mut refused) = moderation::undo(&app, &moderator, &input.decisions).await;
+    if undone.is_empty() && !refused.is_empty() {
+        return Err(refused.swap_remove(0).1.into());
+    }
+    let refused: Vec<_> = refused
+        .iter()
+        .map(|(id, error)| json!({ "decision_id": id, "code": error.code() }))
+        .collect();
+    Ok(Json(json!({ "undone": undone, "refused": refused })).into_response())
 }
 
 /// `GET /moderation/users/{id}`: a reader's record.

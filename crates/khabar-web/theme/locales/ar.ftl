@@ -672,3 +672,45 @@ mod-done-bulk-feature = اختيرت التعليقات المحددة: { $count
 mod-undone = تم التراجع: عاد تعليق { $name } إلى الطابور
 mod-undone-bulk = تم التراجع: عادت التعليقات إلى الطابور
 mod-undo = تراجع
+
+# تأكيد قرار المشرف بعد إرسال النموذج، مع زر التراجع
+mod-banner-comments = تم { $action ->
+    [approve] قبول
+    [reject] رفض
+    [feature] اختيار
+    [unfeature] إلغاء اختيار
+    [redact] حجب نص
+   *[other] البتّ في
+} { PLURAL($count) ->
+    [one] تعليق واحد.
+    [two] تعليقين.
+    [few] { DIGITS($count) } تعليقات.
+    [many] { DIGITS($count) } تعليقًا.
+   *[other] { DIGITS($count) } تعليق.
+}
+mod-banner-reader = { $action ->
+    [warn] تم تنبيه { $name }.
+    [suspend] تم إيقاف { $name } مؤقتًا.
+    [unsuspend] رُفع الإيقاف المؤقت عن { $name }.
+    [ban] تم حظر { $name }.
+    [unban] رُفع الحظر عن { $name }.
+    [shadow_ban] تم حظر { $name } حظرًا خفيًا.
+    [unshadow] رُفع الحظر الخفي عن { $name }.
+    [pre_moderate] صارت تعليقات { $name } تنتظر مراجعة المشرف قبل نشرها.
+    [stop_pre_moderating] لم تعد تعليقات { $name } تنتظر مراجعة المشرف.
+    [note] أُضيفت ملاحظة عن { $name }.
+    [limit_sections] تغيّرت الأقسام التي يشرف عليها { $name }.
+   *[other] تم.
+}
+mod-banner-undo-hint = يمكنك التراجع عنه خلال دقائق.
+mod-banner-undone = { PLURAL($count) ->
+    [one] تم التراجع: عاد كل شيء كما كان قبل ذلك القرار.
+    [two] تم التراجع عن قرارين.
+    [few] تم التراجع عن { DIGITS($count) } قرارات.
+    [many] تم التراجع عن { DIGITS($count) } قرارًا.
+   *[other] تم التراجع عن { DIGITS($count) } قرار.
+}
+mod-log-action-undo = تراجع عن قرار بشأن
+error-rejected-undo_window_passed = انقضت مهلة التراجع عن هذا القرار؛ اتخذ قرارًا جديدًا بدلًا منه.
+error-rejected-already_undone = سبق التراجع عن هذا القرار.
+error-rejected-superseded = غيّر قرارٌ آخر هذا الأمر منذ ذلك الحين؛ اتخذ قرارًا جديدًا بدل التراجع.

@@ -634,3 +634,39 @@ mod-done-bulk-feature = Featured the selected comments: { $count }
 mod-undone = Undone: the comment by { $name } is back in the queue
 mod-undone-bulk = Undone: the comments are back in the queue
 mod-undo = Undo
+
+# Confirmation after a moderator's form decision, with its Undo button
+mod-banner-comments = { $action ->
+    [approve] Approved
+    [reject] Rejected
+    [feature] Featured
+    [unfeature] Stopped featuring
+    [redact] Redacted the text of
+   *[other] Decided on
+} { PLURAL($count) ->
+    [one] one comment.
+   *[other] { DIGITS($count) } comments.
+}
+mod-banner-reader = { $action ->
+    [warn] Warned { $name }.
+    [suspend] Suspended { $name }.
+    [unsuspend] Lifted the suspension of { $name }.
+    [ban] Banned { $name }.
+    [unban] Lifted the ban on { $name }.
+    [shadow_ban] Shadow-banned { $name }.
+    [unshadow] Lifted the shadow ban on { $name }.
+    [pre_moderate] Comments by { $name } now wait for a moderator.
+    [stop_pre_moderating] Comments by { $name } no longer wait for a moderator.
+    [note] Added a note on { $name }.
+    [limit_sections] Changed the sections { $name } moderates.
+   *[other] Done.
+}
+mod-banner-undo-hint = You can undo it for a few minutes.
+mod-banner-undone = { PLURAL($count) ->
+    [one] Undone: everything is as it was before that decision.
+   *[other] Undone: { DIGITS($count) } decisions reversed.
+}
+mod-log-action-undo = undid a decision on
+error-rejected-undo_window_passed = The time to undo that decision has passed; make a new decision instead.
+error-rejected-already_undone = That decision was already undone.
+error-rejected-superseded = Another decision changed this since; make a new decision instead of undoing.
