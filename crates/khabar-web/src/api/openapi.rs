@@ -731,6 +731,40 @@ fn moderation_schemas() -> Value {
                         "section_ids": { "type": "array", "items": { "type": "integer" }, "description": "limit_sections (admins): empty for all" }
                     }
                 },
+                "Decision": {
+                    "type": "object",
+                    "required": ["comment_id", "action", "decision_id"],
+                    "properties": {
+                        "comment_id": { "type": "integer" }, "action": { "type": "string" },
+                        "decision_id": { "type": "integer", "description": "undoes it with undoModerationDecisions for a few minutes" }
+                    }
+                },
+                "BulkDecision": {
+                    "type": "object",
+                    "required": ["action", "done", "decision_ids", "refused"],
+                    "properties": {
+                        "action": { "type": "string" }, "done": { "type": "integer" },
+                        "decision_ids": { "type": "array", "items": { "type": "integer" }, "description": "one per comment decided; undo them together" },
+                        "refused": { "type": "array", "items": { "type": "object", "required": ["comment_id", "code"], "properties": {
+                            "comment_id": { "type": "integer" }, "code": { "type": "string" } } } }
+                    }
+                },
+                "UndoDecisions": {
+                    "type": "object",
+                    "required": ["decisions"],
+                    "properties": { "decisions": { "type": "array", "items": { "type": "integer" }, "minItems": 1, "maxItems": 500,
+                        "description": "decision_id values from moderateComment, moderateComments or moderateUser" } }
+                },
+                "Undone": {
+                    "type": "object",
+                    "required": ["undone", "refused"],
+                    "properties": {
+                        "undone": { "type": "array", "items": { "type": "integer" }, "description": "the decisions undone, newest first" },
+                        "refused": { "type": "array", "items": { "type": "object", "required": ["decision_id", "code"], "properties": {
+                            "decision_id": { "type": "integer" },
+                            "code": { "enum": ["undo_window_passed", "already_undone", "superseded", "not_yours", "outside_your_sections", "not_found"] } } } }
+                    }
+                },
                 "ReaderHistory": {
                     "type": "object",
                     "required": ["standing", "approved", "pending", "rejected", "reports_received", "notes", "log"],
@@ -853,14 +887,14 @@ fn moderation_paths() -> Value {
                 "summary": "The same decision on a selection; each is checked and logged on its own",
                 "security": [{ "session": [] }, { "bearer": ["moderate"] }],
                 "requestBody": json_body("BulkCommentAction"),
-                "responses": { "200": { "description": "How many were done and which were refused, with why", "content": { "application/json": { "schema": { "type": "object" } } } } }
+                "responses": { "200": json_response("How many were done, their decision ids, and which were refused, with why", "BulkDecision") }
             }},
             "/moderation/comments/{id}": { "post": {
                 "operationId": "moderateComment",
                 "security": [{ "session": [] }, { "bearer": ["moderate"] }],
                 "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
                 "requestBody": json_body("CommentAction"),
-                "responses": { "200": { "description": "Decided and logged" }, "403": error_response("not_a_moderator, outside_your_sections or own_comment"), "404": error_response("not_found") }
+                "responses": { "200": json_response("Decided and logged", "Decision"), "403": error_response("not_a_moderator, outside_your_sections or own_comment"), "404": error_response("not_found") }
             }},
             "/moderation/users/{id}": {
                 "get": {
@@ -874,9 +908,26 @@ fn moderation_paths() -> Value {
                     "security": [{ "session": [] }, { "bearer": ["moderate"] }],
                     "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "integer" } }],
                     "requestBody": json_body("UserAction"),
-                    "responses": { "200": json_response("The reader's record after the action", "ReaderHistory"), "403": error_response("staff_account, own_account, admins_only or outside_your_sections") }
+                    "responses": { "200": { "description": "The reader's record after the action, and the decision's id", "content": { "application/json": { "schema": {
+                        "allOf": [{ "$ref": "#/components/schemas/ReaderHistory" }],
+                        "required": ["decision_id"],
+                        "properties": { "decision_id": { "type": "integer", "description": "undoes it with undoModerationDecisions for a few minutes" } } } } } },
+                        "403": error_response("staff_account, own_account, admins_only or outside_your_sections") }
                 }
             },
+            "/moderation/undo": { "post": {
+                "operationId": "undoModerationDecisions",
+                "summary": "Undoes moderators' decisions made in the last five minutes: the comment or reader as before, its reports reopened, the notifications it sent withdrawn; logged as undo. A moderator undoes their own decisions, an admin anyone's",
+                "security": [{ "session": [] }, { "bearer": ["moderate"] }],
+                "requestBody": json_body("UndoDecisions"),
+                "responses": {
+                    "200": json_response("The decisions undone, and any refused with why", "Undone"),
+                    "403": error_response("not_yours or outside_your_sections (when none could be undone)"),
+                    "404": error_response("not_found: no such decision, or not one that can be undone"),
+                    "409": error_response("undo_window_passed, already_undone or superseded (a later decision changed it; when none could be undone)"),
+                    "422": error_response("invalid_selection")
+                }
+            }},
             "/moderation/log": { "get": {
                 "operationId": "listAuditLog",
                 "summary": "Every decision, human or automatic, newest first; never edited",
