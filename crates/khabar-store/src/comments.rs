@@ -181,6 +181,12 @@ pub(crate) fn view_from_row(row: &AnyRow) -> Result<CommentView> {
 impl Store {
     /// Posts a comment on a published edition, in its place in the thread.
     pub async fn post_comment(&self, comment: NewComment<'_>) -> Result<i64> {
+        self.post_comment_at(comment, Timestamp::now()).await
+    }
+
+    /// Posts a comment written at `at`: the demo's discussion (and comments
+    /// brought from another system) keep their own times.
+    pub async fn post_comment_at(&self, comment: NewComment<'_>, at: Timestamp) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         let edition: Option<(i64, String)> = sqlx::query_as(
             "SELECT story_id, lang FROM editions WHERE id = $1 AND status = 'published'",
@@ -212,7 +218,7 @@ impl Store {
             }
         };
         let placement = place_reply(parent.map(|(p, _)| p));
-        let now = to_millis(Timestamp::now());
+        let now = to_millis(at);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO comments (edition_id, parent_id, root_id, depth, reply_to_user_id, author_id, body, status,
                  created_at, flagged, moderation_reasons)

@@ -49,6 +49,8 @@ struct DemoComment {
     lang: Lang,
     author: String,
     reply_to: Option<usize>,
+    /// How long before the seeding it was written.
+    minutes_ago: i64,
     body: String,
 }
 
@@ -279,16 +281,20 @@ async fn seed_discussion(
             ),
             None => None,
         };
+        let written = Timestamp::now() - SignedDuration::from_mins(comment.minutes_ago);
         let id = store
-            .post_comment(NewComment {
-                edition_id,
-                author_id: *author_id,
-                body: &CommentBody::parse(&comment.body)?,
-                parent_id,
-                status: CommentStatus::Visible,
-                mentions: &mentions,
-                verdict: &approved,
-            })
+            .post_comment_at(
+                NewComment {
+                    edition_id,
+                    author_id: *author_id,
+                    body: &CommentBody::parse(&comment.body)?,
+                    parent_id,
+                    status: CommentStatus::Visible,
+                    mentions: &mentions,
+                    verdict: &approved,
+                },
+                written,
+            )
             .await?;
         posted.push(id);
     }

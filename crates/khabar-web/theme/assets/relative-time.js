@@ -8,7 +8,11 @@
   "use strict";
   if (!window.Intl || !Intl.RelativeTimeFormat) return;
   var root = document.documentElement;
-  var format = new Intl.RelativeTimeFormat(root.getAttribute("data-locale") || root.lang, { numeric: "auto" });
+  // The server writes Latin digits unless the site's locale asks for others
+  // (ar-u-nu-arab); browsers default Arabic to Arabic-Indic ones.
+  var locale = root.getAttribute("data-locale") || root.lang;
+  if (locale.indexOf("-u-") < 0) locale += "-u-nu-latn";
+  var format = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
   var steps = [["second", 60], ["minute", 60], ["hour", 24], ["day", 7]];
 
   function phrase(at) {
