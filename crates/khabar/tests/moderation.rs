@@ -1118,3 +1118,370 @@ async fn banned_words_in_all_their_forms(db: &TestDatabase) {
 }
 
 on_both_backends!(banned_words_in_all_their_forms);
+
+/// Undo a decision: what `POST /moderation/undo` answers, and whether the
+/// comment, its reports and the reader's notifications are as before.
+async fn undo_call(site: &Site, moderator: &str, decisions: Value) -> (u16, Value) {
+    site.call(
+        Some(moderator),
+        "POST",
+        "/moderation/undo",
+        Some(json!({ "decisions": decisions })),
+    )
+    .await
+}
+
+/// The kinds of a reader's notifications, newest first.
+async fn notification_kinds(site: &Site, reader: &str) -> Vec<String> {
+    let (status, reply) = site.call(Some(reader), "GET", "/notifications", None).await;
+    assert_eq!(status, 200, "{reply}");
+    reply["notifications"]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .filter_map(|n| n["kind"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A rejection undone: the comment is published again, its report is
+/// open again, the reader's rejection notice is gone; the undo is logged
+/// and cannot be repeated. The same through the forms, without script.
+async fn a_rejection_undone_restores_the_comment(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, moderator) = site.person("undo_mod", Role::Moderator).await;
+    let (_, reader) = site.person("undo_reader", Role::Reader).await;
+    let (_, reporter) = site.person("undo_reporter", Role::Reader).await;
+    let story = site.editions().await[0].id;
+    let (_, comment) = site.post(&reader, story, "A blunt remark").await;
+    let (status, _) = site
+        .call(
+            Some(&reporter),
+            "POST",
+            &format!("/comments/{comment}/reports"),
+            Some(json!({ "reason": "abusive" })),
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    let (status, decided) = site
+        .decide(
+            &moderator,
+            &comment,
+            json!({ "action": "reject", "reason": "abusive", "message": "Too harsh" }),
+        )
+        .await;
+    assert_eq!(status, 200, "{decided}");
+    let decision = decided["decision_id"].clone();
+    assert!(
+        notification_kinds(&site, &reader)
+            .await
+            .contains(&"rejected".to_owned())
+    );
+    let (reported, _) = site.queue(&moderator, "queue=reported").await;
+    assert!(reported.is_empty());
+
+    let (status, undone) = undo_call(&site, &moderator, json!([decision])).await;
+    assert_eq!(
+        (status, &undone["undone"]),
+        (200, &json!([decision])),
+        "{undone}"
+    );
+    let (status, shown) = site
+        .call(None, "GET", &format!("/comments/{comment}"), None)
+        .await;
+    assert_eq!((status, shown["status"].as_str()), (200, Some("visible")));
+    let (reported, _) = site.queue(&moderator, "queue=reported").await;
+    assert!(has(&reported, &comment), "its report is open again");
+    assert!(
+        !notification_kinds(&site, &reader)
+            .await
+            .contains(&"rejected".to_owned())
+    );
+
+    let (status, again) = undo_call(&site, &moderator, json!([decision])).await;
+    assert_eq!(
+        (status, again["error"]["code"].as_str()),
+        (409, Some("already_undone"))
+    );
+    let log = site
+        .server
+        .store()
+        .audit_log(&khabar_store::LogFilter {
+            action: Some("undo".to_owned()),
+            limit: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (
+            log[0].comment_id,
+            log[0].actor.as_deref(),
+            log[0].message.as_str()
+        ),
+        (comment.as_i64(), Some("undo_mod"), "reject")
+    );
+
+    // Without script: the queue confirms the decision and offers Undo.
+    let mut page = Agent::new(&site.server);
+    page.submit(
+        "/en/signin",
+        "/en/signin",
+        &[("login", "undo_mod"), ("password", PASSWORD)],
+    )
+    .await;
+    let id = comment.to_string();
+    let rejected = page
+        .submit(
+            "/en/moderate?queue=reported",
+            "/en/moderate/comments",
+            &[
+                ("action", "reject"),
+                ("comment_id", &id),
+                ("back", "/en/moderate?queue=reported"),
+            ],
+        )
+        .await;
+    assert_eq!(rejected.status, 303);
+    let location = rejected.location.unwrap_or_default();
+    assert!(
+        location.contains("&done=") && location.ends_with("&did=reject"),
+        "{location}"
+    );
+    let confirmed = page.get(&location).await.body;
+    assert!(
+        confirmed.contains("Rejected\u{2069} \u{2068}one comment.")
+            && confirmed.contains("/en/moderate/undo"),
+        "{confirmed}"
+    );
+    let done = location
+        .split("done=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap_or_default()
+        .to_owned();
+    let undone = page
+        .submit(
+            &location,
+            "/en/moderate/undo",
+            &[
+                ("decisions", &done),
+                ("back", "/en/moderate?queue=reported"),
+            ],
+        )
+        .await;
+    let back = undone.location.unwrap_or_default();
+    assert_eq!(
+        (undone.status, back.as_str()),
+        (303, "/en/moderate?queue=reported&undone=1")
+    );
+    let page_after = page.get(&back).await.body;
+    assert!(
+        page_after.contains("Undone: everything is as it was")
+            && page_after.contains("A blunt remark")
+    );
+}
+
+/// Approving a held reply notified the parent's author; undone, the
+/// notification is withdrawn and the reply waits in the queue again.
+/// Bulk decisions are undone together.
+async fn an_approval_undone_withdraws_its_notifications(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, moderator) = site.person("approve_mod", Role::Moderator).await;
+    let (_, author) = site.person("thread_author", Role::Reader).await;
+    let (_, replier) = site.person("thread_replier", Role::Reader).await;
+    let edition = site.editions().await[1].clone();
+    let (_, parent) = site.post(&author, edition.id, "Opening point").await;
+    site.settings(
+        &moderator,
+        &format!("scope=story&id={}", edition.story_id),
+        json!({ "settings": { "pre_moderated": true } }),
+    )
+    .await;
+    let (status, reply) = site
+        .call(
+            Some(&replier),
+            "POST",
+            &format!("/editions/{}/comments", edition.id),
+            Some(json!({ "body": "A held answer", "parent_id": parent })),
+        )
+        .await;
+    assert_eq!(status, 201, "{reply}");
+    let reply = reply["id"].clone();
+    let (_, other) = site.post(&replier, edition.id, "Another held one").await;
+    let (pending, _) = site.queue(&moderator, "queue=pending").await;
+    assert!(has(&pending, &reply) && has(&pending, &other));
+
+    let (status, decided) = site
+        .call(
+            Some(&moderator),
+            "POST",
+            "/moderation/comments",
+            Some(json!({ "action": "approve", "comment_ids": [reply, other] })),
+        )
+        .await;
+    assert_eq!(status, 200, "{decided}");
+    let decisions = decided["decision_ids"].clone();
+    assert_eq!(decisions.as_array().map(Vec::len), Some(2), "{decided}");
+    assert!(
+        notification_kinds(&site, &author)
+            .await
+            .contains(&"reply".to_owned())
+    );
+    let (pending, _) = site.queue(&moderator, "queue=pending").await;
+    assert!(pending.is_empty());
+
+    let (status, undone) = undo_call(&site, &moderator, decisions).await;
+    assert_eq!(status, 200, "{undone}");
+    assert_eq!(undone["undone"].as_array().map(Vec::len), Some(2));
+    assert!(notification_kinds(&site, &author).await.is_empty());
+    let (pending, counts) = site.queue(&moderator, "queue=pending").await;
+    assert!(has(&pending, &reply) && has(&pending, &other));
+    assert_eq!(counts["pending"], 2);
+    let (status, _) = site
+        .call(None, "GET", &format!("/comments/{reply}"), None)
+        .await;
+    assert_eq!(status, 404, "held again, so not shown");
+}
+
+/// A ban that rejected the reader's comments, undone: the reader may
+/// comment again and their comments are back.
+async fn a_ban_undone_restores_the_reader(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, moderator) = site.person("ban_mod", Role::Moderator).await;
+    let (reader_id, reader) = site.person("banned_reader", Role::Reader).await;
+    let story = site.editions().await[0].id;
+    let (_, comment) = site.post(&reader, story, "Before the ban").await;
+    let (status, banned) = site
+        .act_on(
+            &moderator,
+            reader_id,
+            json!({ "action": "ban", "reject_comments": true }),
+        )
+        .await;
+    assert_eq!(status, 200, "{banned}");
+    assert_eq!(banned["standing"]["banned"], true);
+    let (status, _) = site.post(&reader, story, "While banned").await;
+    assert_eq!(status, 403);
+    let (status, _) = site
+        .call(None, "GET", &format!("/comments/{comment}"), None)
+        .await;
+    assert_eq!(status, 404);
+
+    let (status, undone) = undo_call(&site, &moderator, json!([banned["decision_id"]])).await;
+    assert_eq!(status, 200, "{undone}");
+    let (_, history) = site
+        .call(
+            Some(&moderator),
+            "GET",
+            &format!("/moderation/users/{reader_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(history["standing"]["banned"], false);
+    let (status, shown) = site
+        .call(None, "GET", &format!("/comments/{comment}"), None)
+        .await;
+    assert_eq!((status, shown["status"].as_str()), (200, Some("visible")));
+    let (status, _) = site.post(&reader, story, "After the undo").await;
+    assert_eq!(status, 201);
+
+    // Without script: the reader's page confirms the ban and undoes it.
+    let mut page = Agent::new(&site.server);
+    page.submit(
+        "/en/signin",
+        "/en/signin",
+        &[("login", "ban_mod"), ("password", PASSWORD)],
+    )
+    .await;
+    let reader_page = format!("/en/moderate/users/{reader_id}");
+    let banned = page
+        .submit(
+            &reader_page,
+            &reader_page,
+            &[("action", "ban"), ("back", &reader_page)],
+        )
+        .await;
+    let location = banned.location.unwrap_or_default();
+    assert!(
+        location.starts_with(&format!("{reader_page}?done=")),
+        "{location}"
+    );
+    let confirmed = page.get(&location).await.body;
+    assert!(confirmed.contains("Banned") && confirmed.contains("/en/moderate/undo"));
+    let done = location
+        .split("done=")
+        .nth(1)
+        .and_then(|rest| rest.split('&').next())
+        .unwrap_or_default()
+        .to_owned();
+    let undone = page
+        .submit(
+            &location,
+            "/en/moderate/undo",
+            &[("decisions", &done), ("back", &reader_page)],
+        )
+        .await;
+    assert_eq!(undone.location, Some(format!("{reader_page}?undone=1")));
+    let (status, _) = site.post(&reader, story, "Still welcome").await;
+    assert_eq!(status, 201);
+}
+
+/// Undo is refused after the window, for another moderator's decision
+/// (an admin may), and after a later decision on the same comment.
+async fn undo_is_refused_when_late_or_not_yours(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (mod_id, moderator) = site.person("first_mod", Role::Moderator).await;
+    let (_, colleague) = site.person("second_mod", Role::Moderator).await;
+    let (_, admin) = site.person("undo_admin", Role::Admin).await;
+    let (_, reader) = site.person("refused_reader", Role::Reader).await;
+    let story = site.editions().await[0].id;
+    let (_, comment) = site.post(&reader, story, "Decide on me").await;
+    let (_, decided) = site
+        .decide(&moderator, &comment, json!({ "action": "reject" }))
+        .await;
+    let decision = decided["decision_id"].as_i64().unwrap();
+
+    let (status, refused) = undo_call(&site, &colleague, json!([decision])).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (403, Some("not_yours"))
+    );
+    // Past the window (the store is asked as if minutes had gone by).
+    let window = khabar_web::moderation::UNDO_WINDOW;
+    let late = jiff::Timestamp::now() + window + jiff::SignedDuration::from_secs(1);
+    let answer = site
+        .server
+        .store()
+        .undo_decision(decision, mod_id, late, window)
+        .await
+        .unwrap();
+    assert_eq!(answer, Err(khabar_store::UndoRefusal::WindowPassed));
+    let (status, _) = undo_call(&site, &admin, json!([decision])).await;
+    assert_eq!(status, 200, "an admin undoes anyone's decision");
+
+    // A later decision stands in the way of undoing an earlier one.
+    let (_, first) = site
+        .decide(&moderator, &comment, json!({ "action": "reject" }))
+        .await;
+    site.decide(&admin, &comment, json!({ "action": "approve" }))
+        .await;
+    let (status, refused) = undo_call(&site, &moderator, json!([first["decision_id"]])).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (409, Some("superseded"))
+    );
+    let (status, refused) = undo_call(&site, &moderator, json!([999_999])).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (404, Some("not_found"))
+    );
+}
+
+on_both_backends!(
+    a_rejection_undone_restores_the_comment,
+    an_approval_undone_withdraws_its_notifications,
+    a_ban_undone_restores_the_reader,
+    undo_is_refused_when_late_or_not_yours,
+);
