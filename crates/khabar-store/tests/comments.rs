@@ -1,12 +1,12 @@
 //! Comment threads on SQLite and on PostgreSQL.
 
 use jiff::{SignedDuration, Timestamp};
-use khabar_core::moderation::{Action, CommentAction, Phase, Verdict};
+use khabar_core::moderation::{Action, CommentAction, Phase, UserAction, Verdict};
 use khabar_core::{
     CommentBody, CommentSort, DisplayName, EditionContent, EditionInput, Email, Lang, ReportReason,
     Role, Username,
 };
-use khabar_store::{CommentStatus, NewComment, NewStory, NewUser, Store, StoreError};
+use khabar_store::{CommentStatus, NewComment, NewStory, NewUser, Store, StoreError, UndoRefusal};
 use khabar_testkit::{TestDatabase, on_both_backends};
 
 async fn open(db: &TestDatabase) -> Store {
@@ -488,3 +488,85 @@ fn approved() -> Verdict {
         reasons: Vec::new(),
     }
 }
+
+/// Every kind of decision undone puts back exactly what it changed: a
+/// redacted body and its note, featuring, a reader's warning, suspension
+/// and notes; undos are not decisions themselves, and a later action on
+/// the reader (not a note) stands in the way of undoing an earlier one.
+async fn decisions_undone_restore_what_they_changed(db: &TestDatabase) {
+    let store = open(db).await;
+    let layla = reader(&store, "layla").await;
+    let moderator = reader(&store, "nadia").await;
+    let edition = edition(&store, "Story", true).await;
+    let comment = post(&store, edition, layla, "Call me on 0123", None).await;
+    let window = SignedDuration::from_mins(5);
+    let undo = |decision| store.undo_decision(decision, moderator, Timestamp::now(), window);
+
+    let redacted = store
+        .moderate_comment(
+            comment,
+            &CommentAction::Redact {
+                note: "phone number".into(),
+            },
+            moderator,
+        )
+        .await
+        .unwrap();
+    let featured = store
+        .moderate_comment(comment, &CommentAction::Feature, moderator)
+        .await
+        .unwrap();
+    assert_eq!(
+        undo(redacted).await.unwrap(),
+        Err(UndoRefusal::Superseded),
+        "featuring came after"
+    );
+    let undone = undo(featured).await.unwrap().unwrap();
+    assert!(!store.comment(comment).await.unwrap().featured);
+    assert!(undo(redacted).await.unwrap().is_ok());
+    let shown = store.comment(comment).await.unwrap();
+    assert_eq!(
+        (shown.body.as_str(), shown.redaction_note),
+        ("Call me on 0123", None)
+    );
+    assert!(
+        matches!(store.decision(undone).await, Err(StoreError::NotFound)),
+        "an undo is not undone"
+    );
+
+    let mut decisions = Vec::new();
+    for action in [
+        UserAction::Warn {
+            message: "Mind the tone".into(),
+        },
+        UserAction::Note {
+            body: "Shares numbers".into(),
+        },
+        UserAction::Suspend { hours: 24 },
+    ] {
+        decisions.push(
+            store
+                .moderate_user(layla, &action, moderator)
+                .await
+                .unwrap(),
+        );
+    }
+    let [warned, noted, suspended] = decisions[..] else {
+        unreachable!("three actions")
+    };
+    assert_eq!(undo(warned).await.unwrap(), Err(UndoRefusal::Superseded));
+    undo(suspended).await.unwrap().unwrap();
+    undo(noted).await.unwrap().unwrap();
+    undo(warned).await.unwrap().unwrap();
+    let history = store.reader_history(layla).await.unwrap();
+    assert_eq!(
+        (
+            history.standing.warning,
+            history.standing.suspended_until,
+            history.notes.len()
+        ),
+        (None, None, 0)
+    );
+}
+
+on_both_backends!(decisions_undone_restore_what_they_changed);
