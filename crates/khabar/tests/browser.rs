@@ -1058,3 +1058,442 @@ async fn the_comment_form_answers_in_place(db: &TestDatabase) {
 }
 
 on_both_backends!(the_comment_form_answers_in_place);
+
+/// A story whose readers' comments all wait for a moderator, on a server
+/// that lets readers post quickly (these tests fill queues; the limits
+/// have their own tests).
+struct Desk {
+    server: khabar::Server,
+    edition: i64,
+    story: i64,
+}
+
+impl Desk {
+    async fn open(db: &TestDatabase) -> Desk {
+        let server = common::spawn_app_with(db, true, |c| c.site.comments_per_minute = 100).await;
+        let (edition, _) = story_pages(&server).await.remove(0);
+        let story = server.store().edition(edition).await.unwrap().story_id;
+        let chief = common::account(&server, "deskchief", khabar_core::Role::Admin, "x").await;
+        let held = khabar_core::moderation::ScopeSettings {
+            pre_moderated: Some(true),
+            ..Default::default()
+        };
+        server
+            .store()
+            .set_scope_settings(
+                khabar_core::moderation::SettingScope::Story,
+                story,
+                &held,
+                chief,
+            )
+            .await
+            .unwrap();
+        Desk {
+            server,
+            edition,
+            story,
+        }
+    }
+
+    /// A bearer token for `name`, a new account of `role`, with `scopes`.
+    async fn token(&self, name: &str, role: khabar_core::Role, scopes: &[&str]) -> String {
+        let password = "harbour lights at dusk";
+        common::account(&self.server, name, role, password).await;
+        let body = json!({ "login": name, "password": password, "scopes": scopes, "name": "test" });
+        let token = common::call(&self.server, "POST", "/tokens", Some(body), &[]).await;
+        format!("Bearer {}", token.body["token"].as_str().expect("a token"))
+    }
+
+    /// Posts `body` as the reader holding `bearer`; it is held. Its id.
+    async fn held(&self, bearer: &str, body: &str) -> i64 {
+        let posted = common::call(
+            &self.server,
+            "POST",
+            &format!("/editions/{}/comments", self.edition),
+            Some(json!({ "body": body })),
+            &[("Authorization", bearer)],
+        )
+        .await;
+        assert_eq!(posted.status, 201, "{}", posted.body);
+        assert_eq!(posted.body["held_for_moderation"], true, "{}", posted.body);
+        posted.body["id"].as_i64().expect("the comment's id")
+    }
+
+    /// Signs the browser in as a new moderator; returns a token of theirs
+    /// to check the queues with.
+    async fn moderator_in(&self, browser: &Browser, name: &str) -> String {
+        let bearer = self
+            .token(name, khabar_core::Role::Moderator, &["read", "moderate"])
+            .await;
+        let body = json!({ "login": name, "password": "harbour lights at dusk" });
+        let signed_in = common::call(&self.server, "POST", "/auth/signin", Some(body), &[]).await;
+        assert_eq!(signed_in.status, 200, "{}", signed_in.body);
+        let cookie = signed_in.cookie.expect("a session cookie");
+        browser
+            .goto(&format!("{}/en/", self.server.base_url()))
+            .await;
+        browser
+            .add_cookie(
+                "khabar_session",
+                cookie.trim_start_matches("khabar_session="),
+            )
+            .await;
+        bearer
+    }
+
+    /// Opens this story's queue in `lang` (every item on one page).
+    async fn open_queue(&self, browser: &Browser, lang: &str) {
+        let url = format!(
+            "{}/{lang}/moderate?story={}&per_page=200",
+            self.server.base_url(),
+            self.story
+        );
+        browser.goto(&url).await;
+        browser.wait_for(".mod-item.current").await;
+    }
+
+    /// The ids in `queue` for this story and the queues' counts, as the
+    /// API tells `bearer`.
+    async fn queue(&self, bearer: &str, queue: &str) -> (Vec<i64>, Value) {
+        let path = format!(
+            "/moderation/queue?queue={queue}&story={}&per_page=200",
+            self.story
+        );
+        let answer = common::call(
+            &self.server,
+            "GET",
+            &path,
+            None,
+            &[("Authorization", bearer)],
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        let ids = answer.body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|item| item["comment"]["id"].as_i64().expect("an id"))
+            .collect();
+        (ids, answer.body["counts"].clone())
+    }
+}
+
+/// Presses the key at `code` as a layout types `key` there (WebDriver
+/// only sends characters, placed on a US layout): on the focused element.
+const PRESS_ON_LAYOUT: &str = "const [key, code, shiftKey] = arguments; \
+     const target = document.activeElement || document.body; \
+     target.dispatchEvent(new KeyboardEvent('keydown', { key, code, shiftKey, bubbles: true, cancelable: true }));";
+
+const QUEUE_IDS: &str =
+    "return [...document.querySelectorAll('.mod-item')].map(i => Number(i.dataset.id));";
+const CURRENT_ID: &str = "const c = document.querySelector('.mod-item.current'); return c ? Number(c.dataset.id) : null;";
+const TOAST: &str = "return document.querySelector('.mod-toast-text').textContent;";
+
+async fn press_on_layout(browser: &Browser, key: &str, code: &str) {
+    browser
+        .eval(PRESS_ON_LAYOUT, json!([key, code, code == "Slash"]))
+        .await;
+}
+
+async fn a_moderator_clears_the_queue_on_an_arabic_layout(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let desk = Desk::open(db).await;
+    let salma = desk
+        .token("salma", khabar_core::Role::Reader, &["read", "comment"])
+        .await;
+    let mut ids = Vec::new();
+    for body in [
+        "تحليل هادئ ومفيد للخبر",
+        "كلام خارج الموضوع تمامًا",
+        "سؤال عن مصدر الأرقام",
+        "شكرًا على التغطية",
+    ] {
+        ids.push(desk.held(&salma, body).await);
+    }
+    let moderator = desk.moderator_in(&browser, "layout_desk").await;
+    desk.open_queue(&browser, "ar").await;
+    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(ids));
+
+    // Shift and the key right of '.' ('؟' here) opens the help, in Arabic
+    // with the keys' Latin letters; Escape closes it.
+    press_on_layout(&browser, "؟", "Slash").await;
+    let help = browser
+        .eval(
+            "const h = document.getElementById('mod-keys'); return [h.hidden, h.textContent];",
+            json!([]),
+        )
+        .await;
+    assert_eq!(help[0], false);
+    let help = help[1].as_str().unwrap();
+    assert!(
+        help.contains("التراجع عن القرار الأخير") && help.contains('z'),
+        "{help}"
+    );
+    press_on_layout(&browser, "Escape", "Escape").await;
+
+    // Neither with Control held nor while typing in a field.
+    browser
+        .eval(
+            "document.activeElement.dispatchEvent(new KeyboardEvent('keydown', \
+             { key: 'ق', code: 'KeyR', ctrlKey: true, bubbles: true }));",
+            json!([]),
+        )
+        .await;
+    browser
+        .eval(
+            "const field = document.querySelector('.mod-item textarea'); \
+             field.dispatchEvent(new KeyboardEvent('keydown', { key: 'ق', code: 'KeyR', bubbles: true }));",
+            json!([]),
+        )
+        .await;
+    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(ids));
+
+    // ت (j) and ن (k) move; ش (a) approves, ق (r) rejects, ء (x) selects
+    // and ش then approves the selection.
+    press_on_layout(&browser, "ت", "KeyJ").await;
+    assert_eq!(browser.eval(CURRENT_ID, json!([])).await, json!(ids[1]));
+    press_on_layout(&browser, "ن", "KeyK").await;
+    press_on_layout(&browser, "ش", "KeyA").await;
+    assert_eq!(browser.eval(CURRENT_ID, json!([])).await, json!(ids[1]));
+    browser
+        .wait_for_true(
+            "document.querySelector('.mod-toast-text').textContent.includes('قُبل تعليق')",
+        )
+        .await;
+    press_on_layout(&browser, "ق", "KeyR").await;
+    browser
+        .wait_for_true(
+            "document.querySelector('.mod-toast-text').textContent.includes('رُفض تعليق')",
+        )
+        .await;
+    press_on_layout(&browser, "ء", "KeyX").await;
+    press_on_layout(&browser, "ت", "KeyJ").await;
+    press_on_layout(&browser, "ء", "KeyX").await;
+    press_on_layout(&browser, "ش", "KeyA").await;
+    browser.wait_for(".mod-empty").await;
+    let toast = browser.eval(TOAST, json!([])).await;
+    assert!(
+        toast.as_str().unwrap().contains("قُبلت التعليقات المحددة"),
+        "{toast}"
+    );
+    let pending =
+        "return document.querySelector('[data-queue-tab=pending] .mod-count').dataset.count;";
+    assert_eq!(browser.eval(pending, json!([])).await, json!("0"));
+    browser.screenshot("moderation-arabic-layout").await;
+
+    let (waiting, _) = desk.queue(&moderator, "pending").await;
+    assert!(waiting.is_empty(), "{waiting:?}");
+    let (approved, _) = desk.queue(&moderator, "approved").await;
+    for id in [ids[0], ids[2], ids[3]] {
+        assert!(approved.contains(&id), "{id} in {approved:?}");
+    }
+    let (rejected, _) = desk.queue(&moderator, "rejected").await;
+    assert_eq!(rejected, vec![ids[1]]);
+    browser.quit().await;
+    desk.server.stop().await.unwrap();
+}
+
+on_both_backends!(a_moderator_clears_the_queue_on_an_arabic_layout);
+
+async fn a_rejection_is_undone_by_key(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let desk = Desk::open(db).await;
+    let salma = desk
+        .token("salma", khabar_core::Role::Reader, &["read", "comment"])
+        .await;
+    let mut ids = Vec::new();
+    for body in [
+        "First, on the water deal",
+        "Second: a slip of the finger",
+        "Third, on the dam",
+        "Fourth, on the rivers",
+    ] {
+        ids.push(desk.held(&salma, body).await);
+    }
+    let moderator = desk.moderator_in(&browser, "undo_desk").await;
+    desk.open_queue(&browser, "en").await;
+
+    // r rejects the second: a toast says so with Undo, the third is next.
+    browser.press("j").await;
+    browser.press("r").await;
+    browser
+        .wait_for_true(
+            "document.querySelector('.mod-toast-text').textContent.includes('Rejected the comment by') \
+             && !document.querySelector('.mod-undo').hidden",
+        )
+        .await;
+    assert_eq!(browser.eval(CURRENT_ID, json!([])).await, json!(ids[2]));
+    let (rejected, _) = desk.queue(&moderator, "rejected").await;
+    assert_eq!(rejected, vec![ids[1]]);
+
+    // z brings it back in its place, with the focus, still pending.
+    browser.press("z").await;
+    browser
+        .wait_for_true("document.querySelector('.mod-toast-text').textContent.includes('Undone')")
+        .await;
+    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(ids));
+    assert_eq!(browser.eval(CURRENT_ID, json!([])).await, json!(ids[1]));
+    let (pending, counts) = desk.queue(&moderator, "pending").await;
+    assert_eq!(pending, ids);
+    assert_eq!(counts["rejected"], 0, "{counts}");
+    let badge =
+        "return document.querySelector('[data-queue-tab=pending] .mod-count').dataset.count;";
+    assert_eq!(browser.eval(badge, json!([])).await, json!("4"));
+
+    // A bulk approval (x on two, then a) is undone by u alike.
+    browser.press("xjxa").await;
+    browser
+        .wait_for_true("document.querySelector('.mod-toast-text').textContent.includes('Approved the selected comments')")
+        .await;
+    assert_eq!(
+        browser.eval(QUEUE_IDS, json!([])).await,
+        json!([ids[0], ids[3]])
+    );
+    browser.press("u").await;
+    browser
+        .wait_for_true("document.querySelector('.mod-toast-text').textContent.includes('Undone')")
+        .await;
+    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(ids));
+    let (pending, _) = desk.queue(&moderator, "pending").await;
+    assert_eq!(pending, ids);
+    browser.screenshot("moderation-undone").await;
+    browser.quit().await;
+    desk.server.stop().await.unwrap();
+}
+
+on_both_backends!(a_rejection_is_undone_by_key);
+
+/// Fixed and sticky boxes that overlap the last queue item on screen.
+const COVERING_THE_LAST_ITEM: &str = "window.scrollTo(0, document.documentElement.scrollHeight); \
+     const items = document.querySelectorAll('.mod-item'); \
+     const last = items[items.length - 1].getBoundingClientRect(); \
+     return [...document.querySelectorAll('body *')].filter(e => { \
+       const position = getComputedStyle(e).position; \
+       if (position !== 'fixed' && position !== 'sticky') return false; \
+       const r = e.getBoundingClientRect(); \
+       return r.width > 0 && r.height > 0 && r.left < last.right && r.right > last.left \
+         && r.top < last.bottom && r.bottom > last.top; \
+     }).map(e => e.className || e.tagName);";
+
+async fn nothing_fixed_covers_the_queue_on_a_phone(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let desk = Desk::open(db).await;
+    let salma = desk
+        .token("salma", khabar_core::Role::Reader, &["read", "comment"])
+        .await;
+    for n in 1..=4 {
+        let body = format!(
+            "Comment {n}: a long thought on sharing the river's water between neighbours, in several lines\nso that it wraps on a phone"
+        );
+        desk.held(&salma, &body).await;
+    }
+    desk.moderator_in(&browser, "phone_desk").await;
+    browser.resize(390, 800).await;
+    for lang in ["en", "ar"] {
+        desk.open_queue(&browser, lang).await;
+        let covering = browser.eval(COVERING_THE_LAST_ITEM, json!([])).await;
+        assert_eq!(covering, json!([]), "{lang}, before any decision");
+        browser
+            .screenshot(&format!("moderation-phone-end-{lang}"))
+            .await;
+    }
+    // With a decision's toast showing too.
+    browser.press("a").await;
+    browser.wait_for(".mod-toast.shown").await;
+    let covering = browser.eval(COVERING_THE_LAST_ITEM, json!([])).await;
+    assert_eq!(covering, json!([]), "with the toast");
+    browser.screenshot("moderation-phone-end-toast").await;
+    browser.quit().await;
+    desk.server.stop().await.unwrap();
+}
+
+on_both_backends!(nothing_fixed_covers_the_queue_on_a_phone);
+
+/// Clears 200 held comments by keyboard alone (a, and r for every third)
+/// and prints the pace; the test asserts only the outcome.
+async fn a_moderator_clears_two_hundred_comments_by_keyboard(db: &TestDatabase) {
+    const COMMENTS: usize = 200;
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let desk = Desk::open(db).await;
+    let mut readers = Vec::new();
+    for name in ["salma", "omar", "hala", "karim"] {
+        readers.push(
+            desk.token(name, khabar_core::Role::Reader, &["read", "comment"])
+                .await,
+        );
+    }
+    for n in 0..COMMENTS {
+        let body = format!("Comment number {n} on the water-sharing story");
+        desk.held(&readers[n % readers.len()], &body).await;
+    }
+    let moderator = desk.moderator_in(&browser, "speed_desk").await;
+    let (_, before) = desk.queue(&moderator, "pending").await;
+    assert_eq!(before["pending"], COMMENTS);
+    desk.open_queue(&browser, "en").await;
+    assert_eq!(
+        browser
+            .eval(QUEUE_IDS, json!([]))
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        COMMENTS
+    );
+
+    let gone = "return !document.getElementById('item-' + arguments[0]);";
+    let started = std::time::Instant::now();
+    let mut steps = Vec::with_capacity(COMMENTS);
+    for n in 0..COMMENTS {
+        let id = browser.eval(CURRENT_ID, json!([])).await;
+        let step = std::time::Instant::now();
+        browser.press(if n % 3 == 0 { "r" } else { "a" }).await;
+        while browser.eval(gone, json!([id])).await != json!(true) {
+            assert!(step.elapsed().as_secs() < 10, "item {id} did not leave");
+        }
+        steps.push(step.elapsed());
+    }
+    // Done once the server has answered every decision.
+    browser.wait_for(".mod-empty").await;
+    let total = started.elapsed();
+    steps.sort();
+    println!(
+        "cleared {COMMENTS} comments by keyboard in {:.1} s: {:.0} decisions per minute; \
+         key to the item leaving: median {} ms, slowest {} ms",
+        total.as_secs_f64(),
+        COMMENTS as f64 * 60.0 / total.as_secs_f64(),
+        steps[COMMENTS / 2].as_millis(),
+        steps[COMMENTS - 1].as_millis()
+    );
+
+    let rejected = COMMENTS.div_ceil(3);
+    let (waiting, counts) = desk.queue(&moderator, "pending").await;
+    assert!(waiting.is_empty(), "{waiting:?}");
+    assert_eq!(counts["pending"], 0, "{counts}");
+    assert_eq!(counts["rejected"], rejected, "{counts}");
+    assert_eq!(
+        counts["approved"].as_u64().unwrap() - before["approved"].as_u64().unwrap(),
+        (COMMENTS - rejected) as u64,
+        "{counts}"
+    );
+    // The tabs' counts follow the server's.
+    let badges = "['pending', 'approved', 'rejected'].map(q => \
+         document.querySelector(`[data-queue-tab=${q}] .mod-count`).dataset.count).join()";
+    browser
+        .wait_for_true(&format!(
+            "{badges} === {}",
+            json!(format!("0,{},{}", counts["approved"], counts["rejected"]))
+        ))
+        .await;
+    browser.quit().await;
+    desk.server.stop().await.unwrap();
+}
+
+on_both_backends!(a_moderator_clears_two_hundred_comments_by_keyboard);

@@ -1,19 +1,53 @@
 // The moderators' queue from the keyboard: j/k move, a approve, r reject,
-// f feature, b b ban the author, x select, ? help. Every decision goes
-// through the API with the session's CSRF token; without this file the
-// buttons post plain forms.
+// f feature, b b ban the author, x select, u or z undo, . load new items,
+// ? help. Keys are read by position (`event.code`), so they work on an
+// Arabic layout too. Every decision goes through the API with the
+// session's CSRF token and can be undone from the toast; without this
+// file the buttons post plain forms.
 (function () {
   "use strict";
   var root = document.querySelector(".mod[data-queue]");
   if (!root) return;
   var token = document.querySelector('meta[name="csrf-token"]').getAttribute("content");
-  var status = root.querySelector(".mod-status");
+  var queue = root.getAttribute("data-queue");
+  var toast = root.querySelector(".mod-toast");
+  var toastText = toast.querySelector(".mod-toast-text");
+  var undoButton = toast.querySelector(".mod-undo");
   var help = document.getElementById("mod-keys");
+  var fresh = root.querySelector(".mod-fresh");
+  var lang = document.documentElement.lang;
   var current = null;
   var banArmed = null;
+  var toastTimer = null;
+  // Decisions that may still be undone, the last on top.
+  var undoable = [];
+  // Items taken out ahead of the server's answer.
+  var inFlight = 0;
+  // Comments decided here: their live events are this page's own, and
+  // may arrive after an undo has put them back.
+  var decidedHere = {};
+
+  var KEYS = {
+    KeyJ: "next", KeyK: "previous", KeyA: "approve", KeyR: "reject", KeyF: "feature",
+    KeyB: "ban", KeyX: "select", KeyU: "undo", KeyZ: "undo", Period: "load"
+  };
 
   function items() { return Array.prototype.slice.call(root.querySelectorAll(".mod-item")); }
-  function say(text) { status.textContent = text; }
+  function list() { return root.querySelector(".mod-list"); }
+  function text(name) { return toast.getAttribute("data-" + name) || ""; }
+  function named(template, item, attribute) {
+    return template.replace("{name}", item ? item.getAttribute(attribute || "data-name") : "");
+  }
+
+  // Words in the toast for about ten seconds; an Undo button when the
+  // decision can be taken back.
+  function say(message, offerUndo) {
+    clearTimeout(toastTimer);
+    toastText.textContent = message;
+    undoButton.hidden = !offerUndo;
+    toast.classList.toggle("shown", !!message);
+    if (message) toastTimer = setTimeout(function () { say(""); }, 10000);
+  }
 
   function focus(item) {
     if (current) current.classList.remove("current");
@@ -31,29 +65,72 @@
     focus(all[Math.min(all.length - 1, Math.max(0, at + step))] || all[0]);
   }
 
-  function adjustCount(queue, delta) {
-    var badge = root.querySelector('[data-queue-tab="' + queue + '"] .mod-count');
+  function setCount(name, n) {
+    var badge = root.querySelector('[data-queue-tab="' + name + '"] .mod-count');
     if (!badge) return;
-    var n = Math.max(0, parseInt(badge.getAttribute("data-count"), 10) + delta);
+    n = Math.max(0, n);
     badge.setAttribute("data-count", n);
-    badge.textContent = n.toLocaleString(document.documentElement.lang);
+    badge.textContent = n.toLocaleString(lang);
   }
 
-  // The item leaves the queue; the next one takes the focus.
-  function leave(item) {
+  function adjustCount(name, delta) {
+    var badge = root.querySelector('[data-queue-tab="' + name + '"] .mod-count');
+    if (badge) setCount(name, parseInt(badge.getAttribute("data-count"), 10) + delta);
+  }
+
+  // Where an item stood, to put it back there on undo or failure.
+  function place(item) {
+    var before = item.nextElementSibling;
+    var after = item.previousElementSibling;
+    return { item: item, before: before && before.id, after: after && after.id };
+  }
+
+  // The queue says it is empty once the server has taken every decision.
+  function showEmpty() {
+    if (items().length || inFlight || root.querySelector(".mod-empty")) return;
+    var empty = document.createElement("p");
+    empty.className = "empty mod-empty";
+    empty.textContent = root.getAttribute("data-empty") || "";
+    list().after(empty);
+    var bulk = root.querySelector(".mod-bulk");
+    if (bulk) bulk.hidden = true;
+  }
+
+  // Items leave the queue at once; the next one takes the focus.
+  function leave(taken) {
+    var places = taken.map(place);
     var all = items();
-    var next = all[all.indexOf(item) + 1] || all[all.indexOf(item) - 1];
-    item.remove();
-    adjustCount(root.getAttribute("data-queue"), -1);
-    focus(next);
-    if (!items().length) {
-      var empty = document.createElement("p");
-      empty.className = "empty mod-empty";
-      empty.textContent = root.getAttribute("data-empty") || "";
-      root.querySelector(".mod-list").replaceWith(empty);
-      var bulk = root.querySelector(".mod-bulk");
-      if (bulk) bulk.hidden = true;
-    }
+    var last = taken[taken.length - 1];
+    var next = all.slice(all.indexOf(last) + 1).filter(function (i) { return taken.indexOf(i) < 0; })[0] ||
+      all.slice(0, all.indexOf(taken[0])).reverse().filter(function (i) { return taken.indexOf(i) < 0; })[0];
+    taken.forEach(function (item) {
+      var box = item.querySelector("input[type=checkbox]");
+      if (box) box.checked = false;
+      item.classList.remove("current");
+      item.remove();
+    });
+    adjustCount(queue, -taken.length);
+    if (taken.indexOf(current) >= 0 || !current) focus(next);
+    return places;
+  }
+
+  // Puts items back where they stood and focuses the first of them.
+  function restore(places) {
+    var ol = list();
+    if (!ol) return;
+    places.slice().reverse().forEach(function (spot) {
+      var before = spot.before && document.getElementById(spot.before);
+      var after = spot.after && document.getElementById(spot.after);
+      if (before && before.parentNode === ol) ol.insertBefore(spot.item, before);
+      else if (after && after.parentNode === ol) after.after(spot.item);
+      else ol.appendChild(spot.item);
+    });
+    adjustCount(queue, places.length);
+    var empty = root.querySelector(".mod-empty");
+    if (empty) empty.remove();
+    var bulk = root.querySelector(".mod-bulk");
+    if (bulk) bulk.hidden = false;
+    focus(places[0].item);
   }
 
   function call(url, body) {
@@ -63,26 +140,83 @@
       headers: { "Content-Type": "application/json", "X-CSRF-Token": token },
       body: JSON.stringify(body)
     }).then(function (answer) {
-      if (!answer.ok) throw new Error(String(answer.status));
-      return answer.json();
+      return answer.json().catch(function () { return {}; }).then(function (json) {
+        if (answer.ok) return json;
+        var error = json.error || json;
+        throw new Error(error.message || text("failed"));
+      });
     });
   }
 
-  function decide(item, action) {
-    if (!item || item.getAttribute("data-busy")) return;
-    item.setAttribute("data-busy", "1");
-    call("/api/v1/moderation/comments/" + item.getAttribute("data-id"), { action: action })
-      .then(function () {
-        var stays = action === "feature" && root.getAttribute("data-queue") === "approved";
-        item.removeAttribute("data-busy");
-        if (action === "approve") adjustCount("approved", 1);
-        if (action === "reject") adjustCount("rejected", 1);
-        if (!stays) leave(item);
-      })
-      .catch(function () {
-        item.removeAttribute("data-busy");
-        say(status.getAttribute("data-failed"));
+  function selected() {
+    return items().filter(function (item) {
+      var box = item.querySelector("input[type=checkbox]");
+      return box && box.checked;
+    });
+  }
+
+  // Which queue a decision sends an item to, for its tab's count.
+  function destination(action) {
+    return { approve: "approved", reject: "rejected", feature: "approved", ban: "rejected" }[action];
+  }
+
+  // The server's answer: refused items come back, the rest are done.
+  function finished(record, taken, answer) {
+    inFlight -= record.places.length;
+    var back = record.places.filter(function (spot) {
+      return answer.refused.indexOf(Number(spot.item.getAttribute("data-id"))) >= 0;
+    });
+    if (back.length) restore(back);
+    record.places = record.places.filter(function (spot) { return back.indexOf(spot) < 0; });
+    var done = taken.length - back.length;
+    var to = destination(record.action);
+    if (to && to !== queue) adjustCount(to, record.places.length);
+    showEmpty();
+    refreshCounts();
+    if (!done) return [];
+    // Answers may come out of order; the toast tells of the latest.
+    if (undoable[undoable.length - 1] !== record) return answer.ids;
+    say(taken.length === 1 ? named(text("done-" + record.action), taken[0])
+      : text("done-bulk-" + record.action).replace("{count}", done.toLocaleString(lang)),
+      answer.ids.length > 0);
+    return answer.ids;
+  }
+
+  // A decision is on the undo stack from the key press, so that a quick
+  // u or z takes back this one, not the one before.
+  function track(record, request, taken) {
+    undoable.push(record);
+    inFlight += record.places.length;
+    record.ready = request
+      .then(function (answer) { return finished(record, taken, answer); })
+      .catch(function (error) {
+        inFlight -= record.places.length;
+        if (record.places.length) restore(record.places);
+        say(error.message || text("failed"));
+        return [];
       });
+    showEmpty();
+  }
+
+  function decide(taken, action) {
+    taken = taken.filter(function (item) { return item; });
+    if (!taken.length) return;
+    // A featured item stays in the approved queue.
+    var stays = action === "feature" && queue === "approved";
+    var ids = taken.map(function (item) { return Number(item.getAttribute("data-id")); });
+    var places = stays ? [] : leave(taken);
+    ids.forEach(function (id) { decidedHere[id] = true; });
+    var request = ids.length === 1
+      ? call("/api/v1/moderation/comments/" + ids[0], { action: action }).then(function (answer) {
+        return { ids: answer.decision_id ? [answer.decision_id] : [], refused: [] };
+      })
+      : call("/api/v1/moderation/comments", { comment_ids: ids, action: action }).then(function (answer) {
+        return {
+          ids: answer.decision_ids || [],
+          refused: (answer.refused || []).map(function (r) { return r.comment_id; })
+        };
+      });
+    track({ places: places, action: action }, request, taken);
   }
 
   // Banning asks for the key twice: it reaches every comment of the reader.
@@ -91,64 +225,143 @@
     var author = item.getAttribute("data-author");
     if (banArmed !== author) {
       banArmed = author;
-      say(status.getAttribute("data-ban-confirm").replace("{name}", item.getAttribute("data-username")));
-      setTimeout(function () { if (banArmed === author) { banArmed = null; say(""); } }, 4000);
+      say(named(text("ban-confirm"), item, "data-username"));
+      setTimeout(function () { if (banArmed === author) banArmed = null; }, 4000);
       return;
     }
     banArmed = null;
-    call("/api/v1/moderation/users/" + author, { action: "ban", reject_comments: true })
-      .then(function () {
-        say("");
-        items().filter(function (i) { return i.getAttribute("data-author") === author; }).forEach(leave);
-      })
-      .catch(function () { say(status.getAttribute("data-failed")); });
+    var theirs = items().filter(function (i) { return i.getAttribute("data-author") === author; });
+    theirs.forEach(function (i) { decidedHere[i.getAttribute("data-id")] = true; });
+    var request = call("/api/v1/moderation/users/" + author, { action: "ban", reject_comments: true })
+      .then(function (answer) {
+        return { ids: answer.decision_ids || (answer.decision_id ? [answer.decision_id] : []), refused: [] };
+      });
+    track({ places: leave(theirs), action: "ban" }, request, [item]);
+  }
+
+  // Takes back the last decision: the server restores the comment's
+  // previous state, the page puts its item back in place.
+  function undo() {
+    var last = undoable.pop();
+    if (!last) return;
+    last.ready.then(function (ids) {
+      if (!ids.length) return;
+      call("/api/v1/moderation/undo", { decisions: ids })
+        .then(function () {
+          if (last.places.length) restore(last.places);
+          var to = destination(last.action);
+          if (to && to !== queue) adjustCount(to, -last.places.length);
+          say(last.places.length === 1 ? named(text("undone"), last.places[0].item) : text("undone-bulk"));
+          refreshCounts();
+        })
+        .catch(function (error) { say(error.message || text("failed")); });
+    });
+  }
+
+  function toggleSelected(item) {
+    if (!item) return;
+    var box = item.querySelector("input[type=checkbox]");
+    if (box) box.checked = !box.checked;
+  }
+
+  // The selection when there is one, else the current item.
+  function targets() {
+    var chosen = selected();
+    return chosen.length ? chosen : [current];
+  }
+
+  function load() {
+    if (fresh.hidden) return;
+    window.location.href = fresh.querySelector("a").href;
+  }
+
+  // The server's counts for the tabs, after any change here or elsewhere;
+  // more waiting than shown offers to load them.
+  var refreshTimer = null;
+  function refreshCounts() {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(function () {
+      var query = new URLSearchParams(window.location.search);
+      query.delete("page");
+      query.set("queue", queue);
+      query.set("per_page", "1");
+      fetch("/api/v1/moderation/queue?" + query, { credentials: "same-origin" })
+        .then(function (answer) { return answer.ok ? answer.json() : null; })
+        .then(function (answer) {
+          if (!answer || !answer.counts) return;
+          Object.keys(answer.counts).forEach(function (name) { setCount(name, answer.counts[name]); });
+          var waiting = answer.counts[queue] - inFlight;
+          if (waiting > items().length && !root.querySelector(".pager a[rel=next]")) fresh.hidden = false;
+        })
+        .catch(function () {});
+    }, 250);
+  }
+
+  function typing(target) {
+    if (!target || !target.tagName) return false;
+    if (target.isContentEditable) return true;
+    if (target.tagName === "INPUT") return !/^(checkbox|radio|button|submit|reset)$/.test(target.type);
+    return /^(TEXTAREA|SELECT)$/.test(target.tagName);
   }
 
   root.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("button[data-action]");
+    if (!event.target.closest) return;
+    if (event.target.closest(".mod-undo")) { undo(); return; }
+    var bulk = event.target.closest(".mod-bulk button[name=action]");
+    if (bulk) {
+      event.preventDefault();
+      decide(selected(), bulk.value);
+      return;
+    }
+    var button = event.target.closest("button[data-action]");
     if (!button) return;
     event.preventDefault();
     var item = button.closest(".mod-item");
     focus(item);
-    decide(item, button.getAttribute("data-action"));
+    decide([item], button.getAttribute("data-action"));
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    var target = event.target;
-    if (target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) && target.type !== "checkbox") return;
-    var handled = true;
-    switch (event.key) {
-      case "j": move(1); break;
-      case "k": move(-1); break;
-      case "a": decide(current, "approve"); break;
-      case "r": decide(current, "reject"); break;
-      case "f": decide(current, "feature"); break;
-      case "b": ban(current); break;
-      case "x":
-        if (current) { var box = current.querySelector("input[type=checkbox]"); box.checked = !box.checked; }
-        break;
-      case "?": help.hidden = !help.hidden; break;
-      case "Escape": help.hidden = true; break;
-      default: handled = false;
+    if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    if (typing(event.target)) return;
+    var command = KEYS[event.code];
+    // "?" is Shift and the slash key's place ("؟" on an Arabic layout).
+    if ((event.code === "Slash" && event.shiftKey) || event.key === "?") command = "help";
+    if (event.code === "Escape") command = "close";
+    if (!command) return;
+    // A held key moves, but never decides twice.
+    if (event.repeat && command !== "next" && command !== "previous") { event.preventDefault(); return; }
+    switch (command) {
+      case "next": move(1); break;
+      case "previous": move(-1); break;
+      case "approve": case "reject": case "feature": decide(targets(), command); break;
+      case "ban": ban(current); break;
+      case "select": toggleSelected(current); break;
+      case "undo": undo(); break;
+      case "load": load(); break;
+      case "help": help.hidden = !help.hidden; break;
+      case "close": help.hidden = true; break;
     }
-    if (handled) event.preventDefault();
+    event.preventDefault();
   });
 
-  // Another moderator's decision takes the item away here too; new
-  // comments are announced, not pushed under the moderator's keys.
+  // Another moderator's decision takes the item away here too; anything
+  // else (a new or restored comment) updates the counts and offers to
+  // load what arrived, never pushing items under the moderator's keys.
   if (window.EventSource) {
-    var fresh = root.querySelector(".mod-fresh");
     var live = new EventSource(root.getAttribute("data-live"));
     live.onmessage = function (message) {
       var update;
       try { update = JSON.parse(message.data); } catch (e) { return; }
       var item = document.getElementById("item-" + update.comment_id);
-      if (update.kind === "comment.moderated" && item && !item.getAttribute("data-busy")) {
-        leave(item);
-      } else if (update.kind === "comment.created" && !item) {
-        fresh.hidden = false;
+      var removes = update.kind === "comment.moderated" &&
+        ["approve", "reject", "feature", "redact"].indexOf(update.action) >= 0;
+      if (removes && item && !decidedHere[update.comment_id] &&
+        !(update.action === "feature" && queue === "approved")) {
+        leave([item]);
+        showEmpty();
       }
+      refreshCounts();
     };
   }
 

@@ -714,3 +714,23 @@ mod-log-action-undo = تراجع عن قرار بشأن
 error-rejected-undo_window_passed = انقضت مهلة التراجع عن هذا القرار؛ اتخذ قرارًا جديدًا بدلًا منه.
 error-rejected-already_undone = سبق التراجع عن هذا القرار.
 error-rejected-superseded = غيّر قرارٌ آخر هذا الأمر منذ ذلك الحين؛ اتخذ قرارًا جديدًا بدل التراجع.
+
+# مفاتيح طابور الإشراف والإشعار والتراجع.
+mod-keys-line = المفاتيح (بحسب موضعها، على أي تخطيط للوحة المفاتيح): j/k تنقّل · a قبول · r رفض · f اختيار · b b حظر · x تحديد · u أو z تراجع · ? مساعدة
+mod-keys-position = تُقرأ المفاتيح بحسب موضعها على اللوحة: في التخطيط العربي اضغط المفتاح الذي يحمل الحرف اللاتيني المبيَّن.
+mod-keys-select = تحديد التعليق لاتخاذ قرار في عدة تعليقات معًا
+mod-keys-undo = التراجع عن القرار الأخير
+mod-keys-load = تحميل التعليقات التي وصلت
+mod-keys-help = إظهار هذه المساعدة أو إخفاؤها
+mod-keys-close = إغلاق هذه المساعدة
+mod-fresh-load = تعليقات جديدة بانتظارك — اضغط . أو اتبع هذا الرابط لتحميلها
+mod-done-approve = قُبل تعليق { $name }
+mod-done-reject = رُفض تعليق { $name }
+mod-done-feature = اختير تعليق { $name }
+mod-done-ban = حُظر { $name } ورُفضت تعليقاته
+mod-done-bulk-approve = قُبلت التعليقات المحددة: { $count }
+mod-done-bulk-reject = رُفضت التعليقات المحددة: { $count }
+mod-done-bulk-feature = اختيرت التعليقات المحددة: { $count }
+mod-undone = تم التراجع: عاد تعليق { $name } إلى الطابور
+mod-undone-bulk = تم التراجع: عادت التعليقات إلى الطابور
+mod-undo = تراجع

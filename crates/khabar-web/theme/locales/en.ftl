@@ -670,3 +670,23 @@ mod-log-action-undo = undid a decision on
 error-rejected-undo_window_passed = The time to undo that decision has passed; make a new decision instead.
 error-rejected-already_undone = That decision was already undone.
 error-rejected-superseded = Another decision changed this since; make a new decision instead of undoing.
+
+# The moderation queue's keys, toast and undo.
+mod-keys-line = Keys (by position, on any keyboard layout): j/k move · a approve · r reject · f feature · b b ban · x select · u or z undo · ? help
+mod-keys-position = Keys go by their place on the keyboard: on an Arabic layout, press the key that carries the Latin letter shown.
+mod-keys-select = select for a decision on several comments
+mod-keys-undo = undo the last decision
+mod-keys-load = load the comments that arrived
+mod-keys-help = show or hide this help
+mod-keys-close = close this help
+mod-fresh-load = New comments are waiting — press . or follow this link to load them
+mod-done-approve = Approved the comment by { $name }
+mod-done-reject = Rejected the comment by { $name }
+mod-done-feature = Featured the comment by { $name }
+mod-done-ban = Banned { $name } and rejected their comments
+mod-done-bulk-approve = Approved the selected comments: { $count }
+mod-done-bulk-reject = Rejected the selected comments: { $count }
+mod-done-bulk-feature = Featured the selected comments: { $count }
+mod-undone = Undone: the comment by { $name } is back in the queue
+mod-undone-bulk = Undone: the comments are back in the queue
+mod-undo = Undo
