@@ -1234,8 +1234,10 @@ impl Store {
         .bind(log_id)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((decision, previous)) = row.as_ref().map(decision_from_row).transpose()?.flatten()
-        else {
+        let Some(row) = row else {
+            return Ok(Err(UndoRefusal::NotADecision));
+        };
+        let Some((decision, previous)) = decision_from_row(&row)? else {
             return Ok(Err(UndoRefusal::NotADecision));
         };
         if decision.at + window < now {
@@ -1277,11 +1279,8 @@ impl Store {
                 phase: None,
                 action: "undo",
                 comment_id: decision.comment_id,
-                user_id: row
-                    .as_ref()
-                    .map(|r| r.try_get("user_id"))
-                    .transpose()?
-                    .flatten(),
+                // The same reader as the decision (a comment's author too).
+                user_id: row.try_get("user_id")?,
                 reasons: &[],
                 message: &decision.action,
             },

@@ -1,7 +1,8 @@
 //! Moderation in the API: listModerationQueue, moderateComment,
-//! moderateUser, undoModerationDecisions, listAuditLog, listWordLists, updateWordList,
-//! getModerationSettings, updateModerationSettings. The same use cases as
-//! the moderators' pages; every operation needs the `moderate` scope.
+//! moderateUser, undoModerationDecisions, listAuditLog, listWordLists,
+//! updateWordList, getModerationSettings, updateModerationSettings. The
+//! same use cases as the moderators' pages; every operation needs the
+//! `moderate` scope.
 
 use std::collections::HashMap;
 use std::sync::Arc;
