@@ -107,7 +107,17 @@ pub struct LogEntry {
     pub username: Option<String>,
     pub reasons: Vec<Reason>,
     pub message: String,
+    /// The comment's first `EXCERPT_CHARS` characters as typed, `…` after
+    /// a cut; empty once redacted.
+    pub excerpt: Option<String>,
+    /// The edition the comment is under: headline, language, slug.
+    pub headline: Option<String>,
+    pub story_lang: Option<String>,
+    pub slug: Option<String>,
 }
+
+/// How much of a comment the log quotes.
+pub const EXCERPT_CHARS: usize = 120;
 
 #[derive(Debug, Clone, Default)]
 pub struct LogFilter {
@@ -116,6 +126,13 @@ pub struct LogFilter {
     pub user_id: Option<i64>,
     pub comment_id: Option<i64>,
     pub action: Option<String>,
+    /// The moderator who decided, by username.
+    pub moderator: Option<String>,
+    /// The reader concerned, by username.
+    pub reader: Option<String>,
+    /// Decisions at or after `since` and before `until`.
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
     /// Entries older than this id (paging back).
     pub before: Option<i64>,
     pub limit: u32,
@@ -1465,11 +1482,15 @@ impl Store {
 
     /// The audit log, newest first.
     pub async fn audit_log(&self, filter: &LogFilter) -> Result<Vec<LogEntry>> {
-        let mut sql = String::from(
+        // One character past the excerpt tells whether it was cut.
+        let mut sql = format!(
             "SELECT l.id, l.at, a.username AS actor, l.phase, l.action, l.comment_id, l.user_id,
-                    u.username, l.reasons, l.message
+                    u.username, l.reasons, l.message, SUBSTR(c.body, 1, {}) AS excerpt,
+                    e.headline, e.lang AS story_lang, e.slug
              FROM moderation_log l LEFT JOIN users a ON a.id = l.actor_id LEFT JOIN users u ON u.id = l.user_id
+             LEFT JOIN comments c ON c.id = l.comment_id LEFT JOIN editions e ON e.id = c.edition_id
              WHERE 1 = 1",
+            EXCERPT_CHARS + 1
         );
         let mut params = Vec::new();
         let next = |value: Param, params: &mut Vec<Param>| {
@@ -1509,6 +1530,33 @@ impl Store {
                 next(Param::Text(action.clone()), &mut params)
             );
         }
+        // Names become ids first, so the user index (or the id order)
+        // still serves the query.
+        for (column, name) in [
+            ("l.actor_id", &filter.moderator),
+            ("l.user_id", &filter.reader),
+        ] {
+            if let Some(name) = name
+                .as_deref()
+                .map(|n| n.trim().trim_start_matches('@'))
+                .filter(|n| !n.is_empty())
+            {
+                let p = next(Param::Text(name.to_owned()), &mut params);
+                sql += &format!(" AND {column} = (SELECT id FROM users WHERE username = {p})");
+            }
+        }
+        if let Some(since) = filter.since {
+            sql += &format!(
+                " AND l.at >= {}",
+                next(Param::Int(to_millis(since)), &mut params)
+            );
+        }
+        if let Some(until) = filter.until {
+            sql += &format!(
+                " AND l.at < {}",
+                next(Param::Int(to_millis(until)), &mut params)
+            );
+        }
         if let Some(before) = filter.before {
             sql += &format!(" AND l.id < {}", next(Param::Int(before), &mut params));
         }
@@ -1535,6 +1583,12 @@ impl Store {
                     username: row.try_get("username")?,
                     reasons: reasons_of(&row.try_get::<String, _>("reasons")?),
                     message: row.try_get("message")?,
+                    excerpt: row
+                        .try_get::<Option<String>, _>("excerpt")?
+                        .map(|text| excerpt(&text)),
+                    headline: row.try_get("headline")?,
+                    story_lang: row.try_get("story_lang")?,
+                    slug: row.try_get("slug")?,
                 })
             })
             .collect()
@@ -1586,6 +1640,14 @@ impl Store {
             notes,
             log,
         })
+    }
+}
+
+/// The first `EXCERPT_CHARS` characters of `text`, marked when cut.
+fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod live;
 pub mod media;
 pub mod moderation;
+mod moderation_log;
 mod moderation_pages;
 pub mod newsroom;
 pub mod notifier;
@@ -288,8 +289,9 @@ pub fn router(app: Arc<App>) -> Router {
             "/{lang}/moderate/users/{id}",
             get(moderation_pages::reader).post(moderation_pages::act_on_reader),
         )
-        .route("/{lang}/moderate/log", get(moderation_pages::log))
         .route("/{lang}/moderate/undo", post(moderation_pages::undo))
+        .route("/{lang}/moderate/log", get(moderation_pages::log))
+        .route("/{lang}/moderate/log.csv", get(moderation_pages::log_csv))
         .route(
             "/{lang}/moderate/settings",
             get(moderation_pages::settings).post(moderation_pages::save_settings),

@@ -369,6 +369,19 @@ pub async fn audit_log(
     Ok(app.store.audit_log(filter).await?)
 }
 
+/// The audit log under `filter` as CSV in `lang`, for moderators (the
+/// `Moderator` is the proof: only [`moderator`] makes one).
+pub async fn audit_log_csv(
+    app: &App,
+    moderator: &Moderator,
+    lang: Lang,
+    filter: &LogFilter,
+) -> Result<String, ModerationError> {
+    let entries = audit_log(app, moderator, filter).await?;
+    let lines = crate::moderation_log::log_lines(app, lang, entries);
+    Ok(crate::moderation_log::log_csv(app, lang, &lines))
+}
+
 pub async fn list_word_lists(
     app: &App,
     _moderator: &Moderator,

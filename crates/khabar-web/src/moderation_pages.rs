@@ -120,7 +120,8 @@ struct QueueEntry {
     comment: crate::comment_pages::CommentItem,
     author_id: i64,
     story_id: i64,
-    reasons: Vec<khabar_core::moderation::Reason>,
+    /// Every reason, in words with its phase.
+    reasons: Vec<String>,
     flagged: bool,
     status: String,
     story_lang: String,
@@ -160,7 +161,11 @@ pub async fn queue(
                 story_id: item.story_id,
                 status: item.comment.status.clone(),
                 comment: comment_item(&app, lang, item.comment, &viewer, now),
-                reasons: item.reasons,
+                reasons: item
+                    .reasons
+                    .iter()
+                    .map(|r| crate::moderation_log::reason_in_words(&app, lang, r, item.flagged))
+                    .collect(),
                 flagged: item.flagged,
                 story_url: format!("/{}/story/{}", item.lang, crate::pages::segment(&item.slug)),
                 story_lang: item.lang,
@@ -227,6 +232,7 @@ pub async fn queue(
                 csrf_token => &session.csrf_token,
                 moderator => moderator.username,
                 sections => section_choices(&app, lang).await?,
+                languages => language_choices(&app),
                 reasons => REASON_FILTERS,
                 reject_reasons => moderation::REJECT_REASONS,
                 previous_page => (page.page > 1).then(|| with(&[("queue", queue_name.to_owned()), ("page", (page.page - 1).to_string())])),
@@ -235,6 +241,17 @@ pub async fn queue(
         )
     };
     result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+/// The site's languages as a filter offers them: code and own name, as
+/// the language switch names them.
+fn language_choices(app: &App) -> Vec<minijinja::Value> {
+    app.languages()
+        .into_iter()
+        .map(
+            |l| context! { code => l.as_str(), name => app.i18n.message(l, "language-name", None) },
+        )
+        .collect()
 }
 
 /// Reason codes a moderator filters by: the pipeline's and readers'.
@@ -320,6 +337,7 @@ pub async fn act_on_comments(
 pub async fn reader(
     State(app): AppState,
     path: Result<Path<(String, i64)>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Response {
@@ -336,8 +354,9 @@ pub async fn reader(
         Err(response) => return *response,
     };
     let result = async {
-        let history = moderation::reader_history(&app, &moderator, user_id).await?;
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+        let mut history = moderation::reader_history(&app, &moderator, user_id).await?;
+        let entries =
+            crate::moderation_log::log_lines(&app, lang, std::mem::take(&mut history.log));
         let tail = format!("/users/{user_id}");
         let chrome = chrome(
             &app,
@@ -355,11 +374,14 @@ pub async fn reader(
             chrome,
             context! {
                 history => history,
+                entries => entries,
                 csrf_token => &session.csrf_token,
                 all_sections => moderator.sections.is_empty(),
                 is_admin => moderator.role == khabar_core::Role::Admin,
                 sections => section_choices(&app, lang).await?,
                 this_url => format!("/{lang}/moderate{tail}"),
+                // What the last form did, for the confirmation banner.
+                said => query.map(|Query(q)| q).unwrap_or_default(),
             },
         )
     };
@@ -380,8 +402,6 @@ pub async fn act_on_reader(
             preferred_language(&app, &headers),
             &PageError::NotFound,
         );
-                // What the last form did, for the confirmation banner.
-                said => query.map(|Query(q)| q).unwrap_or_default(),
     };
     let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
     {
@@ -426,7 +446,88 @@ pub async fn act_on_reader(
     }
 }
 
-/// `GET /{lang}/moderate/log?q=`: the audit log, searchable.
+/// The log filters a page or export asks for: words, moderator, reader,
+/// action and dates (whole days in the site's time zone, both included).
+fn log_filter(app: &App, query: &HashMap<String, String>) -> Result<LogFilter, PageError> {
+    let text = |key: &str| {
+        query
+            .get(key)
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let day = |key: &str, days_after: i64| -> Result<Option<Timestamp>, PageError> {
+        text(key)
+            .map(|value| {
+                value
+                    .parse::<jiff::civil::Date>()
+                    .ok()
+                    .and_then(|date| date.checked_add(jiff::Span::new().days(days_after)).ok())
+                    .and_then(|date| date.to_zoned(app.i18n.time_zone()).ok())
+                    .map(|zoned| zoned.timestamp())
+                    .ok_or(PageError::Rejected("invalid_date"))
+            })
+            .transpose()
+    };
+    Ok(LogFilter {
+        text: text("q"),
+        moderator: text("moderator"),
+        reader: text("reader"),
+        action: text("action"),
+        since: day("from", 0)?,
+        until: day("to", 1)?,
+        before: query.get("before").and_then(|b| b.parse().ok()),
+        limit: LOG_PAGE,
+        ..Default::default()
+    })
+}
+
+/// Entries a log page shows.
+const LOG_PAGE: u32 = 100;
+/// Entries an export holds at most (the store's limit).
+const LOG_EXPORT: u32 = 500;
+
+/// Actions a moderator filters the log by.
+const LOG_ACTIONS: [&str; 20] = [
+    "approve",
+    "hold",
+    "flag",
+    "reject",
+    "feature",
+    "unfeature",
+    "redact",
+    "warn",
+    "suspend",
+    "unsuspend",
+    "ban",
+    "unban",
+    "shadow_ban",
+    "unshadow",
+    "pre_moderate",
+    "stop_pre_moderating",
+    "note",
+    "word_list_updated",
+    "settings_updated",
+    "policy_updated",
+];
+
+/// The query without paging, to carry filters to the next page and the
+/// export.
+fn log_query(query: &HashMap<String, String>) -> String {
+    let mut pairs: Vec<String> = ["q", "moderator", "reader", "action", "from", "to"]
+        .into_iter()
+        .filter_map(|k| {
+            query
+                .get(k)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| format!("{k}={}", urlencoding(v)))
+        })
+        .collect();
+    pairs.sort();
+    pairs.join("&")
+}
+
+/// `GET /{lang}/moderate/log`: the audit log as sentences, filtered.
 pub async fn log(
     State(app): AppState,
     path: Result<Path<String>, PathRejection>,
@@ -441,26 +542,17 @@ pub async fn log(
     };
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
-        let q = query.get("q").cloned().unwrap_or_default();
-        let before = query.get("before").and_then(|b| b.parse().ok());
-        let entries = moderation::audit_log(
-            &app,
-            &moderator,
-            &LogFilter {
-                text: Some(q.clone()),
-                before,
-                limit: 100,
-                ..Default::default()
-            },
-        )
-        .await?;
-        let older = (entries.len() == 100)
+        let filter = log_filter(&app, &query)?;
+        let entries = moderation::audit_log(&app, &moderator, &filter).await?;
+        let kept = log_query(&query);
+        let older = (entries.len() == LOG_PAGE as usize)
             .then(|| {
                 entries
                     .last()
-                    .map(|e| format!("/{lang}/moderate/log?q={}&before={}", urlencoding(&q), e.id))
+                    .map(|e| format!("/{lang}/moderate/log?{kept}&before={}", e.id))
             })
             .flatten();
+        let entries = crate::moderation_log::log_lines(&app, lang, entries);
         let chrome = chrome(
             &app,
             lang,
@@ -475,10 +567,54 @@ pub async fn log(
             "moderate-log.html",
             lang,
             chrome,
-            context! { entries => entries, q => q, older => older },
+            context! {
+                entries => entries,
+                filter => &query,
+                actions => LOG_ACTIONS,
+                older => older,
+                csv => format!("/{lang}/moderate/log.csv?{kept}"),
+            },
         )
     };
     result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+/// `GET /{lang}/moderate/log.csv`: the filtered log for a spreadsheet.
+pub async fn log_csv(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let lang = path.map(|Path(l)| l).unwrap_or_default();
+    let (lang, _, moderator) = match signed_in_moderator(&app, &lang, &headers, &viewer).await {
+        Ok(found) => found,
+        Err(response) => return *response,
+    };
+    let query = query.map(|Query(q)| q).unwrap_or_default();
+    let result = async {
+        let filter = LogFilter {
+            limit: LOG_EXPORT,
+            ..log_filter(&app, &query)?
+        };
+        Ok::<_, PageError>(moderation::audit_log_csv(&app, &moderator, lang, &filter).await?)
+    };
+    match result.await {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"moderation-log.csv\"",
+                ),
+                (header::CACHE_CONTROL, "private, no-store"),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(error) => error_page(&app, lang, &error),
+    }
 }
 
 /// `GET /{lang}/moderate/settings`: word lists and the site's policy.

@@ -454,7 +454,9 @@ async fn every_decision_is_in_the_audit_log(db: &TestDatabase) {
         .iter()
         .find(|e| e["actor"].is_null())
         .unwrap();
-    assert_eq!(auto["phase"], "pre_moderation");
+    // Nothing held it: the approval is the whole pipeline's, not
+    // pre-moderation's (the thread is open).
+    assert_eq!(auto["phase"], "passed");
     assert_eq!(history["notes"][0]["body"], "Argues in good faith, mostly");
     assert_eq!(history["rejected"], 1);
     assert_eq!(history["standing"]["warning"], "Mind the tone");
@@ -876,7 +878,10 @@ async fn the_screens_work_without_javascript(db: &TestDatabase) {
 
     // The queue shows it in context with its reasons; its button approves.
     let queue = moderator.get("/en/moderate").await.body;
-    assert!(queue.contains("A held thought") && queue.contains("Pre-moderated thread: this story"));
+    assert!(
+        queue.contains("A held thought")
+            && plain(&queue).contains("held: this story is pre-moderated")
+    );
     assert!(queue.contains(&edition.headline));
     let held_id = held.to_string();
     let decided = moderator
@@ -1074,6 +1079,8 @@ on_both_backends!(
     every_decision_is_in_the_audit_log,
     what_actions_do_to_a_reader,
     who_may_moderate_what,
+    every_reason_reads_in_words,
+    the_log_filters_and_exports,
 );
 
 /// An entry marked "all forms" catches plurals (broken ones too), clitics
@@ -1489,3 +1496,310 @@ on_both_backends!(
     a_ban_undone_restores_the_reader,
     undo_is_refused_when_late_or_not_yours,
 );
+
+/// Page text without the isolation marks Fluent puts around arguments.
+fn plain(html: &str) -> String {
+    html.replace(['\u{2068}', '\u{2069}'], "")
+}
+
+/// The part of `page` from the element whose opening tag holds `marker`
+/// to the next element with `end` (or the end of the page).
+fn part<'p>(page: &'p str, marker: &str, end: &str) -> &'p str {
+    let start = page
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} not in the page"));
+    let rest = &page[start + marker.len()..];
+    &page[start..start + marker.len() + rest.find(end).unwrap_or(rest.len())]
+}
+
+async fn signed_in<'a>(site: &'a Site, name: &str) -> Agent<'a> {
+    let mut agent = Agent::new(&site.server);
+    let answer = agent
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", name), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(answer.status, 303, "{name} signs in");
+    agent
+}
+
+/// Every phase's reason reads as a sentence in both languages, on the
+/// queue and in the log; a comment with links in a pre-moderated thread
+/// gives both reasons; an automatic approval is not called pre-moderation.
+async fn every_reason_reads_in_words(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, moderator) = site.person("words_mod", Role::Moderator).await;
+    let editions = site.editions().await;
+    site.words(&moderator, "en", "banned", json!([{ "term": "scumbag" }]))
+        .await;
+    site.words(&moderator, "en", "suspect", json!([{ "term": "traitor" }]))
+        .await;
+    let policy = |links: bool, approvals: u32, percent: u32| {
+        json!({ "settings": {}, "policy": { "suspect_action": "hold", "hold_links": links,
+            "new_commenter_approvals": approvals, "rejection_rate_percent": percent,
+            "rejection_rate_min_comments": 2 } })
+    };
+    site.settings(&moderator, "scope=site", policy(true, 0, 0))
+        .await;
+
+    let (_, staff) = site.post(&moderator, editions[0].id, "Staff here").await;
+    let (_, passed_reader) = site.person("open_reader", Role::Reader).await;
+    let (_, passed) = site
+        .post(
+            &passed_reader,
+            editions[0].id,
+            "An open thread welcomes this",
+        )
+        .await;
+    let (_, rude) = site.person("rude_reader", Role::Reader).await;
+    let (status, _) = site.post(&rude, editions[0].id, "you scumbag").await;
+    assert_eq!(status, 422);
+    let (_, suspect) = site.post(&rude, editions[0].id, "he is a traitor").await;
+    // Links in a pre-moderated story: both reasons.
+    let target = &editions[1];
+    site.settings(
+        &moderator,
+        &format!("scope=story&id={}", target.story_id),
+        json!({ "settings": { "pre_moderated": true } }),
+    )
+    .await;
+    let (_, linker) = site.person("link_reader", Role::Reader).await;
+    let (_, linked) = site
+        .post(
+            &linker,
+            target.id,
+            "see https://a.example and www.b.example",
+        )
+        .await;
+    site.settings(&moderator, "scope=site", policy(false, 0, 0))
+        .await;
+    let (_, copier) = site.person("copy_reader", Role::Reader).await;
+    for edition in &editions[2..4] {
+        site.post(&copier, edition.id, "Copy pasted opinion").await;
+    }
+    let (_, repeated) = site
+        .post(&copier, editions[4].id, "Copy pasted opinion")
+        .await;
+    // 1 of 2 recent comments rejected is over 30 %.
+    site.settings(&moderator, "scope=site", policy(false, 0, 30))
+        .await;
+    let (_, rate) = site.post(&rude, editions[5].id, "Calmer words").await;
+    site.settings(&moderator, "scope=site", policy(false, 3, 0))
+        .await;
+    let (newcomer_id, newcomer) = site.person("new_reader", Role::Reader).await;
+    let (_, first) = site.post(&newcomer, editions[0].id, "Hello all").await;
+    site.decide(&moderator, &first, json!({ "action": "approve" }))
+        .await;
+    let (_, fresh) = site.post(&newcomer, editions[0].id, "Hello again").await;
+    site.settings(&moderator, "scope=site", policy(false, 0, 0))
+        .await;
+    let (watched_id, watched) = site.person("watched_reader", Role::Reader).await;
+    site.act_on(&moderator, watched_id, json!({ "action": "pre_moderate" }))
+        .await;
+    let (_, premod) = site.post(&watched, editions[0].id, "Watched words").await;
+    assert!(newcomer_id > 0);
+
+    let mut page = signed_in(&site, "words_mod").await;
+    let item = |queue: &str, id: &Value| {
+        part(queue, &format!("id=\"item-{id}\""), "class=\"mod-item\"").to_owned()
+    };
+    for (lang, expected) in [
+        (
+            "en",
+            [
+                "held: suspect word «traitor» (phase: suspect words)",
+                "held: two links (phase: links)",
+                "held: this story is pre-moderated (phase: pre-moderation)",
+                "held: repeated text (3 times) (phase: repeats)",
+                "held: many rejected comments (",
+                "held: new commenter, 1 of 3 approvals (phase: new commenter)",
+                "held: the reader is pre-moderated (phase: pre-moderation)",
+            ],
+        ),
+        (
+            "ar",
+            [
+                "عُلِّق للمراجعة: كلمة مريبة «traitor» (المرحلة: الكلمات المريبة)",
+                "عُلِّق للمراجعة: رابطان (المرحلة: الروابط)",
+                "عُلِّق للمراجعة: هذا الخبر خاضع للمراجعة المسبقة (المرحلة: المراجعة المسبقة)",
+                "عُلِّق للمراجعة: نص مكرر (",
+                "عُلِّق للمراجعة: رُفض كثير من تعليقاته الأخيرة (",
+                "عُلِّق للمراجعة: معلِّق جديد، نال ",
+                "عُلِّق للمراجعة: القارئ خاضع للمراجعة المسبقة (المرحلة: المراجعة المسبقة)",
+            ],
+        ),
+    ] {
+        let queue = plain(
+            &page
+                .get(&format!("/{lang}/moderate?queue=pending"))
+                .await
+                .body,
+        );
+        let ids = [
+            &suspect, &linked, &linked, &repeated, &rate, &fresh, &premod,
+        ];
+        for (id, sentence) in ids.iter().zip(expected) {
+            assert!(
+                item(&queue, id).contains(sentence),
+                "{lang} {id}: {sentence}"
+            );
+        }
+        let reasons = part(&queue, "<ol class=\"mod-list\">", "</ol>");
+        assert!(
+            !reasons.contains("{\"") && !reasons.contains("\"code\""),
+            "{lang}"
+        );
+        let rejected = plain(
+            &page
+                .get(&format!("/{lang}/moderate?queue=rejected"))
+                .await
+                .body,
+        );
+        let banned = if lang == "en" {
+            "rejected: banned word «scumbag» (phase: banned words)"
+        } else {
+            "رُفض: كلمة محظورة «scumbag» (المرحلة: الكلمات المحظورة)"
+        };
+        assert!(rejected.contains(banned), "{lang}");
+
+        // The log says the same, and reads the rest in words.
+        let log = plain(&page.get(&format!("/{lang}/moderate/log")).await.body);
+        let entries = part(&log, "<ol class=\"mod-log\">", "</ol>\n");
+        assert!(!entries.contains('{'), "{lang}: no raw data in the log");
+        for sentence in expected.iter().chain([&banned]) {
+            assert!(entries.contains(sentence), "{lang} log: {sentence}");
+        }
+        let (staff_words, passed_words, automatic) = if lang == "en" {
+            (
+                "approved automatically: the author is newsroom staff (phase: staff)",
+                "approved automatically: every check passed",
+                "Automatic, all checks passed",
+            )
+        } else {
+            (
+                "نُشر تلقائيًا: الكاتب من فريق التحرير (المرحلة: فريق التحرير)",
+                "نُشر تلقائيًا: اجتاز جميع المراحل",
+                "آليًا، اجتياز جميع المراحل",
+            )
+        };
+        let staff_entry = part(entries, "Staff here", "</li>");
+        assert!(staff_entry.contains(staff_words), "{lang}: {staff_entry}");
+        // Open thread: approved automatically, never "pre-moderation".
+        let open = entries
+            .split("<time ")
+            .find(|e| e.contains("An open thread welcomes this"))
+            .unwrap();
+        assert!(
+            open.contains(automatic) && open.contains(passed_words),
+            "{lang}: {open}"
+        );
+        assert!(!open.contains("pre-moderation") && !open.contains("المراجعة المسبقة"));
+        // The story's setting in words, not as data.
+        let setting = if lang == "en" {
+            "pre-moderation on, comments as above"
+        } else {
+            "المراجعة المسبقة مفعّلة، والتعليق كما في الأعلى"
+        };
+        assert!(entries.contains(setting), "{lang}");
+    }
+    assert!(staff.is_i64() && passed.is_i64());
+}
+
+/// The log filters by moderator, reader, action and date, exports the same
+/// as CSV for moderators only, and the queue names languages.
+async fn the_log_filters_and_exports(db: &TestDatabase) {
+    let site = Site::start(db).await;
+    let (_, first_mod) = site.person("first_mod", Role::Moderator).await;
+    let (_, second_mod) = site.person("second_mod", Role::Moderator).await;
+    let (_, arabic_reader) = site.person("arabic_reader", Role::Reader).await;
+    let (_, other_reader) = site.person("other_reader", Role::Reader).await;
+    let editions = site.editions().await;
+    let text = "رأيي أن \"الخطة\" لن تنجح";
+    let (_, arabic) = site.post(&arabic_reader, editions[0].id, text).await;
+    let (_, other) = site
+        .post(&other_reader, editions[0].id, "A plain remark")
+        .await;
+    let (status, _) = site
+        .decide(
+            &first_mod,
+            &arabic,
+            json!({ "action": "reject", "reason": "spam", "message": "قل \"لا\" للإعلانات" }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = site
+        .decide(&second_mod, &other, json!({ "action": "feature" }))
+        .await;
+    assert_eq!(status, 200);
+
+    let mut page = signed_in(&site, "first_mod").await;
+    let mut log = async |query: &str| {
+        let answer = page.get(&format!("/en/moderate/log?{query}")).await;
+        assert_eq!(answer.status, 200, "{query}");
+        let body = plain(&answer.body);
+        // As a browser lays it out: runs of spaces are one.
+        let list = "<ol class=\"mod-log\">";
+        let entries = if body.contains(list) {
+            part(&body, list, "</ol>\n")
+        } else {
+            part(&body, "<h1>", "</section>")
+        };
+        entries.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let by_first = log("moderator=first_mod").await;
+    assert!(by_first.contains("@first_mod") && !by_first.contains("@second_mod"));
+    // The sentence: who, what, whose comment, its words, its story.
+    assert!(by_first.contains("rejected the comment by"), "{by_first}");
+    assert!(by_first.contains("@arabic_reader") && by_first.contains("&quot;الخطة&quot;"));
+    assert!(by_first.contains(&format!("lang=\"en\"><bdi>{}", editions[0].headline)));
+    assert!(by_first.contains("rejected: Spam") && by_first.contains("message to the author"));
+    let by_reader = log("reader=other_reader").await;
+    assert!(by_reader.contains("A plain remark") && !by_reader.contains("الخطة"));
+    let features = log("action=feature").await;
+    assert!(features.contains("@second_mod") && !features.contains("@first_mod"));
+    assert!(log("to=2000-01-01").await.contains("None yet."));
+    assert!(
+        log("from=2000-01-01&moderator=second_mod")
+            .await
+            .contains("@second_mod")
+    );
+    let bad_date = page.get("/en/moderate/log?from=yesterday").await;
+    assert_eq!(bad_date.status, 422);
+    assert!(bad_date.body.contains("That is not a date"));
+
+    // CSV: a header, Arabic intact, quotes doubled, the same filters.
+    let csv = page.get("/ar/moderate/log.csv?moderator=first_mod").await;
+    assert_eq!(csv.status, 200);
+    let body = plain(&csv.body);
+    assert!(
+        body.starts_with('\u{feff}'),
+        "a byte-order mark for spreadsheets"
+    );
+    let mut lines = body.trim_start_matches('\u{feff}').split("\r\n");
+    assert_eq!(
+        lines.next(),
+        Some(
+            "\"الوقت\",\"المشرف\",\"المرحلة\",\"الإجراء\",\"القارئ\",\"رقم التعليق\",\"الخبر\",\"مقتطف\",\"الأسباب\",\"الرسالة\""
+        )
+    );
+    let row = lines.find(|l| l.contains("arabic_reader")).unwrap();
+    assert!(row.contains("\"رأيي أن \"\"الخطة\"\" لن تنجح\""), "{row}");
+    assert!(row.contains("\"قل \"\"لا\"\" للإعلانات\"") && row.contains("first_mod"));
+    assert!(!body.contains("second_mod"));
+    // Moderators only.
+    let mut reader = signed_in(&site, "other_reader").await;
+    assert_eq!(reader.get("/en/moderate/log.csv").await.status, 403);
+    let stranger = Agent::new(&site.server).get("/en/moderate/log.csv").await;
+    assert_eq!(
+        (stranger.status, stranger.location.as_deref()),
+        (303, Some("/en/signin"))
+    );
+
+    // The queue's language filter names the languages.
+    let queue = page.get("/en/moderate").await.body;
+    let select = part(&queue, "<select name=\"lang\">", "</select>");
+    assert!(select.contains(">العربية</option>") && select.contains(">English</option>"));
+    assert!(!select.contains(">ar</option>") && !select.contains(">en</option>"));
+}

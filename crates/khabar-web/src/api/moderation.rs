@@ -260,6 +260,7 @@ pub async fn list_audit_log(
         action: query.get("action").filter(|a| !a.is_empty()).cloned(),
         before: id_param(&query, "before")?,
         limit: 100,
+        ..Default::default()
     };
     let entries = moderation::audit_log(&app, &moderator, &filter).await?;
     let next = (entries.len() == 100)

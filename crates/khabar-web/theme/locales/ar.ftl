@@ -715,22 +715,115 @@ error-rejected-undo_window_passed = انقضت مهلة التراجع عن هذ
 error-rejected-already_undone = سبق التراجع عن هذا القرار.
 error-rejected-superseded = غيّر قرارٌ آخر هذا الأمر منذ ذلك الحين؛ اتخذ قرارًا جديدًا بدل التراجع.
 
-# مفاتيح طابور الإشراف والإشعار والتراجع.
-mod-keys-line = المفاتيح (بحسب موضعها، على أي تخطيط للوحة المفاتيح): j/k تنقّل · a قبول · r رفض · f اختيار · b b حظر · x تحديد · u أو z تراجع · ? مساعدة
-mod-keys-position = تُقرأ المفاتيح بحسب موضعها على اللوحة: في التخطيط العربي اضغط المفتاح الذي يحمل الحرف اللاتيني المبيَّن.
-mod-keys-select = تحديد التعليق لاتخاذ قرار في عدة تعليقات معًا
-mod-keys-undo = التراجع عن القرار الأخير
-mod-keys-load = تحميل التعليقات التي وصلت
-mod-keys-help = إظهار هذه المساعدة أو إخفاؤها
-mod-keys-close = إغلاق هذه المساعدة
-mod-fresh-load = تعليقات جديدة بانتظارك — اضغط . أو اتبع هذا الرابط لتحميلها
-mod-done-approve = قُبل تعليق { $name }
-mod-done-reject = رُفض تعليق { $name }
-mod-done-feature = اختير تعليق { $name }
-mod-done-ban = حُظر { $name } ورُفضت تعليقاته
-mod-done-bulk-approve = قُبلت التعليقات المحددة: { $count }
-mod-done-bulk-reject = رُفضت التعليقات المحددة: { $count }
-mod-done-bulk-feature = اختيرت التعليقات المحددة: { $count }
-mod-undone = تم التراجع: عاد تعليق { $name } إلى الطابور
-mod-undone-bulk = تم التراجع: عادت التعليقات إلى الطابور
-mod-undo = تراجع
+# قرارات الإشراف بكلمات واضحة (المسألة 25): كل سبب مع ما فعله والمرحلة
+# التي قررته؛ سجل التدقيق جملًا؛ مرشحاته وأعمدة ملف CSV.
+mod-verdict-approve = نُشر تلقائيًا
+mod-verdict-hold = عُلِّق للمراجعة
+mod-verdict-flag = نُشر مع تنبيه
+mod-verdict-reject = رُفض
+mod-decision = { $action }: { $reason }
+mod-decision-phase = { $action }: { $reason } (المرحلة: { $phase })
+mod-why-thread_closed = النقاش مغلق
+mod-why-too_long = أطول من المسموح (عدد الأحرف { DIGITS($chars) } والحد الأقصى { DIGITS($max) })
+mod-why-too_many_links = روابط أكثر من المسموح (الحد الأقصى { DIGITS($max) })
+mod-why-staff = الكاتب من فريق التحرير
+mod-why-banned_word = كلمة محظورة «{ $word }»
+mod-why-suspect_word = كلمة مريبة «{ $word }»
+mod-why-link = { PLURAL($count) ->
+    [one] رابط واحد
+    [two] رابطان
+    [few] { DIGITS($count) } روابط
+    [many] { DIGITS($count) } رابطًا
+   *[other] { DIGITS($count) } رابط
+}
+mod-why-repeated_text = نص مكرر ({ PLURAL($count) ->
+    [one] مرة واحدة
+    [two] مرتان
+    [few] { DIGITS($count) } مرات
+    [many] { DIGITS($count) } مرةً
+   *[other] { DIGITS($count) } مرة
+})
+mod-why-new_commenter = معلِّق جديد، نال { DIGITS($approved) } من { PLURAL($needed) ->
+    [one] موافقة واحدة مطلوبة
+    [two] موافقتين مطلوبتين
+    [few] { DIGITS($needed) } موافقات مطلوبة
+    [many] { DIGITS($needed) } موافقةً مطلوبة
+   *[other] { DIGITS($needed) } موافقة مطلوبة
+}
+mod-why-rejection_rate = رُفض كثير من تعليقاته الأخيرة ({ DIGITS($rejected) } من آخر { DIGITS($recent) })
+mod-why-user_pre_moderated = القارئ خاضع للمراجعة المسبقة
+mod-why-pre_moderated = { $scope ->
+    [story] هذا الخبر خاضع للمراجعة المسبقة
+    [section] قسم هذا الخبر خاضع للمراجعة المسبقة
+   *[site] الموقع كله خاضع للمراجعة المسبقة
+}
+mod-why-passed = نُشر تلقائيًا: اجتاز جميع المراحل
+mod-phase-passed = اجتياز جميع المراحل
+mod-log-automatic = آليًا، { $phase }
+mod-log-comment-by = تعليق
+mod-log-comment-link = (التعليق)
+mod-log-on-story = في خبر
+mod-log-message-reject = رسالة إلى الكاتب
+mod-log-message-warn = نص التنبيه
+mod-log-message-note = الملاحظة
+mod-log-message-redact = الملاحظة المعروضة مكانه
+mod-msg-settings = { $scope ->
+    [story] الخبر { DIGITS($id) }
+    [section] القسم { DIGITS($id) }
+   *[site] الموقع كله
+}: المراجعة المسبقة { $premod ->
+    [yes] مفعّلة
+    [no] معطّلة
+   *[inherit] كما في الأعلى
+}، والتعليق { $closed ->
+    [yes] مغلق
+    [no] مفتوح
+   *[inherit] كما في الأعلى
+}
+mod-msg-settings-message = { $settings }؛ الرسالة «{ $message }»
+mod-msg-policy = الكلمات المريبة { $suspect ->
+    [flag] تُنشر مع تنبيه
+   *[hold] تُعلَّق للمراجعة
+}؛ الروابط { $links ->
+    [yes] تُعلَّق للمراجعة
+   *[no] مسموح بها
+}؛ تُعلَّق تعليقات المعلِّق الجديد حتى يبلغ عدد الموافقات عليها { DIGITS($approvals) }؛ وتُعلَّق تعليقات القارئ إذا تجاوزت نسبة المرفوض منها { DIGITS($percent) }٪ وكان عدد تعليقاته الأخيرة { DIGITS($min) } على الأقل
+mod-msg-until = حتى { $date }
+mod-msg-ban-rejected = { PLURAL($count) ->
+    [zero] لم يُرفض أي تعليق
+    [one] رُفض تعليق واحد
+    [two] رُفض تعليقان
+    [few] رُفضت { DIGITS($count) } تعليقات
+    [many] رُفض { DIGITS($count) } تعليقًا
+   *[other] رُفض { DIGITS($count) } تعليق
+}
+mod-msg-word-list = قائمة الكلمات { $list ->
+    [banned] المحظورة
+   *[suspect] المريبة
+} ({ $language }): { PLURAL($count) ->
+    [zero] لا كلمات
+    [one] كلمة واحدة
+    [two] كلمتان
+    [few] { DIGITS($count) } كلمات
+    [many] { DIGITS($count) } كلمةً
+   *[other] { DIGITS($count) } كلمة
+}
+mod-msg-sections = الأقسام { $ids }
+mod-msg-all-sections = جميع الأقسام
+mod-log-moderator = المشرف
+mod-log-reader = القارئ
+mod-log-action = الإجراء
+mod-log-from = من تاريخ
+mod-log-to = إلى تاريخ
+mod-log-csv = تنزيل بصيغة CSV
+mod-csv-time = الوقت
+mod-csv-moderator = المشرف
+mod-csv-phase = المرحلة
+mod-csv-action = الإجراء
+mod-csv-reader = القارئ
+mod-csv-comment = رقم التعليق
+mod-csv-story = الخبر
+mod-csv-excerpt = مقتطف
+mod-csv-reasons = الأسباب
+mod-csv-message = الرسالة
+error-rejected-invalid_date = هذا ليس تاريخًا صحيحًا: اكتبه على هذا النحو 2026-12-31.

@@ -671,22 +671,97 @@ error-rejected-undo_window_passed = The time to undo that decision has passed; m
 error-rejected-already_undone = That decision was already undone.
 error-rejected-superseded = Another decision changed this since; make a new decision instead of undoing.
 
-# The moderation queue's keys, toast and undo.
-mod-keys-line = Keys (by position, on any keyboard layout): j/k move · a approve · r reject · f feature · b b ban · x select · u or z undo · ? help
-mod-keys-position = Keys go by their place on the keyboard: on an Arabic layout, press the key that carries the Latin letter shown.
-mod-keys-select = select for a decision on several comments
-mod-keys-undo = undo the last decision
-mod-keys-load = load the comments that arrived
-mod-keys-help = show or hide this help
-mod-keys-close = close this help
-mod-fresh-load = New comments are waiting — press . or follow this link to load them
-mod-done-approve = Approved the comment by { $name }
-mod-done-reject = Rejected the comment by { $name }
-mod-done-feature = Featured the comment by { $name }
-mod-done-ban = Banned { $name } and rejected their comments
-mod-done-bulk-approve = Approved the selected comments: { $count }
-mod-done-bulk-reject = Rejected the selected comments: { $count }
-mod-done-bulk-feature = Featured the selected comments: { $count }
-mod-undone = Undone: the comment by { $name } is back in the queue
-mod-undone-bulk = Undone: the comments are back in the queue
-mod-undo = Undo
+# Moderation decisions in words (issue 25): each reason with what it did
+# and the phase that gave it; the audit log as sentences; its filters and
+# CSV columns.
+mod-verdict-approve = approved automatically
+mod-verdict-hold = held
+mod-verdict-flag = flagged
+mod-verdict-reject = rejected
+mod-decision = { $action }: { $reason }
+mod-decision-phase = { $action }: { $reason } (phase: { $phase })
+mod-why-thread_closed = the thread is closed
+mod-why-too_long = too long ({ DIGITS($chars) } characters, at most { DIGITS($max) })
+mod-why-too_many_links = too many links (at most { DIGITS($max) })
+mod-why-staff = the author is newsroom staff
+mod-why-banned_word = banned word «{ $word }»
+mod-why-suspect_word = suspect word «{ $word }»
+mod-why-link = { $count ->
+    [1] one link
+    [2] two links
+   *[other] { DIGITS($count) } links
+}
+mod-why-repeated_text = repeated text ({ $count ->
+    [2] twice
+   *[other] { DIGITS($count) } times
+})
+mod-why-new_commenter = new commenter, { DIGITS($approved) } of { DIGITS($needed) } approvals
+mod-why-rejection_rate = many rejected comments ({ DIGITS($rejected) } of the last { DIGITS($recent) })
+mod-why-user_pre_moderated = the reader is pre-moderated
+mod-why-pre_moderated = { $scope ->
+    [story] this story is pre-moderated
+    [section] its section is pre-moderated
+   *[site] the whole site is pre-moderated
+}
+mod-why-passed = approved automatically: every check passed
+mod-phase-passed = all checks passed
+mod-log-automatic = Automatic, { $phase }
+mod-log-comment-by = the comment by
+mod-log-comment-link = (the comment)
+mod-log-on-story = on
+mod-log-message-reject = message to the author
+mod-log-message-warn = warning
+mod-log-message-note = note
+mod-log-message-redact = note shown instead
+mod-msg-settings = { $scope ->
+    [story] Story { $id }
+    [section] Section { $id }
+   *[site] The whole site
+}: pre-moderation { $premod ->
+    [yes] on
+    [no] off
+   *[inherit] as above
+}, comments { $closed ->
+    [yes] closed
+    [no] open
+   *[inherit] as above
+}
+mod-msg-settings-message = { $settings }; message «{ $message }»
+mod-msg-policy = suspect words { $suspect ->
+    [flag] published and flagged
+   *[hold] held
+}; links { $links ->
+    [yes] held
+   *[no] allowed
+}; new commenters held until { DIGITS($approvals) } approvals; readers held above { DIGITS($percent) }% rejected of at least { DIGITS($min) } recent comments
+mod-msg-until = until { $date }
+mod-msg-ban-rejected = { $count ->
+    [1] one comment rejected
+   *[other] { DIGITS($count) } comments rejected
+}
+mod-msg-word-list = { $language } { $list ->
+    [banned] banned
+   *[suspect] suspect
+} list: { $count ->
+    [1] one term
+   *[other] { DIGITS($count) } terms
+}
+mod-msg-sections = sections { $ids }
+mod-msg-all-sections = every section
+mod-log-moderator = Moderator
+mod-log-reader = Reader
+mod-log-action = Action
+mod-log-from = From
+mod-log-to = To
+mod-log-csv = Download as CSV
+mod-csv-time = Time
+mod-csv-moderator = Moderator
+mod-csv-phase = Phase
+mod-csv-action = Action
+mod-csv-reader = Reader
+mod-csv-comment = Comment
+mod-csv-story = Story
+mod-csv-excerpt = Excerpt
+mod-csv-reasons = Reasons
+mod-csv-message = Message
+error-rejected-invalid_date = That is not a date: write it as 2026-12-31.
