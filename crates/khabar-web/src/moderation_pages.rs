@@ -488,7 +488,7 @@ const LOG_PAGE: u32 = 100;
 const LOG_EXPORT: u32 = 500;
 
 /// Actions a moderator filters the log by.
-const LOG_ACTIONS: [&str; 20] = [
+const LOG_ACTIONS: [&str; 23] = [
     "approve",
     "hold",
     "flag",
@@ -506,6 +506,9 @@ const LOG_ACTIONS: [&str; 20] = [
     "pre_moderate",
     "stop_pre_moderating",
     "note",
+    "limit_sections",
+    "warning_acknowledged",
+    "undo",
     "word_list_updated",
     "settings_updated",
     "policy_updated",
