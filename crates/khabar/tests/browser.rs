@@ -1497,3 +1497,115 @@ async fn a_moderator_clears_two_hundred_comments_by_keyboard(db: &TestDatabase) 
 }
 
 on_both_backends!(a_moderator_clears_two_hundred_comments_by_keyboard);
+
+/// The queue's pending, approved and rejected counts as its tabs show them.
+const BADGES: &str = "['pending', 'approved', 'rejected'].map(q => \
+     document.querySelector(`[data-queue-tab=${q}] .mod-count`).dataset.count).join()";
+
+async fn the_queue_follows_other_moderators_live(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let desk = Desk::open(db).await;
+    let salma = desk
+        .token("salma", khabar_core::Role::Reader, &["read", "comment"])
+        .await;
+    let mut ids = Vec::new();
+    for body in ["One on the dam", "Two on the river", "Three on the deal"] {
+        ids.push(desk.held(&salma, body).await);
+    }
+    let mine = desk.moderator_in(&browser, "live_desk").await;
+    let other = desk
+        .token(
+            "other_desk",
+            khabar_core::Role::Moderator,
+            &["read", "moderate"],
+        )
+        .await;
+    desk.open_queue(&browser, "en").await;
+    browser.wait_for(".mod[data-listening]").await;
+    let (_, counts) = desk.queue(&mine, "pending").await;
+    let approved = counts["approved"].clone();
+
+    // Another moderator rejects the second: it leaves here, counts follow.
+    let decided = common::call(
+        &desk.server,
+        "POST",
+        &format!("/moderation/comments/{}", ids[1]),
+        Some(json!({ "action": "reject" })),
+        &[("Authorization", &other)],
+    )
+    .await;
+    assert_eq!(decided.status, 200, "{}", decided.body);
+    browser
+        .wait_for_true(&format!(
+            "!document.getElementById('item-{}') && {BADGES} === '2,{approved},1'",
+            ids[1]
+        ))
+        .await;
+
+    // Their undo brings it back: announced, and '.' loads it.
+    let undone = common::call(
+        &desk.server,
+        "POST",
+        "/moderation/undo",
+        Some(json!({ "decisions": [decided.body["decision_id"]] })),
+        &[("Authorization", &other)],
+    )
+    .await;
+    assert_eq!(undone.status, 200, "{}", undone.body);
+    browser
+        .wait_for_true(&format!(
+            "!document.querySelector('.mod-fresh').hidden && {BADGES} === '3,{approved},0'"
+        ))
+        .await;
+    browser.press(".").await;
+    browser
+        .wait_for_true(&format!(
+            "document.querySelectorAll('.mod-item').length === {}",
+            ids.len()
+        ))
+        .await;
+    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(ids));
+
+    // An undo the server refuses says why in the toast: this rejection
+    // was already undone elsewhere (through the API).
+    browser.press("r").await;
+    browser
+        .wait_for(".mod-toast.shown .mod-undo:not([hidden])")
+        .await;
+    let log = common::call(
+        &desk.server,
+        "GET",
+        "/moderation/log",
+        None,
+        &[("Authorization", &mine)],
+    )
+    .await;
+    let decision = log.body["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["comment_id"] == ids[0] && e["action"] == "reject")
+        .expect("the rejection in the log")["id"]
+        .clone();
+    let undone = common::call(
+        &desk.server,
+        "POST",
+        "/moderation/undo",
+        Some(json!({ "decisions": [decision] })),
+        &[("Authorization", &mine)],
+    )
+    .await;
+    assert_eq!(undone.status, 200, "{}", undone.body);
+    browser.press("z").await;
+    browser
+        .wait_for_true(
+            "document.querySelector('.mod-toast-text').textContent === 'That decision was already undone.'",
+        )
+        .await;
+    browser.quit().await;
+    desk.server.stop().await.unwrap();
+}
+
+on_both_backends!(the_queue_follows_other_moderators_live);

@@ -143,7 +143,8 @@
       return answer.json().catch(function () { return {}; }).then(function (json) {
         if (answer.ok) return json;
         var error = json.error || json;
-        throw new Error(error.message || text("failed"));
+        // Known refusals in the moderator's language, others as the server says.
+        throw new Error(text("refused-" + error.code) || error.message || text("failed"));
       });
     });
   }
@@ -350,6 +351,12 @@
   // load what arrived, never pushing items under the moderator's keys.
   if (window.EventSource) {
     var live = new EventSource(root.getAttribute("data-live"));
+    // The stream does not replay what it missed: on (re)connecting, the
+    // counts are fetched again.
+    live.onopen = function () {
+      root.setAttribute("data-listening", "");
+      refreshCounts();
+    };
     live.onmessage = function (message) {
       var update;
       try { update = JSON.parse(message.data); } catch (e) { return; }

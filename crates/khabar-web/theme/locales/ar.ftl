@@ -827,3 +827,7 @@ mod-csv-excerpt = مقتطف
 mod-csv-reasons = الأسباب
 mod-csv-message = الرسالة
 error-rejected-invalid_date = هذا ليس تاريخًا صحيحًا: اكتبه على هذا النحو 2026-12-31.
+mod-refused-undo_window_passed = فات وقت التراجع عن هذا القرار؛ اتّخذ قرارًا جديدًا بدلًا منه.
+mod-refused-already_undone = سبق التراجع عن هذا القرار.
+mod-refused-superseded = غيّر قرارٌ لاحق هذا التعليق منذ ذلك الحين؛ اتّخذ قرارًا جديدًا بدلًا منه.
+mod-refused-not_yours = لا يتراجع عن القرار إلا المشرف الذي اتّخذه.

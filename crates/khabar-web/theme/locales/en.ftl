@@ -765,3 +765,7 @@ mod-csv-excerpt = Excerpt
 mod-csv-reasons = Reasons
 mod-csv-message = Message
 error-rejected-invalid_date = That is not a date: write it as 2026-12-31.
+mod-refused-undo_window_passed = Too late to undo that decision; decide again instead.
+mod-refused-already_undone = That decision was already undone.
+mod-refused-superseded = A later decision changed this comment since; decide again instead.
+mod-refused-not_yours = Only the moderator who made that decision can undo it.
