@@ -1314,6 +1314,13 @@ async fn a_rejection_is_undone_by_key(db: &TestDatabase) {
     ] {
         ids.push(desk.held(&salma, body).await);
     }
+    let troll = desk
+        .token("troll", khabar_core::Role::Reader, &["read", "comment"])
+        .await;
+    let mut all = ids.clone();
+    for body in ["Provocation one", "Provocation two"] {
+        all.push(desk.held(&troll, body).await);
+    }
     let moderator = desk.moderator_in(&browser, "undo_desk").await;
     desk.open_queue(&browser, "en").await;
 
@@ -1335,14 +1342,14 @@ async fn a_rejection_is_undone_by_key(db: &TestDatabase) {
     browser
         .wait_for_true("document.querySelector('.mod-toast-text').textContent.includes('Undone')")
         .await;
-    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(ids));
+    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(all));
     assert_eq!(browser.eval(CURRENT_ID, json!([])).await, json!(ids[1]));
     let (pending, counts) = desk.queue(&moderator, "pending").await;
-    assert_eq!(pending, ids);
+    assert_eq!(pending, all);
     assert_eq!(counts["rejected"], 0, "{counts}");
     let badge =
         "return document.querySelector('[data-queue-tab=pending] .mod-count').dataset.count;";
-    assert_eq!(browser.eval(badge, json!([])).await, json!("4"));
+    assert_eq!(browser.eval(badge, json!([])).await, json!("6"));
 
     // A bulk approval (x on two, then a) is undone by u alike.
     browser.press("xjxa").await;
@@ -1351,15 +1358,31 @@ async fn a_rejection_is_undone_by_key(db: &TestDatabase) {
         .await;
     assert_eq!(
         browser.eval(QUEUE_IDS, json!([])).await,
-        json!([ids[0], ids[3]])
+        json!([ids[0], ids[3], all[4], all[5]])
     );
     browser.press("u").await;
     browser
         .wait_for_true("document.querySelector('.mod-toast-text').textContent.includes('Undone')")
         .await;
-    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(ids));
+    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(all));
     let (pending, _) = desk.queue(&moderator, "pending").await;
-    assert_eq!(pending, ids);
+    assert_eq!(pending, all);
+
+    // b b bans the troll, rejecting both comments; z brings both back.
+    browser.press("jjj").await;
+    assert_eq!(browser.eval(CURRENT_ID, json!([])).await, json!(all[4]));
+    browser.press("bb").await;
+    browser
+        .wait_for_true("document.querySelector('.mod-toast-text').textContent.includes('Banned')")
+        .await;
+    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(ids));
+    browser.press("z").await;
+    browser
+        .wait_for_true("document.querySelector('.mod-toast-text').textContent.includes('Undone')")
+        .await;
+    assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(all));
+    let (pending, _) = desk.queue(&moderator, "pending").await;
+    assert_eq!(pending, all);
     browser.screenshot("moderation-undone").await;
     browser.quit().await;
     desk.server.stop().await.unwrap();

@@ -217,7 +217,7 @@
           refused: (answer.refused || []).map(function (r) { return r.comment_id; })
         };
       });
-    track({ places: places, action: action }, request, taken);
+    track({ places: places, items: taken, action: action }, request, taken);
   }
 
   // Banning asks for the key twice: it reaches every comment of the reader.
@@ -237,7 +237,7 @@
       .then(function (answer) {
         return { ids: answer.decision_ids || (answer.decision_id ? [answer.decision_id] : []), refused: [] };
       });
-    track({ places: leave(theirs), action: "ban" }, request, [item]);
+    track({ places: leave(theirs), items: theirs, action: "ban" }, request, [item]);
   }
 
   // Takes back the last decision: the server restores the comment's
@@ -248,11 +248,18 @@
     last.ready.then(function (ids) {
       if (!ids.length) return;
       call("/api/v1/moderation/undo", { decisions: ids })
-        .then(function () {
-          if (last.places.length) restore(last.places);
+        .then(function (answer) {
+          // Some of a bulk decision may be refused: a comment's decision
+          // is at its item's place in the list (a ban's covers them all).
+          var undone = answer.undone || [];
+          var back = last.action === "ban" ? (undone.length ? last.places : [])
+            : last.places.filter(function (spot, i) { return undone.indexOf(ids[i]) >= 0; });
+          if (back.length) restore(back);
           var to = destination(last.action);
-          if (to && to !== queue) adjustCount(to, -last.places.length);
-          say(last.places.length === 1 ? named(text("undone"), last.places[0].item) : text("undone-bulk"));
+          if (to && to !== queue) adjustCount(to, -back.length);
+          var refused = answer.refused || [];
+          if (refused.length) say(text("refused-" + refused[0].code) || text("failed"));
+          else say(last.items.length === 1 ? named(text("undone"), last.items[0]) : text("undone-bulk"));
           refreshCounts();
         })
         .catch(function (error) { say(error.message || text("failed")); });
