@@ -1250,6 +1250,13 @@ async fn a_moderator_clears_the_queue_on_an_arabic_layout(db: &TestDatabase) {
         .await;
     assert_eq!(browser.eval(QUEUE_IDS, json!([])).await, json!(ids));
 
+    // A Latin layout's letters keep their meaning wherever they sit
+    // (Dvorak: j and k are on the C and V keys).
+    press_on_layout(&browser, "j", "KeyC").await;
+    assert_eq!(browser.eval(CURRENT_ID, json!([])).await, json!(ids[1]));
+    press_on_layout(&browser, "k", "KeyV").await;
+    assert_eq!(browser.eval(CURRENT_ID, json!([])).await, json!(ids[0]));
+
     // ت (j) and ن (k) move; ش (a) approves, ق (r) rejects, ء (x) selects
     // and ش then approves the selection.
     press_on_layout(&browser, "ت", "KeyJ").await;

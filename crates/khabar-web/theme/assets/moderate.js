@@ -1,7 +1,7 @@
 // The moderators' queue from the keyboard: j/k move, a approve, r reject,
 // f feature, b b ban the author, x select, u or z undo, . load new items,
-// ? help. Keys are read by position (`event.code`), so they work on an
-// Arabic layout too. Every decision goes through the API with the
+// ? help. A Latin layout's letters are the keys; on any other layout a key
+// counts by its place (`event.code`), so "ق" is r on an Arabic layout. Every decision goes through the API with the
 // session's CSRF token and can be undone from the toast; without this
 // file the buttons post plain forms.
 (function () {
@@ -305,6 +305,18 @@
     }, 250);
   }
 
+  // Letters typed on a Latin layout keep their meaning (AZERTY, Dvorak);
+  // other layouts' keys count by their place on a US keyboard, and "?" is
+  // Shift and the slash key there ("؟" on an Arabic layout).
+  function commandOf(event) {
+    var key = (event.key || "").toLowerCase();
+    if (/^[a-z]$/.test(key)) return KEYS["Key" + key.toUpperCase()];
+    if (key === "?" || (event.code === "Slash" && event.shiftKey)) return "help";
+    if (key === "escape") return "close";
+    if (key === ".") return "load";
+    return KEYS[event.code];
+  }
+
   function typing(target) {
     if (!target || !target.tagName) return false;
     if (target.isContentEditable) return true;
@@ -332,10 +344,7 @@
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
     if (typing(event.target)) return;
-    var command = KEYS[event.code];
-    // "?" is Shift and the slash key's place ("؟" on an Arabic layout).
-    if ((event.code === "Slash" && event.shiftKey) || event.key === "?") command = "help";
-    if (event.code === "Escape") command = "close";
+    var command = commandOf(event);
     if (!command) return;
     // A held key moves, but never decides twice.
     if (event.repeat && command !== "next" && command !== "previous") { event.preventDefault(); return; }

@@ -616,8 +616,8 @@ history-version = Version { DIGITS($number) }
 history-current = as shown now
 
 # The moderation queue's keys, toast and undo.
-mod-keys-line = Keys (by position, on any keyboard layout): j/k move · a approve · r reject · f feature · b b ban · x select · u or z undo · ? help
-mod-keys-position = Keys go by their place on the keyboard: on an Arabic layout, press the key that carries the Latin letter shown.
+mod-keys-line = Keys (on any keyboard layout): j/k move · a approve · r reject · f feature · b b ban · x select · u or z undo · ? help
+mod-keys-position = On a layout without Latin letters, such as Arabic, press the key where the letter sits on an English keyboard.
 mod-keys-select = select for a decision on several comments
 mod-keys-undo = undo the last decision
 mod-keys-load = load the comments that arrived
