@@ -1,9 +1,10 @@
 // The moderators' queue from the keyboard: j/k move, a approve, r reject,
 // f feature, b b ban the author, x select, u or z undo, . load new items,
 // ? help. A Latin layout's letters are the keys; on any other layout a key
-// counts by its place (`event.code`), so "ق" is r on an Arabic layout. Every decision goes through the API with the
-// session's CSRF token and can be undone from the toast; without this
-// file the buttons post plain forms.
+// counts by its place (`event.code`), so "ق" is r on an Arabic layout.
+// Every decision goes through the API with the session's CSRF token and
+// can be undone from the toast; without this file the buttons post plain
+// forms.
 (function () {
   "use strict";
   var root = document.querySelector(".mod[data-queue]");
@@ -174,13 +175,23 @@
     if (to && to !== queue) adjustCount(to, record.places.length);
     showEmpty();
     refreshCounts();
-    if (!done) return [];
+    if (!done) {
+      forget(record);
+      say(text("failed"));
+      return [];
+    }
     // Answers may come out of order; the toast tells of the latest.
     if (undoable[undoable.length - 1] !== record) return answer.ids;
     say(taken.length === 1 ? named(text("done-" + record.action), taken[0])
       : text("done-bulk-" + record.action).replace("{count}", done.toLocaleString(lang)),
       answer.ids.length > 0);
     return answer.ids;
+  }
+
+  // A decision that did not happen leaves nothing to undo.
+  function forget(record) {
+    var at = undoable.indexOf(record);
+    if (at >= 0) undoable.splice(at, 1);
   }
 
   // A decision is on the undo stack from the key press, so that a quick
@@ -192,6 +203,7 @@
       .then(function (answer) { return finished(record, taken, answer); })
       .catch(function (error) {
         inFlight -= record.places.length;
+        forget(record);
         if (record.places.length) restore(record.places);
         say(error.message || text("failed"));
         return [];
