@@ -1398,8 +1398,7 @@ async fn a_rejection_is_undone_by_key(db: &TestDatabase) {
 on_both_backends!(a_rejection_is_undone_by_key);
 
 /// Fixed and sticky boxes that overlap the last queue item on screen.
-const COVERING_THE_LAST_ITEM: &str = "window.scrollTo(0, document.documentElement.scrollHeight); \
-     const items = document.querySelectorAll('.mod-item'); \
+const COVERING_THE_LAST_ITEM: &str = "const items = document.querySelectorAll('.mod-item'); \
      const last = items[items.length - 1].getBoundingClientRect(); \
      return [...document.querySelectorAll('body *')].filter(e => { \
        const position = getComputedStyle(e).position; \
@@ -1409,6 +1408,19 @@ const COVERING_THE_LAST_ITEM: &str = "window.scrollTo(0, document.documentElemen
          && r.top < last.bottom && r.bottom > last.top; \
      }).map(e => e.className || e.tagName);";
 
+const TO_THE_END: &str = "window.scrollTo(0, document.documentElement.scrollHeight);";
+
+/// Nothing fixed or sticky covers the last item, whether the page is
+/// scrolled to its end or the keys brought the item into view (its
+/// bottom then meets the window's, where the empty bar used to sit).
+async fn assert_last_item_uncovered(browser: &Browser, what: &str) {
+    let covering = browser.eval(COVERING_THE_LAST_ITEM, json!([])).await;
+    assert_eq!(covering, json!([]), "{what}, brought into view by the keys");
+    browser.eval(TO_THE_END, json!([])).await;
+    let covering = browser.eval(COVERING_THE_LAST_ITEM, json!([])).await;
+    assert_eq!(covering, json!([]), "{what}, at the page's end");
+}
+
 async fn nothing_fixed_covers_the_queue_on_a_phone(db: &TestDatabase) {
     let Some(browser) = Browser::start().await else {
         return;
@@ -1417,7 +1429,7 @@ async fn nothing_fixed_covers_the_queue_on_a_phone(db: &TestDatabase) {
     let salma = desk
         .token("salma", khabar_core::Role::Reader, &["read", "comment"])
         .await;
-    for n in 1..=4 {
+    for n in 1..=5 {
         let body = format!(
             "Comment {n}: a long thought on sharing the river's water between neighbours, in several lines\nso that it wraps on a phone"
         );
@@ -1427,18 +1439,24 @@ async fn nothing_fixed_covers_the_queue_on_a_phone(db: &TestDatabase) {
     browser.resize(390, 800).await;
     for lang in ["en", "ar"] {
         desk.open_queue(&browser, lang).await;
-        let covering = browser.eval(COVERING_THE_LAST_ITEM, json!([])).await;
-        assert_eq!(covering, json!([]), "{lang}, before any decision");
+        browser.press("jjjj").await;
+        assert_last_item_uncovered(&browser, lang).await;
         browser
             .screenshot(&format!("moderation-phone-end-{lang}"))
             .await;
     }
-    // With a decision's toast showing too.
-    browser.press("a").await;
+    // With a decision's toast showing: a approves the last item, and the
+    // one before, now last, takes the focus.
+    browser.press("jjjja").await;
     browser.wait_for(".mod-toast.shown").await;
-    let covering = browser.eval(COVERING_THE_LAST_ITEM, json!([])).await;
-    assert_eq!(covering, json!([]), "with the toast");
+    assert_last_item_uncovered(&browser, "with the toast").await;
     browser.screenshot("moderation-phone-end-toast").await;
+    // And on a desktop.
+    browser.resize(1280, 800).await;
+    browser.press("jjja").await;
+    browser.wait_for(".mod-toast.shown").await;
+    assert_last_item_uncovered(&browser, "on a desktop, with the toast").await;
+    browser.screenshot("moderation-desktop-end-toast").await;
     browser.quit().await;
     desk.server.stop().await.unwrap();
 }
