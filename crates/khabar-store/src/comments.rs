@@ -13,8 +13,8 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
+use crate::audit::{LogRow, reasons_json, reasons_of, write_log};
 use crate::events::{self, NewEvent};
-use crate::moderation::{LogRow, reasons_json, write_log};
 use crate::time::{from_millis, to_millis};
 use crate::{Result, Store, StoreError};
 
@@ -166,7 +166,7 @@ pub(crate) fn view_from_row(row: &AnyRow) -> Result<CommentView> {
         edited_at: row.try_get::<Option<i64>, _>("edited_at")?.map(from_millis),
         redaction_note: row.try_get("redaction_note")?,
         held_for: if status == CommentStatus::Pending.as_str() {
-            crate::moderation::reasons_of(&row.try_get::<String, _>("moderation_reasons")?)
+            reasons_of(&row.try_get::<String, _>("moderation_reasons")?)
                 .into_iter()
                 .map(|reason| reason.code)
                 .collect()

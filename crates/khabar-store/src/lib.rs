@@ -8,7 +8,9 @@
 //! event writers — [`Backend`] says which text to use.
 
 mod accounts;
+mod audit;
 mod comments;
+mod decisions;
 mod error;
 mod events;
 mod indexing;
@@ -39,14 +41,15 @@ pub use accounts::{
 pub use comments::{
     CommentStatus, CommentView, NewComment, NotificationKind, ThreadEntry, ThreadPage,
 };
+pub use decisions::{Decision, UndoRefusal};
 pub use error::StoreError;
 pub use events::Event;
 pub use indexing::IndexedComment;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
 pub use media::{MediaRecord, MediaText, MediaVariant, NewMedia};
 pub use moderation::{
-    CommentContext, Decision, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem,
-    QueuePage, ReaderHistory, Standing, UndoRefusal, WordListRow,
+    CommentContext, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem, QueuePage,
+    ReaderHistory, Standing, WordListRow,
 };
 pub use newsroom::{EditionDraft, StoryRecord};
 pub use readers::{AuthoredComment, EmailBatch, EmailPreference, Notification, Profile};
