@@ -298,9 +298,13 @@
   // The server's counts for the tabs, after any change here or elsewhere;
   // more waiting than shown offers to load them.
   var refreshTimer = null;
+  var refreshes = 0;
   function refreshCounts() {
     clearTimeout(refreshTimer);
     refreshTimer = setTimeout(function () {
+      // Only the newest answer counts; decisions still on their way are
+      // not in the server's count of this queue yet, so they come off it.
+      var asked = ++refreshes;
       var query = new URLSearchParams(window.location.search);
       query.delete("page");
       query.set("queue", queue);
@@ -308,8 +312,10 @@
       fetch("/api/v1/moderation/queue?" + query, { credentials: "same-origin" })
         .then(function (answer) { return answer.ok ? answer.json() : null; })
         .then(function (answer) {
-          if (!answer || !answer.counts) return;
-          Object.keys(answer.counts).forEach(function (name) { setCount(name, answer.counts[name]); });
+          if (!answer || !answer.counts || asked !== refreshes) return;
+          Object.keys(answer.counts).forEach(function (name) {
+            setCount(name, answer.counts[name] - (name === queue ? inFlight : 0));
+          });
           var waiting = answer.counts[queue] - inFlight;
           if (waiting > items().length && !root.querySelector(".pager a[rel=next]")) fresh.hidden = false;
         })
