@@ -1285,9 +1285,12 @@ async fn a_moderator_clears_the_queue_on_an_arabic_layout(db: &TestDatabase) {
         toast.as_str().unwrap().contains("قُبلت التعليقات المحددة"),
         "{toast}"
     );
-    let pending =
-        "return document.querySelector('[data-queue-tab=pending] .mod-count').dataset.count;";
-    assert_eq!(browser.eval(pending, json!([])).await, json!("0"));
+    // The tab's count follows the server's answers.
+    browser
+        .wait_for_true(
+            "document.querySelector('[data-queue-tab=pending] .mod-count').dataset.count === '0'",
+        )
+        .await;
     browser.screenshot("moderation-arabic-layout").await;
 
     let (waiting, _) = desk.queue(&moderator, "pending").await;
@@ -1354,9 +1357,11 @@ async fn a_rejection_is_undone_by_key(db: &TestDatabase) {
     let (pending, counts) = desk.queue(&moderator, "pending").await;
     assert_eq!(pending, all);
     assert_eq!(counts["rejected"], 0, "{counts}");
-    let badge =
-        "return document.querySelector('[data-queue-tab=pending] .mod-count').dataset.count;";
-    assert_eq!(browser.eval(badge, json!([])).await, json!("6"));
+    browser
+        .wait_for_true(
+            "document.querySelector('[data-queue-tab=pending] .mod-count').dataset.count === '6'",
+        )
+        .await;
 
     // A bulk approval (x on two, then a) is undone by u alike.
     browser.press("xjxa").await;
