@@ -1,13 +1,15 @@
 //! Accounts as the sign-in flows need them: credentials, server-side
 //! sessions, and rate-limit counters that every node shares.
 
+use std::collections::HashMap;
+
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::time::{from_millis, to_millis};
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, placeholders};
 
 /// A person with an account, as pages and the API show them to themselves.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -417,19 +419,51 @@ impl Store {
         .await?)
     }
 
-    /// The live account whose display name is `name` (ASCII case aside),
-    /// when exactly one has it: `@ Salma Nasr` names nobody if two do.
-    pub async fn user_id_by_display_name(&self, name: &str) -> Result<Option<i64>> {
-        let ids: Vec<i64> = sqlx::query_scalar(
-            "SELECT id FROM users WHERE lower(display_name) = lower($1) AND deleted_at IS NULL LIMIT 2",
-        )
-        .bind(name)
-        .fetch_all(&self.read)
-        .await?;
-        Ok(match ids.as_slice() {
-            [only] => Some(*only),
-            _ => None,
-        })
+    /// The live accounts that mentions may name: by username key, and by
+    /// display name (lowercased) where exactly one account has it, so that
+    /// `@ Salma Nasr` names nobody if two readers go by it. One query each,
+    /// however many names a comment holds.
+    pub async fn mention_targets(
+        &self,
+        username_keys: &[String],
+        display_names: &[String],
+    ) -> Result<(HashMap<String, i64>, HashMap<String, i64>)> {
+        let mut by_key = HashMap::new();
+        if !username_keys.is_empty() {
+            let sql = format!(
+                "SELECT username_key, id FROM users WHERE deleted_at IS NULL AND username_key IN ({})",
+                placeholders(1, username_keys.len())
+            );
+            let mut query = sqlx::query(&sql);
+            for key in username_keys {
+                query = query.bind(key);
+            }
+            for row in query.fetch_all(&self.read).await? {
+                by_key.insert(row.try_get("username_key")?, row.try_get("id")?);
+            }
+        }
+        let mut by_name = HashMap::new();
+        if !display_names.is_empty() {
+            let names: Vec<String> = (1..=display_names.len())
+                .map(|i| format!("lower(${i})"))
+                .collect();
+            let sql = format!(
+                "SELECT lower(display_name) AS name, MIN(id) AS id, COUNT(*) AS n FROM users
+                 WHERE deleted_at IS NULL AND lower(display_name) IN ({})
+                 GROUP BY lower(display_name)",
+                names.join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for name in display_names {
+                query = query.bind(name);
+            }
+            for row in query.fetch_all(&self.read).await? {
+                if row.try_get::<i64, _>("n")? == 1 {
+                    by_name.insert(row.try_get("name")?, row.try_get("id")?);
+                }
+            }
+        }
+        Ok((by_key, by_name))
     }
 }
 

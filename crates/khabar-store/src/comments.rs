@@ -16,7 +16,7 @@ use sqlx::{Any, Row, Transaction};
 use crate::audit::{LogRow, reasons_json, reasons_of, write_log};
 use crate::events::{self, NewEvent};
 use crate::time::{from_millis, to_millis};
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, placeholders};
 
 /// A comment's visibility.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -318,12 +318,10 @@ impl Store {
         if comments.is_empty() {
             return Ok(());
         }
-        let placeholders: Vec<String> =
-            (0..comments.len()).map(|i| format!("${}", i + 1)).collect();
         let sql = format!(
             "SELECT m.comment_id, u.username, u.display_name FROM comment_mentions m JOIN users u ON u.id = m.user_id
              WHERE m.comment_id IN ({}) AND u.deleted_at IS NULL",
-            placeholders.join(", ")
+            placeholders(1, comments.len())
         );
         let mut query = sqlx::query(&sql);
         for comment in comments.iter() {
@@ -580,11 +578,10 @@ impl Store {
         self.fill_mentions(&mut top).await?;
         let mut replies: HashMap<i64, Vec<CommentView>> = HashMap::new();
         if !top.is_empty() {
-            let placeholders: Vec<String> = (0..top.len()).map(|i| format!("${}", i + 2)).collect();
             let sql = format!(
                 "SELECT {VIEW_COLUMNS} {VIEW_FROM}
                  WHERE c.root_id IN ({}) AND c.depth > 0 AND ({SHOWN} OR {OWN_1}) ORDER BY c.created_at, c.id",
-                placeholders.join(", ")
+                placeholders(2, top.len())
             );
             let mut replies_query = sqlx::query(&sql).bind(viewer);
             for comment in &top {
@@ -624,13 +621,10 @@ impl Store {
         if edition_ids.is_empty() {
             return Ok(HashMap::new());
         }
-        let placeholders: Vec<String> = (0..edition_ids.len())
-            .map(|i| format!("${}", i + 1))
-            .collect();
         let sql = format!(
             "SELECT edition_id, COUNT(*) AS n FROM comments WHERE status = 'visible' AND edition_id IN ({})
              GROUP BY edition_id",
-            placeholders.join(", ")
+            placeholders(1, edition_ids.len())
         );
         let mut query = sqlx::query(&sql);
         for id in edition_ids {

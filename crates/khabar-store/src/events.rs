@@ -184,22 +184,28 @@ impl Store {
         Ok(seq.unwrap_or(0))
     }
 
-    /// Comment events of one edition after `seq`, oldest first.
+    /// Comment events of these editions after `seq`, in log order, at
+    /// most `limit`.
     pub async fn comment_events_since(
         &self,
-        edition_id: i64,
+        edition_ids: &[i64],
         seq: i64,
         limit: i64,
     ) -> Result<Vec<Event>> {
-        let rows = sqlx::query(
+        if edition_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
             "SELECT seq, kind, story_id, edition_id, lang, actor_id, payload, created_at
-             FROM events WHERE seq > $1 AND edition_id = $2 AND kind LIKE 'comment.%' ORDER BY seq LIMIT $3",
-        )
-        .bind(seq)
-        .bind(edition_id)
-        .bind(limit)
-        .fetch_all(&self.read)
-        .await?;
+             FROM events WHERE seq > $1 AND kind LIKE 'comment.%' AND edition_id IN ({})
+             ORDER BY seq LIMIT $2",
+            crate::placeholders(3, edition_ids.len())
+        );
+        let mut query = sqlx::query(&sql).bind(seq).bind(limit);
+        for id in edition_ids {
+            query = query.bind(id);
+        }
+        let rows = query.fetch_all(&self.read).await?;
         rows.iter().map(event_from_row).collect()
     }
 }

@@ -173,6 +173,15 @@ impl Store {
     }
 }
 
+/// `count` numbered placeholders from `$first` on, comma-separated, for an
+/// `IN (…)` list both backends read alike.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// The file a `sqlite:` URL names (`None` for other URLs).
 pub fn sqlite_path(url: &str) -> Option<&str> {
     let path = url

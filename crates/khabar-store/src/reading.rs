@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::time::from_millis;
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store, StoreError, placeholders};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SectionRef {
@@ -174,6 +174,22 @@ const NAME_IN_LANG: &str = "COALESCE(
     x.slug)";
 
 impl Store {
+    /// Which of `edition_ids` are published, in ascending order.
+    pub async fn published_among(&self, edition_ids: &[i64]) -> Result<Vec<i64>> {
+        if edition_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT id FROM editions WHERE status = 'published' AND id IN ({}) ORDER BY id",
+            placeholders(1, edition_ids.len())
+        );
+        let mut query = sqlx::query_scalar(&sql);
+        for id in edition_ids {
+            query = query.bind(id);
+        }
+        Ok(query.fetch_all(&self.read).await?)
+    }
+
     /// Whether the site has no stories yet (a new instance).
     pub async fn has_no_stories(&self) -> Result<bool> {
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stories")
@@ -458,13 +474,11 @@ impl Store {
         if editions.is_empty() {
             return Ok(());
         }
-        let placeholders: Vec<String> =
-            (0..editions.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "SELECT ea.edition_id, x.* FROM edition_authors ea
              JOIN ({AUTHOR_SELECT}) x ON x.id = ea.author_id
              WHERE ea.edition_id IN ({}) ORDER BY ea.edition_id, ea.position",
-            placeholders.join(", ")
+            placeholders(2, editions.len())
         );
         let mut query = sqlx::query(&sql).bind(lang.as_str());
         for edition in editions.iter() {

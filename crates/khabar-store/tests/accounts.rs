@@ -251,7 +251,42 @@ async fn spent_records_are_pruned(db: &TestDatabase) {
     assert!(store.session(&secret.hash, now).await.unwrap().is_none());
 }
 
+async fn mentions_name_readers_by_key_or_by_a_display_name_only_one_has(db: &TestDatabase) {
+    let store = open(db).await;
+    let mut ids = Vec::new();
+    for (name, shown) in [
+        ("salma1", "Salma Nasr"),
+        ("salma2", "salma nasr"),
+        ("omar_k", "Omar Khatib"),
+    ] {
+        let id = store
+            .create_user(NewUser {
+                username: &Username::parse(name).unwrap(),
+                email: &Email::parse(&format!("{name}@news.example")).unwrap(),
+                display_name: &DisplayName::parse(shown).unwrap(),
+                password_hash: "$argon2id$not-a-real-hash",
+                role: Role::Reader,
+                lang: Lang::EN,
+            })
+            .await
+            .unwrap();
+        ids.push(id);
+    }
+    let keys = vec![
+        Username::parse("OMAR_K").unwrap().key(),
+        "nobody".to_owned(),
+    ];
+    let names = vec!["Salma Nasr".to_owned(), "Omar Khatib".to_owned()];
+    let (by_key, by_name) = store.mention_targets(&keys, &names).await.unwrap();
+    assert_eq!(by_key.len(), 1);
+    assert_eq!(by_key.get(&keys[0]), Some(&ids[2]));
+    // Two readers go by "Salma Nasr" (case aside): that name names nobody.
+    assert_eq!(by_name.get("salma nasr"), None);
+    assert_eq!(by_name.get("omar khatib"), Some(&ids[2]));
+}
+
 on_both_backends!(
+    mentions_name_readers_by_key_or_by_a_display_name_only_one_has,
     spent_records_are_pruned,
     lookalike_usernames_cannot_both_exist,
     credentials_by_username_key_or_email,

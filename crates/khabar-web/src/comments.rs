@@ -247,23 +247,29 @@ pub async fn post(
 /// is its longest written form that is one, or else whose display name it
 /// is, when only one reader has it. Other `@words` stay text.
 async fn mentioned_readers(app: &App, body: &str) -> Result<Vec<i64>, CommentError> {
+    let sites = khabar_text::comment::mention_candidates(body);
+    let names: Vec<String> = sites.iter().flatten().cloned().collect();
+    let keys: Vec<String> = names
+        .iter()
+        .filter_map(|name| khabar_core::Username::parse_for_staff(name).ok())
+        .map(|username| username.key())
+        .collect();
+    let (by_key, by_name) = app.store.mention_targets(&keys, &names).await?;
+    let reader = |name: &str| {
+        let by_username = khabar_core::Username::parse_for_staff(name)
+            .ok()
+            .and_then(|username| by_key.get(&username.key()));
+        by_username
+            .or_else(|| by_name.get(&name.to_lowercase()))
+            .or_else(|| by_name.get(&name.to_ascii_lowercase()))
+            .copied()
+    };
     let mut found = Vec::new();
-    for forms in khabar_text::comment::mention_candidates(body) {
-        for name in forms {
-            let by_username = match khabar_core::Username::parse_for_staff(&name) {
-                Ok(username) => app.store.user_id_by_key(&username.key()).await?,
-                Err(_) => None,
-            };
-            let reader = match by_username {
-                Some(id) => Some(id),
-                None => app.store.user_id_by_display_name(&name).await?,
-            };
-            if let Some(id) = reader {
-                if !found.contains(&id) {
-                    found.push(id);
-                }
-                break;
-            }
+    for forms in &sites {
+        if let Some(id) = forms.iter().find_map(|name| reader(name))
+            && !found.contains(&id)
+        {
+            found.push(id);
         }
     }
     Ok(found)

@@ -226,32 +226,20 @@ impl Feed {
     /// False when the store failed: the stream then ends, and the browser
     /// reconnects from the last event it got.
     async fn catch_up(&mut self) -> bool {
-        let mut events = Vec::new();
-        // Where the shortest complete read ends: an edition cut off at its
-        // limit must not let another's later events jump its gap.
-        let mut until = i64::MAX;
-        for &edition_id in &self.editions {
-            match self
-                .app
-                .store
-                .comment_events_since(edition_id, self.last_sent, CATCH_UP)
-                .await
-            {
-                Ok(found) => {
-                    if found.len() as i64 >= CATCH_UP {
-                        until = until.min(found.last().map_or(i64::MAX, |e| e.seq));
-                    }
-                    events.extend(found);
-                }
-                Err(error) => {
-                    tracing::warn!(%error, "live catch-up failed");
-                    return false;
-                }
+        let events = match self
+            .app
+            .store
+            .comment_events_since(&self.editions, self.last_sent, CATCH_UP)
+            .await
+        {
+            Ok(events) => events,
+            Err(error) => {
+                tracing::warn!(%error, "live catch-up failed");
+                return false;
             }
-        }
-        self.behind = until != i64::MAX;
-        events.retain(|event| event.seq <= until);
-        events.sort_by_key(|event| event.seq);
+        };
+        // A full read may have left more: read again once it is sent.
+        self.behind = events.len() as i64 >= CATCH_UP;
         for event in events {
             if let Some(message) = render(&self.app, &event).await {
                 self.backlog.push_back(message);
@@ -349,14 +337,11 @@ pub async fn shared(
             return error_page(&app, lang, &PageError::BadRequest(why));
         }
     };
-    let mut editions = Vec::with_capacity(requested.len());
-    for edition_id in requested {
-        match app.store.edition(edition_id).await {
-            Ok(edition) if edition.status == "published" => editions.push(edition_id),
-            Ok(_) | Err(khabar_store::StoreError::NotFound) => {}
-            Err(error) => return error_page(&app, lang, &PageError::Store(error)),
-        }
-    }
+    let requested: Vec<i64> = requested.into_iter().collect();
+    let editions = match app.store.published_among(&requested).await {
+        Ok(editions) => editions,
+        Err(error) => return error_page(&app, lang, &PageError::Store(error)),
+    };
     if editions.is_empty() {
         return error_page(&app, lang, &PageError::NotFound);
     }
