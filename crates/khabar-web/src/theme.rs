@@ -111,7 +111,7 @@ fn split_hashed(name: &str) -> Option<(&str, &str, &str)> {
 /// The template environment with khabar's functions and filters:
 /// `t(key, …)` a UI string in the page's language, `t_in(lang, key)` one in
 /// another language, `date`/`datetime` for times, `markdown` for story
-/// bodies, `comment_html`/`comment_dir` for a comment body shown alone.
+/// bodies, `comment_body` for a comment body shown alone.
 pub fn environment(theme: Theme, i18n: Arc<I18n>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_formatter(escape_for_html);
@@ -152,16 +152,15 @@ pub fn environment(theme: Theme, i18n: Arc<I18n>) -> Environment<'static> {
     env.add_filter("markdown", |body: &str| {
         Value::from_safe_string(khabar_text::render_article(body))
     });
-    // For lists of a reader's comments, which do not load their mentions.
-    env.add_filter("comment_html", |body: &str| {
-        Value::from_safe_string(
-            khabar_text::comment::render_comment(body, &[], |_| String::new()).html,
-        )
-    });
-    env.add_filter("comment_dir", |body: &str| {
-        khabar_text::comment::render_comment(body, &[], |_| String::new())
-            .dir
-            .as_str()
+    // For lists of a reader's comments, which do not load their mentions:
+    // the body in its own direction, rendered once.
+    env.add_filter("comment_body", |body: &str| {
+        let rendered = khabar_text::comment::render_comment(body, &[], |_| String::new());
+        Value::from_safe_string(format!(
+            "<div class=\"comment-body\" dir=\"{}\">{}</div>",
+            rendered.dir.as_str(),
+            rendered.html
+        ))
     });
     env.add_filter("reading_minutes", |body: &str| {
         body.split_whitespace().count().div_ceil(200).max(1) as u64
