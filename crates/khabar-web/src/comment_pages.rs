@@ -348,21 +348,32 @@ fn refusal_message(app: &App, lang: Lang, error: &CommentError) -> String {
     }
 }
 
+/// A comment form the reader sent: where its story is, which comment's
+/// page it belongs on, which form it was and what was typed in it.
+struct Attempt<'a> {
+    story: Option<(Lang, String)>,
+    near_comment: Option<i64>,
+    form: String,
+    text: &'a str,
+}
+
 /// The answer to a refused comment form: for the script, JSON with the
 /// reason; for the plain form, the story page again with the reader's text
 /// in the form it came from and the reason beside it.
-#[allow(clippy::too_many_arguments)]
 async fn refused(
     app: &App,
     lang: Lang,
     viewer: &Viewer,
-    story: Option<(Lang, String)>,
-    near_comment: Option<i64>,
-    form: String,
-    text: &str,
+    attempt: Attempt<'_>,
     error: CommentError,
     json: bool,
 ) -> Response {
+    let Attempt {
+        story,
+        near_comment,
+        form,
+        text,
+    } = attempt;
     let status = match &error {
         CommentError::NotFound => return failure(app, lang, PageError::NotFound, json),
         CommentError::Store(e) => {
@@ -577,19 +588,13 @@ pub async fn post(
                 Some(parent) => format!("reply-{parent}"),
                 None => "new".to_owned(),
             };
-            let story = Some((lang, slug));
-            refused(
-                &app,
-                lang,
-                &viewer,
-                story,
-                form.parent,
-                name,
-                &form.body,
-                error,
-                json,
-            )
-            .await
+            let attempt = Attempt {
+                story: Some((lang, slug)),
+                near_comment: form.parent,
+                form: name,
+                text: &form.body,
+            };
+            refused(&app, lang, &viewer, attempt, error, json).await
         }
     }
 }
@@ -657,19 +662,13 @@ async fn act(
                 Action::Report => &form.note,
                 _ => &form.body,
             };
-            let name = format!("{}-{comment_id}", action.form());
-            refused(
-                app,
-                lang,
-                viewer,
+            let attempt = Attempt {
                 story,
-                Some(comment_id),
-                name,
+                near_comment: Some(comment_id),
+                form: format!("{}-{comment_id}", action.form()),
                 text,
-                error,
-                json,
-            )
-            .await
+            };
+            refused(app, lang, viewer, attempt, error, json).await
         }
     }
 }
