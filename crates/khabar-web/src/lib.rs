@@ -1,33 +1,15 @@
-//! khabar's HTTP face: the public site and health checks. Handlers stay
-//! thin: parse the request, call the store, render a template.
+//! khabar's HTTP face: axum adapters over the use cases of `khabar-app`.
+//! The folders say what they are: `public/` (the reader's site, feeds and
+//! sitemaps), `newsroom/` (editors' screens), `moderation/` (moderators'
+//! screens), `api/` (the JSON API), `theme/` (templates, strings, mail) and
+//! `http/` (sessions, CSRF, forms, caching, errors). Handlers stay thin:
+//! typed request in, one use case, a page or JSON out.
 
-mod account_pages;
-pub mod accounts;
-mod admin;
 pub mod api;
-mod comment_pages;
-mod comments;
-mod csrf;
-mod emails;
-mod error;
-mod forms;
-mod health;
-pub mod http_cache;
-pub mod i18n;
-pub mod live;
-pub mod media;
-pub mod moderation;
-mod moderation_log;
-mod moderation_pages;
-pub mod newsroom;
-pub mod notifier;
-mod pages;
-mod reader_pages;
-pub mod search;
-mod search_pages;
-pub mod session;
-mod structured_data;
-mod syndication;
+pub mod http;
+mod moderation;
+mod newsroom;
+mod public;
 pub mod theme;
 
 use std::future::Future;
@@ -42,11 +24,13 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 use khabar_core::{Lang, SiteSettings};
+use khabar_app::{Context, Settings};
 use khabar_store::Store;
 use minijinja::Environment;
-use pages::ListKind;
-use syndication::feeds::{self, Format};
-use syndication::sitemaps;
+use public::pages::{self, ListKind};
+use public::syndication::feeds::{self, Format};
+use public::syndication::sitemaps;
+use public::{accounts, comments, live, readers, search};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -54,35 +38,34 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use error::PageError;
-pub use i18n::{I18n, I18nError};
+pub use http::error::PageError;
 pub use theme::Theme;
+pub use theme::i18n::{I18n, I18nError};
 
-/// What every request handler shares.
+/// What every request handler shares: the use cases' [`Context`] (reached
+/// through `Deref`, so `app.store` and `app.site()` read as before) and
+/// what only the web needs — templates, strings, caches, live streams.
 pub struct App {
-    pub store: Store,
-    /// The configuration file's site settings; what admins change from the
-    /// browser is laid over them (`site()`).
-    file_site: SiteSettings,
-    site: std::sync::RwLock<Arc<SiteSettings>>,
-    /// Absolute base of every public link, without a trailing slash.
-    pub base_url: String,
+    pub ctx: Arc<Context>,
     pub i18n: Arc<I18n>,
-    /// Published editions and comments, searchable.
-    pub search: Arc<khabar_search::SearchIndex>,
     /// Cache lifetimes and recent pages' compressed forms.
-    http_cache: Arc<http_cache::HttpCache>,
-    templates: Environment<'static>,
+    http_cache: Arc<http::cache::HttpCache>,
+    templates: Arc<Environment<'static>>,
     theme: Theme,
-    media_dir: PathBuf,
     /// Proxies whose X-Forwarded-For is believed (the load balancer).
     trusted_proxies: Vec<std::net::IpAddr>,
     /// Where open pages subscribe to live comment events.
     live: tokio::sync::broadcast::Receiver<live::LiveMessage>,
-    /// The word lists compiled, and the store's version they were built at.
-    word_lists: std::sync::RwLock<(i64, Arc<khabar_core::moderation::WordLists>)>,
     /// Taken once by the follower task that feeds `live`.
     live_sender: std::sync::Mutex<Option<tokio::sync::broadcast::Sender<live::LiveMessage>>>,
+}
+
+impl std::ops::Deref for App {
+    type Target = Context;
+
+    fn deref(&self) -> &Context {
+        &self.ctx
+    }
 }
 
 impl App {
@@ -94,36 +77,33 @@ impl App {
         media_dir: PathBuf,
         search: Arc<khabar_search::SearchIndex>,
     ) -> Result<App, I18nError> {
-        let i18n = Arc::new(I18n::load(&site, &theme)?);
-        let templates = theme::environment(theme.clone(), i18n.clone());
+        let settings = Arc::new(Settings::new(site));
+        let i18n = Arc::new(I18n::load(settings.clone(), &theme)?);
+        let templates = Arc::new(theme::environment(theme.clone(), i18n.clone()));
+        let letters = Arc::new(theme::letters::ThemeLetters {
+            i18n: i18n.clone(),
+            templates: templates.clone(),
+        });
+        let ctx = Context::new(store, search, settings, base_url, media_dir, letters);
         let (live_sender, live) = live::channel();
         Ok(App {
-            store,
-            site: std::sync::RwLock::new(Arc::new(site.clone())),
-            file_site: site,
-            base_url: base_url.trim_end_matches('/').to_owned(),
+            ctx: Arc::new(ctx),
             i18n,
-            search,
             http_cache: Arc::default(),
             templates,
             theme,
-            media_dir,
             trusted_proxies: Vec::new(),
             live,
-            word_lists: std::sync::RwLock::new((
-                -1,
-                Arc::new(khabar_text::wordlist::WordMatcher::new([])),
-            )),
             live_sender: std::sync::Mutex::new(Some(live_sender)),
         })
     }
 
     /// Starts the task that emails notifications by preference.
     pub fn send_notification_emails(
-        self: &Arc<Self>,
+        &self,
         stop: tokio::sync::watch::Receiver<bool>,
     ) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(notifier::run(self.clone(), stop))
+        tokio::spawn(khabar_app::notifications::run(self.ctx.clone(), stop))
     }
 
     /// Starts the task that follows the events log and feeds live pages;
@@ -144,47 +124,9 @@ impl App {
     }
 
     /// Cache lifetimes and the purge address.
-    pub fn caching(mut self, settings: http_cache::CacheSettings) -> App {
-        self.http_cache = Arc::new(http_cache::HttpCache::new(settings));
+    pub fn caching(mut self, settings: http::cache::CacheSettings) -> App {
+        self.http_cache = Arc::new(http::cache::HttpCache::new(settings));
         self
-    }
-
-    /// The site settings in force: the file's, with admins' changes.
-    pub fn site(&self) -> Arc<SiteSettings> {
-        match self.site.read() {
-            Ok(site) => site.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    /// Lays the stored settings over the file's again: at start and
-    /// whenever the log says an admin changed them (on any node).
-    pub async fn reload_site(&self) -> Result<(), khabar_store::StoreError> {
-        let overrides = self.store.site_overrides().await?;
-        let site = match self.file_site.with(&overrides) {
-            Ok(site) => site,
-            Err(error) => {
-                tracing::error!(%error, "stored site settings do not fit this configuration; using the file's");
-                self.file_site.clone()
-            }
-        };
-        self.i18n.set_time_zone(&site.time_zone);
-        let site = Arc::new(site);
-        match self.site.write() {
-            Ok(mut current) => *current = site,
-            Err(poisoned) => *poisoned.into_inner() = site,
-        }
-        Ok(())
-    }
-
-    /// The configuration file's site settings, before admins' changes.
-    pub fn file_site(&self) -> &SiteSettings {
-        &self.file_site
-    }
-
-    /// The site's languages, in configured order.
-    pub fn languages(&self) -> Vec<Lang> {
-        self.site().languages.iter().map(|l| l.code).collect()
     }
 
     /// The writing direction of a site language, as `dir` wants it.
@@ -193,13 +135,6 @@ impl App {
             .dir_of(lang)
             .map(|d| d.as_str())
             .unwrap_or("auto")
-    }
-
-    /// A language of the site by its URL prefix.
-    fn lang(&self, code: &str) -> Option<Lang> {
-        Lang::parse(code)
-            .ok()
-            .filter(|lang| self.site().dir_of(*lang).is_some())
     }
 }
 
@@ -244,12 +179,12 @@ pub fn router(app: Arc<App>) -> Router {
         }
     }
     site.merge(api::routes())
-        .merge(admin::routes())
+        .merge(newsroom::routes())
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .route("/", get(pages::choose_language))
-        .route("/healthz", get(health::alive))
+        .route("/healthz", get(http::health::alive))
         .route("/live", get(live::shared))
-        .route("/readyz", get(health::ready))
+        .route("/readyz", get(http::health::ready))
         .route("/robots.txt", get(sitemaps::robots))
         .route("/sitemap.xml", get(sitemaps::index))
         .route("/sitemaps/{file}", get(sitemaps::file))
@@ -261,108 +196,108 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/tag/{slug}", get(pages::tag))
         .route("/{lang}/author/{slug}", get(pages::author))
         .route("/{lang}/story/{slug}", get(pages::article))
-        .route("/{lang}/story/{slug}/comments", post(comment_pages::post))
+        .route("/{lang}/story/{slug}/comments", post(comments::post))
         .route("/{lang}/story/{slug}/live", get(live::stream))
         .route(
             "/{lang}/story/{slug}/comments.atom",
             get(|State(app): State<Arc<App>>, path| feeds::comments(app, path)),
         )
-        .route("/{lang}/comments/{id}/edit", post(comment_pages::edit))
-        .route("/{lang}/comments/{id}/delete", post(comment_pages::delete))
-        .route("/{lang}/comments/{id}/like", post(comment_pages::like))
-        .route("/{lang}/comments/{id}/report", post(comment_pages::report))
+        .route("/{lang}/comments/{id}/edit", post(comments::edit))
+        .route("/{lang}/comments/{id}/delete", post(comments::delete))
+        .route("/{lang}/comments/{id}/like", post(comments::like))
+        .route("/{lang}/comments/{id}/report", post(comments::report))
         .route(
             "/{lang}/comments/{id}/fragment",
-            get(comment_pages::fragment),
+            get(comments::fragment),
         )
-        .route("/{lang}/comments/{id}/history", get(comment_pages::history))
-        .route("/{lang}/comment/{id}", get(comment_pages::permalink))
-        .route("/{lang}/user/{username}", get(reader_pages::profile))
-        .route("/{lang}/search", get(search_pages::articles))
-        .route("/{lang}/moderate/search", get(search_pages::comments))
-        .route("/{lang}/moderate", get(moderation_pages::queue))
+        .route("/{lang}/comments/{id}/history", get(comments::history))
+        .route("/{lang}/comment/{id}", get(comments::permalink))
+        .route("/{lang}/user/{username}", get(readers::profile))
+        .route("/{lang}/search", get(search::articles))
+        .route("/{lang}/moderate/search", get(search::comments))
+        .route("/{lang}/moderate", get(moderation::pages::queue))
         .route(
             "/{lang}/moderate/comments",
-            post(moderation_pages::act_on_comments),
+            post(moderation::pages::act_on_comments),
         )
         .route(
             "/{lang}/moderate/users/{id}",
-            get(moderation_pages::reader).post(moderation_pages::act_on_reader),
+            get(moderation::pages::reader).post(moderation::pages::act_on_reader),
         )
-        .route("/{lang}/moderate/undo", post(moderation_pages::undo))
-        .route("/{lang}/moderate/log", get(moderation_pages::log))
-        .route("/{lang}/moderate/log.csv", get(moderation_pages::log_csv))
+        .route("/{lang}/moderate/undo", post(moderation::pages::undo))
+        .route("/{lang}/moderate/log", get(moderation::pages::log))
+        .route("/{lang}/moderate/log.csv", get(moderation::pages::log_csv))
         .route(
             "/{lang}/moderate/settings",
-            get(moderation_pages::settings).post(moderation_pages::save_settings),
+            get(moderation::pages::settings).post(moderation::pages::save_settings),
         )
         .route(
             "/{lang}/moderate/word-lists",
-            post(moderation_pages::save_word_list),
+            post(moderation::pages::save_word_list),
         )
-        .route("/{lang}/moderate/live", get(moderation_pages::live))
+        .route("/{lang}/moderate/live", get(moderation::pages::live))
         .route(
             "/{lang}/account/warning",
-            post(moderation_pages::acknowledge_warning),
+            post(moderation::pages::acknowledge_warning),
         )
-        .route("/{lang}/notifications", get(reader_pages::notifications))
-        .route("/{lang}/notifications/read", post(reader_pages::mark_read))
+        .route("/{lang}/notifications", get(readers::notifications))
+        .route("/{lang}/notifications/read", post(readers::mark_read))
         .route(
             "/{lang}/account/email-notifications",
-            post(reader_pages::set_email_preference),
+            post(readers::set_email_preference),
         )
         .route(
             "/{lang}/unsubscribe/{key}",
-            get(reader_pages::unsubscribe).post(reader_pages::unsubscribe),
+            get(readers::unsubscribe).post(readers::unsubscribe),
         )
         .route(
             "/{lang}/signup",
-            get(account_pages::sign_up_form).post(account_pages::sign_up),
+            get(accounts::sign_up_form).post(accounts::sign_up),
         )
         .route(
             "/{lang}/signin",
-            get(account_pages::sign_in_form).post(account_pages::sign_in),
+            get(accounts::sign_in_form).post(accounts::sign_in),
         )
-        .route("/{lang}/signout", post(account_pages::sign_out))
-        .route("/{lang}/welcome", get(account_pages::welcome))
-        .route("/{lang}/account", get(account_pages::account))
+        .route("/{lang}/signout", post(accounts::sign_out))
+        .route("/{lang}/welcome", get(accounts::welcome))
+        .route("/{lang}/account", get(accounts::account))
         .route(
             "/{lang}/account/sessions/end",
-            post(account_pages::end_session),
+            post(accounts::end_session),
         )
         .route(
             "/{lang}/account/password",
-            post(account_pages::change_password),
+            post(accounts::change_password),
         )
-        .route("/{lang}/account/email", post(account_pages::change_email))
+        .route("/{lang}/account/email", post(accounts::change_email))
         .route(
             "/{lang}/account/delete",
-            post(account_pages::delete_account),
+            post(accounts::delete_account),
         )
-        .route("/{lang}/account/export", get(account_pages::export))
+        .route("/{lang}/account/export", get(accounts::export))
         .route(
             "/{lang}/account/tokens/revoke",
-            post(account_pages::revoke_token),
+            post(accounts::revoke_token),
         )
-        .route("/{lang}/verify", get(account_pages::verify_email))
+        .route("/{lang}/verify", get(accounts::verify_email))
         .route(
             "/{lang}/reset",
-            get(account_pages::reset_request_form).post(account_pages::reset_request),
+            get(accounts::reset_request_form).post(accounts::reset_request),
         )
         .route(
             "/{lang}/reset/{token}",
-            get(account_pages::reset_form).post(account_pages::reset),
+            get(accounts::reset_form).post(accounts::reset),
         )
         .fallback(pages::not_found)
         .layer(middleware::from_fn_with_state(
             app.clone(),
-            session::load_viewer,
+            http::session::load_viewer,
         ))
         // Forms and JSON are small; the upload route raises its own limit,
         // and nothing reads more than an upload's worth.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(RequestBodyLimitLayer::new(
-            media::MAX_UPLOAD_BYTES + MAX_FORM_BYTES,
+            khabar_app::media::MAX_UPLOAD_BYTES + MAX_FORM_BYTES,
         ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -371,7 +306,7 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(CatchPanicLayer::new())
         .layer(middleware::from_fn_with_state(
             app.http_cache.clone(),
-            http_cache::layer,
+            http::cache::layer,
         ))
         // Outside the panic and timeout layers, so their answers carry the
         // headers too.

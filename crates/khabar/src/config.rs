@@ -30,7 +30,7 @@ pub struct Config {
     pub mail: MailSettings,
     /// Cache lifetimes of public pages and the CDN purge address.
     #[serde(default)]
-    pub cache: khabar_web::http_cache::CacheSettings,
+    pub cache: khabar_web::http::cache::CacheSettings,
     pub site: SiteSettings,
 }
 

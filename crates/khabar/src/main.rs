@@ -7,8 +7,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use khabar::config::LogFormat;
 use khabar::{Config, Overrides, Server};
-use khabar_core::secret::Secret;
-use khabar_core::{DisplayName, Email, Role, Scopes, Username};
+use khabar_core::{DisplayName, Email, Role, Username};
 use khabar_store::{NewUser, Store};
 
 /// khabar — bilingual Arabic/English news publishing and reader discussion.
@@ -260,10 +259,10 @@ async fn reindex(config: Config) -> anyhow::Result<()> {
     })?;
     let total = store.indexable_count().await?.max(1) as u64;
     let started = std::time::Instant::now();
+    let progress = Progress::new();
     let count =
-        khabar_search::rebuild(&store, &index, |done| draw_progress(done as u64, total, ""))
-            .await?;
-    eprintln!();
+        khabar_search::rebuild(&store, &index, |done| progress.set(done as u64, total, "")).await?;
+    progress.finish();
     store.close().await;
     println!(
         "search index rebuilt: {count} documents in {:.1} s",
@@ -291,12 +290,13 @@ async fn migrate_data(args: MigrateDataArgs, config: Config) -> anyhow::Result<(
         .context("applying migrations to the target")?;
     eprintln!("copying {} into {}", redact(&args.from), redact(&args.to));
     let started = std::time::Instant::now();
+    let progress = Progress::new();
     let copied = source
         .copy_into(&target, |p| {
-            draw_progress(p.rows_done, p.rows_total, p.table)
+            progress.set(p.rows_done, p.rows_total, p.table)
         })
         .await?;
-    eprintln!();
+    progress.finish();
     source.close().await;
     target.close().await;
     let width = copied.iter().map(|t| t.table.len()).max().unwrap_or(5);
@@ -320,19 +320,37 @@ async fn migrate_data(args: MigrateDataArgs, config: Config) -> anyhow::Result<(
     Ok(())
 }
 
-/// A one-line progress bar on stderr, redrawn in place; when stderr is a
-/// log file rather than a terminal, only the finished bar.
-fn draw_progress(done: u64, total: u64, label: &str) {
-    if done < total && !std::io::stderr().is_terminal() {
-        return;
+/// A one-line progress bar on stderr (indicatif), redrawn in place; when
+/// stderr is not a terminal (a log file), only the finished bar, once.
+struct Progress(indicatif::ProgressBar);
+
+impl Progress {
+    fn new() -> Progress {
+        let style = indicatif::ProgressStyle::with_template("[{bar:30}] {pos}/{len} {msg:<24}")
+            .expect("a valid progress template")
+            .progress_chars("#.");
+        Progress(indicatif::ProgressBar::new(0).with_style(style))
     }
-    let width = 30;
-    let filled = (done * width / total.max(1)).min(width) as usize;
-    eprint!(
-        "\r[{}{}] {done}/{total} {label:<24}",
-        "#".repeat(filled),
-        ".".repeat(width as usize - filled)
-    );
+
+    fn set(&self, done: u64, total: u64, label: &str) {
+        self.0.set_length(total);
+        self.0.set_position(done);
+        if self.0.message() != label {
+            self.0.set_message(label.to_owned());
+        }
+    }
+
+    /// Leaves the finished bar on its own line.
+    fn finish(&self) {
+        if !self.0.is_hidden() {
+            self.0.finish();
+            return;
+        }
+        let (done, total) = (self.0.position(), self.0.length().unwrap_or(0));
+        if done >= total {
+            eprintln!("[{}] {done}/{total} {}", "#".repeat(30), self.0.message());
+        }
+    }
 }
 
 async fn create_token(args: TokenCreateArgs, config: Config) -> anyhow::Result<()> {
@@ -343,18 +361,15 @@ async fn create_token(args: TokenCreateArgs, config: Config) -> anyhow::Result<(
         .await?
         .with_context(|| format!("no user named {}", args.user))?;
     let account = store.account(user_id).await?;
-    let scopes = Scopes::grant(&args.scopes, Role::parse(&account.role)?)?;
-    let secret = Secret::generate("khp_")?;
-    store
-        .create_access_token(user_id, &args.name, &secret.hash, &scopes.to_stored())
-        .await?;
+    let token = khabar_app::tokens::create(&store, &account, &args.name, &args.scopes).await;
     store.close().await;
-    println!("{}", secret.token);
+    let token = token?;
+    println!("{}", token.token);
     eprintln!(
         "token “{}” for {} with scopes: {} (shown once; keep it secret)",
-        args.name,
+        token.name,
         account.username,
-        scopes.to_stored()
+        token.scopes.to_stored()
     );
     Ok(())
 }

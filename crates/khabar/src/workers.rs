@@ -166,7 +166,7 @@ const PURGE_LEASE_TTL: Duration = Duration::from_secs(15);
 /// `start` (the log's end when its node started).
 pub async fn purger(
     store: Store,
-    settings: khabar_web::http_cache::CacheSettings,
+    settings: khabar_web::http::cache::CacheSettings,
     start: i64,
     mut stop: watch::Receiver<bool>,
 ) {
@@ -293,7 +293,7 @@ async fn purge_once(
     let Some(last) = events.last().map(|e| e.seq) else {
         return Ok(seq);
     };
-    let keys = khabar_web::http_cache::purge_keys(store, &events).await?;
+    let keys = khabar_web::http::cache::purge_keys(store, &events).await?;
     if keys.is_empty() {
         return Ok(last);
     }

@@ -1464,7 +1464,7 @@ async fn undo_is_refused_when_late_or_not_yours(db: &TestDatabase) {
         (403, Some("not_yours"))
     );
     // Past the window (the store is asked as if minutes had gone by).
-    let window = khabar_web::moderation::UNDO_WINDOW;
+    let window = khabar_app::moderation::UNDO_WINDOW;
     let late = jiff::Timestamp::now() + window + jiff::SignedDuration::from_secs(1);
     let answer = site
         .server

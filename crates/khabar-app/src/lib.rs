@@ -1,0 +1,93 @@
+//! khabar's use cases. Each takes the small [`Context`] (store, search
+//! index, site settings, letters), checks who may do it and returns typed
+//! results; the public pages, the JSON API and the CLI all call these, so
+//! a permission check lives here and nowhere else.
+
+pub mod accounts;
+pub mod comments;
+pub mod media;
+pub mod moderation;
+pub mod newsroom;
+pub mod notifications;
+pub mod query;
+pub mod search;
+mod settings;
+pub mod tokens;
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use khabar_core::Lang;
+use khabar_core::moderation::WordLists;
+use khabar_search::SearchIndex;
+use khabar_store::Store;
+
+pub use notifications::{Composed, EmailKind, Letters};
+pub use settings::Settings;
+
+/// What every use case needs, built once per node.
+pub struct Context {
+    pub store: Store,
+    /// Published editions and comments, searchable.
+    pub search: Arc<SearchIndex>,
+    /// The site settings in force, with admins' changes laid over the file's.
+    pub settings: Arc<Settings>,
+    /// Absolute base of every link in mail, without a trailing slash.
+    pub base_url: String,
+    /// Where uploads are written.
+    pub media_dir: PathBuf,
+    /// Composes the mail the use cases send (the theme's templates).
+    letters: Arc<dyn Letters>,
+    /// The word lists compiled, and the store's version they were built at.
+    word_lists: RwLock<(i64, Arc<WordLists>)>,
+}
+
+impl Context {
+    pub fn new(
+        store: Store,
+        search: Arc<SearchIndex>,
+        settings: Arc<Settings>,
+        base_url: &str,
+        media_dir: PathBuf,
+        letters: Arc<dyn Letters>,
+    ) -> Context {
+        Context {
+            store,
+            search,
+            settings,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            media_dir,
+            letters,
+            word_lists: RwLock::new((-1, Arc::new(khabar_text::wordlist::WordMatcher::new([])))),
+        }
+    }
+
+    /// The site settings in force: the file's, with admins' changes.
+    pub fn site(&self) -> Arc<khabar_core::SiteSettings> {
+        self.settings.site()
+    }
+
+    /// The site's languages, in configured order.
+    pub fn languages(&self) -> Vec<Lang> {
+        self.site().languages.iter().map(|l| l.code).collect()
+    }
+
+    /// A language of the site by its code.
+    pub fn lang(&self, code: &str) -> Option<Lang> {
+        Lang::parse(code)
+            .ok()
+            .filter(|lang| self.site().dir_of(*lang).is_some())
+    }
+
+    /// `lang` when the site has it, else the site's default language.
+    pub fn lang_or_default(&self, code: &str) -> Lang {
+        self.lang(code)
+            .unwrap_or_else(|| self.site().default_language)
+    }
+
+    /// Lays the stored settings over the file's again: at start and
+    /// whenever the log says an admin changed them (on any node).
+    pub async fn reload_site(&self) -> Result<(), khabar_store::StoreError> {
+        self.settings.reload(&self.store).await
+    }
+}

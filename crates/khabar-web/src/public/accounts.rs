@@ -1,0 +1,1187 @@
+//! Sign-up, sign-in, sign-out and the account page, as HTML forms that work
+//! without JavaScript. The rules live in `accounts`; this is HTTP in and out.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Form;
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::{SignedDuration, Timestamp};
+use khabar_core::Lang;
+use khabar_core::secret::Secret;
+use minijinja::context;
+use serde::{Deserialize, Serialize};
+
+use khabar_app::accounts::{self, AccountError, SignUp};
+use crate::http::forms::return_path;
+use crate::public::pages::{chrome, error_page, preferred_language, render_with_status, segment};
+use crate::http::session::{FORM_COOKIE, SESSION_COOKIE, Viewer, set_cookie};
+use khabar_app::accounts::SESSION_LIFETIME;
+use crate::{App, PageError, http::csrf};
+
+type AppState = State<Arc<App>>;
+type LangPath = Result<Path<String>, PathRejection>;
+
+/// Passwords longer than this are not even hashed on sign-in.
+const MAX_SIGN_IN_PASSWORD: usize = 1_024;
+
+#[derive(Deserialize)]
+pub struct SignUpForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Where to send the reader once signed in, as links to the forms carry it.
+#[derive(Deserialize)]
+pub struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// The query's return path, when it is one on this site.
+fn next_of(query: Result<Query<NextQuery>, QueryRejection>) -> Option<String> {
+    query
+        .ok()
+        .and_then(|Query(q)| return_path(&q.next).map(str::to_owned))
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf_token: String,
+    /// The session to end, on the account page.
+    #[serde(default)]
+    session: String,
+}
+
+fn lang_of(app: &App, path: LangPath, headers: &HeaderMap) -> Result<Lang, Lang> {
+    path.ok()
+        .and_then(|Path(code)| app.lang(&code))
+        .ok_or_else(|| preferred_language(app, headers))
+}
+
+fn see_other(location: &str) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, location.to_owned())],
+    )
+        .into_response()
+}
+
+/// The token forms shown before sign-in carry, and the cookie that holds
+/// it when the request had none yet.
+fn form_token(app: &App, viewer: &Viewer) -> Result<(String, Option<HeaderValue>), PageError> {
+    if let Some(session) = &viewer.session {
+        return Ok((session.csrf_token.clone(), None));
+    }
+    if let Some(token) = &viewer.form_token {
+        return Ok((token.clone(), None));
+    }
+    let secret = Secret::generate("khf_").map_err(|e| PageError::BadRequest(e.to_string()))?;
+    let cookie = set_cookie(
+        app,
+        FORM_COOKIE,
+        &secret.token,
+        SignedDuration::from_hours(24),
+    );
+    Ok((secret.token, Some(cookie)))
+}
+
+/// Whether a state-changing request may proceed.
+fn allowed(app: &App, headers: &HeaderMap, viewer: &Viewer, token: &str) -> bool {
+    csrf::same_site(app, headers) && csrf::token_matches(viewer, token)
+}
+
+/// What a refused form says next to its inputs, all at once.
+#[derive(Default, Serialize)]
+struct Feedback {
+    /// Problems by input id, in the reader's language.
+    errors: BTreeMap<&'static str, String>,
+    /// A problem with the form as a whole, such as wrong credentials.
+    form_error: Option<String>,
+    /// Password inputs that had text: they come back empty and say so.
+    retype: Vec<&'static str>,
+}
+
+impl Feedback {
+    /// The problem `code` next to input `id`; the first one there stays.
+    fn problem(&mut self, app: &App, lang: Lang, id: &'static str, code: &str) {
+        self.errors
+            .entry(id)
+            .or_insert_with(|| problem_message(app, lang, code));
+    }
+
+    /// `error` next to its input (`id_of` names the form's input for the
+    /// use case's field), or over the form when it is about no input there.
+    fn error(
+        &mut self,
+        app: &App,
+        lang: Lang,
+        error: &AccountError,
+        id_of: impl Fn(&'static str) -> Option<&'static str>,
+    ) {
+        match error.field().and_then(id_of) {
+            Some(id) => self.problem(app, lang, id, error.code()),
+            None => self.form_error = Some(problem_message(app, lang, error.code())),
+        }
+    }
+
+    /// Passwords are never sent back: when one was typed, ask for it again.
+    fn retype(&mut self, id: &'static str, typed: &str) {
+        if !typed.is_empty() && !self.errors.contains_key(id) {
+            self.retype.push(id);
+        }
+    }
+}
+
+struct FormPage<'a> {
+    template: &'a str,
+    path: &'a str,
+    status: StatusCode,
+    values: BTreeMap<&'static str, String>,
+    feedback: Feedback,
+    /// The return path the form carries on.
+    next: Option<String>,
+}
+
+async fn show_form(
+    app: &App,
+    lang: Lang,
+    viewer: &Viewer,
+    page: FormPage<'_>,
+) -> Result<Response, PageError> {
+    let (token, cookie) = form_token(app, viewer)?;
+    let paths = app
+        .languages()
+        .into_iter()
+        .map(|l| (l, format!("/{l}/{}", page.path)))
+        .collect();
+    let chrome = chrome(
+        app,
+        lang,
+        viewer,
+        paths,
+        None,
+        format!("/{lang}/{}", page.path),
+    )
+    .await?;
+    let mut response = render_with_status(
+        app,
+        page.status,
+        page.template,
+        lang,
+        chrome,
+        context! {
+            csrf_token => token,
+            values => page.values,
+            errors => page.feedback.errors,
+            form_error => page.feedback.form_error,
+            retype => page.feedback.retype,
+            next => page.next,
+        },
+    )?;
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}
+
+/// What to tell the reader about problem `code`, in their language.
+fn problem_message(app: &App, lang: Lang, code: &str) -> String {
+    let key = format!("form-error-{code}");
+    let message = app.i18n.message(lang, &key, None);
+    if message == key {
+        app.i18n.message(lang, "form-error-invalid", None)
+    } else {
+        message
+    }
+}
+
+/// The page for errors that are not about a form field: too many
+/// attempts (429 with Retry-After) or a failure on our side (500).
+fn failure_page(app: &App, lang: Lang, error: &AccountError) -> Option<Response> {
+    match error {
+        AccountError::TooManyAttempts(wait) => {
+            let seconds = wait.as_secs().max(1) as u64;
+            Some(error_page(app, lang, &PageError::TooManyRequests(seconds)))
+        }
+        AccountError::Store(_) | AccountError::Internal(_) => {
+            tracing::error!(%error, "account use case failed");
+            Some(error_page(app, lang, &PageError::Internal))
+        }
+        _ => None,
+    }
+}
+
+/// Signs the reader in with a fresh session and sends them on.
+async fn signed_in_redirect(
+    app: &App,
+    lang: Lang,
+    user_id: i64,
+    viewer: &Viewer,
+    to: &str,
+) -> Response {
+    match accounts::start_session(app, user_id, &viewer.client()).await {
+        Ok(secret) => {
+            let mut response = see_other(to);
+            let headers = response.headers_mut();
+            headers.append(
+                header::SET_COOKIE,
+                set_cookie(app, SESSION_COOKIE, &secret.token, SESSION_LIFETIME),
+            );
+            headers.append(
+                header::SET_COOKIE,
+                set_cookie(app, FORM_COOKIE, "", SignedDuration::ZERO),
+            );
+            response
+        }
+        Err(error) => failure_page(app, lang, &error)
+            .unwrap_or_else(|| error_page(app, lang, &PageError::Internal)),
+    }
+}
+
+/// Parses the language, the form and its CSRF token, or answers why not.
+fn checked<T>(
+    app: &App,
+    path: LangPath,
+    headers: &HeaderMap,
+    viewer: &Viewer,
+    form: Result<Form<T>, FormRejection>,
+    token: impl Fn(&T) -> &str,
+) -> Result<(Lang, T), Box<Response>> {
+    let refuse = |lang, error| Box::new(error_page(app, lang, &error));
+    let lang = lang_of(app, path, headers).map_err(|lang| refuse(lang, PageError::NotFound))?;
+    let Ok(Form(form)) = form else {
+        return Err(refuse(
+            lang,
+            PageError::BadRequest("unreadable form".into()),
+        ));
+    };
+    if !allowed(app, headers, viewer, token(&form)) {
+        return Err(refuse(lang, PageError::Forbidden));
+    }
+    Ok((lang, form))
+}
+
+pub async fn sign_up_form(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    query: Result<Query<NextQuery>, QueryRejection>,
+) -> Response {
+    let next = next_of(query);
+    blank_form(&app, path, &headers, &viewer, "signup.html", "signup", next).await
+}
+
+pub async fn sign_in_form(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    query: Result<Query<NextQuery>, QueryRejection>,
+) -> Response {
+    let next = next_of(query);
+    blank_form(&app, path, &headers, &viewer, "signin.html", "signin", next).await
+}
+
+async fn blank_form(
+    app: &App,
+    path: LangPath,
+    headers: &HeaderMap,
+    viewer: &Viewer,
+    template: &str,
+    page_path: &str,
+    next: Option<String>,
+) -> Response {
+    let lang = match lang_of(app, path, headers) {
+        Ok(lang) => lang,
+        Err(lang) => return error_page(app, lang, &PageError::NotFound),
+    };
+    if viewer.session.is_some() {
+        return see_other(next.as_deref().unwrap_or(&format!("/{lang}/account")));
+    }
+    let page = FormPage {
+        template,
+        path: page_path,
+        status: StatusCode::OK,
+        values: BTreeMap::new(),
+        feedback: Feedback::default(),
+        next,
+    };
+    show_form(app, lang, viewer, page)
+        .await
+        .unwrap_or_else(|e| error_page(app, lang, &e))
+}
+
+pub async fn sign_up(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<SignUpForm>, FormRejection>,
+) -> Response {
+    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    let next = return_path(&form.next).map(str::to_owned);
+    let input = SignUp {
+        username: &form.username,
+        display_name: &form.display_name,
+        email: &form.email,
+        password: &form.password,
+        lang,
+    };
+    let error = match accounts::sign_up(&app, input, &viewer.client()).await {
+        Ok(user_id) => {
+            let welcome = match &next {
+                Some(next) => format!("/{lang}/welcome?next={}", segment(next)),
+                None => format!("/{lang}/welcome"),
+            };
+            return signed_in_redirect(&app, lang, user_id, &viewer, &welcome).await;
+        }
+        Err(error) => error,
+    };
+    if let Some(response) = failure_page(&app, lang, &error) {
+        return response;
+    }
+    let mut feedback = Feedback::default();
+    if let AccountError::Invalid(_) = error {
+        // The use case stops at the first problem; the form shows them all.
+        for problem in accounts::sign_up_problems(&input) {
+            feedback.problem(&app, lang, problem.field, problem.code);
+        }
+    } else {
+        feedback.error(&app, lang, &error, Some);
+    }
+    feedback.retype("password", &form.password);
+    let values = BTreeMap::from([
+        ("username", form.username),
+        ("display_name", form.display_name),
+        ("email", form.email),
+    ]);
+    let page = FormPage {
+        template: "signup.html",
+        path: "signup",
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        values,
+        feedback,
+        next,
+    };
+    show_form(&app, lang, &viewer, page)
+        .await
+        .unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+pub async fn sign_in(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<SignInForm>, FormRejection>,
+) -> Response {
+    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    let next = return_path(&form.next).map(str::to_owned);
+    let mut feedback = Feedback::default();
+    // An empty field is the reader's slip, not a guess: say so without
+    // spending one of their attempts.
+    if form.login.trim().is_empty() {
+        feedback.problem(&app, lang, "login", "login_required");
+    }
+    if form.password.is_empty() {
+        feedback.problem(&app, lang, "password", "password_required");
+    }
+    let status = if !feedback.errors.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        let result = if form.password.chars().count() > MAX_SIGN_IN_PASSWORD
+            || form.login.chars().count() > 254
+        {
+            Err(AccountError::WrongCredentials)
+        } else {
+            accounts::sign_in(&app, &form.login, &form.password, &viewer.client()).await
+        };
+        let error = match result {
+            Ok(user_id) => {
+                let to = next.unwrap_or_else(|| format!("/{lang}/"));
+                return signed_in_redirect(&app, lang, user_id, &viewer, &to).await;
+            }
+            Err(error) => error,
+        };
+        if let Some(response) = failure_page(&app, lang, &error) {
+            return response;
+        }
+        feedback.error(&app, lang, &error, Some);
+        StatusCode::UNAUTHORIZED
+    };
+    feedback.retype("password", &form.password);
+    let page = FormPage {
+        template: "signin.html",
+        path: "signin",
+        status,
+        values: BTreeMap::from([("login", form.login)]),
+        feedback,
+        next,
+    };
+    show_form(&app, lang, &viewer, page)
+        .await
+        .unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+pub async fn sign_out(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Response {
+    let (lang, _) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    if let Some(session) = &viewer.session
+        && let Err(error) = app.store.end_session(&session.token_hash).await
+    {
+        tracing::error!(%error, "could not end a session");
+        return error_page(&app, lang, &PageError::Internal);
+    }
+    let mut response = see_other(&format!("/{lang}/"));
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(&app, SESSION_COOKIE, "", SignedDuration::ZERO),
+    );
+    response
+}
+
+#[derive(Deserialize)]
+pub struct ChangedQuery {
+    #[serde(default)]
+    changed: String,
+}
+
+pub async fn account(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    query: Result<axum::extract::Query<ChangedQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let lang = match lang_of(&app, path, &headers) {
+        Ok(lang) => lang,
+        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
+    };
+    let notice = query
+        .ok()
+        .map(|q| q.0.changed)
+        .filter(|c| c == "password" || c == "email");
+    let page = AccountPage {
+        status: StatusCode::OK,
+        feedback: Feedback::default(),
+        email: String::new(),
+        notice: notice.as_deref(),
+    };
+    account_page(&app, lang, &viewer, page).await
+}
+
+/// The account page as one of its forms left it.
+struct AccountPage<'a> {
+    status: StatusCode,
+    feedback: Feedback,
+    /// The new address typed into the email form, kept when it is refused.
+    email: String,
+    notice: Option<&'a str>,
+}
+
+/// A session as its list shows it: the browser named, not its user agent.
+#[derive(Serialize)]
+struct SessionRow {
+    #[serde(flatten)]
+    info: khabar_store::SessionInfo,
+    browser: String,
+}
+
+async fn account_page(app: &App, lang: Lang, viewer: &Viewer, view: AccountPage<'_>) -> Response {
+    let Some(session) = &viewer.session else {
+        return see_other(&format!("/{lang}/signin"));
+    };
+    let page = async {
+        let sessions: Vec<SessionRow> = app
+            .store
+            .sessions_of(session.account.id, Timestamp::now())
+            .await?
+            .into_iter()
+            .map(|info| SessionRow {
+                browser: browser_name(app, lang, &info.user_agent),
+                info,
+            })
+            .collect();
+        let tokens = app.store.access_tokens_of(session.account.id).await?;
+        let email_preference = app.store.email_preference(session.account.id).await?;
+        let current = session.token_hash.chars().take(16).collect::<String>();
+        let paths = app
+            .languages()
+            .into_iter()
+            .map(|l| (l, format!("/{l}/account")))
+            .collect();
+        let chrome = chrome(app, lang, viewer, paths, None, format!("/{lang}/account")).await?;
+        render_with_status(
+            app,
+            view.status,
+            "account.html",
+            lang,
+            chrome,
+            context! {
+                account => &session.account,
+                sessions => sessions,
+                tokens => tokens,
+                email_preference => email_preference,
+                current_session => current,
+                csrf_token => &session.csrf_token,
+                values => context! { email => view.email },
+                errors => view.feedback.errors,
+                form_error => view.feedback.form_error,
+                retype => view.feedback.retype,
+                notice => view.notice.map(|n| app.i18n.message(lang, &format!("account-changed-{n}"), None)),
+            },
+        )
+    };
+    page.await.unwrap_or_else(|e| error_page(app, lang, &e))
+}
+
+/// A session's user agent as a person names it ("Firefox on Linux"); for
+/// other clients the first product name ("curl").
+fn browser_name(app: &App, lang: Lang, agent: &str) -> String {
+    match browser_and_system(agent) {
+        (Some(browser), Some(system)) => {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("browser", browser);
+            args.set("system", system);
+            app.i18n.message(lang, "session-browser-on", Some(&args))
+        }
+        (Some(browser), None) => browser.to_owned(),
+        (None, _) => match agent.split(['/', ' ']).next() {
+            Some(product) if !product.is_empty() => product.chars().take(40).collect(),
+            _ => app.i18n.message(lang, "session-unknown-browser", None),
+        },
+    }
+}
+
+/// The browser family and operating system a user agent names. Order
+/// matters: Edge and Opera also say Chrome, Chrome also says Safari,
+/// Android also says Linux, iOS also says Mac OS X.
+fn browser_and_system(agent: &str) -> (Option<&'static str>, Option<&'static str>) {
+    const BROWSERS: &[(&str, &str)] = &[
+        ("Edg", "Edge"),
+        ("OPR/", "Opera"),
+        ("SamsungBrowser/", "Samsung Internet"),
+        ("Firefox/", "Firefox"),
+        ("FxiOS/", "Firefox"),
+        ("CriOS/", "Chrome"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ];
+    const SYSTEMS: &[(&str, &str)] = &[
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("CrOS", "ChromeOS"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ];
+    let find = |table: &[(&str, &'static str)]| {
+        table
+            .iter()
+            .find(|(mark, _)| agent.contains(mark))
+            .map(|(_, name)| *name)
+    };
+    (find(BROWSERS), find(SYSTEMS))
+}
+
+pub async fn end_session(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Response {
+    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    let Some(session) = &viewer.session else {
+        return see_other(&format!("/{lang}/signin"));
+    };
+    match app
+        .store
+        .end_session_of(session.account.id, &form.session)
+        .await
+    {
+        Ok(_) => see_other(&format!("/{lang}/account")),
+        Err(error) => {
+            tracing::error!(%error, "could not end a session");
+            error_page(&app, lang, &PageError::Internal)
+        }
+    }
+}
+
+/// A page that says one thing, with an optional link onwards.
+async fn message_page(
+    app: &App,
+    lang: Lang,
+    viewer: &Viewer,
+    status: StatusCode,
+    key: &str,
+    link: Option<(String, &str)>,
+) -> Response {
+    let page = async {
+        let path = format!("/{lang}/");
+        let chrome = chrome(app, lang, viewer, vec![(lang, path.clone())], None, path).await?;
+        let (href, label) = match link {
+            Some((href, label_key)) => (Some(href), Some(app.i18n.message(lang, label_key, None))),
+            None => (None, None),
+        };
+        render_with_status(
+            app,
+            status,
+            "message.html",
+            lang,
+            chrome,
+            context! {
+                title => app.i18n.message(lang, &format!("{key}-title"), None),
+                body => app.i18n.message(lang, &format!("{key}-body"), None),
+                link => href,
+                link_text => label,
+            },
+        )
+    };
+    page.await.unwrap_or_else(|e| error_page(app, lang, &e))
+}
+
+/// Where a new reader lands after sign-up: what to do next (confirm the
+/// address) and the way back to the story they came from.
+pub async fn welcome(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    query: Result<Query<NextQuery>, QueryRejection>,
+) -> Response {
+    let lang = match lang_of(&app, path, &headers) {
+        Ok(lang) => lang,
+        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
+    };
+    let next = next_of(query);
+    let Some(session) = &viewer.session else {
+        return see_other(next.as_deref().unwrap_or(&format!("/{lang}/")));
+    };
+    let page = async {
+        let paths = app
+            .languages()
+            .into_iter()
+            .map(|l| (l, format!("/{l}/welcome")))
+            .collect();
+        let chrome = chrome(&app, lang, &viewer, paths, None, format!("/{lang}/welcome")).await?;
+        render_with_status(
+            &app,
+            StatusCode::OK,
+            "welcome.html",
+            lang,
+            chrome,
+            context! {
+                account => &session.account,
+                next => next,
+            },
+        )
+    };
+    let mut response = page.await.unwrap_or_else(|e| error_page(&app, lang, &e));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}
+
+#[derive(Deserialize)]
+pub struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn verify_email(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    query: Result<axum::extract::Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let lang = match lang_of(&app, path, &headers) {
+        Ok(lang) => lang,
+        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
+    };
+    let token = query.map(|q| q.0.token).unwrap_or_default();
+    match accounts::verify_email(&app, &token).await {
+        Ok(()) => {
+            message_page(
+                &app,
+                lang,
+                &viewer,
+                StatusCode::OK,
+                "email-verified",
+                Some((format!("/{lang}/"), "nav-home")),
+            )
+            .await
+        }
+        Err(AccountError::LinkInvalid) => {
+            message_page(&app, lang, &viewer, StatusCode::GONE, "link-invalid", None).await
+        }
+        Err(error) => failure_page(&app, lang, &error)
+            .unwrap_or_else(|| error_page(&app, lang, &PageError::Internal)),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ResetRequestForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+pub async fn reset_request_form(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    blank_form(
+        &app,
+        path,
+        &headers,
+        &viewer,
+        "reset-request.html",
+        "reset",
+        None,
+    )
+    .await
+}
+
+pub async fn reset_request(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<ResetRequestForm>, FormRejection>,
+) -> Response {
+    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    match accounts::request_password_reset(&app.ctx, &form.email, &viewer.client()).await {
+        Ok(()) => message_page(&app, lang, &viewer, StatusCode::OK, "reset-sent", None).await,
+        Err(error) => {
+            if let Some(response) = failure_page(&app, lang, &error) {
+                return response;
+            }
+            let mut feedback = Feedback::default();
+            feedback.error(&app, lang, &error, Some);
+            let page = FormPage {
+                template: "reset-request.html",
+                path: "reset",
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                values: BTreeMap::from([("email", form.email)]),
+                feedback,
+                next: None,
+            };
+            show_form(&app, lang, &viewer, page)
+                .await
+                .unwrap_or_else(|e| error_page(&app, lang, &e))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewPasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+type LangTokenPath = Result<Path<(String, String)>, PathRejection>;
+
+fn split_token_path(path: LangTokenPath) -> (LangPath, String) {
+    match path {
+        Ok(Path((lang, token))) => (Ok(Path(lang)), token),
+        Err(rejection) => (Err(rejection), String::new()),
+    }
+}
+
+pub async fn reset_form(
+    State(app): AppState,
+    path: LangTokenPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let (path, token) = split_token_path(path);
+    let lang = match lang_of(&app, path, &headers) {
+        Ok(lang) => lang,
+        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
+    };
+    let page = FormPage {
+        template: "reset.html",
+        path: &format!("reset/{token}"),
+        status: StatusCode::OK,
+        values: BTreeMap::new(),
+        feedback: Feedback::default(),
+        next: None,
+    };
+    show_form(&app, lang, &viewer, page)
+        .await
+        .unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+pub async fn reset(
+    State(app): AppState,
+    path: LangTokenPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<NewPasswordForm>, FormRejection>,
+) -> Response {
+    let (path, token) = split_token_path(path);
+    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    match accounts::reset_password(&app, &token, &form.password).await {
+        Ok(_) => {
+            message_page(
+                &app,
+                lang,
+                &viewer,
+                StatusCode::OK,
+                "password-changed",
+                Some((format!("/{lang}/signin"), "sign-in")),
+            )
+            .await
+        }
+        Err(AccountError::LinkInvalid) => {
+            message_page(&app, lang, &viewer, StatusCode::GONE, "link-invalid", None).await
+        }
+        Err(error) => {
+            if let Some(response) = failure_page(&app, lang, &error) {
+                return response;
+            }
+            let mut feedback = Feedback::default();
+            feedback.error(&app, lang, &error, Some);
+            feedback.retype("password", &form.password);
+            let page = FormPage {
+                template: "reset.html",
+                path: &format!("reset/{token}"),
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                values: BTreeMap::new(),
+                feedback,
+                next: None,
+            };
+            show_form(&app, lang, &viewer, page)
+                .await
+                .unwrap_or_else(|e| error_page(&app, lang, &e))
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AccountChangeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    email: String,
+}
+
+/// The account page's forms: password, email, deletion.
+pub async fn change_password(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<AccountChangeForm>, FormRejection>,
+) -> Response {
+    account_change(&app, path, &headers, &viewer, form, AccountChange::Password).await
+}
+
+pub async fn change_email(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<AccountChangeForm>, FormRejection>,
+) -> Response {
+    account_change(&app, path, &headers, &viewer, form, AccountChange::Email).await
+}
+
+pub async fn delete_account(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<AccountChangeForm>, FormRejection>,
+) -> Response {
+    account_change(&app, path, &headers, &viewer, form, AccountChange::Delete).await
+}
+
+#[derive(Clone, Copy)]
+enum AccountChange {
+    Password,
+    Email,
+    Delete,
+}
+
+impl AccountChange {
+    /// The id of this form's input for a use case's field: the page has
+    /// three forms, each with its own current-password input.
+    fn input_id(self, field: &str) -> Option<&'static str> {
+        match (self, field) {
+            (AccountChange::Password, "current_password") => Some("pw-current"),
+            (AccountChange::Password, "password") => Some("pw-new"),
+            (AccountChange::Email, "current_password") => Some("email-current"),
+            (AccountChange::Email, "email") => Some("email"),
+            (AccountChange::Delete, "current_password") => Some("delete-current"),
+            _ => None,
+        }
+    }
+}
+
+async fn account_change(
+    app: &App,
+    path: LangPath,
+    headers: &HeaderMap,
+    viewer: &Viewer,
+    form: Result<Form<AccountChangeForm>, FormRejection>,
+    change: AccountChange,
+) -> Response {
+    let (lang, form) = match checked(app, path, headers, viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    let Some(session) = &viewer.session else {
+        return see_other(&format!("/{lang}/signin"));
+    };
+    let result = match change {
+        AccountChange::Password => {
+            accounts::change_password(app, session, &form.current_password, &form.password).await
+        }
+        AccountChange::Email => {
+            accounts::change_email(app, &session.account, &form.current_password, &form.email).await
+        }
+        AccountChange::Delete => {
+            accounts::delete_account(app, &session.account, &form.current_password).await
+        }
+    };
+    match (result, change) {
+        (Ok(()), AccountChange::Delete) => {
+            let mut response = message_page(
+                app,
+                lang,
+                &Viewer {
+                    session: None,
+                    ..viewer.clone()
+                },
+                StatusCode::OK,
+                "account-deleted",
+                None,
+            )
+            .await;
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(app, SESSION_COOKIE, "", SignedDuration::ZERO),
+            );
+            response
+        }
+        (Ok(()), AccountChange::Password) => {
+            see_other(&format!("/{lang}/account?changed=password"))
+        }
+        (Ok(()), AccountChange::Email) => see_other(&format!("/{lang}/account?changed=email")),
+        (Err(error), _) => {
+            if let Some(response) = failure_page(app, lang, &error) {
+                return response;
+            }
+            let mut feedback = Feedback::default();
+            feedback.error(app, lang, &error, |field| change.input_id(field));
+            // A wrong current password stops the use case before it looks
+            // at the new one: check that too, so both show at once.
+            if let (AccountChange::Password, AccountError::WrongPassword) = (change, &error)
+                && let Err(problem) =
+                    accounts::new_password_problem(&session.account, &form.password)
+            {
+                feedback.problem(app, lang, "pw-new", problem.code);
+            }
+            let typed = match change {
+                AccountChange::Password => {
+                    vec![
+                        ("pw-current", &form.current_password),
+                        ("pw-new", &form.password),
+                    ]
+                }
+                AccountChange::Email => vec![("email-current", &form.current_password)],
+                AccountChange::Delete => vec![("delete-current", &form.current_password)],
+            };
+            for (id, text) in typed {
+                feedback.retype(id, text);
+            }
+            let page = AccountPage {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                feedback,
+                email: form.email,
+                notice: None,
+            };
+            account_page(app, lang, viewer, page).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    token: i64,
+}
+
+/// Revokes one of the signed-in person's access tokens.
+pub async fn revoke_token(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+    form: Result<Form<RevokeForm>, FormRejection>,
+) -> Response {
+    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
+        Ok(checked) => checked,
+        Err(response) => return *response,
+    };
+    let Some(session) = &viewer.session else {
+        return see_other(&format!("/{lang}/signin"));
+    };
+    match app
+        .store
+        .revoke_access_token(session.account.id, form.token)
+        .await
+    {
+        Ok(_) => see_other(&format!("/{lang}/account")),
+        Err(error) => {
+            tracing::error!(%error, "could not revoke a token");
+            error_page(&app, lang, &PageError::Internal)
+        }
+    }
+}
+
+/// Downloads everything khabar keeps about the signed-in person, as JSON.
+pub async fn export(
+    State(app): AppState,
+    path: LangPath,
+    headers: HeaderMap,
+    viewer: Viewer,
+) -> Response {
+    let lang = match lang_of(&app, path, &headers) {
+        Ok(lang) => lang,
+        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
+    };
+    let Some(session) = &viewer.session else {
+        return see_other(&format!("/{lang}/signin"));
+    };
+    match accounts::export(&app, &session.account).await {
+        Ok(data) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/json; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!(
+                        "attachment; filename=\"khabar-{}.json\"",
+                        session.account.id
+                    ),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            serde_json::to_string_pretty(&data).unwrap_or_default(),
+        )
+            .into_response(),
+        Err(error) => failure_page(&app, lang, &error)
+            .unwrap_or_else(|| error_page(&app, lang, &PageError::Internal)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_and_system;
+
+    #[test]
+    fn user_agents_are_named_as_people_name_them() {
+        let cases = [
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+                (Some("Chrome"), Some("Linux")),
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0",
+                (Some("Edge"), Some("Windows")),
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+                (Some("Safari"), Some("iOS")),
+            ),
+            (
+                "Mozilla/5.0 (Android 14; Mobile; rv:125.0) Gecko/125.0 Firefox/125.0",
+                (Some("Firefox"), Some("Android")),
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+                (Some("Safari"), Some("macOS")),
+            ),
+            ("curl/8.5.0", (None, None)),
+            ("", (None, None)),
+        ];
+        for (agent, expected) in cases {
+            assert_eq!(browser_and_system(agent), expected, "{agent}");
+        }
+    }
+}

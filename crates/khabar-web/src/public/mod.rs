@@ -1,0 +1,12 @@
+//! The reader's site: front and section pages, articles with their
+//! discussion, accounts and notifications, search, live updates, feeds and
+//! sitemaps.
+
+pub(crate) mod accounts;
+pub(crate) mod comments;
+pub mod live;
+pub(crate) mod pages;
+pub(crate) mod readers;
+pub(crate) mod search;
+pub(crate) mod structured_data;
+pub(crate) mod syndication;

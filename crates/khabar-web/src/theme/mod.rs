@@ -1,0 +1,281 @@
+//! The theme: templates, assets and UI translations. The default theme is
+//! embedded in the binary; a theme folder on disk overrides any file of it.
+//! The UI strings (`i18n`) and the mail (`letters`) are written from it.
+
+pub mod i18n;
+pub(crate) mod letters;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use jiff::Timestamp;
+use khabar_core::Lang;
+use minijinja::value::Kwargs;
+use minijinja::{Environment, Error, ErrorKind, State, Value};
+use rust_embed::RustEmbed;
+use sha2::{Digest, Sha256};
+
+use i18n::I18n;
+
+#[derive(RustEmbed)]
+#[folder = "theme/"]
+struct DefaultTheme;
+
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    override_dir: Option<PathBuf>,
+    /// Content hashes of assets, worked out once per file: a theme folder
+    /// edited while the server runs shows its changes after a restart.
+    hashes: Arc<RwLock<HashMap<String, String>>>,
+}
+
+/// Hex digits of an asset's content hash in its public name.
+const ASSET_HASH_LEN: usize = 10;
+
+impl Theme {
+    pub fn new(override_dir: Option<PathBuf>) -> Theme {
+        Theme {
+            override_dir,
+            hashes: Arc::default(),
+        }
+    }
+
+    /// The public address of an asset, named by its content
+    /// (`site.css` → `/assets/site.1a2b3c4d5e.css`) so that it can be
+    /// cached for good: a changed file gets a new name.
+    pub fn asset_url(&self, path: &str) -> String {
+        match (self.asset_hash(path), path.rsplit_once('.')) {
+            (Some(hash), Some((stem, extension))) => format!("/assets/{stem}.{hash}.{extension}"),
+            _ => format!("/assets/{path}"),
+        }
+    }
+
+    /// An asset by its public name, and whether that name carries the
+    /// hash of the bytes served (an address that may be cached for good).
+    pub fn asset(&self, requested: &str) -> Option<(Cow<'static, [u8]>, bool)> {
+        if let Some((stem, hash, extension)) = split_hashed(requested)
+            && let Some(bytes) = self.file(&format!("assets/{stem}.{extension}"))
+        {
+            // Hashed again: a theme file edited on disk since its name was
+            // made must not be kept for good under the old name.
+            let current = content_hash(&bytes) == hash;
+            return Some((bytes, current));
+        }
+        Some((self.file(&format!("assets/{requested}"))?, false))
+    }
+
+    fn asset_hash(&self, path: &str) -> Option<String> {
+        if let Some(hash) = self.hashes.read().ok()?.get(path) {
+            return Some(hash.clone());
+        }
+        let hash = content_hash(&self.file(&format!("assets/{path}"))?);
+        if let Ok(mut hashes) = self.hashes.write() {
+            hashes.insert(path.to_owned(), hash.clone());
+        }
+        Some(hash)
+    }
+
+    /// A theme file by its path inside the theme (`templates/base.html`,
+    /// `assets/site.css`); the override folder wins. Paths that try to
+    /// leave the theme are refused.
+    pub fn file(&self, path: &str) -> Option<Cow<'static, [u8]>> {
+        let safe = !path.is_empty()
+            && path.split('/').all(|part| {
+                !part.is_empty() && part != ".." && part != "." && !part.contains('\\')
+            });
+        if !safe {
+            return None;
+        }
+        if let Some(dir) = &self.override_dir
+            && let Ok(bytes) = std::fs::read(dir.join(path))
+        {
+            return Some(Cow::Owned(bytes));
+        }
+        DefaultTheme::get(path).map(|file| file.data)
+    }
+}
+
+fn content_hash(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))[..ASSET_HASH_LEN].to_owned()
+}
+
+/// `site.1a2b3c4d5e.css` → (`site`, `1a2b3c4d5e`, `css`).
+fn split_hashed(name: &str) -> Option<(&str, &str, &str)> {
+    let (rest, extension) = name.rsplit_once('.')?;
+    let (stem, hash) = rest.rsplit_once('.')?;
+    let is_hash = hash.len() == ASSET_HASH_LEN
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    is_hash.then_some((stem, hash, extension))
+}
+
+/// The template environment with khabar's functions and filters:
+/// `t(key, …)` a UI string in the page's language, `t_in(lang, key)` one in
+/// another language, `date`/`datetime` for times, `markdown` for story
+/// bodies, `comment_body` for a comment body shown alone.
+pub fn environment(theme: Theme, i18n: Arc<I18n>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_formatter(escape_for_html);
+    let assets = theme.clone();
+    env.add_function("asset", move |path: &str| assets.asset_url(path));
+    env.set_loader(move |name| {
+        Ok(theme
+            .file(&format!("templates/{name}"))
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()))
+    });
+    let strings = i18n.clone();
+    env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| {
+        let lang = page_lang(state)?;
+        let args = fluent_args(&kwargs)?;
+        Ok(strings.message(lang, key, Some(&args)))
+    });
+    let strings = i18n.clone();
+    env.add_function("t_in", move |lang: &str, key: &str, kwargs: Kwargs| {
+        let lang =
+            Lang::parse(lang).map_err(|e| Error::new(ErrorKind::InvalidOperation, e.message))?;
+        let args = fluent_args(&kwargs)?;
+        Ok(strings.message(lang, key, Some(&args)))
+    });
+    let dates = i18n.clone();
+    env.add_filter(
+        "date",
+        move |state: &State, at: &str| -> Result<String, Error> {
+            Ok(dates.date(page_lang(state)?, parse_time(at)?))
+        },
+    );
+    let dates = i18n;
+    env.add_filter(
+        "datetime",
+        move |state: &State, at: &str| -> Result<String, Error> {
+            Ok(dates.date_time(page_lang(state)?, parse_time(at)?))
+        },
+    );
+    env.add_filter("markdown", |body: &str| {
+        Value::from_safe_string(khabar_text::render_article(body))
+    });
+    // For lists of a reader's comments, which do not load their mentions:
+    // the body in its own direction, rendered once.
+    env.add_filter("comment_body", |body: &str| {
+        let rendered = khabar_text::comment::render_comment(body, &[], |_| String::new());
+        Value::from_safe_string(format!(
+            "<div class=\"comment-body\" dir=\"{}\">{}</div>",
+            rendered.dir.as_str(),
+            rendered.html
+        ))
+    });
+    env.add_filter("reading_minutes", |body: &str| {
+        body.split_whitespace().count().div_ceil(200).max(1) as u64
+    });
+    env
+}
+
+/// Escapes `&<>"'` only. minijinja's default also escapes `/`, which is
+/// safe but turns every URL in the page source into `&#x2f;` soup.
+fn escape_for_html(out: &mut minijinja::Output, state: &State, value: &Value) -> Result<(), Error> {
+    if value.is_safe() || matches!(state.auto_escape(), minijinja::AutoEscape::None) {
+        return minijinja::escape_formatter(out, state, value);
+    }
+    let text = value.to_string();
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            other => escaped.push(other),
+        }
+    }
+    out.write_str(&escaped).map_err(Error::from)
+}
+
+fn page_lang(state: &State) -> Result<Lang, Error> {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(|s| Lang::parse(s).ok()))
+        .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "the page has no `lang`"))
+}
+
+fn parse_time(at: &str) -> Result<Timestamp, Error> {
+    at.parse()
+        .map_err(|e| Error::new(ErrorKind::InvalidOperation, format!("not a timestamp: {e}")))
+}
+
+fn fluent_args(kwargs: &Kwargs) -> Result<fluent_bundle::FluentArgs<'static>, Error> {
+    let mut args = fluent_bundle::FluentArgs::new();
+    for key in kwargs.args() {
+        let value: Value = kwargs.get(key)?;
+        if let Some(n) = value.as_i64() {
+            args.set(key.to_owned(), n);
+        } else {
+            args.set(key.to_owned(), value.to_string());
+        }
+    }
+    Ok(args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_theme_folder_overrides_embedded_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("assets")).unwrap();
+        std::fs::write(dir.path().join("assets/site.css"), "body { color: teal }").unwrap();
+        let theme = Theme::new(Some(dir.path().to_owned()));
+        assert_eq!(
+            theme.file("assets/site.css").unwrap().as_ref(),
+            b"body { color: teal }"
+        );
+        // Files the folder lacks still come from the embedded theme.
+        assert!(theme.file("templates/base.html").is_some());
+    }
+
+    #[test]
+    fn assets_are_named_by_their_content() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("assets")).unwrap();
+        std::fs::write(dir.path().join("assets/site.css"), "body { color: teal }").unwrap();
+        let theme = Theme::new(Some(dir.path().to_owned()));
+        let url = theme.asset_url("site.css");
+        let name = url.strip_prefix("/assets/").unwrap();
+        assert!(
+            name.starts_with("site.") && name.ends_with(".css") && name.len() == 19,
+            "{url}"
+        );
+        let (bytes, current) = theme.asset(name).unwrap();
+        assert_eq!(bytes.as_ref(), b"body { color: teal }");
+        assert!(current);
+        // An old hash still finds the file, but not as a name to keep.
+        assert!(!theme.asset("site.0123456789.css").unwrap().1);
+        assert!(!theme.asset("site.css").unwrap().1);
+        assert!(theme.asset("missing.0123456789.css").is_none());
+        // Edited on disk while running: the old name no longer promises
+        // these bytes.
+        std::fs::write(dir.path().join("assets/site.css"), "body { color: navy }").unwrap();
+        let (bytes, current) = theme.asset(name).unwrap();
+        assert_eq!(bytes.as_ref(), b"body { color: navy }");
+        assert!(!current);
+        assert_eq!(theme.asset_url("missing.css"), "/assets/missing.css");
+    }
+
+    #[test]
+    fn paths_cannot_leave_the_theme() {
+        let theme = Theme::default();
+        for path in [
+            "",
+            "../Cargo.toml",
+            "assets/../../x",
+            "/etc/passwd",
+            "assets//site.css",
+            "assets\\..\\x",
+        ] {
+            assert!(theme.file(path).is_none(), "{path}");
+        }
+    }
+}
