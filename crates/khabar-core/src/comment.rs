@@ -108,6 +108,57 @@ pub fn may_edit(
     Ok(())
 }
 
+/// A comment's visibility.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CommentStatus {
+    Visible,
+    /// Held for moderation; shown to no one but its author and moderators.
+    Pending,
+    /// Removed by its author: a placeholder keeps the replies in place.
+    Deleted,
+    /// Refused by the pipeline or a moderator.
+    Rejected,
+    /// Posted by a shadow-banned reader: shown to them alone.
+    Shadowed,
+}
+
+impl CommentStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommentStatus::Visible => "visible",
+            CommentStatus::Pending => "pending",
+            CommentStatus::Deleted => "deleted",
+            CommentStatus::Rejected => "rejected",
+            CommentStatus::Shadowed => "shadowed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
+        Ok(match text {
+            "visible" => CommentStatus::Visible,
+            "pending" => CommentStatus::Pending,
+            "deleted" => CommentStatus::Deleted,
+            "rejected" => CommentStatus::Rejected,
+            "shadowed" => CommentStatus::Shadowed,
+            other => {
+                return Err(InvalidInput::new(
+                    "status",
+                    "invalid_status",
+                    format!("unknown comment status “{other}”"),
+                ));
+            }
+        })
+    }
+}
+
+impl TryFrom<String> for CommentStatus {
+    type Error = InvalidInput;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        CommentStatus::parse(&text)
+    }
+}
+
 /// Why a reader reports a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

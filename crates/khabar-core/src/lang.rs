@@ -67,6 +67,13 @@ impl FromStr for Lang {
     }
 }
 
+impl TryFrom<String> for Lang {
+    type Error = InvalidInput;
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Lang::parse(&code)
+    }
+}
+
 impl Serialize for Lang {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())

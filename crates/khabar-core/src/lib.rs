@@ -15,7 +15,7 @@ pub mod slug;
 pub mod story;
 pub mod user;
 
-pub use comment::{CommentBody, CommentSort, ReportReason};
+pub use comment::{CommentBody, CommentSort, CommentStatus, ReportReason};
 pub use error::InvalidInput;
 pub use event::EventKind;
 pub use lang::{Dir, Lang};

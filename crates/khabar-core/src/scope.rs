@@ -140,6 +140,13 @@ impl Role {
     }
 }
 
+impl TryFrom<String> for Role {
+    type Error = InvalidInput;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Role::parse(&text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

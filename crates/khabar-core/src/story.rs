@@ -46,6 +46,13 @@ impl EditionStatus {
     }
 }
 
+impl TryFrom<String> for EditionStatus {
+    type Error = InvalidInput;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        EditionStatus::parse(&text)
+    }
+}
+
 /// Whether readers may comment on an edition; enforced by the comments
 /// capability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]

@@ -5,14 +5,14 @@ use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::FromRow;
 
-use crate::time::{from_millis, to_millis};
+use crate::row::{IsSet, MaybeMillis, Millis, decode_as};
+use crate::time::to_millis;
 use crate::{Result, Store, StoreError, placeholders};
 
 /// A person with an account, as pages and the API show them to themselves.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct Account {
     pub id: i64,
     pub username: String,
@@ -20,25 +20,32 @@ pub struct Account {
     pub email: String,
     pub role: String,
     pub lang: String,
+    #[sqlx(rename = "email_verified_at", try_from = "IsSet")]
     pub email_verified: bool,
+    #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
 }
 
 /// A live session and whose it is.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct SessionRecord {
     pub token_hash: String,
     pub csrf_token: String,
+    #[sqlx(try_from = "Millis")]
     pub last_seen_at: Timestamp,
+    #[sqlx(flatten)]
     pub account: Account,
 }
 
 /// One of a person's sessions, as their session list shows it. `id` is a
 /// prefix of the stored hash: enough to name it, useless to sign in with.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct SessionInfo {
+    #[sqlx(rename = "token_hash", try_from = "SessionId")]
     pub id: String,
+    #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
+    #[sqlx(try_from = "Millis")]
     pub last_seen_at: Timestamp,
     pub user_agent: String,
     pub ip: String,
@@ -56,6 +63,19 @@ pub struct NewSession<'a> {
 /// Characters of the hash that name a session in lists and forms.
 const SESSION_ID_CHARS: usize = 16;
 
+/// A session's listed id, read from its stored hash.
+struct SessionId(String);
+decode_as!(SessionId, String, |hash: String| hash
+    .chars()
+    .take(SESSION_ID_CHARS)
+    .collect());
+
+impl From<SessionId> for String {
+    fn from(id: SessionId) -> String {
+        id.0
+    }
+}
+
 /// The outcome of counting one attempt against a limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RateDecision {
@@ -71,21 +91,6 @@ pub enum RateDecision {
 const ACCOUNT_COLUMNS: &str = "u.id, u.username, u.display_name, u.email, u.role, u.lang,
     u.email_verified_at, u.created_at";
 
-fn account_from_row(row: &AnyRow) -> Result<Account> {
-    Ok(Account {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
-        email: row.try_get("email")?,
-        role: row.try_get("role")?,
-        lang: row.try_get("lang")?,
-        email_verified: row
-            .try_get::<Option<i64>, _>("email_verified_at")?
-            .is_some(),
-        created_at: from_millis(row.try_get("created_at")?),
-    })
-}
-
 impl Store {
     /// The id and password hash for a sign-in name: a username (compared on
     /// its confusable key) or an email address. Deleted accounts have none.
@@ -94,27 +99,24 @@ impl Store {
         username_key: &str,
         email: &str,
     ) -> Result<Option<(i64, String)>> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, password_hash FROM users
              WHERE (username_key = $1 OR email_key = $2) AND deleted_at IS NULL",
         )
         .bind(username_key)
         .bind(email.to_lowercase())
         .fetch_optional(&self.read)
-        .await?;
-        row.map(|row| Ok((row.try_get("id")?, row.try_get("password_hash")?)))
-            .transpose()
+        .await?)
     }
 
     pub async fn account(&self, user_id: i64) -> Result<Account> {
-        let row = sqlx::query(&format!(
+        sqlx::query_as(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM users u WHERE u.id = $1 AND u.deleted_at IS NULL"
         ))
         .bind(user_id)
         .fetch_optional(&self.read)
         .await?
-        .ok_or(StoreError::NotFound)?;
-        account_from_row(&row)
+        .ok_or(StoreError::NotFound)
     }
 
     pub async fn create_session(&self, session: NewSession<'_>) -> Result<()> {
@@ -137,7 +139,7 @@ impl Store {
 
     /// The live session with this token hash, with its account.
     pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT s.token_hash, s.csrf_token, s.last_seen_at, {ACCOUNT_COLUMNS}
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL"
@@ -145,16 +147,7 @@ impl Store {
         .bind(token_hash)
         .bind(to_millis(now))
         .fetch_optional(&self.read)
-        .await?;
-        row.map(|row| {
-            Ok(SessionRecord {
-                token_hash: row.try_get("token_hash")?,
-                csrf_token: row.try_get("csrf_token")?,
-                last_seen_at: from_millis(row.try_get("last_seen_at")?),
-                account: account_from_row(&row)?,
-            })
-        })
-        .transpose()
+        .await?)
     }
 
     /// Records that a session was used (callers throttle this).
@@ -177,26 +170,14 @@ impl Store {
 
     /// A person's live sessions, most recently used first.
     pub async fn sessions_of(&self, user_id: i64, now: Timestamp) -> Result<Vec<SessionInfo>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT token_hash, created_at, last_seen_at, user_agent, ip FROM sessions
              WHERE user_id = $1 AND expires_at > $2 ORDER BY last_seen_at DESC",
         )
         .bind(user_id)
         .bind(to_millis(now))
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let hash: String = row.try_get("token_hash")?;
-                Ok(SessionInfo {
-                    id: hash.chars().take(SESSION_ID_CHARS).collect(),
-                    created_at: from_millis(row.try_get("created_at")?),
-                    last_seen_at: from_millis(row.try_get("last_seen_at")?),
-                    user_agent: row.try_get("user_agent")?,
-                    ip: row.try_get("ip")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Ends one of `user_id`'s sessions by its listed id. Someone else's
@@ -230,7 +211,7 @@ impl Store {
     ) -> Result<RateDecision> {
         let now_ms = to_millis(now);
         let window_ms = window.as_millis() as i64;
-        let row = sqlx::query(
+        let (hits, window_start, blocked_until): (i64, i64, i64) = sqlx::query_as(
             "INSERT INTO rate_limits (bucket, hits, window_start, blocked_until) VALUES ($1, 1, $2, 0)
              ON CONFLICT (bucket) DO UPDATE SET
                  hits = CASE WHEN rate_limits.window_start + $3 <= $2 THEN 1 ELSE rate_limits.hits + 1 END,
@@ -242,9 +223,6 @@ impl Store {
         .bind(window_ms)
         .fetch_one(&self.write)
         .await?;
-        let hits: i64 = row.try_get("hits")?;
-        let window_start: i64 = row.try_get("window_start")?;
-        let blocked_until: i64 = row.try_get("blocked_until")?;
         if blocked_until > now_ms {
             return Ok(RateDecision::Limited {
                 retry_after: SignedDuration::from_millis(blocked_until - now_ms),
@@ -301,21 +279,26 @@ impl Store {
 }
 
 /// A personal access token, as its owner's list shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct TokenInfo {
     pub id: i64,
     pub name: String,
     pub scopes: String,
+    #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
+    #[sqlx(try_from = "MaybeMillis")]
     pub last_used_at: Option<Timestamp>,
 }
 
 /// A live token and whose it is.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct TokenRecord {
+    #[sqlx(rename = "token_id")]
     pub id: i64,
     pub scopes: String,
+    #[sqlx(try_from = "MaybeMillis")]
     pub last_used_at: Option<Timestamp>,
+    #[sqlx(flatten)]
     pub account: Account,
 }
 
@@ -342,25 +325,14 @@ impl Store {
 
     /// The unrevoked token with this hash, with its account.
     pub async fn access_token(&self, token_hash: &str) -> Result<Option<TokenRecord>> {
-        let row = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT t.id AS token_id, t.scopes, t.last_used_at, {ACCOUNT_COLUMNS}
              FROM access_tokens t JOIN users u ON u.id = t.user_id
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deleted_at IS NULL"
         ))
         .bind(token_hash)
         .fetch_optional(&self.read)
-        .await?;
-        row.map(|row| {
-            Ok(TokenRecord {
-                id: row.try_get("token_id")?,
-                scopes: row.try_get("scopes")?,
-                last_used_at: row
-                    .try_get::<Option<i64>, _>("last_used_at")?
-                    .map(from_millis),
-                account: account_from_row(&row)?,
-            })
-        })
-        .transpose()
+        .await?)
     }
 
     pub async fn touch_access_token(&self, token_id: i64, now: Timestamp) -> Result<()> {
@@ -387,26 +359,13 @@ impl Store {
 
     /// A person's unrevoked tokens, newest first.
     pub async fn access_tokens_of(&self, user_id: i64) -> Result<Vec<TokenInfo>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, name, scopes, created_at, last_used_at FROM access_tokens
              WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
         )
         .bind(user_id)
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(TokenInfo {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    scopes: row.try_get("scopes")?,
-                    created_at: from_millis(row.try_get("created_at")?),
-                    last_used_at: row
-                        .try_get::<Option<i64>, _>("last_used_at")?
-                        .map(from_millis),
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// The id of the (not deleted) user with this username key.
@@ -434,13 +393,11 @@ impl Store {
                 "SELECT username_key, id FROM users WHERE deleted_at IS NULL AND username_key IN ({})",
                 placeholders(1, username_keys.len())
             );
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query_as::<_, (String, i64)>(&sql);
             for key in username_keys {
                 query = query.bind(key);
             }
-            for row in query.fetch_all(&self.read).await? {
-                by_key.insert(row.try_get("username_key")?, row.try_get("id")?);
-            }
+            by_key.extend(query.fetch_all(&self.read).await?);
         }
         let mut by_name = HashMap::new();
         if !display_names.is_empty() {
@@ -453,13 +410,13 @@ impl Store {
                  GROUP BY lower(display_name)",
                 names.join(", ")
             );
-            let mut query = sqlx::query(&sql);
+            let mut query = sqlx::query_as::<_, (String, i64, i64)>(&sql);
             for name in display_names {
                 query = query.bind(name);
             }
-            for row in query.fetch_all(&self.read).await? {
-                if row.try_get::<i64, _>("n")? == 1 {
-                    by_name.insert(row.try_get("name")?, row.try_get("id")?);
+            for (name, id, n) in query.fetch_all(&self.read).await? {
+                if n == 1 {
+                    by_name.insert(name, id);
                 }
             }
         }

@@ -6,44 +6,18 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use khabar_core::comment::{ParentComment, place_reply};
 use khabar_core::moderation::{Action, Verdict};
-use khabar_core::{CommentBody, CommentSort, EventKind, Lang, ReportReason};
+use khabar_core::{CommentBody, CommentSort, CommentStatus, EventKind, Lang, ReportReason};
 use khabar_text::comment::Mentioned;
 use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, FromRow, Row, Transaction};
 
 use crate::audit::{LogRow, reasons_json, reasons_of, write_log};
 use crate::events::{self, NewEvent};
+use crate::row::{Flag, MaybeMillis, Millis, ZeroIfNull};
 use crate::time::{from_millis, to_millis};
 use crate::{Result, Store, StoreError, placeholders};
-
-/// A comment's visibility.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CommentStatus {
-    Visible,
-    /// Held for moderation; shown to no one but its author and moderators.
-    Pending,
-    /// Removed by its author: a placeholder keeps the replies in place.
-    Deleted,
-    /// Refused by the pipeline or a moderator.
-    Rejected,
-    /// Posted by a shadow-banned reader: shown to them alone.
-    Shadowed,
-}
-
-impl CommentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CommentStatus::Visible => "visible",
-            CommentStatus::Pending => "pending",
-            CommentStatus::Deleted => "deleted",
-            CommentStatus::Rejected => "rejected",
-            CommentStatus::Shadowed => "shadowed",
-        }
-    }
-}
 
 pub struct NewComment<'a> {
     pub edition_id: i64,
@@ -79,11 +53,12 @@ impl NotificationKind {
 }
 
 /// A comment as a thread shows it. Deleted comments have an empty body.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct CommentView {
     pub id: i64,
     pub edition_id: i64,
     pub parent_id: Option<i64>,
+    #[sqlx(try_from = "ZeroIfNull")]
     pub root_id: i64,
     pub depth: i64,
     pub author_id: i64,
@@ -93,16 +68,21 @@ pub struct CommentView {
     pub body: String,
     pub status: String,
     pub like_count: i64,
+    #[sqlx(try_from = "Flag")]
     pub featured: bool,
+    #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
+    #[sqlx(try_from = "MaybeMillis")]
     pub edited_at: Option<Timestamp>,
     /// Set when a moderator removed the body; shown in its place.
     pub redaction_note: Option<String>,
     /// Why a held comment waits (reason codes), for its author's view.
     #[serde(skip)]
+    #[sqlx(skip)]
     pub held_for: Vec<String>,
     /// The readers the body mentions (the API lists their usernames).
     #[serde(serialize_with = "usernames")]
+    #[sqlx(skip)]
     pub mentions: Vec<Mentioned>,
 }
 
@@ -145,37 +125,22 @@ const SHOWN: &str = "c.status IN ('visible', 'deleted')";
 const OWN: &str = "(c.author_id = $4 AND c.status IN ('pending', 'shadowed'))";
 const OWN_1: &str = "(c.author_id = $1 AND c.status IN ('pending', 'shadowed'))";
 
+/// A comment read from [`VIEW_COLUMNS`], with why it is held if it is.
 pub(crate) fn view_from_row(row: &AnyRow) -> Result<CommentView> {
-    let status: String = row.try_get("status")?;
-    Ok(CommentView {
-        id: row.try_get("id")?,
-        edition_id: row.try_get("edition_id")?,
-        parent_id: row.try_get("parent_id")?,
-        root_id: row
-            .try_get::<Option<i64>, _>("root_id")?
-            .unwrap_or_default(),
-        depth: row.try_get("depth")?,
-        author_id: row.try_get("author_id")?,
-        author_username: row.try_get("author_username")?,
-        author_name: row.try_get("author_name")?,
-        reply_to_username: row.try_get("reply_to_username")?,
-        body: row.try_get("body")?,
-        like_count: row.try_get("like_count")?,
-        featured: row.try_get::<i64, _>("featured")? != 0,
-        created_at: from_millis(row.try_get("created_at")?),
-        edited_at: row.try_get::<Option<i64>, _>("edited_at")?.map(from_millis),
-        redaction_note: row.try_get("redaction_note")?,
-        held_for: if status == CommentStatus::Pending.as_str() {
-            reasons_of(&row.try_get::<String, _>("moderation_reasons")?)
-                .into_iter()
-                .map(|reason| reason.code)
-                .collect()
-        } else {
-            Vec::new()
-        },
-        status,
-        mentions: Vec::new(),
-    })
+    let mut view = CommentView::from_row(row)?;
+    hold_reasons(&mut view, row)?;
+    Ok(view)
+}
+
+/// Sets why a held comment read from `row` waits.
+pub(crate) fn hold_reasons(view: &mut CommentView, row: &AnyRow) -> Result<()> {
+    if view.status == CommentStatus::Pending.as_str() {
+        view.held_for = reasons_of(&row.try_get::<String, _>("moderation_reasons")?)
+            .into_iter()
+            .map(|reason| reason.code)
+            .collect();
+    }
+    Ok(())
 }
 
 impl Store {
@@ -198,7 +163,7 @@ impl Store {
         let parent = match comment.parent_id {
             None => None,
             Some(parent_id) => {
-                let row = sqlx::query(
+                let (id, parent_id, depth, author_id, root_id) = sqlx::query_as(
                     "SELECT id, parent_id, depth, author_id, root_id FROM comments WHERE id = $1 AND edition_id = $2",
                 )
                 .bind(parent_id)
@@ -206,14 +171,15 @@ impl Store {
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(StoreError::NotFound)?;
+                let root_id: Option<i64> = root_id;
                 Some((
                     ParentComment {
-                        id: row.try_get("id")?,
-                        parent_id: row.try_get("parent_id")?,
-                        depth: row.try_get("depth")?,
-                        author_id: row.try_get("author_id")?,
+                        id,
+                        parent_id,
+                        depth,
+                        author_id,
                     },
-                    row.try_get::<Option<i64>, _>("root_id")?,
+                    root_id,
                 ))
             }
         };
@@ -323,19 +289,16 @@ impl Store {
              WHERE m.comment_id IN ({}) AND u.deleted_at IS NULL",
             placeholders(1, comments.len())
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, (i64, String, String)>(&sql);
         for comment in comments.iter() {
             query = query.bind(comment.id);
         }
         let mut found: HashMap<i64, Vec<Mentioned>> = HashMap::new();
-        for row in query.fetch_all(&self.read).await? {
-            found
-                .entry(row.try_get("comment_id")?)
-                .or_default()
-                .push(Mentioned {
-                    username: row.try_get("username")?,
-                    display_name: row.try_get("display_name")?,
-                });
+        for (comment_id, username, display_name) in query.fetch_all(&self.read).await? {
+            found.entry(comment_id).or_default().push(Mentioned {
+                username,
+                display_name,
+            });
         }
         for comment in comments {
             comment.mentions = found.remove(&comment.id).unwrap_or_default();
@@ -372,7 +335,7 @@ impl Store {
         edit: Option<(&CommentBody, CommentStatus, &Verdict, &[i64])>,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let changed: Changed = sqlx::query_as(
             "SELECT c.edition_id, c.status, c.author_id, e.story_id, e.lang FROM comments c JOIN editions e ON e.id = c.edition_id
              WHERE c.id = $1",
         )
@@ -380,8 +343,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let status: String = row.try_get("status")?;
-        if status == CommentStatus::Deleted.as_str() {
+        if changed.status == CommentStatus::Deleted {
             return Err(StoreError::NotFound);
         }
         let now = to_millis(Timestamp::now());
@@ -423,7 +385,7 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                log_verdict(&mut tx, comment_id, row.try_get("author_id")?, verdict).await?;
+                log_verdict(&mut tx, comment_id, changed.author_id, verdict).await?;
                 EventKind::CommentEdited
             }
             None => {
@@ -435,14 +397,18 @@ impl Store {
                 EventKind::CommentDeleted
             }
         };
-        let edition_id: i64 = row.try_get("edition_id")?;
-        let story_id: i64 = row.try_get("story_id")?;
-        let lang = Lang::parse(&row.try_get::<String, _>("lang")?)?;
         let payload = json!({ "comment_id": comment_id });
         events::record(
             &mut tx,
             self.backend,
-            NewEvent::edition(kind, story_id, edition_id, lang, None, &payload),
+            NewEvent::edition(
+                kind,
+                changed.place.story_id,
+                changed.place.edition_id,
+                changed.place.lang,
+                None,
+                &payload,
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -451,21 +417,16 @@ impl Store {
 
     /// Every saved body of a comment, newest first (for moderators).
     pub async fn comment_versions(&self, comment_id: i64) -> Result<Vec<(i64, String, Timestamp)>> {
-        let rows = sqlx::query(
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
             "SELECT version, body, saved_at FROM comment_versions WHERE comment_id = $1 ORDER BY version DESC",
         )
         .bind(comment_id)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok((
-                    row.try_get("version")?,
-                    row.try_get("body")?,
-                    from_millis(row.try_get("saved_at")?),
-                ))
-            })
-            .collect()
+        Ok(rows
+            .into_iter()
+            .map(|(version, body, saved_at)| (version, body, from_millis(saved_at)))
+            .collect())
     }
 
     /// Likes a comment once per reader. Returns whether this was new.
@@ -626,33 +587,24 @@ impl Store {
              GROUP BY edition_id",
             placeholders(1, edition_ids.len())
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, (i64, i64)>(&sql);
         for id in edition_ids {
             query = query.bind(id);
         }
-        query
-            .fetch_all(&self.read)
-            .await?
-            .iter()
-            .map(|row| Ok((row.try_get("edition_id")?, row.try_get("n")?)))
-            .collect()
+        Ok(query.fetch_all(&self.read).await?.into_iter().collect())
     }
 
     /// The page (in the default order — featured first, then oldest —
     /// `per_page` top-level comments a page) on which a comment's thread
     /// appears, for permalinks.
     pub async fn comment_page(&self, comment_id: i64, per_page: u32) -> Result<(i64, u32)> {
-        let row = sqlx::query(
+        let (edition_id, featured, created_at, root_id): (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT r.edition_id, r.featured, r.created_at, r.id FROM comments c JOIN comments r ON r.id = c.root_id WHERE c.id = $1",
         )
         .bind(comment_id)
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let edition_id: i64 = row.try_get("edition_id")?;
-        let featured: i64 = row.try_get("featured")?;
-        let created_at: i64 = row.try_get("created_at")?;
-        let root_id: i64 = row.try_get("id")?;
         let before: i64 = sqlx::query_scalar(&format!(
             "SELECT COUNT(*) FROM comments c WHERE c.edition_id = $1 AND c.depth = 0 AND {SHOWN}
              AND (c.featured > $2 OR (c.featured = $2
@@ -666,6 +618,26 @@ impl Store {
         .await?;
         Ok((edition_id, (before / i64::from(per_page.max(1))) as u32 + 1))
     }
+}
+
+/// The edition a comment is under, as its events name it:
+/// `c.edition_id, e.story_id, e.lang`.
+#[derive(FromRow)]
+pub(crate) struct CommentPlace {
+    pub edition_id: i64,
+    pub story_id: i64,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
+}
+
+/// What changing a comment needs to know of it and its edition.
+#[derive(FromRow)]
+struct Changed {
+    #[sqlx(try_from = "String")]
+    status: CommentStatus,
+    author_id: i64,
+    #[sqlx(flatten)]
+    place: CommentPlace,
 }
 
 /// Replies in reading order: each reply right after the comment it

@@ -3,17 +3,18 @@
 //! can be put back exactly, itself logged and announced.
 
 use jiff::{SignedDuration, Timestamp};
+use khabar_core::CommentStatus;
+use khabar_core::EventKind;
 use khabar_core::moderation::{CommentAction, Reason, UserAction};
-use khabar_core::{EventKind, Lang};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, FromRow, Transaction};
 
 use crate::audit::{LogRow, insert_log};
-use crate::comments::notify_readers;
+use crate::comments::{CommentPlace, notify_readers};
 use crate::events::{self, NewEvent};
-use crate::time::{from_millis, to_millis};
+use crate::row::Millis;
+use crate::time::to_millis;
 use crate::{Result, Store, StoreError};
 
 /// What a moderator's decision changed, kept on its log row so that
@@ -50,7 +51,9 @@ impl Previous {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// A comment's columns a decision changes, read from `c.id, c.status,
+/// c.featured, c.flagged, c.reviewed_at`.
+#[derive(Debug, Serialize, Deserialize, FromRow)]
 struct CommentState {
     id: i64,
     status: String,
@@ -59,24 +62,62 @@ struct CommentState {
     reviewed_at: Option<i64>,
     /// Kept by a redaction only: the text it replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[sqlx(skip)]
     text: Option<CommentText>,
+}
+
+/// A comment as a moderator's decision finds it.
+#[derive(FromRow)]
+struct Decided {
+    author_id: i64,
+    #[sqlx(rename = "status", try_from = "String")]
+    current: CommentStatus,
+    depth: i64,
+    parent_id: Option<i64>,
+    body: String,
+    redaction_note: Option<String>,
+    #[sqlx(flatten)]
+    place: CommentPlace,
+    #[sqlx(flatten)]
+    state: CommentState,
+}
+
+/// A comment a ban rejects.
+#[derive(FromRow)]
+struct Rejected {
+    #[sqlx(flatten)]
+    place: CommentPlace,
+    #[sqlx(flatten)]
+    state: CommentState,
+}
+
+/// A reader's columns that actions change.
+#[derive(FromRow)]
+struct ReaderColumns {
+    warning: Option<String>,
+    suspended_until: Option<i64>,
+    banned_at: Option<i64>,
+    shadow_banned: i64,
+    pre_moderated: i64,
+}
+
+/// A moderator's decision as logged, with its snapshot of what it changed.
+#[derive(FromRow)]
+struct LoggedDecision {
+    id: i64,
+    #[sqlx(try_from = "Millis")]
+    at: Timestamp,
+    actor_id: i64,
+    action: String,
+    comment_id: Option<i64>,
+    user_id: Option<i64>,
+    previous: String,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 struct CommentText {
     body: String,
     redaction_note: Option<String>,
-}
-
-fn comment_state(row: &AnyRow, id: i64) -> Result<CommentState> {
-    Ok(CommentState {
-        id,
-        status: row.try_get("status")?,
-        featured: row.try_get("featured")?,
-        flagged: row.try_get("flagged")?,
-        reviewed_at: row.try_get("reviewed_at")?,
-        text: None,
-    })
 }
 
 /// A reader's column as it was before an action changed it.
@@ -137,14 +178,14 @@ async fn announce_comment(
     actor_id: i64,
     payload: &serde_json::Value,
 ) -> Result<()> {
-    let row = sqlx::query(
+    let place: Option<CommentPlace> = sqlx::query_as(
         "SELECT c.edition_id, e.story_id, e.lang FROM comments c
          JOIN editions e ON e.id = c.edition_id WHERE c.id = $1",
     )
     .bind(comment_id)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some(row) = row else {
+    let Some(place) = place else {
         return Ok(());
     };
     events::record(
@@ -152,9 +193,9 @@ async fn announce_comment(
         backend,
         NewEvent::edition(
             EventKind::CommentModerated,
-            row.try_get("story_id")?,
-            row.try_get("edition_id")?,
-            Lang::parse(&row.try_get::<String, _>("lang")?)?,
+            place.story_id,
+            place.edition_id,
+            place.lang,
             Some(actor_id),
             payload,
         ),
@@ -173,8 +214,17 @@ impl Store {
         actor_id: i64,
     ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
-            "SELECT c.author_id, c.status, c.depth, c.edition_id, c.parent_id, e.story_id, e.lang,
+        let Decided {
+            author_id,
+            current,
+            depth,
+            parent_id,
+            body,
+            redaction_note,
+            place,
+            state,
+        } = sqlx::query_as(
+            "SELECT c.id, c.author_id, c.status, c.depth, c.edition_id, c.parent_id, e.story_id, e.lang,
                     c.featured, c.flagged, c.reviewed_at, c.body, c.redaction_note
              FROM comments c JOIN editions e ON e.id = c.edition_id WHERE c.id = $1",
         )
@@ -182,14 +232,12 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let author_id: i64 = row.try_get("author_id")?;
-        let status: String = row.try_get("status")?;
-        if status == "deleted" {
+        if current == CommentStatus::Deleted {
             return Err(StoreError::NotFound);
         }
         let now = to_millis(Timestamp::now());
         let mut previous = Previous {
-            comment: Some(comment_state(&row, comment_id)?),
+            comment: Some(state),
             ..Previous::default()
         };
         let (reasons, message) = match action {
@@ -201,7 +249,7 @@ impl Store {
                 .bind(comment_id)
                 .execute(&mut *tx)
                 .await?;
-                if status == "pending" {
+                if current == CommentStatus::Pending {
                     // Held comments notified no one; they do now. The
                     // notifications made here are the ones past the
                     // highest id before.
@@ -209,7 +257,6 @@ impl Store {
                         sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM notifications")
                             .fetch_one(&mut *tx)
                             .await?;
-                    let parent_id: Option<i64> = row.try_get("parent_id")?;
                     notify_readers(&mut tx, comment_id, author_id, parent_id, now).await?;
                     previous.notifications = sqlx::query_scalar(
                         "SELECT id FROM notifications WHERE comment_id = $1 AND id > $2 AND kind IN ('reply', 'mention')",
@@ -251,8 +298,7 @@ impl Store {
                 (reasons, message.trim().to_owned())
             }
             CommentAction::Feature | CommentAction::Unfeature => {
-                let depth: i64 = row.try_get("depth")?;
-                if depth != 0 || status != "visible" {
+                if depth != 0 || current != CommentStatus::Visible {
                     return Err(khabar_core::InvalidInput::new(
                         "comment",
                         "not_featurable",
@@ -272,8 +318,8 @@ impl Store {
                 let note = note.trim();
                 if let Some(state) = previous.comment.as_mut() {
                     state.text = Some(CommentText {
-                        body: row.try_get("body")?,
-                        redaction_note: row.try_get("redaction_note")?,
+                        body,
+                        redaction_note,
                     });
                 }
                 // Every body stays in comment_versions; only the page loses it.
@@ -312,16 +358,15 @@ impl Store {
             None,
         )
         .await?;
-        let lang = Lang::parse(&row.try_get::<String, _>("lang")?)?;
         let payload = json!({ "comment_id": comment_id, "action": action.as_str() });
         events::record(
             &mut tx,
             self.backend,
             NewEvent::edition(
                 EventKind::CommentModerated,
-                row.try_get("story_id")?,
-                row.try_get("edition_id")?,
-                lang,
+                place.story_id,
+                place.edition_id,
+                place.lang,
                 Some(actor_id),
                 &payload,
             ),
@@ -341,7 +386,7 @@ impl Store {
     ) -> Result<i64> {
         action.validate()?;
         let mut tx = self.begin_write().await?;
-        let user = sqlx::query(
+        let user: ReaderColumns = sqlx::query_as(
             "SELECT warning, suspended_until, banned_at, shadow_banned, pre_moderated
              FROM users WHERE id = $1 AND deleted_at IS NULL",
         )
@@ -354,18 +399,18 @@ impl Store {
         let mut message = String::new();
         let mut previous = Previous {
             user: match action {
-                UserAction::Warn { .. } => Some(UserColumn::Warning(user.try_get("warning")?)),
+                UserAction::Warn { .. } => Some(UserColumn::Warning(user.warning)),
                 UserAction::Suspend { .. } | UserAction::Unsuspend => {
-                    Some(UserColumn::SuspendedUntil(user.try_get("suspended_until")?))
+                    Some(UserColumn::SuspendedUntil(user.suspended_until))
                 }
                 UserAction::Ban { .. } | UserAction::Unban => {
-                    Some(UserColumn::BannedAt(user.try_get("banned_at")?))
+                    Some(UserColumn::BannedAt(user.banned_at))
                 }
                 UserAction::ShadowBan | UserAction::Unshadow => {
-                    Some(UserColumn::ShadowBanned(user.try_get("shadow_banned")?))
+                    Some(UserColumn::ShadowBanned(user.shadow_banned))
                 }
                 UserAction::PreModerate | UserAction::StopPreModerating => {
-                    Some(UserColumn::PreModerated(user.try_get("pre_moderated")?))
+                    Some(UserColumn::PreModerated(user.pre_moderated))
                 }
                 UserAction::Note { .. } | UserAction::LimitSections { .. } => None,
             },
@@ -401,7 +446,7 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                 if *reject_comments {
-                    let rejected = sqlx::query(
+                    let rejected: Vec<Rejected> = sqlx::query_as(
                         "SELECT c.id, c.edition_id, e.story_id, e.lang, c.status, c.featured,
                                 c.flagged, c.reviewed_at
                          FROM comments c JOIN editions e ON e.id = c.edition_id
@@ -419,25 +464,25 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
                     // Open pages and queues learn of each, as of any decision.
-                    for row in &rejected {
-                        let comment_id: i64 = row.try_get("id")?;
-                        previous.comments.push(comment_state(row, comment_id)?);
-                        let payload = json!({ "comment_id": comment_id, "action": "reject" });
+                    let count = rejected.len();
+                    for Rejected { place, state } in rejected {
+                        let payload = json!({ "comment_id": state.id, "action": "reject" });
+                        previous.comments.push(state);
                         events::record(
                             &mut tx,
                             self.backend,
                             NewEvent::edition(
                                 EventKind::CommentModerated,
-                                row.try_get("story_id")?,
-                                row.try_get("edition_id")?,
-                                Lang::parse(&row.try_get::<String, _>("lang")?)?,
+                                place.story_id,
+                                place.edition_id,
+                                place.lang,
                                 Some(actor_id),
                                 &payload,
                             ),
                         )
                         .await?;
                     }
-                    message = format!("{} comments rejected", rejected.len());
+                    message = format!("{count} comments rejected");
                 }
             }
             UserAction::Unban => {
@@ -540,7 +585,7 @@ impl Store {
     /// A moderator's decision that an undo could reverse (rows before
     /// undo existed, the pipeline's and undos themselves are not).
     pub async fn decision(&self, log_id: i64) -> Result<Decision> {
-        let row = sqlx::query(
+        let row = sqlx::query_as(
             "SELECT id, at, actor_id, action, comment_id, user_id, previous FROM moderation_log
              WHERE id = $1 AND actor_id IS NOT NULL AND previous IS NOT NULL",
         )
@@ -548,7 +593,7 @@ impl Store {
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let (decision, _) = decision_from_row(&row)?.ok_or(StoreError::NotFound)?;
+        let (decision, _) = decision_from_row(&row).ok_or(StoreError::NotFound)?;
         Ok(decision)
     }
 
@@ -564,7 +609,7 @@ impl Store {
         window: SignedDuration,
     ) -> Result<Result<i64, UndoRefusal>> {
         let mut tx = self.begin_write().await?;
-        let row = sqlx::query(
+        let row: Option<LoggedDecision> = sqlx::query_as(
             "SELECT id, at, actor_id, action, comment_id, user_id, previous FROM moderation_log
              WHERE id = $1 AND actor_id IS NOT NULL AND previous IS NOT NULL",
         )
@@ -574,7 +619,7 @@ impl Store {
         let Some(row) = row else {
             return Ok(Err(UndoRefusal::NotADecision));
         };
-        let Some((decision, previous)) = decision_from_row(&row)? else {
+        let Some((decision, previous)) = decision_from_row(&row) else {
             return Ok(Err(UndoRefusal::NotADecision));
         };
         if decision.at + window < now {
@@ -617,7 +662,7 @@ impl Store {
                 action: "undo",
                 comment_id: decision.comment_id,
                 // The same reader as the decision (a comment's author too).
-                user_id: row.try_get("user_id")?,
+                user_id: row.user_id,
                 reasons: &[],
                 message: &decision.action,
             },
@@ -775,23 +820,20 @@ impl Store {
 
 /// A decision's log row and what it changed; none for a snapshot this
 /// version cannot read.
-fn decision_from_row(row: &AnyRow) -> Result<Option<(Decision, Previous)>> {
-    let Ok(previous) = serde_json::from_str::<Previous>(&row.try_get::<String, _>("previous")?)
-    else {
-        return Ok(None);
-    };
+fn decision_from_row(row: &LoggedDecision) -> Option<(Decision, Previous)> {
+    let previous = serde_json::from_str::<Previous>(&row.previous).ok()?;
     let decision = Decision {
-        id: row.try_get("id")?,
-        at: from_millis(row.try_get("at")?),
-        actor_id: row.try_get("actor_id")?,
-        action: row.try_get("action")?,
-        comment_id: row.try_get("comment_id")?,
+        id: row.id,
+        at: row.at,
+        actor_id: row.actor_id,
+        action: row.action.clone(),
+        comment_id: row.comment_id,
         // A comment decision's row names the comment's author too.
         reader_id: if previous.comment.is_some() {
             None
         } else {
-            row.try_get("user_id")?
+            row.user_id
         },
     };
-    Ok(Some((decision, previous)))
+    Some((decision, previous))
 }

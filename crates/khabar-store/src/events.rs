@@ -2,13 +2,14 @@
 
 use jiff::Timestamp;
 use khabar_core::{EventKind, Lang};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, FromRow, Transaction};
 
-use crate::time::{from_millis, now_millis};
+use crate::row::{Millis, decode_as};
+use crate::time::now_millis;
 use crate::{Backend, Result, Store};
 
 /// One row of the log, as followers read it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct Event {
     pub seq: i64,
     pub kind: String,
@@ -16,8 +17,21 @@ pub struct Event {
     pub edition_id: Option<i64>,
     pub lang: Option<String>,
     pub actor_id: Option<i64>,
+    #[sqlx(try_from = "Payload")]
     pub payload: serde_json::Value,
+    #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
+}
+
+/// An event's JSON payload; text that does not parse reads as `null`.
+struct Payload(serde_json::Value);
+decode_as!(Payload, String, |text: String| serde_json::from_str(&text)
+    .unwrap_or(serde_json::Value::Null));
+
+impl From<Payload> for serde_json::Value {
+    fn from(payload: Payload) -> serde_json::Value {
+        payload.0
+    }
 }
 
 /// What a change reports about itself.
@@ -163,15 +177,14 @@ impl Store {
 
     /// Events after `seq`, oldest first, at most `limit`.
     pub async fn events_since(&self, seq: i64, limit: i64) -> Result<Vec<Event>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT seq, kind, story_id, edition_id, lang, actor_id, payload, created_at
              FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(seq)
         .bind(limit)
         .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(event_from_row).collect()
+        .await?)
     }
 }
 
@@ -201,25 +214,10 @@ impl Store {
              ORDER BY seq LIMIT $2",
             crate::placeholders(3, edition_ids.len())
         );
-        let mut query = sqlx::query(&sql).bind(seq).bind(limit);
+        let mut query = sqlx::query_as(&sql).bind(seq).bind(limit);
         for id in edition_ids {
             query = query.bind(id);
         }
-        let rows = query.fetch_all(&self.read).await?;
-        rows.iter().map(event_from_row).collect()
+        Ok(query.fetch_all(&self.read).await?)
     }
-}
-
-fn event_from_row(row: &sqlx::any::AnyRow) -> Result<Event> {
-    let payload: String = row.try_get("payload")?;
-    Ok(Event {
-        seq: row.try_get("seq")?,
-        kind: row.try_get("kind")?,
-        story_id: row.try_get("story_id")?,
-        edition_id: row.try_get("edition_id")?,
-        lang: row.try_get("lang")?,
-        actor_id: row.try_get("actor_id")?,
-        payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
-        created_at: from_millis(row.try_get("created_at")?),
-    })
 }

@@ -2,16 +2,18 @@
 //! one at a time (as events name them) or in id order (to rebuild).
 
 use khabar_core::Lang;
-use sqlx::Row;
+use sqlx::FromRow;
 
-use crate::comments::{VIEW_COLUMNS, VIEW_FROM, view_from_row};
+use crate::comments::{VIEW_COLUMNS, VIEW_FROM, hold_reasons};
 use crate::{Article, CommentView, Result, Store, StoreError};
 
 /// A comment as the index keeps it: with its story, for filtering.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct IndexedComment {
+    #[sqlx(flatten)]
     pub comment: CommentView,
     pub story_id: i64,
+    #[sqlx(rename = "edition_lang")]
     pub lang: String,
 }
 
@@ -40,16 +42,17 @@ impl Store {
 
     /// An edition as its readers see it, if it is published.
     pub async fn published_article(&self, edition_id: i64) -> Result<Option<Article>> {
-        let row =
-            sqlx::query("SELECT lang, slug FROM editions WHERE id = $1 AND status = 'published'")
-                .bind(edition_id)
-                .fetch_optional(&self.read)
-                .await?;
-        let Some(row) = row else {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT lang, slug FROM editions WHERE id = $1 AND status = 'published'",
+        )
+        .bind(edition_id)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some((lang, slug)) = row else {
             return Ok(None);
         };
-        let lang = Lang::parse(&row.try_get::<String, _>("lang")?).map_err(StoreError::Invalid)?;
-        self.article(lang, &row.try_get::<String, _>("slug")?).await
+        let lang = Lang::parse(&lang).map_err(StoreError::Invalid)?;
+        self.article(lang, &slug).await
     }
 
     /// Ids of comments after `after`, in id order.
@@ -73,11 +76,9 @@ impl Store {
         .fetch_optional(&self.read)
         .await?;
         row.map(|row| {
-            Ok(IndexedComment {
-                comment: view_from_row(&row)?,
-                story_id: row.try_get("story_id")?,
-                lang: row.try_get("edition_lang")?,
-            })
+            let mut indexed = IndexedComment::from_row(&row)?;
+            hold_reasons(&mut indexed.comment, &row)?;
+            Ok(indexed)
         })
         .transpose()
     }

@@ -22,6 +22,7 @@ mod moderation;
 mod newsroom;
 mod readers;
 mod reading;
+mod row;
 mod site;
 mod stories;
 mod syndication;
@@ -38,13 +39,12 @@ use sqlx::{AnyPool, Executor};
 pub use accounts::{
     Account, NewSession, Pruned, RateDecision, SessionInfo, SessionRecord, TokenInfo, TokenRecord,
 };
-pub use comments::{
-    CommentStatus, CommentView, NewComment, NotificationKind, ThreadEntry, ThreadPage,
-};
+pub use comments::{CommentView, NewComment, NotificationKind, ThreadEntry, ThreadPage};
 pub use decisions::{Decision, UndoRefusal};
 pub use error::StoreError;
 pub use events::Event;
 pub use indexing::IndexedComment;
+pub use khabar_core::CommentStatus;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
 pub use media::{MediaRecord, MediaText, MediaVariant, NewMedia};
 pub use moderation::{

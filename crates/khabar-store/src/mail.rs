@@ -1,9 +1,10 @@
 //! Email links and the outbox.
 
 use jiff::{SignedDuration, Timestamp};
-use sqlx::Row;
+use sqlx::FromRow;
 
-use crate::time::{from_millis, to_millis};
+use crate::row::Millis;
+use crate::time::to_millis;
 use crate::{Result, Store};
 
 /// Why an email link was sent.
@@ -23,7 +24,7 @@ impl LinkPurpose {
 }
 
 /// A message to send.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct OutgoingEmail {
     pub id: i64,
     pub recipient: String,
@@ -31,6 +32,7 @@ pub struct OutgoingEmail {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
+    #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
     pub attempts: i64,
 }
@@ -78,7 +80,7 @@ impl Store {
         purpose: LinkPurpose,
         now: Timestamp,
     ) -> Result<Option<(i64, String)>> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "UPDATE email_tokens SET used_at = $1
              WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1
              RETURNING user_id, email",
@@ -87,9 +89,7 @@ impl Store {
         .bind(token_hash)
         .bind(purpose.as_str())
         .fetch_optional(&self.write)
-        .await?;
-        row.map(|row| Ok((row.try_get("user_id")?, row.try_get("email")?)))
-            .transpose()
+        .await?)
     }
 
     /// Marks `email` verified for `user_id`, if it is still their address.
@@ -127,7 +127,7 @@ impl Store {
         lease: SignedDuration,
         limit: i64,
     ) -> Result<Vec<OutgoingEmail>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "UPDATE outbox SET claimed_until = $1, attempts = attempts + 1
              WHERE claimed_until < $2 AND sent_at IS NULL AND id IN (
                  SELECT id FROM outbox
@@ -140,21 +140,7 @@ impl Store {
         .bind(MAX_SEND_ATTEMPTS)
         .bind(limit)
         .fetch_all(&self.write)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(OutgoingEmail {
-                    id: row.try_get("id")?,
-                    recipient: row.try_get("recipient")?,
-                    lang: row.try_get("lang")?,
-                    subject: row.try_get("subject")?,
-                    text_body: row.try_get("text_body")?,
-                    html_body: row.try_get("html_body")?,
-                    created_at: from_millis(row.try_get("created_at")?),
-                    attempts: row.try_get("attempts")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     pub async fn mark_email_sent(&self, id: i64) -> Result<()> {
@@ -184,21 +170,16 @@ impl Store {
 
     /// Messages to `recipient`, newest first (tests, support).
     pub async fn emails_to(&self, recipient: &str) -> Result<Vec<(String, String, bool)>> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, String, Option<i64>)> = sqlx::query_as(
             "SELECT subject, text_body, sent_at FROM outbox WHERE recipient = $1 ORDER BY id DESC",
         )
         .bind(recipient)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok((
-                    row.try_get("subject")?,
-                    row.try_get("text_body")?,
-                    row.try_get::<Option<i64>, _>("sent_at")?.is_some(),
-                ))
-            })
-            .collect()
+        Ok(rows
+            .into_iter()
+            .map(|(subject, text, sent_at)| (subject, text, sent_at.is_some()))
+            .collect())
     }
 }
 

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use khabar_core::Lang;
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
+use sqlx::FromRow;
 
-use crate::time::{from_millis, now_millis};
+use crate::row::{JsonText, Millis, Unsigned};
+use crate::time::now_millis;
 use crate::{Result, Store, StoreError};
 
 /// A narrower copy of an image.
@@ -20,7 +21,7 @@ pub struct MediaVariant {
 }
 
 /// Alt text and caption in one language.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct MediaText {
     pub alt: String,
     pub caption: String,
@@ -37,17 +38,23 @@ pub struct NewMedia<'a> {
     pub texts: &'a [(Lang, MediaText)],
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct MediaRecord {
     pub id: i64,
     pub path: String,
     pub content_type: String,
+    #[sqlx(try_from = "Unsigned")]
     pub width: u32,
+    #[sqlx(try_from = "Unsigned")]
     pub height: u32,
+    #[sqlx(try_from = "Unsigned")]
     pub bytes: u64,
+    #[sqlx(try_from = "JsonText")]
     pub variants: Vec<MediaVariant>,
     /// By language code.
+    #[sqlx(skip)]
     pub texts: BTreeMap<String, MediaText>,
+    #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
 }
 
@@ -95,12 +102,12 @@ impl Store {
     }
 
     pub async fn media(&self, id: i64) -> Result<MediaRecord> {
-        let row = sqlx::query(&format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let mut record = media_from_row(&row)?;
+        let mut record: MediaRecord =
+            sqlx::query_as(&format!("SELECT {MEDIA_COLUMNS} FROM media WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&self.read)
+                .await?
+                .ok_or(StoreError::NotFound)?;
         self.fill_texts(std::slice::from_mut(&mut record)).await?;
         Ok(record)
     }
@@ -110,7 +117,7 @@ impl Store {
         let Some(path) = url.strip_prefix("/media/") else {
             return Ok(None);
         };
-        let Some(row) = sqlx::query(&format!(
+        let Some(mut record) = sqlx::query_as::<_, MediaRecord>(&format!(
             "SELECT {MEDIA_COLUMNS} FROM media WHERE path = $1"
         ))
         .bind(path)
@@ -119,23 +126,18 @@ impl Store {
         else {
             return Ok(None);
         };
-        let mut record = media_from_row(&row)?;
         self.fill_texts(std::slice::from_mut(&mut record)).await?;
         Ok(Some(record))
     }
 
     /// The library's newest images first, for the editor's picker.
     pub async fn recent_media(&self, limit: u32) -> Result<Vec<MediaRecord>> {
-        let rows = sqlx::query(&format!(
+        let mut records: Vec<MediaRecord> = sqlx::query_as(&format!(
             "SELECT {MEDIA_COLUMNS} FROM media ORDER BY created_at DESC, id DESC LIMIT $1"
         ))
         .bind(i64::from(limit))
         .fetch_all(&self.read)
         .await?;
-        let mut records = rows
-            .iter()
-            .map(media_from_row)
-            .collect::<Result<Vec<_>>>()?;
         self.fill_texts(&mut records).await?;
         Ok(records)
     }
@@ -150,21 +152,14 @@ impl Store {
             .map(|r| r.id.to_string())
             .collect::<Vec<_>>()
             .join(", ");
-        for text in sqlx::query(&format!(
+        for text in sqlx::query_as::<_, LangText>(&format!(
             "SELECT media_id, lang, alt, caption FROM media_texts WHERE media_id IN ({ids})"
         ))
         .fetch_all(&self.read)
         .await?
         {
-            let media_id: i64 = text.try_get("media_id")?;
-            if let Some(record) = records.iter_mut().find(|r| r.id == media_id) {
-                record.texts.insert(
-                    text.try_get("lang")?,
-                    MediaText {
-                        alt: text.try_get("alt")?,
-                        caption: text.try_get("caption")?,
-                    },
-                );
+            if let Some(record) = records.iter_mut().find(|r| r.id == text.media_id) {
+                record.texts.insert(text.lang, text.text);
             }
         }
         Ok(())
@@ -204,19 +199,11 @@ pub(crate) fn srcset(variants: &[MediaVariant], original: &str, width: u32) -> S
 
 const MEDIA_COLUMNS: &str = "id, path, content_type, width, height, bytes, variants, created_at";
 
-fn media_from_row(row: &sqlx::any::AnyRow) -> Result<MediaRecord> {
-    let dimension = |name: &str| -> Result<u32> {
-        Ok(u32::try_from(row.try_get::<i64, _>(name)?).unwrap_or_default())
-    };
-    Ok(MediaRecord {
-        id: row.try_get("id")?,
-        path: row.try_get("path")?,
-        content_type: row.try_get("content_type")?,
-        width: dimension("width")?,
-        height: dimension("height")?,
-        bytes: u64::try_from(row.try_get::<i64, _>("bytes")?).unwrap_or_default(),
-        variants: serde_json::from_str(&row.try_get::<String, _>("variants")?).unwrap_or_default(),
-        texts: BTreeMap::new(),
-        created_at: from_millis(row.try_get("created_at")?),
-    })
+/// An image's alt text and caption in one language.
+#[derive(FromRow)]
+struct LangText {
+    media_id: i64,
+    lang: String,
+    #[sqlx(flatten)]
+    text: MediaText,
 }

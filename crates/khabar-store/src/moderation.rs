@@ -12,12 +12,12 @@ use khabar_core::moderation::{
 use khabar_core::{Lang, Role};
 use khabar_text::wordlist::MatchMode;
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row};
+use sqlx::{Any, FromRow, Row};
 
-use crate::audit::{LogRow, reasons_of, write_log};
-use crate::comments::{VIEW_COLUMNS, VIEW_FROM, view_from_row};
-use crate::time::{from_millis, to_millis};
+use crate::audit::{LogRow, write_log};
+use crate::comments::{VIEW_COLUMNS, VIEW_FROM, hold_reasons};
+use crate::row::{Flag, IsSet, JsonText, MaybeMillis, Millis, decode_as};
+use crate::time::to_millis;
 use crate::{CommentView, Result, Store, StoreError};
 
 /// How far back "recent" reaches for a reader's rejection rate and
@@ -27,18 +27,25 @@ pub const RECENT: SignedDuration = SignedDuration::from_hours(24 * 30);
 pub const REPEAT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 
 /// Where a reader stands with the moderators.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct Standing {
+    #[sqlx(rename = "id")]
     pub user_id: i64,
     pub username: String,
     pub role: String,
+    #[sqlx(rename = "banned_at", try_from = "IsSet")]
     pub banned: bool,
+    #[sqlx(try_from = "Flag")]
     pub shadow_banned: bool,
+    #[sqlx(try_from = "Flag")]
     pub pre_moderated: bool,
     /// A warning not yet acknowledged.
     pub warning: Option<String>,
+    /// Set while a suspension lasts.
+    #[sqlx(try_from = "MaybeMillis")]
     pub suspended_until: Option<Timestamp>,
     /// Sections a moderator is limited to (empty: all).
+    #[sqlx(skip)]
     pub sections: Vec<i64>,
 }
 
@@ -59,19 +66,24 @@ pub struct QueueFilter {
 }
 
 /// A comment in a queue, with what a moderator needs to decide at once.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct QueueItem {
+    #[sqlx(flatten)]
     pub comment: CommentView,
+    #[sqlx(rename = "moderation_reasons", try_from = "JsonText")]
     pub reasons: Vec<Reason>,
+    #[sqlx(try_from = "Flag")]
     pub flagged: bool,
     pub story_id: i64,
     pub section_id: Option<i64>,
+    #[sqlx(rename = "edition_lang")]
     pub lang: String,
     pub headline: String,
     pub slug: String,
     pub parent_author: Option<String>,
     pub parent_body: Option<String>,
     /// Open reports: (reason, note).
+    #[sqlx(skip)]
     pub reports: Vec<(String, String)>,
 }
 
@@ -83,8 +95,9 @@ pub struct QueuePage {
 }
 
 /// What a moderator acting on a comment needs to know of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct CommentContext {
+    #[sqlx(rename = "id")]
     pub comment_id: i64,
     pub author_id: i64,
     pub status: String,
@@ -92,9 +105,10 @@ pub struct CommentContext {
 }
 
 /// One row of the audit log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct LogEntry {
     pub id: i64,
+    #[sqlx(try_from = "Millis")]
     pub at: Timestamp,
     /// The moderator, or none for the pipeline.
     pub actor: Option<String>,
@@ -104,10 +118,12 @@ pub struct LogEntry {
     pub comment_id: Option<i64>,
     pub user_id: Option<i64>,
     pub username: Option<String>,
+    #[sqlx(try_from = "JsonText")]
     pub reasons: Vec<Reason>,
     pub message: String,
     /// The comment's first `EXCERPT_CHARS` characters as typed, `…` after
     /// a cut; empty once redacted.
+    #[sqlx(try_from = "Excerpt")]
     pub excerpt: Option<String>,
     /// The edition the comment is under: headline, language, slug.
     pub headline: Option<String>,
@@ -117,6 +133,17 @@ pub struct LogEntry {
 
 /// How much of a comment the log quotes.
 pub const EXCERPT_CHARS: usize = 120;
+
+/// A comment's text as the log quotes it.
+struct Excerpt(Option<String>);
+decode_as!(Excerpt, Option<String>, |text: Option<String>| text
+    .map(|text| excerpt(&text)));
+
+impl From<Excerpt> for Option<String> {
+    fn from(value: Excerpt) -> Option<String> {
+        value.0
+    }
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct LogFilter {
@@ -150,15 +177,17 @@ pub struct ReaderHistory {
     pub log: Vec<LogEntry>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, FromRow)]
 pub struct ModeratorNote {
+    #[sqlx(rename = "username")]
     pub author: String,
     pub body: String,
+    #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
 }
 
 /// One word-list entry as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct WordListRow {
     pub lang: String,
     pub list: String,
@@ -245,35 +274,15 @@ fn bind_all<'q>(
 const QUEUE_FROM: &str =
     "JOIN editions e ON e.id = c.edition_id JOIN stories s ON s.id = e.story_id";
 
-fn standing_from_row(row: &AnyRow) -> Result<Standing> {
-    Ok(Standing {
-        user_id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        role: row.try_get("role")?,
-        banned: row.try_get::<Option<i64>, _>("banned_at")?.is_some(),
-        shadow_banned: row.try_get::<i64, _>("shadow_banned")? != 0,
-        pre_moderated: row.try_get::<i64, _>("pre_moderated")? != 0,
-        warning: row.try_get("warning")?,
-        suspended_until: row
-            .try_get::<Option<i64>, _>("suspended_until")?
-            .map(from_millis)
-            .filter(|&until| until > Timestamp::now()),
-        sections: Vec::new(),
-    })
-}
-
 impl Store {
     /// The site's pipeline policy and the word lists' version.
     pub async fn moderation_policy(&self) -> Result<(PolicySettings, i64)> {
-        let row =
-            sqlx::query("SELECT settings, word_lists_version FROM moderation_policy WHERE id = 1")
-                .fetch_one(&self.read)
-                .await?;
-        let settings: String = row.try_get("settings")?;
-        Ok((
-            serde_json::from_str(&settings).unwrap_or_default(),
-            row.try_get("word_lists_version")?,
-        ))
+        let (settings, version): (String, i64) = sqlx::query_as(
+            "SELECT settings, word_lists_version FROM moderation_policy WHERE id = 1",
+        )
+        .fetch_one(&self.read)
+        .await?;
+        Ok((serde_json::from_str(&settings).unwrap_or_default(), version))
     }
 
     /// Replaces the pipeline policy.
@@ -308,21 +317,11 @@ impl Store {
 
     /// Every word-list entry, by language, list and term.
     pub async fn word_lists(&self) -> Result<Vec<WordListRow>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT lang, list, term, mode FROM word_list_entries ORDER BY lang, list, term",
         )
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(WordListRow {
-                    lang: row.try_get("lang")?,
-                    list: row.try_get("list")?,
-                    term: row.try_get("term")?,
-                    mode: row.try_get("mode")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Replaces one list of one language and bumps the version every node
@@ -382,16 +381,14 @@ impl Store {
         scope: SettingScope,
         scope_id: i64,
     ) -> Result<ScopeSettings> {
-        let row = sqlx::query(
+        let stored: Option<StoredScope> = sqlx::query_as(
             "SELECT pre_moderated, closed, message FROM moderation_settings WHERE scope = $1 AND scope_id = $2",
         )
         .bind(scope.as_str())
         .bind(scope_id)
         .fetch_optional(&self.read)
         .await?;
-        row.map(|row| scope_settings_from_row(&row))
-            .transpose()
-            .map(Option::unwrap_or_default)
+        Ok(stored.map(ScopeSettings::from).unwrap_or_default())
     }
 
     /// Stores the settings of one scope.
@@ -440,7 +437,7 @@ impl Store {
 
     /// What applies to a story's threads: site, its section, itself.
     pub async fn thread_settings(&self, story_id: i64) -> Result<ThreadSettings> {
-        let rows = sqlx::query(
+        let rows: Vec<ScopeRow> = sqlx::query_as(
             "SELECT scope, pre_moderated, closed, message FROM moderation_settings
              WHERE (scope = 'site' AND scope_id = 0) OR (scope = 'story' AND scope_id = $1)
                 OR (scope = 'section' AND scope_id = (SELECT section_id FROM stories WHERE id = $1))",
@@ -448,10 +445,10 @@ impl Store {
         .bind(story_id)
         .fetch_all(&self.read)
         .await?;
-        let mut by_scope: HashMap<String, ScopeSettings> = HashMap::new();
-        for row in &rows {
-            by_scope.insert(row.try_get("scope")?, scope_settings_from_row(row)?);
-        }
+        let by_scope: HashMap<String, ScopeSettings> = rows
+            .into_iter()
+            .map(|row| (row.scope, row.settings.into()))
+            .collect();
         let get = |scope: SettingScope| by_scope.get(scope.as_str()).cloned().unwrap_or_default();
         Ok(thread_settings(
             &get(SettingScope::Site),
@@ -472,7 +469,7 @@ impl Store {
 
     /// Where a reader stands: bans, warnings, suspension, limits.
     pub async fn standing(&self, user_id: i64) -> Result<Standing> {
-        let row = sqlx::query(
+        let mut standing: Standing = sqlx::query_as(
             "SELECT id, username, role, banned_at, shadow_banned, pre_moderated, warning, suspended_until
              FROM users WHERE id = $1",
         )
@@ -480,7 +477,10 @@ impl Store {
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let mut standing = standing_from_row(&row)?;
+        // A suspension that ended is none.
+        standing.suspended_until = standing
+            .suspended_until
+            .filter(|&until| until > Timestamp::now());
         standing.sections = sqlx::query_scalar(
             "SELECT section_id FROM moderator_sections WHERE user_id = $1 ORDER BY section_id",
         )
@@ -501,7 +501,7 @@ impl Store {
         except: Option<i64>,
     ) -> Result<AuthorHistory> {
         let now = Timestamp::now();
-        let row = sqlx::query(
+        let counts: (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT
                (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND status = 'visible') AS approved,
                (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $2) AS recent,
@@ -515,35 +515,28 @@ impl Store {
         .bind(except.unwrap_or(0))
         .fetch_one(&self.read)
         .await?;
-        let count = |name: &str| -> Result<u32> {
-            Ok(u32::try_from(row.try_get::<i64, _>(name)?).unwrap_or(u32::MAX))
-        };
+        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
+        let (approved, recent, rejected, repeats) = counts;
         Ok(AuthorHistory {
             staff: role.is_staff(),
-            approved: count("approved")?,
-            recent: count("recent")?,
-            recent_rejected: count("rejected")?,
-            repeats: count("repeats")?,
+            approved: count(approved),
+            recent: count(recent),
+            recent_rejected: count(rejected),
+            repeats: count(repeats),
             forced_pre_moderation: pre_moderated,
         })
     }
 
     /// What acting on a comment needs: its author, status and section.
     pub async fn comment_context(&self, comment_id: i64) -> Result<CommentContext> {
-        let row = sqlx::query(
+        sqlx::query_as(
             "SELECT c.id, c.author_id, c.status, s.section_id FROM comments c
              JOIN editions e ON e.id = c.edition_id JOIN stories s ON s.id = e.story_id WHERE c.id = $1",
         )
         .bind(comment_id)
         .fetch_optional(&self.read)
         .await?
-        .ok_or(StoreError::NotFound)?;
-        Ok(CommentContext {
-            comment_id: row.try_get("id")?,
-            author_id: row.try_get("author_id")?,
-            status: row.try_get("status")?,
-            section_id: row.try_get("section_id")?,
-        })
+        .ok_or(StoreError::NotFound)
     }
 
     /// One page of a queue.
@@ -571,19 +564,9 @@ impl Store {
         let rows = bind_all(query, &params).fetch_all(&self.read).await?;
         let mut items = Vec::with_capacity(rows.len());
         for row in rows.iter().take(per_page as usize) {
-            items.push(QueueItem {
-                comment: view_from_row(row)?,
-                reasons: reasons_of(&row.try_get::<String, _>("moderation_reasons")?),
-                flagged: row.try_get::<i64, _>("flagged")? != 0,
-                story_id: row.try_get("story_id")?,
-                section_id: row.try_get("section_id")?,
-                lang: row.try_get("edition_lang")?,
-                headline: row.try_get("headline")?,
-                slug: row.try_get("slug")?,
-                parent_author: row.try_get("parent_author")?,
-                parent_body: row.try_get("parent_body")?,
-                reports: Vec::new(),
-            });
+            let mut item = QueueItem::from_row(row)?;
+            hold_reasons(&mut item.comment, row)?;
+            items.push(item);
         }
         self.fill_reports(&mut items).await?;
         Ok(QueuePage {
@@ -604,16 +587,13 @@ impl Store {
              WHERE resolved_at IS NULL AND comment_id IN ({}) ORDER BY id",
             placeholders.join(", ")
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, (i64, String, String)>(&sql);
         for item in items.iter() {
             query = query.bind(item.comment.id);
         }
         let mut found: HashMap<i64, Vec<(String, String)>> = HashMap::new();
-        for row in query.fetch_all(&self.read).await? {
-            found
-                .entry(row.try_get("comment_id")?)
-                .or_default()
-                .push((row.try_get("reason")?, row.try_get("note")?));
+        for (comment_id, reason, note) in query.fetch_all(&self.read).await? {
+            found.entry(comment_id).or_default().push((reason, note));
         }
         for item in items {
             item.reports = found.remove(&item.comment.id).unwrap_or_default();
@@ -769,34 +749,16 @@ impl Store {
         let rows = bind_all(sqlx::query(&sql), &params)
             .fetch_all(&self.read)
             .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(LogEntry {
-                    id: row.try_get("id")?,
-                    at: from_millis(row.try_get("at")?),
-                    actor: row.try_get("actor")?,
-                    phase: row.try_get("phase")?,
-                    action: row.try_get("action")?,
-                    comment_id: row.try_get("comment_id")?,
-                    user_id: row.try_get("user_id")?,
-                    username: row.try_get("username")?,
-                    reasons: reasons_of(&row.try_get::<String, _>("reasons")?),
-                    message: row.try_get("message")?,
-                    excerpt: row
-                        .try_get::<Option<String>, _>("excerpt")?
-                        .map(|text| excerpt(&text)),
-                    headline: row.try_get("headline")?,
-                    story_lang: row.try_get("story_lang")?,
-                    slug: row.try_get("slug")?,
-                })
-            })
-            .collect()
+        Ok(rows
+            .iter()
+            .map(LogEntry::from_row)
+            .collect::<Result<_, _>>()?)
     }
 
     /// A reader's record for moderators.
     pub async fn reader_history(&self, user_id: i64) -> Result<ReaderHistory> {
         let standing = self.standing(user_id).await?;
-        let row = sqlx::query(
+        let (approved, pending, rejected, reports_received) = sqlx::query_as(
             "SELECT
                (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND status = 'visible') AS approved,
                (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND status = 'pending') AS pending,
@@ -807,22 +769,13 @@ impl Store {
         .bind(user_id)
         .fetch_one(&self.read)
         .await?;
-        let notes = sqlx::query(
+        let notes = sqlx::query_as(
             "SELECT a.username, n.body, n.created_at FROM moderator_notes n JOIN users a ON a.id = n.author_id
              WHERE n.user_id = $1 ORDER BY n.created_at DESC, n.id DESC",
         )
         .bind(user_id)
         .fetch_all(&self.read)
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(ModeratorNote {
-                author: row.try_get("username")?,
-                body: row.try_get("body")?,
-                created_at: from_millis(row.try_get("created_at")?),
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+        .await?;
         let log = self
             .audit_log(&LogFilter {
                 user_id: Some(user_id),
@@ -832,10 +785,10 @@ impl Store {
             .await?;
         Ok(ReaderHistory {
             standing,
-            approved: row.try_get("approved")?,
-            pending: row.try_get("pending")?,
-            rejected: row.try_get("rejected")?,
-            reports_received: row.try_get("reports")?,
+            approved,
+            pending,
+            rejected,
+            reports_received,
             notes,
             log,
         })
@@ -850,12 +803,28 @@ fn excerpt(text: &str) -> String {
     }
 }
 
-fn scope_settings_from_row(row: &AnyRow) -> Result<ScopeSettings> {
-    Ok(ScopeSettings {
-        pre_moderated: row
-            .try_get::<Option<i64>, _>("pre_moderated")?
-            .map(|v| v != 0),
-        closed: row.try_get::<Option<i64>, _>("closed")?.map(|v| v != 0),
-        message: row.try_get("message")?,
-    })
+/// One scope's stored settings: each unset (NULL) or a flag.
+#[derive(FromRow)]
+struct StoredScope {
+    pre_moderated: Option<i64>,
+    closed: Option<i64>,
+    message: Option<String>,
+}
+
+impl From<StoredScope> for ScopeSettings {
+    fn from(stored: StoredScope) -> ScopeSettings {
+        ScopeSettings {
+            pre_moderated: stored.pre_moderated.map(|v| v != 0),
+            closed: stored.closed.map(|v| v != 0),
+            message: stored.message,
+        }
+    }
+}
+
+/// Settings with the scope they are for.
+#[derive(FromRow)]
+struct ScopeRow {
+    scope: String,
+    #[sqlx(flatten)]
+    settings: StoredScope,
 }

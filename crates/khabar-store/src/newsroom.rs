@@ -5,14 +5,14 @@
 use jiff::Timestamp;
 use khabar_core::{CommentMode, EditionContent, EditionInput, Role};
 use serde::Serialize;
-use sqlx::Row;
-use sqlx::any::AnyRow;
+use sqlx::FromRow;
 
-use crate::time::from_millis;
+use crate::reading::RECORD_COLUMNS;
+use crate::row::{MaybeMillis, Millis};
 use crate::{Result, Store, StoreError};
 
 /// An edition in any status with everything the editor shows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct EditionDraft {
     pub id: i64,
     pub story_id: i64,
@@ -29,36 +29,42 @@ pub struct EditionDraft {
     pub status: String,
     /// Send it back with the next save: a stale number is refused.
     pub revision: i64,
+    #[sqlx(try_from = "MaybeMillis")]
     pub scheduled_at: Option<Timestamp>,
+    #[sqlx(try_from = "MaybeMillis")]
     pub published_at: Option<Timestamp>,
+    #[sqlx(try_from = "Millis")]
     pub updated_at: Timestamp,
+    #[sqlx(skip)]
     pub author_ids: Vec<i64>,
 }
 
 /// A story and all its editions.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct StoryRecord {
     pub id: i64,
     pub section_id: Option<i64>,
+    #[sqlx(skip)]
     pub tag_ids: Vec<i64>,
     pub hero_image: Option<String>,
+    #[sqlx(skip)]
     pub editions: Vec<EditionDraft>,
 }
 
-const DRAFT_COLUMNS: &str = "id, story_id, lang, slug, headline, standfirst, body, dateline,
-    hero_caption, hero_credit, comment_mode, status, revision, scheduled_at, published_at, updated_at";
+/// What a draft reads beyond an edition's record columns, from `editions e`.
+const DRAFT_TEXT_COLUMNS: &str =
+    "e.standfirst, e.body, e.dateline, e.hero_caption, e.hero_credit, e.comment_mode";
 
 impl Store {
     /// An edition in any status, in full.
     pub async fn edition_draft(&self, edition_id: i64) -> Result<EditionDraft> {
-        let row = sqlx::query(&format!(
-            "SELECT {DRAFT_COLUMNS} FROM editions WHERE id = $1"
+        let mut draft: EditionDraft = sqlx::query_as(&format!(
+            "SELECT {RECORD_COLUMNS}, {DRAFT_TEXT_COLUMNS} FROM editions e WHERE e.id = $1"
         ))
         .bind(edition_id)
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;
-        let mut draft = draft_from_row(&row)?;
         draft.author_ids = sqlx::query_scalar(
             "SELECT author_id FROM edition_authors WHERE edition_id = $1 ORDER BY position",
         )
@@ -70,24 +76,22 @@ impl Store {
 
     /// A story with its editions, ordered by language.
     pub async fn story_record(&self, story_id: i64) -> Result<StoryRecord> {
-        let row = sqlx::query("SELECT id, section_id, hero_image FROM stories WHERE id = $1")
-            .bind(story_id)
-            .fetch_optional(&self.read)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let mut story: StoryRecord =
+            sqlx::query_as("SELECT id, section_id, hero_image FROM stories WHERE id = $1")
+                .bind(story_id)
+                .fetch_optional(&self.read)
+                .await?
+                .ok_or(StoreError::NotFound)?;
         // Two queries whatever the number of editions: their columns, then
         // every byline of the story.
-        let rows = sqlx::query(&format!(
-            "SELECT {DRAFT_COLUMNS} FROM editions WHERE story_id = $1 ORDER BY lang"
+        let mut editions: Vec<EditionDraft> = sqlx::query_as(&format!(
+            "SELECT {RECORD_COLUMNS}, {DRAFT_TEXT_COLUMNS} FROM editions e
+             WHERE e.story_id = $1 ORDER BY e.lang"
         ))
         .bind(story_id)
         .fetch_all(&self.read)
         .await?;
-        let mut editions = rows
-            .iter()
-            .map(draft_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        let bylines = sqlx::query(
+        let bylines: Vec<(i64, i64)> = sqlx::query_as(
             "SELECT ea.edition_id, ea.author_id FROM edition_authors ea
              JOIN editions e ON e.id = ea.edition_id
              WHERE e.story_id = $1 ORDER BY ea.edition_id, ea.position",
@@ -95,24 +99,18 @@ impl Store {
         .bind(story_id)
         .fetch_all(&self.read)
         .await?;
-        for byline in &bylines {
-            let edition_id: i64 = byline.try_get("edition_id")?;
+        for (edition_id, author_id) in bylines {
             if let Some(edition) = editions.iter_mut().find(|e| e.id == edition_id) {
-                edition.author_ids.push(byline.try_get("author_id")?);
+                edition.author_ids.push(author_id);
             }
         }
-        Ok(StoryRecord {
-            id: row.try_get("id")?,
-            section_id: row.try_get("section_id")?,
-            tag_ids: sqlx::query_scalar(
-                "SELECT tag_id FROM story_tags WHERE story_id = $1 ORDER BY tag_id",
-            )
-            .bind(story_id)
-            .fetch_all(&self.read)
-            .await?,
-            hero_image: row.try_get("hero_image")?,
-            editions,
-        })
+        story.tag_ids =
+            sqlx::query_scalar("SELECT tag_id FROM story_tags WHERE story_id = $1 ORDER BY tag_id")
+                .bind(story_id)
+                .fetch_all(&self.read)
+                .await?;
+        story.editions = editions;
+        Ok(story)
     }
 
     /// Deletes a story that has no edition (a creation that failed half
@@ -189,29 +187,4 @@ impl Store {
         }
         Ok(())
     }
-}
-
-fn draft_from_row(row: &AnyRow) -> Result<EditionDraft> {
-    let time = |name: &str| -> Result<Option<Timestamp>> {
-        Ok(row.try_get::<Option<i64>, _>(name)?.map(from_millis))
-    };
-    Ok(EditionDraft {
-        id: row.try_get("id")?,
-        story_id: row.try_get("story_id")?,
-        lang: row.try_get("lang")?,
-        slug: row.try_get("slug")?,
-        headline: row.try_get("headline")?,
-        standfirst: row.try_get("standfirst")?,
-        body: row.try_get("body")?,
-        dateline: row.try_get("dateline")?,
-        hero_caption: row.try_get("hero_caption")?,
-        hero_credit: row.try_get("hero_credit")?,
-        comment_mode: row.try_get("comment_mode")?,
-        status: row.try_get("status")?,
-        revision: row.try_get("revision")?,
-        scheduled_at: time("scheduled_at")?,
-        published_at: time("published_at")?,
-        updated_at: from_millis(row.try_get("updated_at")?),
-        author_ids: Vec::new(),
-    })
 }

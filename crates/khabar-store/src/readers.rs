@@ -3,25 +3,28 @@
 
 use jiff::Timestamp;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::FromRow;
 
-use crate::time::{from_millis, to_millis};
+use crate::row::{IsSet, Millis};
+use crate::time::to_millis;
 use crate::{Page, Result, Store};
 
 /// A reader's public profile.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct Profile {
     pub id: i64,
     pub username: String,
     pub display_name: String,
+    #[sqlx(rename = "created_at", try_from = "Millis")]
     pub joined_at: Timestamp,
 }
 
 /// A comment in its author's history, with the story it is on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct AuthoredComment {
     pub id: i64,
     pub body: String,
+    #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
     pub lang: String,
     pub slug: String,
@@ -29,13 +32,15 @@ pub struct AuthoredComment {
 }
 
 /// A notification with what it is about.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct Notification {
     pub id: i64,
     pub kind: String,
     pub comment_id: i64,
     pub actor_name: Option<String>,
+    #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
+    #[sqlx(rename = "read_at", try_from = "IsSet")]
     pub read: bool,
     pub lang: String,
     pub headline: String,
@@ -48,21 +53,12 @@ pub struct Notification {
 impl Store {
     /// The profile of the live account with this username key.
     pub async fn profile(&self, username_key: &str) -> Result<Option<Profile>> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT id, username, display_name, created_at FROM users WHERE username_key = $1 AND deleted_at IS NULL",
         )
         .bind(username_key)
         .fetch_optional(&self.read)
-        .await?;
-        row.map(|row| {
-            Ok(Profile {
-                id: row.try_get("id")?,
-                username: row.try_get("username")?,
-                display_name: row.try_get("display_name")?,
-                joined_at: from_millis(row.try_get("created_at")?),
-            })
-        })
-        .transpose()
+        .await?)
     }
 
     /// A reader's visible comments on published stories, newest first.
@@ -73,7 +69,7 @@ impl Store {
         per_page: u32,
     ) -> Result<Page<AuthoredComment>> {
         let page = page.max(1);
-        let rows = sqlx::query(
+        let mut items: Vec<AuthoredComment> = sqlx::query_as(
             "SELECT c.id, c.body, c.created_at, e.lang, e.slug, e.headline
              FROM comments c JOIN editions e ON e.id = c.edition_id
              WHERE c.author_id = $1 AND c.status = 'visible' AND e.status = 'published'
@@ -84,19 +80,6 @@ impl Store {
         .bind(i64::from(page - 1) * i64::from(per_page))
         .fetch_all(&self.read)
         .await?;
-        let mut items = rows
-            .iter()
-            .map(|row| {
-                Ok(AuthoredComment {
-                    id: row.try_get("id")?,
-                    body: row.try_get("body")?,
-                    created_at: from_millis(row.try_get("created_at")?),
-                    lang: row.try_get("lang")?,
-                    slug: row.try_get("slug")?,
-                    headline: row.try_get("headline")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
         let has_more = items.len() > per_page as usize;
         items.truncate(per_page as usize);
         Ok(Page {
@@ -109,7 +92,7 @@ impl Store {
     /// A reader's newest notifications whose comment is still visible, and
     /// the notices of their comments moderators rejected.
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT n.id, n.kind, n.comment_id, n.created_at, n.read_at, a.display_name AS actor_name,
                     e.lang, e.headline, c.body, n.message
              FROM notifications n
@@ -122,23 +105,7 @@ impl Store {
         .bind(user_id)
         .bind(limit)
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Notification {
-                    id: row.try_get("id")?,
-                    kind: row.try_get("kind")?,
-                    comment_id: row.try_get("comment_id")?,
-                    actor_name: row.try_get("actor_name")?,
-                    created_at: from_millis(row.try_get("created_at")?),
-                    read: row.try_get::<Option<i64>, _>("read_at")?.is_some(),
-                    lang: row.try_get("lang")?,
-                    headline: row.try_get("headline")?,
-                    body: row.try_get("body")?,
-                    message: row.try_get("message")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 
     pub async fn unread_notifications(&self, user_id: i64) -> Result<i64> {
@@ -264,13 +231,19 @@ impl Store {
         }
         let mut batches = Vec::new();
         for (user_id, ids) in by_user {
-            let row = sqlx::query(
+            let (email, display_name, lang, notify_email, unsubscribe_key): (
+                String,
+                String,
+                String,
+                String,
+                Option<String>,
+            ) = sqlx::query_as(
                 "SELECT email, display_name, lang, notify_email, unsubscribe_key FROM users WHERE id = $1",
             )
             .bind(user_id)
             .fetch_one(&self.write)
             .await?;
-            let key = match row.try_get::<Option<String>, _>("unsubscribe_key")? {
+            let key = match unsubscribe_key {
                 Some(key) => key,
                 None => {
                     let key = new_key();
@@ -282,7 +255,7 @@ impl Store {
                     key
                 }
             };
-            if row.try_get::<String, _>("notify_email")? == "daily" {
+            if EmailPreference::parse(&notify_email) == Some(EmailPreference::Daily) {
                 sqlx::query("UPDATE users SET last_digest_at = $1 WHERE id = $2")
                     .bind(now_ms)
                     .bind(user_id)
@@ -300,9 +273,9 @@ impl Store {
             }
             batches.push(EmailBatch {
                 user_id,
-                email: row.try_get("email")?,
-                display_name: row.try_get("display_name")?,
-                lang: row.try_get("lang")?,
+                email,
+                display_name,
+                lang,
                 unsubscribe_key: key,
                 items,
             });

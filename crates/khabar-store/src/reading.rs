@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use khabar_core::Lang;
 use serde::Serialize;
-use sqlx::Row;
+use sqlx::FromRow;
 use sqlx::any::AnyRow;
 
-use crate::time::from_millis;
+use crate::row::{JsonText, MaybeMillis, Millis};
 use crate::{Result, Store, StoreError, placeholders};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct SectionRef {
     #[serde(skip)]
     pub id: i64,
@@ -20,7 +20,7 @@ pub struct SectionRef {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct TagRef {
     #[serde(skip)]
     pub id: i64,
@@ -28,7 +28,7 @@ pub struct TagRef {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct AuthorRef {
     #[serde(skip)]
     pub id: i64,
@@ -38,7 +38,7 @@ pub struct AuthorRef {
 }
 
 /// A published edition as lists show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct EditionSummary {
     pub id: i64,
     pub story_id: i64,
@@ -49,12 +49,18 @@ pub struct EditionSummary {
     pub hero_image: Option<String>,
     pub hero_caption: String,
     /// Set when the hero image is from the media library.
+    #[sqlx(skip)]
     pub hero: Option<HeroMedia>,
+    #[sqlx(try_from = "MaybeMillis")]
     pub published_at: Timestamp,
+    #[sqlx(try_from = "Millis")]
     pub updated_at: Timestamp,
+    #[sqlx(skip)]
     pub section: Option<SectionRef>,
+    #[sqlx(skip)]
     pub authors: Vec<AuthorRef>,
     /// Visible comments on this edition.
+    #[sqlx(skip)]
     pub comment_count: i64,
 }
 
@@ -71,7 +77,7 @@ pub struct HeroMedia {
 }
 
 /// Another published edition of the same story.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct EditionLink {
     pub lang: String,
     pub slug: String,
@@ -79,21 +85,24 @@ pub struct EditionLink {
 }
 
 /// A published edition in full.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct Article {
     #[serde(flatten)]
+    #[sqlx(flatten)]
     pub summary: EditionSummary,
     /// Markdown.
     pub body: String,
     pub dateline: String,
     pub hero_credit: String,
     pub comment_mode: String,
+    #[sqlx(skip)]
     pub tags: Vec<TagRef>,
+    #[sqlx(skip)]
     pub other_editions: Vec<EditionLink>,
 }
 
 /// An edition whatever its status, as the newsroom sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct EditionRecord {
     pub id: i64,
     pub story_id: i64,
@@ -102,16 +111,26 @@ pub struct EditionRecord {
     pub headline: String,
     pub status: String,
     pub revision: i64,
+    #[sqlx(try_from = "MaybeMillis")]
     pub scheduled_at: Option<Timestamp>,
+    #[sqlx(try_from = "MaybeMillis")]
     pub published_at: Option<Timestamp>,
+    #[sqlx(try_from = "Millis")]
     pub updated_at: Timestamp,
 }
 
+/// An edition's record columns, from `editions e`: the one list of what
+/// an [`EditionRecord`] reads.
+pub(crate) const RECORD_COLUMNS: &str =
+    "e.id, e.story_id, e.lang, e.slug, e.headline, e.status, e.revision,
+    e.scheduled_at, e.published_at, e.updated_at";
+
 /// One saved version of an edition.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct Revision {
     pub revision: i64,
     pub editor_id: Option<i64>,
+    #[sqlx(try_from = "Millis")]
     pub saved_at: Timestamp,
     pub slug: String,
     pub headline: String,
@@ -121,6 +140,7 @@ pub struct Revision {
     pub hero_caption: String,
     pub hero_credit: String,
     pub comment_mode: String,
+    #[sqlx(try_from = "JsonText")]
     pub author_ids: Vec<i64>,
 }
 
@@ -202,19 +222,10 @@ impl Store {
         let sql = format!(
             "SELECT x.id, x.slug, {NAME_IN_LANG} AS name FROM sections x ORDER BY x.position, x.id"
         );
-        let rows = sqlx::query(&sql)
+        Ok(sqlx::query_as(&sql)
             .bind(lang.as_str())
             .fetch_all(&self.read)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(SectionRef {
-                    id: row.try_get("id")?,
-                    slug: row.try_get("slug")?,
-                    name: row.try_get("name")?,
-                })
-            })
-            .collect()
+            .await?)
     }
 
     pub async fn section_by_slug(&self, lang: Lang, slug: &str) -> Result<Option<SectionRef>> {
@@ -230,28 +241,21 @@ impl Store {
             .replace("section_names", "tag_names")
             .replace("section_id", "tag_id");
         let sql = format!("SELECT x.id, x.slug, {sql} AS name FROM tags x WHERE x.slug = $2");
-        let row = sqlx::query(&sql)
+        Ok(sqlx::query_as(&sql)
             .bind(lang.as_str())
             .bind(slug)
             .fetch_optional(&self.read)
-            .await?;
-        row.map(|row| {
-            Ok(TagRef {
-                id: row.try_get("id")?,
-                slug: row.try_get("slug")?,
-                name: row.try_get("name")?,
-            })
-        })
-        .transpose()
+            .await?)
     }
 
     pub async fn author_by_slug(&self, lang: Lang, slug: &str) -> Result<Option<AuthorRef>> {
-        let row = sqlx::query(&format!("{AUTHOR_SELECT} WHERE a.slug = $2"))
-            .bind(lang.as_str())
-            .bind(slug)
-            .fetch_optional(&self.read)
-            .await?;
-        row.as_ref().map(author_from_row).transpose()
+        Ok(
+            sqlx::query_as(&format!("{AUTHOR_SELECT} WHERE a.slug = $2"))
+                .bind(lang.as_str())
+                .bind(slug)
+                .fetch_optional(&self.read)
+                .await?,
+        )
     }
 
     /// Published editions in `lang`, newest first.
@@ -360,57 +364,30 @@ impl Store {
         else {
             return Ok(None);
         };
-        let mut summary = [summary_from_row(&row)?];
-        self.fill_authors(lang, &mut summary).await?;
-        let [summary] = summary;
+        let mut article = Article::from_row(&row)?;
+        complete_summary(&mut article.summary, &row)?;
+        self.fill_authors(lang, std::slice::from_mut(&mut article.summary))
+            .await?;
         let tag_names = NAME_IN_LANG
             .replace("section_names", "tag_names")
             .replace("section_id", "tag_id");
-        let tag_rows = sqlx::query(&format!(
+        article.tags = sqlx::query_as(&format!(
             "SELECT x.id, x.slug, {tag_names} AS name FROM tags x
              JOIN story_tags st ON st.tag_id = x.id WHERE st.story_id = $2 ORDER BY x.id"
         ))
         .bind(lang.as_str())
-        .bind(summary.story_id)
+        .bind(article.summary.story_id)
         .fetch_all(&self.read)
         .await?;
-        let tags = tag_rows
-            .iter()
-            .map(|row| {
-                Ok(TagRef {
-                    id: row.try_get("id")?,
-                    slug: row.try_get("slug")?,
-                    name: row.try_get("name")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let other_rows = sqlx::query(
+        article.other_editions = sqlx::query_as(
             "SELECT lang, slug, headline FROM editions
              WHERE story_id = $1 AND lang <> $2 AND status = 'published' ORDER BY lang",
         )
-        .bind(summary.story_id)
+        .bind(article.summary.story_id)
         .bind(lang.as_str())
         .fetch_all(&self.read)
         .await?;
-        let other_editions = other_rows
-            .iter()
-            .map(|row| {
-                Ok(EditionLink {
-                    lang: row.try_get("lang")?,
-                    slug: row.try_get("slug")?,
-                    headline: row.try_get("headline")?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(Some(Article {
-            body: row.try_get("body")?,
-            dateline: row.try_get("dateline")?,
-            hero_credit: row.try_get("hero_credit")?,
-            comment_mode: row.try_get("comment_mode")?,
-            summary,
-            tags,
-            other_editions,
-        }))
+        Ok(Some(article))
     }
 
     /// The current slug of the published edition that once had `slug`.
@@ -427,45 +404,25 @@ impl Store {
 
     /// An edition in any status.
     pub async fn edition(&self, edition_id: i64) -> Result<EditionRecord> {
-        let row = sqlx::query(&format!(
+        sqlx::query_as(&format!(
             "SELECT {RECORD_COLUMNS} FROM editions e WHERE e.id = $1"
         ))
         .bind(edition_id)
         .fetch_optional(&self.read)
         .await?
-        .ok_or(StoreError::NotFound)?;
-        record_from_row(&row)
+        .ok_or(StoreError::NotFound)
     }
 
     /// Every saved version of an edition, newest first.
     pub async fn revisions(&self, edition_id: i64) -> Result<Vec<Revision>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT revision, editor_id, saved_at, slug, headline, standfirst, body, dateline,
                  hero_caption, hero_credit, comment_mode, author_ids
              FROM revisions WHERE edition_id = $1 ORDER BY revision DESC",
         )
         .bind(edition_id)
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Revision {
-                    revision: row.try_get("revision")?,
-                    editor_id: row.try_get("editor_id")?,
-                    saved_at: from_millis(row.try_get("saved_at")?),
-                    slug: row.try_get("slug")?,
-                    headline: row.try_get("headline")?,
-                    standfirst: row.try_get("standfirst")?,
-                    body: row.try_get("body")?,
-                    dateline: row.try_get("dateline")?,
-                    hero_caption: row.try_get("hero_caption")?,
-                    hero_credit: row.try_get("hero_credit")?,
-                    comment_mode: row.try_get("comment_mode")?,
-                    author_ids: serde_json::from_str(&row.try_get::<String, _>("author_ids")?)
-                        .unwrap_or_default(),
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// Loads the bylines of all `editions` in one query, and their comment
@@ -480,17 +437,16 @@ impl Store {
              WHERE ea.edition_id IN ({}) ORDER BY ea.edition_id, ea.position",
             placeholders(2, editions.len())
         );
-        let mut query = sqlx::query(&sql).bind(lang.as_str());
+        let mut query = sqlx::query_as::<_, Byline>(&sql).bind(lang.as_str());
         for edition in editions.iter() {
             query = query.bind(edition.id);
         }
         let mut bylines: HashMap<i64, Vec<AuthorRef>> = HashMap::new();
-        for row in query.fetch_all(&self.read).await? {
-            let edition_id: i64 = row.try_get("edition_id")?;
+        for byline in query.fetch_all(&self.read).await? {
             bylines
-                .entry(edition_id)
+                .entry(byline.edition_id)
                 .or_default()
-                .push(author_from_row(&row)?);
+                .push(byline.author);
         }
         let ids: Vec<i64> = editions.iter().map(|e| e.id).collect();
         let counts = self.comment_counts(&ids).await?;
@@ -508,66 +464,58 @@ const AUTHOR_SELECT: &str = "SELECT a.id, a.slug,
     COALESCE(p.bio, '') AS bio
     FROM authors a LEFT JOIN author_profiles p ON p.author_id = a.id AND p.lang = $1";
 
-fn author_from_row(row: &AnyRow) -> Result<AuthorRef> {
-    Ok(AuthorRef {
-        id: row.try_get("id")?,
-        slug: row.try_get("slug")?,
-        name: row.try_get("name")?,
-        bio: row.try_get("bio")?,
-    })
+/// A byline as [`Store::fill_authors`] reads it.
+#[derive(FromRow)]
+struct Byline {
+    edition_id: i64,
+    #[sqlx(flatten)]
+    author: AuthorRef,
 }
 
-fn hero_from_row(row: &AnyRow) -> Result<Option<HeroMedia>> {
-    let (Some(variants), Some(image)) = (
-        row.try_get::<Option<String>, _>("hero_variants")?,
-        row.try_get::<Option<String>, _>("hero_image")?,
-    ) else {
-        return Ok(None);
-    };
-    let width =
-        u32::try_from(row.try_get::<Option<i64>, _>("hero_width")?.unwrap_or(0)).unwrap_or(0);
-    let height =
-        u32::try_from(row.try_get::<Option<i64>, _>("hero_height")?.unwrap_or(0)).unwrap_or(0);
-    let variants: Vec<crate::MediaVariant> = serde_json::from_str(&variants).unwrap_or_default();
-    Ok(Some(HeroMedia {
-        width,
-        height,
-        srcset: crate::media::srcset(&variants, &image, width),
-        alt: row
-            .try_get::<Option<String>, _>("hero_alt")?
-            .unwrap_or_default(),
-    }))
+/// The columns of [`SUMMARY_COLUMNS`] that become a summary's section and
+/// hero image.
+#[derive(FromRow)]
+struct SummaryParts {
+    section_id: Option<i64>,
+    section_slug: Option<String>,
+    section_name: Option<String>,
+    hero_image: Option<String>,
+    hero_variants: Option<String>,
+    hero_width: Option<i64>,
+    hero_height: Option<i64>,
+    hero_alt: Option<String>,
 }
 
 fn summary_from_row(row: &AnyRow) -> Result<EditionSummary> {
-    let section = match row.try_get::<Option<i64>, _>("section_id")? {
-        Some(id) => Some(SectionRef {
-            id,
-            slug: row
-                .try_get::<Option<String>, _>("section_slug")?
-                .unwrap_or_default(),
-            name: row
-                .try_get::<Option<String>, _>("section_name")?
-                .unwrap_or_default(),
-        }),
-        None => None,
+    let mut summary = EditionSummary::from_row(row)?;
+    complete_summary(&mut summary, row)?;
+    Ok(summary)
+}
+
+/// Sets the section and hero image of a summary read from `row`.
+fn complete_summary(summary: &mut EditionSummary, row: &AnyRow) -> Result<()> {
+    let parts = SummaryParts::from_row(row)?;
+    summary.section = parts.section_id.map(|id| SectionRef {
+        id,
+        slug: parts.section_slug.unwrap_or_default(),
+        name: parts.section_name.unwrap_or_default(),
+    });
+    summary.hero = match (parts.hero_variants, parts.hero_image) {
+        (Some(variants), Some(image)) => {
+            let width = u32::try_from(parts.hero_width.unwrap_or(0)).unwrap_or(0);
+            let height = u32::try_from(parts.hero_height.unwrap_or(0)).unwrap_or(0);
+            let variants: Vec<crate::MediaVariant> =
+                serde_json::from_str(&variants).unwrap_or_default();
+            Some(HeroMedia {
+                width,
+                height,
+                srcset: crate::media::srcset(&variants, &image, width),
+                alt: parts.hero_alt.unwrap_or_default(),
+            })
+        }
+        _ => None,
     };
-    Ok(EditionSummary {
-        id: row.try_get("id")?,
-        story_id: row.try_get("story_id")?,
-        lang: row.try_get("lang")?,
-        slug: row.try_get("slug")?,
-        headline: row.try_get("headline")?,
-        standfirst: row.try_get("standfirst")?,
-        hero_image: row.try_get("hero_image")?,
-        hero_caption: row.try_get("hero_caption")?,
-        hero: hero_from_row(row)?,
-        published_at: from_millis(row.try_get::<Option<i64>, _>("published_at")?.unwrap_or(0)),
-        updated_at: from_millis(row.try_get("updated_at")?),
-        section,
-        authors: Vec::new(),
-        comment_count: 0,
-    })
+    Ok(())
 }
 
 impl Store {
@@ -656,15 +604,8 @@ impl Store {
             .await?;
         let mut items = rows
             .iter()
-            .map(|row| {
-                Ok(NewsroomEdition {
-                    record: record_from_row(row)?,
-                    section_id: row.try_get("section_id")?,
-                    story_languages: Vec::new(),
-                    behind: Vec::new(),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+            .map(NewsroomEdition::from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         let has_more = items.len() > per_page as usize;
         items.truncate(per_page as usize);
         self.fill_translation_status(&mut items).await?;
@@ -693,19 +634,16 @@ impl Store {
         let story_ids = list(items.iter().map(|i| i.record.story_id).collect());
         let edition_ids = list(items.iter().map(|i| i.record.id).collect());
         let mut languages: HashMap<i64, Vec<String>> = HashMap::new();
-        for row in sqlx::query(&format!(
+        for (story_id, lang) in sqlx::query_as::<_, (i64, String)>(&format!(
             "SELECT story_id, lang FROM editions WHERE story_id IN ({story_ids}) ORDER BY lang"
         ))
         .fetch_all(&self.read)
         .await?
         {
-            languages
-                .entry(row.try_get("story_id")?)
-                .or_default()
-                .push(row.try_get("lang")?);
+            languages.entry(story_id).or_default().push(lang);
         }
         let mut behind: HashMap<i64, Vec<Behind>> = HashMap::new();
-        for row in sqlx::query(&format!(
+        for (edition_id, lang, revisions) in sqlx::query_as::<_, (i64, String, i64)>(&format!(
             "SELECT o.id AS edition_id, me.lang AS lang, COUNT(*) AS revisions
              FROM editions o
              JOIN editions me ON me.story_id = o.story_id AND me.id <> o.id
@@ -718,12 +656,9 @@ impl Store {
         .await?
         {
             behind
-                .entry(row.try_get("edition_id")?)
+                .entry(edition_id)
                 .or_default()
-                .push(Behind {
-                    lang: row.try_get("lang")?,
-                    revisions: row.try_get("revisions")?,
-                });
+                .push(Behind { lang, revisions });
         }
         for item in items {
             item.story_languages = languages
@@ -740,7 +675,7 @@ impl Store {
     /// The published editions with the most visible comments posted since
     /// `since`, busiest first: the newsroom's "most discussed".
     pub async fn most_discussed(&self, since: Timestamp, limit: u32) -> Result<Vec<Discussed>> {
-        let rows = sqlx::query(&format!(
+        Ok(sqlx::query_as(&format!(
             "SELECT {RECORD_COLUMNS}, c.comments FROM editions e
              JOIN (SELECT edition_id, COUNT(*) AS comments FROM comments
                    WHERE status = 'visible' AND created_at >= $1 GROUP BY edition_id) c
@@ -751,22 +686,15 @@ impl Store {
         .bind(crate::time::to_millis(since))
         .bind(i64::from(limit))
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Discussed {
-                    record: record_from_row(row)?,
-                    comments: row.try_get("comments")?,
-                })
-            })
-            .collect()
+        .await?)
     }
 }
 
 /// A published edition and how many comments it drew lately.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct Discussed {
     #[serde(flatten)]
+    #[sqlx(flatten)]
     pub record: EditionRecord,
     pub comments: i64,
 }
@@ -790,14 +718,17 @@ enum NewsroomBind {
 }
 
 /// An edition on the newsroom's list, with its story's translation status.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct NewsroomEdition {
     #[serde(flatten)]
+    #[sqlx(flatten)]
     pub record: EditionRecord,
     pub section_id: Option<i64>,
     /// Languages the story has an edition in (this one included).
+    #[sqlx(skip)]
     pub story_languages: Vec<String>,
     /// Other editions that saved revisions after this one's last text.
+    #[sqlx(skip)]
     pub behind: Vec<Behind>,
 }
 
@@ -807,27 +738,4 @@ pub struct NewsroomEdition {
 pub struct Behind {
     pub lang: String,
     pub revisions: i64,
-}
-
-/// An edition's record columns, from `editions e`.
-const RECORD_COLUMNS: &str = "e.id, e.story_id, e.lang, e.slug, e.headline, e.status, e.revision,
-    e.scheduled_at, e.published_at, e.updated_at";
-
-fn record_from_row(row: &AnyRow) -> Result<EditionRecord> {
-    Ok(EditionRecord {
-        id: row.try_get("id")?,
-        story_id: row.try_get("story_id")?,
-        lang: row.try_get("lang")?,
-        slug: row.try_get("slug")?,
-        headline: row.try_get("headline")?,
-        status: row.try_get("status")?,
-        revision: row.try_get("revision")?,
-        scheduled_at: row
-            .try_get::<Option<i64>, _>("scheduled_at")?
-            .map(from_millis),
-        published_at: row
-            .try_get::<Option<i64>, _>("published_at")?
-            .map(from_millis),
-        updated_at: from_millis(row.try_get("updated_at")?),
-    })
 }

@@ -6,10 +6,11 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use khabar_core::Lang;
-use sqlx::Row;
+use sqlx::FromRow;
 
 use crate::comments::{VIEW_COLUMNS, VIEW_FROM, view_from_row};
-use crate::time::{from_millis, to_millis};
+use crate::row::Millis;
+use crate::time::to_millis;
 use crate::{CommentView, EditionSummary, ListFilter, Result, Store};
 
 /// A published edition as a feed carries it.
@@ -22,28 +23,32 @@ pub struct FeedEntry {
 
 /// One address of a sitemap and the editions it links as alternates
 /// (itself included), as `(lang, slug)`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct SitemapEntry {
     pub lang: String,
     pub slug: String,
+    #[sqlx(try_from = "Millis")]
     pub updated_at: Timestamp,
+    #[sqlx(skip)]
     pub alternates: Vec<(String, String)>,
 }
 
 /// One file's worth of a split sitemap: how many addresses it holds and
 /// when the newest of them changed.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, FromRow)]
 pub struct SitemapChunk {
     pub urls: i64,
+    #[sqlx(try_from = "Millis")]
     pub last_modified: Timestamp,
 }
 
 /// A story published recently, for the news sitemap.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct NewsEntry {
     pub lang: String,
     pub slug: String,
     pub headline: String,
+    #[sqlx(try_from = "Millis")]
     pub published_at: Timestamp,
 }
 
@@ -57,6 +62,16 @@ pub struct ListingSlugs {
 }
 
 /// What a story's pages show besides itself: the list pages they appear on.
+/// A sitemap entry with one of its story's published editions.
+#[derive(FromRow)]
+struct SitemapRow {
+    id: i64,
+    #[sqlx(flatten)]
+    entry: SitemapEntry,
+    alt_lang: String,
+    alt_slug: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StoryPlaces {
     pub section_id: Option<i64>,
@@ -81,14 +96,12 @@ impl Store {
             "SELECT id, body FROM editions WHERE id IN ({})",
             placeholders.join(", ")
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
         for summary in &summaries {
             query = query.bind(summary.id);
         }
-        let mut bodies: HashMap<i64, String> = HashMap::new();
-        for row in query.fetch_all(&self.read).await? {
-            bodies.insert(row.try_get("id")?, row.try_get("body")?);
-        }
+        let mut bodies: HashMap<i64, String> =
+            query.fetch_all(&self.read).await?.into_iter().collect();
         Ok(summaries
             .into_iter()
             .map(|summary| FeedEntry {
@@ -115,7 +128,7 @@ impl Store {
     /// Published editions cut into files of `per_file` addresses, in the
     /// order [`Store::sitemap_entries`] pages through them.
     pub async fn sitemap_chunks(&self, per_file: u32) -> Result<Vec<SitemapChunk>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT (n - 1) / $1 AS chunk, COUNT(*) AS urls, MAX(updated_at) AS last_modified
              FROM (SELECT updated_at, ROW_NUMBER() OVER (ORDER BY id) AS n
                    FROM editions WHERE status = 'published') numbered
@@ -123,21 +136,13 @@ impl Store {
         )
         .bind(i64::from(per_file.max(1)))
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(SitemapChunk {
-                    urls: row.try_get("urls")?,
-                    last_modified: from_millis(row.try_get("last_modified")?),
-                })
-            })
-            .collect()
+        .await?)
     }
 
     /// The `chunk`-th file (from 0) of published editions, each with every
     /// published edition of its story — one query, whatever the size.
     pub async fn sitemap_entries(&self, chunk: u32, per_file: u32) -> Result<Vec<SitemapEntry>> {
-        let rows = sqlx::query(
+        let rows: Vec<SitemapRow> = sqlx::query_as(
             "SELECT e.id, e.lang, e.slug, e.updated_at, a.lang AS alt_lang, a.slug AS alt_slug
              FROM (SELECT id, story_id, lang, slug, updated_at FROM editions
                    WHERE status = 'published' ORDER BY id LIMIT $1 OFFSET $2) e
@@ -150,26 +155,23 @@ impl Store {
         .await?;
         let mut entries: Vec<SitemapEntry> = Vec::new();
         let mut last_id = None;
-        for row in &rows {
-            let id: i64 = row.try_get("id")?;
-            let alternate = (row.try_get("alt_lang")?, row.try_get("alt_slug")?);
+        for row in rows {
+            let alternate = (row.alt_lang, row.alt_slug);
             match entries.last_mut() {
-                Some(entry) if last_id == Some(id) => entry.alternates.push(alternate),
+                Some(entry) if last_id == Some(row.id) => entry.alternates.push(alternate),
                 _ => entries.push(SitemapEntry {
-                    lang: row.try_get("lang")?,
-                    slug: row.try_get("slug")?,
-                    updated_at: from_millis(row.try_get("updated_at")?),
                     alternates: vec![alternate],
+                    ..row.entry
                 }),
             }
-            last_id = Some(id);
+            last_id = Some(row.id);
         }
         Ok(entries)
     }
 
     /// Editions published since `since`, newest first, at most `limit`.
     pub async fn published_since(&self, since: Timestamp, limit: u32) -> Result<Vec<NewsEntry>> {
-        let rows = sqlx::query(
+        Ok(sqlx::query_as(
             "SELECT lang, slug, headline, published_at FROM editions
              WHERE status = 'published' AND published_at >= $1
              ORDER BY published_at DESC, id DESC LIMIT $2",
@@ -177,17 +179,7 @@ impl Store {
         .bind(to_millis(since))
         .bind(i64::from(limit))
         .fetch_all(&self.read)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(NewsEntry {
-                    lang: row.try_get("lang")?,
-                    slug: row.try_get("slug")?,
-                    headline: row.try_get("headline")?,
-                    published_at: from_millis(row.try_get("published_at")?),
-                })
-            })
-            .collect()
+        .await?)
     }
 
     pub async fn listing_slugs(&self) -> Result<ListingSlugs> {

@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 
 use khabar_core::{Lang, Slug};
 use serde::Serialize;
-use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, FromRow, Transaction};
 
 use crate::time::now_millis;
 use crate::{Result, Store, StoreError};
@@ -141,35 +140,33 @@ impl NamedRecord {
 impl Store {
     /// Every section in menu order, named in every language.
     pub async fn section_records(&self) -> Result<Vec<SectionRecord>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as(
             "SELECT x.id, x.slug, x.position, n.lang, n.name FROM sections x
              LEFT JOIN section_names n ON n.section_id = x.id
              ORDER BY x.position, x.id, n.lang",
         )
         .fetch_all(&self.read)
         .await?;
-        group_names(&rows)?
+        Ok(group_names(rows)
             .into_iter()
-            .map(|(named, row)| {
-                Ok(SectionRecord {
-                    position: row.try_get("position")?,
-                    id: named.id,
-                    slug: named.slug,
-                    names: named.names,
-                })
+            .map(|(named, position)| SectionRecord {
+                position,
+                id: named.id,
+                slug: named.slug,
+                names: named.names,
             })
-            .collect()
+            .collect())
     }
 
     /// Every tag by slug, named in every language.
     pub async fn tag_records(&self) -> Result<Vec<NamedRecord>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as(
             "SELECT x.id, x.slug, n.lang, n.name FROM tags x
              LEFT JOIN tag_names n ON n.tag_id = x.id ORDER BY x.slug, x.id, n.lang",
         )
         .fetch_all(&self.read)
         .await?;
-        Ok(group_names(&rows)?
+        Ok(group_names(rows)
             .into_iter()
             .map(|(named, _)| named)
             .collect())
@@ -177,46 +174,52 @@ impl Store {
 
     /// Every author by slug, named in every language.
     pub async fn author_records(&self) -> Result<Vec<NamedRecord>> {
-        let rows = sqlx::query(
+        let rows = sqlx::query_as(
             "SELECT x.id, x.slug, x.user_id, p.lang, p.name FROM authors x
              LEFT JOIN author_profiles p ON p.author_id = x.id ORDER BY x.slug, x.id, p.lang",
         )
         .fetch_all(&self.read)
         .await?;
-        group_names(&rows)?
+        Ok(group_names(rows)
             .into_iter()
-            .map(|(named, row)| {
-                Ok(NamedRecord {
-                    user_id: row.try_get("user_id")?,
-                    ..named
-                })
-            })
-            .collect()
+            .map(|(named, _)| named)
+            .collect())
     }
 }
 
-/// Rows of `id, slug, lang, name`, ordered by owner, as one record per
-/// owner, each with its first row for the owner's other columns.
-fn group_names(rows: &[AnyRow]) -> Result<Vec<(NamedRecord, &AnyRow)>> {
-    let mut records: Vec<(NamedRecord, &AnyRow)> = Vec::new();
+/// One name of a section, tag or author: `id, slug, lang, name`, and
+/// the owner's `position` (sections) or `user_id` (authors) where read.
+#[derive(FromRow)]
+struct NameRow {
+    id: i64,
+    slug: String,
+    #[sqlx(default)]
+    position: i64,
+    #[sqlx(default)]
+    user_id: Option<i64>,
+    lang: Option<String>,
+    name: Option<String>,
+}
+
+/// Rows ordered by owner as one record per owner, with the owner's
+/// position from its first row.
+fn group_names(rows: Vec<NameRow>) -> Vec<(NamedRecord, i64)> {
+    let mut records: Vec<(NamedRecord, i64)> = Vec::new();
     for row in rows {
-        let id: i64 = row.try_get("id")?;
-        if records.last().is_none_or(|(r, _)| r.id != id) {
+        if records.last().is_none_or(|(r, _)| r.id != row.id) {
             let record = NamedRecord {
-                id,
-                slug: row.try_get("slug")?,
-                user_id: None,
+                id: row.id,
+                slug: row.slug,
+                user_id: row.user_id,
                 names: BTreeMap::new(),
             };
-            records.push((record, row));
+            records.push((record, row.position));
         }
-        if let (Some((record, _)), Some(lang), Some(name)) = (
-            records.last_mut(),
-            row.try_get::<Option<String>, _>("lang")?,
-            row.try_get::<Option<String>, _>("name")?,
-        ) {
+        if let (Some((record, _)), Some(lang), Some(name)) =
+            (records.last_mut(), row.lang, row.name)
+        {
             record.names.insert(lang, name);
         }
     }
-    Ok(records)
+    records
 }

@@ -51,21 +51,21 @@ impl Store {
 }
 
 /// A user as the admin's list shows them.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, sqlx::FromRow)]
 pub struct UserSummary {
     pub id: i64,
     pub username: String,
     pub display_name: String,
     pub role: String,
+    #[sqlx(try_from = "crate::row::Millis")]
     pub created_at: jiff::Timestamp,
 }
 
 impl Store {
     /// Users, oldest first, a page at a time (deleted accounts left out).
     pub async fn list_users(&self, page: u32, per_page: u32) -> Result<crate::Page<UserSummary>> {
-        use sqlx::Row;
         let page = page.max(1);
-        let rows = sqlx::query(
+        let mut items: Vec<UserSummary> = sqlx::query_as(
             "SELECT id, username, display_name, role, created_at FROM users
              WHERE deleted_at IS NULL ORDER BY id LIMIT $1 OFFSET $2",
         )
@@ -73,18 +73,6 @@ impl Store {
         .bind(i64::from(page - 1) * i64::from(per_page))
         .fetch_all(&self.read)
         .await?;
-        let mut items = rows
-            .iter()
-            .map(|row| {
-                Ok(UserSummary {
-                    id: row.try_get("id")?,
-                    username: row.try_get("username")?,
-                    display_name: row.try_get("display_name")?,
-                    role: row.try_get("role")?,
-                    created_at: crate::time::from_millis(row.try_get("created_at")?),
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
         let has_more = items.len() > per_page as usize;
         items.truncate(per_page as usize);
         Ok(crate::Page {
