@@ -10,6 +10,7 @@ use khabar_store::{Account, LinkPurpose, NewSession, NewUser, RateDecision, Stor
 
 use crate::Context;
 use crate::EmailKind;
+use crate::error::{Failure, Kind};
 
 /// Sign-ups allowed per client address per hour: enough for a household
 /// or an office behind one address, too few for a script.
@@ -45,7 +46,7 @@ pub enum AccountError {
     /// The current password, asked again before a sensitive change, is wrong.
     #[error("the current password is not right")]
     WrongPassword,
-    #[error("too many attempts; retry in {0:?}")]
+    #[error("too many attempts; wait and retry")]
     TooManyAttempts(SignedDuration),
     /// An email link that is unknown, used or expired.
     #[error("this link has expired or was already used")]
@@ -56,9 +57,28 @@ pub enum AccountError {
     Internal(String),
 }
 
-impl AccountError {
+impl Failure for AccountError {
+    fn invalid_input(&self) -> Option<&InvalidInput> {
+        match self {
+            AccountError::Invalid(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            AccountError::Invalid(_) => Kind::Invalid,
+            AccountError::Taken(_) => Kind::Conflict,
+            AccountError::WrongCredentials => Kind::Unauthorized,
+            AccountError::WrongPassword => Kind::Forbidden,
+            AccountError::TooManyAttempts(wait) => Kind::TooMany(*wait),
+            AccountError::LinkInvalid => Kind::Gone,
+            AccountError::Store(_) | AccountError::Internal(_) => Kind::Internal,
+        }
+    }
+
     /// A stable code, also the suffix of the UI string that explains it.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             AccountError::Invalid(e) => e.code,
             AccountError::Taken("email") => "email_taken",
@@ -72,7 +92,7 @@ impl AccountError {
     }
 
     /// The form field the error belongs to, if any.
-    pub fn field(&self) -> Option<&'static str> {
+    fn field(&self) -> Option<&'static str> {
         match self {
             AccountError::Invalid(e) => Some(e.field),
             AccountError::Taken("email") => Some("email"),
@@ -303,7 +323,7 @@ pub async fn request_password_reset(
                 return Ok::<(), AccountError>(());
             };
             let account = ctx.store.account(user_id).await?;
-            let lang = ctx.lang_or_default(&account.lang);
+            let lang = ctx.lang_or_default(account.lang.as_str());
             send_link(
                 &ctx,
                 user_id,
@@ -407,7 +427,7 @@ pub async fn change_email(
             StoreError::Taken { what } => AccountError::Taken(what),
             other => AccountError::Store(other),
         })?;
-    let lang = ctx.lang_or_default(&account.lang);
+    let lang = ctx.lang_or_default(account.lang.as_str());
     send_link(
         ctx,
         account.id,

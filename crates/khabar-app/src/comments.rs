@@ -10,6 +10,7 @@ use khabar_store::{
 };
 
 use crate::{Context, moderation};
+use crate::error::{Failure, Kind};
 
 /// Comments a reader may post per day.
 const COMMENTS_PER_DAY: i64 = 200;
@@ -22,18 +23,18 @@ const REPORTS_PER_HOUR: i64 = 20;
 pub enum CommentError {
     #[error("{0}")]
     Invalid(#[from] InvalidInput),
-    #[error("comments are closed")]
+    #[error("comments on this story are closed")]
     Closed,
     #[error("no such comment or story")]
     NotFound,
-    #[error("too many; retry in {0:?}")]
+    #[error("slow down, then retry")]
     TooMany(SignedDuration),
     #[error("you have already reported this comment")]
     AlreadyReported,
     /// A moderator suspended the reader until then.
-    #[error("suspended until {0}")]
+    #[error("you may post again after {0}")]
     Suspended(Timestamp),
-    #[error("banned from commenting")]
+    #[error("you may no longer comment on this site")]
     Banned,
     /// A moderator's warning the reader must acknowledge first.
     #[error("acknowledge the moderators' warning first: {0}")]
@@ -55,8 +56,28 @@ impl From<StoreError> for CommentError {
     }
 }
 
-impl CommentError {
-    pub fn code(&self) -> &'static str {
+impl Failure for CommentError {
+    fn invalid_input(&self) -> Option<&InvalidInput> {
+        match self {
+            CommentError::Invalid(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            CommentError::Invalid(_) | CommentError::Rejected => Kind::Invalid,
+            CommentError::Closed | CommentError::AlreadyReported => Kind::Conflict,
+            CommentError::NotFound => Kind::NotFound,
+            CommentError::TooMany(wait) => Kind::TooMany(*wait),
+            CommentError::Suspended(_) | CommentError::Banned | CommentError::Warned(_) => {
+                Kind::Forbidden
+            }
+            CommentError::Store(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
         match self {
             CommentError::Invalid(e) => e.code,
             CommentError::Closed => "comments_closed",
@@ -283,7 +304,10 @@ pub async fn edit(
         Timestamp::now(),
         window,
     )?;
-    if !matches!(comment.status.as_str(), "visible" | "pending" | "shadowed") {
+    if !matches!(
+        comment.status,
+        CommentStatus::Visible | CommentStatus::Pending | CommentStatus::Shadowed
+    ) {
         return Err(CommentError::NotFound);
     }
     let standing = ctx.store.standing(author.id).await?;
@@ -364,7 +388,7 @@ pub async fn like(
     liked: bool,
 ) -> Result<(), CommentError> {
     let comment = ctx.store.comment(comment_id).await?;
-    if comment.status != "visible" {
+    if comment.status != CommentStatus::Visible {
         return Err(CommentError::NotFound);
     }
     if liked {

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod comments;
+mod error;
 pub mod media;
 pub mod moderation;
 pub mod newsroom;
@@ -22,6 +23,7 @@ use khabar_core::moderation::WordLists;
 use khabar_search::SearchIndex;
 use khabar_store::Store;
 
+pub use error::{Failure, Kind};
 pub use notifications::{Composed, EmailKind, Letters};
 pub use settings::Settings;
 

@@ -9,6 +9,7 @@ use std::path::Path;
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use crate::error::{Failure, Kind};
 
 /// Largest upload accepted.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -34,8 +35,17 @@ pub enum MediaError {
     Io(#[from] std::io::Error),
 }
 
-impl MediaError {
-    pub fn code(&self) -> &'static str {
+impl Failure for MediaError {
+    fn kind(&self) -> Kind {
+        match self {
+            MediaError::TooLarge => Kind::TooLarge,
+            MediaError::UnsupportedType => Kind::UnsupportedType,
+            MediaError::Unreadable(_) | MediaError::TooManyPixels => Kind::Invalid,
+            MediaError::Io(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
         match self {
             MediaError::TooLarge => "file_too_large",
             MediaError::UnsupportedType => "unsupported_type",

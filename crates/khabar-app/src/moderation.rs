@@ -18,6 +18,7 @@ use khabar_store::{
 use khabar_text::wordlist::WordMatcher;
 
 use crate::Context;
+use crate::error::{Failure, Kind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModerationError {
@@ -54,8 +55,25 @@ impl From<StoreError> for ModerationError {
     }
 }
 
-impl ModerationError {
-    pub fn code(&self) -> &'static str {
+impl Failure for ModerationError {
+    fn invalid_input(&self) -> Option<&InvalidInput> {
+        match self {
+            ModerationError::Invalid(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            ModerationError::Invalid(_) => Kind::Invalid,
+            ModerationError::NotFound => Kind::NotFound,
+            ModerationError::Forbidden(..) => Kind::Forbidden,
+            ModerationError::Undo(_) => Kind::Conflict,
+            ModerationError::Store(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
         match self {
             ModerationError::Invalid(e) => e.code,
             ModerationError::NotFound => "not_found",
@@ -98,7 +116,7 @@ impl Moderator {
 
 /// The account as a moderator, or a refusal for everyone else.
 pub async fn moderator(ctx: &Context, account: &Account) -> Result<Moderator, ModerationError> {
-    let role = Role::parse(&account.role).map_err(|_| NOT_A_MODERATOR)?;
+    let role = account.role;
     if !role.moderates() {
         return Err(NOT_A_MODERATOR);
     }
@@ -123,7 +141,7 @@ pub async fn word_lists(ctx: &Context) -> Result<(PolicySettings, Arc<WordLists>
     let rows = ctx.store.word_lists().await?;
     let compiled = Arc::new(WordMatcher::new(rows.into_iter().filter_map(|row| {
         let list = ListKind::parse(&row.list).ok()?;
-        let lang = Lang::parse(&row.lang).ok()?;
+        let lang = row.lang;
         let mode = khabar_text::wordlist::MatchMode::parse(&row.mode)?;
         Some((row.term, mode, (list, lang)))
     })));
@@ -152,7 +170,7 @@ pub async fn verdict(
     body: &str,
     editing: Option<i64>,
 ) -> Result<Verdict, StoreError> {
-    let role = Role::parse(&author.role).unwrap_or(Role::Reader);
+    let role = author.role;
     let history: AuthorHistory = ctx
         .store
         .author_history(author.id, role, standing.pre_moderated, body, editing)
@@ -277,7 +295,7 @@ pub async fn moderate_user(
         ));
     }
     let target = ctx.store.standing(user_id).await?;
-    let target_role = Role::parse(&target.role).unwrap_or(Role::Reader);
+    let target_role = target.role;
     if target_role != Role::Reader && moderator.role != Role::Admin {
         return Err(ModerationError::Forbidden(
             "staff_account",

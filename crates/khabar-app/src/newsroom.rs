@@ -7,7 +7,9 @@ use jiff::Timestamp;
 use khabar_core::newsroom::{
     may_edit, may_keep_sections, may_manage_people, may_publish, may_write,
 };
-use khabar_core::{EditionContent, HeroImage, InvalidInput, Lang, Role, SiteOverrides, Slug};
+use khabar_core::{
+    EditionContent, EditionStatus, HeroImage, InvalidInput, Lang, Role, SiteOverrides, Slug,
+};
 use khabar_store::{
     Account, AuthorProfile, EditionDraft, MediaRecord, MediaText, MediaVariant, Named, NewMedia,
     NewStory, Revision, StoreError, StoryRecord,
@@ -16,6 +18,7 @@ use sha2::Digest;
 
 use crate::Context;
 use crate::media::{self, MediaError};
+use crate::error::{Failure, Kind};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NewsroomError {
@@ -43,8 +46,26 @@ const UPLOADS: &str = "uploads";
 /// Images processed at once: each may take a few hundred MiB.
 static IMAGE_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-impl NewsroomError {
-    pub fn code(&self) -> &'static str {
+impl Failure for NewsroomError {
+    fn invalid_input(&self) -> Option<&InvalidInput> {
+        match self {
+            NewsroomError::Invalid(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            NewsroomError::Forbidden => Kind::Forbidden,
+            NewsroomError::NotFound => Kind::NotFound,
+            NewsroomError::Conflict | NewsroomError::Taken(_) => Kind::Conflict,
+            NewsroomError::Invalid(_) => Kind::Invalid,
+            NewsroomError::Media(e) => e.kind(),
+            NewsroomError::Store(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
         match self {
             NewsroomError::Forbidden => "forbidden",
             NewsroomError::NotFound => "not_found",
@@ -91,7 +112,7 @@ pub struct Newsroom<'a> {
 
 impl<'a> Newsroom<'a> {
     pub fn new(ctx: &'a Context, account: &'a Account) -> Newsroom<'a> {
-        let role = Role::parse(&account.role).unwrap_or(Role::Reader);
+        let role = account.role;
         Newsroom { ctx, account, role }
     }
 
@@ -138,7 +159,7 @@ impl<'a> Newsroom<'a> {
         self.require(may_write(self.role))?;
         let edition = self.ctx.store.edition_draft(edition_id).await?;
         let own = self.is_own(&edition.author_ids).await?;
-        self.require(may_edit(self.role, own, edition.status != "draft"))?;
+        self.require(may_edit(self.role, own, edition.status != EditionStatus::Draft))?;
         Ok(edition)
     }
 
@@ -205,7 +226,7 @@ impl<'a> Newsroom<'a> {
                 .collect();
             self.require(self.is_own(&bylines).await?)?;
         }
-        if story.editions.iter().any(|e| e.lang == lang.as_str()) {
+        if story.editions.iter().any(|e| e.lang == lang) {
             return Err(NewsroomError::Taken(
                 "this story's edition in that language",
             ));
@@ -237,7 +258,7 @@ impl<'a> Newsroom<'a> {
             .flat_map(|e| e.author_ids.iter().copied())
             .collect();
         let mine = self.is_own(&bylines).await?;
-        let past_draft = story.editions.iter().any(|e| e.status != "draft");
+        let past_draft = story.editions.iter().any(|e| e.status != EditionStatus::Draft);
         self.require(may_edit(self.role, mine, past_draft))?;
         store
             .update_story(

@@ -12,6 +12,7 @@ use khabar_search::{ArticleHit, ArticleSearch, CommentHit, CommentSearch, Hits, 
 use crate::Context;
 use crate::query::{id_param, page_param};
 use crate::moderation::Moderator;
+use crate::error::{Failure, Kind};
 
 /// Results a page shows.
 pub const PER_PAGE: u32 = 10;
@@ -27,22 +28,30 @@ pub enum SearchFailure {
     Interrupted,
 }
 
-impl SearchFailure {
-    pub fn code(&self) -> &'static str {
+impl Failure for SearchFailure {
+    fn invalid_input(&self) -> Option<&InvalidInput> {
+        match self {
+            SearchFailure::Invalid(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            SearchFailure::Invalid(_)
+            | SearchFailure::Search(SearchError::EmptyQuery | SearchError::QueryTooLong) => {
+                Kind::Invalid
+            }
+            SearchFailure::Search(_) | SearchFailure::Interrupted => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
         match self {
             SearchFailure::Invalid(e) => e.code,
             SearchFailure::Search(e) => e.code(),
             SearchFailure::Interrupted => "internal",
         }
-    }
-
-    /// Whether the reader can fix it by typing something else.
-    pub fn is_readers(&self) -> bool {
-        matches!(
-            self,
-            SearchFailure::Invalid(_)
-                | SearchFailure::Search(SearchError::EmptyQuery | SearchError::QueryTooLong)
-        )
     }
 }
 

@@ -2,8 +2,10 @@
 //! and for operators at the command line alike.
 
 use khabar_core::secret::Secret;
-use khabar_core::{InvalidInput, Role, Scopes};
+use khabar_core::{InvalidInput, Scopes};
 use khabar_store::{Account, Store, StoreError};
+
+use crate::error::{Failure, Kind};
 
 /// Longest token name, in characters.
 const MAX_NAME_CHARS: usize = 100;
@@ -16,6 +18,31 @@ pub enum TokenError {
     Internal(String),
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+impl Failure for TokenError {
+    fn invalid_input(&self) -> Option<&InvalidInput> {
+        match self {
+            TokenError::Invalid(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn kind(&self) -> Kind {
+        match self {
+            TokenError::Invalid(e) => e.kind(),
+            TokenError::Store(e) => e.kind(),
+            TokenError::Internal(_) => Kind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            TokenError::Invalid(e) => e.code,
+            TokenError::Store(e) => e.code(),
+            TokenError::Internal(_) => "internal",
+        }
+    }
 }
 
 /// The name a token will carry: trimmed, at most 100 characters, "API
@@ -47,7 +74,7 @@ pub async fn create(
     scopes: &[String],
 ) -> Result<NewToken, TokenError> {
     let name = checked_name(name)?;
-    let scopes = Scopes::grant(scopes, Role::parse(&account.role)?)?;
+    let scopes = Scopes::grant(scopes, account.role)?;
     let secret = Secret::generate("khp_").map_err(|e| TokenError::Internal(e.to_string()))?;
     let id = store
         .create_access_token(account.id, name, &secret.hash, &scopes.to_stored())

@@ -27,7 +27,8 @@ use khabar_core::{Lang, SiteSettings};
 use khabar_app::{Context, Settings};
 use khabar_store::Store;
 use minijinja::Environment;
-use public::pages::{self, ListKind};
+use public::listing::ListKind;
+use public::pages;
 use public::syndication::feeds::{self, Format};
 use public::syndication::sitemaps;
 use public::{accounts, comments, live, readers, search};
@@ -150,7 +151,7 @@ pub fn router(app: Arc<App>) -> Router {
     let media = Router::new()
         .fallback_service(
             ServeDir::new(&app.media_dir)
-                .not_found_service(get(pages::not_found).with_state(app.clone())),
+                .not_found_service(get(theme::page::not_found).with_state(app.clone())),
         )
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -188,7 +189,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/robots.txt", get(sitemaps::robots))
         .route("/sitemap.xml", get(sitemaps::index))
         .route("/sitemaps/{file}", get(sitemaps::file))
-        .route("/assets/{*path}", get(pages::asset))
+        .route("/assets/{*path}", get(theme::assets::asset))
         .nest("/media", media)
         .route("/{lang}", get(pages::language_root))
         .route("/{lang}/", get(pages::home))
@@ -288,7 +289,7 @@ pub fn router(app: Arc<App>) -> Router {
             "/{lang}/reset/{token}",
             get(accounts::reset_form).post(accounts::reset),
         )
-        .fallback(pages::not_found)
+        .fallback(theme::page::not_found)
         .layer(middleware::from_fn_with_state(
             app.clone(),
             http::session::load_viewer,

@@ -1,4 +1,8 @@
+//! The answers to failures, in one place: the HTTP status of each kind of
+//! use-case failure (pages and the API alike), and the page error.
+
 use axum::http::StatusCode;
+use khabar_app::{Failure, Kind};
 
 /// Why a page could not be shown; rendered as a localized error page.
 #[derive(Debug, thiserror::Error)]
@@ -40,3 +44,56 @@ impl PageError {
         }
     }
 }
+
+/// The HTTP status of a use case's failure.
+pub fn status_of(kind: Kind) -> StatusCode {
+    match kind {
+        Kind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        Kind::NotFound => StatusCode::NOT_FOUND,
+        Kind::Unauthorized => StatusCode::UNAUTHORIZED,
+        Kind::Forbidden => StatusCode::FORBIDDEN,
+        Kind::Conflict => StatusCode::CONFLICT,
+        Kind::Gone => StatusCode::GONE,
+        Kind::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
+        Kind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        Kind::UnsupportedType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        Kind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl PageError {
+    /// A use case's failure as a page: the page explains a refusal in the
+    /// reader's language by its code; our own failures are logged.
+    pub fn from_failure(error: &(impl Failure + ?Sized)) -> PageError {
+        match error.kind() {
+            Kind::NotFound => PageError::NotFound,
+            Kind::Forbidden | Kind::Unauthorized => PageError::Forbidden,
+            Kind::TooMany(wait) => PageError::TooManyRequests(wait.as_secs().max(1) as u64),
+            Kind::Internal => {
+                tracing::error!(%error, "a page's use case failed");
+                PageError::Internal
+            }
+            _ => PageError::Rejected(error.code()),
+        }
+    }
+}
+
+/// `From` each use case's error into a page error, through the one mapping.
+macro_rules! page_errors {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<$error> for PageError {
+            fn from(error: $error) -> Self {
+                PageError::from_failure(&error)
+            }
+        }
+    )*};
+}
+
+page_errors!(
+    khabar_app::accounts::AccountError,
+    khabar_app::comments::CommentError,
+    khabar_app::moderation::ModerationError,
+    khabar_app::newsroom::NewsroomError,
+    khabar_app::search::SearchFailure,
+    khabar_core::InvalidInput,
+);

@@ -5,6 +5,8 @@
 pub mod cache;
 pub mod csrf;
 pub mod error;
+pub(crate) mod extract;
 pub mod forms;
 pub mod health;
+pub(crate) mod paths;
 pub mod session;

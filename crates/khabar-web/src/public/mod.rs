@@ -4,9 +4,11 @@
 
 pub(crate) mod accounts;
 pub(crate) mod comments;
+pub(crate) mod listing;
 pub mod live;
 pub(crate) mod pages;
 pub(crate) mod readers;
 pub(crate) mod search;
 pub(crate) mod structured_data;
 pub(crate) mod syndication;
+pub(crate) mod thread;

@@ -2,8 +2,10 @@
 //! embedded in the binary; a theme folder on disk overrides any file of it.
 //! The UI strings (`i18n`) and the mail (`letters`) are written from it.
 
+pub(crate) mod assets;
 pub mod i18n;
 pub(crate) mod letters;
+pub(crate) mod page;
 
 use std::borrow::Cow;
 use std::collections::HashMap;

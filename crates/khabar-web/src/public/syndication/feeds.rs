@@ -17,8 +17,12 @@ use serde::Serialize;
 
 use super::{absolute_links, absolute_url, rfc822, rfc3339, xml_safe};
 use crate::http::cache::{Public, keys};
-use crate::public::pages::{ListKind, content_type_of, error_page, lang_and_slug, listing, segment};
+use crate::theme::assets::content_type_of;
+use crate::theme::page::error_page;
+use crate::http::paths::{lang_and_slug, segment};
+use crate::public::listing::{ListKind, listing};
 use crate::{App, PageError};
+use crate::theme::page::FeedLink;
 
 /// Stories in a feed: a day's news on a busy site.
 const FEED_STORIES: u32 = 30;
@@ -58,14 +62,6 @@ impl Format {
             Format::Json => "JSON Feed",
         }
     }
-}
-
-/// A `<link rel="alternate">` to a feed, for the page it belongs to.
-#[derive(Debug, Clone, Serialize)]
-pub struct FeedLink {
-    media_type: &'static str,
-    title: String,
-    href: String,
 }
 
 /// The three feeds at `{path}/feed.{atom,rss,json}`.
@@ -236,7 +232,7 @@ async fn stories_feed(
 
 fn story_entry(app: &App, story: &FeedEntry) -> Entry {
     let summary: &EditionSummary = &story.summary;
-    let lang = Lang::parse(&summary.lang).unwrap_or(app.site().default_language);
+    let lang = summary.lang;
     let content_html = match app.site().feed_content {
         FeedContent::Full => Some(absolute_links(
             &xml_safe(&khabar_text::render_article(&story.body)),
@@ -256,7 +252,7 @@ fn story_entry(app: &App, story: &FeedEntry) -> Entry {
             summary.lang,
             segment(&summary.slug)
         ),
-        lang: summary.lang.clone(),
+        lang: summary.lang.to_string(),
         dir: app.dir(lang),
         title: xml_safe(&summary.headline),
         summary: xml_safe(&summary.standfirst),
@@ -339,7 +335,7 @@ pub(crate) fn comments_title(app: &App, lang: Lang, headline: &str) -> String {
 }
 
 fn comment_entry(app: &App, lang: Lang, story: &EditionSummary, comment: &CommentView) -> Entry {
-    let rendered = crate::public::comments::render_body(comment, |name| {
+    let rendered = crate::public::thread::render_body(comment, |name| {
         format!("{}/{lang}/user/{}", app.base_url, segment(name))
     });
     let written = comment.created_at;

@@ -15,7 +15,8 @@ use serde::Serialize;
 
 use super::{rfc3339, xml_safe};
 use crate::http::cache::{Public, keys};
-use crate::public::pages::{error_page, segment};
+use crate::theme::page::error_page;
+use crate::http::paths::segment;
 use crate::{App, PageError};
 
 /// The sitemap protocol's limit of addresses per file.
@@ -151,15 +152,15 @@ async fn stories(app: &App, chunk: u32) -> Result<Response, PageError> {
     let urls: Vec<UrlEntry> = entries
         .iter()
         .map(|entry| UrlEntry {
-            loc: address(&entry.lang, &entry.slug),
+            loc: address(entry.lang.as_str(), &entry.slug),
             lastmod: Some(rfc3339(entry.updated_at)),
             alternates: if entry.alternates.len() > 1 {
                 entry
                     .alternates
                     .iter()
                     .map(|(lang, slug)| Alternate {
-                        hreflang: lang.clone(),
-                        href: address(lang, slug),
+                        hreflang: lang.to_string(),
+                        href: address(lang.as_str(), slug),
                     })
                     .collect()
             } else {
@@ -177,11 +178,11 @@ async fn news(app: &App) -> Result<Response, PageError> {
     let urls: Vec<NewsUrl> = entries
         .iter()
         .filter_map(|entry| {
-            let lang = app.lang(&entry.lang)?;
+            let lang = app.lang(entry.lang.as_str())?;
             Some(NewsUrl {
                 loc: format!("{}/{lang}/story/{}", app.base_url, segment(&entry.slug)),
                 publication: xml_safe(app.site().name_in(lang)),
-                language: entry.lang.clone(),
+                language: entry.lang.to_string(),
                 published: rfc3339(entry.published_at),
                 title: xml_safe(&entry.headline),
             })

@@ -1,0 +1,300 @@
+//! What every page is drawn with: the chrome around it (language links,
+//! who is signed in, feeds to announce), rendering a template into an
+//! answer, and the error pages.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use khabar_core::{Lang, Slug};
+use khabar_store::{EditionLink, ListFilter, SectionRef};
+use minijinja::{Value, context};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use crate::http::cache::{Public, keys};
+use crate::theme::i18n::negotiate;
+use crate::http::session::Viewer;
+use crate::public::structured_data::article_meta;
+use crate::public::syndication::feeds;
+use crate::{App, PageError};
+use crate::http::paths::story_path;
+type AppState = State<Arc<App>>;
+
+
+
+pub(crate) fn preferred_language(app: &App, headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| negotiate(value, &app.languages()))
+        .unwrap_or(app.site().default_language)
+}
+
+/// Links to the story's other editions, each labelled in its language.
+pub(crate) fn edition_switches(app: &App, others: &[EditionLink]) -> Vec<EditionSwitch> {
+    others
+        .iter()
+        .filter_map(|other| {
+            let other_lang = app.lang(other.lang.as_str())?;
+            Some(EditionSwitch {
+                lang: other.lang.to_string(),
+                dir: app.site().dir_of(other_lang)?.as_str(),
+                href: story_path(other.lang.as_str(), &other.slug),
+                label: app.i18n.message(other_lang, "read-this-story", None),
+            })
+        })
+        .collect()
+}
+
+/// A link to the story in another language, labelled in that language.
+#[derive(Serialize)]
+pub(crate) struct EditionSwitch {
+    lang: String,
+    dir: &'static str,
+    href: String,
+    label: String,
+}
+
+/// The parts of every page: site name, navigation, alternates, canonical.
+#[derive(Serialize)]
+pub(crate) struct Chrome {
+    site_name: String,
+    /// The page language's locale (`ar-u-nu-arab`…), for scripts that
+    /// format in it.
+    locale: String,
+    base_url: String,
+    canonical: String,
+    alternates: Vec<Alternate>,
+    languages: Vec<LanguageLink>,
+    sections: Vec<SectionRef>,
+    /// The signed-in reader, for the header's account links.
+    viewer: Option<SignedIn>,
+    /// Feeds of this page, announced with `<link rel="alternate">`.
+    pub feeds: Vec<FeedLink>,
+}
+
+#[derive(Serialize)]
+struct SignedIn {
+    username: String,
+    display_name: String,
+    csrf_token: String,
+    /// Unread notifications, for the bell.
+    unread: i64,
+    /// Whether the header links to the moderation queues.
+    moderates: bool,
+    /// Whether the header links to the newsroom's screens.
+    writes: bool,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    hreflang: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct LanguageLink {
+    lang: String,
+    dir: &'static str,
+    href: String,
+    name: String,
+}
+
+/// `paths` holds this page in each language it exists in (itself
+/// included); they become the language switch and, when there is an
+/// `x_default`, the `hreflang` alternates.
+pub(crate) async fn chrome(
+    app: &App,
+    lang: Lang,
+    viewer: &Viewer,
+    paths: Vec<(Lang, String)>,
+    x_default: Option<String>,
+    canonical_path: String,
+) -> Result<Chrome, PageError> {
+    let absolute = |path: &str| format!("{}{path}", app.base_url);
+    let mut alternates = Vec::new();
+    if let Some(x_default) = x_default {
+        alternates.extend(paths.iter().map(|(l, path)| Alternate {
+            hreflang: l.to_string(),
+            href: absolute(path),
+        }));
+        alternates.push(Alternate {
+            hreflang: "x-default".into(),
+            href: absolute(&x_default),
+        });
+    }
+    let languages = app
+        .site()
+        .languages
+        .iter()
+        .filter(|l| l.code != lang)
+        .map(|l| LanguageLink {
+            lang: l.code.to_string(),
+            dir: l.dir.as_str(),
+            href: paths
+                .iter()
+                .find(|(code, _)| *code == l.code)
+                .map(|(_, path)| path.clone())
+                .unwrap_or_else(|| format!("/{}/", l.code)),
+            name: app.i18n.message(l.code, "language-name", None),
+        })
+        .collect();
+    let signed_in = match &viewer.session {
+        Some(session) => Some(SignedIn {
+            username: session.account.username.clone(),
+            display_name: session.account.display_name.clone(),
+            csrf_token: session.csrf_token.clone(),
+            unread: app.store.unread_notifications(session.account.id).await?,
+            moderates: session.account.role.moderates(),
+            writes: khabar_core::newsroom::may_write(session.account.role),
+        }),
+        None => None,
+    };
+    let locale = app
+        .site()
+        .languages
+        .iter()
+        .find(|l| l.code == lang)
+        .and_then(|l| l.locale.clone())
+        .unwrap_or_else(|| lang.to_string());
+    Ok(Chrome {
+        viewer: signed_in,
+        locale,
+        site_name: app.site().name_in(lang).to_owned(),
+        base_url: app.base_url.clone(),
+        canonical: absolute(&canonical_path),
+        alternates,
+        languages,
+        sections: app.store.sections(lang).await?,
+        feeds: Vec::new(),
+    })
+}
+
+pub(crate) fn render(
+    app: &App,
+    template: &str,
+    lang: Lang,
+    chrome: Chrome,
+    page: Value,
+) -> Result<Response, PageError> {
+    render_with_status(app, StatusCode::OK, template, lang, chrome, page)
+}
+
+/// Renders a page. Whether caches may keep it is the caching layer's call
+/// (`http_cache`): a signed-in reader's pages are never stored.
+pub(crate) fn render_with_status(
+    app: &App,
+    status: StatusCode,
+    template: &str,
+    lang: Lang,
+    chrome: Chrome,
+    page: Value,
+) -> Result<Response, PageError> {
+    let html = render_html(app, template, lang, chrome, page)?;
+    Ok(html_response(status, lang, html))
+}
+
+/// A page's HTML in `lang`, in that language's direction.
+pub(crate) fn render_html(
+    app: &App,
+    template: &str,
+    lang: Lang,
+    chrome: Chrome,
+    page: Value,
+) -> Result<String, PageError> {
+    Ok(app.templates.get_template(template)?.render(context! {
+        lang => lang.as_str(),
+        dir => app.dir(lang),
+        chrome => chrome,
+        ..page
+    })?)
+}
+
+pub(crate) fn html_response(status: StatusCode, lang: Lang, html: String) -> Response {
+    let mut response = (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(lang.as_str()) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LANGUAGE, value);
+    }
+    response
+}
+
+pub(crate) fn respond(app: &App, lang: Lang, result: Result<Response, PageError>) -> Response {
+    result.unwrap_or_else(|error| error_page(app, lang, &error))
+}
+
+/// A localized error page. Server-side failures are logged with their
+/// cause; the reader sees only a short message.
+pub(crate) fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
+    let status = error.status();
+    if status.is_server_error() {
+        tracing::error!(%error, "page failed");
+    }
+    let dir = app.dir(lang);
+    let retry_after = match error {
+        PageError::TooManyRequests(seconds) => Some(*seconds),
+        _ => None,
+    };
+    let reason = match error {
+        PageError::Rejected(code) => Some(*code),
+        _ => None,
+    };
+    let rendered = app
+        .templates
+        .get_template("error.html")
+        .and_then(|template| {
+            template.render(context! {
+                lang => lang.as_str(),
+                dir => dir,
+                status => status.as_u16(),
+                site_name => app.site().name_in(lang),
+                minutes => retry_after.map(|s| s.div_ceil(60).max(1)),
+            reason => reason,
+            })
+        });
+    let mut response = match rendered {
+        Ok(html) => html_response(status, lang, html),
+        Err(template_error) => {
+            tracing::error!(%template_error, "error page failed");
+            (status, status.canonical_reason().unwrap_or("error")).into_response()
+        }
+    };
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+    }
+    response
+}
+
+/// Any path no route knows: a 404 in the language of its prefix when it
+/// has one, otherwise in the reader's.
+pub async fn not_found(
+    State(app): AppState,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    let lang = uri
+        .path()
+        .split('/')
+        .nth(1)
+        .and_then(|prefix| app.lang(prefix))
+        .unwrap_or_else(|| preferred_language(&app, &headers));
+    error_page(&app, lang, &PageError::NotFound)
+}
+
+/// A `<link rel="alternate">` to a feed, for the page it belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub(crate) media_type: &'static str,
+    pub(crate) title: String,
+    pub(crate) href: String,
+}
