@@ -152,6 +152,12 @@ impl CommentStatus {
     }
 }
 
+impl std::fmt::Display for CommentStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl TryFrom<String> for CommentStatus {
     type Error = InvalidInput;
     fn try_from(text: String) -> Result<Self, Self::Error> {

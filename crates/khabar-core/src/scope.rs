@@ -140,6 +140,12 @@ impl Role {
     }
 }
 
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl TryFrom<String> for Role {
     type Error = InvalidInput;
     fn try_from(text: String) -> Result<Self, Self::Error> {

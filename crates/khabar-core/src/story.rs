@@ -46,6 +46,12 @@ impl EditionStatus {
     }
 }
 
+impl std::fmt::Display for EditionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl TryFrom<String> for EditionStatus {
     type Error = InvalidInput;
     fn try_from(text: String) -> Result<Self, Self::Error> {

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 
 use jiff::Timestamp;
 use khabar_core::Lang;
-use khabar_store::{Article, IndexedComment};
+use khabar_store::{Article, CommentStatus, IndexedComment};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
@@ -363,7 +363,7 @@ impl SearchIndex {
         let key = format!("c:{}", comment.id);
         let writer = self.writer();
         writer.delete_term(Term::from_field_text(f.key, &key));
-        if comment.status == "deleted" {
+        if comment.status == CommentStatus::Deleted {
             return Ok(());
         }
         writer.add_document(doc!(

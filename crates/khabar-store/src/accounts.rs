@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
+use khabar_core::{Lang, Role};
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -18,8 +19,10 @@ pub struct Account {
     pub username: String,
     pub display_name: String,
     pub email: String,
-    pub role: String,
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     #[sqlx(rename = "email_verified_at", try_from = "IsSet")]
     pub email_verified: bool,
     #[sqlx(try_from = "Millis")]

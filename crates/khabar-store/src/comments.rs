@@ -66,7 +66,8 @@ pub struct CommentView {
     pub author_name: String,
     pub reply_to_username: Option<String>,
     pub body: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: CommentStatus,
     pub like_count: i64,
     #[sqlx(try_from = "Flag")]
     pub featured: bool,
@@ -134,7 +135,7 @@ pub(crate) fn view_from_row(row: &AnyRow) -> Result<CommentView> {
 
 /// Sets why a held comment read from `row` waits.
 pub(crate) fn hold_reasons(view: &mut CommentView, row: &AnyRow) -> Result<()> {
-    if view.status == CommentStatus::Pending.as_str() {
+    if view.status == CommentStatus::Pending {
         view.held_for = reasons_of(&row.try_get::<String, _>("moderation_reasons")?)
             .into_iter()
             .map(|reason| reason.code)
@@ -564,7 +565,10 @@ impl Store {
             .map(|comment| {
                 let replies = order_replies(replies.remove(&comment.id).unwrap_or_default());
                 ThreadEntry {
-                    reply_count: replies.iter().filter(|r| r.status == "visible").count(),
+                    reply_count: replies
+                        .iter()
+                        .filter(|r| r.status == CommentStatus::Visible)
+                        .count(),
                     comment,
                     replies,
                 }

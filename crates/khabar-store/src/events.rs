@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use khabar_core::{EventKind, Lang};
 use sqlx::{Any, FromRow, Transaction};
 
-use crate::row::{Millis, decode_as};
+use crate::row::{MaybeLang, Millis, decode_as};
 use crate::time::now_millis;
 use crate::{Backend, Result, Store};
 
@@ -15,7 +15,8 @@ pub struct Event {
     pub kind: String,
     pub story_id: Option<i64>,
     pub edition_id: Option<i64>,
-    pub lang: Option<String>,
+    #[sqlx(try_from = "MaybeLang")]
+    pub lang: Option<Lang>,
     pub actor_id: Option<i64>,
     #[sqlx(try_from = "Payload")]
     pub payload: serde_json::Value,

@@ -13,8 +13,8 @@ pub struct IndexedComment {
     #[sqlx(flatten)]
     pub comment: CommentView,
     pub story_id: i64,
-    #[sqlx(rename = "edition_lang")]
-    pub lang: String,
+    #[sqlx(rename = "edition_lang", try_from = "String")]
+    pub lang: Lang,
 }
 
 impl Store {

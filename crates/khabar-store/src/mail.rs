@@ -1,6 +1,7 @@
 //! Email links and the outbox.
 
 use jiff::{SignedDuration, Timestamp};
+use khabar_core::Lang;
 use sqlx::FromRow;
 
 use crate::row::Millis;
@@ -28,7 +29,8 @@ impl LinkPurpose {
 pub struct OutgoingEmail {
     pub id: i64,
     pub recipient: String,
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub subject: String,
     pub text_body: String,
     pub html_body: String,

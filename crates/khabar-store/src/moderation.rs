@@ -9,14 +9,14 @@ use khabar_core::moderation::{
     AuthorHistory, ListKind, PolicySettings, Queue, Reason, ScopeSettings, SettingScope,
     ThreadSettings, thread_settings,
 };
-use khabar_core::{Lang, Role};
+use khabar_core::{CommentStatus, Lang, Role};
 use khabar_text::wordlist::MatchMode;
 use serde::Serialize;
 use sqlx::{Any, FromRow, Row};
 
 use crate::audit::{LogRow, write_log};
 use crate::comments::{VIEW_COLUMNS, VIEW_FROM, hold_reasons};
-use crate::row::{Flag, IsSet, JsonText, MaybeMillis, Millis, decode_as};
+use crate::row::{Flag, IsSet, JsonText, MaybeLang, MaybeMillis, Millis, decode_as};
 use crate::time::to_millis;
 use crate::{CommentView, Result, Store, StoreError};
 
@@ -32,7 +32,8 @@ pub struct Standing {
     #[sqlx(rename = "id")]
     pub user_id: i64,
     pub username: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     #[sqlx(rename = "banned_at", try_from = "IsSet")]
     pub banned: bool,
     #[sqlx(try_from = "Flag")]
@@ -76,8 +77,8 @@ pub struct QueueItem {
     pub flagged: bool,
     pub story_id: i64,
     pub section_id: Option<i64>,
-    #[sqlx(rename = "edition_lang")]
-    pub lang: String,
+    #[sqlx(rename = "edition_lang", try_from = "String")]
+    pub lang: Lang,
     pub headline: String,
     pub slug: String,
     pub parent_author: Option<String>,
@@ -100,7 +101,8 @@ pub struct CommentContext {
     #[sqlx(rename = "id")]
     pub comment_id: i64,
     pub author_id: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: CommentStatus,
     pub section_id: Option<i64>,
 }
 
@@ -127,7 +129,8 @@ pub struct LogEntry {
     pub excerpt: Option<String>,
     /// The edition the comment is under: headline, language, slug.
     pub headline: Option<String>,
-    pub story_lang: Option<String>,
+    #[sqlx(try_from = "MaybeLang")]
+    pub story_lang: Option<Lang>,
     pub slug: Option<String>,
 }
 
@@ -189,7 +192,8 @@ pub struct ModeratorNote {
 /// One word-list entry as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct WordListRow {
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub list: String,
     pub term: String,
     pub mode: String,

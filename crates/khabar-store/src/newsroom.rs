@@ -3,7 +3,7 @@
 //! restoring a revision, and people's roles.
 
 use jiff::Timestamp;
-use khabar_core::{CommentMode, EditionContent, EditionInput, Role};
+use khabar_core::{CommentMode, EditionContent, EditionInput, EditionStatus, Lang, Role};
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -16,7 +16,8 @@ use crate::{Result, Store, StoreError};
 pub struct EditionDraft {
     pub id: i64,
     pub story_id: i64,
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub slug: String,
     pub headline: String,
     pub standfirst: String,
@@ -26,7 +27,8 @@ pub struct EditionDraft {
     pub hero_caption: String,
     pub hero_credit: String,
     pub comment_mode: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: EditionStatus,
     /// Send it back with the next save: a stale number is refused.
     pub revision: i64,
     #[sqlx(try_from = "MaybeMillis")]

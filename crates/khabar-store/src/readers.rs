@@ -2,6 +2,7 @@
 //! (notifications).
 
 use jiff::Timestamp;
+use khabar_core::Lang;
 use serde::Serialize;
 use sqlx::FromRow;
 
@@ -26,7 +27,8 @@ pub struct AuthoredComment {
     pub body: String,
     #[sqlx(try_from = "Millis")]
     pub created_at: Timestamp,
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub slug: String,
     pub headline: String,
 }
@@ -42,7 +44,8 @@ pub struct Notification {
     pub created_at: Timestamp,
     #[sqlx(rename = "read_at", try_from = "IsSet")]
     pub read: bool,
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub headline: String,
     /// The comment's text as its author wrote it.
     pub body: String,
@@ -162,7 +165,7 @@ pub struct EmailBatch {
     pub user_id: i64,
     pub email: String,
     pub display_name: String,
-    pub lang: String,
+    pub lang: Lang,
     pub unsubscribe_key: String,
     pub items: Vec<Notification>,
 }
@@ -275,7 +278,7 @@ impl Store {
                 user_id,
                 email,
                 display_name,
-                lang,
+                lang: Lang::parse(&lang)?,
                 unsubscribe_key: key,
                 items,
             });

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use khabar_core::Lang;
+use khabar_core::{EditionStatus, Lang};
 use serde::Serialize;
 use sqlx::FromRow;
 use sqlx::any::AnyRow;
@@ -42,7 +42,8 @@ pub struct AuthorRef {
 pub struct EditionSummary {
     pub id: i64,
     pub story_id: i64,
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub slug: String,
     pub headline: String,
     pub standfirst: String,
@@ -79,7 +80,8 @@ pub struct HeroMedia {
 /// Another published edition of the same story.
 #[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct EditionLink {
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub slug: String,
     pub headline: String,
 }
@@ -106,10 +108,12 @@ pub struct Article {
 pub struct EditionRecord {
     pub id: i64,
     pub story_id: i64,
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub slug: String,
     pub headline: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: EditionStatus,
     pub revision: i64,
     #[sqlx(try_from = "MaybeMillis")]
     pub scheduled_at: Option<Timestamp>,
@@ -541,7 +545,7 @@ impl Store {
         }
         if let Some(status) = &filter.status {
             next(
-                NewsroomBind::Text(status.clone()),
+                NewsroomBind::Text(status.as_str().to_owned()),
                 "e.status = ?",
                 &mut binds,
             );
@@ -633,17 +637,20 @@ impl Store {
         };
         let story_ids = list(items.iter().map(|i| i.record.story_id).collect());
         let edition_ids = list(items.iter().map(|i| i.record.id).collect());
-        let mut languages: HashMap<i64, Vec<String>> = HashMap::new();
-        for (story_id, lang) in sqlx::query_as::<_, (i64, String)>(&format!(
+        let mut languages: HashMap<i64, Vec<Lang>> = HashMap::new();
+        for edition in sqlx::query_as::<_, StoryLang>(&format!(
             "SELECT story_id, lang FROM editions WHERE story_id IN ({story_ids}) ORDER BY lang"
         ))
         .fetch_all(&self.read)
         .await?
         {
-            languages.entry(story_id).or_default().push(lang);
+            languages
+                .entry(edition.story_id)
+                .or_default()
+                .push(edition.lang);
         }
         let mut behind: HashMap<i64, Vec<Behind>> = HashMap::new();
-        for (edition_id, lang, revisions) in sqlx::query_as::<_, (i64, String, i64)>(&format!(
+        for row in sqlx::query_as::<_, BehindRow>(&format!(
             "SELECT o.id AS edition_id, me.lang AS lang, COUNT(*) AS revisions
              FROM editions o
              JOIN editions me ON me.story_id = o.story_id AND me.id <> o.id
@@ -656,9 +663,9 @@ impl Store {
         .await?
         {
             behind
-                .entry(edition_id)
+                .entry(row.edition_id)
                 .or_default()
-                .push(Behind { lang, revisions });
+                .push(row.behind);
         }
         for item in items {
             item.story_languages = languages
@@ -704,7 +711,7 @@ pub struct Discussed {
 pub struct NewsroomFilter {
     /// One story's editions.
     pub story_id: Option<i64>,
-    pub status: Option<String>,
+    pub status: Option<EditionStatus>,
     pub lang: Option<Lang>,
     pub section_id: Option<i64>,
     pub author_id: Option<i64>,
@@ -726,7 +733,7 @@ pub struct NewsroomEdition {
     pub section_id: Option<i64>,
     /// Languages the story has an edition in (this one included).
     #[sqlx(skip)]
-    pub story_languages: Vec<String>,
+    pub story_languages: Vec<Lang>,
     /// Other editions that saved revisions after this one's last text.
     #[sqlx(skip)]
     pub behind: Vec<Behind>,
@@ -734,8 +741,25 @@ pub struct NewsroomEdition {
 
 /// "The `lang` edition has saved `revisions` revisions since this one's
 /// text last changed."
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct Behind {
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub revisions: i64,
+}
+
+/// An edition's language, by story.
+#[derive(FromRow)]
+struct StoryLang {
+    story_id: i64,
+    #[sqlx(try_from = "String")]
+    lang: Lang,
+}
+
+/// How far an edition is behind another, by edition.
+#[derive(FromRow)]
+struct BehindRow {
+    edition_id: i64,
+    #[sqlx(flatten)]
+    behind: Behind,
 }

@@ -7,6 +7,7 @@
 //! `#[sqlx(try_from = "Millis")]` and so on.
 
 use jiff::Timestamp;
+use khabar_core::Lang;
 use serde::de::DeserializeOwned;
 
 use crate::time::from_millis;
@@ -121,5 +122,30 @@ decode_as!(JsonText, String, |text: String| text);
 impl<T: DeserializeOwned> From<JsonText> for Vec<T> {
     fn from(value: JsonText) -> Vec<T> {
         serde_json::from_str(&value.0).unwrap_or_default()
+    }
+}
+
+/// A nullable language code (events and log rows about no edition).
+pub(crate) struct MaybeLang(Option<Lang>);
+
+impl ::sqlx::Type<::sqlx::Any> for MaybeLang {
+    fn type_info() -> ::sqlx::any::AnyTypeInfo {
+        <String as ::sqlx::Type<::sqlx::Any>>::type_info()
+    }
+    fn compatible(ty: &::sqlx::any::AnyTypeInfo) -> bool {
+        <String as ::sqlx::Type<::sqlx::Any>>::compatible(ty)
+    }
+}
+
+impl<'r> ::sqlx::Decode<'r, ::sqlx::Any> for MaybeLang {
+    fn decode(value: ::sqlx::any::AnyValueRef<'r>) -> Result<Self, ::sqlx::error::BoxDynError> {
+        let code = <Option<String> as ::sqlx::Decode<'r, ::sqlx::Any>>::decode(value)?;
+        Ok(MaybeLang(code.map(|code| Lang::parse(&code)).transpose()?))
+    }
+}
+
+impl From<MaybeLang> for Option<Lang> {
+    fn from(value: MaybeLang) -> Option<Lang> {
+        value.0
     }
 }

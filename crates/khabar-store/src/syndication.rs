@@ -25,12 +25,13 @@ pub struct FeedEntry {
 /// (itself included), as `(lang, slug)`.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct SitemapEntry {
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub slug: String,
     #[sqlx(try_from = "Millis")]
     pub updated_at: Timestamp,
     #[sqlx(skip)]
-    pub alternates: Vec<(String, String)>,
+    pub alternates: Vec<(Lang, String)>,
 }
 
 /// One file's worth of a split sitemap: how many addresses it holds and
@@ -45,7 +46,8 @@ pub struct SitemapChunk {
 /// A story published recently, for the news sitemap.
 #[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct NewsEntry {
-    pub lang: String,
+    #[sqlx(try_from = "String")]
+    pub lang: Lang,
     pub slug: String,
     pub headline: String,
     #[sqlx(try_from = "Millis")]
@@ -68,7 +70,8 @@ struct SitemapRow {
     id: i64,
     #[sqlx(flatten)]
     entry: SitemapEntry,
-    alt_lang: String,
+    #[sqlx(try_from = "String")]
+    alt_lang: Lang,
     alt_slug: String,
 }
 

@@ -56,7 +56,8 @@ pub struct UserSummary {
     pub id: i64,
     pub username: String,
     pub display_name: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     #[sqlx(try_from = "crate::row::Millis")]
     pub created_at: jiff::Timestamp,
 }

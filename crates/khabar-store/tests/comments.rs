@@ -180,10 +180,10 @@ async fn drafts_take_no_comments_and_counts_are_visible_only(db: &TestDatabase) 
     assert_eq!(page.comments.len(), 2);
     assert_eq!(
         (
-            page.comments[1].comment.status.as_str(),
+            page.comments[1].comment.status,
             page.comments[1].comment.body.as_str()
         ),
-        ("deleted", "")
+        (CommentStatus::Deleted, "")
     );
 }
 
@@ -240,7 +240,7 @@ async fn edits_keep_versions_and_deletions_keep_places(db: &TestDatabase) {
         .thread(edition, None, CommentSort::Oldest, 1, 10)
         .await
         .unwrap();
-    assert_eq!(page.comments[0].comment.status, "deleted");
+    assert_eq!(page.comments[0].comment.status, CommentStatus::Deleted);
     assert_eq!(
         page.comments[0].replies[0].id, reply,
         "the reply keeps its place"

@@ -2,7 +2,7 @@
 //! PostgreSQL.
 
 use jiff::{SignedDuration, Timestamp};
-use khabar_core::{EditionContent, EditionInput, Lang, Slug};
+use khabar_core::{EditionContent, EditionInput, EditionStatus, Lang, Slug};
 use khabar_store::{AuthorProfile, ListFilter, Named, NewStory, Store, StoreError};
 use khabar_testkit::{TestDatabase, on_both_backends};
 
@@ -421,7 +421,10 @@ async fn scheduled_editions_publish_exactly_once(db: &TestDatabase) {
     let (a, b) = tokio::join!(store.publish_due(later), store.publish_due(later));
     let published: Vec<i64> = a.unwrap().into_iter().chain(b.unwrap()).collect();
     assert_eq!(published, [en], "published once");
-    assert_eq!(store.edition(en).await.unwrap().status, "published");
+    assert_eq!(
+        store.edition(en).await.unwrap().status,
+        EditionStatus::Published
+    );
     let publish_events = store
         .events_since(0, 100)
         .await

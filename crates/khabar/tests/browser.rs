@@ -721,7 +721,7 @@ on_both_backends!(an_editor_writes_both_editions_and_schedules_them);
 /// Every published edition's id and page path.
 async fn story_pages(server: &khabar::Server) -> Vec<(i64, String)> {
     let filter = khabar_store::NewsroomFilter {
-        status: Some("published".into()),
+        status: Some(khabar_core::EditionStatus::Published),
         ..khabar_store::NewsroomFilter::default()
     };
     let page = server

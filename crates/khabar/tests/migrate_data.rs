@@ -49,7 +49,7 @@ impl Dice {
 /// The ids of every published edition.
 async fn published_editions(store: &Store) -> Vec<i64> {
     let filter = NewsroomFilter {
-        status: Some("published".into()),
+        status: Some(khabar_core::EditionStatus::Published),
         ..NewsroomFilter::default()
     };
     let page = store.newsroom_editions(&filter, 1, 100).await.unwrap();

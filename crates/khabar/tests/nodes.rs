@@ -145,7 +145,7 @@ async fn nodes_share_one_database(db: &TestDatabase) {
     let editions = store
         .newsroom_editions(
             &NewsroomFilter {
-                status: Some("published".into()),
+                status: Some(khabar_core::EditionStatus::Published),
                 lang: Some(Lang::EN),
                 ..NewsroomFilter::default()
             },
@@ -194,7 +194,9 @@ async fn nodes_share_one_database(db: &TestDatabase) {
         .await
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(15);
-    while store.edition_draft(scheduled).await.unwrap().status != "published" {
+    while store.edition_draft(scheduled).await.unwrap().status
+        != khabar_core::EditionStatus::Published
+    {
         assert!(
             Instant::now() < deadline,
             "the scheduled edition was not published"

@@ -205,7 +205,7 @@ async fn scheduled_story_goes_live_without_a_request(db: &TestDatabase) {
         .unwrap();
     // Watch the database only: no HTTP request may trigger the publication.
     let deadline = Timestamp::now() + SignedDuration::from_secs(10);
-    while store.edition(edition).await.unwrap().status != "published" {
+    while store.edition(edition).await.unwrap().status != khabar_core::EditionStatus::Published {
         assert!(
             Timestamp::now() < deadline,
             "the scheduler did not publish in time"

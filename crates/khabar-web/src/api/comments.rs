@@ -92,14 +92,11 @@ fn comment_json(lang: &str, comment: &khabar_store::CommentView) -> Value {
 /// The published edition `id`: (language, slug).
 async fn published(app: &App, edition_id: i64) -> Result<(Lang, String), ApiError> {
     let record = match app.store.edition(edition_id).await {
-        Ok(record) if record.status == "published" => record,
+        Ok(record) if record.status == khabar_core::EditionStatus::Published => record,
         Ok(_) | Err(khabar_store::StoreError::NotFound) => return Err(not_found()),
         Err(other) => return Err(other.into()),
     };
-    Ok((
-        Lang::parse(&record.lang).map_err(|_| not_found())?,
-        record.slug,
-    ))
+    Ok((record.lang, record.slug))
 }
 
 type EditionPath = Result<Path<i64>, PathRejection>;
@@ -150,7 +147,10 @@ pub async fn get(State(app): AppState, path: EditionPath) -> Result<Response, Ap
         .comment(id_of(path)?)
         .await
         .map_err(CommentError::from)?;
-    if !matches!(comment.status.as_str(), "visible" | "deleted") {
+    if !matches!(
+        comment.status,
+        khabar_core::CommentStatus::Visible | khabar_core::CommentStatus::Deleted
+    ) {
         return Err(not_found());
     }
     let (lang, _) = published(&app, comment.edition_id).await?;

@@ -392,8 +392,8 @@ impl Caller {
 
 /// Checks the account's role; permission lives here, not in templates.
 pub fn require_role(account: &Account, allowed: &[Role]) -> Result<(), ApiError> {
-    match Role::parse(&account.role) {
-        Ok(role) if allowed.contains(&role) => Ok(()),
+    match account.role {
+        role if allowed.contains(&role) => Ok(()),
         _ => Err(ApiError::forbidden(
             "forbidden",
             "your role does not allow that",

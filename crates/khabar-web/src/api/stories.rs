@@ -39,7 +39,7 @@ pub(crate) fn list_filter(query: &HashMap<String, String>) -> Result<NewsroomFil
     let given = |name: &str| query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
     let status = match given("status") {
         Some(status @ ("draft" | "scheduled" | "published" | "unpublished")) => {
-            Some(status.to_owned())
+            khabar_core::EditionStatus::parse(status).ok()
         }
         Some(_) => {
             return Err(InvalidInput::new(

@@ -136,7 +136,8 @@ pub async fn purge_keys(
                 let public = match checked_editions.get(&edition_id) {
                     Some(public) => *public,
                     None => {
-                        let public = store.edition(edition_id).await?.status == "published";
+                        let public = store.edition(edition_id).await?.status
+                            == khabar_core::EditionStatus::Published;
                         *checked_editions.entry(edition_id).or_insert(public)
                     }
                 };

@@ -193,7 +193,7 @@ fn log_line(app: &App, lang: Lang, entry: LogEntry) -> LogLine {
             .zip(entry.slug.as_ref())
             .map(|(l, slug)| format!("/{l}/story/{}", crate::public::pages::segment(slug))),
         headline: entry.headline,
-        story_lang: entry.story_lang,
+        story_lang: entry.story_lang.map(|lang| lang.to_string()),
         reasons,
         message,
     }

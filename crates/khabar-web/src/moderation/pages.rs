@@ -159,7 +159,7 @@ pub async fn queue(
             .map(|item| QueueEntry {
                 author_id: item.comment.author_id,
                 story_id: item.story_id,
-                status: item.comment.status.clone(),
+                status: item.comment.status.to_string(),
                 comment: comment_item(&app, lang, item.comment, &viewer, now),
                 reasons: item
                     .reasons
@@ -168,7 +168,7 @@ pub async fn queue(
                     .collect(),
                 flagged: item.flagged,
                 story_url: format!("/{}/story/{}", item.lang, crate::public::pages::segment(&item.slug)),
-                story_lang: item.lang,
+                story_lang: item.lang.to_string(),
                 headline: item.headline,
                 parent_dir: item
                     .parent_body
@@ -646,7 +646,7 @@ pub async fn settings(
                 // One term a line, marked by its mode (`MatchMode::line`).
                 let text: Vec<String> = rows
                     .iter()
-                    .filter(|r| r.lang == list_lang.as_str() && r.list == list.as_str())
+                    .filter(|r| r.lang == list_lang && r.list == list.as_str())
                     .map(|r| match MatchMode::parse(&r.mode) {
                         Some(mode) => mode.line(&r.term),
                         None => r.term.clone(),

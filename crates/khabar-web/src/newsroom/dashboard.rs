@@ -20,21 +20,21 @@ const PER_LIST: u32 = 8;
 
 pub async fn show(State(app): State<Arc<App>>, desk: Desk) -> Response {
     let result = async {
-        let list = |status: &str| NewsroomFilter {
-            status: Some(status.to_owned()),
+        let list = |status: khabar_core::EditionStatus| NewsroomFilter {
+            status: Some(status),
             ..NewsroomFilter::default()
         };
         let drafts = app
             .store
-            .newsroom_editions(&list("draft"), 1, PER_LIST)
+            .newsroom_editions(&list(khabar_core::EditionStatus::Draft), 1, PER_LIST)
             .await?;
         let scheduled = app
             .store
-            .newsroom_editions(&list("scheduled"), 1, PER_LIST)
+            .newsroom_editions(&list(khabar_core::EditionStatus::Scheduled), 1, PER_LIST)
             .await?;
         let published = app
             .store
-            .newsroom_editions(&list("published"), 1, PER_LIST)
+            .newsroom_editions(&list(khabar_core::EditionStatus::Published), 1, PER_LIST)
             .await?;
         let week_ago = Timestamp::now() - SignedDuration::from_hours(24 * 7);
         let discussed = app.store.most_discussed(week_ago, PER_LIST).await?;

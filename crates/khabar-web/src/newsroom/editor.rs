@@ -94,7 +94,7 @@ async fn editor_page(
         .editions
         .iter()
         .map(|edition| {
-            let lang = Lang::parse(&edition.lang).unwrap_or(desk.lang);
+            let lang = edition.lang;
             let is_own = edition.author_ids.iter().any(|id| own.contains(id));
             let edition = match &refused {
                 Some(refused) if refused.edition_id == edition.id => {
@@ -122,9 +122,9 @@ async fn editor_page(
                 edition => edition,
                 dir => app.dir(lang),
                 language_name => app.i18n.message(desk.lang, &format!("admin-language-{}", edition.lang), None),
-                editable => may_edit(desk.role, is_own, edition.status != "draft"),
+                editable => may_edit(desk.role, is_own, edition.status != khabar_core::EditionStatus::Draft),
                 scheduled_local => edition.scheduled_at.map(|at| local_input(app, at)),
-                public_path => (edition.status == "published")
+                public_path => (edition.status == khabar_core::EditionStatus::Published)
                     .then(|| format!("/{}/story/{}", edition.lang, segment(&edition.slug))),
                 behind => behind,
                 byline => byline,
@@ -134,7 +134,7 @@ async fn editor_page(
     let missing: Vec<Value> = app
         .languages()
         .into_iter()
-        .filter(|l| !story.editions.iter().any(|e| e.lang == l.as_str()))
+        .filter(|l| !story.editions.iter().any(|e| e.lang == *l))
         .map(|l| language_choice(app, desk, l))
         .collect();
     let tag_choices: Vec<Value> = tags
@@ -503,7 +503,7 @@ async fn preview_page(
         summary: EditionSummary {
             id: 0,
             story_id: story.id,
-            lang: lang.as_str().to_owned(),
+            lang,
             slug: slug.clone(),
             headline: body.headline.trim().to_owned(),
             standfirst: body.standfirst.trim().to_owned(),
@@ -524,9 +524,9 @@ async fn preview_page(
         other_editions: story
             .editions
             .iter()
-            .filter(|e| e.lang != lang.as_str() && e.status == "published")
+            .filter(|e| e.lang != lang && e.status == khabar_core::EditionStatus::Published)
             .map(|e| EditionLink {
-                lang: e.lang.clone(),
+                lang: e.lang,
                 slug: e.slug.clone(),
                 headline: e.headline.clone(),
             })

@@ -116,7 +116,7 @@ impl FromRequestParts<Arc<App>> for Desk {
             let to = format!("/{lang}/signin");
             return Err((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response());
         };
-        let role = Role::parse(&session.account.role).unwrap_or(Role::Reader);
+        let role = session.account.role;
         if !may_write(role) {
             return Err(error_page(app, lang, &PageError::Forbidden));
         }

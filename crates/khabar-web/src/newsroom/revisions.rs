@@ -38,7 +38,7 @@ pub async fn list(
         let edition = app.store.edition_draft(edition_id).await?;
         let own = app.store.bylines_of(desk.account.id).await?;
         let is_own = edition.author_ids.iter().any(|id| own.contains(id));
-        let edition_lang = Lang::parse(&edition.lang).unwrap_or(desk.lang);
+        let edition_lang = edition.lang;
         // Newest first; each is compared with the one saved before it.
         let entries: Vec<Value> = revisions
             .iter()
@@ -63,7 +63,7 @@ pub async fn list(
                 edition => edition,
                 edition_dir => app.dir(edition_lang),
                 revisions => entries,
-                editable => may_edit(desk.role, is_own, edition.status != "draft"),
+                editable => may_edit(desk.role, is_own, edition.status != khabar_core::EditionStatus::Draft),
                 error => refusal(&app, desk.lang, query.get("error").map(String::as_str)),
             },
         )

@@ -291,7 +291,7 @@ fn lang_and_id(app: &App, path: Result<Path<(String, i64)>, PathRejection>) -> O
 async fn permalink_target(app: &App, comment_id: i64) -> Option<String> {
     let (edition_id, page) = app.store.comment_page(comment_id, THREAD_PAGE).await.ok()?;
     let edition = app.store.edition(edition_id).await.ok()?;
-    if edition.status != "published" {
+    if edition.status != khabar_core::EditionStatus::Published {
         return None;
     }
     Some(format!(
@@ -495,8 +495,9 @@ async fn comment_as_seen(
         .session
         .as_ref()
         .is_some_and(|s| s.account.id == comment.author_id);
-    let shown = matches!(comment.status.as_str(), "visible" | "deleted")
-        || (mine && matches!(comment.status.as_str(), "pending" | "shadowed"));
+    use khabar_core::CommentStatus::{Deleted, Pending, Shadowed, Visible};
+    let shown = matches!(comment.status, Visible | Deleted)
+        || (mine && matches!(comment.status, Pending | Shadowed));
     if !shown {
         return Ok(None);
     }
@@ -505,7 +506,7 @@ async fn comment_as_seen(
     };
     let settings = app.store.thread_settings(article.summary.story_id).await?;
     let now = Timestamp::now();
-    let status = comment.status.clone();
+    let status = comment.status.to_string();
     let item = comment_item(app, lang, comment, viewer, now);
     let html = app
         .templates
@@ -655,8 +656,8 @@ async fn act(
                     .edition(comment.edition_id)
                     .await
                     .ok()
-                    .filter(|e| e.status == "published")
-                    .and_then(|e| Some((app.lang(&e.lang)?, e.slug))),
+                    .filter(|e| e.status == khabar_core::EditionStatus::Published)
+                    .and_then(|e| Some((app.lang(e.lang.as_str())?, e.slug))),
                 Err(_) => None,
             };
             let text = match action {

@@ -135,9 +135,12 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
     }
     let edition_id = event.edition_id?;
     let comment_id = event.payload.get("comment_id")?.as_i64()?;
-    let lang = Lang::parse(event.lang.as_deref()?).ok()?;
+    let lang = event.lang?;
     let comment = app.store.comment(comment_id).await.ok()?;
-    if !matches!(comment.status.as_str(), "visible" | "deleted") {
+    if !matches!(
+        comment.status,
+        khabar_core::CommentStatus::Visible | khabar_core::CommentStatus::Deleted
+    ) {
         if event.kind == "comment.created" {
             return None;
         }

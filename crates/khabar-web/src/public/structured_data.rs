@@ -91,7 +91,7 @@ pub(crate) fn article_meta(app: &App, lang: Lang, article: &Article, url: &str) 
         og_locale_alternates: article
             .other_editions
             .iter()
-            .filter_map(|other| Some(og_locale(app, app.lang(&other.lang)?)))
+            .filter_map(|other| Some(og_locale(app, app.lang(other.lang.as_str())?)))
             .collect(),
         published: rfc3339(summary.published_at),
         modified: rfc3339(summary.updated_at),
