@@ -344,6 +344,7 @@ impl Progress {
     fn finish(&self) {
         if !self.0.is_hidden() {
             self.0.finish();
+            eprintln!();
             return;
         }
         let (done, total) = (self.0.position(), self.0.length().unwrap_or(0));
