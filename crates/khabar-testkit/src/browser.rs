@@ -1,20 +1,30 @@
 //! A real browser for tests: Debian's Chromium driven through ChromeDriver
-//! over the W3C WebDriver protocol (plain HTTP and JSON, so no client crate
-//! is needed). Skipped with a notice when ChromeDriver is missing, except
-//! under `CI=true`.
+//! with fantoccini, a WebDriver client, over plain HTTP on 127.0.0.1 (no
+//! TLS). Skipped with a notice when ChromeDriver is missing, except under
+//! `CI=true`.
+//!
+//! The helpers below are what the tests speak: CSS selectors, script
+//! expressions to wait for, window handles as strings; every command
+//! panics with what it was doing when the browser refuses it or does not
+//! answer within a minute.
 
+use std::future::Future;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::error::CmdError;
+use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand, WindowHandle};
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// How long one WebDriver command may take before the test fails.
+const COMMAND_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct Browser {
     driver: Child,
-    base: String,
-    session: String,
-    http: reqwest::Client,
+    client: Client,
     _profile: tempfile::TempDir,
 }
 
@@ -33,30 +43,14 @@ impl Browser {
             .and_then(|l| l.local_addr())
             .expect("a free port")
             .port();
-        let driver = Command::new(driver_path)
+        let mut driver = Command::new(driver_path)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("an HTTP client");
-        let base = format!("http://127.0.0.1:{port}");
-        let profile = tempfile::tempdir().expect("a browser profile directory");
-        let mut browser = Browser {
-            driver,
-            base,
-            session: String::new(),
-            http,
-            _profile: profile,
-        };
         for _ in 0..100 {
-            if browser
-                .http
-                .get(format!("{}/status", browser.base))
-                .send()
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
                 .await
                 .is_ok()
             {
@@ -64,6 +58,7 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        let profile = tempfile::tempdir().expect("a browser profile directory");
         let args = [
             "--headless",
             "--no-sandbox",
@@ -74,56 +69,46 @@ impl Browser {
             "--disable-sync",
             "--no-first-run",
             "--window-size=1200,900",
-            &format!("--user-data-dir={}", browser._profile.path().display()),
+            &format!("--user-data-dir={}", profile.path().display()),
         ];
-        let capabilities = json!({ "capabilities": { "alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": { "binary": chromium, "args": args }
-        }}});
-        let created = browser.call("POST", "/session", capabilities).await;
-        browser.session = created["sessionId"]
-            .as_str()
-            .expect("a WebDriver session id")
-            .to_owned();
-        Some(browser)
-    }
-
-    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
-        let url = format!("{}{path}", self.base);
-        let request = match method {
-            "GET" => self.http.get(url),
-            "DELETE" => self.http.delete(url),
-            _ => self.http.post(url).json(&body),
+        let mut capabilities = Capabilities::new();
+        capabilities.insert("browserName".into(), json!("chrome"));
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": chromium, "args": args }),
+        );
+        let connected = tokio::time::timeout(
+            COMMAND_TIMEOUT,
+            ClientBuilder::new(HttpConnector::new())
+                .capabilities(capabilities)
+                .connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await;
+        let client = match connected {
+            Ok(Ok(client)) => client,
+            failed => {
+                let _ = driver.kill();
+                let _ = driver.wait();
+                match failed {
+                    Ok(Err(error)) => panic!("WebDriver new session: {error}"),
+                    _ => panic!("WebDriver new session: no answer within 60 s"),
+                }
+            }
         };
-        let response: Value = request
-            .send()
-            .await
-            .expect("ChromeDriver answers")
-            .json()
-            .await
-            .expect("ChromeDriver answers JSON");
-        let value = response.get("value").cloned().unwrap_or(Value::Null);
-        if let Some(error) = value.get("error") {
-            panic!("WebDriver {method} {path}: {error} {}", value["message"]);
-        }
-        value
-    }
-
-    fn session_path(&self, rest: &str) -> String {
-        format!("/session/{}{rest}", self.session)
+        Some(Browser {
+            driver,
+            client,
+            _profile: profile,
+        })
     }
 
     /// Loads `url` and waits for the page to finish loading.
     pub async fn goto(&self, url: &str) {
-        self.call("POST", &self.session_path("/url"), json!({ "url": url }))
-            .await;
+        run(&format!("goto {url}"), self.client.goto(url)).await;
     }
 
     pub async fn current_url(&self) -> String {
-        let value = self
-            .call("GET", &self.session_path("/url"), Value::Null)
-            .await;
-        value.as_str().unwrap_or_default().to_owned()
+        run("current url", self.client.current_url()).await.into()
     }
 
     /// Waits (up to 10 s) until the page's URL ends with `suffix` and the
@@ -163,110 +148,59 @@ impl Browser {
         panic!("the browser did not reach {what} within 10 s; it is at {url}");
     }
 
-    /// Runs `script` (a function body; `arguments` holds `args`) in the page.
+    /// Runs `script` (a function body; `arguments` holds `args`, a JSON
+    /// array) in the page.
     pub async fn eval(&self, script: &str, args: Value) -> Value {
-        self.call(
-            "POST",
-            &self.session_path("/execute/sync"),
-            json!({ "script": script, "args": args }),
-        )
-        .await
+        let args = match args {
+            Value::Array(args) => args,
+            Value::Null => Vec::new(),
+            other => vec![other],
+        };
+        run("execute script", self.client.execute(script, args)).await
     }
 
-    /// Clicks the first element matching `css` and waits for any navigation.
+    /// Clicks the first element matching `css`.
     pub async fn click(&self, css: &str) {
-        let found = self
-            .call(
-                "POST",
-                &self.session_path("/element"),
-                json!({ "using": "css selector", "value": css }),
-            )
-            .await;
-        let id = found[ELEMENT_KEY]
-            .as_str()
-            .expect("an element id")
-            .to_owned();
-        self.call(
-            "POST",
-            &self.session_path(&format!("/element/{id}/click")),
-            json!({}),
-        )
-        .await;
+        let element = self.find(css).await;
+        run(&format!("click {css}"), element.click()).await;
     }
 
     /// Types `text` into the first element matching `css`.
     pub async fn type_into(&self, css: &str, text: &str) {
-        let id = self.find(css).await;
-        self.call(
-            "POST",
-            &self.session_path(&format!("/element/{id}/value")),
-            json!({ "text": text }),
-        )
-        .await;
+        let element = self.find(css).await;
+        run(&format!("type into {css}"), element.send_keys(text)).await;
     }
 
     /// Presses `keys` one after another on whatever has the focus, as a
     /// person at the keyboard would (W3C key actions).
     pub async fn press(&self, keys: &str) {
-        let actions: Vec<Value> = keys
-            .chars()
-            .flat_map(|key| {
-                [
-                    json!({ "type": "keyDown", "value": key.to_string() }),
-                    json!({ "type": "keyUp", "value": key.to_string() }),
-                ]
-            })
-            .collect();
-        self.call(
-            "POST",
-            &self.session_path("/actions"),
-            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }),
-        )
-        .await;
+        let actions = keys.chars().fold(keyboard(), |actions, key| {
+            actions
+                .then(KeyAction::Down { value: key })
+                .then(KeyAction::Up { value: key })
+        });
+        run("key actions", self.client.perform_actions(actions)).await;
     }
 
     /// Presses `key` with Control held, as for Ctrl+S.
     pub async fn press_with_control(&self, key: char) {
-        const CONTROL: &str = "\u{E009}";
-        let key = key.to_string();
-        let actions = json!([
-            { "type": "keyDown", "value": CONTROL },
-            { "type": "keyDown", "value": key },
-            { "type": "keyUp", "value": key },
-            { "type": "keyUp", "value": CONTROL },
-        ]);
-        self.call(
-            "POST",
-            &self.session_path("/actions"),
-            json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] }),
-        )
-        .await;
+        const CONTROL: char = '\u{E009}';
+        let actions = keyboard()
+            .then(KeyAction::Down { value: CONTROL })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: CONTROL });
+        run("key actions", self.client.perform_actions(actions)).await;
     }
 
-    async fn find(&self, css: &str) -> String {
-        let found = self
-            .call(
-                "POST",
-                &self.session_path("/element"),
-                json!({ "using": "css selector", "value": css }),
-            )
-            .await;
-        found[ELEMENT_KEY]
-            .as_str()
-            .expect("an element id")
-            .to_owned()
+    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        run(&format!("find {css}"), self.client.find(Locator::Css(css))).await
     }
 
     /// Saves a PNG of the window under `target/test-artifacts/` (kept by CI
     /// as evidence of what the page looked like) and returns its path.
     pub async fn screenshot(&self, name: &str) -> std::path::PathBuf {
-        use base64::Engine;
-        let value = self
-            .call("GET", &self.session_path("/screenshot"), Value::Null)
-            .await;
-        let png = base64::engine::general_purpose::STANDARD
-            .decode(value.as_str().unwrap_or_default())
-            .expect("a base64 screenshot");
+        let png = run("screenshot", self.client.screenshot()).await;
         let folder =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
         std::fs::create_dir_all(&folder).expect("an artifacts folder");
@@ -277,84 +211,121 @@ impl Browser {
 
     /// Opens a new tab, switches to it and returns its window handle.
     pub async fn new_tab(&self) -> String {
-        self.open_window("tab").await
+        self.open_window(true).await
     }
 
     /// Opens a new window (its page visible beside the others), switches
     /// to it and returns its handle.
     pub async fn new_window(&self) -> String {
-        self.open_window("window").await
+        self.open_window(false).await
     }
 
-    async fn open_window(&self, kind: &str) -> String {
-        let value = self
-            .call(
-                "POST",
-                &self.session_path("/window/new"),
-                json!({ "type": kind }),
-            )
-            .await;
-        let handle = value["handle"]
-            .as_str()
-            .expect("a window handle")
-            .to_owned();
+    async fn open_window(&self, as_tab: bool) -> String {
+        let opened = run("new window", self.client.new_window(as_tab)).await;
+        let handle = String::from(opened.handle);
         self.switch_to(&handle).await;
         handle
     }
 
     /// The handle of the window (tab) commands go to.
     pub async fn window(&self) -> String {
-        let value = self
-            .call("GET", &self.session_path("/window"), Value::Null)
-            .await;
-        value.as_str().expect("a window handle").to_owned()
+        run("window handle", self.client.window()).await.into()
     }
 
     /// Sends the commands that follow to the window (tab) `handle`.
     pub async fn switch_to(&self, handle: &str) {
-        self.call(
-            "POST",
-            &self.session_path("/window"),
-            json!({ "handle": handle }),
-        )
-        .await;
+        let window = WindowHandle::try_from(handle).expect("a window handle");
+        run("switch window", self.client.switch_to_window(window)).await;
     }
 
     /// Sets a cookie for the current page's site, as a signed-in
     /// session made outside the browser.
     pub async fn add_cookie(&self, name: &str, value: &str) {
-        self.call(
-            "POST",
-            &self.session_path("/cookie"),
-            json!({ "cookie": { "name": name, "value": value, "path": "/", "httpOnly": true } }),
-        )
-        .await;
+        let cookie = json!({ "name": name, "value": value, "path": "/", "httpOnly": true });
+        run("add cookie", self.client.issue_cmd(AddCookie(cookie))).await;
     }
 
     pub async fn resize(&self, width: u32, height: u32) {
-        self.call(
-            "POST",
-            &self.session_path("/window/rect"),
-            json!({ "width": width, "height": height }),
-        )
-        .await;
+        run("resize window", self.client.set_window_size(width, height)).await;
     }
 
     /// Ends the session and the driver.
     pub async fn quit(mut self) {
-        let _ = self
-            .http
-            .delete(format!("{}{}", self.base, self.session_path("")))
-            .send()
-            .await;
+        let _ = tokio::time::timeout(COMMAND_TIMEOUT, self.client.clone().close()).await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
 }
 
 impl Drop for Browser {
+    /// A test that panicked never reached `quit`: its Chromium, which
+    /// would outlive ChromeDriver, is asked to exit (SIGTERM, so that it
+    /// takes its helpers along) before the driver is killed.
     fn drop(&mut self) {
+        for pid in children_of(self.driver.id()) {
+            let _ = Command::new("kill")
+                .arg(pid.to_string())
+                .stderr(Stdio::null())
+                .status();
+        }
         let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// The processes whose parent is `parent`, from `/proc` (none elsewhere).
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // `pid (name) state ppid …`; the name may hold spaces and parentheses.
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(1)?.parse::<u32>().ok())
+                    == Some(parent)
+            })
+        })
+        .collect()
+}
+
+/// WebDriver's Add Cookie with no domain, so that ChromeDriver takes the
+/// page's host: fantoccini's own `add_cookie` sends `"domain": null`, which
+/// ChromeDriver refuses, and an explicit `127.0.0.1` is refused too.
+#[derive(Debug)]
+struct AddCookie(Value);
+
+impl WebDriverCompatibleCommand for AddCookie {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/cookie", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "cookie": self.0 }).to_string()),
+        )
+    }
+}
+
+/// A fresh key input source; every sequence of key presses uses one id.
+fn keyboard() -> KeyActions {
+    KeyActions::new("keyboard".to_owned())
+}
+
+/// Awaits one WebDriver command, panicking with `what` when the browser
+/// refuses it or does not answer in time.
+async fn run<T>(what: &str, command: impl Future<Output = Result<T, CmdError>>) -> T {
+    match tokio::time::timeout(COMMAND_TIMEOUT, command).await {
+        Ok(Ok(value)) => value,
+        Ok(Err(error)) => panic!("WebDriver {what}: {error}"),
+        Err(_) => panic!("WebDriver {what}: no answer within 60 s"),
     }
 }
 
