@@ -215,7 +215,8 @@ where
     async fn from_request(request: Request, app: &Arc<App>) -> Result<Self, Response> {
         let (mut parts, body) = request.into_parts();
         let viewer = viewer(&mut parts, app).await;
-        let refuse = |parts: &Parts, error| A::refusal(app, parts, page_language(app, parts), error);
+        let refuse =
+            |parts: &Parts, error| A::refusal(app, parts, page_language(app, parts), error);
         let Some((form, fields)) = read::<T>(&parts, body, app).await else {
             let unreadable = PageError::BadRequest("unreadable form".into());
             return Err(refuse(&parts, unreadable));
@@ -231,7 +232,11 @@ where
 /// The urlencoded body as `T` and as fields (for the token), or none when
 /// it is not a form.
 #[allow(clippy::disallowed_types, reason = "the one place a form is read")]
-async fn read<T: DeserializeOwned>(parts: &Parts, body: Body, app: &Arc<App>) -> Option<(T, Fields)> {
+async fn read<T: DeserializeOwned>(
+    parts: &Parts,
+    body: Body,
+    app: &Arc<App>,
+) -> Option<(T, Fields)> {
     let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), app)
         .await
         .ok()?;

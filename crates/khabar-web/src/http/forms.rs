@@ -1,13 +1,9 @@
-//! HTML forms: their fields, the same-site and CSRF check every state
-//! change passes, and where to go back to afterwards.
+//! HTML forms: their fields and where to go back to afterwards. They are
+//! read only through `extract::CheckedForm`, which checks that a form came
+//! from this site with the viewer's CSRF token.
 
-use axum::Form;
-use axum::extract::rejection::FormRejection;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-
-use crate::http::session::Viewer;
-use crate::{App, PageError, http::csrf};
 
 /// A form's fields in order; a name may repeat (checkboxes).
 pub(crate) type Fields = Vec<(String, String)>;
@@ -19,24 +15,6 @@ pub(crate) fn field<'a>(fields: &'a Fields, name: &str) -> &'a str {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
         .unwrap_or("")
-}
-
-/// The fields of a state-changing form that came from this site with the
-/// viewer's CSRF token.
-pub(crate) fn checked(
-    app: &App,
-    headers: &HeaderMap,
-    viewer: &Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Result<Fields, PageError> {
-    let Ok(Form(fields)) = form else {
-        return Err(PageError::BadRequest("unreadable form".into()));
-    };
-    if !csrf::same_site(app, headers) || !csrf::token_matches(viewer, field(&fields, "csrf_token"))
-    {
-        return Err(PageError::Forbidden);
-    }
-    Ok(fields)
 }
 
 /// A 303 to the form's `back` field if it is a same-site path under

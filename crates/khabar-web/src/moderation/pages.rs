@@ -6,10 +6,9 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use khabar_core::moderation::{
@@ -17,73 +16,22 @@ use khabar_core::moderation::{
     UserAction, WordListEntry,
 };
 use khabar_core::{InvalidInput, Lang};
-use khabar_store::{LogFilter, SessionRecord};
+use khabar_store::LogFilter;
 use khabar_text::wordlist::MatchMode;
 use minijinja::context;
 use serde::Serialize;
 
+use super::Moderating;
 use crate::api::moderation::queue_filter;
-use crate::public::comments::comment_item;
+use crate::http::extract::{CheckedForm, Forbid, Id, SignedIn};
 use crate::http::forms::{Fields, field, redirect_within};
-use khabar_app::moderation::{self, ModerationError, Moderator};
-use crate::public::pages::{chrome, error_page, preferred_language, render};
 use crate::http::session::Viewer;
+use crate::public::thread::comment_item;
+use crate::theme::page::{chrome, error_page, render};
 use crate::{App, PageError};
+use khabar_app::moderation::{self, ModerationError};
 
 type AppState = State<Arc<App>>;
-
-impl From<ModerationError> for PageError {
-    fn from(error: ModerationError) -> Self {
-        match error {
-            ModerationError::Invalid(e) => PageError::Rejected(e.code),
-            ModerationError::NotFound => PageError::NotFound,
-            ModerationError::Forbidden(..) => PageError::Forbidden,
-            ModerationError::Undo(refusal) => PageError::Rejected(refusal.code()),
-            ModerationError::Store(e) => PageError::Store(e),
-        }
-    }
-}
-
-/// The language and the signed-in moderator, or the page to answer with
-/// (sign-in for strangers, 403 for readers).
-async fn signed_in_moderator<'a>(
-    app: &App,
-    lang: &str,
-    headers: &HeaderMap,
-    viewer: &'a Viewer,
-) -> Result<(Lang, &'a SessionRecord, Moderator), Box<Response>> {
-    let Some(lang) = app.lang(lang) else {
-        return Err(Box::new(error_page(
-            app,
-            preferred_language(app, headers),
-            &PageError::NotFound,
-        )));
-    };
-    let Some(session) = &viewer.session else {
-        let to = format!("/{lang}/signin");
-        return Err(Box::new(
-            (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response(),
-        ));
-    };
-    match moderation::moderator(app, &session.account).await {
-        Ok(moderator) => Ok((lang, session, moderator)),
-        Err(error) => Err(Box::new(error_page(app, lang, &error.into()))),
-    }
-}
-
-/// A state change from a moderator's form: same site, right CSRF token.
-async fn form_moderator(
-    app: &App,
-    lang: &str,
-    headers: &HeaderMap,
-    viewer: &Viewer,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Result<(Lang, Moderator, Fields), Box<Response>> {
-    let (lang, _, moderator) = signed_in_moderator(app, lang, headers, viewer).await?;
-    let fields = crate::http::forms::checked(app, headers, viewer, form)
-        .map_err(|error| Box::new(error_page(app, lang, &error)))?;
-    Ok((lang, moderator, fields))
-}
 
 /// Back to where the form was, if it is one of the moderators' pages.
 fn back(lang: Lang, fields: &Fields) -> Response {
@@ -117,7 +65,7 @@ fn paths(app: &App, tail: &str) -> Vec<(Lang, String)> {
 
 #[derive(Serialize)]
 struct QueueEntry {
-    comment: crate::public::comments::CommentItem,
+    comment: crate::public::thread::CommentItem,
     author_id: i64,
     story_id: i64,
     /// Every reason, in words with its phase.
@@ -136,54 +84,107 @@ struct QueueEntry {
 /// `GET /{lang}/moderate`: a queue with its filters and counts.
 pub async fn queue(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
+    on: Moderating,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (lang, session, moderator) = match signed_in_moderator(&app, &lang, &headers, &viewer).await
-    {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let result = async {
-        let filter = queue_filter(&query).map_err(|e| PageError::Rejected(e.code))?;
-        let queue_name = filter.queue.as_str();
-        let (page, counts) = moderation::queue(&app, &moderator, filter.clone()).await?;
-        let now = Timestamp::now();
-        let items: Vec<QueueEntry> = page
-            .items
-            .into_iter()
-            .map(|item| QueueEntry {
-                author_id: item.comment.author_id,
-                story_id: item.story_id,
-                status: item.comment.status.to_string(),
-                comment: comment_item(&app, lang, item.comment, &viewer, now),
-                reasons: item
-                    .reasons
-                    .iter()
-                    .map(|r| crate::moderation::log::reason_in_words(&app, lang, r, item.flagged))
-                    .collect(),
-                flagged: item.flagged,
-                story_url: format!("/{}/story/{}", item.lang, crate::public::pages::segment(&item.slug)),
-                story_lang: item.lang.to_string(),
-                headline: item.headline,
-                parent_dir: item
-                    .parent_body
-                    .as_deref()
-                    .map(|b| khabar_text::detect_direction(b).as_str())
-                    .unwrap_or("auto"),
-                parent_author: item.parent_author,
-                parent_body: item
-                    .parent_body
-                    .map(|b| b.chars().take(280).collect::<String>()),
-                reports: item.reports,
-            })
-            .collect();
-        // The current filters, to keep across queue tabs and pages.
-        let keep: Vec<(String, String)> = ["story", "section", "lang", "reason", "order"]
+    let page = queue_page(&app, &on, &query).await;
+    page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
+}
+
+async fn queue_page(
+    app: &App,
+    on: &Moderating,
+    query: &HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let lang = on.lang;
+    let filter = queue_filter(query)?;
+    let queue_name = filter.queue.as_str();
+    let (page, counts) = moderation::queue(app, &on.moderator, filter.clone()).await?;
+    let now = Timestamp::now();
+    let items: Vec<QueueEntry> = page
+        .items
+        .into_iter()
+        .map(|item| queue_entry(app, lang, &on.viewer, now, item))
+        .collect();
+    let links = QueueLinks::new(lang, query);
+    let tabs: Vec<_> = counts
+        .iter()
+        .map(|(q, n)| context! { name => q.as_str(), count => n, href => links.to(q.as_str(), None) })
+        .collect();
+    let this = format!("/{lang}/moderate");
+    let chrome = chrome(app, lang, &on.viewer, paths(app, ""), None, this).await?;
+    render(
+        app,
+        "moderate.html",
+        lang,
+        chrome,
+        context! {
+            queue => queue_name,
+            tabs => tabs,
+            items => items,
+            filter => query,
+            this_url => links.to(queue_name, Some(page.page)),
+            csrf_token => &on.session.csrf_token,
+            moderator => &on.moderator.username,
+            sections => section_choices(app, lang).await?,
+            languages => language_choices(app),
+            reasons => REASON_FILTERS,
+            reject_reasons => moderation::REJECT_REASONS,
+            previous_page => (page.page > 1).then(|| links.to(queue_name, Some(page.page - 1))),
+            next_page => page.has_more.then(|| links.to(queue_name, Some(page.page + 1))),
+        },
+    )
+}
+
+/// One held, flagged or reported comment as the queue shows it.
+fn queue_entry(
+    app: &App,
+    lang: Lang,
+    viewer: &Viewer,
+    now: Timestamp,
+    item: khabar_store::QueueItem,
+) -> QueueEntry {
+    QueueEntry {
+        author_id: item.comment.author_id,
+        story_id: item.story_id,
+        status: item.comment.status.to_string(),
+        comment: comment_item(app, lang, item.comment, viewer, now),
+        reasons: item
+            .reasons
+            .iter()
+            .map(|r| crate::moderation::log::reason_in_words(app, lang, r, item.flagged))
+            .collect(),
+        flagged: item.flagged,
+        story_url: format!(
+            "/{}/story/{}",
+            item.lang,
+            crate::http::paths::segment(&item.slug)
+        ),
+        story_lang: item.lang.to_string(),
+        headline: item.headline,
+        parent_dir: item
+            .parent_body
+            .as_deref()
+            .map(|b| khabar_text::detect_direction(b).as_str())
+            .unwrap_or("auto"),
+        parent_author: item.parent_author,
+        parent_body: item
+            .parent_body
+            .map(|b| b.chars().take(280).collect::<String>()),
+        reports: item.reports,
+    }
+}
+
+/// Links between the queue's tabs and pages that keep its filters.
+struct QueueLinks {
+    lang: Lang,
+    keep: Vec<(String, String)>,
+}
+
+impl QueueLinks {
+    fn new(lang: Lang, query: &HashMap<String, String>) -> QueueLinks {
+        let keep = ["story", "section", "lang", "reason", "order"]
             .into_iter()
             .filter_map(|k| {
                 query
@@ -192,55 +193,22 @@ pub async fn queue(
                     .map(|v| (k.to_owned(), v.clone()))
             })
             .collect();
-        let with = |extra: &[(&str, String)]| {
-            let mut pairs: Vec<String> = keep
-                .iter()
-                .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
-                .map(|(k, v)| format!("{k}={}", urlencoding(v)))
-                .collect();
-            pairs.extend(extra.iter().map(|(k, v)| format!("{k}={}", urlencoding(v))));
-            format!("/{lang}/moderate?{}", pairs.join("&"))
-        };
-        let tabs: Vec<_> = counts
+        QueueLinks { lang, keep }
+    }
+
+    /// Queue `queue`, at `page` when given, with the current filters.
+    fn to(&self, queue: &str, page: Option<u32>) -> String {
+        let mut pairs: Vec<String> = self
+            .keep
             .iter()
-            .map(|(q, n)| context! { name => q.as_str(), count => n, href => with(&[("queue", q.as_str().to_owned())]) })
+            .map(|(k, v)| format!("{k}={}", urlencoding(v)))
             .collect();
-        let this = with(&[
-            ("queue", queue_name.to_owned()),
-            ("page", page.page.to_string()),
-        ]);
-        let chrome = chrome(
-            &app,
-            lang,
-            &viewer,
-            paths(&app, ""),
-            None,
-            format!("/{lang}/moderate"),
-        )
-        .await?;
-        render(
-            &app,
-            "moderate.html",
-            lang,
-            chrome,
-            context! {
-                queue => queue_name,
-                tabs => tabs,
-                items => items,
-                filter => &query,
-                this_url => this,
-                csrf_token => &session.csrf_token,
-                moderator => moderator.username,
-                sections => section_choices(&app, lang).await?,
-                languages => language_choices(&app),
-                reasons => REASON_FILTERS,
-                reject_reasons => moderation::REJECT_REASONS,
-                previous_page => (page.page > 1).then(|| with(&[("queue", queue_name.to_owned()), ("page", (page.page - 1).to_string())])),
-                next_page => page.has_more.then(|| with(&[("queue", queue_name.to_owned()), ("page", (page.page + 1).to_string())])),
-            },
-        )
-    };
-    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+        pairs.push(format!("queue={}", urlencoding(queue)));
+        if let Some(page) = page {
+            pairs.push(format!("page={page}"));
+        }
+        format!("/{}/moderate?{}", self.lang, pairs.join("&"))
+    }
 }
 
 /// The site's languages as a filter offers them: code and own name, as
@@ -293,17 +261,12 @@ fn comment_action(fields: &Fields) -> Result<CommentAction, PageError> {
 /// comments (`comment_id` repeated), or on the one named.
 pub async fn act_on_comments(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
+    on: Moderating,
+    CheckedForm(fields, ..): CheckedForm,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
-    {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+    let Moderating {
+        lang, moderator, ..
+    } = on;
     let action = match comment_action(&fields) {
         Ok(action) => action,
         Err(error) => return error_page(&app, lang, &error),
@@ -336,105 +299,58 @@ pub async fn act_on_comments(
 /// `GET /{lang}/moderate/users/{id}`: a reader's record and the actions.
 pub async fn reader(
     State(app): AppState,
-    path: Result<Path<(String, i64)>, PathRejection>,
+    Id(user_id): Id,
+    on: Moderating,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
 ) -> Response {
-    let Ok(Path((lang, user_id))) = path else {
-        return error_page(
-            &app,
-            preferred_language(&app, &headers),
-            &PageError::NotFound,
-        );
-    };
-    let (lang, session, moderator) = match signed_in_moderator(&app, &lang, &headers, &viewer).await
-    {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
-    let result = async {
-        let mut history = moderation::reader_history(&app, &moderator, user_id).await?;
-        let entries =
-            crate::moderation::log::log_lines(&app, lang, std::mem::take(&mut history.log));
-        let tail = format!("/users/{user_id}");
-        let chrome = chrome(
-            &app,
-            lang,
-            &viewer,
-            paths(&app, &tail),
-            None,
-            format!("/{lang}/moderate{tail}"),
-        )
-        .await?;
-        render(
-            &app,
-            "moderate-user.html",
-            lang,
-            chrome,
-            context! {
-                history => history,
-                entries => entries,
-                csrf_token => &session.csrf_token,
-                all_sections => moderator.sections.is_empty(),
-                is_admin => moderator.role == khabar_core::Role::Admin,
-                sections => section_choices(&app, lang).await?,
-                this_url => format!("/{lang}/moderate{tail}"),
-                // What the last form did, for the confirmation banner.
-                said => query.map(|Query(q)| q).unwrap_or_default(),
-            },
-        )
-    };
-    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+    // What the last form did, for the confirmation banner.
+    let said = query.map(|Query(q)| q).unwrap_or_default();
+    let page = reader_page(&app, &on, user_id, said).await;
+    page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
+}
+
+async fn reader_page(
+    app: &App,
+    on: &Moderating,
+    user_id: i64,
+    said: HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let (lang, moderator) = (on.lang, &on.moderator);
+    let mut history = moderation::reader_history(app, moderator, user_id).await?;
+    let entries = crate::moderation::log::log_lines(app, lang, std::mem::take(&mut history.log));
+    let tail = format!("/users/{user_id}");
+    let this = format!("/{lang}/moderate{tail}");
+    let chrome = chrome(app, lang, &on.viewer, paths(app, &tail), None, this.clone()).await?;
+    render(
+        app,
+        "moderate-user.html",
+        lang,
+        chrome,
+        context! {
+            history => history,
+            entries => entries,
+            csrf_token => &on.session.csrf_token,
+            all_sections => moderator.sections.is_empty(),
+            is_admin => moderator.role == khabar_core::Role::Admin,
+            sections => section_choices(app, lang).await?,
+            this_url => this,
+            said => said,
+        },
+    )
 }
 
 /// `POST /{lang}/moderate/users/{id}`
 pub async fn act_on_reader(
     State(app): AppState,
-    path: Result<Path<(String, i64)>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
+    Id(user_id): Id,
+    on: Moderating,
+    CheckedForm(fields, ..): CheckedForm,
 ) -> Response {
-    let Ok(Path((lang, user_id))) = path else {
-        return error_page(
-            &app,
-            preferred_language(&app, &headers),
-            &PageError::NotFound,
-        );
-    };
-    let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
-    {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
-    let action = match field(&fields, "action") {
-        "warn" => UserAction::Warn {
-            message: field(&fields, "message").to_owned(),
-        },
-        "suspend" => UserAction::Suspend {
-            hours: field(&fields, "hours").parse().unwrap_or(0),
-        },
-        "unsuspend" => UserAction::Unsuspend,
-        "ban" => UserAction::Ban {
-            reject_comments: field(&fields, "reject_comments") == "1",
-        },
-        "unban" => UserAction::Unban,
-        "shadow_ban" => UserAction::ShadowBan,
-        "unshadow" => UserAction::Unshadow,
-        "pre_moderate" => UserAction::PreModerate,
-        "stop_pre_moderating" => UserAction::StopPreModerating,
-        "note" => UserAction::Note {
-            body: field(&fields, "body").to_owned(),
-        },
-        "limit_sections" => UserAction::LimitSections {
-            section_ids: fields
-                .iter()
-                .filter(|(k, _)| k == "section_id")
-                .filter_map(|(_, v)| v.parse().ok())
-                .collect(),
-        },
-        _ => return error_page(&app, lang, &PageError::BadRequest("unknown action".into())),
+    let Moderating {
+        lang, moderator, ..
+    } = on;
+    let Some(action) = user_action(&fields) else {
+        return error_page(&app, lang, &PageError::BadRequest("unknown action".into()));
     };
     match moderation::moderate_user(&app, &moderator, user_id, &action).await {
         Ok(decision) => back_saying(
@@ -444,6 +360,38 @@ pub async fn act_on_reader(
         ),
         Err(error) => error_page(&app, lang, &error.into()),
     }
+}
+
+/// The action a reader's form asks for, if it names one.
+fn user_action(fields: &Fields) -> Option<UserAction> {
+    Some(match field(fields, "action") {
+        "warn" => UserAction::Warn {
+            message: field(fields, "message").to_owned(),
+        },
+        "suspend" => UserAction::Suspend {
+            hours: field(fields, "hours").parse().unwrap_or(0),
+        },
+        "unsuspend" => UserAction::Unsuspend,
+        "ban" => UserAction::Ban {
+            reject_comments: field(fields, "reject_comments") == "1",
+        },
+        "unban" => UserAction::Unban,
+        "shadow_ban" => UserAction::ShadowBan,
+        "unshadow" => UserAction::Unshadow,
+        "pre_moderate" => UserAction::PreModerate,
+        "stop_pre_moderating" => UserAction::StopPreModerating,
+        "note" => UserAction::Note {
+            body: field(fields, "body").to_owned(),
+        },
+        "limit_sections" => UserAction::LimitSections {
+            section_ids: fields
+                .iter()
+                .filter(|(k, _)| k == "section_id")
+                .filter_map(|(_, v)| v.parse().ok())
+                .collect(),
+        },
+        _ => return None,
+    })
 }
 
 /// The log filters a page or export asks for: words, moderator, reader,
@@ -533,68 +481,57 @@ fn log_query(query: &HashMap<String, String>) -> String {
 /// `GET /{lang}/moderate/log`: the audit log as sentences, filtered.
 pub async fn log(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
+    on: Moderating,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (lang, _, moderator) = match signed_in_moderator(&app, &lang, &headers, &viewer).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let result = async {
-        let filter = log_filter(&app, &query)?;
-        let entries = moderation::audit_log(&app, &moderator, &filter).await?;
-        let kept = log_query(&query);
-        let older = (entries.len() == LOG_PAGE as usize)
-            .then(|| {
-                entries
-                    .last()
-                    .map(|e| format!("/{lang}/moderate/log?{kept}&before={}", e.id))
-            })
-            .flatten();
-        let entries = crate::moderation::log::log_lines(&app, lang, entries);
-        let chrome = chrome(
-            &app,
-            lang,
-            &viewer,
-            paths(&app, "/log"),
-            None,
-            format!("/{lang}/moderate/log"),
-        )
-        .await?;
-        render(
-            &app,
-            "moderate-log.html",
-            lang,
-            chrome,
-            context! {
-                entries => entries,
-                filter => &query,
-                actions => LOG_ACTIONS,
-                older => older,
-                csv => format!("/{lang}/moderate/log.csv?{kept}"),
-            },
-        )
-    };
-    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+    let page = log_page(&app, &on, &query).await;
+    page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
+}
+
+async fn log_page(
+    app: &App,
+    on: &Moderating,
+    query: &HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let lang = on.lang;
+    let filter = log_filter(app, query)?;
+    let entries = moderation::audit_log(app, &on.moderator, &filter).await?;
+    let kept = log_query(query);
+    let older = (entries.len() == LOG_PAGE as usize)
+        .then(|| {
+            entries
+                .last()
+                .map(|e| format!("/{lang}/moderate/log?{kept}&before={}", e.id))
+        })
+        .flatten();
+    let entries = crate::moderation::log::log_lines(app, lang, entries);
+    let this = format!("/{lang}/moderate/log");
+    let chrome = chrome(app, lang, &on.viewer, paths(app, "/log"), None, this).await?;
+    render(
+        app,
+        "moderate-log.html",
+        lang,
+        chrome,
+        context! {
+            entries => entries,
+            filter => query,
+            actions => LOG_ACTIONS,
+            older => older,
+            csv => format!("/{lang}/moderate/log.csv?{kept}"),
+        },
+    )
 }
 
 /// `GET /{lang}/moderate/log.csv`: the filtered log for a spreadsheet.
 pub async fn log_csv(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
+    on: Moderating,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (lang, _, moderator) = match signed_in_moderator(&app, &lang, &headers, &viewer).await {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+    let Moderating {
+        lang, moderator, ..
+    } = on;
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
         let filter = LogFilter {
@@ -623,97 +560,90 @@ pub async fn log_csv(
 }
 
 /// `GET /{lang}/moderate/settings`: word lists and the site's policy.
-pub async fn settings(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (lang, session, moderator) = match signed_in_moderator(&app, &lang, &headers, &viewer).await
-    {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
-    let result = async {
-        let rows = moderation::list_word_lists(&app, &moderator).await?;
-        let (policy, site) = moderation::settings(&app, &moderator, SettingScope::Site, 0)
-            .await
-            .unwrap_or_default();
-        let mut lists = Vec::new();
-        for list_lang in app.languages() {
-            for list in [ListKind::Banned, ListKind::Suspect] {
-                // One term a line, marked by its mode (`MatchMode::line`).
-                let text: Vec<String> = rows
-                    .iter()
-                    .filter(|r| r.lang == list_lang && r.list == list.as_str())
-                    .map(|r| match MatchMode::parse(&r.mode) {
-                        Some(mode) => mode.line(&r.term),
-                        None => r.term.clone(),
-                    })
-                    .collect();
-                lists.push(context! {
-                    lang => list_lang.as_str(),
-                    dir => app.dir(list_lang),
-                    list => list.as_str(),
-                    text => text.join("\n"),
-                    count => text.len(),
-                });
-            }
+pub async fn settings(State(app): AppState, on: Moderating) -> Response {
+    let page = settings_page(&app, &on).await;
+    page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
+}
+
+async fn settings_page(app: &App, on: &Moderating) -> Result<Response, PageError> {
+    let (lang, moderator) = (on.lang, &on.moderator);
+    let rows = moderation::list_word_lists(app, moderator).await?;
+    let (policy, site) = moderation::settings(app, moderator, SettingScope::Site, 0)
+        .await
+        .unwrap_or_default();
+    let this = format!("/{lang}/moderate/settings");
+    let chrome = chrome(app, lang, &on.viewer, paths(app, "/settings"), None, this).await?;
+    render(
+        app,
+        "moderate-settings.html",
+        lang,
+        chrome,
+        context! {
+            lists => word_list_texts(app, &rows),
+            policy => policy,
+            site => site,
+            csrf_token => &on.session.csrf_token,
+            may_edit => moderator.sections.is_empty(),
+            sections => section_settings(app, lang, moderator).await?,
+        },
+    )
+}
+
+/// Each language's banned and suspect lists as their textareas hold them:
+/// one term a line, marked by its mode (`MatchMode::line`).
+fn word_list_texts(app: &App, rows: &[khabar_store::WordListRow]) -> Vec<minijinja::Value> {
+    let mut lists = Vec::new();
+    for list_lang in app.languages() {
+        for list in [ListKind::Banned, ListKind::Suspect] {
+            let text: Vec<String> = rows
+                .iter()
+                .filter(|r| r.lang == list_lang && r.list == list.as_str())
+                .map(|r| match MatchMode::parse(&r.mode) {
+                    Some(mode) => mode.line(&r.term),
+                    None => r.term.clone(),
+                })
+                .collect();
+            lists.push(context! {
+                lang => list_lang.as_str(),
+                dir => app.dir(list_lang),
+                list => list.as_str(),
+                text => text.join("\n"),
+                count => text.len(),
+            });
         }
-        let mut sections = Vec::new();
-        for section in app.store.sections(lang).await? {
-            if moderator.covers(Some(section.id)) {
-                let settings = app
-                    .store
-                    .scope_settings(SettingScope::Section, section.id)
-                    .await?;
-                sections.push(
-                    context! { id => section.id, name => section.name, settings => settings },
-                );
-            }
+    }
+    lists
+}
+
+/// The settings of each section the moderator looks after.
+async fn section_settings(
+    app: &App,
+    lang: Lang,
+    moderator: &moderation::Moderator,
+) -> Result<Vec<minijinja::Value>, PageError> {
+    let mut sections = Vec::new();
+    for section in app.store.sections(lang).await? {
+        if moderator.covers(Some(section.id)) {
+            let settings = app
+                .store
+                .scope_settings(SettingScope::Section, section.id)
+                .await?;
+            sections
+                .push(context! { id => section.id, name => section.name, settings => settings });
         }
-        let chrome = chrome(
-            &app,
-            lang,
-            &viewer,
-            paths(&app, "/settings"),
-            None,
-            format!("/{lang}/moderate/settings"),
-        )
-        .await?;
-        render(
-            &app,
-            "moderate-settings.html",
-            lang,
-            chrome,
-            context! {
-                lists => lists,
-                policy => policy,
-                site => site,
-                csrf_token => &session.csrf_token,
-                may_edit => moderator.sections.is_empty(),
-                sections => sections,
-            },
-        )
-    };
-    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+    }
+    Ok(sections)
 }
 
 /// `POST /{lang}/moderate/word-lists`: one list from its textarea.
 pub async fn save_word_list(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
+    on: Moderating,
+    CheckedForm(fields, ..): CheckedForm,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
-    {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+    let Moderating {
+        lang, moderator, ..
+    } = on;
     let result = async {
         let list_lang = Lang::parse(field(&fields, "list_lang")).map_err(ModerationError::from)?;
         let list = ListKind::parse(field(&fields, "list")).map_err(ModerationError::from)?;
@@ -740,37 +670,24 @@ pub async fn save_word_list(
 /// `POST /{lang}/moderate/settings`: the site's settings and policy.
 pub async fn save_settings(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
+    on: Moderating,
+    CheckedForm(fields, ..): CheckedForm,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
-    {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
-    let number = |name: &'static str| -> Result<u32, ModerationError> {
-        field(&fields, name)
-            .trim()
-            .parse()
-            .map_err(|_| InvalidInput::new(name, "invalid_number", "a whole number").into())
-    };
-    // A section or story says yes, no, or nothing (inherit: "").
-    let choice = |name: &str| match field(&fields, name) {
-        "1" => Some(true),
-        "0" => Some(false),
-        _ => None,
-    };
-    let message = field(&fields, "message").trim();
-    let message = (!message.is_empty()).then(|| message.to_owned());
+    let Moderating {
+        lang, moderator, ..
+    } = on;
     let scope = SettingScope::parse(field(&fields, "scope")).unwrap_or(SettingScope::Site);
     if scope != SettingScope::Site {
+        // A section or story says yes, no, or nothing (inherit: "").
+        let choice = |name: &str| match field(&fields, name) {
+            "1" => Some(true),
+            "0" => Some(false),
+            _ => None,
+        };
         let settings = ScopeSettings {
             pre_moderated: choice("pre_moderated"),
             closed: choice("closed"),
-            message,
+            message: settings_message(&fields),
         };
         let id = field(&fields, "scope_id").parse().unwrap_or(-1);
         return match moderation::update_settings(&app, &moderator, scope, id, &settings, None).await
@@ -779,73 +696,65 @@ pub async fn save_settings(
             Err(error) => error_page(&app, lang, &error.into()),
         };
     }
-    let result = async {
-        let policy = PolicySettings {
-            suspect_action: if field(&fields, "suspect_action") == "flag" {
-                SuspectAction::Flag
-            } else {
-                SuspectAction::Hold
-            },
-            hold_links: field(&fields, "hold_links") == "1",
-            new_commenter_approvals: number("new_commenter_approvals")?,
-            rejection_rate_percent: number("rejection_rate_percent")?,
-            rejection_rate_min_comments: number("rejection_rate_min_comments")?,
-        };
-        let site = ScopeSettings {
-            pre_moderated: Some(field(&fields, "pre_moderated") == "1"),
-            closed: Some(field(&fields, "closed") == "1"),
-            message,
-        };
-        moderation::update_settings(
-            &app,
-            &moderator,
-            SettingScope::Site,
-            0,
-            &site,
-            Some(&policy),
-        )
-        .await
+    let site = ScopeSettings {
+        pre_moderated: Some(field(&fields, "pre_moderated") == "1"),
+        closed: Some(field(&fields, "closed") == "1"),
+        message: settings_message(&fields),
     };
-    match result.await {
+    let saved = match policy_of(&fields) {
+        Ok(policy) => {
+            let scope = SettingScope::Site;
+            moderation::update_settings(&app, &moderator, scope, 0, &site, Some(&policy)).await
+        }
+        Err(error) => Err(error),
+    };
+    match saved {
         Ok(()) => back(lang, &fields),
         Err(error) => error_page(&app, lang, &error.into()),
     }
 }
 
+/// The message shown above a thread, when one was typed.
+fn settings_message(fields: &Fields) -> Option<String> {
+    let message = field(fields, "message").trim();
+    (!message.is_empty()).then(|| message.to_owned())
+}
+
+/// The site's moderation policy from its form.
+fn policy_of(fields: &Fields) -> Result<PolicySettings, ModerationError> {
+    let number = |name: &'static str| -> Result<u32, ModerationError> {
+        field(fields, name)
+            .trim()
+            .parse()
+            .map_err(|_| InvalidInput::new(name, "invalid_number", "a whole number").into())
+    };
+    Ok(PolicySettings {
+        suspect_action: if field(fields, "suspect_action") == "flag" {
+            SuspectAction::Flag
+        } else {
+            SuspectAction::Hold
+        },
+        hold_links: field(fields, "hold_links") == "1",
+        new_commenter_approvals: number("new_commenter_approvals")?,
+        rejection_rate_percent: number("rejection_rate_percent")?,
+        rejection_rate_min_comments: number("rejection_rate_min_comments")?,
+    })
+}
+
 /// `GET /{lang}/moderate/live`: hints for open queues.
-pub async fn live(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    match signed_in_moderator(&app, &lang, &headers, &viewer).await {
-        Ok(_) => crate::public::live::moderator_events(&app),
-        Err(response) => *response,
-    }
+pub async fn live(State(app): AppState, _on: Moderating) -> Response {
+    crate::public::live::moderator_events(&app)
 }
 
 /// `POST /{lang}/account/warning`: the reader acknowledges a warning.
+/// Only a signed-in reader was shown one: strangers get a 403.
 pub async fn acknowledge_warning(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
+    reader: SignedIn<Forbid>,
+    CheckedForm(fields, ..): CheckedForm,
 ) -> Response {
-    let fallback = preferred_language(&app, &headers);
-    let Some(lang) = path.ok().and_then(|Path(l)| app.lang(&l)) else {
-        return error_page(&app, fallback, &PageError::NotFound);
-    };
-    let Some(session) = &viewer.session else {
-        return error_page(&app, lang, &PageError::Forbidden);
-    };
-    let fields = match crate::http::forms::checked(&app, &headers, &viewer, form) {
-        Ok(fields) => fields,
-        Err(error) => return error_page(&app, lang, &error),
-    };
-    if let Err(error) = app.store.acknowledge_warning(session.account.id).await {
+    let lang = reader.lang;
+    if let Err(error) = app.store.acknowledge_warning(reader.account().id).await {
         return error_page(&app, lang, &error.into());
     }
     back_anywhere(lang, &fields)
@@ -855,17 +764,12 @@ pub async fn acknowledge_warning(
 /// `decisions` (comma-separated), then back to the page, saying so.
 pub async fn undo(
     State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<Fields>, FormRejection>,
+    on: Moderating,
+    CheckedForm(fields, ..): CheckedForm,
 ) -> Response {
-    let lang = path.map(|Path(l)| l).unwrap_or_default();
-    let (lang, moderator, fields) = match form_moderator(&app, &lang, &headers, &viewer, form).await
-    {
-        Ok(found) => found,
-        Err(response) => return *response,
-    };
+    let Moderating {
+        lang, moderator, ..
+    } = on;
     let ids: Vec<i64> = field(&fields, "decisions")
         .split(',')
         .filter_map(|id| id.trim().parse().ok())

@@ -25,14 +25,16 @@ use serde_json::json;
 
 use super::stories::section_choices;
 use super::{
-    Desk, DeskForm, Fields, after, desk_chrome, from_local_input, ids, language_choice,
-    local_input, optional_id, refusal,
+    Desk, Fields, after, desk_chrome, from_local_input, ids, language_choice, local_input,
+    optional_id, refusal,
 };
 use crate::api::newsroom::EditionBody;
+use crate::http::extract::{CheckedForm, Id};
 use crate::http::forms::field;
-use khabar_app::newsroom::Newsroom;
-use crate::public::pages::{chrome, edition_switches, render_html, render_with_status, respond, segment};
+use crate::http::paths::segment;
+use crate::theme::page::{chrome, edition_switches, render_html, render_with_status, respond};
 use crate::{App, PageError, http::csrf};
+use khabar_app::newsroom::Newsroom;
 
 type AppState = State<Arc<App>>;
 
@@ -46,12 +48,9 @@ fn story_path(lang: Lang, story_id: i64) -> String {
 pub async fn show(
     State(app): State<Arc<App>>,
     desk: Desk,
+    Id(story_id): Id,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
-    let story_id = match desk.number(&app, "id") {
-        Ok(id) => id,
-        Err(response) => return *response,
-    };
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = editor_page(&app, &desk, story_id, &query, None).await;
     respond(&app, desk.lang, result)
@@ -227,7 +226,7 @@ fn content_of(fields: &Fields) -> Result<EditionContent, PageError> {
         comment_mode: Some(text("comment_mode")).filter(|mode| !mode.is_empty()),
     }
     .content()
-    .map_err(|e| PageError::Rejected(e.code))
+    .map_err(PageError::from)
 }
 
 /// Where a form about an edition goes back to: its story's editor.
@@ -243,12 +242,12 @@ async fn edition_story(app: &App, desk: &Desk, edition_id: i64) -> String {
 
 /// `POST /{lang}/admin/editions/{id}`: saves an edition's text and byline
 /// (the form's fallback for what `editor.js` does through the API).
-pub async fn save_edition(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    let DeskForm { desk, fields } = form;
-    let edition_id = match desk.number(&app, "id") {
-        Ok(id) => id,
-        Err(response) => return *response,
-    };
+pub async fn save_edition(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    Id(edition_id): Id,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
     let outcome = async {
         let revision = field(&fields, "revision")
             .parse()
@@ -290,12 +289,12 @@ pub async fn save_edition(State(app): State<Arc<App>>, form: DeskForm) -> Respon
 }
 
 /// `POST /{lang}/admin/stories/{id}/editions`: another language's edition.
-pub async fn add_edition(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    let DeskForm { desk, fields } = form;
-    let story_id = match desk.number(&app, "id") {
-        Ok(id) => id,
-        Err(response) => return *response,
-    };
+pub async fn add_edition(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    Id(story_id): Id,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
     let outcome = async {
         let edition_lang = app
             .lang(field(&fields, "edition_lang"))
@@ -311,16 +310,16 @@ pub async fn add_edition(State(app): State<Arc<App>>, form: DeskForm) -> Respons
 }
 
 /// `POST /{lang}/admin/stories/{id}/placement`: section, tags and hero.
-pub async fn save_placement(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    let DeskForm { desk, fields } = form;
-    let story_id = match desk.number(&app, "id") {
-        Ok(id) => id,
-        Err(response) => return *response,
-    };
+pub async fn save_placement(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    Id(story_id): Id,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
     let outcome = async {
         let hero = match field(&fields, "hero_image").trim() {
             "" => None,
-            hero => Some(HeroImage::parse(hero).map_err(|e| PageError::Rejected(e.code))?),
+            hero => Some(HeroImage::parse(hero)?),
         };
         Newsroom::new(&app, &desk.account)
             .update_story(
@@ -338,12 +337,12 @@ pub async fn save_placement(State(app): State<Arc<App>>, form: DeskForm) -> Resp
 
 /// `POST /{lang}/admin/editions/{id}/publish`: now, or at a time in the
 /// site's time zone (`at`, as a `datetime-local` gives it).
-pub async fn publish(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    let DeskForm { desk, fields } = form;
-    let edition_id = match desk.number(&app, "id") {
-        Ok(id) => id,
-        Err(response) => return *response,
-    };
+pub async fn publish(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    Id(edition_id): Id,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
     let outcome = async {
         let at = match (field(&fields, "when"), field(&fields, "at")) {
             ("schedule", at) => {
@@ -362,12 +361,12 @@ pub async fn publish(State(app): State<Arc<App>>, form: DeskForm) -> Response {
 
 /// `POST /{lang}/admin/editions/{id}/unpublish`: takes it down (or calls
 /// off its schedule).
-pub async fn unpublish(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    let DeskForm { desk, fields: _ } = form;
-    let edition_id = match desk.number(&app, "id") {
-        Ok(id) => id,
-        Err(response) => return *response,
-    };
+pub async fn unpublish(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    Id(edition_id): Id,
+    CheckedForm(..): CheckedForm,
+) -> Response {
     let outcome = Newsroom::new(&app, &desk.account)
         .unpublish(edition_id)
         .await

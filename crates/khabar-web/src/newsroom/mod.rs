@@ -10,24 +10,23 @@ mod revisions;
 mod settings;
 mod stories;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use jiff::Timestamp;
 use khabar_core::newsroom::may_write;
 use khabar_core::{Lang, Role};
 use khabar_store::Account;
 
+use crate::http::extract::{Html, SignedIn};
 use crate::http::forms::{Fields, field};
-use khabar_app::newsroom::NewsroomError;
-use crate::public::pages::{Chrome, chrome, error_page, preferred_language};
 use crate::http::session::Viewer;
+use crate::theme::page::{Chrome, chrome, error_page};
 use crate::{App, PageError};
 
 pub(crate) fn routes() -> Router<Arc<App>> {
@@ -73,17 +72,6 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         )
 }
 
-impl From<NewsroomError> for PageError {
-    fn from(error: NewsroomError) -> Self {
-        match error {
-            NewsroomError::NotFound => PageError::NotFound,
-            NewsroomError::Forbidden => PageError::Forbidden,
-            NewsroomError::Store(e) => PageError::Store(e),
-            other => PageError::Rejected(other.code()),
-        }
-    }
-}
-
 /// A signed-in member of the newsroom (author, editor or admin) at work
 /// in the screens of the path's `{lang}`. As an extractor it answers for
 /// the handler when there is none: sign-in for strangers, 403 for readers
@@ -93,71 +81,28 @@ pub(crate) struct Desk {
     pub account: Account,
     pub role: Role,
     pub viewer: Viewer,
-    params: HashMap<String, String>,
 }
 
 impl FromRequestParts<Arc<App>> for Desk {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Desk, Response> {
-        let params = Path::<HashMap<String, String>>::from_request_parts(parts, app)
-            .await
-            .map(|Path(params)| params)
-            .unwrap_or_default();
-        let viewer = match Viewer::from_request_parts(parts, app).await {
-            Ok(viewer) => viewer,
-            Err(never) => match never {},
-        };
-        let Some(lang) = params.get("lang").and_then(|l| app.lang(l)) else {
-            let lang = preferred_language(app, &parts.headers);
-            return Err(error_page(app, lang, &PageError::NotFound));
-        };
-        let Some(session) = &viewer.session else {
-            let to = format!("/{lang}/signin");
-            return Err((StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response());
-        };
+        let SignedIn {
+            lang,
+            session,
+            viewer,
+            ..
+        } = SignedIn::<Html>::from_request_parts(parts, app).await?;
         let role = session.account.role;
         if !may_write(role) {
             return Err(error_page(app, lang, &PageError::Forbidden));
         }
         Ok(Desk {
             lang,
-            account: session.account.clone(),
+            account: session.account,
             role,
             viewer,
-            params,
         })
-    }
-}
-
-impl Desk {
-    /// A number from the path (`id`, `revision`), or the 404 page.
-    fn number(&self, app: &App, name: &str) -> Result<i64, Box<Response>> {
-        self.params
-            .get(name)
-            .and_then(|n| n.parse().ok())
-            .ok_or_else(|| Box::new(error_page(app, self.lang, &PageError::NotFound)))
-    }
-}
-
-/// A state change from one of the desk's forms: from this site, with the
-/// session's token.
-pub(crate) struct DeskForm {
-    pub desk: Desk,
-    pub fields: Fields,
-}
-
-impl FromRequest<Arc<App>> for DeskForm {
-    type Rejection = Response;
-
-    async fn from_request(request: Request, app: &Arc<App>) -> Result<DeskForm, Response> {
-        let (mut parts, body) = request.into_parts();
-        let desk = Desk::from_request_parts(&mut parts, app).await?;
-        let headers = parts.headers.clone();
-        let form = Form::<Fields>::from_request(Request::from_parts(parts, body), app).await;
-        let fields = crate::http::forms::checked(app, &headers, &desk.viewer, form)
-            .map_err(|error| error_page(app, desk.lang, &error))?;
-        Ok(DeskForm { desk, fields })
     }
 }
 

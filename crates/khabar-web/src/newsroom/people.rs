@@ -13,11 +13,12 @@ use khabar_core::{Lang, Role, Slug, Username};
 use khabar_store::AuthorProfile;
 use minijinja::{Value, context};
 
-use super::{Desk, DeskForm, Fields, after, desk_chrome, language_choice, refusal};
+use super::{Desk, Fields, after, desk_chrome, language_choice, refusal};
+use crate::http::extract::CheckedForm;
 use crate::http::forms::field;
-use khabar_app::newsroom::Newsroom;
-use crate::public::pages::{render, respond};
+use crate::theme::page::{render, respond};
 use crate::{App, PageError};
+use khabar_app::newsroom::Newsroom;
 
 /// Accounts listed at once.
 const USERS_PER_PAGE: u32 = 100;
@@ -90,14 +91,17 @@ fn names(app: &App, fields: &Fields) -> Vec<(Lang, String)> {
 }
 
 fn slug_of(fields: &Fields) -> Result<Slug, PageError> {
-    Slug::parse(field(fields, "slug").trim()).map_err(|e| PageError::Rejected(e.code))
+    Slug::parse(field(fields, "slug").trim()).map_err(PageError::from)
 }
 
 /// `POST /{lang}/admin/people/role`: an admin gives someone a role.
-pub async fn set_role(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    let DeskForm { desk, fields } = form;
+pub async fn set_role(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
     let outcome = async {
-        let role = Role::parse(field(&fields, "role")).map_err(|e| PageError::Rejected(e.code))?;
+        let role = Role::parse(field(&fields, "role"))?;
         let key = Username::parse_for_staff(field(&fields, "username"))
             .map_err(|_| PageError::NotFound)?
             .key();
@@ -116,13 +120,21 @@ pub async fn set_role(State(app): State<Arc<App>>, form: DeskForm) -> Response {
 }
 
 /// `POST /{lang}/admin/sections`.
-pub async fn create_section(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    create_named(&app, form, Named::Section).await
+pub async fn create_section(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
+    create_named(&app, desk, fields, Named::Section).await
 }
 
 /// `POST /{lang}/admin/tags`.
-pub async fn create_tag(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    create_named(&app, form, Named::Tag).await
+pub async fn create_tag(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
+    create_named(&app, desk, fields, Named::Tag).await
 }
 
 /// What a slug-and-names form makes.
@@ -131,8 +143,7 @@ enum Named {
     Tag,
 }
 
-async fn create_named(app: &App, form: DeskForm, what: Named) -> Response {
-    let DeskForm { desk, fields } = form;
+async fn create_named(app: &App, desk: Desk, fields: Fields, what: Named) -> Response {
     let outcome = async {
         let slug = slug_of(&fields)?;
         let names: Vec<khabar_store::Named> = names(app, &fields)
@@ -151,8 +162,11 @@ async fn create_named(app: &App, form: DeskForm, what: Named) -> Response {
 }
 
 /// `POST /{lang}/admin/authors`: a byline, optionally an account's.
-pub async fn create_author(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    let DeskForm { desk, fields } = form;
+pub async fn create_author(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
     let outcome = async {
         let profiles: Vec<AuthorProfile> = names(&app, &fields)
             .into_iter()

@@ -8,16 +8,16 @@ use std::sync::Arc;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use khabar_core::Lang;
 use khabar_core::newsroom::may_edit;
 use khabar_store::Revision;
 use minijinja::{Value, context};
 
-use super::{Desk, DeskForm, after, desk_chrome, refusal};
+use super::{Desk, after, desk_chrome, refusal};
+use crate::http::extract::{CheckedForm, Id, RevisionId};
 use crate::http::forms::field;
-use khabar_app::newsroom::Newsroom;
-use crate::public::pages::{render, respond};
+use crate::theme::page::{render, respond};
 use crate::{App, PageError};
+use khabar_app::newsroom::Newsroom;
 
 /// Unchanged lines kept around each change.
 const CONTEXT_LINES: usize = 2;
@@ -25,12 +25,9 @@ const CONTEXT_LINES: usize = 2;
 pub async fn list(
     State(app): State<Arc<App>>,
     desk: Desk,
+    Id(edition_id): Id,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
-    let edition_id = match desk.number(&app, "id") {
-        Ok(id) => id,
-        Err(response) => return *response,
-    };
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
         let newsroom = Newsroom::new(&app, &desk.account);
@@ -109,16 +106,13 @@ fn changes(before: Option<&Revision>, after: &Revision) -> Vec<Value> {
 }
 
 /// `POST /{lang}/admin/editions/{id}/revisions/{revision}/restore`.
-pub async fn restore(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    let DeskForm { desk, fields } = form;
-    let edition_id = match desk.number(&app, "id") {
-        Ok(id) => id,
-        Err(response) => return *response,
-    };
-    let revision = match desk.number(&app, "revision") {
-        Ok(n) => n,
-        Err(response) => return *response,
-    };
+pub async fn restore(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    Id(edition_id): Id,
+    RevisionId(revision): RevisionId,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
     let outcome = async {
         let current = field(&fields, "current_revision")
             .parse()

@@ -13,11 +13,12 @@ use khabar_core::newsroom::may_manage_people;
 use khabar_core::{FeedContent, SiteOverrides, SiteSettings};
 use minijinja::{Value, context};
 
-use super::{Desk, DeskForm, Fields, after, desk_chrome, refusal};
+use super::{Desk, Fields, after, desk_chrome, refusal};
+use crate::http::extract::CheckedForm;
 use crate::http::forms::field;
-use khabar_app::newsroom::Newsroom;
-use crate::public::pages::{render, respond};
+use crate::theme::page::{render, respond};
 use crate::{App, PageError};
+use khabar_app::newsroom::Newsroom;
 
 pub async fn show(
     State(app): State<Arc<App>>,
@@ -67,8 +68,11 @@ pub async fn show(
 /// `POST /{lang}/admin/settings`: admins only. Values equal to the
 /// configuration file's are not stored, so the file stays in charge of
 /// whatever nobody changed.
-pub async fn save(State(app): State<Arc<App>>, form: DeskForm) -> Response {
-    let DeskForm { desk, fields } = form;
+pub async fn save(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
     let outcome = async {
         let overrides = overrides_from(app.settings.file(), &fields)?;
         Newsroom::new(&app, &desk.account)

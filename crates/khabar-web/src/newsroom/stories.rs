@@ -11,14 +11,13 @@ use axum::response::{IntoResponse, Response};
 use khabar_core::{CommentMode, EditionContent, EditionInput};
 use minijinja::{Value, context};
 
-use super::{
-    Desk, DeskForm, after, desk_chrome, language_choice, language_table, optional_id, refusal,
-};
+use super::{Desk, after, desk_chrome, language_choice, language_table, optional_id, refusal};
 use crate::api::stories::list_filter;
+use crate::http::extract::CheckedForm;
 use crate::http::forms::field;
-use khabar_app::newsroom::{Newsroom, StoryDraft};
-use crate::public::pages::{render, respond};
+use crate::theme::page::{render, respond};
 use crate::{App, PageError};
+use khabar_app::newsroom::{Newsroom, StoryDraft};
 
 const PER_PAGE: u32 = 30;
 
@@ -31,7 +30,7 @@ pub async fn list(
 ) -> Response {
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
-        let filter = list_filter(&query).map_err(|e| PageError::Rejected(e.code))?;
+        let filter = list_filter(&query)?;
         let page = query
             .get("page")
             .and_then(|p| p.parse::<u32>().ok())
@@ -132,8 +131,11 @@ pub async fn new_story(
 }
 
 /// `POST /{lang}/admin/stories`: creates the story and opens its editor.
-pub async fn create(State(app): AppState, form: DeskForm) -> Response {
-    let DeskForm { desk, fields } = form;
+pub async fn create(
+    State(app): AppState,
+    desk: Desk,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
     let created = async {
         let edition_lang = app
             .lang(field(&fields, "edition_lang"))
@@ -142,8 +144,7 @@ pub async fn create(State(app): AppState, form: DeskForm) -> Response {
             headline: field(&fields, "headline").to_owned(),
             comment_mode: CommentMode::default(),
             ..EditionInput::default()
-        })
-        .map_err(|e| PageError::Rejected(e.code))?;
+        })?;
         let record = Newsroom::new(&app, &desk.account)
             .create_story(StoryDraft {
                 section_id: optional_id(&fields, "section_id"),

@@ -4,10 +4,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::Form;
-use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::Lang;
@@ -15,15 +14,17 @@ use khabar_core::secret::Secret;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use khabar_app::accounts::{self, AccountError, SignUp};
+use crate::http::extract::{CheckedForm, PageLang, SignedIn};
 use crate::http::forms::return_path;
-use crate::public::pages::{chrome, error_page, preferred_language, render_with_status, segment};
+use crate::http::paths::segment;
 use crate::http::session::{FORM_COOKIE, SESSION_COOKIE, Viewer, set_cookie};
+use crate::theme::page::{chrome, error_page, render_with_status};
+use crate::{App, PageError};
+use khabar_app::Failure;
 use khabar_app::accounts::SESSION_LIFETIME;
-use crate::{App, PageError, http::csrf};
+use khabar_app::accounts::{self, AccountError, SignUp};
 
 type AppState = State<Arc<App>>;
-type LangPath = Result<Path<String>, PathRejection>;
 
 /// Passwords longer than this are not even hashed on sign-in.
 const MAX_SIGN_IN_PASSWORD: usize = 1_024;
@@ -39,8 +40,6 @@ pub struct SignUpForm {
     #[serde(default)]
     password: String,
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     next: String,
 }
 
@@ -50,8 +49,6 @@ pub struct SignInForm {
     login: String,
     #[serde(default)]
     password: String,
-    #[serde(default)]
-    csrf_token: String,
     #[serde(default)]
     next: String,
 }
@@ -71,18 +68,10 @@ fn next_of(query: Result<Query<NextQuery>, QueryRejection>) -> Option<String> {
 }
 
 #[derive(Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    csrf_token: String,
+pub struct SessionForm {
     /// The session to end, on the account page.
     #[serde(default)]
     session: String,
-}
-
-fn lang_of(app: &App, path: LangPath, headers: &HeaderMap) -> Result<Lang, Lang> {
-    path.ok()
-        .and_then(|Path(code)| app.lang(&code))
-        .ok_or_else(|| preferred_language(app, headers))
 }
 
 fn see_other(location: &str) -> Response {
@@ -110,11 +99,6 @@ fn form_token(app: &App, viewer: &Viewer) -> Result<(String, Option<HeaderValue>
         SignedDuration::from_hours(24),
     );
     Ok((secret.token, Some(cookie)))
-}
-
-/// Whether a state-changing request may proceed.
-fn allowed(app: &App, headers: &HeaderMap, viewer: &Viewer, token: &str) -> bool {
-    csrf::same_site(app, headers) && csrf::token_matches(viewer, token)
 }
 
 /// What a refused form says next to its inputs, all at once.
@@ -269,64 +253,34 @@ async fn signed_in_redirect(
     }
 }
 
-/// Parses the language, the form and its CSRF token, or answers why not.
-fn checked<T>(
-    app: &App,
-    path: LangPath,
-    headers: &HeaderMap,
-    viewer: &Viewer,
-    form: Result<Form<T>, FormRejection>,
-    token: impl Fn(&T) -> &str,
-) -> Result<(Lang, T), Box<Response>> {
-    let refuse = |lang, error| Box::new(error_page(app, lang, &error));
-    let lang = lang_of(app, path, headers).map_err(|lang| refuse(lang, PageError::NotFound))?;
-    let Ok(Form(form)) = form else {
-        return Err(refuse(
-            lang,
-            PageError::BadRequest("unreadable form".into()),
-        ));
-    };
-    if !allowed(app, headers, viewer, token(&form)) {
-        return Err(refuse(lang, PageError::Forbidden));
-    }
-    Ok((lang, form))
-}
-
 pub async fn sign_up_form(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     viewer: Viewer,
     query: Result<Query<NextQuery>, QueryRejection>,
 ) -> Response {
     let next = next_of(query);
-    blank_form(&app, path, &headers, &viewer, "signup.html", "signup", next).await
+    blank_form(&app, lang, &viewer, "signup.html", "signup", next).await
 }
 
 pub async fn sign_in_form(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     viewer: Viewer,
     query: Result<Query<NextQuery>, QueryRejection>,
 ) -> Response {
     let next = next_of(query);
-    blank_form(&app, path, &headers, &viewer, "signin.html", "signin", next).await
+    blank_form(&app, lang, &viewer, "signin.html", "signin", next).await
 }
 
 async fn blank_form(
     app: &App,
-    path: LangPath,
-    headers: &HeaderMap,
+    lang: Lang,
     viewer: &Viewer,
     template: &str,
     page_path: &str,
     next: Option<String>,
 ) -> Response {
-    let lang = match lang_of(app, path, headers) {
-        Ok(lang) => lang,
-        Err(lang) => return error_page(app, lang, &PageError::NotFound),
-    };
     if viewer.session.is_some() {
         return see_other(next.as_deref().unwrap_or(&format!("/{lang}/account")));
     }
@@ -345,15 +299,10 @@ async fn blank_form(
 
 pub async fn sign_up(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     viewer: Viewer,
-    form: Result<Form<SignUpForm>, FormRejection>,
+    CheckedForm(form, ..): CheckedForm<SignUpForm>,
 ) -> Response {
-    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
-        Ok(checked) => checked,
-        Err(response) => return *response,
-    };
     let next = return_path(&form.next).map(str::to_owned);
     let input = SignUp {
         username: &form.username,
@@ -405,15 +354,10 @@ pub async fn sign_up(
 
 pub async fn sign_in(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     viewer: Viewer,
-    form: Result<Form<SignInForm>, FormRejection>,
+    CheckedForm(form, ..): CheckedForm<SignInForm>,
 ) -> Response {
-    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
-        Ok(checked) => checked,
-        Err(response) => return *response,
-    };
     let next = return_path(&form.next).map(str::to_owned);
     let mut feedback = Feedback::default();
     // An empty field is the reader's slip, not a guess: say so without
@@ -463,15 +407,10 @@ pub async fn sign_in(
 
 pub async fn sign_out(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     viewer: Viewer,
-    form: Result<Form<TokenForm>, FormRejection>,
+    CheckedForm(..): CheckedForm,
 ) -> Response {
-    let (lang, _) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
-        Ok(checked) => checked,
-        Err(response) => return *response,
-    };
     if let Some(session) = &viewer.session
         && let Err(error) = app.store.end_session(&session.token_hash).await
     {
@@ -494,15 +433,9 @@ pub struct ChangedQuery {
 
 pub async fn account(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
-    viewer: Viewer,
-    query: Result<axum::extract::Query<ChangedQuery>, axum::extract::rejection::QueryRejection>,
+    reader: SignedIn,
+    query: Result<Query<ChangedQuery>, QueryRejection>,
 ) -> Response {
-    let lang = match lang_of(&app, path, &headers) {
-        Ok(lang) => lang,
-        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
-    };
     let notice = query
         .ok()
         .map(|q| q.0.changed)
@@ -513,7 +446,7 @@ pub async fn account(
         email: String::new(),
         notice: notice.as_deref(),
     };
-    account_page(&app, lang, &viewer, page).await
+    account_page(&app, &reader, page).await
 }
 
 /// The account page as one of its forms left it.
@@ -533,10 +466,8 @@ struct SessionRow {
     browser: String,
 }
 
-async fn account_page(app: &App, lang: Lang, viewer: &Viewer, view: AccountPage<'_>) -> Response {
-    let Some(session) = &viewer.session else {
-        return see_other(&format!("/{lang}/signin"));
-    };
+async fn account_page(app: &App, reader: &SignedIn, view: AccountPage<'_>) -> Response {
+    let (lang, session, viewer) = (reader.lang, &reader.session, &reader.viewer);
     let page = async {
         let sessions: Vec<SessionRow> = app
             .store
@@ -633,21 +564,13 @@ fn browser_and_system(agent: &str) -> (Option<&'static str>, Option<&'static str
 
 pub async fn end_session(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<TokenForm>, FormRejection>,
+    reader: SignedIn,
+    CheckedForm(form, ..): CheckedForm<SessionForm>,
 ) -> Response {
-    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
-        Ok(checked) => checked,
-        Err(response) => return *response,
-    };
-    let Some(session) = &viewer.session else {
-        return see_other(&format!("/{lang}/signin"));
-    };
+    let lang = reader.lang;
     match app
         .store
-        .end_session_of(session.account.id, &form.session)
+        .end_session_of(reader.account().id, &form.session)
         .await
     {
         Ok(_) => see_other(&format!("/{lang}/account")),
@@ -695,15 +618,10 @@ async fn message_page(
 /// address) and the way back to the story they came from.
 pub async fn welcome(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     viewer: Viewer,
     query: Result<Query<NextQuery>, QueryRejection>,
 ) -> Response {
-    let lang = match lang_of(&app, path, &headers) {
-        Ok(lang) => lang,
-        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
-    };
     let next = next_of(query);
     let Some(session) = &viewer.session else {
         return see_other(next.as_deref().unwrap_or(&format!("/{lang}/")));
@@ -743,15 +661,10 @@ pub struct TokenQuery {
 
 pub async fn verify_email(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     viewer: Viewer,
-    query: Result<axum::extract::Query<TokenQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<TokenQuery>, QueryRejection>,
 ) -> Response {
-    let lang = match lang_of(&app, path, &headers) {
-        Ok(lang) => lang,
-        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
-    };
     let token = query.map(|q| q.0.token).unwrap_or_default();
     match accounts::verify_email(&app, &token).await {
         Ok(()) => {
@@ -777,39 +690,22 @@ pub async fn verify_email(
 pub struct ResetRequestForm {
     #[serde(default)]
     email: String,
-    #[serde(default)]
-    csrf_token: String,
 }
 
 pub async fn reset_request_form(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     viewer: Viewer,
 ) -> Response {
-    blank_form(
-        &app,
-        path,
-        &headers,
-        &viewer,
-        "reset-request.html",
-        "reset",
-        None,
-    )
-    .await
+    blank_form(&app, lang, &viewer, "reset-request.html", "reset", None).await
 }
 
 pub async fn reset_request(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
     viewer: Viewer,
-    form: Result<Form<ResetRequestForm>, FormRejection>,
+    CheckedForm(form, ..): CheckedForm<ResetRequestForm>,
 ) -> Response {
-    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
-        Ok(checked) => checked,
-        Err(response) => return *response,
-    };
     match accounts::request_password_reset(&app.ctx, &form.email, &viewer.client()).await {
         Ok(()) => message_page(&app, lang, &viewer, StatusCode::OK, "reset-sent", None).await,
         Err(error) => {
@@ -837,30 +733,20 @@ pub async fn reset_request(
 pub struct NewPasswordForm {
     #[serde(default)]
     password: String,
-    #[serde(default)]
-    csrf_token: String,
 }
 
-type LangTokenPath = Result<Path<(String, String)>, PathRejection>;
-
-fn split_token_path(path: LangTokenPath) -> (LangPath, String) {
-    match path {
-        Ok(Path((lang, token))) => (Ok(Path(lang)), token),
-        Err(rejection) => (Err(rejection), String::new()),
-    }
+/// The `{token}` of a reset link's path.
+fn reset_token(path: Result<Path<(String, String)>, PathRejection>) -> String {
+    path.map(|Path((_, token))| token).unwrap_or_default()
 }
 
 pub async fn reset_form(
     State(app): AppState,
-    path: LangTokenPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
+    path: Result<Path<(String, String)>, PathRejection>,
     viewer: Viewer,
 ) -> Response {
-    let (path, token) = split_token_path(path);
-    let lang = match lang_of(&app, path, &headers) {
-        Ok(lang) => lang,
-        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
-    };
+    let token = reset_token(path);
     let page = FormPage {
         template: "reset.html",
         path: &format!("reset/{token}"),
@@ -876,16 +762,12 @@ pub async fn reset_form(
 
 pub async fn reset(
     State(app): AppState,
-    path: LangTokenPath,
-    headers: HeaderMap,
+    PageLang(lang): PageLang,
+    path: Result<Path<(String, String)>, PathRejection>,
     viewer: Viewer,
-    form: Result<Form<NewPasswordForm>, FormRejection>,
+    CheckedForm(form, ..): CheckedForm<NewPasswordForm>,
 ) -> Response {
-    let (path, token) = split_token_path(path);
-    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
-        Ok(checked) => checked,
-        Err(response) => return *response,
-    };
+    let token = reset_token(path);
     match accounts::reset_password(&app, &token, &form.password).await {
         Ok(_) => {
             message_page(
@@ -926,8 +808,6 @@ pub async fn reset(
 #[derive(Deserialize)]
 pub struct AccountChangeForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     current_password: String,
     #[serde(default)]
     password: String,
@@ -938,32 +818,26 @@ pub struct AccountChangeForm {
 /// The account page's forms: password, email, deletion.
 pub async fn change_password(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<AccountChangeForm>, FormRejection>,
+    reader: SignedIn,
+    CheckedForm(form, ..): CheckedForm<AccountChangeForm>,
 ) -> Response {
-    account_change(&app, path, &headers, &viewer, form, AccountChange::Password).await
+    account_change(&app, &reader, form, AccountChange::Password).await
 }
 
 pub async fn change_email(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<AccountChangeForm>, FormRejection>,
+    reader: SignedIn,
+    CheckedForm(form, ..): CheckedForm<AccountChangeForm>,
 ) -> Response {
-    account_change(&app, path, &headers, &viewer, form, AccountChange::Email).await
+    account_change(&app, &reader, form, AccountChange::Email).await
 }
 
 pub async fn delete_account(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<AccountChangeForm>, FormRejection>,
+    reader: SignedIn,
+    CheckedForm(form, ..): CheckedForm<AccountChangeForm>,
 ) -> Response {
-    account_change(&app, path, &headers, &viewer, form, AccountChange::Delete).await
+    account_change(&app, &reader, form, AccountChange::Delete).await
 }
 
 #[derive(Clone, Copy)]
@@ -990,19 +864,11 @@ impl AccountChange {
 
 async fn account_change(
     app: &App,
-    path: LangPath,
-    headers: &HeaderMap,
-    viewer: &Viewer,
-    form: Result<Form<AccountChangeForm>, FormRejection>,
+    reader: &SignedIn,
+    form: AccountChangeForm,
     change: AccountChange,
 ) -> Response {
-    let (lang, form) = match checked(app, path, headers, viewer, form, |f| &f.csrf_token) {
-        Ok(checked) => checked,
-        Err(response) => return *response,
-    };
-    let Some(session) = &viewer.session else {
-        return see_other(&format!("/{lang}/signin"));
-    };
+    let (lang, session, viewer) = (reader.lang, &reader.session, &reader.viewer);
     let result = match change {
         AccountChange::Password => {
             accounts::change_password(app, session, &form.current_password, &form.password).await
@@ -1071,7 +937,7 @@ async fn account_change(
                 email: form.email,
                 notice: None,
             };
-            account_page(app, lang, viewer, page).await
+            account_page(app, reader, page).await
         }
     }
 }
@@ -1079,29 +945,19 @@ async fn account_change(
 #[derive(Deserialize)]
 pub struct RevokeForm {
     #[serde(default)]
-    csrf_token: String,
-    #[serde(default)]
     token: i64,
 }
 
 /// Revokes one of the signed-in person's access tokens.
 pub async fn revoke_token(
     State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
-    viewer: Viewer,
-    form: Result<Form<RevokeForm>, FormRejection>,
+    reader: SignedIn,
+    CheckedForm(form, ..): CheckedForm<RevokeForm>,
 ) -> Response {
-    let (lang, form) = match checked(&app, path, &headers, &viewer, form, |f| &f.csrf_token) {
-        Ok(checked) => checked,
-        Err(response) => return *response,
-    };
-    let Some(session) = &viewer.session else {
-        return see_other(&format!("/{lang}/signin"));
-    };
+    let lang = reader.lang;
     match app
         .store
-        .revoke_access_token(session.account.id, form.token)
+        .revoke_access_token(reader.account().id, form.token)
         .await
     {
         Ok(_) => see_other(&format!("/{lang}/account")),
@@ -1113,19 +969,8 @@ pub async fn revoke_token(
 }
 
 /// Downloads everything khabar keeps about the signed-in person, as JSON.
-pub async fn export(
-    State(app): AppState,
-    path: LangPath,
-    headers: HeaderMap,
-    viewer: Viewer,
-) -> Response {
-    let lang = match lang_of(&app, path, &headers) {
-        Ok(lang) => lang,
-        Err(lang) => return error_page(&app, lang, &PageError::NotFound),
-    };
-    let Some(session) = &viewer.session else {
-        return see_other(&format!("/{lang}/signin"));
-    };
+pub async fn export(State(app): AppState, reader: SignedIn) -> Response {
+    let (lang, session) = (reader.lang, &reader.session);
     match accounts::export(&app, &session.account).await {
         Ok(data) => (
             [

@@ -5,18 +5,22 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::Response;
 use khabar_core::Lang;
 use minijinja::context;
 use serde::Serialize;
 
-use crate::public::pages::{chrome, error_page, preferred_language, render, segment};
-use khabar_app::search::{self, SearchFailure};
+use crate::http::extract::PageLang;
+use crate::http::paths::segment;
 use crate::http::session::Viewer;
+use crate::moderation::Moderating;
+use crate::theme::page::{chrome, error_page, render};
 use crate::{App, PageError};
+use khabar_app::search::{self, SearchFailure};
+use khabar_search::{ArticleHit, Hits};
 
 type AppState = State<Arc<App>>;
 
@@ -54,152 +58,149 @@ fn with_page(lang: Lang, query: &HashMap<String, String>, page: u32) -> String {
 /// The failure as the page tells it: the reader's own (an empty or
 /// overlong query, a bad date) in words, anything else as an error page.
 fn failure_message(failure: &SearchFailure) -> std::result::Result<&'static str, PageError> {
-    if failure.is_readers() {
-        Ok(failure.code())
-    } else {
-        tracing::error!(error = %failure, "search failed");
-        Err(PageError::Internal)
+    match PageError::from_failure(failure) {
+        PageError::Rejected(code) => Ok(code),
+        other => Err(other),
     }
 }
 
 pub async fn articles(
     State(app): AppState,
-    path: std::result::Result<Path<String>, PathRejection>,
+    PageLang(lang): PageLang,
     query: std::result::Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
     viewer: Viewer,
 ) -> Response {
-    let fallback = preferred_language(&app, &headers);
-    let Some(lang) = path.ok().and_then(|Path(l)| app.lang(&l)) else {
-        return error_page(&app, fallback, &PageError::NotFound);
-    };
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let result = async {
-        let typed = query.get("q").map(|q| q.trim()).unwrap_or_default();
-        let outcome = if typed.is_empty() {
-            None
-        } else {
-            Some(match search::article_search(&app, &query, Some(lang)) {
-                Ok(request) => search::articles(&app, request).await,
-                Err(invalid) => Err(invalid.into()),
-            })
-        };
-        let (hits, problem) = match outcome {
-            None => (None, None),
-            Some(Ok(hits)) => (Some(hits), None),
-            Some(Err(failure)) => (None, Some(failure_message(&failure)?)),
-        };
-        let results: Vec<Result> = hits
-            .as_ref()
-            .map(|hits| {
-                hits.hits
-                    .iter()
-                    .map(|hit| Result {
-                        url: format!("/{}/story/{}", hit.lang, segment(&hit.slug)),
-                        dir: Lang::parse(&hit.lang)
-                            .ok()
-                            .and_then(|l| app.site().dir_of(l))
-                            .map(|d| d.as_str())
-                            .unwrap_or("auto"),
-                        other_language: (hit.lang != lang.as_str()).then(|| hit.lang.clone()),
-                        lang: hit.lang.clone(),
-                        headline: hit.headline.clone(),
-                        snippet: hit.snippet.clone(),
-                        section_name: hit.section_name.clone(),
-                        published_at: hit.published_at,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let page = hits.as_ref().map(|h| h.page).unwrap_or(1);
-        let paths = app
-            .languages()
-            .into_iter()
-            .map(|l| (l, format!("/{l}/search")))
-            .collect();
-        let chrome = chrome(&app, lang, &viewer, paths, None, format!("/{lang}/search")).await?;
-        let mut response = render(
-            &app,
-            "search.html",
-            lang,
-            chrome,
-            context! {
-                query => &query,
-                typed => typed,
-                results => results,
-                total => hits.as_ref().map(|h| h.total),
-                problem => problem,
-                sections => app.store.sections(lang).await?,
-                previous_page => (page > 1).then(|| with_page(lang, &query, page - 1)),
-                next_page => hits.as_ref().is_some_and(|h| h.has_more).then(|| with_page(lang, &query, page + 1)),
-            },
-        )?;
-        // Search pages are many and cheap to make: keep them out of
-        // search engines' indexes.
-        response
-            .headers_mut()
-            .insert("x-robots-tag", header::HeaderValue::from_static("noindex"));
-        if problem.is_some() {
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        }
-        Ok::<_, PageError>(response)
+    let page = articles_page(&app, lang, &query, &viewer).await;
+    page.unwrap_or_else(|e| error_page(&app, lang, &e))
+}
+
+/// The stories `query` finds, or the reader's problem with it in words;
+/// neither when nothing was typed.
+async fn find_articles(
+    app: &App,
+    lang: Lang,
+    query: &HashMap<String, String>,
+) -> std::result::Result<(Option<Hits<ArticleHit>>, Option<&'static str>), PageError> {
+    let typed = query.get("q").map(|q| q.trim()).unwrap_or_default();
+    if typed.is_empty() {
+        return Ok((None, None));
+    }
+    let outcome = match search::article_search(app, query, Some(lang)) {
+        Ok(request) => search::articles(app, request).await,
+        Err(invalid) => Err(invalid.into()),
     };
-    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+    match outcome {
+        Ok(hits) => Ok((Some(hits), None)),
+        Err(failure) => Ok((None, Some(failure_message(&failure)?))),
+    }
+}
+
+/// One story found, as the results page in `lang` lists it.
+fn result_of(app: &App, lang: Lang, hit: &ArticleHit) -> Result {
+    Result {
+        url: format!("/{}/story/{}", hit.lang, segment(&hit.slug)),
+        dir: Lang::parse(&hit.lang)
+            .ok()
+            .and_then(|l| app.site().dir_of(l))
+            .map(|d| d.as_str())
+            .unwrap_or("auto"),
+        other_language: (hit.lang != lang.as_str()).then(|| hit.lang.clone()),
+        lang: hit.lang.clone(),
+        headline: hit.headline.clone(),
+        snippet: hit.snippet.clone(),
+        section_name: hit.section_name.clone(),
+        published_at: hit.published_at,
+    }
+}
+
+async fn articles_page(
+    app: &App,
+    lang: Lang,
+    query: &HashMap<String, String>,
+    viewer: &Viewer,
+) -> std::result::Result<Response, PageError> {
+    let (hits, problem) = find_articles(app, lang, query).await?;
+    let results: Vec<Result> = hits
+        .iter()
+        .flat_map(|hits| hits.hits.iter().map(|hit| result_of(app, lang, hit)))
+        .collect();
+    let page = hits.as_ref().map(|h| h.page).unwrap_or(1);
+    let paths = app
+        .languages()
+        .into_iter()
+        .map(|l| (l, format!("/{l}/search")))
+        .collect();
+    let chrome = chrome(app, lang, viewer, paths, None, format!("/{lang}/search")).await?;
+    let mut response = render(
+        app,
+        "search.html",
+        lang,
+        chrome,
+        context! {
+            query => query,
+            typed => query.get("q").map(|q| q.trim()).unwrap_or_default(),
+            results => results,
+            total => hits.as_ref().map(|h| h.total),
+            problem => problem,
+            sections => app.store.sections(lang).await?,
+            previous_page => (page > 1).then(|| with_page(lang, query, page - 1)),
+            next_page => hits.as_ref().is_some_and(|h| h.has_more).then(|| with_page(lang, query, page + 1)),
+        },
+    )?;
+    // Search pages are many and cheap to make: keep them out of
+    // search engines' indexes.
+    response
+        .headers_mut()
+        .insert("x-robots-tag", header::HeaderValue::from_static("noindex"));
+    if problem.is_some() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(response)
 }
 
 /// `/{lang}/moderate/search`: comments by text, author, story, status.
 pub async fn comments(
     State(app): AppState,
-    path: std::result::Result<Path<String>, PathRejection>,
+    on: Moderating,
     query: std::result::Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
-    viewer: Viewer,
 ) -> Response {
-    let fallback = preferred_language(&app, &headers);
-    let Some(lang) = path.ok().and_then(|Path(l)| app.lang(&l)) else {
-        return error_page(&app, fallback, &PageError::NotFound);
-    };
-    let Some(session) = &viewer.session else {
-        let to = format!("/{lang}/signin");
-        return (StatusCode::SEE_OTHER, [(header::LOCATION, to)]).into_response();
-    };
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let result = async {
-        let moderator = khabar_app::moderation::moderator(&app, &session.account).await?;
-        let typed = query.get("q").map(|q| q.trim()).unwrap_or_default();
-        let (hits, problem) = if typed.is_empty() {
-            (None, None)
-        } else {
-            let outcome = match search::comment_search(&query) {
-                Ok(request) => search::comments(&app, &moderator, request).await,
-                Err(invalid) => Err(invalid.into()),
-            };
-            match outcome {
-                Ok(hits) => (Some(hits), None),
-                Err(failure) => (None, Some(failure_message(&failure)?)),
-            }
+    let page = comments_page(&app, &on, &query).await;
+    page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
+}
+
+async fn comments_page(
+    app: &App,
+    on: &Moderating,
+    query: &HashMap<String, String>,
+) -> std::result::Result<Response, PageError> {
+    let lang = on.lang;
+    let typed = query.get("q").map(|q| q.trim()).unwrap_or_default();
+    let (hits, problem) = if typed.is_empty() {
+        (None, None)
+    } else {
+        let outcome = match search::comment_search(query) {
+            Ok(request) => search::comments(app, &on.moderator, request).await,
+            Err(invalid) => Err(invalid.into()),
         };
-        let paths = app
-            .languages()
-            .into_iter()
-            .map(|l| (l, format!("/{l}/moderate/search")))
-            .collect();
-        let chrome = chrome(
-            &app,
-            lang,
-            &viewer,
-            paths,
-            None,
-            format!("/{lang}/moderate/search"),
-        )
-        .await?;
-        render(
-            &app,
-            "moderate-search.html",
-            lang,
-            chrome,
-            context! { query => &query, hits => hits, problem => problem },
-        )
+        match outcome {
+            Ok(hits) => (Some(hits), None),
+            Err(failure) => (None, Some(failure_message(&failure)?)),
+        }
     };
-    result.await.unwrap_or_else(|e| error_page(&app, lang, &e))
+    let paths = app
+        .languages()
+        .into_iter()
+        .map(|l| (l, format!("/{l}/moderate/search")))
+        .collect();
+    let this = format!("/{lang}/moderate/search");
+    let chrome = chrome(app, lang, &on.viewer, paths, None, this).await?;
+    render(
+        app,
+        "moderate-search.html",
+        lang,
+        chrome,
+        context! { query => query, hits => hits, problem => problem },
+    )
 }

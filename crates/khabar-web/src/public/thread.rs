@@ -1,29 +1,16 @@
 //! A story's discussion as pages show it: the thread, each comment as its
 //! reader sees it, and a refused comment's details.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::{Form, Json};
+use crate::http::paths::segment;
+use crate::http::session::Viewer;
+use crate::{App, PageError};
 use jiff::{SignedDuration, Timestamp};
+use khabar_app::moderation;
 use khabar_core::moderation::SettingScope;
 use khabar_core::{CommentSort, Dir, Lang};
 use khabar_store::{Article, CommentView};
-use minijinja::context;
-use serde::{Deserialize, Serialize};
-use serde_json::json;
-use khabar_app::comments::{self, CommentError};
-use khabar_app::moderation;
-use crate::theme::page::{error_page, preferred_language};
-use crate::http::paths::segment;
-use crate::http::session::Viewer;
-use crate::{App, PageError, http::csrf};
-type AppState = State<Arc<App>>;
-
-
+use serde::Serialize;
+use std::collections::HashMap;
 
 /// Top-level comments per page of a thread.
 pub(crate) const THREAD_PAGE: u32 = 20;
@@ -93,12 +80,12 @@ pub struct ThreadView {
 /// `report-12`), what was typed in it, and why it was refused.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Refusal {
-    form: String,
-    text: String,
-    message: String,
+    pub(crate) form: String,
+    pub(crate) text: String,
+    pub(crate) message: String,
     /// Whether the page shows that form to this reader (someone else's
     /// comment has no edit form): if not, the reason heads the thread.
-    at_form: bool,
+    pub(crate) at_form: bool,
 }
 
 /// A comment as the template shows it to `viewer`.
