@@ -954,7 +954,90 @@ async fn forms_report_every_problem_at_once_and_keep_what_was_typed(db: &TestDat
     server.stop().await.unwrap();
 }
 
+/// Every kind of form is read through the one CSRF check: a newsroom, a
+/// moderation and a reader's form without their token (or with another's)
+/// are refused and change nothing; ids in paths that are not ids are the
+/// 404 page, never a 400.
+async fn every_form_needs_its_token_and_ids_are_numbers(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    common::account(&server, "rania", khabar_core::Role::Admin, PASSWORD).await;
+    let mut admin = Agent::new(&server);
+    let signed_in = admin
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "rania"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303);
+    let forms: [(&str, &[(&str, &str)]); 4] = [
+        (
+            "/en/admin/people/role",
+            &[("username", "rania"), ("role", "reader")],
+        ),
+        (
+            "/en/moderate/settings",
+            &[("scope", "site"), ("closed", "1")],
+        ),
+        ("/en/notifications/read", &[]),
+        ("/en/account/email-notifications", &[("email", "never")]),
+    ];
+    for (path, fields) in forms {
+        let bare = admin.post(path, fields).await;
+        assert_eq!(bare.status, 403, "{path} without a token");
+        assert!(bare.body.contains("This request was refused"), "{path}");
+        let mut forged = fields.to_vec();
+        forged.push(("csrf_token", "khs_not-the-session-token"));
+        assert_eq!(admin.post(path, &forged).await.status, 403, "{path}");
+    }
+    // Nothing changed: still an admin, the threads still open.
+    let people = admin.get("/en/admin/people").await;
+    assert_eq!(people.status, 200, "still on the newsroom's staff");
+    let settings = admin.get("/en/moderate/settings").await;
+    assert_eq!(settings.status, 200, "still a moderator");
+    // With the session's token the same kind of form goes through.
+    let token = common::form_token(&admin.get("/en/notifications").await.body).unwrap();
+    let read = admin
+        .post("/en/notifications/read", &[("csrf_token", &token)])
+        .await;
+    assert_eq!(
+        (read.status, read.location.as_deref()),
+        (303, Some("/en/notifications"))
+    );
+
+    let mut stranger = Agent::new(&server);
+    let not_ids = [
+        "/en/comments/abc/history",
+        "/en/comments/-1/history",
+        "/en/comments/0/history",
+        "/en/comments/99999999999999999999/history",
+        "/en/comment/abc",
+        "/en/moderate/users/x1",
+    ];
+    for agent in [&mut admin, &mut stranger] {
+        for path in not_ids {
+            let answer = agent.get(path).await;
+            assert_eq!(answer.status, 404, "{path}");
+            assert!(
+                answer.body.contains("Page not found"),
+                "{path}: the 404 page"
+            );
+        }
+    }
+    let answer = admin.get("/ar/comments/abc/history").await;
+    assert_eq!(answer.status, 404);
+    assert!(
+        answer.body.contains("lang=\"ar\""),
+        "in the page's language"
+    );
+    let answer = admin.get("/en/admin/stories/1e3").await;
+    assert_eq!(answer.status, 404);
+    assert!(answer.body.contains("Page not found"));
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    every_form_needs_its_token_and_ids_are_numbers,
     signing_in_or_up_from_a_discussion_returns_to_the_comment_box,
     return_paths_to_other_sites_are_refused,
     forms_report_every_problem_at_once_and_keep_what_was_typed,
