@@ -191,7 +191,7 @@ fn log_line(app: &App, lang: Lang, entry: LogEntry) -> LogLine {
             .story_lang
             .as_ref()
             .zip(entry.slug.as_ref())
-            .map(|(l, slug)| format!("/{l}/story/{}", crate::public::pages::segment(slug))),
+            .map(|(l, slug)| format!("/{l}/story/{}", crate::http::paths::segment(slug))),
         headline: entry.headline,
         story_lang: entry.story_lang.map(|lang| lang.to_string()),
         reasons,

@@ -37,42 +37,46 @@ pub async fn show(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let result = async {
-        let page = query
-            .get("page")
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(1u32)
-            .clamp(1, 10_000);
-        let users = app.store.list_users(page, USERS_PER_PAGE).await?;
-        let languages: Vec<Value> = app
-            .languages()
-            .into_iter()
-            .map(|l| language_choice(&app, &desk, l))
-            .collect();
-        let chrome = desk_chrome(&app, &desk, "/people").await?;
-        render(
-            &app,
-            "admin/people.html",
-            desk.lang,
-            chrome,
-            context! {
-                current => "people",
-                me => desk.account.id,
-                users => users.items,
-                next_page => users.has_more.then(|| page + 1),
-                roles => ROLES.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                manages_people => may_manage_people(desk.role),
-                keeps_names => may_keep_sections(desk.role),
-                languages => languages,
-                sections => app.store.section_records().await?,
-                tags => app.store.tag_records().await?,
-                authors => app.store.author_records().await?,
-                error => refusal(&app, desk.lang, query.get("error").map(String::as_str)),
-            },
-        )
-    }
-    .await;
-    respond(&app, desk.lang, result)
+    respond(&app, desk.lang, people_page(&app, &desk, &query).await)
+}
+
+async fn people_page(
+    app: &App,
+    desk: &Desk,
+    query: &HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let page = query
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1u32)
+        .clamp(1, 10_000);
+    let users = app.store.list_users(page, USERS_PER_PAGE).await?;
+    let languages: Vec<Value> = app
+        .languages()
+        .into_iter()
+        .map(|l| language_choice(app, desk, l))
+        .collect();
+    let chrome = desk_chrome(app, desk, "/people").await?;
+    render(
+        app,
+        "admin/people.html",
+        desk.lang,
+        chrome,
+        context! {
+            current => "people",
+            me => desk.account.id,
+            users => users.items,
+            next_page => users.has_more.then(|| page + 1),
+            roles => ROLES.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            manages_people => may_manage_people(desk.role),
+            keeps_names => may_keep_sections(desk.role),
+            languages => languages,
+            sections => app.store.section_records().await?,
+            tags => app.store.tag_records().await?,
+            authors => app.store.author_records().await?,
+            error => refusal(app, desk.lang, query.get("error").map(String::as_str)),
+        },
+    )
 }
 
 fn people_path(desk: &Desk) -> String {

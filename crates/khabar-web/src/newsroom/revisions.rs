@@ -29,44 +29,53 @@ pub async fn list(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let result = async {
-        let newsroom = Newsroom::new(&app, &desk.account);
-        let revisions = newsroom.revisions(edition_id).await?;
-        let edition = app.store.edition_draft(edition_id).await?;
-        let own = app.store.bylines_of(desk.account.id).await?;
-        let is_own = edition.author_ids.iter().any(|id| own.contains(id));
-        let edition_lang = edition.lang;
-        // Newest first; each is compared with the one saved before it.
-        let entries: Vec<Value> = revisions
-            .iter()
-            .enumerate()
-            .map(|(at, revision)| {
-                let before = revisions.get(at + 1);
-                context! {
-                    revision => revision,
-                    current => revision.revision == edition.revision,
-                    changes => changes(before, revision),
-                }
-            })
-            .collect();
-        let chrome = desk_chrome(&app, &desk, &format!("/editions/{edition_id}/revisions")).await?;
-        render(
-            &app,
-            "admin/revisions.html",
-            desk.lang,
-            chrome,
+    respond(
+        &app,
+        desk.lang,
+        revisions_page(&app, &desk, edition_id, &query).await,
+    )
+}
+
+async fn revisions_page(
+    app: &App,
+    desk: &Desk,
+    edition_id: i64,
+    query: &HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let newsroom = Newsroom::new(app, &desk.account);
+    let revisions = newsroom.revisions(edition_id).await?;
+    let edition = app.store.edition_draft(edition_id).await?;
+    let own = app.store.bylines_of(desk.account.id).await?;
+    let is_own = edition.author_ids.iter().any(|id| own.contains(id));
+    let edition_lang = edition.lang;
+    // Newest first; each is compared with the one saved before it.
+    let entries: Vec<Value> = revisions
+        .iter()
+        .enumerate()
+        .map(|(at, revision)| {
+            let before = revisions.get(at + 1);
             context! {
-                current => "stories",
-                edition => edition,
-                edition_dir => app.dir(edition_lang),
-                revisions => entries,
-                editable => may_edit(desk.role, is_own, edition.status != khabar_core::EditionStatus::Draft),
-                error => refusal(&app, desk.lang, query.get("error").map(String::as_str)),
-            },
-        )
-    }
-    .await;
-    respond(&app, desk.lang, result)
+                revision => revision,
+                current => revision.revision == edition.revision,
+                changes => changes(before, revision),
+            }
+        })
+        .collect();
+    let chrome = desk_chrome(app, desk, &format!("/editions/{edition_id}/revisions")).await?;
+    render(
+        app,
+        "admin/revisions.html",
+        desk.lang,
+        chrome,
+        context! {
+            current => "stories",
+            edition => edition,
+            edition_dir => app.dir(edition_lang),
+            revisions => entries,
+            editable => may_edit(desk.role, is_own, edition.status != khabar_core::EditionStatus::Draft),
+            error => refusal(app, desk.lang, query.get("error").map(String::as_str)),
+        },
+    )
 }
 
 /// Reads one text field of a revision.

@@ -26,43 +26,47 @@ pub async fn show(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let result = async {
-        let site = app.site();
-        let languages: Vec<Value> = site
-            .languages
-            .iter()
-            .map(|l| {
-                context! {
-                    code => l.code.as_str(),
-                    dir => l.dir.as_str(),
-                    name => app.i18n.message(desk.lang, &format!("admin-language-{}", l.code), None),
-                    site_name => site.name_in(l.code),
-                }
-            })
-            .collect();
-        let zones: Vec<String> = jiff::tz::db()
-            .available()
-            .map(|name| name.to_string())
-            .collect();
-        let chrome = desk_chrome(&app, &desk, "/settings").await?;
-        render(
-            &app,
-            "admin/settings.html",
-            desk.lang,
-            chrome,
+    respond(&app, desk.lang, settings_page(&app, &desk, &query).await)
+}
+
+async fn settings_page(
+    app: &App,
+    desk: &Desk,
+    query: &HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let site = app.site();
+    let languages: Vec<Value> = site
+        .languages
+        .iter()
+        .map(|l| {
             context! {
-                current => "settings",
-                may_edit => may_manage_people(desk.role),
-                site => &*site,
-                languages => languages,
-                zones => zones,
-                error => refusal(&app, desk.lang, query.get("error").map(String::as_str)),
-                saved => query.contains_key("saved"),
-            },
-        )
-    }
-    .await;
-    respond(&app, desk.lang, result)
+                code => l.code.as_str(),
+                dir => l.dir.as_str(),
+                name => app.i18n.message(desk.lang, &format!("admin-language-{}", l.code), None),
+                site_name => site.name_in(l.code),
+            }
+        })
+        .collect();
+    let zones: Vec<String> = jiff::tz::db()
+        .available()
+        .map(|name| name.to_string())
+        .collect();
+    let chrome = desk_chrome(app, desk, "/settings").await?;
+    render(
+        app,
+        "admin/settings.html",
+        desk.lang,
+        chrome,
+        context! {
+            current => "settings",
+            may_edit => may_manage_people(desk.role),
+            site => &*site,
+            languages => languages,
+            zones => zones,
+            error => refusal(app, desk.lang, query.get("error").map(String::as_str)),
+            saved => query.contains_key("saved"),
+        },
+    )
 }
 
 /// `POST /{lang}/admin/settings`: admins only. Values equal to the

@@ -29,61 +29,65 @@ pub async fn list(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let result = async {
-        let filter = list_filter(&query)?;
-        let page = query
-            .get("page")
-            .and_then(|p| p.parse::<u32>().ok())
-            .unwrap_or(1)
-            .clamp(1, 10_000);
-        let found = app.store.newsroom_editions(&filter, page, PER_PAGE).await?;
-        let page_link = |page: u32| {
-            let mut pairs: Vec<String> = ["status", "lang", "section", "author", "q"]
-                .iter()
-                .filter_map(|name| {
-                    let value = query.get(*name).filter(|v| !v.is_empty())?;
-                    Some(format!(
-                        "{name}={}",
-                        percent_encoding::utf8_percent_encode(
-                            value,
-                            percent_encoding::NON_ALPHANUMERIC
-                        )
-                    ))
-                })
-                .collect();
-            pairs.push(format!("page={page}"));
-            format!("/{}/admin/stories?{}", desk.lang, pairs.join("&"))
-        };
-        let sections = section_choices(&app, &desk).await?;
-        let authors: Vec<Value> = app
-            .store
-            .author_records()
-            .await?
+    respond(&app, desk.lang, list_page(&app, &desk, &query).await)
+}
+
+async fn list_page(
+    app: &App,
+    desk: &Desk,
+    query: &HashMap<String, String>,
+) -> Result<Response, PageError> {
+    let filter = list_filter(query)?;
+    let page = query
+        .get("page")
+        .and_then(|p| p.parse::<u32>().ok())
+        .unwrap_or(1)
+        .clamp(1, 10_000);
+    let found = app.store.newsroom_editions(&filter, page, PER_PAGE).await?;
+    let page_link = |page: u32| {
+        let mut pairs: Vec<String> = ["status", "lang", "section", "author", "q"]
             .iter()
-            .map(|a| context! { id => a.id, name => a.name_in(desk.lang) })
+            .filter_map(|name| {
+                let value = query.get(*name).filter(|v| !v.is_empty())?;
+                Some(format!(
+                    "{name}={}",
+                    percent_encoding::utf8_percent_encode(
+                        value,
+                        percent_encoding::NON_ALPHANUMERIC
+                    )
+                ))
+            })
             .collect();
-        let (languages, dirs) = language_table(&app);
-        let chrome = desk_chrome(&app, &desk, "/stories").await?;
-        render(
-            &app,
-            "admin/stories.html",
-            desk.lang,
-            chrome,
-            context! {
-                current => "stories",
-                items => found.items,
-                dirs => dirs,
-                sections => sections,
-                authors => authors,
-                languages => languages,
-                filter => query,
-                previous_page => (page > 1).then(|| page_link(page - 1)),
-                next_page => found.has_more.then(|| page_link(page + 1)),
-            },
-        )
-    }
-    .await;
-    respond(&app, desk.lang, result)
+        pairs.push(format!("page={page}"));
+        format!("/{}/admin/stories?{}", desk.lang, pairs.join("&"))
+    };
+    let sections = section_choices(app, desk).await?;
+    let authors: Vec<Value> = app
+        .store
+        .author_records()
+        .await?
+        .iter()
+        .map(|a| context! { id => a.id, name => a.name_in(desk.lang) })
+        .collect();
+    let (languages, dirs) = language_table(app);
+    let chrome = desk_chrome(app, desk, "/stories").await?;
+    render(
+        app,
+        "admin/stories.html",
+        desk.lang,
+        chrome,
+        context! {
+            current => "stories",
+            items => found.items,
+            dirs => dirs,
+            sections => sections,
+            authors => authors,
+            languages => languages,
+            filter => query,
+            previous_page => (page > 1).then(|| page_link(page - 1)),
+            next_page => found.has_more.then(|| page_link(page + 1)),
+        },
+    )
 }
 
 /// Sections as `{id, name}` in the desk's language, in menu order, for
