@@ -783,20 +783,14 @@ fn mask_times(text: &str) -> String {
     text
 }
 
-/// Compares `current` with `tests/snapshots/{name}`; `UPDATE_SNAPSHOTS=1`
-/// writes it instead.
+/// Compares `current` with the insta snapshot `tests/snapshots/{name}.snap`.
+/// After an intended change, rerun with `INSTA_UPDATE=always` (or review
+/// with `cargo insta review`) and commit the snapshot; under `CI=true` a
+/// mismatch fails and writes nothing.
 fn snapshot(name: &str, current: &str) {
-    let path = format!("{}/tests/snapshots/{name}", env!("CARGO_MANIFEST_DIR"));
-    if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
-        std::fs::create_dir_all(std::path::Path::new(&path).parent().unwrap()).unwrap();
-        std::fs::write(&path, current).unwrap();
-        return;
-    }
-    let saved = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        saved == current,
-        "{name} changed shape; if intended, rerun with UPDATE_SNAPSHOTS=1 and commit {path}\n{current}"
-    );
+    insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!(name, current);
+    });
 }
 
 async fn every_format_keeps_its_shape(db: &TestDatabase) {

@@ -8,15 +8,18 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::SignedDuration;
-use khabar_core::secret::Secret;
-use khabar_core::{Lang, Role, Scope, Scopes};
+use khabar_core::{Lang, Scope};
 use serde::Deserialize;
-use serde_json::json;
 
+use super::wire::accounts::{
+    AccessToken, AuthKind, CurrentUser, ExportBody, ScopeName, Session, User,
+};
 use super::{ApiError, Caller, body, caller};
-use crate::accounts::{self, SignUp};
-use crate::session::{SESSION_COOKIE, SESSION_LIFETIME, Viewer, set_cookie};
-use crate::{App, csrf};
+use crate::http::session::{SESSION_COOKIE, Viewer, set_cookie};
+use crate::{App, http::csrf};
+use khabar_app::accounts::SESSION_LIFETIME;
+use khabar_app::accounts::{self, SignUp};
+use khabar_app::tokens;
 
 type AppState = State<Arc<App>>;
 
@@ -33,30 +36,41 @@ fn same_site(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = SignUp)]
 pub struct SignUpBody {
+    #[schema(min_length = 3, max_length = 32)]
     username: String,
     #[serde(default)]
+    #[schema(max_length = 60)]
     display_name: String,
+    #[schema(format = Email)]
     email: String,
+    #[schema(min_length = 10, max_length = 256)]
     password: String,
     /// The reader's language; the site's default when absent.
     #[serde(default)]
     lang: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = SignIn)]
 pub struct SignInBody {
+    /// Username or email address.
     login: String,
     password: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = TokenRequest)]
 pub struct TokenBody {
     login: String,
     password: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     name: String,
+    /// read, comment, moderate, edit or admin
+    #[schema(min_items = 1, value_type = Vec<crate::api::wire::accounts::ScopeName>)]
     scopes: Vec<String>,
 }
 
@@ -68,7 +82,7 @@ async fn session_answer(
     viewer: &Viewer,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let secret = accounts::start_session(app, user_id, viewer).await?;
+    let secret = accounts::start_session(app, user_id, &viewer.client()).await?;
     let session = app
         .store
         .session(&secret.hash, jiff::Timestamp::now())
@@ -76,7 +90,10 @@ async fn session_answer(
         .ok_or_else(ApiError::internal)?;
     let mut response = (
         status,
-        Json(json!({ "user": session.account, "csrf_token": session.csrf_token })),
+        Json(Session {
+            user: User::from(&session.account),
+            csrf_token: session.csrf_token,
+        }),
     )
         .into_response();
     response.headers_mut().append(
@@ -86,6 +103,22 @@ async fn session_answer(
     Ok(response)
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/signup",
+    operation_id = "signUp",
+    tag = "accounts",
+    summary = "Create a reader account and sign in",
+    request_body = SignUpBody,
+    responses(
+        (status = 201, description = "Signed up and in; sets the session cookie", body = crate::api::wire::accounts::Session),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "cross_site: a browser request from another site", body = crate::api::wire::ErrorBody),
+        (status = 409, description = "username_taken or email_taken", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "A field breaks a rule; `field` names it", body = crate::api::wire::ErrorBody),
+        (status = 429, description = "Too many sign-ups from this address", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn sign_up(
     State(app): AppState,
     headers: HeaderMap,
@@ -116,12 +149,27 @@ pub async fn sign_up(
             password: &input.password,
             lang,
         },
-        &viewer,
+        &viewer.client(),
     )
     .await?;
     session_answer(&app, user_id, &viewer, StatusCode::CREATED).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/signin",
+    operation_id = "signIn",
+    tag = "accounts",
+    summary = "Sign in with a username or email and a password",
+    request_body = SignInBody,
+    responses(
+        (status = 200, description = "Signed in; sets the session cookie", body = crate::api::wire::accounts::Session),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "wrong_credentials, the same whether the account exists or not", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "cross_site: a browser request from another site", body = crate::api::wire::ErrorBody),
+        (status = 429, description = "Too many attempts; see Retry-After", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn sign_in(
     State(app): AppState,
     headers: HeaderMap,
@@ -130,11 +178,24 @@ pub async fn sign_in(
 ) -> Result<Response, ApiError> {
     same_site(&app, &headers)?;
     let input = body(json)?;
-    let user_id = accounts::sign_in(&app, &input.login, &input.password, &viewer).await?;
+    let user_id = accounts::sign_in(&app, &input.login, &input.password, &viewer.client()).await?;
     session_answer(&app, user_id, &viewer, StatusCode::OK).await
 }
 
 /// Ends the calling session, or revokes the calling token.
+#[utoipa::path(
+    post,
+    path = "/auth/signout",
+    operation_id = "signOut",
+    tag = "accounts",
+    summary = "End the calling session, or revoke the calling token",
+    security(("session" = []), ("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out"),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "csrf_failed", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn sign_out(
     State(app): AppState,
     headers: HeaderMap,
@@ -163,6 +224,18 @@ pub async fn sign_out(
     Ok(response)
 }
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    operation_id = "getCurrentUser",
+    tag = "accounts",
+    summary = "The signed-in account",
+    security(("session" = []), ("bearer" = ["read"])),
+    responses(
+        (status = 200, description = "The account and how the call was authenticated", body = crate::api::wire::accounts::CurrentUser),
+        (status = 401, description = "Not signed in, or an unknown token", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn current_user(
     State(app): AppState,
     headers: HeaderMap,
@@ -171,66 +244,88 @@ pub async fn current_user(
     let caller = caller(&app, &headers, &viewer).await?;
     let account = caller.authorize_read(Scope::Read)?;
     let (auth, scopes) = match &caller {
-        Caller::Token { scopes, .. } => ("token", json!(scopes)),
+        Caller::Token { scopes, .. } => (AuthKind::Token, ScopeName::all_in(scopes)),
         _ => (
-            "session",
-            json!(Scope::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+            AuthKind::Session,
+            Scope::ALL.iter().map(|s| ScopeName::from(*s)).collect(),
         ),
     };
-    Ok(Json(json!({ "user": account, "auth": auth, "scopes": scopes })).into_response())
+    Ok(Json(CurrentUser {
+        user: User::from(account),
+        auth,
+        scopes,
+    })
+    .into_response())
 }
 
 /// Username (or email) and password in, bearer token out.
+#[utoipa::path(
+    post,
+    path = "/tokens",
+    operation_id = "createAccessToken",
+    tag = "accounts",
+    summary = "Username and password in, bearer token out",
+    request_body = TokenBody,
+    responses(
+        (status = 201, description = "The new token, shown this once", body = crate::api::wire::accounts::AccessToken),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "wrong_credentials", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "unknown_scope or scope_not_allowed for the account's role; too_long (name)", body = crate::api::wire::ErrorBody),
+        (status = 429, description = "Too many attempts", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn create_token(
     State(app): AppState,
     viewer: Viewer,
     json: Result<Json<TokenBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let input = body(json)?;
-    let name = input.name.trim();
-    if name.chars().count() > 100 {
-        return Err(
-            khabar_core::InvalidInput::new("name", "too_long", "at most 100 characters").into(),
-        );
-    }
-    let user_id = accounts::sign_in(&app, &input.login, &input.password, &viewer).await?;
+    // A bad name is refused before it costs a sign-in attempt.
+    tokens::checked_name(&input.name)?;
+    let user_id = accounts::sign_in(&app, &input.login, &input.password, &viewer.client()).await?;
     let account = app.store.account(user_id).await?;
-    let role = Role::parse(&account.role)?;
-    let scopes = Scopes::grant(&input.scopes, role)?;
-    let secret = Secret::generate("khp_").map_err(|_| ApiError::internal())?;
-    let name = if name.is_empty() { "API token" } else { name };
-    let id = app
-        .store
-        .create_access_token(user_id, name, &secret.hash, &scopes.to_stored())
-        .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({ "id": id, "name": name, "token": secret.token, "scopes": scopes })),
-    )
-        .into_response())
+    let token = tokens::create(&app.store, &account, &input.name, &input.scopes).await?;
+    Ok((StatusCode::CREATED, Json(AccessToken::from(token))).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = LinkToken)]
 pub struct TokenOnly {
     token: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = EmailAddress)]
 pub struct EmailOnly {
     email: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = PasswordReset)]
 pub struct ResetBody {
     token: String,
     password: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = Password)]
 pub struct PasswordOnly {
     password: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/verify-email",
+    operation_id = "verifyEmail",
+    tag = "accounts",
+    summary = "Use the link sent to confirm an email address",
+    request_body = TokenOnly,
+    responses(
+        (status = 204, description = "The address is confirmed"),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 410, description = "link_invalid: expired, used or unknown", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn verify_email(
     State(app): AppState,
     json: Result<Json<TokenOnly>, JsonRejection>,
@@ -241,16 +336,44 @@ pub async fn verify_email(
 }
 
 /// Always 202 for a well-formed address, whether an account uses it or not.
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset",
+    operation_id = "requestPasswordReset",
+    tag = "accounts",
+    summary = "Send a password-reset link, if an account uses the address",
+    request_body = EmailOnly,
+    responses(
+        (status = 202, description = "Accepted; the same whether the account exists or not"),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid_email", body = crate::api::wire::ErrorBody),
+        (status = 429, description = "Too many requests for this address or client", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn request_password_reset(
     State(app): AppState,
     viewer: Viewer,
     json: Result<Json<EmailOnly>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let input = body(json)?;
-    accounts::request_password_reset(&app, &input.email, &viewer).await?;
+    accounts::request_password_reset(&app.ctx, &input.email, &viewer.client()).await?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/auth/password-reset/confirm",
+    operation_id = "resetPassword",
+    tag = "accounts",
+    summary = "Choose a new password with a reset link; every session ends",
+    request_body = ResetBody,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 410, description = "link_invalid", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "The new password breaks a rule", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn reset_password(
     State(app): AppState,
     json: Result<Json<ResetBody>, JsonRejection>,
@@ -260,6 +383,18 @@ pub async fn reset_password(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/me/export",
+    operation_id = "exportMyData",
+    tag = "accounts",
+    summary = "Everything kept about the account, as JSON",
+    security(("session" = []), ("bearer" = ["read"])),
+    responses(
+        (status = 200, description = "The account, its sessions and tokens (never secrets)", body = crate::api::wire::accounts::ExportBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn export_my_data(
     State(app): AppState,
     headers: HeaderMap,
@@ -267,11 +402,26 @@ pub async fn export_my_data(
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
     let account = caller.authorize_read(Scope::Read)?;
-    Ok(Json(accounts::export(&app, account).await?).into_response())
+    Ok(Json(ExportBody(accounts::export(&app, account).await?)).into_response())
 }
 
 /// Needs the password again, whatever the credential; tokens need `admin`
 /// scope or a session, so a leaked reading token cannot delete anyone.
+#[utoipa::path(
+    delete,
+    path = "/me",
+    operation_id = "deleteMyAccount",
+    tag = "accounts",
+    summary = "Delete the account (password required); comments stay as a deleted account's",
+    security(("session" = []), ("bearer" = ["admin"])),
+    request_body = PasswordOnly,
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "wrong_password, csrf_failed or insufficient_scope", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn delete_my_account(
     State(app): AppState,
     headers: HeaderMap,

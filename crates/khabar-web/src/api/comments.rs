@@ -13,62 +13,17 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use khabar_core::{CommentSort, Lang, Scope, Username};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
+use super::wire::comments::{
+    Comment, CommentFields, NotificationItem, Notifications, PostedComment, ReactionResult, Thread,
+    ThreadItem, UserProfile,
+};
 use super::{ApiError, body, caller, page_param};
 use crate::App;
-use crate::comments::{self, CommentError};
-use crate::session::Viewer;
+use crate::http::session::Viewer;
+use khabar_app::comments::{self, CommentError};
 
 type AppState = State<Arc<App>>;
-
-impl From<CommentError> for ApiError {
-    fn from(error: CommentError) -> Self {
-        match error {
-            CommentError::Invalid(e) => e.into(),
-            CommentError::Closed => ApiError::new(
-                StatusCode::CONFLICT,
-                "comments_closed",
-                "comments on this story are closed",
-            ),
-            CommentError::NotFound => ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "no such comment or story",
-            ),
-            CommentError::AlreadyReported => ApiError::new(
-                StatusCode::CONFLICT,
-                "already_reported",
-                "you have already reported this comment",
-            ),
-            CommentError::TooMany(wait) => {
-                let mut error = ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too_many_attempts",
-                    "slow down, then retry",
-                );
-                error.retry_after = Some(wait.as_secs().max(1) as u64);
-                error
-            }
-            CommentError::Suspended(until) => {
-                ApiError::forbidden("suspended", &format!("you may post again after {until}"))
-            }
-            CommentError::Banned => {
-                ApiError::forbidden("banned", "you may no longer comment on this site")
-            }
-            CommentError::Warned(warning) => ApiError::forbidden(
-                "warning_unacknowledged",
-                &format!("acknowledge the moderators' warning first: {warning}"),
-            ),
-            CommentError::Rejected => ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "comment_rejected",
-                "this comment breaks the community rules and was not published",
-            ),
-            CommentError::Store(e) => e.into(),
-        }
-    }
-}
 
 fn not_found() -> ApiError {
     ApiError::new(
@@ -78,15 +33,16 @@ fn not_found() -> ApiError {
     )
 }
 
-/// A comment as JSON, with its body rendered (mentions linked).
-fn comment_json(lang: &str, comment: &khabar_store::CommentView) -> Value {
-    let rendered = crate::comment_pages::render_body(comment, |name| {
-        format!("/{lang}/user/{}", crate::pages::segment(name))
+/// A comment for the API, with its body rendered (mentions linked).
+fn comment_json(lang: &str, comment: &khabar_store::CommentView) -> Comment {
+    let rendered = crate::public::thread::render_body(comment, |name| {
+        format!("/{lang}/user/{}", crate::http::paths::segment(name))
     });
-    let mut value = json!(comment);
-    value["html"] = json!(rendered.html);
-    value["dir"] = json!(rendered.dir.as_str());
-    value
+    Comment {
+        comment: CommentFields::from(comment),
+        html: rendered.html,
+        dir: rendered.dir.as_str().to_owned(),
+    }
 }
 
 /// The published edition `id`: (language, slug).
@@ -105,6 +61,23 @@ fn id_of(path: EditionPath) -> Result<i64, ApiError> {
     path.map(|Path(id)| id).map_err(|_| not_found())
 }
 
+#[utoipa::path(
+    get,
+    path = "/editions/{id}/comments",
+    operation_id = "listComments",
+    tag = "comments",
+    summary = "A page of an edition's thread: top-level comments with all their replies",
+    params(
+        ("id" = i64, Path, description = "the edition"),
+        ("sort" = Option<String>, Query, description = "oldest, newest or liked"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
+    ),
+    responses(
+        (status = 200, description = "Comments, each with body (Markdown) and html", body = crate::api::wire::comments::Thread),
+        (status = 404, description = "No such published edition", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid_page", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn list(
     State(app): AppState,
     path: EditionPath,
@@ -121,26 +94,36 @@ pub async fn list(
             None,
             sort,
             page,
-            crate::comment_pages::THREAD_PAGE,
+            crate::public::thread::THREAD_PAGE,
         )
         .await?;
-    let comments: Vec<Value> = thread
-        .comments
-        .iter()
-        .map(|entry| {
-            json!({
-                "comment": comment_json(lang.as_str(), &entry.comment),
-                "replies": entry.replies.iter().map(|r| comment_json(lang.as_str(), r)).collect::<Vec<_>>(),
-                "reply_count": entry.reply_count,
-            })
-        })
-        .collect();
-    Ok(
-        Json(json!({ "comments": comments, "page": thread.page, "has_more": thread.has_more }))
-            .into_response(),
-    )
+    let render = |comment: &khabar_store::CommentView| comment_json(lang.as_str(), comment);
+    Ok(Json(Thread {
+        comments: thread
+            .comments
+            .iter()
+            .map(|entry| ThreadItem::new(entry, render))
+            .collect(),
+        page: thread.page,
+        has_more: thread.has_more,
+    })
+    .into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/comments/{id}",
+    operation_id = "getComment",
+    tag = "comments",
+    summary = "A visible or deleted comment",
+    params(
+        ("id" = i64, Path, description = "the comment"),
+    ),
+    responses(
+        (status = 200, description = "The comment", body = crate::api::wire::comments::Comment),
+        (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn get(State(app): AppState, path: EditionPath) -> Result<Response, ApiError> {
     let comment = app
         .store
@@ -157,13 +140,38 @@ pub async fn get(State(app): AppState, path: EditionPath) -> Result<Response, Ap
     Ok(Json(comment_json(lang.as_str(), &comment)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = NewComment)]
 pub struct NewCommentBody {
+    /// Markdown.
+    #[schema(max_length = 5000)]
     body: String,
     #[serde(default)]
     parent_id: Option<i64>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/editions/{id}/comments",
+    operation_id = "createComment",
+    tag = "comments",
+    summary = "Comment on an edition, or reply with parent_id",
+    security(("session" = []), ("bearer" = ["comment"])),
+    params(
+        ("id" = i64, Path, description = "the edition"),
+    ),
+    request_body = NewCommentBody,
+    responses(
+        (status = 201, description = "The comment; held_for_moderation when it waits for a moderator", body = crate::api::wire::comments::PostedComment),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "No such published edition or parent", body = crate::api::wire::ErrorBody),
+        (status = 409, description = "comments_closed", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "comment_empty, comment_too_long, comment_rejected", body = crate::api::wire::ErrorBody),
+        (status = 429, description = "Posting too fast", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn create(
     State(app): AppState,
     path: EditionPath,
@@ -187,16 +195,39 @@ pub async fn create(
     )
     .await?;
     let comment = app.store.comment(id).await?;
-    let mut value = comment_json(lang.as_str(), &comment);
-    value["held_for_moderation"] = json!(status == khabar_store::CommentStatus::Pending);
-    Ok((StatusCode::CREATED, Json(value)).into_response())
+    let posted = PostedComment {
+        comment: comment_json(lang.as_str(), &comment),
+        held_for_moderation: status == khabar_store::CommentStatus::Pending,
+    };
+    Ok((StatusCode::CREATED, Json(posted)).into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = CommentEdit)]
 pub struct EditBody {
     body: String,
 }
 
+#[utoipa::path(
+    patch,
+    path = "/comments/{id}",
+    operation_id = "editComment",
+    tag = "comments",
+    summary = "Edit one's own comment within the edit window",
+    security(("session" = []), ("bearer" = ["comment"])),
+    params(
+        ("id" = i64, Path, description = "the comment"),
+    ),
+    request_body = EditBody,
+    responses(
+        (status = 200, description = "The edited comment", body = crate::api::wire::comments::PostedComment),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "not_your_comment, edit_window_closed", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn edit(
     State(app): AppState,
     path: EditionPath,
@@ -211,11 +242,31 @@ pub async fn edit(
     let status = comments::edit(&app, author, id, &input.body).await?;
     let comment = app.store.comment(id).await?;
     let (lang, _) = published(&app, comment.edition_id).await?;
-    let mut value = comment_json(lang.as_str(), &comment);
-    value["held_for_moderation"] = json!(status == khabar_store::CommentStatus::Pending);
-    Ok(Json(value).into_response())
+    let posted = PostedComment {
+        comment: comment_json(lang.as_str(), &comment),
+        held_for_moderation: status == khabar_store::CommentStatus::Pending,
+    };
+    Ok(Json(posted).into_response())
 }
 
+#[utoipa::path(
+    delete,
+    path = "/comments/{id}",
+    operation_id = "deleteComment",
+    tag = "comments",
+    summary = "Delete one's own comment; a placeholder keeps the replies in place",
+    security(("session" = []), ("bearer" = ["comment"])),
+    params(
+        ("id" = i64, Path, description = "the comment"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "not_your_comment", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn delete(
     State(app): AppState,
     path: EditionPath,
@@ -228,11 +279,31 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = Reaction)]
 pub struct ReactionBody {
     like: bool,
 }
 
+#[utoipa::path(
+    put,
+    path = "/comments/{id}/reaction",
+    operation_id = "reactToComment",
+    tag = "comments",
+    summary = "Like (or take back the like of) a comment; once per reader",
+    security(("session" = []), ("bearer" = ["comment"])),
+    params(
+        ("id" = i64, Path, description = "the comment"),
+    ),
+    request_body = ReactionBody,
+    responses(
+        (status = 200, description = "The new like count", body = crate::api::wire::comments::ReactionResult),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn react(
     State(app): AppState,
     path: EditionPath,
@@ -246,16 +317,44 @@ pub async fn react(
     let input = body(json)?;
     comments::like(&app, author, id, input.like).await?;
     let comment = app.store.comment(id).await?;
-    Ok(Json(json!({ "like_count": comment.like_count, "liked": input.like })).into_response())
+    Ok(Json(ReactionResult {
+        like_count: comment.like_count,
+        liked: input.like,
+    })
+    .into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = Report)]
 pub struct ReportBody {
+    /// offensive, abusive, spam or other
     reason: String,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     note: String,
 }
 
+#[utoipa::path(
+    post,
+    path = "/comments/{id}/reports",
+    operation_id = "reportComment",
+    tag = "comments",
+    summary = "Report a comment to the moderators",
+    security(("session" = []), ("bearer" = ["comment"])),
+    params(
+        ("id" = i64, Path, description = "the comment"),
+    ),
+    request_body = ReportBody,
+    responses(
+        (status = 201, description = "Reported"),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
+        (status = 409, description = "already_reported", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "unknown_reason", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn report(
     State(app): AppState,
     path: EditionPath,
@@ -270,6 +369,20 @@ pub async fn report(
     Ok(StatusCode::CREATED.into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/editions/{id}/comments/stream",
+    operation_id = "streamComments",
+    tag = "comments",
+    summary = "Server-sent events of the thread; reconnect with Last-Event-ID to catch up",
+    params(
+        ("id" = i64, Path, description = "the edition"),
+    ),
+    responses(
+        (status = 200, description = "text/event-stream", body = inline(String), content_type = "text/event-stream"),
+        (status = 404, description = "No such published edition", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn stream(
     State(app): AppState,
     path: EditionPath,
@@ -277,9 +390,21 @@ pub async fn stream(
 ) -> Result<Response, ApiError> {
     let edition_id = id_of(path)?;
     published(&app, edition_id).await?;
-    Ok(crate::live::events_of(&app, edition_id, &headers).await)
+    Ok(crate::public::live::events_of(&app, edition_id, &headers).await)
 }
 
+#[utoipa::path(
+    get,
+    path = "/notifications",
+    operation_id = "listNotifications",
+    tag = "comments",
+    summary = "The newest notifications",
+    security(("session" = []), ("bearer" = ["read"])),
+    responses(
+        (status = 200, description = "Newest notifications and the unread count", body = crate::api::wire::comments::Notifications),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn notifications(
     State(app): AppState,
     headers: HeaderMap,
@@ -289,9 +414,26 @@ pub async fn notifications(
     let account = caller.authorize_read(Scope::Read)?;
     let items = app.store.notifications(account.id, 50).await?;
     let unread = app.store.unread_notifications(account.id).await?;
-    Ok(Json(json!({ "notifications": items, "unread": unread })).into_response())
+    Ok(Json(Notifications {
+        notifications: items.into_iter().map(NotificationItem::from).collect(),
+        unread,
+    })
+    .into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/notifications/read",
+    operation_id = "markNotificationsRead",
+    tag = "comments",
+    summary = "Mark every notification read",
+    security(("session" = []), ("bearer" = ["read"])),
+    responses(
+        (status = 204, description = "All read"),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "csrf_failed", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn mark_read(
     State(app): AppState,
     headers: HeaderMap,
@@ -303,6 +445,21 @@ pub async fn mark_read(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/users/{username}",
+    operation_id = "getUserProfile",
+    tag = "comments",
+    summary = "A reader's public profile",
+    params(
+        ("username" = String, Path),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
+    ),
+    responses(
+        (status = 200, description = "Display name, join date and visible comments", body = crate::api::wire::comments::UserProfile),
+        (status = 404, description = "No such reader", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn profile(
     State(app): AppState,
     path: Result<Path<String>, PathRejection>,
@@ -319,5 +476,5 @@ pub async fn profile(
         .store
         .comments_by(profile.id, page_param(&query)?, 20)
         .await?;
-    Ok(Json(json!({ "profile": profile, "comments": comments })).into_response())
+    Ok(Json(UserProfile::new(profile, comments)).into_response())
 }

@@ -9,6 +9,7 @@ mod openapi;
 mod search;
 pub(crate) mod stories;
 mod users;
+pub(crate) mod wire;
 
 use std::sync::Arc;
 
@@ -18,13 +19,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::secret::{constant_time_eq, hash_token};
-use khabar_core::{InvalidInput, Role, Scope, Scopes};
+use khabar_core::{Role, Scope, Scopes};
 use khabar_store::{Account, SessionRecord};
-use serde_json::json;
 
-use crate::accounts::AccountError;
-use crate::session::Viewer;
-use crate::{App, csrf};
+use crate::http::error::status_of;
+use crate::http::session::Viewer;
+use crate::{App, http::csrf};
+use khabar_app::{Failure, Kind};
 
 pub use openapi::document as openapi_document;
 
@@ -89,7 +90,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route(
             "/api/v1/media",
             post(newsroom::upload_media).layer(axum::extract::DefaultBodyLimit::max(
-                crate::media::MAX_UPLOAD_BYTES + 64 * 1024,
+                khabar_app::media::MAX_UPLOAD_BYTES + 64 * 1024,
             )),
         )
         .route(
@@ -200,71 +201,69 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// A use case's failure as the API answers it: the status of its kind
+    /// (`http::error::status_of`, as for pages), its stable code and message;
+    /// our own failures are logged and say nothing more.
+    pub fn from_failure(error: &(impl Failure + ?Sized)) -> ApiError {
+        let kind = error.kind();
+        if kind == Kind::Internal {
+            tracing::error!(%error, "an API use case failed");
+            return ApiError::internal();
+        }
+        let message = match error.invalid_input() {
+            Some(invalid) => invalid.message.clone(),
+            None => error.to_string(),
+        };
+        ApiError {
+            field: error.field(),
+            retry_after: match kind {
+                Kind::TooMany(wait) => Some(wait.as_secs().max(1) as u64),
+                _ => None,
+            },
+            ..ApiError::new(status_of(kind), error.code(), message)
+        }
+    }
+}
+
+/// `From` each use case's error into an API error, through the one mapping.
+macro_rules! api_errors {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<$error> for ApiError {
+            fn from(error: $error) -> Self {
+                ApiError::from_failure(&error)
+            }
+        }
+    )*};
+}
+
+api_errors!(
+    khabar_app::accounts::AccountError,
+    khabar_app::comments::CommentError,
+    khabar_app::moderation::ModerationError,
+    khabar_app::newsroom::NewsroomError,
+    khabar_app::search::SearchFailure,
+    khabar_app::tokens::TokenError,
+    khabar_core::InvalidInput,
+    khabar_store::StoreError,
+);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut error = json!({ "code": self.code, "message": self.message });
-        if let Some(field) = self.field {
-            error["field"] = json!(field);
-        }
-        let mut response = (self.status, axum::Json(json!({ "error": error }))).into_response();
+        let body = wire::ErrorBody {
+            error: wire::ErrorDetail {
+                code: self.code,
+                message: self.message,
+                field: self.field,
+            },
+        };
+        let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
         }
         response
-    }
-}
-
-impl From<InvalidInput> for ApiError {
-    fn from(e: InvalidInput) -> Self {
-        ApiError {
-            field: Some(e.field),
-            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message)
-        }
-    }
-}
-
-impl From<khabar_store::StoreError> for ApiError {
-    fn from(error: khabar_store::StoreError) -> Self {
-        tracing::error!(%error, "API store failure");
-        ApiError::internal()
-    }
-}
-
-impl From<AccountError> for ApiError {
-    fn from(error: AccountError) -> Self {
-        match error {
-            AccountError::Invalid(e) => e.into(),
-            AccountError::Taken(_) => ApiError {
-                field: error.field(),
-                ..ApiError::new(StatusCode::CONFLICT, error.code(), error.to_string())
-            },
-            AccountError::WrongCredentials => ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                error.code(),
-                "wrong username or password",
-            ),
-            AccountError::WrongPassword => ApiError {
-                field: error.field(),
-                ..ApiError::new(StatusCode::FORBIDDEN, error.code(), error.to_string())
-            },
-            AccountError::LinkInvalid => {
-                ApiError::new(StatusCode::GONE, error.code(), error.to_string())
-            }
-            AccountError::TooManyAttempts(wait) => ApiError {
-                retry_after: Some(wait.as_secs().max(1) as u64),
-                ..ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    error.code(),
-                    "too many attempts; wait and retry",
-                )
-            },
-            AccountError::Store(_) | AccountError::Internal(_) => {
-                tracing::error!(%error, "API account failure");
-                ApiError::internal()
-            }
-        }
     }
 }
 
@@ -401,34 +400,7 @@ pub fn require_role(account: &Account, allowed: &[Role]) -> Result<(), ApiError>
     }
 }
 
-/// The `page` query parameter of list operations: 1 to 10,000.
-/// Shared by the pages that read the same parameters (search, queues).
-pub fn page_param(query: &std::collections::HashMap<String, String>) -> Result<u32, InvalidInput> {
-    match query.get("page") {
-        None => Ok(1),
-        Some(text) => text
-            .parse::<u32>()
-            .ok()
-            .filter(|p| (1..=10_000).contains(p))
-            .ok_or_else(|| InvalidInput::new("page", "invalid_page", "a page from 1 to 10000")),
-    }
-}
-
-/// An optional numeric id parameter (`story=12`).
-pub fn id_param(
-    query: &std::collections::HashMap<String, String>,
-    name: &'static str,
-) -> Result<Option<i64>, InvalidInput> {
-    query
-        .get(name)
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.parse::<i64>()
-                .map_err(|_| InvalidInput::new(name, "invalid_id", "a number"))
-        })
-        .transpose()
-}
+pub(crate) use khabar_app::query::{id_param, page_param};
 
 /// A JSON request body, or a `bad_request_body` error saying what is
 /// wrong (`body_too_large`, 413, past the route's limit).

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use khabar_core::moderation::{
     CommentAction, ListKind, PolicySettings, Queue, ScopeSettings, SettingScope, UserAction,
@@ -18,33 +18,20 @@ use khabar_core::moderation::{
 };
 use khabar_core::{InvalidInput, Lang, Scope};
 use khabar_store::{LogFilter, QueueFilter};
-use serde::Deserialize;
-use serde_json::json;
 
+use super::wire::moderation::{
+    AuditLog, BulkCommentAction, BulkDecision, CommentActionBody, Decision, History, LogItem,
+    ModerationSettings, QueueAnswer, RefusedComment, RefusedUndo, SettingsBody, UndoDecisions,
+    Undone, UserActionBody, UserDecision, WordListBody, WordListOf, WordListUpdated, WordLists,
+};
+use khabar_app::query::queue_filter;
 use super::{ApiError, body, caller, id_param, page_param};
 use crate::App;
-use crate::moderation::{self, ModerationError, Moderator};
-use crate::session::Viewer;
+use crate::http::session::Viewer;
+use khabar_app::Failure;
+use khabar_app::moderation::{self, ModerationError, Moderator};
 
 type AppState = State<Arc<App>>;
-
-impl From<ModerationError> for ApiError {
-    fn from(error: ModerationError) -> Self {
-        match error {
-            ModerationError::Invalid(e) => e.into(),
-            ModerationError::NotFound => ApiError::new(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "no such comment, reader or scope",
-            ),
-            ModerationError::Forbidden(code, message) => ApiError::forbidden(code, message),
-            ModerationError::Undo(refusal) => {
-                ApiError::new(StatusCode::CONFLICT, refusal.code(), refusal.to_string())
-            }
-            ModerationError::Store(e) => e.into(),
-        }
-    }
-}
 
 /// The caller as a moderator, for a read or (with CSRF) a change.
 async fn moderator_for(
@@ -62,40 +49,31 @@ async fn moderator_for(
     Ok(moderation::moderator(app, account).await?)
 }
 
-/// Reads a queue filter from query parameters (shared with the pages).
-pub fn queue_filter(query: &HashMap<String, String>) -> Result<QueueFilter, InvalidInput> {
-    let queue = Queue::parse(query.get("queue").map(String::as_str).unwrap_or("pending"))?;
-    let lang = match query.get("lang").filter(|v| !v.is_empty()) {
-        Some(code) => Some(Lang::parse(code)?),
-        None => None,
-    };
-    let per_page = match query.get("per_page") {
-        Some(n) => n
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=200).contains(n))
-            .ok_or_else(|| InvalidInput::new("per_page", "invalid_page", "from 1 to 200"))?,
-        None => 50,
-    };
-    Ok(QueueFilter {
-        queue,
-        story_id: id_param(query, "story")?,
-        section_id: id_param(query, "section")?,
-        lang,
-        reason: query.get("reason").filter(|r| !r.is_empty()).map(|r| {
-            r.chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-                .take(50)
-                .collect()
-        }),
-        newest_first: query.get("order").is_some_and(|o| o == "newest"),
-        page: page_param(query)?,
-        per_page,
-        sections: Vec::new(),
-    })
-}
-
 /// `GET /moderation/queue`
+#[utoipa::path(
+    get,
+    path = "/moderation/queue",
+    operation_id = "listModerationQueue",
+    tag = "moderation",
+    summary = "A page of a queue with counts per queue (moderators; section-limited moderators see their sections)",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    params(
+        ("queue" = Option<String>, Query, description = "pending (the default), reported, flagged, approved or rejected"),
+        ("story" = Option<i64>, Query),
+        ("section" = Option<i64>, Query),
+        ("lang" = Option<String>, Query),
+        ("reason" = Option<String>, Query, description = "a reason code"),
+        ("order" = Option<String>, Query, description = "oldest (the default) or newest"),
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
+        ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200),
+    ),
+    responses(
+        (status = 200, description = "Queue items", body = crate::api::wire::moderation::QueueAnswer),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator, insufficient_scope or outside_your_sections", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "unknown_queue, invalid_page, invalid_id", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn list_queue(
     State(app): AppState,
     headers: HeaderMap,
@@ -105,54 +83,72 @@ pub async fn list_queue(
     let moderator = moderator_for(&app, &headers, &viewer, false).await?;
     let filter = queue_filter(&query)?;
     let (page, counts) = moderation::queue(&app, &moderator, filter).await?;
-    let counts: serde_json::Map<String, serde_json::Value> = counts
-        .into_iter()
-        .map(|(queue, n)| (queue.as_str().to_owned(), json!(n)))
-        .collect();
-    Ok(Json(json!({
-        "items": page.items,
-        "page": page.page,
-        "has_more": page.has_more,
-        "counts": counts,
-    }))
-    .into_response())
-}
-
-#[derive(Deserialize)]
-pub struct BulkComments {
-    comment_ids: Vec<i64>,
-    #[serde(flatten)]
-    action: CommentAction,
+    Ok(Json(QueueAnswer::new(&page, counts)).into_response())
 }
 
 /// `POST /moderation/comments/{id}` (one) and `POST /moderation/comments`
 /// (a selection, `comment_ids`).
+#[utoipa::path(
+    post,
+    path = "/moderation/comments/{id}",
+    operation_id = "moderateComment",
+    tag = "moderation",
+    summary = "A decision on one comment",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    params(
+        ("id" = i64, Path, description = "the comment"),
+    ),
+    request_body = crate::api::wire::moderation::CommentActionBody,
+    responses(
+        (status = 200, description = "Decided and logged", body = crate::api::wire::moderation::Decision),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator, outside_your_sections or own_comment", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "not_found", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn moderate_comment(
     State(app): AppState,
     path: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
     viewer: Viewer,
-    json: Result<Json<CommentAction>, JsonRejection>,
+    json: Result<Json<CommentActionBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let moderator = moderator_for(&app, &headers, &viewer, true).await?;
     let Ok(Path(id)) = path else {
         return Err(ModerationError::NotFound.into());
     };
-    let action = body(json)?;
+    let action = CommentAction::from(body(json)?);
     let decision = moderation::moderate_comment(&app, &moderator, id, &action).await?;
-    Ok(Json(json!({
-        "comment_id": id,
-        "action": action.as_str(),
-        "decision_id": decision,
-    }))
+    Ok(Json(Decision {
+        comment_id: id,
+        action: action.as_str().to_owned(),
+        decision_id: decision,
+    })
     .into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/moderation/comments",
+    operation_id = "moderateComments",
+    tag = "moderation",
+    summary = "The same decision on a selection; each is checked and logged on its own",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    request_body = crate::api::wire::moderation::BulkCommentAction,
+    responses(
+        (status = 200, description = "How many were done, their decision ids, and which were refused, with why", body = crate::api::wire::moderation::BulkDecision),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator, csrf_failed or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid_selection", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn moderate_comments(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
-    json: Result<Json<BulkComments>, JsonRejection>,
+    json: Result<Json<BulkCommentAction>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let moderator = moderator_for(&app, &headers, &viewer, true).await?;
     let input = body(json)?;
@@ -164,53 +160,92 @@ pub async fn moderate_comments(
         )
         .into());
     }
+    let action = CommentAction::from(input.action);
     let (decisions, refused) =
-        moderation::moderate_comments(&app, &moderator, &input.comment_ids, &input.action).await;
-    let refused: Vec<_> = refused
+        moderation::moderate_comments(&app, &moderator, &input.comment_ids, &action).await;
+    let refused = refused
         .into_iter()
-        .map(|(id, code)| json!({ "comment_id": id, "code": code }))
+        .map(|(comment_id, code)| RefusedComment {
+            comment_id,
+            code: code.to_owned(),
+        })
         .collect();
-    Ok(Json(json!({
-        "action": input.action.as_str(),
-        "done": decisions.len(),
-        "decision_ids": decisions,
-        "refused": refused,
-    }))
+    Ok(Json(BulkDecision {
+        action: action.as_str().to_owned(),
+        done: decisions.len(),
+        decision_ids: decisions,
+        refused,
+    })
     .into_response())
 }
 
 /// `POST /moderation/users/{id}`
+#[utoipa::path(
+    post,
+    path = "/moderation/users/{id}",
+    operation_id = "moderateUser",
+    tag = "moderation",
+    summary = "An action on a reader",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    params(
+        ("id" = i64, Path, description = "the reader"),
+    ),
+    request_body = crate::api::wire::moderation::UserActionBody,
+    responses(
+        (status = 200, description = "The reader's record after the action, and the decision's id", body = crate::api::wire::moderation::UserDecision),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "staff_account, own_account, admins_only or outside_your_sections", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "not_found", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid_text, out_of_range", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn moderate_user(
     State(app): AppState,
     path: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
     viewer: Viewer,
-    json: Result<Json<UserAction>, JsonRejection>,
+    json: Result<Json<UserActionBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let moderator = moderator_for(&app, &headers, &viewer, true).await?;
     let Ok(Path(id)) = path else {
         return Err(ModerationError::NotFound.into());
     };
-    let action = body(json)?;
+    let action = UserAction::from(body(json)?);
     let decision = moderation::moderate_user(&app, &moderator, id, &action).await?;
     let history = moderation::reader_history(&app, &moderator, id).await?;
-    let mut answer = json!(history);
-    answer["decision_id"] = json!(decision);
-    Ok(Json(answer).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct UndoBody {
-    decisions: Vec<i64>,
+    Ok(Json(UserDecision {
+        history: History::from(&history),
+        decision_id: decision,
+    })
+    .into_response())
 }
 
 /// `POST /moderation/undo`: undoes decisions made in the last few
 /// minutes. When none could be, the first refusal is the error.
+#[utoipa::path(
+    post,
+    path = "/moderation/undo",
+    operation_id = "undoModerationDecisions",
+    tag = "moderation",
+    summary = "Undoes moderators' decisions made in the last five minutes: the comment or reader as before, its reports reopened, the notifications it sent withdrawn; logged as undo. A moderator undoes their own decisions, an admin anyone's",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    request_body = crate::api::wire::moderation::UndoDecisions,
+    responses(
+        (status = 200, description = "The decisions undone, and any refused with why", body = crate::api::wire::moderation::Undone),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_yours or outside_your_sections (when none could be undone)", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "not_found: no such decision, or not one that can be undone", body = crate::api::wire::ErrorBody),
+        (status = 409, description = "undo_window_passed, already_undone or superseded (a later decision changed it; when none could be undone)", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid_selection", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn undo(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
-    json: Result<Json<UndoBody>, JsonRejection>,
+    json: Result<Json<UndoDecisions>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let moderator = moderator_for(&app, &headers, &viewer, true).await?;
     let input = body(json)?;
@@ -223,14 +258,34 @@ pub async fn undo(
     if undone.is_empty() && !refused.is_empty() {
         return Err(refused.swap_remove(0).1.into());
     }
-    let refused: Vec<_> = refused
+    let refused = refused
         .iter()
-        .map(|(id, error)| json!({ "decision_id": id, "code": error.code() }))
+        .map(|(id, error)| RefusedUndo {
+            decision_id: *id,
+            code: error.code().to_owned(),
+        })
         .collect();
-    Ok(Json(json!({ "undone": undone, "refused": refused })).into_response())
+    Ok(Json(Undone { undone, refused }).into_response())
 }
 
 /// `GET /moderation/users/{id}`: a reader's record.
+#[utoipa::path(
+    get,
+    path = "/moderation/users/{id}",
+    operation_id = "getReaderHistory",
+    tag = "moderation",
+    summary = "A reader's record",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    params(
+        ("id" = i64, Path, description = "the reader"),
+    ),
+    responses(
+        (status = 200, description = "Counts, reports, actions and notes", body = crate::api::wire::moderation::History),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "not_found", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn reader_history(
     State(app): AppState,
     path: Result<Path<i64>, PathRejection>,
@@ -242,10 +297,30 @@ pub async fn reader_history(
         return Err(ModerationError::NotFound.into());
     };
     let history = moderation::reader_history(&app, &moderator, id).await?;
-    Ok(Json(json!(history)).into_response())
+    Ok(Json(History::from(&history)).into_response())
 }
 
 /// `GET /moderation/log`
+#[utoipa::path(
+    get,
+    path = "/moderation/log",
+    operation_id = "listAuditLog",
+    tag = "moderation",
+    summary = "Every decision, human or automatic, newest first; never edited",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    params(
+        ("q" = Option<String>, Query),
+        ("user" = Option<i64>, Query),
+        ("comment" = Option<i64>, Query),
+        ("action" = Option<String>, Query),
+        ("before" = Option<i64>, Query),
+    ),
+    responses(
+        (status = 200, description = "Entries and the id to page back from", body = crate::api::wire::moderation::AuditLog),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn list_audit_log(
     State(app): AppState,
     headers: HeaderMap,
@@ -266,10 +341,27 @@ pub async fn list_audit_log(
     let next = (entries.len() == 100)
         .then(|| entries.last().map(|e| e.id))
         .flatten();
-    Ok(Json(json!({ "entries": entries, "next_before": next })).into_response())
+    Ok(Json(AuditLog {
+        entries: entries.iter().map(LogItem::from).collect(),
+        next_before: next,
+    })
+    .into_response())
 }
 
 /// `GET /moderation/word-lists`
+#[utoipa::path(
+    get,
+    path = "/moderation/word-lists",
+    operation_id = "listWordLists",
+    tag = "moderation",
+    summary = "Banned and suspect lists per language",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    responses(
+        (status = 200, description = "Banned and suspect lists per language", body = crate::api::wire::moderation::WordLists),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn list_word_lists(
     State(app): AppState,
     headers: HeaderMap,
@@ -277,26 +369,36 @@ pub async fn list_word_lists(
 ) -> Result<Response, ApiError> {
     let moderator = moderator_for(&app, &headers, &viewer, false).await?;
     let rows = moderation::list_word_lists(&app, &moderator).await?;
-    let mut lists: Vec<serde_json::Value> = Vec::new();
+    let mut lists = Vec::new();
     for lang in app.languages() {
         for list in [ListKind::Banned, ListKind::Suspect] {
-            let entries: Vec<_> = rows
-                .iter()
-                .filter(|r| r.lang == lang.as_str() && r.list == list.as_str())
-                .map(|r| json!({ "term": r.term, "mode": r.mode }))
-                .collect();
-            lists.push(json!({ "lang": lang, "list": list, "entries": entries }));
+            lists.push(WordListOf::new(lang.as_str(), list, &rows));
         }
     }
-    Ok(Json(json!({ "lists": lists })).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct WordListBody {
-    entries: Vec<WordListEntry>,
+    Ok(Json(WordLists { lists }).into_response())
 }
 
 /// `PUT /moderation/word-lists/{lang}/{list}`: replaces the list.
+#[utoipa::path(
+    put,
+    path = "/moderation/word-lists/{lang}/{list}",
+    operation_id = "updateWordList",
+    tag = "moderation",
+    summary = "Replaces one list (moderators of every section)",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    params(
+        ("lang" = String, Path),
+        ("list" = String, Path, description = "banned or suspect"),
+    ),
+    request_body = crate::api::wire::moderation::WordListBody,
+    responses(
+        (status = 200, description = "Stored; every node uses it for the next comment", body = crate::api::wire::moderation::WordListUpdated),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid_term, unknown_match_mode, unknown_word_list or too_many_entries", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn update_word_list(
     State(app): AppState,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -311,8 +413,14 @@ pub async fn update_word_list(
     let lang = Lang::parse(&lang)?;
     let list = ListKind::parse(&list)?;
     let input = body(json)?;
-    let count = moderation::update_word_list(&app, &moderator, lang, list, input.entries).await?;
-    Ok(Json(json!({ "lang": lang, "list": list, "count": count })).into_response())
+    let entries = input.entries.into_iter().map(WordListEntry::from).collect();
+    let count = moderation::update_word_list(&app, &moderator, lang, list, entries).await?;
+    Ok(Json(WordListUpdated {
+        lang: lang.as_str().to_owned(),
+        list: list.into(),
+        count,
+    })
+    .into_response())
 }
 
 fn scope_of(query: &HashMap<String, String>) -> Result<(SettingScope, i64), ApiError> {
@@ -326,6 +434,24 @@ fn scope_of(query: &HashMap<String, String>) -> Result<(SettingScope, i64), ApiE
 }
 
 /// `GET /moderation/settings?scope=site|section|story&id=`
+#[utoipa::path(
+    get,
+    path = "/moderation/settings",
+    operation_id = "getModerationSettings",
+    tag = "moderation",
+    summary = "A scope's moderation settings and the site's policy",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    params(
+        ("scope" = Option<String>, Query, description = "site (the default), section or story"),
+        ("id" = Option<i64>, Query, description = "the section or story"),
+    ),
+    responses(
+        (status = 200, description = "The scope's settings and the site's policy", body = crate::api::wire::moderation::ModerationSettings),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "unknown_scope, missing_id", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn get_settings(
     State(app): AppState,
     headers: HeaderMap,
@@ -334,21 +460,31 @@ pub async fn get_settings(
 ) -> Result<Response, ApiError> {
     let moderator = moderator_for(&app, &headers, &viewer, false).await?;
     let (scope, id) = scope_of(&query)?;
-    let (policy, settings) = moderation::settings(&app, &moderator, scope, id).await?;
-    Ok(
-        Json(json!({ "scope": scope, "id": id, "settings": settings, "policy": policy }))
-            .into_response(),
-    )
-}
-
-#[derive(Deserialize)]
-pub struct SettingsBody {
-    settings: ScopeSettings,
-    #[serde(default)]
-    policy: Option<PolicySettings>,
+    let settings = moderation::settings(&app, &moderator, scope, id).await?;
+    Ok(Json(ModerationSettings::new(scope, id, settings)).into_response())
 }
 
 /// `PUT /moderation/settings?scope=…&id=…`
+#[utoipa::path(
+    put,
+    path = "/moderation/settings",
+    operation_id = "updateModerationSettings",
+    tag = "moderation",
+    summary = "Stores a scope's moderation settings (and, at site scope, the policy)",
+    security(("session" = []), ("bearer" = ["moderate"])),
+    params(
+        ("scope" = Option<String>, Query, description = "site (the default), section or story"),
+        ("id" = Option<i64>, Query, description = "the section or story"),
+    ),
+    request_body = crate::api::wire::moderation::SettingsBody,
+    responses(
+        (status = 200, description = "Stored", body = crate::api::wire::moderation::ModerationSettings),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "outside_your_sections", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "unknown_scope, missing_id, out_of_range", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn update_settings(
     State(app): AppState,
     headers: HeaderMap,
@@ -359,18 +495,17 @@ pub async fn update_settings(
     let moderator = moderator_for(&app, &headers, &viewer, true).await?;
     let (scope, id) = scope_of(&query)?;
     let input = body(json)?;
+    let policy = input.policy.map(PolicySettings::from);
+    let scope_settings = ScopeSettings::from(input.settings);
     moderation::update_settings(
         &app,
         &moderator,
         scope,
         id,
-        &input.settings,
-        input.policy.as_ref(),
+        &scope_settings,
+        policy.as_ref(),
     )
     .await?;
-    let (policy, settings) = moderation::settings(&app, &moderator, scope, id).await?;
-    Ok(
-        Json(json!({ "scope": scope, "id": id, "settings": settings, "policy": policy }))
-            .into_response(),
-    )
+    let settings = moderation::settings(&app, &moderator, scope, id).await?;
+    Ok(Json(ModerationSettings::new(scope, id, settings)).into_response())
 }

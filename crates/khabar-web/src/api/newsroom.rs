@@ -18,48 +18,31 @@ use khabar_core::{
 };
 use khabar_store::{Account, MediaText, Named};
 use serde::Deserialize;
-use serde_json::json;
 
+use super::wire::newsroom::{
+    Edition, Media, Overrides, Revisions, RoleChanged, Section, Sections, SiteFields,
+    SiteSettingsAnswer, SiteSettingsUpdated, Story,
+};
 use super::{ApiError, body, caller};
 use crate::App;
-use crate::media::MediaError;
-use crate::newsroom::{Newsroom, NewsroomError, StoryDraft};
-use crate::session::Viewer;
+use crate::http::session::Viewer;
+use khabar_app::media::MediaError;
+use khabar_app::newsroom::{Newsroom, NewsroomError, StoryDraft};
 
 type AppState = State<Arc<App>>;
 
-impl From<NewsroomError> for ApiError {
-    fn from(error: NewsroomError) -> Self {
-        let status = match &error {
-            NewsroomError::Forbidden => StatusCode::FORBIDDEN,
-            NewsroomError::NotFound => StatusCode::NOT_FOUND,
-            NewsroomError::Conflict | NewsroomError::Taken(_) => StatusCode::CONFLICT,
-            NewsroomError::Invalid(e) => return e.clone().into(),
-            NewsroomError::Media(MediaError::TooLarge) => StatusCode::PAYLOAD_TOO_LARGE,
-            NewsroomError::Media(MediaError::UnsupportedType) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            NewsroomError::Media(MediaError::Io(_)) => {
-                tracing::error!(%error, "saving an upload failed");
-                return ApiError::internal();
-            }
-            NewsroomError::Media(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            NewsroomError::Store(_) => {
-                tracing::error!(%error, "newsroom store failure");
-                return ApiError::internal();
-            }
-        };
-        ApiError::new(status, error.code(), error.to_string())
-    }
-}
-
 /// The edition fields a client sends.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EditionFields)]
 pub struct EditionBody {
+    /// Made from the headline when absent; Arabic slugs stay Arabic.
     #[serde(default)]
     pub(crate) slug: Option<String>,
     pub(crate) headline: String,
     #[serde(default)]
     pub(crate) standfirst: String,
+    /// Markdown.
     #[serde(default)]
     pub(crate) body: String,
     #[serde(default)]
@@ -68,6 +51,7 @@ pub struct EditionBody {
     pub(crate) hero_caption: String,
     #[serde(default)]
     pub(crate) hero_credit: String,
+    /// open, closed or pre_moderated
     #[serde(default)]
     pub(crate) comment_mode: Option<String>,
 }
@@ -121,8 +105,9 @@ async fn writer(
         .clone())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewStory)]
 pub struct NewStoryBody {
     #[serde(default)]
     section_id: Option<i64>,
@@ -136,6 +121,22 @@ pub struct NewStoryBody {
     edition: EditionBody,
 }
 
+#[utoipa::path(
+    post,
+    path = "/stories",
+    operation_id = "createStory",
+    tag = "newsroom",
+    summary = "A new story with its first edition, as a draft (authors, editors, admins)",
+    security(("session" = []), ("bearer" = ["edit"])),
+    request_body = NewStoryBody,
+    responses(
+        (status = 201, description = "The story", body = crate::api::wire::newsroom::Story),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 409, description = "already_taken (slug)", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "required, too_long, invalid_slug, unknown_language, unknown_reference", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn create_story(
     State(app): AppState,
     headers: HeaderMap,
@@ -157,9 +158,24 @@ pub async fn create_story(
         author_ids: story.author_ids,
     };
     let record = Newsroom::new(&app, &account).create_story(draft).await?;
-    Ok((StatusCode::CREATED, Json(record)).into_response())
+    Ok((StatusCode::CREATED, Json(Story::from(record))).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/stories/{id}",
+    operation_id = "getStory",
+    tag = "newsroom",
+    summary = "A story with every edition in full (authors, editors, admins)",
+    security(("session" = []), ("bearer" = ["edit"])),
+    params(
+        ("id" = i64, Path, description = "the story"),
+    ),
+    responses(
+        (status = 200, description = "The story", body = crate::api::wire::newsroom::Story),
+        crate::api::wire::NewsroomErrors,
+    )
+)]
 pub async fn get_story(
     State(app): AppState,
     headers: HeaderMap,
@@ -168,11 +184,12 @@ pub async fn get_story(
 ) -> Result<Response, ApiError> {
     let account = reader(&app, &headers, &viewer).await?;
     let record = Newsroom::new(&app, &account).story(id(path)?).await?;
-    Ok(Json(record).into_response())
+    Ok(Json(Story::from(record)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = StoryUpdate)]
 pub struct StoryBody {
     #[serde(default)]
     section_id: Option<i64>,
@@ -183,6 +200,24 @@ pub struct StoryBody {
 }
 
 /// updateStory: replaces the story's section, tags and hero image.
+#[utoipa::path(
+    put,
+    path = "/stories/{id}",
+    operation_id = "updateStory",
+    tag = "newsroom",
+    summary = "Replaces the story's section, tags and hero image (authors while none of their editions of it is published; editors, admins)",
+    security(("session" = []), ("bearer" = ["edit"])),
+    params(
+        ("id" = i64, Path, description = "the story"),
+    ),
+    request_body = StoryBody,
+    responses(
+        (status = 200, description = "The story", body = crate::api::wire::newsroom::Story),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 422, description = "invalid_image_location, unknown_reference", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn update_story(
     State(app): AppState,
     headers: HeaderMap,
@@ -201,11 +236,12 @@ pub async fn update_story(
     let record = Newsroom::new(&app, &account)
         .update_story(story_id, story.section_id, story.tag_ids, hero_image)
         .await?;
-    Ok(Json(record).into_response())
+    Ok(Json(Story::from(record)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewEdition)]
 pub struct NewEditionBody {
     lang: String,
     #[serde(default)]
@@ -213,6 +249,25 @@ pub struct NewEditionBody {
     edition: EditionBody,
 }
 
+#[utoipa::path(
+    post,
+    path = "/stories/{id}/editions",
+    operation_id = "createEdition",
+    tag = "newsroom",
+    summary = "Adds the story's edition in another language, as a draft",
+    security(("session" = []), ("bearer" = ["edit"])),
+    params(
+        ("id" = i64, Path, description = "the story"),
+    ),
+    request_body = NewEditionBody,
+    responses(
+        (status = 201, description = "The edition", body = crate::api::wire::newsroom::Edition),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 409, description = "already_taken (an edition in that language, or the slug)", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid fields", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn create_edition(
     State(app): AppState,
     headers: HeaderMap,
@@ -231,11 +286,12 @@ pub async fn create_edition(
             new.author_ids,
         )
         .await?;
-    Ok((StatusCode::CREATED, Json(edition)).into_response())
+    Ok((StatusCode::CREATED, Json(Edition::from(edition))).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EditionUpdate)]
 pub struct UpdateBody {
     /// The revision the client started from.
     revision: i64,
@@ -244,6 +300,25 @@ pub struct UpdateBody {
     edition: EditionBody,
 }
 
+#[utoipa::path(
+    put,
+    path = "/editions/{id}",
+    operation_id = "updateEdition",
+    tag = "newsroom",
+    summary = "Saves an edition over the revision the client started from; a second editor's stale save is refused and changes nothing",
+    security(("session" = []), ("bearer" = ["edit"])),
+    params(
+        ("id" = i64, Path, description = "the edition"),
+    ),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "The edition, at its new revision", body = crate::api::wire::newsroom::Edition),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 409, description = "edit_conflict, already_taken (slug)", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid fields", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn update_edition(
     State(app): AppState,
     headers: HeaderMap,
@@ -262,17 +337,37 @@ pub async fn update_edition(
             update.author_ids,
         )
         .await?;
-    Ok(Json(edition).into_response())
+    Ok(Json(Edition::from(edition)).into_response())
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Publish)]
 pub struct PublishBody {
     /// RFC 3339; in the future: schedule. Absent: now.
     #[serde(default)]
+    #[schema(format = DateTime)]
     at: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/editions/{id}/publish",
+    operation_id = "publishEdition",
+    tag = "newsroom",
+    summary = "Publishes now, or schedules when `at` is in the future (editors, admins)",
+    security(("session" = []), ("bearer" = ["edit"])),
+    params(
+        ("id" = i64, Path, description = "the edition"),
+    ),
+    request_body(content = Option<PublishBody>, description = "optional"),
+    responses(
+        (status = 200, description = "The edition", body = crate::api::wire::newsroom::Edition),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 422, description = "invalid_time, not_in_future (a schedule time in the past)", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn publish_edition(
     State(app): AppState,
     headers: HeaderMap,
@@ -302,9 +397,24 @@ pub async fn publish_edition(
     let edition = Newsroom::new(&app, &account)
         .publish(edition_id, at)
         .await?;
-    Ok(Json(edition).into_response())
+    Ok(Json(Edition::from(edition)).into_response())
 }
 
+#[utoipa::path(
+    post,
+    path = "/editions/{id}/unpublish",
+    operation_id = "unpublishEdition",
+    tag = "newsroom",
+    summary = "Takes an edition off the site (status unpublished; its address then answers 404) (editors, admins)",
+    security(("session" = []), ("bearer" = ["edit"])),
+    params(
+        ("id" = i64, Path, description = "the edition"),
+    ),
+    responses(
+        (status = 200, description = "The edition", body = crate::api::wire::newsroom::Edition),
+        crate::api::wire::NewsroomErrors,
+    )
+)]
 pub async fn unpublish_edition(
     State(app): AppState,
     headers: HeaderMap,
@@ -313,9 +423,24 @@ pub async fn unpublish_edition(
 ) -> Result<Response, ApiError> {
     let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
     let edition = Newsroom::new(&app, &account).unpublish(id(path)?).await?;
-    Ok(Json(edition).into_response())
+    Ok(Json(Edition::from(edition)).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/editions/{id}/revisions",
+    operation_id = "listRevisions",
+    tag = "newsroom",
+    summary = "Every saved version of an edition, newest first",
+    security(("session" = []), ("bearer" = ["edit"])),
+    params(
+        ("id" = i64, Path, description = "the edition"),
+    ),
+    responses(
+        (status = 200, description = "The revisions", body = crate::api::wire::newsroom::Revisions),
+        crate::api::wire::NewsroomErrors,
+    )
+)]
 pub async fn list_revisions(
     State(app): AppState,
     headers: HeaderMap,
@@ -324,16 +449,36 @@ pub async fn list_revisions(
 ) -> Result<Response, ApiError> {
     let account = reader(&app, &headers, &viewer).await?;
     let revisions = Newsroom::new(&app, &account).revisions(id(path)?).await?;
-    Ok(Json(json!({ "revisions": revisions })).into_response())
+    Ok(Json(Revisions::from(revisions)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = RestoreRevision)]
 pub struct RestoreBody {
     /// The edition's current revision, as the client last saw it.
     revision: i64,
 }
 
+#[utoipa::path(
+    post,
+    path = "/editions/{id}/revisions/{revision}/restore",
+    operation_id = "restoreRevision",
+    tag = "newsroom",
+    summary = "Saves an old revision's content as the newest revision",
+    security(("session" = []), ("bearer" = ["edit"])),
+    params(
+        ("id" = i64, Path, description = "the edition"),
+        ("revision" = i64, Path, description = "the revision to restore"),
+    ),
+    request_body = RestoreBody,
+    responses(
+        (status = 200, description = "The edition, at its new revision", body = crate::api::wire::newsroom::Edition),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 409, description = "edit_conflict", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn restore_revision(
     State(app): AppState,
     headers: HeaderMap,
@@ -353,26 +498,59 @@ pub async fn restore_revision(
     let edition = Newsroom::new(&app, &account)
         .restore(edition_id, revision, current)
         .await?;
-    Ok(Json(edition).into_response())
+    Ok(Json(Edition::from(edition)).into_response())
 }
 
+#[utoipa::path(
+    get,
+    path = "/sections",
+    operation_id = "listSections",
+    tag = "newsroom",
+    summary = "Sections in menu order with their names in every language (authors, editors, admins)",
+    security(("session" = []), ("bearer" = ["edit"])),
+    responses(
+        (status = 200, description = "The sections", body = crate::api::wire::newsroom::Sections),
+        crate::api::wire::NewsroomErrors,
+    )
+)]
 pub async fn list_sections(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
     reader(&app, &headers, &viewer).await?;
-    Ok(Json(json!({ "sections": app.store.section_records().await? })).into_response())
+    let sections = app.store.section_records().await?;
+    Ok(Json(Sections {
+        sections: sections.into_iter().map(Section::from).collect(),
+    })
+    .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = NewSection)]
 pub struct NewSectionBody {
     slug: String,
     /// Names by language code.
     names: BTreeMap<String, String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/sections",
+    operation_id = "createSection",
+    tag = "newsroom",
+    summary = "A new section, named per language (editors, admins)",
+    security(("session" = []), ("bearer" = ["edit"])),
+    request_body = NewSectionBody,
+    responses(
+        (status = 201, description = "The section", body = crate::api::wire::newsroom::Section),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 409, description = "already_taken", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid_slug, required, unknown_language", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn create_section(
     State(app): AppState,
     headers: HeaderMap,
@@ -401,16 +579,37 @@ pub async fn create_section(
         .section_records()
         .await?
         .into_iter()
-        .find(|s| s.id == id);
+        .find(|s| s.id == id)
+        .map(Section::from);
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = RoleChange)]
 pub struct RoleBody {
+    /// reader, moderator, author, editor or admin
     role: String,
 }
 
+#[utoipa::path(
+    put,
+    path = "/users/{username}/role",
+    operation_id = "updateUserRole",
+    tag = "newsroom",
+    summary = "Gives another account a role: reader, moderator, author, editor or admin (admins)",
+    security(("session" = []), ("bearer" = ["admin"])),
+    params(
+        ("username" = String, Path),
+    ),
+    request_body = RoleBody,
+    responses(
+        (status = 200, description = "username and role", body = crate::api::wire::newsroom::RoleChanged),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 422, description = "unknown_role", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn update_user_role(
     State(app): AppState,
     headers: HeaderMap,
@@ -435,11 +634,32 @@ pub async fn update_user_role(
     Newsroom::new(&app, &account)
         .set_role(user_id, role)
         .await?;
-    Ok(Json(json!({ "username": name, "role": role.as_str() })).into_response())
+    Ok(Json(RoleChanged {
+        username: name,
+        role: role.as_str().to_owned(),
+    })
+    .into_response())
 }
 
 /// uploadMedia: `multipart/form-data` with the image in `file` and, per
 /// language, `alt_{lang}` and `caption_{lang}`.
+#[utoipa::path(
+    post,
+    path = "/media",
+    operation_id = "uploadMedia",
+    tag = "newsroom",
+    summary = "An image for the media library (authors, editors, admins): JPEG, PNG or WebP by its bytes, at most 10 MiB and 10,000 pixels a side; turned upright by its EXIF orientation and re-encoded without metadata; WebP variants 480, 960 and 1600 pixels wide where narrower than the image",
+    security(("session" = []), ("bearer" = ["edit"])),
+    request_body(content = crate::api::wire::newsroom::MediaUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The image, its variants and texts", body = crate::api::wire::newsroom::Media),
+        (status = 400, description = "bad_request_body: not multipart/form-data", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 413, description = "file_too_large", body = crate::api::wire::ErrorBody),
+        (status = 415, description = "unsupported_type", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "unreadable_image, image_too_large, required, unknown_language", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn upload_media(
     State(app): AppState,
     headers: HeaderMap,
@@ -493,37 +713,68 @@ pub async fn upload_media(
     let record = Newsroom::new(&app, &account)
         .upload_media(file, texts.into_iter().collect())
         .await?;
-    Ok((StatusCode::CREATED, Json(record)).into_response())
+    Ok((StatusCode::CREATED, Json(Media::from(record))).into_response())
 }
 
 /// getSiteSettings: the settings in force, what admins changed over the
 /// configuration file, and the file's own values.
+#[utoipa::path(
+    get,
+    path = "/site/settings",
+    operation_id = "getSiteSettings",
+    tag = "newsroom",
+    summary = "The site settings in force, what admins changed over the configuration file, and the file's values (authors, editors, admins)",
+    security(("session" = []), ("bearer" = ["edit"])),
+    responses(
+        (status = 200, description = "settings, overrides and file", body = crate::api::wire::newsroom::SiteSettingsAnswer),
+        crate::api::wire::NewsroomErrors,
+    )
+)]
 pub async fn get_site_settings(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
     reader(&app, &headers, &viewer).await?;
-    Ok(Json(json!({
-        "settings": &*app.site(),
-        "overrides": app.store.site_overrides().await?,
-        "file": app.file_site(),
-    }))
+    Ok(Json(SiteSettingsAnswer {
+        settings: SiteFields::from(&*app.site()),
+        overrides: app.store.site_overrides().await?.into(),
+        file: SiteFields::from(app.settings.file()),
+    })
     .into_response())
 }
 
 /// updateSiteSettings: replaces what admins changed (absent keys: the
 /// file's value again).
+#[utoipa::path(
+    put,
+    path = "/site/settings",
+    operation_id = "updateSiteSettings",
+    tag = "newsroom",
+    summary = "Replaces what admins changed over the configuration file; a key left out takes the file's value again. Every node applies it from the events log (admins)",
+    security(("session" = []), ("bearer" = ["admin"])),
+    request_body = crate::api::wire::newsroom::Overrides,
+    responses(
+        (status = 200, description = "settings and overrides", body = crate::api::wire::newsroom::SiteSettingsUpdated),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 422, description = "unknown_time_zone, unknown_language, invalid_site_name, out_of_range", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn update_site_settings(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
-    json: Result<Json<khabar_core::SiteOverrides>, JsonRejection>,
+    json: Result<Json<Overrides>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let account = writer(&app, &headers, &viewer, Scope::Admin).await?;
-    let overrides = body(json)?;
+    let overrides = khabar_core::SiteOverrides::from(body(json)?);
     Newsroom::new(&app, &account)
         .update_site_settings(&overrides)
         .await?;
-    Ok(Json(json!({ "settings": &*app.site(), "overrides": overrides })).into_response())
+    Ok(Json(SiteSettingsUpdated {
+        settings: SiteFields::from(&*app.site()),
+        overrides: overrides.into(),
+    })
+    .into_response())
 }

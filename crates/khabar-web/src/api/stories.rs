@@ -12,12 +12,35 @@ use axum::response::{IntoResponse, Response};
 use khabar_core::{InvalidInput, Lang, Role, Scope};
 use khabar_store::NewsroomFilter;
 
+use khabar_app::query::list_filter;
 use super::{ApiError, caller, id_param, page_param, require_role};
 use crate::App;
-use crate::session::Viewer;
+use crate::http::session::Viewer;
 
 const PER_PAGE: u32 = 50;
 
+#[utoipa::path(
+    get,
+    path = "/stories",
+    operation_id = "listStories",
+    tag = "newsroom",
+    summary = "Editions in every status, most recently changed first, with their story's translation status (authors, editors, admins)",
+    security(("session" = []), ("bearer" = ["edit"])),
+    params(
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
+        ("status" = Option<String>, Query, description = "draft, scheduled, published or unpublished"),
+        ("lang" = Option<String>, Query, description = "a language code"),
+        ("section" = Option<i64>, Query, description = "section id"),
+        ("author" = Option<i64>, Query, description = "author id"),
+        ("q" = Option<String>, Query, max_length = 200, description = "words in the headline"),
+    ),
+    responses(
+        (status = 200, description = "A page of editions: section_id, story_languages (the languages the story has) and behind ([{lang, revisions}] for each other edition that saved revisions since this one's text last changed)", body = crate::api::wire::newsroom::StoryPage),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "forbidden (role) or insufficient_scope (token)", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid_status, invalid_id, query_too_long, invalid_lang", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn list(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -29,44 +52,6 @@ pub async fn list(
     require_role(account, &[Role::Author, Role::Editor, Role::Admin])?;
     let page = page_param(&query)?;
     let filter = list_filter(&query)?;
-    Ok(Json(app.store.newsroom_editions(&filter, page, PER_PAGE).await?).into_response())
-}
-
-/// Longest headline search.
-const MAX_QUERY_CHARS: usize = 200;
-
-pub(crate) fn list_filter(query: &HashMap<String, String>) -> Result<NewsroomFilter, InvalidInput> {
-    let given = |name: &str| query.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
-    let status = match given("status") {
-        Some(status @ ("draft" | "scheduled" | "published" | "unpublished")) => {
-            khabar_core::EditionStatus::parse(status).ok()
-        }
-        Some(_) => {
-            return Err(InvalidInput::new(
-                "status",
-                "invalid_status",
-                "draft, scheduled, published or unpublished",
-            ));
-        }
-        None => None,
-    };
-    let words = given("q").map(str::to_owned);
-    if words
-        .as_ref()
-        .is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS)
-    {
-        return Err(InvalidInput::new(
-            "q",
-            "query_too_long",
-            format!("at most {MAX_QUERY_CHARS} characters"),
-        ));
-    }
-    Ok(NewsroomFilter {
-        story_id: None,
-        status,
-        lang: given("lang").map(Lang::parse).transpose()?,
-        section_id: id_param(query, "section")?,
-        author_id: id_param(query, "author")?,
-        query: words,
-    })
+    let editions = app.store.newsroom_editions(&filter, page, PER_PAGE).await?;
+    Ok(Json(super::wire::newsroom::StoryPage::from(editions)).into_response())
 }

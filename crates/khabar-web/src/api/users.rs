@@ -11,10 +11,27 @@ use khabar_core::{Role, Scope};
 
 use super::{ApiError, caller, page_param, require_role};
 use crate::App;
-use crate::session::Viewer;
+use crate::http::session::Viewer;
 
 const PER_PAGE: u32 = 50;
 
+#[utoipa::path(
+    get,
+    path = "/users",
+    operation_id = "listUsers",
+    tag = "accounts",
+    summary = "Users, 50 a page (admins only)",
+    security(("session" = []), ("bearer" = ["admin"])),
+    params(
+        ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
+    ),
+    responses(
+        (status = 200, description = "A page of users", body = crate::api::wire::accounts::UserPage),
+        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "forbidden (role) or insufficient_scope (token)", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "invalid_page", body = crate::api::wire::ErrorBody),
+    )
+)]
 pub async fn list(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -25,5 +42,6 @@ pub async fn list(
     let account = caller.authorize_read(Scope::Admin)?;
     require_role(account, &[Role::Admin])?;
     let page = page_param(&query)?;
-    Ok(Json(app.store.list_users(page, PER_PAGE).await?).into_response())
+    let users = app.store.list_users(page, PER_PAGE).await?;
+    Ok(Json(super::wire::accounts::UserPage::from(users)).into_response())
 }
