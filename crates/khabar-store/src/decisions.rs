@@ -101,6 +101,10 @@ struct ReaderColumns {
     pre_moderated: i64,
 }
 
+/// A moderator's decision by its log id (`$1`), if the row is one.
+const LOGGED_DECISION: &str = "SELECT id, at, actor_id, action, comment_id, user_id, previous
+    FROM moderation_log WHERE id = $1 AND actor_id IS NOT NULL AND previous IS NOT NULL";
+
 /// A moderator's decision as logged, with its snapshot of what it changed.
 #[derive(FromRow)]
 struct LoggedDecision {
@@ -585,14 +589,11 @@ impl Store {
     /// A moderator's decision that an undo could reverse (rows before
     /// undo existed, the pipeline's and undos themselves are not).
     pub async fn decision(&self, log_id: i64) -> Result<Decision> {
-        let row = sqlx::query_as(
-            "SELECT id, at, actor_id, action, comment_id, user_id, previous FROM moderation_log
-             WHERE id = $1 AND actor_id IS NOT NULL AND previous IS NOT NULL",
-        )
-        .bind(log_id)
-        .fetch_optional(&self.read)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+        let row = sqlx::query_as(LOGGED_DECISION)
+            .bind(log_id)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let (decision, _) = decision_from_row(&row).ok_or(StoreError::NotFound)?;
         Ok(decision)
     }
@@ -609,13 +610,10 @@ impl Store {
         window: SignedDuration,
     ) -> Result<Result<i64, UndoRefusal>> {
         let mut tx = self.begin_write().await?;
-        let row: Option<LoggedDecision> = sqlx::query_as(
-            "SELECT id, at, actor_id, action, comment_id, user_id, previous FROM moderation_log
-             WHERE id = $1 AND actor_id IS NOT NULL AND previous IS NOT NULL",
-        )
-        .bind(log_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let row: Option<LoggedDecision> = sqlx::query_as(LOGGED_DECISION)
+            .bind(log_id)
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(row) = row else {
             return Ok(Err(UndoRefusal::NotADecision));
         };

@@ -24,6 +24,9 @@ pub struct Event {
     pub created_at: Timestamp,
 }
 
+/// What an [`Event`] reads.
+const EVENT_COLUMNS: &str = "seq, kind, story_id, edition_id, lang, actor_id, payload, created_at";
+
 /// An event's JSON payload; text that does not parse reads as `null`.
 struct Payload(serde_json::Value);
 decode_as!(Payload, String, |text: String| serde_json::from_str(&text)
@@ -178,10 +181,9 @@ impl Store {
 
     /// Events after `seq`, oldest first, at most `limit`.
     pub async fn events_since(&self, seq: i64, limit: i64) -> Result<Vec<Event>> {
-        Ok(sqlx::query_as(
-            "SELECT seq, kind, story_id, edition_id, lang, actor_id, payload, created_at
-             FROM events WHERE seq > $1 ORDER BY seq LIMIT $2",
-        )
+        Ok(sqlx::query_as(&format!(
+            "SELECT {EVENT_COLUMNS} FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
+        ))
         .bind(seq)
         .bind(limit)
         .fetch_all(&self.read)
@@ -210,7 +212,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT seq, kind, story_id, edition_id, lang, actor_id, payload, created_at
+            "SELECT {EVENT_COLUMNS}
              FROM events WHERE seq > $1 AND kind LIKE 'comment.%' AND edition_id IN ({})
              ORDER BY seq LIMIT $2",
             crate::placeholders(3, edition_ids.len())

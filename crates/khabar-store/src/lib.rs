@@ -6,6 +6,11 @@
 //! window functions and the column types used here (BIGINT times in Unix
 //! milliseconds, TEXT). Where they differ — identity columns, serialising
 //! event writers — [`Backend`] says which text to use.
+//!
+//! Rows become Rust values through `#[derive(sqlx::FromRow)]`, each select
+//! list written once next to its row type; stored words decode into the
+//! domain's types (`Lang`, `Role`, edition and comment status) and stored
+//! forms the `Any` driver has no type for through the wrappers in `row`.
 
 mod accounts;
 mod audit;
