@@ -64,6 +64,7 @@ pub(crate) struct CurrentUser {
 /// What a token may do.
 #[derive(Debug, Clone, Copy, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = Scope)]
 pub(crate) enum ScopeName {
     Read,
     Comment,

@@ -245,6 +245,7 @@ pub(crate) struct Undone {
 
 /// One row of the audit log.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = LogEntry)]
 pub(crate) struct LogItem {
     pub(crate) id: i64,
     pub(crate) at: Timestamp,

@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 
 /// An edition in any status, in full.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = EditionDraft)]
 pub(crate) struct Edition {
     pub(crate) id: i64,
     pub(crate) story_id: i64,
