@@ -14,7 +14,7 @@ use axum::extract::{FromRequest, FromRequestParts, OriginalUri, RawPathParams, R
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use khabar_core::Lang;
+use khabar_core::{Lang, Slug};
 use khabar_store::{Account, SessionRecord};
 use serde::de::DeserializeOwned;
 
@@ -122,6 +122,25 @@ impl FromRequestParts<Arc<App>> for PageLang {
         match path_lang(parts, app).await {
             Some(lang) => Ok(PageLang(lang)),
             None => Err(not_found(app, parts)),
+        }
+    }
+}
+
+/// The path's `{lang}` and `{slug}`: a site language and a well-formed
+/// slug. Anything else (an unknown language, NUL bytes, a thousand
+/// characters) cannot name a page, so it is the 404 page before the
+/// database is asked.
+pub(crate) struct LangSlug(pub Lang, pub Slug);
+
+impl FromRequestParts<Arc<App>> for LangSlug {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Response> {
+        let lang = path_lang(parts, app).await;
+        let slug = path_param(parts, app, "slug").await;
+        match (lang, slug.and_then(|slug| Slug::parse(&slug).ok())) {
+            (Some(lang), Some(slug)) => Ok(LangSlug(lang, slug)),
+            _ => Err(not_found(app, parts)),
         }
     }
 }

@@ -17,21 +17,22 @@ use std::time::Duration;
 
 use std::collections::{BTreeSet, HashMap};
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use fluent_bundle::FluentArgs;
 use futures_util::stream::{self, Stream};
-use khabar_core::{EventKind, Lang, Slug};
+use khabar_core::{EventKind, Lang};
 use khabar_store::Event;
 use minijinja::context;
 use serde_json::json;
 use tokio::sync::{broadcast, watch};
 
-use crate::public::comments::comment_item;
-use crate::public::pages::{error_page, preferred_language};
+use crate::http::extract::LangSlug;
+use crate::public::thread::comment_item;
+use crate::theme::page::{error_page, preferred_language};
 use crate::http::session::Viewer;
 use crate::{App, PageError};
 
@@ -298,16 +299,9 @@ impl Feed {
 /// `GET /{lang}/story/{slug}/live`: the story's comment events as SSE.
 pub async fn stream(
     State(app): State<Arc<App>>,
-    path: Result<Path<(String, String)>, PathRejection>,
+    LangSlug(lang, slug): LangSlug,
     headers: HeaderMap,
 ) -> Response {
-    let fallback = preferred_language(&app, &headers);
-    let Some((lang, slug)) = path
-        .ok()
-        .and_then(|Path((lang, slug))| Some((app.lang(&lang)?, Slug::parse(&slug).ok()?)))
-    else {
-        return error_page(&app, fallback, &PageError::NotFound);
-    };
     match app.store.article(lang, slug.as_str()).await {
         Ok(Some(article)) => events_of(&app, article.summary.id, &headers).await,
         Ok(None) => error_page(&app, lang, &PageError::NotFound),

@@ -4,36 +4,31 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{OriginalUri, Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use khabar_core::{Lang, Slug};
-use khabar_store::{EditionLink, ListFilter, SectionRef};
-use minijinja::{Value, context};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Serialize;
+use khabar_store::Article;
+use minijinja::context;
 
 use crate::http::cache::{Public, keys};
-use crate::theme::i18n::negotiate;
+use crate::http::extract::{LangSlug, PageLang};
+use crate::http::paths::segment;
+use crate::http::paths::story_path;
 use crate::http::session::Viewer;
+use crate::public::listing::ListKind;
+use crate::public::listing::PER_PAGE;
+use crate::public::listing::listing;
+use crate::public::listing::page_number;
 use crate::public::structured_data::article_meta;
 use crate::public::syndication::feeds;
-use crate::theme::page::FeedLink;
-use crate::{App, PageError};
-use crate::public::listing::PER_PAGE;
-use crate::public::listing::ListKind;
-use crate::public::listing::listing;
-use crate::http::paths::segment;
-use crate::http::paths::lang_and_slug;
-use crate::http::paths::story_path;
-use crate::theme::page::preferred_language;
-use crate::theme::page::edition_switches;
 use crate::theme::page::chrome;
+use crate::theme::page::edition_switches;
+use crate::theme::page::preferred_language;
 use crate::theme::page::render;
 use crate::theme::page::respond;
-use crate::theme::page::error_page;
-use crate::public::listing::page_number;
+use crate::{App, PageError};
 
 type AppState = State<Arc<App>>;
 
@@ -51,34 +46,11 @@ pub async fn choose_language(State(app): AppState, headers: HeaderMap) -> Respon
 }
 
 /// `/ar` → `/ar/`.
-pub async fn language_root(
-    State(app): AppState,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-) -> Response {
-    match path.ok().and_then(|Path(code)| app.lang(&code)) {
-        Some(lang) => Redirect::permanent(&format!("/{lang}/")).into_response(),
-        None => error_page(
-            &app,
-            preferred_language(&app, &headers),
-            &PageError::NotFound,
-        ),
-    }
+pub async fn language_root(PageLang(lang): PageLang) -> Response {
+    Redirect::permanent(&format!("/{lang}/")).into_response()
 }
 
-pub async fn home(
-    State(app): AppState,
-    viewer: Viewer,
-    path: Result<Path<String>, PathRejection>,
-    headers: HeaderMap,
-) -> Response {
-    let Some(lang) = path.ok().and_then(|Path(code)| app.lang(&code)) else {
-        return error_page(
-            &app,
-            preferred_language(&app, &headers),
-            &PageError::NotFound,
-        );
-    };
+pub async fn home(State(app): AppState, PageLang(lang): PageLang, viewer: Viewer) -> Response {
     respond(&app, lang, home_page(&app, lang, &viewer).await)
 }
 
@@ -112,31 +84,28 @@ async fn home_page(app: &App, lang: Lang, viewer: &Viewer) -> Result<Response, P
 pub async fn section(
     State(app): AppState,
     viewer: Viewer,
-    path: Result<Path<(String, String)>, PathRejection>,
+    LangSlug(lang, slug): LangSlug,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
 ) -> Response {
-    list(&app, ListKind::Section, path, query, &headers, &viewer).await
+    list(&app, ListKind::Section, lang, &slug, query, &viewer).await
 }
 
 pub async fn tag(
     State(app): AppState,
     viewer: Viewer,
-    path: Result<Path<(String, String)>, PathRejection>,
+    LangSlug(lang, slug): LangSlug,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
 ) -> Response {
-    list(&app, ListKind::Tag, path, query, &headers, &viewer).await
+    list(&app, ListKind::Tag, lang, &slug, query, &viewer).await
 }
 
 pub async fn author(
     State(app): AppState,
     viewer: Viewer,
-    path: Result<Path<(String, String)>, PathRejection>,
+    LangSlug(lang, slug): LangSlug,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
 ) -> Response {
-    list(&app, ListKind::Author, path, query, &headers, &viewer).await
+    list(&app, ListKind::Author, lang, &slug, query, &viewer).await
 }
 
 async fn list_page(
@@ -190,30 +159,12 @@ async fn list_page(
 pub async fn article(
     State(app): AppState,
     viewer: Viewer,
-    path: Result<Path<(String, String)>, PathRejection>,
+    LangSlug(lang, slug): LangSlug,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: HeaderMap,
 ) -> Response {
-    let Some((lang, slug)) = lang_and_slug(&app, path) else {
-        return error_page(
-            &app,
-            preferred_language(&app, &headers),
-            &PageError::NotFound,
-        );
-    };
-    respond(
-        &app,
-        lang,
-        article_page(
-            &app,
-            lang,
-            slug.as_str(),
-            &viewer,
-            &query.map(|q| q.0).unwrap_or_default(),
-            None,
-        )
-        .await,
-    )
+    let query = query.map(|q| q.0).unwrap_or_default();
+    let page = article_page(&app, lang, slug.as_str(), &viewer, &query, None).await;
+    respond(&app, lang, page)
 }
 
 /// The article page; `refusal` is a comment form of this reader's that
@@ -237,17 +188,7 @@ pub(crate) async fn article_page(
         };
     };
     let this_path = story_path(lang.as_str(), slug);
-    let mut paths = vec![(lang, this_path.clone())];
-    for other in &article.other_editions {
-        if let Some(other_lang) = app.lang(other.lang.as_str()) {
-            paths.push((other_lang, story_path(other.lang.as_str(), &other.slug)));
-        }
-    }
-    let x_default = paths
-        .iter()
-        .find(|(l, _)| *l == app.site().default_language)
-        .map(|(_, p)| p.clone())
-        .unwrap_or_else(|| this_path.clone());
+    let (paths, x_default) = edition_paths(app, lang, &this_path, &article);
     let editions = edition_switches(app, &article.other_editions);
     let mut chrome = chrome(app, lang, viewer, paths, Some(x_default), this_path.clone()).await?;
     chrome.feeds = vec![feeds::comments_link(
@@ -256,9 +197,7 @@ pub(crate) async fn article_page(
         feeds::comments_title(app, lang, &article.summary.headline),
     )];
     let meta = article_meta(app, lang, &article, &format!("{}{this_path}", app.base_url));
-    let mut cache_keys = vec![keys::story(article.summary.story_id)];
-    cache_keys.extend(article.summary.section.iter().map(|s| keys::section(s.id)));
-    cache_keys.extend(article.summary.authors.iter().map(|a| keys::author(a.id)));
+    let cache_keys = article_keys(&article);
     let thread =
         crate::public::thread::thread_view(app, lang, &article, viewer, query, refusal).await?;
     let current_section = article.summary.section.as_ref().map(|s| s.slug.clone());
@@ -282,20 +221,46 @@ pub(crate) async fn article_page(
     Ok(Public(cache_keys).on(response))
 }
 
+/// The story in each language it has (this edition first), and the one
+/// in the site's default language for `x-default`.
+fn edition_paths(
+    app: &App,
+    lang: Lang,
+    this_path: &str,
+    article: &Article,
+) -> (Vec<(Lang, String)>, String) {
+    let mut paths = vec![(lang, this_path.to_owned())];
+    for other in &article.other_editions {
+        if let Some(other_lang) = app.lang(other.lang.as_str()) {
+            paths.push((other_lang, story_path(other.lang.as_str(), &other.slug)));
+        }
+    }
+    let x_default = paths
+        .iter()
+        .find(|(l, _)| *l == app.site().default_language)
+        .map_or_else(|| this_path.to_owned(), |(_, p)| p.clone());
+    (paths, x_default)
+}
+
+/// The surrogate keys of an article page: its story, section and authors.
+fn article_keys(article: &Article) -> Vec<String> {
+    let summary = &article.summary;
+    let mut found = vec![keys::story(summary.story_id)];
+    found.extend(summary.section.iter().map(|s| keys::section(s.id)));
+    found.extend(summary.authors.iter().map(|a| keys::author(a.id)));
+    found
+}
+
 async fn list(
     app: &App,
     kind: ListKind,
-    path: Result<Path<(String, String)>, PathRejection>,
+    lang: Lang,
+    slug: &Slug,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-    headers: &HeaderMap,
     viewer: &Viewer,
 ) -> Response {
-    let Some((lang, slug)) = lang_and_slug(app, path) else {
-        return error_page(app, preferred_language(app, headers), &PageError::NotFound);
-    };
-    let slug = slug.as_str();
     let result = match page_number(query) {
-        Ok(page) => list_page(app, kind, lang, slug, page, viewer).await,
+        Ok(page) => list_page(app, kind, lang, slug.as_str(), page, viewer).await,
         Err(e) => Err(e),
     };
     respond(app, lang, result)
