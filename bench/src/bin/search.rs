@@ -117,12 +117,12 @@ impl Seq {
 
 fn edition(seq: &mut Seq, id: i64) -> Article {
     let arabic = id % 2 == 0;
-    let lang = if arabic { "ar" } else { "en" };
+    let lang = if arabic { khabar_core::Lang::AR } else { khabar_core::Lang::EN };
     Article {
         summary: EditionSummary {
             id,
             story_id: (id + 1) / 2,
-            lang: lang.to_owned(),
+            lang,
             slug: format!("story-{id}"),
             headline: seq.sentence(arabic, 8),
             standfirst: seq.sentence(arabic, 20),

@@ -202,7 +202,11 @@ pub fn sign_up_problems(input: &SignUp<'_>) -> Vec<InvalidInput> {
 
 /// Creates a reader account and sends the link that verifies its email.
 /// Returns the new user's id.
-pub async fn sign_up(ctx: &Context, input: SignUp<'_>, client: &Client<'_>) -> Result<i64, AccountError> {
+pub async fn sign_up(
+    ctx: &Context,
+    input: SignUp<'_>,
+    client: &Client<'_>,
+) -> Result<i64, AccountError> {
     let ValidSignUp {
         username,
         display_name,

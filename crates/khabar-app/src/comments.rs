@@ -9,8 +9,8 @@ use khabar_store::{
     Account, Article, CommentStatus, CommentView, NewComment, RateDecision, Standing, StoreError,
 };
 
-use crate::{Context, moderation};
 use crate::error::{Failure, Kind};
+use crate::{Context, moderation};
 
 /// Comments a reader may post per day.
 const COMMENTS_PER_DAY: i64 = 200;

@@ -6,10 +6,10 @@
 use std::io::Cursor;
 use std::path::Path;
 
+use crate::error::{Failure, Kind};
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
-use crate::error::{Failure, Kind};
 
 /// Largest upload accepted.
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;

@@ -153,7 +153,12 @@ pub async fn word_lists(ctx: &Context) -> Result<(PolicySettings, Arc<WordLists>
 
 /// Whether an article takes comments now: its setting, the moderators'
 /// closing, and the site's automatic closing after some days.
-pub fn thread_open(ctx: &Context, article: &Article, thread: &ThreadSettings, now: Timestamp) -> bool {
+pub fn thread_open(
+    ctx: &Context,
+    article: &Article,
+    thread: &ThreadSettings,
+    now: Timestamp,
+) -> bool {
     let closed_by_age = ctx.site().comments_close_after_days.is_some_and(|days| {
         article.summary.published_at + SignedDuration::from_hours(24 * i64::from(days)) < now
     });

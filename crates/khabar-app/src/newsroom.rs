@@ -17,8 +17,8 @@ use khabar_store::{
 use sha2::Digest;
 
 use crate::Context;
-use crate::media::{self, MediaError};
 use crate::error::{Failure, Kind};
+use crate::media::{self, MediaError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NewsroomError {
@@ -159,7 +159,11 @@ impl<'a> Newsroom<'a> {
         self.require(may_write(self.role))?;
         let edition = self.ctx.store.edition_draft(edition_id).await?;
         let own = self.is_own(&edition.author_ids).await?;
-        self.require(may_edit(self.role, own, edition.status != EditionStatus::Draft))?;
+        self.require(may_edit(
+            self.role,
+            own,
+            edition.status != EditionStatus::Draft,
+        ))?;
         Ok(edition)
     }
 
@@ -258,7 +262,10 @@ impl<'a> Newsroom<'a> {
             .flat_map(|e| e.author_ids.iter().copied())
             .collect();
         let mine = self.is_own(&bylines).await?;
-        let past_draft = story.editions.iter().any(|e| e.status != EditionStatus::Draft);
+        let past_draft = story
+            .editions
+            .iter()
+            .any(|e| e.status != EditionStatus::Draft);
         self.require(may_edit(self.role, mine, past_draft))?;
         store
             .update_story(

@@ -120,10 +120,7 @@ pub async fn send_due(ctx: &Context, now: Timestamp) -> Result<usize, StoreError
     let mut queued = 0;
     for batch in &batches {
         let lang = ctx.lang_or_default(batch.lang.as_str());
-        match ctx
-            .letters
-            .notifications(&site, &ctx.base_url, lang, batch)
-        {
+        match ctx.letters.notifications(&site, &ctx.base_url, lang, batch) {
             Ok(message) => {
                 ctx.store
                     .enqueue_email(message.to_new_email(&batch.email, &lang))

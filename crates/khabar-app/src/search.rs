@@ -10,9 +10,9 @@ use khabar_core::{InvalidInput, Lang};
 use khabar_search::{ArticleHit, ArticleSearch, CommentHit, CommentSearch, Hits, SearchError};
 
 use crate::Context;
-use crate::query::{id_param, page_param};
-use crate::moderation::Moderator;
 use crate::error::{Failure, Kind};
+use crate::moderation::Moderator;
+use crate::query::{id_param, page_param};
 
 /// Results a page shows.
 pub const PER_PAGE: u32 = 10;
@@ -118,7 +118,10 @@ pub fn article_search(
 
 /// Published stories matching the search, in every language unless one
 /// is asked for.
-pub async fn articles(ctx: &Context, search: ArticleSearch) -> Result<Hits<ArticleHit>, SearchFailure> {
+pub async fn articles(
+    ctx: &Context,
+    search: ArticleSearch,
+) -> Result<Hits<ArticleHit>, SearchFailure> {
     let index = Arc::clone(&ctx.search);
     tokio::task::spawn_blocking(move || index.search_articles(&search))
         .await

@@ -50,7 +50,11 @@ impl Failure for TokenError {
 pub fn checked_name(name: &str) -> Result<&str, InvalidInput> {
     let name = name.trim();
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(InvalidInput::new("name", "too_long", "at most 100 characters"));
+        return Err(InvalidInput::new(
+            "name",
+            "too_long",
+            "at most 100 characters",
+        ));
     }
     Ok(if name.is_empty() { "API token" } else { name })
 }

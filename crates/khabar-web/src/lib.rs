@@ -215,7 +215,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/comment/{id}", get(comments::permalink))
         .route("/{lang}/user/{username}", get(readers::profile))
         .route("/{lang}/search", get(search::articles))
-        .route("/{lang}/moderate/search", get(search::comments))
+        .route("/{lang}/moderate/search", get(moderation::search::comments))
         .route("/{lang}/moderate", get(moderation::pages::queue))
         .route(
             "/{lang}/moderate/comments",

@@ -1,27 +1,11 @@
 //! Page paths: percent-encoded segments and the language and slug read
 //! from them.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use crate::App;
+use axum::extract::rejection::PathRejection;
+use axum::extract::Path;
 use khabar_core::{Lang, Slug};
-use khabar_store::{EditionLink, ListFilter, SectionRef};
-use minijinja::{Value, context};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Serialize;
-use crate::http::cache::{Public, keys};
-use crate::theme::i18n::negotiate;
-use crate::http::session::Viewer;
-use crate::public::structured_data::article_meta;
-use crate::public::syndication::feeds;
-use crate::theme::page::FeedLink;
-use crate::{App, PageError};
-type AppState = State<Arc<App>>;
-
-
 
 /// Characters kept as they are in a path segment; everything else,
 /// including every non-ASCII letter of an Arabic slug, is percent-encoded.

@@ -3,6 +3,7 @@
 
 pub(crate) mod log;
 pub(crate) mod pages;
+pub(crate) mod search;
 
 use std::sync::Arc;
 

@@ -199,6 +199,13 @@ async fn show_form(
     Ok(response)
 }
 
+/// A form page, or the error page when it cannot be drawn.
+async fn form_page(app: &App, lang: Lang, viewer: &Viewer, page: FormPage<'_>) -> Response {
+    show_form(app, lang, viewer, page)
+        .await
+        .unwrap_or_else(|e| error_page(app, lang, &e))
+}
+
 /// What to tell the reader about problem `code`, in their language.
 fn problem_message(app: &App, lang: Lang, code: &str) -> String {
     let key = format!("form-error-{code}");
@@ -292,9 +299,7 @@ async fn blank_form(
         feedback: Feedback::default(),
         next,
     };
-    show_form(app, lang, viewer, page)
-        .await
-        .unwrap_or_else(|e| error_page(app, lang, &e))
+    form_page(app, lang, viewer, page).await
 }
 
 pub async fn sign_up(
@@ -324,15 +329,7 @@ pub async fn sign_up(
     if let Some(response) = failure_page(&app, lang, &error) {
         return response;
     }
-    let mut feedback = Feedback::default();
-    if let AccountError::Invalid(_) = error {
-        // The use case stops at the first problem; the form shows them all.
-        for problem in accounts::sign_up_problems(&input) {
-            feedback.problem(&app, lang, problem.field, problem.code);
-        }
-    } else {
-        feedback.error(&app, lang, &error, Some);
-    }
+    let mut feedback = sign_up_feedback(&app, lang, &input, &error);
     feedback.retype("password", &form.password);
     let values = BTreeMap::from([
         ("username", form.username),
@@ -347,9 +344,21 @@ pub async fn sign_up(
         feedback,
         next,
     };
-    show_form(&app, lang, &viewer, page)
-        .await
-        .unwrap_or_else(|e| error_page(&app, lang, &e))
+    form_page(&app, lang, &viewer, page).await
+}
+
+/// Why a sign-up was refused, next to the inputs: every problem at once
+/// when the input was invalid (the use case stops at the first).
+fn sign_up_feedback(app: &App, lang: Lang, input: &SignUp<'_>, error: &AccountError) -> Feedback {
+    let mut feedback = Feedback::default();
+    if let AccountError::Invalid(_) = error {
+        for problem in accounts::sign_up_problems(input) {
+            feedback.problem(app, lang, problem.field, problem.code);
+        }
+    } else {
+        feedback.error(app, lang, error, Some);
+    }
+    feedback
 }
 
 pub async fn sign_in(
@@ -371,14 +380,7 @@ pub async fn sign_in(
     let status = if !feedback.errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
-        let result = if form.password.chars().count() > MAX_SIGN_IN_PASSWORD
-            || form.login.chars().count() > 254
-        {
-            Err(AccountError::WrongCredentials)
-        } else {
-            accounts::sign_in(&app, &form.login, &form.password, &viewer.client()).await
-        };
-        let error = match result {
+        let error = match try_sign_in(&app, &form, &viewer).await {
             Ok(user_id) => {
                 let to = next.unwrap_or_else(|| format!("/{lang}/"));
                 return signed_in_redirect(&app, lang, user_id, &viewer, &to).await;
@@ -400,9 +402,15 @@ pub async fn sign_in(
         feedback,
         next,
     };
-    show_form(&app, lang, &viewer, page)
-        .await
-        .unwrap_or_else(|e| error_page(&app, lang, &e))
+    form_page(&app, lang, &viewer, page).await
+}
+
+/// Checks the credentials; overlong ones are wrong without hashing them.
+async fn try_sign_in(app: &App, form: &SignInForm, viewer: &Viewer) -> Result<i64, AccountError> {
+    if form.password.chars().count() > MAX_SIGN_IN_PASSWORD || form.login.chars().count() > 254 {
+        return Err(AccountError::WrongCredentials);
+    }
+    accounts::sign_in(app, &form.login, &form.password, &viewer.client()).await
 }
 
 pub async fn sign_out(
@@ -722,9 +730,7 @@ pub async fn reset_request(
                 feedback,
                 next: None,
             };
-            show_form(&app, lang, &viewer, page)
-                .await
-                .unwrap_or_else(|e| error_page(&app, lang, &e))
+            form_page(&app, lang, &viewer, page).await
         }
     }
 }
@@ -755,9 +761,7 @@ pub async fn reset_form(
         feedback: Feedback::default(),
         next: None,
     };
-    show_form(&app, lang, &viewer, page)
-        .await
-        .unwrap_or_else(|e| error_page(&app, lang, &e))
+    form_page(&app, lang, &viewer, page).await
 }
 
 pub async fn reset(
@@ -783,26 +787,34 @@ pub async fn reset(
         Err(AccountError::LinkInvalid) => {
             message_page(&app, lang, &viewer, StatusCode::GONE, "link-invalid", None).await
         }
-        Err(error) => {
-            if let Some(response) = failure_page(&app, lang, &error) {
-                return response;
-            }
-            let mut feedback = Feedback::default();
-            feedback.error(&app, lang, &error, Some);
-            feedback.retype("password", &form.password);
-            let page = FormPage {
-                template: "reset.html",
-                path: &format!("reset/{token}"),
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                values: BTreeMap::new(),
-                feedback,
-                next: None,
-            };
-            show_form(&app, lang, &viewer, page)
-                .await
-                .unwrap_or_else(|e| error_page(&app, lang, &e))
-        }
+        Err(error) => reset_refused(&app, lang, &viewer, &token, &form, &error).await,
     }
+}
+
+/// The reset form again, saying why the new password was refused.
+async fn reset_refused(
+    app: &App,
+    lang: Lang,
+    viewer: &Viewer,
+    token: &str,
+    form: &NewPasswordForm,
+    error: &AccountError,
+) -> Response {
+    if let Some(response) = failure_page(app, lang, error) {
+        return response;
+    }
+    let mut feedback = Feedback::default();
+    feedback.error(app, lang, error, Some);
+    feedback.retype("password", &form.password);
+    let page = FormPage {
+        template: "reset.html",
+        path: &format!("reset/{token}"),
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        values: BTreeMap::new(),
+        feedback,
+        next: None,
+    };
+    form_page(app, lang, viewer, page).await
 }
 
 #[derive(Deserialize)]

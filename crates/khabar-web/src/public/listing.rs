@@ -1,31 +1,13 @@
 //! Lists of stories: a section's, a tag's or an author's, paged; shared by
 //! their pages and their feeds.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use khabar_core::{Lang, Slug};
-use khabar_store::{EditionLink, ListFilter, SectionRef};
-use minijinja::{Value, context};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Serialize;
-use crate::http::cache::{Public, keys};
-use crate::theme::i18n::negotiate;
-use crate::http::session::Viewer;
-use crate::public::structured_data::article_meta;
-use crate::public::syndication::feeds;
-use crate::theme::page::FeedLink;
+use crate::http::cache::keys;
 use crate::{App, PageError};
-use crate::http::paths::lang_and_slug;
-use crate::theme::page::preferred_language;
-use crate::theme::page::respond;
-use crate::theme::page::error_page;
-type AppState = State<Arc<App>>;
-
-
+use axum::extract::rejection::QueryRejection;
+use axum::extract::Query;
+use khabar_core::Lang;
+use khabar_store::ListFilter;
+use std::collections::HashMap;
 
 /// Stories on a list page and on the home page.
 pub(crate) const PER_PAGE: u32 = 12;

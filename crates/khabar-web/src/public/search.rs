@@ -16,7 +16,6 @@ use serde::Serialize;
 use crate::http::extract::PageLang;
 use crate::http::paths::segment;
 use crate::http::session::Viewer;
-use crate::moderation::Moderating;
 use crate::theme::page::{chrome, error_page, render};
 use crate::{App, PageError};
 use khabar_app::search::{self, SearchFailure};
@@ -57,7 +56,7 @@ fn with_page(lang: Lang, query: &HashMap<String, String>, page: u32) -> String {
 
 /// The failure as the page tells it: the reader's own (an empty or
 /// overlong query, a bad date) in words, anything else as an error page.
-fn failure_message(failure: &SearchFailure) -> std::result::Result<&'static str, PageError> {
+pub(crate) fn failure_message(failure: &SearchFailure) -> std::result::Result<&'static str, PageError> {
     match PageError::from_failure(failure) {
         PageError::Rejected(code) => Ok(code),
         other => Err(other),
@@ -157,50 +156,4 @@ async fn articles_page(
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     Ok(response)
-}
-
-/// `/{lang}/moderate/search`: comments by text, author, story, status.
-pub async fn comments(
-    State(app): AppState,
-    on: Moderating,
-    query: std::result::Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
-    let page = comments_page(&app, &on, &query).await;
-    page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
-}
-
-async fn comments_page(
-    app: &App,
-    on: &Moderating,
-    query: &HashMap<String, String>,
-) -> std::result::Result<Response, PageError> {
-    let lang = on.lang;
-    let typed = query.get("q").map(|q| q.trim()).unwrap_or_default();
-    let (hits, problem) = if typed.is_empty() {
-        (None, None)
-    } else {
-        let outcome = match search::comment_search(query) {
-            Ok(request) => search::comments(app, &on.moderator, request).await,
-            Err(invalid) => Err(invalid.into()),
-        };
-        match outcome {
-            Ok(hits) => (Some(hits), None),
-            Err(failure) => (None, Some(failure_message(&failure)?)),
-        }
-    };
-    let paths = app
-        .languages()
-        .into_iter()
-        .map(|l| (l, format!("/{l}/moderate/search")))
-        .collect();
-    let this = format!("/{lang}/moderate/search");
-    let chrome = chrome(app, lang, &on.viewer, paths, None, this).await?;
-    render(
-        app,
-        "moderate-search.html",
-        lang,
-        chrome,
-        context! { query => query, hits => hits, problem => problem },
-    )
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::App;
-use crate::public::pages::segment;
+use crate::http::paths::segment;
 use crate::public::syndication::{absolute_url, rfc3339};
 
 /// Longest meta description; search engines cut at about this length.

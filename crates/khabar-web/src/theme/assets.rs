@@ -1,29 +1,15 @@
 //! The theme's assets (CSS, scripts, fonts, images), named by their content
 //! hash and cached for a year.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use khabar_core::{Lang, Slug};
-use khabar_store::{EditionLink, ListFilter, SectionRef};
-use minijinja::{Value, context};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Serialize;
-use crate::http::cache::{Public, keys};
-use crate::theme::i18n::negotiate;
-use crate::http::session::Viewer;
-use crate::public::structured_data::article_meta;
-use crate::public::syndication::feeds;
-use crate::theme::page::FeedLink;
-use crate::{App, PageError};
-use crate::theme::page::preferred_language;
 use crate::theme::page::error_page;
+use crate::theme::page::preferred_language;
+use crate::{App, PageError};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 type AppState = State<Arc<App>>;
-
-
 
 /// Theme assets (CSS, scripts, icons). Addresses named by the file's
 /// current hash never change content, so they are cached for a year.

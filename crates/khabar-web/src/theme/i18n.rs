@@ -328,7 +328,11 @@ mod message_tests {
     use khabar_core::SiteSettings;
 
     fn i18n() -> I18n {
-        I18n::load(Arc::new(Settings::new(SiteSettings::default())), &Theme::default()).expect("the embedded theme loads")
+        I18n::load(
+            Arc::new(Settings::new(SiteSettings::default())),
+            &Theme::default(),
+        )
+        .expect("the embedded theme loads")
     }
 
     fn minutes(i18n: &I18n, lang: Lang, n: i64) -> String {

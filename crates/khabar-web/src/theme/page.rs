@@ -2,27 +2,19 @@
 //! who is signed in, feeds to announce), rendering a template into an
 //! answer, and the error pages.
 
-use std::collections::HashMap;
-use std::sync::Arc;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{OriginalUri, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use khabar_core::{Lang, Slug};
-use khabar_store::{EditionLink, ListFilter, SectionRef};
-use minijinja::{Value, context};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde::Serialize;
-use crate::http::cache::{Public, keys};
-use crate::theme::i18n::negotiate;
-use crate::http::session::Viewer;
-use crate::public::structured_data::article_meta;
-use crate::public::syndication::feeds;
-use crate::{App, PageError};
 use crate::http::paths::story_path;
+use crate::http::session::Viewer;
+use crate::theme::i18n::negotiate;
+use crate::{App, PageError};
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use khabar_core::Lang;
+use khabar_store::{EditionLink, SectionRef};
+use minijinja::{Value, context};
+use serde::Serialize;
+use std::sync::Arc;
 type AppState = State<Arc<App>>;
-
-
 
 pub(crate) fn preferred_language(app: &App, headers: &HeaderMap) -> Lang {
     headers
