@@ -12,7 +12,8 @@ use khabar_core::{
 };
 use khabar_store::{
     Account, AuthorProfile, EditionDraft, MediaRecord, MediaText, MediaVariant, Named, NewMedia,
-    NewStory, Revision, StoreError, StoryRecord,
+    NewStory, NewsroomEdition, NewsroomFilter, Page, Revision, StoreError, StoryRecord,
+    UserSummary,
 };
 use sha2::Digest;
 
@@ -473,6 +474,27 @@ impl<'a> Newsroom<'a> {
             .save_site_overrides(overrides, self.account.id)
             .await?;
         Ok(self.ctx.reload_site().await?)
+    }
+
+    /// Editions in every status for the newsroom's lists.
+    pub async fn editions(
+        &self,
+        filter: &NewsroomFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<NewsroomEdition>> {
+        self.require(may_write(self.role))?;
+        Ok(self
+            .ctx
+            .store
+            .newsroom_editions(filter, page, per_page)
+            .await?)
+    }
+
+    /// Everyone with an account, for those who manage people.
+    pub async fn users(&self, page: u32, per_page: u32) -> Result<Page<UserSummary>> {
+        self.require(may_manage_people(self.role))?;
+        Ok(self.ctx.store.list_users(page, per_page).await?)
     }
 
     /// Gives someone else a role; nobody changes their own.

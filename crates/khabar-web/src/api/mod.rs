@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::secret::{constant_time_eq, hash_token};
-use khabar_core::{Role, Scope, Scopes};
+use khabar_core::{Scope, Scopes};
 use khabar_store::{Account, SessionRecord};
 
 use crate::http::error::status_of;
@@ -386,17 +386,6 @@ impl Caller {
                 }
             }
         }
-    }
-}
-
-/// Checks the account's role; permission lives here, not in templates.
-pub fn require_role(account: &Account, allowed: &[Role]) -> Result<(), ApiError> {
-    match account.role {
-        role if allowed.contains(&role) => Ok(()),
-        _ => Err(ApiError::forbidden(
-            "forbidden",
-            "your role does not allow that",
-        )),
     }
 }
 

@@ -13,23 +13,22 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use khabar_core::moderation::{
-    CommentAction, ListKind, PolicySettings, Queue, ScopeSettings, SettingScope, UserAction,
-    WordListEntry,
+    CommentAction, ListKind, PolicySettings, ScopeSettings, SettingScope, UserAction, WordListEntry,
 };
 use khabar_core::{InvalidInput, Lang, Scope};
-use khabar_store::{LogFilter, QueueFilter};
+use khabar_store::LogFilter;
 
 use super::wire::moderation::{
     AuditLog, BulkCommentAction, BulkDecision, CommentActionBody, Decision, History, LogItem,
     ModerationSettings, QueueAnswer, RefusedComment, RefusedUndo, SettingsBody, UndoDecisions,
     Undone, UserActionBody, UserDecision, WordListBody, WordListOf, WordListUpdated, WordLists,
 };
-use khabar_app::query::queue_filter;
-use super::{ApiError, body, caller, id_param, page_param};
+use super::{ApiError, body, caller, id_param};
 use crate::App;
 use crate::http::session::Viewer;
 use khabar_app::Failure;
 use khabar_app::moderation::{self, ModerationError, Moderator};
+use khabar_app::query::queue_filter;
 
 type AppState = State<Arc<App>>;
 

@@ -9,13 +9,13 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use khabar_core::{InvalidInput, Lang, Role, Scope};
-use khabar_store::NewsroomFilter;
+use khabar_core::Scope;
 
-use khabar_app::query::list_filter;
-use super::{ApiError, caller, id_param, page_param, require_role};
+use super::{ApiError, caller, page_param};
 use crate::App;
 use crate::http::session::Viewer;
+use khabar_app::newsroom::Newsroom;
+use khabar_app::query::list_filter;
 
 const PER_PAGE: u32 = 50;
 
@@ -49,9 +49,10 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
     let account = caller.authorize_read(Scope::Edit)?;
-    require_role(account, &[Role::Author, Role::Editor, Role::Admin])?;
     let page = page_param(&query)?;
     let filter = list_filter(&query)?;
-    let editions = app.store.newsroom_editions(&filter, page, PER_PAGE).await?;
+    let editions = Newsroom::new(&app, account)
+        .editions(&filter, page, PER_PAGE)
+        .await?;
     Ok(Json(super::wire::newsroom::StoryPage::from(editions)).into_response())
 }

@@ -7,9 +7,10 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use khabar_core::{Role, Scope};
+use khabar_app::newsroom::Newsroom;
+use khabar_core::Scope;
 
-use super::{ApiError, caller, page_param, require_role};
+use super::{ApiError, caller, page_param};
 use crate::App;
 use crate::http::session::Viewer;
 
@@ -40,8 +41,7 @@ pub async fn list(
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
     let account = caller.authorize_read(Scope::Admin)?;
-    require_role(account, &[Role::Admin])?;
     let page = page_param(&query)?;
-    let users = app.store.list_users(page, PER_PAGE).await?;
+    let users = Newsroom::new(&app, account).users(page, PER_PAGE).await?;
     Ok(Json(super::wire::accounts::UserPage::from(users)).into_response())
 }

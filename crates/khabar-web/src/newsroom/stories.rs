@@ -12,12 +12,12 @@ use khabar_core::{CommentMode, EditionContent, EditionInput};
 use minijinja::{Value, context};
 
 use super::{Desk, after, desk_chrome, language_choice, language_table, optional_id, refusal};
-use khabar_app::query::list_filter;
 use crate::http::extract::CheckedForm;
 use crate::http::forms::field;
 use crate::theme::page::{render, respond};
 use crate::{App, PageError};
 use khabar_app::newsroom::{Newsroom, StoryDraft};
+use khabar_app::query::list_filter;
 
 const PER_PAGE: u32 = 30;
 
@@ -43,7 +43,9 @@ async fn list_page(
         .and_then(|p| p.parse::<u32>().ok())
         .unwrap_or(1)
         .clamp(1, 10_000);
-    let found = app.store.newsroom_editions(&filter, page, PER_PAGE).await?;
+    let found = Newsroom::new(app, &desk.account)
+        .editions(&filter, page, PER_PAGE)
+        .await?;
     let page_link = |page: u32| {
         let mut pairs: Vec<String> = ["status", "lang", "section", "author", "q"]
             .iter()
