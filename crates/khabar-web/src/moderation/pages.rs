@@ -22,7 +22,6 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::Moderating;
-use khabar_app::query::queue_filter;
 use crate::http::extract::{CheckedForm, Forbid, Id, SignedIn};
 use crate::http::forms::{Fields, field, redirect_within};
 use crate::http::session::Viewer;
@@ -30,6 +29,7 @@ use crate::public::thread::comment_item;
 use crate::theme::page::{chrome, error_page, render};
 use crate::{App, PageError};
 use khabar_app::moderation::{self, ModerationError};
+use khabar_app::query::queue_filter;
 
 type AppState = State<Arc<App>>;
 
@@ -678,17 +678,7 @@ pub async fn save_settings(
     } = on;
     let scope = SettingScope::parse(field(&fields, "scope")).unwrap_or(SettingScope::Site);
     if scope != SettingScope::Site {
-        // A section or story says yes, no, or nothing (inherit: "").
-        let choice = |name: &str| match field(&fields, name) {
-            "1" => Some(true),
-            "0" => Some(false),
-            _ => None,
-        };
-        let settings = ScopeSettings {
-            pre_moderated: choice("pre_moderated"),
-            closed: choice("closed"),
-            message: settings_message(&fields),
-        };
+        let settings = scope_settings_of(&fields);
         let id = field(&fields, "scope_id").parse().unwrap_or(-1);
         return match moderation::update_settings(&app, &moderator, scope, id, &settings, None).await
         {
@@ -711,6 +701,21 @@ pub async fn save_settings(
     match saved {
         Ok(()) => back(lang, &fields),
         Err(error) => error_page(&app, lang, &error.into()),
+    }
+}
+
+/// A section's or story's settings from their form: each says yes, no,
+/// or nothing (inherit: "").
+fn scope_settings_of(fields: &Fields) -> ScopeSettings {
+    let choice = |name: &str| match field(fields, name) {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ => None,
+    };
+    ScopeSettings {
+        pre_moderated: choice("pre_moderated"),
+        closed: choice("closed"),
+        message: settings_message(fields),
     }
 }
 

@@ -248,44 +248,40 @@ pub async fn save_edition(
     Id(edition_id): Id,
     CheckedForm(fields, ..): CheckedForm,
 ) -> Response {
-    let outcome = async {
-        let revision = field(&fields, "revision")
-            .parse()
-            .map_err(|_| PageError::BadRequest("revision".into()))?;
-        let content = content_of(&fields)?;
-        Newsroom::new(&app, &desk.account)
-            .update_edition(
-                edition_id,
-                revision,
-                &content,
-                Some(ids(&fields, "author_id")),
-            )
-            .await?;
-        Ok(())
-    }
-    .await;
+    let outcome = update_edition(&app, &desk, edition_id, &fields).await;
     let to = edition_story(&app, &desk, edition_id).await;
     // Refused text is shown again, not dropped by a redirect.
-    if let Err(PageError::Rejected(code)) = outcome {
-        let Ok(edition) = app.store.edition_draft(edition_id).await else {
-            return after(&to, outcome);
-        };
+    if let Err(PageError::Rejected(code)) = outcome
+        && let Ok(edition) = app.store.edition_draft(edition_id).await
+    {
         let refused = Refused {
             edition_id,
             fields: &fields,
             code,
         };
-        let page = editor_page(
-            &app,
-            &desk,
-            edition.story_id,
-            &HashMap::new(),
-            Some(refused),
-        )
-        .await;
+        let query = HashMap::new();
+        let page = editor_page(&app, &desk, edition.story_id, &query, Some(refused)).await;
         return respond(&app, desk.lang, page);
     }
     after(&to, outcome)
+}
+
+/// Saves the edition's text and byline from its form.
+async fn update_edition(
+    app: &App,
+    desk: &Desk,
+    edition_id: i64,
+    fields: &Fields,
+) -> Result<(), PageError> {
+    let revision = field(fields, "revision")
+        .parse()
+        .map_err(|_| PageError::BadRequest("revision".into()))?;
+    let content = content_of(fields)?;
+    let authors = Some(ids(fields, "author_id"));
+    Newsroom::new(app, &desk.account)
+        .update_edition(edition_id, revision, &content, authors)
+        .await?;
+    Ok(())
 }
 
 /// `POST /{lang}/admin/stories/{id}/editions`: another language's edition.
