@@ -23,15 +23,15 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
-use khabar_core::{Lang, SiteSettings};
 use khabar_app::{Context, Settings};
+use khabar_core::{Lang, SiteSettings};
 use khabar_store::Store;
 use minijinja::Environment;
 use public::listing::ListKind;
 use public::pages;
 use public::syndication::feeds::{self, Format};
 use public::syndication::sitemaps;
-use public::{accounts, comments, live, readers, search};
+use public::{account, accounts, comments, live, readers, search};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
@@ -207,10 +207,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/comments/{id}/delete", post(comments::delete))
         .route("/{lang}/comments/{id}/like", post(comments::like))
         .route("/{lang}/comments/{id}/report", post(comments::report))
-        .route(
-            "/{lang}/comments/{id}/fragment",
-            get(comments::fragment),
-        )
+        .route("/{lang}/comments/{id}/fragment", get(comments::fragment))
         .route("/{lang}/comments/{id}/history", get(comments::history))
         .route("/{lang}/comment/{id}", get(comments::permalink))
         .route("/{lang}/user/{username}", get(readers::profile))
@@ -261,25 +258,13 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/{lang}/signout", post(accounts::sign_out))
         .route("/{lang}/welcome", get(accounts::welcome))
-        .route("/{lang}/account", get(accounts::account))
-        .route(
-            "/{lang}/account/sessions/end",
-            post(accounts::end_session),
-        )
-        .route(
-            "/{lang}/account/password",
-            post(accounts::change_password),
-        )
-        .route("/{lang}/account/email", post(accounts::change_email))
-        .route(
-            "/{lang}/account/delete",
-            post(accounts::delete_account),
-        )
-        .route("/{lang}/account/export", get(accounts::export))
-        .route(
-            "/{lang}/account/tokens/revoke",
-            post(accounts::revoke_token),
-        )
+        .route("/{lang}/account", get(account::account))
+        .route("/{lang}/account/sessions/end", post(account::end_session))
+        .route("/{lang}/account/password", post(account::change_password))
+        .route("/{lang}/account/email", post(account::change_email))
+        .route("/{lang}/account/delete", post(account::delete_account))
+        .route("/{lang}/account/export", get(account::export))
+        .route("/{lang}/account/tokens/revoke", post(account::revoke_token))
         .route("/{lang}/verify", get(accounts::verify_email))
         .route(
             "/{lang}/reset",

@@ -8,13 +8,13 @@ use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use khabar_core::Lang;
 use khabar_core::secret::Secret;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use crate::http::extract::{CheckedForm, PageLang, SignedIn};
+use crate::http::extract::{CheckedForm, PageLang};
 use crate::http::forms::return_path;
 use crate::http::paths::segment;
 use crate::http::session::{FORM_COOKIE, SESSION_COOKIE, Viewer, set_cookie};
@@ -115,7 +115,7 @@ impl Feedback {
 
     /// `error` next to its input (`id_of` names the form's input for the
     /// use case's field), or over the form when it is about no input there.
-    fn error(
+    pub(crate) fn error(
         &mut self,
         app: &App,
         lang: Lang,
@@ -653,4 +653,3 @@ async fn reset_refused(
     };
     form_page(app, lang, viewer, page).await
 }
-

@@ -2,6 +2,7 @@
 //! discussion, accounts and notifications, search, live updates, feeds and
 //! sitemaps.
 
+pub(crate) mod account;
 pub(crate) mod accounts;
 pub(crate) mod comments;
 pub(crate) mod listing;
