@@ -6,6 +6,7 @@
 //! typed request in, one use case, a page or JSON out.
 
 pub mod api;
+mod extract;
 pub mod http;
 mod moderation;
 mod newsroom;

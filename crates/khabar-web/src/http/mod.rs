@@ -5,7 +5,6 @@
 pub mod cache;
 pub mod csrf;
 pub mod error;
-pub(crate) mod extract;
 pub mod forms;
 pub mod health;
 pub(crate) mod paths;

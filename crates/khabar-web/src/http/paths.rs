@@ -2,8 +2,8 @@
 //! from them.
 
 use crate::App;
-use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
+use axum::extract::rejection::PathRejection;
 use khabar_core::{Lang, Slug};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 

@@ -15,7 +15,7 @@ use khabar_core::Lang;
 use khabar_store::SessionRecord;
 
 use crate::App;
-use crate::http::extract::{Html, SignedIn};
+use crate::extract::{Html, SignedIn};
 use crate::http::session::Viewer;
 use crate::theme::page::error_page;
 

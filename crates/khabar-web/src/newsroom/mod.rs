@@ -23,7 +23,7 @@ use khabar_core::newsroom::may_write;
 use khabar_core::{Lang, Role};
 use khabar_store::Account;
 
-use crate::http::extract::{Html, SignedIn};
+use crate::extract::{Html, SignedIn};
 use crate::http::forms::{Fields, field};
 use crate::http::session::Viewer;
 use crate::theme::page::{Chrome, chrome, error_page};

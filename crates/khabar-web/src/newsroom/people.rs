@@ -14,7 +14,7 @@ use khabar_store::AuthorProfile;
 use minijinja::{Value, context};
 
 use super::{Desk, Fields, after, desk_chrome, language_choice, refusal};
-use crate::http::extract::CheckedForm;
+use crate::extract::CheckedForm;
 use crate::http::forms::field;
 use crate::theme::page::{render, respond};
 use crate::{App, PageError};

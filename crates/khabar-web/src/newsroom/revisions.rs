@@ -13,7 +13,7 @@ use khabar_store::Revision;
 use minijinja::{Value, context};
 
 use super::{Desk, after, desk_chrome, refusal};
-use crate::http::extract::{CheckedForm, Id, RevisionId};
+use crate::extract::{CheckedForm, Id, RevisionId};
 use crate::http::forms::field;
 use crate::theme::page::{render, respond};
 use crate::{App, PageError};

@@ -12,7 +12,7 @@ use khabar_core::{CommentMode, EditionContent, EditionInput};
 use minijinja::{Value, context};
 
 use super::{Desk, after, desk_chrome, language_choice, language_table, optional_id, refusal};
-use crate::http::extract::CheckedForm;
+use crate::extract::CheckedForm;
 use crate::http::forms::field;
 use crate::theme::page::{render, respond};
 use crate::{App, PageError};

@@ -1,7 +1,7 @@
 //! The signed-in reader's account page: sessions, password, address,
 //! tokens, their data to take away, and closing the account.
 
-use crate::http::extract::{CheckedForm, SignedIn};
+use crate::extract::{CheckedForm, SignedIn};
 use crate::http::session::{SESSION_COOKIE, Viewer, set_cookie};
 use crate::theme::page::{chrome, error_page, render_with_status};
 use crate::{App, PageError};

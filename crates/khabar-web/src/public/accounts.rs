@@ -14,7 +14,7 @@ use khabar_core::secret::Secret;
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
-use crate::http::extract::{CheckedForm, PageLang};
+use crate::extract::{CheckedForm, PageLang};
 use crate::http::forms::return_path;
 use crate::http::paths::segment;
 use crate::http::session::{FORM_COOKIE, SESSION_COOKIE, Viewer, set_cookie};

@@ -16,7 +16,7 @@ use minijinja::context;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::http::extract::{Answer, CheckedForm, ComeBack, Id, PageLang, SignedIn, see_other};
+use crate::extract::{Answer, CheckedForm, ComeBack, Id, PageLang, SignedIn, see_other};
 use crate::http::paths::segment;
 use crate::http::session::Viewer;
 use crate::public::thread::{Refusal, THREAD_PAGE, comment_item};

@@ -3,8 +3,8 @@
 
 use crate::http::cache::keys;
 use crate::{App, PageError};
-use axum::extract::rejection::QueryRejection;
 use axum::extract::Query;
+use axum::extract::rejection::QueryRejection;
 use khabar_core::Lang;
 use khabar_store::ListFilter;
 use std::collections::HashMap;

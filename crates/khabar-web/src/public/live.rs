@@ -30,10 +30,10 @@ use minijinja::context;
 use serde_json::json;
 use tokio::sync::{broadcast, watch};
 
-use crate::http::extract::LangSlug;
+use crate::extract::LangSlug;
+use crate::http::session::Viewer;
 use crate::public::thread::comment_item;
 use crate::theme::page::{error_page, preferred_language};
-use crate::http::session::Viewer;
 use crate::{App, PageError};
 
 /// How often the follower reads the log.

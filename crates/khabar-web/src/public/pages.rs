@@ -13,7 +13,7 @@ use khabar_store::Article;
 use minijinja::context;
 
 use crate::http::cache::{Public, keys};
-use crate::http::extract::{LangSlug, PageLang};
+use crate::extract::{LangSlug, PageLang};
 use crate::http::paths::segment;
 use crate::http::paths::story_path;
 use crate::http::session::Viewer;

@@ -11,7 +11,7 @@ use khabar_core::Lang;
 use minijinja::context;
 use serde::Deserialize;
 
-use crate::http::extract::{CheckedForm, PageLang, SignedIn, see_other};
+use crate::extract::{CheckedForm, PageLang, SignedIn, see_other};
 use crate::http::paths::segment;
 use crate::http::session::Viewer;
 use crate::theme::page::{chrome, error_page, render_with_status};

@@ -13,7 +13,7 @@ use khabar_core::Lang;
 use minijinja::context;
 use serde::Serialize;
 
-use crate::http::extract::PageLang;
+use crate::extract::PageLang;
 use crate::http::paths::segment;
 use crate::http::session::Viewer;
 use crate::theme::page::{chrome, error_page, render};
@@ -56,7 +56,9 @@ fn with_page(lang: Lang, query: &HashMap<String, String>, page: u32) -> String {
 
 /// The failure as the page tells it: the reader's own (an empty or
 /// overlong query, a bad date) in words, anything else as an error page.
-pub(crate) fn failure_message(failure: &SearchFailure) -> std::result::Result<&'static str, PageError> {
+pub(crate) fn failure_message(
+    failure: &SearchFailure,
+) -> std::result::Result<&'static str, PageError> {
     match PageError::from_failure(failure) {
         PageError::Rejected(code) => Ok(code),
         other => Err(other),

@@ -171,12 +171,7 @@ pub async fn thread_view(
     query: &HashMap<String, String>,
     refusal: Option<Refusal>,
 ) -> Result<ThreadView, PageError> {
-    let sort = CommentSort::parse(query.get("csort").map(String::as_str).unwrap_or(""));
-    let page = query
-        .get("cpage")
-        .and_then(|p| p.parse::<u32>().ok())
-        .filter(|p| (1..=10_000).contains(p))
-        .unwrap_or(1);
+    let (sort, page) = order_and_page(query);
     let viewer_id = viewer.session.as_ref().map(|s| s.account.id);
     let thread = app
         .store
@@ -187,25 +182,9 @@ pub async fn thread_view(
         Some(id) => app.store.standing(id).await?.warning,
         None => None,
     };
-    let moderation = match &viewer.session {
-        Some(session) => match khabar_app::moderation::moderator(app, &session.account).await {
-            Ok(moderator) if moderator.covers(article.summary.section.as_ref().map(|s| s.id)) => {
-                Some(
-                    app.store
-                        .scope_settings(SettingScope::Story, article.summary.story_id)
-                        .await?,
-                )
-            }
-            _ => None,
-        },
-        None => None,
-    };
+    let moderation = story_settings_for(app, article, viewer).await?;
     let now = Timestamp::now();
-    let sort_name = match sort {
-        CommentSort::Oldest => "oldest",
-        CommentSort::Newest => "newest",
-        CommentSort::MostLiked => "liked",
-    };
+    let sort_name = sort_name(sort);
     let base = format!(
         "/{lang}/story/{}?csort={sort_name}",
         segment(&article.summary.slug)
@@ -229,15 +208,68 @@ pub async fn thread_view(
         comments: thread
             .comments
             .into_iter()
-            .map(|entry| ThreadItem {
-                reply_count: entry.reply_count,
-                comment: comment_item(app, lang, entry.comment, viewer, now),
-                replies: entry
-                    .replies
-                    .into_iter()
-                    .map(|r| comment_item(app, lang, r, viewer, now))
-                    .collect(),
-            })
+            .map(|entry| thread_item(app, lang, entry, viewer, now))
             .collect(),
     })
+}
+
+/// The thread's order and page from the story page's query (`csort`,
+/// `cpage`).
+fn order_and_page(query: &HashMap<String, String>) -> (CommentSort, u32) {
+    let sort = CommentSort::parse(query.get("csort").map(String::as_str).unwrap_or(""));
+    let page = query
+        .get("cpage")
+        .and_then(|p| p.parse::<u32>().ok())
+        .filter(|p| (1..=10_000).contains(p))
+        .unwrap_or(1);
+    (sort, page)
+}
+
+/// An order as the thread's links name it.
+fn sort_name(sort: CommentSort) -> &'static str {
+    match sort {
+        CommentSort::Oldest => "oldest",
+        CommentSort::Newest => "newest",
+        CommentSort::MostLiked => "liked",
+    }
+}
+
+/// A top-level comment and its replies as `viewer` sees them.
+fn thread_item(
+    app: &App,
+    lang: Lang,
+    entry: khabar_store::ThreadEntry,
+    viewer: &Viewer,
+    now: Timestamp,
+) -> ThreadItem {
+    ThreadItem {
+        reply_count: entry.reply_count,
+        comment: comment_item(app, lang, entry.comment, viewer, now),
+        replies: entry
+            .replies
+            .into_iter()
+            .map(|r| comment_item(app, lang, r, viewer, now))
+            .collect(),
+    }
+}
+
+/// The story's own moderation settings, for a moderator of its section
+/// to change in place; none for anyone else.
+async fn story_settings_for(
+    app: &App,
+    article: &Article,
+    viewer: &Viewer,
+) -> Result<Option<khabar_core::moderation::ScopeSettings>, PageError> {
+    let Some(session) = &viewer.session else {
+        return Ok(None);
+    };
+    let section = article.summary.section.as_ref().map(|s| s.id);
+    match khabar_app::moderation::moderator(app, &session.account).await {
+        Ok(moderator) if moderator.covers(section) => Ok(Some(
+            app.store
+                .scope_settings(SettingScope::Story, article.summary.story_id)
+                .await?,
+        )),
+        _ => Ok(None),
+    }
 }

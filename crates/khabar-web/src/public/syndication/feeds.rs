@@ -17,12 +17,12 @@ use serde::Serialize;
 
 use super::{absolute_links, absolute_url, rfc822, rfc3339, xml_safe};
 use crate::http::cache::{Public, keys};
-use crate::theme::assets::content_type_of;
-use crate::theme::page::error_page;
 use crate::http::paths::{lang_and_slug, segment};
 use crate::public::listing::{ListKind, listing};
-use crate::{App, PageError};
+use crate::theme::assets::content_type_of;
 use crate::theme::page::FeedLink;
+use crate::theme::page::error_page;
+use crate::{App, PageError};
 
 /// Stories in a feed: a day's news on a busy site.
 const FEED_STORIES: u32 = 30;

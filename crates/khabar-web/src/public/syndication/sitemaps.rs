@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use super::{rfc3339, xml_safe};
 use crate::http::cache::{Public, keys};
-use crate::theme::page::error_page;
 use crate::http::paths::segment;
+use crate::theme::page::error_page;
 use crate::{App, PageError};
 
 /// The sitemap protocol's limit of addresses per file.
