@@ -22,7 +22,7 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::Moderating;
-use crate::http::extract::{CheckedForm, Forbid, Id, SignedIn};
+use crate::extract::{CheckedForm, Forbid, Id, SignedIn};
 use crate::http::forms::{Fields, field, redirect_within};
 use crate::http::session::Viewer;
 use crate::public::thread::comment_item;

@@ -29,7 +29,7 @@ use super::{
     optional_id, refusal,
 };
 use crate::api::newsroom::EditionBody;
-use crate::http::extract::{CheckedForm, Id};
+use crate::extract::{CheckedForm, Id};
 use crate::http::forms::field;
 use crate::http::paths::segment;
 use crate::theme::page::{chrome, edition_switches, render_html, render_with_status, respond};
