@@ -117,7 +117,11 @@ impl Seq {
 
 fn edition(seq: &mut Seq, id: i64) -> Article {
     let arabic = id % 2 == 0;
-    let lang = if arabic { khabar_core::Lang::AR } else { khabar_core::Lang::EN };
+    let lang = if arabic {
+        khabar_core::Lang::AR
+    } else {
+        khabar_core::Lang::EN
+    };
     Article {
         summary: EditionSummary {
             id,

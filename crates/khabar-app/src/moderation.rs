@@ -189,7 +189,7 @@ pub async fn verdict(
     let policy = Policy {
         max_chars: ctx.site().comment_max_chars as usize,
         max_links: ctx.site().comment_max_links as usize,
-        thread_open: thread_open(ctx, article, thread, jiff::Timestamp::now()),
+        thread_open: thread_open(ctx, article, thread, Timestamp::now()),
         words: &words,
         settings: &settings,
         pre_moderated,

@@ -336,12 +336,12 @@ impl<'a> Newsroom<'a> {
             Some(at) => {
                 store
                     .schedule_edition(edition_id, at, Some(self.account.id))
-                    .await?
+                    .await?;
             }
             _ => {
                 store
                     .publish_edition(edition_id, Timestamp::now(), Some(self.account.id))
-                    .await?
+                    .await?;
             }
         }
         Ok(store.edition_draft(edition_id).await?)

@@ -128,7 +128,7 @@ pub async fn send_due(ctx: &Context, now: Timestamp) -> Result<usize, StoreError
                 queued += 1;
             }
             Err(error) => {
-                tracing::warn!(%error, user = batch.user_id, "notification email did not render")
+                tracing::warn!(%error, user = batch.user_id, "notification email did not render");
             }
         }
     }

@@ -5,26 +5,26 @@
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// Stemmed by each word's script (Arabic light10, English).
-pub const STEMMED: &str = "khabar_stemmed";
+pub(crate) const STEMMED: &str = "khabar_stemmed";
 /// Normalized, not stemmed: exact names rank first through these.
-pub const EXACT: &str = "khabar_exact";
+pub(crate) const EXACT: &str = "khabar_exact";
 
 #[derive(Clone, Copy)]
-pub struct Analyzer {
+pub(crate) struct Analyzer {
     stem: bool,
 }
 
 impl Analyzer {
-    pub fn stemmed() -> Self {
+    pub(crate) fn stemmed() -> Self {
         Analyzer { stem: true }
     }
 
-    pub fn exact() -> Self {
+    pub(crate) fn exact() -> Self {
         Analyzer { stem: false }
     }
 
     /// The terms `text` becomes.
-    pub fn terms(self, text: &str) -> Vec<String> {
+    pub(crate) fn terms(self, text: &str) -> Vec<String> {
         self.tokens(text).into_iter().map(|t| t.term).collect()
     }
 
@@ -37,7 +37,7 @@ impl Analyzer {
     }
 }
 
-pub struct Tokens {
+pub(crate) struct Tokens {
     tokens: std::vec::IntoIter<khabar_text::search::Token>,
     current: Token,
 }

@@ -50,7 +50,7 @@ pub(crate) struct NewEvent<'a> {
 
 impl<'a> NewEvent<'a> {
     /// An event about one edition of a story.
-    pub fn edition(
+    pub(crate) fn edition(
         kind: EventKind,
         story_id: i64,
         edition_id: i64,

@@ -22,9 +22,9 @@ use crate::{CommentView, Result, Store, StoreError};
 
 /// How far back "recent" reaches for a reader's rejection rate and
 /// repeated texts.
-pub const RECENT: SignedDuration = SignedDuration::from_hours(24 * 30);
+pub(crate) const RECENT: SignedDuration = SignedDuration::from_hours(24 * 30);
 /// Repeats of the same text count within this window.
-pub const REPEAT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+pub(crate) const REPEAT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 
 /// Where a reader stands with the moderators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
@@ -135,7 +135,7 @@ pub struct LogEntry {
 }
 
 /// How much of a comment the log quotes.
-pub const EXCERPT_CHARS: usize = 120;
+pub(crate) const EXCERPT_CHARS: usize = 120;
 
 /// A comment's text as the log quotes it.
 struct Excerpt(Option<String>);

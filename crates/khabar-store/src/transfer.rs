@@ -122,7 +122,7 @@ impl Store {
                     table: &table.name,
                     rows_done: rows_done + rows,
                     rows_total,
-                })
+                });
             })
             .await?;
             rows_done += sent.rows;

@@ -363,7 +363,7 @@ async fn digests_come_once_a_day(db: &TestDatabase) {
     assert_eq!(first.len(), 1, "the first digest goes at once");
     assert_eq!(first[0].items.len(), 1);
     post(&store, edition, samer, "another", Some(top)).await;
-    let hour = now + jiff::SignedDuration::from_hours(1);
+    let hour = now + SignedDuration::from_hours(1);
     assert!(
         store
             .claim_notification_emails(hour, key)
@@ -372,7 +372,7 @@ async fn digests_come_once_a_day(db: &TestDatabase) {
             .is_empty(),
         "not twice a day"
     );
-    let tomorrow = now + jiff::SignedDuration::from_hours(25);
+    let tomorrow = now + SignedDuration::from_hours(25);
     let next = store
         .claim_notification_emails(tomorrow, key)
         .await

@@ -293,7 +293,7 @@ async fn migrate_data(args: MigrateDataArgs, config: Config) -> anyhow::Result<(
     let progress = Progress::new();
     let copied = source
         .copy_into(&target, |p| {
-            progress.set(p.rows_done, p.rows_total, p.table)
+            progress.set(p.rows_done, p.rows_total, p.table);
         })
         .await?;
     progress.finish();

@@ -12,7 +12,7 @@ const SCHEDULER_TICK: Duration = Duration::from_secs(1);
 /// Publishes scheduled editions when their time comes, until `stop` fires.
 /// Each edition is claimed by a guarded update in the store, so several
 /// nodes may run this loop at once without publishing anything twice.
-pub async fn scheduler(store: Store, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn scheduler(store: Store, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(SCHEDULER_TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -36,7 +36,7 @@ const MAILER_TICK: Duration = Duration::from_secs(2);
 const MAIL_LEASE: jiff::SignedDuration = jiff::SignedDuration::from_secs(120);
 
 /// Where the mailer delivers.
-pub enum Delivery {
+pub(crate) enum Delivery {
     Smtp(lettre::AsyncSmtpTransport<lettre::Tokio1Executor>),
     /// No SMTP configured: `.eml` files in this folder, links in the log.
     Folder(std::path::PathBuf),
@@ -44,7 +44,7 @@ pub enum Delivery {
 
 /// Sends what the outbox holds, until `stop` fires. Messages are claimed
 /// with a lease, so several nodes share the work without sending twice.
-pub async fn mailer(
+pub(crate) async fn mailer(
     store: Store,
     from: lettre::message::Mailbox,
     delivery: Delivery,
@@ -133,7 +133,7 @@ const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 /// Clears expired sessions, spent links, old mail and old counters, until
 /// `stop` fires. Deletes are idempotent, so every node may run it.
-pub async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
+pub(crate) async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(HOUSEKEEPING_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -164,7 +164,7 @@ const PURGE_LEASE_TTL: Duration = Duration::from_secs(15);
 /// next holder go on where it stopped. A failed purge is retried, with the
 /// same events, until it succeeds. The very first purger starts at
 /// `start` (the log's end when its node started).
-pub async fn purger(
+pub(crate) async fn purger(
     store: Store,
     settings: khabar_web::http::cache::CacheSettings,
     start: i64,

@@ -705,7 +705,7 @@ async fn export_and_delete_my_account(db: &TestDatabase) {
 }
 
 async fn the_discussion_through_the_api(db: &TestDatabase) {
-    let server = common::spawn_app(db, true).await;
+    let server = spawn_app(db, true).await;
     for name in ["layla", "sam"] {
         let signup = json!({ "username": name, "email": format!("{name}@news.example"), "password": PASSWORD });
         call(&server, "POST", "/auth/signup", Some(signup), &[]).await;

@@ -82,17 +82,17 @@ impl<'a> Checked<'a> {
         let response = responses
             .get(&status)
             .ok_or_else(|| format!("{id} ({template}): status {status} is not documented"))?;
-        if reply.status < 300 {
-            if let Some(body) = request {
-                let schema = &operation["requestBody"]["content"]["application/json"]["schema"];
-                if schema.is_null() {
-                    return Err(format!(
-                        "{id}: a JSON body was accepted but none is documented"
-                    ));
-                }
-                self.validate(schema, body)
-                    .map_err(|e| format!("{id}: the request body breaks its schema: {e}"))?;
+        if reply.status < 300
+            && let Some(body) = request
+        {
+            let schema = &operation["requestBody"]["content"]["application/json"]["schema"];
+            if schema.is_null() {
+                return Err(format!(
+                    "{id}: a JSON body was accepted but none is documented"
+                ));
             }
+            self.validate(schema, body)
+                .map_err(|e| format!("{id}: the request body breaks its schema: {e}"))?;
         }
         let documented = &response["content"]["application/json"]["schema"];
         match (&reply.body, documented.is_null()) {

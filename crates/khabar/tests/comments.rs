@@ -327,7 +327,7 @@ async fn closed_and_premoderated_threads(db: &TestDatabase) {
 
 async fn threads_close_by_age_when_the_site_says_so(db: &TestDatabase) {
     let server = spawn_app_with(db, true, |config| {
-        config.site.comments_close_after_days = Some(0)
+        config.site.comments_close_after_days = Some(0);
     })
     .await;
     let mut layla = reader(&server, "layla").await;

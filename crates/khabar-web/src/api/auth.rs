@@ -38,7 +38,7 @@ fn same_site(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = SignUp)]
-pub struct SignUpBody {
+pub(super) struct SignUpBody {
     #[schema(min_length = 3, max_length = 32)]
     username: String,
     #[serde(default)]
@@ -55,7 +55,7 @@ pub struct SignUpBody {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = SignIn)]
-pub struct SignInBody {
+pub(super) struct SignInBody {
     /// Username or email address.
     login: String,
     password: String,
@@ -63,14 +63,14 @@ pub struct SignInBody {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = TokenRequest)]
-pub struct TokenBody {
+pub(super) struct TokenBody {
     login: String,
     password: String,
     #[serde(default)]
     #[schema(max_length = 100)]
     name: String,
     /// read, comment, moderate, edit or admin
-    #[schema(min_items = 1, value_type = Vec<crate::api::wire::accounts::ScopeName>)]
+    #[schema(min_items = 1, value_type = Vec<ScopeName>)]
     scopes: Vec<String>,
 }
 
@@ -111,7 +111,7 @@ async fn session_answer(
     summary = "Create a reader account and sign in",
     request_body = SignUpBody,
     responses(
-        (status = 201, description = "Signed up and in; sets the session cookie", body = crate::api::wire::accounts::Session),
+        (status = 201, description = "Signed up and in; sets the session cookie", body = Session),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 403, description = "cross_site: a browser request from another site", body = crate::api::wire::ErrorBody),
         (status = 409, description = "username_taken or email_taken", body = crate::api::wire::ErrorBody),
@@ -119,7 +119,7 @@ async fn session_answer(
         (status = 429, description = "Too many sign-ups from this address", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn sign_up(
+pub(super) async fn sign_up(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -163,14 +163,14 @@ pub async fn sign_up(
     summary = "Sign in with a username or email and a password",
     request_body = SignInBody,
     responses(
-        (status = 200, description = "Signed in; sets the session cookie", body = crate::api::wire::accounts::Session),
+        (status = 200, description = "Signed in; sets the session cookie", body = Session),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "wrong_credentials, the same whether the account exists or not", body = crate::api::wire::ErrorBody),
         (status = 403, description = "cross_site: a browser request from another site", body = crate::api::wire::ErrorBody),
         (status = 429, description = "Too many attempts; see Retry-After", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn sign_in(
+pub(super) async fn sign_in(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -196,7 +196,7 @@ pub async fn sign_in(
         (status = 403, description = "csrf_failed", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn sign_out(
+pub(super) async fn sign_out(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -206,7 +206,7 @@ pub async fn sign_out(
         Caller::Session(session) => {
             // Any scope: the check that matters is the CSRF token.
             caller.authorize(&app, &headers, Scope::Read)?;
-            app.store.end_session(&session.token_hash).await?
+            app.store.end_session(&session.token_hash).await?;
         }
         // A token may always revoke itself, whatever its scopes.
         Caller::Token {
@@ -232,11 +232,11 @@ pub async fn sign_out(
     summary = "The signed-in account",
     security(("session" = []), ("bearer" = ["read"])),
     responses(
-        (status = 200, description = "The account and how the call was authenticated", body = crate::api::wire::accounts::CurrentUser),
+        (status = 200, description = "The account and how the call was authenticated", body = CurrentUser),
         (status = 401, description = "Not signed in, or an unknown token", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn current_user(
+pub(super) async fn current_user(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -267,14 +267,14 @@ pub async fn current_user(
     summary = "Username and password in, bearer token out",
     request_body = TokenBody,
     responses(
-        (status = 201, description = "The new token, shown this once", body = crate::api::wire::accounts::AccessToken),
+        (status = 201, description = "The new token, shown this once", body = AccessToken),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "wrong_credentials", body = crate::api::wire::ErrorBody),
         (status = 422, description = "unknown_scope or scope_not_allowed for the account's role; too_long (name)", body = crate::api::wire::ErrorBody),
         (status = 429, description = "Too many attempts", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn create_token(
+pub(super) async fn create_token(
     State(app): AppState,
     viewer: Viewer,
     json: Result<Json<TokenBody>, JsonRejection>,
@@ -290,26 +290,26 @@ pub async fn create_token(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = LinkToken)]
-pub struct TokenOnly {
+pub(super) struct TokenOnly {
     token: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = EmailAddress)]
-pub struct EmailOnly {
+pub(super) struct EmailOnly {
     email: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = PasswordReset)]
-pub struct ResetBody {
+pub(super) struct ResetBody {
     token: String,
     password: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = Password)]
-pub struct PasswordOnly {
+pub(super) struct PasswordOnly {
     password: String,
 }
 
@@ -326,7 +326,7 @@ pub struct PasswordOnly {
         (status = 410, description = "link_invalid: expired, used or unknown", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn verify_email(
+pub(super) async fn verify_email(
     State(app): AppState,
     json: Result<Json<TokenOnly>, JsonRejection>,
 ) -> Result<Response, ApiError> {
@@ -350,7 +350,7 @@ pub async fn verify_email(
         (status = 429, description = "Too many requests for this address or client", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn request_password_reset(
+pub(super) async fn request_password_reset(
     State(app): AppState,
     viewer: Viewer,
     json: Result<Json<EmailOnly>, JsonRejection>,
@@ -374,7 +374,7 @@ pub async fn request_password_reset(
         (status = 422, description = "The new password breaks a rule", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn reset_password(
+pub(super) async fn reset_password(
     State(app): AppState,
     json: Result<Json<ResetBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
@@ -391,11 +391,11 @@ pub async fn reset_password(
     summary = "Everything kept about the account, as JSON",
     security(("session" = []), ("bearer" = ["read"])),
     responses(
-        (status = 200, description = "The account, its sessions and tokens (never secrets)", body = crate::api::wire::accounts::ExportBody),
+        (status = 200, description = "The account, its sessions and tokens (never secrets)", body = ExportBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn export_my_data(
+pub(super) async fn export_my_data(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -422,7 +422,7 @@ pub async fn export_my_data(
         (status = 403, description = "wrong_password, csrf_failed or insufficient_scope", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn delete_my_account(
+pub(super) async fn delete_my_account(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,

@@ -73,12 +73,12 @@ fn id_of(path: EditionPath) -> Result<i64, ApiError> {
         ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
     ),
     responses(
-        (status = 200, description = "Comments, each with body (Markdown) and html", body = crate::api::wire::comments::Thread),
+        (status = 200, description = "Comments, each with body (Markdown) and html", body = Thread),
         (status = 404, description = "No such published edition", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid_page", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn list(
+pub(super) async fn list(
     State(app): AppState,
     path: EditionPath,
     Query(query): Query<HashMap<String, String>>,
@@ -120,11 +120,11 @@ pub async fn list(
         ("id" = i64, Path, description = "the comment"),
     ),
     responses(
-        (status = 200, description = "The comment", body = crate::api::wire::comments::Comment),
+        (status = 200, description = "The comment", body = Comment),
         (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn get(State(app): AppState, path: EditionPath) -> Result<Response, ApiError> {
+pub(super) async fn get(State(app): AppState, path: EditionPath) -> Result<Response, ApiError> {
     let comment = app
         .store
         .comment(id_of(path)?)
@@ -142,7 +142,7 @@ pub async fn get(State(app): AppState, path: EditionPath) -> Result<Response, Ap
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = NewComment)]
-pub struct NewCommentBody {
+pub(super) struct NewCommentBody {
     /// Markdown.
     #[schema(max_length = 5000)]
     body: String,
@@ -162,7 +162,7 @@ pub struct NewCommentBody {
     ),
     request_body = NewCommentBody,
     responses(
-        (status = 201, description = "The comment; held_for_moderation when it waits for a moderator", body = crate::api::wire::comments::PostedComment),
+        (status = 201, description = "The comment; held_for_moderation when it waits for a moderator", body = PostedComment),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
@@ -172,7 +172,7 @@ pub struct NewCommentBody {
         (status = 429, description = "Posting too fast", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn create(
+pub(super) async fn create(
     State(app): AppState,
     path: EditionPath,
     headers: HeaderMap,
@@ -204,7 +204,7 @@ pub async fn create(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = CommentEdit)]
-pub struct EditBody {
+pub(super) struct EditBody {
     body: String,
 }
 
@@ -220,7 +220,7 @@ pub struct EditBody {
     ),
     request_body = EditBody,
     responses(
-        (status = 200, description = "The edited comment", body = crate::api::wire::comments::PostedComment),
+        (status = 200, description = "The edited comment", body = PostedComment),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
@@ -228,7 +228,7 @@ pub struct EditBody {
         (status = 422, description = "not_your_comment, edit_window_closed", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn edit(
+pub(super) async fn edit(
     State(app): AppState,
     path: EditionPath,
     headers: HeaderMap,
@@ -267,7 +267,7 @@ pub async fn edit(
         (status = 422, description = "not_your_comment", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn delete(
+pub(super) async fn delete(
     State(app): AppState,
     path: EditionPath,
     headers: HeaderMap,
@@ -281,7 +281,7 @@ pub async fn delete(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = Reaction)]
-pub struct ReactionBody {
+pub(super) struct ReactionBody {
     like: bool,
 }
 
@@ -297,14 +297,14 @@ pub struct ReactionBody {
     ),
     request_body = ReactionBody,
     responses(
-        (status = 200, description = "The new like count", body = crate::api::wire::comments::ReactionResult),
+        (status = 200, description = "The new like count", body = ReactionResult),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
         (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn react(
+pub(super) async fn react(
     State(app): AppState,
     path: EditionPath,
     headers: HeaderMap,
@@ -326,7 +326,7 @@ pub async fn react(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = Report)]
-pub struct ReportBody {
+pub(super) struct ReportBody {
     /// offensive, abusive, spam or other
     reason: String,
     #[serde(default)]
@@ -355,7 +355,7 @@ pub struct ReportBody {
         (status = 422, description = "unknown_reason", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn report(
+pub(super) async fn report(
     State(app): AppState,
     path: EditionPath,
     headers: HeaderMap,
@@ -383,7 +383,7 @@ pub async fn report(
         (status = 404, description = "No such published edition", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn stream(
+pub(super) async fn stream(
     State(app): AppState,
     path: EditionPath,
     headers: HeaderMap,
@@ -401,11 +401,11 @@ pub async fn stream(
     summary = "The newest notifications",
     security(("session" = []), ("bearer" = ["read"])),
     responses(
-        (status = 200, description = "Newest notifications and the unread count", body = crate::api::wire::comments::Notifications),
+        (status = 200, description = "Newest notifications and the unread count", body = Notifications),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn notifications(
+pub(super) async fn notifications(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -434,7 +434,7 @@ pub async fn notifications(
         (status = 403, description = "csrf_failed", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn mark_read(
+pub(super) async fn mark_read(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -456,11 +456,11 @@ pub async fn mark_read(
         ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
     ),
     responses(
-        (status = 200, description = "Display name, join date and visible comments", body = crate::api::wire::comments::UserProfile),
+        (status = 200, description = "Display name, join date and visible comments", body = UserProfile),
         (status = 404, description = "No such reader", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn profile(
+pub(super) async fn profile(
     State(app): AppState,
     path: Result<Path<String>, PathRejection>,
     Query(query): Query<HashMap<String, String>>,

@@ -67,13 +67,13 @@ async fn moderator_for(
         ("per_page" = Option<u32>, Query, minimum = 1, maximum = 200),
     ),
     responses(
-        (status = 200, description = "Queue items", body = crate::api::wire::moderation::QueueAnswer),
+        (status = 200, description = "Queue items", body = QueueAnswer),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_a_moderator, insufficient_scope or outside_your_sections", body = crate::api::wire::ErrorBody),
         (status = 422, description = "unknown_queue, invalid_page, invalid_id", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn list_queue(
+pub(crate) async fn list_queue(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -97,16 +97,16 @@ pub async fn list_queue(
     params(
         ("id" = i64, Path, description = "the comment"),
     ),
-    request_body = crate::api::wire::moderation::CommentActionBody,
+    request_body = CommentActionBody,
     responses(
-        (status = 200, description = "Decided and logged", body = crate::api::wire::moderation::Decision),
+        (status = 200, description = "Decided and logged", body = Decision),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_a_moderator, outside_your_sections or own_comment", body = crate::api::wire::ErrorBody),
         (status = 404, description = "not_found", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn moderate_comment(
+pub(crate) async fn moderate_comment(
     State(app): AppState,
     path: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
@@ -134,16 +134,16 @@ pub async fn moderate_comment(
     tag = "moderation",
     summary = "The same decision on a selection; each is checked and logged on its own",
     security(("session" = []), ("bearer" = ["moderate"])),
-    request_body = crate::api::wire::moderation::BulkCommentAction,
+    request_body = BulkCommentAction,
     responses(
-        (status = 200, description = "How many were done, their decision ids, and which were refused, with why", body = crate::api::wire::moderation::BulkDecision),
+        (status = 200, description = "How many were done, their decision ids, and which were refused, with why", body = BulkDecision),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_a_moderator, csrf_failed or insufficient_scope", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid_selection", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn moderate_comments(
+pub(crate) async fn moderate_comments(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -189,9 +189,9 @@ pub async fn moderate_comments(
     params(
         ("id" = i64, Path, description = "the reader"),
     ),
-    request_body = crate::api::wire::moderation::UserActionBody,
+    request_body = UserActionBody,
     responses(
-        (status = 200, description = "The reader's record after the action, and the decision's id", body = crate::api::wire::moderation::UserDecision),
+        (status = 200, description = "The reader's record after the action, and the decision's id", body = UserDecision),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "staff_account, own_account, admins_only or outside_your_sections", body = crate::api::wire::ErrorBody),
@@ -199,7 +199,7 @@ pub async fn moderate_comments(
         (status = 422, description = "invalid_text, out_of_range", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn moderate_user(
+pub(crate) async fn moderate_user(
     State(app): AppState,
     path: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
@@ -229,9 +229,9 @@ pub async fn moderate_user(
     tag = "moderation",
     summary = "Undoes moderators' decisions made in the last five minutes: the comment or reader as before, its reports reopened, the notifications it sent withdrawn; logged as undo. A moderator undoes their own decisions, an admin anyone's",
     security(("session" = []), ("bearer" = ["moderate"])),
-    request_body = crate::api::wire::moderation::UndoDecisions,
+    request_body = UndoDecisions,
     responses(
-        (status = 200, description = "The decisions undone, and any refused with why", body = crate::api::wire::moderation::Undone),
+        (status = 200, description = "The decisions undone, and any refused with why", body = Undone),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_yours or outside_your_sections (when none could be undone)", body = crate::api::wire::ErrorBody),
@@ -240,7 +240,7 @@ pub async fn moderate_user(
         (status = 422, description = "invalid_selection", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn undo(
+pub(crate) async fn undo(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -279,13 +279,13 @@ pub async fn undo(
         ("id" = i64, Path, description = "the reader"),
     ),
     responses(
-        (status = 200, description = "Counts, reports, actions and notes", body = crate::api::wire::moderation::History),
+        (status = 200, description = "Counts, reports, actions and notes", body = History),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
         (status = 404, description = "not_found", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn reader_history(
+pub(crate) async fn reader_history(
     State(app): AppState,
     path: Result<Path<i64>, PathRejection>,
     headers: HeaderMap,
@@ -315,12 +315,12 @@ pub async fn reader_history(
         ("before" = Option<i64>, Query),
     ),
     responses(
-        (status = 200, description = "Entries and the id to page back from", body = crate::api::wire::moderation::AuditLog),
+        (status = 200, description = "Entries and the id to page back from", body = AuditLog),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn list_audit_log(
+pub(crate) async fn list_audit_log(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -356,12 +356,12 @@ pub async fn list_audit_log(
     summary = "Banned and suspect lists per language",
     security(("session" = []), ("bearer" = ["moderate"])),
     responses(
-        (status = 200, description = "Banned and suspect lists per language", body = crate::api::wire::moderation::WordLists),
+        (status = 200, description = "Banned and suspect lists per language", body = WordLists),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn list_word_lists(
+pub(crate) async fn list_word_lists(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -389,16 +389,16 @@ pub async fn list_word_lists(
         ("lang" = String, Path),
         ("list" = String, Path, description = "banned or suspect"),
     ),
-    request_body = crate::api::wire::moderation::WordListBody,
+    request_body = WordListBody,
     responses(
-        (status = 200, description = "Stored; every node uses it for the next comment", body = crate::api::wire::moderation::WordListUpdated),
+        (status = 200, description = "Stored; every node uses it for the next comment", body = WordListUpdated),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid_term, unknown_match_mode, unknown_word_list or too_many_entries", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn update_word_list(
+pub(crate) async fn update_word_list(
     State(app): AppState,
     path: Result<Path<(String, String)>, PathRejection>,
     headers: HeaderMap,
@@ -445,13 +445,13 @@ fn scope_of(query: &HashMap<String, String>) -> Result<(SettingScope, i64), ApiE
         ("id" = Option<i64>, Query, description = "the section or story"),
     ),
     responses(
-        (status = 200, description = "The scope's settings and the site's policy", body = crate::api::wire::moderation::ModerationSettings),
+        (status = 200, description = "The scope's settings and the site's policy", body = ModerationSettings),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
         (status = 422, description = "unknown_scope, missing_id", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn get_settings(
+pub(crate) async fn get_settings(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -475,16 +475,16 @@ pub async fn get_settings(
         ("scope" = Option<String>, Query, description = "site (the default), section or story"),
         ("id" = Option<i64>, Query, description = "the section or story"),
     ),
-    request_body = crate::api::wire::moderation::SettingsBody,
+    request_body = SettingsBody,
     responses(
-        (status = 200, description = "Stored", body = crate::api::wire::moderation::ModerationSettings),
+        (status = 200, description = "Stored", body = ModerationSettings),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "outside_your_sections", body = crate::api::wire::ErrorBody),
         (status = 422, description = "unknown_scope, missing_id, out_of_range", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn update_settings(
+pub(crate) async fn update_settings(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,

@@ -35,7 +35,7 @@ type AppState = State<Arc<App>>;
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = EditionFields)]
-pub struct EditionBody {
+pub(crate) struct EditionBody {
     /// Made from the headline when absent; Arabic slugs stay Arabic.
     #[serde(default)]
     pub(crate) slug: Option<String>,
@@ -108,7 +108,7 @@ async fn writer(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = NewStory)]
-pub struct NewStoryBody {
+pub(crate) struct NewStoryBody {
     #[serde(default)]
     section_id: Option<i64>,
     #[serde(default)]
@@ -130,14 +130,14 @@ pub struct NewStoryBody {
     security(("session" = []), ("bearer" = ["edit"])),
     request_body = NewStoryBody,
     responses(
-        (status = 201, description = "The story", body = crate::api::wire::newsroom::Story),
+        (status = 201, description = "The story", body = Story),
         (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
         (status = 409, description = "already_taken (slug)", body = crate::api::wire::ErrorBody),
         (status = 422, description = "required, too_long, invalid_slug, unknown_language, unknown_reference", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn create_story(
+pub(crate) async fn create_story(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -172,11 +172,11 @@ pub async fn create_story(
         ("id" = i64, Path, description = "the story"),
     ),
     responses(
-        (status = 200, description = "The story", body = crate::api::wire::newsroom::Story),
+        (status = 200, description = "The story", body = Story),
         crate::api::wire::NewsroomErrors,
     )
 )]
-pub async fn get_story(
+pub(crate) async fn get_story(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -190,7 +190,7 @@ pub async fn get_story(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = StoryUpdate)]
-pub struct StoryBody {
+pub(crate) struct StoryBody {
     #[serde(default)]
     section_id: Option<i64>,
     #[serde(default)]
@@ -212,13 +212,13 @@ pub struct StoryBody {
     ),
     request_body = StoryBody,
     responses(
-        (status = 200, description = "The story", body = crate::api::wire::newsroom::Story),
+        (status = 200, description = "The story", body = Story),
         (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
         (status = 422, description = "invalid_image_location, unknown_reference", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn update_story(
+pub(crate) async fn update_story(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -242,7 +242,7 @@ pub async fn update_story(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = NewEdition)]
-pub struct NewEditionBody {
+pub(crate) struct NewEditionBody {
     lang: String,
     #[serde(default)]
     author_ids: Vec<i64>,
@@ -261,14 +261,14 @@ pub struct NewEditionBody {
     ),
     request_body = NewEditionBody,
     responses(
-        (status = 201, description = "The edition", body = crate::api::wire::newsroom::Edition),
+        (status = 201, description = "The edition", body = Edition),
         (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
         (status = 409, description = "already_taken (an edition in that language, or the slug)", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid fields", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn create_edition(
+pub(crate) async fn create_edition(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -292,7 +292,7 @@ pub async fn create_edition(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = EditionUpdate)]
-pub struct UpdateBody {
+pub(crate) struct UpdateBody {
     /// The revision the client started from.
     revision: i64,
     #[serde(default)]
@@ -312,14 +312,14 @@ pub struct UpdateBody {
     ),
     request_body = UpdateBody,
     responses(
-        (status = 200, description = "The edition, at its new revision", body = crate::api::wire::newsroom::Edition),
+        (status = 200, description = "The edition, at its new revision", body = Edition),
         (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
         (status = 409, description = "edit_conflict, already_taken (slug)", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid fields", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn update_edition(
+pub(crate) async fn update_edition(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -343,7 +343,7 @@ pub async fn update_edition(
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = Publish)]
-pub struct PublishBody {
+pub(crate) struct PublishBody {
     /// RFC 3339; in the future: schedule. Absent: now.
     #[serde(default)]
     #[schema(format = DateTime)]
@@ -362,13 +362,13 @@ pub struct PublishBody {
     ),
     request_body(content = Option<PublishBody>, description = "optional"),
     responses(
-        (status = 200, description = "The edition", body = crate::api::wire::newsroom::Edition),
+        (status = 200, description = "The edition", body = Edition),
         (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
         (status = 422, description = "invalid_time, not_in_future (a schedule time in the past)", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn publish_edition(
+pub(crate) async fn publish_edition(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -411,11 +411,11 @@ pub async fn publish_edition(
         ("id" = i64, Path, description = "the edition"),
     ),
     responses(
-        (status = 200, description = "The edition", body = crate::api::wire::newsroom::Edition),
+        (status = 200, description = "The edition", body = Edition),
         crate::api::wire::NewsroomErrors,
     )
 )]
-pub async fn unpublish_edition(
+pub(crate) async fn unpublish_edition(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -437,11 +437,11 @@ pub async fn unpublish_edition(
         ("id" = i64, Path, description = "the edition"),
     ),
     responses(
-        (status = 200, description = "The revisions", body = crate::api::wire::newsroom::Revisions),
+        (status = 200, description = "The revisions", body = Revisions),
         crate::api::wire::NewsroomErrors,
     )
 )]
-pub async fn list_revisions(
+pub(crate) async fn list_revisions(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -455,7 +455,7 @@ pub async fn list_revisions(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = RestoreRevision)]
-pub struct RestoreBody {
+pub(crate) struct RestoreBody {
     /// The edition's current revision, as the client last saw it.
     revision: i64,
 }
@@ -473,13 +473,13 @@ pub struct RestoreBody {
     ),
     request_body = RestoreBody,
     responses(
-        (status = 200, description = "The edition, at its new revision", body = crate::api::wire::newsroom::Edition),
+        (status = 200, description = "The edition, at its new revision", body = Edition),
         (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
         (status = 409, description = "edit_conflict", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn restore_revision(
+pub(crate) async fn restore_revision(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -509,11 +509,11 @@ pub async fn restore_revision(
     summary = "Sections in menu order with their names in every language (authors, editors, admins)",
     security(("session" = []), ("bearer" = ["edit"])),
     responses(
-        (status = 200, description = "The sections", body = crate::api::wire::newsroom::Sections),
+        (status = 200, description = "The sections", body = Sections),
         crate::api::wire::NewsroomErrors,
     )
 )]
-pub async fn list_sections(
+pub(crate) async fn list_sections(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -529,7 +529,7 @@ pub async fn list_sections(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = NewSection)]
-pub struct NewSectionBody {
+pub(crate) struct NewSectionBody {
     slug: String,
     /// Names by language code.
     names: BTreeMap<String, String>,
@@ -544,14 +544,14 @@ pub struct NewSectionBody {
     security(("session" = []), ("bearer" = ["edit"])),
     request_body = NewSectionBody,
     responses(
-        (status = 201, description = "The section", body = crate::api::wire::newsroom::Section),
+        (status = 201, description = "The section", body = Section),
         (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
         (status = 409, description = "already_taken", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid_slug, required, unknown_language", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn create_section(
+pub(crate) async fn create_section(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -587,7 +587,7 @@ pub async fn create_section(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(as = RoleChange)]
-pub struct RoleBody {
+pub(crate) struct RoleBody {
     /// reader, moderator, author, editor or admin
     role: String,
 }
@@ -604,13 +604,13 @@ pub struct RoleBody {
     ),
     request_body = RoleBody,
     responses(
-        (status = 200, description = "username and role", body = crate::api::wire::newsroom::RoleChanged),
+        (status = 200, description = "username and role", body = RoleChanged),
         (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
         (status = 422, description = "unknown_role", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn update_user_role(
+pub(crate) async fn update_user_role(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -652,7 +652,7 @@ pub async fn update_user_role(
     security(("session" = []), ("bearer" = ["edit"])),
     request_body(content = crate::api::wire::newsroom::MediaUpload, content_type = "multipart/form-data"),
     responses(
-        (status = 201, description = "The image, its variants and texts", body = crate::api::wire::newsroom::Media),
+        (status = 201, description = "The image, its variants and texts", body = Media),
         (status = 400, description = "bad_request_body: not multipart/form-data", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
         (status = 413, description = "file_too_large", body = crate::api::wire::ErrorBody),
@@ -660,7 +660,7 @@ pub async fn update_user_role(
         (status = 422, description = "unreadable_image, image_too_large, required, unknown_language", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn upload_media(
+pub(crate) async fn upload_media(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -726,11 +726,11 @@ pub async fn upload_media(
     summary = "The site settings in force, what admins changed over the configuration file, and the file's values (authors, editors, admins)",
     security(("session" = []), ("bearer" = ["edit"])),
     responses(
-        (status = 200, description = "settings, overrides and file", body = crate::api::wire::newsroom::SiteSettingsAnswer),
+        (status = 200, description = "settings, overrides and file", body = SiteSettingsAnswer),
         crate::api::wire::NewsroomErrors,
     )
 )]
-pub async fn get_site_settings(
+pub(crate) async fn get_site_settings(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,
@@ -753,15 +753,15 @@ pub async fn get_site_settings(
     tag = "newsroom",
     summary = "Replaces what admins changed over the configuration file; a key left out takes the file's value again. Every node applies it from the events log (admins)",
     security(("session" = []), ("bearer" = ["admin"])),
-    request_body = crate::api::wire::newsroom::Overrides,
+    request_body = Overrides,
     responses(
-        (status = 200, description = "settings and overrides", body = crate::api::wire::newsroom::SiteSettingsUpdated),
+        (status = 200, description = "settings and overrides", body = SiteSettingsUpdated),
         (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
         (status = 422, description = "unknown_time_zone, unknown_language, invalid_site_name, out_of_range", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn update_site_settings(
+pub(crate) async fn update_site_settings(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,

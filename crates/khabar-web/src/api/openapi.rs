@@ -11,7 +11,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{auth, comments, moderation, newsroom, search, stories, users};
 
-pub async fn serve() -> Json<Value> {
+pub(super) async fn serve() -> Json<Value> {
     Json(document())
 }
 

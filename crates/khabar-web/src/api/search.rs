@@ -40,7 +40,7 @@ type AppState = State<Arc<App>>;
         (status = 422, description = "empty_query, query_too_long, invalid_date", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn articles(
+pub(super) async fn articles(
     State(app): AppState,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
@@ -71,7 +71,7 @@ pub async fn articles(
         (status = 422, description = "empty_query, query_too_long", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn comments(
+pub(super) async fn comments(
     State(app): AppState,
     headers: HeaderMap,
     viewer: Viewer,

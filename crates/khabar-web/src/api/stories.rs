@@ -41,7 +41,7 @@ const PER_PAGE: u32 = 50;
         (status = 422, description = "invalid_status, invalid_id, query_too_long, invalid_lang", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn list(
+pub(crate) async fn list(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     viewer: Viewer,

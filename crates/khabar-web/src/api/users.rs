@@ -33,7 +33,7 @@ const PER_PAGE: u32 = 50;
         (status = 422, description = "invalid_page", body = crate::api::wire::ErrorBody),
     )
 )]
-pub async fn list(
+pub(super) async fn list(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
     viewer: Viewer,

@@ -42,7 +42,7 @@ fn action_of(reason: &Reason, flagged: bool) -> &'static str {
 /// One reason as a sentence with its phase, e.g. "held: two links
 /// (phase: links)", "rejected: banned word «…»". `flagged` says whether
 /// the comment was published and flagged rather than held.
-pub fn reason_in_words(app: &App, lang: Lang, reason: &Reason, flagged: bool) -> String {
+pub(crate) fn reason_in_words(app: &App, lang: Lang, reason: &Reason, flagged: bool) -> String {
     let detail = reason.detail.as_str();
     // Details are as the pipeline writes them: "term (lang)", "1/3",
     // "1200 > 1000", "> 5", a count or a scope.
@@ -116,7 +116,7 @@ fn logged_phase(entry: &LogEntry) -> Option<&str> {
 
 /// An audit-log entry in words.
 #[derive(Debug, Clone, Serialize)]
-pub struct LogLine {
+pub(crate) struct LogLine {
     pub id: i64,
     pub at: Timestamp,
     /// The moderator; none for the pipeline.
@@ -142,7 +142,7 @@ pub struct LogLine {
 }
 
 /// Entries as sentences in `lang`.
-pub fn log_lines(app: &App, lang: Lang, entries: Vec<LogEntry>) -> Vec<LogLine> {
+pub(crate) fn log_lines(app: &App, lang: Lang, entries: Vec<LogEntry>) -> Vec<LogLine> {
     entries
         .into_iter()
         .map(|entry| log_line(app, lang, entry))
@@ -326,7 +326,7 @@ fn message_in_words(app: &App, lang: Lang, entry: &LogEntry) -> String {
 
 /// The log as CSV (RFC 4180, every field quoted), with a byte-order mark
 /// so that spreadsheet apps read it as UTF-8.
-pub fn log_csv(app: &App, lang: Lang, lines: &[LogLine]) -> String {
+pub(crate) fn log_csv(app: &App, lang: Lang, lines: &[LogLine]) -> String {
     let header: Vec<String> = [
         "time",
         "moderator",

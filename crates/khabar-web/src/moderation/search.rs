@@ -18,10 +18,10 @@ use crate::{App, PageError};
 type AppState = State<Arc<App>>;
 
 /// `/{lang}/moderate/search`: comments by text, author, story, status.
-pub async fn comments(
+pub(crate) async fn comments(
     State(app): AppState,
     on: Moderating,
-    query: std::result::Result<Query<HashMap<String, String>>, QueryRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let page = comments_page(&app, &on, &query).await;
@@ -32,7 +32,7 @@ async fn comments_page(
     app: &App,
     on: &Moderating,
     query: &HashMap<String, String>,
-) -> std::result::Result<Response, PageError> {
+) -> Result<Response, PageError> {
     let lang = on.lang;
     let typed = query.get("q").map(|q| q.trim()).unwrap_or_default();
     let (hits, problem) = if typed.is_empty() {

@@ -18,7 +18,7 @@ use crate::{App, PageError};
 /// Items in each of the dashboard's lists.
 const PER_LIST: u32 = 8;
 
-pub async fn show(State(app): State<Arc<App>>, desk: Desk) -> Response {
+pub(super) async fn show(State(app): State<Arc<App>>, desk: Desk) -> Response {
     respond(&app, desk.lang, dashboard_page(&app, &desk).await)
 }
 

@@ -31,7 +31,7 @@ const ROLES: [Role; 5] = [
     Role::Admin,
 ];
 
-pub async fn show(
+pub(super) async fn show(
     State(app): State<Arc<App>>,
     desk: Desk,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -99,7 +99,7 @@ fn slug_of(fields: &Fields) -> Result<Slug, PageError> {
 }
 
 /// `POST /{lang}/admin/people/role`: an admin gives someone a role.
-pub async fn set_role(
+pub(super) async fn set_role(
     State(app): State<Arc<App>>,
     desk: Desk,
     CheckedForm(fields, ..): CheckedForm,
@@ -124,7 +124,7 @@ pub async fn set_role(
 }
 
 /// `POST /{lang}/admin/sections`.
-pub async fn create_section(
+pub(super) async fn create_section(
     State(app): State<Arc<App>>,
     desk: Desk,
     CheckedForm(fields, ..): CheckedForm,
@@ -133,7 +133,7 @@ pub async fn create_section(
 }
 
 /// `POST /{lang}/admin/tags`.
-pub async fn create_tag(
+pub(super) async fn create_tag(
     State(app): State<Arc<App>>,
     desk: Desk,
     CheckedForm(fields, ..): CheckedForm,
@@ -166,7 +166,7 @@ async fn create_named(app: &App, desk: Desk, fields: Fields, what: Named) -> Res
 }
 
 /// `POST /{lang}/admin/authors`: a byline, optionally an account's.
-pub async fn create_author(
+pub(super) async fn create_author(
     State(app): State<Arc<App>>,
     desk: Desk,
     CheckedForm(fields, ..): CheckedForm,

@@ -22,7 +22,7 @@ use khabar_app::newsroom::Newsroom;
 /// Unchanged lines kept around each change.
 const CONTEXT_LINES: usize = 2;
 
-pub async fn list(
+pub(super) async fn list(
     State(app): State<Arc<App>>,
     desk: Desk,
     Id(edition_id): Id,
@@ -115,7 +115,7 @@ fn changes(before: Option<&Revision>, after: &Revision) -> Vec<Value> {
 }
 
 /// `POST /{lang}/admin/editions/{id}/revisions/{revision}/restore`.
-pub async fn restore(
+pub(super) async fn restore(
     State(app): State<Arc<App>>,
     desk: Desk,
     Id(edition_id): Id,

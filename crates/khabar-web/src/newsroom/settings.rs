@@ -20,7 +20,7 @@ use crate::theme::page::{render, respond};
 use crate::{App, PageError};
 use khabar_app::newsroom::Newsroom;
 
-pub async fn show(
+pub(super) async fn show(
     State(app): State<Arc<App>>,
     desk: Desk,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -72,7 +72,7 @@ async fn settings_page(
 /// `POST /{lang}/admin/settings`: admins only. Values equal to the
 /// configuration file's are not stored, so the file stays in charge of
 /// whatever nobody changed.
-pub async fn save(
+pub(super) async fn save(
     State(app): State<Arc<App>>,
     desk: Desk,
     CheckedForm(fields, ..): CheckedForm,

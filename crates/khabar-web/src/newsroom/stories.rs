@@ -23,7 +23,7 @@ const PER_PAGE: u32 = 30;
 
 type AppState = State<Arc<App>>;
 
-pub async fn list(
+pub(super) async fn list(
     State(app): AppState,
     desk: Desk,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -106,7 +106,7 @@ pub(super) async fn section_choices(app: &App, desk: &Desk) -> Result<Vec<Value>
 
 /// `GET /{lang}/admin/stories/new`: the first edition's language and
 /// headline; the editor takes over from there.
-pub async fn new_story(
+pub(super) async fn new_story(
     State(app): AppState,
     desk: Desk,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -137,7 +137,7 @@ pub async fn new_story(
 }
 
 /// `POST /{lang}/admin/stories`: creates the story and opens its editor.
-pub async fn create(
+pub(super) async fn create(
     State(app): AppState,
     desk: Desk,
     CheckedForm(fields, ..): CheckedForm,

@@ -21,19 +21,19 @@ use crate::public::accounts::{Feedback, failure_page, message_page, see_other};
 type AppState = State<Arc<App>>;
 
 #[derive(Deserialize)]
-pub struct SessionForm {
+pub(crate) struct SessionForm {
     /// The session to end, on the account page.
     #[serde(default)]
     session: String,
 }
 
 #[derive(Deserialize)]
-pub struct ChangedQuery {
+pub(crate) struct ChangedQuery {
     #[serde(default)]
     changed: String,
 }
 
-pub async fn account(
+pub(crate) async fn account(
     State(app): AppState,
     reader: SignedIn,
     query: Result<Query<ChangedQuery>, QueryRejection>,
@@ -164,7 +164,7 @@ fn browser_and_system(agent: &str) -> (Option<&'static str>, Option<&'static str
     (find(BROWSERS), find(SYSTEMS))
 }
 
-pub async fn end_session(
+pub(crate) async fn end_session(
     State(app): AppState,
     reader: SignedIn,
     CheckedForm(form, ..): CheckedForm<SessionForm>,
@@ -184,7 +184,7 @@ pub async fn end_session(
 }
 
 #[derive(Deserialize)]
-pub struct AccountChangeForm {
+pub(crate) struct AccountChangeForm {
     #[serde(default)]
     current_password: String,
     #[serde(default)]
@@ -194,7 +194,7 @@ pub struct AccountChangeForm {
 }
 
 /// The account page's forms: password, email, deletion.
-pub async fn change_password(
+pub(crate) async fn change_password(
     State(app): AppState,
     reader: SignedIn,
     CheckedForm(form, ..): CheckedForm<AccountChangeForm>,
@@ -202,7 +202,7 @@ pub async fn change_password(
     account_change(&app, &reader, form, AccountChange::Password).await
 }
 
-pub async fn change_email(
+pub(crate) async fn change_email(
     State(app): AppState,
     reader: SignedIn,
     CheckedForm(form, ..): CheckedForm<AccountChangeForm>,
@@ -210,7 +210,7 @@ pub async fn change_email(
     account_change(&app, &reader, form, AccountChange::Email).await
 }
 
-pub async fn delete_account(
+pub(crate) async fn delete_account(
     State(app): AppState,
     reader: SignedIn,
     CheckedForm(form, ..): CheckedForm<AccountChangeForm>,
@@ -321,13 +321,13 @@ async fn account_change(
 }
 
 #[derive(Deserialize)]
-pub struct RevokeForm {
+pub(crate) struct RevokeForm {
     #[serde(default)]
     token: i64,
 }
 
 /// Revokes one of the signed-in person's access tokens.
-pub async fn revoke_token(
+pub(crate) async fn revoke_token(
     State(app): AppState,
     reader: SignedIn,
     CheckedForm(form, ..): CheckedForm<RevokeForm>,
@@ -347,7 +347,7 @@ pub async fn revoke_token(
 }
 
 /// Downloads everything khabar keeps about the signed-in person, as JSON.
-pub async fn export(State(app): AppState, reader: SignedIn) -> Response {
+pub(crate) async fn export(State(app): AppState, reader: SignedIn) -> Response {
     let (lang, session) = (reader.lang, &reader.session);
     match accounts::export(&app, &session.account).await {
         Ok(data) => (

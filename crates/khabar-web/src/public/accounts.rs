@@ -30,7 +30,7 @@ type AppState = State<Arc<App>>;
 const MAX_SIGN_IN_PASSWORD: usize = 1_024;
 
 #[derive(Deserialize)]
-pub struct SignUpForm {
+pub(crate) struct SignUpForm {
     #[serde(default)]
     username: String,
     #[serde(default)]
@@ -44,7 +44,7 @@ pub struct SignUpForm {
 }
 
 #[derive(Deserialize)]
-pub struct SignInForm {
+pub(crate) struct SignInForm {
     #[serde(default)]
     login: String,
     #[serde(default)]
@@ -55,7 +55,7 @@ pub struct SignInForm {
 
 /// Where to send the reader once signed in, as links to the forms carry it.
 #[derive(Deserialize)]
-pub struct NextQuery {
+pub(crate) struct NextQuery {
     #[serde(default)]
     next: String,
 }
@@ -253,7 +253,7 @@ async fn signed_in_redirect(
     }
 }
 
-pub async fn sign_up_form(
+pub(crate) async fn sign_up_form(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
@@ -263,7 +263,7 @@ pub async fn sign_up_form(
     blank_form(&app, lang, &viewer, "signup.html", "signup", next).await
 }
 
-pub async fn sign_in_form(
+pub(crate) async fn sign_in_form(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
@@ -295,7 +295,7 @@ async fn blank_form(
     form_page(app, lang, viewer, page).await
 }
 
-pub async fn sign_up(
+pub(crate) async fn sign_up(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
@@ -354,7 +354,7 @@ fn sign_up_feedback(app: &App, lang: Lang, input: &SignUp<'_>, error: &AccountEr
     feedback
 }
 
-pub async fn sign_in(
+pub(crate) async fn sign_in(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
@@ -406,7 +406,7 @@ async fn try_sign_in(app: &App, form: &SignInForm, viewer: &Viewer) -> Result<i6
     accounts::sign_in(app, &form.login, &form.password, &viewer.client()).await
 }
 
-pub async fn sign_out(
+pub(crate) async fn sign_out(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
@@ -461,7 +461,7 @@ pub(crate) async fn message_page(
 
 /// Where a new reader lands after sign-up: what to do next (confirm the
 /// address) and the way back to the story they came from.
-pub async fn welcome(
+pub(crate) async fn welcome(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
@@ -499,12 +499,12 @@ pub async fn welcome(
 }
 
 #[derive(Deserialize)]
-pub struct TokenQuery {
+pub(crate) struct TokenQuery {
     #[serde(default)]
     token: String,
 }
 
-pub async fn verify_email(
+pub(crate) async fn verify_email(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
@@ -532,12 +532,12 @@ pub async fn verify_email(
 }
 
 #[derive(Deserialize)]
-pub struct ResetRequestForm {
+pub(crate) struct ResetRequestForm {
     #[serde(default)]
     email: String,
 }
 
-pub async fn reset_request_form(
+pub(crate) async fn reset_request_form(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
@@ -545,7 +545,7 @@ pub async fn reset_request_form(
     blank_form(&app, lang, &viewer, "reset-request.html", "reset", None).await
 }
 
-pub async fn reset_request(
+pub(crate) async fn reset_request(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
@@ -573,7 +573,7 @@ pub async fn reset_request(
 }
 
 #[derive(Deserialize)]
-pub struct NewPasswordForm {
+pub(crate) struct NewPasswordForm {
     #[serde(default)]
     password: String,
 }
@@ -583,7 +583,7 @@ fn reset_token(path: Result<Path<(String, String)>, PathRejection>) -> String {
     path.map(|Path((_, token))| token).unwrap_or_default()
 }
 
-pub async fn reset_form(
+pub(crate) async fn reset_form(
     State(app): AppState,
     PageLang(lang): PageLang,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -601,7 +601,7 @@ pub async fn reset_form(
     form_page(&app, lang, &viewer, page).await
 }
 
-pub async fn reset(
+pub(crate) async fn reset(
     State(app): AppState,
     PageLang(lang): PageLang,
     path: Result<Path<(String, String)>, PathRejection>,

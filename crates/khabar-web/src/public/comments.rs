@@ -29,7 +29,7 @@ use khabar_app::moderation;
 type AppState = State<Arc<App>>;
 
 #[derive(Deserialize)]
-pub struct CommentForm {
+pub(crate) struct CommentForm {
     #[serde(default)]
     body: String,
     #[serde(default)]
@@ -285,7 +285,7 @@ async fn comment_as_seen(
 
 /// `GET /{lang}/comments/{id}/fragment`: one comment as this reader sees
 /// it, for live pages to insert with the reader's own buttons.
-pub async fn fragment(
+pub(crate) async fn fragment(
     State(app): AppState,
     PageLang(lang): PageLang,
     Id(id): Id,
@@ -307,7 +307,7 @@ pub async fn fragment(
 
 /// `POST /{lang}/story/{slug}/comments`: a new comment, or a reply to
 /// `parent`.
-pub async fn post(
+pub(crate) async fn post(
     State(app): AppState,
     reader: SignedIn<Script>,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -417,7 +417,7 @@ async fn published_story_of(app: &App, id: i64) -> Option<(Lang, String)> {
         .then_some((edition.lang, edition.slug))
 }
 
-pub async fn edit(
+pub(crate) async fn edit(
     State(app): AppState,
     Id(id): Id,
     reader: SignedIn<Script>,
@@ -427,7 +427,7 @@ pub async fn edit(
     act(&app, reader, id, &headers, form, Action::Edit).await
 }
 
-pub async fn delete(
+pub(crate) async fn delete(
     State(app): AppState,
     Id(id): Id,
     reader: SignedIn<Script>,
@@ -437,7 +437,7 @@ pub async fn delete(
     act(&app, reader, id, &headers, form, Action::Delete).await
 }
 
-pub async fn like(
+pub(crate) async fn like(
     State(app): AppState,
     Id(id): Id,
     reader: SignedIn<Script>,
@@ -447,7 +447,7 @@ pub async fn like(
     act(&app, reader, id, &headers, form, Action::Like).await
 }
 
-pub async fn report(
+pub(crate) async fn report(
     State(app): AppState,
     Id(id): Id,
     reader: SignedIn<Script>,
@@ -458,7 +458,7 @@ pub async fn report(
 }
 
 /// `/{lang}/comment/{id}`: the comment in its thread, on the right page.
-pub async fn permalink(State(app): AppState, PageLang(lang): PageLang, Id(id): Id) -> Response {
+pub(crate) async fn permalink(State(app): AppState, PageLang(lang): PageLang, Id(id): Id) -> Response {
     match permalink_target(&app, id).await {
         Some(location) => see_other(location),
         None => error_page(&app, lang, &PageError::NotFound),
@@ -476,7 +476,7 @@ struct VersionItem {
 
 /// `GET /{lang}/comments/{id}/history`: a comment's texts as typed, newest
 /// first, for its author and its section's moderators.
-pub async fn history(State(app): AppState, Id(id): Id, reader: SignedIn<ComeBack>) -> Response {
+pub(crate) async fn history(State(app): AppState, Id(id): Id, reader: SignedIn<ComeBack>) -> Response {
     let page = history_page(&app, &reader, id).await;
     page.unwrap_or_else(|e| error_page(&app, reader.lang, &e))
 }

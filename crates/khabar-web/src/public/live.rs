@@ -43,19 +43,19 @@ const BUFFER: usize = 1_024;
 /// Events read from the store per edition at a time when catching up.
 const CATCH_UP: i64 = 500;
 /// Editions one shared stream may follow: a browser's open stories.
-pub const MAX_EDITIONS: usize = 64;
+pub(crate) const MAX_EDITIONS: usize = 64;
 
 /// A comment event, rendered for pages, or (`for_moderators`) a hint
 /// to moderators' queues that a comment entered or left one.
 #[derive(Debug, Clone)]
-pub struct LiveMessage {
+pub(crate) struct LiveMessage {
     pub seq: i64,
     pub edition_id: i64,
     pub for_moderators: bool,
     pub data: Arc<str>,
 }
 
-pub fn channel() -> (
+pub(crate) fn channel() -> (
     broadcast::Sender<LiveMessage>,
     broadcast::Receiver<LiveMessage>,
 ) {
@@ -64,7 +64,7 @@ pub fn channel() -> (
 
 /// Follows the log from its current end and broadcasts comment events
 /// until `stop` fires; dropping the sender then ends every open stream.
-pub async fn follow(
+pub(crate) async fn follow(
     app: Arc<App>,
     sender: broadcast::Sender<LiveMessage>,
     mut stop: watch::Receiver<bool>,
@@ -297,7 +297,7 @@ impl Feed {
 }
 
 /// `GET /{lang}/story/{slug}/live`: the story's comment events as SSE.
-pub async fn stream(
+pub(crate) async fn stream(
     State(app): State<Arc<App>>,
     LangSlug(lang, slug): LangSlug,
     headers: HeaderMap,
@@ -315,7 +315,7 @@ pub async fn stream(
 /// when both are sent (the browser's own reconnection is the newer).
 /// Ids that are not published editions are left out; a list naming none
 /// is a 404, a malformed or longer one than [`MAX_EDITIONS`] a 400.
-pub async fn shared(
+pub(crate) async fn shared(
     State(app): State<Arc<App>>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
@@ -368,7 +368,7 @@ fn last_event_id(headers: &HeaderMap) -> Option<i64> {
 }
 
 /// The SSE stream of one (published) edition's comment events.
-pub async fn events_of(app: &Arc<App>, edition_id: i64, headers: &HeaderMap) -> Response {
+pub(crate) async fn events_of(app: &Arc<App>, edition_id: i64, headers: &HeaderMap) -> Response {
     stream_of(app, vec![edition_id], last_event_id(headers), false).await
 }
 
@@ -408,7 +408,7 @@ async fn stream_of(
 /// The moderators' hints as SSE: every comment event, as it happens. The
 /// queue page uses them to drop items another moderator decided and to
 /// announce new ones; missing some is harmless (the page reloads).
-pub fn moderator_events(app: &Arc<App>) -> Response {
+pub(crate) fn moderator_events(app: &Arc<App>) -> Response {
     let receiver = app.live.resubscribe();
     let events = stream::unfold(receiver, |mut receiver| async move {
         loop {

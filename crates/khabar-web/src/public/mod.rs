@@ -6,7 +6,7 @@ pub(crate) mod account;
 pub(crate) mod accounts;
 pub(crate) mod comments;
 pub(crate) mod listing;
-pub mod live;
+pub(crate) mod live;
 pub(crate) mod pages;
 pub(crate) mod readers;
 pub(crate) mod search;

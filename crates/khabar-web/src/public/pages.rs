@@ -36,7 +36,7 @@ const HOME_LATEST: u32 = 6;
 const HOME_PER_SECTION: u32 = 3;
 
 /// `/` sends each reader to the language their browser asks for.
-pub async fn choose_language(State(app): AppState, headers: HeaderMap) -> Response {
+pub(crate) async fn choose_language(State(app): AppState, headers: HeaderMap) -> Response {
     let lang = preferred_language(&app, &headers);
     let mut response = Redirect::to(&format!("/{lang}/")).into_response();
     response
@@ -46,11 +46,11 @@ pub async fn choose_language(State(app): AppState, headers: HeaderMap) -> Respon
 }
 
 /// `/ar` → `/ar/`.
-pub async fn language_root(PageLang(lang): PageLang) -> Response {
+pub(crate) async fn language_root(PageLang(lang): PageLang) -> Response {
     Redirect::permanent(&format!("/{lang}/")).into_response()
 }
 
-pub async fn home(State(app): AppState, PageLang(lang): PageLang, viewer: Viewer) -> Response {
+pub(crate) async fn home(State(app): AppState, PageLang(lang): PageLang, viewer: Viewer) -> Response {
     respond(&app, lang, home_page(&app, lang, &viewer).await)
 }
 
@@ -81,7 +81,7 @@ async fn home_page(app: &App, lang: Lang, viewer: &Viewer) -> Result<Response, P
     Ok(Public(vec![keys::HOME.into()]).on(response))
 }
 
-pub async fn section(
+pub(crate) async fn section(
     State(app): AppState,
     viewer: Viewer,
     LangSlug(lang, slug): LangSlug,
@@ -90,7 +90,7 @@ pub async fn section(
     list(&app, ListKind::Section, lang, &slug, query, &viewer).await
 }
 
-pub async fn tag(
+pub(crate) async fn tag(
     State(app): AppState,
     viewer: Viewer,
     LangSlug(lang, slug): LangSlug,
@@ -99,7 +99,7 @@ pub async fn tag(
     list(&app, ListKind::Tag, lang, &slug, query, &viewer).await
 }
 
-pub async fn author(
+pub(crate) async fn author(
     State(app): AppState,
     viewer: Viewer,
     LangSlug(lang, slug): LangSlug,
@@ -156,7 +156,7 @@ async fn list_page(
     Ok(Public(vec![listing.key]).on(response))
 }
 
-pub async fn article(
+pub(crate) async fn article(
     State(app): AppState,
     viewer: Viewer,
     LangSlug(lang, slug): LangSlug,

@@ -23,7 +23,7 @@ const HISTORY_PAGE: u32 = 20;
 const NOTIFICATIONS_SHOWN: i64 = 50;
 
 /// `/{lang}/user/{username}`: display name, join date, comment history.
-pub async fn profile(
+pub(crate) async fn profile(
     State(app): AppState,
     PageLang(lang): PageLang,
     path: Result<Path<(String, String)>, PathRejection>,
@@ -77,7 +77,7 @@ async fn profile_page(
 }
 
 /// `/{lang}/notifications`: replies and mentions, newest first.
-pub async fn notifications(State(app): AppState, reader: SignedIn) -> Response {
+pub(crate) async fn notifications(State(app): AppState, reader: SignedIn) -> Response {
     let result = notifications_page(&app, &reader).await;
     result.unwrap_or_else(|e| error_page(&app, reader.lang, &e))
 }
@@ -105,7 +105,7 @@ async fn notifications_page(app: &App, reader: &SignedIn) -> Result<Response, Pa
     )
 }
 
-pub async fn mark_read(
+pub(crate) async fn mark_read(
     State(app): AppState,
     reader: SignedIn,
     CheckedForm(..): CheckedForm,
@@ -118,13 +118,13 @@ pub async fn mark_read(
 }
 
 #[derive(Deserialize)]
-pub struct PreferenceForm {
+pub(crate) struct PreferenceForm {
     #[serde(default)]
     email: String,
 }
 
 /// Sets how the reader hears about replies and mentions by email.
-pub async fn set_email_preference(
+pub(crate) async fn set_email_preference(
     State(app): AppState,
     reader: SignedIn,
     CheckedForm(form, ..): CheckedForm<PreferenceForm>,
@@ -146,7 +146,7 @@ pub async fn set_email_preference(
 
 /// `/{lang}/unsubscribe/{key}`: the link in every notification email. One
 /// click (or the mail client's RFC 8058 POST) stops the emails.
-pub async fn unsubscribe(
+pub(crate) async fn unsubscribe(
     State(app): AppState,
     PageLang(lang): PageLang,
     path: Result<Path<(String, String)>, PathRejection>,

@@ -65,7 +65,7 @@ pub(crate) fn failure_message(
     }
 }
 
-pub async fn articles(
+pub(crate) async fn articles(
     State(app): AppState,
     PageLang(lang): PageLang,
     query: std::result::Result<Query<HashMap<String, String>>, QueryRejection>,

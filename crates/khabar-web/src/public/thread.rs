@@ -55,7 +55,7 @@ struct ThreadItem {
 
 /// The thread part of an article page.
 #[derive(Serialize)]
-pub struct ThreadView {
+pub(crate) struct ThreadView {
     count: i64,
     open: bool,
     /// The moderators' message above the thread.
@@ -163,7 +163,7 @@ pub(crate) fn render_body(
     khabar_text::comment::render_comment(&comment.body, &comment.mentions, profile)
 }
 
-pub async fn thread_view(
+pub(crate) async fn thread_view(
     app: &App,
     lang: Lang,
     article: &Article,
@@ -264,7 +264,7 @@ async fn story_settings_for(
         return Ok(None);
     };
     let section = article.summary.section.as_ref().map(|s| s.id);
-    match khabar_app::moderation::moderator(app, &session.account).await {
+    match moderation::moderator(app, &session.account).await {
         Ok(moderator) if moderator.covers(section) => Ok(Some(
             app.store
                 .scope_settings(SettingScope::Story, article.summary.story_id)

@@ -13,7 +13,7 @@ type AppState = State<Arc<App>>;
 
 /// Theme assets (CSS, scripts, icons). Addresses named by the file's
 /// current hash never change content, so they are cached for a year.
-pub async fn asset(
+pub(crate) async fn asset(
     State(app): AppState,
     path: Result<Path<String>, PathRejection>,
     headers: HeaderMap,

@@ -12,7 +12,7 @@ use minijinja::{Environment, context};
 use crate::I18n;
 
 /// The theme's letters: `email.html` and the `email-*` UI strings.
-pub struct ThemeLetters {
+pub(crate) struct ThemeLetters {
     pub i18n: Arc<I18n>,
     pub templates: Arc<Environment<'static>>,
 }

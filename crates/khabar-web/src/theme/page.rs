@@ -269,7 +269,7 @@ pub(crate) fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
 
 /// Any path no route knows: a 404 in the language of its prefix when it
 /// has one, otherwise in the reader's.
-pub async fn not_found(
+pub(crate) async fn not_found(
     State(app): AppState,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
@@ -285,7 +285,7 @@ pub async fn not_found(
 
 /// A `<link rel="alternate">` to a feed, for the page it belongs to.
 #[derive(Debug, Clone, Serialize)]
-pub struct FeedLink {
+pub(crate) struct FeedLink {
     pub(crate) media_type: &'static str,
     pub(crate) title: String,
     pub(crate) href: String,

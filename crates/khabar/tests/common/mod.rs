@@ -11,12 +11,12 @@ use khabar_core::{DisplayName, Email, Lang, Role, Username};
 use khabar_store::NewUser;
 use khabar_testkit::TestDatabase;
 
-pub async fn spawn_app(db: &TestDatabase, demo: bool) -> Server {
+pub(crate) async fn spawn_app(db: &TestDatabase, demo: bool) -> Server {
     spawn_app_with(db, demo, |_| {}).await
 }
 
 /// `spawn_app` with a configuration adjusted by `adjust`.
-pub async fn spawn_app_with(
+pub(crate) async fn spawn_app_with(
     db: &TestDatabase,
     demo: bool,
     adjust: impl FnOnce(&mut Config),
@@ -35,7 +35,7 @@ pub async fn spawn_app_with(
 
 /// An account made straight in the store, as `khabar admin create --role`
 /// does; its password is `password`. Returns its id.
-pub async fn account(server: &Server, name: &str, role: Role, password: &str) -> i64 {
+pub(crate) async fn account(server: &Server, name: &str, role: Role, password: &str) -> i64 {
     server
         .store()
         .create_user(NewUser {
@@ -50,7 +50,7 @@ pub async fn account(server: &Server, name: &str, role: Role, password: &str) ->
         .unwrap()
 }
 
-pub fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -58,7 +58,7 @@ pub fn client() -> reqwest::Client {
 }
 
 /// GETs `path` and returns (status, body).
-pub async fn get(server: &Server, path: &str) -> (u16, String) {
+pub(crate) async fn get(server: &Server, path: &str) -> (u16, String) {
     let response = client()
         .get(format!("{}{path}", server.base_url()))
         .send()
@@ -69,7 +69,7 @@ pub async fn get(server: &Server, path: &str) -> (u16, String) {
 }
 
 /// The `lang` and `dir` of a page's `<html>` element.
-pub fn html_lang_dir(html: &str) -> (String, String) {
+pub(crate) fn html_lang_dir(html: &str) -> (String, String) {
     let start = html.find("<html").expect("an <html> element");
     let tag = &html[start..start + html[start..].find('>').expect("a closed tag")];
     (
@@ -79,7 +79,7 @@ pub fn html_lang_dir(html: &str) -> (String, String) {
 }
 
 /// `(hreflang, href)` of every `<link rel="alternate" hreflang>`.
-pub fn alternates(html: &str) -> Vec<(String, String)> {
+pub(crate) fn alternates(html: &str) -> Vec<(String, String)> {
     html.match_indices("<link rel=\"alternate\" hreflang=")
         .map(|(start, _)| {
             let tag = &html[start..start + html[start..].find('>').unwrap()];
@@ -92,7 +92,7 @@ pub fn alternates(html: &str) -> Vec<(String, String)> {
 }
 
 /// The value of attribute `name` in an HTML start tag.
-pub fn attribute(tag: &str, name: &str) -> Option<String> {
+pub(crate) fn attribute(tag: &str, name: &str) -> Option<String> {
     let needle = format!(" {name}=\"");
     let start = tag.find(&needle)? + needle.len();
     let end = start + tag[start..].find('"')?;
@@ -100,7 +100,7 @@ pub fn attribute(tag: &str, name: &str) -> Option<String> {
 }
 
 /// The path part of an absolute URL on the server.
-pub fn path_of(server: &Server, url: &str) -> String {
+pub(crate) fn path_of(server: &Server, url: &str) -> String {
     url.strip_prefix(server.base_url())
         .unwrap_or(url)
         .to_owned()
@@ -108,14 +108,14 @@ pub fn path_of(server: &Server, url: &str) -> String {
 
 /// A reader's browser without the browser: keeps cookies between requests
 /// and fills in the form token the way a page would.
-pub struct Agent<'a> {
+pub(crate) struct Agent<'a> {
     server: &'a Server,
     cookies: std::collections::BTreeMap<String, String>,
     /// Sent as `X-Forwarded-For`-free `Origin`, when set.
     pub origin: Option<String>,
 }
 
-pub struct Answer {
+pub(crate) struct Answer {
     pub status: u16,
     pub location: Option<String>,
     pub set_cookies: Vec<String>,
@@ -124,7 +124,7 @@ pub struct Answer {
 }
 
 impl<'a> Agent<'a> {
-    pub fn new(server: &'a Server) -> Self {
+    pub(crate) fn new(server: &'a Server) -> Self {
         Agent {
             server,
             cookies: Default::default(),
@@ -132,11 +132,11 @@ impl<'a> Agent<'a> {
         }
     }
 
-    pub fn cookie(&self, name: &str) -> Option<&str> {
+    pub(crate) fn cookie(&self, name: &str) -> Option<&str> {
         self.cookies.get(name).map(String::as_str)
     }
 
-    pub fn set_cookie(&mut self, name: &str, value: &str) {
+    pub(crate) fn set_cookie(&mut self, name: &str, value: &str) {
         self.cookies.insert(name.to_owned(), value.to_owned());
     }
 
@@ -185,12 +185,12 @@ impl<'a> Agent<'a> {
         }
     }
 
-    pub async fn get(&mut self, path: &str) -> Answer {
+    pub(crate) async fn get(&mut self, path: &str) -> Answer {
         let request = client().get(format!("{}{path}", self.server.base_url()));
         self.send(request).await
     }
 
-    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let request = client()
             .post(format!("{}{path}", self.server.base_url()))
             .form(fields);
@@ -198,7 +198,7 @@ impl<'a> Agent<'a> {
     }
 
     /// Posts a form as a page's script does, asking for JSON back.
-    pub async fn post_json(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn post_json(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let request = client()
             .post(format!("{}{path}", self.server.base_url()))
             .header("Accept", "application/json")
@@ -208,7 +208,12 @@ impl<'a> Agent<'a> {
 
     /// Loads `page`, takes the form token from it and posts `fields` to
     /// `action` with it.
-    pub async fn submit(&mut self, page: &str, action: &str, fields: &[(&str, &str)]) -> Answer {
+    pub(crate) async fn submit(
+        &mut self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+    ) -> Answer {
         let form = self.get(page).await;
         let token = form_token(&form.body).unwrap_or_default();
         let mut all = vec![("csrf_token", token.as_str())];
@@ -218,14 +223,14 @@ impl<'a> Agent<'a> {
 }
 
 /// The first `csrf_token` value in a page.
-pub fn form_token(html: &str) -> Option<String> {
+pub(crate) fn form_token(html: &str) -> Option<String> {
     let start = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
     let end = start + html[start..].find('"')?;
     Some(html[start..end].to_owned())
 }
 
 /// A path segment as the site writes it: an Arabic slug percent-encoded.
-pub fn segment(text: &str) -> String {
+pub(crate) fn segment(text: &str) -> String {
     const KEPT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'_')
@@ -235,7 +240,7 @@ pub fn segment(text: &str) -> String {
 }
 
 /// An API answer: status, JSON body, the session cookie it set, Retry-After.
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub body: serde_json::Value,
     pub cookie: Option<String>,
@@ -243,8 +248,8 @@ pub struct Reply {
 }
 
 /// Calls `/api/v1{path}` with an optional JSON body and headers.
-pub async fn call(
-    server: &khabar::Server,
+pub(crate) async fn call(
+    server: &Server,
     method: &str,
     path: &str,
     body: Option<serde_json::Value>,
@@ -289,14 +294,14 @@ pub async fn call(
 
 /// A stand-in for a CDN's purge API on loopback: records each request's
 /// `Surrogate-Key` header, answering 503 to the first `failures` of them.
-pub struct PurgeEndpoint {
+pub(crate) struct PurgeEndpoint {
     pub url: String,
     pub received: Arc<Mutex<Vec<String>>>,
     pub task: tokio::task::JoinHandle<()>,
 }
 
 impl PurgeEndpoint {
-    pub async fn start(failures: usize) -> PurgeEndpoint {
+    pub(crate) async fn start(failures: usize) -> PurgeEndpoint {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/purge", listener.local_addr().unwrap());
@@ -368,12 +373,12 @@ impl PurgeEndpoint {
     }
 
     /// Waits until a successful purge names every key of `keys`.
-    pub async fn wait_for(&self, keys: &[String]) {
-        self.wait_for_within(keys, Duration::from_secs(15)).await
+    pub(crate) async fn wait_for(&self, keys: &[String]) {
+        self.wait_for_within(keys, Duration::from_secs(15)).await;
     }
 
     /// How many successful purges named `key`.
-    pub fn landed(&self, key: &str) -> usize {
+    pub(crate) fn landed(&self, key: &str) -> usize {
         self.received
             .lock()
             .unwrap()
@@ -383,7 +388,7 @@ impl PurgeEndpoint {
     }
 
     /// [`PurgeEndpoint::wait_for`], giving up after `patience`.
-    pub async fn wait_for_within(&self, keys: &[String], patience: Duration) {
+    pub(crate) async fn wait_for_within(&self, keys: &[String], patience: Duration) {
         let deadline = std::time::Instant::now() + patience;
         loop {
             let found = self.received.lock().unwrap().iter().any(|line| {

@@ -30,16 +30,16 @@ const FEED_STORIES: u32 = 30;
 const FEED_COMMENTS: u32 = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Atom,
     Rss,
     Json,
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Atom, Format::Rss, Format::Json];
+    pub(crate) const ALL: [Format; 3] = [Format::Atom, Format::Rss, Format::Json];
 
-    pub fn extension(self) -> &'static str {
+    pub(crate) fn extension(self) -> &'static str {
         match self {
             Format::Atom => "atom",
             Format::Rss => "rss",
@@ -129,7 +129,7 @@ struct Person {
 }
 
 /// `/{lang}/feed.{format}`: the newest stories of a language.
-pub async fn latest(
+pub(crate) async fn latest(
     app: Arc<App>,
     path: Result<Path<String>, PathRejection>,
     format: Format,
@@ -153,7 +153,7 @@ pub async fn latest(
 }
 
 /// `/{lang}/{section,tag,author}/{slug}/feed.{format}`.
-pub async fn listed(
+pub(crate) async fn listed(
     app: Arc<App>,
     path: Result<Path<(String, String)>, PathRejection>,
     kind: ListKind,
@@ -183,7 +183,7 @@ pub async fn listed(
 }
 
 /// `/{lang}/story/{slug}/comments.atom`: the newest visible comments.
-pub async fn comments(
+pub(crate) async fn comments(
     app: Arc<App>,
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Response {

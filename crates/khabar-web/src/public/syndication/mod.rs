@@ -2,8 +2,8 @@
 //! sitemaps and robots.txt for search engines. Every address in them is
 //! absolute, every text safe for XML 1.0.
 
-pub mod feeds;
-pub mod sitemaps;
+pub(crate) mod feeds;
+pub(crate) mod sitemaps;
 
 use jiff::Timestamp;
 

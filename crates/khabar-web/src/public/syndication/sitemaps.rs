@@ -20,7 +20,7 @@ use crate::theme::page::error_page;
 use crate::{App, PageError};
 
 /// The sitemap protocol's limit of addresses per file.
-pub const URLS_PER_SITEMAP: u32 = 50_000;
+pub(crate) const URLS_PER_SITEMAP: u32 = 50_000;
 /// Google News reads stories of the last two days, at most 1,000.
 const NEWS_WINDOW: SignedDuration = SignedDuration::from_hours(48);
 const NEWS_MAX_URLS: u32 = 1_000;
@@ -58,7 +58,7 @@ struct NewsUrl {
 type AppState = State<Arc<App>>;
 
 /// `/sitemap.xml`: the index of every sitemap file.
-pub async fn index(State(app): AppState) -> Response {
+pub(crate) async fn index(State(app): AppState) -> Response {
     let result = async {
         let mut sitemaps = vec![SitemapRef {
             loc: format!("{}/sitemaps/pages.xml", app.base_url),
@@ -84,7 +84,7 @@ pub async fn index(State(app): AppState) -> Response {
 }
 
 /// `/sitemaps/{pages,news,stories-N}.xml`.
-pub async fn file(State(app): AppState, path: Result<Path<String>, PathRejection>) -> Response {
+pub(crate) async fn file(State(app): AppState, path: Result<Path<String>, PathRejection>) -> Response {
     let name = path.map(|Path(name)| name).unwrap_or_default();
     let result = match name.as_str() {
         "pages.xml" => pages(&app).await,
@@ -193,7 +193,7 @@ async fn news(app: &App) -> Result<Response, PageError> {
 
 /// `/robots.txt`: everything public may be crawled; accounts, moderation,
 /// search results and the API may not. Names the sitemaps.
-pub async fn robots(State(app): AppState) -> Response {
+pub(crate) async fn robots(State(app): AppState) -> Response {
     let mut text = String::from("User-agent: *\nDisallow: /api/\n");
     for lang in app.languages() {
         for private in [
