@@ -458,7 +458,11 @@ pub(crate) async fn report(
 }
 
 /// `/{lang}/comment/{id}`: the comment in its thread, on the right page.
-pub(crate) async fn permalink(State(app): AppState, PageLang(lang): PageLang, Id(id): Id) -> Response {
+pub(crate) async fn permalink(
+    State(app): AppState,
+    PageLang(lang): PageLang,
+    Id(id): Id,
+) -> Response {
     match permalink_target(&app, id).await {
         Some(location) => see_other(location),
         None => error_page(&app, lang, &PageError::NotFound),
@@ -476,7 +480,11 @@ struct VersionItem {
 
 /// `GET /{lang}/comments/{id}/history`: a comment's texts as typed, newest
 /// first, for its author and its section's moderators.
-pub(crate) async fn history(State(app): AppState, Id(id): Id, reader: SignedIn<ComeBack>) -> Response {
+pub(crate) async fn history(
+    State(app): AppState,
+    Id(id): Id,
+    reader: SignedIn<ComeBack>,
+) -> Response {
     let page = history_page(&app, &reader, id).await;
     page.unwrap_or_else(|e| error_page(&app, reader.lang, &e))
 }

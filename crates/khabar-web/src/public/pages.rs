@@ -12,8 +12,8 @@ use khabar_core::{Lang, Slug};
 use khabar_store::Article;
 use minijinja::context;
 
-use crate::http::cache::{Public, keys};
 use crate::extract::{LangSlug, PageLang};
+use crate::http::cache::{Public, keys};
 use crate::http::paths::segment;
 use crate::http::paths::story_path;
 use crate::http::session::Viewer;
@@ -50,7 +50,11 @@ pub(crate) async fn language_root(PageLang(lang): PageLang) -> Response {
     Redirect::permanent(&format!("/{lang}/")).into_response()
 }
 
-pub(crate) async fn home(State(app): AppState, PageLang(lang): PageLang, viewer: Viewer) -> Response {
+pub(crate) async fn home(
+    State(app): AppState,
+    PageLang(lang): PageLang,
+    viewer: Viewer,
+) -> Response {
     respond(&app, lang, home_page(&app, lang, &viewer).await)
 }
 

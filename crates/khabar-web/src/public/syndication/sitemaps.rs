@@ -84,7 +84,10 @@ pub(crate) async fn index(State(app): AppState) -> Response {
 }
 
 /// `/sitemaps/{pages,news,stories-N}.xml`.
-pub(crate) async fn file(State(app): AppState, path: Result<Path<String>, PathRejection>) -> Response {
+pub(crate) async fn file(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
     let name = path.map(|Path(name)| name).unwrap_or_default();
     let result = match name.as_str() {
         "pages.xml" => pages(&app).await,
