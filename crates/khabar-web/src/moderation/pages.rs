@@ -82,7 +82,7 @@ struct QueueEntry {
 }
 
 /// `GET /{lang}/moderate`: a queue with its filters and counts.
-pub async fn queue(
+pub(crate) async fn queue(
     State(app): AppState,
     on: Moderating,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -259,7 +259,7 @@ fn comment_action(fields: &Fields) -> Result<CommentAction, PageError> {
 
 /// `POST /{lang}/moderate/comments`: one decision on the selected
 /// comments (`comment_id` repeated), or on the one named.
-pub async fn act_on_comments(
+pub(crate) async fn act_on_comments(
     State(app): AppState,
     on: Moderating,
     CheckedForm(fields, ..): CheckedForm,
@@ -297,7 +297,7 @@ pub async fn act_on_comments(
 }
 
 /// `GET /{lang}/moderate/users/{id}`: a reader's record and the actions.
-pub async fn reader(
+pub(crate) async fn reader(
     State(app): AppState,
     Id(user_id): Id,
     on: Moderating,
@@ -340,7 +340,7 @@ async fn reader_page(
 }
 
 /// `POST /{lang}/moderate/users/{id}`
-pub async fn act_on_reader(
+pub(crate) async fn act_on_reader(
     State(app): AppState,
     Id(user_id): Id,
     on: Moderating,
@@ -479,7 +479,7 @@ fn log_query(query: &HashMap<String, String>) -> String {
 }
 
 /// `GET /{lang}/moderate/log`: the audit log as sentences, filtered.
-pub async fn log(
+pub(crate) async fn log(
     State(app): AppState,
     on: Moderating,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -524,7 +524,7 @@ async fn log_page(
 }
 
 /// `GET /{lang}/moderate/log.csv`: the filtered log for a spreadsheet.
-pub async fn log_csv(
+pub(crate) async fn log_csv(
     State(app): AppState,
     on: Moderating,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
@@ -560,7 +560,7 @@ pub async fn log_csv(
 }
 
 /// `GET /{lang}/moderate/settings`: word lists and the site's policy.
-pub async fn settings(State(app): AppState, on: Moderating) -> Response {
+pub(crate) async fn settings(State(app): AppState, on: Moderating) -> Response {
     let page = settings_page(&app, &on).await;
     page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
 }
@@ -636,7 +636,7 @@ async fn section_settings(
 }
 
 /// `POST /{lang}/moderate/word-lists`: one list from its textarea.
-pub async fn save_word_list(
+pub(crate) async fn save_word_list(
     State(app): AppState,
     on: Moderating,
     CheckedForm(fields, ..): CheckedForm,
@@ -668,7 +668,7 @@ pub async fn save_word_list(
 }
 
 /// `POST /{lang}/moderate/settings`: the site's settings and policy.
-pub async fn save_settings(
+pub(crate) async fn save_settings(
     State(app): AppState,
     on: Moderating,
     CheckedForm(fields, ..): CheckedForm,
@@ -747,13 +747,13 @@ fn policy_of(fields: &Fields) -> Result<PolicySettings, ModerationError> {
 }
 
 /// `GET /{lang}/moderate/live`: hints for open queues.
-pub async fn live(State(app): AppState, _on: Moderating) -> Response {
+pub(crate) async fn live(State(app): AppState, _on: Moderating) -> Response {
     crate::public::live::moderator_events(&app)
 }
 
 /// `POST /{lang}/account/warning`: the reader acknowledges a warning.
 /// Only a signed-in reader was shown one: strangers get a 403.
-pub async fn acknowledge_warning(
+pub(crate) async fn acknowledge_warning(
     State(app): AppState,
     reader: SignedIn<Forbid>,
     CheckedForm(fields, ..): CheckedForm,
@@ -767,7 +767,7 @@ pub async fn acknowledge_warning(
 
 /// `POST /{lang}/moderate/undo`: undoes the decisions named in
 /// `decisions` (comma-separated), then back to the page, saying so.
-pub async fn undo(
+pub(crate) async fn undo(
     State(app): AppState,
     on: Moderating,
     CheckedForm(fields, ..): CheckedForm,

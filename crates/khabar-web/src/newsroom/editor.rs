@@ -45,7 +45,7 @@ fn story_path(lang: Lang, story_id: i64) -> String {
     format!("/{lang}/admin/stories/{story_id}")
 }
 
-pub async fn show(
+pub(super) async fn show(
     State(app): State<Arc<App>>,
     desk: Desk,
     Id(story_id): Id,
@@ -242,7 +242,7 @@ async fn edition_story(app: &App, desk: &Desk, edition_id: i64) -> String {
 
 /// `POST /{lang}/admin/editions/{id}`: saves an edition's text and byline
 /// (the form's fallback for what `editor.js` does through the API).
-pub async fn save_edition(
+pub(super) async fn save_edition(
     State(app): State<Arc<App>>,
     desk: Desk,
     Id(edition_id): Id,
@@ -285,7 +285,7 @@ async fn update_edition(
 }
 
 /// `POST /{lang}/admin/stories/{id}/editions`: another language's edition.
-pub async fn add_edition(
+pub(super) async fn add_edition(
     State(app): State<Arc<App>>,
     desk: Desk,
     Id(story_id): Id,
@@ -306,7 +306,7 @@ pub async fn add_edition(
 }
 
 /// `POST /{lang}/admin/stories/{id}/placement`: section, tags and hero.
-pub async fn save_placement(
+pub(super) async fn save_placement(
     State(app): State<Arc<App>>,
     desk: Desk,
     Id(story_id): Id,
@@ -333,7 +333,7 @@ pub async fn save_placement(
 
 /// `POST /{lang}/admin/editions/{id}/publish`: now, or at a time in the
 /// site's time zone (`at`, as a `datetime-local` gives it).
-pub async fn publish(
+pub(super) async fn publish(
     State(app): State<Arc<App>>,
     desk: Desk,
     Id(edition_id): Id,
@@ -357,7 +357,7 @@ pub async fn publish(
 
 /// `POST /{lang}/admin/editions/{id}/unpublish`: takes it down (or calls
 /// off its schedule).
-pub async fn unpublish(
+pub(super) async fn unpublish(
     State(app): State<Arc<App>>,
     desk: Desk,
     Id(edition_id): Id,
@@ -373,7 +373,7 @@ pub async fn unpublish(
 
 /// What the editor sends to see an edition before it is saved.
 #[derive(Debug, Deserialize)]
-pub struct PreviewBody {
+pub(super) struct PreviewBody {
     story_id: i64,
     lang: String,
     #[serde(default)]
@@ -396,7 +396,7 @@ pub struct PreviewBody {
 /// `POST /{lang}/admin/preview` (JSON, with the session's CSRF token in
 /// `X-CSRF-Token`): the unsaved edition rendered by the public page's own
 /// template, and the slug its headline suggests.
-pub async fn preview(
+pub(super) async fn preview(
     State(app): AppState,
     desk: Desk,
     headers: HeaderMap,
