@@ -25,6 +25,7 @@ mod media;
 mod migrate;
 mod moderation;
 mod newsroom;
+mod policy;
 mod readers;
 mod reading;
 mod row;
@@ -54,9 +55,10 @@ pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
 pub use media::{MediaRecord, MediaText, MediaVariant, NewMedia};
 pub use moderation::{
     CommentContext, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem, QueuePage,
-    ReaderHistory, Standing, WordListRow,
+    ReaderHistory, Standing,
 };
 pub use newsroom::{EditionDraft, StoryRecord};
+pub use policy::WordListRow;
 pub use readers::{AuthoredComment, EmailBatch, EmailPreference, Notification, Profile};
 pub use reading::{
     Article, AuthorRef, Behind, Discussed, EditionLink, EditionRecord, EditionSummary, HeroMedia,

@@ -1,16 +1,13 @@
-//! Moderation: queues, word lists, settings per site, section and story,
-//! readers' standing, and reading the audit log. Decisions and their undo
-//! are in `decisions`; writing the log is in `audit`.
+//! Moderation: queues, readers' standing, and reading the audit log.
+//! The policy (word lists, settings per site, section and story) is in
+//! `policy`; decisions and their undo in `decisions`; writing the log in
+//! `audit`.
 
 use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
-use khabar_core::moderation::{
-    AuthorHistory, ListKind, PolicySettings, Queue, Reason, ScopeSettings, SettingScope,
-    ThreadSettings, thread_settings,
-};
+use khabar_core::moderation::{AuthorHistory, Queue, Reason};
 use khabar_core::{CommentStatus, Lang, Role};
-use khabar_text::wordlist::MatchMode;
 use serde::Serialize;
 use sqlx::{Any, FromRow, Row};
 
@@ -189,16 +186,6 @@ pub struct ModeratorNote {
     pub created_at: Timestamp,
 }
 
-/// One word-list entry as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
-pub struct WordListRow {
-    #[sqlx(try_from = "String")]
-    pub lang: Lang,
-    pub list: String,
-    pub term: String,
-    pub mode: String,
-}
-
 /// The SQL condition for a queue.
 fn queue_condition(queue: Queue) -> &'static str {
     match queue {
@@ -279,198 +266,6 @@ const QUEUE_FROM: &str =
     "JOIN editions e ON e.id = c.edition_id JOIN stories s ON s.id = e.story_id";
 
 impl Store {
-    /// The site's pipeline policy and the word lists' version.
-    pub async fn moderation_policy(&self) -> Result<(PolicySettings, i64)> {
-        let (settings, version): (String, i64) = sqlx::query_as(
-            "SELECT settings, word_lists_version FROM moderation_policy WHERE id = 1",
-        )
-        .fetch_one(&self.read)
-        .await?;
-        Ok((serde_json::from_str(&settings).unwrap_or_default(), version))
-    }
-
-    /// Replaces the pipeline policy.
-    pub async fn set_moderation_policy(
-        &self,
-        settings: &PolicySettings,
-        actor_id: i64,
-    ) -> Result<()> {
-        settings.validate()?;
-        let text = serde_json::to_string(settings).unwrap_or_else(|_| "{}".to_owned());
-        let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE moderation_policy SET settings = $1 WHERE id = 1")
-            .bind(&text)
-            .execute(&mut *tx)
-            .await?;
-        write_log(
-            &mut tx,
-            LogRow {
-                actor_id: Some(actor_id),
-                phase: None,
-                action: "policy_updated",
-                comment_id: None,
-                user_id: None,
-                reasons: &[],
-                message: &text,
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// Every word-list entry, by language, list and term.
-    pub async fn word_lists(&self) -> Result<Vec<WordListRow>> {
-        Ok(sqlx::query_as(
-            "SELECT lang, list, term, mode FROM word_list_entries ORDER BY lang, list, term",
-        )
-        .fetch_all(&self.read)
-        .await?)
-    }
-
-    /// Replaces one list of one language and bumps the version every node
-    /// checks before using its compiled lists.
-    pub async fn replace_word_list(
-        &self,
-        lang: Lang,
-        list: ListKind,
-        entries: &[(String, MatchMode)],
-        actor_id: i64,
-    ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM word_list_entries WHERE lang = $1 AND list = $2")
-            .bind(lang.as_str())
-            .bind(list.as_str())
-            .execute(&mut *tx)
-            .await?;
-        let now = to_millis(Timestamp::now());
-        for (term, mode) in entries {
-            sqlx::query(
-                "INSERT INTO word_list_entries (lang, list, term, mode, created_at) VALUES ($1, $2, $3, $4, $5)
-                 ON CONFLICT (lang, list, term) DO NOTHING",
-            )
-            .bind(lang.as_str())
-            .bind(list.as_str())
-            .bind(term)
-            .bind(mode.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        sqlx::query(
-            "UPDATE moderation_policy SET word_lists_version = word_lists_version + 1 WHERE id = 1",
-        )
-        .execute(&mut *tx)
-        .await?;
-        write_log(
-            &mut tx,
-            LogRow {
-                actor_id: Some(actor_id),
-                phase: None,
-                action: "word_list_updated",
-                comment_id: None,
-                user_id: None,
-                reasons: &[],
-                message: &format!("{} {} ({} terms)", lang, list.as_str(), entries.len()),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The stored settings of one scope (`scope_id` 0 for the site).
-    pub async fn scope_settings(
-        &self,
-        scope: SettingScope,
-        scope_id: i64,
-    ) -> Result<ScopeSettings> {
-        let stored: Option<StoredScope> = sqlx::query_as(
-            "SELECT pre_moderated, closed, message FROM moderation_settings WHERE scope = $1 AND scope_id = $2",
-        )
-        .bind(scope.as_str())
-        .bind(scope_id)
-        .fetch_optional(&self.read)
-        .await?;
-        Ok(stored.map(ScopeSettings::from).unwrap_or_default())
-    }
-
-    /// Stores the settings of one scope.
-    pub async fn set_scope_settings(
-        &self,
-        scope: SettingScope,
-        scope_id: i64,
-        settings: &ScopeSettings,
-        actor_id: i64,
-    ) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO moderation_settings (scope, scope_id, pre_moderated, closed, message, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (scope, scope_id) DO UPDATE SET pre_moderated = excluded.pre_moderated,
-                closed = excluded.closed, message = excluded.message, updated_at = excluded.updated_at",
-        )
-        .bind(scope.as_str())
-        .bind(scope_id)
-        .bind(settings.pre_moderated.map(i64::from))
-        .bind(settings.closed.map(i64::from))
-        .bind(settings.message.as_deref())
-        .bind(to_millis(Timestamp::now()))
-        .execute(&mut *tx)
-        .await?;
-        write_log(
-            &mut tx,
-            LogRow {
-                actor_id: Some(actor_id),
-                phase: None,
-                action: "settings_updated",
-                comment_id: None,
-                user_id: None,
-                reasons: &[],
-                message: &format!(
-                    "{} {scope_id}: {}",
-                    scope.as_str(),
-                    serde_json::to_string(settings).unwrap_or_default()
-                ),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// What applies to a story's threads: site, its section, itself.
-    pub async fn thread_settings(&self, story_id: i64) -> Result<ThreadSettings> {
-        let rows: Vec<ScopeRow> = sqlx::query_as(
-            "SELECT scope, pre_moderated, closed, message FROM moderation_settings
-             WHERE (scope = 'site' AND scope_id = 0) OR (scope = 'story' AND scope_id = $1)
-                OR (scope = 'section' AND scope_id = (SELECT section_id FROM stories WHERE id = $1))",
-        )
-        .bind(story_id)
-        .fetch_all(&self.read)
-        .await?;
-        let by_scope: HashMap<String, ScopeSettings> = rows
-            .into_iter()
-            .map(|row| (row.scope, row.settings.into()))
-            .collect();
-        let get = |scope: SettingScope| by_scope.get(scope.as_str()).cloned().unwrap_or_default();
-        Ok(thread_settings(
-            &get(SettingScope::Site),
-            &get(SettingScope::Section),
-            &get(SettingScope::Story),
-        ))
-    }
-
-    /// The section of a story (none for a story without one).
-    pub async fn story_section(&self, story_id: i64) -> Result<Option<i64>> {
-        let row: Option<Option<i64>> =
-            sqlx::query_scalar("SELECT section_id FROM stories WHERE id = $1")
-                .bind(story_id)
-                .fetch_optional(&self.read)
-                .await?;
-        row.ok_or(StoreError::NotFound)
-    }
-
     /// Where a reader stands: bans, warnings, suspension, limits.
     pub async fn standing(&self, user_id: i64) -> Result<Standing> {
         let mut standing: Standing = sqlx::query_as(
@@ -805,30 +600,4 @@ fn excerpt(text: &str) -> String {
         Some((end, _)) => format!("{}…", &text[..end]),
         None => text.to_owned(),
     }
-}
-
-/// One scope's stored settings: each unset (NULL) or a flag.
-#[derive(FromRow)]
-struct StoredScope {
-    pre_moderated: Option<i64>,
-    closed: Option<i64>,
-    message: Option<String>,
-}
-
-impl From<StoredScope> for ScopeSettings {
-    fn from(stored: StoredScope) -> ScopeSettings {
-        ScopeSettings {
-            pre_moderated: stored.pre_moderated.map(|v| v != 0),
-            closed: stored.closed.map(|v| v != 0),
-            message: stored.message,
-        }
-    }
-}
-
-/// Settings with the scope they are for.
-#[derive(FromRow)]
-struct ScopeRow {
-    scope: String,
-    #[sqlx(flatten)]
-    settings: StoredScope,
 }
