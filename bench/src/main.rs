@@ -26,6 +26,8 @@
 //! the JSON report. wrk would need a Lua script per mode and reports one
 //! row for all paths; oha has no warm-up, per-path rows or per-connection
 //! tokens, and is not a Debian package.
+//!
+//! Past 800 lines only with its tests (about 140).
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};

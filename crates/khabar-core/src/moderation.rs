@@ -6,6 +6,9 @@
 //! Approving (staff) and rejecting end the pipeline; holds and flags
 //! accumulate so a moderator sees every reason at once. The strongest
 //! wins: hold over flag over approve.
+//!
+//! Past 800 lines only with its tests: the pipeline is about 650 lines; its
+//! cases stay beside the phases they check.
 
 use khabar_text::wordlist::{MatchMode, WordMatcher};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,9 @@
 //! Moderators' decisions on comments and readers, and undoing them: each
 //! decision's log row keeps what it changed, so that for a short while it
 //! can be put back exactly, itself logged and announced.
+//!
+//! Longer than most files on purpose: each decision and its exact undo sit
+//! side by side, so that a change to one is seen next to the other.
 
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::CommentStatus;

@@ -24,6 +24,9 @@
 //!   (attached pronouns, dual and plural endings, ة) inside its token:
 //!   `والكلب`, `بالكلب` and `كلبهم` contain `كلب`, `كلبشة` and `تكلب` do
 //!   not.
+//!
+//! Past 800 lines only with its tests: the matcher is about 500 lines, the
+//! disguises it must see through and the words it must not trip on the rest.
 
 use std::collections::HashMap;
 use std::fmt;
