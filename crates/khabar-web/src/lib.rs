@@ -228,11 +228,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/{lang}/moderate/log.csv", get(moderation::pages::log_csv))
         .route(
             "/{lang}/moderate/settings",
-            get(moderation::pages::settings).post(moderation::pages::save_settings),
+            get(moderation::settings::settings).post(moderation::settings::save_settings),
         )
         .route(
             "/{lang}/moderate/word-lists",
-            post(moderation::pages::save_word_list),
+            post(moderation::settings::save_word_list),
         )
         .route("/{lang}/moderate/live", get(moderation::pages::live))
         .route(

@@ -4,6 +4,7 @@
 pub(crate) mod log;
 pub(crate) mod pages;
 pub(crate) mod search;
+pub(crate) mod settings;
 
 use std::sync::Arc;
 
