@@ -82,31 +82,19 @@ impl ThemeLetters {
             self.i18n
                 .message(lang, &format!("email-{}-{suffix}", key(kind)), Some(&args))
         };
-        // Mail clients show Fluent's bidi isolation marks in subjects as boxes.
-        let subject = text("subject").replace(['\u{2068}', '\u{2069}'], "");
-        let intro = text("intro");
-        let action = text("action");
-        let footer = self.i18n.message(lang, "email-footer", Some(&args));
-        let dir = dir(site_settings, lang);
-        let html_body = self
-            .templates
-            .get_template("email.html")?
-            .render(context! {
-                lang => lang.as_str(),
-                dir => dir,
-                site_name => site,
-                subject => &subject,
-                intro => &intro,
-                action => &action,
-                link => link,
-                footer => &footer,
-            })?;
-        let text_body = format!("{intro}\n\n{action}:\n{link}\n\n{footer}\n\n— {site}\n");
-        Ok(Composed {
-            subject,
-            text_body,
-            html_body,
-        })
+        Letter {
+            lang,
+            dir: dir(site_settings, lang),
+            site: &site,
+            subject: &text("subject"),
+            intro: &text("intro"),
+            items: &[],
+            action: &text("action"),
+            link,
+            footer: &self.i18n.message(lang, "email-footer", Some(&args)),
+            unsubscribe: None,
+        }
+        .compose(&self.templates)
     }
 
     /// A message about new replies and mentions (one, or a day's digest), with
@@ -152,45 +140,75 @@ impl ThemeLetters {
             None => format!("{}/{lang}/notifications", base_url),
         };
         let unsubscribe = format!("{}/{lang}/unsubscribe/{}", base_url, batch.unsubscribe_key);
-        let subject = self
-            .i18n
-            .message(lang, "email-notifications-subject", Some(&args))
-            .replace(['\u{2068}', '\u{2069}'], "");
-        let intro = self
-            .i18n
-            .message(lang, "email-notifications-intro", Some(&args));
-        let action = self
-            .i18n
-            .message(lang, "email-notifications-action", Some(&args));
-        let footer = self
-            .i18n
-            .message(lang, "email-notifications-footer", Some(&args));
-        let dir = dir(site_settings, lang);
-        let html_body = self
-            .templates
-            .get_template("email.html")?
-            .render(context! {
-                lang => lang.as_str(),
-                dir => dir,
-                site_name => site,
-                subject => &subject,
-                intro => &intro,
-                items => &items,
-                action => &action,
-                link => &link,
-                footer => &footer,
-                unsubscribe => &unsubscribe,
-            })?;
-        let listed: String = items
+        let text = |key: &str| self.i18n.message(lang, key, Some(&args));
+        Letter {
+            lang,
+            dir: dir(site_settings, lang),
+            site: &site,
+            subject: &text("email-notifications-subject"),
+            intro: &text("email-notifications-intro"),
+            items: &items,
+            action: &text("email-notifications-action"),
+            link: &link,
+            footer: &text("email-notifications-footer"),
+            unsubscribe: Some(&unsubscribe),
+        }
+        .compose(&self.templates)
+    }
+}
+
+/// One message as both parts say it: the HTML from `email.html`, the text
+/// laid out the same way.
+struct Letter<'a> {
+    lang: Lang,
+    dir: &'static str,
+    site: &'a str,
+    subject: &'a str,
+    intro: &'a str,
+    items: &'a [EmailItem],
+    action: &'a str,
+    link: &'a str,
+    footer: &'a str,
+    unsubscribe: Option<&'a str>,
+}
+
+impl Letter<'_> {
+    fn compose(&self, templates: &Environment<'static>) -> Result<Composed, minijinja::Error> {
+        // Mail clients show Fluent's bidi isolation marks in subjects as boxes.
+        let subject = self.subject.replace(['\u{2068}', '\u{2069}'], "");
+        let html_body = templates.get_template("email.html")?.render(context! {
+            lang => self.lang.as_str(),
+            dir => self.dir,
+            site_name => self.site,
+            subject => &subject,
+            intro => self.intro,
+            items => self.items,
+            action => self.action,
+            link => self.link,
+            footer => self.footer,
+            unsubscribe => self.unsubscribe,
+        })?;
+        let listed: String = self
+            .items
             .iter()
             .map(|i| {
                 let quoted: String = i.text.lines().map(|l| format!("  {l}\n")).collect();
                 format!("• {}\n{quoted}\n", i.line)
             })
             .collect();
-        let text_body = format!(
-            "{intro}\n\n{listed}\n{action}:\n{link}\n\n{footer}\n{unsubscribe}\n\n— {site}\n"
-        );
+        let listed = if listed.is_empty() {
+            listed
+        } else {
+            listed + "\n"
+        };
+        let unsubscribe = self
+            .unsubscribe
+            .map(|u| format!("{u}\n"))
+            .unwrap_or_default();
+        let (intro, action, link, footer, site) =
+            (self.intro, self.action, self.link, self.footer, self.site);
+        let text_body =
+            format!("{intro}\n\n{listed}{action}:\n{link}\n\n{footer}\n{unsubscribe}\n— {site}\n");
         Ok(Composed {
             subject,
             text_body,
