@@ -6,11 +6,12 @@
 //! other way is not possible: `axum::Form` is a disallowed type outside
 //! this file (see `clippy.toml`).
 
+use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, OriginalUri, RawPathParams, Request};
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Query, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -96,6 +97,19 @@ async fn path_param(parts: &mut Parts, app: &Arc<App>, name: &str) -> Option<Str
         .iter()
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value.to_owned())
+}
+
+/// The query string's parameters. An unreadable query string reads as
+/// none: screens then show their defaults, never axum's plain-text 400.
+pub(crate) struct Params(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let query = Query::<HashMap<String, String>>::from_request_parts(parts, state).await;
+        Ok(Params(query.map(|Query(q)| q).unwrap_or_default()))
+    }
 }
 
 /// The path's `{lang}` as a site language.

@@ -6,8 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -18,7 +17,7 @@ use minijinja::context;
 use serde::Serialize;
 
 use super::Moderating;
-use crate::extract::{CheckedForm, Forbid, Id, SignedIn};
+use crate::extract::{CheckedForm, Forbid, Id, Params, SignedIn};
 use crate::http::forms::{Fields, field, redirect_within};
 use crate::http::session::Viewer;
 use crate::public::thread::comment_item;
@@ -78,12 +77,7 @@ struct QueueEntry {
 }
 
 /// `GET /{lang}/moderate`: a queue with its filters and counts.
-pub(crate) async fn queue(
-    State(app): AppState,
-    on: Moderating,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
+pub(crate) async fn queue(State(app): AppState, on: Moderating, Params(query): Params) -> Response {
     let page = queue_page(&app, &on, &query).await;
     page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
 }
@@ -297,10 +291,9 @@ pub(crate) async fn reader(
     State(app): AppState,
     Id(user_id): Id,
     on: Moderating,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
     // What the last form did, for the confirmation banner.
-    let said = query.map(|Query(q)| q).unwrap_or_default();
+    Params(said): Params,
+) -> Response {
     let page = reader_page(&app, &on, user_id, said).await;
     page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
 }
@@ -475,12 +468,7 @@ fn log_query(query: &HashMap<String, String>) -> String {
 }
 
 /// `GET /{lang}/moderate/log`: the audit log as sentences, filtered.
-pub(crate) async fn log(
-    State(app): AppState,
-    on: Moderating,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
+pub(crate) async fn log(State(app): AppState, on: Moderating, Params(query): Params) -> Response {
     let page = log_page(&app, &on, &query).await;
     page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
 }
@@ -523,12 +511,11 @@ async fn log_page(
 pub(crate) async fn log_csv(
     State(app): AppState,
     on: Moderating,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    Params(query): Params,
 ) -> Response {
     let Moderating {
         lang, moderator, ..
     } = on;
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = async {
         let filter = LogFilter {
             limit: LOG_EXPORT,

@@ -4,12 +4,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use khabar_app::search;
 use minijinja::context;
 
+use crate::extract::Params;
 use crate::moderation::Moderating;
 use crate::public::search::failure_message;
 use crate::theme::page::{chrome, error_page, render};
@@ -21,9 +21,8 @@ type AppState = State<Arc<App>>;
 pub(crate) async fn comments(
     State(app): AppState,
     on: Moderating,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    Params(query): Params,
 ) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     let page = comments_page(&app, &on, &query).await;
     page.unwrap_or_else(|e| error_page(&app, on.lang, &e))
 }

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::State;
+use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -29,7 +29,7 @@ use super::{
     optional_id, refusal,
 };
 use crate::api::newsroom::EditionBody;
-use crate::extract::{CheckedForm, Id};
+use crate::extract::{CheckedForm, Id, Params};
 use crate::http::forms::field;
 use crate::http::paths::segment;
 use crate::theme::page::{chrome, edition_switches, render_html, render_with_status, respond};
@@ -49,9 +49,8 @@ pub(super) async fn show(
     State(app): State<Arc<App>>,
     desk: Desk,
     Id(story_id): Id,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    Params(query): Params,
 ) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     let result = editor_page(&app, &desk, story_id, &query, None).await;
     respond(&app, desk.lang, result)
 }

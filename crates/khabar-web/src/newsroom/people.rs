@@ -5,8 +5,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use khabar_core::newsroom::{may_keep_sections, may_manage_people};
 use khabar_core::{Lang, Role, Slug, Username};
@@ -14,7 +13,7 @@ use khabar_store::AuthorProfile;
 use minijinja::{Value, context};
 
 use super::{Desk, Fields, after, desk_chrome, language_choice, refusal};
-use crate::extract::CheckedForm;
+use crate::extract::{CheckedForm, Params};
 use crate::http::forms::field;
 use crate::theme::page::{render, respond};
 use crate::{App, PageError};
@@ -34,9 +33,8 @@ const ROLES: [Role; 5] = [
 pub(super) async fn show(
     State(app): State<Arc<App>>,
     desk: Desk,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    Params(query): Params,
 ) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     respond(&app, desk.lang, people_page(&app, &desk, &query).await)
 }
 

@@ -5,15 +5,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use khabar_core::newsroom::may_edit;
 use khabar_store::Revision;
 use minijinja::{Value, context};
 
 use super::{Desk, after, desk_chrome, refusal};
-use crate::extract::{CheckedForm, Id, RevisionId};
+use crate::extract::{CheckedForm, Id, Params, RevisionId};
 use crate::http::forms::field;
 use crate::theme::page::{render, respond};
 use crate::{App, PageError};
@@ -26,9 +25,8 @@ pub(super) async fn list(
     State(app): State<Arc<App>>,
     desk: Desk,
     Id(edition_id): Id,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    Params(query): Params,
 ) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     respond(
         &app,
         desk.lang,

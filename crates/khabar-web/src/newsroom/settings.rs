@@ -6,15 +6,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use khabar_core::newsroom::may_manage_people;
 use khabar_core::{FeedContent, SiteOverrides, SiteSettings};
 use minijinja::{Value, context};
 
 use super::{Desk, Fields, after, desk_chrome, refusal};
-use crate::extract::CheckedForm;
+use crate::extract::{CheckedForm, Params};
 use crate::http::forms::field;
 use crate::theme::page::{render, respond};
 use crate::{App, PageError};
@@ -23,9 +22,8 @@ use khabar_app::newsroom::Newsroom;
 pub(super) async fn show(
     State(app): State<Arc<App>>,
     desk: Desk,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    Params(query): Params,
 ) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     respond(&app, desk.lang, settings_page(&app, &desk, &query).await)
 }
 

@@ -4,15 +4,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use khabar_core::{CommentMode, EditionContent, EditionInput};
 use minijinja::{Value, context};
 
 use super::{Desk, after, desk_chrome, language_choice, language_table, optional_id, refusal};
-use crate::extract::CheckedForm;
+use crate::extract::{CheckedForm, Params};
 use crate::http::forms::field;
 use crate::theme::page::{render, respond};
 use crate::{App, PageError};
@@ -23,12 +22,7 @@ const PER_PAGE: u32 = 30;
 
 type AppState = State<Arc<App>>;
 
-pub(super) async fn list(
-    State(app): AppState,
-    desk: Desk,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
+pub(super) async fn list(State(app): AppState, desk: Desk, Params(query): Params) -> Response {
     respond(&app, desk.lang, list_page(&app, &desk, &query).await)
 }
 
@@ -106,12 +100,7 @@ pub(super) async fn section_choices(app: &App, desk: &Desk) -> Result<Vec<Value>
 
 /// `GET /{lang}/admin/stories/new`: the first edition's language and
 /// headline; the editor takes over from there.
-pub(super) async fn new_story(
-    State(app): AppState,
-    desk: Desk,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
+pub(super) async fn new_story(State(app): AppState, desk: Desk, Params(query): Params) -> Response {
     let result = async {
         let chrome = desk_chrome(&app, &desk, "/stories/new").await?;
         let languages: Vec<Value> = app

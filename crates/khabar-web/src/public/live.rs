@@ -15,10 +15,9 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -30,7 +29,7 @@ use minijinja::context;
 use serde_json::json;
 use tokio::sync::{broadcast, watch};
 
-use crate::extract::LangSlug;
+use crate::extract::{LangSlug, Params};
 use crate::http::session::Viewer;
 use crate::public::thread::comment_item;
 use crate::theme::page::{error_page, preferred_language};
@@ -317,11 +316,10 @@ pub(crate) async fn stream(
 /// is a 404, a malformed or longer one than [`MAX_EDITIONS`] a 400.
 pub(crate) async fn shared(
     State(app): State<Arc<App>>,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    Params(query): Params,
     headers: HeaderMap,
 ) -> Response {
     let lang = preferred_language(&app, &headers);
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     let Some(requested) = query.get("editions").and_then(|list| edition_list(list)) else {
         let why = format!("editions: up to {MAX_EDITIONS} comma-separated edition ids");
         return error_page(&app, lang, &PageError::BadRequest(why));

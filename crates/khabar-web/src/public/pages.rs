@@ -12,7 +12,7 @@ use khabar_core::{Lang, Slug};
 use khabar_store::Article;
 use minijinja::context;
 
-use crate::extract::{LangSlug, PageLang};
+use crate::extract::{LangSlug, PageLang, Params};
 use crate::http::cache::{Public, keys};
 use crate::http::paths::segment;
 use crate::http::paths::story_path;
@@ -164,9 +164,8 @@ pub(crate) async fn article(
     State(app): AppState,
     viewer: Viewer,
     LangSlug(lang, slug): LangSlug,
-    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    Params(query): Params,
 ) -> Response {
-    let query = query.map(|q| q.0).unwrap_or_default();
     let page = article_page(&app, lang, slug.as_str(), &viewer, &query, None).await;
     respond(&app, lang, page)
 }

@@ -5,15 +5,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use khabar_core::Lang;
 use minijinja::context;
 use serde::Serialize;
 
-use crate::extract::PageLang;
+use crate::extract::{PageLang, Params};
 use crate::http::paths::segment;
 use crate::http::session::Viewer;
 use crate::theme::page::{chrome, error_page, render};
@@ -68,10 +67,9 @@ pub(crate) fn failure_message(
 pub(crate) async fn articles(
     State(app): AppState,
     PageLang(lang): PageLang,
-    query: std::result::Result<Query<HashMap<String, String>>, QueryRejection>,
+    Params(query): Params,
     viewer: Viewer,
 ) -> Response {
-    let query = query.map(|Query(q)| q).unwrap_or_default();
     let page = articles_page(&app, lang, &query, &viewer).await;
     page.unwrap_or_else(|e| error_page(&app, lang, &e))
 }
