@@ -327,7 +327,7 @@ pub async fn request_password_reset(
                 return Ok::<(), AccountError>(());
             };
             let account = ctx.store.account(user_id).await?;
-            let lang = ctx.lang_or_default(account.lang.as_str());
+            let lang = ctx.served_lang(account.lang);
             send_link(
                 &ctx,
                 user_id,
@@ -431,7 +431,7 @@ pub async fn change_email(
             StoreError::Taken { what } => AccountError::Taken(what),
             other => AccountError::Store(other),
         })?;
-    let lang = ctx.lang_or_default(account.lang.as_str());
+    let lang = ctx.served_lang(account.lang);
     send_link(
         ctx,
         account.id,

@@ -82,9 +82,13 @@ impl Context {
     }
 
     /// `lang` when the site has it, else the site's default language.
-    pub fn lang_or_default(&self, code: &str) -> Lang {
-        self.lang(code)
-            .unwrap_or_else(|| self.site().default_language)
+    pub fn served_lang(&self, lang: Lang) -> Lang {
+        let site = self.site();
+        if site.dir_of(lang).is_some() {
+            lang
+        } else {
+            site.default_language
+        }
     }
 
     /// Lays the stored settings over the file's again: at start and

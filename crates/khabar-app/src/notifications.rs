@@ -119,7 +119,7 @@ pub async fn send_due(ctx: &Context, now: Timestamp) -> Result<usize, StoreError
     let site = ctx.site();
     let mut queued = 0;
     for batch in &batches {
-        let lang = ctx.lang_or_default(batch.lang.as_str());
+        let lang = ctx.served_lang(batch.lang);
         match ctx.letters.notifications(&site, &ctx.base_url, lang, batch) {
             Ok(message) => {
                 ctx.store
