@@ -20,6 +20,26 @@ pub const MAX_COMBINING_RUN: usize = 3;
 pub const MAX_TATWEEL_RUN: usize = 3;
 /// Mentions notified per comment; more are left as plain text.
 pub const MAX_MENTIONS: usize = 10;
+/// Paragraphs (`<p>`) in a rendered comment, quotes and lines in their own
+/// direction included. Past it the rest of the comment is one last
+/// paragraph of its lines as typed (a `>` stays text), so a comment of
+/// thousands of one-character lines costs no more markup than a letter.
+pub const MAX_BLOCKS: usize = 50;
+/// Bytes of markup (tags and the escaped `href`) the links and mentions of
+/// one comment may add to their text; later ones stay text. About thirty
+/// ordinary addresses fit, where the moderation pipeline holds a comment
+/// long before.
+pub const MAX_LINK_MARKUP: usize = 4_096;
+/// Markup around one paragraph at most:
+/// `<blockquote dir="auto"><p dir="auto">…</p></blockquote>`.
+const BLOCK_MARKUP: usize = 54;
+
+/// The most bytes [`render_comment`] gives for a body of `body_len` bytes:
+/// six per byte (`"` is escaped to `&quot;`, a line break becomes `<br>`)
+/// plus the markup of [`MAX_BLOCKS`] paragraphs and [`MAX_LINK_MARKUP`].
+pub const fn max_rendered_len(body_len: usize) -> usize {
+    6 * body_len + MAX_BLOCKS * BLOCK_MARKUP + MAX_LINK_MARKUP
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CommentProblem {
@@ -96,12 +116,21 @@ pub struct RenderedComment {
 /// become links, `@name` (also `@ name`) of a mentioned reader becomes a
 /// link to them, and lines starting with `>` are a quote (one level).
 /// Pages, feeds, email and the API all show comments through this.
+///
+/// The output is bounded by construction, whatever the body: at most
+/// [`MAX_BLOCKS`] paragraphs, links and mentions within
+/// [`MAX_LINK_MARKUP`], [`max_rendered_len`] bytes in all, in time linear
+/// in the body's length.
 pub fn render_comment(
     body: &str,
     people: &[Mentioned],
     profile: impl Fn(&str) -> String,
 ) -> RenderedComment {
     let blocks = blocks(body);
+    let mut link_markup = 0;
+    // Paragraphs left for lines in their own direction once every block
+    // has its first.
+    let mut spare = MAX_BLOCKS.saturating_sub(blocks.len());
     // Each block as runs of lines in one direction: a reader who writes a
     // line in English and the next in Arabic gets each line aligned its
     // own way (a change of direction starts a new `<p>`).
@@ -110,11 +139,19 @@ pub fn render_comment(
         let mut runs: Vec<(Direction, String)> = Vec::new();
         for line in &block.lines {
             let (mut html, mut plain) = (String::with_capacity(line.len() + 8), String::new());
-            inline(line, people, &profile, &mut html, &mut plain);
+            let mut links = Links {
+                people,
+                profile: &profile,
+                markup: &mut link_markup,
+            };
+            inline(line, &mut links, &mut html, &mut plain);
             let own = detect_direction(&plain);
             match runs.last_mut() {
                 Some((dir, run))
-                    if own == Direction::Auto || *dir == own || *dir == Direction::Auto =>
+                    if own == Direction::Auto
+                        || *dir == own
+                        || *dir == Direction::Auto
+                        || spare == 0 =>
                 {
                     if *dir == Direction::Auto {
                         *dir = own;
@@ -122,7 +159,11 @@ pub fn render_comment(
                     run.push_str("<br>");
                     run.push_str(&html);
                 }
-                _ => runs.push((own, html)),
+                Some(_) => {
+                    spare -= 1;
+                    runs.push((own, html));
+                }
+                None => runs.push((own, html)),
             }
         }
         rendered.push((block.quote, runs));
@@ -164,10 +205,13 @@ struct Block<'a> {
     lines: Vec<&'a str>,
 }
 
+/// At most [`MAX_BLOCKS`]: the last one allowed takes the rest of the body
+/// as typed, a blank line kept as an empty line.
 fn blocks(body: &str) -> Vec<Block<'_>> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut open = false;
-    for line in body.split('\n') {
+    let mut lines = body.split('\n');
+    while let Some(line) = lines.next() {
         if line.trim().is_empty() {
             open = false;
             continue;
@@ -176,8 +220,22 @@ fn blocks(body: &str) -> Vec<Block<'_>> {
             Some(rest) => (true, rest.strip_prefix(' ').unwrap_or(rest)),
             None => (false, line),
         };
+        let full = blocks.len() + 1 >= MAX_BLOCKS;
         match blocks.last_mut() {
             Some(last) if open && last.quote == quote => last.lines.push(text),
+            _ if full => {
+                let mut rest: Vec<&str> = std::iter::once(line)
+                    .chain(lines.map(|line| if line.trim().is_empty() { "" } else { line }))
+                    .collect();
+                while rest.last().is_some_and(|line| line.is_empty()) {
+                    rest.pop();
+                }
+                blocks.push(Block {
+                    quote: false,
+                    lines: rest,
+                });
+                break;
+            }
             _ => blocks.push(Block {
                 quote,
                 lines: vec![text],
@@ -188,12 +246,44 @@ fn blocks(body: &str) -> Vec<Block<'_>> {
     blocks
 }
 
+/// What links and mentions need: the readers who may be mentioned, their
+/// profile addresses, and the markup spent on links so far in the comment.
+struct Links<'a, F> {
+    people: &'a [Mentioned],
+    profile: &'a F,
+    markup: &'a mut usize,
+}
+
+impl<F: Fn(&str) -> String> Links<'_, F> {
+    /// Appends `<a …>{inner}</a>` to `html` if what it adds to `typed` (the
+    /// escaped text it stands for) fits in what is left of
+    /// [`MAX_LINK_MARKUP`], else `typed` alone.
+    fn anchor(
+        &mut self,
+        html: &mut String,
+        open: impl FnOnce(&mut String),
+        inner: &str,
+        typed: &str,
+    ) {
+        let before = html.len();
+        open(html);
+        html.push_str(inner);
+        html.push_str("</a>");
+        let markup = (html.len() - before).saturating_sub(typed.len());
+        if *self.markup + markup <= MAX_LINK_MARKUP {
+            *self.markup += markup;
+        } else {
+            html.truncate(before);
+            html.push_str(typed);
+        }
+    }
+}
+
 /// One line's text, escaped, with its links and mentions; `plain` gets the
 /// words outside them (for the direction).
-fn inline(
+fn inline<F: Fn(&str) -> String>(
     line: &str,
-    people: &[Mentioned],
-    profile: &impl Fn(&str) -> String,
+    links: &mut Links<'_, F>,
     html: &mut String,
     plain: &mut String,
 ) {
@@ -208,26 +298,36 @@ fn inline(
             } else {
                 url.to_owned()
             };
-            html.push_str("<a href=\"");
-            escape_into(html, &href);
-            html.push_str("\" rel=\"nofollow ugc noopener noreferrer\">");
-            escape_into(html, url);
-            html.push_str("</a>");
+            let mut shown = String::with_capacity(url.len());
+            escape_into(&mut shown, url);
+            let open = |html: &mut String| {
+                html.push_str("<a href=\"");
+                escape_into(html, &href);
+                html.push_str("\" rel=\"nofollow ugc noopener noreferrer\">");
+            };
+            links.anchor(html, open, &shown, &shown);
             at += url.len();
             previous = url.chars().last();
             continue;
         }
         if c == '@'
             && mention_may_start(previous)
-            && let Some((len, shown, username)) = mention_at(&line[at..], people)
+            && let Some((len, name, username)) = mention_at(&line[at..], links.people)
         {
-            html.push_str("<a class=\"mention\" href=\"");
-            escape_into(html, &profile(username));
-            html.push_str("\"><bdi>@");
-            escape_into(html, shown);
-            html.push_str("</bdi></a>");
+            let mut inner = String::from("<bdi>@");
+            escape_into(&mut inner, name);
+            inner.push_str("</bdi>");
+            let mut typed = String::with_capacity(len);
+            escape_into(&mut typed, &line[at..at + len]);
+            let href = (links.profile)(username);
+            let open = |html: &mut String| {
+                html.push_str("<a class=\"mention\" href=\"");
+                escape_into(html, &href);
+                html.push_str("\">");
+            };
+            links.anchor(html, open, &inner, &typed);
             at += len;
-            previous = shown.chars().last();
+            previous = name.chars().last();
             continue;
         }
         let mut buffer = [0; 4];
@@ -263,31 +363,53 @@ fn mention_may_start(previous: Option<char>) -> bool {
 }
 
 /// The address starting `text`, as the reader typed it, without the
-/// punctuation that ends the sentence around it.
+/// punctuation that ends the sentence around it. Linear in the address's
+/// length: a line of schemes or of closing brackets costs no more than
+/// its length.
 fn link_at(text: &str) -> Option<&str> {
     let scheme = ["https://", "http://", "www."].into_iter().find(|s| {
         text.get(..s.len())
             .is_some_and(|p| p.eq_ignore_ascii_case(s))
     })?;
+    // A host starts with a letter or digit: checked before looking for
+    // the address's end, and never trimmed below as punctuation.
+    if !text[scheme.len()..]
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric)
+    {
+        return None;
+    }
     let end = text
         .char_indices()
         .find(|&(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '،' | '؛' | '\u{061F}'))
         .map_or(text.len(), |(i, _)| i);
     let mut url = &text[..end];
+    // Closing brackets in excess of opening ones, kept as the end is trimmed.
+    let excess = |open: char, close: char| {
+        url.chars()
+            .map(|c| isize::from(c == close) - isize::from(c == open))
+            .sum::<isize>()
+    };
+    let (mut parens, mut brackets) = (excess('(', ')'), excess('[', ']'));
     while let Some(last) = url.chars().last() {
-        let unbalanced = |open: char| url.matches(open).count() < url.matches(last).count();
-        let trailing = matches!(last, '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '_')
-            || (last == ')' && unbalanced('('))
-            || (last == ']' && unbalanced('['));
+        let trailing = match last {
+            '.' | ',' | ':' | ';' | '!' | '?' | '\'' | '*' | '_' => true,
+            ')' => parens > 0,
+            ']' => brackets > 0,
+            _ => false,
+        };
         if !trailing {
             break;
         }
+        match last {
+            ')' => parens -= 1,
+            ']' => brackets -= 1,
+            _ => {}
+        }
         url = &url[..url.len() - last.len_utf8()];
     }
-    url.get(scheme.len()..)
-        .and_then(|rest| rest.chars().next())
-        .is_some_and(char::is_alphanumeric)
-        .then_some(url)
+    Some(url)
 }
 
 fn is_name_char(c: char) -> bool {
@@ -498,6 +620,71 @@ mod tests {
                 "&gt;".repeat(49)
             )
         );
+    }
+
+    /// The issue's comments (#18): `>` × 4,900 was 137 KB of nested
+    /// quotes, `- ` × 2,400 was 98 KB of nested lists.
+    #[test]
+    fn the_issues_comments_render_near_their_size() {
+        let quotes = normalize_comment(&">".repeat(4_900)).unwrap();
+        let html = render(&quotes, &[]).html;
+        assert_eq!(html.matches("<blockquote").count(), 1);
+        assert_eq!(html.len(), 19_650, "one quote of 4,899 escaped `>`");
+        let dashes = normalize_comment(&"- ".repeat(2_400)).unwrap();
+        let html = render(&dashes, &[]).html;
+        assert_eq!(html.len(), 4_817, "one paragraph of the dashes as typed");
+    }
+
+    #[test]
+    fn paragraphs_past_the_cap_are_one_last_paragraph_as_typed() {
+        let body = ">a\nb\n".repeat(1_000);
+        let html = render(&body, &[]).html;
+        assert_eq!(html.matches("<p").count(), MAX_BLOCKS);
+        // 71,000 bytes before, 14 times the body.
+        assert_eq!(html.len(), 15_425);
+        // The 50th paragraph holds the rest, its quote marks as text.
+        assert!(
+            html.ends_with(&format!(
+                "<p dir=\"ltr\">b{}</p>",
+                "<br>&gt;a<br>b".repeat(1_000 - 25)
+            )),
+            "{}",
+            &html[html.len() - 200..]
+        );
+        // Blank lines in the rest are kept as empty lines.
+        let html = render(&"a\n\n".repeat(100), &[]).html;
+        assert_eq!(html.matches("<p").count(), MAX_BLOCKS);
+        assert!(html.ends_with("a<br><br>a</p>"), "{html}");
+        // Lines in their own direction count as paragraphs too; past the cap
+        // they are line breaks.
+        let html = render(&"a\nب\n".repeat(1_250), &[]).html;
+        assert_eq!(html.matches("<p").count(), MAX_BLOCKS);
+        assert!(html.ends_with("ب<br>a<br>ب</p>"));
+    }
+
+    #[test]
+    fn links_and_mentions_past_the_markup_budget_stay_text() {
+        let body = "www.a ".repeat(833);
+        let html = render(body.trim_end(), &[]).html;
+        let linked = html.matches("<a ").count();
+        assert!((30..100).contains(&linked), "{linked} links");
+        assert!(html.ends_with("www.a www.a</p>"));
+        assert!(html.len() <= max_rendered_len(body.len()));
+        let people = [person("abc", "Abc Def")];
+        let html = render("@abc @ Abc Def ".repeat(300).trim_end(), &people).html;
+        let linked = html.matches("<a ").count();
+        assert!((30..100).contains(&linked), "{linked} mentions");
+        assert_eq!(html.matches("<bdi>").count(), linked);
+        assert!(html.ends_with("@abc @ Abc Def</p>"), "{html}");
+    }
+
+    #[test]
+    fn an_address_is_found_in_time_linear_in_its_length() {
+        // Quadratic before: 87 ms for one 5,000-character comment.
+        let closing = format!("www.a{}", ")".repeat(4_995));
+        assert_eq!(links(&closing), ["www.a"]);
+        assert_eq!(links(&format!("www.a({}", ")".repeat(9))), ["www.a()"]);
+        assert!(links(&"www.!".repeat(1_000)).is_empty());
     }
 
     #[test]
