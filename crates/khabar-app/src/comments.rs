@@ -93,7 +93,8 @@ impl Failure for CommentError {
     }
 }
 
-/// Refuses readers a moderator has barred, for now or for good.
+/// Refuses readers a moderator has barred, for now or for good: from
+/// posting, and from liking and reporting alike.
 fn may_comment(standing: &Standing) -> Result<(), CommentError> {
     if standing.banned {
         return Err(CommentError::Banned);
@@ -387,6 +388,7 @@ pub async fn like(
     comment_id: i64,
     liked: bool,
 ) -> Result<(), CommentError> {
+    may_comment(&ctx.store.standing(author.id).await?)?;
     let comment = ctx.store.comment(comment_id).await?;
     if comment.status != CommentStatus::Visible {
         return Err(CommentError::NotFound);
@@ -408,6 +410,7 @@ pub async fn report(
     note: &str,
 ) -> Result<(), CommentError> {
     let reason = ReportReason::parse(reason)?;
+    may_comment(&ctx.store.standing(author.id).await?)?;
     let note: String = note
         .chars()
         .filter(|c| !c.is_control() || *c == '\n')

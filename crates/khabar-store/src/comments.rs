@@ -164,11 +164,16 @@ impl Store {
         let parent = match comment.parent_id {
             None => None,
             Some(parent_id) => {
+                // Only a comment the replier can see takes replies: a reply
+                // to a held or refused one would name its author.
                 let (id, parent_id, depth, author_id, root_id) = sqlx::query_as(
-                    "SELECT id, parent_id, depth, author_id, root_id FROM comments WHERE id = $1 AND edition_id = $2",
+                    "SELECT id, parent_id, depth, author_id, root_id FROM comments
+                     WHERE id = $1 AND edition_id = $2
+                       AND (status = 'visible' OR (status = 'shadowed' AND author_id = $3))",
                 )
                 .bind(parent_id)
                 .bind(comment.edition_id)
+                .bind(comment.author_id)
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or(StoreError::NotFound)?;

@@ -191,8 +191,10 @@ fn queue_condition(queue: Queue) -> &'static str {
     match queue {
         Queue::Pending => "c.status = 'pending'",
         Queue::Reported => {
+            // A banned reader's reports no longer count.
             "c.status = 'visible' AND EXISTS (SELECT 1 FROM comment_reports cr
-             WHERE cr.comment_id = c.id AND cr.resolved_at IS NULL)"
+             WHERE cr.comment_id = c.id AND cr.resolved_at IS NULL
+               AND cr.reporter_id NOT IN (SELECT id FROM users WHERE banned_at IS NOT NULL))"
         }
         Queue::Flagged => "c.status = 'visible' AND c.flagged = 1 AND c.reviewed_at IS NULL",
         Queue::Approved => "c.status = 'visible'",
@@ -230,7 +232,8 @@ fn narrowing(filter: &QueueFilter, first: usize) -> (String, Vec<Param>) {
         let report = next(Param::Text(reason.clone()), &mut params);
         sql += &format!(
             " AND (c.moderation_reasons LIKE {pattern} OR EXISTS (SELECT 1 FROM comment_reports cr
-               WHERE cr.comment_id = c.id AND cr.resolved_at IS NULL AND cr.reason = {report}))"
+               WHERE cr.comment_id = c.id AND cr.resolved_at IS NULL AND cr.reason = {report}
+                 AND cr.reporter_id NOT IN (SELECT id FROM users WHERE banned_at IS NOT NULL)))"
         );
     }
     if !filter.sections.is_empty() {
@@ -383,7 +386,8 @@ impl Store {
         let placeholders: Vec<String> = (1..=items.len()).map(|i| format!("${i}")).collect();
         let sql = format!(
             "SELECT comment_id, reason, note FROM comment_reports
-             WHERE resolved_at IS NULL AND comment_id IN ({}) ORDER BY id",
+             WHERE resolved_at IS NULL AND comment_id IN ({})
+               AND reporter_id NOT IN (SELECT id FROM users WHERE banned_at IS NOT NULL) ORDER BY id",
             placeholders.join(", ")
         );
         let mut query = sqlx::query_as::<_, (i64, String, String)>(&sql);

@@ -4,8 +4,10 @@
 mod common;
 
 use common::{Agent, spawn_app, spawn_app_with};
-use khabar_core::{CommentMode, EditionContent, EditionInput, Lang};
+use khabar_core::moderation::{CommentAction, UserAction};
+use khabar_core::{CommentMode, EditionContent, EditionInput, Lang, Role};
 use khabar_testkit::{TestDatabase, on_both_backends};
+use serde_json::json;
 
 const PASSWORD: &str = "harbour lights at dusk";
 
@@ -988,6 +990,180 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// A reader's id, from their username.
+async fn reader_id(server: &khabar::Server, name: &str) -> i64 {
+    let key = khabar_core::Username::parse(name).unwrap().key();
+    server.store().user_id_by_key(&key).await.unwrap().unwrap()
+}
+
+/// Comments in the moderators' reported queue.
+async fn reported(server: &khabar::Server) -> usize {
+    let filter = khabar_store::QueueFilter {
+        queue: khabar_core::moderation::Queue::Reported,
+        story_id: None,
+        section_id: None,
+        lang: None,
+        reason: None,
+        newest_first: false,
+        page: 1,
+        per_page: 50,
+        sections: Vec::new(),
+    };
+    let page = server.store().moderation_queue(&filter).await.unwrap();
+    page.items
+        .iter()
+        .filter(|item| !item.reports.is_empty())
+        .count()
+}
+
+async fn barred_readers_neither_like_nor_report(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut layla = reader(&server, "layla").await;
+    let mut sam = reader(&server, "sam").await;
+    let mut rami = reader(&server, "rami").await;
+    let moderator = common::account(&server, "desk_mod", Role::Moderator, PASSWORD).await;
+    let path = story(&mut layla).await;
+    let first = comment_id(&comment(&mut layla, &path, "أول تعليق", None).await);
+    let second = comment_id(&comment(&mut layla, &path, "ثاني تعليق", None).await);
+    let report = |id: &str| format!("/ar/comments/{id}/report");
+    let like = |id: &str| format!("/ar/comments/{id}/like");
+    let filed = sam
+        .submit(&path, &report(&first), &[("reason", "abusive")])
+        .await;
+    assert_eq!(filed.status, 303);
+    assert_eq!(reported(&server).await, 1);
+
+    // A ban takes the reader's open reports out of the queue, and stops
+    // them liking and reporting, by form and by API alike.
+    let ban = UserAction::Ban {
+        reject_comments: false,
+    };
+    let sam_id = reader_id(&server, "sam").await;
+    let api_token = common::call(
+        &server,
+        "POST",
+        "/tokens",
+        Some(json!({ "login": "sam", "password": PASSWORD, "scopes": ["read", "comment"], "name": "t" })),
+        &[],
+    )
+    .await;
+    let bearer = format!("Bearer {}", api_token.body["token"].as_str().unwrap());
+    server
+        .store()
+        .moderate_user(sam_id, &ban, moderator)
+        .await
+        .unwrap();
+    assert_eq!(reported(&server).await, 0, "a banned reader's report");
+    let refused = sam
+        .submit(&path, &report(&second), &[("reason", "spam")])
+        .await;
+    assert_ne!(refused.status, 303, "a banned reader reports");
+    assert_ne!(sam.submit(&path, &like(&second), &[]).await.status, 303);
+    let by_api = common::call(
+        &server,
+        "PUT",
+        &format!("/comments/{second}/reaction"),
+        Some(json!({ "like": true })),
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(
+        (by_api.status, by_api.body["error"]["code"].as_str()),
+        (403, Some("banned"))
+    );
+    let by_api = common::call(
+        &server,
+        "POST",
+        &format!("/comments/{second}/reports"),
+        Some(json!({ "reason": "spam" })),
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(
+        (by_api.status, by_api.body["error"]["code"].as_str()),
+        (403, Some("banned"))
+    );
+
+    // A suspended reader likes nothing until the suspension ends.
+    let rami_id = reader_id(&server, "rami").await;
+    let until = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2);
+    server.store().suspend(rami_id, Some(until)).await.unwrap();
+    assert_ne!(rami.submit(&path, &like(&second), &[]).await.status, 303);
+    assert_ne!(
+        rami.submit(&path, &report(&second), &[("reason", "spam")])
+            .await
+            .status,
+        303
+    );
+    let liked = server
+        .store()
+        .comment(second.parse().unwrap())
+        .await
+        .unwrap()
+        .like_count;
+    assert_eq!(liked, 0, "no like from a barred reader counted");
+    assert_eq!(reported(&server).await, 0);
+    server.store().suspend(rami_id, None).await.unwrap();
+    assert_eq!(rami.submit(&path, &like(&second), &[]).await.status, 303);
+    server.stop().await.unwrap();
+}
+
+async fn replies_only_to_visible_comments(db: &TestDatabase) {
+    let server = spawn_app(db, true).await;
+    let mut hidden_author = reader(&server, "hiddenone").await;
+    let mut sam = reader(&server, "sam").await;
+    let moderator = common::account(&server, "desk_mod", Role::Moderator, PASSWORD).await;
+    let path = story(&mut sam).await;
+    let refused_id = comment_id(&comment(&mut hidden_author, &path, "سيُرفض", None).await);
+    let reject = CommentAction::Reject {
+        reason: "abusive".into(),
+        message: String::new(),
+    };
+    server
+        .store()
+        .moderate_comment(refused_id.parse().unwrap(), &reject, moderator)
+        .await
+        .unwrap();
+    let reply = comment(&mut sam, &path, "ردّ على تعليق مرفوض", Some(&refused_id)).await;
+    assert_eq!(reply.status, 404, "a reply to a refused comment");
+    let page = Agent::new(&server).get(&path).await.body;
+    assert!(!page.contains("ردّ على تعليق مرفوض"), "nothing was posted");
+    assert!(!page.contains("hiddenone"), "nor its author named");
+
+    // The API says the same; a visible comment still takes replies.
+    let api_token = common::call(
+        &server,
+        "POST",
+        "/tokens",
+        Some(json!({ "login": "sam", "password": PASSWORD, "scopes": ["read", "comment"], "name": "t" })),
+        &[],
+    )
+    .await;
+    let bearer = format!("Bearer {}", api_token.body["token"].as_str().unwrap());
+    let edition = server
+        .store()
+        .comment(refused_id.parse().unwrap())
+        .await
+        .unwrap()
+        .edition_id;
+    let comments = format!("/editions/{edition}/comments");
+    let parent: i64 = refused_id.parse().unwrap();
+    let by_api = common::call(
+        &server,
+        "POST",
+        &comments,
+        Some(json!({ "body": "ردّ آخر", "parent_id": parent })),
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(by_api.status, 404, "{}", by_api.body);
+    assert!(!by_api.body.to_string().contains("hiddenone"));
+    let visible = comment_id(&comment(&mut hidden_author, &path, "ظاهر", None).await);
+    let fine = comment(&mut sam, &path, "ردّ مقبول", Some(&visible)).await;
+    assert_eq!(fine.status, 303);
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
     readers_discuss_in_both_directions,
     comment_forms_are_protected,
@@ -1003,4 +1179,6 @@ on_both_backends!(
     every_known_xss_vector_comes_out_inert,
     words_are_shown_as_typed_everywhere,
     held_and_refused_comments_stay_with_their_author,
+    barred_readers_neither_like_nor_report,
+    replies_only_to_visible_comments,
 );
