@@ -230,6 +230,7 @@ pub async fn moderate_comment(
     comment_id: i64,
     action: &CommentAction,
 ) -> Result<i64, ModerationError> {
+    action.validate()?;
     if let CommentAction::Reject { reason, .. } = action
         && !reason.is_empty()
         && !REJECT_REASONS.contains(&reason.as_str())
@@ -465,13 +466,7 @@ pub async fn update_settings(
     policy: Option<&PolicySettings>,
 ) -> Result<(), ModerationError> {
     check_scope(ctx, moderator, scope, scope_id).await?;
-    if settings
-        .message
-        .as_ref()
-        .is_some_and(|m| m.chars().count() > 1_000)
-    {
-        return Err(InvalidInput::new("message", "too_long", "at most 1000 characters").into());
-    }
+    let settings = settings.clone().checked()?;
     if let Some(policy) = policy {
         if scope != SettingScope::Site {
             return Err(InvalidInput::new(
@@ -486,7 +481,7 @@ pub async fn update_settings(
             .await?;
     }
     ctx.store
-        .set_scope_settings(scope, scope_id, settings, moderator.id)
+        .set_scope_settings(scope, scope_id, &settings, moderator.id)
         .await?;
     Ok(())
 }

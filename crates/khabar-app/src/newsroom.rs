@@ -5,8 +5,9 @@
 
 use jiff::Timestamp;
 use khabar_core::newsroom::{
-    may_edit, may_keep_sections, may_manage_people, may_publish, may_write,
+    self, may_edit, may_keep_sections, may_manage_people, may_publish, may_write,
 };
+use khabar_core::text;
 use khabar_core::{
     EditionContent, EditionStatus, HeroImage, InvalidInput, Lang, Role, SiteOverrides, Slug,
 };
@@ -395,6 +396,14 @@ impl<'a> Newsroom<'a> {
         texts: Vec<(Lang, MediaText)>,
     ) -> Result<MediaRecord> {
         self.require(may_write(self.role))?;
+        let texts = texts
+            .into_iter()
+            .map(|(lang, t)| {
+                let alt = text::line("alt", &t.alt, newsroom::MAX_LABEL_CHARS)?;
+                let caption = text::line("caption", &t.caption, newsroom::MAX_LABEL_CHARS)?;
+                Ok((lang, MediaText { alt, caption }))
+            })
+            .collect::<Result<Vec<_>>>()?;
         // Decoding and encoding images is CPU and memory work: off the
         // async threads, and a few at a time.
         let _turn = IMAGE_WORK
@@ -438,14 +447,14 @@ impl<'a> Newsroom<'a> {
 
     pub async fn create_section(&self, slug: &Slug, names: &[Named]) -> Result<i64> {
         self.require(may_keep_sections(self.role))?;
-        named_somehow(names.len())?;
-        Ok(self.ctx.store.create_section(slug, 100, names).await?)
+        let names = checked_names(names)?;
+        Ok(self.ctx.store.create_section(slug, 100, &names).await?)
     }
 
     pub async fn create_tag(&self, slug: &Slug, names: &[Named]) -> Result<i64> {
         self.require(may_keep_sections(self.role))?;
-        named_somehow(names.len())?;
-        Ok(self.ctx.store.create_tag(slug, names).await?)
+        let names = checked_names(names)?;
+        Ok(self.ctx.store.create_tag(slug, &names).await?)
     }
 
     /// A byline, maybe an account's: that account may then write as it.
@@ -457,10 +466,20 @@ impl<'a> Newsroom<'a> {
     ) -> Result<i64> {
         self.require(may_keep_sections(self.role))?;
         named_somehow(profiles.len())?;
+        let profiles = profiles
+            .iter()
+            .map(|p| {
+                Ok(AuthorProfile {
+                    lang: p.lang,
+                    name: newsroom::label("names", &p.name)?,
+                    bio: newsroom::bio(&p.bio)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(self
             .ctx
             .store
-            .create_author(slug, profiles, user_id)
+            .create_author(slug, &profiles, user_id)
             .await?)
     }
 
@@ -502,6 +521,20 @@ impl<'a> Newsroom<'a> {
         self.require(may_manage_people(self.role) && user_id != self.account.id)?;
         Ok(self.ctx.store.set_role(user_id, role).await?)
     }
+}
+
+/// Names checked as `khabar_core::newsroom::label`s, at least one.
+fn checked_names(names: &[Named]) -> Result<Vec<Named>> {
+    named_somehow(names.len())?;
+    names
+        .iter()
+        .map(|n| {
+            Ok(Named {
+                lang: n.lang,
+                name: newsroom::label("names", &n.name)?,
+            })
+        })
+        .collect()
 }
 
 /// Sections, tags and authors need a name in at least one language.

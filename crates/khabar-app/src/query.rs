@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use khabar_core::moderation::Queue;
-use khabar_core::{InvalidInput, Lang};
+use khabar_core::{InvalidInput, Lang, text};
 use khabar_store::{NewsroomFilter, QueueFilter};
 
 /// The `page` query parameter of list operations: 1 to 10,000.
@@ -86,7 +86,9 @@ pub fn list_filter(query: &HashMap<String, String>) -> Result<NewsroomFilter, In
         }
         None => None,
     };
-    let words = given("q").map(str::to_owned);
+    // Control characters are spaces, as in every search box (see
+    // `khabar_core::text::query`).
+    let words = given("q").map(text::query).filter(|q| !q.is_empty());
     if words
         .as_ref()
         .is_some_and(|q| q.chars().count() > MAX_QUERY_CHARS)

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use jiff::Timestamp;
-use khabar_core::{InvalidInput, Lang};
+use khabar_core::{InvalidInput, Lang, text};
 use khabar_search::{ArticleHit, ArticleSearch, CommentHit, CommentSearch, Hits, SearchError};
 
 use crate::Context;
@@ -55,12 +55,18 @@ impl Failure for SearchFailure {
     }
 }
 
-fn text(query: &HashMap<String, String>, name: &str) -> Option<String> {
+/// A filter's text: control characters are spaces, as in the query.
+fn param(query: &HashMap<String, String>, name: &str) -> Option<String> {
     query
         .get(name)
-        .map(|v| v.trim())
+        .map(|v| text::query(v))
         .filter(|v| !v.is_empty() && v.len() <= 200)
-        .map(str::to_owned)
+}
+
+/// The words searched for, without the control characters (`a%00b`) that
+/// no index or database can search for: a search box forgives.
+fn words(query: &HashMap<String, String>) -> String {
+    query.get("q").map(|q| text::query(q)).unwrap_or_default()
 }
 
 /// A day in the site's time zone: its first instant, or (`end`) the first
@@ -71,7 +77,7 @@ fn day(
     name: &'static str,
     end: bool,
 ) -> Result<Option<Timestamp>, InvalidInput> {
-    let Some(text) = text(query, name) else {
+    let Some(text) = param(query, name) else {
         return Ok(None);
     };
     let invalid = || InvalidInput::new(name, "invalid_date", "a date as YYYY-MM-DD");
@@ -95,19 +101,19 @@ pub fn article_search(
     query: &HashMap<String, String>,
     prefer: Option<Lang>,
 ) -> Result<ArticleSearch, InvalidInput> {
-    let lang = match text(query, "lang") {
+    let lang = match param(query, "lang") {
         Some(code) => Some(ctx.lang(&code).ok_or_else(|| {
             InvalidInput::new("lang", "unknown_language", "not a language of this site")
         })?),
         None => None,
     };
     Ok(ArticleSearch {
-        text: query.get("q").cloned().unwrap_or_default(),
+        text: words(query),
         lang,
         prefer,
-        section: text(query, "section"),
-        tag: text(query, "tag"),
-        author: text(query, "author"),
+        section: param(query, "section"),
+        tag: param(query, "tag"),
+        author: param(query, "author"),
         from: day(ctx, query, "from", false)?,
         until: day(ctx, query, "to", true)?,
         newest: query.get("sort").is_some_and(|s| s == "newest"),
@@ -133,10 +139,10 @@ pub async fn articles(
 /// `status`, `page`.
 pub fn comment_search(query: &HashMap<String, String>) -> Result<CommentSearch, InvalidInput> {
     Ok(CommentSearch {
-        text: query.get("q").cloned().unwrap_or_default(),
-        author: text(query, "author").map(|a| a.trim_start_matches('@').to_owned()),
+        text: words(query),
+        author: param(query, "author").map(|a| a.trim_start_matches('@').to_owned()),
         story_id: id_param(query, "story")?,
-        status: text(query, "status"),
+        status: param(query, "status"),
         page: page_param(query)?,
         per_page: 20,
     })

@@ -2,7 +2,7 @@
 //! and for operators at the command line alike.
 
 use khabar_core::secret::Secret;
-use khabar_core::{InvalidInput, Scopes};
+use khabar_core::{InvalidInput, Scopes, text};
 use khabar_store::{Account, Store, StoreError};
 
 use crate::error::{Failure, Kind};
@@ -45,18 +45,15 @@ impl Failure for TokenError {
     }
 }
 
-/// The name a token will carry: trimmed, at most 100 characters, "API
-/// token" when empty.
-pub fn checked_name(name: &str) -> Result<&str, InvalidInput> {
-    let name = name.trim();
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(InvalidInput::new(
-            "name",
-            "too_long",
-            "at most 100 characters",
-        ));
-    }
-    Ok(if name.is_empty() { "API token" } else { name })
+/// The name a token will carry: a line of at most 100 characters, "API
+/// token" when nothing of it shows.
+pub fn checked_name(name: &str) -> Result<String, InvalidInput> {
+    let name = text::line("name", name, MAX_NAME_CHARS)?;
+    Ok(if text::is_visible(&name) {
+        name
+    } else {
+        "API token".to_owned()
+    })
 }
 
 /// A token as minted: `token` is shown once and stored only hashed.
@@ -81,11 +78,11 @@ pub async fn create(
     let scopes = Scopes::grant(scopes, account.role)?;
     let secret = Secret::generate("khp_").map_err(|e| TokenError::Internal(e.to_string()))?;
     let id = store
-        .create_access_token(account.id, name, &secret.hash, &scopes.to_stored())
+        .create_access_token(account.id, &name, &secret.hash, &scopes.to_stored())
         .await?;
     Ok(NewToken {
         id,
-        name: name.to_owned(),
+        name,
         token: secret.token,
         scopes,
     })

@@ -4,7 +4,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use crate::InvalidInput;
+use crate::{InvalidInput, text};
 
 /// Replies nest this deep; deeper replies attach at this depth.
 pub const MAX_DEPTH: i64 = 3;
@@ -17,8 +17,16 @@ pub const DEFAULT_EDIT_WINDOW: SignedDuration = SignedDuration::from_mins(15);
 pub struct CommentBody(String);
 
 impl CommentBody {
-    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
-        khabar_text::comment::normalize_comment(text)
+    pub fn parse(input: &str) -> Result<Self, InvalidInput> {
+        khabar_text::comment::normalize_comment(&text::multi_line("body", input)?)
+            // Zero-width characters and direction marks alone say nothing.
+            .and_then(|body| {
+                if text::is_visible(&body) {
+                    Ok(body)
+                } else {
+                    Err(khabar_text::comment::CommentProblem::Empty)
+                }
+            })
             .map(CommentBody)
             .map_err(|problem| {
                 let message = match problem {
@@ -279,6 +287,16 @@ mod tests {
             "comment_empty"
         );
         assert_eq!(CommentBody::parse(" مرحبا ").unwrap().as_str(), "مرحبا");
+        assert_eq!(
+            CommentBody::parse("\u{200B}\u{200C}\u{200D}\u{2066}")
+                .unwrap_err()
+                .code,
+            "comment_empty"
+        );
+        assert_eq!(
+            CommentBody::parse("a\0b").unwrap_err().code,
+            "control_character"
+        );
         assert_eq!(ReportReason::parse("spam"), Ok(ReportReason::Spam));
         assert!(ReportReason::parse("boring").is_err());
         assert_eq!(CommentSort::parse("liked"), CommentSort::MostLiked);

@@ -13,6 +13,7 @@ pub mod secret;
 pub mod site;
 pub mod slug;
 pub mod story;
+pub mod text;
 pub mod user;
 
 pub use comment::{CommentBody, CommentSort, CommentStatus, ReportReason};

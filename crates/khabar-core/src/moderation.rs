@@ -13,7 +13,7 @@
 use khabar_text::wordlist::{MatchMode, WordMatcher};
 use serde::{Deserialize, Serialize};
 
-use crate::{InvalidInput, Lang};
+use crate::{InvalidInput, Lang, text};
 
 /// What becomes of a comment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -168,7 +168,7 @@ pub const MAX_LIST_ENTRIES: usize = 20_000;
 impl WordListEntry {
     /// The entry trimmed and checked: a term of letters, a known mode.
     pub fn checked(self) -> Result<(String, MatchMode), InvalidInput> {
-        let term = self.term.trim().to_owned();
+        let term = text::single_line("term", &self.term)?;
         let mode = MatchMode::parse(&self.mode).ok_or_else(|| {
             InvalidInput::new(
                 "mode",
@@ -523,7 +523,25 @@ pub enum CommentAction {
     },
 }
 
+/// Longest message or note a moderator writes.
+pub const MAX_MODERATOR_TEXT_CHARS: usize = 2_000;
+
 impl CommentAction {
+    /// Checks the free text a decision carries (the reason is checked
+    /// against the site's list by the use case).
+    pub fn validate(&self) -> Result<(), InvalidInput> {
+        match self {
+            CommentAction::Reject { message, .. } => {
+                text::lines("message", message, MAX_MODERATOR_TEXT_CHARS)?;
+            }
+            CommentAction::Redact { note } => {
+                text::lines("note", note, MAX_MODERATOR_TEXT_CHARS)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             CommentAction::Approve => "approve",
@@ -590,19 +608,29 @@ impl UserAction {
 
     /// Checks the free text and numbers an action carries.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        let text = match self {
+        let written = match self {
             UserAction::Warn { message } => Some(("message", message)),
             UserAction::Note { body } => Some(("body", body)),
             _ => None,
         };
-        if let Some((field, text)) = text
-            && (text.trim().is_empty() || text.chars().count() > 2_000)
-        {
-            return Err(InvalidInput::new(
-                field,
-                "invalid_text",
-                "between 1 and 2000 characters",
-            ));
+        if let Some((field, written)) = written {
+            let written = text::lines(field, written, MAX_MODERATOR_TEXT_CHARS).map_err(|e| {
+                InvalidInput {
+                    code: if e.code == "too_long" {
+                        "invalid_text"
+                    } else {
+                        e.code
+                    },
+                    ..e
+                }
+            })?;
+            if !text::is_visible(&written) {
+                return Err(InvalidInput::new(
+                    field,
+                    "invalid_text",
+                    "between 1 and 2000 characters",
+                ));
+            }
         }
         if let UserAction::Suspend { hours } = self
             && !(1..=MAX_SUSPENSION_HOURS).contains(hours)
@@ -627,6 +655,22 @@ pub struct ScopeSettings {
     /// Shown above the thread.
     #[serde(default)]
     pub message: Option<String>,
+}
+
+/// Longest message above a thread.
+pub const MAX_THREAD_MESSAGE_CHARS: usize = 1_000;
+
+impl ScopeSettings {
+    /// The settings as stored: the message checked as multi-line text, and
+    /// none when nothing of it shows.
+    pub fn checked(self) -> Result<Self, InvalidInput> {
+        let message = match self.message {
+            Some(message) => Some(text::lines("message", &message, MAX_THREAD_MESSAGE_CHARS)?)
+                .filter(|m| text::is_visible(m)),
+            None => None,
+        };
+        Ok(ScopeSettings { message, ..self })
+    }
 }
 
 /// What applies to one thread, with the most specific scope winning.
@@ -985,5 +1029,42 @@ mod tests {
         let c: CommentAction =
             serde_json::from_str(r#"{"action":"reject","reason":"abuse"}"#).unwrap();
         assert_eq!(c.as_str(), "reject");
+    }
+
+    #[test]
+    fn moderators_text_is_checked_text() {
+        let note = UserAction::Note {
+            body: "seen\0before".into(),
+        };
+        let e = note.validate().unwrap_err();
+        assert_eq!((e.field, e.code), ("body", "control_character"));
+        let blank = UserAction::Note {
+            body: "\u{200B}\u{200F}".into(),
+        };
+        assert_eq!(blank.validate().unwrap_err().code, "invalid_text");
+        let long = UserAction::Warn {
+            message: "x".repeat(2_001),
+        };
+        assert_eq!(long.validate().unwrap_err().code, "invalid_text");
+        let redact = CommentAction::Redact { note: "a\0".into() };
+        assert_eq!(redact.validate().unwrap_err().field, "note");
+        let term = WordListEntry {
+            term: "bad\0word".into(),
+            mode: "word".into(),
+        };
+        assert_eq!(term.checked().unwrap_err().code, "control_character");
+        let settings = ScopeSettings {
+            message: Some("Be\0kind".into()),
+            ..Default::default()
+        };
+        assert_eq!(settings.checked().unwrap_err().field, "message");
+        let settings = ScopeSettings {
+            message: Some(" Be kind\r\nplease ".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            settings.checked().unwrap().message.as_deref(),
+            Some("Be kind\nplease")
+        );
     }
 }

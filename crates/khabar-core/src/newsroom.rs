@@ -3,7 +3,28 @@
 //! Editors edit and publish anyone's and keep the sections; admins do all
 //! that and manage people.
 
-use crate::Role;
+use crate::{InvalidInput, Role, text};
+
+/// Longest name of a section, tag or byline, and longest alt text or
+/// caption of an image.
+pub const MAX_LABEL_CHARS: usize = 300;
+/// Longest biography of a byline.
+pub const MAX_BIO_CHARS: usize = 5_000;
+
+/// The name of a section, tag or byline in one language: a visible line.
+pub fn label(field: &'static str, name: &str) -> Result<String, InvalidInput> {
+    let name = text::line(field, name, MAX_LABEL_CHARS)?;
+    if text::is_visible(&name) {
+        Ok(name)
+    } else {
+        Err(InvalidInput::new(field, "required", "a name is required"))
+    }
+}
+
+/// A byline's biography.
+pub fn bio(bio: &str) -> Result<String, InvalidInput> {
+    text::lines("bio", bio, MAX_BIO_CHARS)
+}
 
 /// May start a story (as a draft).
 pub fn may_write(role: Role) -> bool {
@@ -57,6 +78,18 @@ mod tests {
         }
         assert!(!may_manage_people(Role::Editor));
         assert!(may_manage_people(Role::Admin));
+    }
+
+    #[test]
+    fn names_are_visible_lines() {
+        assert_eq!(label("names", "  World \n news ").unwrap(), "World news");
+        assert_eq!(label("names", "\u{200B}").unwrap_err().code, "required");
+        assert_eq!(
+            label("names", "a\0b").unwrap_err().code,
+            "control_character"
+        );
+        assert_eq!(bio("one\r\ntwo").unwrap(), "one\ntwo");
+        assert_eq!(bio("\u{7}").unwrap_err().field, "bio");
     }
 
     #[test]

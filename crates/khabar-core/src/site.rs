@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Dir, InvalidInput, Lang};
+use crate::{Dir, InvalidInput, Lang, text};
 
 /// One language of the site and its writing direction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,8 +230,8 @@ impl SiteSettings {
                     format!("the site does not publish in “{lang}”"),
                 ));
             }
-            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-            if name.is_empty() || name.chars().count() > 100 {
+            let name = text::single_line("name", name)?;
+            if !text::is_visible(&name) || name.chars().count() > 100 {
                 return Err(InvalidInput::new(
                     "name",
                     "invalid_site_name",
@@ -244,7 +244,7 @@ impl SiteSettings {
             site.default_language = lang;
         }
         if let Some(zone) = &overrides.time_zone {
-            site.time_zone = zone.trim().to_owned();
+            site.time_zone = text::single_line("time_zone", zone)?;
         }
         let limits = [
             overrides.comment_edit_minutes,
@@ -371,5 +371,10 @@ mod tests {
             ..SiteOverrides::default()
         });
         assert_eq!(name.code, "invalid_site_name");
+        let nul = refused(SiteOverrides {
+            name: BTreeMap::from([(Lang::EN, "Harbour\0Post".to_owned())]),
+            ..SiteOverrides::default()
+        });
+        assert_eq!((nul.field, nul.code), ("name", "control_character"));
     }
 }

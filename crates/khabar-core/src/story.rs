@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::text::{self, line, lines};
 use crate::{InvalidInput, Slug};
 
 pub const MAX_HEADLINE_CHARS: usize = 300;
@@ -153,8 +154,8 @@ pub struct EditionInput {
 impl EditionContent {
     /// Validates the input; an absent slug is made from the headline.
     pub fn parse(input: EditionInput) -> Result<Self, InvalidInput> {
-        let headline = single_line(&input.headline, "headline", MAX_HEADLINE_CHARS)?;
-        if headline.is_empty() {
+        let headline = line("headline", &input.headline, MAX_HEADLINE_CHARS)?;
+        if !text::is_visible(&headline) {
             return Err(InvalidInput::new(
                 "headline",
                 "required",
@@ -171,37 +172,17 @@ impl EditionContent {
                 )
             })?,
         };
-        let body = input.body.trim().to_owned();
-        if body.chars().count() > MAX_BODY_CHARS {
-            return Err(too_long("body", MAX_BODY_CHARS));
-        }
-        let standfirst = input.standfirst.trim().to_owned();
-        if standfirst.chars().count() > MAX_STANDFIRST_CHARS {
-            return Err(too_long("standfirst", MAX_STANDFIRST_CHARS));
-        }
         Ok(EditionContent {
             slug,
             headline,
-            standfirst,
-            body,
-            dateline: single_line(&input.dateline, "dateline", MAX_SHORT_TEXT_CHARS)?,
-            hero_caption: single_line(&input.hero_caption, "hero_caption", MAX_SHORT_TEXT_CHARS)?,
-            hero_credit: single_line(&input.hero_credit, "hero_credit", MAX_SHORT_TEXT_CHARS)?,
+            standfirst: lines("standfirst", &input.standfirst, MAX_STANDFIRST_CHARS)?,
+            body: lines("body", &input.body, MAX_BODY_CHARS)?,
+            dateline: line("dateline", &input.dateline, MAX_SHORT_TEXT_CHARS)?,
+            hero_caption: line("hero_caption", &input.hero_caption, MAX_SHORT_TEXT_CHARS)?,
+            hero_credit: line("hero_credit", &input.hero_credit, MAX_SHORT_TEXT_CHARS)?,
             comment_mode: input.comment_mode,
         })
     }
-}
-
-fn single_line(text: &str, field: &'static str, max: usize) -> Result<String, InvalidInput> {
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() > max {
-        return Err(too_long(field, max));
-    }
-    Ok(line)
-}
-
-fn too_long(field: &'static str, max: usize) -> InvalidInput {
-    InvalidInput::new(field, "too_long", format!("at most {max} characters"))
 }
 
 #[cfg(test)]
@@ -228,6 +209,26 @@ mod tests {
             EditionContent::parse(input(" ")).unwrap_err().code,
             "required"
         );
+        assert_eq!(
+            EditionContent::parse(input("\u{200B}\u{202E}"))
+                .unwrap_err()
+                .code,
+            "required"
+        );
+        let nul = EditionContent::parse(input("a\0b")).unwrap_err();
+        assert_eq!((nul.field, nul.code), ("headline", "control_character"));
+        let body = EditionContent::parse(EditionInput {
+            body: "one\0two".into(),
+            ..input("Headline")
+        })
+        .unwrap_err();
+        assert_eq!((body.field, body.code), ("body", "control_character"));
+        let kept = EditionContent::parse(EditionInput {
+            body: "one\r\n\ttwo".into(),
+            ..input("Headline")
+        })
+        .unwrap();
+        assert_eq!(kept.body, "one\n\ttwo");
         assert_eq!(
             EditionContent::parse(input("!!!")).unwrap_err().field,
             "slug"

@@ -3,7 +3,7 @@
 use khabar_text::username::{self, NameProblem};
 use serde::Serialize;
 
-use crate::InvalidInput;
+use crate::{InvalidInput, text};
 
 /// A username that passed the policy of `khabar_text::username`: NFKC,
 /// PRECIS, identifier characters only, one direction, not reserved.
@@ -12,8 +12,8 @@ use crate::InvalidInput;
 pub struct Username(String);
 
 impl Username {
-    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
-        username::normalize_username(text)
+    pub fn parse(input: &str) -> Result<Self, InvalidInput> {
+        username::normalize_username(&text::single_line("username", input)?)
             .map(Username)
             .map_err(|problem| {
                 InvalidInput::new("username", problem.code(), name_problem_message(problem))
@@ -22,8 +22,8 @@ impl Username {
 
     /// For accounts an operator creates: reserved names (admin, مشرف…) are
     /// allowed, every other rule holds.
-    pub fn parse_for_staff(text: &str) -> Result<Self, InvalidInput> {
-        username::normalize_staff_username(text)
+    pub fn parse_for_staff(input: &str) -> Result<Self, InvalidInput> {
+        username::normalize_staff_username(&text::single_line("username", input)?)
             .map(Username)
             .map_err(|problem| {
                 InvalidInput::new("username", problem.code(), name_problem_message(problem))
@@ -47,12 +47,13 @@ impl Username {
 pub struct DisplayName(String);
 
 impl DisplayName {
-    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
-        username::clean_display_name(text)
+    pub fn parse(input: &str) -> Result<Self, InvalidInput> {
+        username::clean_display_name(&text::single_line("display_name", input)?)
             .map(DisplayName)
             .map_err(|problem| {
                 let code = match problem {
                     NameProblem::TooLong => "display_name_too_long",
+                    NameProblem::StackedMarks => "display_name_stacked_marks",
                     other => other.code(),
                 };
                 InvalidInput::new("display_name", code, name_problem_message(problem))
@@ -74,6 +75,10 @@ fn name_problem_message(problem: NameProblem) -> String {
             "use letters, digits, “_”, “.” and “-” only, with no spaces or symbols".to_owned()
         }
         NameProblem::MixedDirection => "use Arabic letters or Latin letters, not both".to_owned(),
+        NameProblem::MixedScript => {
+            "use the letters of one alphabet, not look-alikes from another".to_owned()
+        }
+        NameProblem::StackedMarks => "too many accents on one letter".to_owned(),
         NameProblem::Reserved => "that name is reserved; choose another".to_owned(),
         NameProblem::Empty => "a name is required".to_owned(),
     }
@@ -84,8 +89,8 @@ fn name_problem_message(problem: NameProblem) -> String {
 pub struct Email(String);
 
 impl Email {
-    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
-        let email = text.trim();
+    pub fn parse(input: &str) -> Result<Self, InvalidInput> {
+        let email = text::single_line("email", input)?;
         let valid = email.len() <= 254
             && !email.contains(char::is_whitespace)
             && !email
@@ -99,7 +104,7 @@ impl Email {
                     && !domain.contains('@')
             });
         if valid {
-            Ok(Email(email.to_owned()))
+            Ok(Email(email))
         } else {
             Err(InvalidInput::new(
                 "email",
@@ -174,6 +179,28 @@ mod tests {
         assert_eq!(
             DisplayName::parse("Layla \u{202E}H").unwrap().as_str(),
             "Layla H"
+        );
+        assert_eq!(
+            Username::parse("кhalid_q").unwrap_err().code,
+            "username_mixed_script"
+        );
+        let zalgo = format!("ab{}", "\u{0301}".repeat(20));
+        assert_eq!(
+            Username::parse(&zalgo).unwrap_err().code,
+            "username_stacked_marks"
+        );
+        assert!(Username::parse("خالد_2").is_ok());
+        for bad in ["lay\0la", "\u{1b}layla"] {
+            assert_eq!(Username::parse(bad).unwrap_err().code, "control_character");
+        }
+        let blank = DisplayName::parse("\u{200B}").unwrap_err();
+        assert_eq!(
+            (blank.field, blank.code),
+            ("display_name", "display_name_empty")
+        );
+        assert_eq!(
+            DisplayName::parse("La\0yla").unwrap_err().code,
+            "control_character"
         );
     }
 

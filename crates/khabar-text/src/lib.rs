@@ -12,7 +12,7 @@ pub mod markdown;
 pub mod plurals;
 pub mod search;
 pub mod slug;
-mod unicode;
+pub mod unicode;
 pub mod username;
 pub mod wordlist;
 

@@ -3,7 +3,9 @@
 //! A username is NFKC-normalized and loses harakat and tatweel, then must pass the PRECIS
 //! UsernameCasePreserved profile (RFC 8265, which also applies the bidi rule:
 //! one script direction only) and be made of characters UTS #39 allows in
-//! identifiers. Uniqueness is decided on a *key*: the UTS #39 confusable
+//! identifiers, in one script (the UTS #39 "highly restrictive" level, see
+//! [`RESTRICTION`]), with no pile of combining marks.
+//! Uniqueness is decided on a *key*: the UTS #39 confusable
 //! skeleton of the lowercased, Arabic-folded name, so `admin` and `аdmin`
 //! (Cyrillic а), or names differing only by diacritics or letter variants,
 //! share a key and cannot both exist. Reserved names are checked on the
@@ -12,9 +14,13 @@
 use precis_core::profile::Profile;
 use precis_profiles::UsernameCasePreserved;
 use unicode_normalization::UnicodeNormalization;
-use unicode_security::{GeneralSecurityProfile, skeleton};
+use unicode_security::{
+    GeneralSecurityProfile, RestrictionLevel, RestrictionLevelDetection, skeleton,
+};
 
 use crate::arabic;
+use crate::comment::MAX_COMBINING_RUN;
+use crate::unicode::{has_visible, longest_mark_run};
 
 pub const MIN_USERNAME_CHARS: usize = 3;
 pub const MAX_USERNAME_CHARS: usize = 32;
@@ -30,6 +36,11 @@ pub enum NameProblem {
     DisallowedCharacter,
     /// Letters of both directions, as in `layla_ليلى`.
     MixedDirection,
+    /// Letters of scripts UTS #39 does not let one identifier mix, as in
+    /// `кhalid` (a Cyrillic к among Latin letters).
+    MixedScript,
+    /// More combining marks in a row than any language writes.
+    StackedMarks,
     /// Reserved for the newsroom (admin, moderator, مشرف…).
     Reserved,
     Empty,
@@ -42,6 +53,8 @@ impl NameProblem {
             NameProblem::TooLong => "username_too_long",
             NameProblem::DisallowedCharacter => "username_bad_character",
             NameProblem::MixedDirection => "username_mixed_direction",
+            NameProblem::MixedScript => "username_mixed_script",
+            NameProblem::StackedMarks => "username_stacked_marks",
             NameProblem::Reserved => "username_reserved",
             NameProblem::Empty => "display_name_empty",
         }
@@ -50,16 +63,44 @@ impl NameProblem {
 
 /// A username as it will be stored and shown, or why it cannot be one.
 pub fn normalize_username(input: &str) -> Result<String, NameProblem> {
-    let name = normalize_staff_username(input)?;
+    let name = well_formed(input)?;
+    // Before the script rule, so that `аdmin` says it is reserved.
     if is_reserved(&name) {
         return Err(NameProblem::Reserved);
     }
-    Ok(name)
+    one_script(name)
 }
 
 /// The same policy without the reserved-name rule: reserved names exist so
 /// that only the newsroom's operators can hand them out.
 pub fn normalize_staff_username(input: &str) -> Result<String, NameProblem> {
+    one_script(well_formed(input)?)
+}
+
+/// UTS #39's restriction levels, from strictest: ASCII only, single script,
+/// highly restrictive (one script, or Latin with Han and Japanese kana,
+/// Bopomofo or Hangul, as CJK writers mix them), moderately restrictive
+/// (Latin with any other recommended script but Cyrillic and Greek)…
+/// Highly restrictive is the level: the confusable skeleton only catches
+/// a name that copies one already taken, while a name mixing look-alike
+/// scripts is a disguise whether or not its model exists yet. Digits and
+/// `_ - .` are Common to every script, so `خالد_2` and `سامر٢` are single
+/// script; Arabic with Latin is already refused as mixed direction.
+const RESTRICTION: RestrictionLevel = RestrictionLevel::HighlyRestrictive;
+
+fn one_script(name: String) -> Result<String, NameProblem> {
+    // `-` and `.` are allowed here beyond UTS #39's identifier set, which
+    // the detection would otherwise take for unrestricted.
+    let letters: String = name.chars().filter(|c| !matches!(c, '-' | '.')).collect();
+    if letters.as_str().check_restriction_level(RESTRICTION) {
+        Ok(name)
+    } else {
+        Err(NameProblem::MixedScript)
+    }
+}
+
+/// Every rule but the script and reserved-name ones.
+fn well_formed(input: &str) -> Result<String, NameProblem> {
     // Harakat and tatweel only decorate a name: drop them rather than
     // refuse it, and `المُشرِف` becomes the reserved `المشرف`.
     let name = arabic::strip_marks(&input.trim().nfkc().collect::<String>());
@@ -75,6 +116,9 @@ pub fn normalize_staff_username(input: &str) -> Result<String, NameProblem> {
         .all(|c| c.identifier_allowed() || matches!(c, '-' | '.'))
     {
         return Err(NameProblem::DisallowedCharacter);
+    }
+    if longest_mark_run(&name) > MAX_COMBINING_RUN {
+        return Err(NameProblem::StackedMarks);
     }
     if has_both_directions(&name) {
         return Err(NameProblem::MixedDirection);
@@ -163,15 +207,20 @@ pub fn is_reserved(name: &str) -> bool {
 
 /// A display name: NFC, bidi overrides and isolates and other controls
 /// removed, whitespace collapsed, at most [`MAX_DISPLAY_NAME_CHARS`] after
-/// normalization. Any script and spaces are allowed.
+/// normalization. Any script and spaces are allowed, but something must
+/// show (a name of zero-width characters is no name), and combining marks
+/// are capped as in comments.
 pub fn clean_display_name(input: &str) -> Result<String, NameProblem> {
     let cleaned: String = input
         .nfc()
         .filter(|&c| !is_bidi_control(c) && !c.is_control())
         .collect();
     let collapsed = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    if collapsed.is_empty() {
+    if !has_visible(&collapsed) {
         return Err(NameProblem::Empty);
+    }
+    if longest_mark_run(&collapsed) > MAX_COMBINING_RUN {
+        return Err(NameProblem::StackedMarks);
     }
     if collapsed.chars().count() > MAX_DISPLAY_NAME_CHARS {
         return Err(NameProblem::TooLong);
@@ -241,6 +290,31 @@ mod tests {
             Err(DisallowedCharacter)
         );
         assert_eq!(normalize_username("layla_ليلى"), Err(MixedDirection));
+        let zalgo = format!("ab{}", "\u{0301}".repeat(20));
+        assert_eq!(normalize_username(&zalgo), Err(StackedMarks));
+    }
+
+    #[test]
+    fn one_script_a_name() {
+        use NameProblem::MixedScript;
+        // A Cyrillic к, a Greek ο, an Armenian օ among Latin letters.
+        for name in ["кhalid_q", "khalid_q\u{03BF}", "kh\u{0585}lid"] {
+            assert_eq!(normalize_username(name), Err(MixedScript), "{name}");
+            assert_eq!(normalize_staff_username(name), Err(MixedScript), "{name}");
+        }
+        for name in [
+            "khalid_q",
+            "خالد_2",
+            "خالد.٢٠",
+            "халид",
+            "ελένη",
+            "山田_太郎",
+            "tanaka_たなか",
+            "José-María",
+        ] {
+            let normalized = normalize_username(name);
+            assert!(normalized.is_ok(), "{name}: {normalized:?}");
+        }
     }
 
     #[test]
@@ -298,7 +372,19 @@ mod tests {
         );
         assert_eq!(
             clean_display_name("\u{202E}\u{200B} "),
-            Ok("\u{200B}".into())
+            Err(NameProblem::Empty)
+        );
+        assert_eq!(
+            clean_display_name("\u{200B}\u{2800}\u{0301}"),
+            Err(NameProblem::Empty)
+        );
+        assert_eq!(
+            clean_display_name(&format!("Zed{}", "\u{0301}".repeat(20))),
+            Err(NameProblem::StackedMarks)
+        );
+        assert_eq!(
+            clean_display_name("Nguyễn Thị Ánh").as_deref(),
+            Ok("Nguyễn Thị Ánh")
         );
         assert_eq!(clean_display_name(" \u{202E} "), Err(NameProblem::Empty));
         assert_eq!(
