@@ -65,6 +65,20 @@ fn main() -> anyhow::Result<()> {
         ("story: '* - + ' nested", "* - + ".repeat(800)),
         ("story: [ x5000", "[".repeat(5_000)),
         ("story: * x5000", "*a".repeat(2_500)),
+        (
+            "story: nested emphasis",
+            format!("{}a{}", "*".repeat(2_500), "*".repeat(2_500)),
+        ),
+        ("story: reopened quotes", "a\n\n>>>>>>>>a\n\n".repeat(380)),
+        (
+            "story: wide table",
+            format!(
+                "{}|\n{}|\n{}",
+                "|a".repeat(1_000),
+                "|-".repeat(1_000),
+                "a\n".repeat(1_000)
+            ),
+        ),
     ];
     for (name, body) in &stories {
         let (out, median) = measure(budget, || render_article(body).len());

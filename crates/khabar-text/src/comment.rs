@@ -338,7 +338,7 @@ fn inline<F: Fn(&str) -> String>(
     }
 }
 
-fn escape_into(out: &mut String, text: &str) {
+pub(crate) fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
