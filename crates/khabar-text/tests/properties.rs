@@ -1,6 +1,9 @@
 //! Properties of the text policies over arbitrary input, Arabic-heavy.
 
-use khabar_text::comment::{normalize_comment, render_comment};
+use khabar_text::comment::{
+    MAX_BLOCKS, Mentioned, max_rendered_len, normalize_comment, render_comment,
+};
+use khabar_text::markdown::{ARTICLE_GROWTH, ARTICLE_SLACK, MAX_ARTICLE_NESTING};
 use khabar_text::username::{is_bidi_control, normalize_username, username_key};
 use khabar_text::{render_article, slugify};
 use proptest::prelude::*;
@@ -21,6 +24,98 @@ fn messy() -> impl Strategy<Value = String> {
         0..12,
     );
     pieces.prop_map(|parts| parts.concat())
+}
+
+/// What an attacker pastes: a few formatting pieces, each repeated up to
+/// thousands of times, up to about 12 KB (more than a comment may hold,
+/// since stored bodies from before a rule must render too).
+fn hostile() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just(">"),
+        Just("> "),
+        Just("- "),
+        Just("* "),
+        Just("1. "),
+        Just("\n"),
+        Just("\n\n"),
+        Just(" \n"),
+        Just("a\n"),
+        Just("ب\n"),
+        Just("a\n\n"),
+        Just(">a\nb\n"),
+        Just("a\nب\n"),
+        Just("\u{200F}a\u{200E}ب\n"),
+        Just("@abc "),
+        Just("@ Abc Def "),
+        Just("@"),
+        Just("www.a "),
+        Just("https://x.example/?a=1&b='2'\"3 "),
+        Just("www."),
+        Just(")"),
+        Just("&"),
+        Just("\""),
+        Just("|a"),
+        Just("|-"),
+        Just("|\n"),
+        Just("*"),
+        Just("["),
+        Just("\u{200F}"),
+        Just("\u{200E}"),
+        Just("\u{061C}"),
+        Just("\u{202E}"),
+        Just("\u{200B}"),
+    ];
+    prop::collection::vec((piece, 1..2_000usize), 1..6).prop_map(|runs| {
+        let mut text = String::new();
+        for (piece, times) in runs {
+            text.push_str(&piece.repeat(times));
+            if text.len() > 12_000 {
+                break;
+            }
+        }
+        text
+    })
+}
+
+/// How deep `tag` nests in `html` at most.
+fn nesting(html: &str, tag: &str) -> usize {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
+    let (mut depth, mut deepest) = (0usize, 0);
+    for (at, _) in html.match_indices('<') {
+        if html[at..].starts_with(&open) {
+            depth += 1;
+            deepest = deepest.max(depth);
+        } else if html[at..].starts_with(&close) {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    deepest
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn rendered_comments_are_bounded(input in prop_oneof![hostile(), messy()]) {
+        let people = [Mentioned { username: "abc".to_owned(), display_name: "Abc Def".to_owned() }];
+        let profile = |name: &str| format!("/en/user/{name}");
+        // Stored bodies are normalized; older ones or a caller's may not be.
+        let normalized = normalize_comment(&input).ok();
+        for body in [Some(input.clone()), normalized].into_iter().flatten() {
+            let html = render_comment(&body, &people, profile).html;
+            prop_assert!(html.len() <= max_rendered_len(body.len()), "{} bytes for {}", html.len(), body.len());
+            prop_assert!(html.matches("<p").count() <= MAX_BLOCKS);
+            prop_assert!(nesting(&html, "blockquote") <= 1);
+        }
+    }
+
+    #[test]
+    fn rendered_articles_are_bounded(input in prop_oneof![hostile(), messy()]) {
+        let html = render_article(&input);
+        prop_assert!(html.len() <= ARTICLE_GROWTH * input.len() + ARTICLE_SLACK, "{} bytes for {}", html.len(), input.len());
+        prop_assert!(nesting(&html, "blockquote") <= MAX_ARTICLE_NESTING);
+        prop_assert!(nesting(&html, "ul") + nesting(&html, "ol") <= 2 * MAX_ARTICLE_NESTING);
+    }
 }
 
 proptest! {
