@@ -15,8 +15,12 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 pub const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// Largest side, and most pixels, accepted: a small file can hold a huge
 /// picture of one colour, and a decoded image is width × height × 4 bytes.
+/// 24 MP takes a 6000 × 4000 photo; both are read from the header, before
+/// anything is decoded.
 const MAX_SIDE: u32 = 10_000;
-const MAX_PIXELS: u64 = 40_000_000;
+const MAX_PIXELS: u64 = 24_000_000;
+/// What a decoder may allocate: the largest image at 8-bit RGBA.
+const MAX_DECODED_BYTES: u64 = MAX_PIXELS * 4;
 /// Widths of the WebP variants; only those narrower than the image are made.
 pub const VARIANT_WIDTHS: [u32; 3] = [480, 960, 1600];
 const JPEG_QUALITY: u8 = 85;
@@ -124,7 +128,7 @@ pub fn process(upload: &[u8]) -> Result<Processed, MediaError> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(256 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODED_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(unreadable)?;
     let (width, height) = decoder.dimensions();
@@ -138,8 +142,7 @@ pub fn process(upload: &[u8]) -> Result<Processed, MediaError> {
     let mut variants = Vec::new();
     for width in VARIANT_WIDTHS {
         if width < image.width() {
-            let narrower = image.resize(width, u32::MAX, FilterType::CatmullRom);
-            variants.push((width, encode(&narrower, ImageFormat::WebP)?));
+            variants.push((width, encode(&narrower(&image, width), ImageFormat::WebP)?));
         }
     }
     Ok(Processed {
@@ -149,6 +152,20 @@ pub fn process(upload: &[u8]) -> Result<Processed, MediaError> {
         bytes,
         variants,
     })
+}
+
+/// `image` scaled down to `width`. A Catmull-Rom pass holds the source's
+/// width × the target's height in floats (over 150 MB from 6000 pixels
+/// wide to 1600), so a much wider image is first averaged down to twice
+/// the width, which needs no more than its result.
+fn narrower(image: &DynamicImage, width: u32) -> DynamicImage {
+    if image.width() > 2 * width {
+        image
+            .thumbnail(2 * width, u32::MAX)
+            .resize(width, u32::MAX, FilterType::CatmullRom)
+    } else {
+        image.resize(width, u32::MAX, FilterType::CatmullRom)
+    }
 }
 
 fn unreadable(error: image::ImageError) -> MediaError {
@@ -164,7 +181,11 @@ fn encode(image: &DynamicImage, format: ImageFormat) -> Result<Vec<u8>, MediaErr
     let result = match format {
         ImageFormat::Jpeg => {
             let encoder = JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
-            DynamicImage::ImageRgb8(image.to_rgb8()).write_with_encoder(encoder)
+            // Converted only when it must be: a copy of a large image is large.
+            match image {
+                DynamicImage::ImageRgb8(_) => image.write_with_encoder(encoder),
+                _ => DynamicImage::ImageRgb8(image.to_rgb8()).write_with_encoder(encoder),
+            }
         }
         // The WebP encoder takes 8-bit RGB(A) only.
         ImageFormat::WebP => DynamicImage::ImageRgba8(image.to_rgba8())
@@ -223,5 +244,14 @@ mod tests {
             process(&vec![0; MAX_UPLOAD_BYTES + 1]),
             Err(MediaError::TooLarge)
         ));
+    }
+
+    #[test]
+    fn a_huge_picture_in_a_small_file_is_refused_from_its_header() {
+        // 6,300 × 6,300 declared by a PNG header with no pixel data at all:
+        // refused before decoding would allocate 119 MB.
+        let upload = khabar_testkit::images::png_header(6_300, 6_300);
+        assert!(upload.len() < 100);
+        assert!(matches!(process(&upload), Err(MediaError::TooManyPixels)));
     }
 }

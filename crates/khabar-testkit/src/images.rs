@@ -39,3 +39,37 @@ pub fn jpeg_with_exif(width: u32, height: u32) -> Vec<u8> {
     jpeg.extend_from_slice(&plain[2..]);
     jpeg
 }
+
+/// A PNG that declares `width` × `height` pixels of 8-bit RGB and holds
+/// none of them (its one data chunk is empty): a few dozen bytes that a
+/// decoder would make huge.
+pub fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 2, 0, 0, 0]); // 8 bits, RGB, no interlace
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    for (kind, data) in [(b"IHDR", &header[..]), (b"IDAT", &[]), (b"IEND", &[])] {
+        png.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut chunk = kind.to_vec();
+        chunk.extend_from_slice(data);
+        png.extend_from_slice(&chunk);
+        png.extend_from_slice(&crc32(&chunk).to_be_bytes());
+    }
+    png
+}
+
+/// The CRC-32 a PNG chunk ends with (over its type and data).
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &byte in bytes {
+        crc ^= u32::from(byte);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
+}
