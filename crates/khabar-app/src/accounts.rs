@@ -15,12 +15,23 @@ use crate::error::{Failure, Kind};
 /// Sign-ups allowed per client address per hour: enough for a household
 /// or an office behind one address, too few for a script.
 const SIGNUPS_PER_IP_HOUR: i64 = 10;
-/// Sign-in attempts allowed per address per quarter hour.
+/// Sign-in attempts allowed per address per quarter hour, whatever the
+/// accounts: against one address trying many.
 const SIGNINS_PER_IP: i64 = 30;
-/// Failed sign-ins for one name before each further failure blocks it for
-/// a doubling delay (15 s, 30 s, 1 min … up to about an hour).
+/// Failed sign-ins for one account from one address (or one remembered
+/// browser) before each further failure blocks that pair alone for a
+/// doubling delay (15 s, 30 s, 1 min … up to about an hour).
 const FREE_FAILURES: i64 = 5;
 const FIRST_DELAY: SignedDuration = SignedDuration::from_secs(15);
+/// Sign-ins to one account per hour, from everywhere, before each further
+/// one from an unknown browser is answered a little later (a step more
+/// each time, at most [`MAX_ACCOUNT_DELAY`]): a backstop against guesses
+/// spread over many addresses that never refuses the owner.
+const ACCOUNT_FREE_ATTEMPTS: i64 = 20;
+const ACCOUNT_DELAY_STEP: SignedDuration = SignedDuration::from_millis(250);
+const MAX_ACCOUNT_DELAY: SignedDuration = SignedDuration::from_secs(5);
+/// How long a browser that signed in stays known to the account.
+pub const DEVICE_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 30);
 
 /// How long a session lasts without use.
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 30);
@@ -200,13 +211,29 @@ pub fn sign_up_problems(input: &SignUp<'_>) -> Vec<InvalidInput> {
     parse_sign_up(input).err().unwrap_or_default()
 }
 
+/// What a sign-up did. The two are answered alike wherever the address
+/// alone could tell them apart, so a sign-up does not reveal who has an
+/// account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignedUp {
+    /// A new account, with the link that verifies its email on its way.
+    Created(i64),
+    /// The address has an account: nothing was created, and its owner is
+    /// told (at most once an hour) that someone tried.
+    AddressKnown,
+}
+
+/// Notices to one address about sign-ups with it, per hour.
+const SIGNUP_NOTICES_PER_ADDRESS_HOUR: i64 = 1;
+
 /// Creates a reader account and sends the link that verifies its email.
-/// Returns the new user's id.
+/// A username already taken is refused (usernames are public anyway); an
+/// address already used is not said to be.
 pub async fn sign_up(
     ctx: &Context,
     input: SignUp<'_>,
     client: &Client<'_>,
-) -> Result<i64, AccountError> {
+) -> Result<SignedUp, AccountError> {
     let ValidSignUp {
         username,
         display_name,
@@ -233,39 +260,82 @@ pub async fn sign_up(
             role: Role::Reader,
             lang: input.lang,
         })
-        .await
-        .map_err(|e| match e {
-            StoreError::Taken { what } => AccountError::Taken(what),
-            other => AccountError::Store(other),
-        })?;
+        .await;
+    let id = match id {
+        Ok(id) => id,
+        Err(StoreError::Taken { what: "email" }) => {
+            tell_owner_of(ctx, &email).await?;
+            return Ok(SignedUp::AddressKnown);
+        }
+        Err(StoreError::Taken { what }) => return Err(AccountError::Taken(what)),
+        Err(other) => return Err(other.into()),
+    };
     send_link(
         ctx,
         id,
-        EmailKind::VerifyEmail,
+        LinkPurpose::VerifyEmail,
         email.as_str(),
         display_name.as_str(),
         input.lang,
     )
     .await?;
-    Ok(id)
+    Ok(SignedUp::Created(id))
+}
+
+/// Mails the owner of `email`, in their language, that someone tried to
+/// sign up with it — once an hour at most, so sign-ups cannot flood them.
+async fn tell_owner_of(ctx: &Context, email: &Email) -> Result<(), AccountError> {
+    let notices = bucket("signup-notice", &email.as_str().to_lowercase());
+    let decision = ctx
+        .store
+        .count_attempt(
+            &notices,
+            SIGNUP_NOTICES_PER_ADDRESS_HOUR,
+            SignedDuration::from_hours(1),
+            Timestamp::now(),
+        )
+        .await?;
+    if matches!(decision, RateDecision::Limited { .. }) {
+        return Ok(());
+    }
+    let Some((user_id, _)) = ctx
+        .store
+        .credentials("", &email.as_str().to_lowercase())
+        .await?
+    else {
+        // A deleted account keeps its address reserved; no one to tell.
+        return Ok(());
+    };
+    let account = ctx.store.account(user_id).await?;
+    let lang = ctx.served_lang(account.lang);
+    let link = format!("{}/{lang}/signin", ctx.base_url);
+    ctx.send_account_link(
+        &account.email,
+        lang,
+        EmailKind::SignUpAttempt,
+        &account.display_name,
+        &link,
+    )
+    .await
+    .map_err(|e| AccountError::Internal(e.to_string()))
 }
 
 /// Creates a one-use link and puts its message in the outbox.
 async fn send_link(
     ctx: &Context,
     user_id: i64,
-    kind: EmailKind,
+    purpose: LinkPurpose,
     email: &str,
     name: &str,
     lang: Lang,
 ) -> Result<(), AccountError> {
-    let (purpose, lifetime, path) = match kind {
-        EmailKind::VerifyEmail => (
-            LinkPurpose::VerifyEmail,
+    let (kind, lifetime, path) = match purpose {
+        LinkPurpose::VerifyEmail => (
+            EmailKind::VerifyEmail,
             VERIFY_LINK_LIFETIME,
             "verify?token=",
         ),
-        EmailKind::ResetPassword => (LinkPurpose::ResetPassword, RESET_LINK_LIFETIME, "reset/"),
+        LinkPurpose::ResetPassword => (EmailKind::ResetPassword, RESET_LINK_LIFETIME, "reset/"),
     };
     let secret = Secret::generate("khe_").map_err(|e| AccountError::Internal(e.to_string()))?;
     ctx.store
@@ -331,7 +401,7 @@ pub async fn request_password_reset(
             send_link(
                 &ctx,
                 user_id,
-                EmailKind::ResetPassword,
+                LinkPurpose::ResetPassword,
                 &account.email,
                 &account.display_name,
                 lang,
@@ -368,8 +438,12 @@ pub async fn reset_password(
         .ok_or(AccountError::LinkInvalid)?;
     let hash = hashed(new_password).await?;
     ctx.store.set_password(user_id, &hash, None).await?;
+    let account = format!("user:{user_id}");
     ctx.store
-        .clear_attempts(&bucket("password", &format!("user:{user_id}")))
+        .clear_attempts(&bucket("password", &account))
+        .await?;
+    ctx.store
+        .clear_attempts(&bucket("signin-account", &account))
         .await?;
     Ok(user_id)
 }
@@ -435,7 +509,7 @@ pub async fn change_email(
     send_link(
         ctx,
         account.id,
-        EmailKind::VerifyEmail,
+        LinkPurpose::VerifyEmail,
         email.as_str(),
         &account.display_name,
         lang,
@@ -466,13 +540,20 @@ pub async fn delete_account(
     Ok(())
 }
 
-/// Checks a sign-in. `login` is a username or an email address. The work
-/// and the answer are the same whether the account exists or not.
+/// Checks a sign-in. `login` is a username or an email address; `device`
+/// the known-device cookie the browser sent, if any. The work and the
+/// answer are the same whether the account exists or not.
+///
+/// Wrong passwords are counted per account *and* address (or remembered
+/// browser) together, so a stranger's guesses block only the stranger:
+/// the owner signs in from another address, or from a browser that signed
+/// in before, even from the stranger's address.
 pub async fn sign_in(
     ctx: &Context,
     login: &str,
     password: &str,
     client: &Client<'_>,
+    device: Option<&str>,
 ) -> Result<i64, AccountError> {
     limit(
         ctx,
@@ -497,7 +578,7 @@ pub async fn sign_in(
     };
     // One counter per account whichever name is typed; per login text when
     // there is no account, so unknown names are limited alike.
-    let subject = match &credentials {
+    let account = match &credentials {
         Some((id, _)) => format!("user:{id}"),
         None => format!("login:{}", login.to_lowercase()),
     };
@@ -505,11 +586,77 @@ pub async fn sign_in(
         Some((id, phc)) => (Some(id), phc),
         None => (None, DECOY_HASH.clone()),
     };
-    let matches = guarded_verify(ctx, &subject, password, phc).await?;
+    let known = match (device, user_id) {
+        (Some(token), Some(id)) => {
+            let hash = khabar_core::secret::hash_token(token);
+            (ctx.store.known_device(&hash, Timestamp::now()).await? == Some(id)).then_some(hash)
+        }
+        _ => None,
+    };
+    let pair = match &known {
+        Some(device) => format!("{account}|device:{device}"),
+        None => {
+            slow_down(ctx, &account).await?;
+            format!("{account}|from:{}", client.ip)
+        }
+    };
+    let matches = guarded_verify(ctx, &pair, password, phc).await?;
     match user_id {
-        Some(id) if matches => Ok(id),
+        Some(id) if matches => {
+            ctx.store
+                .clear_attempts(&bucket("signin-account", &account))
+                .await?;
+            Ok(id)
+        }
         _ => Err(AccountError::WrongCredentials),
     }
+}
+
+/// Counts a sign-in to `account` from a browser it does not know, and past
+/// [`ACCOUNT_FREE_ATTEMPTS`] an hour waits a growing moment before
+/// answering: it never refuses, so no one can lock the owner out with it.
+async fn slow_down(ctx: &Context, account: &str) -> Result<(), AccountError> {
+    let hits = match ctx
+        .store
+        .count_attempt(
+            &bucket("signin-account", account),
+            i64::MAX,
+            SignedDuration::from_hours(1),
+            Timestamp::now(),
+        )
+        .await?
+    {
+        RateDecision::Allowed { hits } => hits,
+        RateDecision::Limited { .. } => i64::MAX,
+    };
+    let beyond = (hits - ACCOUNT_FREE_ATTEMPTS).clamp(0, 1_000) as u32;
+    let wait = (ACCOUNT_DELAY_STEP * beyond as i32).min(MAX_ACCOUNT_DELAY);
+    if wait.is_positive() {
+        tokio::time::sleep(wait.unsigned_abs()).await;
+    }
+    Ok(())
+}
+
+/// Remembers the browser that just signed in to `user_id`, for
+/// [`DEVICE_LIFETIME`]: its own guesses count apart from everyone else's.
+/// `previous` is the known-device cookie it came with, which this replaces.
+/// Returns the cookie's new value.
+pub async fn remember_device(
+    ctx: &Context,
+    user_id: i64,
+    previous: Option<&str>,
+) -> Result<String, AccountError> {
+    let secret = Secret::generate("khd_").map_err(|e| AccountError::Internal(e.to_string()))?;
+    let previous = previous.map(khabar_core::secret::hash_token);
+    ctx.store
+        .remember_device(
+            &secret.hash,
+            user_id,
+            Timestamp::now() + DEVICE_LIFETIME,
+            previous.as_deref(),
+        )
+        .await?;
+    Ok(secret.token)
 }
 
 /// A rate-limit bucket name: the subject is hashed, so no email address or

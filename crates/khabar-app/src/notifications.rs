@@ -22,6 +22,9 @@ const NOTIFY_EVERY: Duration = Duration::from_secs(2);
 pub enum EmailKind {
     VerifyEmail,
     ResetPassword,
+    /// Someone tried to sign up with an address that has an account; the
+    /// link is the sign-in page, which also offers a new password.
+    SignUpAttempt,
 }
 
 /// A composed message, owned, ready for the outbox.

@@ -556,6 +556,7 @@ pub struct Pruned {
     pub email_links: u64,
     pub emails: u64,
     pub rate_limits: u64,
+    pub known_devices: u64,
 }
 
 /// Sent messages are kept this long (for support), then deleted.
@@ -564,7 +565,7 @@ const KEEP_SENT_EMAIL: SignedDuration = SignedDuration::from_hours(24 * 7);
 const KEEP_SPENT: SignedDuration = SignedDuration::from_hours(24);
 
 impl Store {
-    /// Deletes what no longer serves: expired sessions, spent or expired
+    /// Deletes what no longer serves: expired sessions and known devices, spent or expired
     /// email links, week-old sent mail (it holds links and addresses), and
     /// rate-limit counters whose window and block ended a day ago.
     pub async fn prune(&self, now: Timestamp) -> Result<Pruned> {
@@ -592,12 +593,61 @@ impl Store {
                 .execute(&self.write)
                 .await?
                 .rows_affected();
+        let known_devices = sqlx::query("DELETE FROM known_devices WHERE expires_at <= $1")
+            .bind(now_ms)
+            .execute(&self.write)
+            .await?
+            .rows_affected();
         Ok(Pruned {
             sessions,
             email_links,
             emails,
             rate_limits,
+            known_devices,
         })
+    }
+}
+
+impl Store {
+    /// Remembers a browser that signed in to `user_id`, by its cookie's
+    /// hash, until `expires_at`; `replaces` is the cookie it had for this
+    /// account, if any.
+    pub async fn remember_device(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        expires_at: Timestamp,
+        replaces: Option<&str>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        if let Some(old) = replaces {
+            sqlx::query("DELETE FROM known_devices WHERE token_hash = $1 AND user_id = $2")
+                .bind(old)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(
+            "INSERT INTO known_devices (token_hash, user_id, expires_at) VALUES ($1, $2, $3)",
+        )
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(to_millis(expires_at))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The account a remembered browser signed in to, while it is remembered.
+    pub async fn known_device(&self, token_hash: &str, now: Timestamp) -> Result<Option<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT user_id FROM known_devices WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(to_millis(now))
+        .fetch_optional(&self.read)
+        .await?)
     }
 }
 

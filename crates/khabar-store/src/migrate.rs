@@ -49,6 +49,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0008_thread_order.sql"),
     ),
     (9, "undo", include_str!("../migrations/0009_undo.sql")),
+    (
+        10,
+        "known devices",
+        include_str!("../migrations/0010_known_devices.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.

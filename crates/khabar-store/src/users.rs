@@ -17,6 +17,17 @@ pub struct NewUser<'a> {
 impl Store {
     pub async fn create_user(&self, user: NewUser<'_>) -> Result<i64> {
         let mut tx = self.begin_write().await?;
+        // The username first: it is public, and sign-up answers an address
+        // in use as it answers a new one, so which of the two is taken may
+        // only be said of the username.
+        let taken_name: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM users WHERE username_key = $1")
+                .bind(user.username.key())
+                .fetch_optional(&mut *tx)
+                .await?;
+        if taken_name.is_some() {
+            return Err(StoreError::Taken { what: "username" });
+        }
         let taken_email: Option<i64> =
             sqlx::query_scalar("SELECT id FROM users WHERE email_key = $1")
                 .bind(user.email.as_str().to_lowercase())

@@ -15,10 +15,11 @@ use super::wire::accounts::{
     AccessToken, AuthKind, CurrentUser, ExportBody, ScopeName, Session, User,
 };
 use super::{ApiError, Caller, body, caller};
-use crate::http::session::{SESSION_COOKIE, Viewer, set_cookie};
+use crate::http::session::{SESSION_COOKIE, Viewer, cookie, set_cookie};
+use crate::public::accounts::{DEVICE_COOKIE, known_device_cookie};
 use crate::{App, http::csrf};
 use khabar_app::accounts::SESSION_LIFETIME;
-use khabar_app::accounts::{self, SignUp};
+use khabar_app::accounts::{self, SignUp, SignedUp};
 use khabar_app::tokens;
 
 type AppState = State<Arc<App>>;
@@ -109,12 +110,14 @@ async fn session_answer(
     operation_id = "signUp",
     tag = "accounts",
     summary = "Create a reader account and sign in",
+    description = "An address that already has an account is not refused, so that a sign-up does not tell who has one: nothing is created, the owner is mailed (at most once an hour), and the answer is 202 without a session.",
     request_body = SignUpBody,
     responses(
         (status = 201, description = "Signed up and in; sets the session cookie", body = Session),
+        (status = 202, description = "Nothing to sign in to yet: see the description"),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 403, description = "cross_site: a browser request from another site", body = crate::api::wire::ErrorBody),
-        (status = 409, description = "username_taken or email_taken", body = crate::api::wire::ErrorBody),
+        (status = 409, description = "username_taken", body = crate::api::wire::ErrorBody),
         (status = 422, description = "A field breaks a rule; `field` names it", body = crate::api::wire::ErrorBody),
         (status = 429, description = "Too many sign-ups from this address", body = crate::api::wire::ErrorBody),
     )
@@ -140,7 +143,7 @@ pub(super) async fn sign_up(
             })?,
         None => app.site().default_language,
     };
-    let user_id = accounts::sign_up(
+    let signed_up = accounts::sign_up(
         &app,
         SignUp {
             username: &input.username,
@@ -152,7 +155,12 @@ pub(super) async fn sign_up(
         &viewer.client(),
     )
     .await?;
-    session_answer(&app, user_id, &viewer, StatusCode::CREATED).await
+    match signed_up {
+        SignedUp::Created(user_id) => {
+            session_answer(&app, user_id, &viewer, StatusCode::CREATED).await
+        }
+        SignedUp::AddressKnown => Ok(StatusCode::ACCEPTED.into_response()),
+    }
 }
 
 #[utoipa::path(
@@ -178,8 +186,20 @@ pub(super) async fn sign_in(
 ) -> Result<Response, ApiError> {
     same_site(&app, &headers)?;
     let input = body(json)?;
-    let user_id = accounts::sign_in(&app, &input.login, &input.password, &viewer.client()).await?;
-    session_answer(&app, user_id, &viewer, StatusCode::OK).await
+    let device = cookie(&headers, DEVICE_COOKIE);
+    let user_id = accounts::sign_in(
+        &app,
+        &input.login,
+        &input.password,
+        &viewer.client(),
+        device,
+    )
+    .await?;
+    let mut response = session_answer(&app, user_id, &viewer, StatusCode::OK).await?;
+    if let Some(cookie) = known_device_cookie(&app, user_id, device).await {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    Ok(response)
 }
 
 /// Ends the calling session, or revokes the calling token.

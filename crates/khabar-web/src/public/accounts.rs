@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::SignedDuration;
 use khabar_core::Lang;
@@ -17,14 +17,18 @@ use serde::{Deserialize, Serialize};
 use crate::extract::{CheckedForm, PageLang};
 use crate::http::forms::return_path;
 use crate::http::paths::segment;
-use crate::http::session::{FORM_COOKIE, SESSION_COOKIE, Viewer, set_cookie};
+use crate::http::session::{FORM_COOKIE, SESSION_COOKIE, Viewer, cookie, set_cookie};
 use crate::theme::page::{chrome, error_page, render_with_status};
 use crate::{App, PageError};
 use khabar_app::Failure;
 use khabar_app::accounts::SESSION_LIFETIME;
-use khabar_app::accounts::{self, AccountError, SignUp};
+use khabar_app::accounts::{self, AccountError, SignUp, SignedUp};
 
 type AppState = State<Arc<App>>;
+
+/// The cookie of a browser that signed in before: its wrong passwords are
+/// counted apart from everyone else's (see `accounts::sign_in`).
+pub(crate) const DEVICE_COOKIE: &str = "khabar_device";
 
 /// Passwords longer than this are not even hashed on sign-in.
 const MAX_SIGN_IN_PASSWORD: usize = 1_024;
@@ -309,13 +313,23 @@ pub(crate) async fn sign_up(
         password: &form.password,
         lang,
     };
+    let welcome = match &next {
+        Some(next) => format!("/{lang}/welcome?next={}", segment(next)),
+        None => format!("/{lang}/welcome"),
+    };
     let error = match accounts::sign_up(&app, input, &viewer.client()).await {
-        Ok(user_id) => {
-            let welcome = match &next {
-                Some(next) => format!("/{lang}/welcome?next={}", segment(next)),
-                None => format!("/{lang}/welcome"),
-            };
+        Ok(SignedUp::Created(user_id)) => {
             return signed_in_redirect(&app, lang, user_id, &viewer, &welcome).await;
+        }
+        // Answered as a new account is, minus the session: the address's
+        // owner has a mail, and the page says nothing of the address.
+        Ok(SignedUp::AddressKnown) => {
+            let mut response = see_other(&welcome);
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(&app, FORM_COOKIE, "", SignedDuration::ZERO),
+            );
+            return response;
         }
         Err(error) => error,
     };
@@ -358,6 +372,7 @@ pub(crate) async fn sign_in(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
+    headers: HeaderMap,
     CheckedForm(form, ..): CheckedForm<SignInForm>,
 ) -> Response {
     let next = return_path(&form.next).map(str::to_owned);
@@ -373,10 +388,15 @@ pub(crate) async fn sign_in(
     let status = if !feedback.errors.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
-        let error = match try_sign_in(&app, &form, &viewer).await {
+        let device = cookie(&headers, DEVICE_COOKIE);
+        let error = match try_sign_in(&app, &form, &viewer, device).await {
             Ok(user_id) => {
                 let to = next.unwrap_or_else(|| format!("/{lang}/"));
-                return signed_in_redirect(&app, lang, user_id, &viewer, &to).await;
+                let mut response = signed_in_redirect(&app, lang, user_id, &viewer, &to).await;
+                if let Some(cookie) = known_device_cookie(&app, user_id, device).await {
+                    response.headers_mut().append(header::SET_COOKIE, cookie);
+                }
+                return response;
             }
             Err(error) => error,
         };
@@ -399,11 +419,37 @@ pub(crate) async fn sign_in(
 }
 
 /// Checks the credentials; overlong ones are wrong without hashing them.
-async fn try_sign_in(app: &App, form: &SignInForm, viewer: &Viewer) -> Result<i64, AccountError> {
+async fn try_sign_in(
+    app: &App,
+    form: &SignInForm,
+    viewer: &Viewer,
+    device: Option<&str>,
+) -> Result<i64, AccountError> {
     if form.password.chars().count() > MAX_SIGN_IN_PASSWORD || form.login.chars().count() > 254 {
         return Err(AccountError::WrongCredentials);
     }
-    accounts::sign_in(app, &form.login, &form.password, &viewer.client()).await
+    accounts::sign_in(app, &form.login, &form.password, &viewer.client(), device).await
+}
+
+/// The cookie that makes the browser that just signed in to `user_id` a
+/// known one. None when it cannot be remembered: signing in goes on.
+pub(crate) async fn known_device_cookie(
+    app: &App,
+    user_id: i64,
+    previous: Option<&str>,
+) -> Option<HeaderValue> {
+    match accounts::remember_device(app, user_id, previous).await {
+        Ok(token) => Some(set_cookie(
+            app,
+            DEVICE_COOKIE,
+            &token,
+            accounts::DEVICE_LIFETIME,
+        )),
+        Err(error) => {
+            tracing::error!(%error, "could not remember a browser");
+            None
+        }
+    }
 }
 
 pub(crate) async fn sign_out(

@@ -22,6 +22,7 @@ fn key(kind: EmailKind) -> &'static str {
     match kind {
         EmailKind::VerifyEmail => "verify",
         EmailKind::ResetPassword => "reset",
+        EmailKind::SignUpAttempt => "signup-attempt",
     }
 }
 

@@ -130,6 +130,9 @@ email-verify-action = Confirm my email address
 email-reset-subject = Choose a new password for { $site }
 email-reset-intro = Hello { $name }, someone — we hope you — asked to reset your password. The link works for one hour.
 email-reset-action = Choose a new password
+email-signup-attempt-subject = Someone tried to sign up to { $site } with your address
+email-signup-attempt-intro = Hello { $name }, someone tried to create an account on { $site } with this email address, which already has yours. If it was you, sign in instead; if you forgot your password, the sign-in page lets you choose a new one.
+email-signup-attempt-action = Sign in
 email-footer = If you did not ask for this, you can ignore this message; nothing will change.
 
 tokens-title = Access tokens for the API
