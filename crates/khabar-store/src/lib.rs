@@ -100,6 +100,31 @@ impl Backend {
     }
 }
 
+/// What an acknowledged write survives (docs/durability.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Durability {
+    /// A crash of the process (`kill -9`, a panic, the OOM killer): SQLite
+    /// in WAL mode with `synchronous = NORMAL`; PostgreSQL as its server is
+    /// configured (`synchronous_commit = on` by default survives more).
+    #[default]
+    ProcessCrash,
+    /// A power loss or kernel crash as well: SQLite syncs the WAL on every
+    /// commit (`synchronous = FULL`), and each PostgreSQL session sets
+    /// `synchronous_commit = on` whatever the server's default.
+    PowerLoss,
+}
+
+impl Durability {
+    /// SQLite's `synchronous` level for it.
+    fn sqlite_synchronous(self) -> &'static str {
+        match self {
+            Durability::ProcessCrash => "NORMAL",
+            Durability::PowerLoss => "FULL",
+        }
+    }
+}
+
 /// The store. Cheap to clone: it holds connection pools.
 ///
 /// On SQLite every write goes through a pool of exactly one connection, so
@@ -118,16 +143,22 @@ impl Store {
     /// Opens (and for SQLite creates) the database at `url`:
     /// `sqlite:///path/to/khabar.db` or `postgres://…`. Does not migrate.
     pub async fn open(url: &str) -> Result<Store> {
+        Store::open_with(url, Durability::default()).await
+    }
+
+    /// [`Store::open`], with commits as durable as `durability` asks.
+    pub async fn open_with(url: &str, durability: Durability) -> Result<Store> {
         install_default_drivers();
         let backend = Backend::of_url(url)?;
         let store = match backend {
             Backend::Sqlite => {
                 let path = sqlite_path(url).unwrap_or_default();
-                let write = sqlite_pool(&format!("sqlite://{path}?mode=rwc"), 1).await?;
+                let write =
+                    sqlite_pool(&format!("sqlite://{path}?mode=rwc"), 1, durability).await?;
                 // WAL lets readers work while the single writer commits;
                 // the mode is stored in the file, so setting it once holds.
                 write.execute("PRAGMA journal_mode = WAL").await?;
-                let read = sqlite_pool(&format!("sqlite://{path}?mode=ro"), 4).await?;
+                let read = sqlite_pool(&format!("sqlite://{path}?mode=ro"), 4, durability).await?;
                 Store {
                     read,
                     write,
@@ -139,6 +170,17 @@ impl Store {
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move {
+                            // A server configured with synchronous_commit
+                            // off would acknowledge commits a power loss
+                            // can take back.
+                            if durability == Durability::PowerLoss {
+                                conn.execute("SET synchronous_commit = on").await?;
+                            }
+                            Ok(())
+                        })
+                    })
                     .connect(url)
                     .await?;
                 Store {
@@ -154,6 +196,17 @@ impl Store {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How the writing connection syncs commits, as the database reports
+    /// it: SQLite's `synchronous` (`1` NORMAL, `2` FULL) or PostgreSQL's
+    /// `synchronous_commit` (`on`, `off`…).
+    pub async fn commit_sync(&self) -> Result<String> {
+        let query = match self.backend {
+            Backend::Sqlite => "SELECT CAST(synchronous AS TEXT) FROM pragma_synchronous",
+            Backend::Postgres => "SELECT current_setting('synchronous_commit')",
+        };
+        Ok(sqlx::query_scalar(query).fetch_one(&self.write).await?)
     }
 
     /// Whether the database answers and every migration has been applied.
@@ -197,16 +250,18 @@ pub fn sqlite_path(url: &str) -> Option<&str> {
     path.split('?').next()
 }
 
-async fn sqlite_pool(url: &str, connections: u32) -> Result<AnyPool> {
+async fn sqlite_pool(url: &str, connections: u32, durability: Durability) -> Result<AnyPool> {
+    let pragmas = format!(
+        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = {}",
+        durability.sqlite_synchronous()
+    );
     Ok(AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _| {
+        .after_connect(move |conn, _| {
+            let pragmas = pragmas.clone();
             Box::pin(async move {
-                conn.execute(
-                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL",
-                )
-                .await?;
+                conn.execute(pragmas.as_str()).await?;
                 Ok(())
             })
         })

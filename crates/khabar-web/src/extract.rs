@@ -234,8 +234,9 @@ impl<A: Answer> FromRequestParts<Arc<App>> for SignedIn<A> {
 
 /// A state-changing form's fields (`Fields`, or a struct read from the
 /// same body), once the request is known to come from this site with the
-/// viewer's CSRF token. An unreadable form is a 400, a foreign or
-/// tokenless one a 403, answered as `A` says in the page's language.
+/// viewer's CSRF token. A form past the body limit is a 413, an
+/// unreadable one a 400, a foreign or tokenless one a 403, answered as `A`
+/// says in the page's language.
 pub(crate) struct CheckedForm<T = Fields, A: Answer = Html>(pub T, pub PhantomData<A>);
 
 impl<T, A> FromRequest<Arc<App>> for CheckedForm<T, A>
@@ -250,9 +251,9 @@ where
         let viewer = viewer(&mut parts, app).await;
         let refuse =
             |parts: &Parts, error| A::refusal(app, parts, page_language(app, parts), error);
-        let Some((form, fields)) = read::<T>(&parts, body, app).await else {
-            let unreadable = PageError::BadRequest("unreadable form".into());
-            return Err(refuse(&parts, unreadable));
+        let (form, fields) = match read::<T>(&parts, body, app).await {
+            Ok(read) => read,
+            Err(error) => return Err(refuse(&parts, error)),
         };
         let token = field(&fields, "csrf_token");
         if !csrf::same_site(app, &parts.headers) || !csrf::token_matches(&viewer, token) {
@@ -262,21 +263,27 @@ where
     }
 }
 
-/// The urlencoded body as `T` and as fields (for the token), or none when
-/// it is not a form.
+/// The urlencoded body as `T` and as fields (for the token): too large
+/// past the body limit, else unreadable when it is not a form.
 #[allow(clippy::disallowed_types, reason = "the one place a form is read")]
 async fn read<T: DeserializeOwned>(
     parts: &Parts,
     body: Body,
     app: &Arc<App>,
-) -> Option<(T, Fields)> {
+) -> Result<(T, Fields), PageError> {
+    let unreadable = || PageError::BadRequest("unreadable form".into());
     let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), app)
         .await
-        .ok()?;
+        .map_err(|rejection| match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => PageError::TooLarge,
+            _ => unreadable(),
+        })?;
     let again = || Request::from_parts(parts.clone(), Body::from(bytes.clone()));
-    let axum::Form(form) = axum::Form::<T>::from_request(again(), app).await.ok()?;
+    let axum::Form(form) = axum::Form::<T>::from_request(again(), app)
+        .await
+        .map_err(|_| unreadable())?;
     let axum::Form(fields) = axum::Form::<Fields>::from_request(again(), app)
         .await
-        .ok()?;
-    Some((form, fields))
+        .map_err(|_| unreadable())?;
+    Ok((form, fields))
 }

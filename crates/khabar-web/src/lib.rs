@@ -8,12 +8,13 @@
 pub mod api;
 mod extract;
 pub mod http;
+mod limits;
 mod moderation;
 mod newsroom;
 mod public;
+mod serve;
 pub mod theme;
 
-use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -41,6 +42,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use http::error::PageError;
+pub use limits::Limits;
+pub use serve::serve;
 pub use theme::Theme;
 pub use theme::i18n::{I18n, I18nError};
 
@@ -60,6 +63,10 @@ pub struct App {
     live: tokio::sync::broadcast::Receiver<live::LiveMessage>,
     /// Taken once by the follower task that feeds `live`.
     live_sender: std::sync::Mutex<Option<tokio::sync::broadcast::Sender<live::LiveMessage>>>,
+    /// Timeouts and caps on what one client holds.
+    limits: Limits,
+    /// Live streams open per reader address.
+    live_streams: Arc<limits::PerKey<String>>,
 }
 
 impl std::ops::Deref for App {
@@ -97,6 +104,8 @@ impl App {
             trusted_proxies: Vec::new(),
             live,
             live_sender: std::sync::Mutex::new(Some(live_sender)),
+            live_streams: limits::PerKey::new(Limits::default().live_streams_per_address),
+            limits: Limits::default(),
         })
     }
 
@@ -122,6 +131,13 @@ impl App {
     /// CDN in front of the site); everyone else's header is ignored.
     pub fn trusting_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> App {
         self.trusted_proxies = proxies;
+        self
+    }
+
+    /// Timeouts and caps on connections and live streams.
+    pub fn limiting(mut self, limits: Limits) -> App {
+        self.live_streams = limits::PerKey::new(limits.live_streams_per_address);
+        self.limits = limits;
         self
     }
 
@@ -328,17 +344,4 @@ async fn security_headers(request: Request, next: Next) -> Response {
         );
     }
     response
-}
-
-/// Serves until `shutdown` completes, then stops accepting connections and
-/// lets requests in flight finish.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Arc<App>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
 }

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use figment::Figment;
+use figment::error::Kind;
 use figment::providers::{Env, Format, Serialized, Toml};
 use khabar_core::SiteSettings;
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,13 @@ pub struct Config {
     /// behind the proxy shares its rate limits.
     #[serde(default)]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// What an acknowledged write survives: `process-crash` (the default)
+    /// or `power-loss` (SQLite syncs every commit); see docs/durability.md.
+    #[serde(default)]
+    pub durability: khabar_store::Durability,
+    /// Timeouts and caps on connections and live streams.
+    #[serde(default)]
+    pub limits: khabar_web::Limits,
     pub log: LogSettings,
     pub mail: MailSettings,
     /// Cache lifetimes of public pages and the CDN purge address.
@@ -69,6 +77,8 @@ impl Default for Config {
             database_url: None,
             theme_dir: None,
             trusted_proxies: Vec::new(),
+            durability: Default::default(),
+            limits: Default::default(),
             log: LogSettings {
                 format: LogFormat::Text,
                 level: "info".into(),
@@ -117,8 +127,74 @@ fn smtp_is_encrypted(url: &str) -> bool {
 /// Environment variables that share the prefix but are not settings.
 const NOT_SETTINGS: &[&str] = &["config", "test_database_url"];
 
+/// The `KHABAR_*` variables read as settings, without `ignored` (dotted
+/// keys such as `site.colour`).
+fn environment(ignored: &[String]) -> Env {
+    let ignored = ignored.to_vec();
+    Env::prefixed("KHABAR_").split("__").filter(move |key| {
+        let is = |other: &str| key.as_str().eq_ignore_ascii_case(other);
+        !NOT_SETTINGS.iter().any(|other| is(other)) && !ignored.iter().any(|other| is(other))
+    })
+}
+
+/// The variable that sets a dotted key: `site.time_zone` is
+/// `KHABAR_SITE__TIME_ZONE`.
+fn variable(key: &str) -> String {
+    format!("KHABAR_{}", key.replace('.', "__").to_ascii_uppercase())
+}
+
+/// When `error` is an unknown key that came from the environment (a
+/// wrapper script's `KHABAR_BIN`, a typo): the key, and a warning naming
+/// the variable and the closest known key. A file's unknown key stays an
+/// error.
+fn unknown_variable(error: &figment::Error, from_env: &[String]) -> Option<(String, String)> {
+    let Kind::UnknownField(field, expected) = &error.kind else {
+        return None;
+    };
+    // The path names the unknown key itself, as the environment spells it.
+    let parents = match error.path.last() {
+        Some(last) if last.eq_ignore_ascii_case(field) => &error.path[..error.path.len() - 1],
+        _ => &error.path[..],
+    };
+    let parent: String = parents
+        .iter()
+        .map(|part| format!("{}.", part.to_ascii_lowercase()))
+        .collect();
+    let key = format!("{parent}{}", field.to_ascii_lowercase());
+    if !from_env
+        .iter()
+        .any(|known| known.eq_ignore_ascii_case(&key))
+    {
+        return None;
+    }
+    let field = field.to_ascii_lowercase();
+    let closest = expected
+        .iter()
+        .map(|candidate| (strsim::levenshtein(&field, candidate), candidate))
+        .min()
+        .filter(|(distance, _)| *distance <= 2.max(field.len() / 3));
+    let hint = match closest {
+        Some((_, candidate)) => format!(
+            " (did you mean {}?)",
+            variable(&format!("{parent}{candidate}"))
+        ),
+        None => String::new(),
+    };
+    let warning = format!(
+        "ignoring the environment variable {}: not a configuration key{hint}",
+        variable(&key)
+    );
+    Some((key, warning))
+}
+
 impl Config {
-    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Config, ConfigError> {
+    /// The configuration, and warnings for `KHABAR_*` environment
+    /// variables that name no setting (they are ignored: a wrapper script
+    /// may set its own). A bad value for a known key is an error.
+    pub fn load(
+        file: Option<&Path>,
+        overrides: &Overrides,
+    ) -> Result<(Config, Vec<String>), ConfigError> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(file) = file {
             if !file.is_file() {
@@ -126,19 +202,36 @@ impl Config {
             }
             figment = figment.merge(Toml::file_exact(file));
         }
-        let env = Env::prefixed("KHABAR_")
-            .split("__")
-            // Keys arrive as written in the environment (upper case).
-            .filter(|key| {
-                !NOT_SETTINGS
-                    .iter()
-                    .any(|other| key.as_str().eq_ignore_ascii_case(other))
+        let from_env: Vec<String> = environment(&[])
+            .iter()
+            .map(|(key, _)| key.into_string())
+            .collect();
+        let mut ignored = Vec::new();
+        let mut warnings = Vec::new();
+        // Serde names one unknown key at a time: drop it and read again.
+        let config: Config = loop {
+            let read = figment
+                .clone()
+                .merge(environment(&ignored))
+                .merge(Serialized::defaults(overrides))
+                .extract();
+            match read {
+                Ok(config) => break config,
+                Err(error) => match unknown_variable(&error, &from_env) {
+                    Some((key, warning)) if !ignored.contains(&key) => {
+                        ignored.push(key);
+                        warnings.push(warning);
+                    }
+                    _ => return Err(ConfigError::Unreadable(Box::new(error))),
+                },
+            }
+        };
+        if let Err((key, message)) = config.limits.check() {
+            return Err(ConfigError::Invalid {
+                key,
+                message: message.into(),
             });
-        let config: Config = figment
-            .merge(env)
-            .merge(Serialized::defaults(overrides))
-            .extract()
-            .map_err(|e| ConfigError::Unreadable(Box::new(e)))?;
+        }
         config.site.validate().map_err(|e| ConfigError::Invalid {
             key: e.field,
             message: e.message,
@@ -193,7 +286,7 @@ impl Config {
                 message: "must start with postgres:// or sqlite://".into(),
             });
         }
-        Ok(config)
+        Ok((config, warnings))
     }
 
     /// The database to use: `database_url`, or SQLite in the data dir.
@@ -227,7 +320,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("khabar.toml");
         std::fs::write(&path, text).unwrap();
-        Config::load(Some(&path), &Overrides::default())
+        Config::load(Some(&path), &Overrides::default()).map(|(config, _)| config)
     }
 
     #[test]
@@ -303,7 +396,7 @@ mod tests {
             listen: Some("127.0.0.1:9999".parse().unwrap()),
             data_dir: Some("/tmp/elsewhere".into()),
         };
-        let config = Config::load(None, &overrides).unwrap();
+        let (config, _) = Config::load(None, &overrides).unwrap();
         assert_eq!(config.listen.port(), 9999);
         assert!(
             config

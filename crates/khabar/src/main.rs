@@ -120,7 +120,13 @@ fn main() -> ExitCode {
         data_dir: cli.data_dir.clone(),
     };
     let config = match Config::load(cli.config.as_deref(), &overrides) {
-        Ok(config) => config,
+        Ok((config, warnings)) => {
+            // Before logging starts: its settings come from the configuration.
+            for warning in warnings {
+                eprintln!("khabar: warning: {warning}");
+            }
+            config
+        }
         Err(error) => {
             eprintln!("khabar: {error}");
             return ExitCode::from(2);

@@ -38,7 +38,7 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
     let url = config.database_url();
-    let store = Store::open(&url)
+    let store = Store::open_with(&url, config.durability)
         .await
         .with_context(|| format!("opening the database ({})", redact(&url)))?;
     store.migrate().await.context("applying migrations")?;
@@ -93,6 +93,7 @@ impl Server {
         )
         .context("loading the theme")?
         .trusting_proxies(config.trusted_proxies.clone())
+        .limiting(config.limits.clone())
         .caching(config.cache.clone());
         app.reload_site()
             .await
@@ -165,8 +166,8 @@ impl Server {
 
     /// Stops accepting connections, lets requests in flight finish (and
     /// with them their writes), stops the workers and closes the database.
-    /// Connections still open after [`SHUTDOWN_GRACE`] (an idle keep-alive
-    /// client, a stuck reader) are cut.
+    /// Idle keep-alive connections close at once; connections still busy
+    /// after [`SHUTDOWN_GRACE`] (a stuck reader) are cut.
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.stop.send(true);
         // The follower ends first: its sender closes every live stream, so

@@ -89,6 +89,55 @@ fn migrate_applies_and_reports() {
     assert!(dir.path().join("khabar.db").is_file());
 }
 
+/// A wrapper script's own `KHABAR_*` variables do not stop a command: they
+/// are named in a warning, with the key a typo was probably meant to be;
+/// a known key with a bad value still fails.
+#[test]
+fn unknown_khabar_variables_warn_and_bad_values_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = khabar(dir.path())
+        .args(["admin", "create", "--username", "chief"])
+        .args(["--email", "chief@news.example", "--password-stdin"])
+        .env("KHABAR_BIN", "/opt/khabar/bin/khabar")
+        .env("KHABAR_SITE__COLOUR", "red")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "a long enough passphrase").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("admin chief created"));
+    assert!(
+        stderr.contains("warning") && stderr.contains("KHABAR_BIN"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("KHABAR_SITE__COLOUR"), "{stderr}");
+
+    let typo = khabar(dir.path())
+        .arg("migrate")
+        .env("KHABAR_LISTN", "127.0.0.1:9000")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&typo.stderr);
+    assert!(typo.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("KHABAR_LISTN") && stderr.contains("did you mean KHABAR_LISTEN?"),
+        "{stderr}"
+    );
+
+    let garbage = khabar(dir.path())
+        .arg("migrate")
+        .env("KHABAR_LISTEN", "garbage")
+        .output()
+        .unwrap();
+    assert!(!garbage.status.success());
+    let stderr = String::from_utf8_lossy(&garbage.stderr);
+    assert!(stderr.contains("LISTEN"), "{stderr}");
+}
+
 #[test]
 fn sigterm_stops_the_server_cleanly() {
     let dir = tempfile::tempdir().unwrap();

@@ -381,16 +381,26 @@ pub(super) async fn report(
     responses(
         (status = 200, description = "text/event-stream", body = inline(String), content_type = "text/event-stream"),
         (status = 404, description = "No such published edition", body = crate::api::wire::ErrorBody),
+        (status = 429, description = "too_many_streams", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(super) async fn stream(
     State(app): AppState,
     path: EditionPath,
+    viewer: Viewer,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let edition_id = id_of(path)?;
     published(&app, edition_id).await?;
-    Ok(crate::public::live::events_of(&app, edition_id, &headers).await)
+    let ticket = crate::public::live::admit(&app, &viewer).ok_or_else(|| ApiError {
+        retry_after: Some(30),
+        ..ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_streams",
+            "this address has as many live streams open as allowed",
+        )
+    })?;
+    Ok(crate::public::live::events_of(&app, edition_id, &headers, ticket).await)
 }
 
 #[utoipa::path(

@@ -16,6 +16,9 @@ pub enum PageError {
     Forbidden,
     #[error("too many requests; retry in {0} s")]
     TooManyRequests(u64),
+    /// A request body past the limit: 413, as the API's `body_too_large`.
+    #[error("the request body is too large")]
+    TooLarge,
     /// A use case said no, for the reason its code names; the page explains
     /// it in the reader's language (`error-rejected-{code}`).
     #[error("refused: {0}")]
@@ -37,6 +40,7 @@ impl PageError {
             PageError::Forbidden => StatusCode::FORBIDDEN,
             PageError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            PageError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::Store(khabar_store::StoreError::NotFound) => StatusCode::NOT_FOUND,
             PageError::Store(_) | PageError::Template(_) | PageError::Internal => {
                 StatusCode::INTERNAL_SERVER_ERROR

@@ -31,6 +31,7 @@ use tokio::sync::{broadcast, watch};
 
 use crate::extract::{LangSlug, Params};
 use crate::http::session::Viewer;
+use crate::limits::Held;
 use crate::public::thread::comment_item;
 use crate::theme::page::{error_page, preferred_language};
 use crate::{App, PageError};
@@ -43,6 +44,28 @@ const BUFFER: usize = 1_024;
 const CATCH_UP: i64 = 500;
 /// Editions one shared stream may follow: a browser's open stories.
 pub(crate) const MAX_EDITIONS: usize = 64;
+/// Seconds a reader at the cap of live streams is told to wait; the page
+/// tries again by itself (see `live.js`).
+const STREAMS_RETRY_AFTER: u64 = 30;
+
+/// A live stream's place in its reader's allowance
+/// (`limits.live_streams_per_address`), given back when the stream ends.
+pub(crate) struct Ticket {
+    _held: Held<String>,
+}
+
+/// Room for one more live stream from the viewer's address, or none when
+/// it holds as many as allowed.
+pub(crate) fn admit(app: &App, viewer: &Viewer) -> Option<Ticket> {
+    app.live_streams
+        .take(viewer.ip.clone())
+        .map(|held| Ticket { _held: held })
+}
+
+/// The page answer to a reader at the cap: 429, retry later.
+fn too_many_streams(app: &App, lang: Lang) -> Response {
+    error_page(app, lang, &PageError::TooManyRequests(STREAMS_RETRY_AFTER))
+}
 
 /// A comment event, rendered for pages, or (`for_moderators`) a hint
 /// to moderators' queues that a comment entered or left one.
@@ -222,6 +245,8 @@ struct Feed {
     /// A first `ready` event naming the sequence the stream starts after,
     /// so a page that saw nothing yet still knows where it stands.
     greeting: bool,
+    /// Held while the stream is open.
+    _ticket: Ticket,
 }
 
 impl Feed {
@@ -299,10 +324,14 @@ impl Feed {
 pub(crate) async fn stream(
     State(app): State<Arc<App>>,
     LangSlug(lang, slug): LangSlug,
+    viewer: Viewer,
     headers: HeaderMap,
 ) -> Response {
+    let Some(ticket) = admit(&app, &viewer) else {
+        return too_many_streams(&app, lang);
+    };
     match app.store.article(lang, slug.as_str()).await {
-        Ok(Some(article)) => events_of(&app, article.summary.id, &headers).await,
+        Ok(Some(article)) => events_of(&app, article.summary.id, &headers, ticket).await,
         Ok(None) => error_page(&app, lang, &PageError::NotFound),
         Err(error) => error_page(&app, lang, &PageError::Store(error)),
     }
@@ -317,9 +346,13 @@ pub(crate) async fn stream(
 pub(crate) async fn shared(
     State(app): State<Arc<App>>,
     Params(query): Params,
+    viewer: Viewer,
     headers: HeaderMap,
 ) -> Response {
     let lang = preferred_language(&app, &headers);
+    let Some(ticket) = admit(&app, &viewer) else {
+        return too_many_streams(&app, lang);
+    };
     let Some(requested) = query.get("editions").and_then(|list| edition_list(list)) else {
         let why = format!("editions: up to {MAX_EDITIONS} comma-separated edition ids");
         return error_page(&app, lang, &PageError::BadRequest(why));
@@ -341,7 +374,7 @@ pub(crate) async fn shared(
         return error_page(&app, lang, &PageError::NotFound);
     }
     let resume = last_event_id(&headers).or(after);
-    stream_of(&app, editions, resume, true).await
+    stream_of(&app, editions, resume, true, ticket).await
 }
 
 /// Distinct edition ids from `12,15,40`: none when malformed, empty or
@@ -365,9 +398,15 @@ fn last_event_id(headers: &HeaderMap) -> Option<i64> {
         .and_then(|v| v.trim().parse::<i64>().ok())
 }
 
-/// The SSE stream of one (published) edition's comment events.
-pub(crate) async fn events_of(app: &Arc<App>, edition_id: i64, headers: &HeaderMap) -> Response {
-    stream_of(app, vec![edition_id], last_event_id(headers), false).await
+/// The SSE stream of one (published) edition's comment events, for a
+/// reader [`admit`]ted.
+pub(crate) async fn events_of(
+    app: &Arc<App>,
+    edition_id: i64,
+    headers: &HeaderMap,
+    ticket: Ticket,
+) -> Response {
+    stream_of(app, vec![edition_id], last_event_id(headers), false, ticket).await
 }
 
 /// The comment events of `editions` (published, sorted, distinct) as SSE,
@@ -377,6 +416,7 @@ async fn stream_of(
     editions: Vec<i64>,
     resume: Option<i64>,
     greeting: bool,
+    ticket: Ticket,
 ) -> Response {
     // Subscribe before reading the backlog: nothing falls between the two.
     let receiver = app.live.resubscribe();
@@ -392,6 +432,7 @@ async fn stream_of(
         last_sent,
         behind: false,
         greeting,
+        _ticket: ticket,
     };
     if resume.is_some() && !feed.catch_up().await {
         return error_page(app, app.site().default_language, &PageError::Internal);

@@ -99,6 +99,9 @@ error-429-body = { PLURAL($minutes) ->
    *[other] يرجى الانتظار { DIGITS($minutes) } دقيقة قبل المحاولة مرة أخرى.
 }
 
+error-413-title = ما أرسلته أكبر مما ينبغي
+error-413-body = ما أرسلته أكبر مما يقبله الموقع. اختصره وحاول مرة أخرى.
+
 email-unverified = لم يُؤكَّد بعد
 field-current-password = كلمة المرور الحالية
 field-new-password = كلمة المرور الجديدة

@@ -92,6 +92,9 @@ error-429-body = Please wait { DIGITS($minutes) } { PLURAL($minutes) ->
    *[other] minutes
 } before trying again.
 
+error-413-title = That was too much to send
+error-413-body = What you sent is larger than this site accepts. Shorten it and try again.
+
 email-unverified = not yet confirmed
 field-current-password = Current password
 field-new-password = New password
