@@ -2,7 +2,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::InvalidInput;
+use crate::{InvalidInput, text};
 
 /// A URL slug: letters and digits of any script joined by single dashes,
 /// lowercase, as `khabar_text::slugify` makes them. Arabic slugs are allowed.
@@ -11,11 +11,12 @@ use crate::InvalidInput;
 pub struct Slug(String);
 
 impl Slug {
-    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
-        if khabar_text::slug::is_slug(text) {
-            Ok(Slug(text.to_owned()))
+    pub fn parse(input: &str) -> Result<Self, InvalidInput> {
+        let text = text::single_line("slug", input)?;
+        if khabar_text::slug::is_slug(&text) {
+            Ok(Slug(text))
         } else {
-            let suggestion = khabar_text::slugify(text);
+            let suggestion = khabar_text::slugify(&text);
             let hint = if suggestion.is_empty() {
                 String::new()
             } else {

@@ -103,13 +103,14 @@ impl CommentMode {
 pub struct HeroImage(String);
 
 impl HeroImage {
-    pub fn parse(text: &str) -> Result<Self, InvalidInput> {
+    pub fn parse(input: &str) -> Result<Self, InvalidInput> {
+        let text = text::single_line("hero_image", input)?;
         // Plain http images would be blocked as mixed content on an https
         // site, and the pages' Content-Security-Policy allows https only.
         let ok =
             (text.starts_with("/media/") && !text.contains("..")) || text.starts_with("https://");
         if ok && !text.contains(char::is_whitespace) && text.len() <= 2_000 {
-            Ok(HeroImage(text.to_owned()))
+            Ok(HeroImage(text))
         } else {
             Err(InvalidInput::new(
                 "hero_image",
@@ -243,6 +244,10 @@ mod tests {
         assert!(HeroImage::parse("/media/demo/a.svg").is_ok());
         assert!(HeroImage::parse("https://images.example/a.jpg").is_ok());
         assert!(HeroImage::parse("http://images.example/a.jpg").is_err());
+        assert_eq!(
+            HeroImage::parse("/media/a\0.jpg").unwrap_err().code,
+            "control_character"
+        );
     }
 
     #[test]

@@ -150,6 +150,56 @@ mod tests {
         assert!(!is_visible("\u{202E}\u{2067} \u{0651}"));
     }
 
+    /// A text type of this crate (a newtype over `String`) whose methods
+    /// do not go through this module would let a forgotten field store
+    /// what the rule refuses: each must, or be listed here with why not.
+    #[test]
+    fn every_text_type_is_built_on_the_rule() {
+        // An error's message, made by the code, never by a person.
+        const NOT_INPUT: [&str; 1] = ["RandomnessUnavailable"];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut checked = Vec::new();
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).unwrap();
+            for (at, _) in source.match_indices("(String);") {
+                let line = source[..at].rsplit('\n').next().unwrap_or_default();
+                let Some((_, name)) = line.split_once("struct ") else {
+                    continue;
+                };
+                if NOT_INPUT.contains(&name) {
+                    continue;
+                }
+                let start = source
+                    .find(&format!("impl {name} {{"))
+                    .unwrap_or_else(|| panic!("{name} has no methods in {path:?}"));
+                let end = source[start..]
+                    .find("\n}\n")
+                    .map_or(source.len(), |e| start + e);
+                assert!(
+                    source[start..end].contains("text::"),
+                    "{name} ({path:?}) is not built on khabar_core::text"
+                );
+                checked.push(name.to_owned());
+            }
+        }
+        checked.sort();
+        assert_eq!(
+            checked,
+            [
+                "CommentBody",
+                "DisplayName",
+                "Email",
+                "HeroImage",
+                "Slug",
+                "Username"
+            ]
+        );
+    }
+
     #[test]
     fn queries_forgive() {
         assert_eq!(query("a\0b"), "a b");
