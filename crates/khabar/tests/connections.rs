@@ -366,3 +366,36 @@ on_both_backends!(
     live_streams_per_address_are_capped,
     a_huge_form_is_too_large,
 );
+
+/// `durability = "power-loss"` makes every commit survive a power loss:
+/// SQLite syncs each commit (`synchronous` 2, FULL, where the default is
+/// 1, NORMAL) and PostgreSQL sessions commit synchronously even on a
+/// server whose default says otherwise.
+async fn power_loss_durability_syncs_every_commit(db: &TestDatabase) {
+    let postgres = db.url().starts_with("postgres");
+    // A server configured to acknowledge before the WAL reaches the disk.
+    let lax_url = match postgres {
+        true => format!(
+            "{}{}options=-c%20synchronous_commit%3Doff",
+            db.url(),
+            if db.url().contains('?') { "&" } else { "?" }
+        ),
+        false => db.url().to_owned(),
+    };
+    let (lax, strict) = if postgres { ("off", "on") } else { ("1", "2") };
+    for (durability, expected) in [
+        (khabar_store::Durability::ProcessCrash, lax),
+        (khabar_store::Durability::PowerLoss, strict),
+    ] {
+        let server = spawn_app_with(db, false, |config| {
+            config.database_url = Some(lax_url.clone());
+            config.durability = durability;
+        })
+        .await;
+        let sync = server.store().commit_sync().await.unwrap();
+        assert_eq!(sync, expected, "{durability:?}");
+        server.stop().await.unwrap();
+    }
+}
+
+on_both_backends!(power_loss_durability_syncs_every_commit);
