@@ -10,7 +10,7 @@ use khabar_core::moderation::{
     self, AuthorHistory, CommentAction, ListKind, Policy, PolicySettings, ScopeSettings,
     SettingScope, ThreadSettings, UserAction, Verdict, WordListEntry, WordLists,
 };
-use khabar_core::{InvalidInput, Lang, Role};
+use khabar_core::{InvalidInput, Lang, Role, text};
 use khabar_store::{
     Account, Article, LogEntry, LogFilter, QueueFilter, QueuePage, ReaderHistory, Standing,
     StoreError, UndoRefusal, WordListRow,
@@ -394,12 +394,27 @@ pub async fn reader_history(
     Ok(ctx.store.reader_history(user_id).await?)
 }
 
+/// The log's entries matching `filter`, whose words are searched as a
+/// search box's (`khabar_core::text::query`: a NUL is a space).
 pub async fn audit_log(
     ctx: &Context,
     _moderator: &Moderator,
     filter: &LogFilter,
 ) -> Result<Vec<LogEntry>, ModerationError> {
-    Ok(ctx.store.audit_log(filter).await?)
+    let words = |given: &Option<String>| {
+        given
+            .as_deref()
+            .map(text::query)
+            .filter(|words| !words.is_empty())
+    };
+    let filter = LogFilter {
+        text: words(&filter.text),
+        action: words(&filter.action),
+        moderator: words(&filter.moderator),
+        reader: words(&filter.reader),
+        ..filter.clone()
+    };
+    Ok(ctx.store.audit_log(&filter).await?)
 }
 
 pub async fn list_word_lists(

@@ -128,6 +128,15 @@ async fn nul_in_each_field_is_refused_by_name(db: &TestDatabase) {
     assert_eq!(listed.status, 200, "{}", listed.body);
     let found = call(&server, "GET", "/search/articles?q=a%00b", None, &[]).await;
     assert_eq!(found.status, 200, "{}", found.body);
+    let log = call(
+        &server,
+        "GET",
+        "/moderation/log?q=a%00b",
+        None,
+        &[("Authorization", &chief)],
+    )
+    .await;
+    assert_eq!(log.status, 200, "{}", log.body);
     let page = Agent::new(&server).get("/en/search?q=a%00b").await;
     assert_eq!(page.status, 200);
     server.stop().await.unwrap();
