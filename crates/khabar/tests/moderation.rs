@@ -674,6 +674,24 @@ async fn who_may_moderate_what(db: &TestDatabase) {
         )
         .await;
     assert_eq!(status, 403);
+    // Their settings screen says why the site-wide form is not theirs
+    // instead of showing a form of made-up defaults.
+    let mut limited_page = Agent::new(&site.server);
+    limited_page
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "sport_mod"), ("password", PASSWORD)],
+        )
+        .await;
+    let settings = limited_page.get("/en/moderate/settings").await;
+    assert_eq!(settings.status, 200);
+    assert!(
+        settings
+            .body
+            .contains("set by moderators of the whole site")
+    );
+    assert!(!settings.body.contains("mod-settings\""));
     let (status, _) = site
         .call(
             Some(&limited),

@@ -30,9 +30,15 @@ pub(crate) async fn settings(State(app): AppState, on: Moderating) -> Response {
 async fn settings_page(app: &App, on: &Moderating) -> Result<Response, PageError> {
     let (lang, moderator) = (on.lang, &on.moderator);
     let rows = moderation::list_word_lists(app, moderator).await?;
-    let (policy, site) = moderation::settings(app, moderator, SettingScope::Site, 0)
-        .await
-        .unwrap_or_default();
+    // Site-wide settings are for moderators of every section; a failure to
+    // read them is an error page, never defaults that a save would write
+    // over the real settings.
+    let site_wide = if moderator.sections.is_empty() {
+        Some(moderation::settings(app, moderator, SettingScope::Site, 0).await?)
+    } else {
+        None
+    };
+    let (policy, site) = site_wide.unzip();
     let this = format!("/{lang}/moderate/settings");
     let chrome = chrome(app, lang, &on.viewer, paths(app, "/settings"), None, this).await?;
     render(
@@ -45,7 +51,7 @@ async fn settings_page(app: &App, on: &Moderating) -> Result<Response, PageError
             policy => policy,
             site => site,
             csrf_token => &on.session.csrf_token,
-            may_edit => moderator.sections.is_empty(),
+            may_edit => site.is_some(),
             sections => section_settings(app, lang, moderator).await?,
         },
     )
