@@ -955,7 +955,7 @@ async fn forms_report_every_problem_at_once_and_keep_what_was_typed(db: &TestDat
 /// 404 page, never a 400.
 async fn every_form_needs_its_token_and_ids_are_numbers(db: &TestDatabase) {
     let server = spawn_app(db, false).await;
-    common::account(&server, "rania", khabar_core::Role::Admin, PASSWORD).await;
+    common::account(&server, "rania", Role::Admin, PASSWORD).await;
     let mut admin = Agent::new(&server);
     let signed_in = admin
         .submit(

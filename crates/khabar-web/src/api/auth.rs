@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::wire::accounts::{
     AccessToken, AuthKind, CurrentUser, ExportBody, ScopeName, Session, User,
 };
-use super::{ApiError, Caller, body, caller};
+use super::{ApiError, Caller, access, body, caller};
 use crate::http::session::{SESSION_COOKIE, Viewer, cookie, set_cookie};
 use crate::public::accounts::{DEVICE_COOKIE, known_device_cookie};
 use crate::{App, http::csrf};
@@ -209,7 +209,6 @@ pub(super) async fn sign_in(
     operation_id = "signOut",
     tag = "accounts",
     summary = "End the calling session, or revoke the calling token",
-    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "Signed out"),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
@@ -222,19 +221,16 @@ pub(super) async fn sign_out(
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
+    caller.require(&app, &headers, &access::SIGN_OUT)?;
     match &caller {
-        Caller::Session(session) => {
-            // Any scope: the check that matters is the CSRF token.
-            caller.authorize(&app, &headers, Scope::Read)?;
-            app.store.end_session(&session.token_hash).await?;
-        }
-        // A token may always revoke itself, whatever its scopes.
+        Caller::Session(session) => app.store.end_session(&session.token_hash).await?,
         Caller::Token {
             account, token_id, ..
         } => {
             app.store.revoke_access_token(account.id, *token_id).await?;
         }
-        Caller::Anonymous => return Err(ApiError::unauthorized()),
+        // `require` refused it.
+        Caller::Anonymous => {}
     }
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().append(
@@ -250,7 +246,6 @@ pub(super) async fn sign_out(
     operation_id = "getCurrentUser",
     tag = "accounts",
     summary = "The signed-in account",
-    security(("session" = []), ("bearer" = ["read"])),
     responses(
         (status = 200, description = "The account and how the call was authenticated", body = CurrentUser),
         (status = 401, description = "Not signed in, or an unknown token", body = crate::api::wire::ErrorBody),
@@ -262,12 +257,17 @@ pub(super) async fn current_user(
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let account = caller.authorize_read(Scope::Read)?;
+    let account = caller.require(&app, &headers, &access::GET_CURRENT_USER)?;
     let (auth, scopes) = match &caller {
         Caller::Token { scopes, .. } => (AuthKind::Token, ScopeName::all_in(scopes)),
+        // A session holds what its role allows (see `Caller::require`).
         _ => (
             AuthKind::Session,
-            Scope::ALL.iter().map(|s| ScopeName::from(*s)).collect(),
+            Scope::ALL
+                .into_iter()
+                .filter(|s| s.allowed_for(account.role))
+                .map(ScopeName::from)
+                .collect(),
         ),
     };
     Ok(Json(CurrentUser {
@@ -409,7 +409,6 @@ pub(super) async fn reset_password(
     operation_id = "exportMyData",
     tag = "accounts",
     summary = "Everything kept about the account, as JSON",
-    security(("session" = []), ("bearer" = ["read"])),
     responses(
         (status = 200, description = "The account, its sessions and tokens (never secrets)", body = ExportBody),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
@@ -421,7 +420,7 @@ pub(super) async fn export_my_data(
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let account = caller.authorize_read(Scope::Read)?;
+    let account = caller.require(&app, &headers, &access::EXPORT_MY_DATA)?;
     Ok(Json(ExportBody(accounts::export(&app, account).await?)).into_response())
 }
 
@@ -433,7 +432,6 @@ pub(super) async fn export_my_data(
     operation_id = "deleteMyAccount",
     tag = "accounts",
     summary = "Delete the account (password required); comments stay as a deleted account's",
-    security(("session" = []), ("bearer" = ["admin"])),
     request_body = PasswordOnly,
     responses(
         (status = 204, description = "Deleted"),
@@ -449,10 +447,7 @@ pub(super) async fn delete_my_account(
     json: Result<Json<PasswordOnly>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let account = match &caller {
-        Caller::Token { .. } => caller.authorize(&app, &headers, Scope::Admin)?,
-        _ => caller.authorize(&app, &headers, Scope::Read)?,
-    };
+    let account = caller.require(&app, &headers, &access::DELETE_MY_ACCOUNT)?;
     let input = body(json)?;
     accounts::delete_account(&app, account, &input.password).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
