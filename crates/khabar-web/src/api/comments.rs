@@ -11,14 +11,14 @@ use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use khabar_core::{CommentSort, Lang, Scope, Username};
+use khabar_core::{CommentSort, Lang, Username};
 use serde::Deserialize;
 
 use super::wire::comments::{
     Comment, CommentFields, NotificationItem, Notifications, PostedComment, ReactionResult, Thread,
     ThreadItem, UserProfile,
 };
-use super::{ApiError, body, caller, page_param};
+use super::{ApiError, access, body, caller, page_param};
 use crate::App;
 use crate::http::session::Viewer;
 use khabar_app::comments::{self, CommentError};
@@ -156,7 +156,6 @@ pub(super) struct NewCommentBody {
     operation_id = "createComment",
     tag = "comments",
     summary = "Comment on an edition, or reply with parent_id",
-    security(("session" = []), ("bearer" = ["comment"])),
     params(
         ("id" = i64, Path, description = "the edition"),
     ),
@@ -180,7 +179,7 @@ pub(super) async fn create(
     json: Result<Json<NewCommentBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let author = caller.authorize(&app, &headers, Scope::Comment)?;
+    let author = caller.require(&app, &headers, &access::CREATE_COMMENT)?;
     let edition_id = id_of(path)?;
     let input = body(json)?;
     let (lang, slug) = published(&app, edition_id).await?;
@@ -214,7 +213,6 @@ pub(super) struct EditBody {
     operation_id = "editComment",
     tag = "comments",
     summary = "Edit one's own comment within the edit window",
-    security(("session" = []), ("bearer" = ["comment"])),
     params(
         ("id" = i64, Path, description = "the comment"),
     ),
@@ -236,7 +234,7 @@ pub(super) async fn edit(
     json: Result<Json<EditBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let author = caller.authorize(&app, &headers, Scope::Comment)?;
+    let author = caller.require(&app, &headers, &access::EDIT_COMMENT)?;
     let id = id_of(path)?;
     let input = body(json)?;
     let status = comments::edit(&app, author, id, &input.body).await?;
@@ -255,7 +253,6 @@ pub(super) async fn edit(
     operation_id = "deleteComment",
     tag = "comments",
     summary = "Delete one's own comment; a placeholder keeps the replies in place",
-    security(("session" = []), ("bearer" = ["comment"])),
     params(
         ("id" = i64, Path, description = "the comment"),
     ),
@@ -274,7 +271,7 @@ pub(super) async fn delete(
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let author = caller.authorize(&app, &headers, Scope::Comment)?;
+    let author = caller.require(&app, &headers, &access::DELETE_COMMENT)?;
     comments::delete(&app, author, id_of(path)?).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -291,7 +288,6 @@ pub(super) struct ReactionBody {
     operation_id = "reactToComment",
     tag = "comments",
     summary = "Like (or take back the like of) a comment; once per reader",
-    security(("session" = []), ("bearer" = ["comment"])),
     params(
         ("id" = i64, Path, description = "the comment"),
     ),
@@ -312,7 +308,7 @@ pub(super) async fn react(
     json: Result<Json<ReactionBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let author = caller.authorize(&app, &headers, Scope::Comment)?;
+    let author = caller.require(&app, &headers, &access::REACT_TO_COMMENT)?;
     let id = id_of(path)?;
     let input = body(json)?;
     comments::like(&app, author, id, input.like).await?;
@@ -327,7 +323,7 @@ pub(super) async fn react(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = Report)]
 pub(super) struct ReportBody {
-    /// offensive, abusive, spam or other
+    #[schema(value_type = crate::api::wire::sets::ReportReasonName)]
     reason: String,
     #[serde(default)]
     #[schema(max_length = 1000)]
@@ -340,7 +336,6 @@ pub(super) struct ReportBody {
     operation_id = "reportComment",
     tag = "comments",
     summary = "Report a comment to the moderators",
-    security(("session" = []), ("bearer" = ["comment"])),
     params(
         ("id" = i64, Path, description = "the comment"),
     ),
@@ -363,7 +358,7 @@ pub(super) async fn report(
     json: Result<Json<ReportBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let author = caller.authorize(&app, &headers, Scope::Comment)?;
+    let author = caller.require(&app, &headers, &access::REPORT_COMMENT)?;
     let input = body(json)?;
     comments::report(&app, author, id_of(path)?, &input.reason, &input.note).await?;
     Ok(StatusCode::CREATED.into_response())
@@ -409,7 +404,6 @@ pub(super) async fn stream(
     operation_id = "listNotifications",
     tag = "comments",
     summary = "The newest notifications",
-    security(("session" = []), ("bearer" = ["read"])),
     responses(
         (status = 200, description = "Newest notifications and the unread count", body = Notifications),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
@@ -421,7 +415,7 @@ pub(super) async fn notifications(
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let account = caller.authorize_read(Scope::Read)?;
+    let account = caller.require(&app, &headers, &access::LIST_NOTIFICATIONS)?;
     let items = app.store.notifications(account.id, 50).await?;
     let unread = app.store.unread_notifications(account.id).await?;
     Ok(Json(Notifications {
@@ -437,7 +431,6 @@ pub(super) async fn notifications(
     operation_id = "markNotificationsRead",
     tag = "comments",
     summary = "Mark every notification read",
-    security(("session" = []), ("bearer" = ["read"])),
     responses(
         (status = 204, description = "All read"),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
@@ -450,7 +443,7 @@ pub(super) async fn mark_read(
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let account = caller.authorize(&app, &headers, Scope::Read)?;
+    let account = caller.require(&app, &headers, &access::MARK_NOTIFICATIONS_READ)?;
     app.store.mark_notifications_read(account.id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

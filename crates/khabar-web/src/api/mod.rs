@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: the same use cases as the HTML forms, with
 //! errors as JSON carrying a stable code. Described by `openapi.json`.
 
+pub mod access;
 mod auth;
 mod comments;
 pub(crate) mod moderation;
@@ -19,12 +20,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::secret::{constant_time_eq, hash_token};
-use khabar_core::{Scope, Scopes};
+use khabar_core::Scopes;
 use khabar_store::{Account, SessionRecord};
 
 use crate::http::error::status_of;
 use crate::http::session::Viewer;
 use crate::{App, http::csrf};
+use access::{Access, Operation};
 use khabar_app::{Failure, Kind};
 
 pub use openapi::document as openapi_document;
@@ -340,52 +342,63 @@ impl Caller {
         }
     }
 
-    /// The account, for an operation that changes state and needs `scope`:
-    /// a session must carry its CSRF token and come from the site itself; a
-    /// token must hold the scope.
-    pub fn authorize(
+    /// The account, if it may call `op`: the one check every operation
+    /// that is not public makes (see [`access`]). A session must come from
+    /// the site with its CSRF token for a change, and holds every scope its
+    /// role allows; a token holds the scopes it was granted that the role
+    /// still allows (a demoted account's old token keeps no more than its
+    /// role). A token without the scope is `insufficient_scope`; a role
+    /// without it is `forbidden`, as the use cases say it.
+    pub fn require(
         &self,
         app: &App,
         headers: &HeaderMap,
-        scope: Scope,
+        op: &Operation,
     ) -> Result<&Account, ApiError> {
-        match self {
-            Caller::Anonymous => Err(ApiError::unauthorized()),
+        let (account, token_scopes) = match self {
+            Caller::Anonymous => return Err(ApiError::unauthorized()),
             Caller::Session(session) => {
-                let sent = headers
-                    .get("x-csrf-token")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                if !csrf::same_site(app, headers) || !constant_time_eq(sent, &session.csrf_token) {
-                    return Err(ApiError::forbidden(
-                        "csrf_failed",
-                        "send the session's X-CSRF-Token from this site",
-                    ));
+                if op.changes {
+                    let sent = headers
+                        .get("x-csrf-token")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    if !csrf::same_site(app, headers)
+                        || !constant_time_eq(sent, &session.csrf_token)
+                    {
+                        return Err(ApiError::forbidden(
+                            "csrf_failed",
+                            "send the session's X-CSRF-Token from this site",
+                        ));
+                    }
                 }
-                Ok(&session.account)
+                (&session.account, None)
             }
-            Caller::Token { .. } => self.authorize_read(scope),
-        }
-    }
-
-    /// Like [`Caller::authorize`] for reads: no CSRF token needed.
-    pub fn authorize_read(&self, scope: Scope) -> Result<&Account, ApiError> {
-        match self {
-            Caller::Anonymous => Err(ApiError::unauthorized()),
-            Caller::Session(session) => Ok(&session.account),
             Caller::Token {
                 account, scopes, ..
-            } => {
-                if scopes.contains(scope) {
-                    Ok(account)
-                } else {
-                    Err(ApiError::forbidden(
-                        "insufficient_scope",
-                        "this token lacks the scope for that",
-                    ))
-                }
-            }
+            } => (&**account, Some(scopes)),
+        };
+        let needed = match (op.access, token_scopes) {
+            // A session proves itself again with the password.
+            (Access::SessionOrAdminToken, None) => None,
+            (access, _) => access.scope(),
+        };
+        if let Some(scope) = needed
+            && token_scopes.is_some_and(|scopes| !scopes.contains(scope))
+        {
+            return Err(ApiError::forbidden(
+                "insufficient_scope",
+                &format!("this token lacks the “{}” scope", scope.as_str()),
+            ));
         }
+        // The code the use cases give when a role may not do something.
+        if !op.access.admits(account.role) {
+            return Err(ApiError::forbidden(
+                "forbidden",
+                &format!("a {} may not do that", account.role),
+            ));
+        }
+        Ok(account)
     }
 }
 

@@ -15,9 +15,10 @@ use axum::response::{IntoResponse, Response};
 use khabar_core::moderation::{
     CommentAction, ListKind, PolicySettings, ScopeSettings, SettingScope, UserAction, WordListEntry,
 };
-use khabar_core::{InvalidInput, Lang, Scope};
+use khabar_core::{InvalidInput, Lang};
 use khabar_store::LogFilter;
 
+use super::access::{self, Operation};
 use super::wire::moderation::{
     AuditLog, BulkCommentAction, BulkDecision, CommentActionBody, Decision, History, LogItem,
     ModerationSettings, QueueAnswer, RefusedComment, RefusedUndo, SettingsBody, UndoDecisions,
@@ -32,19 +33,15 @@ use khabar_app::query::queue_filter;
 
 type AppState = State<Arc<App>>;
 
-/// The caller as a moderator, for a read or (with CSRF) a change.
+/// The caller as a moderator, if it may call `op`.
 async fn moderator_for(
     app: &App,
     headers: &HeaderMap,
     viewer: &Viewer,
-    changes: bool,
+    op: &Operation,
 ) -> Result<Moderator, ApiError> {
     let caller = caller(app, headers, viewer).await?;
-    let account = if changes {
-        caller.authorize(app, headers, Scope::Moderate)?
-    } else {
-        caller.authorize_read(Scope::Moderate)?
-    };
+    let account = caller.require(app, headers, op)?;
     Ok(moderation::moderator(app, account).await?)
 }
 
@@ -55,7 +52,6 @@ async fn moderator_for(
     operation_id = "listModerationQueue",
     tag = "moderation",
     summary = "A page of a queue with counts per queue (moderators; section-limited moderators see their sections)",
-    security(("session" = []), ("bearer" = ["moderate"])),
     params(
         ("queue" = Option<String>, Query, description = "pending (the default), reported, flagged, approved or rejected"),
         ("story" = Option<i64>, Query),
@@ -79,7 +75,7 @@ pub(crate) async fn list_queue(
     viewer: Viewer,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, false).await?;
+    let moderator = moderator_for(&app, &headers, &viewer, &access::LIST_MODERATION_QUEUE).await?;
     let filter = queue_filter(&query)?;
     let (page, counts) = moderation::queue(&app, &moderator, filter).await?;
     Ok(Json(QueueAnswer::new(&page, counts)).into_response())
@@ -93,7 +89,6 @@ pub(crate) async fn list_queue(
     operation_id = "moderateComment",
     tag = "moderation",
     summary = "A decision on one comment",
-    security(("session" = []), ("bearer" = ["moderate"])),
     params(
         ("id" = i64, Path, description = "the comment"),
     ),
@@ -113,7 +108,7 @@ pub(crate) async fn moderate_comment(
     viewer: Viewer,
     json: Result<Json<CommentActionBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, true).await?;
+    let moderator = moderator_for(&app, &headers, &viewer, &access::MODERATE_COMMENT).await?;
     let Ok(Path(id)) = path else {
         return Err(ModerationError::NotFound.into());
     };
@@ -133,7 +128,6 @@ pub(crate) async fn moderate_comment(
     operation_id = "moderateComments",
     tag = "moderation",
     summary = "The same decision on a selection; each is checked and logged on its own",
-    security(("session" = []), ("bearer" = ["moderate"])),
     request_body = BulkCommentAction,
     responses(
         (status = 200, description = "How many were done, their decision ids, and which were refused, with why", body = BulkDecision),
@@ -149,7 +143,7 @@ pub(crate) async fn moderate_comments(
     viewer: Viewer,
     json: Result<Json<BulkCommentAction>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, true).await?;
+    let moderator = moderator_for(&app, &headers, &viewer, &access::MODERATE_COMMENTS).await?;
     let input = body(json)?;
     if input.comment_ids.is_empty() || input.comment_ids.len() > 500 {
         return Err(InvalidInput::new(
@@ -185,7 +179,6 @@ pub(crate) async fn moderate_comments(
     operation_id = "moderateUser",
     tag = "moderation",
     summary = "An action on a reader",
-    security(("session" = []), ("bearer" = ["moderate"])),
     params(
         ("id" = i64, Path, description = "the reader"),
     ),
@@ -206,7 +199,7 @@ pub(crate) async fn moderate_user(
     viewer: Viewer,
     json: Result<Json<UserActionBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, true).await?;
+    let moderator = moderator_for(&app, &headers, &viewer, &access::MODERATE_USER).await?;
     let Ok(Path(id)) = path else {
         return Err(ModerationError::NotFound.into());
     };
@@ -228,7 +221,6 @@ pub(crate) async fn moderate_user(
     operation_id = "undoModerationDecisions",
     tag = "moderation",
     summary = "Undoes moderators' decisions made in the last five minutes: the comment or reader as before, its reports reopened, the notifications it sent withdrawn; logged as undo. A moderator undoes their own decisions, an admin anyone's",
-    security(("session" = []), ("bearer" = ["moderate"])),
     request_body = UndoDecisions,
     responses(
         (status = 200, description = "The decisions undone, and any refused with why", body = Undone),
@@ -246,7 +238,8 @@ pub(crate) async fn undo(
     viewer: Viewer,
     json: Result<Json<UndoDecisions>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, true).await?;
+    let moderator =
+        moderator_for(&app, &headers, &viewer, &access::UNDO_MODERATION_DECISIONS).await?;
     let input = body(json)?;
     if input.decisions.is_empty() || input.decisions.len() > 500 {
         return Err(
@@ -274,7 +267,6 @@ pub(crate) async fn undo(
     operation_id = "getReaderHistory",
     tag = "moderation",
     summary = "A reader's record",
-    security(("session" = []), ("bearer" = ["moderate"])),
     params(
         ("id" = i64, Path, description = "the reader"),
     ),
@@ -291,7 +283,7 @@ pub(crate) async fn reader_history(
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, false).await?;
+    let moderator = moderator_for(&app, &headers, &viewer, &access::GET_READER_HISTORY).await?;
     let Ok(Path(id)) = path else {
         return Err(ModerationError::NotFound.into());
     };
@@ -306,7 +298,6 @@ pub(crate) async fn reader_history(
     operation_id = "listAuditLog",
     tag = "moderation",
     summary = "Every decision, human or automatic, newest first; never edited",
-    security(("session" = []), ("bearer" = ["moderate"])),
     params(
         ("q" = Option<String>, Query),
         ("user" = Option<i64>, Query),
@@ -326,7 +317,7 @@ pub(crate) async fn list_audit_log(
     viewer: Viewer,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, false).await?;
+    let moderator = moderator_for(&app, &headers, &viewer, &access::LIST_AUDIT_LOG).await?;
     let filter = LogFilter {
         text: query.get("q").cloned(),
         user_id: id_param(&query, "user")?,
@@ -354,7 +345,6 @@ pub(crate) async fn list_audit_log(
     operation_id = "listWordLists",
     tag = "moderation",
     summary = "Banned and suspect lists per language",
-    security(("session" = []), ("bearer" = ["moderate"])),
     responses(
         (status = 200, description = "Banned and suspect lists per language", body = WordLists),
         (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
@@ -366,7 +356,7 @@ pub(crate) async fn list_word_lists(
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, false).await?;
+    let moderator = moderator_for(&app, &headers, &viewer, &access::LIST_WORD_LISTS).await?;
     let rows = moderation::list_word_lists(&app, &moderator).await?;
     let mut lists = Vec::new();
     for lang in app.languages() {
@@ -384,7 +374,6 @@ pub(crate) async fn list_word_lists(
     operation_id = "updateWordList",
     tag = "moderation",
     summary = "Replaces one list (moderators of every section)",
-    security(("session" = []), ("bearer" = ["moderate"])),
     params(
         ("lang" = String, Path),
         ("list" = String, Path, description = "banned or suspect"),
@@ -405,7 +394,7 @@ pub(crate) async fn update_word_list(
     viewer: Viewer,
     json: Result<Json<WordListBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, true).await?;
+    let moderator = moderator_for(&app, &headers, &viewer, &access::UPDATE_WORD_LIST).await?;
     let Ok(Path((lang, list))) = path else {
         return Err(ModerationError::NotFound.into());
     };
@@ -439,7 +428,6 @@ fn scope_of(query: &HashMap<String, String>) -> Result<(SettingScope, i64), ApiE
     operation_id = "getModerationSettings",
     tag = "moderation",
     summary = "A scope's moderation settings and the site's policy",
-    security(("session" = []), ("bearer" = ["moderate"])),
     params(
         ("scope" = Option<String>, Query, description = "site (the default), section or story"),
         ("id" = Option<i64>, Query, description = "the section or story"),
@@ -457,7 +445,8 @@ pub(crate) async fn get_settings(
     viewer: Viewer,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, false).await?;
+    let moderator =
+        moderator_for(&app, &headers, &viewer, &access::GET_MODERATION_SETTINGS).await?;
     let (scope, id) = scope_of(&query)?;
     let settings = moderation::settings(&app, &moderator, scope, id).await?;
     Ok(Json(ModerationSettings::new(scope, id, settings)).into_response())
@@ -470,7 +459,6 @@ pub(crate) async fn get_settings(
     operation_id = "updateModerationSettings",
     tag = "moderation",
     summary = "Stores a scope's moderation settings (and, at site scope, the policy)",
-    security(("session" = []), ("bearer" = ["moderate"])),
     params(
         ("scope" = Option<String>, Query, description = "site (the default), section or story"),
         ("id" = Option<i64>, Query, description = "the section or story"),
@@ -491,7 +479,8 @@ pub(crate) async fn update_settings(
     Query(query): Query<HashMap<String, String>>,
     json: Result<Json<SettingsBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let moderator = moderator_for(&app, &headers, &viewer, true).await?;
+    let moderator =
+        moderator_for(&app, &headers, &viewer, &access::UPDATE_MODERATION_SETTINGS).await?;
     let (scope, id) = scope_of(&query)?;
     let input = body(json)?;
     let policy = input.policy.map(PolicySettings::from);

@@ -13,12 +13,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use khabar_core::{
-    CommentMode, EditionContent, EditionInput, HeroImage, InvalidInput, Lang, Role, Scope, Slug,
-    Username,
+    CommentMode, EditionContent, EditionInput, HeroImage, InvalidInput, Lang, Role, Slug, Username,
 };
 use khabar_store::{Account, MediaText, Named};
 use serde::Deserialize;
 
+use super::access::{self, Operation};
 use super::wire::newsroom::{
     Edition, Media, Overrides, Revisions, RoleChanged, Section, Sections, SiteFields,
     SiteSettingsAnswer, SiteSettingsUpdated, Story,
@@ -51,8 +51,8 @@ pub(crate) struct EditionBody {
     pub(crate) hero_caption: String,
     #[serde(default)]
     pub(crate) hero_credit: String,
-    /// open, closed or pre_moderated
     #[serde(default)]
+    #[schema(value_type = Option<crate::api::wire::sets::CommentModeName>)]
     pub(crate) comment_mode: Option<String>,
 }
 
@@ -84,24 +84,16 @@ fn lang(code: &str) -> Result<Lang, ApiError> {
     Lang::parse(code).map_err(|e| InvalidInput { field: "lang", ..e }.into())
 }
 
-/// The caller's account for a read (`edit` scope for tokens).
-async fn reader(app: &App, headers: &HeaderMap, viewer: &Viewer) -> Result<Account, ApiError> {
-    Ok(caller(app, headers, viewer)
-        .await?
-        .authorize_read(Scope::Edit)?
-        .clone())
-}
-
-/// The caller's account for a change (CSRF for sessions, `scope` for tokens).
-async fn writer(
+/// The caller's account, if it may call `op`.
+async fn signed_in(
     app: &App,
     headers: &HeaderMap,
     viewer: &Viewer,
-    scope: Scope,
+    op: &Operation,
 ) -> Result<Account, ApiError> {
     Ok(caller(app, headers, viewer)
         .await?
-        .authorize(app, headers, scope)?
+        .require(app, headers, op)?
         .clone())
 }
 
@@ -127,7 +119,6 @@ pub(crate) struct NewStoryBody {
     operation_id = "createStory",
     tag = "newsroom",
     summary = "A new story with its first edition, as a draft (authors, editors, admins)",
-    security(("session" = []), ("bearer" = ["edit"])),
     request_body = NewStoryBody,
     responses(
         (status = 201, description = "The story", body = Story),
@@ -143,7 +134,7 @@ pub(crate) async fn create_story(
     viewer: Viewer,
     json: Result<Json<NewStoryBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::CREATE_STORY).await?;
     let story = body(json)?;
     let draft = StoryDraft {
         section_id: story.section_id,
@@ -167,7 +158,6 @@ pub(crate) async fn create_story(
     operation_id = "getStory",
     tag = "newsroom",
     summary = "A story with every edition in full (authors, editors, admins)",
-    security(("session" = []), ("bearer" = ["edit"])),
     params(
         ("id" = i64, Path, description = "the story"),
     ),
@@ -182,7 +172,7 @@ pub(crate) async fn get_story(
     viewer: Viewer,
     path: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let account = reader(&app, &headers, &viewer).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::GET_STORY).await?;
     let record = Newsroom::new(&app, &account).story(id(path)?).await?;
     Ok(Json(Story::from(record)).into_response())
 }
@@ -206,7 +196,6 @@ pub(crate) struct StoryBody {
     operation_id = "updateStory",
     tag = "newsroom",
     summary = "Replaces the story's section, tags and hero image (authors while none of their editions of it is published; editors, admins)",
-    security(("session" = []), ("bearer" = ["edit"])),
     params(
         ("id" = i64, Path, description = "the story"),
     ),
@@ -225,7 +214,7 @@ pub(crate) async fn update_story(
     path: Result<Path<i64>, PathRejection>,
     json: Result<Json<StoryBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::UPDATE_STORY).await?;
     let story_id = id(path)?;
     let story = body(json)?;
     let hero_image = story
@@ -255,7 +244,6 @@ pub(crate) struct NewEditionBody {
     operation_id = "createEdition",
     tag = "newsroom",
     summary = "Adds the story's edition in another language, as a draft",
-    security(("session" = []), ("bearer" = ["edit"])),
     params(
         ("id" = i64, Path, description = "the story"),
     ),
@@ -275,7 +263,7 @@ pub(crate) async fn create_edition(
     path: Result<Path<i64>, PathRejection>,
     json: Result<Json<NewEditionBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::CREATE_EDITION).await?;
     let story_id = id(path)?;
     let new = body(json)?;
     let edition = Newsroom::new(&app, &account)
@@ -306,7 +294,6 @@ pub(crate) struct UpdateBody {
     operation_id = "updateEdition",
     tag = "newsroom",
     summary = "Saves an edition over the revision the client started from; a second editor's stale save is refused and changes nothing",
-    security(("session" = []), ("bearer" = ["edit"])),
     params(
         ("id" = i64, Path, description = "the edition"),
     ),
@@ -326,7 +313,7 @@ pub(crate) async fn update_edition(
     path: Result<Path<i64>, PathRejection>,
     json: Result<Json<UpdateBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::UPDATE_EDITION).await?;
     let edition_id = id(path)?;
     let update = body(json)?;
     let edition = Newsroom::new(&app, &account)
@@ -356,7 +343,6 @@ pub(crate) struct PublishBody {
     operation_id = "publishEdition",
     tag = "newsroom",
     summary = "Publishes now, or schedules when `at` is in the future (editors, admins)",
-    security(("session" = []), ("bearer" = ["edit"])),
     params(
         ("id" = i64, Path, description = "the edition"),
     ),
@@ -375,7 +361,7 @@ pub(crate) async fn publish_edition(
     path: Result<Path<i64>, PathRejection>,
     json: Result<Json<PublishBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::PUBLISH_EDITION).await?;
     let edition_id = id(path)?;
     let publish = match json {
         Err(JsonRejection::MissingJsonContentType(_)) => PublishBody::default(),
@@ -406,7 +392,6 @@ pub(crate) async fn publish_edition(
     operation_id = "unpublishEdition",
     tag = "newsroom",
     summary = "Takes an edition off the site (status unpublished; its address then answers 404) (editors, admins)",
-    security(("session" = []), ("bearer" = ["edit"])),
     params(
         ("id" = i64, Path, description = "the edition"),
     ),
@@ -421,7 +406,7 @@ pub(crate) async fn unpublish_edition(
     viewer: Viewer,
     path: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::UNPUBLISH_EDITION).await?;
     let edition = Newsroom::new(&app, &account).unpublish(id(path)?).await?;
     Ok(Json(Edition::from(edition)).into_response())
 }
@@ -432,7 +417,6 @@ pub(crate) async fn unpublish_edition(
     operation_id = "listRevisions",
     tag = "newsroom",
     summary = "Every saved version of an edition, newest first",
-    security(("session" = []), ("bearer" = ["edit"])),
     params(
         ("id" = i64, Path, description = "the edition"),
     ),
@@ -447,7 +431,7 @@ pub(crate) async fn list_revisions(
     viewer: Viewer,
     path: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let account = reader(&app, &headers, &viewer).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::LIST_REVISIONS).await?;
     let revisions = Newsroom::new(&app, &account).revisions(id(path)?).await?;
     Ok(Json(Revisions::from(revisions)).into_response())
 }
@@ -466,7 +450,6 @@ pub(crate) struct RestoreBody {
     operation_id = "restoreRevision",
     tag = "newsroom",
     summary = "Saves an old revision's content as the newest revision",
-    security(("session" = []), ("bearer" = ["edit"])),
     params(
         ("id" = i64, Path, description = "the edition"),
         ("revision" = i64, Path, description = "the revision to restore"),
@@ -486,7 +469,7 @@ pub(crate) async fn restore_revision(
     path: Result<Path<(i64, i64)>, PathRejection>,
     json: Result<Json<RestoreBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::RESTORE_REVISION).await?;
     let Ok(Path((edition_id, revision))) = path else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -506,19 +489,12 @@ pub(crate) async fn restore_revision(
     path = "/sections",
     operation_id = "listSections",
     tag = "newsroom",
-    summary = "Sections in menu order with their names in every language (authors, editors, admins)",
-    security(("session" = []), ("bearer" = ["edit"])),
+    summary = "Sections in menu order with their names in every language (anyone: they are the site's navigation)",
     responses(
         (status = 200, description = "The sections", body = Sections),
-        crate::api::wire::NewsroomErrors,
     )
 )]
-pub(crate) async fn list_sections(
-    State(app): AppState,
-    headers: HeaderMap,
-    viewer: Viewer,
-) -> Result<Response, ApiError> {
-    reader(&app, &headers, &viewer).await?;
+pub(crate) async fn list_sections(State(app): AppState) -> Result<Response, ApiError> {
     let sections = app.store.section_records().await?;
     Ok(Json(Sections {
         sections: sections.into_iter().map(Section::from).collect(),
@@ -541,7 +517,6 @@ pub(crate) struct NewSectionBody {
     operation_id = "createSection",
     tag = "newsroom",
     summary = "A new section, named per language (editors, admins)",
-    security(("session" = []), ("bearer" = ["edit"])),
     request_body = NewSectionBody,
     responses(
         (status = 201, description = "The section", body = Section),
@@ -557,7 +532,7 @@ pub(crate) async fn create_section(
     viewer: Viewer,
     json: Result<Json<NewSectionBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::CREATE_SECTION).await?;
     let section = body(json)?;
     let slug = Slug::parse(&section.slug)?;
     let mut names = Vec::new();
@@ -588,7 +563,7 @@ pub(crate) async fn create_section(
 #[serde(deny_unknown_fields)]
 #[schema(as = RoleChange)]
 pub(crate) struct RoleBody {
-    /// reader, moderator, author, editor or admin
+    #[schema(value_type = crate::api::wire::sets::RoleName)]
     role: String,
 }
 
@@ -598,7 +573,6 @@ pub(crate) struct RoleBody {
     operation_id = "updateUserRole",
     tag = "newsroom",
     summary = "Gives another account a role: reader, moderator, author, editor or admin (admins)",
-    security(("session" = []), ("bearer" = ["admin"])),
     params(
         ("username" = String, Path),
     ),
@@ -617,7 +591,7 @@ pub(crate) async fn update_user_role(
     path: Result<Path<String>, PathRejection>,
     json: Result<Json<RoleBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Admin).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::UPDATE_USER_ROLE).await?;
     let not_found = || ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such user");
     let Ok(Path(name)) = path else {
         return Err(not_found());
@@ -649,7 +623,6 @@ pub(crate) async fn update_user_role(
     operation_id = "uploadMedia",
     tag = "newsroom",
     summary = "An image for the media library (authors, editors, admins): JPEG, PNG or WebP by its bytes, at most 10 MiB and 10,000 pixels a side; turned upright by its EXIF orientation and re-encoded without metadata; WebP variants 480, 960 and 1600 pixels wide where narrower than the image",
-    security(("session" = []), ("bearer" = ["edit"])),
     request_body(content = crate::api::wire::newsroom::MediaUpload, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "The image, its variants and texts", body = Media),
@@ -666,7 +639,7 @@ pub(crate) async fn upload_media(
     viewer: Viewer,
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Edit).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::UPLOAD_MEDIA).await?;
     let mut multipart =
         multipart.map_err(|e| ApiError::bad_body(format!("send multipart/form-data: {e}")))?;
     let mut file = None;
@@ -723,11 +696,9 @@ pub(crate) async fn upload_media(
     path = "/site/settings",
     operation_id = "getSiteSettings",
     tag = "newsroom",
-    summary = "The site settings in force, what admins changed over the configuration file, and the file's values (authors, editors, admins)",
-    security(("session" = []), ("bearer" = ["edit"])),
+    summary = "The site settings in force, what admins changed over the configuration file, and the file's values (any signed-in account: languages and comment limits are what a reader's client needs)",
     responses(
         (status = 200, description = "settings, overrides and file", body = SiteSettingsAnswer),
-        crate::api::wire::NewsroomErrors,
     )
 )]
 pub(crate) async fn get_site_settings(
@@ -735,7 +706,7 @@ pub(crate) async fn get_site_settings(
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
-    reader(&app, &headers, &viewer).await?;
+    signed_in(&app, &headers, &viewer, &access::GET_SITE_SETTINGS).await?;
     Ok(Json(SiteSettingsAnswer {
         settings: SiteFields::from(&*app.site()),
         overrides: app.store.site_overrides().await?.into(),
@@ -752,7 +723,6 @@ pub(crate) async fn get_site_settings(
     operation_id = "updateSiteSettings",
     tag = "newsroom",
     summary = "Replaces what admins changed over the configuration file; a key left out takes the file's value again. Every node applies it from the events log (admins)",
-    security(("session" = []), ("bearer" = ["admin"])),
     request_body = Overrides,
     responses(
         (status = 200, description = "settings and overrides", body = SiteSettingsUpdated),
@@ -767,7 +737,7 @@ pub(crate) async fn update_site_settings(
     viewer: Viewer,
     json: Result<Json<Overrides>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = writer(&app, &headers, &viewer, Scope::Admin).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::UPDATE_SITE_SETTINGS).await?;
     let overrides = khabar_core::SiteOverrides::from(body(json)?);
     Newsroom::new(&app, &account)
         .update_site_settings(&overrides)

@@ -5,10 +5,17 @@
 //! validates real traffic against it.
 
 use axum::Json;
+use khabar_core::{Role, Scope};
 use serde_json::Value;
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::extensions::ExtensionsBuilder;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::security::{
+    ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use super::access::{self, Access};
 use super::{auth, comments, moderation, newsroom, search, stories, users};
 
 pub(super) async fn serve() -> Json<Value> {
@@ -27,10 +34,13 @@ pub fn document() -> Value {
         description = "Everything a reader, moderator or editor does in the browser. \
             Authenticate with the session cookie (state changes then need the session's \
             X-CSRF-Token header) or with a personal access token (Authorization: Bearer). \
+            An operation's `bearer` security names the scope it needs; a session holds every \
+            scope its account's role allows, a token the scopes it was granted that the role \
+            still allows, so both are refused alike (403). \
             Errors are JSON: {\"error\": {\"code\", \"message\", \"field\"?}} with a stable code."
     ),
     servers((url = "/api/v1")),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &FromAccessTable),
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions, tokens and one's own data"),
         (name = "comments", description = "Threads, replies, reactions, reports and notifications"),
@@ -116,4 +126,131 @@ impl Modify for SecuritySchemes {
             ),
         );
     }
+}
+
+/// Each operation's `security` from the access table (the same entry its
+/// handler checks), and the error answers every operation of its kind can
+/// give, so that no handler writes them by hand: 401 and 403 from the
+/// table, 400, 413 and 422 for a request body, 404 for a path parameter, 422
+/// for query parameters. A handler's own description of a status is kept
+/// (for 403, after the table's reasons).
+struct FromAccessTable;
+
+impl Modify for FromAccessTable {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let entry = operation
+                    .operation_id
+                    .as_deref()
+                    .and_then(access::operation);
+                // The access table's own test names any operation missing.
+                if let Some(entry) = entry {
+                    declare(operation, entry);
+                }
+            }
+        }
+    }
+}
+
+fn declare(operation: &mut Operation, entry: &access::Operation) {
+    let bearer = match entry.access {
+        Access::Public => None,
+        access => Some(
+            access
+                .scope()
+                .map(Scope::as_str)
+                .into_iter()
+                .collect::<Vec<_>>(),
+        ),
+    };
+    operation.security = bearer.map(|scopes| {
+        vec![
+            SecurityRequirement::new("session", Vec::<&str>::new()),
+            SecurityRequirement::new("bearer", scopes),
+        ]
+    });
+    // Who may call it, which `security` cannot say.
+    if !matches!(entry.access, Access::Public) {
+        let roles: Vec<&str> = access::ROLES
+            .into_iter()
+            .filter(|role| entry.access.admits(*role))
+            .map(Role::as_str)
+            .collect();
+        operation
+            .extensions
+            .get_or_insert_with(Default::default)
+            .merge(ExtensionsBuilder::new().add("x-roles", roles).build());
+    }
+    if operation.security.is_some() {
+        answer(
+            operation,
+            "401",
+            "not_signed_in: no session or token; invalid_token: an unknown or revoked token",
+        );
+        let mut gate = String::from(
+            "insufficient_scope: the token lacks the scope; forbidden: the account's role does not allow it (a session holds every scope its role allows)",
+        );
+        if entry.changes {
+            gate.push_str(
+                "; csrf_failed: a session without its X-CSRF-Token, or from another site",
+            );
+        }
+        let forbidden = match operation.responses.responses.get("403") {
+            Some(RefOr::T(own)) => format!("{gate}; {}", own.description),
+            _ => gate,
+        };
+        operation.responses.responses.remove("403");
+        answer(operation, "403", &forbidden);
+    }
+    if operation.request_body.is_some() {
+        answer(
+            operation,
+            "400",
+            "bad_request_body: not of the documented shape, or an unknown field",
+        );
+        answer(operation, "413", "body_too_large");
+        answer(operation, "422", "A field breaks a rule; `field` names it");
+    }
+    let parameters = operation.parameters.as_deref().unwrap_or_default();
+    let has = |place: ParameterIn| parameters.iter().any(|p| p.parameter_in == place);
+    let (path, query) = (has(ParameterIn::Path), has(ParameterIn::Query));
+    if path {
+        answer(operation, "404", "not_found: no such item");
+    }
+    if query {
+        answer(
+            operation,
+            "422",
+            "A query parameter is out of range; `field` names it",
+        );
+    }
+}
+
+/// Documents `status` as an error answer, unless the handler already does.
+fn answer(operation: &mut Operation, status: &str, description: &str) {
+    if operation.responses.responses.contains_key(status) {
+        return;
+    }
+    let error = ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("Error")))
+        .build();
+    operation.responses.responses.insert(
+        status.to_owned(),
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/json", error)
+                .build(),
+        ),
+    );
 }

@@ -8,9 +8,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use khabar_core::Scope;
 
-use super::{ApiError, caller};
+use super::{ApiError, access, caller};
 use crate::App;
 use crate::http::session::Viewer;
 use khabar_app::search::{self};
@@ -56,7 +55,6 @@ pub(super) async fn articles(
     operation_id = "searchComments",
     tag = "search",
     summary = "Comments of every status by text, author, story and status (moderators)",
-    security(("session" = []), ("bearer" = ["moderate"])),
     params(
         ("q" = String, Query, max_length = 200),
         ("author" = Option<String>, Query, description = "username"),
@@ -78,7 +76,7 @@ pub(super) async fn comments(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let account = caller.authorize_read(Scope::Moderate)?;
+    let account = caller.require(&app, &headers, &access::SEARCH_COMMENTS)?;
     let moderator = khabar_app::moderation::moderator(&app, account).await?;
     let request = search::comment_search(&query)?;
     let hits = search::comments(&app, &moderator, request).await?;

@@ -9,9 +9,8 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
-use khabar_core::Scope;
 
-use super::{ApiError, caller, page_param};
+use super::{ApiError, access, caller, page_param};
 use crate::App;
 use crate::http::session::Viewer;
 use khabar_app::newsroom::Newsroom;
@@ -25,7 +24,6 @@ const PER_PAGE: u32 = 50;
     operation_id = "listStories",
     tag = "newsroom",
     summary = "Editions in every status, most recently changed first, with their story's translation status (authors, editors, admins)",
-    security(("session" = []), ("bearer" = ["edit"])),
     params(
         ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
         ("status" = Option<String>, Query, description = "draft, scheduled, published or unpublished"),
@@ -48,7 +46,7 @@ pub(crate) async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let account = caller.authorize_read(Scope::Edit)?;
+    let account = caller.require(&app, &headers, &access::LIST_STORIES)?;
     let page = page_param(&query)?;
     let filter = list_filter(&query)?;
     let editions = Newsroom::new(&app, account)

@@ -8,9 +8,8 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use khabar_app::newsroom::Newsroom;
-use khabar_core::Scope;
 
-use super::{ApiError, caller, page_param};
+use super::{ApiError, access, caller, page_param};
 use crate::App;
 use crate::http::session::Viewer;
 
@@ -22,7 +21,6 @@ const PER_PAGE: u32 = 50;
     operation_id = "listUsers",
     tag = "accounts",
     summary = "Users, 50 a page (admins only)",
-    security(("session" = []), ("bearer" = ["admin"])),
     params(
         ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
     ),
@@ -40,7 +38,7 @@ pub(super) async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
-    let account = caller.authorize_read(Scope::Admin)?;
+    let account = caller.require(&app, &headers, &access::LIST_USERS)?;
     let page = page_param(&query)?;
     let users = Newsroom::new(&app, account).users(page, PER_PAGE).await?;
     Ok(Json(super::wire::accounts::UserPage::from(users)).into_response())

@@ -14,8 +14,7 @@ pub(crate) struct User {
     pub(crate) username: String,
     pub(crate) display_name: String,
     pub(crate) email: String,
-    /// reader, moderator, author, editor or admin
-    #[schema(examples("reader", "editor"))]
+    #[schema(value_type = super::sets::RoleName)]
     pub(crate) role: String,
     #[schema(examples("ar", "en"))]
     pub(crate) lang: String,
@@ -123,6 +122,7 @@ pub(crate) struct UserSummaryItem {
     pub(crate) id: i64,
     pub(crate) username: String,
     pub(crate) display_name: String,
+    #[schema(value_type = super::sets::RoleName)]
     pub(crate) role: String,
     pub(crate) created_at: Timestamp,
 }

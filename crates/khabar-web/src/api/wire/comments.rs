@@ -19,7 +19,7 @@ pub(crate) struct CommentFields {
     pub(crate) reply_to_username: Option<String>,
     /// Markdown, as written.
     pub(crate) body: String,
-    /// visible, pending, rejected, shadowed or deleted
+    #[schema(value_type = super::sets::CommentStatusName)]
     pub(crate) status: String,
     pub(crate) like_count: i64,
     pub(crate) featured: bool,
@@ -63,7 +63,7 @@ pub(crate) struct Comment {
     /// The body as safe HTML.
     pub(crate) html: String,
     /// The body's writing direction.
-    #[schema(examples("rtl", "ltr"))]
+    #[schema(value_type = super::sets::Direction)]
     pub(crate) dir: String,
 }
 
@@ -112,7 +112,7 @@ pub(crate) struct ReactionResult {
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct NotificationItem {
     pub(crate) id: i64,
-    /// reply, mention or rejected
+    #[schema(value_type = super::sets::NotificationKindName)]
     pub(crate) kind: String,
     pub(crate) comment_id: i64,
     pub(crate) actor_name: Option<String>,

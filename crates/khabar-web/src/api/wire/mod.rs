@@ -9,6 +9,7 @@ pub(crate) mod comments;
 pub(crate) mod moderation;
 pub(crate) mod newsroom;
 pub(crate) mod search;
+pub(crate) mod sets;
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -31,16 +32,15 @@ pub(crate) struct ErrorDetail {
     pub(crate) field: Option<&'static str>,
 }
 
-/// The errors any newsroom operation on an item can answer (for
-/// `#[utoipa::path(responses(…))]`; never built).
+/// The errors any newsroom operation on an item can answer beyond those
+/// `openapi::FromAccessTable` adds (for `#[utoipa::path(responses(…))]`;
+/// never built).
 #[derive(utoipa::IntoResponses)]
 #[allow(dead_code, reason = "describes responses; ApiError builds them")]
 pub(crate) enum NewsroomErrors {
-    #[response(status = 401, description = "Not signed in")]
-    NotSignedIn(ErrorBody),
     #[response(
         status = 403,
-        description = "forbidden (role: authors change only their own unpublished editions; editors publish), csrf_failed, insufficient_scope"
+        description = "forbidden: authors change only their own unpublished editions; editors publish"
     )]
     Forbidden(ErrorBody),
     #[response(status = 404, description = "not_found")]

@@ -24,6 +24,7 @@ pub(crate) enum CommentActionBody {
     Reject {
         /// A reason code moderators filter by.
         #[serde(default)]
+        #[schema(value_type = super::sets::RejectReasonName)]
         reason: String,
         /// Sent to the author with the notice.
         #[serde(default)]
@@ -301,6 +302,7 @@ pub(crate) struct AuditLog {
 pub(crate) struct Standing {
     pub(crate) user_id: i64,
     pub(crate) username: String,
+    #[schema(value_type = super::sets::RoleName)]
     pub(crate) role: String,
     pub(crate) banned: bool,
     pub(crate) shadow_banned: bool,

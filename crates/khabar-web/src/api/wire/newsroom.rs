@@ -26,9 +26,9 @@ pub(crate) struct Edition {
     pub(crate) dateline: String,
     pub(crate) hero_caption: String,
     pub(crate) hero_credit: String,
-    /// open, closed or pre_moderated
+    #[schema(value_type = super::sets::CommentModeName)]
     pub(crate) comment_mode: String,
-    /// draft, scheduled, published or unpublished
+    #[schema(value_type = super::sets::EditionStatusName)]
     pub(crate) status: String,
     /// Send it back with the next save: a stale number is refused.
     pub(crate) revision: i64,
@@ -101,6 +101,7 @@ pub(crate) struct StoryListItem {
     pub(crate) lang: String,
     pub(crate) slug: String,
     pub(crate) headline: String,
+    #[schema(value_type = super::sets::EditionStatusName)]
     pub(crate) status: String,
     pub(crate) revision: i64,
     pub(crate) scheduled_at: Option<Timestamp>,
@@ -172,6 +173,7 @@ pub(crate) struct RevisionItem {
     pub(crate) dateline: String,
     pub(crate) hero_caption: String,
     pub(crate) hero_credit: String,
+    #[schema(value_type = super::sets::CommentModeName)]
     pub(crate) comment_mode: String,
     pub(crate) author_ids: Vec<i64>,
 }
@@ -303,7 +305,7 @@ impl From<MediaRecord> for Media {
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct RoleChanged {
     pub(crate) username: String,
-    /// reader, moderator, author, editor or admin
+    #[schema(value_type = super::sets::RoleName)]
     pub(crate) role: String,
 }
 
