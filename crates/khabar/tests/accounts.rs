@@ -1196,6 +1196,39 @@ async fn sign_up_does_not_tell_who_has_an_account(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+async fn guesses_from_many_addresses_slow_the_account_never_refuse_it(db: &TestDatabase) {
+    let server = spawn_app_with(db, false, |config| {
+        config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+    })
+    .await;
+    common::account(&server, "omar", Role::Reader, PASSWORD).await;
+    // One guess from each of many addresses: no pair, no address is over
+    // its limit, so only the account's own count can answer them.
+    for n in 1..=22 {
+        let address = format!("203.0.113.{n}");
+        let guess = serde_json::json!({ "login": "omar", "password": "a wrong guess" });
+        let answer = common::call(
+            &server,
+            "POST",
+            "/auth/signin",
+            Some(guess),
+            &[("X-Forwarded-For", &address)],
+        )
+        .await;
+        assert_eq!(answer.status, 401, "guess {n}");
+    }
+    // The owner, from yet another address, waits a moment and is let in.
+    let started = std::time::Instant::now();
+    let owner = sign_in_from(&server, "198.51.100.9", "omar", PASSWORD, None).await;
+    assert_eq!(owner.status, 303, "{}", owner.body);
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(500),
+        "slowed: {:?}",
+        started.elapsed()
+    );
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
     every_form_needs_its_token_and_ids_are_numbers,
     signing_in_or_up_from_a_discussion_returns_to_the_comment_box,
@@ -1215,4 +1248,5 @@ on_both_backends!(
     a_reader_ends_a_session_elsewhere,
     a_strangers_guesses_never_lock_the_owner_out,
     sign_up_does_not_tell_who_has_an_account,
+    guesses_from_many_addresses_slow_the_account_never_refuse_it,
 );
