@@ -63,6 +63,7 @@ pub(super) struct SignInBody {
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = TokenRequest)]
 pub(super) struct TokenBody {
     login: String,
@@ -328,6 +329,7 @@ pub(super) struct ResetBody {
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = Password)]
 pub(super) struct PasswordOnly {
     password: String,

@@ -141,6 +141,7 @@ pub(super) async fn get(State(app): AppState, path: EditionPath) -> Result<Respo
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = NewComment)]
 pub(super) struct NewCommentBody {
     /// Markdown.
@@ -202,6 +203,7 @@ pub(super) async fn create(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = CommentEdit)]
 pub(super) struct EditBody {
     body: String,
@@ -277,6 +279,7 @@ pub(super) async fn delete(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = Reaction)]
 pub(super) struct ReactionBody {
     like: bool,
@@ -321,6 +324,7 @@ pub(super) async fn react(
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = Report)]
 pub(super) struct ReportBody {
     #[schema(value_type = crate::api::wire::sets::ReportReasonName)]

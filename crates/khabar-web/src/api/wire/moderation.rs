@@ -223,6 +223,7 @@ pub(crate) struct BulkDecision {
 
 /// Decisions to take back.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct UndoDecisions {
     /// decision_id values from moderateComment, moderateComments or moderateUser.
     #[schema(min_items = 1, max_items = 500)]
@@ -379,6 +380,7 @@ pub(crate) struct UserDecision {
 
 /// How a term matches.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct WordListTerm {
     #[schema(max_length = 100)]
     pub(crate) term: String,
@@ -405,6 +407,7 @@ impl From<WordListTerm> for WordListEntry {
 
 /// One list's terms, replacing the list.
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = WordList)]
 pub(crate) struct WordListBody {
     #[schema(max_items = 20000)]
@@ -468,6 +471,7 @@ pub(crate) struct WordListUpdated {
 
 /// A scope's settings; null inherits from the wider scope.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct ScopeFields {
     #[serde(default)]
     pub(crate) pre_moderated: Option<bool>,
@@ -509,6 +513,7 @@ pub(crate) enum SuspectChoice {
 
 /// The site's policy (site scope only); a key left out keeps its default.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[serde(default)]
 pub(crate) struct Policy {
     pub(crate) suspect_action: SuspectChoice,
@@ -562,6 +567,7 @@ impl From<Policy> for PolicySettings {
 
 /// A scope's settings to store, and the site's policy (site scope only).
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[schema(as = ModerationSettingsUpdate)]
 pub(crate) struct SettingsBody {
     pub(crate) settings: ScopeFields,
