@@ -311,18 +311,21 @@ pub(super) async fn create_token(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = LinkToken)]
+#[serde(deny_unknown_fields)]
 pub(super) struct TokenOnly {
     token: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = EmailAddress)]
+#[serde(deny_unknown_fields)]
 pub(super) struct EmailOnly {
     email: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = PasswordReset)]
+#[serde(deny_unknown_fields)]
 pub(super) struct ResetBody {
     token: String,
     password: String,
