@@ -161,6 +161,9 @@ impl SiteSettings {
                 "at least one language is needed",
             ));
         }
+        for name in self.name.values() {
+            text::single_line("site.name", name)?;
+        }
         for (i, language) in self.languages.iter().enumerate() {
             if self.languages[..i].iter().any(|l| l.code == language.code) {
                 return Err(InvalidInput::new(
@@ -326,6 +329,8 @@ mod tests {
         site.base_url = Some("news.example".into());
         assert_eq!(site.validate().unwrap_err().field, "site.base_url");
         site.base_url = Some("https://news.example".into());
+        site.name.insert(Lang::AR, "خبر\u{7}".into());
+        assert_eq!(site.validate().unwrap_err().code, "control_character");
         site.name.remove(&Lang::AR);
         assert_eq!(site.validate().unwrap_err().field, "site.name");
     }
