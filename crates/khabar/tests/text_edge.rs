@@ -67,6 +67,18 @@ async fn nul_in_each_field_is_refused_by_name(db: &TestDatabase) {
     )
     .await;
     assert_eq!(refusal(&token), (422, "control_character", "name"));
+    // A lone surrogate cannot be a Rust string: JSON holding one is not
+    // JSON the API reads.
+    let surrogate = common::client()
+        .post(format!("{}/api/v1/tokens", server.base_url()))
+        .header("Content-Type", "application/json")
+        .body(format!(
+            r#"{{"login":"chief","password":"{PASSWORD}","scopes":["read"],"name":"a\ud800b"}}"#
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(surrogate.status(), 400);
 
     for (edition, field) in [
         (json!({ "headline": "Night\u{0}ferry" }), "headline"),
