@@ -307,6 +307,47 @@ async fn live_streams_per_address_are_capped(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// Behind a trusted proxy every reader arrives from its address: the
+/// proxy is exempt from the per-address connection cap, and live streams
+/// are counted per reader (`X-Forwarded-For`), not per proxy.
+async fn a_trusted_proxy_is_counted_per_reader(db: &TestDatabase) {
+    let server = spawn_app_with(db, true, |config| {
+        config.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        limits(config, |limits| {
+            limits.connections_per_address = 2;
+            limits.live_streams_per_address = 1;
+        });
+    })
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut stream = connect(&server).await;
+        assert!(
+            exchange(&mut stream, "/healthz")
+                .await
+                .starts_with("HTTP/1.1 200")
+        );
+        held.push(stream);
+    }
+    let (_, front) = common::get(&server, "/en/").await;
+    let start = front.find("href=\"/en/story/").expect("a story link") + 6;
+    let story = front[start..start + front[start..].find('"').unwrap()]
+        .split('#')
+        .next()
+        .unwrap()
+        .to_owned();
+    let live = format!("{}{story}/live", server.base_url());
+    let client = common::client();
+    let open = |reader: &'static str| client.get(&live).header("X-Forwarded-For", reader).send();
+    let first = open("203.0.113.7").await.unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(open("203.0.113.7").await.unwrap().status(), 429);
+    let other = open("198.51.100.4").await.unwrap();
+    assert_eq!(other.status(), 200, "another reader behind the same proxy");
+    drop((first, other, held));
+    server.stop().await.unwrap();
+}
+
 /// A form past the body limit is a 413 (the error page), as a JSON body
 /// past it is on the API (`body_too_large`), not a 400 "unreadable form".
 async fn a_huge_form_is_too_large(db: &TestDatabase) {
@@ -364,6 +405,7 @@ on_both_backends!(
     one_address_holds_a_bounded_number_of_connections,
     at_the_total_cap_new_connections_wait,
     live_streams_per_address_are_capped,
+    a_trusted_proxy_is_counted_per_reader,
     a_huge_form_is_too_large,
 );
 
