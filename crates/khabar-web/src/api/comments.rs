@@ -69,7 +69,7 @@ fn id_of(path: EditionPath) -> Result<i64, ApiError> {
     summary = "A page of an edition's thread: top-level comments with all their replies",
     params(
         ("id" = i64, Path, description = "the edition"),
-        ("sort" = Option<String>, Query, description = "oldest, newest or liked"),
+        ("sort" = Option<crate::api::wire::sets::CommentSortName>, Query, description = "oldest (the default), newest or liked"),
         ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
     ),
     responses(

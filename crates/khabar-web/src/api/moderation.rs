@@ -53,7 +53,7 @@ async fn moderator_for(
     tag = "moderation",
     summary = "A page of a queue with counts per queue (moderators; section-limited moderators see their sections)",
     params(
-        ("queue" = Option<String>, Query, description = "pending (the default), reported, flagged, approved or rejected"),
+        ("queue" = Option<crate::api::wire::sets::QueueName>, Query, description = "pending by default"),
         ("story" = Option<i64>, Query),
         ("section" = Option<i64>, Query),
         ("lang" = Option<String>, Query),
@@ -429,7 +429,7 @@ fn scope_of(query: &HashMap<String, String>) -> Result<(SettingScope, i64), ApiE
     tag = "moderation",
     summary = "A scope's moderation settings and the site's policy",
     params(
-        ("scope" = Option<String>, Query, description = "site (the default), section or story"),
+        ("scope" = Option<crate::api::wire::sets::SettingScopeName>, Query, description = "site by default"),
         ("id" = Option<i64>, Query, description = "the section or story"),
     ),
     responses(
@@ -460,7 +460,7 @@ pub(crate) async fn get_settings(
     tag = "moderation",
     summary = "Stores a scope's moderation settings (and, at site scope, the policy)",
     params(
-        ("scope" = Option<String>, Query, description = "site (the default), section or story"),
+        ("scope" = Option<crate::api::wire::sets::SettingScopeName>, Query, description = "site by default"),
         ("id" = Option<i64>, Query, description = "the section or story"),
     ),
     request_body = SettingsBody,

@@ -26,7 +26,7 @@ const PER_PAGE: u32 = 50;
     summary = "Editions in every status, most recently changed first, with their story's translation status (authors, editors, admins)",
     params(
         ("page" = Option<u32>, Query, minimum = 1, maximum = 10000, description = "from 1"),
-        ("status" = Option<String>, Query, description = "draft, scheduled, published or unpublished"),
+        ("status" = Option<crate::api::wire::sets::EditionStatusName>, Query),
         ("lang" = Option<String>, Query, description = "a language code"),
         ("section" = Option<i64>, Query, description = "section id"),
         ("author" = Option<i64>, Query, description = "author id"),

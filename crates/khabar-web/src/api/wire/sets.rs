@@ -102,9 +102,45 @@ pub(crate) enum Direction {
     Ltr,
 }
 
+/// A moderation queue.
+#[derive(ToSchema)]
+#[schema(as = Queue)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code, reason = "describes a query parameter")]
+pub(crate) enum QueueName {
+    Pending,
+    Reported,
+    Flagged,
+    Approved,
+    Rejected,
+}
+
+/// Where moderation settings apply.
+#[derive(ToSchema)]
+#[schema(as = SettingScope)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code, reason = "describes a query parameter")]
+pub(crate) enum SettingScopeName {
+    Site,
+    Section,
+    Story,
+}
+
+/// The order of a thread.
+#[derive(ToSchema)]
+#[schema(as = CommentSort)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code, reason = "describes a query parameter")]
+pub(crate) enum CommentSortName {
+    Oldest,
+    Newest,
+    Liked,
+}
+
 #[cfg(test)]
 mod tests {
-    use khabar_core::{CommentMode, CommentStatus, EditionStatus, ReportReason, Role};
+    use khabar_core::moderation::{Queue, SettingScope};
+    use khabar_core::{CommentMode, CommentSort, CommentStatus, EditionStatus, ReportReason, Role};
     use utoipa::PartialSchema;
 
     use super::*;
@@ -144,6 +180,18 @@ mod tests {
         check(values::<EditionStatusName>(), 4, &|v| {
             EditionStatus::parse(v).ok().map(|s| s.as_str().to_owned())
         });
+        check(values::<QueueName>(), 5, &|v| {
+            Queue::parse(v).ok().map(|q| q.as_str().to_owned())
+        });
+        check(values::<SettingScopeName>(), 3, &|v| {
+            SettingScope::parse(v).ok().map(|s| s.as_str().to_owned())
+        });
+        // Sorting falls back to the oldest first: each name must not.
+        let sorts = values::<CommentSortName>();
+        assert_eq!(sorts[0], "oldest");
+        for sort in &sorts[1..] {
+            assert_ne!(CommentSort::parse(sort), CommentSort::default(), "{sort}");
+        }
         assert_eq!(
             values::<RejectReasonName>(),
             khabar_app::moderation::REJECT_REASONS
