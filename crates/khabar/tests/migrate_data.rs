@@ -89,12 +89,14 @@ async fn discuss(store: &Store) -> usize {
     let editions = published_editions(store).await;
     let mut dice = Dice(9);
     let mut posted: Vec<(i64, i64)> = Vec::new();
+    // Deleted comments take no replies.
+    let mut deleted: Vec<i64> = Vec::new();
     for n in 0..COMMENTS {
         let edition = editions[dice.below(editions.len())];
         let (author, _) = readers[dice.below(READERS)];
         let earlier: Vec<i64> = posted
             .iter()
-            .filter(|(e, _)| *e == edition)
+            .filter(|(e, id)| *e == edition && !deleted.contains(id))
             .map(|(_, id)| *id)
             .collect();
         let parent =
@@ -140,6 +142,7 @@ async fn discuss(store: &Store) -> usize {
         }
         if n % 90 == 2 {
             store.delete_comment(id).await.unwrap();
+            deleted.push(id);
         }
     }
     posted.len()
