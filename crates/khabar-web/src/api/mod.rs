@@ -19,8 +19,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
-use khabar_core::secret::{constant_time_eq, hash_token};
 use khabar_core::Scopes;
+use khabar_core::secret::{constant_time_eq, hash_token};
 use khabar_store::{Account, SessionRecord};
 
 use crate::http::error::status_of;
