@@ -377,7 +377,17 @@ async fn every_operation_answers_each_caller_as_its_access_says(db: &TestDatabas
                 .get(id)
                 .unwrap_or_else(|| panic!("no expectation for operationId {id}"));
             check_declared(id, need, operation);
-            operations.push((method.to_uppercase(), template.clone(), id.to_owned(), need));
+            let documented: Vec<String> = operation["responses"]
+                .as_object()
+                .map(|r| r.keys().cloned().collect())
+                .unwrap_or_default();
+            operations.push((
+                method.to_uppercase(),
+                template.clone(),
+                id.to_owned(),
+                need,
+                documented,
+            ));
         }
     }
     assert_eq!(
@@ -387,14 +397,15 @@ async fn every_operation_answers_each_caller_as_its_access_says(db: &TestDatabas
     );
     // Ending a session or deleting an account last keeps every caller alive
     // for the rest.
-    operations.sort_by_key(|(_, _, id, _)| match id.as_str() {
+    operations.sort_by_key(|(_, _, id, _, _)| match id.as_str() {
         "deleteMyAccount" => 1,
         "signOut" => 2,
         _ => 0,
     });
 
     let mut checks = 0;
-    for (method, template, id, need) in &operations {
+    let mut undocumented = std::collections::BTreeSet::new();
+    for (method, template, id, need, documented) in &operations {
         let path = site.fill(id, template);
         let mut answers = Vec::new();
         for caller in &callers {
@@ -405,6 +416,9 @@ async fn every_operation_answers_each_caller_as_its_access_says(db: &TestDatabas
                 caller.label, reply.status, reply.body
             );
             assert!(reply.status < 500, "{what}");
+            if !documented.contains(&reply.status.to_string()) {
+                undocumented.insert(format!("{id} {} {}", reply.status, code(&reply)));
+            }
             let gated = match reply.status {
                 401 => Some(401),
                 403 if matches!(code(&reply), "insufficient_scope" | "forbidden") => Some(403),
@@ -449,6 +463,10 @@ async fn every_operation_answers_each_caller_as_its_access_says(db: &TestDatabas
             }
         }
     }
+    assert!(
+        undocumented.is_empty(),
+        "answers the document does not list: {undocumented:#?}"
+    );
     eprintln!(
         "access matrix: {} operations x {} callers = {checks} checks",
         operations.len(),

@@ -398,6 +398,7 @@ pub(crate) async fn publish_edition(
     responses(
         (status = 200, description = "The edition", body = Edition),
         crate::api::wire::NewsroomErrors,
+        (status = 422, description = "not_published", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(crate) async fn unpublish_edition(
