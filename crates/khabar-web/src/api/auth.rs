@@ -249,7 +249,6 @@ pub(super) async fn sign_out(
     summary = "The signed-in account",
     responses(
         (status = 200, description = "The account and how the call was authenticated", body = CurrentUser),
-        (status = 401, description = "Not signed in, or an unknown token", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(super) async fn current_user(
@@ -416,7 +415,6 @@ pub(super) async fn reset_password(
     summary = "Everything kept about the account, as JSON",
     responses(
         (status = 200, description = "The account, its sessions and tokens (never secrets)", body = ExportBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(super) async fn export_my_data(
@@ -441,8 +439,7 @@ pub(super) async fn export_my_data(
     responses(
         (status = 204, description = "Deleted"),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "wrong_password, csrf_failed or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "wrong_password", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(super) async fn delete_my_account(

@@ -164,8 +164,7 @@ pub(super) struct NewCommentBody {
     responses(
         (status = 201, description = "The comment; held_for_moderation when it waits for a moderator", body = PostedComment),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
         (status = 404, description = "No such published edition or parent", body = crate::api::wire::ErrorBody),
         (status = 409, description = "comments_closed", body = crate::api::wire::ErrorBody),
         (status = 422, description = "comment_empty, comment_too_long, comment_rejected", body = crate::api::wire::ErrorBody),
@@ -222,8 +221,7 @@ pub(super) struct EditBody {
     responses(
         (status = 200, description = "The edited comment", body = PostedComment),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
         (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
         (status = 422, description = "not_your_comment, edit_window_closed", body = crate::api::wire::ErrorBody),
     )
@@ -260,8 +258,7 @@ pub(super) async fn edit(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
         (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
         (status = 422, description = "not_your_comment", body = crate::api::wire::ErrorBody),
     )
@@ -298,8 +295,7 @@ pub(super) struct ReactionBody {
     responses(
         (status = 200, description = "The new like count", body = ReactionResult),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
         (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
     )
 )]
@@ -347,11 +343,11 @@ pub(super) struct ReportBody {
     responses(
         (status = 201, description = "Reported"),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "csrf_failed, insufficient_scope, suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
         (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
         (status = 409, description = "already_reported", body = crate::api::wire::ErrorBody),
         (status = 422, description = "unknown_reason", body = crate::api::wire::ErrorBody),
+        (status = 429, description = "too_many_attempts: too many reports this hour; see Retry-After", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(super) async fn report(
@@ -410,7 +406,6 @@ pub(super) async fn stream(
     summary = "The newest notifications",
     responses(
         (status = 200, description = "Newest notifications and the unread count", body = Notifications),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(super) async fn notifications(
@@ -437,8 +432,6 @@ pub(super) async fn notifications(
     summary = "Mark every notification read",
     responses(
         (status = 204, description = "All read"),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "csrf_failed", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(super) async fn mark_read(

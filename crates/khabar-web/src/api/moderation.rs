@@ -64,8 +64,7 @@ async fn moderator_for(
     ),
     responses(
         (status = 200, description = "Queue items", body = QueueAnswer),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "not_a_moderator, insufficient_scope or outside_your_sections", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator or outside_your_sections", body = crate::api::wire::ErrorBody),
         (status = 422, description = "unknown_queue, invalid_page, invalid_id", body = crate::api::wire::ErrorBody),
     )
 )]
@@ -96,7 +95,6 @@ pub(crate) async fn list_queue(
     responses(
         (status = 200, description = "Decided and logged", body = Decision),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_a_moderator, outside_your_sections or own_comment", body = crate::api::wire::ErrorBody),
         (status = 404, description = "not_found", body = crate::api::wire::ErrorBody),
     )
@@ -132,8 +130,7 @@ pub(crate) async fn moderate_comment(
     responses(
         (status = 200, description = "How many were done, their decision ids, and which were refused, with why", body = BulkDecision),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "not_a_moderator, csrf_failed or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid_selection", body = crate::api::wire::ErrorBody),
     )
 )]
@@ -186,7 +183,6 @@ pub(crate) async fn moderate_comments(
     responses(
         (status = 200, description = "The reader's record after the action, and the decision's id", body = UserDecision),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "staff_account, own_account, admins_only or outside_your_sections", body = crate::api::wire::ErrorBody),
         (status = 404, description = "not_found", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid_text, out_of_range", body = crate::api::wire::ErrorBody),
@@ -225,7 +221,6 @@ pub(crate) async fn moderate_user(
     responses(
         (status = 200, description = "The decisions undone, and any refused with why", body = Undone),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_yours or outside_your_sections (when none could be undone)", body = crate::api::wire::ErrorBody),
         (status = 404, description = "not_found: no such decision, or not one that can be undone", body = crate::api::wire::ErrorBody),
         (status = 409, description = "undo_window_passed, already_undone or superseded (a later decision changed it; when none could be undone)", body = crate::api::wire::ErrorBody),
@@ -272,8 +267,7 @@ pub(crate) async fn undo(
     ),
     responses(
         (status = 200, description = "Counts, reports, actions and notes", body = History),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator", body = crate::api::wire::ErrorBody),
         (status = 404, description = "not_found", body = crate::api::wire::ErrorBody),
     )
 )]
@@ -307,8 +301,7 @@ pub(crate) async fn reader_history(
     ),
     responses(
         (status = 200, description = "Entries and the id to page back from", body = AuditLog),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(crate) async fn list_audit_log(
@@ -347,8 +340,7 @@ pub(crate) async fn list_audit_log(
     summary = "Banned and suspect lists per language",
     responses(
         (status = 200, description = "Banned and suspect lists per language", body = WordLists),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(crate) async fn list_word_lists(
@@ -382,8 +374,7 @@ pub(crate) async fn list_word_lists(
     responses(
         (status = 200, description = "Stored; every node uses it for the next comment", body = WordListUpdated),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid_term, unknown_match_mode, unknown_word_list or too_many_entries", body = crate::api::wire::ErrorBody),
     )
 )]
@@ -434,8 +425,7 @@ fn scope_of(query: &HashMap<String, String>) -> Result<(SettingScope, i64), ApiE
     ),
     responses(
         (status = 200, description = "The scope's settings and the site's policy", body = ModerationSettings),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "not_a_moderator or insufficient_scope", body = crate::api::wire::ErrorBody),
+        (status = 403, description = "not_a_moderator", body = crate::api::wire::ErrorBody),
         (status = 422, description = "unknown_scope, missing_id", body = crate::api::wire::ErrorBody),
     )
 )]
@@ -467,7 +457,6 @@ pub(crate) async fn get_settings(
     responses(
         (status = 200, description = "Stored", body = ModerationSettings),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "outside_your_sections", body = crate::api::wire::ErrorBody),
         (status = 422, description = "unknown_scope, missing_id, out_of_range", body = crate::api::wire::ErrorBody),
     )

@@ -197,20 +197,29 @@ fn declare(operation: &mut Operation, entry: &access::Operation) {
             "401",
             "not_signed_in: no session or token; invalid_token: an unknown or revoked token",
         );
-        let mut gate = String::from(
-            "insufficient_scope: the token lacks the scope; forbidden: the account's role does not allow it (a session holds every scope its role allows)",
-        );
-        if entry.changes {
-            gate.push_str(
-                "; csrf_failed: a session without its X-CSRF-Token, or from another site",
+        let mut gate = Vec::new();
+        if entry.access.scope().is_some() {
+            gate.push("insufficient_scope: the token lacks the scope");
+        }
+        if !access::ROLES
+            .into_iter()
+            .all(|role| entry.access.admits(role))
+        {
+            gate.push(
+                "forbidden: the account's role does not allow it (a session holds every scope its role allows)",
             );
         }
-        let forbidden = match operation.responses.responses.get("403") {
-            Some(RefOr::T(own)) => format!("{gate}; {}", own.description),
-            _ => gate,
-        };
+        if entry.changes {
+            gate.push("csrf_failed: a session without its X-CSRF-Token, or from another site");
+        }
+        if let Some(RefOr::T(own)) = operation.responses.responses.get("403") {
+            gate.push(&own.description);
+        }
+        let forbidden = gate.join("; ");
         operation.responses.responses.remove("403");
-        answer(operation, "403", &forbidden);
+        if !forbidden.is_empty() {
+            answer(operation, "403", &forbidden);
+        }
     }
     if operation.request_body.is_some() {
         answer(

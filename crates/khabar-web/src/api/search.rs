@@ -64,7 +64,6 @@ pub(super) async fn articles(
     ),
     responses(
         (status = 200, description = "Hits, total, page, has_more", body = crate::api::wire::search::CommentResults),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
         (status = 403, description = "not_a_moderator", body = crate::api::wire::ErrorBody),
         (status = 422, description = "empty_query, query_too_long", body = crate::api::wire::ErrorBody),
     )

@@ -34,8 +34,6 @@ const PER_PAGE: u32 = 50;
     ),
     responses(
         (status = 200, description = "A page of editions: section_id, story_languages (the languages the story has) and behind ([{lang, revisions}] for each other edition that saved revisions since this one's text last changed)", body = crate::api::wire::newsroom::StoryPage),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "forbidden (role) or insufficient_scope (token)", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid_status, invalid_id, query_too_long, invalid_lang", body = crate::api::wire::ErrorBody),
     )
 )]

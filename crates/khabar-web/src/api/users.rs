@@ -26,8 +26,6 @@ const PER_PAGE: u32 = 50;
     ),
     responses(
         (status = 200, description = "A page of users", body = crate::api::wire::accounts::UserPage),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "forbidden (role) or insufficient_scope (token)", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid_page", body = crate::api::wire::ErrorBody),
     )
 )]
