@@ -212,8 +212,6 @@ pub(super) async fn sign_in(
     summary = "End the calling session, or revoke the calling token",
     responses(
         (status = 204, description = "Signed out"),
-        (status = 401, description = "Not signed in", body = crate::api::wire::ErrorBody),
-        (status = 403, description = "csrf_failed", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(super) async fn sign_out(
