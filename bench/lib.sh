@@ -63,7 +63,9 @@ bench_prepare() {
     trap 'exit 130' INT
     trap 'exit 143' TERM
     echo "== machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -n1)"
-    cargo build --release -p khabar -p khabar-bench
+    # The whole workspace, so the features match every other build of the
+    # shared target directory; BENCH_SKIP_BUILD=1 uses the binaries as built.
+    [[ ${BENCH_SKIP_BUILD:-0} == 1 ]] || cargo build --release --workspace
     if [[ $backend == postgres ]]; then
         PGOPTIONS='--client-min-messages=warning' psql -q -h 127.0.0.1 -U postgres test -v ON_ERROR_STOP=1 \
             -c 'DROP SCHEMA IF EXISTS khabar_bench CASCADE; CREATE SCHEMA khabar_bench'
