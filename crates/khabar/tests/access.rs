@@ -520,3 +520,46 @@ fn check_declared(id: &str, need: Need, operation: &Value) {
 }
 
 on_both_backends!(every_operation_answers_each_caller_as_its_access_says);
+
+/// A demoted account's old token keeps no more than its new role: it says
+/// so, and is refused as the role is.
+async fn a_demoted_accounts_token_holds_only_what_its_role_allows(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    common::account(&server, "root", Role::Admin, PASSWORD).await;
+    common::account(&server, "nadia", Role::Editor, PASSWORD).await;
+    let [_, admin] = callers_of(&server, "root", Role::Admin, false).await;
+    let [session, token] = callers_of(&server, "nadia", Role::Editor, false).await;
+    let me = call(&server, "GET", "/me", None, &token.headers()).await;
+    assert_eq!(
+        me.body["scopes"],
+        json!(["read", "comment", "moderate", "edit"])
+    );
+    let demoted = call(
+        &server,
+        "PUT",
+        "/users/nadia/role",
+        Some(json!({ "role": "reader" })),
+        &admin.headers(),
+    )
+    .await;
+    assert_eq!(demoted.status, 200, "{}", demoted.body);
+    for caller in [&session, &token] {
+        let me = call(&server, "GET", "/me", None, &caller.headers()).await;
+        assert_eq!(
+            me.body["scopes"],
+            json!(["read", "comment"]),
+            "{}",
+            caller.label
+        );
+        let stories = call(&server, "GET", "/stories", None, &caller.headers()).await;
+        assert_eq!(
+            (stories.status, code(&stories)),
+            (403, "forbidden"),
+            "{}",
+            caller.label
+        );
+    }
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(a_demoted_accounts_token_holds_only_what_its_role_allows);

@@ -256,18 +256,18 @@ pub(super) async fn current_user(
 ) -> Result<Response, ApiError> {
     let caller = caller(&app, &headers, &viewer).await?;
     let account = caller.require(&app, &headers, &access::GET_CURRENT_USER)?;
-    let (auth, scopes) = match &caller {
-        Caller::Token { scopes, .. } => (AuthKind::Token, ScopeName::all_in(scopes)),
-        // A session holds what its role allows (see `Caller::require`).
-        _ => (
-            AuthKind::Session,
-            Scope::ALL
-                .into_iter()
-                .filter(|s| s.allowed_for(account.role))
-                .map(ScopeName::from)
-                .collect(),
-        ),
+    // What the caller can use, as `Caller::require` decides it: a session
+    // every scope its role allows, a token those of its scopes the role
+    // still allows.
+    let (auth, held): (_, &dyn Fn(Scope) -> bool) = match &caller {
+        Caller::Token { scopes, .. } => (AuthKind::Token, &|s| scopes.contains(s)),
+        _ => (AuthKind::Session, &|_| true),
     };
+    let scopes = Scope::ALL
+        .into_iter()
+        .filter(|s| s.allowed_for(account.role) && held(*s))
+        .map(ScopeName::from)
+        .collect();
     Ok(Json(CurrentUser {
         user: User::from(account),
         auth,
