@@ -300,7 +300,8 @@ pub(super) async fn create_token(
     let input = body(json)?;
     // A bad name is refused before it costs a sign-in attempt.
     tokens::checked_name(&input.name)?;
-    let user_id = accounts::sign_in(&app, &input.login, &input.password, &viewer.client()).await?;
+    let user_id =
+        accounts::sign_in(&app, &input.login, &input.password, &viewer.client(), None).await?;
     let account = app.store.account(user_id).await?;
     let token = tokens::create(&app.store, &account, &input.name, &input.scopes).await?;
     Ok((StatusCode::CREATED, Json(AccessToken::from(token))).into_response())
