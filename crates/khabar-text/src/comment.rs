@@ -502,8 +502,9 @@ pub fn mention_candidates(body: &str) -> Vec<Vec<String>> {
     found
 }
 
-/// The addresses a comment links to, as the renderer finds them (the
-/// moderation pipeline counts these).
+/// The addresses a comment writes, as the renderer finds them (the
+/// moderation pipeline counts these), also those it leaves as text past
+/// [`MAX_LINK_MARKUP`].
 pub fn links(body: &str) -> Vec<&str> {
     let mut found = Vec::new();
     for line in body.split('\n') {
