@@ -384,9 +384,8 @@ pub(crate) struct UserDecision {
 pub(crate) struct WordListTerm {
     #[schema(max_length = 100)]
     pub(crate) term: String,
-    /// word (the default), substring or forms
     #[serde(default = "whole_word")]
-    #[schema(default = "word")]
+    #[schema(default = "word", value_type = super::sets::MatchModeName)]
     pub(crate) mode: String,
 }
 

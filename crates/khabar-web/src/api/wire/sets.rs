@@ -137,6 +137,17 @@ pub(crate) enum CommentSortName {
     Liked,
 }
 
+/// How a word-list term matches.
+#[derive(ToSchema)]
+#[schema(as = MatchMode)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code, reason = "describes a string field")]
+pub(crate) enum MatchModeName {
+    Word,
+    Substring,
+    Forms,
+}
+
 #[cfg(test)]
 mod tests {
     use khabar_core::moderation::{Queue, SettingScope};
@@ -179,6 +190,9 @@ mod tests {
         });
         check(values::<EditionStatusName>(), 4, &|v| {
             EditionStatus::parse(v).ok().map(|s| s.as_str().to_owned())
+        });
+        check(values::<MatchModeName>(), 3, &|v| {
+            khabar_text::wordlist::MatchMode::parse(v).map(|m| m.as_str().to_owned())
         });
         check(values::<QueueName>(), 5, &|v| {
             Queue::parse(v).ok().map(|q| q.as_str().to_owned())
