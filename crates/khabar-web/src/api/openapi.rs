@@ -9,6 +9,7 @@ use khabar_core::{Role, Scope};
 use serde_json::Value;
 use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{AdditionalProperties, Schema};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
@@ -40,7 +41,7 @@ pub fn document() -> Value {
             Errors are JSON: {\"error\": {\"code\", \"message\", \"field\"?}} with a stable code."
     ),
     servers((url = "/api/v1")),
-    modifiers(&SecuritySchemes, &FromAccessTable),
+    modifiers(&SecuritySchemes, &FromAccessTable, &ClosedVariants),
     tags(
         (name = "accounts", description = "Sign-up, sign-in, sessions, tokens and one's own data"),
         (name = "comments", description = "Threads, replies, reactions, reports and notifications"),
@@ -262,4 +263,26 @@ fn answer(operation: &mut Operation, status: &str, description: &str) {
                 .build(),
         ),
     );
+}
+
+/// utoipa leaves the variants of a tagged enum open even when serde denies
+/// unknown fields; these are closed as the server reads them. (The comment
+/// decisions stay open: the bulk form flattens them beside `comment_ids`,
+/// which a closed variant would refuse.)
+struct ClosedVariants;
+
+impl Modify for ClosedVariants {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        if let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut("UserAction") {
+            for variant in &mut one_of.items {
+                if let RefOr::T(Schema::Object(object)) = variant {
+                    object.additional_properties =
+                        Some(Box::new(AdditionalProperties::FreeForm(false)));
+                }
+            }
+        }
+    }
 }

@@ -64,7 +64,7 @@ pub(crate) struct BulkCommentAction {
 
 /// A moderator's action on a reader.
 #[derive(Debug, Deserialize, ToSchema)]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 #[schema(as = UserAction)]
 pub(crate) enum UserActionBody {
     /// They must acknowledge the message before commenting again.
