@@ -771,7 +771,13 @@ async fn images_are_sniffed_stripped_and_resized(db: &TestDatabase) {
     // A few dozen bytes that would decode to 6,300 × 6,300: refused from
     // the header, never decoded.
     let bomb = khabar_testkit::images::png_header(6_300, 6_300);
-    let reply = upload(&server, &author, Some(("bomb.png", "image/png", &bomb)), &[]).await;
+    let reply = upload(
+        &server,
+        &author,
+        Some(("bomb.png", "image/png", &bomb)),
+        &[],
+    )
+    .await;
     assert_eq!((reply.status, code(&reply)), (422, "image_too_large"));
     let huge = vec![0xFFu8; 10 * 1024 * 1024 + 1];
     let reply = upload(
