@@ -200,8 +200,12 @@ pub struct CommentHit {
     pub created_at: Timestamp,
 }
 
+/// tantivy keeps a date as nanoseconds in an `i64` (years 1677 to 2262)
+/// and overflows beyond; a search bound further out (`?to=0318-05-18`) is
+/// clamped to that span, which holds every story.
 fn date(at: Timestamp) -> DateTime {
-    DateTime::from_timestamp_millis(at.as_millisecond())
+    const LIMIT: i64 = i64::MAX / 1_000_000;
+    DateTime::from_timestamp_millis(at.as_millisecond().clamp(-LIMIT, LIMIT))
 }
 
 fn timestamp(at: DateTime) -> Timestamp {
@@ -682,5 +686,21 @@ fn page_of<T>(hits: Vec<T>, total: usize, page: u32, per_page: u32) -> Hits<T> {
         hits,
         total,
         page,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_beyond_the_index_span_are_clamped_not_overflowed() {
+        for text in ["0318-05-18T00:00:00Z", "9999-01-01T00:00:00Z"] {
+            let at: Timestamp = text.parse().unwrap();
+            let clamped = timestamp(date(at));
+            assert!(clamped != at && clamped != Timestamp::UNIX_EPOCH, "{text}");
+        }
+        let now = Timestamp::from_millisecond(1_780_000_000_000).unwrap();
+        assert_eq!(timestamp(date(now)), now);
     }
 }

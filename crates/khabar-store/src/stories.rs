@@ -211,7 +211,11 @@ impl Store {
         let mut tx = self.begin_write().await?;
         let (story_id, lang, _) = edition_identity(&mut tx, edition_id).await?;
         let now = now_millis();
-        let revision = expected_revision + 1;
+        // No edition reaches i64::MAX revisions: a client claiming one is
+        // simply out of date.
+        let revision = expected_revision
+            .checked_add(1)
+            .ok_or(StoreError::Conflict)?;
         let (old_slug, was_public): (String, Option<i64>) =
             sqlx::query_as("SELECT slug, published_at FROM editions WHERE id = $1")
                 .bind(edition_id)

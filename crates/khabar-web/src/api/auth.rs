@@ -439,6 +439,7 @@ pub(super) async fn export_my_data(
         (status = 204, description = "Deleted"),
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 403, description = "wrong_password", body = crate::api::wire::ErrorBody),
+        (status = 429, description = "too_many_attempts: wrong passwords for this account; see Retry-After", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(super) async fn delete_my_account(

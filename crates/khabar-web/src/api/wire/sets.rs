@@ -92,7 +92,8 @@ pub(crate) enum NotificationKindName {
     Rejected,
 }
 
-/// A text's writing direction.
+/// A text's writing direction, from its first strong character; `auto`
+/// when it has none (digits, emoji, punctuation), for the browser to decide.
 #[derive(ToSchema)]
 #[schema(as = Direction)]
 #[schema(rename_all = "snake_case")]
@@ -100,6 +101,7 @@ pub(crate) enum NotificationKindName {
 pub(crate) enum Direction {
     Rtl,
     Ltr,
+    Auto,
 }
 
 /// A moderation queue.
@@ -206,6 +208,11 @@ mod tests {
         for sort in &sorts[1..] {
             assert_ne!(CommentSort::parse(sort), CommentSort::default(), "{sort}");
         }
+        use khabar_text::direction::Direction as Dir;
+        assert_eq!(
+            values::<Direction>(),
+            [Dir::Rtl, Dir::Ltr, Dir::Auto].map(Dir::as_str)
+        );
         assert_eq!(
             values::<RejectReasonName>(),
             khabar_app::moderation::REJECT_REASONS
