@@ -1168,6 +1168,16 @@ async fn sign_up_does_not_tell_who_has_an_account(db: &TestDatabase) {
     assert!(!known.body.contains("email"), "{}", known.body);
     assert!(cookie_set(&known, "khabar_session").is_none());
     assert!(!user_exists(&server, "prober").await);
+    // …and lands on a page that says a message went to the address, with
+    // the ways in for someone who forgot they have an account.
+    let landed = prober.get("/en/welcome").await;
+    assert_eq!(landed.status, 200);
+    assert!(
+        landed
+            .body
+            .contains("We sent a message to the address you gave")
+    );
+    assert!(landed.body.contains("href=\"/en/reset\""));
     // A username is public: that one may be said to be taken.
     let mut twin = Agent::new(&server);
     let taken = sign_up(&mut twin, "en", "fresh", "other@news.example").await;

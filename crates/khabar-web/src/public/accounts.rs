@@ -514,9 +514,10 @@ pub(crate) async fn welcome(
     query: Result<Query<NextQuery>, QueryRejection>,
 ) -> Response {
     let next = next_of(query);
-    let Some(session) = &viewer.session else {
-        return see_other(next.as_deref().unwrap_or(&format!("/{lang}/")));
-    };
+    // Without a session this is a sign-up with an address that already has
+    // an account: the page says only that a message went to the address
+    // (its owner's mail tells them to sign in), never which case it was.
+    let account = viewer.session.as_ref().map(|session| &session.account);
     let page = async {
         let paths = app
             .languages()
@@ -531,7 +532,7 @@ pub(crate) async fn welcome(
             lang,
             chrome,
             context! {
-                account => &session.account,
+                account => account,
                 next => next,
             },
         )

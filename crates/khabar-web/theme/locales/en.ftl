@@ -607,6 +607,7 @@ welcome-verify-why = Open it within 48 hours to show the address is yours. If it
 welcome-back-to-story = Back to the story
 welcome-front-page = Go to the front page
 welcome-settings = Sessions, email notifications and your password:
+welcome-mail-sent = We sent a message to the address you gave. If it already belongs to an account, the message says how to sign in or choose a new password.
 
 # The discussion: holds, refusals, what comments support
 comments-held-pre_moderated = Comments on this story are read by a moderator before they appear.
