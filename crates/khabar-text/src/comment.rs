@@ -9,13 +9,10 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 use crate::direction::{Direction, detect_direction};
-use crate::username::is_bidi_control;
+use crate::unicode::{MAX_COMBINING_RUN, is_bidi_control};
 
 /// Longest comment, in characters after normalization.
 pub const MAX_COMMENT_CHARS: usize = 5_000;
-/// Combining marks kept in a row (Arabic needs at most shadda + a vowel + a
-/// little more; "zalgo" text piles up dozens).
-pub const MAX_COMBINING_RUN: usize = 3;
 /// Tatweel kept in a row.
 pub const MAX_TATWEEL_RUN: usize = 3;
 /// Mentions notified per comment; more are left as plain text.

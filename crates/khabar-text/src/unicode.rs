@@ -45,6 +45,16 @@ pub fn has_visible(text: &str) -> bool {
     text.chars().any(|c| !is_invisible(c))
 }
 
+/// Combining marks kept in a row (Arabic needs at most shadda + a vowel + a
+/// little more; "zalgo" text piles up dozens).
+pub const MAX_COMBINING_RUN: usize = 3;
+
+/// Embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069):
+/// they let text impersonate other text.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// The longest run of combining marks in `text`.
 pub fn longest_mark_run(text: &str) -> usize {
     let (mut longest, mut run) = (0, 0);

@@ -19,8 +19,7 @@ use unicode_security::{
 };
 
 use crate::arabic;
-use crate::comment::MAX_COMBINING_RUN;
-use crate::unicode::{has_visible, longest_mark_run};
+use crate::unicode::{MAX_COMBINING_RUN, has_visible, is_bidi_control, longest_mark_run};
 
 pub const MIN_USERNAME_CHARS: usize = 3;
 pub const MAX_USERNAME_CHARS: usize = 32;
@@ -226,12 +225,6 @@ pub fn clean_display_name(input: &str) -> Result<String, NameProblem> {
         return Err(NameProblem::TooLong);
     }
     Ok(collapsed)
-}
-
-/// Embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069):
-/// they let text impersonate other text.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@ use khabar_text::comment::{
     MAX_BLOCKS, Mentioned, max_rendered_len, normalize_comment, render_comment,
 };
 use khabar_text::markdown::{ARTICLE_GROWTH, ARTICLE_SLACK, MAX_ARTICLE_NESTING};
-use khabar_text::username::{is_bidi_control, normalize_username, username_key};
+use khabar_text::unicode::is_bidi_control;
+use khabar_text::username::{normalize_username, username_key};
 use khabar_text::{render_article, slugify};
 use proptest::prelude::*;
 
