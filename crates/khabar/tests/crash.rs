@@ -14,11 +14,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use khabar_core::password::hash_password;
-use khabar_core::{
-    CommentSort, DisplayName, EditionContent, EditionInput, Email, Lang, Role, Username,
-};
-use khabar_store::{NewStory, NewUser, Store};
+use khabar_core::{CommentSort, EditionContent, EditionInput, Lang};
+use khabar_store::{NewStory, Store};
 use khabar_testkit::{TestDatabase, on_both_backends};
 use serde_json::{Value, json};
 
@@ -84,30 +81,6 @@ fn client() -> reqwest::Client {
         .timeout(Duration::from_secs(10))
         .build()
         .expect("an HTTP client")
-}
-
-async fn reader_token(store: &Store, node: &Node, name: &str) -> String {
-    store
-        .create_user(NewUser {
-            username: &Username::parse(name).unwrap(),
-            email: &Email::parse(&format!("{name}@news.example")).unwrap(),
-            display_name: &DisplayName::parse(name).unwrap(),
-            password_hash: &hash_password(PASSWORD).unwrap(),
-            role: Role::Reader,
-            lang: Lang::EN,
-        })
-        .await
-        .unwrap();
-    let answer: Value = client()
-        .post(format!("{}/api/v1/tokens", node.base))
-        .json(&json!({ "login": name, "password": PASSWORD, "scopes": ["read", "comment"], "name": "crash" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    format!("Bearer {}", answer["token"].as_str().expect("a token"))
 }
 
 /// A published English story, straight in the store as an editor's desk
@@ -200,7 +173,8 @@ async fn acknowledged_comments_survive_kill_9(db: &TestDatabase) {
     let edition = publish_story(&store, "Saltmarsh survey begins").await;
     let mut tokens = Vec::new();
     for n in 0..POSTERS {
-        tokens.push(reader_token(&store, &node, &format!("poster{n}")).await);
+        tokens
+            .push(common::reader_token(&store, &node.base, &format!("poster{n}"), PASSWORD).await);
     }
 
     let mut acknowledged: Vec<(i64, String)> = Vec::new();

@@ -13,9 +13,8 @@ use std::time::{Duration, Instant};
 
 use common::PurgeEndpoint;
 use jiff::Timestamp;
-use khabar_core::password::hash_password;
-use khabar_core::{DisplayName, EditionContent, EditionInput, Email, Lang, Role, Username};
-use khabar_store::{NewStory, NewUser, NewsroomFilter, Store};
+use khabar_core::{EditionContent, EditionInput, Lang};
+use khabar_store::{NewStory, NewsroomFilter, Store};
 use khabar_testkit::{TestDatabase, on_both_backends};
 use serde_json::{Value, json};
 
@@ -97,31 +96,6 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
-/// A reader account and a bearer token for it, minted through `node`.
-async fn reader_token(store: &Store, node: &Node, name: &str) -> String {
-    store
-        .create_user(NewUser {
-            username: &Username::parse(name).unwrap(),
-            email: &Email::parse(&format!("{name}@news.example")).unwrap(),
-            display_name: &DisplayName::parse(name).unwrap(),
-            password_hash: &hash_password(PASSWORD).unwrap(),
-            role: Role::Reader,
-            lang: Lang::EN,
-        })
-        .await
-        .unwrap();
-    let answer: Value = client()
-        .post(format!("{}/api/v1/tokens", node.base))
-        .json(&json!({ "login": name, "password": PASSWORD, "scopes": ["read", "comment"], "name": "load" }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    format!("Bearer {}", answer["token"].as_str().expect("a token"))
-}
-
 /// Posts a comment on `edition` through `node`; the new comment's id when
 /// the node acknowledged it.
 async fn post(node_base: &str, token: &str, edition: i64, body: &str) -> Option<i64> {
@@ -165,7 +139,7 @@ async fn nodes_share_one_database(db: &TestDatabase) {
         .await
         .unwrap();
     assert_eq!(stream.status(), 200);
-    let amal = reader_token(&store, &first, "amal").await;
+    let amal = common::reader_token(&store, &first.base, "amal", PASSWORD).await;
     let posted = post(&first.base, &amal, edition.id, "Seen from the other node")
         .await
         .expect("the first node takes the comment");
@@ -226,7 +200,7 @@ async fn nodes_share_one_database(db: &TestDatabase) {
     // node is killed after one.
     let mut tokens = Vec::new();
     for name in ["basma", "fadi", "hiba", "yusuf"] {
-        tokens.push(reader_token(&store, &second, name).await);
+        tokens.push(common::reader_token(&store, &second.base, name, PASSWORD).await);
     }
     let started = Instant::now();
     let killed_at = Duration::from_secs(1);
@@ -387,7 +361,7 @@ async fn sessions_limits_and_search_hold_across_nodes(db: &TestDatabase) {
     let first = Node::start_with(db, true, &strict);
     let second = Node::start_with(db, false, &strict);
     let store = Store::open(db.url()).await.unwrap();
-    let token = reader_token(&store, &first, "nadia").await;
+    let token = common::reader_token(&store, &first.base, "nadia", PASSWORD).await;
     let me = client()
         .get(format!("{}/api/v1/me", second.base))
         .header("Authorization", &token)

@@ -50,6 +50,40 @@ pub(crate) async fn account(server: &Server, name: &str, role: Role, password: &
         .unwrap()
 }
 
+/// A reader account made in `store` with `password` and a bearer token
+/// for it (read, comment) minted through the node at `base`: for tests
+/// that run khabar as a child process.
+pub(crate) async fn reader_token(
+    store: &khabar_store::Store,
+    base: &str,
+    name: &str,
+    password: &str,
+) -> String {
+    store
+        .create_user(NewUser {
+            username: &Username::parse(name).unwrap(),
+            email: &Email::parse(&format!("{name}@news.example")).unwrap(),
+            display_name: &DisplayName::parse(name).unwrap(),
+            password_hash: &hash_password(password).unwrap(),
+            role: Role::Reader,
+            lang: Lang::EN,
+        })
+        .await
+        .unwrap();
+    let answer: serde_json::Value = client()
+        .post(format!("{base}/api/v1/tokens"))
+        .json(&serde_json::json!({
+            "login": name, "password": password, "scopes": ["read", "comment"], "name": "test"
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    format!("Bearer {}", answer["token"].as_str().expect("a token"))
+}
+
 pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
