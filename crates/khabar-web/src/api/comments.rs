@@ -223,6 +223,7 @@ pub(super) struct EditBody {
         (status = 400, description = "bad_request_body: not JSON of the documented shape", body = crate::api::wire::ErrorBody),
         (status = 403, description = "suspended, banned or warning_unacknowledged", body = crate::api::wire::ErrorBody),
         (status = 404, description = "No such comment", body = crate::api::wire::ErrorBody),
+        (status = 409, description = "comments_closed: the thread closed since the comment was written", body = crate::api::wire::ErrorBody),
         (status = 422, description = "not_your_comment, edit_window_closed", body = crate::api::wire::ErrorBody),
     )
 )]
