@@ -42,6 +42,9 @@ pub enum NewsroomError {
     Store(StoreError),
 }
 
+/// The largest menu position a section may be given.
+const MAX_POSITION: i64 = 1_000_000;
+
 /// Uploads go to this folder of the media folder.
 const UPLOADS: &str = "uploads";
 
@@ -448,7 +451,36 @@ impl<'a> Newsroom<'a> {
     pub async fn create_section(&self, slug: &Slug, names: &[Named]) -> Result<i64> {
         self.require(may_keep_sections(self.role))?;
         let names = checked_names(names)?;
-        Ok(self.ctx.store.create_section(slug, 100, &names).await?)
+        Ok(self
+            .ctx
+            .store
+            .create_section_as(slug, 100, &names, Some(self.account.id))
+            .await?)
+    }
+
+    /// Gives section `id` these names (replacing all it had) and, when
+    /// given, a place in the menu; whoever may create sections may.
+    pub async fn rename_section(
+        &self,
+        id: i64,
+        names: &[Named],
+        position: Option<i64>,
+    ) -> Result<()> {
+        self.require(may_keep_sections(self.role))?;
+        let names = checked_names(names)?;
+        if position.is_some_and(|p| !(0..=MAX_POSITION).contains(&p)) {
+            return Err(InvalidInput::new(
+                "position",
+                "out_of_range",
+                "a position is a whole number from 0 to 1000000",
+            )
+            .into());
+        }
+        Ok(self
+            .ctx
+            .store
+            .rename_section(id, &names, position, Some(self.account.id))
+            .await?)
     }
 
     pub async fn create_tag(&self, slug: &Slug, names: &[Named]) -> Result<i64> {

@@ -16,6 +16,9 @@ pub enum EventKind {
     UserModerated,
     /// An admin changed the site's settings; every node reloads them.
     SiteSettingsChanged,
+    /// A section was created or renamed: every page's navigation names the
+    /// sections. The payload holds its `section_id`.
+    SectionChanged,
 }
 
 impl EventKind {
@@ -32,6 +35,7 @@ impl EventKind {
             EventKind::CommentModerated => "comment.moderated",
             EventKind::UserModerated => "user.moderated",
             EventKind::SiteSettingsChanged => "site.settings_changed",
+            EventKind::SectionChanged => "section.changed",
         }
     }
 }

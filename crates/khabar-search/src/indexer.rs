@@ -1,10 +1,12 @@
 //! Keeping the index true to the store: a full rebuild, and a follower of
-//! the events log that re-reads each edition or comment an event names.
+//! the events log that re-reads each edition or comment an event names
+//! (and every edition of a renamed section).
 //! Both are idempotent, so an event applied twice does no harm.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use khabar_core::EventKind;
 use khabar_store::{Event, Store};
 use tokio::sync::watch;
 
@@ -73,6 +75,24 @@ async fn apply(store: &Store, index: &SearchIndex, event: &Event) -> Result<()> 
         && let Some(comment) = store.indexed_comment(comment_id).await?
     {
         index.put_comment(&comment)?;
+    } else if event.kind == EventKind::SectionChanged.as_str()
+        && let Some(section_id) = event.payload.get("section_id").and_then(|v| v.as_i64())
+    {
+        // Edition documents keep their section's name: a rename rewrites
+        // every published edition filed under it.
+        let mut after = 0;
+        loop {
+            let ids = store
+                .published_edition_ids_in_section(section_id, after, BATCH)
+                .await?;
+            let Some(&last) = ids.last() else { break };
+            for id in ids {
+                if let Some(article) = store.published_article(id).await? {
+                    index.put_edition(&article)?;
+                }
+            }
+            after = last;
+        }
     }
     Ok(())
 }

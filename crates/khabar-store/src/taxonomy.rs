@@ -3,10 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use khabar_core::{Lang, Slug};
+use khabar_core::{EventKind, Lang, Slug};
 use serde::Serialize;
 use sqlx::{Any, FromRow, Transaction};
 
+use crate::events::{self, NewEvent};
 use crate::time::now_millis;
 use crate::{Result, Store, StoreError};
 
@@ -26,6 +27,18 @@ pub struct AuthorProfile {
 
 impl Store {
     pub async fn create_section(&self, slug: &Slug, position: i64, names: &[Named]) -> Result<i64> {
+        self.create_section_as(slug, position, names, None).await
+    }
+
+    /// A new section, made by `actor_id`; announced as `section.changed`,
+    /// since every page's navigation lists the sections.
+    pub async fn create_section_as(
+        &self,
+        slug: &Slug,
+        position: i64,
+        names: &[Named],
+        actor_id: Option<i64>,
+    ) -> Result<i64> {
         let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO sections (slug, position, created_at) VALUES ($1, $2, $3) RETURNING id",
@@ -37,8 +50,42 @@ impl Store {
         .await
         .map_err(|e| StoreError::taken_if_unique(e, "section slug"))?;
         insert_names(&mut tx, "section_names", "section_id", id, names).await?;
-        tx.commit().await?;
+        record_section_changed(&mut tx, self, id, actor_id).await?;
+        self.commit_logged(tx).await?;
         Ok(id)
+    }
+
+    /// Replaces a section's names (languages left out lose theirs) and,
+    /// when given, its menu position; its slug stays, so links hold.
+    /// `NotFound` for an unknown section.
+    pub async fn rename_section(
+        &self,
+        id: i64,
+        names: &[Named],
+        position: Option<i64>,
+        actor_id: Option<i64>,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        // Writing the row (even unchanged) both finds the section and, on
+        // PostgreSQL, locks it against a concurrent rename.
+        let found =
+            sqlx::query("UPDATE sections SET position = COALESCE($1, position) WHERE id = $2")
+                .bind(position)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if found == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM section_names WHERE section_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        insert_names(&mut tx, "section_names", "section_id", id, names).await?;
+        record_section_changed(&mut tx, self, id, actor_id).await?;
+        self.commit_logged(tx).await?;
+        Ok(())
     }
 
     pub async fn create_tag(&self, slug: &Slug, names: &[Named]) -> Result<i64> {
@@ -85,6 +132,26 @@ impl Store {
         tx.commit().await?;
         Ok(id)
     }
+}
+
+/// Logs that section `id` changed, in the change's transaction.
+async fn record_section_changed(
+    tx: &mut Transaction<'static, Any>,
+    store: &Store,
+    id: i64,
+    actor_id: Option<i64>,
+) -> Result<()> {
+    let payload = serde_json::json!({ "section_id": id });
+    let event = NewEvent {
+        kind: EventKind::SectionChanged,
+        story_id: None,
+        edition_id: None,
+        lang: None,
+        actor_id,
+        payload: &payload,
+    };
+    events::record(tx, store, event).await?;
+    Ok(())
 }
 
 /// Writes the per-language names of a section or tag.
@@ -156,6 +223,26 @@ impl Store {
                 names: named.names,
             })
             .collect())
+    }
+
+    /// Ids of the published editions of section `section_id`'s stories
+    /// after `after`, in id order: the documents that show its name.
+    pub async fn published_edition_ids_in_section(
+        &self,
+        section_id: i64,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT e.id FROM editions e JOIN stories s ON s.id = e.story_id
+             WHERE s.section_id = $1 AND e.status = 'published' AND e.id > $2
+             ORDER BY e.id LIMIT $3",
+        )
+        .bind(section_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?)
     }
 
     /// Every tag by slug, named in every language.

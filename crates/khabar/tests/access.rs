@@ -72,6 +72,7 @@ const EXPECTED: &[(&str, Need)] = &[
     // The public site's navigation.
     ("listSections", Anyone),
     ("createSection", ScopeFor("edit", DESK)),
+    ("updateSection", ScopeFor("edit", DESK)),
     // What a reader's client needs: languages, comment limits, the name.
     ("getSiteSettings", Scope("read")),
     ("updateSiteSettings", Scope("admin")),

@@ -271,6 +271,14 @@ async fn the_document_accepts_real_traffic(db: &TestDatabase) {
             &editor,
         )
         .await;
+    api.expect(
+        200,
+        "PATCH",
+        &format!("/sections/{}", section["id"]),
+        Some(json!({ "names": { "ar": "الساحل", "en": "The coast" }, "position": 1 })),
+        &editor,
+    )
+    .await;
     let new_story = json!({
         "lang": "en",
         "section_id": section["id"],

@@ -1270,6 +1270,268 @@ async fn site_settings_change_from_the_browser_on_every_node(db: &TestDatabase) 
     first.stop().await.unwrap();
 }
 
+/// A page's section navigation (the same on every page).
+fn section_nav(page: &str) -> &str {
+    let start = page
+        .find("class=\"wrap section-nav\"")
+        .expect("the section navigation");
+    let end = start + page[start..].find("</nav>").expect("its end");
+    &page[start..end]
+}
+
+/// The logged `section.changed` events: section and actor of each.
+async fn section_events(store: &khabar_store::Store) -> Vec<(i64, Option<i64>)> {
+    store
+        .events_since(0, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "section.changed")
+        .map(|e| {
+            assert_eq!((e.story_id, e.edition_id), (None, None));
+            (e.payload["section_id"].as_i64().unwrap(), e.actor_id)
+        })
+        .collect()
+}
+
+async fn a_renamed_section_shows_on_the_next_request_of_every_page(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    let editor = bearer(&server, "desk", Role::Editor, &["read", "edit"]).await;
+    let author = bearer(&server, "nadia", Role::Author, &["read", "edit"]).await;
+    let made = as_(
+        &server,
+        &editor,
+        "POST",
+        "/sections",
+        Some(json!({ "slug": "harbour", "names": { "ar": "الميناء", "en": "Harbour" } })),
+    )
+    .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let id = made.body["id"].as_i64().unwrap();
+    // Creating one is announced too: the navigation gains it.
+    let created = section_events(&store).await;
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].0, id);
+    assert!(created[0].1.is_some(), "the editor is the actor");
+
+    // A published story in it, so the home page has a block for it and the
+    // search index has its name.
+    let story = as_(
+        &server,
+        &editor,
+        "POST",
+        "/stories",
+        Some(json!({
+            "lang": "en", "section_id": id,
+            "edition": { "headline": "Night ferry returns for the summer", "body": "The ferry runs again." }
+        })),
+    )
+    .await;
+    assert_eq!(story.status, 201, "{}", story.body);
+    let edition_id = story.body["editions"][0]["id"].as_i64().unwrap();
+    let published = as_(
+        &server,
+        &editor,
+        "POST",
+        &format!("/editions/{edition_id}/publish"),
+        None,
+    )
+    .await;
+    assert_eq!(published.status, 200, "{}", published.body);
+
+    // Every page is seen once before the rename, so a cache holds it.
+    let mut reader = signed_in(&server, "ahmad", Role::Reader).await;
+    let pages = ["/en/", "/ar/", "/en/section/harbour", "/en/search?q=ferry"];
+    for path in pages {
+        let (status, page) = common::get(&server, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(section_nav(&page).contains("الميناء") || section_nav(&page).contains("Harbour"));
+        assert_eq!(reader.get(path).await.status, 200, "{path} signed in");
+    }
+    assert!(section_nav(&common::get(&server, "/en/").await.1).contains("Harbour"));
+
+    // Refusals: an author, an unknown section, a body of the wrong shape,
+    // names that are no names, a position off the scale.
+    let path = format!("/sections/{id}");
+    let rename = |names: Value| Some(json!({ "names": names }));
+    let refused = as_(
+        &server,
+        &author,
+        "PATCH",
+        &path,
+        rename(json!({ "en": "Gossip" })),
+    )
+    .await;
+    assert_eq!((refused.status, code(&refused)), (403, "forbidden"));
+    let unknown = as_(
+        &server,
+        &editor,
+        "PATCH",
+        "/sections/999999",
+        rename(json!({ "en": "Nowhere" })),
+    )
+    .await;
+    assert_eq!((unknown.status, code(&unknown)), (404, "not_found"));
+    let unknown_field = as_(
+        &server,
+        &editor,
+        "PATCH",
+        &path,
+        Some(json!({ "names": { "en": "Port" }, "slug": "port" })),
+    )
+    .await;
+    assert_eq!(unknown_field.status, 400, "{}", unknown_field.body);
+    let blank = as_(
+        &server,
+        &editor,
+        "PATCH",
+        &path,
+        rename(json!({ "en": "  " })),
+    )
+    .await;
+    assert_eq!((blank.status, code(&blank)), (422, "required"));
+    let far = as_(
+        &server,
+        &editor,
+        "PATCH",
+        &path,
+        Some(json!({ "names": { "en": "Port" }, "position": -1 })),
+    )
+    .await;
+    assert_eq!((far.status, code(&far)), (422, "out_of_range"));
+    assert_eq!(
+        section_events(&store).await.len(),
+        1,
+        "nothing refused is logged"
+    );
+
+    // Renamed through the API: answered as listSections shows it.
+    let renamed = as_(
+        &server,
+        &editor,
+        "PATCH",
+        &path,
+        Some(json!({ "names": { "ar": "المرفأ", "en": "Port" }, "position": 5 })),
+    )
+    .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.body);
+    assert_eq!(
+        renamed.body,
+        json!({ "id": id, "slug": "harbour", "position": 5, "names": { "ar": "المرفأ", "en": "Port" } })
+    );
+    let listed = as_(&server, &author, "GET", "/sections", None).await;
+    assert_eq!(listed.body["sections"], json!([renamed.body]));
+
+    // The very next request of every page shows the new name, signed in
+    // or not.
+    let shows = async |reader: &mut common::Agent<'_>, en: &str, ar: &str, gone: &str| {
+        for path in pages {
+            let (_, anonymous) = common::get(&server, path).await;
+            let signed_in = reader.get(path).await.body;
+            for page in [&anonymous, &signed_in] {
+                let nav = section_nav(page);
+                let name = if path.starts_with("/ar/") { ar } else { en };
+                assert!(nav.contains(name), "{path}: {nav}");
+                assert!(!nav.contains(gone), "{path} still shows {gone}: {nav}");
+            }
+        }
+        let (_, home) = common::get(&server, "/en/").await;
+        assert!(
+            home.contains(&format!(">{en}</a>")),
+            "the home page's block"
+        );
+        let (_, section) = common::get(&server, "/en/section/harbour").await;
+        assert!(
+            section.contains(&format!("<h1>{en}</h1>")),
+            "the section page's title"
+        );
+    };
+    shows(&mut reader, "Port", "المرفأ", "Harbour").await;
+    let logged = section_events(&store).await;
+    assert_eq!(logged.len(), 2, "{logged:?}");
+    assert_eq!(
+        logged[1], created[0],
+        "the same section, by the same editor"
+    );
+
+    // The search index follows the log and files the story under the new
+    // name.
+    let mut indexed = Value::Null;
+    for _ in 0..100 {
+        let found = call(&server, "GET", "/search/articles?q=ferry", None, &[]).await;
+        indexed = found.body["hits"][0]["section_name"].clone();
+        if indexed == "Port" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(indexed, "Port", "the search index kept the old name");
+
+    // Renamed on the newsroom screen: a form per section, filled with its
+    // names; the editor lands back on the list and is told.
+    let mut desk = signed_in(&server, "chief", Role::Editor).await;
+    let action = format!("/en/admin/sections/{id}");
+    let people = desk.get("/en/admin/people").await.body;
+    assert!(people.contains(&format!("action=\"{action}\"")));
+    assert!(people.contains("value=\"المرفأ\"") && people.contains("value=\"Port\""));
+    let saved = desk
+        .submit(
+            "/en/admin/people",
+            &action,
+            &[("name_en", "Quay"), ("name_ar", "الرصيف")],
+        )
+        .await;
+    assert_eq!(
+        saved.location.as_deref(),
+        Some("/en/admin/people?renamed#sections")
+    );
+    let people = desk.get("/en/admin/people?renamed").await.body;
+    assert!(people.contains("Section renamed"), "the confirmation");
+    assert!(people.contains("Quay") && !people.contains("value=\"Port\""));
+    let arabic = desk.get("/ar/admin/people?renamed").await.body;
+    assert!(arabic.contains("أُعيدت تسمية القسم"));
+    shows(&mut reader, "Quay", "الرصيف", "Port").await;
+    assert_eq!(section_events(&store).await.len(), 3);
+
+    // The screen refuses an author, an unknown section and a form without
+    // its token, and changes nothing.
+    let mut writer = signed_in(&server, "karim", Role::Author).await;
+    let refused = writer
+        .submit("/en/admin/people", &action, &[("name_en", "Gossip")])
+        .await;
+    assert_eq!(
+        refused.location.as_deref(),
+        Some("/en/admin/people?error=forbidden#sections")
+    );
+    let unknown = desk
+        .submit(
+            "/en/admin/people",
+            "/en/admin/sections/999999",
+            &[("name_en", "Nowhere")],
+        )
+        .await;
+    assert_eq!(
+        unknown.location.as_deref(),
+        Some("/en/admin/people?error=not_found#sections")
+    );
+    let blank = desk
+        .submit("/en/admin/people", &action, &[("name_en", " ")])
+        .await;
+    assert_eq!(
+        blank.location.as_deref(),
+        Some("/en/admin/people?error=required#sections")
+    );
+    let forged = desk.post(&action, &[("name_en", "Forged")]).await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(
+        store.section_records().await.unwrap()[0].names["en"],
+        "Quay"
+    );
+    assert_eq!(section_events(&store).await.len(), 3);
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
     the_desk_screens_work_as_plain_forms,
     site_settings_change_from_the_browser_on_every_node,
@@ -1278,4 +1540,5 @@ on_both_backends!(
     roles_decide_who_writes_edits_and_publishes,
     a_stale_save_is_refused_and_revisions_restore,
     admins_give_roles,
+    a_renamed_section_shows_on_the_next_request_of_every_page,
 );

@@ -126,6 +126,11 @@ pub(crate) const CREATE_SECTION: Operation = change(
     "createSection",
     Access::ScopeAndRole(Scope::Edit, may_keep_sections),
 );
+/// Who may create sections may rename them.
+pub(crate) const UPDATE_SECTION: Operation = change(
+    "updateSection",
+    Access::ScopeAndRole(Scope::Edit, may_keep_sections),
+);
 /// Languages, comment limits and the site's name: what a reader's client
 /// needs to behave as the site does.
 pub(crate) const GET_SITE_SETTINGS: Operation = read("getSiteSettings", READ);
@@ -183,6 +188,7 @@ pub const OPERATIONS: &[Operation] = &[
     UPLOAD_MEDIA,
     LIST_SECTIONS,
     CREATE_SECTION,
+    UPDATE_SECTION,
     GET_SITE_SETTINGS,
     UPDATE_SITE_SETTINGS,
     UPDATE_USER_ROLE,

@@ -100,6 +100,10 @@ pub fn routes() -> Router<Arc<App>> {
             get(newsroom::list_sections).post(newsroom::create_section),
         )
         .route(
+            "/api/v1/sections/{id}",
+            axum::routing::patch(newsroom::update_section),
+        )
+        .route(
             "/api/v1/users/{username}/role",
             axum::routing::put(newsroom::update_user_role),
         )

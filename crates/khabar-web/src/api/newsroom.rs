@@ -1,6 +1,7 @@
 //! The newsroom's operations: getStory, createStory, createEdition,
 //! updateEdition, publishEdition, unpublishEdition, listRevisions,
-//! restoreRevision, listSections, createSection, updateUserRole.
+//! restoreRevision, listSections, createSection, updateSection,
+//! updateUserRole.
 //! (listStories and listUsers live in `stories` and `users`.)
 
 use std::collections::BTreeMap;
@@ -536,28 +537,86 @@ pub(crate) async fn create_section(
     let account = signed_in(&app, &headers, &viewer, &access::CREATE_SECTION).await?;
     let section = body(json)?;
     let slug = Slug::parse(&section.slug)?;
-    let mut names = Vec::new();
-    for (code, name) in section.names {
+    let names = section_names(section.names)?;
+    let id = Newsroom::new(&app, &account)
+        .create_section(&slug, &names)
+        .await?;
+    let created = section_record(&app, id).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// A body's names by language code; blank ones are left out.
+fn section_names(names: BTreeMap<String, String>) -> Result<Vec<Named>, ApiError> {
+    let mut named = Vec::new();
+    for (code, name) in names {
         let name = name.trim().to_owned();
         if name.is_empty() {
             continue;
         }
-        names.push(Named {
+        named.push(Named {
             lang: lang(&code)?,
             name,
         });
     }
-    let id = Newsroom::new(&app, &account)
-        .create_section(&slug, &names)
-        .await?;
-    let created = app
-        .store
+    Ok(named)
+}
+
+/// Section `id` as listSections shows it.
+async fn section_record(app: &App, id: i64) -> Result<Section, ApiError> {
+    app.store
         .section_records()
         .await?
         .into_iter()
         .find(|s| s.id == id)
-        .map(Section::from);
-    Ok((StatusCode::CREATED, Json(created)).into_response())
+        .map(Section::from)
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such section"))
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(as = SectionRename)]
+pub(crate) struct SectionRenameBody {
+    /// Names by language code; they replace all the section's names, so a
+    /// language left out loses its name.
+    names: BTreeMap<String, String>,
+    /// Place in the menu (lower first); unchanged when absent.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 1_000_000)]
+    position: Option<i64>,
+}
+
+#[utoipa::path(
+    patch,
+    path = "/sections/{id}",
+    operation_id = "updateSection",
+    tag = "newsroom",
+    summary = "Renames a section (and may move it in the menu); its slug stays (editors, admins)",
+    params(
+        ("id" = i64, Path, description = "the section"),
+    ),
+    request_body = SectionRenameBody,
+    responses(
+        (status = 200, description = "The section", body = Section),
+        (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
+        crate::api::wire::NewsroomErrors,
+        (status = 422, description = "required, invalid_lang, too_long, control_character, out_of_range", body = crate::api::wire::ErrorBody),
+    )
+)]
+pub(crate) async fn update_section(
+    State(app): AppState,
+    headers: HeaderMap,
+    viewer: Viewer,
+    path: Result<Path<i64>, PathRejection>,
+    json: Result<Json<SectionRenameBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    let account = signed_in(&app, &headers, &viewer, &access::UPDATE_SECTION).await?;
+    let section_id = id(path)?;
+    let change = body(json)?;
+    let names = section_names(change.names)?;
+    Newsroom::new(&app, &account)
+        .rename_section(section_id, &names, change.position)
+        .await?;
+    Ok(Json(section_record(&app, section_id).await?).into_response())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

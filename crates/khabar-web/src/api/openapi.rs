@@ -74,6 +74,7 @@ pub fn document() -> Value {
         newsroom::upload_media,
         newsroom::list_sections,
         newsroom::create_section,
+        newsroom::update_section,
         newsroom::get_site_settings,
         newsroom::update_site_settings,
         newsroom::update_user_role,

@@ -64,6 +64,7 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/{lang}/admin/people", get(people::show))
         .route("/{lang}/admin/people/role", post(people::set_role))
         .route("/{lang}/admin/sections", post(people::create_section))
+        .route("/{lang}/admin/sections/{id}", post(people::rename_section))
         .route("/{lang}/admin/tags", post(people::create_tag))
         .route("/{lang}/admin/authors", post(people::create_author))
         .route(

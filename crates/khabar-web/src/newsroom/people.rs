@@ -1,6 +1,6 @@
 //! People and names (`GET /{lang}/admin/people`): accounts and their
 //! roles (admins change them), and the sections, tags and bylines with
-//! their names in every language (editors add them).
+//! their names in every language (editors add them and rename sections).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,7 +13,7 @@ use khabar_store::AuthorProfile;
 use minijinja::{Value, context};
 
 use super::{Desk, Fields, after, desk_chrome, language_choice, refusal};
-use crate::extract::{CheckedForm, Params};
+use crate::extract::{CheckedForm, Id, Params};
 use crate::http::forms::field;
 use crate::theme::page::{render, respond};
 use crate::{App, PageError};
@@ -73,6 +73,7 @@ async fn people_page(
             tags => app.store.tag_records().await?,
             authors => app.store.author_records().await?,
             error => refusal(app, desk.lang, query.get("error").map(String::as_str)),
+            renamed => query.contains_key("renamed"),
         },
     )
 }
@@ -128,6 +129,49 @@ pub(super) async fn create_section(
     CheckedForm(fields, ..): CheckedForm,
 ) -> Response {
     create_named(&app, desk, fields, Named::Section).await
+}
+
+/// `POST /{lang}/admin/sections/{id}`: new names for a section; the
+/// editor lands back on the list, told it was saved.
+pub(super) async fn rename_section(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    Id(section_id): Id,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
+    let outcome = async {
+        let mut names: Vec<khabar_store::Named> = names(&app, &fields)
+            .into_iter()
+            .map(|(lang, name)| khabar_store::Named { lang, name })
+            .collect();
+        // The form shows the site's languages only; names in others are
+        // kept rather than dropped unseen.
+        let shown = app.languages();
+        let section = app
+            .store
+            .section_records()
+            .await?
+            .into_iter()
+            .find(|s| s.id == section_id)
+            .ok_or(PageError::NotFound)?;
+        for (code, name) in section.names {
+            if let Ok(lang) = Lang::parse(&code)
+                && !shown.contains(&lang)
+            {
+                names.push(khabar_store::Named { lang, name });
+            }
+        }
+        Newsroom::new(&app, &desk.account)
+            .rename_section(section_id, &names, None)
+            .await?;
+        Ok(())
+    }
+    .await;
+    let to = people_path(&desk);
+    match outcome {
+        Ok(()) => after(&format!("{to}?renamed#sections"), Ok(())),
+        Err(error) => after(&format!("{to}#sections"), Err(error)),
+    }
 }
 
 /// `POST /{lang}/admin/tags`.

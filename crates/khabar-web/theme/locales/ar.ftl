@@ -842,3 +842,6 @@ mod-refused-undo_window_passed = فات وقت التراجع عن هذا الق
 mod-refused-already_undone = سبق التراجع عن هذا القرار.
 mod-refused-superseded = غيّر قرارٌ لاحق هذا التعليق منذ ذلك الحين؛ اتّخذ قرارًا جديدًا بدلًا منه.
 mod-refused-not_yours = لا يتراجع عن القرار إلا المشرف الذي اتّخذه.
+admin-rename-section = إعادة التسمية
+admin-save-section-names = احفظ الأسماء
+admin-section-renamed = أُعيدت تسمية القسم، ويعرض الموقع اسمه الجديد.

@@ -780,3 +780,6 @@ mod-refused-undo_window_passed = Too late to undo that decision; decide again in
 mod-refused-already_undone = That decision was already undone.
 mod-refused-superseded = A later decision changed this comment since; decide again instead.
 mod-refused-not_yours = Only the moderator who made that decision can undo it.
+admin-rename-section = Rename
+admin-save-section-names = Save names
+admin-section-renamed = Section renamed; the site shows its new name.
