@@ -244,8 +244,8 @@ impl Store {
             Some(comment.author_id),
             &payload,
         );
-        events::record(&mut tx, self.backend, event).await?;
-        tx.commit().await?;
+        events::record(&mut tx, self, event).await?;
+        self.commit_logged(tx).await?;
         Ok(id)
     }
 
@@ -406,7 +406,7 @@ impl Store {
         let payload = json!({ "comment_id": comment_id });
         events::record(
             &mut tx,
-            self.backend,
+            self,
             NewEvent::edition(
                 kind,
                 changed.place.story_id,
@@ -417,7 +417,7 @@ impl Store {
             ),
         )
         .await?;
-        tx.commit().await?;
+        self.commit_logged(tx).await?;
         Ok(())
     }
 

@@ -180,7 +180,7 @@ impl UndoRefusal {
 /// open pages, queues, the search index and caches follow.
 async fn announce_comment(
     tx: &mut Transaction<'static, Any>,
-    backend: crate::Backend,
+    store: &Store,
     comment_id: i64,
     actor_id: i64,
     payload: &serde_json::Value,
@@ -197,7 +197,7 @@ async fn announce_comment(
     };
     events::record(
         tx,
-        backend,
+        store,
         NewEvent::edition(
             EventKind::CommentModerated,
             place.story_id,
@@ -368,7 +368,7 @@ impl Store {
         let payload = json!({ "comment_id": comment_id, "action": action.as_str() });
         events::record(
             &mut tx,
-            self.backend,
+            self,
             NewEvent::edition(
                 EventKind::CommentModerated,
                 place.story_id,
@@ -379,7 +379,7 @@ impl Store {
             ),
         )
         .await?;
-        tx.commit().await?;
+        self.commit_logged(tx).await?;
         Ok(decision)
     }
 
@@ -477,7 +477,7 @@ impl Store {
                         previous.comments.push(state);
                         events::record(
                             &mut tx,
-                            self.backend,
+                            self,
                             NewEvent::edition(
                                 EventKind::CommentModerated,
                                 place.story_id,
@@ -574,7 +574,7 @@ impl Store {
         let payload = json!({ "user_id": user_id, "action": action.as_str() });
         events::record(
             &mut tx,
-            self.backend,
+            self,
             NewEvent {
                 kind: EventKind::UserModerated,
                 story_id: None,
@@ -585,7 +585,7 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
+        self.commit_logged(tx).await?;
         Ok(decision)
     }
 
@@ -718,7 +718,7 @@ impl Store {
         if let Some(comment_id) = decision.comment_id {
             announce_comment(
                 &mut tx,
-                self.backend,
+                self,
                 comment_id,
                 actor_id,
                 &payload("comment_id", comment_id),
@@ -741,7 +741,7 @@ impl Store {
                 if restored > 0 {
                     announce_comment(
                         &mut tx,
-                        self.backend,
+                        self,
                         state.id,
                         actor_id,
                         &payload("comment_id", state.id),
@@ -751,7 +751,7 @@ impl Store {
             }
             events::record(
                 &mut tx,
-                self.backend,
+                self,
                 NewEvent {
                     kind: EventKind::UserModerated,
                     story_id: None,
@@ -763,7 +763,7 @@ impl Store {
             )
             .await?;
         }
-        tx.commit().await?;
+        self.commit_logged(tx).await?;
         Ok(Ok(undo))
     }
 

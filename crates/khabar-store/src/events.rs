@@ -2,6 +2,8 @@
 
 use jiff::Timestamp;
 use khabar_core::{EventKind, Lang};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+
 use sqlx::{Any, FromRow, Transaction};
 
 use crate::row::{MaybeLang, Millis, decode_as};
@@ -73,10 +75,10 @@ impl<'a> NewEvent<'a> {
 /// exactly when the change does.
 pub(crate) async fn record(
     tx: &mut Transaction<'static, Any>,
-    backend: Backend,
+    store: &Store,
     event: NewEvent<'_>,
 ) -> Result<i64> {
-    if backend == Backend::Postgres {
+    if store.backend == Backend::Postgres {
         // Sequence numbers are handed out at insert time but become visible
         // at commit; serialising event writers makes seq order equal commit
         // order, so a follower reading "seq > last" can never skip a row
@@ -102,20 +104,42 @@ pub(crate) async fn record(
     .bind(now_millis())
     .fetch_one(&mut **tx)
     .await?;
+    // Writers are serialised (above, and SQLite's single writer), so at
+    // commit this is the transaction's own newest event.
+    store.wake.recorded.fetch_max(seq, Ordering::SeqCst);
     Ok(seq)
 }
 
-/// What wakes the log's followers when an event is committed on any node:
-/// PostgreSQL's LISTEN/NOTIFY. The log stays the truth; a wake-up only says
-/// "read it now" (followers still read it on their tick, so a lost
-/// notification costs a few hundred milliseconds, never an event). SQLite
-/// has one node and no wake-ups.
+/// What wakes the log's followers when an event is committed: on this
+/// node, the commit itself; on PostgreSQL, other nodes' commits through
+/// LISTEN/NOTIFY. The log stays the truth; a wake-up only says "read it
+/// now" (followers still read it on their tick, so a lost notification
+/// costs a few hundred milliseconds, never an event).
 #[derive(Debug, Default)]
 pub(crate) struct Wake {
     url: Option<String>,
     notify: tokio::sync::Notify,
     /// The listening task, started on first use and ended by `close`.
     listening: std::sync::OnceLock<tokio::task::AbortHandle>,
+    /// The newest event this process has written, committed or not.
+    recorded: AtomicI64,
+    /// The newest event this process has committed.
+    committed: AtomicI64,
+    /// Notifications received from PostgreSQL, counted.
+    notices: AtomicU64,
+    /// Whether the PostgreSQL listener is connected, so that every other
+    /// node's commit reaches this one as it happens.
+    connected: AtomicBool,
+}
+
+/// Where the log stands as far as this process knows without asking the
+/// database: what it committed itself, and how many wake-ups arrived from
+/// other nodes. A follower that has read the log since the same mark has
+/// seen everything the mark stands for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LogMark {
+    pub committed: i64,
+    pub notices: u64,
 }
 
 /// The channel `record` notifies on PostgreSQL.
@@ -128,6 +152,11 @@ impl Wake {
             ..Wake::default()
         }
     }
+
+    fn noticed(&self) {
+        self.notices.fetch_add(1, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
 }
 
 /// Listens on its own connection until the store closes, reconnecting
@@ -136,19 +165,25 @@ async fn listen(url: String, wake: std::sync::Arc<Wake>) {
     loop {
         match sqlx::postgres::PgListener::connect(&url).await {
             Ok(mut listener) => match listener.listen(CHANNEL).await {
-                Ok(()) => loop {
-                    match listener.try_recv().await {
-                        Ok(Some(_)) => wake.notify.notify_waiters(),
-                        // The connection dropped and is made again on the
-                        // next call; what was sent meanwhile is lost, so
-                        // the followers read the log now.
-                        Ok(None) => wake.notify.notify_waiters(),
-                        Err(error) => {
-                            tracing::warn!(%error, "lost the events channel; reconnecting");
-                            break;
+                Ok(()) => {
+                    wake.connected.store(true, Ordering::SeqCst);
+                    // What was committed while no one listened is read now.
+                    wake.noticed();
+                    loop {
+                        match listener.try_recv().await {
+                            Ok(Some(_)) => wake.noticed(),
+                            // The connection dropped and is made again on
+                            // the next call; what was sent meanwhile is
+                            // lost, so the followers read the log now.
+                            Ok(None) => wake.noticed(),
+                            Err(error) => {
+                                tracing::warn!(%error, "lost the events channel; reconnecting");
+                                break;
+                            }
                         }
                     }
-                },
+                    wake.connected.store(false, Ordering::SeqCst);
+                }
                 Err(error) => tracing::warn!(%error, "could not listen for events"),
             },
             Err(error) => tracing::warn!(%error, "no connection to listen for events"),
@@ -159,17 +194,41 @@ async fn listen(url: String, wake: std::sync::Arc<Wake>) {
 
 impl Store {
     /// Completes when an event may have been committed since it was
-    /// called (on PostgreSQL, by any node); on SQLite, never. Followers
+    /// called: by this process, or on PostgreSQL by any node. Followers
     /// wait on it beside their tick.
     pub async fn event_committed(&self) {
-        let Some(url) = &self.wake.url else {
-            return std::future::pending().await;
-        };
         let notified = self.wake.notify.notified();
-        self.wake
-            .listening
-            .get_or_init(|| tokio::spawn(listen(url.clone(), self.wake.clone())).abort_handle());
+        if let Some(url) = &self.wake.url {
+            self.wake.listening.get_or_init(|| {
+                tokio::spawn(listen(url.clone(), self.wake.clone())).abort_handle()
+            });
+        }
         notified.await;
+    }
+
+    /// Commits a write that recorded events, then wakes this process's
+    /// followers, so that a reader's next request sees the change.
+    pub(crate) async fn commit_logged(&self, tx: Transaction<'static, Any>) -> Result<()> {
+        tx.commit().await?;
+        let recorded = self.wake.recorded.load(Ordering::SeqCst);
+        self.wake.committed.fetch_max(recorded, Ordering::SeqCst);
+        self.wake.notify.notify_waiters();
+        Ok(())
+    }
+
+    /// Where the log stands as far as this process knows (no query).
+    pub fn log_mark(&self) -> LogMark {
+        LogMark {
+            committed: self.wake.committed.load(Ordering::SeqCst),
+            notices: self.wake.notices.load(Ordering::SeqCst),
+        }
+    }
+
+    /// Whether every committed event reaches this process as it happens:
+    /// always on SQLite (one node), on PostgreSQL while the listener is
+    /// connected. Until then, only reading the log tells.
+    pub fn hears_every_commit(&self) -> bool {
+        self.wake.url.is_none() || self.wake.connected.load(Ordering::SeqCst)
     }
 
     /// Ends the events listener, if one was started.

@@ -48,7 +48,7 @@ pub use accounts::{
 pub use comments::{CommentView, NewComment, NotificationKind, ThreadEntry, ThreadPage};
 pub use decisions::{Decision, UndoRefusal};
 pub use error::StoreError;
-pub use events::Event;
+pub use events::{Event, LogMark};
 pub use indexing::IndexedComment;
 pub use khabar_core::CommentStatus;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
@@ -59,7 +59,9 @@ pub use moderation::{
 };
 pub use newsroom::{EditionDraft, StoryRecord};
 pub use policy::WordListRow;
-pub use readers::{AuthoredComment, EmailBatch, EmailPreference, Notification, Profile};
+pub use readers::{
+    AuthoredComment, EmailBatch, EmailPreference, Notification, Profile, ReaderOnPage,
+};
 pub use reading::{
     Article, AuthorRef, Behind, Discussed, EditionLink, EditionRecord, EditionSummary, HeroMedia,
     Home, ListFilter, NewsroomEdition, NewsroomFilter, Page, Revision, SectionBlock, SectionRef,

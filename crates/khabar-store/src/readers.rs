@@ -121,6 +121,28 @@ impl Store {
         .await?)
     }
 
+    /// What a reader's view of an edition's page depends on beyond what
+    /// every reader sees, in one query: unread notifications, a warning
+    /// to acknowledge, and whether they wrote any comment there.
+    pub async fn reader_on_edition(&self, user_id: i64, edition_id: i64) -> Result<ReaderOnPage> {
+        let (unread, warning, commented): (i64, Option<String>, i64) = sqlx::query_as(
+            "SELECT
+               (SELECT COUNT(*) FROM notifications n JOIN comments c ON c.id = n.comment_id
+                WHERE n.user_id = $1 AND n.read_at IS NULL AND (c.status = 'visible' OR n.kind = 'rejected')),
+               (SELECT warning FROM users WHERE id = $1),
+               (SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE author_id = $1 AND edition_id = $2 LIMIT 1) mine)",
+        )
+        .bind(user_id)
+        .bind(edition_id)
+        .fetch_one(&self.read)
+        .await?;
+        Ok(ReaderOnPage {
+            unread,
+            warning,
+            commented: commented > 0,
+        })
+    }
+
     pub async fn mark_notifications_read(&self, user_id: i64) -> Result<()> {
         sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
             .bind(to_millis(Timestamp::now()))
@@ -129,6 +151,14 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// See [`Store::reader_on_edition`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderOnPage {
+    pub unread: i64,
+    pub warning: Option<String>,
+    pub commented: bool,
 }
 
 /// How a reader wants to hear about replies and mentions by email.

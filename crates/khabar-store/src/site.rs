@@ -48,7 +48,7 @@ impl Store {
         let payload = serde_json::json!({});
         events::record(
             &mut tx,
-            self.backend,
+            self,
             NewEvent {
                 kind: EventKind::SiteSettingsChanged,
                 story_id: None,
@@ -59,7 +59,7 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
+        self.commit_logged(tx).await?;
         Ok(())
     }
 }

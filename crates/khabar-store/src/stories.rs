@@ -90,9 +90,9 @@ impl Store {
                 actor_id,
                 &payload,
             );
-            events::record(&mut tx, self.backend, event).await?;
+            events::record(&mut tx, self, event).await?;
         }
-        tx.commit().await?;
+        self.commit_logged(tx).await?;
         Ok(())
     }
 
@@ -150,8 +150,8 @@ impl Store {
             editor_id,
             &payload,
         );
-        events::record(&mut tx, self.backend, event).await?;
-        tx.commit().await?;
+        events::record(&mut tx, self, event).await?;
+        self.commit_logged(tx).await?;
         Ok(id)
     }
 
@@ -263,8 +263,8 @@ impl Store {
             editor_id,
             &payload,
         );
-        events::record(&mut tx, self.backend, event).await?;
-        tx.commit().await?;
+        events::record(&mut tx, self, event).await?;
+        self.commit_logged(tx).await?;
         Ok(revision)
     }
 
@@ -380,8 +380,8 @@ impl Store {
         };
         let payload = json!({ "from": from.as_str(), "to": to.as_str(), "at": at_ms });
         let event = NewEvent::edition(kind, story_id, edition_id, lang, actor_id, &payload);
-        events::record(&mut tx, self.backend, event).await?;
-        tx.commit().await?;
+        events::record(&mut tx, self, event).await?;
+        self.commit_logged(tx).await?;
         Ok(())
     }
 }
