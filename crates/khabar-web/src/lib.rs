@@ -93,12 +93,17 @@ impl App {
             i18n: i18n.clone(),
             templates: templates.clone(),
         });
-        let ctx = Context::new(store, search, settings, base_url, media_dir, letters);
+        let ctx = Arc::new(Context::new(
+            store, search, settings, base_url, media_dir, letters,
+        ));
         let (live_sender, live) = live::channel();
         Ok(App {
-            ctx: Arc::new(ctx),
+            http_cache: Arc::new(http::cache::HttpCache::new(
+                http::cache::CacheSettings::default(),
+                Some(ctx.clone()),
+            )),
+            ctx,
             i18n,
-            http_cache: Arc::default(),
             templates,
             theme,
             trusted_proxies: Vec::new(),
@@ -127,6 +132,21 @@ impl App {
         Some(tokio::spawn(live::follow(self.clone(), sender, stop)))
     }
 
+    /// Starts the task that applies the events log to the page cache as
+    /// it grows; none when the cache is off.
+    pub fn follow_pages(
+        &self,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        let pages = self.http_cache.pages()?.clone();
+        Some(tokio::spawn(pages.follow(stop)))
+    }
+
+    /// What the page cache holds, if it is on.
+    pub fn page_cache_report(&self) -> Option<http::cache::PageCacheReport> {
+        self.http_cache.pages().map(|pages| pages.report())
+    }
+
     /// Believe `X-Forwarded-For` from these addresses (a load balancer or
     /// CDN in front of the site); everyone else's header is ignored.
     pub fn trusting_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> App {
@@ -143,7 +163,10 @@ impl App {
 
     /// Cache lifetimes and the purge address.
     pub fn caching(mut self, settings: http::cache::CacheSettings) -> App {
-        self.http_cache = Arc::new(http::cache::HttpCache::new(settings));
+        self.http_cache = Arc::new(http::cache::HttpCache::new(
+            settings,
+            Some(self.ctx.clone()),
+        ));
         self
     }
 

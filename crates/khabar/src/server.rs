@@ -28,6 +28,8 @@ pub struct Server {
     mailer: JoinHandle<()>,
     housekeeping: JoinHandle<()>,
     live: Option<JoinHandle<()>>,
+    /// Applies the events log to the page cache.
+    page_cache: Option<JoinHandle<()>>,
     notifier: JoinHandle<()>,
     indexer: JoinHandle<()>,
     purger: JoinHandle<()>,
@@ -130,6 +132,7 @@ impl Server {
         ));
         let app = Arc::new(app);
         let live = app.follow_events(stopped.clone());
+        let page_cache = app.follow_pages(stopped.clone());
         let notifier = app.send_notification_emails(stopped.clone());
         let mut http_stopped = stopped;
         let http = tokio::spawn(khabar_web::serve(listener, app, async move {
@@ -146,6 +149,7 @@ impl Server {
             mailer,
             housekeeping,
             live,
+            page_cache,
             notifier,
             indexer,
             purger,
@@ -191,6 +195,9 @@ impl Server {
         self.notifier.await.context("the notifier task failed")?;
         self.indexer.await.context("the search indexer failed")?;
         self.purger.await.context("the cache purger failed")?;
+        if let Some(page_cache) = self.page_cache {
+            page_cache.await.context("the page cache follower failed")?;
+        }
         self.store.close().await;
         Ok(())
     }

@@ -20,6 +20,7 @@ use super::wire::comments::{
 };
 use super::{ApiError, access, body, caller, page_param};
 use crate::App;
+use crate::http::cache::{Public, keys};
 use crate::http::session::Viewer;
 use khabar_app::comments::{self, CommentError};
 
@@ -47,12 +48,19 @@ fn comment_json(lang: &str, comment: &khabar_store::CommentView) -> Comment {
 
 /// The published edition `id`: (language, slug).
 async fn published(app: &App, edition_id: i64) -> Result<(Lang, String), ApiError> {
-    let record = match app.store.edition(edition_id).await {
-        Ok(record) if record.status == khabar_core::EditionStatus::Published => record,
-        Ok(_) | Err(khabar_store::StoreError::NotFound) => return Err(not_found()),
-        Err(other) => return Err(other.into()),
-    };
+    let record = published_record(app, edition_id).await?;
     Ok((record.lang, record.slug))
+}
+
+async fn published_record(
+    app: &App,
+    edition_id: i64,
+) -> Result<khabar_store::EditionRecord, ApiError> {
+    match app.store.edition(edition_id).await {
+        Ok(record) if record.status == khabar_core::EditionStatus::Published => Ok(record),
+        Ok(_) | Err(khabar_store::StoreError::NotFound) => Err(not_found()),
+        Err(other) => Err(other.into()),
+    }
 }
 
 type EditionPath = Result<Path<i64>, PathRejection>;
@@ -84,7 +92,8 @@ pub(super) async fn list(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let edition_id = id_of(path)?;
-    let (lang, _) = published(&app, edition_id).await?;
+    let edition = published_record(&app, edition_id).await?;
+    let lang = edition.lang;
     let sort = CommentSort::parse(query.get("sort").map(String::as_str).unwrap_or(""));
     let page = page_param(&query)?;
     let thread = app
@@ -98,7 +107,7 @@ pub(super) async fn list(
         )
         .await?;
     let render = |comment: &khabar_store::CommentView| comment_json(lang.as_str(), comment);
-    Ok(Json(Thread {
+    let answer = Json(Thread {
         comments: thread
             .comments
             .iter()
@@ -107,7 +116,9 @@ pub(super) async fn list(
         page: thread.page,
         has_more: thread.has_more,
     })
-    .into_response())
+    .into_response();
+    // The same for every caller: kept and shared until the story changes.
+    Ok(Public(vec![keys::story(edition.story_id)]).on(answer))
 }
 
 #[utoipa::path(

@@ -12,12 +12,17 @@ pub async fn alive() -> Json<serde_json::Value> {
     Json(json!({ "status": "alive" }))
 }
 
-/// The database answers and every migration is applied.
+/// The database answers and every migration is applied; also what the
+/// page cache holds (pages, bytes against its capacity, hits and misses).
 pub async fn ready(State(app): State<Arc<App>>) -> (StatusCode, Json<serde_json::Value>) {
     if app.store.is_ready().await {
         (
             StatusCode::OK,
-            Json(json!({ "status": "ready", "database": app.store.backend().as_str() })),
+            Json(json!({
+                "status": "ready",
+                "database": app.store.backend().as_str(),
+                "page_cache": app.page_cache_report(),
+            })),
         )
     } else {
         (

@@ -51,6 +51,17 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
 }
 
 impl Viewer {
+    /// Whether this is the stand-in reader a page shared by signed-in
+    /// readers is drawn for (`http::cache::StandIns`): it has no account.
+    pub fn stands_in(&self, app: &App) -> bool {
+        let stand_in = &app.http_cache.stand_ins().csrf_token;
+        !stand_in.is_empty()
+            && self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.csrf_token == *stand_in)
+    }
+
     /// Who is asking, as the account use cases see it.
     pub fn client(&self) -> khabar_app::accounts::Client<'_> {
         khabar_app::accounts::Client {

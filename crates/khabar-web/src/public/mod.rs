@@ -8,6 +8,7 @@ pub(crate) mod comments;
 pub(crate) mod listing;
 pub(crate) mod live;
 pub(crate) mod pages;
+pub(crate) mod reader_page;
 pub(crate) mod readers;
 pub(crate) mod search;
 pub(crate) mod structured_data;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{OriginalUri, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use khabar_core::{Lang, Slug};
@@ -21,6 +21,7 @@ use crate::public::listing::ListKind;
 use crate::public::listing::PER_PAGE;
 use crate::public::listing::listing;
 use crate::public::listing::page_number;
+use crate::public::reader_page;
 use crate::public::structured_data::article_meta;
 use crate::public::syndication::feeds;
 use crate::theme::page::chrome;
@@ -165,10 +166,27 @@ pub(crate) async fn article(
     viewer: Viewer,
     LangSlug(lang, slug): LangSlug,
     Params(query): Params,
+    OriginalUri(address): OriginalUri,
 ) -> Response {
+    let shared = reader_page::shared_article(
+        &app,
+        lang,
+        slug.as_str(),
+        &viewer,
+        &query,
+        &address.to_string(),
+    )
+    .await;
+    if let Some(response) = shared {
+        return response;
+    }
     let page = article_page(&app, lang, slug.as_str(), &viewer, &query, None).await;
     respond(&app, lang, page)
 }
+
+/// Which edition an article page shows.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EditionShown(pub(crate) i64);
 
 /// The article page; `refusal` is a comment form of this reader's that
 /// was refused, shown again with their text.
@@ -221,7 +239,11 @@ pub(crate) async fn article_page(
             meta => meta,
         },
     )?;
-    Ok(Public(cache_keys).on(response))
+    let mut response = Public(cache_keys).on(response);
+    response
+        .extensions_mut()
+        .insert(EditionShown(article.summary.id));
+    Ok(response)
 }
 
 /// The story in each language it has (this edition first), and the one

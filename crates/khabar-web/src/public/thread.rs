@@ -179,8 +179,8 @@ pub(crate) async fn thread_view(
         .await?;
     let settings = app.store.thread_settings(article.summary.story_id).await?;
     let warning = match viewer_id {
-        Some(id) => app.store.standing(id).await?.warning,
-        None => None,
+        Some(id) if !viewer.stands_in(app) => app.store.standing(id).await?.warning,
+        _ => None,
     };
     let moderation = story_settings_for(app, article, viewer).await?;
     let now = Timestamp::now();

@@ -180,7 +180,12 @@ fn escape_for_html(out: &mut minijinja::Output, state: &State, value: &Value) ->
     if value.is_safe() || matches!(state.auto_escape(), minijinja::AutoEscape::None) {
         return minijinja::escape_formatter(out, state, value);
     }
-    let text = value.to_string();
+    out.write_str(&escape_html(&value.to_string()))
+        .map_err(Error::from)
+}
+
+/// Text as the templates escape it.
+pub(crate) fn escape_html(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -192,7 +197,7 @@ fn escape_for_html(out: &mut minijinja::Output, state: &State, value: &Value) ->
             other => escaped.push(other),
         }
     }
-    out.write_str(&escaped).map_err(Error::from)
+    escaped
 }
 
 fn page_lang(state: &State) -> Result<Lang, Error> {

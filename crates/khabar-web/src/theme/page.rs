@@ -72,8 +72,8 @@ struct SignedIn {
     username: String,
     display_name: String,
     csrf_token: String,
-    /// Unread notifications, for the bell.
-    unread: i64,
+    /// The bell's words: how many notifications are unread.
+    bell: String,
     /// Whether the header links to the moderation queues.
     moderates: bool,
     /// Whether the header links to the newsroom's screens.
@@ -138,7 +138,15 @@ pub(crate) async fn chrome(
             username: session.account.username.clone(),
             display_name: session.account.display_name.clone(),
             csrf_token: session.csrf_token.clone(),
-            unread: app.store.unread_notifications(session.account.id).await?,
+            bell: if viewer.stands_in(app) {
+                app.http_cache.stand_ins().bell.clone()
+            } else {
+                bell(
+                    app,
+                    lang,
+                    app.store.unread_notifications(session.account.id).await?,
+                )
+            },
             moderates: session.account.role.moderates(),
             writes: khabar_core::newsroom::may_write(session.account.role),
         }),
@@ -162,6 +170,13 @@ pub(crate) async fn chrome(
         sections: app.store.sections(lang).await?,
         feeds: Vec::new(),
     })
+}
+
+/// The bell's words for `unread` notifications.
+pub(crate) fn bell(app: &App, lang: Lang, unread: i64) -> String {
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("count", unread);
+    app.i18n.message(lang, "notifications-link", Some(&args))
 }
 
 pub(crate) fn render(

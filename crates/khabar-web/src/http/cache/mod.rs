@@ -1,31 +1,48 @@
 //! HTTP caching for every GET: a strong ETag from the bytes sent, 304
 //! answers to conditional requests, Cache-Control by kind of page, the
-//! surrogate keys a CDN purges by, and br/gzip compression.
+//! surrogate keys a CDN purges by, br/gzip compression, and the page
+//! cache: anonymous pages rendered once and served from memory until the
+//! events log touches one of their keys (`pages.rs`).
 //!
 //! Compression happens here rather than in a separate layer because a
 //! strong ETag names exact bytes: the gzip and brotli forms of a page each
 //! get their own tag (`"…-gz"`, `"…-br"`), and a 304 never needs the
 //! compressed body at all.
 
-use std::collections::{HashMap, VecDeque};
-use std::io::Write;
+mod coding;
+pub mod keys;
+mod pages;
+mod personal;
+
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use khabar_app::Context;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::http::session::{SESSION_COOKIE, cookie};
+use coding::{
+    Coding, CompressedBodies, ContentKey, MIN_COMPRESSED_BYTES, accepted_codings, compress,
+    is_compressible, matches_etag,
+};
+pub use keys::purge_keys;
+pub(crate) use pages::Page;
+pub use pages::{PageCache, PageCacheReport};
+pub(crate) use personal::{ReaderValues, StandIns};
 
-/// How long caches may keep public pages, and where purges go.
+/// How long caches may keep public pages, where purges go, and how much
+/// memory rendered pages may take.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CacheSettings {
-    /// Seconds a browser may show a public page without asking again.
+    /// Seconds a browser may show a public page without asking again; the
+    /// page cache renders a page again after as long, changed or not.
     pub max_age: u32,
     /// Seconds a shared cache (CDN) may keep a public page; purges end it
     /// sooner when `purge_url` is set.
@@ -37,6 +54,9 @@ pub struct CacheSettings {
     pub purge_url: Option<String>,
     /// Sent as `Authorization: Bearer …` with each purge.
     pub purge_token: Option<String>,
+    /// Megabytes of rendered pages kept in memory (0: none); the least
+    /// useful go first when full.
+    pub memory_mb: u32,
 }
 
 impl Default for CacheSettings {
@@ -47,6 +67,7 @@ impl Default for CacheSettings {
             stale_while_revalidate: 600,
             purge_url: None,
             purge_token: None,
+            memory_mb: 64,
         }
     }
 }
@@ -62,106 +83,91 @@ impl CacheSettings {
 }
 
 /// What the caching layer keeps between requests.
-#[derive(Default)]
 pub struct HttpCache {
     settings: CacheSettings,
     compressed: CompressedBodies,
+    /// Rendered anonymous pages; none without a context to follow the
+    /// log with, or with `memory_mb = 0`.
+    pages: Option<Arc<PageCache>>,
+    /// The markers of the pages signed-in readers share.
+    stand_ins: StandIns,
+}
+
+impl Default for HttpCache {
+    fn default() -> Self {
+        HttpCache::new(CacheSettings::default(), None)
+    }
 }
 
 impl HttpCache {
-    pub fn new(settings: CacheSettings) -> HttpCache {
+    pub fn new(settings: CacheSettings, ctx: Option<Arc<Context>>) -> HttpCache {
+        let capacity = u64::from(settings.memory_mb) * 1024 * 1024;
+        let lifetime = Duration::from_secs(u64::from(settings.max_age.max(1)));
+        let pages = ctx
+            .filter(|_| capacity > 0)
+            .map(|ctx| Arc::new(PageCache::new(ctx, capacity, lifetime)));
         HttpCache {
             settings,
             compressed: CompressedBodies::default(),
+            pages,
+            stand_ins: StandIns::new(),
         }
     }
-}
 
-/// The surrogate keys a response is tagged with; a purge of any of them
-/// drops it from the CDN.
-pub mod keys {
-    /// Every public page: its name, languages and dates change with the
-    /// site settings.
-    pub const SITE: &str = "site";
-    pub const HOME: &str = "home";
-    pub const FEEDS: &str = "feeds";
-    pub const SITEMAPS: &str = "sitemaps";
-
-    pub fn story(id: i64) -> String {
-        format!("story-{id}")
+    pub(crate) fn stand_ins(&self) -> &StandIns {
+        &self.stand_ins
     }
 
-    pub fn section(id: i64) -> String {
-        format!("section-{id}")
-    }
-
-    pub fn tag(id: i64) -> String {
-        format!("tag-{id}")
-    }
-
-    pub fn author(id: i64) -> String {
-        format!("author-{id}")
-    }
-}
-
-/// The surrogate keys of every page a batch of logged changes touched.
-/// A published story changes its own pages, the lists it is on, the home
-/// pages, feeds and sitemaps; a comment changes its story's pages.
-pub async fn purge_keys(
-    store: &khabar_store::Store,
-    events: &[khabar_store::Event],
-) -> Result<std::collections::BTreeSet<String>, khabar_store::StoreError> {
-    use std::collections::BTreeSet;
-    let mut purged = BTreeSet::new();
-    // A batch often holds many events of one story (an edit, its publish,
-    // a run of comments): each story's places are read once.
-    let mut changed_stories = BTreeSet::new();
-    let mut checked_editions = std::collections::BTreeMap::new();
-    for event in events {
-        if event.kind == khabar_core::EventKind::SiteSettingsChanged.as_str() {
-            purged.insert(keys::SITE.to_owned());
+    /// The page plain signed-in readers of `address` share (drawn for the
+    /// stand-in reader), kept, or made now by `render`, which also names
+    /// the edition shown. With it, whether it was kept (`"hit"`) or made
+    /// (`"miss"`). `None`: the page cache cannot vouch for it now.
+    pub(crate) async fn shared_page<F, Fut>(
+        &self,
+        address: &str,
+        render: F,
+    ) -> Option<(Arc<Page>, &'static str)>
+    where
+        F: FnOnce(&StandIns) -> Fut,
+        Fut: Future<Output = Option<(Response, i64)>>,
+    {
+        let pages = self.pages.as_ref()?;
+        if !self.stand_ins.usable() {
+            return None;
         }
-        let Some(story_id) = event.story_id else {
-            continue;
-        };
-        match event.kind.as_str() {
-            "edition.published" | "edition.unpublished" => {
-                changed_stories.insert(story_id);
-            }
-            "edition.edited" => {
-                // A draft's edits change no public page.
-                let Some(edition_id) = event.edition_id else {
-                    continue;
-                };
-                let public = match checked_editions.get(&edition_id) {
-                    Some(public) => *public,
-                    None => {
-                        let public = store.edition(edition_id).await?.status
-                            == khabar_core::EditionStatus::Published;
-                        *checked_editions.entry(edition_id).or_insert(public)
-                    }
-                };
-                if public {
-                    changed_stories.insert(story_id);
-                }
-            }
-            kind if kind.starts_with("comment.") => {
-                purged.insert(keys::story(story_id));
-            }
-            _ => {}
+        let rendered_at = pages.ready().await?;
+        let key = format!("reader {address}");
+        if let Some(page) = pages.fresh(&key) {
+            return Some((page, "hit"));
         }
+        let (response, edition_id) = render(&self.stand_ins).await?;
+        if !pages::keepable(response.status()) {
+            return None;
+        }
+        let mut keys = response.extensions().get::<Public>()?.0.clone();
+        keys.push(keys::SITE.to_owned());
+        let (parts, body) = response.into_parts();
+        let body = to_bytes(body, MAX_TAGGED_BYTES).await.ok()?;
+        let page = Arc::new(Page {
+            tag: [0; 12],
+            headers: parts.headers,
+            body,
+            gzip: None,
+            brotli: None,
+            keys,
+            rendered_at,
+            born: Instant::now(),
+            edition_id: Some(edition_id),
+        });
+        pages.missed();
+        pages.keep(key, page.clone());
+        Some((page, "miss"))
     }
-    if !changed_stories.is_empty() {
-        purged.extend([keys::HOME, keys::FEEDS, keys::SITEMAPS].map(String::from));
+
+    /// The page cache, to follow the log and report on.
+    pub fn pages(&self) -> Option<&Arc<PageCache>> {
+        self.pages.as_ref()
     }
-    for story_id in changed_stories {
-        let places = store.story_places(story_id).await?;
-        purged.insert(keys::story(story_id));
-        purged.extend(places.section_id.map(keys::section));
-        purged.extend(places.tag_ids.into_iter().map(keys::tag));
-        purged.extend(places.author_ids.into_iter().map(keys::author));
-    }
-    Ok(purged)
 }
 
 /// Marks a response as the same for every anonymous reader, so shared
@@ -179,35 +185,14 @@ impl Public {
 
 /// Bodies larger than this are streamed as they are, without a tag.
 const MAX_TAGGED_BYTES: usize = 8 * 1024 * 1024;
-/// Below this, compression costs more than it saves.
-const MIN_COMPRESSED_BYTES: usize = 512;
-/// Brotli quality for pages made per request: close to gzip's speed, and
-/// still smaller.
-const BROTLI_QUALITY: u32 = 5;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum Coding {
-    Identity,
-    Gzip,
-    Brotli,
-}
-
-impl Coding {
-    fn header(self) -> Option<&'static str> {
-        match self {
-            Coding::Identity => None,
-            Coding::Gzip => Some("gzip"),
-            Coding::Brotli => Some("br"),
-        }
-    }
-
-    fn tag_suffix(self) -> &'static str {
-        match self {
-            Coding::Identity => "",
-            Coding::Gzip => "-gz",
-            Coding::Brotli => "-br",
-        }
-    }
+/// What a GET asked for that decides the answer's form.
+struct Asked {
+    if_none_match: Option<HeaderValue>,
+    coding: Coding,
+    /// The address to find the page under, for a reader nobody knows
+    /// (no session, no token) while the page cache is on.
+    page_address: Option<String>,
 }
 
 pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: Next) -> Response {
@@ -215,9 +200,24 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
         return next.run(request).await;
     }
     let headers = request.headers();
-    let if_none_match = headers.get(header::IF_NONE_MATCH).cloned();
-    let accepted = accepted_codings(headers);
     let signed_in = cookie(headers, SESSION_COOKIE).is_some();
+    let anonymous = !signed_in && !headers.contains_key(header::AUTHORIZATION);
+    let asked = Asked {
+        if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
+        coding: accepted_codings(headers),
+        page_address: anonymous.then(|| request.uri().to_string()),
+    };
+    // Served from memory when fresh; otherwise the log position the
+    // rendering counts on.
+    let mut rendered_at = None;
+    if let (Some(pages), Some(address)) = (&cache.pages, &asked.page_address)
+        && let Some(position) = pages.ready().await
+    {
+        if let Some(page) = pages.fresh(address) {
+            return serve_page(pages, address, page, &asked, "hit");
+        }
+        rendered_at = Some(position);
+    }
     let mut response = next.run(request).await;
 
     let public = response.extensions_mut().remove::<Public>();
@@ -225,11 +225,12 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
         && !signed_in
         && !response.headers().contains_key(header::SET_COOKIE)
         && !response.headers().contains_key(header::CACHE_CONTROL);
+    let mut keys = Vec::new();
     let response_headers = response.headers_mut();
     if shareable {
         response_headers.insert(header::CACHE_CONTROL, cache.settings.public_header());
         response_headers.append(header::VARY, HeaderValue::from_static("Cookie"));
-        let mut keys = public.map(|p| p.0).unwrap_or_default();
+        keys = public.map(|p| p.0).unwrap_or_default();
         keys.push(keys::SITE.to_owned());
         if let Ok(value) = HeaderValue::from_str(&keys.join(" ")) {
             response_headers.insert("surrogate-key", value);
@@ -265,24 +266,40 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
             .headers
             .append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     }
+    let digest = Sha256::digest(&bytes);
+    let tag: ContentKey = digest[..12].try_into().unwrap_or_default();
+    if shareable
+        && let (Some(pages), Some(address), Some(rendered_at)) =
+            (&cache.pages, &asked.page_address, rendered_at)
+    {
+        let page = Arc::new(Page {
+            headers: parts.headers,
+            body: bytes,
+            gzip: None,
+            brotli: None,
+            tag,
+            keys,
+            rendered_at,
+            born: Instant::now(),
+            edition_id: None,
+        });
+        pages.missed();
+        pages.keep(address.clone(), page.clone());
+        return serve_page(pages, address, page, &asked, "miss");
+    }
     let coding = if compressible && bytes.len() >= MIN_COMPRESSED_BYTES {
-        accepted
+        asked.coding
     } else {
         Coding::Identity
     };
-    let digest = Sha256::digest(&bytes);
-    let key: ContentKey = digest[..12].try_into().unwrap_or_default();
-    let etag = format!("\"{}{}\"", hex::encode(key), coding.tag_suffix());
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        parts.headers.insert(header::ETAG, value);
+    let etag = etag_of(tag, coding);
+    if let Some(value) = &etag {
+        parts.headers.insert(header::ETAG, value.clone());
     }
-    if if_none_match.is_some_and(|value| matches_etag(&value, &etag)) {
-        parts.status = StatusCode::NOT_MODIFIED;
-        parts.headers.remove(header::CONTENT_LENGTH);
-        parts.headers.remove(header::CONTENT_TYPE);
-        return Response::from_parts(parts, Body::empty());
+    if not_modified(&asked, etag.as_ref()) {
+        return answer_not_modified(parts);
     }
-    let body = match cache.compressed.get_or_compress(key, coding, &bytes) {
+    let body = match cache.compressed.get_or_compress(tag, coding, &bytes) {
         Some(compressed) => {
             if let Some(name) = coding.header() {
                 parts
@@ -299,60 +316,67 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
     Response::from_parts(parts, Body::from(body))
 }
 
-/// The first bytes of a body's SHA-256: its ETag, and its name in the
-/// cache of compressed forms.
-type ContentKey = [u8; 12];
-
-/// Most bytes of compressed bodies kept.
-const COMPRESSED_CACHE_BYTES: usize = 16 * 1024 * 1024;
-
-/// Compressed forms of recent bodies by content and coding, so that a page
-/// many readers open is compressed once per version rather than once per
-/// request. Oldest out first when full.
-#[derive(Default)]
-pub struct CompressedBodies {
-    kept: std::sync::Mutex<CompressedKept>,
-}
-
-#[derive(Default)]
-struct CompressedKept {
-    bodies: HashMap<(ContentKey, Coding), Bytes>,
-    order: VecDeque<(ContentKey, Coding)>,
-    total: usize,
-}
-
-impl CompressedBodies {
-    fn get_or_compress(&self, key: ContentKey, coding: Coding, bytes: &[u8]) -> Option<Bytes> {
-        if coding == Coding::Identity {
-            return None;
-        }
-        if let Some(found) = self
-            .kept
-            .lock()
-            .ok()
-            .and_then(|kept| kept.bodies.get(&(key, coding)).cloned())
-        {
-            return Some(found);
-        }
-        let compressed = Bytes::from(compress(coding, bytes)?);
-        if let Ok(mut kept) = self.kept.lock()
-            && compressed.len() <= COMPRESSED_CACHE_BYTES
-            && !kept.bodies.contains_key(&(key, coding))
-        {
-            while kept.total + compressed.len() > COMPRESSED_CACHE_BYTES {
-                let Some(oldest) = kept.order.pop_front() else {
-                    break;
-                };
-                if let Some(gone) = kept.bodies.remove(&oldest) {
-                    kept.total -= gone.len();
-                }
-            }
-            kept.total += compressed.len();
-            kept.order.push_back((key, coding));
-            kept.bodies.insert((key, coding), compressed.clone());
-        }
-        Some(compressed)
+/// A kept page in the form this request takes; a compressed form made
+/// now is kept with it.
+fn serve_page(
+    pages: &PageCache,
+    address: &str,
+    mut page: Arc<Page>,
+    asked: &Asked,
+    outcome: &'static str,
+) -> Response {
+    let coding = if is_compressible(&page.headers) && page.body.len() >= MIN_COMPRESSED_BYTES {
+        asked.coding
+    } else {
+        Coding::Identity
+    };
+    if page.body_in(coding).is_none()
+        && let Some(compressed) = compress(coding, &page.body)
+    {
+        page = Arc::new(page.with_form(coding, Bytes::from(compressed)));
+        pages.keep(address.to_owned(), page.clone());
     }
+    let (coding, body) = match page.body_in(coding) {
+        Some(body) => (coding, body.clone()),
+        None => (Coding::Identity, page.body.clone()),
+    };
+    let mut response = Response::new(Body::empty());
+    let headers = response.headers_mut();
+    headers.clone_from(&page.headers);
+    headers.insert("x-cache", HeaderValue::from_static(outcome));
+    let etag = etag_of(page.tag, coding);
+    if let Some(value) = &etag {
+        headers.insert(header::ETAG, value.clone());
+    }
+    if not_modified(asked, etag.as_ref()) {
+        let (parts, _) = response.into_parts();
+        return answer_not_modified(parts);
+    }
+    if let Some(name) = coding.header() {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(name));
+    }
+    headers.insert(header::CONTENT_LENGTH, body.len().into());
+    *response.body_mut() = Body::from(body);
+    response
+}
+
+/// The strong ETag of a body's form in `coding`.
+fn etag_of(tag: ContentKey, coding: Coding) -> Option<HeaderValue> {
+    HeaderValue::from_str(&format!("\"{}{}\"", hex::encode(tag), coding.tag_suffix())).ok()
+}
+
+fn not_modified(asked: &Asked, etag: Option<&HeaderValue>) -> bool {
+    match (&asked.if_none_match, etag.and_then(|e| e.to_str().ok())) {
+        (Some(candidates), Some(etag)) => matches_etag(candidates, etag),
+        _ => false,
+    }
+}
+
+fn answer_not_modified(mut parts: axum::http::response::Parts) -> Response {
+    parts.status = StatusCode::NOT_MODIFIED;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    Response::from_parts(parts, Body::empty())
 }
 
 /// A complete, modest 200 whose bytes nobody has tagged yet: pages, feeds,
@@ -370,78 +394,6 @@ fn is_taggable(response: &Response) -> bool {
         && axum::body::HttpBody::size_hint(response.body())
             .exact()
             .is_some_and(|size| size <= MAX_TAGGED_BYTES as u64)
-}
-
-fn is_compressible(headers: &HeaderMap) -> bool {
-    let Some(content_type) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|t| t.to_str().ok())
-    else {
-        return false;
-    };
-    content_type.starts_with("text/")
-        || content_type.contains("json")
-        || content_type.contains("xml")
-        || content_type.starts_with("image/svg")
-}
-
-/// The best coding the client accepts: br, then gzip. A coding with
-/// `q=0` is refused.
-fn accepted_codings(headers: &HeaderMap) -> Coding {
-    let Some(value) = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return Coding::Identity;
-    };
-    let accepts = |name: &str| {
-        value.split(',').any(|item| {
-            let mut parts = item.split(';').map(str::trim);
-            parts.next().is_some_and(|n| n.eq_ignore_ascii_case(name))
-                && !parts.any(|p| {
-                    p.strip_prefix("q=")
-                        .is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q <= 0.0))
-                })
-        })
-    };
-    if accepts("br") {
-        Coding::Brotli
-    } else if accepts("gzip") {
-        Coding::Gzip
-    } else {
-        Coding::Identity
-    }
-}
-
-/// `If-None-Match` uses the weak comparison: `W/"x"` matches `"x"`.
-fn matches_etag(if_none_match: &HeaderValue, etag: &str) -> bool {
-    let Ok(value) = if_none_match.to_str() else {
-        return false;
-    };
-    value.split(',').map(str::trim).any(|candidate| {
-        candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag
-    })
-}
-
-fn compress(coding: Coding, bytes: &[u8]) -> Option<Vec<u8>> {
-    match coding {
-        Coding::Identity => None,
-        Coding::Gzip => {
-            let mut encoder =
-                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-            encoder.write_all(bytes).ok()?;
-            encoder.finish().ok()
-        }
-        Coding::Brotli => {
-            let mut out = Vec::with_capacity(bytes.len() / 3);
-            let params = brotli::enc::BrotliEncoderParams {
-                quality: BROTLI_QUALITY as i32,
-                ..Default::default()
-            };
-            brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).ok()?;
-            Some(out)
-        }
-    }
 }
 
 #[cfg(test)]
@@ -531,79 +483,5 @@ mod tests {
         );
         let decided = through_layer(Method::GET, &[], &[("cache-control", "no-store")]).await;
         assert_eq!(value(&decided, header::CACHE_CONTROL), "no-store");
-    }
-
-    fn with(name: header::HeaderName, value: &'static str) -> HeaderMap {
-        let mut headers = HeaderMap::new();
-        headers.insert(name, HeaderValue::from_static(value));
-        headers
-    }
-
-    #[test]
-    fn codings_are_chosen_by_preference_and_refusal() {
-        let pick = |value| accepted_codings(&with(header::ACCEPT_ENCODING, value));
-        assert_eq!(pick("gzip, deflate, br"), Coding::Brotli);
-        assert_eq!(pick("gzip"), Coding::Gzip);
-        assert_eq!(pick("br;q=0, gzip;q=0.5"), Coding::Gzip);
-        assert_eq!(pick("identity"), Coding::Identity);
-        assert_eq!(accepted_codings(&HeaderMap::new()), Coding::Identity);
-    }
-
-    #[test]
-    fn if_none_match_compares_weakly_and_in_lists() {
-        let etag = "\"abc-br\"";
-        for value in ["\"abc-br\"", "W/\"abc-br\"", "\"x\", \"abc-br\"", "*"] {
-            assert!(
-                matches_etag(&HeaderValue::from_static(value), etag),
-                "{value}"
-            );
-        }
-        for value in ["\"abc\"", "\"abc-gz\"", ""] {
-            assert!(
-                !matches_etag(&HeaderValue::from_static(value), etag),
-                "{value}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_body_is_compressed_once_per_version() {
-        let cache = CompressedBodies::default();
-        let page = "صفحة ".repeat(500);
-        let first = cache
-            .get_or_compress([1; 12], Coding::Brotli, page.as_bytes())
-            .unwrap();
-        // Same key: the kept bytes come back, whatever is passed.
-        let again = cache
-            .get_or_compress([1; 12], Coding::Brotli, b"other")
-            .unwrap();
-        assert_eq!(first.as_ptr(), again.as_ptr());
-        let gzip = cache
-            .get_or_compress([1; 12], Coding::Gzip, page.as_bytes())
-            .unwrap();
-        assert_ne!(first, gzip);
-        assert!(
-            cache
-                .get_or_compress([1; 12], Coding::Identity, page.as_bytes())
-                .is_none()
-        );
-        let kept = cache.kept.lock().unwrap();
-        assert_eq!(kept.total, first.len() + gzip.len());
-        assert_eq!(kept.order.len(), 2);
-    }
-
-    #[test]
-    fn compressed_bodies_come_back_whole() {
-        let text = "خبر عاجل — breaking news. ".repeat(200);
-        let gz = compress(Coding::Gzip, text.as_bytes()).unwrap();
-        let mut decoded = String::new();
-        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut decoded)
-            .unwrap();
-        assert_eq!(decoded, text);
-        let br = compress(Coding::Brotli, text.as_bytes()).unwrap();
-        let mut decoded = Vec::new();
-        brotli::BrotliDecompress(&mut &br[..], &mut decoded).unwrap();
-        assert_eq!(decoded, text.as_bytes());
-        assert!(br.len() < text.len() / 10);
     }
 }

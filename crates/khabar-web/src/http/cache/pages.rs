@@ -1,0 +1,292 @@
+//! Pages rendered once and served to every anonymous reader from memory,
+//! until the events log says something on them changed.
+//!
+//! A page remembers how far the log had been applied when its rendering
+//! began (`rendered_at`) and the surrogate keys it shows. Applying the log
+//! records, per key, the newest event that touched it; a page whose keys
+//! were touched after it was rendered is stale and rendered again. Before
+//! serving, the cache applies whatever this process committed (so an
+//! author's next request shows their change) and whatever other nodes
+//! announced (PostgreSQL notifications). On PostgreSQL without a working
+//! listener, nothing is served from memory: another node's change could
+//! go unnoticed.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use khabar_app::Context;
+
+use super::coding::{Coding, ContentKey};
+use super::keys::purge_keys;
+
+/// One rendered page: what every anonymous reader of its address gets.
+pub(crate) struct Page {
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    /// Its compressed forms, made when first asked for.
+    pub(super) gzip: Option<Bytes>,
+    pub(super) brotli: Option<Bytes>,
+    /// The body's content hash: its ETag.
+    pub(super) tag: ContentKey,
+    /// The surrogate keys it shows.
+    pub(super) keys: Vec<String>,
+    /// How far the log had been applied when rendering began.
+    pub(super) rendered_at: i64,
+    pub(super) born: Instant,
+    /// The edition an article page shows, for checks of the reader's own
+    /// part in it.
+    pub(crate) edition_id: Option<i64>,
+}
+
+impl Page {
+    /// The bytes to send in `coding`, if this page holds them.
+    pub(super) fn body_in(&self, coding: Coding) -> Option<&Bytes> {
+        match coding {
+            Coding::Identity => Some(&self.body),
+            Coding::Gzip => self.gzip.as_ref(),
+            Coding::Brotli => self.brotli.as_ref(),
+        }
+    }
+
+    /// The same page with its form in `coding` added.
+    pub(super) fn with_form(&self, coding: Coding, bytes: Bytes) -> Page {
+        let mut gzip = self.gzip.clone();
+        let mut brotli = self.brotli.clone();
+        match coding {
+            Coding::Identity => {}
+            Coding::Gzip => gzip = Some(bytes),
+            Coding::Brotli => brotli = Some(bytes),
+        }
+        Page {
+            headers: self.headers.clone(),
+            body: self.body.clone(),
+            gzip,
+            brotli,
+            tag: self.tag,
+            keys: self.keys.clone(),
+            rendered_at: self.rendered_at,
+            born: self.born,
+            edition_id: self.edition_id,
+        }
+    }
+
+    /// Bytes held, roughly: bodies, keys and headers.
+    fn weight(&self) -> u64 {
+        let headers: usize = self
+            .headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 32)
+            .sum();
+        let keys: usize = self.keys.iter().map(|k| k.len() + 24).sum();
+        let bodies = self.body.len()
+            + self.gzip.as_ref().map_or(0, Bytes::len)
+            + self.brotli.as_ref().map_or(0, Bytes::len);
+        (bodies + headers + keys + 256) as u64
+    }
+}
+
+#[derive(Clone)]
+struct PageWeight;
+
+impl quick_cache::Weighter<String, Arc<Page>> for PageWeight {
+    fn weight(&self, address: &String, page: &Arc<Page>) -> u64 {
+        address.len() as u64 + page.weight()
+    }
+}
+
+/// Keys touched, remembered at most this many; then every page older than
+/// the log's position is dropped at once and the list starts again.
+const MAX_TOUCHED_KEYS: usize = 100_000;
+
+/// Which keys the log has touched, and when.
+#[derive(Default)]
+struct Touched {
+    by_key: HashMap<String, i64>,
+    /// Pages rendered before this are stale, whatever their keys.
+    floor: i64,
+}
+
+/// What is in memory, for `/readyz` and the tests.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct PageCacheReport {
+    pub pages: usize,
+    pub bytes: u64,
+    pub capacity: u64,
+    pub hits: u64,
+    pub misses: u64,
+}
+
+pub struct PageCache {
+    ctx: Arc<Context>,
+    pages: quick_cache::sync::Cache<String, Arc<Page>, PageWeight>,
+    capacity: u64,
+    /// Longer than this, a page is rendered again even unchanged: what
+    /// depends on the clock (a thread closing after some days, "updated"
+    /// lines) moves on.
+    lifetime: Duration,
+    touched: RwLock<Touched>,
+    /// The log's position applied so far, and the notifications heard
+    /// when that reading began.
+    applied: AtomicI64,
+    heard: AtomicU64,
+    catching_up: tokio::sync::Mutex<()>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// A page is at least this large in the estimate of how many fit.
+const TYPICAL_PAGE_BYTES: u64 = 32 * 1024;
+
+impl PageCache {
+    pub(super) fn new(ctx: Arc<Context>, capacity: u64, lifetime: Duration) -> PageCache {
+        let items = (capacity / TYPICAL_PAGE_BYTES).clamp(16, 1 << 20) as usize;
+        PageCache {
+            ctx,
+            pages: quick_cache::sync::Cache::with_weighter(items, capacity, PageWeight),
+            capacity,
+            lifetime,
+            touched: RwLock::default(),
+            applied: AtomicI64::new(0),
+            heard: AtomicU64::new(0),
+            catching_up: tokio::sync::Mutex::new(()),
+            hits: AtomicU64::new(0),
+            misses: AtomicU64::new(0),
+        }
+    }
+
+    /// Whether pages may be served from memory now, after applying what
+    /// the log holds that this process knows of. `None`: render.
+    pub(super) async fn ready(&self) -> Option<i64> {
+        let store = &self.ctx.store;
+        if !store.hears_every_commit() {
+            return None;
+        }
+        let mark = store.log_mark();
+        if mark.committed > self.applied.load(Ordering::SeqCst)
+            || mark.notices > self.heard.load(Ordering::SeqCst)
+        {
+            if let Err(error) = self.catch_up().await {
+                tracing::warn!(%error, "page cache could not read the events log");
+                return None;
+            }
+        }
+        Some(self.applied.load(Ordering::SeqCst))
+    }
+
+    /// The fresh page at `address`, if one is kept.
+    pub(super) fn fresh(&self, address: &str) -> Option<Arc<Page>> {
+        let page = self.pages.get(address)?;
+        let stale = page.born.elapsed() > self.lifetime
+            || self.touched.read().is_ok_and(|touched| {
+                page.rendered_at < touched.floor
+                    || page.keys.iter().any(|key| {
+                        touched
+                            .by_key
+                            .get(key)
+                            .is_some_and(|at| *at > page.rendered_at)
+                    })
+            });
+        if stale {
+            self.pages.remove(address);
+            return None;
+        }
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(page)
+    }
+
+    /// Counts a page rendered because none was kept.
+    pub(super) fn missed(&self) {
+        self.misses.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(super) fn keep(&self, address: String, page: Arc<Page>) {
+        self.pages.insert(address, page);
+    }
+
+    pub fn report(&self) -> PageCacheReport {
+        PageCacheReport {
+            pages: self.pages.len(),
+            bytes: self.pages.weight(),
+            capacity: self.capacity,
+            hits: self.hits.load(Ordering::Relaxed),
+            misses: self.misses.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Reads the log from where it was last applied and marks the keys it
+    /// touched. One reader at a time; the others wait for it and find the
+    /// work done.
+    async fn catch_up(&self) -> Result<(), khabar_store::StoreError> {
+        let _one_at_a_time = self.catching_up.lock().await;
+        let store = &self.ctx.store;
+        let mark = store.log_mark();
+        if mark.committed <= self.applied.load(Ordering::SeqCst)
+            && mark.notices <= self.heard.load(Ordering::SeqCst)
+        {
+            return Ok(());
+        }
+        const BATCH: i64 = 500;
+        loop {
+            let from = self.applied.load(Ordering::SeqCst);
+            let events = store.events_since(from, BATCH).await?;
+            let Some(last) = events.last().map(|e| e.seq) else {
+                break;
+            };
+            // Pages rendered from here on must show the new settings.
+            if events
+                .iter()
+                .any(|e| e.kind == khabar_core::EventKind::SiteSettingsChanged.as_str())
+            {
+                self.ctx.reload_site().await?;
+            }
+            let keys = purge_keys(store, &events).await?;
+            if let Ok(mut touched) = self.touched.write() {
+                if touched.by_key.len() + keys.len() > MAX_TOUCHED_KEYS {
+                    touched.by_key.clear();
+                    touched.floor = last;
+                }
+                for key in keys {
+                    touched.by_key.insert(key, last);
+                }
+            }
+            // Only now may a rendering begin that counts on these.
+            self.applied.store(last, Ordering::SeqCst);
+            if events.len() < BATCH as usize {
+                break;
+            }
+        }
+        self.heard.store(mark.notices, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Applies the log as it grows, so that invalidations do not wait for
+    /// a request, until `stop` fires. At start, the cache is empty and
+    /// begins at the log's end.
+    pub async fn follow(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
+        match self.ctx.store.latest_event_seq().await {
+            Ok(seq) => self.applied.store(seq, Ordering::SeqCst),
+            Err(error) => tracing::warn!(%error, "page cache starts from the log's beginning"),
+        }
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                _ = self.ctx.store.event_committed() => {}
+                _ = stop.changed() => return,
+            }
+            if let Err(error) = self.catch_up().await {
+                tracing::warn!(%error, "page cache could not read the events log");
+            }
+        }
+    }
+}
+
+/// Whether a response may be kept as a page: a complete 200.
+pub(super) fn keepable(status: StatusCode) -> bool {
+    status == StatusCode::OK
+}

@@ -1,0 +1,78 @@
+//! A signed-in reader's article page without rendering it for them. Plain
+//! readers (not staff) who wrote nothing under the story and have no
+//! warning to acknowledge all see the same page but for their CSRF token,
+//! name and notification count, so it is drawn once for a stand-in and
+//! each of them gets a copy with their values in place
+//! (`http::cache::StandIns`). Anyone else's page is rendered for them.
+
+use std::collections::HashMap;
+
+use axum::body::Body;
+use axum::http::HeaderValue;
+use axum::response::Response;
+use khabar_core::Lang;
+
+use crate::App;
+use crate::http::cache::ReaderValues;
+use crate::http::session::Viewer;
+use crate::public::pages::{EditionShown, article_page};
+use crate::theme::escape_html;
+use crate::theme::page::bell;
+
+/// The reader's article page from the shared render; `None`: render it.
+pub(crate) async fn shared_article(
+    app: &App,
+    lang: Lang,
+    slug: &str,
+    viewer: &Viewer,
+    query: &HashMap<String, String>,
+    address: &str,
+) -> Option<Response> {
+    let session = viewer.session.as_ref()?;
+    let role = session.account.role;
+    if role.moderates() || khabar_core::newsroom::may_write(role) {
+        return None;
+    }
+    let cache = &app.http_cache;
+    let (page, outcome) = cache
+        .shared_page(address, |stand_ins| {
+            let mut stand_in = session.clone();
+            stand_in.csrf_token = stand_ins.csrf_token.clone();
+            stand_in.account.display_name = stand_ins.display_name.clone();
+            // No account has id 0: no comment of the stand-in's shows.
+            stand_in.account.id = 0;
+            let stand_in = Viewer {
+                session: Some(stand_in),
+                ..viewer.clone()
+            };
+            async move {
+                let response = article_page(app, lang, slug, &stand_in, query, None)
+                    .await
+                    .ok()?;
+                let edition = response.extensions().get::<EditionShown>()?.0;
+                Some((response, edition))
+            }
+        })
+        .await?;
+    let facts = app
+        .store
+        .reader_on_edition(session.account.id, page.edition_id?)
+        .await
+        .ok()?;
+    if facts.commented || facts.warning.is_some() {
+        return None;
+    }
+    let body = cache.stand_ins().fill(
+        &page.body,
+        &ReaderValues {
+            csrf_token: &session.csrf_token,
+            display_name: &escape_html(&session.account.display_name),
+            bell: &escape_html(&bell(app, lang, facts.unread)),
+        },
+    )?;
+    let mut response = Response::new(Body::from(body));
+    let headers = response.headers_mut();
+    headers.clone_from(&page.headers);
+    headers.insert("x-cache", HeaderValue::from_static(outcome));
+    Some(response)
+}
