@@ -176,3 +176,12 @@ bench_migrate_data() {
     RUST_LOG=warn "${khabar[@]}" migrate-data --from "$from" --to "$to" |
         grep -E "^(table|users|comments|events|notifications|moderation_log|copied) "
 }
+
+# A free TCP port on 127.0.0.1 (for a second server beside khabar's).
+bench_free_port() {
+    python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
