@@ -1350,6 +1350,17 @@ async fn a_renamed_section_shows_on_the_next_request_of_every_page(db: &TestData
         assert_eq!(reader.get(path).await.status, 200, "{path} signed in");
     }
     assert!(section_nav(&common::get(&server, "/en/").await.1).contains("Harbour"));
+    // So that what follows tests invalidation, not a fresh rendering.
+    let again = common::client()
+        .get(format!("{}/en/section/harbour", server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.headers().get("x-cache").map(|v| v.as_bytes()),
+        Some(&b"hit"[..]),
+        "the section page was served from memory before the rename"
+    );
 
     // Refusals: an author, an unknown section, a body of the wrong shape,
     // names that are no names, a position off the scale.
