@@ -144,6 +144,7 @@ async fn anonymous(base: &str, path: &str) -> Seen {
 /// token for the API, both made through the node at `base`.
 #[derive(Clone)]
 struct Person {
+    id: i64,
     name: String,
     /// `khabar_session=…`
     cookie: String,
@@ -195,7 +196,7 @@ impl Person {
 /// An account of `role` made on `server`, signed in through `base` (the
 /// same node, or another on the same database).
 async fn person(server: &Server, base: &str, name: &str, role: Role) -> Person {
-    common::account(server, name, role, PASSWORD).await;
+    let id = common::account(server, name, role, PASSWORD).await;
     let scopes: &[&str] = match role {
         Role::Reader => &["read", "comment"],
         Role::Moderator => &["read", "comment", "moderate"],
@@ -229,6 +230,7 @@ async fn person(server: &Server, base: &str, name: &str, role: Role) -> Person {
         .expect("a session cookie")
         .to_owned();
     Person {
+        id,
         name: name.to_owned(),
         cookie,
         bearer: format!("Bearer {}", token["token"].as_str().expect("a token")),
@@ -495,12 +497,21 @@ async fn comment_changes_show_on_the_next_request(db: &TestDatabase) {
     let list = format!("/api/v1/editions/{edition}/comments");
     let author = person(&server, base, "rana", Role::Reader).await;
     let bystander = person(&server, base, "omar", Role::Reader).await;
-    let pages = vec![article.clone(), list.clone(), "/en/".to_owned()];
+    let pages = vec![
+        article.clone(),
+        list.clone(),
+        "/en/".to_owned(),
+        "/en/section/politics".to_owned(),
+    ];
 
     // Posted through the API.
     warm(&mut checks, base, &pages, "a comment is posted").await;
     bystander.page(base, &article).await;
     let count_before = card_count(&anonymous(base, "/en/").await.body, &article);
+    let section_count_before = card_count(
+        &anonymous(base, "/en/section/politics").await.body,
+        &article,
+    );
     let id = author
         .comment(base, edition, "Tidewater comment first posted")
         .await;
@@ -525,6 +536,21 @@ async fn comment_changes_show_on_the_next_request(db: &TestDatabase) {
             "comment posted: the home page's count for {article} is still {count_after:?} (before: {count_before:?}, x-cache {:?})",
             home.cache
         )
+    });
+    let section = anonymous(base, "/en/section/politics").await;
+    let section_count_after = card_count(&section.body, &article);
+    checks.check(
+        section_count_after.is_some() && section_count_after != section_count_before,
+        || {
+            format!(
+                "comment posted: the section page's count for {article} is still {section_count_after:?} (before: {section_count_before:?}, x-cache {:?})",
+                section.cache
+            )
+        },
+    );
+    let own_home = bystander.page(base, "/en/").await;
+    checks.check(card_count(&own_home.body, &article).is_some(), || {
+        "comment posted: a signed-in reader's next home page has no count for the story".to_owned()
     });
     let theirs = bystander.page(base, &article).await;
     checks.check(shows(&theirs, "Tidewater comment first posted"), || {
@@ -567,6 +593,34 @@ async fn comment_changes_show_on_the_next_request(db: &TestDatabase) {
             fresh.cache
         )
     });
+
+    // Liked: the count under the comment (likes are not in the events
+    // log's list of changes, but anonymous readers see the count).
+    warm(&mut checks, base, &pages, "a comment is liked").await;
+    let (status, reply) = bystander
+        .api(
+            base,
+            "PUT",
+            &format!("/comments/{id}/reaction"),
+            Some(json!({ "like": true })),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    let authors = author.page(base, &article).await;
+    assert!(
+        shows(&authors, "class=\"likes\">\u{2068}1\u{2069} like<"),
+        "the comment's author, whose page is their own, sees the like"
+    );
+    let fresh = anonymous(base, &article).await;
+    checks.check(
+        shows(&fresh, "class=\"likes\">\u{2068}1\u{2069} like<"),
+        || {
+            format!(
+                "comment liked: the next anonymous {article} does not show the like ({:?})",
+                fresh.cache
+            )
+        },
+    );
 
     // Edited.
     warm(&mut checks, base, &pages, "a comment is edited").await;
@@ -1477,6 +1531,188 @@ async fn one_readers_page_never_reaches_another(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// The text of the header's notification bell, signed-in pages only.
+fn bell(page: &Seen) -> Option<String> {
+    let start = page.body.find("class=\"bell\"")?;
+    let start = start + page.body[start..].find('>')? + 1;
+    let end = start + page.body[start..].find('<')?;
+    Some(page.body[start..end].to_owned())
+}
+
+/// Plain readers' article pages are copies of one shared render with each
+/// reader's token, name and bell put in: each reader gets only their own,
+/// and whoever differs more (a moderator, the author of a comment there,
+/// a warned reader) gets a page of their own whatever was shared before.
+async fn shared_renders_carry_only_their_readers_parts(db: &TestDatabase) {
+    let server = node(db, true).await;
+    let base = server.base_url();
+    let mut checks = Checks::new(db);
+    let (article, edition, _) = lead_story(&server).await;
+    let other_edition = server
+        .store()
+        .published(Lang::EN, khabar_store::ListFilter::Latest, 2, 1)
+        .await
+        .unwrap()
+        .items
+        .remove(0)
+        .id;
+    let moderator = person(&server, base, "mod_lama", Role::Moderator).await;
+    let x = person(&server, base, "xavier_reader", Role::Reader).await;
+    let y = person(&server, base, "yasmin_reader", Role::Reader).await;
+    let w = person(&server, base, "wael_reader", Role::Reader).await;
+
+    // X has an unread notification: Y replied to X on another story.
+    let parent = x
+        .comment(base, other_edition, "Question on the other story")
+        .await;
+    let (status, reply) = y
+        .api(
+            base,
+            "POST",
+            &format!("/editions/{other_edition}/comments"),
+            Some(json!({ "body": "An answer for Xavier", "parent_id": parent })),
+        )
+        .await;
+    assert_eq!(status, 201, "{reply}");
+
+    // The moderator first, then plain readers and an anonymous one.
+    let moderators = moderator.page(base, &article).await;
+    checks.check(shows(&moderators, "class=\"mod-thread\""), || {
+        "the moderator's article page lacks the thread's moderation controls".to_owned()
+    });
+    let ys = y.page(base, &article).await;
+    let xs = x.page(base, &article).await;
+    let ys_again = y.page(base, &article).await;
+    let anonymous_page = anonymous(base, &article).await;
+    for (who, seen) in [
+        ("Y after the moderator", &ys),
+        ("X", &xs),
+        ("Y again", &ys_again),
+        ("an anonymous reader", &anonymous_page),
+    ] {
+        checks.check(!shows(seen, "class=\"mod-thread\""), || {
+            format!("{who} got the moderator's controls ({:?})", seen.cache)
+        });
+        checks.check(!shows(seen, "mod_lama"), || {
+            format!("{who} got the moderator's name ({:?})", seen.cache)
+        });
+    }
+    checks.check(
+        shows(&xs, "<bdi>xavier_reader</bdi>") && !shows(&xs, "yasmin_reader"),
+        || format!("X's page does not name X alone ({:?})", xs.cache),
+    );
+    checks.check(
+        shows(&ys_again, "<bdi>yasmin_reader</bdi>") && !shows(&ys_again, "xavier_reader"),
+        || format!("Y's page does not name Y alone ({:?})", ys_again.cache),
+    );
+    let (x_bell, y_bell) = (bell(&xs), bell(&ys_again));
+    checks.check(
+        x_bell.as_deref().is_some_and(|b| b.contains('1'))
+            && y_bell.as_deref().is_some_and(|b| !b.contains('1')),
+        || format!("bells: X {x_bell:?} (one unread), Y {y_bell:?} (none)"),
+    );
+    // Each page's form token is its reader's own: the account page (never
+    // shared) shows the same one, and a form posted with it is taken.
+    let y_token = common::form_token(&ys_again.body);
+    let y_account = common::form_token(&y.page(base, "/en/account").await.body);
+    checks.check(y_token.is_some() && y_token == y_account, || {
+        format!("Y's article page carries token {y_token:?}, Y's account page {y_account:?}")
+    });
+    let x_token = common::form_token(&xs.body);
+    checks.check(x_token.is_some() && x_token != y_token, || {
+        "X's and Y's article pages carry the same form token".to_owned()
+    });
+    let posted = common::client()
+        .post(format!("{base}{article}/comments"))
+        .header("Cookie", &y.cookie)
+        .form(&[
+            ("csrf_token", y_token.as_deref().unwrap_or("")),
+            ("body", "Posted with the shared page's token"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    checks.check(posted.status() == 303, || {
+        format!(
+            "a comment posted with the token of Y's shared page answered {}",
+            posted.status()
+        )
+    });
+
+    // Y has now written under the story; X's comment makes X's page X's
+    // own: X's delete form, not on Y's or the anonymous page.
+    let mine = x
+        .comment(base, edition, "Xavier's own visible comment")
+        .await;
+    let delete = format!("/en/comments/{mine}/delete");
+    let ys = y.page(base, &article).await;
+    let xs = x.page(base, &article).await;
+    let anonymous_page = anonymous(base, &article).await;
+    checks.check(shows(&xs, &delete), || {
+        format!(
+            "X's page lacks the delete form of X's comment ({:?})",
+            xs.cache
+        )
+    });
+    checks.check(!shows(&ys, &delete), || {
+        format!(
+            "Y's page has the delete form of X's comment ({:?})",
+            ys.cache
+        )
+    });
+    checks.check(!shows(&anonymous_page, &delete), || {
+        "the anonymous page has X's delete form".to_owned()
+    });
+    // A plain reader who wrote nothing here, then the moderator: the
+    // moderator's page is still the moderator's.
+    w.page(base, &article).await;
+    let moderators = moderator.page(base, &article).await;
+    checks.check(
+        shows(&moderators, "class=\"mod-thread\"") && shows(&moderators, "mod_lama"),
+        || {
+            format!(
+                "after a plain reader, the moderator's page lacks the controls or the name ({:?})",
+                moderators.cache
+            )
+        },
+    );
+
+    // W is warned: W's next page asks W to acknowledge; no one else's does.
+    let before = w.page(base, &article).await;
+    checks.check(!shows(&before, "/en/account/warning"), || {
+        "W was asked to acknowledge a warning before one was sent".to_owned()
+    });
+    let (status, reply) = moderator
+        .api(
+            base,
+            "POST",
+            &format!("/moderation/users/{}", w.id),
+            Some(json!({ "action": "warn", "message": "Mind the harbour tone" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    let warned = w.page(base, &article).await;
+    checks.check(
+        shows(&warned, "Mind the harbour tone") && shows(&warned, "/en/account/warning"),
+        || {
+            format!(
+                "W's next page after a warning does not show it ({:?})",
+                warned.cache
+            )
+        },
+    );
+    for (who, seen) in [
+        ("reader Y", y.page(base, &article).await),
+        ("an anonymous reader", anonymous(base, &article).await),
+    ] {
+        checks.check(!shows(&seen, "Mind the harbour tone"), || {
+            format!("{who} saw W's warning ({:?})", seen.cache)
+        });
+    }
+    checks.finish();
+    server.stop().await.unwrap();
+}
+
 /// The page cache's own account of what it holds, from `/readyz`:
 /// `page_cache.bytes` and `page_cache.capacity`.
 async fn reported(base: &str) -> Option<(u64, u64)> {
@@ -1670,5 +1906,6 @@ on_both_backends!(
     site_and_section_changes_show_on_every_page,
     another_node_shows_each_change,
     one_readers_page_never_reaches_another,
+    shared_renders_carry_only_their_readers_parts,
     memory_stays_within_its_bound,
 );
