@@ -382,7 +382,14 @@ async fn each_change_writes_its_event(db: &TestDatabase) {
         ]
     );
     assert!(events.windows(2).all(|w| w[0].seq < w[1].seq));
-    assert!(events.iter().all(|e| e.story_id == Some(story)));
+    // Besides the story's own, only its section's creation was logged.
+    let others: Vec<_> = events
+        .iter()
+        .filter(|e| e.story_id != Some(story))
+        .map(|e| (e.kind.as_str(), e.payload["section_id"].as_i64()))
+        .collect();
+    let section = store.section_records().await.unwrap()[0].id;
+    assert_eq!(others, [("section.changed", Some(section))]);
     let last = events.last().unwrap();
     assert_eq!(last.payload["from"], "published");
     assert!(store.events_since(last.seq, 10).await.unwrap().is_empty());
