@@ -807,6 +807,73 @@ async fn moderation_decisions_show_on_the_next_request(db: &TestDatabase) {
             fresh.cache
         )
     });
+
+    // The thread's own settings, by story, section and site: a message
+    // above it and closing it change the page.
+    let (_, _, story) = lead_story(&server).await;
+    let section = server
+        .store()
+        .story_section(story)
+        .await
+        .unwrap()
+        .expect("the lead story has a section");
+    let scopes = [
+        (format!("scope=story&id={story}"), "story"),
+        (format!("scope=section&id={section}"), "section"),
+        ("scope=site".to_owned(), "site"),
+    ];
+    for (query, scope) in &scopes {
+        let message = format!("Thread note set for the {scope}");
+        warm(
+            &mut checks,
+            base,
+            &[article.clone()],
+            &format!("a {scope} thread message"),
+        )
+        .await;
+        bystander.page(base, &article).await;
+        let (status, reply) = moderator
+            .api(
+                base,
+                "PUT",
+                &format!("/moderation/settings?{query}"),
+                Some(json!({ "settings": { "message": message, "closed": true } })),
+            )
+            .await;
+        assert_eq!(status, 200, "{scope}: {reply}");
+        let fresh = anonymous(base, &article).await;
+        checks.check(
+            shows(&fresh, &message) && shows(&fresh, "Comments on this story are closed."),
+            || {
+                format!(
+                    "{scope} thread closed with a message: the next anonymous {article} shows neither ({:?})",
+                    fresh.cache
+                )
+            },
+        );
+        let theirs = bystander.page(base, &article).await;
+        checks.check(
+            shows(&theirs, &message) && !theirs.body.contains("id=\"new-comment\""),
+            || format!("{scope} thread closed with a message: a signed-in reader's next page still offers the form or lacks the message ({:?})", theirs.cache),
+        );
+        // Open again, without the message, for the next scope.
+        let (status, reply) = moderator
+            .api(
+                base,
+                "PUT",
+                &format!("/moderation/settings?{query}"),
+                Some(json!({ "settings": {} })),
+            )
+            .await;
+        assert_eq!(status, 200, "{scope}: {reply}");
+        let fresh = anonymous(base, &article).await;
+        checks.check(!shows(&fresh, &message), || {
+            format!(
+                "{scope} thread reopened: the next anonymous {article} still shows the message ({:?})",
+                fresh.cache
+            )
+        });
+    }
     checks.finish();
     server.stop().await.unwrap();
 }
