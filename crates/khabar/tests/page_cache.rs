@@ -1054,6 +1054,57 @@ async fn newsroom_changes_show_on_the_next_request(db: &TestDatabase) {
             )
         });
     }
+
+    // Published by the scheduler, with no request: the first request after
+    // the store says it is published lists it.
+    let (status, created) = editor
+        .api(
+            base,
+            "POST",
+            "/stories",
+            Some(json!({
+                "lang": "en", "section_id": politics,
+                "edition": { "headline": "Night tide timetable", "body": "High water moves later." }
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let scheduled = created["editions"][0]["id"].as_i64().unwrap();
+    let at = jiff::Timestamp::now() + jiff::SignedDuration::from_millis(1500);
+    let (status, reply) = editor
+        .api(
+            base,
+            "POST",
+            &format!("/editions/{scheduled}/publish"),
+            Some(json!({ "at": at.to_string() })),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    warm(&mut checks, base, &lists, "the scheduler publishes a story").await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while server
+        .store()
+        .edition_draft(scheduled)
+        .await
+        .unwrap()
+        .status
+        != khabar_core::EditionStatus::Published
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the scheduler did not publish it"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for path in &lists {
+        let fresh = anonymous(base, path).await;
+        checks.check(shows(&fresh, "Night tide timetable"), || {
+            format!(
+                "published by the scheduler: the next anonymous {path} does not list it ({:?})",
+                fresh.cache
+            )
+        });
+    }
     checks.finish();
     server.stop().await.unwrap();
 }
