@@ -13,6 +13,8 @@ pub enum EventKind {
     CommentEdited,
     CommentDeleted,
     CommentModerated,
+    /// A reader liked a comment or took a like back: its count changed.
+    CommentLiked,
     UserModerated,
     /// An admin changed the site's settings; every node reloads them.
     SiteSettingsChanged,
@@ -33,6 +35,7 @@ impl EventKind {
             EventKind::CommentEdited => "comment.edited",
             EventKind::CommentDeleted => "comment.deleted",
             EventKind::CommentModerated => "comment.moderated",
+            EventKind::CommentLiked => "comment.liked",
             EventKind::UserModerated => "user.moderated",
             EventKind::SiteSettingsChanged => "site.settings_changed",
             EventKind::SectionChanged => "section.changed",

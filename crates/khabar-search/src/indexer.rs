@@ -71,6 +71,7 @@ async fn apply(store: &Store, index: &SearchIndex, event: &Event) -> Result<()> 
             }
         }
     } else if event.kind.starts_with("comment.")
+        && event.kind != EventKind::CommentLiked.as_str()
         && let Some(comment_id) = event.payload.get("comment_id").and_then(|v| v.as_i64())
         && let Some(comment) = store.indexed_comment(comment_id).await?
     {

@@ -458,8 +458,9 @@ impl Store {
                 .bind(comment_id)
                 .execute(&mut *tx)
                 .await?;
+            self.announce_like(&mut tx, comment_id, user_id).await?;
         }
-        tx.commit().await?;
+        self.commit_logged(tx).await?;
         Ok(inserted)
     }
 
@@ -479,9 +480,28 @@ impl Store {
                 .bind(comment_id)
                 .execute(&mut *tx)
                 .await?;
+            self.announce_like(&mut tx, comment_id, user_id).await?;
         }
-        tx.commit().await?;
+        self.commit_logged(tx).await?;
         Ok(removed)
+    }
+
+    /// A like count changed: pages showing it follow.
+    async fn announce_like(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        comment_id: i64,
+        user_id: i64,
+    ) -> Result<()> {
+        crate::decisions::announce_comment(
+            tx,
+            self,
+            EventKind::CommentLiked,
+            comment_id,
+            user_id,
+            &json!({ "comment_id": comment_id }),
+        )
+        .await
     }
 
     /// Reports a comment; one report per reader per comment.

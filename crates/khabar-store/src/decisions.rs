@@ -178,9 +178,10 @@ impl UndoRefusal {
 
 /// Announces a change to a comment, as a decision on it does, so that
 /// open pages, queues, the search index and caches follow.
-async fn announce_comment(
+pub(crate) async fn announce_comment(
     tx: &mut Transaction<'static, Any>,
     store: &Store,
+    kind: EventKind,
     comment_id: i64,
     actor_id: i64,
     payload: &serde_json::Value,
@@ -199,7 +200,7 @@ async fn announce_comment(
         tx,
         store,
         NewEvent::edition(
-            EventKind::CommentModerated,
+            kind,
             place.story_id,
             place.edition_id,
             place.lang,
@@ -719,6 +720,7 @@ impl Store {
             announce_comment(
                 &mut tx,
                 self,
+                EventKind::CommentModerated,
                 comment_id,
                 actor_id,
                 &payload("comment_id", comment_id),
@@ -742,6 +744,7 @@ impl Store {
                     announce_comment(
                         &mut tx,
                         self,
+                        EventKind::CommentModerated,
                         state.id,
                         actor_id,
                         &payload("comment_id", state.id),

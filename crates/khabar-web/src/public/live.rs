@@ -129,7 +129,8 @@ pub(crate) async fn follow(
 /// What moderators' queues need to know of a comment event: which
 /// comment, and what happened to it.
 fn queue_hint(event: &Event) -> Option<LiveMessage> {
-    if !event.kind.starts_with("comment.") {
+    // Likes change nothing a queue shows.
+    if !event.kind.starts_with("comment.") || event.kind == EventKind::CommentLiked.as_str() {
         return None;
     }
     let comment_id = event.payload.get("comment_id")?.as_i64()?;

@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use khabar_core::EventKind;
+
 /// Every public page: its name, languages and dates change with the
 /// site settings.
 pub const SITE: &str = "site";
@@ -29,7 +31,8 @@ pub fn author(id: i64) -> String {
 
 /// The surrogate keys of every page a batch of logged changes touched.
 /// A published story changes its own pages, the lists it is on, the home
-/// pages, feeds and sitemaps; a comment changes its story's pages.
+/// pages, feeds and sitemaps; a comment changes its story's pages and the
+/// comment counts on the lists it is on; a like, its story's pages.
 pub async fn purge_keys(
     store: &khabar_store::Store,
     events: &[khabar_store::Event],
@@ -38,12 +41,13 @@ pub async fn purge_keys(
     // A batch often holds many events of one story (an edit, its publish,
     // a run of comments): each story's places are read once.
     let mut changed_stories = BTreeSet::new();
+    let mut discussed_stories = BTreeSet::new();
     let mut checked_editions = BTreeMap::new();
     for event in events {
         // Site settings and sections show on every page (names, the
         // navigation).
-        if event.kind == khabar_core::EventKind::SiteSettingsChanged.as_str()
-            || event.kind == "section.changed"
+        if event.kind == EventKind::SiteSettingsChanged.as_str()
+            || event.kind == EventKind::SectionChanged.as_str()
         {
             purged.insert(SITE.to_owned());
         }
@@ -71,18 +75,24 @@ pub async fn purge_keys(
                     changed_stories.insert(story_id);
                 }
             }
-            kind if kind.starts_with("comment.") => {
+            kind if kind == EventKind::CommentLiked.as_str() => {
                 purged.insert(story(story_id));
+            }
+            kind if kind.starts_with("comment.") => {
+                discussed_stories.insert(story_id);
             }
             _ => {}
         }
     }
     if !changed_stories.is_empty() {
-        purged.extend([HOME, FEEDS, SITEMAPS].map(String::from));
+        purged.extend([FEEDS, SITEMAPS].map(String::from));
     }
-    for story_id in changed_stories {
-        let places = store.story_places(story_id).await?;
-        purged.insert(story(story_id));
+    if !changed_stories.is_empty() || !discussed_stories.is_empty() {
+        purged.insert(HOME.to_owned());
+    }
+    for story_id in changed_stories.union(&discussed_stories) {
+        let places = store.story_places(*story_id).await?;
+        purged.insert(story(*story_id));
         purged.extend(places.section_id.map(section));
         purged.extend(places.tag_ids.into_iter().map(tag));
         purged.extend(places.author_ids.into_iter().map(author));

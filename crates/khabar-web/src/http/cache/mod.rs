@@ -32,6 +32,7 @@ use coding::{
     is_compressible, matches_etag,
 };
 pub use keys::purge_keys;
+use pages::Kept;
 pub(crate) use pages::Page;
 pub use pages::{PageCache, PageCacheReport};
 pub(crate) use personal::{ReaderValues, StandIns};
@@ -137,10 +138,22 @@ impl HttpCache {
         }
         let rendered_at = pages.ready().await?;
         let key = format!("reader {address}");
-        if let Some(page) = pages.fresh(&key) {
-            return Some((page, "hit"));
+        let mut _turn = None;
+        match pages.lookup(&key) {
+            Kept::Fresh(page) => return Some((page, "hit")),
+            Kept::Stale => {
+                _turn = Some(pages.turn(&key).await);
+                if let Kept::Fresh(page) = pages.lookup(&key) {
+                    return Some((page, "hit"));
+                }
+            }
+            Kept::Absent => {}
         }
-        let (response, edition_id) = render(&self.stand_ins).await?;
+        let rendered = render(&self.stand_ins).await;
+        if _turn.is_some() {
+            pages.forget(&key);
+        }
+        let (response, edition_id) = rendered?;
         if !pages::keepable(response.status()) {
             return None;
         }
@@ -193,6 +206,8 @@ struct Asked {
     /// The address to find the page under, for a reader nobody knows
     /// (no session, no token) while the page cache is on.
     page_address: Option<String>,
+    /// Pages are kept from GET answers only: a HEAD's body may be empty.
+    keeps: bool,
 }
 
 pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: Next) -> Response {
@@ -206,19 +221,33 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
         if_none_match: headers.get(header::IF_NONE_MATCH).cloned(),
         coding: accepted_codings(headers),
         page_address: anonymous.then(|| request.uri().to_string()),
+        keeps: request.method() == Method::GET,
     };
     // Served from memory when fresh; otherwise the log position the
     // rendering counts on.
     let mut rendered_at = None;
+    let mut _turn = None;
     if let (Some(pages), Some(address)) = (&cache.pages, &asked.page_address)
         && let Some(position) = pages.ready().await
     {
-        if let Some(page) = pages.fresh(address) {
-            return serve_page(pages, address, page, &asked, "hit");
+        match pages.lookup(address) {
+            Kept::Fresh(page) => return serve_page(pages, address, page, &asked, "hit"),
+            Kept::Stale => {
+                _turn = Some(pages.turn(address).await);
+                if let Kept::Fresh(page) = pages.lookup(address) {
+                    return serve_page(pages, address, page, &asked, "hit");
+                }
+            }
+            Kept::Absent => {}
         }
         rendered_at = Some(position);
     }
     let mut response = next.run(request).await;
+    if _turn.is_some()
+        && let (Some(pages), Some(address)) = (&cache.pages, &asked.page_address)
+    {
+        pages.forget(address);
+    }
 
     let public = response.extensions_mut().remove::<Public>();
     let shareable = public.is_some()
@@ -269,6 +298,7 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
     let digest = Sha256::digest(&bytes);
     let tag: ContentKey = digest[..12].try_into().unwrap_or_default();
     if shareable
+        && asked.keeps
         && let (Some(pages), Some(address), Some(rendered_at)) =
             (&cache.pages, &asked.page_address, rendered_at)
     {

@@ -12,7 +12,7 @@
 //! go unnoticed.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
@@ -133,7 +133,12 @@ pub struct PageCache {
     /// when that reading began.
     applied: AtomicI64,
     heard: AtomicU64,
+    /// Set once `follow` has found the log's end: until then, nothing is
+    /// served from memory.
+    started: AtomicBool,
     catching_up: tokio::sync::Mutex<()>,
+    /// Addresses being rendered again after going stale.
+    rendering: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
@@ -152,7 +157,9 @@ impl PageCache {
             touched: RwLock::default(),
             applied: AtomicI64::new(0),
             heard: AtomicU64::new(0),
+            started: AtomicBool::new(false),
             catching_up: tokio::sync::Mutex::new(()),
+            rendering: std::sync::Mutex::default(),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         }
@@ -162,24 +169,28 @@ impl PageCache {
     /// the log holds that this process knows of. `None`: render.
     pub(super) async fn ready(&self) -> Option<i64> {
         let store = &self.ctx.store;
-        if !store.hears_every_commit() {
+        if !self.started.load(Ordering::SeqCst) || !store.hears_every_commit() {
             return None;
         }
         let mark = store.log_mark();
-        if mark.committed > self.applied.load(Ordering::SeqCst)
-            || mark.notices > self.heard.load(Ordering::SeqCst)
+        if (mark.committed > self.applied.load(Ordering::SeqCst)
+            || mark.notices > self.heard.load(Ordering::SeqCst))
+            && let Err(error) = self.catch_up(false).await
         {
-            if let Err(error) = self.catch_up().await {
-                tracing::warn!(%error, "page cache could not read the events log");
-                return None;
-            }
+            tracing::warn!(%error, "page cache could not read the events log");
+            return None;
         }
         Some(self.applied.load(Ordering::SeqCst))
     }
 
-    /// The fresh page at `address`, if one is kept.
-    pub(super) fn fresh(&self, address: &str) -> Option<Arc<Page>> {
-        let page = self.pages.get(address)?;
+    /// The page kept at `address`, if any, and whether it may be served.
+    /// A stale page stays until its new rendering replaces it, so that
+    /// the readers asking meanwhile wait for that one rendering
+    /// ([`PageCache::turn`]) instead of each rendering it again.
+    pub(super) fn lookup(&self, address: &str) -> Kept {
+        let Some(page) = self.pages.get(address) else {
+            return Kept::Absent;
+        };
         let stale = page.born.elapsed() > self.lifetime
             || self.touched.read().is_ok_and(|touched| {
                 page.rendered_at < touched.floor
@@ -191,11 +202,31 @@ impl PageCache {
                     })
             });
         if stale {
-            self.pages.remove(address);
-            return None;
+            return Kept::Stale;
         }
         self.hits.fetch_add(1, Ordering::Relaxed);
-        Some(page)
+        Kept::Fresh(page)
+    }
+
+    /// Waits until no other request is rendering `address`; the turn ends
+    /// when the returned guard is dropped, after the new page is kept.
+    pub(super) async fn turn(&self, address: &str) -> RenderTurn<'_> {
+        let lock = self
+            .rendering
+            .lock()
+            .map(|mut rendering| rendering.entry(address.to_owned()).or_default().clone())
+            .unwrap_or_default();
+        RenderTurn {
+            cache: self,
+            address: address.to_owned(),
+            _held: lock.lock_owned().await,
+        }
+    }
+
+    /// Drops what is kept at `address` (a stale page whose new rendering
+    /// may not be kept: a story taken down).
+    pub(super) fn forget(&self, address: &str) {
+        self.pages.remove(address);
     }
 
     /// Counts a page rendered because none was kept.
@@ -219,12 +250,14 @@ impl PageCache {
 
     /// Reads the log from where it was last applied and marks the keys it
     /// touched. One reader at a time; the others wait for it and find the
-    /// work done.
-    async fn catch_up(&self) -> Result<(), khabar_store::StoreError> {
+    /// work done. Unless `always`, only when this process committed or
+    /// heard of something since.
+    async fn catch_up(&self, always: bool) -> Result<(), khabar_store::StoreError> {
         let _one_at_a_time = self.catching_up.lock().await;
         let store = &self.ctx.store;
         let mark = store.log_mark();
-        if mark.committed <= self.applied.load(Ordering::SeqCst)
+        if !always
+            && mark.committed <= self.applied.load(Ordering::SeqCst)
             && mark.notices <= self.heard.load(Ordering::SeqCst)
         {
             return Ok(());
@@ -271,17 +304,44 @@ impl PageCache {
             Ok(seq) => self.applied.store(seq, Ordering::SeqCst),
             Err(error) => tracing::warn!(%error, "page cache starts from the log's beginning"),
         }
+        self.started.store(true, Ordering::SeqCst);
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                _ = self.ctx.store.event_committed() => {}
+            // The tick also catches what no wake-up announces: another
+            // process writing the same SQLite file (`khabar admin`).
+            let always = tokio::select! {
+                _ = tick.tick() => true,
+                _ = self.ctx.store.event_committed() => false,
                 _ = stop.changed() => return,
-            }
-            if let Err(error) = self.catch_up().await {
+            };
+            if let Err(error) = self.catch_up(always).await {
                 tracing::warn!(%error, "page cache could not read the events log");
             }
+        }
+    }
+}
+
+/// What [`PageCache::lookup`] found.
+pub(super) enum Kept {
+    Fresh(Arc<Page>),
+    Stale,
+    Absent,
+}
+
+/// One request's turn to render an address; see [`PageCache::turn`].
+pub(super) struct RenderTurn<'a> {
+    cache: &'a PageCache,
+    address: String,
+    _held: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for RenderTurn<'_> {
+    fn drop(&mut self) {
+        // Those already waiting hold the lock and take their turns; a
+        // newcomer finds the page kept.
+        if let Ok(mut rendering) = self.cache.rendering.lock() {
+            rendering.remove(&self.address);
         }
     }
 }
