@@ -878,6 +878,111 @@ async fn moderation_decisions_show_on_the_next_request(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// What is done to an account shows on the pages that carry its
+/// comments: a ban that rejects them, and the reader deleting the account
+/// (their name must go from every page at once: it is personal data).
+async fn account_changes_show_on_the_next_request(db: &TestDatabase) {
+    let server = node(db, true).await;
+    let base = server.base_url();
+    let mut checks = Checks::new(db);
+    let (article, edition, _) = lead_story(&server).await;
+    let list = format!("/api/v1/editions/{edition}/comments");
+    let moderator = person(&server, base, "mod_nabil", Role::Moderator).await;
+    let banned = person(&server, base, "bassel_banned", Role::Reader).await;
+    let leaving = person(&server, base, "dalia_leaving", Role::Reader).await;
+    let reader = person(&server, base, "reem_reader", Role::Reader).await;
+    let pages = vec![article.clone(), list.clone()];
+
+    banned
+        .comment(base, edition, "Comment of a reader soon banned")
+        .await;
+    warm(
+        &mut checks,
+        base,
+        &pages,
+        "a ban that rejects the reader's comments",
+    )
+    .await;
+    reader.page(base, &article).await;
+    let (status, reply) = moderator
+        .api(
+            base,
+            "POST",
+            &format!("/moderation/users/{}", banned.id),
+            Some(json!({ "action": "ban", "reject_comments": true })),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    for path in &pages {
+        let fresh = anonymous(base, path).await;
+        checks.check(!shows(&fresh, "Comment of a reader soon banned"), || {
+            format!(
+                "ban rejecting comments: the next anonymous {path} still shows the comment ({:?})",
+                fresh.cache
+            )
+        });
+    }
+    let theirs = reader.page(base, &article).await;
+    checks.check(!shows(&theirs, "Comment of a reader soon banned"), || {
+        format!(
+            "ban rejecting comments: a signed-in reader's next page still shows the comment ({:?})",
+            theirs.cache
+        )
+    });
+
+    leaving
+        .comment(base, edition, "Comment of a reader about to leave")
+        .await;
+    let before = anonymous(base, &article).await;
+    assert!(
+        shows(&before, "dalia_leaving"),
+        "the comment shows its author"
+    );
+    warm(&mut checks, base, &pages, "an account is deleted").await;
+    reader.page(base, &article).await;
+    // Through the account page's form, as a reader does it.
+    let mut browser = common::Agent::new(&server);
+    let (name, value) = leaving.cookie.split_once('=').unwrap();
+    browser.set_cookie(name, value);
+    let deleted = browser
+        .submit(
+            "/en/account",
+            "/en/account/delete",
+            &[("current_password", PASSWORD)],
+        )
+        .await;
+    assert!(
+        deleted.status == 200 && deleted.body.contains("Your account was deleted"),
+        "{}",
+        deleted.body
+    );
+    // The moderator's page is rendered for them: it shows what a page
+    // made now shows.
+    let rendered = moderator.page(base, &article).await;
+    assert!(
+        !shows(&rendered, "dalia_leaving"),
+        "a page rendered after the deletion no longer names its owner"
+    );
+    for path in &pages {
+        let fresh = anonymous(base, path).await;
+        checks.check(!shows(&fresh, "dalia_leaving"), || {
+            format!(
+                "account deleted: the next anonymous {path} still names its owner ({:?})",
+                fresh.cache
+            )
+        });
+    }
+    let theirs = reader.page(base, &article).await;
+    checks.check(!shows(&theirs, "dalia_leaving"), || {
+        format!(
+            "account deleted: a signed-in reader's next page still names its owner ({:?})",
+            theirs.cache
+        )
+    });
+    checks.finish();
+    server.stop().await.unwrap();
+}
+
 /// Publish, a headline and slug change (the old address redirects), and
 /// unpublish: the article, the home page, the section page and the feeds.
 async fn newsroom_changes_show_on_the_next_request(db: &TestDatabase) {
@@ -2020,6 +2125,7 @@ on_both_backends!(
     public_pages_are_served_from_memory,
     comment_changes_show_on_the_next_request,
     moderation_decisions_show_on_the_next_request,
+    account_changes_show_on_the_next_request,
     newsroom_changes_show_on_the_next_request,
     site_and_section_changes_show_on_every_page,
     another_node_shows_each_change,
