@@ -1,9 +1,12 @@
 //! The in-memory page cache (issue 19), through the real server on SQLite
 //! and on PostgreSQL: anonymous public pages are answered from memory
 //! (`x-cache: hit`), HEAD and `If-None-Match` too; after every kind of
-//! change the very next request, anonymous or signed in, shows it, on the
-//! node that made it and on another node sharing the database; one
-//! reader's page never reaches another; and memory stays under its bound.
+//! change (comments, likes, moderation decisions and thread settings,
+//! bans, account deletion, publishing by hand or by the scheduler, slug
+//! and headline changes, unpublishing, site settings, sections) the very
+//! next request, anonymous or signed in, shows it, on the node that made
+//! it and on another node sharing the database; one reader's page never
+//! reaches another; and memory stays under its bound.
 //!
 //! Each test collects what went wrong and fails once at the end with the
 //! whole list, so that one run names every change kind that was stale.
@@ -443,6 +446,22 @@ async fn public_pages_are_served_from_memory(db: &TestDatabase) {
     checks.check(second_page.cache.as_deref() != Some("hit"), || {
         "/en/section/politics?page=2 was a hit on its first request".to_owned()
     });
+
+    // The root follows each reader's Accept-Language, in any order.
+    for (language, expected) in [
+        ("en", "/en/"),
+        ("ar", "/ar/"),
+        ("en", "/en/"),
+        ("ar", "/ar/"),
+    ] {
+        let root = fetch(base, "GET", "/", &[("Accept-Language", language)]).await;
+        checks.check(root.location.as_deref() == Some(expected), || {
+            format!(
+                "/ with Accept-Language {language} sent to {:?} ({:?})",
+                root.location, root.cache
+            )
+        });
+    }
 
     // What the page cache never keeps carries no x-cache header: errors,
     // private pages, POSTs.
