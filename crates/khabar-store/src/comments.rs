@@ -493,7 +493,7 @@ impl Store {
         comment_id: i64,
         user_id: i64,
     ) -> Result<()> {
-        crate::decisions::announce_comment(
+        announce_comment(
             tx,
             self,
             EventKind::CommentLiked,
@@ -647,6 +647,42 @@ impl Store {
         .await?;
         Ok((edition_id, (before / i64::from(per_page.max(1))) as u32 + 1))
     }
+}
+
+/// Announces a change to a comment, as a decision on it does, so that
+/// open pages, queues, the search index and caches follow.
+pub(crate) async fn announce_comment(
+    tx: &mut Transaction<'static, Any>,
+    store: &Store,
+    kind: EventKind,
+    comment_id: i64,
+    actor_id: i64,
+    payload: &serde_json::Value,
+) -> Result<()> {
+    let place: Option<CommentPlace> = sqlx::query_as(
+        "SELECT c.edition_id, e.story_id, e.lang FROM comments c
+         JOIN editions e ON e.id = c.edition_id WHERE c.id = $1",
+    )
+    .bind(comment_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(place) = place else {
+        return Ok(());
+    };
+    events::record(
+        tx,
+        store,
+        NewEvent::edition(
+            kind,
+            place.story_id,
+            place.edition_id,
+            place.lang,
+            Some(actor_id),
+            payload,
+        ),
+    )
+    .await?;
+    Ok(())
 }
 
 /// The edition a comment is under, as its events name it:

@@ -14,7 +14,7 @@ use serde_json::json;
 use sqlx::{Any, FromRow, Transaction};
 
 use crate::audit::{LogRow, insert_log};
-use crate::comments::{CommentPlace, notify_readers};
+use crate::comments::{CommentPlace, announce_comment, notify_readers};
 use crate::events::{self, NewEvent};
 use crate::row::Millis;
 use crate::time::to_millis;
@@ -174,42 +174,6 @@ impl UndoRefusal {
             UndoRefusal::Superseded => "superseded",
         }
     }
-}
-
-/// Announces a change to a comment, as a decision on it does, so that
-/// open pages, queues, the search index and caches follow.
-pub(crate) async fn announce_comment(
-    tx: &mut Transaction<'static, Any>,
-    store: &Store,
-    kind: EventKind,
-    comment_id: i64,
-    actor_id: i64,
-    payload: &serde_json::Value,
-) -> Result<()> {
-    let place: Option<CommentPlace> = sqlx::query_as(
-        "SELECT c.edition_id, e.story_id, e.lang FROM comments c
-         JOIN editions e ON e.id = c.edition_id WHERE c.id = $1",
-    )
-    .bind(comment_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    let Some(place) = place else {
-        return Ok(());
-    };
-    events::record(
-        tx,
-        store,
-        NewEvent::edition(
-            kind,
-            place.story_id,
-            place.edition_id,
-            place.lang,
-            Some(actor_id),
-            payload,
-        ),
-    )
-    .await?;
-    Ok(())
 }
 
 impl Store {

@@ -21,7 +21,7 @@ use crate::public::listing::ListKind;
 use crate::public::listing::PER_PAGE;
 use crate::public::listing::listing;
 use crate::public::listing::page_number;
-use crate::public::reader_page;
+use crate::public::reader_page::{self, EditionShown};
 use crate::public::structured_data::article_meta;
 use crate::public::syndication::feeds;
 use crate::theme::page::chrome;
@@ -168,13 +168,17 @@ pub(crate) async fn article(
     Params(query): Params,
     OriginalUri(address): OriginalUri,
 ) -> Response {
+    let (app_ref, slug_ref, query_ref) = (&*app, slug.as_str(), &query);
     let shared = reader_page::shared_article(
-        &app,
+        app_ref,
         lang,
-        slug.as_str(),
         &viewer,
-        &query,
         &address.to_string(),
+        |stand_in| async move {
+            article_page(app_ref, lang, slug_ref, &stand_in, query_ref, None)
+                .await
+                .ok()
+        },
     )
     .await;
     if let Some(response) = shared {
@@ -183,10 +187,6 @@ pub(crate) async fn article(
     let page = article_page(&app, lang, slug.as_str(), &viewer, &query, None).await;
     respond(&app, lang, page)
 }
-
-/// Which edition an article page shows.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct EditionShown(pub(crate) i64);
 
 /// The article page; `refusal` is a comment form of this reader's that
 /// was refused, shown again with their text.

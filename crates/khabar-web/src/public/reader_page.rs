@@ -5,8 +5,6 @@
 //! each of them gets a copy with their values in place
 //! (`http::cache::StandIns`). Anyone else's page is rendered for them.
 
-use std::collections::HashMap;
-
 use axum::body::Body;
 use axum::http::HeaderValue;
 use axum::response::Response;
@@ -15,19 +13,26 @@ use khabar_core::Lang;
 use crate::App;
 use crate::http::cache::ReaderValues;
 use crate::http::session::Viewer;
-use crate::public::pages::{EditionShown, article_page};
 use crate::theme::escape_html;
 use crate::theme::page::bell;
 
-/// The reader's article page from the shared render; `None`: render it.
-pub(crate) async fn shared_article(
+/// Which edition an article page shows: `render` marks its answer so.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EditionShown(pub(crate) i64);
+
+/// The reader's article page from the shared render, which `render` draws
+/// for a viewer when none is kept; `None`: render it for the reader.
+pub(crate) async fn shared_article<F, Fut>(
     app: &App,
     lang: Lang,
-    slug: &str,
     viewer: &Viewer,
-    query: &HashMap<String, String>,
     address: &str,
-) -> Option<Response> {
+    render: F,
+) -> Option<Response>
+where
+    F: FnOnce(Viewer) -> Fut,
+    Fut: Future<Output = Option<Response>>,
+{
     let session = viewer.session.as_ref()?;
     let role = session.account.role;
     if role.moderates() || khabar_core::newsroom::may_write(role) {
@@ -45,10 +50,9 @@ pub(crate) async fn shared_article(
                 session: Some(stand_in),
                 ..viewer.clone()
             };
+            let rendered = render(stand_in);
             async move {
-                let response = article_page(app, lang, slug, &stand_in, query, None)
-                    .await
-                    .ok()?;
+                let response = rendered.await?;
                 let edition = response.extensions().get::<EditionShown>()?.0;
                 Some((response, edition))
             }
