@@ -312,23 +312,27 @@ fn shows(page: &Seen, text: &str) -> bool {
     page.body.contains(text)
 }
 
-/// Polls `path` on `base` (anonymously, or as `person`) until `ready`
-/// holds or `within` has passed; the time it took, or `None`.
+/// Polls `path` on `base` (anonymously, or as `person`), sending
+/// requests until `within` has passed, until one answers with `ready`:
+/// when that request was sent and when it was answered, or `None`. A
+/// request sent within the bound counts even if its rendering ends after
+/// it: the node knew of the change when it began.
 async fn arrives(
     base: &str,
     path: &str,
     person: Option<&Person>,
     within: Duration,
     ready: impl Fn(&Seen) -> bool,
-) -> Option<Duration> {
+) -> Option<(Duration, Duration)> {
     let started = Instant::now();
     loop {
+        let sent = started.elapsed();
         let seen = match person {
             Some(person) => person.page(base, path).await,
             None => anonymous(base, path).await,
         };
         if ready(&seen) {
-            return Some(started.elapsed());
+            return Some((sent, started.elapsed()));
         }
         if started.elapsed() > within {
             return None;
@@ -1469,7 +1473,12 @@ async fn another_node_shows_each_change(db: &TestDatabase) {
                     )
                 });
             }
-            timings.push(format!("{} {path}: {anon:?}", $change));
+            timings.push(format!(
+                "{} {path}: fresh answer to a request sent at {:?}, answered at {:?}",
+                $change,
+                anon.map(|(sent, _)| sent),
+                anon.map(|(_, answered)| answered)
+            ));
         }};
     }
 
