@@ -11,7 +11,7 @@ use axum::response::Response;
 use khabar_core::Lang;
 
 use crate::App;
-use crate::http::cache::ReaderValues;
+use crate::http::cache::{ContentTag, ReaderValues};
 use crate::http::session::Viewer;
 use crate::theme::escape_html;
 use crate::theme::page::bell;
@@ -66,15 +66,19 @@ where
     if facts.commented || facts.warning.is_some() {
         return None;
     }
-    let body = cache.stand_ins().fill(
-        &page.body,
-        &ReaderValues {
-            csrf_token: &session.csrf_token,
-            display_name: &escape_html(&session.account.display_name),
-            bell: &escape_html(&bell(app, lang, facts.unread)),
-        },
-    )?;
+    let values = ReaderValues {
+        csrf_token: &session.csrf_token,
+        display_name: &escape_html(&session.account.display_name),
+        bell: &escape_html(&bell(app, lang, facts.unread)),
+    };
+    let body = cache.stand_ins().fill(&page.body, &values)?;
+    let tag = ContentTag::of_copy(
+        &page,
+        &[values.csrf_token, values.display_name, values.bell],
+    );
     let mut response = Response::new(Body::from(body));
+    // Its ETag from the shared page's and the values: no hashing per copy.
+    response.extensions_mut().insert(tag);
     let headers = response.headers_mut();
     headers.clone_from(&page.headers);
     headers.insert("x-cache", HeaderValue::from_static(outcome));

@@ -162,7 +162,7 @@ impl HttpCache {
         let (parts, body) = response.into_parts();
         let body = to_bytes(body, MAX_TAGGED_BYTES).await.ok()?;
         let page = Arc::new(Page {
-            tag: [0; 12],
+            tag: content_key(&[&body]),
             headers: parts.headers,
             body,
             gzip: None,
@@ -295,8 +295,10 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
             .headers
             .append(header::VARY, HeaderValue::from_static("Accept-Encoding"));
     }
-    let digest = Sha256::digest(&bytes);
-    let tag: ContentKey = digest[..12].try_into().unwrap_or_default();
+    let tag = match parts.extensions.remove::<ContentTag>() {
+        Some(ContentTag(tag)) => tag,
+        None => content_key(&[&bytes]),
+    };
     if shareable
         && asked.keeps
         && let (Some(pages), Some(address), Some(rendered_at)) =
@@ -388,6 +390,32 @@ fn serve_page(
     headers.insert(header::CONTENT_LENGTH, body.len().into());
     *response.body_mut() = Body::from(body);
     response
+}
+
+/// What names a body whose bytes the handler already knows the names of
+/// (a reader's copy of a shared page): the layer does not hash it again.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ContentTag(pub(crate) ContentKey);
+
+impl ContentTag {
+    /// The name of a shared page with these values put in.
+    pub(crate) fn of_copy(page: &Page, values: &[&str]) -> ContentTag {
+        let mut parts: Vec<&[u8]> = vec![&page.tag];
+        parts.extend(values.iter().map(|v| v.as_bytes()));
+        ContentTag(content_key(&parts))
+    }
+}
+
+/// The first bytes of the SHA-256 of `parts`, each length-prefixed.
+fn content_key(parts: &[&[u8]]) -> ContentKey {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        if parts.len() > 1 {
+            hasher.update((part.len() as u64).to_le_bytes());
+        }
+        hasher.update(part);
+    }
+    hasher.finalize()[..12].try_into().unwrap_or_default()
 }
 
 /// The strong ETag of a body's form in `coding`.
