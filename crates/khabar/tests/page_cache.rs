@@ -850,7 +850,7 @@ async fn moderation_decisions_show_on_the_next_request(db: &TestDatabase) {
         warm(
             &mut checks,
             base,
-            &[article.clone()],
+            std::slice::from_ref(&article),
             &format!("a {scope} thread message"),
         )
         .await;
