@@ -16,6 +16,12 @@ pub enum EventKind {
     /// A reader liked a comment or took a like back: its count changed.
     CommentLiked,
     UserModerated,
+    /// A person deleted their account: their name leaves every page.
+    AccountDeleted,
+    /// A thread's moderation settings (closed, pre-moderated, the message
+    /// above it) changed for a story, a section or the site. The payload
+    /// holds its `scope` and `id`.
+    ThreadSettingsChanged,
     /// An admin changed the site's settings; every node reloads them.
     SiteSettingsChanged,
     /// A section was created or renamed: every page's navigation names the
@@ -37,6 +43,8 @@ impl EventKind {
             EventKind::CommentModerated => "comment.moderated",
             EventKind::CommentLiked => "comment.liked",
             EventKind::UserModerated => "user.moderated",
+            EventKind::AccountDeleted => "user.deleted",
+            EventKind::ThreadSettingsChanged => "moderation.settings_changed",
             EventKind::SiteSettingsChanged => "site.settings_changed",
             EventKind::SectionChanged => "section.changed",
         }

@@ -522,7 +522,22 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        tx.commit().await?;
+        // Pages kept anywhere that name the person must follow.
+        let payload = serde_json::json!({ "user_id": user_id });
+        crate::events::record(
+            &mut tx,
+            self,
+            crate::events::NewEvent {
+                kind: khabar_core::EventKind::AccountDeleted,
+                story_id: None,
+                edition_id: None,
+                lang: None,
+                actor_id: Some(user_id),
+                payload: &payload,
+            },
+        )
+        .await?;
+        self.commit_logged(tx).await?;
         Ok(())
     }
 }

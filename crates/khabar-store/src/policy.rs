@@ -2,13 +2,14 @@
 //! lists and their version, and the settings of each section and story.
 
 use crate::audit::{LogRow, write_log};
+use crate::events::{self, NewEvent};
 use crate::time::to_millis;
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
-use khabar_core::Lang;
 use khabar_core::moderation::{
     ListKind, PolicySettings, ScopeSettings, SettingScope, ThreadSettings, thread_settings,
 };
+use khabar_core::{EventKind, Lang};
 use khabar_text::wordlist::MatchMode;
 use serde::Serialize;
 use sqlx::FromRow;
@@ -207,7 +208,21 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
+        let payload = serde_json::json!({ "scope": scope.as_str(), "id": scope_id });
+        events::record(
+            &mut tx,
+            self,
+            NewEvent {
+                kind: EventKind::ThreadSettingsChanged,
+                story_id: (scope == SettingScope::Story).then_some(scope_id),
+                edition_id: None,
+                lang: None,
+                actor_id: Some(actor_id),
+                payload: &payload,
+            },
+        )
+        .await?;
+        self.commit_logged(tx).await?;
         Ok(())
     }
 

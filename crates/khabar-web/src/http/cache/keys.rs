@@ -45,11 +45,22 @@ pub async fn purge_keys(
     let mut checked_editions = BTreeMap::new();
     for event in events {
         // Site settings and sections show on every page (names, the
-        // navigation).
+        // navigation); a deleted account's name may be on any page.
         if event.kind == EventKind::SiteSettingsChanged.as_str()
             || event.kind == EventKind::SectionChanged.as_str()
+            || event.kind == EventKind::AccountDeleted.as_str()
         {
             purged.insert(SITE.to_owned());
+        }
+        // A thread's message and whether it is closed show above it.
+        if event.kind == EventKind::ThreadSettingsChanged.as_str() {
+            let id = event.payload.get("id").and_then(|id| id.as_i64());
+            match (event.payload.get("scope").and_then(|s| s.as_str()), id) {
+                (Some("story"), Some(id)) => purged.insert(story(id)),
+                (Some("section"), Some(id)) => purged.insert(section(id)),
+                _ => purged.insert(SITE.to_owned()),
+            };
+            continue;
         }
         let Some(story_id) = event.story_id else {
             continue;
