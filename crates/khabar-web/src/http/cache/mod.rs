@@ -32,7 +32,6 @@ use coding::{
     is_compressible, matches_etag,
 };
 pub use keys::purge_keys;
-use pages::Kept;
 pub(crate) use pages::Page;
 pub use pages::{PageCache, PageCacheReport};
 pub(crate) use personal::{ReaderValues, StandIns};
@@ -138,20 +137,13 @@ impl HttpCache {
         }
         let rendered_at = pages.ready().await?;
         let key = format!("reader {address}");
-        let mut _turn = None;
-        match pages.lookup(&key) {
-            Kept::Fresh(page) => return Some((page, "hit")),
-            Kept::Stale => {
-                _turn = Some(pages.turn(&key).await);
-                if let Kept::Fresh(page) = pages.lookup(&key) {
-                    return Some((page, "hit"));
-                }
-            }
-            Kept::Absent => {}
-        }
+        let turn = match pages.find(&key).await {
+            Ok(page) => return Some((page, "hit")),
+            Err(turn) => turn,
+        };
         let rendered = render(&self.stand_ins).await;
-        if _turn.is_some() {
-            pages.forget(&key);
+        if let Some(turn) = &turn {
+            turn.rendered();
         }
         let (response, edition_id) = rendered?;
         if !pages::keepable(response.status()) {
@@ -226,27 +218,19 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
     // Served from memory when fresh; otherwise the log position the
     // rendering counts on.
     let mut rendered_at = None;
-    let mut _turn = None;
+    let mut turn = None;
     if let (Some(pages), Some(address)) = (&cache.pages, &asked.page_address)
         && let Some(position) = pages.ready().await
     {
-        match pages.lookup(address) {
-            Kept::Fresh(page) => return serve_page(pages, address, page, &asked, "hit"),
-            Kept::Stale => {
-                _turn = Some(pages.turn(address).await);
-                if let Kept::Fresh(page) = pages.lookup(address) {
-                    return serve_page(pages, address, page, &asked, "hit");
-                }
-            }
-            Kept::Absent => {}
+        match pages.find(address).await {
+            Ok(page) => return serve_page(pages, address, page, &asked, "hit"),
+            Err(waited) => turn = waited,
         }
         rendered_at = Some(position);
     }
     let mut response = next.run(request).await;
-    if _turn.is_some()
-        && let (Some(pages), Some(address)) = (&cache.pages, &asked.page_address)
-    {
-        pages.forget(address);
+    if let Some(turn) = &turn {
+        turn.rendered();
     }
 
     let public = response.extensions_mut().remove::<Public>();

@@ -187,7 +187,7 @@ impl PageCache {
     /// A stale page stays until its new rendering replaces it, so that
     /// the readers asking meanwhile wait for that one rendering
     /// ([`PageCache::turn`]) instead of each rendering it again.
-    pub(super) fn lookup(&self, address: &str) -> Kept {
+    fn lookup(&self, address: &str) -> Kept {
         let Some(page) = self.pages.get(address) else {
             return Kept::Absent;
         };
@@ -210,7 +210,7 @@ impl PageCache {
 
     /// Waits until no other request is rendering `address`; the turn ends
     /// when the returned guard is dropped, after the new page is kept.
-    pub(super) async fn turn(&self, address: &str) -> RenderTurn<'_> {
+    async fn turn(&self, address: &str) -> RenderTurn<'_> {
         let lock = self
             .rendering
             .lock()
@@ -223,9 +223,27 @@ impl PageCache {
         }
     }
 
+    /// The fresh page at `address`, or else the turn to render it: when
+    /// a stale page is kept, after waiting for whoever renders it now (who
+    /// may have kept a fresh one meanwhile). With a turn, the stale page
+    /// is forgotten once rendered ([`RenderTurn::rendered`]).
+    pub(super) async fn find(&self, address: &str) -> Result<Arc<Page>, Option<RenderTurn<'_>>> {
+        match self.lookup(address) {
+            Kept::Fresh(page) => Ok(page),
+            Kept::Absent => Err(None),
+            Kept::Stale => {
+                let turn = self.turn(address).await;
+                match self.lookup(address) {
+                    Kept::Fresh(page) => Ok(page),
+                    _ => Err(Some(turn)),
+                }
+            }
+        }
+    }
+
     /// Drops what is kept at `address` (a stale page whose new rendering
     /// may not be kept: a story taken down).
-    pub(super) fn forget(&self, address: &str) {
+    fn forget(&self, address: &str) {
         self.pages.remove(address);
     }
 
@@ -323,7 +341,7 @@ impl PageCache {
 }
 
 /// What [`PageCache::lookup`] found.
-pub(super) enum Kept {
+enum Kept {
     Fresh(Arc<Page>),
     Stale,
     Absent,
@@ -334,6 +352,14 @@ pub(super) struct RenderTurn<'a> {
     cache: &'a PageCache,
     address: String,
     _held: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl RenderTurn<'_> {
+    /// The new rendering is done: the stale page goes, whether or not the
+    /// new one may be kept (a story taken down is not).
+    pub(super) fn rendered(&self) {
+        self.cache.forget(&self.address);
+    }
 }
 
 impl Drop for RenderTurn<'_> {
