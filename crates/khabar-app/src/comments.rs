@@ -12,8 +12,6 @@ use khabar_store::{
 use crate::error::{Failure, Kind};
 use crate::{Context, moderation};
 
-/// Comments a reader may post per day.
-const COMMENTS_PER_DAY: i64 = 200;
 /// The same text posted again within this time is a duplicate.
 const DUPLICATE_WINDOW: SignedDuration = SignedDuration::from_mins(10);
 /// Reports a reader may file per hour.
@@ -212,7 +210,7 @@ pub async fn post(
         ctx,
         "comment-day",
         &reader,
-        COMMENTS_PER_DAY,
+        i64::from(ctx.site().comments_per_day),
         SignedDuration::from_hours(24),
     )
     .await?;

@@ -50,6 +50,10 @@ pub struct SiteSettings {
     /// Comments one reader, and one address, may post per minute.
     #[serde(default = "default_comments_per_minute")]
     pub comments_per_minute: u32,
+    /// Comments one reader may post per day (an operator's setting: the
+    /// newsroom's browser form does not change it).
+    #[serde(default = "default_comments_per_day")]
+    pub comments_per_day: u32,
     /// Whether feeds carry each story's whole text or its standfirst.
     #[serde(default)]
     pub feed_content: FeedContent,
@@ -114,6 +118,10 @@ fn default_comments_per_minute() -> u32 {
     5
 }
 
+fn default_comments_per_day() -> u32 {
+    200
+}
+
 fn default_comment_edit_minutes() -> u32 {
     15
 }
@@ -145,6 +153,7 @@ impl Default for SiteSettings {
             comment_max_chars: default_comment_max_chars(),
             comment_max_links: default_comment_max_links(),
             comments_per_minute: default_comments_per_minute(),
+            comments_per_day: default_comments_per_day(),
             feed_content: FeedContent::Full,
         }
     }
