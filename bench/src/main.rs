@@ -11,7 +11,11 @@
 //! With `--post-comments EDITION_ID --tokens FILE` the connections instead
 //! POST new comments to `/api/v1/editions/EDITION_ID/comments`, each with a
 //! distinct body and a bearer token from FILE; there only 201 counts as
-//! success, and every other status is counted as non-2xx.
+//! success, and every other status is counted as non-2xx. A post still in
+//! flight at the deadline is awaited (up to `--timeout`), and the report
+//! adds, for the whole run (warm-up and those last posts included), how
+//! many posts were answered 201 and how many got no answer, so a script
+//! can compare them with the comments the store holds afterwards.
 //!
 //! Only loopback targets are accepted, the run is bounded in time, proxies
 //! are ignored and redirects are not followed, so the traffic never leaves
@@ -407,6 +411,24 @@ fn comment_body(id: usize, counter: u64, seed: u64) -> String {
     format!("bench comment {id}-{counter} {suffix:016x}")
 }
 
+/// Outcomes of every post of a run, warm-up and the posts in flight at the
+/// deadline included: what a script compares with the store afterwards.
+#[derive(Clone, Copy, Default)]
+struct PostTally {
+    /// Answered 201.
+    created: u64,
+    /// Sent, but no answer came (reset, timeout): each may or may not
+    /// have been stored.
+    unsettled: u64,
+}
+
+impl PostTally {
+    fn add(&mut self, other: PostTally) {
+        self.created += other.created;
+        self.unsettled += other.unsettled;
+    }
+}
+
 struct PostPlan {
     tokens: Vec<HeaderValue>,
     seed: u64,
@@ -423,14 +445,16 @@ struct Plan {
 }
 
 /// One connection: requests back to back until the deadline. Requests that
-/// start before `measure_from` warm up and are not counted; a request still
-/// in flight at the deadline is dropped uncounted.
+/// start before `measure_from` warm up and are not counted; a GET still in
+/// flight at the deadline is dropped uncounted, a post is awaited (up to
+/// the timeout) and counted only in the tally.
 async fn connection(
     id: usize,
     client: reqwest::Client,
     plan: Arc<Plan>,
     template: Histogram<u32>,
-) -> Vec<PathStats> {
+) -> (Vec<PathStats>, PostTally) {
+    let mut tally = PostTally::default();
     let urls = &plan.urls;
     let mut stats: Vec<PathStats> = urls.iter().map(|_| PathStats::new(&template)).collect();
     let mut next = id % urls.len();
@@ -467,14 +491,27 @@ async fn connection(
         let measured = start >= plan.measure_from;
         let own_limit = start + plan.timeout;
         let keep_rejection = measured && stats[index].first_rejection.is_none();
+        // A post is never dropped at the deadline: its outcome is tallied.
+        let limit = if posting {
+            own_limit
+        } else {
+            own_limit.min(plan.deadline)
+        };
         let outcome = tokio::time::timeout_at(
-            own_limit.min(plan.deadline),
+            limit,
             send(request, |status| keep_rejection && !success(status)),
         )
         .await;
         let elapsed = start.elapsed();
+        let in_time = Instant::now() <= plan.deadline;
         match outcome {
             Ok(Ok((status, bytes, snippet))) => {
+                if posting && status == 201 {
+                    tally.created += 1;
+                }
+                if !in_time {
+                    break;
+                }
                 if measured {
                     let ok = success(status);
                     stats[index].answer(status, bytes, elapsed, ok);
@@ -484,10 +521,29 @@ async fn connection(
                 }
             }
             Ok(Err(error)) => {
+                // A post that failed to connect was never sent.
+                if posting && !error.is_connect() {
+                    tally.unsettled += 1;
+                }
+                if !in_time {
+                    break;
+                }
                 if measured {
                     stats[index].error(error_kind(&error), format!("{}: {error}", urls[index]));
                 }
                 tokio::time::sleep(ERROR_BACKOFF).await;
+            }
+            Err(_) if posting => {
+                tally.unsettled += 1;
+                if !in_time {
+                    break;
+                }
+                if measured {
+                    stats[index].error(
+                        "timeout",
+                        format!("{}: no full answer within {:?}", urls[index], plan.timeout),
+                    );
+                }
             }
             Err(_) if own_limit < plan.deadline => {
                 if measured {
@@ -500,7 +556,7 @@ async fn connection(
             Err(_) => break,
         }
     }
-    stats
+    (stats, tally)
 }
 
 /// One request to every path before the run, so that a server that is not
@@ -531,6 +587,8 @@ struct Report {
     warmup: Duration,
     paths: Vec<(String, PathStats)>,
     total: PathStats,
+    /// When posting: every post's outcome, warm-up included.
+    tally: Option<PostTally>,
 }
 
 async fn run(cli: Cli) -> anyhow::Result<Report> {
@@ -611,8 +669,10 @@ async fn run(cli: Cli) -> anyhow::Result<Report> {
         .iter()
         .map(|_| PathStats::new(&template))
         .collect();
+    let mut tally = PostTally::default();
     for task in tasks {
-        let stats = task.await.context("a connection task failed")?;
+        let (stats, own) = task.await.context("a connection task failed")?;
+        tally.add(own);
         for (merged, stats) in per_path.iter_mut().zip(&stats) {
             merged.merge(stats)?;
         }
@@ -637,6 +697,7 @@ async fn run(cli: Cli) -> anyhow::Result<Report> {
         warmup: cli.warmup,
         paths: labels.into_iter().zip(per_path).collect(),
         total,
+        tally: posting.then_some(tally),
     })
 }
 
@@ -689,6 +750,9 @@ impl Report {
             "warmup_s": self.warmup.as_secs_f64(),
             "paths": paths,
             "total": self.stats_json(&self.total),
+            // Posting only: the whole run's 201s and posts with no answer.
+            "created": self.tally.map(|t| t.created),
+            "unsettled": self.tally.map(|t| t.unsettled),
         })
     }
 
@@ -748,6 +812,12 @@ impl Report {
             if let Some(first) = &self.total.first_rejection {
                 out.push_str(&format!("first of them: {first}\n"));
             }
+        }
+        if let Some(tally) = self.tally {
+            out.push_str(&format!(
+                "\nwhole run, warm-up and the last posts included: {} answered 201, {} with no answer\n",
+                tally.created, tally.unsettled
+            ));
         }
         if !self.total.errors.is_empty() {
             let kinds: Vec<String> = self
