@@ -444,3 +444,84 @@ impl PurgeEndpoint {
         }
     }
 }
+
+/// `khabar serve` as a child process of the test, on `db` with its data
+/// directory at `data` (which may outlive it, for a restart) and extra
+/// settings as `KHABAR_*` environment variables: for tests that kill a
+/// node or run several on one database. Killed when dropped.
+pub(crate) struct NodeProcess {
+    child: std::process::Child,
+    /// `http://127.0.0.1:port`, without a trailing slash.
+    pub base: String,
+}
+
+impl NodeProcess {
+    pub(crate) fn start(
+        db: &TestDatabase,
+        data: &std::path::Path,
+        settings: &[(&str, &str)],
+    ) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .env("KHABAR_DATABASE_URL", db.url())
+            .envs(settings.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the khabar binary starts");
+        // The node names its address on its first line, once it listens.
+        let mut line = String::new();
+        if let Some(stdout) = child.stdout.take() {
+            let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        }
+        let base = line
+            .split_whitespace()
+            .find(|word| word.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .trim_end_matches('/')
+            .to_owned();
+        NodeProcess { child, base }
+    }
+
+    /// SIGKILL: no draining, no goodbye.
+    pub(crate) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A published English story with `headline`, straight in the store as an
+/// editor's desk would leave it; the edition's id.
+pub(crate) async fn publish_story(store: &khabar_store::Store, headline: &str) -> i64 {
+    let story = store
+        .create_story(khabar_store::NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    let content = khabar_core::EditionContent::parse(khabar_core::EditionInput {
+        headline: headline.into(),
+        body: "Filed by a test.".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    let edition = store
+        .create_edition(story, Lang::EN, &content, &[], None)
+        .await
+        .unwrap();
+    store
+        .publish_edition(edition, jiff::Timestamp::now(), None)
+        .await
+        .unwrap();
+    edition
+}
