@@ -6,7 +6,8 @@ use khabar_core::comment::may_edit;
 use khabar_core::moderation::{Action, ThreadSettings, Verdict};
 use khabar_core::{CommentBody, InvalidInput, Lang, ReportReason};
 use khabar_store::{
-    Account, Article, CommentStatus, CommentView, NewComment, RateDecision, Standing, StoreError,
+    Account, Article, CommentPost, CommentStatus, CommentView, Posting, PostingLimit, RateDecision,
+    Standing, StoreError,
 };
 
 use crate::error::{Failure, Kind};
@@ -186,44 +187,6 @@ pub async fn post(
     checked(ctx, &article, &thread, &body)?;
     let standing = ctx.store.standing(author.id).await?;
     may_comment(&standing)?;
-    let author_id = author.id;
-    let per_minute = i64::from(ctx.site().comments_per_minute);
-    let reader = author_id.to_string();
-    limit(
-        ctx,
-        "comment-minute",
-        &reader,
-        per_minute,
-        SignedDuration::from_mins(1),
-    )
-    .await?;
-    // An address is allowed more: several readers may share it.
-    limit(
-        ctx,
-        "comment-ip",
-        client,
-        per_minute * 4,
-        SignedDuration::from_mins(1),
-    )
-    .await?;
-    limit(
-        ctx,
-        "comment-day",
-        &reader,
-        i64::from(ctx.site().comments_per_day),
-        SignedDuration::from_hours(24),
-    )
-    .await?;
-    let since = Timestamp::now() - DUPLICATE_WINDOW;
-    if ctx
-        .store
-        .has_recent_duplicate(article.summary.id, author_id, body.as_str(), since)
-        .await?
-    {
-        return Err(
-            InvalidInput::new("body", "duplicate_comment", "you posted this already").into(),
-        );
-    }
     let mentions = mentioned_readers(ctx, body.as_str()).await?;
     let verdict = moderation::verdict(
         ctx,
@@ -236,18 +199,60 @@ pub async fn post(
     )
     .await?;
     let status = status_of(&verdict, &standing);
-    let id = ctx
+    let per_minute = i64::from(ctx.site().comments_per_minute);
+    let reader = author.id.to_string();
+    let limit = |kind: &str, subject: &str, max: i64, window: SignedDuration| PostingLimit {
+        bucket: format!("{kind}:{subject}"),
+        max,
+        window,
+    };
+    // Counted in the writer's transaction, in this order, so that they hold
+    // exactly however many posts arrive at once. An address is allowed
+    // more: several readers may share it.
+    let limits = vec![
+        limit(
+            "comment-minute",
+            &reader,
+            per_minute,
+            SignedDuration::from_mins(1),
+        ),
+        limit(
+            "comment-ip",
+            client,
+            per_minute * 4,
+            SignedDuration::from_mins(1),
+        ),
+        limit(
+            "comment-day",
+            &reader,
+            i64::from(ctx.site().comments_per_day),
+            SignedDuration::from_hours(24),
+        ),
+    ];
+    let posting = ctx
         .store
-        .post_comment(NewComment {
+        .post_comment_checked(CommentPost {
             edition_id: article.summary.id,
-            author_id,
-            body: &body,
+            author_id: author.id,
+            body,
             parent_id,
             status,
-            mentions: &mentions,
-            verdict: &verdict,
+            mentions,
+            verdict,
+            written_at: None,
+            limits,
+            duplicate_window: Some(DUPLICATE_WINDOW),
         })
         .await?;
+    let id = match posting {
+        Posting::Posted(id) => id,
+        Posting::Limited(wait) => return Err(CommentError::TooMany(wait)),
+        Posting::Duplicate => {
+            return Err(
+                InvalidInput::new("body", "duplicate_comment", "you posted this already").into(),
+            );
+        }
+    };
     if status == CommentStatus::Rejected {
         return Err(CommentError::Rejected);
     }

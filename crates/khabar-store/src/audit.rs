@@ -6,8 +6,8 @@ use jiff::Timestamp;
 use khabar_core::moderation::Reason;
 use sqlx::{Any, Transaction};
 
-use crate::Result;
 use crate::time::to_millis;
+use crate::{Result, value_rows};
 
 /// A decision to write to the log.
 pub(crate) struct LogRow<'a> {
@@ -22,6 +22,36 @@ pub(crate) struct LogRow<'a> {
 
 pub(crate) async fn write_log(tx: &mut Transaction<'static, Any>, row: LogRow<'_>) -> Result<()> {
     insert_log(tx, &row, Timestamp::now(), None, None).await?;
+    Ok(())
+}
+
+/// Writes several rows at once (the pipeline's verdicts on a batch of
+/// comments), stamped now.
+pub(crate) async fn write_logs(
+    tx: &mut Transaction<'static, Any>,
+    rows: &[LogRow<'_>],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO moderation_log (at, actor_id, phase, action, comment_id, user_id, reasons, message) VALUES {}",
+        value_rows(rows.len(), 8)
+    );
+    let at = to_millis(Timestamp::now());
+    let mut query = sqlx::query(&sql);
+    for row in rows {
+        query = query
+            .bind(at)
+            .bind(row.actor_id)
+            .bind(row.phase)
+            .bind(row.action)
+            .bind(row.comment_id)
+            .bind(row.user_id)
+            .bind(reasons_json(row.reasons))
+            .bind(row.message);
+    }
+    query.execute(&mut **tx).await?;
     Ok(())
 }
 

@@ -1,10 +1,10 @@
-//! Comment threads: posting in place, reading a page of a thread in two
-//! queries, likes, reports and the author's own edits and deletions.
+//! Comment threads: reading a page of a thread in two queries, likes,
+//! reports and the author's own edits and deletions. Posting is
+//! `posting`'s.
 
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use khabar_core::comment::{ParentComment, place_reply};
 use khabar_core::moderation::{Action, Verdict};
 use khabar_core::{CommentBody, CommentSort, CommentStatus, EventKind, Lang, ReportReason};
 use khabar_text::comment::Mentioned;
@@ -17,7 +17,7 @@ use crate::audit::{LogRow, reasons_json, reasons_of, write_log};
 use crate::events::{self, NewEvent};
 use crate::row::{Flag, MaybeMillis, Millis, ZeroIfNull};
 use crate::time::{from_millis, to_millis};
-use crate::{Result, Store, StoreError, placeholders};
+use crate::{Result, Store, StoreError, placeholders, value_rows};
 
 pub struct NewComment<'a> {
     pub edition_id: i64,
@@ -145,131 +145,6 @@ pub(crate) fn hold_reasons(view: &mut CommentView, row: &AnyRow) -> Result<()> {
 }
 
 impl Store {
-    /// Posts a comment on a published edition, in its place in the thread.
-    pub async fn post_comment(&self, comment: NewComment<'_>) -> Result<i64> {
-        self.post_comment_at(comment, Timestamp::now()).await
-    }
-
-    /// Posts a comment written at `at`: the demo's discussion (and comments
-    /// brought from another system) keep their own times.
-    pub async fn post_comment_at(&self, comment: NewComment<'_>, at: Timestamp) -> Result<i64> {
-        let mut tx = self.begin_write().await?;
-        let edition: Option<(i64, String)> = sqlx::query_as(
-            "SELECT story_id, lang FROM editions WHERE id = $1 AND status = 'published'",
-        )
-        .bind(comment.edition_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let (story_id, lang) = edition.ok_or(StoreError::NotFound)?;
-        let parent = match comment.parent_id {
-            None => None,
-            Some(parent_id) => {
-                // Only a comment the replier can see takes replies: a reply
-                // to a held or refused one would name its author.
-                let (id, parent_id, depth, author_id, root_id) = sqlx::query_as(
-                    "SELECT id, parent_id, depth, author_id, root_id FROM comments
-                     WHERE id = $1 AND edition_id = $2
-                       AND (status = 'visible' OR (status = 'shadowed' AND author_id = $3))",
-                )
-                .bind(parent_id)
-                .bind(comment.edition_id)
-                .bind(comment.author_id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-                let root_id: Option<i64> = root_id;
-                Some((
-                    ParentComment {
-                        id,
-                        parent_id,
-                        depth,
-                        author_id,
-                    },
-                    root_id,
-                ))
-            }
-        };
-        let placement = place_reply(parent.map(|(p, _)| p));
-        let now = to_millis(at);
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO comments (edition_id, parent_id, root_id, depth, reply_to_user_id, author_id, body, status,
-                 created_at, flagged, moderation_reasons)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-        )
-        .bind(comment.edition_id)
-        .bind(placement.parent_id)
-        .bind(parent.and_then(|(_, root)| root))
-        .bind(placement.depth)
-        .bind(placement.reply_to_user_id)
-        .bind(comment.author_id)
-        .bind(comment.body.as_str())
-        .bind(comment.status.as_str())
-        .bind(now)
-        .bind(i64::from(comment.verdict.action == Action::Flag))
-        .bind(reasons_json(&comment.verdict.reasons))
-        .fetch_one(&mut *tx)
-        .await?;
-        if parent.is_none() {
-            sqlx::query("UPDATE comments SET root_id = id WHERE id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query("INSERT INTO comment_versions (comment_id, version, body, saved_at) VALUES ($1, 1, $2, $3)")
-            .bind(id)
-            .bind(comment.body.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        for user_id in comment.mentions {
-            sqlx::query("INSERT INTO comment_mentions (comment_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
-                .bind(id)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        // Held and hidden comments notify no one until a moderator lets
-        // them through.
-        if comment.status == CommentStatus::Visible {
-            notify_readers(&mut tx, id, comment.author_id, placement.parent_id, now).await?;
-        }
-        log_verdict(&mut tx, id, comment.author_id, comment.verdict).await?;
-        let payload = json!({ "comment_id": id, "parent_id": placement.parent_id, "status": comment.status.as_str() });
-        let lang = Lang::parse(&lang)?;
-        let event = NewEvent::edition(
-            EventKind::CommentCreated,
-            story_id,
-            comment.edition_id,
-            lang,
-            Some(comment.author_id),
-            &payload,
-        );
-        events::record(&mut tx, self, event).await?;
-        self.commit_logged(tx).await?;
-        Ok(id)
-    }
-
-    /// Whether `author_id` posted this very body on this edition since
-    /// `since` (a double submit, or a copy-paste flood).
-    pub async fn has_recent_duplicate(
-        &self,
-        edition_id: i64,
-        author_id: i64,
-        body: &str,
-        since: Timestamp,
-    ) -> Result<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM comments WHERE edition_id = $1 AND author_id = $2 AND body = $3 AND created_at >= $4 LIMIT 1",
-        )
-        .bind(edition_id)
-        .bind(author_id)
-        .bind(body)
-        .bind(to_millis(since))
-        .fetch_optional(&self.read)
-        .await?;
-        Ok(found.is_some())
-    }
-
     /// One comment, whatever its status.
     pub async fn comment(&self, comment_id: i64) -> Result<CommentView> {
         let row = sqlx::query(&format!(
@@ -765,18 +640,36 @@ pub(crate) async fn notify_readers(
             notify.push((user_id, NotificationKind::Mention));
         }
     }
-    for (user_id, kind) in notify.into_iter().filter(|(u, _)| *u != author_id) {
-        sqlx::query(
-            "INSERT INTO notifications (user_id, kind, comment_id, actor_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(user_id)
-        .bind(kind.as_str())
-        .bind(comment_id)
-        .bind(author_id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    let rows: Vec<_> = notify
+        .into_iter()
+        .filter(|(user, _)| *user != author_id)
+        .map(|(user, kind)| (user, kind, comment_id, author_id, now))
+        .collect();
+    insert_notifications(tx, &rows).await
+}
+
+/// Writes notifications, each (reader, why, comment, actor, at), at once.
+pub(crate) async fn insert_notifications(
+    tx: &mut Transaction<'static, Any>,
+    rows: &[(i64, NotificationKind, i64, i64, i64)],
+) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
     }
+    let sql = format!(
+        "INSERT INTO notifications (user_id, kind, comment_id, actor_id, created_at) VALUES {}",
+        value_rows(rows.len(), 5)
+    );
+    let mut query = sqlx::query(&sql);
+    for (user, kind, comment, actor, at) in rows {
+        query = query
+            .bind(user)
+            .bind(kind.as_str())
+            .bind(comment)
+            .bind(actor)
+            .bind(at);
+    }
+    query.execute(&mut **tx).await?;
     Ok(())
 }
 

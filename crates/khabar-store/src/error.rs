@@ -35,6 +35,9 @@ pub enum StoreError {
     CopyMismatch { table: String, detail: String },
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The comment writer stopped (the store is closing).
+    #[error("the comment writer has stopped")]
+    WriterGone,
 }
 
 impl StoreError {
@@ -51,6 +54,7 @@ impl StoreError {
             StoreError::SchemaDiffers { .. } => "schema_differs",
             StoreError::CopyMismatch { .. } => "copy_mismatch",
             StoreError::Migration(_) => "migration_failed",
+            StoreError::WriterGone => "writer_stopped",
         }
     }
 

@@ -8,7 +8,7 @@ use sqlx::{Any, FromRow, Transaction};
 
 use crate::row::{MaybeLang, Millis, decode_as};
 use crate::time::now_millis;
-use crate::{Backend, Result, Store};
+use crate::{Backend, Result, Store, value_rows};
 
 /// One row of the log, as followers read it.
 #[derive(Debug, Clone, PartialEq, FromRow)]
@@ -78,6 +78,19 @@ pub(crate) async fn record(
     store: &Store,
     event: NewEvent<'_>,
 ) -> Result<i64> {
+    record_all(tx, store, std::slice::from_ref(&event)).await
+}
+
+/// Appends events inside the caller's transaction, in order; returns the
+/// newest one's sequence number (0 for none).
+pub(crate) async fn record_all(
+    tx: &mut Transaction<'static, Any>,
+    store: &Store,
+    events: &[NewEvent<'_>],
+) -> Result<i64> {
+    if events.is_empty() {
+        return Ok(0);
+    }
     if store.backend == Backend::Postgres {
         // Sequence numbers are handed out at insert time but become visible
         // at commit; serialising event writers makes seq order equal commit
@@ -91,19 +104,29 @@ pub(crate) async fn record(
             .execute(&mut **tx)
             .await?;
     }
-    let seq: i64 = sqlx::query_scalar(
+    let sql = format!(
         "INSERT INTO events (kind, story_id, edition_id, lang, actor_id, payload, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq",
-    )
-    .bind(event.kind.as_str())
-    .bind(event.story_id)
-    .bind(event.edition_id)
-    .bind(event.lang.map(|l| l.as_str().to_owned()))
-    .bind(event.actor_id)
-    .bind(event.payload.to_string())
-    .bind(now_millis())
-    .fetch_one(&mut **tx)
-    .await?;
+         VALUES {} RETURNING seq",
+        value_rows(events.len(), 7)
+    );
+    let now = now_millis();
+    let mut query = sqlx::query_scalar::<_, i64>(&sql);
+    for event in events {
+        query = query
+            .bind(event.kind.as_str())
+            .bind(event.story_id)
+            .bind(event.edition_id)
+            .bind(event.lang.map(|l| l.as_str().to_owned()))
+            .bind(event.actor_id)
+            .bind(event.payload.to_string())
+            .bind(now);
+    }
+    let seq = query
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .max()
+        .unwrap_or(0);
     // Writers are serialised (above, and SQLite's single writer), so at
     // commit this is the transaction's own newest event.
     store.wake.recorded.fetch_max(seq, Ordering::SeqCst);

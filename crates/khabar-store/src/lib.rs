@@ -26,6 +26,7 @@ mod migrate;
 mod moderation;
 mod newsroom;
 mod policy;
+mod posting;
 mod readers;
 mod reading;
 mod row;
@@ -59,6 +60,7 @@ pub use moderation::{
 };
 pub use newsroom::{EditionDraft, StoryRecord};
 pub use policy::WordListRow;
+pub use posting::{CommentPost, Posting, PostingLimit};
 pub use readers::{
     AuthoredComment, EmailBatch, EmailPreference, Notification, Profile, ReaderOnPage,
 };
@@ -139,6 +141,8 @@ pub struct Store {
     write: AnyPool,
     backend: Backend,
     wake: std::sync::Arc<events::Wake>,
+    /// The node's comment writer (group commit).
+    poster: std::sync::Arc<posting::Writer>,
 }
 
 impl Store {
@@ -166,6 +170,7 @@ impl Store {
                     write,
                     backend,
                     wake: Default::default(),
+                    poster: Default::default(),
                 }
             }
             Backend::Postgres => {
@@ -190,6 +195,7 @@ impl Store {
                     write: pool,
                     backend,
                     wake: std::sync::Arc::new(events::Wake::listening_at(url)),
+                    poster: Default::default(),
                 }
             }
         };
@@ -230,6 +236,7 @@ impl Store {
     /// Waits for queries in flight and closes every connection.
     pub async fn close(&self) {
         self.stop_listening();
+        self.poster.stop();
         self.write.close().await;
         self.read.close().await;
     }
@@ -240,6 +247,15 @@ impl Store {
 pub(crate) fn placeholders(first: usize, count: usize) -> String {
     (first..first + count)
         .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `rows` parenthesised rows of `columns` numbered placeholders each, from
+/// `$1` on, for a multi-row `VALUES` both backends read alike.
+pub(crate) fn value_rows(rows: usize, columns: usize) -> String {
+    (0..rows)
+        .map(|row| format!("({})", placeholders(1 + row * columns, columns)))
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -6,7 +6,10 @@ use khabar_core::{
     CommentBody, CommentSort, DisplayName, EditionContent, EditionInput, Email, Lang, ReportReason,
     Role, Username,
 };
-use khabar_store::{CommentStatus, NewComment, NewStory, NewUser, Store, StoreError, UndoRefusal};
+use khabar_store::{
+    CommentPost, CommentStatus, NewComment, NewStory, NewUser, Posting, PostingLimit, Store,
+    StoreError, UndoRefusal,
+};
 use khabar_testkit::{TestDatabase, on_both_backends};
 
 async fn open(db: &TestDatabase) -> Store {
@@ -469,7 +472,198 @@ async fn the_most_discussed_count_recent_visible_comments(db: &TestDatabase) {
     assert!(store.most_discussed(later, 10).await.unwrap().is_empty());
 }
 
+/// A post for the writer, as the app makes one: limits and the duplicate
+/// rule checked inside the transaction.
+fn checked_post(
+    edition_id: i64,
+    author_id: i64,
+    body: &str,
+    parent_id: Option<i64>,
+    limits: &[(&str, i64)],
+) -> CommentPost {
+    CommentPost {
+        edition_id,
+        author_id,
+        body: CommentBody::parse(body).unwrap(),
+        parent_id,
+        status: CommentStatus::Visible,
+        mentions: Vec::new(),
+        verdict: approved(),
+        written_at: None,
+        limits: limits
+            .iter()
+            .map(|(bucket, max)| PostingLimit {
+                bucket: (*bucket).to_owned(),
+                max: *max,
+                window: SignedDuration::from_mins(1),
+            })
+            .collect(),
+        duplicate_window: Some(SignedDuration::from_mins(10)),
+    }
+}
+
+/// Posts all at once, as a burst of requests does, so the writer gathers
+/// them into shared transactions.
+async fn burst(store: &Store, posts: Vec<CommentPost>) -> Vec<Result<Posting, StoreError>> {
+    let tasks: Vec<_> = posts
+        .into_iter()
+        .map(|post| {
+            let store = store.clone();
+            tokio::spawn(async move { store.post_comment_checked(post).await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.unwrap());
+    }
+    outcomes
+}
+
+fn posted(outcomes: &[Result<Posting, StoreError>]) -> usize {
+    outcomes
+        .iter()
+        .filter(|o| matches!(o, Ok(Posting::Posted(_))))
+        .count()
+}
+
+/// Limits hold exactly when comments arrive together: each is counted in
+/// arrival order inside the transaction that posts it, stops at the first
+/// full limit, and counts against no later one.
+async fn the_writer_counts_limits_exactly_in_a_burst(db: &TestDatabase) {
+    let store = open(db).await;
+    let edition = edition(&store, "Burst", true).await;
+    let (rana, sami) = (reader(&store, "rana").await, reader(&store, "sami").await);
+    let mut posts = Vec::new();
+    for n in 0..20 {
+        for (who, name) in [(rana, "rana"), (sami, "sami")] {
+            let minute = format!("minute:{name}");
+            let limits = [(minute.as_str(), 5), ("address", 7)];
+            posts.push(checked_post(
+                edition,
+                who,
+                &format!("{name} {n}"),
+                None,
+                &limits,
+            ));
+        }
+    }
+    let outcomes = burst(&store, posts).await;
+    assert_eq!(
+        posted(&outcomes),
+        7,
+        "the address's limit binds: {outcomes:?}"
+    );
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, Ok(Posting::Posted(_) | Posting::Limited(_))))
+    );
+    let by = |who: i64| {
+        outcomes
+            .iter()
+            .zip((0..40).map(|i| if i % 2 == 0 { rana } else { sami }))
+            .filter(|(o, author)| *author == who && matches!(o, Ok(Posting::Posted(_))))
+            .count()
+    };
+    assert!(by(rana) <= 5 && by(sami) <= 5);
+    let page = store
+        .thread(edition, None, CommentSort::Oldest, 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(page.comments.len(), 7);
+    // Refused posts counted where they were refused: the next one waits.
+    let next = store
+        .post_comment_checked(checked_post(
+            edition,
+            rana,
+            "later",
+            None,
+            &[("address", 7)],
+        ))
+        .await
+        .unwrap();
+    assert!(matches!(next, Posting::Limited(wait) if wait > SignedDuration::ZERO));
+}
+
+/// The same text sent many times at once is posted once.
+async fn a_burst_of_one_text_posts_it_once(db: &TestDatabase) {
+    let store = open(db).await;
+    let edition = edition(&store, "Twice", true).await;
+    let rana = reader(&store, "rana").await;
+    let posts = (0..20)
+        .map(|_| checked_post(edition, rana, "the same words", None, &[]))
+        .collect();
+    let outcomes = burst(&store, posts).await;
+    assert_eq!(posted(&outcomes), 1);
+    assert_eq!(
+        outcomes
+            .iter()
+            .filter(|o| matches!(o, Ok(Posting::Duplicate)))
+            .count(),
+        19
+    );
+    // Another edition, or another reader, may say the same.
+    let other = edition_two(&store).await;
+    let sami = reader(&store, "sami").await;
+    for (edition, author) in [(other, rana), (edition, sami)] {
+        let again = checked_post(edition, author, "the same words", None, &[]);
+        assert!(matches!(
+            store.post_comment_checked(again).await,
+            Ok(Posting::Posted(_))
+        ));
+    }
+}
+
+/// A comment that cannot be posted fails alone: a reply to no comment is
+/// not found, and one the database refuses (an author who does not exist)
+/// fails its own caller while the rest of its batch is posted.
+async fn a_failing_comment_fails_alone(db: &TestDatabase) {
+    let store = open(db).await;
+    let edition = edition(&store, "Alone", true).await;
+    let rana = reader(&store, "rana").await;
+    let mut posts: Vec<_> = (0..10)
+        .map(|n| checked_post(edition, rana, &format!("fine {n}"), None, &[]))
+        .collect();
+    posts.insert(
+        3,
+        checked_post(edition, rana, "to nobody", Some(999_999), &[]),
+    );
+    posts.insert(7, checked_post(edition, 999_999, "by nobody", None, &[]));
+    let outcomes = burst(&store, posts).await;
+    assert!(matches!(outcomes[3], Err(StoreError::NotFound)));
+    assert!(
+        matches!(outcomes[7], Err(StoreError::Database(_))),
+        "{:?}",
+        outcomes[7]
+    );
+    assert_eq!(posted(&outcomes), 10);
+    let page = store
+        .thread(edition, None, CommentSort::Oldest, 1, 50)
+        .await
+        .unwrap();
+    assert_eq!(page.comments.len(), 10);
+    // Each posted comment has its event, once.
+    let ids: Vec<i64> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            Ok(Posting::Posted(id)) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    let events = store.events_since(0, 1000).await.unwrap();
+    for id in ids {
+        let count = events
+            .iter()
+            .filter(|e| e.kind == "comment.created" && e.payload["comment_id"] == id)
+            .count();
+        assert_eq!(count, 1, "events of comment {id}");
+    }
+}
+
 on_both_backends!(
+    the_writer_counts_limits_exactly_in_a_burst,
+    a_burst_of_one_text_posts_it_once,
+    a_failing_comment_fails_alone,
     the_most_discussed_count_recent_visible_comments,
     featured_comments_lead_their_thread,
     digests_come_once_a_day,

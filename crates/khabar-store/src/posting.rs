@@ -1,0 +1,647 @@
+//! Posting comments with group commit.
+//!
+//! Each node has one comment writer: a task that takes the comments queued
+//! while its previous transaction committed, and posts them all in one
+//! transaction — their rate-limit counters, the duplicate rule, the
+//! comments, their versions, mentions, notifications, moderation log rows
+//! and events — then answers each caller. Nobody waits for a batch to
+//! fill: under light load a batch is one comment, and under a burst the
+//! queue that builds up while a transaction commits is the next batch. A
+//! caller is answered only after the transaction that holds its comment
+//! (and its event) committed, so an acknowledged comment survives a crash.
+//!
+//! Counters and the duplicate rule are decided inside that transaction,
+//! comment after comment in arrival order, so limits hold exactly: on
+//! SQLite there is one writer; on PostgreSQL the transaction locks the
+//! counters' rows (in one sorted order on every node, so no two batches
+//! deadlock) before it reads them, and a second node's batch waits.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+
+use jiff::{SignedDuration, Timestamp};
+use khabar_core::comment::{ParentComment, place_reply};
+use khabar_core::moderation::{Action, Verdict};
+use khabar_core::{CommentBody, CommentStatus, EventKind, Lang};
+use serde_json::json;
+use sqlx::{Any, Transaction};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::audit::{LogRow, reasons_json, write_logs};
+use crate::comments::{NewComment, NotificationKind, insert_notifications};
+use crate::events::{self, NewEvent};
+use crate::time::to_millis;
+use crate::{Result, Store, StoreError, placeholders, value_rows};
+
+/// The most comments one transaction posts.
+const MOST_PER_BATCH: usize = 128;
+/// Comments waiting for the writer; a caller beyond waits to enqueue.
+const QUEUE: usize = 4 * MOST_PER_BATCH;
+
+/// At most `max` posts per `window` in `bucket` (a reader's minute, an
+/// address's minute, a reader's day…).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostingLimit {
+    pub bucket: String,
+    pub max: i64,
+    pub window: SignedDuration,
+}
+
+/// A comment for the writer, with the rules it must pass inside the
+/// transaction that posts it.
+#[derive(Debug, Clone)]
+pub struct CommentPost {
+    pub edition_id: i64,
+    pub author_id: i64,
+    pub body: CommentBody,
+    /// The comment answered, if any.
+    pub parent_id: Option<i64>,
+    pub status: CommentStatus,
+    /// Readers the body mentions (who exist).
+    pub mentions: Vec<i64>,
+    /// The moderation pipeline's verdict, kept with the comment and logged.
+    pub verdict: Verdict,
+    /// When it was written: unset, when it commits; an imported or demo
+    /// comment keeps its own time.
+    pub written_at: Option<Timestamp>,
+    /// What it counts against, in order: the first one full refuses it
+    /// (and it counts against none after that one).
+    pub limits: Vec<PostingLimit>,
+    /// Refused when its author posted the same body on the same edition
+    /// within this time (a double submit, a copy-paste flood).
+    pub duplicate_window: Option<SignedDuration>,
+}
+
+/// What became of a [`CommentPost`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Posting {
+    /// Posted, with this id.
+    Posted(i64),
+    /// A limit was full; try again after this long.
+    Limited(SignedDuration),
+    /// The same text was posted already.
+    Duplicate,
+}
+
+type Job = (CommentPost, oneshot::Sender<Result<Posting>>);
+
+/// The node's comment writer, started on first use (in the runtime that
+/// first posts) and ended by [`Store::close`].
+#[derive(Debug, Default)]
+pub(crate) struct Writer {
+    queue: Mutex<Option<mpsc::Sender<Job>>>,
+}
+
+impl Writer {
+    /// The queue to the running writer, starting one if none runs (none
+    /// yet, or the runtime that ran it ended).
+    fn queue(&self, store: &Store) -> Result<mpsc::Sender<Job>> {
+        let mut queue = self.queue.lock().map_err(|_| StoreError::WriterGone)?;
+        if let Some(sender) = queue.as_ref().filter(|sender| !sender.is_closed()) {
+            return Ok(sender.clone());
+        }
+        let (sender, receiver) = mpsc::channel(QUEUE);
+        tokio::spawn(write(store.clone(), receiver));
+        *queue = Some(sender.clone());
+        Ok(sender)
+    }
+
+    /// Lets the writer finish what is queued, then end.
+    pub(crate) fn stop(&self) {
+        if let Ok(mut queue) = self.queue.lock() {
+            queue.take();
+        }
+    }
+}
+
+/// The writer's loop: one transaction per batch of what is queued.
+async fn write(store: Store, mut queue: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MOST_PER_BATCH);
+    while queue.recv_many(&mut batch, MOST_PER_BATCH).await > 0 {
+        let (posts, answers): (Vec<CommentPost>, Vec<_>) = batch.drain(..).unzip();
+        let outcomes = match store.post_batch(&posts).await {
+            Ok(outcomes) => outcomes,
+            Err(error) if posts.len() == 1 => vec![Err(error)],
+            // One comment's failure fails the batch's transaction; each is
+            // posted alone again, so it fails only its own caller.
+            Err(error) => {
+                tracing::warn!(%error, comments = posts.len(), "a batch of comments failed; posting them one by one");
+                let mut each = Vec::with_capacity(posts.len());
+                for post in &posts {
+                    let alone = store.post_batch(std::slice::from_ref(post)).await;
+                    each.push(
+                        alone.and_then(|mut one| one.pop().unwrap_or(Err(StoreError::NotFound))),
+                    );
+                }
+                each
+            }
+        };
+        for (answer, outcome) in answers.into_iter().zip(outcomes) {
+            // A caller that gave up is no longer waiting for its answer.
+            let _ = answer.send(outcome);
+        }
+    }
+}
+
+/// A rate-limit row as the batch reads and updates it.
+#[derive(Debug, Clone, Copy)]
+struct Counter {
+    hits: i64,
+    window_start: i64,
+    blocked_until: i64,
+}
+
+impl Counter {
+    /// Counts one post; the time to wait if this one is refused.
+    fn count(&mut self, now: i64, max: i64, window: i64) -> Option<i64> {
+        if self.window_start + window <= now {
+            self.hits = 0;
+            self.window_start = now;
+        }
+        self.hits += 1;
+        if self.blocked_until > now {
+            Some(self.blocked_until - now)
+        } else if self.hits > max {
+            Some((self.window_start + window - now).max(1_000))
+        } else {
+            None
+        }
+    }
+}
+
+/// The published edition a comment goes on.
+#[derive(sqlx::FromRow)]
+struct Target {
+    id: i64,
+    story_id: i64,
+    lang: String,
+}
+
+/// A comment answered, as the rule for replies needs it.
+#[derive(sqlx::FromRow)]
+struct Parent {
+    id: i64,
+    parent_id: Option<i64>,
+    depth: i64,
+    author_id: i64,
+    root_id: Option<i64>,
+    edition_id: i64,
+    status: String,
+}
+
+impl Store {
+    /// Posts a comment on a published edition, in its place in the thread.
+    pub async fn post_comment(&self, comment: NewComment<'_>) -> Result<i64> {
+        self.post_comment_at(comment, Timestamp::now()).await
+    }
+
+    /// Posts a comment written at `at`: the demo's discussion (and comments
+    /// brought from another system) keep their own times. No limits or
+    /// duplicate rule apply; it commits alone, not through the writer.
+    pub async fn post_comment_at(&self, comment: NewComment<'_>, at: Timestamp) -> Result<i64> {
+        let post = CommentPost {
+            edition_id: comment.edition_id,
+            author_id: comment.author_id,
+            body: comment.body.clone(),
+            parent_id: comment.parent_id,
+            status: comment.status,
+            mentions: comment.mentions.to_vec(),
+            verdict: comment.verdict.clone(),
+            written_at: Some(at),
+            limits: Vec::new(),
+            duplicate_window: None,
+        };
+        match self.post_batch(&[post]).await?.pop() {
+            Some(Ok(Posting::Posted(id))) => Ok(id),
+            Some(Err(error)) => Err(error),
+            // Refusals need limits or the duplicate rule, which it has not.
+            Some(Ok(_)) | None => Err(StoreError::NotFound),
+        }
+    }
+
+    /// Posts a comment through the node's writer, which commits it together
+    /// with the others arriving at the same time; answers once it is
+    /// committed, or refused by its limits or the duplicate rule.
+    /// `StoreError::NotFound` when the edition is not published or the
+    /// comment answered is not one its author may see.
+    pub async fn post_comment_checked(&self, post: CommentPost) -> Result<Posting> {
+        let (answer, answered) = oneshot::channel();
+        self.poster
+            .queue(self)?
+            .send((post, answer))
+            .await
+            .map_err(|_| StoreError::WriterGone)?;
+        answered.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// Posts `posts` in one transaction, each in turn, and says what became
+    /// of each. Fails as a whole only when the database does.
+    pub(crate) async fn post_batch(&self, posts: &[CommentPost]) -> Result<Vec<Result<Posting>>> {
+        let mut tx = self.begin_write().await?;
+        let now = Timestamp::now();
+        let now_ms = to_millis(now);
+        let targets = published_targets(&mut tx, posts).await?;
+        let mut counters = lock_counters(&mut tx, posts, now_ms).await?;
+        let parents = parents_of(&mut tx, posts).await?;
+        let mut duplicates = recent_bodies(&mut tx, posts, now).await?;
+
+        // Each post in arrival order: its edition, its limits, the
+        // duplicate rule, the comment it answers.
+        let mut outcomes: Vec<Result<Posting>> = Vec::with_capacity(posts.len());
+        let mut accepted: Vec<(usize, Option<&Parent>)> = Vec::new();
+        for (index, post) in posts.iter().enumerate() {
+            if !targets.contains_key(&post.edition_id) {
+                outcomes.push(Err(StoreError::NotFound));
+                continue;
+            }
+            let refused = post.limits.iter().find_map(|limit| {
+                let counter = counters.get_mut(limit.bucket.as_str())?;
+                counter.count(now_ms, limit.max, limit.window.as_millis() as i64)
+            });
+            if let Some(wait) = refused {
+                outcomes.push(Ok(Posting::Limited(SignedDuration::from_millis(wait))));
+                continue;
+            }
+            let text = (post.edition_id, post.author_id, post.body.as_str());
+            if post.duplicate_window.is_some() && duplicates.contains(&text) {
+                outcomes.push(Ok(Posting::Duplicate));
+                continue;
+            }
+            let parent = match post.parent_id {
+                None => None,
+                Some(parent_id) => match parents.get(&parent_id) {
+                    // Only a comment the replier can see takes replies: a
+                    // reply to a held or refused one would name its author.
+                    Some(parent)
+                        if parent.edition_id == post.edition_id
+                            && (parent.status == CommentStatus::Visible.as_str()
+                                || (parent.status == CommentStatus::Shadowed.as_str()
+                                    && parent.author_id == post.author_id)) =>
+                    {
+                        Some(parent)
+                    }
+                    _ => {
+                        outcomes.push(Err(StoreError::NotFound));
+                        continue;
+                    }
+                },
+            };
+            duplicates.insert(text);
+            outcomes.push(Ok(Posting::Posted(0)));
+            accepted.push((index, parent));
+        }
+        save_counters(&mut tx, &counters).await?;
+
+        let mut posted = Vec::with_capacity(accepted.len());
+        for &(index, parent) in &accepted {
+            let post = &posts[index];
+            let placement = place_reply(parent.map(|p| ParentComment {
+                id: p.id,
+                parent_id: p.parent_id,
+                depth: p.depth,
+                author_id: p.author_id,
+            }));
+            let written = post.written_at.map_or(now_ms, to_millis);
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO comments (edition_id, parent_id, root_id, depth, reply_to_user_id, author_id, body, status,
+                     created_at, flagged, moderation_reasons)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+            )
+            .bind(post.edition_id)
+            .bind(placement.parent_id)
+            .bind(parent.and_then(|p| p.root_id))
+            .bind(placement.depth)
+            .bind(placement.reply_to_user_id)
+            .bind(post.author_id)
+            .bind(post.body.as_str())
+            .bind(post.status.as_str())
+            .bind(written)
+            .bind(i64::from(post.verdict.action == Action::Flag))
+            .bind(reasons_json(&post.verdict.reasons))
+            .fetch_one(&mut *tx)
+            .await?;
+            outcomes[index] = Ok(Posting::Posted(id));
+            posted.push(Posted {
+                id,
+                post,
+                written,
+                // Whom a reply notifies: the author of the comment answered.
+                answered: parent.map(|p| p.author_id),
+                parent_id: placement.parent_id,
+                top_level: parent.is_none(),
+            });
+        }
+        if !posted.is_empty() {
+            write_rows(&mut tx, self, &posted, &targets).await?;
+            self.commit_logged(tx).await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(outcomes)
+    }
+}
+
+/// A comment inserted in this batch, for the rows that go with it.
+struct Posted<'a> {
+    id: i64,
+    post: &'a CommentPost,
+    written: i64,
+    answered: Option<i64>,
+    parent_id: Option<i64>,
+    top_level: bool,
+}
+
+/// The rows each posted comment brings along: its root, first version,
+/// mentions, notifications, moderation log row and event.
+async fn write_rows(
+    tx: &mut Transaction<'static, Any>,
+    store: &Store,
+    posted: &[Posted<'_>],
+    targets: &HashMap<i64, Target>,
+) -> Result<()> {
+    let roots: Vec<i64> = posted
+        .iter()
+        .filter(|p| p.top_level)
+        .map(|p| p.id)
+        .collect();
+    if !roots.is_empty() {
+        let sql = format!(
+            "UPDATE comments SET root_id = id WHERE id IN ({})",
+            placeholders(1, roots.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &roots {
+            query = query.bind(id);
+        }
+        query.execute(&mut **tx).await?;
+    }
+
+    let sql = format!(
+        "INSERT INTO comment_versions (comment_id, version, body, saved_at) VALUES {}",
+        value_rows(posted.len(), 4)
+    );
+    let mut query = sqlx::query(&sql);
+    for p in posted {
+        query = query
+            .bind(p.id)
+            .bind(1_i64)
+            .bind(p.post.body.as_str())
+            .bind(p.written);
+    }
+    query.execute(&mut **tx).await?;
+
+    let mentions: Vec<(i64, i64)> = posted
+        .iter()
+        .flat_map(|p| {
+            let mut users = p.post.mentions.clone();
+            users.sort_unstable();
+            users.dedup();
+            users.into_iter().map(move |user| (p.id, user))
+        })
+        .collect();
+    if !mentions.is_empty() {
+        let sql = format!(
+            "INSERT INTO comment_mentions (comment_id, user_id) VALUES {} ON CONFLICT DO NOTHING",
+            value_rows(mentions.len(), 2)
+        );
+        let mut query = sqlx::query(&sql);
+        for (comment, user) in &mentions {
+            query = query.bind(comment).bind(user);
+        }
+        query.execute(&mut **tx).await?;
+    }
+
+    // Held and hidden comments notify no one until a moderator lets them
+    // through; an author is never notified of their own comment.
+    let mut notifications = Vec::new();
+    for p in posted
+        .iter()
+        .filter(|p| p.post.status == CommentStatus::Visible)
+    {
+        let mut notify: Vec<(i64, NotificationKind)> = Vec::new();
+        notify.extend(p.answered.map(|author| (author, NotificationKind::Reply)));
+        let mut mentioned = p.post.mentions.clone();
+        mentioned.sort_unstable();
+        for user in mentioned {
+            if !notify.iter().any(|(u, _)| *u == user) {
+                notify.push((user, NotificationKind::Mention));
+            }
+        }
+        notifications.extend(
+            notify
+                .into_iter()
+                .filter(|(user, _)| *user != p.post.author_id)
+                .map(|(user, kind)| (user, kind, p.id, p.post.author_id, p.written)),
+        );
+    }
+    insert_notifications(tx, &notifications).await?;
+
+    let logs: Vec<LogRow> = posted
+        .iter()
+        .map(|p| LogRow {
+            actor_id: None,
+            phase: Some(p.post.verdict.phase.as_str()),
+            action: p.post.verdict.action.as_str(),
+            comment_id: Some(p.id),
+            user_id: Some(p.post.author_id),
+            reasons: &p.post.verdict.reasons,
+            message: "",
+        })
+        .collect();
+    write_logs(tx, &logs).await?;
+
+    let payloads: Vec<serde_json::Value> = posted
+        .iter()
+        .map(|p| json!({ "comment_id": p.id, "parent_id": p.parent_id, "status": p.post.status.as_str() }))
+        .collect();
+    let mut recorded = Vec::with_capacity(posted.len());
+    for (p, payload) in posted.iter().zip(&payloads) {
+        let target = targets
+            .get(&p.post.edition_id)
+            .ok_or(StoreError::NotFound)?;
+        recorded.push(NewEvent::edition(
+            EventKind::CommentCreated,
+            target.story_id,
+            target.id,
+            Lang::parse(&target.lang)?,
+            Some(p.post.author_id),
+            payload,
+        ));
+    }
+    events::record_all(tx, store, &recorded).await?;
+    Ok(())
+}
+
+/// The posts' editions that are published, by id.
+async fn published_targets(
+    tx: &mut Transaction<'static, Any>,
+    posts: &[CommentPost],
+) -> Result<HashMap<i64, Target>> {
+    let ids: Vec<i64> = posts
+        .iter()
+        .map(|p| p.edition_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    let sql = format!(
+        "SELECT id, story_id, lang FROM editions WHERE status = 'published' AND id IN ({})",
+        placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, Target>(&sql);
+    for id in &ids {
+        query = query.bind(id);
+    }
+    Ok(query
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|target| (target.id, target))
+        .collect())
+}
+
+/// Reads the counters the posts count against, locking their rows (made
+/// when missing) in the buckets' sorted order.
+async fn lock_counters(
+    tx: &mut Transaction<'static, Any>,
+    posts: &[CommentPost],
+    now_ms: i64,
+) -> Result<BTreeMap<String, Counter>> {
+    let buckets: Vec<&str> = posts
+        .iter()
+        .flat_map(|p| p.limits.iter().map(|l| l.bucket.as_str()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    if buckets.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    // A new counter starts its window now; an existing one is only locked.
+    let sql = format!(
+        "INSERT INTO rate_limits (bucket, hits, window_start, blocked_until) VALUES {}
+         ON CONFLICT (bucket) DO UPDATE SET hits = rate_limits.hits
+         RETURNING bucket, hits, window_start, blocked_until",
+        value_rows(buckets.len(), 4)
+    );
+    let mut query = sqlx::query_as::<_, (String, i64, i64, i64)>(&sql);
+    for bucket in &buckets {
+        query = query.bind(*bucket).bind(0_i64).bind(now_ms).bind(0_i64);
+    }
+    Ok(query
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|(bucket, hits, window_start, blocked_until)| {
+            (
+                bucket,
+                Counter {
+                    hits,
+                    window_start,
+                    blocked_until,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Writes the counters back as the batch left them.
+async fn save_counters(
+    tx: &mut Transaction<'static, Any>,
+    counters: &BTreeMap<String, Counter>,
+) -> Result<()> {
+    if counters.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "INSERT INTO rate_limits (bucket, hits, window_start, blocked_until) VALUES {}
+         ON CONFLICT (bucket) DO UPDATE SET hits = excluded.hits, window_start = excluded.window_start",
+        value_rows(counters.len(), 4)
+    );
+    let mut query = sqlx::query(&sql);
+    for (bucket, counter) in counters {
+        query = query
+            .bind(bucket.as_str())
+            .bind(counter.hits)
+            .bind(counter.window_start)
+            .bind(counter.blocked_until);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The comments the posts answer, by id.
+async fn parents_of(
+    tx: &mut Transaction<'static, Any>,
+    posts: &[CommentPost],
+) -> Result<HashMap<i64, Parent>> {
+    let ids: Vec<i64> = posts
+        .iter()
+        .filter_map(|p| p.parent_id)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT id, parent_id, depth, author_id, root_id, edition_id, status FROM comments WHERE id IN ({})",
+        placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query_as::<_, Parent>(&sql);
+    for id in &ids {
+        query = query.bind(id);
+    }
+    Ok(query
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|parent| (parent.id, parent))
+        .collect())
+}
+
+/// What the posts' authors wrote recently that a post would repeat, as
+/// (edition, author, body); the batch adds what it posts.
+async fn recent_bodies<'a>(
+    tx: &mut Transaction<'static, Any>,
+    posts: &'a [CommentPost],
+    now: Timestamp,
+) -> Result<HashSet<(i64, i64, &'a str)>> {
+    let checked: Vec<&CommentPost> = posts
+        .iter()
+        .filter(|p| p.duplicate_window.is_some())
+        .collect();
+    let Some(window) = checked.iter().filter_map(|p| p.duplicate_window).max() else {
+        return Ok(HashSet::new());
+    };
+    let authors: HashSet<i64> = checked.iter().map(|p| p.author_id).collect();
+    let bodies: HashSet<&str> = checked.iter().map(|p| p.body.as_str()).collect();
+    let sql = format!(
+        "SELECT edition_id, author_id, body, created_at FROM comments
+         WHERE created_at >= $1 AND author_id IN ({}) AND body IN ({})",
+        placeholders(2, authors.len()),
+        placeholders(2 + authors.len(), bodies.len())
+    );
+    let mut query =
+        sqlx::query_as::<_, (i64, i64, String, i64)>(&sql).bind(to_millis(now - window));
+    for author in &authors {
+        query = query.bind(author);
+    }
+    for body in &bodies {
+        query = query.bind(*body);
+    }
+    let found = query.fetch_all(&mut **tx).await?;
+    // Each found row stands for the post that would repeat it, whose text
+    // the set can borrow.
+    Ok(checked
+        .into_iter()
+        .filter(|p| {
+            let since = p.duplicate_window.map_or(i64::MAX, |w| to_millis(now - w));
+            found.iter().any(|(edition, author, body, at)| {
+                *edition == p.edition_id
+                    && *author == p.author_id
+                    && body == p.body.as_str()
+                    && *at >= since
+            })
+        })
+        .map(|p| (p.edition_id, p.author_id, p.body.as_str()))
+        .collect())
+}
