@@ -9,9 +9,12 @@
 //! dropped too.
 //!
 //! [`exact_tokens`] cuts that form into words; [`stemmed_tokens`] also
-//! stems each word by its script: Arabic by [`arabic_light_stem`] (Larkey's
-//! light10), Latin by the Snowball English stemmer. Indexing both lets a
-//! query find every form of a word while names and exact words rank first.
+//! stems each word by its script: Arabic by [`arabic_stem`] (Larkey's
+//! light10 with a lexicon of broken plurals, duals and clitics; see there),
+//! Latin by the Snowball English stemmer. Indexing both lets a query find
+//! every form of a word while names and exact words rank first. A change
+//! to what a word becomes must bump the index's analysis version
+//! (`ANALYSIS` in `khabar-search`), so that indexes are rebuilt.
 //!
 //! Tokens are found on the original text so that each keeps the byte range
 //! it came from (for highlighting): the text is walked one base character
@@ -103,7 +106,7 @@ pub fn stemmed_tokens(text: &str) -> Vec<Token> {
     let mut tokens = exact_tokens(text);
     for token in &mut tokens {
         if token.term.chars().all(is_arabic_letter) {
-            token.term = arabic_light_stem(&token.term);
+            token.term = arabic_stem(&token.term);
         } else if is_latin_word(&token.term) {
             let stem = english.stem(&token.term).into_owned();
             token.term = stem;
@@ -158,6 +161,149 @@ fn without_article(word: &str) -> &str {
     drop_waw(w)
 }
 
+/// How search stems one already-normalized Arabic word, so that a
+/// singular, its dual, its sound and broken plurals and their clitics all
+/// meet (قطار قطارات بالقطار، مدينة مدينتين مدن والمدن، وزير وزيرة وزيران
+/// وزراء فالوزراء). It is [`arabic_light_stem`] with four departures:
+///
+/// 1. a broken plural of the lexicon ([`crate::plurals::singular`]) is
+///    brought to its singular first, also behind a preposition (ب ك ل ف,
+///    as in لطلاب) or before a possessive pronoun (جوائزه); and ب or ل
+///    is dropped from before one of the lexicon's singulars (لموسم،
+///    بمدينة), which most words merely beginning with them are not;
+/// 2. a final alef (the accusative تنوين: إضرابا، لقاحا، وزيرا) goes when
+///    three letters remain;
+/// 3. ة written ت before a dual ending or ها (مدينتين، شركتان، حكومتها)
+///    goes with it, as ة goes from the singular, and ات before ها
+///    (قراراتها) is the plural ending; ات is tried before ان, so that
+///    امتحانات and مهرجانات lose their ان as امتحان and مهرجان do;
+/// 4. when a nisba ending (ي، ية) uncovers a dual or plural ending
+///    (برلماني → برلمان), the endings are tried once more, so the
+///    adjective meets its noun; a protected name (فلسطيني → فلسطين) stops
+///    there.
+pub fn arabic_stem(word: &str) -> String {
+    if let Some(name) = protected_name(word) {
+        return name.to_owned();
+    }
+    if let Some(one) = lexicon_singular(word) {
+        return match protected_name(one) {
+            Some(name) => name.to_owned(),
+            None => strip_endings(without_article(one)),
+        };
+    }
+    let conjunction = drop_waw(word);
+    for preposition in ["ب", "ل"] {
+        if let Some(rest) = conjunction.strip_prefix(preposition)
+            && letters(rest) >= 3
+            && crate::plurals::is_singular(rest)
+        {
+            return strip_endings(without_article(rest));
+        }
+    }
+    strip_endings(without_article(word))
+}
+
+/// Prepositions and conjunctions written onto a broken plural without the
+/// article (لطلاب، بمدن، وبمدن): tried only when what follows them is in
+/// the lexicon, since most words merely begin with these letters.
+const LEXICON_PROCLITICS: &[&str] = &["ب", "ل", "ك", "ف", "وب", "ول", "وك", "فب", "فل", "فك"];
+
+/// Possessive pronouns written onto a broken plural (جوائزه، مشاريعهم),
+/// and the accusative alef (فروعا).
+const PRONOUNS: &[&str] = &["ه", "ها", "هم", "هما", "هن", "كم", "نا", "ا"];
+
+/// The singular of `word` if it is a broken plural of the lexicon, maybe
+/// after و and the article, behind a preposition or before a pronoun. The
+/// article is dropped only once here: وزراء keeps its و.
+fn lexicon_singular(word: &str) -> Option<&'static str> {
+    let conjunction = drop_waw(word);
+    let bare = ARTICLES
+        .iter()
+        .filter_map(|article| conjunction.strip_prefix(article))
+        .find(|rest| letters(rest) >= 2)
+        .unwrap_or(conjunction);
+    let behind = [word, conjunction, bare].into_iter().chain(
+        LEXICON_PROCLITICS
+            .iter()
+            .filter_map(|p| bare.strip_prefix(p))
+            .filter(|rest| letters(rest) >= 3),
+    );
+    for word in behind {
+        if let Some(one) = crate::plurals::singular(word) {
+            return Some(one);
+        }
+        for pronoun in PRONOUNS {
+            if let Some(rest) = word.strip_suffix(pronoun)
+                && letters(rest) >= 3
+                && let Some(one) = crate::plurals::singular(rest)
+            {
+                return Some(one);
+            }
+        }
+    }
+    None
+}
+
+/// Steps 3 and 4 of [`arabic_stem`] and light10's suffixes, on a word
+/// without its article.
+fn strip_endings(word: &str) -> String {
+    let mut w = word;
+    if let Some(rest) = w.strip_suffix("ها")
+        && letters(rest) >= 2
+    {
+        w = without_ta(rest);
+    } else if let Some(rest) = w.strip_suffix('ا')
+        && letters(rest) >= 3
+    {
+        w = rest;
+    }
+    let (mut w, nisba) = strip_suffixes(w);
+    if nisba
+        && PROTECTED.binary_search(&w).is_err()
+        && ["ان", "ون", "ين"].iter().any(|s| w.ends_with(s))
+    {
+        w = strip_suffixes(w).0;
+    }
+    w.to_owned()
+}
+
+/// light10's suffixes after ها, ات first (so that امتحانات, like
+/// امتحان, also loses its ان), with ت before a dual ending taken as ة;
+/// also says whether a nisba ending (ي، يه) went.
+fn strip_suffixes(word: &str) -> (&str, bool) {
+    let mut w = word;
+    let mut nisba = false;
+    for &(suffix, keep) in SEARCH_SUFFIXES {
+        if let Some(rest) = w.strip_suffix(suffix)
+            && letters(rest) >= keep
+        {
+            w = match suffix {
+                "ان" | "ين" => without_ta(rest),
+                "ي" | "يه" => {
+                    nisba = true;
+                    rest
+                }
+                _ => rest,
+            };
+        }
+    }
+    (w, nisba)
+}
+
+/// `w` (before a dual ending or a pronoun) without the ت that writes ة
+/// there, or the ات of a plural, if three letters remain.
+fn without_ta(w: &str) -> &str {
+    if let Some(rest) = w.strip_suffix("ات")
+        && letters(rest) >= 3
+    {
+        return rest;
+    }
+    match w.strip_suffix('ت') {
+        Some(rest) if letters(rest) >= 3 => rest,
+        _ => w,
+    }
+}
+
 /// One key for every form of a normalized word: Arabic words stemmed with
 /// their broken plurals brought to the singular first (والكلاب, الكلب
 /// and كلب all give كلب), Latin words by the English stemmer, anything
@@ -208,6 +354,18 @@ const SUFFIXES: &[(&str, usize)] = &[
     ("ي", 2),
 ];
 
+/// The suffixes [`arabic_stem`] tries after ها, in order, each with the
+/// letters that must remain.
+const SEARCH_SUFFIXES: &[(&str, usize)] = &[
+    ("ات", 2),
+    ("ان", 3),
+    ("ون", 3),
+    ("ين", 3),
+    ("يه", 2),
+    ("ه", 2),
+    ("ي", 2),
+];
+
 /// Proclitics that may come before a protected name: the conjunctions و ف,
 /// the prepositions ب ك ل, the article, and their combinations (ل + ال is
 /// written لل). The empty one is the name alone.
@@ -220,34 +378,47 @@ const PROCLITICS: &[&str] = &[
 /// of light10's suffixes: places and people in the news that would
 /// otherwise be clipped into another word (لبنان → لبن "milk", عمان → عم
 /// "uncle", البحرين → بحر "sea", فرعون → فرع "branch") or away from their
-/// own adjectives (فلسطين → فلسط while فلسطيني → فلسطين). Add to it when a
-/// name is found clipped; keep it sorted (a test checks).
+/// own adjectives (فلسطين → فلسط while فلسطيني → فلسطين); and a few
+/// nouns clipped into another word just as absurdly (بركان → برك as
+/// بركة "pond", طيران → طير "bird", زيتون → زيت "oil", خمسين → خمس
+/// "five"). Add to it when a word is found clipped; keep it sorted (a
+/// test checks).
 pub const PROTECTED: &[&str] = &[
     "اذربيجان",
+    "اربعين",
     "ارجنتين",
     "اسوان",
     "اصفهان",
     "افغانستان",
+    "انسان",
     "اوزبكستان",
     "ايران",
     "باكستان",
     "بحرين",
+    "بركان",
     "برلين",
     "بكين",
     "بوتين",
     "تايوان",
     "تركمانستان",
+    "تسعين",
     "تشرين",
     "تطوان",
+    "ثلاثين",
+    "ثمانين",
     "جنين",
     "حزيران",
     "حسين",
     "حطين",
+    "خمسين",
     "داغستان",
     "دبي",
     "رضوان",
     "رمضان",
+    "زيتون",
+    "سبعين",
     "ستالين",
+    "سلطان",
     "سلمان",
     "سليمان",
     "سودان",
@@ -255,9 +426,11 @@ pub const PROTECTED: &[&str] = &[
     "صهيون",
     "طاجيكستان",
     "طهران",
+    "طيران",
     "عثمان",
     "عدنان",
     "عرفات",
+    "عشرين",
     "عمان",
     "عمران",
     "فاتيكان",
@@ -279,12 +452,19 @@ pub const PROTECTED: &[&str] = &[
     "يونان",
 ];
 
-/// The protected name `word` is, after some proclitics, if any.
-fn protected_name(word: &str) -> Option<&str> {
+/// The protected name `word` is, after some proclitics, if any. A word
+/// in ون is also its form in ين (ثلاثون ثلاثين), which the list holds.
+fn protected_name(word: &str) -> Option<&'static str> {
     PROCLITICS
         .iter()
         .filter_map(|p| word.strip_prefix(p))
-        .find(|rest| PROTECTED.binary_search(rest).is_ok())
+        .find_map(|rest| {
+            let found = |name: &str| PROTECTED.binary_search(&name).ok().map(|i| PROTECTED[i]);
+            found(rest).or_else(|| {
+                let stem = rest.strip_suffix("ون")?;
+                found(&format!("{stem}ين"))
+            })
+        })
 }
 
 fn letters(s: &str) -> usize {
@@ -475,7 +655,7 @@ mod tests {
             ("لغة", "لغ"),
         ];
         for (word, expected) in cases {
-            assert_eq!(stem(word), expected, "{word}");
+            assert_eq!(arabic_light_stem(&normalize(word)), expected, "{word}");
         }
         let school: Vec<String> = ["المدرسة", "مدرسة", "مدرسه"]
             .iter()
@@ -486,10 +666,11 @@ mod tests {
 
     #[test]
     fn names_are_not_clipped() {
-        for name in ["فلسطين", "بيروت", "فرنسا", "لبنان", "عمان", "حسين"]
-        {
+        for name in ["فلسطين", "بيروت", "لبنان", "عمان", "حسين"] {
             assert_eq!(stem(name), name);
         }
+        // فرنسا loses its last alef as فرنسي its ي: they meet.
+        assert_eq!(stem("فرنسا"), stem("فرنسي"));
         assert_eq!(stem("البحرين"), "بحرين");
         assert_eq!(stem("وفلسطين"), "فلسطين");
         assert_eq!(stem("بفلسطين"), "فلسطين");
@@ -533,6 +714,112 @@ mod tests {
             assert_eq!(arabic_light_stem(word), "وقت", "{word}");
         }
         assert_eq!(arabic_light_stem(""), "");
+    }
+
+    /// Each group's words share one search stem.
+    fn meet(groups: &[&[&str]]) {
+        for group in groups {
+            let stems: Vec<String> = group.iter().map(|w| stem(w)).collect();
+            assert!(
+                stems.windows(2).all(|w| w[0] == w[1]),
+                "{group:?} → {stems:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn singular_dual_and_plurals_meet() {
+        meet(&[
+            // Sound plurals, with and without the article and clitics.
+            &[
+                "قطار",
+                "القطار",
+                "قطارات",
+                "القطارات",
+                "بالقطار",
+                "وبالقطارات",
+            ],
+            &["معلم", "معلمة", "معلمون", "المعلمين", "معلمات", "للمعلمين"],
+            &["امتحان", "امتحانات", "الامتحانات"],
+            &["مهرجان", "المهرجانات"],
+            &["مباراة", "مباريات", "المباريات"],
+            // Duals, ة written ت before their ending.
+            &["مدينة", "مدينتان", "المدينتين", "مدن", "والمدن", "لمدن"],
+            &["شركة", "شركتان", "الشركتين", "شركات"],
+            &["سيارة", "سيارتين", "السيارات"],
+            &["مستشفى", "مستشفيان", "مستشفيين", "المستشفيات"],
+            &["لاعب", "اللاعبان", "لاعبين", "لاعبون"],
+            // The accusative alef and the construct dual.
+            &[
+                "وزير",
+                "وزيرا",
+                "وزيران",
+                "الوزيرين",
+                "وزيرة",
+                "الوزراء",
+                "فالوزراء",
+            ],
+            &["لقاح", "لقاحا", "اللقاحات"],
+            &["فرع", "فروعا", "الفروع"],
+            // Broken plurals of news vocabulary, behind clitics and
+            // before pronouns.
+            &["خبر", "أخبار", "الأخبار", "بالأخبار"],
+            &["طالب", "طلاب", "للطلاب", "لطلاب", "طالبة"],
+            &["جائزة", "جوائز", "جوائزه", "الجائزة"],
+            &["مشروع", "مشاريع", "مشاريعهم", "المشروعات"],
+            &["ميناء", "موانئ", "الموانئ", "بالموانئ"],
+            &["قرية", "قرى", "القرى"],
+            &["مبنى", "مباني", "الأبنية"],
+            &["قانون", "قوانين", "القانونية"],
+            // ها after ة and after a sound plural.
+            &["حكومة", "حكومتها", "الحكومات"],
+            &["قرار", "قرارات", "قراراتها"],
+            &["موسم", "لموسم", "مواسم"],
+            &["مدينة", "بمدينة", "ولمدينة"],
+            // A nisba adjective meets its noun.
+            &["برلمان", "برلماني", "البرلمانية"],
+            &["تلفزيون", "تلفزيوني"],
+            &["فلسطين", "فلسطيني", "الفلسطينيين"],
+            &["امريكا", "امريكي", "الأمريكية"],
+        ]);
+    }
+
+    #[test]
+    fn no_absurd_collisions() {
+        for (one, other) in [
+            ("البحرين", "البحر"),
+            ("بركان", "بركة"),
+            ("لبنان", "لبن"),
+            ("عمان", "عم"),
+            ("طيران", "طيور"),
+            ("زيتون", "زيت"),
+            ("خمسين", "خمس"),
+            ("ثلاثون", "ثلاث"),
+            ("سلطان", "سلطة"),
+            ("انسان", "انس"),
+            ("بيروتي", "بيرو"),
+            ("الكويتية", "كوي"),
+            ("بيتها", "بي"),
+            ("كمال", "مال"),
+            ("فقط", "قط"),
+            ("صوتين", "صو"),
+        ] {
+            assert_ne!(stem(one), stem(other), "{one} / {other}");
+        }
+        // A tens number meets its other case.
+        assert_eq!(stem("ثلاثون"), stem("ثلاثين"));
+        assert_eq!(stem("البركان"), "بركان");
+        assert_eq!(stem("البراكين"), "بركان");
+    }
+
+    #[test]
+    fn search_stems_keep_names_whole() {
+        for name in ["فلسطين", "بيروت", "لبنان", "عمان", "حسين", "البحرين"]
+        {
+            assert_eq!(stem(name), arabic_light_stem(name), "{name}");
+        }
+        assert_eq!(stem("وللبنان"), "لبنان");
+        assert_eq!(stem("بيروت"), "بيروت");
     }
 
     #[test]
