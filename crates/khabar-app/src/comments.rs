@@ -3,11 +3,11 @@
 
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::comment::may_edit;
-use khabar_core::moderation::{Action, ThreadSettings, Verdict};
+use khabar_core::moderation::{Action, Verdict};
 use khabar_core::{CommentBody, InvalidInput, Lang, ReportReason};
 use khabar_store::{
-    Account, Article, CommentPost, CommentStatus, CommentView, Posting, PostingLimit, RateDecision,
-    Standing, StoreError,
+    Account, Article, CommentPost, CommentStatus, CommentView, Discussion, EditionKey, Posting,
+    PostingLimit, RateDecision, Standing, StoreError,
 };
 
 use crate::error::{Failure, Kind};
@@ -109,14 +109,15 @@ fn may_comment(standing: &Standing) -> Result<(), CommentError> {
 
 /// The pipeline's first phase, run before a comment spends any rate
 /// limit: its refusals are the reader's mistakes, answered as such.
-fn checked(
-    ctx: &Context,
-    article: &Article,
-    thread: &ThreadSettings,
-    body: &CommentBody,
-) -> Result<(), CommentError> {
+fn checked(ctx: &Context, discussion: &Discussion, body: &CommentBody) -> Result<(), CommentError> {
     let max_chars = ctx.site().comment_max_chars;
-    let open = moderation::thread_open(ctx, article, thread, Timestamp::now());
+    let open = moderation::thread_open(
+        ctx,
+        discussion.published_at,
+        &discussion.comment_mode,
+        &discussion.thread,
+        Timestamp::now(),
+    );
     let reason = khabar_core::moderation::check(
         body.as_str(),
         open,
@@ -166,39 +167,39 @@ async fn limit(
     }
 }
 
+/// A comment posted: its id, status, and the language of its edition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Posted {
+    pub id: i64,
+    pub status: CommentStatus,
+    pub lang: Lang,
+}
+
 /// Posts a comment (or a reply) on a published edition. Pre-moderated
-/// threads hold it as pending. Returns its id and status.
+/// threads hold it as pending.
+///
+/// Two reads before the writer: the edition with its thread settings, and
+/// the pipeline's inputs (the author's standing and record, the policy).
 pub async fn post(
     ctx: &Context,
     author: &Account,
     client: &str,
-    lang: Lang,
-    slug: &str,
+    edition: EditionKey<'_>,
     parent_id: Option<i64>,
     body: &str,
-) -> Result<(i64, CommentStatus), CommentError> {
+) -> Result<Posted, CommentError> {
     let body = CommentBody::parse(body)?;
-    let article = ctx
+    let discussion = ctx
         .store
-        .article(lang, slug)
+        .discussion(edition)
         .await?
         .ok_or(CommentError::NotFound)?;
-    let thread = ctx.store.thread_settings(article.summary.story_id).await?;
-    checked(ctx, &article, &thread, &body)?;
-    let standing = ctx.store.standing(author.id).await?;
-    may_comment(&standing)?;
+    checked(ctx, &discussion, &body)?;
+    let inputs = ctx.store.pipeline_inputs(author.id, body.as_str(), None).await?;
+    may_comment(&inputs.standing)?;
     let mentions = mentioned_readers(ctx, body.as_str()).await?;
-    let verdict = moderation::verdict(
-        ctx,
-        &article,
-        &thread,
-        author,
-        &standing,
-        body.as_str(),
-        None,
-    )
-    .await?;
-    let status = status_of(&verdict, &standing);
+    let verdict = moderation::verdict(ctx, &discussion, &inputs, body.as_str()).await?;
+    let status = status_of(&verdict, &inputs.standing);
     let per_minute = i64::from(ctx.site().comments_per_minute);
     let reader = author.id.to_string();
     let limit = |kind: &str, subject: &str, max: i64, window: SignedDuration| PostingLimit {
@@ -232,7 +233,7 @@ pub async fn post(
     let posting = ctx
         .store
         .post_comment_checked(CommentPost {
-            edition_id: article.summary.id,
+            edition_id: discussion.edition_id,
             author_id: author.id,
             body,
             parent_id,
@@ -256,7 +257,11 @@ pub async fn post(
     if status == CommentStatus::Rejected {
         return Err(CommentError::Rejected);
     }
-    Ok((id, status))
+    Ok(Posted {
+        id,
+        status,
+        lang: discussion.lang,
+    })
 }
 
 /// The readers a body mentions: each `@` names the reader whose username
@@ -314,26 +319,19 @@ pub async fn edit(
     ) {
         return Err(CommentError::NotFound);
     }
-    let standing = ctx.store.standing(author.id).await?;
-    may_comment(&standing)?;
-    let article = ctx
+    let inputs = ctx
         .store
-        .published_article(comment.edition_id)
+        .pipeline_inputs(author.id, body.as_str(), Some(comment_id))
+        .await?;
+    may_comment(&inputs.standing)?;
+    let discussion = ctx
+        .store
+        .discussion(EditionKey::Id(comment.edition_id))
         .await?
         .ok_or(CommentError::NotFound)?;
-    let thread = ctx.store.thread_settings(article.summary.story_id).await?;
-    checked(ctx, &article, &thread, &body)?;
-    let verdict = moderation::verdict(
-        ctx,
-        &article,
-        &thread,
-        author,
-        &standing,
-        body.as_str(),
-        Some(comment_id),
-    )
-    .await?;
-    let status = status_of(&verdict, &standing);
+    checked(ctx, &discussion, &body)?;
+    let verdict = moderation::verdict(ctx, &discussion, &inputs, body.as_str()).await?;
+    let status = status_of(&verdict, &inputs.standing);
     let mentions = mentioned_readers(ctx, body.as_str()).await?;
     ctx.store
         .edit_comment(comment_id, &body, status, &verdict, &mentions)

@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::moderation::{
-    self, AuthorHistory, CommentAction, ListKind, Policy, PolicySettings, ScopeSettings,
+    self, CommentAction, ListKind, Policy, PolicySettings, ScopeSettings,
     SettingScope, ThreadSettings, UserAction, Verdict, WordListEntry, WordLists,
 };
 use khabar_core::{InvalidInput, Lang, Role, text};
 use khabar_store::{
-    Account, Article, LogEntry, LogFilter, QueueFilter, QueuePage, ReaderHistory, Standing,
-    StoreError, UndoRefusal, WordListRow,
+    Account, Discussion, LogEntry, LogFilter, PipelineInputs, QueueFilter, QueuePage,
+    ReaderHistory, StoreError, UndoRefusal, WordListRow,
 };
 use khabar_text::wordlist::WordMatcher;
 
@@ -129,14 +129,13 @@ pub async fn moderator(ctx: &Context, account: &Account) -> Result<Moderator, Mo
     })
 }
 
-/// The site's word lists, compiled once and rebuilt when any node changed
-/// them (the store's version tells).
-pub async fn word_lists(ctx: &Context) -> Result<(PolicySettings, Arc<WordLists>), StoreError> {
-    let (settings, version) = ctx.store.moderation_policy().await?;
+/// The site's word lists at `version`, compiled once and rebuilt when any
+/// node changed them (the store's version tells).
+async fn word_lists(ctx: &Context, version: i64) -> Result<Arc<WordLists>, StoreError> {
     if let Ok(cached) = ctx.word_lists.read()
         && cached.0 == version
     {
-        return Ok((settings, cached.1.clone()));
+        return Ok(cached.1.clone());
     }
     let rows = ctx.store.word_lists().await?;
     let compiled = Arc::new(WordMatcher::new(rows.into_iter().filter_map(|row| {
@@ -148,53 +147,54 @@ pub async fn word_lists(ctx: &Context) -> Result<(PolicySettings, Arc<WordLists>
     if let Ok(mut cached) = ctx.word_lists.write() {
         *cached = (version, compiled.clone());
     }
-    Ok((settings, compiled))
+    Ok(compiled)
 }
 
-/// Whether an article takes comments now: its setting, the moderators'
-/// closing, and the site's automatic closing after some days.
+/// Whether an edition takes comments now: its own setting (`comment_mode`),
+/// the moderators' closing, and the site's automatic closing some days
+/// after `published_at`.
 pub fn thread_open(
     ctx: &Context,
-    article: &Article,
+    published_at: Timestamp,
+    comment_mode: &str,
     thread: &ThreadSettings,
     now: Timestamp,
 ) -> bool {
     let closed_by_age = ctx.site().comments_close_after_days.is_some_and(|days| {
-        article.summary.published_at + SignedDuration::from_hours(24 * i64::from(days)) < now
+        published_at + SignedDuration::from_hours(24 * i64::from(days)) < now
     });
-    article.comment_mode != "closed" && !thread.closed && !closed_by_age
+    comment_mode != "closed" && !thread.closed && !closed_by_age
 }
 
-/// Runs the pipeline over a new or edited comment.
+/// Runs the pipeline over a new or edited comment on `discussion`, weighed
+/// with what `inputs` (read with the text) say of its author.
 pub async fn verdict(
     ctx: &Context,
-    article: &Article,
-    thread: &ThreadSettings,
-    author: &Account,
-    standing: &Standing,
+    discussion: &Discussion,
+    inputs: &PipelineInputs,
     body: &str,
-    editing: Option<i64>,
 ) -> Result<Verdict, StoreError> {
-    let role = author.role;
-    let history: AuthorHistory = ctx
-        .store
-        .author_history(author.id, role, standing.pre_moderated, body, editing)
-        .await?;
-    let (settings, words) = word_lists(ctx).await?;
-    let pre_moderated = if article.comment_mode == "pre_moderated" {
+    let words = word_lists(ctx, inputs.word_lists_version).await?;
+    let pre_moderated = if discussion.comment_mode == "pre_moderated" {
         Some(SettingScope::Story)
     } else {
-        thread.pre_moderated
+        discussion.thread.pre_moderated
     };
     let policy = Policy {
         max_chars: ctx.site().comment_max_chars as usize,
         max_links: ctx.site().comment_max_links as usize,
-        thread_open: thread_open(ctx, article, thread, Timestamp::now()),
+        thread_open: thread_open(
+            ctx,
+            discussion.published_at,
+            &discussion.comment_mode,
+            &discussion.thread,
+            Timestamp::now(),
+        ),
         words: &words,
-        settings: &settings,
+        settings: &inputs.policy,
         pre_moderated,
     };
-    Ok(moderation::moderate(body, &history, &policy))
+    Ok(moderation::moderate(body, &inputs.history, &policy))
 }
 
 /// A page of a queue, narrowed to the moderator's sections.

@@ -268,7 +268,7 @@ impl Store {
         ))
         .bind(seq)
         .bind(limit)
-        .fetch_all(&self.read)
+        .fetch_all(&self.log)
         .await?)
     }
 }
@@ -277,7 +277,7 @@ impl Store {
     /// The newest sequence number in the log (0 when empty).
     pub async fn latest_event_seq(&self) -> Result<i64> {
         let seq: Option<i64> = sqlx::query_scalar("SELECT MAX(seq) FROM events")
-            .fetch_one(&self.read)
+            .fetch_one(&self.log)
             .await?;
         Ok(seq.unwrap_or(0))
     }

@@ -55,11 +55,11 @@ pub use khabar_core::CommentStatus;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
 pub use media::{MediaRecord, MediaText, MediaVariant, NewMedia};
 pub use moderation::{
-    CommentContext, LogEntry, LogFilter, ModeratorNote, QueueFilter, QueueItem, QueuePage,
-    ReaderHistory, Standing,
+    CommentContext, LogEntry, LogFilter, ModeratorNote, PipelineInputs, QueueFilter, QueueItem,
+    QueuePage, ReaderHistory, Standing,
 };
 pub use newsroom::{EditionDraft, StoryRecord};
-pub use policy::WordListRow;
+pub use policy::{Discussion, EditionKey, WordListRow};
 pub use posting::{CommentPost, Posting, PostingLimit};
 pub use readers::{
     AuthoredComment, EmailBatch, EmailPreference, Notification, Profile, ReaderOnPage,
@@ -135,10 +135,16 @@ impl Durability {
 /// writers queue in the application instead of failing with "database is
 /// locked"; reads use a separate read-only pool that WAL lets run beside
 /// the writer. On PostgreSQL both are the same pool.
+///
+/// The events log's followers read through a small pool of their own
+/// (`log`): every answer from the page cache waits until the log's newest
+/// commits are applied, so those reads must not queue behind a burst of
+/// requests' reads.
 #[derive(Clone, Debug)]
 pub struct Store {
     read: AnyPool,
     write: AnyPool,
+    log: AnyPool,
     backend: Backend,
     wake: std::sync::Arc<events::Wake>,
     /// The node's comment writer (group commit).
@@ -165,34 +171,22 @@ impl Store {
                 // the mode is stored in the file, so setting it once holds.
                 write.execute("PRAGMA journal_mode = WAL").await?;
                 let read = sqlite_pool(&format!("sqlite://{path}?mode=ro"), 4, durability).await?;
+                let log = sqlite_pool(&format!("sqlite://{path}?mode=ro"), 2, durability).await?;
                 Store {
                     read,
                     write,
+                    log,
                     backend,
                     wake: Default::default(),
                     poster: Default::default(),
                 }
             }
             Backend::Postgres => {
-                let pool = AnyPoolOptions::new()
-                    .max_connections(16)
-                    .acquire_timeout(Duration::from_secs(10))
-                    .after_connect(move |conn, _| {
-                        Box::pin(async move {
-                            // A server configured with synchronous_commit
-                            // off would acknowledge commits a power loss
-                            // can take back.
-                            if durability == Durability::PowerLoss {
-                                conn.execute("SET synchronous_commit = on").await?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .connect(url)
-                    .await?;
+                let pool = postgres_pool(url, 16, durability).await?;
                 Store {
                     read: pool.clone(),
                     write: pool,
+                    log: postgres_pool(url, 2, durability).await?,
                     backend,
                     wake: std::sync::Arc::new(events::Wake::listening_at(url)),
                     poster: Default::default(),
@@ -239,6 +233,7 @@ impl Store {
         self.poster.stop();
         self.write.close().await;
         self.read.close().await;
+        self.log.close().await;
     }
 }
 
@@ -266,6 +261,25 @@ pub fn sqlite_path(url: &str) -> Option<&str> {
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
     path.split('?').next()
+}
+
+/// A pool of at most `connections` to PostgreSQL.
+async fn postgres_pool(url: &str, connections: u32, durability: Durability) -> Result<AnyPool> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(connections)
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                // A server configured with synchronous_commit off would
+                // acknowledge commits a power loss can take back.
+                if durability == Durability::PowerLoss {
+                    conn.execute("SET synchronous_commit = on").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?)
 }
 
 async fn sqlite_pool(url: &str, connections: u32, durability: Durability) -> Result<AnyPool> {

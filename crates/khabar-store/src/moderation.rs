@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use jiff::{SignedDuration, Timestamp};
-use khabar_core::moderation::{AuthorHistory, Queue, Reason};
+use khabar_core::moderation::{AuthorHistory, PolicySettings, Queue, Reason};
 use khabar_core::{CommentStatus, Lang, Role};
 use serde::Serialize;
 use sqlx::{Any, FromRow, Row};
@@ -45,6 +45,17 @@ pub struct Standing {
     /// Sections a moderator is limited to (empty: all).
     #[sqlx(skip)]
     pub sections: Vec<i64>,
+}
+
+/// What the moderation pipeline weighs a comment with, besides its text.
+#[derive(Debug, Clone)]
+pub struct PipelineInputs {
+    pub standing: Standing,
+    pub history: AuthorHistory,
+    /// The site's pipeline settings.
+    pub policy: PolicySettings,
+    /// The word lists' version, to tell a compiled copy is current.
+    pub word_lists_version: i64,
 }
 
 /// Which queue, narrowed how, in which order, which page.
@@ -271,7 +282,7 @@ const QUEUE_FROM: &str =
 impl Store {
     /// Where a reader stands: bans, warnings, suspension, limits.
     pub async fn standing(&self, user_id: i64) -> Result<Standing> {
-        let mut standing: Standing = sqlx::query_as(
+        let standing: Standing = sqlx::query_as(
             "SELECT id, username, role, banned_at, shadow_banned, pre_moderated, warning, suspended_until
              FROM users WHERE id = $1",
         )
@@ -279,53 +290,71 @@ impl Store {
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;
-        // A suspension that ended is none.
+        self.complete_standing(standing).await
+    }
+
+    /// A standing as read from `users`, with a suspension that ended
+    /// cleared and, for a moderator, the sections they are limited to.
+    async fn complete_standing(&self, mut standing: Standing) -> Result<Standing> {
         standing.suspended_until = standing
             .suspended_until
             .filter(|&until| until > Timestamp::now());
-        standing.sections = sqlx::query_scalar(
-            "SELECT section_id FROM moderator_sections WHERE user_id = $1 ORDER BY section_id",
-        )
-        .bind(user_id)
-        .fetch_all(&self.read)
-        .await?;
+        if standing.role.moderates() {
+            standing.sections = sqlx::query_scalar(
+                "SELECT section_id FROM moderator_sections WHERE user_id = $1 ORDER BY section_id",
+            )
+            .bind(standing.user_id)
+            .fetch_all(&self.read)
+            .await?;
+        }
         Ok(standing)
     }
 
-    /// The author's record as the pipeline weighs it. `body` is the text
-    /// being moderated; `except` the comment being edited, if any.
-    pub async fn author_history(
+    /// The moderation pipeline's inputs for one comment, in one query: where
+    /// its author stands, their record, and the site's policy. `body` is
+    /// the text being moderated; `except` the comment being edited, if any.
+    pub async fn pipeline_inputs(
         &self,
         user_id: i64,
-        role: Role,
-        pre_moderated: bool,
         body: &str,
         except: Option<i64>,
-    ) -> Result<AuthorHistory> {
+    ) -> Result<PipelineInputs> {
         let now = Timestamp::now();
-        let counts: (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT
-               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND status = 'visible') AS approved,
-               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $2) AS recent,
-               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $2 AND status = 'rejected') AS rejected,
-               (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $3 AND body = $4 AND id <> $5) AS repeats",
+        let row = sqlx::query(
+            "SELECT u.id, u.username, u.role, u.banned_at, u.shadow_banned, u.pre_moderated, u.warning,
+                 u.suspended_until,
+                 (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND status = 'visible') AS approved,
+                 (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $2) AS recent,
+                 (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $2 AND status = 'rejected') AS rejected,
+                 (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $3 AND body = $4 AND id <> $5) AS repeats,
+                 p.settings AS policy, p.word_lists_version
+             FROM users u JOIN moderation_policy p ON p.id = 1 WHERE u.id = $1",
         )
         .bind(user_id)
         .bind(to_millis(now - RECENT))
         .bind(to_millis(now - REPEAT_WINDOW))
         .bind(body)
         .bind(except.unwrap_or(0))
-        .fetch_one(&self.read)
-        .await?;
-        let count = |n: i64| u32::try_from(n).unwrap_or(u32::MAX);
-        let (approved, recent, rejected, repeats) = counts;
-        Ok(AuthorHistory {
-            staff: role.is_staff(),
-            approved: count(approved),
-            recent: count(recent),
-            recent_rejected: count(rejected),
-            repeats: count(repeats),
-            forced_pre_moderation: pre_moderated,
+        .fetch_optional(&self.read)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let standing = self.complete_standing(Standing::from_row(&row)?).await?;
+        let count = |column: &str| -> Result<u32> {
+            Ok(u32::try_from(row.try_get::<i64, _>(column)?).unwrap_or(u32::MAX))
+        };
+        let history = AuthorHistory {
+            staff: standing.role.is_staff(),
+            approved: count("approved")?,
+            recent: count("recent")?,
+            recent_rejected: count("rejected")?,
+            repeats: count("repeats")?,
+            forced_pre_moderation: standing.pre_moderated,
+        };
+        Ok(PipelineInputs {
+            standing,
+            history,
+            policy: serde_json::from_str(&row.try_get::<String, _>("policy")?).unwrap_or_default(),
+            word_lists_version: row.try_get("word_lists_version")?,
         })
     }
 

@@ -3,7 +3,7 @@
 
 use crate::audit::{LogRow, write_log};
 use crate::events::{self, NewEvent};
-use crate::time::to_millis;
+use crate::time::{from_millis, to_millis};
 use crate::{Result, Store, StoreError};
 use jiff::Timestamp;
 use khabar_core::moderation::{
@@ -12,7 +12,7 @@ use khabar_core::moderation::{
 use khabar_core::{EventKind, Lang};
 use khabar_text::wordlist::MatchMode;
 use serde::Serialize;
-use sqlx::FromRow;
+use sqlx::{FromRow, Row};
 use std::collections::HashMap;
 
 /// One word-list entry as stored.
@@ -23,6 +23,28 @@ pub struct WordListRow {
     pub list: String,
     pub term: String,
     pub mode: String,
+}
+
+/// A published edition: by id (the API's way), or by its address (a
+/// page's form).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EditionKey<'a> {
+    Id(i64),
+    Address(Lang, &'a str),
+}
+
+/// A published edition as commenting on it needs it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discussion {
+    pub edition_id: i64,
+    pub story_id: i64,
+    pub section_id: Option<i64>,
+    pub lang: Lang,
+    pub published_at: Timestamp,
+    /// The edition's own setting: `open`, `pre_moderated` or `closed`.
+    pub comment_mode: String,
+    /// What the site, the section and the story set for its thread.
+    pub thread: ThreadSettings,
 }
 
 /// One scope's stored settings: each unset (NULL) or a flag.
@@ -224,6 +246,60 @@ impl Store {
         .await?;
         self.commit_logged(tx).await?;
         Ok(())
+    }
+
+    /// A published edition as commenting on it needs it, with the thread
+    /// settings that apply, in one query.
+    pub async fn discussion(&self, edition: EditionKey<'_>) -> Result<Option<Discussion>> {
+        let scope = |alias: &str| {
+            format!(
+                "{alias}.pre_moderated AS {alias}_pre_moderated, {alias}.closed AS {alias}_closed,
+                 {alias}.message AS {alias}_message"
+            )
+        };
+        let which = match edition {
+            EditionKey::Id(_) => "e.id = $1",
+            EditionKey::Address(..) => "e.lang = $1 AND e.slug = $2",
+        };
+        let sql = format!(
+            "SELECT e.id, e.story_id, s.section_id, e.lang, e.published_at, e.comment_mode,
+                 {}, {}, {}
+             FROM editions e JOIN stories s ON s.id = e.story_id
+             LEFT JOIN moderation_settings site ON site.scope = 'site' AND site.scope_id = 0
+             LEFT JOIN moderation_settings section
+                 ON section.scope = 'section' AND section.scope_id = s.section_id
+             LEFT JOIN moderation_settings story ON story.scope = 'story' AND story.scope_id = s.id
+             WHERE e.status = 'published' AND {which}",
+            scope("site"),
+            scope("section"),
+            scope("story")
+        );
+        let query = sqlx::query(&sql);
+        let query = match edition {
+            EditionKey::Id(id) => query.bind(id),
+            EditionKey::Address(lang, slug) => query.bind(lang.as_str().to_owned()).bind(slug),
+        };
+        let Some(row) = query.fetch_optional(&self.read).await? else {
+            return Ok(None);
+        };
+        let scope = |alias: &str| -> Result<ScopeSettings> {
+            Ok(StoredScope {
+                pre_moderated: row.try_get(format!("{alias}_pre_moderated").as_str())?,
+                closed: row.try_get(format!("{alias}_closed").as_str())?,
+                message: row.try_get(format!("{alias}_message").as_str())?,
+            }
+            .into())
+        };
+        let thread = thread_settings(&scope("site")?, &scope("section")?, &scope("story")?);
+        Ok(Some(Discussion {
+            edition_id: row.try_get("id")?,
+            story_id: row.try_get("story_id")?,
+            section_id: row.try_get("section_id")?,
+            lang: Lang::parse(&row.try_get::<String, _>("lang")?)?,
+            published_at: from_millis(row.try_get::<Option<i64>, _>("published_at")?.unwrap_or(0)),
+            comment_mode: row.try_get("comment_mode")?,
+            thread,
+        }))
     }
 
     /// What applies to a story's threads: site, its section, itself.

@@ -209,18 +209,18 @@ impl Store {
         let section_id: Option<Option<i64>> =
             sqlx::query_scalar("SELECT section_id FROM stories WHERE id = $1")
                 .bind(story_id)
-                .fetch_optional(&self.read)
+                .fetch_optional(&self.log)
                 .await?;
         let tag_ids = sqlx::query_scalar("SELECT tag_id FROM story_tags WHERE story_id = $1")
             .bind(story_id)
-            .fetch_all(&self.read)
+            .fetch_all(&self.log)
             .await?;
         let author_ids = sqlx::query_scalar(
             "SELECT DISTINCT ea.author_id FROM edition_authors ea
              JOIN editions e ON e.id = ea.edition_id WHERE e.story_id = $1",
         )
         .bind(story_id)
-        .fetch_all(&self.read)
+        .fetch_all(&self.log)
         .await?;
         Ok(StoryPlaces {
             section_id: section_id.flatten(),

@@ -23,6 +23,7 @@ use crate::App;
 use crate::http::cache::{Public, keys};
 use crate::http::session::Viewer;
 use khabar_app::comments::{self, CommentError};
+use khabar_store::EditionKey;
 
 type AppState = State<Arc<App>>;
 
@@ -193,21 +194,19 @@ pub(super) async fn create(
     let author = caller.require(&app, &headers, &access::CREATE_COMMENT)?;
     let edition_id = id_of(path)?;
     let input = body(json)?;
-    let (lang, slug) = published(&app, edition_id).await?;
-    let (id, status) = comments::post(
+    let posted = comments::post(
         &app,
         author,
         &viewer.ip,
-        lang,
-        &slug,
+        EditionKey::Id(edition_id),
         input.parent_id,
         &input.body,
     )
     .await?;
-    let comment = app.store.comment(id).await?;
+    let comment = app.store.comment(posted.id).await?;
     let posted = PostedComment {
-        comment: comment_json(lang.as_str(), &comment),
-        held_for_moderation: status == khabar_store::CommentStatus::Pending,
+        comment: comment_json(posted.lang.as_str(), &comment),
+        held_for_moderation: posted.status == khabar_store::CommentStatus::Pending,
     };
     Ok((StatusCode::CREATED, Json(posted)).into_response())
 }

@@ -25,6 +25,7 @@ use crate::{App, PageError};
 use khabar_app::Failure;
 use khabar_app::comments::{self, CommentError};
 use khabar_app::moderation;
+use khabar_store::EditionKey;
 
 type AppState = State<Arc<App>>;
 
@@ -277,7 +278,13 @@ async fn comment_as_seen(
             thread => context! {
                 signed_in => viewer.session.is_some(),
                 csrf_token => viewer.session.as_ref().map(|s| s.csrf_token.clone()),
-                open => moderation::thread_open(app, &article, &settings, now),
+                open => moderation::thread_open(
+                    app,
+                    article.summary.published_at,
+                    &article.comment_mode,
+                    &settings,
+                    now,
+                ),
             },
         })?;
     Ok(Some((status, html)))
@@ -321,14 +328,13 @@ pub(crate) async fn post(
         &app,
         reader.account(),
         &viewer.ip,
-        lang,
-        &slug,
+        EditionKey::Address(lang, &slug),
         form.parent,
         &form.body,
     )
     .await;
     let error = match posted {
-        Ok((id, _)) => return accepted(&app, lang, viewer, id, json).await,
+        Ok(posted) => return accepted(&app, lang, viewer, posted.id, json).await,
         Err(error) => error,
     };
     let attempt = Attempt {

@@ -191,7 +191,13 @@ pub(crate) async fn thread_view(
     );
     Ok(ThreadView {
         count: article.summary.comment_count,
-        open: moderation::thread_open(app, article, &settings, now),
+        open: moderation::thread_open(
+            app,
+            article.summary.published_at,
+            &article.comment_mode,
+            &settings,
+            now,
+        ),
         message: settings.message,
         warning,
         moderation,
