@@ -111,6 +111,9 @@ stop_nginx() {
 # the script's exit status.
 readpath_cleanup() {
     local status=$?
+    # With errexit on, the subshell below that hands bench_cleanup the
+    # status would end the script before bench_cleanup ran.
+    set +e
     stop_nginx
     (exit "$status")
     bench_cleanup
