@@ -18,6 +18,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::comment::{ParentComment, place_reply};
@@ -90,6 +91,8 @@ type Job = (CommentPost, oneshot::Sender<Result<Posting>>);
 #[derive(Debug, Default)]
 pub(crate) struct Writer {
     queue: Mutex<Option<mpsc::Sender<Job>>>,
+    /// Set by `stop`: no writer starts again.
+    stopped: AtomicBool,
 }
 
 impl Writer {
@@ -97,6 +100,9 @@ impl Writer {
     /// yet, or the runtime that ran it ended).
     fn queue(&self, store: &Store) -> Result<mpsc::Sender<Job>> {
         let mut queue = self.queue.lock().map_err(|_| StoreError::WriterGone)?;
+        if self.stopped.load(Ordering::SeqCst) {
+            return Err(StoreError::WriterGone);
+        }
         if let Some(sender) = queue.as_ref().filter(|sender| !sender.is_closed()) {
             return Ok(sender.clone());
         }
@@ -108,6 +114,7 @@ impl Writer {
 
     /// Lets the writer finish what is queued, then end.
     pub(crate) fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
         if let Ok(mut queue) = self.queue.lock() {
             queue.take();
         }
