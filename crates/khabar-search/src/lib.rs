@@ -8,14 +8,15 @@ mod indexer;
 pub mod query;
 mod tokenizer;
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use khabar_core::Lang;
 use khabar_store::{Article, CommentStatus, IndexedComment};
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
@@ -26,8 +27,8 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
-    DateTime, DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument,
-    Term, doc,
+    DateTime, DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score,
+    SegmentOrdinal, SegmentReader, TantivyDocument, Term, doc,
 };
 
 pub use indexer::{follow, rebuild, resume};
@@ -39,6 +40,13 @@ const WRITER_MEMORY: usize = 50_000_000;
 const FUZZY_MIN_CHARS: usize = 5;
 /// Most results a page may ask for.
 pub const MAX_PER_PAGE: u32 = 50;
+/// The analysis the index was built with, stored with each commit: an
+/// index made by another version (other stems, another lexicon) is
+/// rebuilt when the node starts. Bump it with any change to how text
+/// becomes terms (`khabar_text::search`, `khabar_text::plurals`).
+const ANALYSIS: u32 = 2;
+/// Candidate spellings tried when a search finds nothing.
+const MAX_SUGGESTION_TRIES: usize = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -109,9 +117,9 @@ fn schema() -> (Schema, Fields) {
         key: builder.add_text_field("key", STRING),
         kind: builder.add_text_field("kind", STRING),
         id: builder.add_u64_field("id", INDEXED | STORED),
-        story_id: builder.add_u64_field("story_id", INDEXED | STORED),
+        story_id: builder.add_u64_field("story_id", INDEXED | STORED | FAST),
         edition_id: builder.add_u64_field("edition_id", STORED),
-        lang: builder.add_text_field("lang", STRING | STORED),
+        lang: builder.add_text_field("lang", STRING | STORED | FAST),
         slug: builder.add_text_field("slug", STORED),
         headline: builder.add_text_field("headline", analyzed(STEMMED, true)),
         headline_exact: builder.add_text_field("headline_exact", analyzed(EXACT, false)),
@@ -174,6 +182,20 @@ pub struct Hits<T> {
     pub total: usize,
     pub page: u32,
     pub has_more: bool,
+    /// When nothing matched: the nearest search that finds something.
+    pub suggestion: Option<Suggestion>,
+    /// When nothing matched in the language asked for: how many stories
+    /// the same search finds in every language.
+    pub elsewhere: Option<usize>,
+}
+
+/// A search that finds something, in place of one that did not: a
+/// word's spelling corrected (a hamza missing, extra or on another seat;
+/// one letter off).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    pub text: String,
+    pub total: usize,
 }
 
 /// What a moderator's search for comments asks.
@@ -254,7 +276,14 @@ impl SearchIndex {
             .and_then(|directory| Ok(Index::open_or_create(directory, schema.clone())?));
         let (index, fresh) = match opened {
             Ok(index) => {
-                let fresh = index.load_metas()?.payload.is_none();
+                let payload = index.load_metas()?.payload;
+                let fresh = committed_seq(payload.as_deref()).is_none();
+                if payload.is_some() && fresh {
+                    tracing::info!(
+                        dir = %dir.display(),
+                        "search index made by another analysis; rebuilding it"
+                    );
+                }
                 (index, fresh)
             }
             Err(error) => {
@@ -303,13 +332,10 @@ impl SearchIndex {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The last event applied, as stored with the last commit.
+    /// The last event applied, as stored with the last commit; none if
+    /// the index was made by another analysis (it must be rebuilt).
     pub fn last_seq(&self) -> Result<Option<i64>> {
-        Ok(self
-            .index
-            .load_metas()?
-            .payload
-            .and_then(|p| p.parse().ok()))
+        Ok(committed_seq(self.index.load_metas()?.payload.as_deref()))
     }
 
     /// Adds or replaces a published edition.
@@ -398,33 +424,37 @@ impl SearchIndex {
         {
             let mut writer = self.writer();
             let mut prepared = writer.prepare_commit()?;
-            prepared.set_payload(&seq.to_string());
+            prepared.set_payload(&format!("{seq} analysis {ANALYSIS}"));
             prepared.commit()?;
         }
         self.reader.reload()?;
         Ok(())
     }
 
-    /// The clauses for what a reader typed over the given fields: every
-    /// word (in any of its forms) and phrase must match, exclusions must not.
-    fn text_clauses(
+    /// What a reader typed as queries over the given fields: every word
+    /// (in any of its forms) and phrase must match, exclusions must not.
+    fn text_query(
         &self,
         input: &str,
         stemmed: &[(Field, f32)],
         exact: &[(Field, f32)],
-    ) -> Result<Vec<(Occur, Box<dyn Query>)>> {
+    ) -> Result<TextQuery> {
         if input.chars().count() > query::MAX_QUERY_CHARS {
             return Err(SearchError::QueryTooLong);
         }
         let parsed = query::parse(input);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut text = TextQuery::default();
+        let mut scripts = HashSet::new();
+        let mut all_terms = Vec::new();
         let stem = Analyzer::stemmed();
         for word in &parsed.words {
             let terms = stem.terms(word);
             let exact_terms = Analyzer::exact().terms(word);
+            scripts.extend(exact_terms.iter().filter_map(|t| script(t)));
+            all_terms.extend(terms.iter().cloned());
             if terms.len() > 1 {
                 // "covid-19", "e-mail": the parts, together.
-                clauses.push((Occur::Must, self.phrase(&terms, stemmed)));
+                text.required.push(self.phrase(&terms, stemmed));
                 continue;
             }
             let (Some(term), Some(exact_term)) = (terms.first(), exact_terms.first()) else {
@@ -446,25 +476,47 @@ impl SearchIndex {
                     any_form.push((Occur::Should, boxed(fuzzy, boost * 0.3)));
                 }
             }
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any_form))));
+            text.required.push(Box::new(BooleanQuery::new(any_form)));
         }
         for phrase in &parsed.phrases {
             let terms = stem.terms(phrase);
             if !terms.is_empty() {
-                clauses.push((Occur::Must, self.phrase(&terms, stemmed)));
+                scripts.extend(
+                    Analyzer::exact()
+                        .terms(phrase)
+                        .iter()
+                        .filter_map(|t| script(t)),
+                );
+                text.required.push(self.phrase(&terms, stemmed));
             }
         }
-        if clauses.is_empty() {
+        if text.required.is_empty() {
             return Err(SearchError::EmptyQuery);
         }
         for word in &parsed.excluded {
             for term in stem.terms(word) {
                 for &(field, _) in stemmed {
-                    clauses.push((Occur::MustNot, term_query(field, &term, 1.0)));
+                    text.excluded.push(term_query(field, &term, 1.0));
                 }
             }
         }
-        Ok(clauses)
+        text.mixed = scripts.len() > 1 && text.required.len() > 1;
+        // The words as the reader typed them, next to each other, rank
+        // above the same words scattered.
+        if all_terms.len() > 1 && !text.mixed {
+            let together: Vec<(Field, f32)> = stemmed.iter().map(|&(f, b)| (f, b * 2.0)).collect();
+            text.together = Some(self.phrase(&all_terms, &together));
+        }
+        Ok(text)
+    }
+
+    /// The clauses for what a reader typed, matched edition by edition.
+    fn text_clauses(&self, text: TextQuery) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        clauses.extend(text.required.into_iter().map(|q| (Occur::Must, q)));
+        clauses.extend(text.excluded.into_iter().map(|q| (Occur::MustNot, q)));
+        clauses.extend(text.together.into_iter().map(|q| (Occur::Should, q)));
+        clauses
     }
 
     /// Terms that must stand together in one of `fields`.
@@ -490,21 +542,11 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(options))
     }
 
-    /// Published editions matching a reader's search.
-    pub fn search_articles(&self, search: &ArticleSearch) -> Result<Hits<ArticleHit>> {
+    /// The filters of a story search but its language: editions only, of
+    /// a section, tag, author and time span.
+    fn article_filters(&self, search: &ArticleSearch) -> Vec<(Occur, Box<dyn Query>)> {
         let f = self.fields;
-        let mut clauses = self.text_clauses(
-            &search.text,
-            &[(f.headline, 3.0), (f.text, 1.0)],
-            &[(f.headline_exact, 4.0), (f.text_exact, 1.5)],
-        )?;
-        clauses.push(must_equal(f.kind, "edition"));
-        if let Some(lang) = search.lang {
-            clauses.push(must_equal(f.lang, lang.as_str()));
-        }
-        if let Some(lang) = search.prefer {
-            clauses.push((Occur::Should, term_query(f.lang, lang.as_str(), 0.5)));
-        }
+        let mut clauses = vec![must_equal(f.kind, "edition")];
         for (field, value) in [
             (f.section, &search.section),
             (f.tags, &search.tag),
@@ -524,15 +566,58 @@ impl SearchIndex {
                 Box::new(RangeQuery::new(bound(search.from), bound(search.until))),
             ));
         }
-        let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
-        let (addresses, total) = self.collect(
-            &searcher,
-            &query,
-            search.newest,
-            search.page,
-            search.per_page,
+        clauses
+    }
+
+    /// Published editions matching a reader's search; when none does, the
+    /// nearest search that finds something, and how many the same search
+    /// finds in every language if one was asked for.
+    pub fn search_articles(&self, search: &ArticleSearch) -> Result<Hits<ArticleHit>> {
+        let mut hits = self.find_articles(search)?;
+        if hits.total == 0 && search.page <= 1 {
+            hits.suggestion = self.suggest(search)?;
+            if search.lang.is_some() {
+                let everywhere = ArticleSearch {
+                    lang: None,
+                    per_page: 1,
+                    ..search.clone()
+                };
+                let total = self.find_articles(&everywhere)?.total;
+                hits.elsewhere = (total > 0).then_some(total);
+            }
+        }
+        Ok(hits)
+    }
+
+    fn find_articles(&self, search: &ArticleSearch) -> Result<Hits<ArticleHit>> {
+        let f = self.fields;
+        let text = self.text_query(
+            &search.text,
+            &[(f.headline, 3.0), (f.text, 1.0)],
+            &[(f.headline_exact, 4.0), (f.text_exact, 1.5)],
         )?;
+        let searcher = self.reader.searcher();
+        let prefer = search
+            .prefer
+            .map(|lang| (Occur::Should, term_query(f.lang, lang.as_str(), 0.5)));
+        let only = search.lang.map(|lang| must_equal(f.lang, lang.as_str()));
+        let (query, addresses, total) = if text.mixed {
+            self.collect_stories(&searcher, text, search)?
+        } else {
+            let mut clauses = self.text_clauses(text);
+            clauses.extend(self.article_filters(search));
+            clauses.extend(only);
+            clauses.extend(prefer);
+            let query = BooleanQuery::new(clauses);
+            let (addresses, total) = self.collect(
+                &searcher,
+                &query,
+                search.newest,
+                search.page,
+                search.per_page,
+            )?;
+            (query, addresses, total)
+        };
         let snippets = snippet_generator(&searcher, &query, f.text)?;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
@@ -554,11 +639,143 @@ impl SearchIndex {
         Ok(page_of(hits, total, search.page, search.per_page))
     }
 
+    /// A search whose words are in more than one script (`مرسى نور
+    /// ferry`) matches stories: each word or phrase must be found in one
+    /// of a story's editions, not all in the same one. Each story is one
+    /// result, shown in the language asked for or preferred if it has
+    /// that edition (else by its best-matching one), ranked by what all
+    /// its editions match. Returns the query (for snippets), one page of
+    /// the editions shown, and how many stories matched.
+    fn collect_stories(
+        &self,
+        searcher: &tantivy::Searcher,
+        text: TextQuery,
+        search: &ArticleSearch,
+    ) -> Result<(BooleanQuery, Vec<DocAddress>, usize)> {
+        let f = self.fields;
+        let filters = self.article_filters(search);
+        let with_filters = |query: &dyn Query| -> BooleanQuery {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query.box_clone())];
+            clauses.extend(filters.iter().map(|(occur, q)| (*occur, q.box_clone())));
+            BooleanQuery::new(clauses)
+        };
+        // The stories each word is found in, narrowed word by word.
+        let mut stories: Option<HashSet<u64>> = None;
+        for required in &text.required {
+            let found = searcher.search(&with_filters(required.as_ref()), &StoryIds)?;
+            let narrowed: HashSet<u64> = match stories {
+                Some(so_far) => so_far.intersection(&found).copied().collect(),
+                None => found,
+            };
+            if narrowed.is_empty() {
+                let query = BooleanQuery::new(Vec::new());
+                return Ok((query, Vec::new(), 0));
+            }
+            stories = Some(narrowed);
+        }
+        let stories = stories.unwrap_or_default();
+        // Their editions that match any of the words, scored story by story.
+        let any_word: Vec<(Occur, Box<dyn Query>)> = text
+            .required
+            .into_iter()
+            .map(|q| (Occur::Should, q))
+            .collect();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(any_word)))];
+        clauses.extend(text.excluded.into_iter().map(|q| (Occur::MustNot, q)));
+        clauses.extend(filters);
+        if let Some(lang) = search.lang {
+            clauses.push(must_equal(f.lang, lang.as_str()));
+        }
+        let query = BooleanQuery::new(clauses);
+        let shown_lang = search.lang.or(search.prefer).map(|l| l.as_str().to_owned());
+        let found = searcher.search(
+            &query,
+            &StoryScores {
+                stories: Arc::new(stories),
+                prefer: shown_lang,
+            },
+        )?;
+        let mut ranked: Vec<FoundStory> = found.into_values().collect();
+        if search.newest {
+            ranked.sort_by(|a, b| b.at.cmp(&a.at));
+        } else {
+            ranked.sort_by(|a, b| (relevance(b.score), b.at).cmp(&(relevance(a.score), a.at)));
+        }
+        let total = ranked.len();
+        let per_page = search.per_page.clamp(1, MAX_PER_PAGE) as usize;
+        let offset = (search.page.max(1) as usize - 1) * per_page;
+        let page = ranked
+            .into_iter()
+            .skip(offset)
+            .take(per_page)
+            .map(|found| found.shown)
+            .collect();
+        Ok((query, page, total))
+    }
+
+    /// The nearest search to `search` that finds something: one word
+    /// that is found nowhere respelt, Arabic hamza first (a seat missing,
+    /// extra or another: مسئول → مسؤول, رييس → رئيس, سما → سماء), then
+    /// one letter off in any word. Latin words of five letters or more
+    /// already match with one typo.
+    fn suggest(&self, search: &ArticleSearch) -> Result<Option<Suggestion>> {
+        let parsed = query::parse(&search.text);
+        let searcher = self.reader.searcher();
+        let f = self.fields;
+        let found_anywhere = |word: &str| -> Result<u64> {
+            let Some(term) = Analyzer::stemmed().terms(word).into_iter().next() else {
+                return Ok(0);
+            };
+            let mut count = 0;
+            for field in [f.headline, f.text] {
+                count += searcher.doc_freq(&Term::from_field_text(field, &term))?;
+            }
+            Ok(count)
+        };
+        for (i, word) in parsed.words.iter().enumerate() {
+            let exact = Analyzer::exact().terms(word);
+            let [typed] = exact.as_slice() else { continue };
+            if found_anywhere(typed)? > 0 {
+                continue;
+            }
+            for edits in [hamza_respellings(typed), one_letter_off(typed)] {
+                let mut candidates = Vec::new();
+                for candidate in edits {
+                    let count = found_anywhere(&candidate)?;
+                    if count > 0 {
+                        candidates.push((count, candidate));
+                    }
+                }
+                candidates.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+                for (_, candidate) in candidates.into_iter().take(MAX_SUGGESTION_TRIES) {
+                    let mut words = parsed.words.clone();
+                    words[i] = candidate;
+                    let text = query::unparse(&query::Parsed {
+                        words,
+                        ..parsed.clone()
+                    });
+                    let respelt = ArticleSearch {
+                        text: text.clone(),
+                        per_page: 1,
+                        page: 1,
+                        ..search.clone()
+                    };
+                    let total = self.find_articles(&respelt)?.total;
+                    if total > 0 {
+                        return Ok(Some(Suggestion { text, total }));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+
     /// Comments matching a moderator's search.
     pub fn search_comments(&self, search: &CommentSearch) -> Result<Hits<CommentHit>> {
         let f = self.fields;
-        let mut clauses =
-            self.text_clauses(&search.text, &[(f.text, 1.0)], &[(f.text_exact, 1.5)])?;
+        let text = self.text_query(&search.text, &[(f.text, 1.0)], &[(f.text_exact, 1.5)])?;
+        let mut clauses = self.text_clauses(text);
         clauses.push(must_equal(f.kind, "comment"));
         if let Some(author) = &search.author {
             clauses.push(must_equal(f.authors, author));
@@ -623,13 +840,330 @@ impl SearchIndex {
                 total,
             )
         } else {
-            let (docs, total) = searcher.search(query, &(top, Count))?;
+            // Equally relevant matches, newest first.
+            let ranked = top.tweak_score(|segment: &SegmentReader| {
+                let at = segment.fast_fields().date("at").ok();
+                move |doc: DocId, score: Score| {
+                    let at = at
+                        .as_ref()
+                        .and_then(|column| column.first(doc))
+                        .map_or(0, |at| at.into_timestamp_secs());
+                    (relevance(score), at)
+                }
+            });
+            let (docs, total) = searcher.search(query, &(ranked, Count))?;
             (
                 docs.into_iter().map(|(_, address)| address).collect(),
                 total,
             )
         })
     }
+}
+
+/// What a reader typed, as queries.
+#[derive(Default)]
+struct TextQuery {
+    /// One per word or phrase: each must match.
+    required: Vec<Box<dyn Query>>,
+    /// Words no result may contain.
+    excluded: Vec<Box<dyn Query>>,
+    /// For ranking only: all the words, next to each other.
+    together: Option<Box<dyn Query>>,
+    /// The words are in more than one script (`مرسى نور ferry`).
+    mixed: bool,
+}
+
+/// The script of a word as the index has it: Arabic, Latin, or neither.
+fn script(term: &str) -> Option<&'static str> {
+    let first = term.chars().next()?;
+    if matches!(first, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{0870}'..='\u{08FF}')
+    {
+        Some("arabic")
+    } else if first.is_alphabetic() && first < '\u{0250}' {
+        Some("latin")
+    } else {
+        None
+    }
+}
+
+/// A score as a rank: scores within about 5 % of each other are equally
+/// relevant (and then the newer story ranks first).
+fn relevance(score: Score) -> i64 {
+    if score > 0.0 {
+        (score.ln() * 20.0).round() as i64
+    } else {
+        i64::MIN
+    }
+}
+
+/// The stories of the editions a query matches.
+struct StoryIds;
+
+struct SegmentStoryIds {
+    column: tantivy::columnar::Column<u64>,
+    ids: HashSet<u64>,
+}
+
+impl Collector for StoryIds {
+    type Fruit = HashSet<u64>;
+    type Child = SegmentStoryIds;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentStoryIds> {
+        Ok(SegmentStoryIds {
+            column: segment.fast_fields().u64("story_id")?,
+            ids: HashSet::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<HashSet<u64>>) -> tantivy::Result<HashSet<u64>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentStoryIds {
+    type Fruit = HashSet<u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(id) = self.column.first(doc) {
+            self.ids.insert(id);
+        }
+    }
+
+    fn harvest(self) -> HashSet<u64> {
+        self.ids
+    }
+}
+
+/// A story matched by a search in more than one script.
+struct FoundStory {
+    /// Its editions' scores, summed.
+    score: Score,
+    /// Its newest edition's time (seconds).
+    at: i64,
+    /// The edition shown: in the reader's language if it has one, else
+    /// its best match.
+    shown: DocAddress,
+    shown_rank: (bool, Score),
+}
+
+impl FoundStory {
+    fn add(&mut self, other: FoundStory) {
+        self.score += other.score;
+        self.at = self.at.max(other.at);
+        if other.shown_rank > self.shown_rank {
+            self.shown = other.shown;
+            self.shown_rank = other.shown_rank;
+        }
+    }
+}
+
+/// Scores the editions of `stories` a query matches, story by story.
+struct StoryScores {
+    stories: Arc<HashSet<u64>>,
+    /// The language whose edition is shown first.
+    prefer: Option<String>,
+}
+
+struct SegmentStoryScores {
+    segment: SegmentOrdinal,
+    stories: Arc<HashSet<u64>>,
+    story_ids: tantivy::columnar::Column<u64>,
+    at: Option<tantivy::columnar::Column<DateTime>>,
+    lang: Option<tantivy::columnar::StrColumn>,
+    /// The preferred language's ordinal in this segment's `lang` column.
+    preferred: Option<u64>,
+    found: HashMap<u64, FoundStory>,
+}
+
+impl Collector for StoryScores {
+    type Fruit = HashMap<u64, FoundStory>;
+    type Child = SegmentStoryScores;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        let fast = reader.fast_fields();
+        let lang = fast.str("lang")?;
+        let preferred = match (&lang, &self.prefer) {
+            (Some(column), Some(prefer)) => column.dictionary().term_ord(prefer)?,
+            _ => None,
+        };
+        Ok(SegmentStoryScores {
+            segment,
+            stories: Arc::clone(&self.stories),
+            story_ids: fast.u64("story_id")?,
+            at: fast.date("at").ok(),
+            lang,
+            preferred,
+            found: HashMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<HashMap<u64, FoundStory>>,
+    ) -> tantivy::Result<HashMap<u64, FoundStory>> {
+        let mut all: HashMap<u64, FoundStory> = HashMap::new();
+        for fruit in fruits {
+            for (story, found) in fruit {
+                match all.entry(story) {
+                    std::collections::hash_map::Entry::Occupied(mut entry) => {
+                        entry.get_mut().add(found)
+                    }
+                    std::collections::hash_map::Entry::Vacant(entry) => {
+                        entry.insert(found);
+                    }
+                }
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentStoryScores {
+    type Fruit = HashMap<u64, FoundStory>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(story) = self.story_ids.first(doc) else {
+            return;
+        };
+        if !self.stories.contains(&story) {
+            return;
+        }
+        let at = self
+            .at
+            .as_ref()
+            .and_then(|column| column.first(doc))
+            .map_or(0, |at| at.into_timestamp_secs());
+        let preferred = match (&self.lang, self.preferred) {
+            (Some(column), Some(ord)) => column.term_ords(doc).next() == Some(ord),
+            _ => false,
+        };
+        let found = FoundStory {
+            score,
+            at,
+            shown: DocAddress::new(self.segment, doc),
+            shown_rank: (preferred, score),
+        };
+        match self.found.entry(story) {
+            std::collections::hash_map::Entry::Occupied(mut entry) => entry.get_mut().add(found),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(found);
+            }
+        }
+    }
+
+    fn harvest(self) -> HashMap<u64, FoundStory> {
+        self.found
+    }
+}
+
+/// Letters that may carry or replace a hamza.
+const HAMZA_SEATS: [char; 6] = ['ء', 'ؤ', 'ئ', 'ا', 'و', 'ي'];
+
+/// An Arabic word (normalized) with its hamza written otherwise: a seat
+/// exchanged for another (مسئول مسؤول, رييس رئيس), a hamza added
+/// (سما سماء) or dropped.
+fn hamza_respellings(word: &str) -> Vec<String> {
+    let letters: Vec<char> = word.chars().collect();
+    if script(word) != Some("arabic") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (i, c) in letters.iter().enumerate() {
+        if HAMZA_SEATS.contains(c) {
+            for seat in HAMZA_SEATS.iter().filter(|s| *s != c) {
+                let mut respelt = letters.clone();
+                respelt[i] = *seat;
+                out.push(respelt.into_iter().collect());
+            }
+            if *c == 'ء' {
+                let mut respelt = letters.clone();
+                respelt.remove(i);
+                out.push(respelt.into_iter().collect());
+            }
+        }
+    }
+    for i in 1..=letters.len() {
+        for hamza in ['ء', 'ؤ', 'ئ'] {
+            let mut respelt = letters.clone();
+            respelt.insert(i, hamza);
+            out.push(respelt.into_iter().collect());
+        }
+    }
+    out.retain(|w: &String| w != word);
+    out
+}
+
+/// A word with one letter dropped, added, changed or two swapped, in its
+/// own script (Arabic letters, or a–z).
+fn one_letter_off(word: &str) -> Vec<String> {
+    let alphabet: Vec<char> = match script(word) {
+        // The letters that survive normalization (no أ إ آ ى ة).
+        Some("arabic") => ('\u{0621}'..='\u{064A}')
+            .filter(|c| !matches!(c, 'أ' | 'إ' | 'آ' | 'ى' | 'ة' | '\u{063B}'..='\u{0640}'))
+            .collect(),
+        Some("latin") if word.chars().all(|c| c.is_ascii_lowercase()) => ('a'..='z').collect(),
+        _ => return Vec::new(),
+    };
+    let letters: Vec<char> = word.chars().collect();
+    let mut out = Vec::new();
+    for i in 0..letters.len() {
+        let mut respelt = letters.clone();
+        respelt.remove(i);
+        out.push(respelt);
+        if i + 1 < letters.len() {
+            let mut respelt = letters.clone();
+            respelt.swap(i, i + 1);
+            out.push(respelt);
+        }
+        for &c in &alphabet {
+            if c != letters[i] {
+                let mut respelt = letters.clone();
+                respelt[i] = c;
+                out.push(respelt);
+            }
+        }
+    }
+    for i in 0..=letters.len() {
+        for &c in &alphabet {
+            let mut respelt = letters.clone();
+            respelt.insert(i, c);
+            out.push(respelt);
+        }
+    }
+    let mut out: Vec<String> = out
+        .into_iter()
+        .filter(|w| w.len() > 1)
+        .map(|w| w.into_iter().collect())
+        .collect();
+    out.sort();
+    out.dedup();
+    out.retain(|w| w != word);
+    out
+}
+
+/// The event sequence a commit's payload names, if it was made by this
+/// analysis (`"{seq} analysis {ANALYSIS}"`).
+fn committed_seq(payload: Option<&str>) -> Option<i64> {
+    let (seq, analysis) = payload?.split_once(" analysis ")?;
+    (analysis.parse::<u32>().ok()? == ANALYSIS)
+        .then(|| seq.parse().ok())
+        .flatten()
 }
 
 /// A stored document's values.
@@ -686,6 +1220,8 @@ fn page_of<T>(hits: Vec<T>, total: usize, page: u32, per_page: u32) -> Hits<T> {
         hits,
         total,
         page,
+        suggestion: None,
+        elsewhere: None,
     }
 }
 

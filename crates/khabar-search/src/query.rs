@@ -46,6 +46,19 @@ pub fn parse(input: &str) -> Parsed {
     parsed
 }
 
+/// A parsed search written back as text that parses to it again: words,
+/// then "phrases", then -exclusions.
+pub fn unparse(parsed: &Parsed) -> String {
+    let words = parsed.words.iter().cloned();
+    let phrases = parsed.phrases.iter().map(|p| format!("\"{p}\""));
+    let excluded = parsed.excluded.iter().map(|w| format!("-{w}"));
+    words
+        .chain(phrases)
+        .chain(excluded)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +69,14 @@ mod tests {
         assert_eq!(parsed.words, ["انتخابات", "port"]);
         assert_eq!(parsed.phrases, ["مرسى نور"]);
         assert_eq!(parsed.excluded, ["البلدية"]);
+    }
+
+    #[test]
+    fn unparse_gives_the_same_search() {
+        let parsed = parse(r#"  انتخابات "مرسى نور" -البلدية port  "#);
+        let text = unparse(&parsed);
+        assert_eq!(text, r#"انتخابات port "مرسى نور" -البلدية"#);
+        assert_eq!(parse(&text), parsed);
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! Search through the real server, on SQLite and on PostgreSQL: Arabic
-//! morphology and spelling variants, English stems, mixed queries, the
-//! query syntax, unpublished and edited stories, filters, the page, and
-//! comments for moderators.
+//! morphology (singular, dual, sound and broken plurals, clitics) and
+//! spelling variants, English stems, mixed-script queries matching a
+//! story's editions together, suggestions when nothing matches, the
+//! ranking order, the query syntax, unpublished and edited stories,
+//! filters, the page, and comments for moderators.
 
 mod common;
 
@@ -482,7 +484,290 @@ async fn moderators_search_comments(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// A story with an edition in each language, published `days_ago`.
+async fn bilingual(
+    store: &Store,
+    days_ago: i64,
+    arabic: (&str, &str),
+    english: (&str, &str),
+) -> i64 {
+    let story = store
+        .create_story(NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    let at = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days_ago);
+    for (lang, (headline, body)) in [(Lang::AR, arabic), (Lang::EN, english)] {
+        let content = EditionContent::parse(EditionInput {
+            headline: headline.to_owned(),
+            body: body.to_owned(),
+            ..Default::default()
+        })
+        .unwrap();
+        let edition = store
+            .create_edition(story, lang, &content, &[], None)
+            .await
+            .unwrap();
+        store.publish_edition(edition, at, None).await.unwrap();
+    }
+    story
+}
+
+/// A page's result headlines, in order.
+fn result_headlines(html: &str) -> Vec<String> {
+    html.split("class=\"search-result\"")
+        .skip(1)
+        .map(|result| {
+            let link = &result[result.find("<a href=").unwrap()..];
+            let text = &link[link.find('>').unwrap() + 1..];
+            text[..text.find("</a>").unwrap()].to_owned()
+        })
+        .collect()
+}
+
+/// Singular, dual, sound and broken plurals and clitics find each other;
+/// a protected name is not a common word.
+async fn every_form_of_a_word_finds_the_others(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    const TRAINS: &str = "تشغيل القطارات الجديدة";
+    const MINISTERS: &str = "الوزراء يجتمعون";
+    const CITIES: &str = "افتتاح مستشفى في المدينتين";
+    const BAHRAIN: &str = "البحرين تستضيف البطولة";
+    const VOLCANO: &str = "بركان يثور";
+    story(&store, Lang::AR, TRAINS, "ثلاثة قطارات كهربائية.", true).await;
+    story(
+        &store,
+        Lang::AR,
+        MINISTERS,
+        "أقر مجلس الوزراء الموازنة.",
+        true,
+    )
+    .await;
+    story(&store, Lang::AR, CITIES, "لخدمة سكان المدينتين.", true).await;
+    story(&store, Lang::AR, BAHRAIN, "بطولة الشطرنج.", true).await;
+    story(&store, Lang::AR, VOLCANO, "غطى الرماد القرى.", true).await;
+    for (query, headline) in [
+        ("قطار", TRAINS),
+        ("بالقطار", TRAINS),
+        ("وزير", MINISTERS),
+        ("فالوزير", MINISTERS),
+        ("وزيرة", MINISTERS),
+        ("مدينة", CITIES),
+        ("مدن", CITIES),
+        ("والمدن", CITIES),
+        ("مستشفيات", CITIES),
+        ("قرية", VOLCANO),
+    ] {
+        let hits = found(&server, query, &[headline]).await;
+        assert!(hits.contains(&headline.to_owned()), "{query} → {hits:?}");
+    }
+    assert_eq!(found(&server, "بحرين", &[BAHRAIN]).await, [BAHRAIN]);
+    // The sea is not Bahrain, nor a pond a volcano.
+    assert!(found(&server, "البحر", &[]).await.is_empty());
+    assert!(found(&server, "بركة", &[]).await.is_empty());
+    server.stop().await.unwrap();
+}
+
+/// Words in both scripts match a story whose two editions hold them
+/// between them; it is one result, in the page's language.
+async fn mixed_scripts_match_a_story_in_the_readers_language(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    let ferry = bilingual(
+        &store,
+        1,
+        ("عودة العبارة إلى مرسى نور", "استأنفت العبارة رحلاتها."),
+        ("The ferry is back", "Crossings resumed after repairs."),
+    )
+    .await;
+    bilingual(
+        &store,
+        2,
+        ("قطار جديد إلى مرسى نور", "رحلة أقصر."),
+        ("A new train to the coast", "A shorter trip."),
+    )
+    .await;
+    found(&server, "ferry", &["The ferry is back"]).await;
+    let (status, body) = search(&server, "مرسى نور ferry").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["total"], 1, "{body}");
+    assert_eq!(body["hits"][0]["story_id"], ferry);
+    let mut reader = Agent::new(&server);
+    for (lang, headline) in [
+        ("ar", "عودة العبارة إلى مرسى نور"),
+        ("en", "The ferry is back"),
+    ] {
+        let page = reader
+            .get(&format!(
+                "/{lang}/search?q=%D9%85%D8%B1%D8%B3%D9%89+%D9%86%D9%88%D8%B1+ferry"
+            ))
+            .await;
+        assert_eq!(page.status, 200);
+        assert_eq!(result_headlines(&page.body), [headline], "{lang}");
+    }
+    // Asked for one language, the story shows in it.
+    let body: Value = client()
+        .get(format!("{}/api/v1/search/articles", server.base_url()))
+        .query(&[("q", "ferry مرسى"), ("lang", "ar")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["total"], 1, "{body}");
+    assert_eq!(body["hits"][0]["lang"], "ar");
+    server.stop().await.unwrap();
+}
+
+/// A search that finds nothing gets the nearest spelling that does, and
+/// the stories it finds in the other language.
+async fn empty_results_suggest_a_search_that_finds(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    const OFFICIAL: &str = "مسؤول في الوزارة يعلن القرار";
+    story(
+        &store,
+        Lang::AR,
+        OFFICIAL,
+        "قال مسؤول إن القرار نهائي.",
+        true,
+    )
+    .await;
+    story(
+        &store,
+        Lang::EN,
+        "Harbour crane repaired",
+        "Work done.",
+        true,
+    )
+    .await;
+    found(&server, "مسؤول", &[OFFICIAL]).await;
+    found(&server, "crane", &["Harbour crane repaired"]).await;
+    let mut reader = Agent::new(&server);
+    // Hamza on another seat.
+    let page = reader
+        .get("/ar/search?q=%D9%85%D8%B3%D8%A6%D9%88%D9%84")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(result_headlines(&page.body).is_empty());
+    assert!(
+        page.body.contains("class=\"search-suggestion\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(">مسؤول</a>"),
+        "the suggestion is the word respelt"
+    );
+    assert!(
+        page.body
+            .contains("href=\"/ar/search?q=%D9%85%D8%B3%D8%A4%D9%88%D9%84\"")
+    );
+    // One letter off, in a short Latin word (long ones already match).
+    let page = reader.get("/en/search?q=cran").await;
+    assert!(page.body.contains(">crane</a>"), "{}", page.body);
+    // A language filter that hides the only story: the other language is
+    // offered.
+    let page = reader.get("/en/search?q=crane&lang=ar").await;
+    assert!(result_headlines(&page.body).is_empty());
+    assert!(page.body.contains("class=\"search-elsewhere\""));
+    assert!(page.body.contains("href=\"/en/search?q=crane\""));
+    // Words found nowhere and near nothing: no suggestion.
+    let page = reader.get("/en/search?q=zzzqqq").await;
+    assert!(!page.body.contains("search-suggestion"));
+    server.stop().await.unwrap();
+}
+
+/// Relevance order: the headline above the body, words together above
+/// scattered, and the newer story first when they match alike.
+async fn ranking_headline_phrase_and_recency(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    story(
+        &store,
+        Lang::EN,
+        "Quiet evening downtown",
+        "The lighthouse keeper spoke to the council about the harbour.",
+        true,
+    )
+    .await;
+    story(
+        &store,
+        Lang::EN,
+        "Lighthouse keeper retires",
+        "After forty years he spoke to the council about the harbour.",
+        true,
+    )
+    .await;
+    let hits = found(
+        &server,
+        "lighthouse",
+        &["Quiet evening downtown", "Lighthouse keeper retires"],
+    )
+    .await;
+    assert_eq!(hits[0], "Lighthouse keeper retires", "{hits:?}");
+
+    story(
+        &store,
+        Lang::AR,
+        "سوق السمك",
+        "افتتح سوق السمك في مرسى نور أمام الزوار صباح اليوم",
+        true,
+    )
+    .await;
+    story(
+        &store,
+        Lang::AR,
+        "سوق الخضار",
+        "افتتح سوق الخضار في مرسى الحي أمام نور الصباح اليوم",
+        true,
+    )
+    .await;
+    let hits = found(&server, "مرسى نور", &["سوق السمك", "سوق الخضار"]).await;
+    assert_eq!(hits[..2], ["سوق السمك", "سوق الخضار"], "{hits:?}");
+
+    for (days, headline) in [(30, "Ferry timetable old"), (2, "Ferry timetable new")] {
+        let story_id = store
+            .create_story(NewStory {
+                section_id: None,
+                tag_ids: &[],
+                hero_image: None,
+            })
+            .await
+            .unwrap();
+        let content = EditionContent::parse(EditionInput {
+            headline: headline.to_owned(),
+            body: "The winter timetable for the island ferry.".to_owned(),
+            ..Default::default()
+        })
+        .unwrap();
+        let edition = store
+            .create_edition(story_id, Lang::EN, &content, &[], None)
+            .await
+            .unwrap();
+        let at = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(24 * days);
+        store.publish_edition(edition, at, None).await.unwrap();
+    }
+    let hits = found(
+        &server,
+        "island ferry",
+        &["Ferry timetable old", "Ferry timetable new"],
+    )
+    .await;
+    assert_eq!(hits, ["Ferry timetable new", "Ferry timetable old"]);
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    every_form_of_a_word_finds_the_others,
+    mixed_scripts_match_a_story_in_the_readers_language,
+    empty_results_suggest_a_search_that_finds,
+    ranking_headline_phrase_and_recency,
     morphology_and_spelling_find_each_other,
     publishing_editing_and_unpublishing_reach_search,
     the_search_page_in_both_languages,

@@ -36,8 +36,41 @@ struct Result {
     published_at: jiff::Timestamp,
 }
 
+/// A search that finds something when the reader's found nothing.
+#[derive(Serialize)]
+struct Help {
+    /// The nearest search with results (a word respelt), and its link.
+    suggestion: Option<(String, String, usize)>,
+    /// How many stories the search finds in every language, and its link,
+    /// when a language was asked for.
+    elsewhere: Option<(String, usize)>,
+}
+
+impl Help {
+    fn of(lang: Lang, query: &HashMap<String, String>, hits: &Hits<ArticleHit>) -> Option<Help> {
+        let help = Help {
+            suggestion: hits.suggestion.as_ref().map(|s| {
+                let mut respelt = query.clone();
+                respelt.insert("q".into(), s.text.clone());
+                (s.text.clone(), search_url(lang, &respelt, None), s.total)
+            }),
+            elsewhere: hits.elsewhere.map(|total| {
+                let mut everywhere = query.clone();
+                everywhere.remove("lang");
+                (search_url(lang, &everywhere, None), total)
+            }),
+        };
+        (help.suggestion.is_some() || help.elsewhere.is_some()).then_some(help)
+    }
+}
+
 /// The query string with `page` set, for the pager.
 fn with_page(lang: Lang, query: &HashMap<String, String>, page: u32) -> String {
+    search_url(lang, query, Some(page))
+}
+
+/// The search page for `query`, at `page` if given.
+fn search_url(lang: Lang, query: &HashMap<String, String>, page: Option<u32>) -> String {
     let mut pairs: Vec<String> = query
         .iter()
         .filter(|(k, v)| k.as_str() != "page" && !v.is_empty())
@@ -49,7 +82,7 @@ fn with_page(lang: Lang, query: &HashMap<String, String>, page: u32) -> String {
         })
         .collect();
     pairs.sort();
-    pairs.push(format!("page={page}"));
+    pairs.extend(page.map(|page| format!("page={page}")));
     format!("/{lang}/search?{}", pairs.join("&"))
 }
 
@@ -125,6 +158,7 @@ async fn articles_page(
         .flat_map(|hits| hits.hits.iter().map(|hit| result_of(app, lang, hit)))
         .collect();
     let page = hits.as_ref().map(|h| h.page).unwrap_or(1);
+    let help = hits.as_ref().and_then(|h| Help::of(lang, query, h));
     let paths = app
         .languages()
         .into_iter()
@@ -142,6 +176,7 @@ async fn articles_page(
             results => results,
             total => hits.as_ref().map(|h| h.total),
             problem => problem,
+            help => help,
             sections => app.store.sections(lang).await?,
             previous_page => (page > 1).then(|| with_page(lang, query, page - 1)),
             next_page => hits.as_ref().is_some_and(|h| h.has_more).then(|| with_page(lang, query, page + 1)),
