@@ -698,9 +698,9 @@ impl SearchIndex {
         )?;
         let mut ranked: Vec<FoundStory> = found.into_values().collect();
         if search.newest {
-            ranked.sort_by(|a, b| b.at.cmp(&a.at));
+            ranked.sort_by_key(|found| std::cmp::Reverse(found.at));
         } else {
-            ranked.sort_by(|a, b| (relevance(b.score), b.at).cmp(&(relevance(a.score), a.at)));
+            ranked.sort_by_key(|found| std::cmp::Reverse((relevance(found.score), found.at)));
         }
         let total = ranked.len();
         let per_page = search.per_page.clamp(1, MAX_PER_PAGE) as usize;
@@ -1022,7 +1022,7 @@ impl Collector for StoryScores {
             for (story, found) in fruit {
                 match all.entry(story) {
                     std::collections::hash_map::Entry::Occupied(mut entry) => {
-                        entry.get_mut().add(found)
+                        entry.get_mut().add(found);
                     }
                     std::collections::hash_map::Entry::Vacant(entry) => {
                         entry.insert(found);
