@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::comment::{ParentComment, place_reply};
@@ -93,6 +93,17 @@ pub(crate) struct Writer {
     queue: Mutex<Option<mpsc::Sender<Job>>>,
     /// Set by `stop`: no writer starts again.
     stopped: AtomicBool,
+    /// Transactions committed, and the comments they held.
+    batches: AtomicU64,
+    comments: AtomicU64,
+}
+
+/// What the comment writer has done since the process started: how many
+/// transactions, holding how many comments (their ratio is the mean group).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WriterReport {
+    pub batches: u64,
+    pub comments: u64,
 }
 
 impl Writer {
@@ -126,6 +137,11 @@ async fn write(store: Store, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MOST_PER_BATCH);
     while queue.recv_many(&mut batch, MOST_PER_BATCH).await > 0 {
         let (posts, answers): (Vec<CommentPost>, Vec<_>) = batch.drain(..).unzip();
+        store.poster.batches.fetch_add(1, Ordering::Relaxed);
+        store
+            .poster
+            .comments
+            .fetch_add(posts.len() as u64, Ordering::Relaxed);
         let outcomes = match store.post_batch(&posts).await {
             Ok(outcomes) => outcomes,
             Err(error) if posts.len() == 1 => vec![Err(error)],
@@ -239,6 +255,14 @@ impl Store {
             .await
             .map_err(|_| StoreError::WriterGone)?;
         answered.await.map_err(|_| StoreError::WriterGone)?
+    }
+
+    /// What the comment writer has done since the process started.
+    pub fn writer_report(&self) -> WriterReport {
+        WriterReport {
+            batches: self.poster.batches.load(Ordering::Relaxed),
+            comments: self.poster.comments.load(Ordering::Relaxed),
+        }
     }
 
     /// Posts `posts` in one transaction, each in turn, and says what became

@@ -13,7 +13,8 @@ pub async fn alive() -> Json<serde_json::Value> {
 }
 
 /// The database answers and every migration is applied; also what the
-/// page cache holds (pages, bytes against its capacity, hits and misses).
+/// page cache holds (pages, bytes against its capacity, hits and misses),
+/// and the comment writer's transactions and the comments they held.
 pub async fn ready(State(app): State<Arc<App>>) -> (StatusCode, Json<serde_json::Value>) {
     if app.store.is_ready().await {
         (
@@ -22,6 +23,7 @@ pub async fn ready(State(app): State<Arc<App>>) -> (StatusCode, Json<serde_json:
                 "status": "ready",
                 "database": app.store.backend().as_str(),
                 "page_cache": app.page_cache_report(),
+                "comment_writer": app.store.writer_report(),
             })),
         )
     } else {
