@@ -195,7 +195,10 @@ pub async fn post(
         .await?
         .ok_or(CommentError::NotFound)?;
     checked(ctx, &discussion, &body)?;
-    let inputs = ctx.store.pipeline_inputs(author.id, body.as_str(), None).await?;
+    let inputs = ctx
+        .store
+        .pipeline_inputs(author.id, body.as_str(), None)
+        .await?;
     may_comment(&inputs.standing)?;
     let mentions = mentioned_readers(ctx, body.as_str()).await?;
     let verdict = moderation::verdict(ctx, &discussion, &inputs, body.as_str()).await?;

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::moderation::{
-    self, CommentAction, ListKind, Policy, PolicySettings, ScopeSettings,
-    SettingScope, ThreadSettings, UserAction, Verdict, WordListEntry, WordLists,
+    self, CommentAction, ListKind, Policy, PolicySettings, ScopeSettings, SettingScope,
+    ThreadSettings, UserAction, Verdict, WordListEntry, WordLists,
 };
 use khabar_core::{InvalidInput, Lang, Role, text};
 use khabar_store::{
@@ -160,9 +160,10 @@ pub fn thread_open(
     thread: &ThreadSettings,
     now: Timestamp,
 ) -> bool {
-    let closed_by_age = ctx.site().comments_close_after_days.is_some_and(|days| {
-        published_at + SignedDuration::from_hours(24 * i64::from(days)) < now
-    });
+    let closed_by_age = ctx
+        .site()
+        .comments_close_after_days
+        .is_some_and(|days| published_at + SignedDuration::from_hours(24 * i64::from(days)) < now);
     comment_mode != "closed" && !thread.closed && !closed_by_age
 }
 
