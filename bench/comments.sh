@@ -23,9 +23,9 @@
 # reports are written there instead of tables).
 #
 # Why 256 posters and not 32: besides the per-minute limits (lifted here with
-# KHABAR_SITE__COMMENTS_PER_MINUTE) the server allows one reader at most 200
-# comments a day, which is not configurable; 32 posters could post only
-# 6,400 comments, fewer than a 22 s run sends at ~900 comments/s.
+# KHABAR_SITE__COMMENTS_PER_MINUTE) the server allows one reader 200 comments
+# a day (site.comments_per_day, left at its default here); 32 posters could
+# post only 6,400 comments, fewer than a 22 s run sends at ~900 comments/s.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."

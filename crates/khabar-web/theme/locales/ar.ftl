@@ -427,6 +427,8 @@ search-count = { PLURAL($count) ->
     [many] { DIGITS($count) } نتيجة
    *[other] { DIGITS($count) } نتيجة
 }
+search-did-you-mean = هل تقصد:
+search-every-language = ابحث في كل اللغات
 search-problem-empty_query = اكتب كلمة للبحث عنها.
 search-problem-query_too_long = لا يزيد البحث على ٢٠٠ حرف.
 search-problem-invalid_date = اكتب التاريخ على هيئة سنة-شهر-يوم.

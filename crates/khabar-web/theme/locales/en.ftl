@@ -402,6 +402,8 @@ search-count = { PLURAL($count) ->
     [one] One story found
    *[other] { DIGITS($count) } found
 }
+search-did-you-mean = Did you mean:
+search-every-language = Search every language
 search-problem-empty_query = Type a word to search for.
 search-problem-query_too_long = A search may be at most 200 characters.
 search-problem-invalid_date = Give dates as year-month-day.
