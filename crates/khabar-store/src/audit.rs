@@ -21,8 +21,7 @@ pub(crate) struct LogRow<'a> {
 }
 
 pub(crate) async fn write_log(tx: &mut Transaction<'static, Any>, row: LogRow<'_>) -> Result<()> {
-    insert_log(tx, &row, Timestamp::now(), None, None).await?;
-    Ok(())
+    write_logs(tx, std::slice::from_ref(&row)).await
 }
 
 /// Writes several rows at once (the pipeline's verdicts on a batch of

@@ -508,25 +508,39 @@ async fn published_targets(
     tx: &mut Transaction<'static, Any>,
     posts: &[CommentPost],
 ) -> Result<HashMap<i64, Target>> {
-    let ids: Vec<i64> = posts
-        .iter()
-        .map(|p| p.edition_id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    let sql = format!(
-        "SELECT id, story_id, lang FROM editions WHERE status = 'published' AND id IN ({})",
-        placeholders(1, ids.len())
-    );
-    let mut query = sqlx::query_as::<_, Target>(&sql);
+    by_id(
+        tx,
+        "SELECT id, story_id, lang FROM editions WHERE status = 'published' AND id IN",
+        posts.iter().map(|p| p.edition_id),
+        |target: &Target| target.id,
+    )
+    .await
+}
+
+/// The rows `select` (a query ending in `id IN`) finds among `ids`, by id.
+async fn by_id<R>(
+    tx: &mut Transaction<'static, Any>,
+    select: &str,
+    ids: impl Iterator<Item = i64>,
+    id_of: fn(&R) -> i64,
+) -> Result<HashMap<i64, R>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let ids: HashSet<i64> = ids.collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!("{select} ({})", placeholders(1, ids.len()));
+    let mut query = sqlx::query_as::<_, R>(&sql);
     for id in &ids {
-        query = query.bind(id);
+        query = query.bind(*id);
     }
     Ok(query
         .fetch_all(&mut **tx)
         .await?
         .into_iter()
-        .map(|target| (target.id, target))
+        .map(|row| (id_of(&row), row))
         .collect())
 }
 
@@ -604,29 +618,13 @@ async fn parents_of(
     tx: &mut Transaction<'static, Any>,
     posts: &[CommentPost],
 ) -> Result<HashMap<i64, Parent>> {
-    let ids: Vec<i64> = posts
-        .iter()
-        .filter_map(|p| p.parent_id)
-        .collect::<HashSet<_>>()
-        .into_iter()
-        .collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let sql = format!(
-        "SELECT id, parent_id, depth, author_id, root_id, edition_id, status FROM comments WHERE id IN ({})",
-        placeholders(1, ids.len())
-    );
-    let mut query = sqlx::query_as::<_, Parent>(&sql);
-    for id in &ids {
-        query = query.bind(id);
-    }
-    Ok(query
-        .fetch_all(&mut **tx)
-        .await?
-        .into_iter()
-        .map(|parent| (parent.id, parent))
-        .collect())
+    by_id(
+        tx,
+        "SELECT id, parent_id, depth, author_id, root_id, edition_id, status FROM comments WHERE id IN",
+        posts.iter().filter_map(|p| p.parent_id),
+        |parent: &Parent| parent.id,
+    )
+    .await
 }
 
 /// What the posts' authors wrote recently that a post would repeat, as
