@@ -847,3 +847,13 @@ mod-refused-not_yours = لا يتراجع عن القرار إلا المشرف 
 admin-rename-section = إعادة التسمية
 admin-save-section-names = احفظ الأسماء
 admin-section-renamed = أُعيدت تسمية القسم، ويعرض الموقع اسمه الجديد.
+
+## Site chrome and error pages (issue 21): the compact header, refusals by role
+nav-menu = القائمة
+error-404-search = أو ابحث في الموقع:
+error-not-allowed-body = لا يسمح حسابك بفتح هذه الصفحة أو القيام بهذا.
+error-title-not_in_newsroom = تحتاج إلى دور في غرفة الأخبار
+error-rejected-not_in_newsroom = هذه الشاشات مخصّصة لغرفة الأخبار، ولفتحها تحتاج إلى دور فيها (كاتب أو محرّر أو مدير)؛ ويستطيع أحد مديري الموقع منحك إيّاه.
+error-title-not_a_moderator = تحتاج إلى دور المشرف
+error-rejected-not_a_moderator = هذه الشاشات مخصّصة للمشرفين، ولفتحها تحتاج إلى دور المشرف؛ ويستطيع أحد مديري الموقع منحك إيّاه.
+error-rejected-outside_your_sections = تشرف على أقسام أخرى، وهذا القسم ليس من الأقسام التي تشرف عليها.

@@ -785,3 +785,13 @@ mod-refused-not_yours = Only the moderator who made that decision can undo it.
 admin-rename-section = Rename
 admin-save-section-names = Save names
 admin-section-renamed = Section renamed; the site shows its new name.
+
+## Site chrome and error pages (issue 21): the compact header, refusals by role
+nav-menu = Menu
+error-404-search = Search the site instead:
+error-not-allowed-body = Your account may not open this page or do this.
+error-title-not_in_newsroom = You need a newsroom role
+error-rejected-not_in_newsroom = These screens are for the newsroom. You need a newsroom role (author, editor or admin) to open them; an admin of this site can give you one.
+error-title-not_a_moderator = You need a moderator role
+error-rejected-not_a_moderator = These screens are for the moderators. You need a moderator role to open them; an admin of this site can give you one.
+error-rejected-outside_your_sections = You moderate other sections; this one is not yours to moderate.
