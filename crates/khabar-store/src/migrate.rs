@@ -54,6 +54,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "known devices",
         include_str!("../migrations/0010_known_devices.sql"),
     ),
+    (
+        13,
+        "edition sync",
+        include_str!("../migrations/0013_edition_sync.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.
