@@ -230,6 +230,17 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/sitemap.xml", get(sitemaps::index))
         .route("/sitemaps/{file}", get(sitemaps::file))
         .route("/assets/{*path}", get(theme::assets::asset))
+        .route("/favicon.ico", get(theme::assets::favicon))
+        .route("/apple-touch-icon.png", get(theme::assets::touch_icon))
+        .route(
+            "/apple-touch-icon-precomposed.png",
+            get(theme::assets::touch_icon),
+        )
+        .route("/manifest.webmanifest", get(theme::assets::manifest))
+        .route(
+            "/{lang}/manifest.webmanifest",
+            get(theme::assets::language_manifest),
+        )
         .nest("/media", media)
         .route("/{lang}", get(pages::language_root))
         .route("/{lang}/", get(pages::home))
@@ -315,6 +326,12 @@ pub fn router(app: Arc<App>) -> Router {
             get(accounts::reset_form).post(accounts::reset),
         )
         .fallback(theme::page::not_found)
+        // Inside the viewer's layer: error pages are drawn in the reader's
+        // chrome.
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            theme::page::dress_errors,
+        ))
         .layer(middleware::from_fn_with_state(
             app.clone(),
             http::session::load_viewer,

@@ -14,6 +14,11 @@ pub enum PageError {
     /// A state-changing request without a valid CSRF token or from another site.
     #[error("forbidden")]
     Forbidden,
+    /// The reader may not do this, for the reason its code names (a role
+    /// they lack: `not_in_newsroom`, `not_a_moderator`…); 403, explained
+    /// by `error-rejected-{code}` rather than as an expired form.
+    #[error("not allowed: {0}")]
+    NotAllowed(&'static str),
     #[error("too many requests; retry in {0} s")]
     TooManyRequests(u64),
     /// A request body past the limit: 413, as the API's `body_too_large`.
@@ -37,7 +42,7 @@ impl PageError {
         match self {
             PageError::NotFound => StatusCode::NOT_FOUND,
             PageError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            PageError::Forbidden => StatusCode::FORBIDDEN,
+            PageError::Forbidden | PageError::NotAllowed(_) => StatusCode::FORBIDDEN,
             PageError::Rejected(_) => StatusCode::UNPROCESSABLE_ENTITY,
             PageError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             PageError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -71,7 +76,7 @@ impl PageError {
     pub fn from_failure(error: &(impl Failure + ?Sized)) -> PageError {
         match error.kind() {
             Kind::NotFound => PageError::NotFound,
-            Kind::Forbidden | Kind::Unauthorized => PageError::Forbidden,
+            Kind::Forbidden | Kind::Unauthorized => PageError::NotAllowed(error.code()),
             Kind::TooMany(wait) => PageError::TooManyRequests(wait.as_secs().max(1) as u64),
             Kind::Internal => {
                 tracing::error!(%error, "a page's use case failed");

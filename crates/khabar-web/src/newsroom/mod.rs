@@ -96,7 +96,11 @@ impl FromRequestParts<Arc<App>> for Desk {
         } = SignedIn::<Html>::from_request_parts(parts, app).await?;
         let role = session.account.role;
         if !may_write(role) {
-            return Err(error_page(app, lang, &PageError::Forbidden));
+            return Err(error_page(
+                app,
+                lang,
+                &PageError::NotAllowed("not_in_newsroom"),
+            ));
         }
         Ok(Desk {
             lang,
@@ -126,7 +130,9 @@ fn after(to: &str, outcome: Result<(), PageError>) -> Response {
         Ok(()) => to.to_owned(),
         Err(PageError::Rejected(code)) => with_query(to, "error", code),
         Err(PageError::NotFound) => with_query(to, "error", "not_found"),
-        Err(PageError::Forbidden) => with_query(to, "error", "forbidden"),
+        Err(PageError::Forbidden | PageError::NotAllowed(_)) => {
+            with_query(to, "error", "forbidden")
+        }
         // A form the browser could not have sent (a tampered field).
         Err(PageError::BadRequest(_)) => with_query(to, "error", "bad_request"),
         Err(error) => {

@@ -1,5 +1,6 @@
 //! The theme's assets (CSS, scripts, fonts, images), named by their content
-//! hash and cached for a year.
+//! hash and cached for a year; the icons browsers ask for at fixed
+//! addresses, and the web manifest.
 
 use crate::theme::page::error_page;
 use crate::theme::page::preferred_language;
@@ -8,6 +9,8 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
+use khabar_core::Lang;
+use serde_json::json;
 use std::sync::Arc;
 type AppState = State<Arc<App>>;
 
@@ -64,4 +67,115 @@ pub(crate) fn content_type_of(path: &str) -> &'static str {
         Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     }
+}
+
+/// Icons are asked for at fixed addresses (`/favicon.ico` by every
+/// browser, `/apple-touch-icon.png` by iOS, unprompted); a changed icon
+/// shows within the day.
+const ICON_CACHE: &str = "public, max-age=86400";
+
+/// `/favicon.ico`.
+pub(crate) async fn favicon(State(app): AppState, headers: HeaderMap) -> Response {
+    fixed_address(&app, "icons/favicon.ico", &headers)
+}
+
+/// `/apple-touch-icon.png` (and its `-precomposed` twin older iOS asks for).
+pub(crate) async fn touch_icon(State(app): AppState, headers: HeaderMap) -> Response {
+    fixed_address(&app, "icons/apple-touch-icon.png", &headers)
+}
+
+fn fixed_address(app: &App, path: &str, headers: &HeaderMap) -> Response {
+    match app.theme.file(&format!("assets/{path}")) {
+        Some(bytes) => (
+            [
+                (header::CONTENT_TYPE, content_type_of(path)),
+                (header::CACHE_CONTROL, ICON_CACHE),
+            ],
+            bytes.into_owned(),
+        )
+            .into_response(),
+        None => error_page(app, preferred_language(app, headers), &PageError::NotFound),
+    }
+}
+
+/// `/manifest.webmanifest`: the web manifest in the reader's language.
+pub(crate) async fn manifest(State(app): AppState, headers: HeaderMap) -> Response {
+    manifest_in(&app, preferred_language(&app, &headers))
+}
+
+/// `/{lang}/manifest.webmanifest`, which each page links: the site as an
+/// installed app opens in the language it was installed from.
+pub(crate) async fn language_manifest(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+) -> Response {
+    match path.ok().and_then(|Path(lang)| app.lang(&lang)) {
+        Some(lang) => manifest_in(&app, lang),
+        None => error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        ),
+    }
+}
+
+/// The manifest in `lang`: its name, direction and front page, the other
+/// languages' names under `translations` (the W3C proposal browsers are
+/// adopting), and the theme's icons by their content-named addresses.
+fn manifest_in(app: &App, lang: Lang) -> Response {
+    let site = app.site();
+    let describe = |lang: Lang| {
+        json!({
+            "name": site.name_in(lang),
+            "short_name": site.name_in(lang),
+            "description": app.i18n.message(lang, "site-description", None),
+        })
+    };
+    let translations: serde_json::Map<String, serde_json::Value> = site
+        .languages
+        .iter()
+        .filter(|other| other.code != lang)
+        .map(|other| (other.code.to_string(), describe(other.code)))
+        .collect();
+    let icon = |path: &str, sizes: &str, purpose: &str| {
+        json!({
+            "src": app.theme.asset_url(path),
+            "sizes": sizes,
+            "type": content_type_of(path),
+            "purpose": purpose,
+        })
+    };
+    let mut manifest = describe(lang);
+    if let Some(fields) = manifest.as_object_mut() {
+        fields.extend([
+            ("id".to_owned(), json!(format!("/{lang}/"))),
+            ("lang".to_owned(), json!(lang.as_str())),
+            ("dir".to_owned(), json!(app.dir(lang))),
+            ("start_url".to_owned(), json!(format!("/{lang}/"))),
+            ("scope".to_owned(), json!("/")),
+            ("display".to_owned(), json!("minimal-ui")),
+            ("background_color".to_owned(), json!("#fbfaf7")),
+            ("theme_color".to_owned(), json!("#ffffff")),
+            (
+                "icons".to_owned(),
+                json!([
+                    icon("icons/icon-192.png", "192x192", "any"),
+                    icon("icons/icon-512.png", "512x512", "any"),
+                    icon("icons/icon-maskable-512.png", "512x512", "maskable"),
+                    icon("icons/icon.svg", "any", "any"),
+                ]),
+            ),
+            ("translations".to_owned(), json!(translations)),
+        ]);
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "application/manifest+json"),
+            // The site's name is an admin's setting.
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        manifest.to_string(),
+    )
+        .into_response()
 }

@@ -6,8 +6,10 @@ use crate::http::paths::story_path;
 use crate::http::session::Viewer;
 use crate::theme::i18n::negotiate;
 use crate::{App, PageError};
-use axum::extract::{OriginalUri, State};
+use axum::body::Body;
+use axum::extract::{OriginalUri, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use khabar_core::Lang;
 use khabar_store::{EditionLink, SectionRef};
@@ -57,7 +59,8 @@ pub(crate) struct Chrome {
     /// format in it.
     locale: String,
     base_url: String,
-    canonical: String,
+    /// None on error pages, which are no page's address.
+    canonical: Option<String>,
     alternates: Vec<Alternate>,
     languages: Vec<LanguageLink>,
     sections: Vec<SectionRef>,
@@ -105,6 +108,21 @@ pub(crate) async fn chrome(
     x_default: Option<String>,
     canonical_path: String,
 ) -> Result<Chrome, PageError> {
+    let mut chrome = bare_chrome(app, lang, paths, x_default, Some(canonical_path));
+    chrome.viewer = signed_in(app, lang, viewer).await?;
+    chrome.sections = app.store.sections(lang).await?;
+    Ok(chrome)
+}
+
+/// The chrome without what needs the store: no sections, nobody signed
+/// in. Error pages start from it, as they must draw without the store.
+fn bare_chrome(
+    app: &App,
+    lang: Lang,
+    paths: Vec<(Lang, String)>,
+    x_default: Option<String>,
+    canonical_path: Option<String>,
+) -> Chrome {
     let absolute = |path: &str| format!("{}{path}", app.base_url);
     let mut alternates = Vec::new();
     if let Some(x_default) = x_default {
@@ -133,25 +151,6 @@ pub(crate) async fn chrome(
             name: app.i18n.message(l.code, "language-name", None),
         })
         .collect();
-    let signed_in = match &viewer.session {
-        Some(session) => Some(SignedIn {
-            username: session.account.username.clone(),
-            display_name: session.account.display_name.clone(),
-            csrf_token: session.csrf_token.clone(),
-            bell: if viewer.stands_in(app) {
-                app.http_cache.stand_ins().bell.clone()
-            } else {
-                bell(
-                    app,
-                    lang,
-                    app.store.unread_notifications(session.account.id).await?,
-                )
-            },
-            moderates: session.account.role.moderates(),
-            writes: khabar_core::newsroom::may_write(session.account.role),
-        }),
-        None => None,
-    };
     let locale = app
         .site()
         .languages
@@ -159,17 +158,40 @@ pub(crate) async fn chrome(
         .find(|l| l.code == lang)
         .and_then(|l| l.locale.clone())
         .unwrap_or_else(|| lang.to_string());
-    Ok(Chrome {
-        viewer: signed_in,
+    Chrome {
+        viewer: None,
         locale,
         site_name: app.site().name_in(lang).to_owned(),
         base_url: app.base_url.clone(),
-        canonical: absolute(&canonical_path),
+        canonical: canonical_path.map(|path| absolute(&path)),
         alternates,
         languages,
-        sections: app.store.sections(lang).await?,
+        sections: Vec::new(),
         feeds: Vec::new(),
-    })
+    }
+}
+
+/// The header's account links for `viewer`, if signed in.
+async fn signed_in(app: &App, lang: Lang, viewer: &Viewer) -> Result<Option<SignedIn>, PageError> {
+    let Some(session) = &viewer.session else {
+        return Ok(None);
+    };
+    Ok(Some(SignedIn {
+        username: session.account.username.clone(),
+        display_name: session.account.display_name.clone(),
+        csrf_token: session.csrf_token.clone(),
+        bell: if viewer.stands_in(app) {
+            app.http_cache.stand_ins().bell.clone()
+        } else {
+            bell(
+                app,
+                lang,
+                app.store.unread_notifications(session.account.id).await?,
+            )
+        },
+        moderates: session.account.role.moderates(),
+        writes: khabar_core::newsroom::may_write(session.account.role),
+    }))
 }
 
 /// The bell's words for `unread` notifications.
@@ -239,45 +261,130 @@ pub(crate) fn respond(app: &App, lang: Lang, result: Result<Response, PageError>
 }
 
 /// A localized error page. Server-side failures are logged with their
-/// cause; the reader sees only a short message.
+/// cause; the reader sees only a short message. It is drawn here without
+/// the store (no sections, nobody signed in), and `dress_errors` draws it
+/// again in the full chrome once it knows who is asking.
 pub(crate) fn error_page(app: &App, lang: Lang, error: &PageError) -> Response {
     let status = error.status();
     if status.is_server_error() {
         tracing::error!(%error, "page failed");
     }
-    let dir = app.dir(lang);
-    let retry_after = match error {
-        PageError::TooManyRequests(seconds) => Some(*seconds),
-        _ => None,
-    };
-    let reason = match error {
-        PageError::Rejected(code) => Some(*code),
-        _ => None,
-    };
-    let rendered = app
-        .templates
-        .get_template("error.html")
-        .and_then(|template| {
-            template.render(context! {
-                lang => lang.as_str(),
-                dir => dir,
-                status => status.as_u16(),
-                site_name => app.site().name_in(lang),
-                minutes => retry_after.map(|s| s.div_ceil(60).max(1)),
-            reason => reason,
-            })
-        });
-    let mut response = match rendered {
+    let notice = ErrorNotice::new(app, lang, error);
+    let chrome = bare_chrome(app, lang, Vec::new(), None, None);
+    let mut response = match notice.render(app, chrome) {
         Ok(html) => html_response(status, lang, html),
         Err(template_error) => {
             tracing::error!(%template_error, "error page failed");
             (status, status.canonical_reason().unwrap_or("error")).into_response()
         }
     };
-    if let Some(seconds) = retry_after {
+    if let PageError::TooManyRequests(seconds) = error {
         response
             .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(seconds.max(1)));
+            .insert(header::RETRY_AFTER, HeaderValue::from((*seconds).max(1)));
+    }
+    response.extensions_mut().insert(notice);
+    response
+}
+
+/// What an error page says, in its language: kept on the answer so that
+/// `dress_errors` can draw it in the reader's chrome.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ErrorNotice {
+    #[serde(skip)]
+    lang: Lang,
+    status: u16,
+    title: String,
+    body: String,
+    /// A 404 offers a search box.
+    search: bool,
+}
+
+impl ErrorNotice {
+    fn new(app: &App, lang: Lang, error: &PageError) -> ErrorNotice {
+        let status = error.status().as_u16();
+        let generic_title = || {
+            app.i18n
+                .message(lang, &format!("error-{status}-title"), None)
+        };
+        // A refusal names its reason; its own title when it has one
+        // (`error-title-not_in_newsroom`), else the status's.
+        let (title, body) = match error {
+            PageError::Rejected(code) | PageError::NotAllowed(code) => {
+                // Not the 403's "the form expired": that is the CSRF check's.
+                let fallback = match error {
+                    PageError::NotAllowed(_) => "error-not-allowed-body",
+                    _ => "error-422-body",
+                };
+                (
+                    app.i18n
+                        .optional(lang, &format!("error-title-{code}"))
+                        .unwrap_or_else(generic_title),
+                    app.i18n
+                        .optional(lang, &format!("error-rejected-{code}"))
+                        .unwrap_or_else(|| app.i18n.message(lang, fallback, None)),
+                )
+            }
+            PageError::TooManyRequests(seconds) => {
+                let mut args = fluent_bundle::FluentArgs::new();
+                args.set("minutes", seconds.div_ceil(60).max(1));
+                (
+                    generic_title(),
+                    app.i18n.message(lang, "error-429-body", Some(&args)),
+                )
+            }
+            _ => (
+                generic_title(),
+                app.i18n
+                    .message(lang, &format!("error-{status}-body"), None),
+            ),
+        };
+        ErrorNotice {
+            lang,
+            status,
+            title,
+            body,
+            search: status == StatusCode::NOT_FOUND.as_u16(),
+        }
+    }
+
+    fn render(&self, app: &App, chrome: Chrome) -> Result<String, PageError> {
+        render_html(
+            app,
+            "error.html",
+            self.lang,
+            chrome,
+            context! { error => self },
+        )
+    }
+}
+
+/// Draws an error page again in the site's full chrome — the sections,
+/// the reader's account links — which its maker, often an extractor
+/// without the store at hand, could not. Keeps the first drawing when the
+/// chrome cannot be had (the store is down: the likely cause of a 500).
+pub(crate) async fn dress_errors(State(app): AppState, request: Request, next: Next) -> Response {
+    let viewer = request.extensions().get::<Viewer>().cloned();
+    let mut response = next.run(request).await;
+    let Some(notice) = response.extensions_mut().remove::<ErrorNotice>() else {
+        return response;
+    };
+    let Some(viewer) = viewer else {
+        return response;
+    };
+    // The language switch leads to the other languages' front pages: the
+    // same address there may well fail the same way.
+    match chrome(&app, notice.lang, &viewer, Vec::new(), None, String::new())
+        .await
+        .and_then(|mut chrome| {
+            chrome.canonical = None;
+            notice.render(&app, chrome)
+        }) {
+        Ok(html) => {
+            response.headers_mut().remove(header::CONTENT_LENGTH);
+            *response.body_mut() = Body::from(html);
+        }
+        Err(error) => tracing::warn!(%error, "error page drawn without the site's chrome"),
     }
     response
 }
