@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use khabar_core::newsroom::{
     self, may_edit, may_keep_sections, may_manage_people, may_publish, may_write,
 };
+use khabar_core::story::{StatusChange, change_status};
 use khabar_core::text;
 use khabar_core::{
     EditionContent, EditionStatus, HeroImage, InvalidInput, Lang, Role, SiteOverrides, Slug,
@@ -136,10 +137,10 @@ impl<'a> Newsroom<'a> {
     async fn byline(&self, asked: Vec<i64>, current: &[i64]) -> Result<Vec<i64>> {
         let own = self.ctx.store.bylines_of(self.account.id).await?;
         if asked.is_empty() {
-            return Ok(if current.is_empty() {
-                own
-            } else {
-                current.to_vec()
+            return Ok(match (current.is_empty(), own.is_empty()) {
+                (false, _) => current.to_vec(),
+                (true, false) => own,
+                (true, true) => vec![self.own_byline().await?],
             });
         }
         if self.role == Role::Author {
@@ -151,6 +152,47 @@ impl<'a> Newsroom<'a> {
             self.require(stands_in && !adds_others && !drops_someone)?;
         }
         Ok(asked)
+    }
+
+    /// A byline for an account that has none yet, named as the account
+    /// is in every language of the site: the writer is the default byline,
+    /// so nothing goes out unsigned because nobody made them a profile.
+    async fn own_byline(&self) -> Result<i64> {
+        let account = self.account;
+        let name = if text::is_visible(&account.display_name) {
+            account.display_name.as_str()
+        } else {
+            account.username.as_str()
+        };
+        let profiles: Vec<AuthorProfile> = self
+            .ctx
+            .languages()
+            .into_iter()
+            .map(|lang| {
+                Ok(AuthorProfile {
+                    lang,
+                    name: newsroom::label("names", name)?,
+                    bio: String::new(),
+                })
+            })
+            .collect::<Result<_>>()?;
+        let fallback = format!("author-{}", account.id);
+        let slug = Slug::from_headline(&account.username).or_else(|_| Slug::parse(&fallback))?;
+        let store = &self.ctx.store;
+        match store
+            .create_author(&slug, &profiles, Some(account.id))
+            .await
+        {
+            // Another byline has the name's slug: the account's id makes it
+            // its own.
+            Err(StoreError::Taken { .. }) => {
+                let slug = Slug::parse(&format!("{}-{}", slug.as_str(), account.id))?;
+                Ok(store
+                    .create_author(&slug, &profiles, Some(account.id))
+                    .await?)
+            }
+            other => Ok(other?),
+        }
     }
 
     /// Whether the account writes as one of `author_ids`.
@@ -245,7 +287,18 @@ impl<'a> Newsroom<'a> {
             .create_edition(story_id, lang, content, &author_ids, Some(self.account.id))
             .await
             .map_err(|e| unknown_reference(e, "author_ids"))?;
+        // A new edition is a translation of where the others stand.
+        store.sync_edition(id).await?;
         Ok(store.edition_draft(id).await?)
+    }
+
+    /// Marks an edition as brought in line with its siblings as they stand
+    /// (its translation updated): it is behind none of them, and none of
+    /// them is behind it, until one changes again.
+    pub async fn mark_synced(&self, edition_id: i64) -> Result<EditionDraft> {
+        self.editable(edition_id).await?;
+        self.ctx.store.sync_edition(edition_id).await?;
+        Ok(self.ctx.store.edition_draft(edition_id).await?)
     }
 
     /// Section, tags and hero image: the story's, shared by its editions.
@@ -349,6 +402,45 @@ impl<'a> Newsroom<'a> {
             }
         }
         Ok(store.edition_draft(edition_id).await?)
+    }
+
+    /// Publishes (or schedules for `at`) several editions of one story
+    /// together: all of them are checked first, so a refusal publishes
+    /// none. Returns them as they stand after.
+    pub async fn publish_together(
+        &self,
+        story_id: i64,
+        edition_ids: &[i64],
+        at: Option<Timestamp>,
+    ) -> Result<Vec<EditionDraft>> {
+        self.require(may_publish(self.role))?;
+        if edition_ids.is_empty() {
+            return Err(InvalidInput::new(
+                "edition_id",
+                "no_edition_chosen",
+                "choose at least one edition to publish",
+            )
+            .into());
+        }
+        let story = self.ctx.store.story_record(story_id).await?;
+        let change = if at.is_some() {
+            StatusChange::Schedule
+        } else {
+            StatusChange::Publish
+        };
+        for id in edition_ids {
+            let edition = story
+                .editions
+                .iter()
+                .find(|e| e.id == *id)
+                .ok_or(NewsroomError::NotFound)?;
+            change_status(edition.status, change)?;
+        }
+        let mut done = Vec::with_capacity(edition_ids.len());
+        for id in edition_ids {
+            done.push(self.publish(*id, at).await?);
+        }
+        Ok(done)
     }
 
     pub async fn unpublish(&self, edition_id: i64) -> Result<EditionDraft> {

@@ -56,6 +56,20 @@ pub fn may_manage_people(role: Role) -> bool {
     role == Role::Admin
 }
 
+/// What an edition lacks that readers expect of a published story, as
+/// codes (`no_byline`, `no_hero_image`). Editors are warned before and
+/// after publishing; nothing is refused, since a brief may go out bare.
+pub fn publish_warnings(has_byline: bool, has_hero_image: bool) -> Vec<&'static str> {
+    let mut warnings = Vec::new();
+    if !has_byline {
+        warnings.push("no_byline");
+    }
+    if !has_hero_image {
+        warnings.push("no_hero_image");
+    }
+    warnings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,6 +104,16 @@ mod tests {
         );
         assert_eq!(bio("one\r\ntwo").unwrap(), "one\ntwo");
         assert_eq!(bio("\u{7}").unwrap_err().field, "bio");
+    }
+
+    #[test]
+    fn bare_stories_warn() {
+        assert!(publish_warnings(true, true).is_empty());
+        assert_eq!(publish_warnings(false, true), ["no_byline"]);
+        assert_eq!(
+            publish_warnings(false, false),
+            ["no_byline", "no_hero_image"]
+        );
     }
 
     #[test]

@@ -190,3 +190,32 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Records edition `edition_id` and each of its siblings as in line
+    /// with one another as they stand now: it with their current
+    /// revisions, they with its own. A new edition (a translation of where
+    /// the others stood) and an edition an editor marks as updated both
+    /// end up here.
+    pub async fn sync_edition(&self, edition_id: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for sql in [
+            // This edition, in line with each sibling's revision…
+            "INSERT INTO edition_sync (edition_id, sibling_id, sibling_revision)
+             SELECT me.id, s.id, s.revision FROM editions me
+             JOIN editions s ON s.story_id = me.story_id AND s.id <> me.id
+             WHERE me.id = $1
+             ON CONFLICT (edition_id, sibling_id) DO UPDATE SET sibling_revision = excluded.sibling_revision",
+            // …and each sibling in line with this edition's.
+            "INSERT INTO edition_sync (edition_id, sibling_id, sibling_revision)
+             SELECT s.id, me.id, me.revision FROM editions me
+             JOIN editions s ON s.story_id = me.story_id AND s.id <> me.id
+             WHERE me.id = $1
+             ON CONFLICT (edition_id, sibling_id) DO UPDATE SET sibling_revision = excluded.sibling_revision",
+        ] {
+            sqlx::query(sql).bind(edition_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}

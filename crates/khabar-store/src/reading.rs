@@ -621,10 +621,10 @@ impl Store {
     }
 
     /// Two queries for the whole page: the languages of each story, and
-    /// for each edition the revisions its siblings saved after its own
-    /// last saved text. Publishing changes no text, and a sibling's first
-    /// revision is its creation (a translation of where this one stood),
-    /// so neither counts.
+    /// for each edition the revisions its siblings saved since it was
+    /// last brought in line with them (`edition_sync`, kept by
+    /// `Store::sync_edition`). Publishing changes no text, so it never
+    /// puts a sibling behind.
     async fn fill_translation_status(&self, items: &mut [NewsroomEdition]) -> Result<()> {
         if items.is_empty() {
             return Ok(());
@@ -651,21 +651,18 @@ impl Store {
         }
         let mut behind: HashMap<i64, Vec<Behind>> = HashMap::new();
         for row in sqlx::query_as::<_, BehindRow>(&format!(
-            "SELECT o.id AS edition_id, me.lang AS lang, COUNT(*) AS revisions
+            "SELECT o.id AS edition_id, me.lang AS lang,
+                    me.revision - COALESCE(sync.sibling_revision, 1) AS revisions
              FROM editions o
              JOIN editions me ON me.story_id = o.story_id AND me.id <> o.id
-             JOIN revisions r ON r.edition_id = me.id AND r.revision > 1
-                  AND r.saved_at > (SELECT MAX(mine.saved_at) FROM revisions mine WHERE mine.edition_id = o.id)
-             WHERE o.id IN ({edition_ids})
-             GROUP BY o.id, me.lang ORDER BY me.lang"
+             LEFT JOIN edition_sync sync ON sync.edition_id = o.id AND sync.sibling_id = me.id
+             WHERE o.id IN ({edition_ids}) AND me.revision > COALESCE(sync.sibling_revision, 1)
+             ORDER BY me.lang"
         ))
         .fetch_all(&self.read)
         .await?
         {
-            behind
-                .entry(row.edition_id)
-                .or_default()
-                .push(row.behind);
+            behind.entry(row.edition_id).or_default().push(row.behind);
         }
         for item in items {
             item.story_languages = languages
@@ -734,13 +731,14 @@ pub struct NewsroomEdition {
     /// Languages the story has an edition in (this one included).
     #[sqlx(skip)]
     pub story_languages: Vec<Lang>,
-    /// Other editions that saved revisions after this one's last text.
+    /// Other editions that saved revisions since this one was last in
+    /// line with them.
     #[sqlx(skip)]
     pub behind: Vec<Behind>,
 }
 
-/// "The `lang` edition has saved `revisions` revisions since this one's
-/// text last changed."
+/// "The `lang` edition has saved `revisions` revisions since this one
+/// was last in line with it."
 #[derive(Debug, Clone, PartialEq, Serialize, FromRow)]
 pub struct Behind {
     #[sqlx(try_from = "String")]

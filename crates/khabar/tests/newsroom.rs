@@ -1543,7 +1543,479 @@ async fn a_renamed_section_shows_on_the_next_request_of_every_page(db: &TestData
     server.stop().await.unwrap();
 }
 
+/// The id of the story an editor's address (`/en/admin/stories/{id}…`) is of.
+fn story_of(location: &str) -> i64 {
+    location
+        .trim_start_matches("/en/admin/stories/")
+        .split(['?', '#', '/'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// A story started on the desk in English, with an Arabic edition added;
+/// returns (story, English edition, Arabic edition).
+async fn bilingual_story(
+    server: &khabar::Server,
+    editor: &mut common::Agent<'_>,
+    english: &str,
+    arabic: &str,
+) -> (i64, i64, i64) {
+    let created = editor
+        .submit(
+            "/en/admin/stories/new",
+            "/en/admin/stories",
+            &[("edition_lang", "en"), ("headline", english)],
+        )
+        .await;
+    let story_id = story_of(&created.location.expect("the editor's address"));
+    let path = format!("/en/admin/stories/{story_id}");
+    let added = editor
+        .submit(
+            &path,
+            &format!("/en/admin/stories/{story_id}/editions"),
+            &[("edition_lang", "ar"), ("headline", arabic)],
+        )
+        .await;
+    assert_eq!(added.location.as_deref(), Some(path.as_str()));
+    let story = server.store().story_record(story_id).await.unwrap();
+    let id = |lang: Lang| story.editions.iter().find(|e| e.lang == lang).unwrap().id;
+    (story_id, id(Lang::EN), id(Lang::AR))
+}
+
+async fn publishing_confirms_what_went_live_and_warns(db: &TestDatabase) {
+    let server =
+        common::spawn_app_with(db, false, |c| c.site.time_zone = "Asia/Beirut".into()).await;
+    let store = server.store().clone();
+    // An editor without a byline of their own: their first story makes one.
+    let mut editor = signed_in(&server, "desk", Role::Editor).await;
+    let (story_id, en_id, ar_id) = bilingual_story(
+        &server,
+        &mut editor,
+        "Ferry fares fall",
+        "انخفاض أجرة العبّارة",
+    )
+    .await;
+    let story = store.story_record(story_id).await.unwrap();
+    let bylines = store.author_records().await.unwrap();
+    assert_eq!(bylines.len(), 1, "one byline made for the editor");
+    for edition in &story.editions {
+        assert_eq!(
+            edition.author_ids,
+            [bylines[0].id],
+            "the writer is the byline"
+        );
+    }
+    assert_eq!(bylines[0].name_in(Lang::AR), "desk");
+
+    // Before publishing: the story has no lead image, and the page says so.
+    let path = format!("/en/admin/stories/{story_id}");
+    let page = editor.get(&path).await.body;
+    assert!(page.contains("No lead image: the story shows as a text card"));
+    assert!(!page.contains("No byline"), "the byline is set");
+    assert!(page.contains(&format!("name=\"edition_id\" value=\"{en_id}\" checked")));
+    assert!(page.contains(&format!("name=\"edition_id\" value=\"{ar_id}\" checked")));
+
+    // Both editions together; the redirect carries what to confirm.
+    let together = format!("/en/admin/stories/{story_id}/publish");
+    let en = en_id.to_string();
+    let ar = ar_id.to_string();
+    let none = editor.submit(&path, &together, &[("when", "now")]).await;
+    assert!(none.location.unwrap().contains("error=no_edition_chosen"));
+    let done = editor
+        .submit(
+            &path,
+            &together,
+            &[("edition_id", &en), ("edition_id", &ar), ("when", "now")],
+        )
+        .await;
+    let to = done.location.expect("back to the editor");
+    assert_eq!(to, format!("{path}?published={en_id}.{ar_id}#confirmation"));
+    let confirmed = editor.get(&to).await.body;
+    assert!(confirmed.contains("id=\"confirmation-title\">Published</h2>"));
+    assert!(confirmed.contains("The \u{2068}English\u{2069} edition is live:"));
+    assert!(confirmed.contains("The \u{2068}Arabic\u{2069} edition is live:"));
+    let arabic_path = format!("/ar/story/{}", common::segment("انخفاض-أجرة-العبارة"));
+    for public in ["/en/story/ferry-fares-fall", arabic_path.as_str()] {
+        assert!(
+            confirmed.contains(&format!("href=\"{public}\"")),
+            "{public}"
+        );
+        assert!(confirmed.contains(&format!("{}{public}", server.base_url())));
+        assert_eq!(
+            common::get(&server, public).await.0,
+            200,
+            "{public} is live"
+        );
+    }
+    // The warning again, after.
+    assert!(confirmed.contains("class=\"warning\">No lead image"));
+    // Publishing again is refused as a whole.
+    let again = editor
+        .submit(&path, &together, &[("edition_id", &en), ("when", "now")])
+        .await;
+    assert!(again.location.unwrap().contains("error=already_published"));
+
+    // One edition of two.
+    let (one_id, one_en, one_ar) = bilingual_story(
+        &server,
+        &mut editor,
+        "Harbour lights return",
+        "عودة أضواء الميناء",
+    )
+    .await;
+    let one_path = format!("/en/admin/stories/{one_id}");
+    let done = editor
+        .submit(
+            &one_path,
+            &format!("/en/admin/stories/{one_id}/publish"),
+            &[("edition_id", &one_ar.to_string()), ("when", "now")],
+        )
+        .await;
+    let to = done.location.unwrap();
+    assert_eq!(to, format!("{one_path}?published={one_ar}#confirmation"));
+    let confirmed = editor.get(&to).await.body;
+    assert!(confirmed.contains("The \u{2068}Arabic\u{2069} edition is live:"));
+    assert!(!confirmed.contains("The \u{2068}English\u{2069} edition is live:"));
+    let status = |id: i64| {
+        let store = store.clone();
+        async move { store.edition_draft(id).await.unwrap().status }
+    };
+    assert_eq!(status(one_en).await, khabar_core::EditionStatus::Draft);
+
+    // Scheduling one edition confirms the time in the site's zone.
+    let scheduled = editor
+        .submit(
+            &one_path,
+            &format!("/en/admin/editions/{one_en}/publish"),
+            &[("when", "schedule"), ("at", "2031-03-04T09:30")],
+        )
+        .await;
+    let to = scheduled.location.unwrap();
+    assert_eq!(to, format!("{one_path}?scheduled={one_en}#confirmation"));
+    let at = store
+        .edition_draft(one_en)
+        .await
+        .unwrap()
+        .scheduled_at
+        .unwrap();
+    // 09:30 in Beirut is 07:30 UTC in March (winter time, UTC+2).
+    assert_eq!(at.to_string(), "2031-03-04T07:30:00Z");
+    let confirmed = editor.get(&to).await.body;
+    assert!(confirmed.contains("id=\"confirmation-title\">Scheduled</h2>"));
+    assert!(
+        confirmed.contains("(\u{2068}Asia/Beirut\u{2069} time)"),
+        "the zone is named"
+    );
+    let line = &confirmed[confirmed.find("edition goes live on").expect("the time")..];
+    assert!(line[..120].contains("9:30"), "{}", &line[..120]);
+    assert!(line[..120].contains("2031"), "{}", &line[..120]);
+    // The same confirmation in Arabic.
+    let arabic = editor
+        .get(&format!("/ar/admin/stories/{one_id}?scheduled={one_en}"))
+        .await
+        .body;
+    assert!(arabic.contains("تُنشر النسخة"), "Arabic confirmation");
+    assert!(arabic.contains("\u{2068}Asia/Beirut\u{2069}"));
+
+    // A story written with no byline (imported, say) warns of that too.
+    let bare = store
+        .create_story(khabar_store::NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    let content = khabar_core::EditionContent::parse(khabar_core::EditionInput {
+        headline: "Unsigned brief".into(),
+        ..Default::default()
+    })
+    .unwrap();
+    store
+        .create_edition(bare, Lang::EN, &content, &[], None)
+        .await
+        .unwrap();
+    let page = editor.get(&format!("/en/admin/stories/{bare}")).await.body;
+    assert!(page.contains("No byline: readers will not see who wrote this edition."));
+    // Warned, not refused.
+    let bare_en = store.story_record(bare).await.unwrap().editions[0].id;
+    let done = editor
+        .submit(
+            &format!("/en/admin/stories/{bare}"),
+            &format!("/en/admin/editions/{bare_en}/publish"),
+            &[("when", "now")],
+        )
+        .await;
+    let confirmed = editor.get(&done.location.unwrap()).await.body;
+    assert!(confirmed.contains("class=\"warning\">No byline"));
+    server.stop().await.unwrap();
+}
+
+async fn translation_status_is_exact(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let editor_token = bearer(&server, "desk", Role::Editor, &["read", "edit"]).await;
+    let mut editor = common::Agent::new(&server);
+    editor
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "desk"), ("password", PASSWORD)],
+        )
+        .await;
+    // Both editions written in full, one after the other.
+    let made = as_(
+        &server,
+        &editor_token,
+        "POST",
+        "/stories",
+        Some(json!({ "lang": "en", "edition": { "headline": "Tide tables", "body": "High water at six." } })),
+    )
+    .await;
+    let story_id = made.body["id"].as_i64().unwrap();
+    let en_id = made.body["editions"][0]["id"].as_i64().unwrap();
+    let arabic = as_(
+        &server,
+        &editor_token,
+        "POST",
+        &format!("/stories/{story_id}/editions"),
+        Some(json!({ "lang": "ar", "edition": { "headline": "جداول المد", "body": "المد العالي في السادسة." } })),
+    )
+    .await;
+    let ar_id = arabic.body["id"].as_i64().unwrap();
+    let behind = |id: i64| {
+        let token = editor_token.clone();
+        let server = &server;
+        async move {
+            let reply = as_(server, &token, "GET", "/stories", None).await;
+            let items = reply.body["items"].as_array().unwrap().clone();
+            items
+                .iter()
+                .find(|e| e["id"] == id)
+                .map(|e| e["behind"].clone())
+                .unwrap_or_else(|| panic!("edition {id} listed: {}", reply.body))
+        }
+    };
+    assert_eq!(
+        behind(en_id).await,
+        json!([]),
+        "just written: neither behind"
+    );
+    assert_eq!(behind(ar_id).await, json!([]));
+
+    // The English edition changes: the Arabic one is behind it, not the
+    // other way round.
+    let saved = as_(
+        &server,
+        &editor_token,
+        "PUT",
+        &format!("/editions/{en_id}"),
+        Some(json!({
+            "revision": 1, "edition": { "headline": "Tide tables", "body": "High water at seven." }
+        })),
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(
+        behind(ar_id).await,
+        json!([{ "lang": "en", "revisions": 1 }])
+    );
+    assert_eq!(behind(en_id).await, json!([]));
+    // The editor sees it and is offered to mark the Arabic edition updated.
+    let path = format!("/en/admin/stories/{story_id}");
+    let page = editor.get(&path).await.body;
+    assert!(page.contains(&format!("action=\"/en/admin/editions/{ar_id}/synced\"")));
+    assert!(!page.contains(&format!("action=\"/en/admin/editions/{en_id}/synced\"")));
+
+    // The translation is updated and marked so: neither is behind.
+    let saved = as_(&server, &editor_token, "PUT", &format!("/editions/{ar_id}"), Some(json!({
+        "revision": 1, "edition": { "headline": "جداول المد", "body": "المد العالي في السابعة." }
+    }))).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let marked = editor
+        .submit(&path, &format!("/en/admin/editions/{ar_id}/synced"), &[])
+        .await;
+    assert_eq!(
+        marked.location,
+        Some(format!("{path}?synced#edition-{ar_id}"))
+    );
+    assert_eq!(behind(ar_id).await, json!([]));
+    assert_eq!(
+        behind(en_id).await,
+        json!([]),
+        "the update is no change to catch up on"
+    );
+    assert!(
+        editor
+            .get(&format!("{path}?synced"))
+            .await
+            .body
+            .contains("Marked as up to date")
+    );
+
+    // Publishing changes no text and puts nobody behind.
+    as_(
+        &server,
+        &editor_token,
+        "POST",
+        &format!("/editions/{en_id}/publish"),
+        None,
+    )
+    .await;
+    assert_eq!(behind(ar_id).await, json!([]));
+    server.stop().await.unwrap();
+}
+
+async fn the_story_list_groups_editions_by_story(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let mut editor = signed_in(&server, "desk", Role::Editor).await;
+    let (story_id, en_id, ar_id) = bilingual_story(
+        &server,
+        &mut editor,
+        "Market reopens",
+        "السوق يعيد فتح أبوابه",
+    )
+    .await;
+    let created = editor
+        .submit(
+            "/en/admin/stories/new",
+            "/en/admin/stories",
+            &[("edition_lang", "en"), ("headline", "Lone English brief")],
+        )
+        .await;
+    let lone = story_of(&created.location.unwrap());
+    editor
+        .submit(
+            &format!("/en/admin/stories/{story_id}"),
+            &format!("/en/admin/editions/{en_id}/publish"),
+            &[("when", "schedule"), ("at", "2031-05-06T10:15")],
+        )
+        .await;
+
+    for lang in ["en", "ar"] {
+        let list = editor.get(&format!("/{lang}/admin/stories")).await.body;
+        let group = &list[list
+            .find(&format!("id=\"story-{story_id}\""))
+            .expect("the story's group")..];
+        let group = &group[..group.find("</tbody>").unwrap()];
+        // Both editions in the one group, named in their own languages.
+        assert!(group.contains(&format!("#edition-{en_id}\"")));
+        assert!(group.contains(&format!("#edition-{ar_id}\"")));
+        assert!(
+            group.contains("lang=\"ar\" dir=\"rtl\">العربية</span>"),
+            "{group}"
+        );
+        assert!(
+            group.contains("lang=\"en\" dir=\"ltr\">English</span>"),
+            "{group}"
+        );
+        assert!(
+            !group.contains(">en<") && !group.contains(">ar<"),
+            "no raw codes"
+        );
+        assert!(group.contains("status-scheduled") && group.contains("status-draft"));
+        assert!(group.contains("2031"), "the scheduled time is shown");
+        // The English-only story says its Arabic edition is missing.
+        let lone_group = &list[list.find(&format!("id=\"story-{lone}\"")).unwrap()..];
+        let lone_group = &lone_group[..lone_group.find("</tbody>").unwrap()];
+        assert!(lone_group.contains("edition-missing-row"));
+    }
+    let english = editor.get("/en/admin/stories").await.body;
+    assert!(english.contains("\u{2068}Arabic\u{2069} edition missing"));
+    server.stop().await.unwrap();
+}
+
+async fn sign_in_lands_staff_on_the_desk_and_readers_where_they_were(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    for (name, role) in [
+        ("desk", Role::Editor),
+        ("nadia", Role::Author),
+        ("ahmad", Role::Reader),
+    ] {
+        common::account(&server, name, role, PASSWORD).await;
+    }
+    let sign_in = |name: &'static str, next: Option<&'static str>| {
+        let server = &server;
+        async move {
+            let mut agent = common::Agent::new(server);
+            let mut fields = vec![("login", name), ("password", PASSWORD)];
+            if let Some(next) = next {
+                fields.push(("next", next));
+            }
+            let answer = agent.submit("/en/signin", "/en/signin", &fields).await;
+            assert_eq!(answer.status, 303, "{name} signs in");
+            answer.location.unwrap()
+        }
+    };
+    // Staff: the dashboard, even from an article; a newsroom screen they
+    // were sent from is kept.
+    assert_eq!(sign_in("desk", None).await, "/en/admin");
+    assert_eq!(
+        sign_in("nadia", Some("/en/story/some-story")).await,
+        "/en/admin"
+    );
+    assert_eq!(
+        sign_in("desk", Some("/en/admin/stories/7")).await,
+        "/en/admin/stories/7"
+    );
+    // Readers: back where they were, or the front page.
+    assert_eq!(sign_in("ahmad", None).await, "/en/");
+    assert_eq!(
+        sign_in("ahmad", Some("/en/search?q=ferry")).await,
+        "/en/search?q=ferry"
+    );
+    // Nowhere else.
+    for evil in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/%2F%2Fevil.example",
+    ] {
+        assert_eq!(sign_in("ahmad", Some(evil)).await, "/en/", "{evil}");
+    }
+
+    // The header's link has no `next`: the page the reader came from is
+    // where they return, when it is on this site.
+    let form = |referer: String| {
+        let url = format!("{}/en/signin", server.base_url());
+        async move {
+            common::client()
+                .get(url)
+                .header("Referer", referer)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    let page = form(format!(
+        "{}/en/story/tide-tables#comments",
+        server.base_url()
+    ))
+    .await;
+    assert!(
+        page.contains("name=\"next\" value=\"/en/story/tide-tables#comments\""),
+        "the reader's page kept"
+    );
+    for elsewhere in [
+        "https://evil.example/en/story/x".to_owned(),
+        format!("{}//evil.example", server.base_url()),
+        format!("{}/en/signin", server.base_url()),
+    ] {
+        let page = form(elsewhere.clone()).await;
+        assert!(!page.contains("name=\"next\""), "{elsewhere}");
+    }
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    publishing_confirms_what_went_live_and_warns,
+    translation_status_is_exact,
+    the_story_list_groups_editions_by_story,
+    sign_in_lands_staff_on_the_desk_and_readers_where_they_were,
     the_desk_screens_work_as_plain_forms,
     site_settings_change_from_the_browser_on_every_node,
     the_story_list_filters_and_shows_translation_status,

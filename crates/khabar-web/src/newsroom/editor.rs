@@ -13,8 +13,8 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use khabar_core::newsroom::{may_edit, may_publish};
-use khabar_core::{EditionContent, HeroImage, Lang, Slug};
+use khabar_core::newsroom::{may_edit, may_publish, publish_warnings};
+use khabar_core::{EditionContent, EditionStatus, HeroImage, Lang, Slug};
 use khabar_store::{
     Article, AuthorRef, EditionDraft, EditionLink, EditionSummary, NewsroomFilter, StoryRecord,
     TagRef,
@@ -117,12 +117,13 @@ async fn editor_page(
                 })
                 .collect();
             context! {
+                warnings => warnings(app, desk.lang, &story, &edition),
                 edition => edition,
                 dir => app.dir(lang),
                 language_name => app.i18n.message(desk.lang, &format!("admin-language-{}", edition.lang), None),
-                editable => may_edit(desk.role, is_own, edition.status != khabar_core::EditionStatus::Draft),
+                editable => may_edit(desk.role, is_own, edition.status != EditionStatus::Draft),
                 scheduled_local => edition.scheduled_at.map(|at| local_input(app, at)),
-                public_path => (edition.status == khabar_core::EditionStatus::Published)
+                public_path => (edition.status == EditionStatus::Published)
                     .then(|| format!("/{}/story/{}", edition.lang, segment(&edition.slug))),
                 behind => behind,
                 byline => byline,
@@ -147,6 +148,7 @@ async fn editor_page(
                 url => url,
                 thumb => m.variants.first().map(|v| format!("/media/{}", v.path)).unwrap_or_else(|| m.url()),
                 alt => m.texts.get(desk.lang.as_str()).map(|t| t.alt.clone()).unwrap_or_default(),
+                alts => m.texts.iter().map(|(lang, t)| (lang.clone(), t.alt.clone())).collect::<std::collections::BTreeMap<_, _>>(),
                 checked => story.hero_image.as_deref() == Some(url.as_str()),
             }
         })
@@ -189,7 +191,76 @@ async fn editor_page(
             time_zone => app.site().time_zone,
             error => error,
             saved => query.contains_key("saved"),
+            synced => query.contains_key("synced"),
+            to_publish => story.editions.iter().any(|e| e.status != EditionStatus::Published),
+            confirmation => confirmation(app, desk, &story, query),
         },
+    )
+}
+
+/// What `edition` lacks for publishing (`publish_warnings`), in `lang`.
+fn warnings(app: &App, lang: Lang, story: &StoryRecord, edition: &EditionDraft) -> Vec<String> {
+    publish_warnings(!edition.author_ids.is_empty(), story.hero_image.is_some())
+        .into_iter()
+        .map(|code| {
+            let key = format!("admin-warning-{}", code.replace('_', "-"));
+            app.i18n.message(lang, &key, None)
+        })
+        .collect()
+}
+
+/// What a publish or schedule just did, from the redirect's query
+/// (`published=` or `scheduled=`, edition ids joined by `.`): read back
+/// from the store, so the confirmation says what is true now, with each
+/// edition's public address and, when scheduled, its time in the site's
+/// zone.
+fn confirmation(
+    app: &App,
+    desk: &Desk,
+    story: &StoryRecord,
+    query: &HashMap<String, String>,
+) -> Option<Value> {
+    let (kind, list) = query
+        .get("published")
+        .map(|ids| ("published", ids))
+        .or_else(|| query.get("scheduled").map(|ids| ("scheduled", ids)))?;
+    let items: Vec<Value> = list
+        .split('.')
+        .filter_map(|id| id.parse::<i64>().ok())
+        .filter_map(|id| story.editions.iter().find(|e| e.id == id))
+        .map(|edition| {
+            let path = format!("/{}/story/{}", edition.lang, segment(&edition.slug));
+            context! {
+                lang => edition.lang,
+                dir => app.dir(edition.lang),
+                headline => edition.headline,
+                language_name => app.i18n.message(desk.lang, &format!("admin-language-{}", edition.lang), None),
+                status => edition.status,
+                url => format!("{}{path}", app.base_url),
+                path => path,
+                at => edition.scheduled_at.map(|at| app.i18n.date_time(desk.lang, at)),
+                warnings => warnings(app, desk.lang, story, edition),
+            }
+        })
+        .collect();
+    (!items.is_empty()).then(|| context! { kind => kind, items => items })
+}
+
+/// The editor's address with what just happened for the page to confirm.
+fn confirmed(desk: &Desk, story_id: i64, editions: &[EditionDraft]) -> String {
+    let kind = if editions
+        .iter()
+        .all(|e| e.status == EditionStatus::Published)
+    {
+        "published"
+    } else {
+        "scheduled"
+    };
+    let ids: Vec<String> = editions.iter().map(|e| e.id.to_string()).collect();
+    format!(
+        "{}?{kind}={}#confirmation",
+        story_path(desk.lang, story_id),
+        ids.join(".")
     )
 }
 
@@ -339,19 +410,75 @@ pub(super) async fn publish(
     CheckedForm(fields, ..): CheckedForm,
 ) -> Response {
     let outcome = async {
-        let at = match (field(&fields, "when"), field(&fields, "at")) {
-            ("schedule", at) => {
-                Some(from_local_input(&app, at).ok_or(PageError::Rejected("invalid_time"))?)
-            }
-            _ => None,
-        };
-        Newsroom::new(&app, &desk.account)
+        let at = publish_time(&app, &fields)?;
+        let edition = Newsroom::new(&app, &desk.account)
             .publish(edition_id, at)
             .await?;
-        Ok(())
+        Ok(confirmed(&desk, edition.story_id, &[edition]))
     }
     .await;
-    after(&edition_story(&app, &desk, edition_id).await, outcome)
+    match outcome {
+        Ok(to) => after(&to, Ok(())),
+        Err(error) => after(&edition_story(&app, &desk, edition_id).await, Err(error)),
+    }
+}
+
+/// When a publish form asks for: now, or (`when=schedule`) at `at`, a
+/// `datetime-local` value in the site's time zone.
+fn publish_time(app: &App, fields: &Fields) -> Result<Option<Timestamp>, PageError> {
+    match (field(fields, "when"), field(fields, "at")) {
+        ("schedule", at) => Ok(Some(
+            from_local_input(app, at).ok_or(PageError::Rejected("invalid_time"))?,
+        )),
+        _ => Ok(None),
+    }
+}
+
+/// `POST /{lang}/admin/stories/{id}/publish`: the editions ticked
+/// (`edition_id`, repeated) published together now, or scheduled for one
+/// time (`when=schedule`, `at`).
+pub(super) async fn publish_together(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    Id(story_id): Id,
+    CheckedForm(fields, ..): CheckedForm,
+) -> Response {
+    let outcome = async {
+        let at = publish_time(&app, &fields)?;
+        let done = Newsroom::new(&app, &desk.account)
+            .publish_together(story_id, &ids(&fields, "edition_id"), at)
+            .await?;
+        Ok(confirmed(&desk, story_id, &done))
+    }
+    .await;
+    match outcome {
+        Ok(to) => after(&to, Ok(())),
+        Err(error) => after(&story_path(desk.lang, story_id), Err(error)),
+    }
+}
+
+/// `POST /{lang}/admin/editions/{id}/synced`: the editor says this
+/// edition now says what its siblings say.
+pub(super) async fn mark_synced(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    Id(edition_id): Id,
+    CheckedForm(..): CheckedForm,
+) -> Response {
+    let outcome = Newsroom::new(&app, &desk.account)
+        .mark_synced(edition_id)
+        .await
+        .map_err(PageError::from);
+    match outcome {
+        Ok(edition) => after(
+            &format!(
+                "{}?synced#edition-{edition_id}",
+                story_path(desk.lang, edition.story_id)
+            ),
+            Ok(()),
+        ),
+        Err(error) => after(&edition_story(&app, &desk, edition_id).await, Err(error)),
+    }
 }
 
 /// `POST /{lang}/admin/editions/{id}/unpublish`: takes it down (or calls
@@ -518,7 +645,7 @@ async fn preview_page(
         other_editions: story
             .editions
             .iter()
-            .filter(|e| e.lang != lang && e.status == khabar_core::EditionStatus::Published)
+            .filter(|e| e.lang != lang && e.status == EditionStatus::Published)
             .map(|e| EditionLink {
                 lang: e.lang,
                 slug: e.slug.clone(),

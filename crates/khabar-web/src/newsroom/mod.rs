@@ -46,6 +46,14 @@ pub(crate) fn routes() -> Router<Arc<App>> {
             "/{lang}/admin/stories/{id}/editions",
             post(editor::add_edition),
         )
+        .route(
+            "/{lang}/admin/stories/{id}/publish",
+            post(editor::publish_together),
+        )
+        .route(
+            "/{lang}/admin/editions/{id}/synced",
+            post(editor::mark_synced),
+        )
         .route("/{lang}/admin/editions/{id}", post(editor::save_edition))
         .route("/{lang}/admin/editions/{id}/publish", post(editor::publish))
         .route(

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use khabar_core::{CommentMode, EditionContent, EditionInput};
+use khabar_store::NewsroomEdition;
 use minijinja::{Value, context};
 
 use super::{Desk, after, desk_chrome, language_choice, language_table, optional_id, refusal};
@@ -74,7 +75,7 @@ async fn list_page(
         chrome,
         context! {
             current => "stories",
-            items => found.items,
+            stories => by_story(found.items),
             dirs => dirs,
             sections => sections,
             authors => authors,
@@ -84,6 +85,33 @@ async fn list_page(
             next_page => found.has_more.then(|| page_link(page + 1)),
         },
     )
+}
+
+/// The page's editions grouped by story, in the order the first edition
+/// of each story comes (the most recently changed), each group's editions
+/// by language.
+fn by_story(items: Vec<NewsroomEdition>) -> Vec<Value> {
+    let mut groups: Vec<(i64, Vec<NewsroomEdition>)> = Vec::new();
+    for item in items {
+        match groups
+            .iter_mut()
+            .find(|(id, _)| *id == item.record.story_id)
+        {
+            Some((_, editions)) => editions.push(item),
+            None => groups.push((item.record.story_id, vec![item])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(story_id, mut editions)| {
+            editions.sort_by(|a, b| a.record.lang.as_str().cmp(b.record.lang.as_str()));
+            let languages = editions
+                .first()
+                .map(|e| e.story_languages.clone())
+                .unwrap_or_default();
+            context! { story_id => story_id, editions => editions, languages => languages }
+        })
+        .collect()
 }
 
 /// Sections as `{id, name}` in the desk's language, in menu order, for

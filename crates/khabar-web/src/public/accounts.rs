@@ -9,8 +9,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::SignedDuration;
-use khabar_core::Lang;
+use khabar_core::newsroom::may_write;
 use khabar_core::secret::Secret;
+use khabar_core::{Lang, Role};
 use minijinja::context;
 use serde::{Deserialize, Serialize};
 
@@ -271,10 +272,55 @@ pub(crate) async fn sign_in_form(
     State(app): AppState,
     PageLang(lang): PageLang,
     viewer: Viewer,
+    headers: HeaderMap,
     query: Result<Query<NextQuery>, QueryRejection>,
 ) -> Response {
-    let next = next_of(query);
+    // A link without `next` (the header's) returns the reader to the page
+    // they came from, when it is a page of this site.
+    let next = next_of(query).or_else(|| came_from(&app, &headers));
     blank_form(&app, lang, &viewer, "signin.html", "signin", next).await
+}
+
+/// The local path of the page the browser says it came from, unless that
+/// is another site or one of the account forms themselves.
+fn came_from(app: &App, headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let path = referer.strip_prefix(app.base_url.as_str())?;
+    let path = return_path(path)?;
+    let page = path.split(['?', '#']).next().unwrap_or(path);
+    let form = ["/signin", "/signup", "/reset", "/signout"]
+        .iter()
+        .any(|form| page.ends_with(form) || page.contains(&format!("{form}/")));
+    (!form).then(|| path.to_owned())
+}
+
+/// Where an account lands after signing in: newsroom staff on their
+/// dashboard (moderators on their queue) unless they were sent to sign in
+/// from one of those screens; readers where they were, else the front page.
+fn landing(lang: Lang, role: Role, next: Option<String>) -> String {
+    let desk = if may_write(role) {
+        Some(format!("/{lang}/admin"))
+    } else if role.moderates() {
+        Some(format!("/{lang}/moderate"))
+    } else {
+        None
+    };
+    match (desk, next) {
+        (Some(_), Some(next)) if on_desk(&next) => next,
+        (Some(desk), _) => desk,
+        (None, next) => next.unwrap_or_else(|| format!("/{lang}/")),
+    }
+}
+
+/// Whether a local path is a newsroom or moderation screen (`/{lang}/admin…`,
+/// `/{lang}/moderate…`).
+fn on_desk(path: &str) -> bool {
+    let mut parts = path.trim_start_matches('/').splitn(2, '/');
+    parts.next();
+    parts.next().is_some_and(|rest| {
+        let screen = rest.split(['/', '?', '#']).next().unwrap_or("");
+        screen == "admin" || screen == "moderate"
+    })
 }
 
 async fn blank_form(
@@ -391,7 +437,14 @@ pub(crate) async fn sign_in(
         let device = cookie(&headers, DEVICE_COOKIE);
         let error = match try_sign_in(&app, &form, &viewer, device).await {
             Ok(user_id) => {
-                let to = next.unwrap_or_else(|| format!("/{lang}/"));
+                let role = match app.store.account(user_id).await {
+                    Ok(account) => account.role,
+                    Err(error) => {
+                        tracing::error!(%error, "reading the account that signed in");
+                        return error_page(&app, lang, &PageError::Internal);
+                    }
+                };
+                let to = landing(lang, role, next);
                 let mut response = signed_in_redirect(&app, lang, user_id, &viewer, &to).await;
                 if let Some(cookie) = known_device_cookie(&app, user_id, device).await {
                     response.headers_mut().append(header::SET_COOKIE, cookie);

@@ -1,5 +1,5 @@
-// The story editor, livelier: a preview rendered by the public page's own
-// template as you type, drafts saved by themselves, Ctrl+S / ⌘S to save,
+// The story editor, livelier: a Markdown toolbar with keyboard shortcuts,
+// a preview rendered by the public page's own template as you type, drafts saved by themselves, Ctrl+S / ⌘S to save,
 // unsaved text kept on this device until the server has it, and image
 // uploads. Every change goes through the JSON API with the session's CSRF
 // token; without this file the editor's forms post as they are.
@@ -287,8 +287,9 @@
         self.changed();
       });
     }
-    // Publishing or scheduling first saves what is typed.
-    Array.prototype.forEach.call(this.element.querySelectorAll(".publish-form"), function (form) {
+    // Publishing, scheduling or marking it up to date first saves what
+    // is typed.
+    Array.prototype.forEach.call(this.element.querySelectorAll(".publish-form, .sync-form"), function (form) {
       form.addEventListener("submit", function (event) {
         if (!self.dirty) return;
         event.preventDefault();
@@ -297,15 +298,173 @@
     });
   };
 
+  // The body's toolbar: Markdown written for the editor, never a second
+  // renderer (the preview is the server's). One tab stop, arrows move
+  // along it (mirrored right to left), and each tool has its shortcut.
+  function Toolbar(edition) {
+    this.edition = edition;
+    this.bar = edition.element.querySelector(".md-toolbar");
+    this.area = edition.form.elements.body;
+    this.dialog = edition.element.querySelector(".media-dialog");
+  }
+
+  Toolbar.prototype.buttons = function () {
+    return Array.prototype.slice.call(this.bar.querySelectorAll("button"));
+  };
+
+  // Puts `text` in place of the selection, selects [from, to) of it, and
+  // tells the form (autosave, preview) the body changed.
+  Toolbar.prototype.replace = function (start, end, text, from, to) {
+    var area = this.area;
+    area.focus();
+    area.setRangeText(text, start, end, "end");
+    area.setSelectionRange(start + from, start + to);
+    area.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+
+  // `**words**`, `*words*`, `[words](url)`: around the selection, or
+  // around a placeholder left selected for typing over.
+  Toolbar.prototype.wrap = function (before, after, placeholder) {
+    var area = this.area;
+    var start = area.selectionStart, end = area.selectionEnd;
+    var inner = area.value.slice(start, end) || placeholder;
+    this.replace(start, end, before + inner + after, before.length, before.length + inner.length);
+  };
+
+  // `## `, `> `, `- `, `1. ` at the start of every line the selection
+  // touches; a second press takes it off again.
+  Toolbar.prototype.prefix = function (kind) {
+    var area = this.area;
+    var value = area.value;
+    var start = value.lastIndexOf("\n", area.selectionStart - 1) + 1;
+    var endAt = value.indexOf("\n", area.selectionEnd);
+    var end = endAt === -1 ? value.length : endAt;
+    var lines = value.slice(start, end).split("\n");
+    var pattern = { heading: /^## /, quote: /^> /, list: /^- /, numbered: /^\d+\. / }[kind];
+    var all = lines.every(function (line) { return pattern.test(line); });
+    var text = lines.map(function (line, i) {
+      if (all) return line.replace(pattern, "");
+      var bare = line.replace(/^(## |> |- |\d+\. )/, "");
+      return ({ heading: "## ", quote: "> ", list: "- ", numbered: (i + 1) + ". " })[kind] + bare;
+    }).join("\n");
+    this.replace(start, end, text, text.length, text.length);
+  };
+
+  Toolbar.prototype.link = function () {
+    var area = this.area;
+    var selected = area.value.slice(area.selectionStart, area.selectionEnd);
+    if (/^https?:\/\/\S+$/.test(selected)) return this.wrap("[", "](" + selected + ")", "");
+    var url = window.prompt(this.dialog.getAttribute("data-link-prompt"), "https://");
+    if (!url || url === "https://") { area.focus(); return; }
+    this.wrap("[", "](" + url.trim() + ")", url.trim());
+  };
+
+  // An image on a paragraph of its own, its description as alt text.
+  Toolbar.prototype.image = function (src, alt) {
+    var area = this.area;
+    var start = area.selectionStart;
+    var before = area.value.slice(0, start);
+    var gap = before === "" || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
+    var markdown = gap + "![" + (alt || "").replace(/[\[\]]/g, "") + "](" + src + ")\n\n";
+    this.replace(start, area.selectionEnd, markdown, markdown.length, markdown.length);
+  };
+
+  Toolbar.prototype.run = function (tool, button) {
+    switch (tool) {
+      case "bold": return this.wrap("**", "**", "…");
+      case "italic": return this.wrap("*", "*", "…");
+      case "link": return this.link();
+      case "heading": case "quote": case "list": case "numbered": return this.prefix(tool);
+      case "embed": return this.image(button.getAttribute("data-src"), button.getAttribute("data-alt"));
+      case "preview":
+        this.edition.renderPreview();
+        this.edition.preview.hidden = false;
+        this.edition.preview.scrollIntoView({ block: "start" });
+        return;
+      case "image":
+        // Where the caret was, kept for when a picture is chosen.
+        this.caret = [this.area.selectionStart, this.area.selectionEnd];
+        this.dialog.showModal();
+        var first = this.dialog.querySelector("button");
+        if (first) first.focus();
+        return;
+    }
+  };
+
+  Toolbar.prototype.wire = function () {
+    var self = this;
+    if (!this.bar) return;
+    this.bar.hidden = false;
+    var buttons = this.buttons();
+    buttons.forEach(function (button, i) {
+      button.tabIndex = i === 0 ? 0 : -1;
+      // Pressing a tool must not take the selection away from the body.
+      button.addEventListener("mousedown", function (event) { event.preventDefault(); });
+      button.addEventListener("click", function () { self.run(button.getAttribute("data-md"), button); });
+    });
+    this.bar.addEventListener("keydown", function (event) {
+      var at = buttons.indexOf(document.activeElement);
+      if (at === -1) return;
+      var rtl = getComputedStyle(self.bar).direction === "rtl";
+      var step = { ArrowRight: rtl ? -1 : 1, ArrowLeft: rtl ? 1 : -1 }[event.key];
+      var to = event.key === "Home" ? 0 : event.key === "End" ? buttons.length - 1
+        : step ? (at + step + buttons.length) % buttons.length : -1;
+      if (to === -1) return;
+      event.preventDefault();
+      buttons[at].tabIndex = -1;
+      buttons[to].tabIndex = 0;
+      buttons[to].focus();
+    });
+    this.area.addEventListener("keydown", function (event) {
+      if (!(event.ctrlKey || event.metaKey)) return;
+      // `code` is the key's place, so the shortcuts work on an Arabic
+      // layout too.
+      var tool = event.altKey
+        ? (event.code === "Digit2" ? "heading" : null)
+        : event.shiftKey
+          ? { Digit7: "numbered", Digit8: "list", Digit9: "quote" }[event.code]
+          : { KeyB: "bold", KeyI: "italic", KeyK: "link" }[event.code];
+      if (!tool) return;
+      event.preventDefault();
+      self.run(tool);
+    });
+    if (!this.dialog) return;
+    this.dialog.addEventListener("click", function (event) {
+      var pick = event.target.closest(".media-insert");
+      var close = event.target.closest("[data-close]");
+      if (!pick && !close) return;
+      self.dialog.close();
+      if (pick) {
+        self.area.setSelectionRange(self.caret[0], self.caret[1]);
+        self.image(pick.getAttribute("data-src"), pick.getAttribute("data-alt"));
+      }
+    });
+    this.dialog.addEventListener("close", function () { self.area.focus(); });
+  };
+
   var editions = Array.prototype.map.call(
     root.querySelectorAll('.edition[data-editable="yes"]'),
     function (element) { return new Edition(element); }
   );
   editions.forEach(function (edition) {
     edition.wire();
+    new Toolbar(edition).wire();
     edition.offerRecovery();
     edition.renderPreview();
   });
+
+  // Publishing several editions at once first saves each one's text.
+  var together = root.querySelector(".publish-together form");
+  if (together) {
+    together.addEventListener("submit", function (event) {
+      var dirty = editions.filter(function (e) { return e.dirty || e.conflicted; });
+      if (!dirty.length) return;
+      event.preventDefault();
+      Promise.all(dirty.map(function (e) { return e.save(true); })).then(function (saved) {
+        if (saved.every(Boolean)) together.submit();
+      });
+    });
+  }
 
   document.addEventListener("keydown", function (event) {
     // `code` is the key's place, so Ctrl+S works on an Arabic layout too.
