@@ -55,6 +55,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0010_known_devices.sql"),
     ),
     (
+        11,
+        "front page",
+        include_str!("../migrations/0011_front_page.sql"),
+    ),
+    (
+        12,
+        "static pages",
+        include_str!("../migrations/0012_static_pages.sql"),
+    ),
+    (
         13,
         "edition sync",
         include_str!("../migrations/0013_edition_sync.sql"),
