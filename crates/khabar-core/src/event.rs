@@ -18,6 +18,11 @@ pub enum EventKind {
     UserModerated,
     /// A person deleted their account: their name leaves every page.
     AccountDeleted,
+    /// What a signed-in person's requests are checked against changed:
+    /// a session or access token ended, a password, address, role or
+    /// warning changed, notifications were read. Nodes forget what they
+    /// kept about the person. The payload holds `user_id`.
+    AccountChanged,
     /// A thread's moderation settings (closed, pre-moderated, the message
     /// above it) changed for a story, a section or the site. The payload
     /// holds its `scope` and `id`.
@@ -27,6 +32,12 @@ pub enum EventKind {
     /// A section was created or renamed: every page's navigation names the
     /// sections. The payload holds its `section_id`.
     SectionChanged,
+    /// Editors rearranged a language's front page (picks, pins, the
+    /// breaking-news banner). The payload holds its `lang`.
+    FrontPageChanged,
+    /// A static page (about, contact…) was written or removed in one
+    /// language. The payload holds its `page`.
+    StaticPageChanged,
 }
 
 impl EventKind {
@@ -44,9 +55,12 @@ impl EventKind {
             EventKind::CommentLiked => "comment.liked",
             EventKind::UserModerated => "user.moderated",
             EventKind::AccountDeleted => "user.deleted",
+            EventKind::AccountChanged => "user.changed",
             EventKind::ThreadSettingsChanged => "moderation.settings_changed",
             EventKind::SiteSettingsChanged => "site.settings_changed",
             EventKind::SectionChanged => "section.changed",
+            EventKind::FrontPageChanged => "front.changed",
+            EventKind::StaticPageChanged => "page.changed",
         }
     }
 }

@@ -8,6 +8,7 @@ use khabar_core::{Lang, Role};
 use serde::Serialize;
 use sqlx::FromRow;
 
+use crate::events;
 use crate::row::{IsSet, MaybeMillis, Millis, decode_as};
 use crate::time::to_millis;
 use crate::{Result, Store, StoreError, placeholders};
@@ -36,6 +37,8 @@ pub struct SessionRecord {
     pub csrf_token: String,
     #[sqlx(try_from = "Millis")]
     pub last_seen_at: Timestamp,
+    #[sqlx(try_from = "Millis")]
+    pub expires_at: Timestamp,
     #[sqlx(flatten)]
     pub account: Account,
 }
@@ -143,7 +146,7 @@ impl Store {
     /// The live session with this token hash, with its account.
     pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT s.token_hash, s.csrf_token, s.last_seen_at, {ACCOUNT_COLUMNS}
+            "SELECT s.token_hash, s.csrf_token, s.last_seen_at, s.expires_at, {ACCOUNT_COLUMNS}
              FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deleted_at IS NULL"
         ))
@@ -164,11 +167,16 @@ impl Store {
     }
 
     pub async fn end_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.write)
-            .await?;
-        Ok(())
+        let mut tx = self.begin_write().await?;
+        let ended: Option<i64> =
+            sqlx::query_scalar("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
+                .bind(token_hash)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(user_id) = ended {
+            events::account_changed(&mut tx, self, user_id).await?;
+        }
+        self.commit_logged(tx).await
     }
 
     /// A person's live sessions, most recently used first.
@@ -191,15 +199,22 @@ impl Store {
         {
             return Ok(false);
         }
+        let mut tx = self.begin_write().await?;
         // substr, not LIKE: LIKE ignores case on SQLite but not on PostgreSQL.
         let ended = sqlx::query(
             "DELETE FROM sessions WHERE user_id = $1 AND substr(token_hash, 1, 16) = $2",
         )
         .bind(user_id)
         .bind(session_id)
-        .execute(&self.write)
-        .await?;
-        Ok(ended.rows_affected() > 0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if ended {
+            events::account_changed(&mut tx, self, user_id).await?;
+        }
+        self.commit_logged(tx).await?;
+        Ok(ended)
     }
 
     /// Counts one attempt in `bucket`: at most `limit` per `window`, and
@@ -349,15 +364,22 @@ impl Store {
 
     /// Revokes one of `user_id`'s tokens. Returns whether one was revoked.
     pub async fn revoke_access_token(&self, user_id: i64, token_id: i64) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
         let revoked = sqlx::query(
             "UPDATE access_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
         )
         .bind(to_millis(Timestamp::now()))
         .bind(token_id)
         .bind(user_id)
-        .execute(&self.write)
-        .await?;
-        Ok(revoked.rows_affected() > 0)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if revoked {
+            events::account_changed(&mut tx, self, user_id).await?;
+        }
+        self.commit_logged(tx).await?;
+        Ok(revoked)
     }
 
     /// A person's unrevoked tokens, newest first.
@@ -470,22 +492,24 @@ impl Store {
             .bind(user_id)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok(())
+        events::account_changed(&mut tx, self, user_id).await?;
+        self.commit_logged(tx).await
     }
 
     /// Changes the email address; it is unverified until its link is used.
     pub async fn change_email(&self, user_id: i64, email: &khabar_core::Email) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE users SET email = $1, email_key = $2, email_verified_at = NULL WHERE id = $3",
         )
         .bind(email.as_str())
         .bind(email.as_str().to_lowercase())
         .bind(user_id)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await
         .map_err(|e| StoreError::taken_if_unique(e, "email"))?;
-        Ok(())
+        events::account_changed(&mut tx, self, user_id).await?;
+        self.commit_logged(tx).await
     }
 
     /// Deletes an account: personal data is overwritten, sessions, tokens
@@ -524,17 +548,14 @@ impl Store {
         }
         // Pages kept anywhere that name the person must follow.
         let payload = serde_json::json!({ "user_id": user_id });
-        crate::events::record(
+        events::record(
             &mut tx,
             self,
-            crate::events::NewEvent {
-                kind: khabar_core::EventKind::AccountDeleted,
-                story_id: None,
-                edition_id: None,
-                lang: None,
-                actor_id: Some(user_id),
-                payload: &payload,
-            },
+            events::NewEvent::site(
+                khabar_core::EventKind::AccountDeleted,
+                Some(user_id),
+                &payload,
+            ),
         )
         .await?;
         self.commit_logged(tx).await?;

@@ -540,14 +540,7 @@ impl Store {
         events::record(
             &mut tx,
             self,
-            NewEvent {
-                kind: EventKind::UserModerated,
-                story_id: None,
-                edition_id: None,
-                lang: None,
-                actor_id: Some(actor_id),
-                payload: &payload,
-            },
+            NewEvent::site(EventKind::UserModerated, Some(actor_id), &payload),
         )
         .await?;
         self.commit_logged(tx).await?;
@@ -719,14 +712,11 @@ impl Store {
             events::record(
                 &mut tx,
                 self,
-                NewEvent {
-                    kind: EventKind::UserModerated,
-                    story_id: None,
-                    edition_id: None,
-                    lang: None,
-                    actor_id: Some(actor_id),
-                    payload: &payload("user_id", user_id),
-                },
+                NewEvent::site(
+                    EventKind::UserModerated,
+                    Some(actor_id),
+                    &payload("user_id", user_id),
+                ),
             )
             .await?;
         }

@@ -51,6 +51,22 @@ pub(crate) struct NewEvent<'a> {
 }
 
 impl<'a> NewEvent<'a> {
+    /// An event about no story: a person, a setting, a section.
+    pub(crate) fn site(
+        kind: EventKind,
+        actor_id: Option<i64>,
+        payload: &'a serde_json::Value,
+    ) -> Self {
+        NewEvent {
+            kind,
+            story_id: None,
+            edition_id: None,
+            lang: None,
+            actor_id,
+            payload,
+        }
+    }
+
     /// An event about one edition of a story.
     pub(crate) fn edition(
         kind: EventKind,
@@ -79,6 +95,22 @@ pub(crate) async fn record(
     event: NewEvent<'_>,
 ) -> Result<i64> {
     record_all(tx, store, std::slice::from_ref(&event)).await
+}
+
+/// Records that what `user_id`'s requests are checked against changed
+/// ([`EventKind::AccountChanged`]), inside the caller's transaction.
+pub(crate) async fn account_changed(
+    tx: &mut Transaction<'static, Any>,
+    store: &Store,
+    user_id: i64,
+) -> Result<i64> {
+    let payload = serde_json::json!({ "user_id": user_id });
+    record(
+        tx,
+        store,
+        NewEvent::site(EventKind::AccountChanged, None, &payload),
+    )
+    .await
 }
 
 /// Appends events inside the caller's transaction, in order; returns the

@@ -96,14 +96,21 @@ impl Store {
 
     /// Marks `email` verified for `user_id`, if it is still their address.
     pub async fn mark_email_verified(&self, user_id: i64, email: &str) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
         let done =
             sqlx::query("UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_key = $3")
                 .bind(to_millis(Timestamp::now()))
                 .bind(user_id)
                 .bind(email.to_lowercase())
-                .execute(&self.write)
-                .await?;
-        Ok(done.rows_affected() > 0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                > 0;
+        if done {
+            crate::events::account_changed(&mut tx, self, user_id).await?;
+        }
+        self.commit_logged(tx).await?;
+        Ok(done)
     }
 
     pub async fn enqueue_email(&self, email: NewEmail<'_>) -> Result<i64> {

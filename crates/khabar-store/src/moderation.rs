@@ -486,9 +486,9 @@ impl Store {
                 },
             )
             .await?;
+            crate::events::account_changed(&mut tx, self, user_id).await?;
         }
-        tx.commit().await?;
-        Ok(())
+        self.commit_logged(tx).await
     }
 
     /// The audit log, newest first.

@@ -179,15 +179,17 @@ impl Store {
 
     /// Gives an account another role.
     pub async fn set_role(&self, user_id: i64, role: Role) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         let updated = sqlx::query("UPDATE users SET role = $1 WHERE id = $2")
             .bind(role.as_str())
             .bind(user_id)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        crate::events::account_changed(&mut tx, self, user_id).await?;
+        self.commit_logged(tx).await
     }
 }
 

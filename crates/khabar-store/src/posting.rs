@@ -481,9 +481,23 @@ async fn write_rows(
         .collect();
     write_logs(tx, &logs).await?;
 
+    // Whom each comment notified: their bells count it, so what nodes
+    // keep about them must go.
     let payloads: Vec<serde_json::Value> = posted
         .iter()
-        .map(|p| json!({ "comment_id": p.id, "parent_id": p.parent_id, "status": p.post.status.as_str() }))
+        .map(|p| {
+            let notified: Vec<i64> = notifications
+                .iter()
+                .filter(|(_, _, comment, _, _)| *comment == p.id)
+                .map(|(user, ..)| *user)
+                .collect();
+            json!({
+                "comment_id": p.id,
+                "parent_id": p.parent_id,
+                "status": p.post.status.as_str(),
+                "notified": notified,
+            })
+        })
         .collect();
     let mut recorded = Vec::with_capacity(posted.len());
     for (p, payload) in posted.iter().zip(&payloads) {

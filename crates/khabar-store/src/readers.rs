@@ -144,12 +144,20 @@ impl Store {
     }
 
     pub async fn mark_notifications_read(&self, user_id: i64) -> Result<()> {
-        sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-            .bind(to_millis(Timestamp::now()))
-            .bind(user_id)
-            .execute(&self.write)
-            .await?;
-        Ok(())
+        let mut tx = self.begin_write().await?;
+        let read = sqlx::query(
+            "UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL",
+        )
+        .bind(to_millis(Timestamp::now()))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        // The bell on the person's pages counts what is unread.
+        if read > 0 {
+            crate::events::account_changed(&mut tx, self, user_id).await?;
+        }
+        self.commit_logged(tx).await
     }
 }
 

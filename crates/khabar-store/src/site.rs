@@ -49,14 +49,7 @@ impl Store {
         events::record(
             &mut tx,
             self,
-            NewEvent {
-                kind: EventKind::SiteSettingsChanged,
-                story_id: None,
-                edition_id: None,
-                lang: None,
-                actor_id: Some(actor_id),
-                payload: &payload,
-            },
+            NewEvent::site(EventKind::SiteSettingsChanged, Some(actor_id), &payload),
         )
         .await?;
         self.commit_logged(tx).await?;

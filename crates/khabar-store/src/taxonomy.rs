@@ -142,14 +142,7 @@ async fn record_section_changed(
     actor_id: Option<i64>,
 ) -> Result<()> {
     let payload = serde_json::json!({ "section_id": id });
-    let event = NewEvent {
-        kind: EventKind::SectionChanged,
-        story_id: None,
-        edition_id: None,
-        lang: None,
-        actor_id,
-        payload: &payload,
-    };
+    let event = NewEvent::site(EventKind::SectionChanged, actor_id, &payload);
     events::record(tx, store, event).await?;
     Ok(())
 }

@@ -216,14 +216,24 @@ async fn person(server: &Server, base: &str, name: &str, role: Role) -> Person {
         .json()
         .await
         .unwrap();
-    let signed_in = client
+    Person {
+        id,
+        name: name.to_owned(),
+        cookie: session_cookie(base, name).await,
+        bearer: format!("Bearer {}", token["token"].as_str().expect("a token")),
+    }
+}
+
+/// A new session of `name`'s, signed in through `base`: `khabar_session=…`.
+async fn session_cookie(base: &str, name: &str) -> String {
+    let signed_in = common::client()
         .post(format!("{base}/api/v1/auth/signin"))
         .json(&json!({ "login": name, "password": PASSWORD }))
         .send()
         .await
         .unwrap();
     assert_eq!(signed_in.status(), 200, "{name} signs in");
-    let cookie = signed_in
+    signed_in
         .headers()
         .get_all("set-cookie")
         .iter()
@@ -231,13 +241,7 @@ async fn person(server: &Server, base: &str, name: &str, role: Role) -> Person {
         .find(|c| c.starts_with("khabar_session="))
         .and_then(|c| c.split(';').next())
         .expect("a session cookie")
-        .to_owned();
-    Person {
-        id,
-        name: name.to_owned(),
-        cookie,
-        bearer: format!("Bearer {}", token["token"].as_str().expect("a token")),
-    }
+        .to_owned()
 }
 
 /// A demo node that lets the tests post as fast as they need.
@@ -2149,6 +2153,221 @@ async fn memory_stays_within_its_bound(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// Polls `probe` until it answers true or `within` passes: whether it did.
+async fn comes_true(within: Duration, mut probe: impl AsyncFnMut() -> bool) -> bool {
+    let started = Instant::now();
+    loop {
+        if probe().await {
+            return true;
+        }
+        if started.elapsed() > within {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// The status of `path` on `base` for someone's cookie or bearer token.
+async fn status_for(base: &str, path: &str, header: (&str, &str)) -> u16 {
+    fetch(base, "GET", path, &[header]).await.status
+}
+
+/// Sessions, access tokens and readers' parts in a page are kept in memory
+/// beside the pages (`readers` in `/readyz`), so they must follow every
+/// change the way pages do: a sign-out, the sessions a password change
+/// ends, a revoked token, a new role, a reply that rings a reader's bell
+/// and reading it. Each change is made on the first node; the node that
+/// made it answers the next request with it, and the second node (which
+/// kept the old state in memory) within the bound.
+async fn signed_in_checks_follow_every_account_change(db: &TestDatabase) {
+    let first = node(db, true).await;
+    let second_data = tempfile::tempdir().unwrap();
+    let second = spawn_app_with(db, false, |config| {
+        config.data_dir = second_data.path().to_owned();
+        config.site.comments_per_minute = 1000;
+    })
+    .await;
+    let (a, b) = (first.base_url(), second.base_url());
+    cache_in_play(a).await;
+    cache_in_play(b).await;
+    let within = if db.is_postgres() {
+        NOTIFIED_WITHIN
+    } else {
+        TICKED_WITHIN
+    };
+    let mut checks = Checks::new(db);
+    let (article, edition, _) = lead_story(&first).await;
+    let leaving = person(&first, a, "sara_signs_out", Role::Reader).await;
+    let careful = person(&first, a, "omar_new_password", Role::Reader).await;
+    let promoted = person(&first, a, "huda_promoted", Role::Reader).await;
+    let x = person(&first, a, "xena_bell", Role::Reader).await;
+    let y = person(&first, a, "yusuf_replies", Role::Reader).await;
+    let chief = person(&first, a, "chief_ed", Role::Admin).await;
+    let signed_in = |who: &Person| ("Cookie", who.cookie.clone());
+
+    // Each node keeps what it read: a second request is from memory.
+    for base in [a, b] {
+        for who in [&leaving, &careful, &promoted, &x] {
+            for _ in 0..2 {
+                let (name, value) = signed_in(who);
+                assert_eq!(status_for(base, "/en/account", (name, &value)).await, 200);
+            }
+        }
+        for who in [&careful, &x] {
+            let token = ("Authorization", who.bearer.as_str());
+            for _ in 0..2 {
+                assert_eq!(status_for(base, "/api/v1/notifications", token).await, 200);
+            }
+        }
+    }
+    let kept = readers_report(b).await;
+    checks.check(
+        kept["sessions"].as_u64() >= Some(4) && kept["hits"].as_u64() >= Some(4),
+        || format!("the second node kept no sessions in memory: {kept}"),
+    );
+
+    // Signing out through the page's form.
+    let mut browser = common::Agent::new(&first);
+    let (name, value) = leaving.cookie.split_once('=').unwrap();
+    browser.set_cookie(name, value);
+    let out = browser.submit("/en/account", "/en/signout", &[]).await;
+    assert!(matches!(out.status, 200 | 303), "sign-out: {}", out.status);
+    let cookie = ("Cookie", leaving.cookie.as_str());
+    checks.check(status_for(a, "/en/account", cookie).await != 200, || {
+        "sign-out: the node that ended the session still knows it".to_owned()
+    });
+    let ended = comes_true(within, async || {
+        status_for(b, "/en/account", cookie).await != 200
+    })
+    .await;
+    checks.check(ended, || {
+        format!("sign-out: the second node still knew the session after {within:?}")
+    });
+
+    // A new password ends the person's other sessions and tokens.
+    let other = session_cookie(a, &careful.name).await;
+    let mut browser = common::Agent::new(&first);
+    let (name, value) = other.split_once('=').unwrap();
+    browser.set_cookie(name, value);
+    let changed = browser
+        .submit(
+            "/en/account",
+            "/en/account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("password", "a brand new passphrase here"),
+            ],
+        )
+        .await;
+    assert!(
+        matches!(changed.status, 200 | 303),
+        "password change: {}",
+        changed.body
+    );
+    let cookie = ("Cookie", careful.cookie.as_str());
+    checks.check(status_for(a, "/en/account", cookie).await != 200, || {
+        "new password: the node that made it still knows an older session".to_owned()
+    });
+    let ended = comes_true(within, async || {
+        status_for(b, "/en/account", cookie).await != 200
+    })
+    .await;
+    checks.check(ended, || {
+        format!("new password: the second node still knew an older session after {within:?}")
+    });
+    let token = ("Authorization", careful.bearer.as_str());
+    let revoked = comes_true(within, async || {
+        status_for(b, "/api/v1/notifications", token).await == 401
+    })
+    .await;
+    checks.check(revoked, || {
+        format!("new password: the second node still took an older token after {within:?}")
+    });
+
+    // A new role: the moderation queue opens to them everywhere.
+    let (status, reply) = chief
+        .api(
+            a,
+            "PUT",
+            "/users/huda_promoted/role",
+            Some(json!({ "role": "moderator" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{reply}");
+    let cookie = ("Cookie", promoted.cookie.as_str());
+    checks.check(status_for(a, "/en/moderate", cookie).await == 200, || {
+        "new role: the node that gave it does not know it".to_owned()
+    });
+    let opened = comes_true(within, async || {
+        status_for(b, "/en/moderate", cookie).await == 200
+    })
+    .await;
+    checks.check(opened, || {
+        format!("new role: the second node did not know it after {within:?}")
+    });
+
+    // A reply rings the bell on X's pages; reading the notification stills it.
+    let other_article = {
+        let item = first
+            .store()
+            .published(Lang::EN, khabar_store::ListFilter::Latest, 2, 1)
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        format!("/en/story/{}", common::segment(&item.slug))
+    };
+    for _ in 0..2 {
+        x.page(b, &other_article).await;
+    }
+    let parent = x.comment(a, edition, "A question for whoever knows").await;
+    let (status, reply) = y
+        .api(
+            a,
+            "POST",
+            &format!("/editions/{edition}/comments"),
+            Some(json!({ "body": "An answer for Xena", "parent_id": parent })),
+        )
+        .await;
+    assert_eq!(status, 201, "{reply}");
+    let rang = comes_true(within, async || {
+        bell(&x.page(b, &other_article).await).is_some_and(|count| count.contains('1'))
+    })
+    .await;
+    checks.check(rang, || {
+        format!("a reply: the second node's page did not ring the bell after {within:?}")
+    });
+    let (status, reply) = x.api(a, "POST", "/notifications/read", None).await;
+    assert!(matches!(status, 200 | 204), "{reply}");
+    checks.check(
+        bell(&x.page(a, &other_article).await).is_none_or(|count| !count.contains('1')),
+        || "notifications read: the node that marked them still rings".to_owned(),
+    );
+    let stilled = comes_true(within, async || {
+        bell(&x.page(b, &other_article).await).is_none_or(|count| !count.contains('1'))
+    })
+    .await;
+    checks.check(stilled, || {
+        format!("notifications read: the second node still rang after {within:?}")
+    });
+    checks.finish();
+    second.stop().await.unwrap();
+    first.stop().await.unwrap();
+}
+
+/// The `readers` part of the page cache's report in `/readyz`.
+async fn readers_report(base: &str) -> Value {
+    let ready: Value = common::client()
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    ready["page_cache"]["readers"].clone()
+}
+
 on_both_backends!(
     public_pages_are_served_from_memory,
     comment_changes_show_on_the_next_request,
@@ -2160,4 +2379,5 @@ on_both_backends!(
     one_readers_page_never_reaches_another,
     shared_renders_carry_only_their_readers_parts,
     memory_stays_within_its_bound,
+    signed_in_checks_follow_every_account_change,
 );

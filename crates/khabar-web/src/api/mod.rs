@@ -307,9 +307,10 @@ pub async fn caller(app: &App, headers: &HeaderMap, viewer: &Viewer) -> Result<C
                     "use Authorization: Bearer <token>",
                 )
             })?;
+        let token_hash = hash_token(token);
         let record = app
-            .store
-            .access_token(&hash_token(token))
+            .http_cache
+            .access_token(&app.store, &token_hash)
             .await?
             .ok_or_else(|| {
                 ApiError::new(
@@ -323,7 +324,9 @@ pub async fn caller(app: &App, headers: &HeaderMap, viewer: &Viewer) -> Result<C
             .last_used_at
             .is_none_or(|at| at + TOKEN_TOUCH_EVERY < now)
         {
-            app.store.touch_access_token(record.id, now).await?;
+            app.http_cache
+                .touch_access_token(&app.store, &record, &token_hash, now)
+                .await?;
         }
         return Ok(Caller::Token {
             scopes: Scopes::from_stored(&record.scopes),

@@ -160,10 +160,13 @@ pub async fn load_viewer(
     let mut session = None;
     if let Some(token) = token {
         let now = Timestamp::now();
-        match app.store.session(&hash_token(&token), now).await {
+        let cache = &app.http_cache;
+        match cache.session(&app.store, &hash_token(&token), now).await {
             Ok(Some(found)) => {
                 if found.last_seen_at + TOUCH_EVERY < now
-                    && let Err(error) = app.store.touch_session(&found.token_hash, now).await
+                    && let Err(error) = cache
+                        .touch_session(&app.store, &found.token_hash, now)
+                        .await
                 {
                     tracing::warn!(%error, "could not record session use");
                 }

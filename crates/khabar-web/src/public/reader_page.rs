@@ -58,9 +58,8 @@ where
             }
         })
         .await?;
-    let facts = app
-        .store
-        .reader_on_edition(session.account.id, page.edition_id?)
+    let facts = cache
+        .reader_on_edition(&app.store, session.account.id, page.edition_id?)
         .await
         .ok()?;
     if facts.commented || facts.warning.is_some() {

@@ -13,6 +13,7 @@ mod coding;
 pub mod keys;
 mod pages;
 mod personal;
+mod readers;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,7 +23,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use jiff::Timestamp;
 use khabar_app::Context;
+use khabar_store::{ReaderOnPage, SessionRecord, Store, StoreError, TokenRecord};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -35,6 +38,8 @@ pub use keys::purge_keys;
 pub(crate) use pages::Page;
 pub use pages::{PageCache, PageCacheReport};
 pub(crate) use personal::{ReaderValues, StandIns};
+use readers::Readers;
+pub use readers::ReadersReport;
 
 /// How long caches may keep public pages, where purges go, and how much
 /// memory rendered pages may take.
@@ -172,6 +177,84 @@ impl HttpCache {
     /// The page cache, to follow the log and report on.
     pub fn pages(&self) -> Option<&Arc<PageCache>> {
         self.pages.as_ref()
+    }
+
+    /// Where the log stands applied, if memory may answer now.
+    async fn vouched(&self) -> Option<(&Readers, Option<i64>)> {
+        let pages = self.pages.as_ref()?;
+        Some((&pages.readers, pages.ready().await))
+    }
+
+    /// The live session with this hash, from memory while the log vouches
+    /// for it ([`readers`]).
+    pub(crate) async fn session(
+        &self,
+        store: &Store,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        match self.vouched().await {
+            Some((readers, read_at)) => readers.session(store, read_at, token_hash, now).await,
+            None => store.session(token_hash, now).await,
+        }
+    }
+
+    /// Records that a session was used at `now`.
+    pub(crate) async fn touch_session(
+        &self,
+        store: &Store,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        store.touch_session(token_hash, now).await?;
+        if let Some(pages) = &self.pages {
+            pages.readers.session_used(token_hash, now);
+        }
+        Ok(())
+    }
+
+    /// The unrevoked access token with this hash; see [`HttpCache::session`].
+    pub(crate) async fn access_token(
+        &self,
+        store: &Store,
+        token_hash: &str,
+    ) -> Result<Option<TokenRecord>, StoreError> {
+        match self.vouched().await {
+            Some((readers, read_at)) => readers.access_token(store, read_at, token_hash).await,
+            None => store.access_token(token_hash).await,
+        }
+    }
+
+    /// Records that an access token was used at `now`.
+    pub(crate) async fn touch_access_token(
+        &self,
+        store: &Store,
+        token: &TokenRecord,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        store.touch_access_token(token.id, now).await?;
+        if let Some(pages) = &self.pages {
+            pages.readers.token_used(token_hash, now);
+        }
+        Ok(())
+    }
+
+    /// A reader's part in an edition; see [`HttpCache::session`].
+    pub(crate) async fn reader_on_edition(
+        &self,
+        store: &Store,
+        user_id: i64,
+        edition_id: i64,
+    ) -> Result<ReaderOnPage, StoreError> {
+        match self.vouched().await {
+            Some((readers, read_at)) => {
+                readers
+                    .reader_on_edition(store, read_at, user_id, edition_id)
+                    .await
+            }
+            None => store.reader_on_edition(user_id, edition_id).await,
+        }
     }
 }
 

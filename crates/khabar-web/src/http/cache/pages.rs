@@ -22,6 +22,7 @@ use khabar_app::Context;
 
 use super::coding::{Coding, ContentKey};
 use super::keys::purge_keys;
+use super::readers::{Readers, ReadersReport};
 
 /// One rendered page: what every anonymous reader of its address gets.
 pub(crate) struct Page {
@@ -118,6 +119,8 @@ pub struct PageCacheReport {
     pub capacity: u64,
     pub hits: u64,
     pub misses: u64,
+    /// Sessions, tokens and readers' parts kept beside the pages.
+    pub readers: ReadersReport,
 }
 
 pub struct PageCache {
@@ -141,6 +144,8 @@ pub struct PageCache {
     rendering: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// What signed-in requests are checked against, kept by the same log.
+    pub(super) readers: Readers,
 }
 
 /// A page is at least this large in the estimate of how many fit.
@@ -162,6 +167,7 @@ impl PageCache {
             rendering: std::sync::Mutex::default(),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            readers: Readers::new(),
         }
     }
 
@@ -263,6 +269,7 @@ impl PageCache {
             capacity: self.capacity,
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
+            readers: self.readers.report(),
         }
     }
 
@@ -304,6 +311,7 @@ impl PageCache {
                     touched.by_key.insert(key, last);
                 }
             }
+            self.readers.apply(&events, last);
             // Only now may a rendering begin that counts on these.
             self.applied.store(last, Ordering::SeqCst);
             if events.len() < BATCH as usize {
