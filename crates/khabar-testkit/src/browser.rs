@@ -77,6 +77,8 @@ impl Browser {
             "goog:chromeOptions".into(),
             json!({ "binary": chromium, "args": args }),
         );
+        // The page's console, for `console_errors`.
+        capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
         let connected = tokio::time::timeout(
             COMMAND_TIMEOUT,
             ClientBuilder::new(HttpConnector::new())
@@ -200,9 +202,16 @@ impl Browser {
     /// Saves a PNG of the window under `target/test-artifacts/` (kept by CI
     /// as evidence of what the page looked like) and returns its path.
     pub async fn screenshot(&self, name: &str) -> std::path::PathBuf {
+        self.screenshot_in("test-artifacts", name).await
+    }
+
+    /// Saves a PNG of the window as `target/{folder}/{name}.png` and
+    /// returns its path.
+    pub async fn screenshot_in(&self, folder: &str, name: &str) -> std::path::PathBuf {
         let png = run("screenshot", self.client.screenshot()).await;
-        let folder =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/test-artifacts");
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../target")
+            .join(folder);
         std::fs::create_dir_all(&folder).expect("an artifacts folder");
         let path = folder.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("the screenshot is written");
@@ -243,6 +252,19 @@ impl Browser {
     pub async fn add_cookie(&self, name: &str, value: &str) {
         let cookie = json!({ "name": name, "value": value, "path": "/", "httpOnly": true });
         run("add cookie", self.client.issue_cmd(AddCookie(cookie))).await;
+    }
+
+    /// What the pages logged as errors (scripts' errors, resources that
+    /// failed to load) since the last call, each as Chromium words it.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let entries = run("browser log", self.client.issue_cmd(BrowserLog)).await;
+        entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|entry| entry["level"] == "SEVERE")
+            .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
     }
 
     pub async fn resize(&self, width: u32, height: u32) {
@@ -310,6 +332,28 @@ impl WebDriverCompatibleCommand for AddCookie {
         (
             http::Method::POST,
             Some(json!({ "cookie": self.0 }).to_string()),
+        )
+    }
+}
+
+/// ChromeDriver's console log (`goog:loggingPrefs`), which W3C WebDriver
+/// has no command for; each read empties it.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (
+            http::Method::POST,
+            Some(json!({ "type": "browser" }).to_string()),
         )
     }
 }

@@ -58,21 +58,50 @@ impl Theme {
     /// hash of the bytes served (an address that may be cached for good).
     pub fn asset(&self, requested: &str) -> Option<(Cow<'static, [u8]>, bool)> {
         if let Some((stem, hash, extension)) = split_hashed(requested)
-            && let Some(bytes) = self.file(&format!("assets/{stem}.{extension}"))
+            && let Some(bytes) = self.served(&format!("{stem}.{extension}"))
         {
             // Hashed again: a theme file edited on disk since its name was
             // made must not be kept for good under the old name.
             let current = content_hash(&bytes) == hash;
             return Some((bytes, current));
         }
-        Some((self.file(&format!("assets/{requested}"))?, false))
+        Some((self.served(requested)?, false))
+    }
+
+    /// An asset as served: in a stylesheet, each `url(…)` naming another
+    /// asset of the theme (a font, an image) becomes that asset's
+    /// content-named address, so it is cached for good too, and the
+    /// sheet's own name changes when it does.
+    fn served(&self, path: &str) -> Option<Cow<'static, [u8]>> {
+        let bytes = self.file(&format!("assets/{path}"))?;
+        if !path.ends_with(".css") {
+            return Some(bytes);
+        }
+        let Ok(sheet) = std::str::from_utf8(&bytes) else {
+            return Some(bytes);
+        };
+        let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+        let rewritten = rewrite_urls(sheet, |reference| {
+            // Only the theme's own files, and never another sheet: a
+            // sheet naming itself would have no hash to be named by.
+            let local = !reference.contains(':')
+                && !reference.starts_with(['/', '#'])
+                && !reference.contains(['?', '#'])
+                && !reference.ends_with(".css");
+            let path = match folder {
+                "" => reference.to_owned(),
+                folder => format!("{folder}/{reference}"),
+            };
+            (local && self.file(&format!("assets/{path}")).is_some()).then(|| self.asset_url(&path))
+        });
+        Some(Cow::Owned(rewritten.into_bytes()))
     }
 
     fn asset_hash(&self, path: &str) -> Option<String> {
         if let Some(hash) = self.hashes.read().ok()?.get(path) {
             return Some(hash.clone());
         }
-        let hash = content_hash(&self.file(&format!("assets/{path}"))?);
+        let hash = content_hash(&self.served(path)?);
         if let Ok(mut hashes) = self.hashes.write() {
             hashes.insert(path.to_owned(), hash.clone());
         }
@@ -97,6 +126,34 @@ impl Theme {
         }
         DefaultTheme::get(path).map(|file| file.data)
     }
+}
+
+/// `sheet` with each `url(…)` that `replace` has an address for replaced
+/// by it (quoted); the rest as written.
+fn rewrite_urls(sheet: &str, replace: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(sheet.len());
+    let mut rest = sheet;
+    while let Some(start) = rest.find("url(") {
+        let (before, after) = rest.split_at(start + "url(".len());
+        out.push_str(before);
+        let Some(end) = after.find(')') else {
+            rest = after;
+            break;
+        };
+        let written = &after[..end];
+        let reference = written.trim().trim_matches(['"', '\'']);
+        match replace(reference) {
+            Some(address) => {
+                out.push('"');
+                out.push_str(&address);
+                out.push('"');
+            }
+            None => out.push_str(written),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn content_hash(bytes: &[u8]) -> String {
@@ -269,6 +326,40 @@ mod tests {
         assert_eq!(bytes.as_ref(), b"body { color: navy }");
         assert!(!current);
         assert_eq!(theme.asset_url("missing.css"), "/assets/missing.css");
+    }
+
+    #[test]
+    fn stylesheets_name_their_fonts_by_content() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("assets/fonts")).unwrap();
+        std::fs::write(dir.path().join("assets/fonts/a.woff2"), "font bytes").unwrap();
+        std::fs::write(
+            dir.path().join("assets/site.css"),
+            "@font-face { src: url(fonts/a.woff2) format(\"woff2\"), url('fonts/gone.woff2'), url(data:x) }",
+        )
+        .unwrap();
+        let theme = Theme::new(Some(dir.path().to_owned()));
+        let font = theme.asset_url("fonts/a.woff2");
+        assert!(
+            font.starts_with("/assets/fonts/a.") && font.ends_with(".woff2"),
+            "{font}"
+        );
+        let sheet = theme.asset_url("site.css");
+        let (bytes, current) = theme
+            .asset(sheet.strip_prefix("/assets/").unwrap())
+            .unwrap();
+        assert!(current);
+        assert_eq!(
+            String::from_utf8(bytes.into_owned()).unwrap(),
+            format!(
+                "@font-face {{ src: url(\"{font}\") format(\"woff2\"), url('fonts/gone.woff2'), url(data:x) }}"
+            )
+        );
+        // The embedded theme's fonts are named so as well.
+        let embedded = Theme::default();
+        let (css, _) = embedded.asset("site.css").unwrap();
+        let css = String::from_utf8(css.into_owned()).unwrap();
+        assert!(css.contains(&embedded.asset_url("fonts/noto-naskh-arabic-regular.woff2")));
     }
 
     #[test]
