@@ -1854,6 +1854,49 @@ async fn translation_status_is_exact(db: &TestDatabase) {
             .contains("Marked as up to date")
     );
 
+    // Again: the English edition changes, and the Arabic one is saved from
+    // its form with "this brings it up to date" ticked (the box is ticked
+    // for an edition that is behind).
+    let saved = as_(
+        &server,
+        &editor_token,
+        "PUT",
+        &format!("/editions/{en_id}"),
+        Some(json!({
+            "revision": 2, "edition": { "headline": "Tide tables", "body": "High water at eight." }
+        })),
+    )
+    .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let page = editor.get(&path).await.body;
+    let ar_form = &page[page
+        .find(&format!("action=\"/en/admin/editions/{ar_id}\""))
+        .unwrap()..];
+    assert!(ar_form.contains("name=\"synced\" value=\"1\" checked"));
+    let en_form = &page[page
+        .find(&format!("action=\"/en/admin/editions/{en_id}\""))
+        .unwrap()..];
+    assert!(
+        !en_form[..en_form.find("</form>").unwrap()]
+            .contains("name=\"synced\" value=\"1\" checked")
+    );
+    let saved = editor
+        .submit(
+            &path,
+            &format!("/en/admin/editions/{ar_id}"),
+            &[
+                ("revision", "2"),
+                ("headline", "جداول المد"),
+                ("body", "المد العالي في الثامنة."),
+                ("comment_mode", "open"),
+                ("synced", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, 303);
+    assert_eq!(behind(ar_id).await, json!([]));
+    assert_eq!(behind(en_id).await, json!([]));
+
     // Publishing changes no text and puts nobody behind.
     as_(
         &server,

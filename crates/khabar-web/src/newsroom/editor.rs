@@ -311,7 +311,8 @@ async fn edition_story(app: &App, desk: &Desk, edition_id: i64) -> String {
 }
 
 /// `POST /{lang}/admin/editions/{id}`: saves an edition's text and byline
-/// (the form's fallback for what `editor.js` does through the API).
+/// (the form's fallback for what `editor.js` does through the API), and
+/// with `synced=1` marks it up to date with its siblings.
 pub(super) async fn save_edition(
     State(app): State<Arc<App>>,
     desk: Desk,
@@ -348,9 +349,14 @@ async fn update_edition(
         .map_err(|_| PageError::BadRequest("revision".into()))?;
     let content = content_of(fields)?;
     let authors = Some(ids(fields, "author_id"));
-    Newsroom::new(app, &desk.account)
+    let newsroom = Newsroom::new(app, &desk.account);
+    newsroom
         .update_edition(edition_id, revision, &content, authors)
         .await?;
+    // "This save brings it up to date with the other editions."
+    if field(fields, "synced") == "1" {
+        newsroom.mark_synced(edition_id).await?;
+    }
     Ok(())
 }
 

@@ -48,6 +48,9 @@
     this.preview = element.querySelector(".preview");
     this.frame = element.querySelector(".preview-frame");
     this.slugHint = element.querySelector("[data-slug-hint]");
+    // "Saving brings this edition up to date with the others": ticked by
+    // the server when it is behind, and here when a sibling is saved.
+    this.syncBox = this.form.elements.synced || null;
     this.dirty = false;
     this.conflicted = false;
     this.saving = null;
@@ -184,7 +187,30 @@
     say("");
     if (!this.dirty) this.forgetLocal();
     else this.changed();
+    this.afterSave();
     return true;
+  };
+
+  // Translation status follows the save: ticked, this edition is now in
+  // line with its siblings; not, they are behind it, and saving them next
+  // will count as bringing them up to date (untick to say otherwise).
+  Edition.prototype.afterSave = function () {
+    var self = this;
+    if (!this.syncBox) return;
+    if (this.syncBox.checked) {
+      var body = new URLSearchParams();
+      body.set("csrf_token", token);
+      fetch("/" + deskLang + "/admin/editions/" + this.id + "/synced", {
+        method: "POST",
+        credentials: "same-origin",
+        redirect: "manual",
+        body: body
+      }).catch(function () { /* the button beside the status still does it */ });
+      return;
+    }
+    editions.forEach(function (other) {
+      if (other !== self && other.syncBox) other.syncBox.checked = true;
+    });
   };
 
   // Whether the server's edition says what `fields` say, as the server
@@ -274,7 +300,10 @@
     var self = this;
     // `input` also fires for selects and checkboxes; `change` would fire
     // again on leaving a field already saved, and save it once more.
-    this.form.addEventListener("input", function () { self.changed(); });
+    this.form.addEventListener("input", function (event) {
+      // The up-to-date box is no text: it rides along with the next save.
+      if (event.target !== self.syncBox) self.changed();
+    });
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
       self.save(true);

@@ -873,6 +873,7 @@ admin-publish-selected = انشر النسخ المختارة
 admin-mark-synced = علِّمها محدَّثة
 admin-mark-synced-hint = بعد أن تصبح هذه النسخة مطابقة لما في النسخ الأخرى.
 admin-synced-done = عُلِّمت النسخة محدَّثةً ومطابقة للنسخ الأخرى.
+admin-sync-on-save = الحفظ يجعل هذه النسخة مطابقةً للنسخ الأخرى
 admin-error-no-edition-chosen = اختر نسخةً واحدة على الأقل للنشر.
 admin-error-already-published = إحدى هذه النسخ منشورة من قبل؛ أوقف نشرها أولًا لتجدولها.
 admin-error-not-published = هذه النسخة غير منشورة.

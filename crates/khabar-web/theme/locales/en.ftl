@@ -811,6 +811,7 @@ admin-publish-selected = Publish the chosen editions
 admin-mark-synced = Mark as up to date
 admin-mark-synced-hint = once this edition says what the other editions say.
 admin-synced-done = Marked as up to date with the other editions.
+admin-sync-on-save = Saving brings this edition up to date with the other editions
 admin-error-no-edition-chosen = Tick at least one edition to publish.
 admin-error-already-published = One of those editions is already published; take it down first to schedule it.
 admin-error-not-published = That edition is not published.
