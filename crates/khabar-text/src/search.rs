@@ -24,6 +24,9 @@
 //! word, so `الْكِتَاب`, `كـــتاب` and `ك‌تاب` (with a ZWNJ) are one token
 //! each.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -72,7 +75,7 @@ pub fn exact_tokens(text: &str) -> Vec<Token> {
         norm.clear();
         normalize_cluster(raw, &mut scratch, &mut norm);
         for c in norm.chars() {
-            if c.is_alphanumeric() {
+            if is_word_char(c) {
                 let token = open.get_or_insert_with(|| Open::at(from));
                 token.push(c, to);
             } else if is_combining_mark(c) {
@@ -104,15 +107,41 @@ pub fn exact_tokens(text: &str) -> Vec<Token> {
 pub fn stemmed_tokens(text: &str) -> Vec<Token> {
     let english = Stemmer::create(Algorithm::English);
     let mut tokens = exact_tokens(text);
-    for token in &mut tokens {
-        if token.term.chars().all(is_arabic_letter) {
-            token.term = arabic_stem(&token.term);
-        } else if is_latin_word(&token.term) {
-            let stem = english.stem(&token.term).into_owned();
-            token.term = stem;
+    STEMS.with(|stems| {
+        let mut stems = stems.borrow_mut();
+        for token in &mut tokens {
+            if let Some(stem) = stems.get(&token.term) {
+                token.term.clear();
+                token.term.push_str(stem);
+                continue;
+            }
+            let stem = if token.term.chars().all(is_arabic_letter) {
+                arabic_stem(&token.term)
+            } else if is_latin_word(&token.term) {
+                english.stem(&token.term).into_owned()
+            } else {
+                continue;
+            };
+            if stems.len() >= STEM_CACHE_WORDS {
+                stems.clear();
+            }
+            stems.insert(std::mem::replace(&mut token.term, stem.clone()), stem);
         }
-    }
+    });
     tokens
+}
+
+/// Words a thread keeps the stems of. Text repeats its words (a news
+/// story's are mostly ones it has used before), and stemming one looks it
+/// up in the lexicon and the protected names several times over, so
+/// indexing an edition and cutting the snippets of a page of results
+/// stem far fewer words with these kept. A full cache starts again empty:
+/// at most some 8,000 short words per thread are held.
+const STEM_CACHE_WORDS: usize = 8_192;
+
+thread_local! {
+    /// A word's stem by its normal form, for [`stemmed_tokens`].
+    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
 }
 
 /// light10 (Larkey, Ballesteros and Connell, 2002/2007) on one
@@ -264,8 +293,58 @@ fn strip_endings(word: &str) -> String {
     {
         w = strip_suffixes(w).0;
     }
-    w.to_owned()
+    kept_apart(word, w)
 }
+
+/// The stem of `word` (without its article) once its endings have left
+/// `stem`: `stem` itself, unless it is a noun whose feminine or nisba
+/// form is another word ([`FEMININE_APART`], [`NISBA_APART`]) and the
+/// ending that went made that form. The ending is read off what followed
+/// the stem: ة (written ه), ات or ت (مكتبة، مكتبات، مكتبتين) makes the
+/// feminine, ي (بلدية، البلديات، رئيسيين, but not the dual رئيسين) the
+/// nisba; each then keeps its mark (مكتبه، بلدي).
+fn kept_apart(word: &str, stem: &str) -> String {
+    let ending = word.strip_prefix(stem).unwrap_or_default();
+    if ending.starts_with('ي') && ending != "ين" && NISBA_APART.binary_search(&stem).is_ok() {
+        return format!("{stem}ي");
+    }
+    if ["ه", "ت", "ات"].iter().any(|mark| ending.starts_with(mark))
+        && FEMININE_APART.binary_search(&stem).is_ok()
+    {
+        return format!("{stem}ه");
+    }
+    stem.to_owned()
+}
+
+/// Nouns whose feminine (ة) is another noun, not the same word for a
+/// woman: مكتب "office" / مكتبة "library", بلد "country" / بلدة "town",
+/// جامع "mosque" / جامعة "university", شرط "condition" / شرطة "police".
+/// Their feminine forms stem to the noun with ه. Sorted (a test checks).
+const FEMININE_APART: &[&str] = &["بلد", "جامع", "شرط", "مكتب"];
+
+/// Nouns whose nisba (ي، ية) is a word of its own, not an adjective of
+/// the noun: بلدية "municipality" (not بلد "country" nor بلدة "town"),
+/// رئيسي "main" (not رئيس "president"), كلية "college" (not كل "all"),
+/// شرطي "policeman". Their nisba forms stem to the noun with ي. Sorted.
+const NISBA_APART: &[&str] = &["بلد", "رئيس", "شرط", "كل"];
+
+/// Words whose last ت is a root letter, not a ة written ت before a dual
+/// ending or a pronoun: ثابتين is ثابت "stable" in the plural, never ثاب.
+/// Sorted (a test checks).
+const ROOT_TA: &[&str] = &[
+    "بيت",
+    "توقيت",
+    "ثابت",
+    "زيت",
+    "سبت",
+    "صامت",
+    "صوت",
+    "كبريت",
+    "مؤقت",
+    "ميت",
+    "نبات",
+    "وقت",
+];
 
 /// light10's suffixes after ها, ات first (so that امتحانات, like
 /// امتحان, also loses its ان), with ت before a dual ending taken as ة;
@@ -291,8 +370,12 @@ fn strip_suffixes(word: &str) -> (&str, bool) {
 }
 
 /// `w` (before a dual ending or a pronoun) without the ت that writes ة
-/// there, or the ات of a plural, if three letters remain.
+/// there, or the ات of a plural, if three letters remain; a word whose ت
+/// is its own ([`ROOT_TA`]) keeps it.
 fn without_ta(w: &str) -> &str {
+    if ROOT_TA.binary_search(&w).is_ok() {
+        return w;
+    }
     if let Some(rest) = w.strip_suffix("ات")
         && letters(rest) >= 3
     {
@@ -588,22 +671,40 @@ fn is_arabic_script(c: char) -> bool {
 }
 
 fn is_arabic_letter(c: char) -> bool {
-    is_arabic_script(c) && c.is_alphabetic()
+    is_arabic_base_letter(c) || (is_arabic_script(c) && c.is_alphabetic())
+}
+
+/// The Arabic letters (ء to ي, tatweel included): all alphabetic, and
+/// most of what is indexed, so answered without Unicode's tables.
+fn is_arabic_base_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{064A}')
+}
+
+/// `c.is_alphanumeric()`, with ASCII and the Arabic letters answered
+/// first: tokenizing (every edition indexed, every snippet) asks it of
+/// each character.
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        is_arabic_base_letter(c) || c.is_alphanumeric()
+    }
 }
 
 /// Latin letters: ASCII, Latin-1, Latin Extended A–E, IPA, Latin Extended
 /// Additional.
 fn is_latin_letter(c: char) -> bool {
+    // The ranges first: they rule out an Arabic letter without Unicode's
+    // tables.
     c.is_ascii_alphabetic()
-        || (c.is_alphabetic()
-            && matches!(
-                c,
-                '\u{00C0}'..='\u{02AF}'
-                    | '\u{1E00}'..='\u{1EFF}'
-                    | '\u{2C60}'..='\u{2C7F}'
-                    | '\u{A720}'..='\u{A7FF}'
-                    | '\u{AB30}'..='\u{AB6F}'
-            ))
+        || (matches!(
+            c,
+            '\u{00C0}'..='\u{02AF}'
+                | '\u{1E00}'..='\u{1EFF}'
+                | '\u{2C60}'..='\u{2C7F}'
+                | '\u{A720}'..='\u{A7FF}'
+                | '\u{AB30}'..='\u{AB6F}'
+        ) && c.is_alphabetic())
 }
 
 /// A word of Latin letters (marks left on them allowed), no digits.
@@ -806,10 +907,56 @@ mod tests {
         ] {
             assert_ne!(stem(one), stem(other), "{one} / {other}");
         }
+        // Nouns whose feminine or nisba is another word, and a root ت.
+        for (one, other) in [
+            ("بلدة", "بلدية"),
+            ("بلدة", "بلد"),
+            ("بلدية", "بلد"),
+            ("رئيس", "رئيسية"),
+            ("الرئيس", "الرئيسي"),
+            ("مكتبة", "مكتب"),
+            ("المكتبات", "مكاتب"),
+            ("جامعة", "جامع"),
+            ("الشرطة", "شرط"),
+            ("كلية", "كل"),
+            ("ثابتين", "ثاب"),
+        ] {
+            assert_ne!(stem(one), stem(other), "{one} / {other}");
+        }
         // A tens number meets its other case.
         assert_eq!(stem("ثلاثون"), stem("ثلاثين"));
         assert_eq!(stem("البركان"), "بركان");
         assert_eq!(stem("البراكين"), "بركان");
+    }
+
+    #[test]
+    fn words_kept_apart_still_meet_their_own_forms() {
+        meet(&[
+            &["بلدة", "البلدة", "بلدات", "البلدات", "بلدتين"],
+            &["بلدية", "البلدية", "البلديات", "بلديتين", "البلدي"],
+            &["بلد", "البلد", "بلدان", "البلدان"],
+            &["رئيس", "الرئيس", "رئيسين", "رؤساء", "رئيسة"],
+            &["رئيسي", "الرئيسية", "الرئيسيين", "الرئيسيون"],
+            &["مكتبة", "المكتبة", "مكتبات", "مكتبتين", "بالمكتبة"],
+            &["مكتب", "المكتب", "مكاتب", "مكتبين"],
+            &["جامعة", "الجامعات", "جامعتين"],
+            &["ثابت", "ثابتة", "ثابتين", "ثابتون", "ثابتان"],
+            &["صوت", "الصوت", "صوتين"],
+            &["بيت", "البيت", "بيتين"],
+        ]);
+        assert_eq!(stem("ثابتين"), "ثابت");
+        assert_eq!(stem("مكتبة"), "مكتبه");
+        assert_eq!(stem("البلدية"), "بلدي");
+    }
+
+    #[test]
+    fn kept_apart_lists_are_sorted_and_normal() {
+        for list in [FEMININE_APART, NISBA_APART, ROOT_TA] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
+            for word in list {
+                assert_eq!(normalize(word), *word);
+            }
+        }
     }
 
     #[test]
