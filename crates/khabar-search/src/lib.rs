@@ -8,9 +8,11 @@ mod indexer;
 pub mod query;
 mod tokenizer;
 
+use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use jiff::Timestamp;
 use khabar_core::Lang;
@@ -44,7 +46,7 @@ pub const MAX_PER_PAGE: u32 = 50;
 /// index made by another version (other stems, another lexicon) is
 /// rebuilt when the node starts. Bump it with any change to how text
 /// becomes terms (`khabar_text::search`, `khabar_text::plurals`).
-const ANALYSIS: u32 = 2;
+const ANALYSIS: u32 = 3;
 /// Candidate spellings tried when a search finds nothing.
 const MAX_SUGGESTION_TRIES: usize = 5;
 
@@ -579,23 +581,46 @@ impl SearchIndex {
             if search.lang.is_some() {
                 let everywhere = ArticleSearch {
                     lang: None,
-                    per_page: 1,
                     ..search.clone()
                 };
-                let total = self.find_articles(&everywhere)?.total;
+                let total = self.count_articles(&everywhere)?;
                 hits.elsewhere = (total > 0).then_some(total);
             }
         }
         Ok(hits)
     }
 
-    fn find_articles(&self, search: &ArticleSearch) -> Result<Hits<ArticleHit>> {
+    /// What a reader typed, as a query over editions' headlines and texts.
+    fn article_text_query(&self, text: &str) -> Result<TextQuery> {
         let f = self.fields;
-        let text = self.text_query(
-            &search.text,
+        self.text_query(
+            text,
             &[(f.headline, 3.0), (f.text, 1.0)],
             &[(f.headline_exact, 4.0), (f.text_exact, 1.5)],
-        )?;
+        )
+    }
+
+    /// How many results `search` has, without scoring or reading any:
+    /// what a suggestion or the other-language link needs.
+    fn count_articles(&self, search: &ArticleSearch) -> Result<usize> {
+        let text = self.article_text_query(&search.text)?;
+        let searcher = self.reader.searcher();
+        if text.mixed {
+            return Ok(self.collect_stories(&searcher, text, search)?.2);
+        }
+        let mut clauses = self.text_clauses(text);
+        clauses.extend(self.article_filters(search));
+        clauses.extend(
+            search
+                .lang
+                .map(|lang| must_equal(self.fields.lang, lang.as_str())),
+        );
+        Ok(searcher.search(&BooleanQuery::new(clauses), &Count)?)
+    }
+
+    fn find_articles(&self, search: &ArticleSearch) -> Result<Hits<ArticleHit>> {
+        let f = self.fields;
+        let text = self.article_text_query(&search.text)?;
         let searcher = self.reader.searcher();
         let prefer = search
             .prefer
@@ -646,6 +671,11 @@ impl SearchIndex {
     /// that edition (else by its best-matching one), ranked by what all
     /// its editions match. Returns the query (for snippets), one page of
     /// the editions shown, and how many stories matched.
+    ///
+    /// Each word is searched on its own, scored, and its matches are
+    /// added up story by story; a story missing one word is dropped before
+    /// the next. One scored pass per word costs less than finding the
+    /// stories of each word and then scoring them all again together.
     fn collect_stories(
         &self,
         searcher: &tantivy::Searcher,
@@ -654,27 +684,37 @@ impl SearchIndex {
     ) -> Result<(BooleanQuery, Vec<DocAddress>, usize)> {
         let f = self.fields;
         let filters = self.article_filters(search);
-        let with_filters = |query: &dyn Query| -> BooleanQuery {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query.box_clone())];
-            clauses.extend(filters.iter().map(|(occur, q)| (*occur, q.box_clone())));
-            BooleanQuery::new(clauses)
+        let collector = WordMatches {
+            only: search.lang.map(|l| l.as_str().to_owned()),
+            prefer: search.lang.or(search.prefer).map(|l| l.as_str().to_owned()),
         };
-        // The stories each word is found in, narrowed word by word.
-        let mut stories: Option<HashSet<u64>> = None;
-        for required in &text.required {
-            let found = searcher.search(&with_filters(required.as_ref()), &StoryIds)?;
-            let narrowed: HashSet<u64> = match stories {
-                Some(so_far) => so_far.intersection(&found).copied().collect(),
-                None => found,
-            };
-            if narrowed.is_empty() {
-                let query = BooleanQuery::new(Vec::new());
-                return Ok((query, Vec::new(), 0));
+        let mut found: StoryMap<FoundStory> = StoryMap::default();
+        for (pass, required) in text.required.iter().enumerate() {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Must, required.box_clone())];
+            clauses.extend(
+                text.excluded
+                    .iter()
+                    .map(|q| (Occur::MustNot, q.box_clone())),
+            );
+            clauses.extend(filters.iter().map(|(occur, q)| (*occur, q.box_clone())));
+            let matches = searcher.search(&BooleanQuery::new(clauses), &collector)?;
+            for found_here in matches {
+                if pass == 0 {
+                    found
+                        .entry(found_here.story)
+                        .or_default()
+                        .add(pass, &found_here);
+                } else if let Some(story) = found.get_mut(&found_here.story) {
+                    story.add(pass, &found_here);
+                }
             }
-            stories = Some(narrowed);
+            found.retain(|_, story| story.words == pass + 1);
+            if found.is_empty() {
+                break;
+            }
         }
-        let stories = stories.unwrap_or_default();
-        // Their editions that match any of the words, scored story by story.
+        // The words' query, for the snippets of the editions shown.
         let any_word: Vec<(Occur, Box<dyn Query>)> = text
             .required
             .into_iter()
@@ -688,61 +728,60 @@ impl SearchIndex {
             clauses.push(must_equal(f.lang, lang.as_str()));
         }
         let query = BooleanQuery::new(clauses);
-        let shown_lang = search.lang.or(search.prefer).map(|l| l.as_str().to_owned());
-        let found = searcher.search(
-            &query,
-            &StoryScores {
-                stories: Arc::new(stories),
-                prefer: shown_lang,
-            },
-        )?;
-        let mut ranked: Vec<FoundStory> = found.into_values().collect();
-        if search.newest {
-            ranked.sort_by_key(|found| std::cmp::Reverse(found.at));
-        } else {
-            ranked.sort_by_key(|found| std::cmp::Reverse((relevance(found.score), found.at)));
-        }
+        // Each story's rank computed once; only the stories up to the
+        // page asked for are sorted (tens of thousands may match).
+        let mut ranked: Vec<(Reverse<(i64, i64)>, DocAddress)> = found
+            .into_values()
+            .filter_map(|story| {
+                // None if it has no edition in the language asked for.
+                let (shown, _) = story.shown?;
+                let relevance = if search.newest {
+                    0
+                } else {
+                    relevance(story.score)
+                };
+                Some((Reverse((relevance, story.at)), shown))
+            })
+            .collect();
         let total = ranked.len();
         let per_page = search.per_page.clamp(1, MAX_PER_PAGE) as usize;
         let offset = (search.page.max(1) as usize - 1) * per_page;
+        let end = (offset + per_page).min(total);
+        if end < total {
+            ranked.select_nth_unstable_by_key(end, |&(rank, _)| rank);
+            ranked.truncate(end);
+        }
+        ranked.sort_unstable_by_key(|&(rank, _)| rank);
         let page = ranked
             .into_iter()
             .skip(offset)
-            .take(per_page)
-            .map(|found| found.shown)
+            .map(|(_, shown)| shown)
             .collect();
         Ok((query, page, total))
     }
 
     /// The nearest search to `search` that finds something: one word
-    /// that is found nowhere respelt, Arabic hamza first (a seat missing,
-    /// extra or another: مسئول → مسؤول, رييس → رئيس, سما → سماء), then
-    /// one letter off in any word. Latin words of five letters or more
+    /// that is found nowhere respelt. Spelling variants come first (a
+    /// hamza missing, extra or on another seat: مسئول → مسؤول, رييس →
+    /// رئيس, سما → سماء; ة written ت: مدرست → مدرسة), then one letter off
+    /// (in a short Arabic word, not its first letter: قطار never becomes
+    /// بطار or مطار). A respelling is offered only if the index has it
+    /// written as a word ([`SearchIndex::written`]), never because it is
+    /// some other word's stem. Latin words of five letters or more
     /// already match with one typo.
     fn suggest(&self, search: &ArticleSearch) -> Result<Option<Suggestion>> {
         let parsed = query::parse(&search.text);
         let searcher = self.reader.searcher();
-        let f = self.fields;
-        let found_anywhere = |word: &str| -> Result<u64> {
-            let Some(term) = Analyzer::stemmed().terms(word).into_iter().next() else {
-                return Ok(0);
-            };
-            let mut count = 0;
-            for field in [f.headline, f.text] {
-                count += searcher.doc_freq(&Term::from_field_text(field, &term))?;
-            }
-            Ok(count)
-        };
         for (i, word) in parsed.words.iter().enumerate() {
             let exact = Analyzer::exact().terms(word);
             let [typed] = exact.as_slice() else { continue };
-            if found_anywhere(typed)? > 0 {
+            if self.stem_count(&searcher, typed)? > 0 {
                 continue;
             }
-            for edits in [hamza_respellings(typed), one_letter_off(typed)] {
+            for edits in [spelling_variants(typed), one_letter_off(typed)] {
                 let mut candidates = Vec::new();
                 for candidate in edits {
-                    let count = found_anywhere(&candidate)?;
+                    let count = self.written(&searcher, &candidate)?;
                     if count > 0 {
                         candidates.push((count, candidate));
                     }
@@ -757,11 +796,9 @@ impl SearchIndex {
                     });
                     let respelt = ArticleSearch {
                         text: text.clone(),
-                        per_page: 1,
-                        page: 1,
                         ..search.clone()
                     };
-                    let total = self.find_articles(&respelt)?.total;
+                    let total = self.count_articles(&respelt)?;
                     if total > 0 {
                         return Ok(Some(Suggestion { text, total }));
                     }
@@ -769,6 +806,46 @@ impl SearchIndex {
             }
         }
         Ok(None)
+    }
+
+    /// How many headlines and texts have a word of `word`'s stem.
+    fn stem_count(&self, searcher: &tantivy::Searcher, word: &str) -> Result<u64> {
+        let Some(term) = Analyzer::stemmed().terms(word).into_iter().next() else {
+            return Ok(0);
+        };
+        let mut count = 0;
+        for field in [self.fields.headline, self.fields.text] {
+            count += searcher.doc_freq(&Term::from_field_text(field, &term))?;
+        }
+        Ok(count)
+    }
+
+    /// How many headlines and texts have `word` written as it is, alone
+    /// or (Arabic) behind the article or a conjunction or preposition
+    /// (الوزير، والوزير، للوزير for وزير). A stem is not a word:
+    /// بطار (of بطارية "battery") is in the stemmed fields but written
+    /// nowhere, so it is never offered. The stem is looked up first
+    /// because most respellings are found in no form at all.
+    fn written(&self, searcher: &tantivy::Searcher, word: &str) -> Result<u64> {
+        if self.stem_count(searcher, word)? == 0 {
+            return Ok(0);
+        }
+        let Some(term) = Analyzer::exact().terms(word).into_iter().next() else {
+            return Ok(0);
+        };
+        let clitics: &[&str] = if script(&term) == Some("arabic") {
+            &["", "ال", "وال", "بال", "لل", "و", "ب", "ل"]
+        } else {
+            &[""]
+        };
+        let mut count = 0;
+        for clitic in clitics {
+            let written = format!("{clitic}{term}");
+            for field in [self.fields.headline_exact, self.fields.text_exact] {
+                count += searcher.doc_freq(&Term::from_field_text(field, &written))?;
+            }
+        }
+        Ok(count)
     }
 
     /// Comments matching a moderator's search.
@@ -890,102 +967,77 @@ fn script(term: &str) -> Option<&'static str> {
 /// relevant (and then the newer story ranks first).
 fn relevance(score: Score) -> i64 {
     if score > 0.0 {
-        (score.ln() * 20.0).round() as i64
+        // Rounded half away from zero, as `round` does, but without its
+        // call into libm: this runs for every document a search matches.
+        let scaled = score.ln() * 20.0;
+        (scaled + 0.5f32.copysign(scaled)) as i64
     } else {
         i64::MIN
     }
 }
 
-/// The stories of the editions a query matches.
-struct StoryIds;
+/// Story ids are database ids, hashed by one multiplication: SipHash's
+/// protection against chosen keys buys nothing for them, and a search
+/// in several scripts hashes one id per matching edition and word.
+#[derive(Default)]
+struct StoryIdHasher(u64);
 
-struct SegmentStoryIds {
-    column: tantivy::columnar::Column<u64>,
-    ids: HashSet<u64>,
-}
-
-impl Collector for StoryIds {
-    type Fruit = HashSet<u64>;
-    type Child = SegmentStoryIds;
-
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<SegmentStoryIds> {
-        Ok(SegmentStoryIds {
-            column: segment.fast_fields().u64("story_id")?,
-            ids: HashSet::new(),
-        })
+impl Hasher for StoryIdHasher {
+    fn finish(&self) -> u64 {
+        self.0
     }
 
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<HashSet<u64>>) -> tantivy::Result<HashSet<u64>> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-impl SegmentCollector for SegmentStoryIds {
-    type Fruit = HashSet<u64>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(id) = self.column.first(doc) {
-            self.ids.insert(id);
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
         }
     }
 
-    fn harvest(self) -> HashSet<u64> {
-        self.ids
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing: the high bits, which the table uses, mix
+        // every bit of the id.
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
-/// A story matched by a search in more than one script.
-struct FoundStory {
-    /// Its editions' scores, summed.
+type StoryMap<V> = HashMap<u64, V, BuildHasherDefault<StoryIdHasher>>;
+
+/// One edition matched by one word of a search in several scripts.
+struct WordMatch {
+    story: u64,
+    edition: DocAddress,
     score: Score,
-    /// Its newest edition's time (seconds).
+    /// Its time (seconds).
     at: i64,
-    /// The edition shown: in the reader's language if it has one, else
-    /// its best match.
-    shown: DocAddress,
-    shown_rank: (bool, Score),
+    /// In the language asked for (or any language, if none was).
+    eligible: bool,
+    /// In the language shown first.
+    preferred: bool,
 }
 
-impl FoundStory {
-    fn add(&mut self, other: FoundStory) {
-        self.score += other.score;
-        self.at = self.at.max(other.at);
-        if other.shown_rank > self.shown_rank {
-            self.shown = other.shown;
-            self.shown_rank = other.shown_rank;
-        }
-    }
-}
-
-/// Scores the editions of `stories` a query matches, story by story.
-struct StoryScores {
-    stories: Arc<HashSet<u64>>,
-    /// The language whose edition is shown first.
+/// The editions one word matches, scored, with their stories.
+struct WordMatches {
+    /// Only editions in this language count.
+    only: Option<String>,
+    /// Editions in this language are shown first.
     prefer: Option<String>,
 }
 
-struct SegmentStoryScores {
+struct SegmentWordMatches {
     segment: SegmentOrdinal,
-    stories: Arc<HashSet<u64>>,
     story_ids: tantivy::columnar::Column<u64>,
     at: Option<tantivy::columnar::Column<DateTime>>,
     lang: Option<tantivy::columnar::StrColumn>,
-    /// The preferred language's ordinal in this segment's `lang` column.
+    /// The two languages' ordinals in this segment's `lang` column (none
+    /// if the segment has no such edition).
+    only: Option<Option<u64>>,
     preferred: Option<u64>,
-    found: HashMap<u64, FoundStory>,
+    found: Vec<WordMatch>,
 }
 
-impl Collector for StoryScores {
-    type Fruit = HashMap<u64, FoundStory>;
-    type Child = SegmentStoryScores;
+impl Collector for WordMatches {
+    type Fruit = Vec<WordMatch>;
+    type Child = SegmentWordMatches;
 
     fn for_segment(
         &self,
@@ -994,18 +1046,23 @@ impl Collector for StoryScores {
     ) -> tantivy::Result<Self::Child> {
         let fast = reader.fast_fields();
         let lang = fast.str("lang")?;
-        let preferred = match (&lang, &self.prefer) {
-            (Some(column), Some(prefer)) => column.dictionary().term_ord(prefer)?,
-            _ => None,
+        let ordinal = |wanted: &Option<String>| -> tantivy::Result<Option<u64>> {
+            Ok(match (&lang, wanted) {
+                (Some(column), Some(wanted)) => column.dictionary().term_ord(wanted)?,
+                _ => None,
+            })
         };
-        Ok(SegmentStoryScores {
+        Ok(SegmentWordMatches {
             segment,
-            stories: Arc::clone(&self.stories),
             story_ids: fast.u64("story_id")?,
             at: fast.date("at").ok(),
+            only: match &self.only {
+                Some(_) => Some(ordinal(&self.only)?),
+                None => None,
+            },
+            preferred: ordinal(&self.prefer)?,
             lang,
-            preferred,
-            found: HashMap::new(),
+            found: Vec::new(),
         })
     }
 
@@ -1013,104 +1070,164 @@ impl Collector for StoryScores {
         true
     }
 
-    fn merge_fruits(
-        &self,
-        fruits: Vec<HashMap<u64, FoundStory>>,
-    ) -> tantivy::Result<HashMap<u64, FoundStory>> {
-        let mut all: HashMap<u64, FoundStory> = HashMap::new();
-        for fruit in fruits {
-            for (story, found) in fruit {
-                match all.entry(story) {
-                    std::collections::hash_map::Entry::Occupied(mut entry) => {
-                        entry.get_mut().add(found);
-                    }
-                    std::collections::hash_map::Entry::Vacant(entry) => {
-                        entry.insert(found);
-                    }
-                }
-            }
-        }
-        Ok(all)
+    fn merge_fruits(&self, fruits: Vec<Vec<WordMatch>>) -> tantivy::Result<Vec<WordMatch>> {
+        Ok(fruits.into_iter().flatten().collect())
     }
 }
 
-impl SegmentCollector for SegmentStoryScores {
-    type Fruit = HashMap<u64, FoundStory>;
+impl SegmentCollector for SegmentWordMatches {
+    type Fruit = Vec<WordMatch>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let Some(story) = self.story_ids.first(doc) else {
             return;
         };
-        if !self.stories.contains(&story) {
-            return;
-        }
         let at = self
             .at
             .as_ref()
             .and_then(|column| column.first(doc))
             .map_or(0, |at| at.into_timestamp_secs());
-        let preferred = match (&self.lang, self.preferred) {
-            (Some(column), Some(ord)) => column.term_ords(doc).next() == Some(ord),
-            _ => false,
-        };
-        let found = FoundStory {
+        let lang = self
+            .lang
+            .as_ref()
+            .and_then(|column| column.term_ords(doc).next());
+        self.found.push(WordMatch {
+            story,
+            edition: DocAddress::new(self.segment, doc),
             score,
             at,
-            shown: DocAddress::new(self.segment, doc),
-            shown_rank: (preferred, score),
-        };
-        match self.found.entry(story) {
-            std::collections::hash_map::Entry::Occupied(mut entry) => entry.get_mut().add(found),
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(found);
-            }
-        }
+            eligible: match self.only {
+                Some(only) => only.is_some() && lang == only,
+                None => true,
+            },
+            preferred: self.preferred.is_some() && lang == self.preferred,
+        });
     }
 
-    fn harvest(self) -> HashMap<u64, FoundStory> {
+    fn harvest(self) -> Vec<WordMatch> {
         self.found
     }
 }
 
-/// Letters that may carry or replace a hamza.
+/// Editions of one story a search in several scripts keeps track of, to
+/// choose the one shown: one per language is the rule, so a few.
+const STORY_EDITIONS: usize = 4;
+
+/// A story matched by a search in more than one script, word by word.
+#[derive(Default)]
+struct FoundStory {
+    /// How many of the words it has matched so far.
+    words: usize,
+    /// Its eligible editions' scores, summed over the words.
+    score: Score,
+    /// Its newest eligible edition's time (seconds).
+    at: i64,
+    /// Its eligible editions so far, each with its score summed over the
+    /// words and whether it is in the preferred language.
+    editions: [Option<(DocAddress, Score, bool)>; STORY_EDITIONS],
+    /// The edition shown: in the preferred language if it has one, else
+    /// its best match; and its rank.
+    shown: Option<(DocAddress, (bool, Score))>,
+}
+
+impl FoundStory {
+    /// Adds one edition's match of word `pass`.
+    fn add(&mut self, pass: usize, found: &WordMatch) {
+        if self.words == pass {
+            self.words += 1;
+        }
+        if !found.eligible {
+            return;
+        }
+        self.score += found.score;
+        self.at = self.at.max(found.at);
+        let mut total = found.score;
+        for slot in &mut self.editions {
+            match slot {
+                Some((edition, score, _)) if *edition == found.edition => {
+                    *score += found.score;
+                    total = *score;
+                    break;
+                }
+                Some(_) => {}
+                None => {
+                    *slot = Some((found.edition, found.score, found.preferred));
+                    break;
+                }
+            }
+        }
+        let rank = (found.preferred, total);
+        if self.shown.is_none_or(|(_, shown)| rank > shown) {
+            self.shown = Some((found.edition, rank));
+        }
+    }
+}
+
+/// The hamza alone and on its seats.
+const HAMZAS: [char; 3] = ['ء', 'ؤ', 'ئ'];
+/// Letters a hamza may be written on, or that stand in for one when it
+/// is left out (normalization has already folded أ إ آ into ا).
 const HAMZA_SEATS: [char; 6] = ['ء', 'ؤ', 'ئ', 'ا', 'و', 'ي'];
 
-/// An Arabic word (normalized) with its hamza written otherwise: a seat
-/// exchanged for another (مسئول مسؤول, رييس رئيس), a hamza added
-/// (سما سماء) or dropped.
-fn hamza_respellings(word: &str) -> Vec<String> {
-    let letters: Vec<char> = word.chars().collect();
+/// The spellings of an Arabic word (normalized) that readers commonly
+/// get wrong, as they would be written right: its hamza written
+/// otherwise (a seat exchanged for another, مسئول مسؤول, رييس رئيس; a
+/// hamza added, سما سماء, مسول مسؤول; or dropped) and a final ت that
+/// should be ة (مدرست مدرسة). An exchange always involves a hamza: ا و ي
+/// among themselves are other words (قال قول قيل), and a first letter
+/// is left alone, since a hamza there sits on ا, which normalization
+/// already folds. The variants ة/ه, ى/ي and أ/ا need no respelling:
+/// normalization makes them one.
+fn spelling_variants(word: &str) -> Vec<String> {
     if script(word) != Some("arabic") {
         return Vec::new();
     }
+    let letters: Vec<char> = word.chars().collect();
     let mut out = Vec::new();
-    for (i, c) in letters.iter().enumerate() {
-        if HAMZA_SEATS.contains(c) {
-            for seat in HAMZA_SEATS.iter().filter(|s| *s != c) {
+    for (i, c) in letters.iter().enumerate().skip(1) {
+        if !HAMZA_SEATS.contains(c) {
+            continue;
+        }
+        for seat in HAMZA_SEATS.iter().filter(|s| *s != c) {
+            if HAMZAS.contains(c) || HAMZAS.contains(seat) {
                 let mut respelt = letters.clone();
                 respelt[i] = *seat;
                 out.push(respelt.into_iter().collect());
             }
-            if *c == 'ء' {
-                let mut respelt = letters.clone();
-                respelt.remove(i);
-                out.push(respelt.into_iter().collect());
-            }
+        }
+        if HAMZAS.contains(c) {
+            let mut respelt = letters.clone();
+            respelt.remove(i);
+            out.push(respelt.into_iter().collect());
         }
     }
     for i in 1..=letters.len() {
-        for hamza in ['ء', 'ؤ', 'ئ'] {
+        for hamza in HAMZAS {
             let mut respelt = letters.clone();
             respelt.insert(i, hamza);
             out.push(respelt.into_iter().collect());
         }
     }
+    if let Some(stem) = word.strip_suffix('ت')
+        && stem.chars().count() >= 2
+    {
+        out.push(format!("{stem}ة"));
+    }
+    out.sort();
+    out.dedup();
     out.retain(|w: &String| w != word);
     out
 }
 
+/// Arabic words this short or shorter keep their first letter and have
+/// no letter changed when respelt one letter off: with so few letters
+/// that makes another common word (قطار مطار قرار) rather than fixing a
+/// typo.
+const SHORT_ARABIC: usize = 4;
+
 /// A word with one letter dropped, added, changed or two swapped, in its
-/// own script (Arabic letters, or a–z).
+/// own script (Arabic letters, or a–z); a short Arabic word keeps its
+/// first letter and has none changed ([`SHORT_ARABIC`]).
 fn one_letter_off(word: &str) -> Vec<String> {
     let alphabet: Vec<char> = match script(word) {
         // The letters that survive normalization (no أ إ آ ى ة).
@@ -1121,8 +1238,14 @@ fn one_letter_off(word: &str) -> Vec<String> {
         _ => return Vec::new(),
     };
     let letters: Vec<char> = word.chars().collect();
+    let short = script(word) == Some("arabic") && letters.len() <= SHORT_ARABIC;
+    let first = usize::from(short);
+    // A short Arabic word with a letter changed is another word far more
+    // often than the one meant (قطار قرار قصار): only letters dropped,
+    // added or swapped are tried for it.
+    let changes: &[char] = if short { &[] } else { &alphabet };
     let mut out = Vec::new();
-    for i in 0..letters.len() {
+    for i in first..letters.len() {
         let mut respelt = letters.clone();
         respelt.remove(i);
         out.push(respelt);
@@ -1131,7 +1254,7 @@ fn one_letter_off(word: &str) -> Vec<String> {
             respelt.swap(i, i + 1);
             out.push(respelt);
         }
-        for &c in &alphabet {
+        for &c in changes {
             if c != letters[i] {
                 let mut respelt = letters.clone();
                 respelt[i] = c;
@@ -1139,7 +1262,7 @@ fn one_letter_off(word: &str) -> Vec<String> {
             }
         }
     }
-    for i in 0..=letters.len() {
+    for i in first..=letters.len() {
         for &c in &alphabet {
             let mut respelt = letters.clone();
             respelt.insert(i, c);
@@ -1238,5 +1361,40 @@ mod tests {
         }
         let now = Timestamp::from_millisecond(1_780_000_000_000).unwrap();
         assert_eq!(timestamp(date(now)), now);
+    }
+
+    fn has(words: &[String], word: &str) -> bool {
+        words.iter().any(|w| w == word)
+    }
+
+    #[test]
+    fn spelling_variants_respell_hamza_and_ta_marbuta_only() {
+        // A seat exchanged, a hamza added, ت that should be ة.
+        assert!(has(&spelling_variants("مسئول"), "مسؤول"));
+        assert!(has(&spelling_variants("رييس"), "رئيس"));
+        assert!(has(&spelling_variants("مسول"), "مسؤول"));
+        assert!(has(&spelling_variants("سما"), "سماء"));
+        assert!(has(&spelling_variants("مدرست"), "مدرسة"));
+        // ا و ي among themselves are other words, not hamza fixes.
+        assert!(!has(&spelling_variants("قول"), "قال"));
+        assert!(!has(&spelling_variants("قول"), "قيل"));
+        // A first letter stays: a hamza there is on ا, already folded.
+        assert!(spelling_variants("امر").iter().all(|w| w.starts_with('ا')));
+        assert!(spelling_variants("ferry").is_empty());
+    }
+
+    #[test]
+    fn short_arabic_words_keep_their_first_letter() {
+        let near = one_letter_off("قطار");
+        assert!(!has(&near, "بطار") && !has(&near, "مطار"));
+        assert!(near.iter().all(|w| w.starts_with('ق')), "{near:?}");
+        assert!(!has(&near, "قرار") && !has(&near, "قطاع"));
+        // Dropped or added (ة is written ه here, as normalized).
+        assert!(has(&near, "قطر") && has(&near, "قطاره"));
+        assert!(has(&one_letter_off("مسؤولن"), "مسؤولين"));
+        // Longer words and Latin words may change anywhere.
+        assert!(has(&one_letter_off("انتخاب"), "نتخاب"));
+        assert!(has(&one_letter_off("cran"), "crane"));
+        assert!(has(&one_letter_off("bsu"), "bus"));
     }
 }

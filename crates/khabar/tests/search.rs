@@ -646,8 +646,20 @@ async fn empty_results_suggest_a_search_that_finds(db: &TestDatabase) {
         true,
     )
     .await;
+    // Words near قطار "train": بطار is the stem of بطاريات "batteries"
+    // but no word anyone writes, and مطار "airport" differs in the first
+    // letter of a short word: neither may be offered for it.
+    const BATTERIES: &str = "بطاريات جديدة للحافلات";
+    const AIRPORT: &str = "صالة جديدة في المطار";
+    const SCHOOL: &str = "افتتاح مدرسة في الحي";
+    for headline in [BATTERIES, AIRPORT, SCHOOL] {
+        story(&store, Lang::AR, headline, "نص الخبر.", true).await;
+    }
     found(&server, "مسؤول", &[OFFICIAL]).await;
     found(&server, "crane", &["Harbour crane repaired"]).await;
+    found(&server, "بطارية", &[BATTERIES]).await;
+    found(&server, "مطار", &[AIRPORT]).await;
+    found(&server, "مدرسة", &[SCHOOL]).await;
     let mut reader = Agent::new(&server);
     // Hamza on another seat.
     let page = reader
@@ -680,6 +692,62 @@ async fn empty_results_suggest_a_search_that_finds(db: &TestDatabase) {
     // Words found nowhere and near nothing: no suggestion.
     let page = reader.get("/en/search?q=zzzqqq").await;
     assert!(!page.body.contains("search-suggestion"));
+    // قطار is near only a stem and a word with another first letter.
+    let page = reader.get("/ar/search?q=%D9%82%D8%B7%D8%A7%D8%B1").await;
+    assert!(result_headlines(&page.body).is_empty());
+    assert!(!page.body.contains("search-suggestion"), "{}", page.body);
+
+    // The API answers with the same help.
+    let suggested = |body: &Value| body["suggestion"]["text"].as_str().map(str::to_owned);
+    for (typed, respelt) in [
+        ("مسئول", "مسؤول"), // hamza on another seat
+        ("مسول", "مسؤول"),  // hamza left out
+        ("مدرست", "مدرسة"), // ة written ت
+        ("cran", "crane"),  // a Latin typo
+    ] {
+        let (status, body) = search(&server, typed).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["total"], 0, "{typed}: {body}");
+        assert_eq!(
+            suggested(&body).as_deref(),
+            Some(respelt),
+            "{typed}: {body}"
+        );
+        assert_eq!(body["suggestion"]["total"], 1, "{typed}: {body}");
+        assert!(body["elsewhere"].is_null(), "{body}");
+    }
+    for typed in ["قطار", "zzzqqq"] {
+        let (_, body) = search(&server, typed).await;
+        assert!(body["suggestion"].is_null(), "{typed}: {body}");
+    }
+    let body: Value = client()
+        .get(format!("{}/api/v1/search/articles", server.base_url()))
+        .query(&[("q", "crane"), ("lang", "ar")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["total"], 0, "{body}");
+    assert_eq!(body["elsewhere"], 1, "{body}");
+    // A search that finds stories needs no help.
+    let (_, body) = search(&server, "crane").await;
+    assert!(body["suggestion"].is_null() && body["elsewhere"].is_null());
+    // The API's document describes both.
+    let document: Value = client()
+        .get(format!("{}/api/v1/openapi.json", server.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let schemas = &document["components"]["schemas"];
+    let results = &schemas["ArticleResults"]["properties"];
+    assert!(results["suggestion"].is_object(), "{results}");
+    assert!(results["elsewhere"].is_object(), "{results}");
+    assert!(schemas["SearchSuggestion"]["properties"]["text"].is_object());
     server.stop().await.unwrap();
 }
 

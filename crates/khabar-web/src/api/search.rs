@@ -35,7 +35,7 @@ type AppState = State<Arc<App>>;
         ("page" = Option<u32>, Query, minimum = 1, maximum = 1000),
     ),
     responses(
-        (status = 200, description = "Hits (snippet as HTML with <mark>), total, page, has_more", body = crate::api::wire::search::ArticleResults),
+        (status = 200, description = "Hits (snippet as HTML with <mark>), total, page, has_more; when the first page is empty, a suggestion (the nearest search that finds stories) and elsewhere (how many the search finds in every language, when lang was given)", body = crate::api::wire::search::ArticleResults),
         (status = 422, description = "empty_query, query_too_long, invalid_date", body = crate::api::wire::ErrorBody),
     )
 )]

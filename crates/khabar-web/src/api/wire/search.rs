@@ -1,7 +1,7 @@
 //! Search results on the wire.
 
 use jiff::Timestamp;
-use khabar_search::{ArticleHit, CommentHit, Hits};
+use khabar_search::{ArticleHit, CommentHit, Hits, Suggestion};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -21,12 +21,38 @@ pub(crate) struct ArticleMatch {
     pub(crate) published_at: Timestamp,
 }
 
+/// A search that finds stories, offered in place of one that found none.
+#[derive(Debug, Serialize, ToSchema)]
+pub(crate) struct SearchSuggestion {
+    /// The search with one word respelt (a hamza added or moved, ة for
+    /// ت, one letter off): send it as `q`, the other parameters unchanged.
+    pub(crate) text: String,
+    /// How many stories it finds.
+    pub(crate) total: usize,
+}
+
+impl From<Suggestion> for SearchSuggestion {
+    fn from(suggestion: Suggestion) -> Self {
+        SearchSuggestion {
+            text: suggestion.text,
+            total: suggestion.total,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ArticleResults {
     pub(crate) hits: Vec<ArticleMatch>,
     pub(crate) total: usize,
     pub(crate) page: u32,
     pub(crate) has_more: bool,
+    /// Only when the first page is empty: the nearest search that finds
+    /// something, if there is one.
+    pub(crate) suggestion: Option<SearchSuggestion>,
+    /// Only when the first page is empty and `lang` was given: how many
+    /// stories the same search finds in every language (send it without
+    /// `lang`), if any.
+    pub(crate) elsewhere: Option<usize>,
 }
 
 impl From<Hits<ArticleHit>> for ArticleResults {
@@ -50,6 +76,8 @@ impl From<Hits<ArticleHit>> for ArticleResults {
             total: hits.total,
             page: hits.page,
             has_more: hits.has_more,
+            suggestion: hits.suggestion.map(SearchSuggestion::from),
+            elsewhere: hits.elsewhere,
         }
     }
 }
