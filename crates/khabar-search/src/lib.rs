@@ -12,7 +12,7 @@ use std::cmp::Reverse;
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use khabar_core::Lang;
@@ -671,11 +671,6 @@ impl SearchIndex {
     /// that edition (else by its best-matching one), ranked by what all
     /// its editions match. Returns the query (for snippets), one page of
     /// the editions shown, and how many stories matched.
-    ///
-    /// Each word is searched on its own, scored, and its matches are
-    /// added up story by story; a story missing one word is dropped before
-    /// the next. One scored pass per word costs less than finding the
-    /// stories of each word and then scoring them all again together.
     fn collect_stories(
         &self,
         searcher: &tantivy::Searcher,
@@ -684,37 +679,27 @@ impl SearchIndex {
     ) -> Result<(BooleanQuery, Vec<DocAddress>, usize)> {
         let f = self.fields;
         let filters = self.article_filters(search);
-        let collector = WordMatches {
-            only: search.lang.map(|l| l.as_str().to_owned()),
-            prefer: search.lang.or(search.prefer).map(|l| l.as_str().to_owned()),
-        };
-        let mut found: StoryMap<FoundStory> = StoryMap::default();
-        for (pass, required) in text.required.iter().enumerate() {
-            let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                vec![(Occur::Must, required.box_clone())];
-            clauses.extend(
-                text.excluded
-                    .iter()
-                    .map(|q| (Occur::MustNot, q.box_clone())),
-            );
+        let with_filters = |query: &dyn Query| -> BooleanQuery {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query.box_clone())];
             clauses.extend(filters.iter().map(|(occur, q)| (*occur, q.box_clone())));
-            let matches = searcher.search(&BooleanQuery::new(clauses), &collector)?;
-            for found_here in matches {
-                if pass == 0 {
-                    found
-                        .entry(found_here.story)
-                        .or_default()
-                        .add(pass, &found_here);
-                } else if let Some(story) = found.get_mut(&found_here.story) {
-                    story.add(pass, &found_here);
-                }
+            BooleanQuery::new(clauses)
+        };
+        // The stories each word is found in, narrowed word by word.
+        let mut stories: Option<StorySet> = None;
+        for required in &text.required {
+            let found = searcher.search(&with_filters(required.as_ref()), &StoryIds)?;
+            let narrowed: StorySet = match stories {
+                Some(so_far) => so_far.intersection(&found).copied().collect(),
+                None => found,
+            };
+            if narrowed.is_empty() {
+                let query = BooleanQuery::new(Vec::new());
+                return Ok((query, Vec::new(), 0));
             }
-            found.retain(|_, story| story.words == pass + 1);
-            if found.is_empty() {
-                break;
-            }
+            stories = Some(narrowed);
         }
-        // The words' query, for the snippets of the editions shown.
+        let stories = stories.unwrap_or_default();
+        // Their editions that match any of the words, scored story by story.
         let any_word: Vec<(Occur, Box<dyn Query>)> = text
             .required
             .into_iter()
@@ -728,19 +713,25 @@ impl SearchIndex {
             clauses.push(must_equal(f.lang, lang.as_str()));
         }
         let query = BooleanQuery::new(clauses);
+        let shown_lang = search.lang.or(search.prefer).map(|l| l.as_str().to_owned());
+        let found = searcher.search(
+            &query,
+            &StoryScores {
+                stories: Arc::new(stories),
+                prefer: shown_lang,
+            },
+        )?;
         // Each story's rank computed once; only the stories up to the
         // page asked for are sorted (tens of thousands may match).
         let mut ranked: Vec<(Reverse<(i64, i64)>, DocAddress)> = found
             .into_values()
-            .filter_map(|story| {
-                // None if it has no edition in the language asked for.
-                let (shown, _) = story.shown?;
+            .map(|found| {
                 let relevance = if search.newest {
                     0
                 } else {
-                    relevance(story.score)
+                    relevance(found.score)
                 };
-                Some((Reverse((relevance, story.at)), shown))
+                (Reverse((relevance, found.at)), found.shown)
             })
             .collect();
         let total = ranked.len();
@@ -976,9 +967,17 @@ fn relevance(score: Score) -> i64 {
     }
 }
 
+/// The stories of the editions a query matches.
+struct StoryIds;
+
+struct SegmentStoryIds {
+    column: tantivy::columnar::Column<u64>,
+    ids: StorySet,
+}
+
 /// Story ids are database ids, hashed by one multiplication: SipHash's
 /// protection against chosen keys buys nothing for them, and a search
-/// in several scripts hashes one id per matching edition and word.
+/// in several scripts hashes one id per matching edition, several times.
 #[derive(Default)]
 struct StoryIdHasher(u64);
 
@@ -1000,44 +999,102 @@ impl Hasher for StoryIdHasher {
     }
 }
 
-type StoryMap<V> = HashMap<u64, V, BuildHasherDefault<StoryIdHasher>>;
+type StoryIdHash = BuildHasherDefault<StoryIdHasher>;
+type StorySet = HashSet<u64, StoryIdHash>;
+type StoryMap<V> = HashMap<u64, V, StoryIdHash>;
 
-/// One edition matched by one word of a search in several scripts.
-struct WordMatch {
-    story: u64,
-    edition: DocAddress,
-    score: Score,
-    /// Its time (seconds).
-    at: i64,
-    /// In the language asked for (or any language, if none was).
-    eligible: bool,
-    /// In the language shown first.
-    preferred: bool,
+impl Collector for StoryIds {
+    type Fruit = StorySet;
+    type Child = SegmentStoryIds;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentStoryIds> {
+        Ok(SegmentStoryIds {
+            column: segment.fast_fields().u64("story_id")?,
+            // Room for one story per document: growing the set one
+            // rehash at a time cost more than collecting into it.
+            ids: StorySet::with_capacity_and_hasher(
+                segment.max_doc() as usize,
+                StoryIdHash::default(),
+            ),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<StorySet>) -> tantivy::Result<StorySet> {
+        let mut fruits = fruits.into_iter();
+        let mut all = fruits.next().unwrap_or_default();
+        for fruit in fruits {
+            all.extend(fruit);
+        }
+        Ok(all)
+    }
 }
 
-/// The editions one word matches, scored, with their stories.
-struct WordMatches {
-    /// Only editions in this language count.
-    only: Option<String>,
-    /// Editions in this language are shown first.
+impl SegmentCollector for SegmentStoryIds {
+    type Fruit = StorySet;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        if let Some(id) = self.column.first(doc) {
+            self.ids.insert(id);
+        }
+    }
+
+    fn harvest(self) -> StorySet {
+        self.ids
+    }
+}
+
+/// A story matched by a search in more than one script.
+struct FoundStory {
+    /// Its editions' scores, summed.
+    score: Score,
+    /// Its newest edition's time (seconds).
+    at: i64,
+    /// The edition shown: in the reader's language if it has one, else
+    /// its best match.
+    shown: DocAddress,
+    shown_rank: (bool, Score),
+}
+
+impl FoundStory {
+    fn add(&mut self, other: FoundStory) {
+        self.score += other.score;
+        self.at = self.at.max(other.at);
+        if other.shown_rank > self.shown_rank {
+            self.shown = other.shown;
+            self.shown_rank = other.shown_rank;
+        }
+    }
+}
+
+/// Scores the editions of `stories` a query matches, story by story.
+struct StoryScores {
+    stories: Arc<StorySet>,
+    /// The language whose edition is shown first.
     prefer: Option<String>,
 }
 
-struct SegmentWordMatches {
+struct SegmentStoryScores {
     segment: SegmentOrdinal,
+    stories: Arc<StorySet>,
     story_ids: tantivy::columnar::Column<u64>,
     at: Option<tantivy::columnar::Column<DateTime>>,
     lang: Option<tantivy::columnar::StrColumn>,
-    /// The two languages' ordinals in this segment's `lang` column (none
-    /// if the segment has no such edition).
-    only: Option<Option<u64>>,
+    /// The preferred language's ordinal in this segment's `lang` column.
     preferred: Option<u64>,
-    found: Vec<WordMatch>,
+    found: StoryMap<FoundStory>,
 }
 
-impl Collector for WordMatches {
-    type Fruit = Vec<WordMatch>;
-    type Child = SegmentWordMatches;
+impl Collector for StoryScores {
+    type Fruit = StoryMap<FoundStory>;
+    type Child = SegmentStoryScores;
 
     fn for_segment(
         &self,
@@ -1046,23 +1103,21 @@ impl Collector for WordMatches {
     ) -> tantivy::Result<Self::Child> {
         let fast = reader.fast_fields();
         let lang = fast.str("lang")?;
-        let ordinal = |wanted: &Option<String>| -> tantivy::Result<Option<u64>> {
-            Ok(match (&lang, wanted) {
-                (Some(column), Some(wanted)) => column.dictionary().term_ord(wanted)?,
-                _ => None,
-            })
+        let preferred = match (&lang, &self.prefer) {
+            (Some(column), Some(prefer)) => column.dictionary().term_ord(prefer)?,
+            _ => None,
         };
-        Ok(SegmentWordMatches {
+        Ok(SegmentStoryScores {
             segment,
+            stories: Arc::clone(&self.stories),
             story_ids: fast.u64("story_id")?,
             at: fast.date("at").ok(),
-            only: match &self.only {
-                Some(_) => Some(ordinal(&self.only)?),
-                None => None,
-            },
-            preferred: ordinal(&self.prefer)?,
             lang,
-            found: Vec::new(),
+            preferred,
+            found: StoryMap::with_capacity_and_hasher(
+                self.stories.len().min(reader.max_doc() as usize),
+                StoryIdHash::default(),
+            ),
         })
     }
 
@@ -1070,96 +1125,63 @@ impl Collector for WordMatches {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<WordMatch>>) -> tantivy::Result<Vec<WordMatch>> {
-        Ok(fruits.into_iter().flatten().collect())
+    fn merge_fruits(
+        &self,
+        fruits: Vec<StoryMap<FoundStory>>,
+    ) -> tantivy::Result<StoryMap<FoundStory>> {
+        let mut fruits = fruits.into_iter();
+        let mut all = fruits.next().unwrap_or_default();
+        for fruit in fruits {
+            for (story, found) in fruit {
+                match all.entry(story) {
+                    std::collections::hash_map::Entry::Occupied(mut entry) => {
+                        entry.get_mut().add(found);
+                    }
+                    std::collections::hash_map::Entry::Vacant(entry) => {
+                        entry.insert(found);
+                    }
+                }
+            }
+        }
+        Ok(all)
     }
 }
 
-impl SegmentCollector for SegmentWordMatches {
-    type Fruit = Vec<WordMatch>;
+impl SegmentCollector for SegmentStoryScores {
+    type Fruit = StoryMap<FoundStory>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let Some(story) = self.story_ids.first(doc) else {
             return;
         };
+        if !self.stories.contains(&story) {
+            return;
+        }
         let at = self
             .at
             .as_ref()
             .and_then(|column| column.first(doc))
             .map_or(0, |at| at.into_timestamp_secs());
-        let lang = self
-            .lang
-            .as_ref()
-            .and_then(|column| column.term_ords(doc).next());
-        self.found.push(WordMatch {
-            story,
-            edition: DocAddress::new(self.segment, doc),
+        let preferred = match (&self.lang, self.preferred) {
+            (Some(column), Some(ord)) => column.term_ords(doc).next() == Some(ord),
+            _ => false,
+        };
+        let found = FoundStory {
             score,
             at,
-            eligible: match self.only {
-                Some(only) => only.is_some() && lang == only,
-                None => true,
-            },
-            preferred: self.preferred.is_some() && lang == self.preferred,
-        });
-    }
-
-    fn harvest(self) -> Vec<WordMatch> {
-        self.found
-    }
-}
-
-/// Editions of one story a search in several scripts keeps track of, to
-/// choose the one shown: one per language is the rule, so a few.
-const STORY_EDITIONS: usize = 4;
-
-/// A story matched by a search in more than one script, word by word.
-#[derive(Default)]
-struct FoundStory {
-    /// How many of the words it has matched so far.
-    words: usize,
-    /// Its eligible editions' scores, summed over the words.
-    score: Score,
-    /// Its newest eligible edition's time (seconds).
-    at: i64,
-    /// Its eligible editions so far, each with its score summed over the
-    /// words and whether it is in the preferred language.
-    editions: [Option<(DocAddress, Score, bool)>; STORY_EDITIONS],
-    /// The edition shown: in the preferred language if it has one, else
-    /// its best match; and its rank.
-    shown: Option<(DocAddress, (bool, Score))>,
-}
-
-impl FoundStory {
-    /// Adds one edition's match of word `pass`.
-    fn add(&mut self, pass: usize, found: &WordMatch) {
-        if self.words == pass {
-            self.words += 1;
-        }
-        if !found.eligible {
-            return;
-        }
-        self.score += found.score;
-        self.at = self.at.max(found.at);
-        let mut total = found.score;
-        for slot in &mut self.editions {
-            match slot {
-                Some((edition, score, _)) if *edition == found.edition => {
-                    *score += found.score;
-                    total = *score;
-                    break;
-                }
-                Some(_) => {}
-                None => {
-                    *slot = Some((found.edition, found.score, found.preferred));
-                    break;
-                }
+            shown: DocAddress::new(self.segment, doc),
+            shown_rank: (preferred, score),
+        };
+        match self.found.entry(story) {
+            std::collections::hash_map::Entry::Occupied(mut entry) => entry.get_mut().add(found),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                entry.insert(found);
             }
         }
-        let rank = (found.preferred, total);
-        if self.shown.is_none_or(|(_, shown)| rank > shown) {
-            self.shown = Some((found.edition, rank));
-        }
+    }
+
+    fn harvest(self) -> StoryMap<FoundStory> {
+        self.found
     }
 }
 
