@@ -1636,13 +1636,22 @@ async fn publishing_confirms_what_went_live_and_warns(db: &TestDatabase) {
     assert!(confirmed.contains("id=\"confirmation-title\">Published</h2>"));
     assert!(confirmed.contains("The \u{2068}English\u{2069} edition is live:"));
     assert!(confirmed.contains("The \u{2068}Arabic\u{2069} edition is live:"));
+    // Both addresses in full, as a reader would read them.
+    for shown in [
+        "/en/story/ferry-fares-fall",
+        "/ar/story/انخفاض-أجرة-العبارة",
+    ] {
+        assert!(
+            confirmed.contains(&format!("{}{shown}</bdi>", server.base_url())),
+            "{shown}"
+        );
+    }
     let arabic_path = format!("/ar/story/{}", common::segment("انخفاض-أجرة-العبارة"));
     for public in ["/en/story/ferry-fares-fall", arabic_path.as_str()] {
         assert!(
             confirmed.contains(&format!("href=\"{public}\"")),
             "{public}"
         );
-        assert!(confirmed.contains(&format!("{}{public}", server.base_url())));
         assert_eq!(
             common::get(&server, public).await.0,
             200,

@@ -236,7 +236,9 @@ fn confirmation(
                 headline => edition.headline,
                 language_name => app.i18n.message(desk.lang, &format!("admin-language-{}", edition.lang), None),
                 status => edition.status,
-                url => format!("{}{path}", app.base_url),
+                // Shown as read (an Arabic slug in letters, not escapes);
+                // the link itself is `path`.
+                url => format!("{}/{}/story/{}", app.base_url, edition.lang, edition.slug),
                 path => path,
                 at => edition.scheduled_at.map(|at| app.i18n.date_time(desk.lang, at)),
                 warnings => warnings(app, desk.lang, story, edition),
