@@ -1662,3 +1662,81 @@ async fn the_queue_follows_other_moderators_live(db: &TestDatabase) {
 }
 
 on_both_backends!(the_queue_follows_other_moderators_live);
+
+/// The pages looked at in both languages and at both widths: a name for
+/// the screenshots and a path under `/{lang}` (`{story}` stands for the
+/// language's lead story). Add a page here to have it checked too.
+const LOOKED_AT: &[(&str, &str)] = &[
+    ("home", "/"),
+    ("article", "{story}"),
+    ("search", "/search?q=%D9%85%D8%B1%D8%B3%D9%89"),
+    ("not-found", "/no-such-page"),
+];
+
+/// `[innerWidth, scrollWidth, the header's height]`.
+const LAYOUT: &str = "return [window.innerWidth, document.documentElement.scrollWidth, \
+     document.querySelector('header.masthead').getBoundingClientRect().height];";
+
+/// Each page of `LOOKED_AT`, in Arabic and English, at 1280 and 390 px:
+/// a screenshot under `target/screenshots/` for people to look at; on a
+/// phone nothing scrolls sideways and the header stays compact; no page
+/// logs an error (a missing icon was one).
+async fn every_page_fits_both_widths_in_both_languages(db: &TestDatabase) {
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let server = spawn_app(db, true).await;
+    let base = server.base_url().to_owned();
+    let stories = story_pages(&server).await;
+    let mut problems = Vec::new();
+    for lang in ["ar", "en"] {
+        let story = stories
+            .iter()
+            .map(|(_, path)| path)
+            .find(|path| path.starts_with(&format!("/{lang}/")))
+            .expect("a demo story in each language")
+            .clone();
+        for (name, path) in LOOKED_AT {
+            let url = match *path {
+                "{story}" => format!("{base}{story}"),
+                path => format!("{base}/{lang}{path}"),
+            };
+            for width in [1280, 390] {
+                browser.resize(width, 900).await;
+                browser.goto(&url).await;
+                browser
+                    .wait_for_true("document.fonts.status === 'loaded'")
+                    .await;
+                browser
+                    .screenshot_in("screenshots", &format!("{lang}-{name}-{width}"))
+                    .await;
+                let layout = browser.eval(LAYOUT, json!([])).await;
+                let [inner, scroll, header] =
+                    [0, 1, 2].map(|i| layout[i].as_f64().unwrap_or(f64::MAX));
+                assert_eq!(inner, f64::from(width), "the window's inner width");
+                if scroll > inner {
+                    problems.push(format!(
+                        "{lang} {name} at {width}px scrolls sideways: {scroll} > {inner}"
+                    ));
+                }
+                if width == 390 && header > 64.0 {
+                    problems.push(format!(
+                        "{lang} {name} at 390px: the header is {header}px tall"
+                    ));
+                }
+                // The 404 itself is one: Chromium logs every answer
+                // that is not a success, the page's own included.
+                let own = format!("{url} - ");
+                let errors = browser.console_errors().await;
+                for error in errors.into_iter().filter(|e| !e.starts_with(&own)) {
+                    problems.push(format!("{lang} {name} at {width}px logged: {error}"));
+                }
+            }
+        }
+    }
+    browser.quit().await;
+    server.stop().await.unwrap();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+on_both_backends!(every_page_fits_both_widths_in_both_languages);
