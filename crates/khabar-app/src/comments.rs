@@ -168,11 +168,13 @@ async fn limit(
 }
 
 /// A comment posted: its id, status, and the language of its edition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Posted {
-    pub id: i64,
     pub status: CommentStatus,
     pub lang: Lang,
+    /// The new comment as a reader's view shows it, made from what the
+    /// writer answered rather than read back.
+    pub view: CommentView,
 }
 
 /// Posts a comment (or a reply) on a published edition. Pre-moderated
@@ -233,12 +235,17 @@ pub async fn post(
             SignedDuration::from_hours(24),
         ),
     ];
+    let mentions_anyone = !mentions.is_empty();
+    let held_for = match status {
+        CommentStatus::Pending => verdict.reasons.iter().map(|r| r.code.clone()).collect(),
+        _ => Vec::new(),
+    };
     let posting = ctx
         .store
         .post_comment_checked(CommentPost {
             edition_id: discussion.edition_id,
             author_id: author.id,
-            body,
+            body: body.clone(),
             parent_id,
             status,
             mentions,
@@ -248,8 +255,8 @@ pub async fn post(
             duplicate_window: Some(DUPLICATE_WINDOW),
         })
         .await?;
-    let id = match posting {
-        Posting::Posted(id) => id,
+    let placed = match posting {
+        Posting::Posted(placed) => placed,
         Posting::Limited(wait) => return Err(CommentError::TooMany(wait)),
         Posting::Duplicate => {
             return Err(
@@ -260,10 +267,35 @@ pub async fn post(
     if status == CommentStatus::Rejected {
         return Err(CommentError::Rejected);
     }
+    let mut view = CommentView {
+        id: placed.id,
+        edition_id: discussion.edition_id,
+        parent_id: placed.parent_id,
+        root_id: placed.root_id,
+        depth: placed.depth,
+        author_id: author.id,
+        author_username: author.username.clone(),
+        author_name: author.display_name.clone(),
+        reply_to_username: placed.reply_to_username,
+        body: body.as_str().to_owned(),
+        status,
+        like_count: 0,
+        featured: false,
+        created_at: placed.created_at,
+        edited_at: None,
+        redaction_note: None,
+        held_for,
+        mentions: Vec::new(),
+    };
+    if mentions_anyone {
+        ctx.store
+            .fill_mentions(std::slice::from_mut(&mut view))
+            .await?;
+    }
     Ok(Posted {
-        id,
         status,
         lang: discussion.lang,
+        view,
     })
 }
 

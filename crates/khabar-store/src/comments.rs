@@ -161,7 +161,7 @@ impl Store {
     }
 
     /// Loads the mentioned usernames of `comments` in one query.
-    async fn fill_mentions(&self, comments: &mut [CommentView]) -> Result<()> {
+    pub async fn fill_mentions(&self, comments: &mut [CommentView]) -> Result<()> {
         if comments.is_empty() {
             return Ok(());
         }

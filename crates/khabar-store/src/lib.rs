@@ -60,7 +60,7 @@ pub use moderation::{
 };
 pub use newsroom::{EditionDraft, StoryRecord};
 pub use policy::{Discussion, EditionKey, WordListRow};
-pub use posting::{CommentPost, Posting, PostingLimit, WriterReport};
+pub use posting::{CommentPost, Placed, Posting, PostingLimit, WriterReport};
 pub use readers::{
     AuthoredComment, EmailBatch, EmailPreference, Notification, Profile, ReaderOnPage,
 };

@@ -31,7 +31,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::audit::{LogRow, reasons_json, write_logs};
 use crate::comments::{NewComment, NotificationKind, insert_notifications};
 use crate::events::{self, NewEvent};
-use crate::time::to_millis;
+use crate::time::{from_millis, to_millis};
 use crate::{Result, Store, StoreError, placeholders, value_rows};
 
 /// The most comments one transaction posts.
@@ -74,14 +74,28 @@ pub struct CommentPost {
 }
 
 /// What became of a [`CommentPost`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Posting {
-    /// Posted, with this id.
-    Posted(i64),
+    /// Posted, where the writer put it.
+    Posted(Placed),
     /// A limit was full; try again after this long.
     Limited(SignedDuration),
     /// The same text was posted already.
     Duplicate,
+}
+
+/// Where the writer put a comment: with what its author sent and who they
+/// are, all a view of the new comment needs, without reading it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placed {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub root_id: i64,
+    pub depth: i64,
+    /// Whom it answers by name, when it joined its parent's siblings
+    /// below the deepest level.
+    pub reply_to_username: Option<String>,
+    pub created_at: Timestamp,
 }
 
 type Job = (CommentPost, oneshot::Sender<Result<Posting>>);
@@ -207,6 +221,7 @@ struct Parent {
     parent_id: Option<i64>,
     depth: i64,
     author_id: i64,
+    author_username: String,
     root_id: Option<i64>,
     edition_id: i64,
     status: String,
@@ -235,7 +250,7 @@ impl Store {
             duplicate_window: None,
         };
         match self.post_batch(&[post]).await?.pop() {
-            Some(Ok(Posting::Posted(id))) => Ok(id),
+            Some(Ok(Posting::Posted(placed))) => Ok(placed.id),
             Some(Err(error)) => Err(error),
             // Refusals need limits or the duplicate rule, which it has not.
             Some(Ok(_)) | None => Err(StoreError::NotFound),
@@ -318,7 +333,8 @@ impl Store {
                 },
             };
             duplicates.insert(text);
-            outcomes.push(Ok(Posting::Posted(0)));
+            // Replaced with where it went once inserted.
+            outcomes.push(Ok(Posting::Duplicate));
             accepted.push((index, parent));
         }
         save_counters(&mut tx, &counters).await?;
@@ -351,7 +367,16 @@ impl Store {
             .bind(reasons_json(&post.verdict.reasons))
             .fetch_one(&mut *tx)
             .await?;
-            outcomes[index] = Ok(Posting::Posted(id));
+            outcomes[index] = Ok(Posting::Posted(Placed {
+                id,
+                parent_id: placement.parent_id,
+                root_id: parent.map_or(id, |p| p.root_id.unwrap_or(0)),
+                depth: placement.depth,
+                reply_to_username: placement
+                    .reply_to_user_id
+                    .and(parent.map(|p| p.author_username.clone())),
+                created_at: from_millis(written),
+            }));
             posted.push(Posted {
                 id,
                 post,
@@ -634,7 +659,9 @@ async fn parents_of(
 ) -> Result<HashMap<i64, Parent>> {
     by_id(
         tx,
-        "SELECT id, parent_id, depth, author_id, root_id, edition_id, status FROM comments WHERE id IN",
+        "SELECT c.id, c.parent_id, c.depth, c.author_id, u.username AS author_username, c.root_id,
+                c.edition_id, c.status
+         FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id IN",
         posts.iter().filter_map(|p| p.parent_id),
         |parent: &Parent| parent.id,
     )

@@ -646,7 +646,7 @@ async fn a_failing_comment_fails_alone(db: &TestDatabase) {
     let ids: Vec<i64> = outcomes
         .iter()
         .filter_map(|o| match o {
-            Ok(Posting::Posted(id)) => Some(*id),
+            Ok(Posting::Posted(placed)) => Some(placed.id),
             _ => None,
         })
         .collect();

@@ -333,11 +333,73 @@ async fn one_text_once(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// The answer to a post is built from what the writer answered, not read
+/// back: it must be the comment as the API reads it afterwards, for a
+/// top-level comment that mentions someone, replies down to the deepest
+/// level, and a reply below it that joins its parent's siblings and names
+/// whom it answers.
+async fn the_answer_is_the_comment_as_read(db: &TestDatabase) {
+    let server = spawn_app_with(db, false, |config| config.site.comments_per_minute = 60).await;
+    let store = server.store();
+    let base = server.base_url();
+    let edition = publish_story(store, "Night ferry crosses in calm water").await;
+    let (maha, _) = reader(store, base, "maha").await;
+    let (nabil, _) = reader(store, base, "nabil").await;
+    let client = common::client();
+    let mut parent: Option<i64> = None;
+    let bodies = [
+        "Calm crossing tonight, @nabil — were you aboard?",
+        "I was, the deck was quiet.",
+        "Did the café stay open?",
+        "Until midnight, yes.",
+        "Good to know for next week.",
+    ];
+    for (n, body) in bodies.iter().enumerate() {
+        let token = if n % 2 == 0 { &maha } else { &nabil };
+        let answer = client
+            .post(format!("{base}/api/v1/editions/{edition}/comments"))
+            .header("Authorization", token)
+            .json(&json!({ "body": body, "parent_id": parent }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 201, "post {n}");
+        let mut posted: Value = answer.json().await.unwrap();
+        assert_eq!(posted["held_for_moderation"], false);
+        posted
+            .as_object_mut()
+            .unwrap()
+            .remove("held_for_moderation");
+        let id = posted["id"].as_i64().expect("an id");
+        let read: Value = client
+            .get(format!("{base}/api/v1/comments/{id}"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(posted, read, "post {n}: the answer and the comment as read");
+        parent = Some(id);
+    }
+    let last: Value = client
+        .get(format!("{base}/api/v1/comments/{}", parent.unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(last["reply_to_username"], "nabil", "{last}");
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
     per_reader_per_minute,
     per_address_per_minute,
     per_reader_per_day,
-    one_text_once
+    one_text_once,
+    the_answer_is_the_comment_as_read
 );
 
 /// Two `khabar serve` processes on `db` with `settings`; each has a data

@@ -203,9 +203,8 @@ pub(super) async fn create(
         &input.body,
     )
     .await?;
-    let comment = app.store.comment(posted.id).await?;
     let posted = PostedComment {
-        comment: comment_json(posted.lang.as_str(), &comment),
+        comment: comment_json(posted.lang.as_str(), &posted.view),
         held_for_moderation: posted.status == khabar_store::CommentStatus::Pending,
     };
     Ok((StatusCode::CREATED, Json(posted)).into_response())

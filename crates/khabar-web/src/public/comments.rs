@@ -334,7 +334,7 @@ pub(crate) async fn post(
     )
     .await;
     let error = match posted {
-        Ok(posted) => return accepted(&app, lang, viewer, posted.id, json).await,
+        Ok(posted) => return accepted(&app, lang, viewer, posted.view.id, json).await,
         Err(error) => error,
     };
     let attempt = Attempt {
