@@ -1,8 +1,9 @@
 //! `search`: indexes `--editions` generated bilingual editions (100,000 by
 //! default) into a fresh on-disk index, reports documents/s and the index
 //! size, then runs `--queries` searches (Arabic words in several forms,
-//! English words, typos, phrases, mixed) one after another and reports
-//! their latency percentiles.
+//! English words, typos, phrases, mixed, and searches that find nothing
+//! and so run the suggester) one after another and reports their latency
+//! percentiles, overall and by kind.
 //!
 //!   cargo run --release -p khabar-bench --bin search -- --editions 100000
 
@@ -164,6 +165,74 @@ fn edition(seq: &mut Seq, id: i64) -> Article {
     }
 }
 
+/// The kinds of query the run mixes, in the order they come round.
+#[derive(Clone, Copy)]
+enum Class {
+    Arabic,
+    English,
+    Mixed,
+    Phrase,
+    Typo,
+    Exclusion,
+    Empty,
+}
+
+const CLASSES: [&str; 7] = [
+    "  arabic word",
+    "  english word",
+    "  arabic + english",
+    "  quoted name",
+    "  english typo",
+    "  with -exclusion",
+    "  empty (suggester)",
+];
+
+/// Query `i` of the run: an Arabic word with clitics, an English word,
+/// both together, a quoted name, an English word with two letters
+/// swapped (typo tolerance), a word with an exclusion, and one that finds
+/// nothing so the suggester runs: an Arabic stem with a letter no
+/// generated word has there, its hamza dropped (ميناء → مينا, which the
+/// suggester respells), or an English word two letters off.
+fn query(seq: &mut Seq, i: u32) -> (Class, String) {
+    match i % 7 {
+        0 => (Class::Arabic, seq.arabic_word()),
+        1 => (Class::English, seq.pick(ENGLISH).to_owned()),
+        2 => (
+            Class::Mixed,
+            format!("{} {}", seq.arabic_word(), seq.pick(ENGLISH)),
+        ),
+        3 => (Class::Phrase, format!("\"{}\"", seq.pick(NAMES))),
+        4 => {
+            let word = seq.pick(ENGLISH);
+            let mut chars: Vec<char> = word.chars().collect();
+            if chars.len() > 4 {
+                chars.swap(2, 3);
+            }
+            (Class::Typo, chars.into_iter().collect())
+        }
+        5 => (
+            Class::Exclusion,
+            format!("{} -{}", seq.arabic_word(), seq.pick(ENGLISH)),
+        ),
+        _ => {
+            let text = match seq.next() % 3 {
+                0 => {
+                    let mut chars: Vec<char> = seq.pick(ARABIC_STEMS).chars().collect();
+                    let at = chars.len() / 2;
+                    chars[at] = 'ظ';
+                    chars.into_iter().collect()
+                }
+                1 => "مينا".to_owned(),
+                _ => {
+                    let word = seq.pick(ENGLISH);
+                    format!("{}q{}", &word[..1], &word[3..])
+                }
+            };
+            (Class::Empty, text)
+        }
+    }
+}
+
 fn dir_size(path: &Path) -> u64 {
     std::fs::read_dir(path)
         .map(|entries| {
@@ -201,28 +270,15 @@ fn main() -> anyhow::Result<()> {
         dir_size(dir.path()) as f64 / 1_048_576.0
     );
 
-    let queries: Vec<String> = (0..cli.queries)
-        .map(|i| match i % 6 {
-            0 => seq.arabic_word(),
-            1 => seq.pick(ENGLISH).to_owned(),
-            2 => format!("{} {}", seq.arabic_word(), seq.pick(ENGLISH)),
-            3 => format!("\"{}\"", seq.pick(NAMES)),
-            4 => {
-                // One swapped pair of letters in a long English word.
-                let word = seq.pick(ENGLISH);
-                let mut chars: Vec<char> = word.chars().collect();
-                if chars.len() > 4 {
-                    chars.swap(2, 3);
-                }
-                chars.into_iter().collect()
-            }
-            _ => format!("{} -{}", seq.arabic_word(), seq.pick(ENGLISH)),
-        })
-        .collect();
-    let mut latency = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
+    let queries: Vec<(Class, String)> = (0..cli.queries).map(|i| query(&mut seq, i)).collect();
+    let mut by_class: Vec<Histogram<u64>> = (0..CLASSES.len())
+        .map(|_| Histogram::new_with_bounds(1, 60_000_000, 3))
+        .collect::<Result<_, _>>()?;
+    let mut relevance = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
     let mut newest = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
     let mut matched = 0usize;
-    for (i, text) in queries.iter().enumerate() {
+    let mut suggested = 0usize;
+    for (i, (class, text)) in queries.iter().enumerate() {
         let search = ArticleSearch {
             text: text.clone(),
             newest: i % 4 == 3,
@@ -236,27 +292,35 @@ fn main() -> anyhow::Result<()> {
         if search.newest {
             newest.record(micros)?;
         } else {
-            latency.record(micros)?;
+            relevance.record(micros)?;
         }
+        by_class[*class as usize].record(micros)?;
         matched += hits.total;
+        suggested += usize::from(hits.suggestion.is_some());
     }
     let ms = |h: &Histogram<u64>, q: f64| h.value_at_quantile(q) as f64 / 1_000.0;
+    let row = |name: &str, h: &Histogram<u64>| {
+        println!(
+            "{name:<22} {:>5} queries · p50 {:.2} ms · p99 {:.2} ms · max {:.2} ms",
+            h.len(),
+            ms(h, 0.5),
+            ms(h, 0.99),
+            h.max() as f64 / 1_000.0
+        );
+    };
     println!(
-        "queries                {} (mean {} matches each)",
+        "queries                {} (mean {} matches each; {} empty ones got a suggestion)",
         cli.queries,
-        matched / queries.len()
+        matched / queries.len(),
+        suggested
     );
-    println!(
-        "by relevance           p50 {:.2} ms · p99 {:.2} ms · max {:.2} ms",
-        ms(&latency, 0.5),
-        ms(&latency, 0.99),
-        latency.max() as f64 / 1_000.0
-    );
-    println!(
-        "newest first           p50 {:.2} ms · p99 {:.2} ms · max {:.2} ms",
-        ms(&newest, 0.5),
-        ms(&newest, 0.99),
-        newest.max() as f64 / 1_000.0
-    );
+    row("by relevance", &relevance);
+    row("newest first", &newest);
+    let mut all = relevance.clone();
+    all.add(&newest)?;
+    row("all", &all);
+    for (class, histogram) in CLASSES.iter().zip(&by_class) {
+        row(class, histogram);
+    }
     Ok(())
 }
