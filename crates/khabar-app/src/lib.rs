@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod comments;
 mod error;
+pub mod front;
 pub mod media;
 pub mod moderation;
 pub mod newsroom;

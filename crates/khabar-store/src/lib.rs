@@ -18,6 +18,7 @@ mod comments;
 mod decisions;
 mod error;
 mod events;
+mod front;
 mod indexing;
 mod leases;
 mod mail;
@@ -31,6 +32,7 @@ mod readers;
 mod reading;
 mod row;
 mod site;
+mod static_pages;
 mod stories;
 mod syndication;
 mod taxonomy;
@@ -50,6 +52,10 @@ pub use comments::{CommentView, NewComment, NotificationKind, ThreadEntry, Threa
 pub use decisions::{Decision, UndoRefusal};
 pub use error::StoreError;
 pub use events::{Event, LogMark};
+pub use front::{
+    Breaking, BreakingShown, FRONT_SLOTS, FrontPage, FrontPick, FrontPlan, FrontSection, Reads,
+    read_day,
+};
 pub use indexing::IndexedComment;
 pub use khabar_core::CommentStatus;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
@@ -69,6 +75,7 @@ pub use reading::{
     Home, ListFilter, NewsroomEdition, NewsroomFilter, Page, Revision, SectionBlock, SectionRef,
     TagRef,
 };
+pub use static_pages::StaticPage;
 pub use stories::NewStory;
 pub use syndication::{
     FeedEntry, ListingSlugs, NewsEntry, SitemapChunk, SitemapEntry, StoryPlaces,

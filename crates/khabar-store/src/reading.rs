@@ -176,7 +176,7 @@ pub struct Home {
     pub sections: Vec<SectionBlock>,
 }
 
-const SUMMARY_COLUMNS: &str =
+pub(crate) const SUMMARY_COLUMNS: &str =
     "e.id, e.story_id, e.lang, e.slug, e.headline, e.standfirst, e.hero_caption,
     e.published_at, e.updated_at, s.hero_image, s.section_id, sec.slug AS section_slug,
     COALESCE(sn.name, sec.slug) AS section_name,
@@ -185,7 +185,7 @@ const SUMMARY_COLUMNS: &str =
 
 /// A hero image from the media library (`/media/<path>`) brings its
 /// variants, size and alt text; the join is by the indexed path.
-const SUMMARY_FROM: &str = "FROM editions e
+pub(crate) const SUMMARY_FROM: &str = "FROM editions e
     JOIN stories s ON s.id = e.story_id
     LEFT JOIN sections sec ON sec.id = s.section_id
     LEFT JOIN section_names sn ON sn.section_id = sec.id AND sn.lang = e.lang
@@ -431,7 +431,11 @@ impl Store {
 
     /// Loads the bylines of all `editions` in one query, and their comment
     /// counts in another.
-    async fn fill_authors(&self, lang: Lang, editions: &mut [EditionSummary]) -> Result<()> {
+    pub(crate) async fn fill_authors(
+        &self,
+        lang: Lang,
+        editions: &mut [EditionSummary],
+    ) -> Result<()> {
         if editions.is_empty() {
             return Ok(());
         }
@@ -490,7 +494,7 @@ struct SummaryParts {
     hero_alt: Option<String>,
 }
 
-fn summary_from_row(row: &AnyRow) -> Result<EditionSummary> {
+pub(crate) fn summary_from_row(row: &AnyRow) -> Result<EditionSummary> {
     let mut summary = EditionSummary::from_row(row)?;
     complete_summary(&mut summary, row)?;
     Ok(summary)

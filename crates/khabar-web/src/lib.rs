@@ -67,6 +67,8 @@ pub struct App {
     limits: Limits,
     /// Live streams open per reader address.
     live_streams: Arc<limits::PerKey<String>>,
+    /// Article reads served since the last flush to the store.
+    reads: khabar_app::front::ReadCounter,
 }
 
 impl std::ops::Deref for App {
@@ -111,6 +113,7 @@ impl App {
             live_sender: std::sync::Mutex::new(Some(live_sender)),
             live_streams: limits::PerKey::new(Limits::default().live_streams_per_address),
             limits: Limits::default(),
+            reads: Default::default(),
         })
     }
 
@@ -140,6 +143,15 @@ impl App {
     ) -> Option<tokio::task::JoinHandle<()>> {
         let pages = self.http_cache.pages()?.clone();
         Some(tokio::spawn(pages.follow(stop)))
+    }
+
+    /// Starts the task that adds this node's article read counts to the
+    /// store (for "most read") now and then and when `stop` fires.
+    pub fn flush_reads(
+        self: &Arc<Self>,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(public::reads::flush(self.clone(), stop))
     }
 
     /// What the page cache holds, if it is on.
@@ -218,6 +230,18 @@ pub fn router(app: Arc<App>) -> Router {
                 }),
             );
         }
+    }
+    for page in khabar_app::front::STATIC_PAGES {
+        site = site.route(
+            &format!("/{{lang}}/{page}"),
+            get(
+                move |State(app): State<Arc<App>>,
+                      extract::PageLang(lang): extract::PageLang,
+                      viewer: http::session::Viewer| {
+                    pages::static_page(app, lang, viewer, page)
+                },
+            ),
+        );
     }
     site.merge(api::routes())
         .merge(newsroom::routes())
@@ -350,6 +374,11 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(middleware::from_fn_with_state(
             app.http_cache.clone(),
             http::cache::layer,
+        ))
+        // Outside the page cache, so pages it serves are counted too.
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            public::reads::count,
         ))
         // Outside the panic and timeout layers, so their answers carry the
         // headers too.

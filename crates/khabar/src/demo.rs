@@ -31,6 +31,43 @@ struct Demo {
     stories: Vec<DemoStory>,
     readers: Vec<DemoReader>,
     comments: Vec<DemoComment>,
+    front: DemoFront,
+    pages: Vec<DemoPage>,
+}
+
+/// The front page as an editor arranged it: stories by their place in
+/// `stories`, the first leads; and a breaking-news banner.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoFront {
+    picks: Vec<usize>,
+    breaking: DemoBreaking,
+}
+
+/// A banner linking story `story`, shown for `hours` from the seeding.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoBreaking {
+    story: usize,
+    hours: i64,
+    ar: String,
+    en: String,
+}
+
+/// One of the site's own pages (about, contact…) in both languages.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPage {
+    page: String,
+    ar: DemoPageText,
+    en: DemoPageText,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoPageText {
+    title: String,
+    body: String,
 }
 
 #[derive(Deserialize)]
@@ -82,8 +119,11 @@ struct DemoAuthor {
 struct DemoStory {
     section: String,
     tags: Vec<String>,
-    image: String,
+    /// None: a story without a picture (shown as a text card).
+    image: Option<String>,
     hours_ago: i64,
+    /// Reads the seeding counts for it today ("most read").
+    reads: u64,
     ar: Option<DemoEdition>,
     en: Option<DemoEdition>,
 }
@@ -177,12 +217,15 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
                 id.with_context(|| format!("demo story names unknown tag {t}"))
             })
             .collect::<anyhow::Result<_>>()?;
-        let image = HeroImage::parse(&format!("/media/demo/{}", story.image))?;
+        let image = match &story.image {
+            Some(image) => Some(HeroImage::parse(&format!("/media/demo/{image}"))?),
+            None => None,
+        };
         let story_id = store
             .create_story(NewStory {
                 section_id: Some(section_id),
                 tag_ids: &tag_ids,
-                hero_image: Some(&image),
+                hero_image: image.as_ref(),
             })
             .await?;
         let published_at = now - SignedDuration::from_hours(story.hours_ago);
@@ -217,7 +260,52 @@ pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
         }
     }
     seed_discussion(store, &demo, &editions).await?;
+    seed_front(store, &demo, &editions, now).await?;
     Ok(demo.stories.len())
+}
+
+/// Today's reads, each language's front page as the demo's editor
+/// arranged it, and the site's own pages.
+async fn seed_front(
+    store: &Store,
+    demo: &Demo,
+    editions: &HashMap<(usize, Lang), i64>,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let mut reads = khabar_store::Reads::new();
+    for ((place, _), id) in editions {
+        reads.insert(*id, demo.stories[*place].reads);
+    }
+    store.add_reads(&reads, khabar_store::read_day(now)).await?;
+    let breaking = &demo.front.breaking;
+    for (lang, text) in [(Lang::AR, &breaking.ar), (Lang::EN, &breaking.en)] {
+        let plan = khabar_store::FrontPlan {
+            picks: demo
+                .front
+                .picks
+                .iter()
+                .filter_map(|place| editions.get(&(*place, lang)))
+                .map(|id| khabar_store::FrontPick {
+                    edition_id: *id,
+                    pinned_until: None,
+                })
+                .collect(),
+            breaking: Some(khabar_store::Breaking {
+                text: text.clone(),
+                edition_id: editions.get(&(breaking.story, lang)).copied(),
+                expires_at: now + SignedDuration::from_hours(breaking.hours),
+            }),
+        };
+        store.save_front_plan(lang, &plan, None).await?;
+    }
+    for page in &demo.pages {
+        for (lang, text) in [(Lang::AR, &page.ar), (Lang::EN, &page.en)] {
+            store
+                .save_static_page(&page.page, lang, &text.title, &text.body, None)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The demo's readers and their comments, each approved, mentions linked
@@ -322,12 +410,17 @@ mod tests {
             .count();
         assert_eq!(arabic_only, 1);
         assert_eq!(both, demo.stories.len() - 1);
-        for story in &demo.stories {
-            assert!(
-                DemoImages::get(&story.image).is_some(),
-                "missing image {}",
-                story.image
-            );
+        for image in demo.stories.iter().filter_map(|s| s.image.as_ref()) {
+            assert!(DemoImages::get(image).is_some(), "missing image {image}");
         }
+        assert!(
+            demo.stories.iter().any(|s| s.image.is_none()),
+            "a text card"
+        );
+        for place in demo.front.picks.iter().chain([&demo.front.breaking.story]) {
+            assert!(*place < demo.stories.len(), "front page story {place}");
+        }
+        let pages: Vec<&str> = demo.pages.iter().map(|p| p.page.as_str()).collect();
+        assert_eq!(pages, khabar_app::front::STATIC_PAGES);
     }
 }

@@ -31,6 +31,8 @@ pub struct Server {
     /// Applies the events log to the page cache.
     page_cache: Option<JoinHandle<()>>,
     notifier: JoinHandle<()>,
+    /// Adds the node's article read counts to the store.
+    reads: JoinHandle<()>,
     indexer: JoinHandle<()>,
     purger: JoinHandle<()>,
 }
@@ -134,6 +136,7 @@ impl Server {
         let live = app.follow_events(stopped.clone());
         let page_cache = app.follow_pages(stopped.clone());
         let notifier = app.send_notification_emails(stopped.clone());
+        let reads = app.flush_reads(stopped.clone());
         let mut http_stopped = stopped;
         let http = tokio::spawn(khabar_web::serve(listener, app, async move {
             let _ = http_stopped.changed().await;
@@ -151,6 +154,7 @@ impl Server {
             live,
             page_cache,
             notifier,
+            reads,
             indexer,
             purger,
         })
@@ -193,6 +197,7 @@ impl Server {
             .await
             .context("the housekeeping task failed")?;
         self.notifier.await.context("the notifier task failed")?;
+        self.reads.await.context("the read counter failed")?;
         self.indexer.await.context("the search indexer failed")?;
         self.purger.await.context("the cache purger failed")?;
         if let Some(page_cache) = self.page_cache {

@@ -5,6 +5,8 @@
 
 mod dashboard;
 mod editor;
+mod front;
+mod pages;
 mod people;
 mod revisions;
 mod settings;
@@ -75,6 +77,8 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/{lang}/admin/sections/{id}", post(people::rename_section))
         .route("/{lang}/admin/tags", post(people::create_tag))
         .route("/{lang}/admin/authors", post(people::create_author))
+        .route("/{lang}/admin/front", get(front::show).post(front::save))
+        .route("/{lang}/admin/pages", get(pages::show).post(pages::save))
         .route(
             "/{lang}/admin/settings",
             get(settings::show).post(settings::save),

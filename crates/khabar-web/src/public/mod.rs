@@ -10,6 +10,7 @@ pub(crate) mod live;
 pub(crate) mod pages;
 pub(crate) mod reader_page;
 pub(crate) mod readers;
+pub(crate) mod reads;
 pub(crate) mod search;
 pub(crate) mod structured_data;
 pub(crate) mod syndication;

@@ -8,6 +8,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{OriginalUri, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
 use khabar_core::{Lang, Slug};
 use khabar_store::Article;
 use minijinja::context;
@@ -33,9 +34,6 @@ use crate::{App, PageError};
 
 type AppState = State<Arc<App>>;
 
-const HOME_LATEST: u32 = 6;
-const HOME_PER_SECTION: u32 = 3;
-
 /// `/` sends each reader to the language their browser asks for.
 pub(crate) async fn choose_language(State(app): AppState, headers: HeaderMap) -> Response {
     let lang = preferred_language(&app, &headers);
@@ -60,7 +58,7 @@ pub(crate) async fn home(
 }
 
 async fn home_page(app: &App, lang: Lang, viewer: &Viewer) -> Result<Response, PageError> {
-    let home = app.store.home(lang, HOME_LATEST, HOME_PER_SECTION).await?;
+    let front = app.store.front_page(lang, Timestamp::now()).await?;
     let paths = app
         .languages()
         .into_iter()
@@ -81,9 +79,53 @@ async fn home_page(app: &App, lang: Lang, viewer: &Viewer) -> Result<Response, P
         "home.html",
         lang,
         chrome,
-        context! { home => home, page_kind => "home" },
+        context! { front => front, page_kind => "home" },
     )?;
     Ok(Public(vec![keys::HOME.into()]).on(response))
+}
+
+/// `/{lang}/about` and the other pages of [`khabar_app::front::STATIC_PAGES`]: what the
+/// newsroom wrote, through the stories' Markdown sanitizer; a page not
+/// written yet in this language says so in a line of the locale, so the
+/// footer's links always lead somewhere.
+pub(crate) async fn static_page(
+    app: Arc<App>,
+    lang: Lang,
+    viewer: Viewer,
+    page: &'static str,
+) -> Response {
+    let result = async {
+        let written = app.store.static_page(page, lang).await?;
+        let paths = app
+            .languages()
+            .into_iter()
+            .map(|l| (l, format!("/{l}/{page}")))
+            .collect();
+        let default = format!("/{}/{page}", app.site().default_language);
+        let chrome = chrome(
+            &app,
+            lang,
+            &viewer,
+            paths,
+            Some(default),
+            format!("/{lang}/{page}"),
+        )
+        .await?;
+        let title = written
+            .as_ref()
+            .map(|p| p.title.clone())
+            .unwrap_or_else(|| app.i18n.message(lang, &format!("page-{page}"), None));
+        let response = render(
+            &app,
+            "page.html",
+            lang,
+            chrome,
+            context! { page => page, title => title, written => written },
+        )?;
+        Ok(Public(Vec::new()).on(response))
+    }
+    .await;
+    respond(&app, lang, result)
 }
 
 pub(crate) async fn section(

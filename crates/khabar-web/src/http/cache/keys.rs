@@ -52,6 +52,14 @@ pub async fn purge_keys(
         {
             purged.insert(SITE.to_owned());
         }
+        // The front page's arrangement shows on the home pages only; a
+        // static page also in every page's footer.
+        if event.kind == EventKind::FrontPageChanged.as_str() {
+            purged.insert(HOME.to_owned());
+        }
+        if event.kind == EventKind::StaticPageChanged.as_str() {
+            purged.insert(SITE.to_owned());
+        }
         // A thread's message and whether it is closed show above it.
         if event.kind == EventKind::ThreadSettingsChanged.as_str() {
             let id = event.payload.get("id").and_then(|id| id.as_i64());
