@@ -1671,6 +1671,7 @@ const LOOKED_AT: &[(&str, &str)] = &[
     ("article", "{story}"),
     ("search", "/search?q=%D9%85%D8%B1%D8%B3%D9%89"),
     ("not-found", "/no-such-page"),
+    ("sign-up", "/signup"),
 ];
 
 /// `[innerWidth, scrollWidth, the header's height]`.
@@ -1733,6 +1734,30 @@ async fn every_page_fits_both_widths_in_both_languages(db: &TestDatabase) {
                 }
             }
         }
+    }
+    // On a phone the sections fold into the menu, which opens over the
+    // page with every section in reach.
+    browser.resize(390, 900).await;
+    for lang in ["ar", "en"] {
+        browser.goto(&format!("{base}/{lang}/")).await;
+        browser.click(".nav-menu summary").await;
+        browser
+            .wait_for_true("document.querySelector('.nav-menu').open")
+            .await;
+        browser
+            .screenshot_in("screenshots", &format!("{lang}-menu-390"))
+            .await;
+        let reach = "const links = [...document.querySelectorAll('.nav-menu-panel a')]; \
+            return [links.filter(a => a.href.includes('/section/') && a.getBoundingClientRect().height > 0).length, \
+            document.querySelectorAll('.section-nav a[href*=\"/section/\"]').length, \
+            document.documentElement.scrollWidth <= window.innerWidth];";
+        let seen = browser.eval(reach, json!([])).await;
+        assert!(
+            seen[0].as_i64().unwrap_or(0) > 0,
+            "{lang}: the menu shows sections"
+        );
+        assert_eq!(seen[0], seen[1], "{lang}: the menu holds every section");
+        assert_eq!(seen[2], Value::Bool(true), "{lang}: the open menu fits");
     }
     browser.quit().await;
     server.stop().await.unwrap();
