@@ -77,6 +77,8 @@ const EXPECTED: &[(&str, Need)] = &[
     ("getSiteSettings", Scope("read")),
     ("updateSiteSettings", Scope("admin")),
     ("updateUserRole", Scope("admin")),
+    ("getFrontPage", ScopeFor("edit", DESK)),
+    ("updateFrontPage", ScopeFor("edit", DESK)),
     ("listComments", Anyone),
     ("createComment", Scope("comment")),
     ("streamComments", Anyone),

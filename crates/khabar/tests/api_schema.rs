@@ -371,6 +371,25 @@ async fn the_document_accepts_real_traffic(db: &TestDatabase) {
     api.expect(404, "GET", "/stories/999999", None, &editor)
         .await;
 
+    // The front page (editors): the English edition leads for an hour
+    // under a banner; an Arabic edition cannot go on the English page.
+    let until = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1)).to_string();
+    let front = json!({
+        "picks": [{ "edition_id": english, "pinned_until": until }],
+        "breaking": { "text": "Storm warning for the harbour", "edition_id": english, "expires_at": until },
+    });
+    api.expect(200, "PUT", "/front/en", Some(front), &editor)
+        .await;
+    api.expect(200, "GET", "/front/en", None, &editor).await;
+    api.expect(
+        422,
+        "PUT",
+        "/front/en",
+        Some(json!({ "picks": [{ "edition_id": arabic }] })),
+        &editor,
+    )
+    .await;
+
     // The site's settings and people's roles (admins).
     api.expect(200, "GET", "/site/settings", None, &editor)
         .await;

@@ -136,6 +136,9 @@ pub(crate) const UPDATE_SECTION: Operation = change(
 pub(crate) const GET_SITE_SETTINGS: Operation = read("getSiteSettings", READ);
 pub(crate) const UPDATE_SITE_SETTINGS: Operation = change("updateSiteSettings", ADMIN);
 pub(crate) const UPDATE_USER_ROLE: Operation = change("updateUserRole", ADMIN);
+/// Arranging the front page speaks for the newsroom, as publishing does.
+pub(crate) const GET_FRONT_PAGE: Operation = read("getFrontPage", PUBLISH);
+pub(crate) const UPDATE_FRONT_PAGE: Operation = change("updateFrontPage", PUBLISH);
 pub(crate) const LIST_COMMENTS: Operation = read("listComments", PUBLIC);
 pub(crate) const CREATE_COMMENT: Operation = change("createComment", COMMENT);
 pub(crate) const STREAM_COMMENTS: Operation = read("streamComments", PUBLIC);
@@ -192,6 +195,8 @@ pub const OPERATIONS: &[Operation] = &[
     GET_SITE_SETTINGS,
     UPDATE_SITE_SETTINGS,
     UPDATE_USER_ROLE,
+    GET_FRONT_PAGE,
+    UPDATE_FRONT_PAGE,
     LIST_COMMENTS,
     CREATE_COMMENT,
     STREAM_COMMENTS,

@@ -4,6 +4,7 @@
 pub mod access;
 mod auth;
 mod comments;
+mod front;
 pub(crate) mod moderation;
 pub(crate) mod newsroom;
 mod openapi;
@@ -56,6 +57,10 @@ pub fn routes() -> Router<Arc<App>> {
         .route(
             "/api/v1/site/settings",
             get(newsroom::get_site_settings).put(newsroom::update_site_settings),
+        )
+        .route(
+            "/api/v1/front/{lang}",
+            get(front::get_front_page).put(front::update_front_page),
         )
         .route(
             "/api/v1/stories",

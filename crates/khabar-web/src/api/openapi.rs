@@ -17,7 +17,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::access::{self, Access};
-use super::{auth, comments, moderation, newsroom, search, stories, users};
+use super::{auth, comments, front, moderation, newsroom, search, stories, users};
 
 pub(super) async fn serve() -> Json<Value> {
     Json(document())
@@ -77,6 +77,8 @@ pub fn document() -> Value {
         newsroom::update_section,
         newsroom::get_site_settings,
         newsroom::update_site_settings,
+        front::get_front_page,
+        front::update_front_page,
         newsroom::update_user_role,
         comments::list,
         comments::create,
