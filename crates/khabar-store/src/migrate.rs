@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "edition sync",
         include_str!("../migrations/0013_edition_sync.sql"),
     ),
+    (
+        14,
+        "author history",
+        include_str!("../migrations/0014_author_history.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.

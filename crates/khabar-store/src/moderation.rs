@@ -22,6 +22,14 @@ use crate::{CommentView, Result, Store, StoreError};
 pub(crate) const RECENT: SignedDuration = SignedDuration::from_hours(24 * 30);
 /// Repeats of the same text count within this window.
 pub(crate) const REPEAT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+/// A reader's record is read at every comment they post, so each count
+/// stops early: approvals at the most any policy asks for
+/// (`new_commenter_approvals` ≤ 1,000), the rejection rate over their
+/// newest comments of the recent window (as many as the largest
+/// `rejection_rate_min_comments`), repeats among their newest comments of
+/// the repeat window.
+const RECORD_SAMPLE: i64 = 1_000;
+const REPEAT_SAMPLE: i64 = 50;
 
 /// Where a reader stands with the moderators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
@@ -323,10 +331,14 @@ impl Store {
         let row = sqlx::query(
             "SELECT u.id, u.username, u.role, u.banned_at, u.shadow_banned, u.pre_moderated, u.warning,
                  u.suspended_until,
-                 (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND status = 'visible') AS approved,
-                 (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $2) AS recent,
-                 (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $2 AND status = 'rejected') AS rejected,
-                 (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND created_at >= $3 AND body = $4 AND id <> $5) AS repeats,
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE author_id = $1 AND status = 'visible'
+                     LIMIT $6) a) AS approved,
+                 (SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE author_id = $1 AND created_at >= $2
+                     ORDER BY created_at DESC LIMIT $6) r) AS recent,
+                 (SELECT COUNT(*) FROM (SELECT status FROM comments WHERE author_id = $1 AND created_at >= $2
+                     ORDER BY created_at DESC LIMIT $6) r WHERE status = 'rejected') AS rejected,
+                 (SELECT COUNT(*) FROM (SELECT id, body FROM comments WHERE author_id = $1 AND created_at >= $3
+                     ORDER BY created_at DESC LIMIT $7) n WHERE body = $4 AND id <> $5) AS repeats,
                  p.settings AS policy, p.word_lists_version
              FROM users u JOIN moderation_policy p ON p.id = 1 WHERE u.id = $1",
         )
@@ -335,6 +347,8 @@ impl Store {
         .bind(to_millis(now - REPEAT_WINDOW))
         .bind(body)
         .bind(except.unwrap_or(0))
+        .bind(RECORD_SAMPLE)
+        .bind(REPEAT_SAMPLE)
         .fetch_optional(&self.read)
         .await?
         .ok_or(StoreError::NotFound)?;

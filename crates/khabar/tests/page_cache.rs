@@ -2196,7 +2196,7 @@ async fn signed_in_checks_follow_every_account_change(db: &TestDatabase) {
         TICKED_WITHIN
     };
     let mut checks = Checks::new(db);
-    let (article, edition, _) = lead_story(&first).await;
+    let (_, edition, _) = lead_story(&first).await;
     let leaving = person(&first, a, "sara_signs_out", Role::Reader).await;
     let careful = person(&first, a, "omar_new_password", Role::Reader).await;
     let promoted = person(&first, a, "huda_promoted", Role::Reader).await;
