@@ -782,7 +782,8 @@ async fn a_moderator_clears_a_queue_with_the_keyboard(db: &TestDatabase) {
     browser.type_into("#login", "night_desk").await;
     browser.type_into("#password", PASSWORD).await;
     browser.click(".stacked-form button[type=submit]").await;
-    browser.wait_for_url("/en/").await;
+    // Moderators land on their queue.
+    browser.wait_for_url("/en/moderate").await;
 
     browser.goto(&format!("{base}/ar/moderate")).await;
     browser.wait_for(".mod-item.current").await;
