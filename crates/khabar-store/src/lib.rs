@@ -72,8 +72,7 @@ pub use readers::{
 };
 pub use reading::{
     Article, AuthorRef, Behind, Discussed, EditionLink, EditionRecord, EditionSummary, HeroMedia,
-    Home, ListFilter, NewsroomEdition, NewsroomFilter, Page, Revision, SectionBlock, SectionRef,
-    TagRef,
+    ListFilter, NewsroomEdition, NewsroomFilter, Page, Revision, SectionRef, TagRef,
 };
 pub use static_pages::StaticPage;
 pub use stories::NewStory;

@@ -163,19 +163,6 @@ pub struct Page<T> {
     pub has_more: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SectionBlock {
-    pub section: SectionRef,
-    pub editions: Vec<EditionSummary>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Home {
-    pub lead: Option<EditionSummary>,
-    pub latest: Vec<EditionSummary>,
-    pub sections: Vec<SectionBlock>,
-}
-
 pub(crate) const SUMMARY_COLUMNS: &str =
     "e.id, e.story_id, e.lang, e.slug, e.headline, e.standfirst, e.hero_caption,
     e.published_at, e.updated_at, s.hero_image, s.section_id, sec.slug AS section_slug,
@@ -305,52 +292,6 @@ impl Store {
             items,
             page,
             has_more,
-        })
-    }
-
-    /// The home page: the lead story, the latest ones, and the newest few
-    /// of each section — three queries whatever the number of sections.
-    pub async fn home(&self, lang: Lang, latest: u32, per_section: u32) -> Result<Home> {
-        let mut newest = self
-            .published(lang, ListFilter::Latest, 1, latest + 1)
-            .await?
-            .items;
-        let lead = (!newest.is_empty()).then(|| newest.remove(0));
-        let sql = format!(
-            "SELECT * FROM (
-                 SELECT {SUMMARY_COLUMNS},
-                        ROW_NUMBER() OVER (PARTITION BY s.section_id ORDER BY e.published_at DESC, e.id DESC) AS rank_in_section
-                 {SUMMARY_FROM}
-                 WHERE e.lang = $1 AND e.status = 'published' AND s.section_id IS NOT NULL
-             ) ranked WHERE rank_in_section <= $2 ORDER BY published_at DESC"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(lang.as_str())
-            .bind(i64::from(per_section))
-            .fetch_all(&self.read)
-            .await?;
-        let mut ranked = rows
-            .iter()
-            .map(summary_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        self.fill_authors(lang, &mut ranked).await?;
-        let sections = self
-            .sections(lang)
-            .await?
-            .into_iter()
-            .filter_map(|section| {
-                let editions: Vec<_> = ranked
-                    .iter()
-                    .filter(|e| e.section.as_ref().is_some_and(|s| s.id == section.id))
-                    .cloned()
-                    .collect();
-                (!editions.is_empty()).then_some(SectionBlock { section, editions })
-            })
-            .collect();
-        Ok(Home {
-            lead,
-            latest: newest,
-            sections,
         })
     }
 

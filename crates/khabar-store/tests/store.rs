@@ -442,20 +442,21 @@ async fn scheduled_editions_publish_exactly_once(db: &TestDatabase) {
     assert_eq!(publish_events, 1);
 }
 
-async fn home_groups_sections_and_pages_lists(db: &TestDatabase) {
+async fn the_front_page_shows_each_story_once_and_lists_page(db: &TestDatabase) {
     let store = open(db).await;
     for i in 0..5 {
         published_pair(&store, &format!("Story {i}"), &format!("خبر {i}")).await;
     }
-    let home = store.home(Lang::EN, 2, 3).await.unwrap();
+    // The lead and four top stories take five; the section block shows
+    // none of them again.
+    let home = store.front_page(Lang::EN, Timestamp::now()).await.unwrap();
     assert_eq!(
         home.lead.as_ref().map(|e| e.headline.as_str()),
         Some("Story 4")
     );
-    assert_eq!(home.latest.len(), 2);
-    assert_eq!(home.sections.len(), 1);
-    assert_eq!(home.sections[0].section.name, "Politics");
-    assert_eq!(home.sections[0].editions.len(), 3);
+    assert_eq!(home.top.len(), 4);
+    assert!(home.sections.is_empty());
+    assert!(home.more.is_empty());
 
     let first = store
         .published(Lang::AR, ListFilter::Latest, 1, 3)
@@ -618,6 +619,6 @@ on_both_backends!(
     a_published_edition_keeps_its_old_links,
     each_change_writes_its_event,
     scheduled_editions_publish_exactly_once,
-    home_groups_sections_and_pages_lists,
+    the_front_page_shows_each_story_once_and_lists_page,
     concurrent_writers_never_fail,
 );
