@@ -417,4 +417,47 @@ mod message_tests {
             "ar.ftl and en.ftl define the same messages in the same order"
         );
     }
+
+    /// A key a template asks for that no locale defines shows its raw
+    /// name on the page (`admin-front` instead of "Front page").
+    #[test]
+    fn every_key_a_template_asks_for_is_defined() {
+        let i18n = i18n();
+        let mut missing = Vec::new();
+        for path in super::super::DefaultTheme::iter().filter(|p| p.starts_with("templates/")) {
+            let file = super::super::DefaultTheme::get(&path).unwrap();
+            let text = String::from_utf8_lossy(&file.data);
+            for q in ['"', '\''] {
+                let call = format!("t({q}");
+                for (at, _) in text.match_indices(&call) {
+                    // `t(` itself, not the end of `split(` or `format(`.
+                    let called = text[..at]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !c.is_alphanumeric() && c != '_');
+                    let rest = &text[at + call.len()..];
+                    let Some(key) = rest.split(q).next().filter(|_| called) else {
+                        continue;
+                    };
+                    // `t("admin-status-" ~ status)` names a family of keys.
+                    let joined = rest
+                        .get(key.len() + 1..)
+                        .is_none_or(|after| after.trim_start().starts_with('~'));
+                    if joined {
+                        continue;
+                    }
+                    for lang in [Lang::AR, Lang::EN] {
+                        if i18n.optional(lang, key).is_none() {
+                            missing.push(format!("{path}: {key} ({lang:?})"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys no locale defines:\n{}",
+            missing.join("\n")
+        );
+    }
 }
