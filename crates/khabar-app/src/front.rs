@@ -222,15 +222,16 @@ pub struct ReadCounter {
 const MAX_COUNTED: usize = 50_000;
 
 impl ReadCounter {
-    pub fn count(&self, lang: Lang, slug: &str) {
+    pub fn count(&self, lang: Lang, slug: String) {
         let Ok(mut counts) = self.counts.lock() else {
             return;
         };
         let full = counts.len() >= MAX_COUNTED;
-        match counts.get_mut(&(lang, slug.to_owned())) {
+        let key = (lang, slug);
+        match counts.get_mut(&key) {
             Some(n) => *n += 1,
             None if !full => {
-                counts.insert((lang, slug.to_owned()), 1);
+                counts.insert(key, 1);
             }
             None => {}
         }

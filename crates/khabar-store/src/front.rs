@@ -167,12 +167,8 @@ impl Store {
             &mut tx,
             self,
             NewEvent {
-                kind: EventKind::FrontPageChanged,
-                story_id: None,
-                edition_id: None,
                 lang: Some(lang),
-                actor_id,
-                payload: &payload,
+                ..NewEvent::site(EventKind::FrontPageChanged, actor_id, &payload)
             },
         )
         .await?;

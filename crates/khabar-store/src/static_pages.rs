@@ -85,12 +85,8 @@ impl Store {
             &mut tx,
             self,
             NewEvent {
-                kind: EventKind::StaticPageChanged,
-                story_id: None,
-                edition_id: None,
                 lang: Some(lang),
-                actor_id,
-                payload: &payload,
+                ..NewEvent::site(EventKind::StaticPageChanged, actor_id, &payload)
             },
         )
         .await?;

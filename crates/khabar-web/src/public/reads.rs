@@ -30,7 +30,7 @@ pub(crate) async fn count(State(app): State<Arc<App>>, request: Request, next: N
     if let Some((lang, slug)) = article
         && response.status() == StatusCode::OK
     {
-        app.reads.count(lang, &slug);
+        app.reads.count(lang, slug);
     }
     response
 }
