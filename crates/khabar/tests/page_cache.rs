@@ -251,6 +251,30 @@ async fn node(db: &TestDatabase, demo: bool) -> Server {
     server
 }
 
+/// A demo node and a second node on the same database with a data
+/// directory of its own (kept alive by the returned guard), both serving
+/// through their page caches.
+async fn two_nodes(db: &TestDatabase) -> (Server, Server, tempfile::TempDir) {
+    let first = node(db, true).await;
+    let second_data = tempfile::tempdir().unwrap();
+    let second = spawn_app_with(db, false, |config| {
+        config.data_dir = second_data.path().to_owned();
+        config.site.comments_per_minute = 1000;
+    })
+    .await;
+    cache_in_play(second.base_url()).await;
+    (first, second, second_data)
+}
+
+/// How long the second node may take to show the first node's change.
+fn second_node_within(db: &TestDatabase) -> Duration {
+    if db.is_postgres() {
+        NOTIFIED_WITHIN
+    } else {
+        TICKED_WITHIN
+    }
+}
+
 /// Waits (at most 5 s) until the node at `base` serves public pages
 /// through its page cache: on PostgreSQL it renders every page afresh until
 /// its LISTEN connection is up, since until then another node's change
@@ -1430,21 +1454,9 @@ async fn site_and_section_changes_show_on_every_page(db: &TestDatabase) {
 /// 200 ms, for anonymous readers and for the change's author signed in
 /// there.
 async fn another_node_shows_each_change(db: &TestDatabase) {
-    let first = node(db, true).await;
-    let second_data = tempfile::tempdir().unwrap();
-    let second = spawn_app_with(db, false, |config| {
-        config.data_dir = second_data.path().to_owned();
-        config.site.comments_per_minute = 1000;
-    })
-    .await;
+    let (first, second, _second_data) = two_nodes(db).await;
     let (a, b) = (first.base_url(), second.base_url());
-    cache_in_play(a).await;
-    cache_in_play(b).await;
-    let within = if db.is_postgres() {
-        NOTIFIED_WITHIN
-    } else {
-        TICKED_WITHIN
-    };
+    let within = second_node_within(db);
     let mut checks = Checks::new(db);
     let (article, edition, _) = lead_story(&first).await;
     let list = format!("/api/v1/editions/{edition}/comments");
@@ -2180,21 +2192,9 @@ async fn status_for(base: &str, path: &str, header: (&str, &str)) -> u16 {
 /// made it answers the next request with it, and the second node (which
 /// kept the old state in memory) within the bound.
 async fn signed_in_checks_follow_every_account_change(db: &TestDatabase) {
-    let first = node(db, true).await;
-    let second_data = tempfile::tempdir().unwrap();
-    let second = spawn_app_with(db, false, |config| {
-        config.data_dir = second_data.path().to_owned();
-        config.site.comments_per_minute = 1000;
-    })
-    .await;
+    let (first, second, _second_data) = two_nodes(db).await;
     let (a, b) = (first.base_url(), second.base_url());
-    cache_in_play(a).await;
-    cache_in_play(b).await;
-    let within = if db.is_postgres() {
-        NOTIFIED_WITHIN
-    } else {
-        TICKED_WITHIN
-    };
+    let within = second_node_within(db);
     let mut checks = Checks::new(db);
     let (_, edition, _) = lead_story(&first).await;
     let leaving = person(&first, a, "sara_signs_out", Role::Reader).await;
@@ -2357,15 +2357,7 @@ async fn signed_in_checks_follow_every_account_change(db: &TestDatabase) {
 
 /// The `readers` part of the page cache's report in `/readyz`.
 async fn readers_report(base: &str) -> Value {
-    let ready: Value = common::client()
-        .get(format!("{base}/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    ready["page_cache"]["readers"].clone()
+    common::get_json(&format!("{base}/readyz")).await["page_cache"]["readers"].clone()
 }
 
 on_both_backends!(

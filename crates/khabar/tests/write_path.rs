@@ -371,25 +371,11 @@ async fn the_answer_is_the_comment_as_read(db: &TestDatabase) {
             .unwrap()
             .remove("held_for_moderation");
         let id = posted["id"].as_i64().expect("an id");
-        let read: Value = client
-            .get(format!("{base}/api/v1/comments/{id}"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let read = common::get_json(&format!("{base}/api/v1/comments/{id}")).await;
         assert_eq!(posted, read, "post {n}: the answer and the comment as read");
         parent = Some(id);
     }
-    let last: Value = client
-        .get(format!("{base}/api/v1/comments/{}", parent.unwrap()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let last = common::get_json(&format!("{base}/api/v1/comments/{}", parent.unwrap())).await;
     assert_eq!(last["reply_to_username"], "nabil", "{last}");
     server.stop().await.unwrap();
 }

@@ -91,6 +91,18 @@ pub(crate) fn client() -> reqwest::Client {
         .expect("an HTTP client")
 }
 
+/// GETs `url` and reads its body as JSON.
+pub(crate) async fn get_json(url: &str) -> serde_json::Value {
+    client()
+        .get(url)
+        .send()
+        .await
+        .expect("a response")
+        .json()
+        .await
+        .expect("a JSON body")
+}
+
 /// GETs `path` and returns (status, body).
 pub(crate) async fn get(server: &Server, path: &str) -> (u16, String) {
     let response = client()
