@@ -1122,9 +1122,25 @@ impl Desk {
     /// Signs the browser in as a new moderator; returns a token of theirs
     /// to check the queues with.
     async fn moderator_in(&self, browser: &Browser, name: &str) -> String {
-        let bearer = self
-            .token(name, khabar_core::Role::Moderator, &["read", "moderate"])
-            .await;
+        self.signed_in_as(
+            browser,
+            name,
+            khabar_core::Role::Moderator,
+            &["read", "moderate"],
+        )
+        .await
+    }
+
+    /// Signs the browser in as `name`, a new account of `role`; returns a
+    /// token of theirs with `scopes`.
+    async fn signed_in_as(
+        &self,
+        browser: &Browser,
+        name: &str,
+        role: khabar_core::Role,
+        scopes: &[&str],
+    ) -> String {
+        let bearer = self.token(name, role, scopes).await;
         let body = json!({ "login": name, "password": "harbour lights at dusk" });
         let signed_in = common::call(&self.server, "POST", "/auth/signin", Some(body), &[]).await;
         assert_eq!(signed_in.status, 200, "{}", signed_in.body);
@@ -1765,3 +1781,148 @@ async fn every_page_fits_both_widths_in_both_languages(db: &TestDatabase) {
 }
 
 on_both_backends!(every_page_fits_both_widths_in_both_languages);
+
+/// axe-core's script, installed by `.ci/run` (`npm ci` in tools/browser),
+/// or `None` with a notice when it is missing outside CI.
+fn axe_core() -> Option<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tools/browser/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&path) {
+        Ok(script) => Some(script),
+        Err(error) => {
+            khabar_testkit::missing(
+                "axe-core checks",
+                &format!(
+                    "{} cannot be read ({error}); run `npm ci` in tools/browser",
+                    path.display()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// axe-core's violations on the page (its default rules: WCAG 2.x A and
+/// AA and best practices), each as a line that says which rule, how
+/// bad, where and where to read about it. Frames are left out: the
+/// editor's preview is a sandboxed frame axe cannot talk to (it would
+/// wait a minute for it), and what it shows is the article, checked as
+/// a page of its own.
+const AXE_RUN: &str = "return axe.run(document, { iframes: false }).then(r => r.violations.map(v => \
+     `${v.id} (${v.impact}): ${v.help}; at ${v.nodes.map(n => n.target.join(' ')).join(' | ')}; ${v.helpUrl}`));";
+
+/// Loads `url` in `browser`, runs axe-core there and adds what it finds
+/// to `problems`.
+async fn audit(browser: &Browser, axe: &str, url: &str, problems: &mut Vec<String>) {
+    browser.goto(url).await;
+    browser.eval(axe, json!([])).await;
+    let found = browser.eval(AXE_RUN, json!([])).await;
+    let Some(violations) = found.as_array() else {
+        panic!("axe-core gave no list of violations on {url}: {found}");
+    };
+    for violation in violations {
+        problems.push(format!("{url}: {}", violation.as_str().unwrap_or_default()));
+    }
+}
+
+/// axe-core finds nothing on the reader's pages, the error pages, the
+/// newsroom's screens and the moderation queue, in both languages.
+async fn axe_finds_no_violations(db: &TestDatabase) {
+    let Some(axe) = axe_core() else {
+        return;
+    };
+    let Some(browser) = Browser::start().await else {
+        return;
+    };
+    let desk = Desk::open(db).await;
+    let base = desk.server.base_url().to_owned();
+    let stories = story_pages(&desk.server).await;
+    // The queue holds a comment in each language.
+    let commenter = desk
+        .token(
+            "axe_reader",
+            khabar_core::Role::Reader,
+            &["read", "comment"],
+        )
+        .await;
+    desk.held(
+        &commenter,
+        "The ferry timetable was posted at the harbour office.",
+    )
+    .await;
+    desk.held(&commenter, "جدول العبارات معلّق عند مكتب الميناء.")
+        .await;
+
+    let mut problems = Vec::new();
+    let langs = ["ar", "en"];
+    for lang in langs {
+        let story = stories
+            .iter()
+            .map(|(_, path)| path)
+            .find(|path| path.starts_with(&format!("/{lang}/")))
+            .expect("a demo story in each language");
+        let found = if lang == "ar" {
+            "%D9%85%D8%B1%D8%B3%D9%89"
+        } else {
+            "harbour"
+        };
+        for path in [
+            format!("/{lang}/"),
+            story.clone(),
+            format!("/{lang}/search?q={found}"),
+            format!("/{lang}/search?q=zqxjvw"),
+            format!("/{lang}/signup"),
+            format!("/{lang}/signin"),
+            format!("/{lang}/about"),
+            format!("/{lang}/no-such-page"),
+        ] {
+            audit(&browser, &axe, &format!("{base}{path}"), &mut problems).await;
+        }
+    }
+    // A reader asking for the newsroom: 403.
+    desk.signed_in_as(
+        &browser,
+        "axe_visitor",
+        khabar_core::Role::Reader,
+        &["read"],
+    )
+    .await;
+    for lang in langs {
+        audit(
+            &browser,
+            &axe,
+            &format!("{base}/{lang}/admin"),
+            &mut problems,
+        )
+        .await;
+    }
+    desk.signed_in_as(&browser, "axe_chief", khabar_core::Role::Admin, &["read"])
+        .await;
+    for lang in langs {
+        for path in [
+            "/admin".to_owned(),
+            "/admin/stories".to_owned(),
+            format!("/admin/stories/{}", desk.story),
+            "/admin/front".to_owned(),
+            "/moderate".to_owned(),
+        ] {
+            audit(
+                &browser,
+                &axe,
+                &format!("{base}/{lang}{path}"),
+                &mut problems,
+            )
+            .await;
+        }
+    }
+    browser.quit().await;
+    desk.server.stop().await.unwrap();
+    assert!(
+        problems.is_empty(),
+        "axe-core found {} violations:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+on_both_backends!(axe_finds_no_violations);
