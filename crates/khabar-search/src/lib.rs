@@ -6,19 +6,20 @@
 
 mod indexer;
 pub mod query;
+mod snippet;
+mod stories;
 mod tokenizer;
 
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashSet;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use jiff::Timestamp;
 use khabar_core::Lang;
 use khabar_store::{Article, CommentStatus, IndexedComment};
 use serde::Serialize;
-use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
 };
@@ -26,14 +27,15 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
 };
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{
     DateTime, DocAddress, DocId, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Score,
-    SegmentOrdinal, SegmentReader, TantivyDocument, Term, doc,
+    SegmentReader, TantivyDocument, Term, doc,
 };
 
 pub use indexer::{follow, rebuild, resume};
+use snippet::Snippets;
+use stories::{StoryIds, StoryScores, StorySet};
 use tokenizer::{Analyzer, EXACT, STEMMED};
 
 /// Memory the writer may buffer before it flushes a segment.
@@ -643,7 +645,7 @@ impl SearchIndex {
             )?;
             (query, addresses, total)
         };
-        let snippets = snippet_generator(&searcher, &query, f.text)?;
+        let snippets = Snippets::new(&searcher, &query, f.text)?;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let document: TantivyDocument = searcher.doc(address)?;
@@ -655,7 +657,7 @@ impl SearchIndex {
                 lang: stored.text(f.lang),
                 slug: stored.text(f.slug),
                 headline: stored.text(f.headline),
-                snippet: highlighted(&snippets, &document),
+                snippet: snippets.html(&searcher, address, stored.str(f.text))?,
                 section_name: (!section.is_empty()).then(|| stored.text(f.section_name)),
                 section: (!section.is_empty()).then_some(section),
                 published_at: stored.at(f.at),
@@ -689,7 +691,7 @@ impl SearchIndex {
         for required in &text.required {
             let found = searcher.search(&with_filters(required.as_ref()), &StoryIds)?;
             let narrowed: StorySet = match stories {
-                Some(so_far) => so_far.intersection(&found).copied().collect(),
+                Some(so_far) => so_far.intersection(&found),
                 None => found,
             };
             if narrowed.is_empty() {
@@ -714,17 +716,12 @@ impl SearchIndex {
         }
         let query = BooleanQuery::new(clauses);
         let shown_lang = search.lang.or(search.prefer).map(|l| l.as_str().to_owned());
-        let found = searcher.search(
-            &query,
-            &StoryScores {
-                stories: Arc::new(stories),
-                prefer: shown_lang,
-            },
-        )?;
+        let found = searcher.search(&query, &StoryScores::new(stories, shown_lang))?;
         // Each story's rank computed once; only the stories up to the
         // page asked for are sorted (tens of thousands may match).
         let mut ranked: Vec<(Reverse<(i64, i64)>, DocAddress)> = found
-            .into_values()
+            .into_iter()
+            .flatten()
             .map(|found| {
                 let relevance = if search.newest {
                     0
@@ -864,7 +861,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let (addresses, total) =
             self.collect(&searcher, &query, true, search.page, search.per_page)?;
-        let snippets = snippet_generator(&searcher, &query, f.text)?;
+        let snippets = Snippets::new(&searcher, &query, f.text)?;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let document: TantivyDocument = searcher.doc(address)?;
@@ -876,7 +873,7 @@ impl SearchIndex {
                 lang: stored.text(f.lang),
                 author: stored.text(f.authors),
                 status: stored.text(f.status),
-                snippet: highlighted(&snippets, &document),
+                snippet: snippets.html(&searcher, address, stored.str(f.text))?,
                 created_at: stored.at(f.at),
             });
         }
@@ -964,224 +961,6 @@ fn relevance(score: Score) -> i64 {
         (scaled + 0.5f32.copysign(scaled)) as i64
     } else {
         i64::MIN
-    }
-}
-
-/// The stories of the editions a query matches.
-struct StoryIds;
-
-struct SegmentStoryIds {
-    column: tantivy::columnar::Column<u64>,
-    ids: StorySet,
-}
-
-/// Story ids are database ids, hashed by one multiplication: SipHash's
-/// protection against chosen keys buys nothing for them, and a search
-/// in several scripts hashes one id per matching edition, several times.
-#[derive(Default)]
-struct StoryIdHasher(u64);
-
-impl Hasher for StoryIdHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(u64::from(byte));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        // Fibonacci hashing: the high bits, which the table uses, mix
-        // every bit of the id.
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-type StoryIdHash = BuildHasherDefault<StoryIdHasher>;
-type StorySet = HashSet<u64, StoryIdHash>;
-type StoryMap<V> = HashMap<u64, V, StoryIdHash>;
-
-impl Collector for StoryIds {
-    type Fruit = StorySet;
-    type Child = SegmentStoryIds;
-
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<SegmentStoryIds> {
-        Ok(SegmentStoryIds {
-            column: segment.fast_fields().u64("story_id")?,
-            // Room for one story per document: growing the set one
-            // rehash at a time cost more than collecting into it.
-            ids: StorySet::with_capacity_and_hasher(
-                segment.max_doc() as usize,
-                StoryIdHash::default(),
-            ),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<StorySet>) -> tantivy::Result<StorySet> {
-        let mut fruits = fruits.into_iter();
-        let mut all = fruits.next().unwrap_or_default();
-        for fruit in fruits {
-            all.extend(fruit);
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentCollector for SegmentStoryIds {
-    type Fruit = StorySet;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(id) = self.column.first(doc) {
-            self.ids.insert(id);
-        }
-    }
-
-    fn harvest(self) -> StorySet {
-        self.ids
-    }
-}
-
-/// A story matched by a search in more than one script.
-struct FoundStory {
-    /// Its editions' scores, summed.
-    score: Score,
-    /// Its newest edition's time (seconds).
-    at: i64,
-    /// The edition shown: in the reader's language if it has one, else
-    /// its best match.
-    shown: DocAddress,
-    shown_rank: (bool, Score),
-}
-
-impl FoundStory {
-    fn add(&mut self, other: FoundStory) {
-        self.score += other.score;
-        self.at = self.at.max(other.at);
-        if other.shown_rank > self.shown_rank {
-            self.shown = other.shown;
-            self.shown_rank = other.shown_rank;
-        }
-    }
-}
-
-/// Scores the editions of `stories` a query matches, story by story.
-struct StoryScores {
-    stories: Arc<StorySet>,
-    /// The language whose edition is shown first.
-    prefer: Option<String>,
-}
-
-struct SegmentStoryScores {
-    segment: SegmentOrdinal,
-    stories: Arc<StorySet>,
-    story_ids: tantivy::columnar::Column<u64>,
-    at: Option<tantivy::columnar::Column<DateTime>>,
-    lang: Option<tantivy::columnar::StrColumn>,
-    /// The preferred language's ordinal in this segment's `lang` column.
-    preferred: Option<u64>,
-    found: StoryMap<FoundStory>,
-}
-
-impl Collector for StoryScores {
-    type Fruit = StoryMap<FoundStory>;
-    type Child = SegmentStoryScores;
-
-    fn for_segment(
-        &self,
-        segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<Self::Child> {
-        let fast = reader.fast_fields();
-        let lang = fast.str("lang")?;
-        let preferred = match (&lang, &self.prefer) {
-            (Some(column), Some(prefer)) => column.dictionary().term_ord(prefer)?,
-            _ => None,
-        };
-        Ok(SegmentStoryScores {
-            segment,
-            stories: Arc::clone(&self.stories),
-            story_ids: fast.u64("story_id")?,
-            at: fast.date("at").ok(),
-            lang,
-            preferred,
-            found: StoryMap::with_capacity_and_hasher(
-                self.stories.len().min(reader.max_doc() as usize),
-                StoryIdHash::default(),
-            ),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<StoryMap<FoundStory>>,
-    ) -> tantivy::Result<StoryMap<FoundStory>> {
-        let mut fruits = fruits.into_iter();
-        let mut all = fruits.next().unwrap_or_default();
-        for fruit in fruits {
-            for (story, found) in fruit {
-                match all.entry(story) {
-                    std::collections::hash_map::Entry::Occupied(mut entry) => {
-                        entry.get_mut().add(found);
-                    }
-                    std::collections::hash_map::Entry::Vacant(entry) => {
-                        entry.insert(found);
-                    }
-                }
-            }
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentCollector for SegmentStoryScores {
-    type Fruit = StoryMap<FoundStory>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(story) = self.story_ids.first(doc) else {
-            return;
-        };
-        if !self.stories.contains(&story) {
-            return;
-        }
-        let at = self
-            .at
-            .as_ref()
-            .and_then(|column| column.first(doc))
-            .map_or(0, |at| at.into_timestamp_secs());
-        let preferred = match (&self.lang, self.preferred) {
-            (Some(column), Some(ord)) => column.term_ords(doc).next() == Some(ord),
-            _ => false,
-        };
-        let found = FoundStory {
-            score,
-            at,
-            shown: DocAddress::new(self.segment, doc),
-            shown_rank: (preferred, score),
-        };
-        match self.found.entry(story) {
-            std::collections::hash_map::Entry::Occupied(mut entry) => entry.get_mut().add(found),
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(found);
-            }
-        }
-    }
-
-    fn harvest(self) -> StoryMap<FoundStory> {
-        self.found
     }
 }
 
@@ -1315,12 +1094,15 @@ fn committed_seq(payload: Option<&str>) -> Option<i64> {
 struct Stored<'a>(&'a TantivyDocument);
 
 impl Stored<'_> {
-    fn text(&self, field: Field) -> String {
+    fn str(&self, field: Field) -> &str {
         self.0
             .get_first(field)
             .and_then(|v| v.as_str())
             .unwrap_or_default()
-            .to_owned()
+    }
+
+    fn text(&self, field: Field) -> String {
+        self.str(field).to_owned()
     }
 
     fn number(&self, field: Field) -> i64 {
@@ -1337,24 +1119,6 @@ impl Stored<'_> {
             .map(timestamp)
             .unwrap_or(Timestamp::UNIX_EPOCH)
     }
-}
-
-/// Snippets of about 240 characters around the matches in `field`.
-fn snippet_generator(
-    searcher: &tantivy::Searcher,
-    query: &dyn Query,
-    field: Field,
-) -> Result<SnippetGenerator> {
-    let mut generator = SnippetGenerator::create(searcher, query, field)?;
-    generator.set_max_num_chars(240);
-    Ok(generator)
-}
-
-/// The text around the matches as HTML: escaped, matches in `<mark>`.
-fn highlighted(generator: &SnippetGenerator, document: &TantivyDocument) -> String {
-    let mut snippet = generator.snippet_from_doc(document);
-    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
-    snippet.to_html()
 }
 
 fn page_of<T>(hits: Vec<T>, total: usize, page: u32, per_page: u32) -> Hits<T> {
