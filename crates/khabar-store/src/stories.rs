@@ -276,8 +276,7 @@ impl Store {
         at: Timestamp,
         actor_id: Option<i64>,
     ) -> Result<()> {
-        self.change_status(edition_id, StatusChange::Publish, at, actor_id)
-            .await
+        self.publish_editions(&[edition_id], at, actor_id).await
     }
 
     /// Schedules an edition to go live at `at`, which must be in the future.
@@ -287,16 +286,7 @@ impl Store {
         at: Timestamp,
         actor_id: Option<i64>,
     ) -> Result<()> {
-        if at <= Timestamp::now() {
-            return Err(InvalidInput::new(
-                "scheduled_at",
-                "not_in_future",
-                "a scheduled time must be in the future",
-            )
-            .into());
-        }
-        self.change_status(edition_id, StatusChange::Schedule, at, actor_id)
-            .await
+        self.schedule_editions(&[edition_id], at, actor_id).await
     }
 
     pub async fn unpublish_edition(&self, edition_id: i64, actor_id: Option<i64>) -> Result<()> {
@@ -333,6 +323,37 @@ impl Store {
         Ok(published)
     }
 
+    /// Publishes several editions as of `at` in one transaction: all go
+    /// live, or none does (one that may not be published refuses them all).
+    pub async fn publish_editions(
+        &self,
+        edition_ids: &[i64],
+        at: Timestamp,
+        actor_id: Option<i64>,
+    ) -> Result<()> {
+        self.change_statuses(edition_ids, StatusChange::Publish, at, actor_id)
+            .await
+    }
+
+    /// Schedules several editions for `at` in one transaction, all or none.
+    pub async fn schedule_editions(
+        &self,
+        edition_ids: &[i64],
+        at: Timestamp,
+        actor_id: Option<i64>,
+    ) -> Result<()> {
+        if at <= Timestamp::now() {
+            return Err(InvalidInput::new(
+                "scheduled_at",
+                "not_in_future",
+                "a scheduled time must be in the future",
+            )
+            .into());
+        }
+        self.change_statuses(edition_ids, StatusChange::Schedule, at, actor_id)
+            .await
+    }
+
     async fn change_status(
         &self,
         edition_id: i64,
@@ -340,50 +361,77 @@ impl Store {
         at: Timestamp,
         actor_id: Option<i64>,
     ) -> Result<()> {
+        self.change_statuses(&[edition_id], change, at, actor_id)
+            .await
+    }
+
+    /// Changes each edition's status and logs its event in one
+    /// transaction; the first refusal rolls back the others.
+    async fn change_statuses(
+        &self,
+        edition_ids: &[i64],
+        change: StatusChange,
+        at: Timestamp,
+        actor_id: Option<i64>,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        let (story_id, lang, from) = edition_identity(&mut tx, edition_id).await?;
-        let to = change_status(from, change)?;
-        let at_ms = to_millis(at);
-        let query = match change {
-            StatusChange::Publish => sqlx::query(
-                // The first publication is the first public version: until
-                // then `updated_at` follows it, so "updated" only ever means
-                // changed after readers could see it.
-                "UPDATE editions SET status = $1, published_at = COALESCE(published_at, $2),
-                     updated_at = CASE WHEN published_at IS NULL THEN $2 ELSE updated_at END, scheduled_at = NULL
-                 WHERE id = $3 AND status = $4",
-            )
-            .bind(to.as_str())
-            .bind(at_ms),
-            StatusChange::Schedule => sqlx::query(
-                "UPDATE editions SET status = $1, scheduled_at = $2 WHERE id = $3 AND status = $4",
-            )
-            .bind(to.as_str())
-            .bind(at_ms),
-            StatusChange::Unpublish => sqlx::query(
-                "UPDATE editions SET status = $1, scheduled_at = NULL WHERE id = $2 AND status = $3",
-            )
-            .bind(to.as_str()),
-        };
-        let changed = query
-            .bind(edition_id)
-            .bind(from.as_str())
-            .execute(&mut *tx)
-            .await?;
-        if changed.rows_affected() == 0 {
-            return Err(StoreError::Conflict);
+        for &edition_id in edition_ids {
+            change_status_in(&mut tx, self, edition_id, change, at, actor_id).await?;
         }
-        let kind = match change {
-            StatusChange::Publish => EventKind::EditionPublished,
-            StatusChange::Schedule => EventKind::EditionScheduled,
-            StatusChange::Unpublish => EventKind::EditionUnpublished,
-        };
-        let payload = json!({ "from": from.as_str(), "to": to.as_str(), "at": at_ms });
-        let event = NewEvent::edition(kind, story_id, edition_id, lang, actor_id, &payload);
-        events::record(&mut tx, self, event).await?;
         self.commit_logged(tx).await?;
         Ok(())
     }
+}
+
+async fn change_status_in(
+    tx: &mut Transaction<'static, Any>,
+    store: &Store,
+    edition_id: i64,
+    change: StatusChange,
+    at: Timestamp,
+    actor_id: Option<i64>,
+) -> Result<()> {
+    let (story_id, lang, from) = edition_identity(tx, edition_id).await?;
+    let to = change_status(from, change)?;
+    let at_ms = to_millis(at);
+    let query = match change {
+        StatusChange::Publish => sqlx::query(
+            // The first publication is the first public version: until
+            // then `updated_at` follows it, so "updated" only ever means
+            // changed after readers could see it.
+            "UPDATE editions SET status = $1, published_at = COALESCE(published_at, $2),
+                 updated_at = CASE WHEN published_at IS NULL THEN $2 ELSE updated_at END, scheduled_at = NULL
+             WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(at_ms),
+        StatusChange::Schedule => sqlx::query(
+            "UPDATE editions SET status = $1, scheduled_at = $2 WHERE id = $3 AND status = $4",
+        )
+        .bind(to.as_str())
+        .bind(at_ms),
+        StatusChange::Unpublish => sqlx::query(
+            "UPDATE editions SET status = $1, scheduled_at = NULL WHERE id = $2 AND status = $3",
+        )
+        .bind(to.as_str()),
+    };
+    let changed = query
+        .bind(edition_id)
+        .bind(from.as_str())
+        .execute(&mut **tx)
+        .await?;
+    if changed.rows_affected() == 0 {
+        return Err(StoreError::Conflict);
+    }
+    let kind = match change {
+        StatusChange::Publish => EventKind::EditionPublished,
+        StatusChange::Schedule => EventKind::EditionScheduled,
+        StatusChange::Unpublish => EventKind::EditionUnpublished,
+    };
+    let payload = json!({ "from": from.as_str(), "to": to.as_str(), "at": at_ms });
+    let event = NewEvent::edition(kind, story_id, edition_id, lang, actor_id, &payload);
+    events::record(tx, store, event).await?;
+    Ok(())
 }
 
 /// (story id, language, status) of an edition.

@@ -442,6 +442,79 @@ async fn scheduled_editions_publish_exactly_once(db: &TestDatabase) {
     assert_eq!(publish_events, 1);
 }
 
+/// Editions published together go live in one transaction: when one of
+/// them may not be published, none is, and no event is logged.
+async fn editions_published_together_go_live_all_or_none(db: &TestDatabase) {
+    let store = open(db).await;
+    let story = store
+        .create_story(NewStory {
+            section_id: None,
+            tag_ids: &[],
+            hero_image: None,
+        })
+        .await
+        .unwrap();
+    let en = store
+        .create_edition(story, Lang::EN, &content("Together"), &[], None)
+        .await
+        .unwrap();
+    let ar = store
+        .create_edition(story, Lang::AR, &content("معًا"), &[], None)
+        .await
+        .unwrap();
+    store
+        .publish_edition(ar, Timestamp::now(), None)
+        .await
+        .unwrap();
+    let before = store.events_since(0, 100).await.unwrap().len();
+
+    // The Arabic edition is already live: the English one, first in the
+    // list and publishable alone, stays a draft.
+    let refused = store
+        .publish_editions(&[en, ar], Timestamp::now(), None)
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.edition(en).await.unwrap().status,
+        EditionStatus::Draft
+    );
+    assert_eq!(store.events_since(0, 100).await.unwrap().len(), before);
+    let later = Timestamp::now() + SignedDuration::from_secs(60);
+    let refused = store.schedule_editions(&[en, ar], later, None).await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.edition(en).await.unwrap().status,
+        EditionStatus::Draft
+    );
+
+    // Both publishable: both go live, each with its event.
+    store.unpublish_edition(ar, None).await.unwrap();
+    store
+        .publish_editions(&[en, ar], Timestamp::now(), None)
+        .await
+        .unwrap();
+    for id in [en, ar] {
+        assert_eq!(
+            store.edition(id).await.unwrap().status,
+            EditionStatus::Published
+        );
+    }
+    let published = store
+        .events_since(0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == "edition.published")
+        .count();
+    assert_eq!(published, 3, "the first Arabic publication and these two");
+}
+
 async fn the_front_page_shows_each_story_once_and_lists_page(db: &TestDatabase) {
     let store = open(db).await;
     for i in 0..5 {
@@ -619,6 +692,7 @@ on_both_backends!(
     a_published_edition_keeps_its_old_links,
     each_change_writes_its_event,
     scheduled_editions_publish_exactly_once,
+    editions_published_together_go_live_all_or_none,
     the_front_page_shows_each_story_once_and_lists_page,
     concurrent_writers_never_fail,
 );
