@@ -113,7 +113,9 @@ fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     std::fs::rename(&aside, path)
 }
 
-pub fn process(upload: &[u8]) -> Result<Processed, MediaError> {
+/// The upload's sniffed type and its pixels, upright, read within the
+/// limits above.
+fn decode(upload: &[u8]) -> Result<(ImageFormat, DynamicImage), MediaError> {
     if upload.len() > MAX_UPLOAD_BYTES {
         return Err(MediaError::TooLarge);
     }
@@ -138,6 +140,73 @@ pub fn process(upload: &[u8]) -> Result<Processed, MediaError> {
     let orientation = decoder.orientation().map_err(unreadable)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(unreadable)?;
     image.apply_orientation(orientation);
+    Ok((format, image))
+}
+
+/// Square PNG sizes made from a site icon: the favicon (also inside the
+/// `.ico`), Apple's touch icon, and the manifest's two.
+pub const ICON_SIZES: [u32; 4] = [32, 180, 192, 512];
+
+/// A site icon's files from one source image, as (file name under the
+/// media folder's `icons/`, bytes): `{stem}-{size}.png` for each of
+/// [`ICON_SIZES`] and `{stem}.ico` (the 32 px PNG inside an icon file,
+/// which every current browser reads). A source that is not square is
+/// centred on a transparent square rather than cut.
+pub fn site_icons(upload: &[u8], stem: &str) -> Result<Vec<(String, Vec<u8>)>, MediaError> {
+    let (_, source) = decode(upload)?;
+    // Twice the largest icon is plenty, and keeps the square small.
+    let source = if source.width().max(source.height()) > 1024 {
+        source.thumbnail(1024, 1024)
+    } else {
+        source
+    };
+    let side = source.width().max(source.height());
+    let mut square = image::RgbaImage::new(side, side);
+    image::imageops::overlay(
+        &mut square,
+        &source.to_rgba8(),
+        i64::from((side - source.width()) / 2),
+        i64::from((side - source.height()) / 2),
+    );
+    let square = DynamicImage::ImageRgba8(square);
+    let mut files = Vec::with_capacity(ICON_SIZES.len() + 1);
+    for size in ICON_SIZES {
+        let icon = square.resize_exact(size, size, FilterType::CatmullRom);
+        let png = encode(&icon, ImageFormat::Png)?;
+        if size == 32 {
+            files.push((format!("{stem}.ico"), ico_of(&png, size)));
+        }
+        files.push((format!("{stem}-{size}.png"), png));
+    }
+    Ok(files)
+}
+
+/// An `.ico` holding one PNG image: the 6-byte header, one 16-byte entry,
+/// then the PNG.
+fn ico_of(png: &[u8], size: u32) -> Vec<u8> {
+    let mut ico = Vec::with_capacity(22 + png.len());
+    ico.extend_from_slice(&[0, 0, 1, 0, 1, 0]);
+    // Width and height (0 means 256), no palette, reserved, one plane,
+    // 32 bits a pixel, the image's length and where it starts.
+    let side = u8::try_from(size).unwrap_or(0);
+    ico.extend_from_slice(&[side, side, 0, 0, 1, 0, 32, 0]);
+    ico.extend_from_slice(&u32::try_from(png.len()).unwrap_or(u32::MAX).to_le_bytes());
+    ico.extend_from_slice(&22u32.to_le_bytes());
+    ico.extend_from_slice(png);
+    ico
+}
+
+/// Writes `files` under `dir`, each whole (see [`Processed::save`]).
+pub fn save_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), MediaError> {
+    std::fs::create_dir_all(dir)?;
+    for (name, bytes) in files {
+        write_whole(&dir.join(name), bytes)?;
+    }
+    Ok(())
+}
+
+pub fn process(upload: &[u8]) -> Result<Processed, MediaError> {
+    let (format, image) = decode(upload)?;
     let bytes = encode(&image, format)?;
     let mut variants = Vec::new();
     for width in VARIANT_WIDTHS {

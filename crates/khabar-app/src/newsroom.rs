@@ -7,7 +7,6 @@ use jiff::Timestamp;
 use khabar_core::newsroom::{
     self, may_edit, may_keep_sections, may_manage_people, may_publish, may_write,
 };
-use khabar_core::story::{StatusChange, change_status};
 use khabar_core::text;
 use khabar_core::{
     EditionContent, EditionStatus, HeroImage, InvalidInput, Lang, Role, SiteOverrides, Slug,
@@ -48,6 +47,8 @@ const MAX_POSITION: i64 = 1_000_000;
 
 /// Uploads go to this folder of the media folder.
 const UPLOADS: &str = "uploads";
+/// The site icon's files go to this one (`media::site_icons`).
+pub const ICONS: &str = "icons";
 
 /// Images processed at once: each may take a few hundred MiB.
 static IMAGE_WORK: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
@@ -380,16 +381,7 @@ impl<'a> Newsroom<'a> {
         let store = &self.ctx.store;
         store.edition_draft(edition_id).await?;
         match at {
-            // A past time is a mistake (a time zone, a typo), not a wish to
-            // publish at once: an embargo must not break on it.
-            Some(at) if at <= Timestamp::now() => {
-                return Err(InvalidInput::new(
-                    "at",
-                    "not_in_future",
-                    "a schedule time must be in the future; leave it out to publish now",
-                )
-                .into());
-            }
+            Some(at) if at <= Timestamp::now() => return Err(not_in_future()),
             Some(at) => {
                 store
                     .schedule_edition(edition_id, at, Some(self.account.id))
@@ -404,9 +396,9 @@ impl<'a> Newsroom<'a> {
         Ok(store.edition_draft(edition_id).await?)
     }
 
-    /// Publishes (or schedules for `at`) several editions of one story
-    /// together: all of them are checked first, so a refusal publishes
-    /// none. Returns them as they stand after.
+    /// Publishes (or schedules for `at`) several editions of one story in
+    /// one transaction: a refusal of any of them publishes none. Returns
+    /// them as they stand after.
     pub async fn publish_together(
         &self,
         story_id: i64,
@@ -423,22 +415,26 @@ impl<'a> Newsroom<'a> {
             .into());
         }
         let story = self.ctx.store.story_record(story_id).await?;
-        let change = if at.is_some() {
-            StatusChange::Schedule
-        } else {
-            StatusChange::Publish
-        };
-        for id in edition_ids {
-            let edition = story
-                .editions
-                .iter()
-                .find(|e| e.id == *id)
-                .ok_or(NewsroomError::NotFound)?;
-            change_status(edition.status, change)?;
+        // Only this story's editions; their statuses are checked in the
+        // store's transaction, where nothing can change them meanwhile.
+        let ours = |id: &i64| story.editions.iter().any(|e| e.id == *id);
+        if !edition_ids.iter().all(ours) {
+            return Err(NewsroomError::NotFound);
+        }
+        let store = &self.ctx.store;
+        let actor = Some(self.account.id);
+        match at {
+            Some(at) if at <= Timestamp::now() => return Err(not_in_future()),
+            Some(at) => store.schedule_editions(edition_ids, at, actor).await?,
+            None => {
+                store
+                    .publish_editions(edition_ids, Timestamp::now(), actor)
+                    .await?
+            }
         }
         let mut done = Vec::with_capacity(edition_ids.len());
         for id in edition_ids {
-            done.push(self.publish(*id, at).await?);
+            done.push(store.edition_draft(*id).await?);
         }
         Ok(done)
     }
@@ -619,6 +615,40 @@ impl<'a> Newsroom<'a> {
         Ok(self.ctx.reload_site().await?)
     }
 
+    /// Makes the site's icon files from one source image (admins), in the
+    /// media folder every node serves uploads from, and names them in the
+    /// store: every node reloads the settings and drops its cached pages,
+    /// which link the icons by their new names.
+    pub async fn set_site_icon(&self, upload: Vec<u8>) -> Result<()> {
+        self.require(may_manage_people(self.role))?;
+        let _turn = IMAGE_WORK
+            .acquire()
+            .await
+            .map_err(|e| NewsroomError::Media(MediaError::Unreadable(e.to_string())))?;
+        let dir = self.ctx.media_dir.join(ICONS);
+        let stem = tokio::task::spawn_blocking(move || {
+            let stem = hex::encode(&sha2::Sha256::digest(&upload)[..8]);
+            media::save_files(&dir, &media::site_icons(&upload, &stem)?)?;
+            Ok::<_, MediaError>(stem)
+        })
+        .await
+        .map_err(|e| NewsroomError::Media(MediaError::Unreadable(e.to_string())))?
+        .map_err(NewsroomError::Media)?;
+        self.ctx
+            .store
+            .save_site_icon(Some(&stem), self.account.id)
+            .await?;
+        Ok(self.ctx.reload_site().await?)
+    }
+
+    /// Goes back to the theme's icons (admins). The files stay: a page
+    /// cached elsewhere may still link them.
+    pub async fn remove_site_icon(&self) -> Result<()> {
+        self.require(may_manage_people(self.role))?;
+        self.ctx.store.save_site_icon(None, self.account.id).await?;
+        Ok(self.ctx.reload_site().await?)
+    }
+
     /// Editions in every status for the newsroom's lists.
     pub async fn editions(
         &self,
@@ -634,6 +664,22 @@ impl<'a> Newsroom<'a> {
             .await?)
     }
 
+    /// The story list: a page of `per_page` stories, each with its
+    /// editions that `filter` lets through.
+    pub async fn story_list(
+        &self,
+        filter: &NewsroomFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<NewsroomEdition>> {
+        self.require(may_write(self.role))?;
+        Ok(self
+            .ctx
+            .store
+            .newsroom_stories(filter, page, per_page)
+            .await?)
+    }
+
     /// Everyone with an account, for those who manage people.
     pub async fn users(&self, page: u32, per_page: u32) -> Result<Page<UserSummary>> {
         self.require(may_manage_people(self.role))?;
@@ -645,6 +691,17 @@ impl<'a> Newsroom<'a> {
         self.require(may_manage_people(self.role) && user_id != self.account.id)?;
         Ok(self.ctx.store.set_role(user_id, role).await?)
     }
+}
+
+/// A past time is a mistake (a time zone, a typo), not a wish to publish
+/// at once: an embargo must not break on it.
+fn not_in_future() -> NewsroomError {
+    InvalidInput::new(
+        "at",
+        "not_in_future",
+        "a schedule time must be in the future; leave it out to publish now",
+    )
+    .into()
 }
 
 /// Names checked as `khabar_core::newsroom::label`s, at least one.

@@ -12,6 +12,8 @@ use khabar_store::{Store, StoreError};
 pub struct Settings {
     file: SiteSettings,
     current: RwLock<(Arc<SiteSettings>, TimeZone)>,
+    /// The stem of the admins' site icon files; none: the theme's icons.
+    icon: RwLock<Option<Arc<str>>>,
 }
 
 impl Settings {
@@ -19,6 +21,7 @@ impl Settings {
         let zone = TimeZone::get(&file.time_zone).unwrap_or(TimeZone::UTC);
         Settings {
             current: RwLock::new((Arc::new(file.clone()), zone)),
+            icon: RwLock::new(None),
             file,
         }
     }
@@ -44,8 +47,23 @@ impl Settings {
         }
     }
 
-    /// Lays the stored overrides over the file's settings again.
+    /// The stem of the site icon's files in the media folder's `icons/`
+    /// (see `media::site_icons`), when admins set one.
+    pub fn icon(&self) -> Option<Arc<str>> {
+        match self.icon.read() {
+            Ok(icon) => icon.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Lays the stored overrides over the file's settings again, and reads
+    /// the site's icon.
     pub async fn reload(&self, store: &Store) -> Result<(), StoreError> {
+        let icon = store.site_icon().await?.map(Arc::from);
+        match self.icon.write() {
+            Ok(mut current) => *current = icon,
+            Err(poisoned) => *poisoned.into_inner() = icon,
+        }
         let overrides = store.site_overrides().await?;
         let site = match self.file.with(&overrides) {
             Ok(site) => site,

@@ -74,6 +74,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "author history",
         include_str!("../migrations/0014_author_history.sql"),
     ),
+    (
+        15,
+        "site icon",
+        include_str!("../migrations/0015_site_icon.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.

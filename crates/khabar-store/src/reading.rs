@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use khabar_core::{EditionStatus, Lang};
 use serde::Serialize;
-use sqlx::FromRow;
+use sqlx::{FromRow, Row};
 use sqlx::any::AnyRow;
 
 use crate::row::{JsonText, MaybeMillis, Millis};
@@ -479,74 +479,15 @@ impl Store {
         per_page: u32,
     ) -> Result<Page<NewsroomEdition>> {
         let page = page.max(1);
-        let mut conditions = Vec::new();
-        let mut binds: Vec<NewsroomBind> = Vec::new();
-        let mut next = |bind: NewsroomBind, sql: &str, binds: &mut Vec<NewsroomBind>| {
-            binds.push(bind);
-            conditions.push(sql.replace('?', &format!("${}", binds.len())));
-        };
-        if let Some(story_id) = filter.story_id {
-            next(NewsroomBind::Id(story_id), "e.story_id = ?", &mut binds);
-        }
-        if let Some(status) = &filter.status {
-            next(
-                NewsroomBind::Text(status.as_str().to_owned()),
-                "e.status = ?",
-                &mut binds,
-            );
-        }
-        if let Some(lang) = filter.lang {
-            next(
-                NewsroomBind::Text(lang.as_str().to_owned()),
-                "e.lang = ?",
-                &mut binds,
-            );
-        }
-        if let Some(section_id) = filter.section_id {
-            next(NewsroomBind::Id(section_id), "s.section_id = ?", &mut binds);
-        }
-        if let Some(author_id) = filter.author_id {
-            next(
-                NewsroomBind::Id(author_id),
-                "EXISTS (SELECT 1 FROM edition_authors ea WHERE ea.edition_id = e.id AND ea.author_id = ?)",
-                &mut binds,
-            );
-        }
-        if let Some(words) = filter
-            .query
-            .as_deref()
-            .map(str::trim)
-            .filter(|q| !q.is_empty())
-        {
-            let escaped = words
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            next(
-                NewsroomBind::Text(format!("%{}%", escaped.to_lowercase())),
-                "LOWER(e.headline) LIKE ? ESCAPE '\\'",
-                &mut binds,
-            );
-        }
-        let filter_sql = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", conditions.join(" AND "))
-        };
+        let (conditions, binds) = newsroom_conditions(filter);
+        let filter_sql = where_clause(&conditions);
         let sql = format!(
             "SELECT {RECORD_COLUMNS}, s.section_id FROM editions e JOIN stories s ON s.id = e.story_id
              {filter_sql} ORDER BY e.updated_at DESC, e.id DESC LIMIT ${} OFFSET ${}",
             binds.len() + 1,
             binds.len() + 2
         );
-        let mut query = sqlx::query(&sql);
-        for bind in &binds {
-            query = match bind {
-                NewsroomBind::Text(text) => query.bind(text.clone()),
-                NewsroomBind::Id(id) => query.bind(*id),
-            };
-        }
-        let rows = query
+        let rows = bind_all(sqlx::query(&sql), &binds)
             .bind(i64::from(per_page) + 1)
             .bind(i64::from(page - 1) * i64::from(per_page))
             .fetch_all(&self.read)
@@ -557,6 +498,70 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let has_more = items.len() > per_page as usize;
         items.truncate(per_page as usize);
+        self.fill_translation_status(&mut items).await?;
+        Ok(Page {
+            items,
+            page,
+            has_more,
+        })
+    }
+
+    /// The story list's page: `per_page` stories with an edition that
+    /// `filter` lets through, the most recently changed first, each with
+    /// all such editions, so a story's editions never split across pages.
+    pub async fn newsroom_stories(
+        &self,
+        filter: &NewsroomFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Page<NewsroomEdition>> {
+        let page = page.max(1);
+        let (mut conditions, binds) = newsroom_conditions(filter);
+        let sql = format!(
+            "SELECT e.story_id FROM editions e JOIN stories s ON s.id = e.story_id {}
+             GROUP BY e.story_id ORDER BY MAX(e.updated_at) DESC, e.story_id DESC LIMIT ${} OFFSET ${}",
+            where_clause(&conditions),
+            binds.len() + 1,
+            binds.len() + 2
+        );
+        let mut story_ids: Vec<i64> = bind_all(sqlx::query(&sql), &binds)
+            .bind(i64::from(per_page) + 1)
+            .bind(i64::from(page - 1) * i64::from(per_page))
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?;
+        let has_more = story_ids.len() > per_page as usize;
+        story_ids.truncate(per_page as usize);
+        if story_ids.is_empty() {
+            return Ok(Page {
+                items: Vec::new(),
+                page,
+                has_more,
+            });
+        }
+        // Ids read back from the database, so safe to write into the query.
+        let listed = story_ids
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        conditions.push(format!("e.story_id IN ({listed})"));
+        let sql = format!(
+            "SELECT {RECORD_COLUMNS}, s.section_id FROM editions e JOIN stories s ON s.id = e.story_id
+             {} ORDER BY e.updated_at DESC, e.id DESC",
+            where_clause(&conditions)
+        );
+        let rows = bind_all(sqlx::query(&sql), &binds)
+            .fetch_all(&self.read)
+            .await?;
+        let mut items = rows
+            .iter()
+            .map(NewsroomEdition::from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        // In the stories' order, so that grouping keeps it.
+        items.sort_by_key(|item| story_ids.iter().position(|id| *id == item.record.story_id));
         self.fill_translation_status(&mut items).await?;
         Ok(Page {
             items,
@@ -705,4 +710,80 @@ struct BehindRow {
     edition_id: i64,
     #[sqlx(flatten)]
     behind: Behind,
+}
+
+/// The conditions (numbered from `$1`) and their values that narrow the
+/// newsroom's list by `filter`.
+fn newsroom_conditions(filter: &NewsroomFilter) -> (Vec<String>, Vec<NewsroomBind>) {
+    let mut conditions = Vec::new();
+    let mut binds: Vec<NewsroomBind> = Vec::new();
+    let mut next = |bind: NewsroomBind, sql: &str, binds: &mut Vec<NewsroomBind>| {
+        binds.push(bind);
+        conditions.push(sql.replace('?', &format!("${}", binds.len())));
+    };
+    if let Some(story_id) = filter.story_id {
+        next(NewsroomBind::Id(story_id), "e.story_id = ?", &mut binds);
+    }
+    if let Some(status) = &filter.status {
+        next(
+            NewsroomBind::Text(status.as_str().to_owned()),
+            "e.status = ?",
+            &mut binds,
+        );
+    }
+    if let Some(lang) = filter.lang {
+        next(
+            NewsroomBind::Text(lang.as_str().to_owned()),
+            "e.lang = ?",
+            &mut binds,
+        );
+    }
+    if let Some(section_id) = filter.section_id {
+        next(NewsroomBind::Id(section_id), "s.section_id = ?", &mut binds);
+    }
+    if let Some(author_id) = filter.author_id {
+        next(
+            NewsroomBind::Id(author_id),
+            "EXISTS (SELECT 1 FROM edition_authors ea WHERE ea.edition_id = e.id AND ea.author_id = ?)",
+            &mut binds,
+        );
+    }
+    if let Some(words) = filter
+        .query
+        .as_deref()
+        .map(str::trim)
+        .filter(|q| !q.is_empty())
+    {
+        let escaped = words
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        next(
+            NewsroomBind::Text(format!("%{}%", escaped.to_lowercase())),
+            "LOWER(e.headline) LIKE ? ESCAPE '\\'",
+            &mut binds,
+        );
+    }
+    (conditions, binds)
+}
+
+fn where_clause(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    }
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &[NewsroomBind],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for bind in binds {
+        query = match bind {
+            NewsroomBind::Text(text) => query.bind(text.clone()),
+            NewsroomBind::Id(id) => query.bind(*id),
+        };
+    }
+    query
 }

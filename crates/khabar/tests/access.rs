@@ -76,9 +76,15 @@ const EXPECTED: &[(&str, Need)] = &[
     // What a reader's client needs: languages, comment limits, the name.
     ("getSiteSettings", Scope("read")),
     ("updateSiteSettings", Scope("admin")),
+    ("updateSiteIcon", Scope("admin")),
+    ("removeSiteIcon", Scope("admin")),
     ("updateUserRole", Scope("admin")),
     ("getFrontPage", ScopeFor("edit", DESK)),
     ("updateFrontPage", ScopeFor("edit", DESK)),
+    // The site's own pages are public pages; writing them is the desk's.
+    ("listPages", Anyone),
+    ("getPage", Anyone),
+    ("updatePage", ScopeFor("edit", DESK)),
     ("listComments", Anyone),
     ("createComment", Scope("comment")),
     ("streamComments", Anyone),
@@ -227,6 +233,7 @@ impl Site {
             .replace("{revision}", "1")
             .replace("{username}", "layla")
             .replace("{lang}", "en")
+            .replace("{page}", "about")
             .replace("{list}", "banned")
     }
 

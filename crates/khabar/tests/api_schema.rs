@@ -390,6 +390,31 @@ async fn the_document_accepts_real_traffic(db: &TestDatabase) {
     )
     .await;
 
+    // The site's own pages: written by editors, read by anyone.
+    let about = json!({ "title": "About the harbour desk", "body": "We report **Marsa Nour**." });
+    api.expect(200, "PUT", "/pages/about/en", Some(about), &editor)
+        .await;
+    api.expect(200, "GET", "/pages", None, &[]).await;
+    api.expect(200, "GET", "/pages/about/en", None, &[]).await;
+    api.expect(404, "GET", "/pages/about/ar", None, &[]).await;
+    api.expect(404, "GET", "/pages/secrets/en", None, &[]).await;
+    api.expect(
+        422,
+        "PUT",
+        "/pages/contact/en",
+        Some(json!({ "title": "", "body": "A body without a title" })),
+        &editor,
+    )
+    .await;
+    api.expect(
+        204,
+        "PUT",
+        "/pages/about/en",
+        Some(json!({ "title": "", "body": "" })),
+        &editor,
+    )
+    .await;
+
     // The site's settings and people's roles (admins).
     api.expect(200, "GET", "/site/settings", None, &editor)
         .await;
@@ -401,6 +426,7 @@ async fn the_document_accepts_real_traffic(db: &TestDatabase) {
         &admin,
     )
     .await;
+    api.expect(204, "DELETE", "/site/icon", None, &admin).await;
     api.expect(200, "GET", "/users?page=1", None, &admin).await;
     api.expect(403, "GET", "/users", None, &editor).await;
     api.expect(
@@ -682,7 +708,7 @@ async fn the_document_accepts_real_traffic(db: &TestDatabase) {
     let unseen = api.unseen();
     assert_eq!(
         unseen,
-        ["streamComments", "uploadMedia"],
+        ["streamComments", "updateSiteIcon", "uploadMedia"],
         "operations never checked"
     );
     server.stop().await.unwrap();

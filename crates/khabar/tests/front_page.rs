@@ -231,8 +231,27 @@ async fn the_desk_orders_with_buttons(db: &TestDatabase) {
             ("op", op),
         ]
     };
-    desk.submit("/en/admin/front", "/en/admin/front", &fields("down-0"))
+    let moved = desk
+        .submit("/en/admin/front", "/en/admin/front", &fields("down-0"))
         .await;
+    let to = moved.location.expect("back to the desk");
+    assert_eq!(to, "/en/admin/front?edition=en&saved&moved=1&by=down");
+    // Without the script the page comes back with the focus on the moved
+    // story: its "up" button, as "down" is now disabled at the bottom.
+    let page = desk.get(&to).await.body;
+    let alpha = &page[page
+        .find("value=\"up-1\"")
+        .expect("the second row's up button")..];
+    let alpha = &alpha[..alpha.find('>').unwrap()];
+    assert!(alpha.contains("autofocus"), "{alpha}");
+    assert_eq!(page.matches("autofocus").count(), 1);
+    // The script's words for the live region, in the page's language.
+    assert!(page.contains("role=\"status\" data-front-announce"));
+    assert!(page.contains(
+        "data-moved=\"“\u{2068}{headline}\u{2069}” is now number \u{2068}{position}\u{2069} of \u{2068}{count}\u{2069}. Save to keep this order.\""
+    ));
+    let arabic = desk.get("/ar/admin/front?edition=en").await.body;
+    assert!(arabic.contains("الآن في المرتبة"));
     let plan = store.front_plan(Lang::EN).await.unwrap();
     let order: Vec<String> = plan
         .picks
@@ -515,6 +534,152 @@ async fn static_pages_in_both_languages_and_the_footer(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// A token for `name`, a new account of `role`, holding `scopes`.
+async fn token_of(server: &khabar::Server, name: &str, role: Role, scopes: &[&str]) -> String {
+    common::account(server, name, role, PASSWORD).await;
+    let reply = common::call(
+        server,
+        "POST",
+        "/tokens",
+        Some(serde_json::json!({ "login": name, "password": PASSWORD, "scopes": scopes })),
+        &[],
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    format!("Bearer {}", reply.body["token"].as_str().unwrap())
+}
+
+/// The site's own pages through the API (anyone reads, editors write) and
+/// in the sitemap in each language they are written in, naming each other.
+async fn static_pages_through_the_api_and_in_the_sitemap(db: &TestDatabase) {
+    use serde_json::json;
+    let server = spawn_app(db, false).await;
+    let base = server.base_url().to_owned();
+    let editor = token_of(&server, "chief", Role::Editor, &["edit"]).await;
+    let editor = [("Authorization", editor.as_str())];
+    let author = token_of(&server, "writer", Role::Author, &["edit"]).await;
+    let author = [("Authorization", author.as_str())];
+
+    let sitemap = || async { get(&server, "/sitemaps/pages.xml").await.1 };
+    assert!(!sitemap().await.contains("/about</loc>"), "nothing written");
+
+    let about = json!({ "title": "About the harbour desk", "body": "We report **Marsa Nour**." });
+    let refused = common::call(
+        &server,
+        "PUT",
+        "/pages/about/en",
+        Some(about.clone()),
+        &author,
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    let saved = common::call(&server, "PUT", "/pages/about/en", Some(about), &editor).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(saved.body["title"], "About the harbour desk");
+    assert_eq!(saved.body["url"], format!("{base}/en/about"));
+    // The public page shows it on the next request.
+    assert!(
+        get(&server, "/en/about")
+            .await
+            .1
+            .contains("About the harbour desk")
+    );
+
+    // In one language: listed alone, with no alternates.
+    let xml = sitemap().await;
+    // The `<url>` element of `loc`, if listed.
+    let entry = |xml: &str, loc: &str| {
+        let at = xml.find(&format!("<loc>{base}{loc}</loc>"))?;
+        let from = xml[..at].rfind("<url>")?;
+        let to = at + xml[at..].find("</url>")?;
+        Some(xml[from..to].to_owned())
+    };
+    let english = entry(&xml, "/en/about").expect("/en/about in the sitemap");
+    assert!(!english.contains("hreflang"), "{english}");
+    assert!(english.contains("<lastmod>"));
+    assert!(entry(&xml, "/ar/about").is_none(), "not written in Arabic");
+
+    let arabic = json!({ "title": "عن مكتب الميناء", "body": "نغطي أخبار **مرسى نور**." });
+    let saved = common::call(&server, "PUT", "/pages/about/ar", Some(arabic), &editor).await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let xml = sitemap().await;
+    for loc in ["/en/about", "/ar/about"] {
+        let entry = entry(&xml, loc).unwrap_or_else(|| panic!("{loc} in the sitemap"));
+        for (hreflang, href) in [
+            ("en", "/en/about"),
+            ("ar", "/ar/about"),
+            ("x-default", "/ar/about"),
+        ] {
+            assert!(
+                entry.contains(&format!(
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{hreflang}\" href=\"{base}{href}\"/>"
+                )),
+                "{loc}: {hreflang}\n{entry}"
+            );
+        }
+    }
+
+    // Anyone reads them.
+    let listed = common::call(&server, "GET", "/pages", None, &[]).await;
+    assert_eq!(listed.status, 200);
+    let items: Vec<(String, String)> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["page"].as_str().unwrap().into(),
+                p["lang"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        items,
+        [("about".into(), "ar".into()), ("about".into(), "en".into())]
+    );
+    let one = common::call(&server, "GET", "/pages/about/ar", None, &[]).await;
+    assert_eq!(one.body["title"], "عن مكتب الميناء");
+    assert_eq!(one.body["body"], "نغطي أخبار **مرسى نور**.");
+    for missing in ["/pages/contact/en", "/pages/secrets/en", "/pages/about/fr"] {
+        let reply = common::call(&server, "GET", missing, None, &[]).await;
+        assert_eq!(reply.status, 404, "{missing}");
+        assert_eq!(reply.body["error"]["code"], "not_found");
+    }
+    let untitled = common::call(
+        &server,
+        "PUT",
+        "/pages/contact/en",
+        Some(json!({ "title": " ", "body": "Write to us." })),
+        &editor,
+    )
+    .await;
+    assert_eq!(untitled.status, 422);
+    assert_eq!(untitled.body["error"]["code"], "required");
+    assert_eq!(untitled.body["error"]["field"], "title");
+
+    // Removed in English: gone from the API and the sitemap, and the
+    // Arabic page no longer names an English one.
+    let removed = common::call(
+        &server,
+        "PUT",
+        "/pages/about/en",
+        Some(json!({ "title": "", "body": "" })),
+        &editor,
+    )
+    .await;
+    assert_eq!(removed.status, 204);
+    assert_eq!(
+        common::call(&server, "GET", "/pages/about/en", None, &[])
+            .await
+            .status,
+        404
+    );
+    let xml = sitemap().await;
+    assert!(entry(&xml, "/en/about").is_none());
+    assert!(!entry(&xml, "/ar/about").unwrap().contains("hreflang"));
+    server.stop().await.unwrap();
+}
+
 async fn the_demo_front_page_is_curated(db: &TestDatabase) {
     let server = spawn_app(db, true).await;
     for lang in ["en", "ar"] {
@@ -544,5 +709,6 @@ on_both_backends!(
     no_story_shows_twice_and_grids_fit_their_stories,
     most_read_and_most_discussed_per_language,
     static_pages_in_both_languages_and_the_footer,
+    static_pages_through_the_api_and_in_the_sitemap,
     the_demo_front_page_is_curated,
 );

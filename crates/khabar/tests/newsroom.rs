@@ -562,14 +562,9 @@ async fn admins_give_roles(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
-/// POSTs `/api/v1/media` as multipart/form-data: the file (with a name
-/// and type that need not be true) and text fields.
-async fn upload(
-    server: &khabar::Server,
-    auth: &str,
-    file: Option<(&str, &str, &[u8])>,
-    fields: &[(&str, &str)],
-) -> Reply {
+/// A multipart/form-data body: text fields, then the file (with a name and
+/// type that need not be true); returns (Content-Type, body).
+fn multipart_body(file: Option<(&str, &str, &[u8])>, fields: &[(&str, &str)]) -> (String, Vec<u8>) {
     let boundary = "khabar-test-boundary-7f3a";
     let mut body = Vec::new();
     for (name, value) in fields {
@@ -591,13 +586,22 @@ async fn upload(
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// POSTs `/api/v1/media` as multipart/form-data: the file (with a name
+/// and type that need not be true) and text fields.
+async fn upload(
+    server: &khabar::Server,
+    auth: &str,
+    file: Option<(&str, &str, &[u8])>,
+    fields: &[(&str, &str)],
+) -> Reply {
+    let (content_type, body) = multipart_body(file, fields);
     let response = common::client()
         .post(format!("{}/api/v1/media", server.base_url()))
         .header("Authorization", auth)
-        .header(
-            "Content-Type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header("Content-Type", content_type)
         .body(body)
         .send()
         .await
@@ -1167,6 +1171,198 @@ async fn the_desk_screens_work_as_plain_forms(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// An admin sets the site's icon from one image on the settings screen:
+/// every node serves the favicon, touch icon and manifest icons made from
+/// it, and its pages link them by new addresses; removing it brings the
+/// theme's back. Through the API as well.
+async fn the_site_icon_is_set_by_admins_on_every_node(db: &TestDatabase) {
+    use khabar_testkit::images::picture;
+    let first = spawn_app(db, false).await;
+    // A second node sharing the media folder, as deployments must.
+    let second_data = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(db.dir().join("media"), second_data.path().join("media")).unwrap();
+    let second = common::spawn_app_with(db, false, |config| {
+        config.data_dir = second_data.path().to_owned();
+    })
+    .await;
+    let fetch = |server: &khabar::Server, path: &str, etag: Option<&str>| {
+        let mut request = common::client().get(format!("{}{path}", server.base_url()));
+        if let Some(etag) = etag {
+            request = request.header("If-None-Match", etag);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .map(|v| v.to_str().unwrap().to_owned())
+                    .unwrap_or_default()
+            };
+            let (kind, tag) = (header("content-type"), header("etag"));
+            (status, kind, tag, response.bytes().await.unwrap().to_vec())
+        }
+    };
+    let side = |png: &[u8]| {
+        let image = image::load_from_memory_with_format(png, image::ImageFormat::Png).unwrap();
+        (image.width(), image.height())
+    };
+    let (status, kind, theme_tag, theme_ico) = fetch(&first, "/favicon.ico", None).await;
+    assert_eq!((status, kind.as_str()), (200, "image/x-icon"));
+    assert!(theme_tag.starts_with('"'), "an ETag: {theme_tag}");
+    for node in [&first, &second] {
+        let home = common::get(node, "/en/").await.1;
+        assert!(home.contains("<link rel=\"icon\" href=\"/favicon.ico\""));
+    }
+
+    let mut admin = signed_in(&first, "chief", Role::Admin).await;
+    let mut editor = signed_in(&first, "desk", Role::Editor).await;
+    let square = picture(600, 600, image::ImageFormat::Png);
+    let form = |agent_page: String, file: Option<&[u8]>, remove: bool| {
+        let token = common::form_token(&agent_page).unwrap();
+        let mut fields = vec![("csrf_token", token)];
+        if remove {
+            fields.push(("remove", "1".to_owned()));
+        }
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        multipart_body(file.map(|f| ("icon.png", "image/png", f)), &fields)
+    };
+    let action = "/en/admin/settings/icon";
+    let page = editor.get("/en/admin/settings").await.body;
+    let (kind, body) = form(page, Some(&square), false);
+    let refused = editor.post_body(action, &kind, body).await;
+    assert!(refused.location.unwrap().contains("error=forbidden"));
+    assert_eq!(first.store().site_icon().await.unwrap(), None);
+    // Not an image: refused, with the reason on the screen.
+    let page = admin.get("/en/admin/settings").await.body;
+    let (kind, body) = form(page, Some(b"GIF89a not really"), false);
+    let refused = admin.post_body(action, &kind, body).await;
+    let to = refused.location.unwrap();
+    assert!(to.contains("error=unsupported_type"), "{to}");
+    assert!(
+        admin
+            .get(&to)
+            .await
+            .body
+            .contains("Only JPEG, PNG and WebP images are accepted.")
+    );
+
+    // A wide image: centred on a square, every size made.
+    let wide = picture(900, 500, image::ImageFormat::Jpeg);
+    let page = admin.get("/en/admin/settings").await.body;
+    let (kind, body) = form(page, Some(&wide), false);
+    let saved = admin.post_body(action, &kind, body).await;
+    assert_eq!(
+        saved.location.as_deref(),
+        Some("/en/admin/settings?saved#site-icon")
+    );
+    let stem = first.store().site_icon().await.unwrap().expect("an icon");
+    let at = |size: u32| format!("/media/icons/{stem}-{size}.png");
+    for size in [32, 180, 192, 512] {
+        let (status, kind, _, png) = fetch(&first, &at(size), None).await;
+        assert_eq!((status, kind.as_str()), (200, "image/png"), "{size}");
+        assert_eq!(side(&png), (size, size));
+    }
+    let manifest = common::get_json(&format!("{}/ar/manifest.webmanifest", first.base_url())).await;
+    let sources: Vec<&str> = manifest["icons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["src"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, [at(192), at(512)]);
+    let settings = admin.get("/en/admin/settings").await.body;
+    assert!(settings.contains(&at(192)) && settings.contains("Your icon is in use."));
+
+    // Every node: pages link the new files, the fixed addresses serve them
+    // under a new ETag, and a browser holding it is told nothing changed.
+    for node in [&first, &second] {
+        let mut linked = false;
+        for _ in 0..100 {
+            let home = common::get(node, "/ar/").await.1;
+            if home.contains(&format!("<link rel=\"icon\" href=\"{}\"", at(32))) {
+                assert!(home.contains(&format!(
+                    "<link rel=\"apple-touch-icon\" href=\"{}\"",
+                    at(180)
+                )));
+                linked = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(linked, "{} links the new icon", node.base_url());
+        let (status, kind, tag, ico) = fetch(node, "/favicon.ico", None).await;
+        assert_eq!((status, kind.as_str()), (200, "image/x-icon"));
+        assert_ne!(tag, theme_tag);
+        assert_eq!(&ico[..4], &[0, 0, 1, 0], "an icon file");
+        assert_eq!(side(&ico[22..]), (32, 32), "holding the 32 px PNG");
+        assert_eq!(fetch(node, "/favicon.ico", Some(&tag)).await.0, 304);
+        assert_eq!(fetch(node, "/favicon.ico", Some(&theme_tag)).await.0, 200);
+        let (_, kind, _, touch) = fetch(node, "/apple-touch-icon.png", None).await;
+        assert_eq!(kind, "image/png");
+        assert_eq!(side(&touch), (180, 180));
+    }
+
+    // The API: admins only; the answer names the files.
+    let api_admin = bearer(&first, "api-chief", Role::Admin, &["read", "edit", "admin"]).await;
+    let api_editor = bearer(&first, "api-desk", Role::Editor, &["read", "edit"]).await;
+    let put = |auth: String, file: &[u8]| {
+        let (kind, body) = multipart_body(Some(("icon.png", "image/png", file)), &[]);
+        let request = common::client()
+            .put(format!("{}/api/v1/site/icon", first.base_url()))
+            .header("Authorization", auth)
+            .header("Content-Type", kind)
+            .body(body);
+        async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    assert_eq!(put(api_editor.clone(), &square).await.0, 403);
+    let (status, answer) = put(api_admin.clone(), &square).await;
+    assert_eq!(status, 200, "{answer}");
+    let stem = first.store().site_icon().await.unwrap().unwrap();
+    assert_eq!(
+        answer["files"][0]["src"],
+        format!("/media/icons/{stem}-32.png")
+    );
+    assert_eq!(answer["files"][3]["size"], 512);
+    let (status, answer) = put(api_admin.clone(), b"not an image").await;
+    assert_eq!(
+        (status, answer["error"]["code"].as_str()),
+        (415, Some("unsupported_type"))
+    );
+    let removed = as_(&first, &api_editor, "DELETE", "/site/icon", None).await;
+    assert_eq!(removed.status, 403);
+
+    // Removed on the screen: the theme's icons again.
+    let page = admin.get("/en/admin/settings").await.body;
+    let (kind, body) = form(page, None, true);
+    let removed = admin.post_body(action, &kind, body).await;
+    assert_eq!(
+        removed.location.as_deref(),
+        Some("/en/admin/settings?saved#site-icon")
+    );
+    assert_eq!(first.store().site_icon().await.unwrap(), None);
+    let (_, _, tag, ico) = fetch(&first, "/favicon.ico", None).await;
+    assert_eq!((tag, ico), (theme_tag, theme_ico));
+    assert!(
+        common::get(&first, "/en/")
+            .await
+            .1
+            .contains("<link rel=\"icon\" href=\"/favicon.ico\"")
+    );
+    let removed = as_(&first, &api_admin, "DELETE", "/site/icon", None).await;
+    assert_eq!(removed.status, 204);
+    second.stop().await.unwrap();
+    first.stop().await.unwrap();
+}
+
 async fn site_settings_change_from_the_browser_on_every_node(db: &TestDatabase) {
     let first = spawn_app(db, false).await;
     // A second node on the same database, with its own data folder.
@@ -1584,6 +1780,83 @@ async fn bilingual_story(
     (story_id, id(Lang::EN), id(Lang::AR))
 }
 
+/// Publishing both editions is one transaction: when one of them may not
+/// be published, the other does not go live either.
+async fn publishing_both_is_all_or_none(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    let mut editor = signed_in(&server, "desk", Role::Editor).await;
+    let (story_id, en_id, ar_id) =
+        bilingual_story(&server, &mut editor, "Tide tables", "جداول المد").await;
+    let path = format!("/en/admin/stories/{story_id}");
+    let together = format!("/en/admin/stories/{story_id}/publish");
+    let (en, ar) = (en_id.to_string(), ar_id.to_string());
+    let one = editor
+        .submit(&path, &together, &[("edition_id", &ar), ("when", "now")])
+        .await;
+    assert!(one.location.unwrap().contains("published="));
+
+    // The Arabic edition is live already, so publishing both is refused,
+    // and the English edition, ticked first, stays a draft.
+    let both = [
+        ("edition_id", en.as_str()),
+        ("edition_id", &ar),
+        ("when", "now"),
+    ];
+    let refused = editor.submit(&path, &together, &both).await;
+    let to = refused.location.expect("back to the editor");
+    assert!(to.contains("error=already_published"), "{to}");
+    let page = editor.get(&to).await.body;
+    assert!(
+        !page.contains("id=\"confirmation-title\""),
+        "nothing confirmed"
+    );
+    let en_status = store.edition_draft(en_id).await.unwrap().status;
+    assert_eq!(en_status, khabar_core::EditionStatus::Draft);
+    assert_eq!(common::get(&server, "/en/story/tide-tables").await.0, 404);
+
+    // Scheduling both is refused the same way.
+    let scheduled = [
+        ("edition_id", en.as_str()),
+        ("edition_id", &ar),
+        ("when", "schedule"),
+        ("at", "2031-03-04T09:30"),
+    ];
+    let refused = editor.submit(&path, &together, &scheduled).await;
+    assert!(
+        refused
+            .location
+            .unwrap()
+            .contains("error=already_published")
+    );
+    let en_now = store.edition_draft(en_id).await.unwrap();
+    assert_eq!(en_now.status, khabar_core::EditionStatus::Draft);
+    assert!(en_now.scheduled_at.is_none());
+
+    // An edition of another story is not published along.
+    let (other_id, other_en, _) =
+        bilingual_story(&server, &mut editor, "Sea wall", "سور البحر").await;
+    let stray = [
+        ("edition_id", en.as_str()),
+        ("edition_id", &other_en.to_string()),
+        ("when", "now"),
+    ];
+    let refused = editor.submit(&path, &together, &stray).await;
+    assert!(refused.location.unwrap().contains("error=not_found"));
+    let other = store.story_record(other_id).await.unwrap();
+    assert!(
+        other
+            .editions
+            .iter()
+            .all(|e| e.status == khabar_core::EditionStatus::Draft)
+    );
+    assert_eq!(
+        store.edition_draft(en_id).await.unwrap().status,
+        khabar_core::EditionStatus::Draft
+    );
+    server.stop().await.unwrap();
+}
+
 async fn publishing_confirms_what_went_live_and_warns(db: &TestDatabase) {
     let server =
         common::spawn_app_with(db, false, |c| c.site.time_zone = "Asia/Beirut".into()).await;
@@ -1978,6 +2251,101 @@ async fn the_story_list_groups_editions_by_story(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// The story list pages by stories (30 a page), not editions: a story
+/// whose editions were changed far apart in time still shows whole.
+async fn the_story_list_pages_by_story(db: &TestDatabase) {
+    use khabar_core::{EditionContent, EditionInput};
+    use khabar_store::NewStory;
+    let server = spawn_app(db, false).await;
+    let store = server.store().clone();
+    let content = |headline: String| {
+        EditionContent::parse(EditionInput {
+            headline,
+            body: "The harbour was busy.".into(),
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let new_story = || async {
+        store
+            .create_story(NewStory {
+                section_id: None,
+                tag_ids: &[],
+                hero_image: None,
+            })
+            .await
+            .unwrap()
+    };
+    // Its Arabic edition the oldest of all, its English one the newest:
+    // by editions, 62 other rows would come between them.
+    let apart = new_story().await;
+    let apart_ar = store
+        .create_edition(apart, Lang::AR, &content("خبر قديم".into()), &[], None)
+        .await
+        .unwrap();
+    let mut all = vec![apart];
+    for n in 0..31 {
+        let story = new_story().await;
+        for lang in [Lang::EN, Lang::AR] {
+            store
+                .create_edition(
+                    story,
+                    lang,
+                    &content(format!("Story {n} {lang}")),
+                    &[],
+                    None,
+                )
+                .await
+                .unwrap();
+        }
+        all.push(story);
+    }
+    let apart_en = store
+        .create_edition(apart, Lang::EN, &content("An old story".into()), &[], None)
+        .await
+        .unwrap();
+
+    let mut editor = signed_in(&server, "desk", Role::Editor).await;
+    let groups = |list: &str| -> Vec<(i64, usize)> {
+        list.split("id=\"story-")
+            .skip(1)
+            .map(|group| {
+                let id = group[..group.find('"').unwrap()].parse().unwrap();
+                let group = &group[..group.find("</tbody>").unwrap()];
+                (id, group.matches("#edition-").count())
+            })
+            .collect()
+    };
+    let first = editor.get("/en/admin/stories").await.body;
+    let on_first = groups(&first);
+    assert_eq!(on_first.len(), 30, "30 stories on a page");
+    assert!(first.contains("page=2"), "a next page");
+    let apart_group = &first[first.find(&format!("id=\"story-{apart}\"")).unwrap()..];
+    let apart_group = &apart_group[..apart_group.find("</tbody>").unwrap()];
+    assert!(apart_group.contains(&format!("#edition-{apart_en}\"")));
+    assert!(apart_group.contains(&format!("#edition-{apart_ar}\"")));
+    let second = editor.get("/en/admin/stories?page=2").await.body;
+    let on_second = groups(&second);
+    assert_eq!(on_second.len(), 2, "{on_second:?}");
+    assert!(!second.contains("page=3"), "no third page");
+    // Every story once, with both its editions.
+    let mut seen: Vec<i64> = on_first
+        .iter()
+        .chain(&on_second)
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(
+        on_first
+            .iter()
+            .chain(&on_second)
+            .all(|(_, editions)| *editions == 2)
+    );
+    seen.sort();
+    all.sort();
+    assert_eq!(seen, all);
+    server.stop().await.unwrap();
+}
+
 async fn sign_in_lands_staff_on_the_desk_and_readers_where_they_were(db: &TestDatabase) {
     let server = spawn_app(db, false).await;
     for (name, role) in [
@@ -2064,12 +2432,15 @@ async fn sign_in_lands_staff_on_the_desk_and_readers_where_they_were(db: &TestDa
 }
 
 on_both_backends!(
+    publishing_both_is_all_or_none,
     publishing_confirms_what_went_live_and_warns,
     translation_status_is_exact,
     the_story_list_groups_editions_by_story,
+    the_story_list_pages_by_story,
     sign_in_lands_staff_on_the_desk_and_readers_where_they_were,
     the_desk_screens_work_as_plain_forms,
     site_settings_change_from_the_browser_on_every_node,
+    the_site_icon_is_set_by_admins_on_every_node,
     the_story_list_filters_and_shows_translation_status,
     images_are_sniffed_stripped_and_resized,
     roles_decide_who_writes_edits_and_publishes,

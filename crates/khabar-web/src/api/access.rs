@@ -135,10 +135,16 @@ pub(crate) const UPDATE_SECTION: Operation = change(
 /// needs to behave as the site does.
 pub(crate) const GET_SITE_SETTINGS: Operation = read("getSiteSettings", READ);
 pub(crate) const UPDATE_SITE_SETTINGS: Operation = change("updateSiteSettings", ADMIN);
+pub(crate) const UPDATE_SITE_ICON: Operation = change("updateSiteIcon", ADMIN);
+pub(crate) const REMOVE_SITE_ICON: Operation = change("removeSiteIcon", ADMIN);
 pub(crate) const UPDATE_USER_ROLE: Operation = change("updateUserRole", ADMIN);
 /// Arranging the front page speaks for the newsroom, as publishing does.
 pub(crate) const GET_FRONT_PAGE: Operation = read("getFrontPage", PUBLISH);
 pub(crate) const UPDATE_FRONT_PAGE: Operation = change("updateFrontPage", PUBLISH);
+/// The site's own pages are public; writing them speaks for the newsroom.
+pub(crate) const LIST_PAGES: Operation = read("listPages", PUBLIC);
+pub(crate) const GET_PAGE: Operation = read("getPage", PUBLIC);
+pub(crate) const UPDATE_PAGE: Operation = change("updatePage", PUBLISH);
 pub(crate) const LIST_COMMENTS: Operation = read("listComments", PUBLIC);
 pub(crate) const CREATE_COMMENT: Operation = change("createComment", COMMENT);
 pub(crate) const STREAM_COMMENTS: Operation = read("streamComments", PUBLIC);
@@ -194,9 +200,14 @@ pub const OPERATIONS: &[Operation] = &[
     UPDATE_SECTION,
     GET_SITE_SETTINGS,
     UPDATE_SITE_SETTINGS,
+    UPDATE_SITE_ICON,
+    REMOVE_SITE_ICON,
     UPDATE_USER_ROLE,
     GET_FRONT_PAGE,
     UPDATE_FRONT_PAGE,
+    LIST_PAGES,
+    GET_PAGE,
+    UPDATE_PAGE,
     LIST_COMMENTS,
     CREATE_COMMENT,
     STREAM_COMMENTS,

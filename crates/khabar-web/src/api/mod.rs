@@ -8,7 +8,9 @@ mod front;
 pub(crate) mod moderation;
 pub(crate) mod newsroom;
 mod openapi;
+mod pages;
 mod search;
+mod site_icon;
 pub(crate) mod stories;
 mod users;
 pub(crate) mod wire;
@@ -59,8 +61,21 @@ pub fn routes() -> Router<Arc<App>> {
             get(newsroom::get_site_settings).put(newsroom::update_site_settings),
         )
         .route(
+            "/api/v1/site/icon",
+            axum::routing::put(site_icon::update_site_icon)
+                .delete(site_icon::remove_site_icon)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    khabar_app::media::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
+        )
+        .route(
             "/api/v1/front/{lang}",
             get(front::get_front_page).put(front::update_front_page),
+        )
+        .route("/api/v1/pages", get(pages::list_pages))
+        .route(
+            "/api/v1/pages/{page}/{lang}",
+            get(pages::get_page).put(pages::update_page),
         )
         .route(
             "/api/v1/stories",

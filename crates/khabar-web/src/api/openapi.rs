@@ -17,7 +17,9 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::access::{self, Access};
-use super::{auth, comments, front, moderation, newsroom, search, stories, users};
+use super::{
+    auth, comments, front, moderation, newsroom, pages, search, site_icon, stories, users,
+};
 
 pub(super) async fn serve() -> Json<Value> {
     Json(document())
@@ -77,8 +79,13 @@ pub fn document() -> Value {
         newsroom::update_section,
         newsroom::get_site_settings,
         newsroom::update_site_settings,
+        site_icon::update_site_icon,
+        site_icon::remove_site_icon,
         front::get_front_page,
         front::update_front_page,
+        pages::list_pages,
+        pages::get_page,
+        pages::update_page,
         newsroom::update_user_role,
         comments::list,
         comments::create,

@@ -117,6 +117,8 @@ async fn front_page(
             max_breaking => MAX_BREAKING_CHARS,
             error => refusal(app, desk.lang, query.get("error").map(String::as_str)),
             saved => query.contains_key("saved"),
+            moved => query.get("moved").and_then(|n| n.parse::<usize>().ok()),
+            moved_by => query.get("by").filter(|by| *by == "up" || *by == "down"),
         },
     )
 }
@@ -140,9 +142,25 @@ pub(super) async fn save(
     }
     .await;
     match outcome {
-        Ok(()) => after(&format!("{to}&saved"), Ok(())),
+        // A story moved by a button keeps the keyboard's focus on the
+        // page that comes back (the script moves it without a reload).
+        Ok(()) => match moved(&fields) {
+            Some((row, by)) => after(&format!("{to}&saved&moved={row}&by={by}"), Ok(())),
+            None => after(&format!("{to}&saved"), Ok(())),
+        },
         Err(error) => after(&to, Err(error)),
     }
+}
+
+/// Where an up or down button moved a story: (its new row, "up" or "down").
+fn moved(fields: &Fields) -> Option<(usize, &'static str)> {
+    let rows = values(fields, "pick").len();
+    let op = field(fields, "op");
+    if let Some(n) = op.strip_prefix("up-").and_then(|n| n.parse::<usize>().ok()) {
+        return (n > 0 && n < rows).then(|| (n - 1, "up"));
+    }
+    let n: usize = op.strip_prefix("down-")?.parse().ok()?;
+    (n + 1 < rows).then_some((n + 1, "down"))
 }
 
 type Picks = Vec<(i64, Option<Timestamp>)>;

@@ -83,6 +83,12 @@ pub(crate) fn routes() -> Router<Arc<App>> {
             "/{lang}/admin/settings",
             get(settings::show).post(settings::save),
         )
+        .route(
+            "/{lang}/admin/settings/icon",
+            post(settings::save_icon).layer(axum::extract::DefaultBodyLimit::max(
+                khabar_app::media::MAX_UPLOAD_BYTES + 64 * 1024,
+            )),
+        )
 }
 
 /// A signed-in member of the newsroom (author, editor or admin) at work

@@ -1,12 +1,15 @@
 //! Site settings (`/{lang}/admin/settings`): the names, default language,
 //! time zone, comment defaults and feed content admins change from the
-//! browser, laid over the configuration file's. Languages and the address
-//! stay with the operator's file; moderation has its own screen.
+//! browser, laid over the configuration file's, and the site's icon.
+//! Languages and the address stay with the operator's file; moderation
+//! has its own screen.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::extract::State;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use khabar_core::newsroom::may_manage_people;
 use khabar_core::{FeedContent, SiteOverrides, SiteSettings};
@@ -14,10 +17,11 @@ use minijinja::{Value, context};
 
 use super::{Desk, Fields, after, desk_chrome, refusal};
 use crate::extract::{CheckedForm, Params};
+use crate::http::csrf;
 use crate::http::forms::field;
 use crate::theme::page::{render, respond};
 use crate::{App, PageError};
-use khabar_app::newsroom::Newsroom;
+use khabar_app::newsroom::{ICONS, Newsroom};
 
 pub(super) async fn show(
     State(app): State<Arc<App>>,
@@ -59,6 +63,7 @@ async fn settings_page(
             current => "settings",
             may_edit => may_manage_people(desk.role),
             site => &*site,
+            icon => app.settings.icon().map(|stem| format!("/media/{ICONS}/{stem}-192.png")),
             languages => languages,
             zones => zones,
             error => refusal(app, desk.lang, query.get("error").map(String::as_str)),
@@ -87,6 +92,55 @@ pub(super) async fn save(
     match outcome {
         Ok(()) => after(&format!("{to}?saved"), Ok(())),
         Err(error) => after(&to, Err(error)),
+    }
+}
+
+/// `POST /{lang}/admin/settings/icon` (`multipart/form-data`): admins
+/// give the site's icon as one image in `file`, or go back to the theme's
+/// with `remove`; the CSRF token comes as a field as in every form.
+pub(super) async fn save_icon(
+    State(app): State<Arc<App>>,
+    desk: Desk,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let to = format!("/{}/admin/settings", desk.lang);
+    let outcome = async {
+        let unreadable = || PageError::BadRequest("unreadable form".into());
+        let mut multipart = multipart.map_err(|_| unreadable())?;
+        let (mut token, mut file, mut remove) = (String::new(), None, false);
+        while let Some(part) = multipart.next_field().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                PageError::Rejected("file_too_large")
+            } else {
+                unreadable()
+            }
+        })? {
+            match part.name().unwrap_or_default() {
+                "csrf_token" => token = part.text().await.map_err(|_| unreadable())?,
+                "remove" => remove = true,
+                "file" => {
+                    let too_large = |_| PageError::Rejected("file_too_large");
+                    file = Some(part.bytes().await.map_err(too_large)?);
+                }
+                _ => {}
+            }
+        }
+        if !csrf::same_site(&app, &headers) || !csrf::token_matches(&desk.viewer, &token) {
+            return Err(PageError::Forbidden);
+        }
+        let newsroom = Newsroom::new(&app, &desk.account);
+        match file.filter(|f| !f.is_empty()) {
+            _ if remove => newsroom.remove_site_icon().await?,
+            Some(file) => newsroom.set_site_icon(file.to_vec()).await?,
+            None => return Err(PageError::Rejected("icon_required")),
+        }
+        Ok(())
+    }
+    .await;
+    match outcome {
+        Ok(()) => after(&format!("{to}?saved#site-icon"), Ok(())),
+        Err(error) => after(&format!("{to}#site-icon"), Err(error)),
     }
 }
 

@@ -19,6 +19,7 @@ use crate::{App, PageError};
 use khabar_app::newsroom::{Newsroom, StoryDraft};
 use khabar_app::query::list_filter;
 
+/// Stories per page (each with all its editions).
 const PER_PAGE: u32 = 30;
 
 type AppState = State<Arc<App>>;
@@ -39,7 +40,7 @@ async fn list_page(
         .unwrap_or(1)
         .clamp(1, 10_000);
     let found = Newsroom::new(app, &desk.account)
-        .editions(&filter, page, PER_PAGE)
+        .story_list(&filter, page, PER_PAGE)
         .await?;
     let page_link = |page: u32| {
         let mut pairs: Vec<String> = ["status", "lang", "section", "author", "q"]

@@ -7,7 +7,7 @@ use crate::theme::page::preferred_language;
 use crate::{App, PageError};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use khabar_core::Lang;
 use serde_json::json;
@@ -71,30 +71,59 @@ pub(crate) fn content_type_of(path: &str) -> &'static str {
 
 /// Icons are asked for at fixed addresses (`/favicon.ico` by every
 /// browser, `/apple-touch-icon.png` by iOS, unprompted); a changed icon
-/// shows within the day.
+/// shows within the day, or at once to a browser that revalidates (the
+/// ETag is the file's hash).
 const ICON_CACHE: &str = "public, max-age=86400";
 
-/// `/favicon.ico`.
+/// `/favicon.ico`: the admins' icon when set, else the theme's.
 pub(crate) async fn favicon(State(app): AppState, headers: HeaderMap) -> Response {
-    fixed_address(&app, "icons/favicon.ico", &headers)
+    fixed_address(&app, "icons/favicon.ico", ".ico", &headers).await
 }
 
 /// `/apple-touch-icon.png` (and its `-precomposed` twin older iOS asks for).
 pub(crate) async fn touch_icon(State(app): AppState, headers: HeaderMap) -> Response {
-    fixed_address(&app, "icons/apple-touch-icon.png", &headers)
+    fixed_address(&app, "icons/apple-touch-icon.png", "-180.png", &headers).await
 }
 
-fn fixed_address(app: &App, path: &str, headers: &HeaderMap) -> Response {
-    match app.theme.file(&format!("assets/{path}")) {
-        Some(bytes) => (
-            [
-                (header::CONTENT_TYPE, content_type_of(path)),
-                (header::CACHE_CONTROL, ICON_CACHE),
-            ],
-            bytes.into_owned(),
-        )
-            .into_response(),
-        None => error_page(app, preferred_language(app, headers), &PageError::NotFound),
+/// The admins' icon file `{stem}{suffix}` from the media folder every node
+/// shares, or the theme's `path`.
+async fn fixed_address(app: &App, path: &str, suffix: &str, headers: &HeaderMap) -> Response {
+    let bytes = match app.settings.icon() {
+        Some(stem) => {
+            let file = app
+                .media_dir
+                .join(khabar_app::newsroom::ICONS)
+                .join(format!("{stem}{suffix}"));
+            match tokio::fs::read(&file).await {
+                Ok(bytes) => Some(bytes),
+                Err(error) => {
+                    tracing::error!(%error, file = %file.display(), "the site icon's file is missing");
+                    None
+                }
+            }
+        }
+        None => app
+            .theme
+            .file(&format!("assets/{path}"))
+            .map(|b| b.into_owned()),
+    };
+    let Some(bytes) = bytes else {
+        return error_page(app, preferred_language(app, headers), &PageError::NotFound);
+    };
+    let tag = format!("\"{}\"", crate::theme::content_hash(&bytes));
+    let fresh = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|sent| sent.split(',').any(|t| t.trim() == tag));
+    let common = [
+        (header::CONTENT_TYPE, content_type_of(path).to_owned()),
+        (header::CACHE_CONTROL, ICON_CACHE.to_owned()),
+        (header::ETAG, tag),
+    ];
+    if fresh {
+        (StatusCode::NOT_MODIFIED, common).into_response()
+    } else {
+        (common, bytes).into_response()
     }
 }
 
@@ -122,7 +151,7 @@ pub(crate) async fn language_manifest(
 
 /// The manifest in `lang`: its name, direction and front page, the other
 /// languages' names under `translations` (the W3C proposal browsers are
-/// adopting), and the theme's icons by their content-named addresses.
+/// adopting), and the icons by their content-named addresses.
 fn manifest_in(app: &App, lang: Lang) -> Response {
     let site = app.site();
     let describe = |lang: Lang| {
@@ -146,6 +175,21 @@ fn manifest_in(app: &App, lang: Lang) -> Response {
             "purpose": purpose,
         })
     };
+    let icons = match app.settings.icon() {
+        // The admins' icon was not drawn with a maskable safe zone.
+        Some(stem) => json!([192, 512].map(|size| json!({
+            "src": format!("/media/{}/{stem}-{size}.png", khabar_app::newsroom::ICONS),
+            "sizes": format!("{size}x{size}"),
+            "type": "image/png",
+            "purpose": "any",
+        }))),
+        None => json!([
+            icon("icons/icon-192.png", "192x192", "any"),
+            icon("icons/icon-512.png", "512x512", "any"),
+            icon("icons/icon-maskable-512.png", "512x512", "maskable"),
+            icon("icons/icon.svg", "any", "any"),
+        ]),
+    };
     let mut manifest = describe(lang);
     if let Some(fields) = manifest.as_object_mut() {
         fields.extend([
@@ -157,15 +201,7 @@ fn manifest_in(app: &App, lang: Lang) -> Response {
             ("display".to_owned(), json!("minimal-ui")),
             ("background_color".to_owned(), json!("#fbfaf7")),
             ("theme_color".to_owned(), json!("#ffffff")),
-            (
-                "icons".to_owned(),
-                json!([
-                    icon("icons/icon-192.png", "192x192", "any"),
-                    icon("icons/icon-512.png", "512x512", "any"),
-                    icon("icons/icon-maskable-512.png", "512x512", "maskable"),
-                    icon("icons/icon.svg", "any", "any"),
-                ]),
-            ),
+            ("icons".to_owned(), icons),
             ("translations".to_owned(), json!(translations)),
         ]);
     }

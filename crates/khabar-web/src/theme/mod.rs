@@ -156,7 +156,7 @@ fn rewrite_urls(sheet: &str, replace: impl Fn(&str) -> Option<String>) -> String
     out
 }
 
-fn content_hash(bytes: &[u8]) -> String {
+pub(crate) fn content_hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))[..ASSET_HASH_LEN].to_owned()
 }
 

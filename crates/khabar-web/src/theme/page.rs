@@ -68,6 +68,10 @@ pub(crate) struct Chrome {
     viewer: Option<SignedIn>,
     /// Feeds of this page, announced with `<link rel="alternate">`.
     pub feeds: Vec<FeedLink>,
+    /// The admins' site icon as the start of its files' addresses
+    /// (`/media/icons/{stem}`, then `-32.png`…): named by the image, so a
+    /// new icon is a new address. None: the theme's icons.
+    icon: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -168,6 +172,10 @@ fn bare_chrome(
         languages,
         sections: Vec::new(),
         feeds: Vec::new(),
+        icon: app
+            .settings
+            .icon()
+            .map(|stem| format!("/media/{}/{stem}", khabar_app::newsroom::ICONS)),
     }
 }
 

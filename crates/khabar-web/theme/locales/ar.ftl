@@ -952,3 +952,18 @@ admin-error-bad-time = أدخل تاريخًا ووقتًا.
 admin-error-in-the-past = مضى ذلك الوقت؛ اختر وقتًا في المستقبل.
 admin-error-too-many-picks = الأخبار المختارة أكثر من أماكن الصفحة الأولى.
 admin-error-not-published-here = يجب أن يكون كل خبر في الصفحة الأولى منشورًا بلغتها.
+
+# The site's icon (settings)
+admin-settings-icon = أيقونة الموقع
+admin-settings-icon-default = أيقونة السمة هي المستخدمة.
+admin-settings-icon-custom = أيقونتك هي المستخدمة.
+admin-settings-icon-file = صورة مربعة، ٥١٢ بكسل على الأقل في كل ضلع (PNG أو JPEG أو WebP)
+admin-settings-icon-hint = منها تُصنع أيقونة لسان المتصفح وأيقونة الشاشة الرئيسية في الهاتف وأيقونة الموقع المثبّت. الصورة غير المربعة توضع في وسط مربع شفاف.
+admin-settings-icon-upload = استخدم هذه الأيقونة
+admin-settings-icon-remove = عُد إلى أيقونة السمة
+admin-error-icon-required = اختر صورة للأيقونة.
+admin-error-unsupported-type = لا تُقبل إلا صور JPEG وPNG وWebP.
+admin-error-unreadable-image = تعذّرت قراءة هذه الصورة.
+admin-error-image-too-large = في هذه الصورة بكسلات أكثر من المسموح (١٠٬٠٠٠ على الأكثر في كل ضلع).
+admin-error-file-too-large = هذا الملف أكبر من ١٠ ميبيبايت.
+admin-front-moved = «{ $headline }» الآن في المرتبة { $position } من { $count }. احفظ لتثبيت هذا الترتيب.

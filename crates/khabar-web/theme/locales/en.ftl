@@ -890,3 +890,18 @@ admin-error-bad-time = Give a date and a time.
 admin-error-in-the-past = That time has already passed; pick one in the future.
 admin-error-too-many-picks = There are more picks than places on the front page.
 admin-error-not-published-here = Every story on the front page must be published in its language.
+
+# The site's icon (settings)
+admin-settings-icon = Site icon
+admin-settings-icon-default = The theme's icon is in use.
+admin-settings-icon-custom = Your icon is in use.
+admin-settings-icon-file = A square image, at least 512 pixels a side (PNG, JPEG or WebP)
+admin-settings-icon-hint = The browser tab's icon, the phone home screen's and the installed site's are made from it. An image that is not square is centred on a transparent square.
+admin-settings-icon-upload = Use this icon
+admin-settings-icon-remove = Go back to the theme's icon
+admin-error-icon-required = Choose an image for the icon.
+admin-error-unsupported-type = Only JPEG, PNG and WebP images are accepted.
+admin-error-unreadable-image = That image cannot be read.
+admin-error-image-too-large = That image has too many pixels (at most 10,000 a side).
+admin-error-file-too-large = That file is larger than 10 MiB.
+admin-front-moved = “{ $headline }” is now number { $position } of { $count }. Save to keep this order.

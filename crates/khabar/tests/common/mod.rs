@@ -243,6 +243,20 @@ impl<'a> Agent<'a> {
         self.send(request).await
     }
 
+    /// Posts `body` as it is, with its Content-Type: a multipart form.
+    pub(crate) async fn post_body(
+        &mut self,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Answer {
+        let request = client()
+            .post(format!("{}{path}", self.server.base_url()))
+            .header("Content-Type", content_type)
+            .body(body);
+        self.send(request).await
+    }
+
     /// Posts a form as a page's script does, asking for JSON back.
     pub(crate) async fn post_json(&mut self, path: &str, fields: &[(&str, &str)]) -> Answer {
         let request = client()

@@ -1,5 +1,5 @@
-//! Sitemaps for search engines: an index, the list pages of every
-//! language, every published edition (split at 50,000 addresses, each with
+//! Sitemaps for search engines: an index, the list pages and the site's
+//! own written pages of every language, every published edition (split at 50,000 addresses, each with
 //! its other editions as `hreflang` alternates), a Google News sitemap of
 //! the last two days, and robots.txt naming them.
 
@@ -139,9 +139,49 @@ async fn pages(app: &App) -> Result<Response, PageError> {
             });
         }
     }
+    urls.extend(static_pages(app, &languages).await?);
     // Beyond the protocol's limit a crawler would drop the file whole.
     urls.truncate(URLS_PER_SITEMAP as usize);
     xml(app, "sitemaps/urls.xml", context! { urls => urls })
+}
+
+/// The site's own pages (about, contact…) in each language they are
+/// written in, naming the page's other written languages; an unwritten
+/// language's address only says the page is not there yet.
+async fn static_pages(
+    app: &App,
+    languages: &[khabar_core::Lang],
+) -> Result<Vec<UrlEntry>, PageError> {
+    let written = app.store.static_pages().await?;
+    let address = |lang: &khabar_core::Lang, page: &str| format!("{}/{lang}/{page}", app.base_url);
+    let mut urls = Vec::with_capacity(written.len());
+    for page in khabar_app::front::STATIC_PAGES {
+        let texts: Vec<_> = written
+            .iter()
+            .filter(|w| w.page == page && languages.contains(&w.lang))
+            .collect();
+        // A page in one language has no alternates to name.
+        let mut alternates = Vec::new();
+        if texts.len() > 1 {
+            alternates.extend(texts.iter().map(|w| Alternate {
+                hreflang: w.lang.to_string(),
+                href: address(&w.lang, page),
+            }));
+            let default = app.site().default_language;
+            if texts.iter().any(|w| w.lang == default) {
+                alternates.push(Alternate {
+                    hreflang: "x-default".into(),
+                    href: address(&default, page),
+                });
+            }
+        }
+        urls.extend(texts.iter().map(|w| UrlEntry {
+            loc: address(&w.lang, page),
+            lastmod: Some(rfc3339(w.updated_at)),
+            alternates: alternates.clone(),
+        }));
+    }
+    Ok(urls)
 }
 
 /// One file of published editions; an edition with others links them.
