@@ -429,7 +429,7 @@ impl<'a> Newsroom<'a> {
             None => {
                 store
                     .publish_editions(edition_ids, Timestamp::now(), actor)
-                    .await?
+                    .await?;
             }
         }
         let mut done = Vec::with_capacity(edition_ids.len());
