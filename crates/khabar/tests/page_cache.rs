@@ -74,7 +74,7 @@ impl Checks {
 #[derive(Debug, Clone)]
 struct Seen {
     status: u16,
-    /// The `x-cache` header: `hit`, `miss`, or none.
+    /// The `x-cache` header: `hit`, `miss`, `stale`, or none.
     cache: Option<String>,
     etag: Option<String>,
     location: Option<String>,
@@ -2355,6 +2355,123 @@ async fn signed_in_checks_follow_every_account_change(db: &TestDatabase) {
     first.stop().await.unwrap();
 }
 
+/// While comments pour in, the commented article is rendered by one
+/// request at a time: anonymous readers asking meanwhile get the page as
+/// last rendered (`x-cache: stale`), whole and never an error, instead of
+/// each waiting to render it again. Whoever commented still sees their
+/// comment on their next request, and once the comments stop, the next
+/// anonymous reader gets the page with all of them.
+async fn a_page_being_rendered_is_served_in_its_grace(db: &TestDatabase) {
+    /// Enough comments to see the grace many times over, below the
+    /// default daily limit.
+    const MOST_COMMENTS: usize = 150;
+    let server = node(db, true).await;
+    let base = server.base_url().to_owned();
+    let mut checks = Checks::new(db);
+    let (article, edition, _) = lead_story(&server).await;
+    let author = person(&server, &base, "rana", Role::Reader).await;
+    warm(
+        &mut checks,
+        &base,
+        std::slice::from_ref(&article),
+        "the burst",
+    )
+    .await;
+    let posting = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let poster = tokio::spawn({
+        let (author, base, posting) = (author.clone(), base.clone(), posting.clone());
+        async move {
+            for n in 0..MOST_COMMENTS {
+                if !posting.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                author
+                    .comment(&base, edition, &format!("Grace comment number {n}"))
+                    .await;
+            }
+        }
+    });
+    let readers: Vec<_> = (0..6)
+        .map(|_| {
+            let (base, article, posting) = (base.clone(), article.clone(), posting.clone());
+            tokio::spawn(async move {
+                let mut seen = Vec::new();
+                while posting.load(std::sync::atomic::Ordering::SeqCst) {
+                    seen.push(anonymous(&base, &article).await);
+                }
+                seen
+            })
+        })
+        .collect();
+    poster.await.expect("the poster");
+    posting.store(false, std::sync::atomic::Ordering::SeqCst);
+    let mut stale = 0;
+    for reader in readers {
+        for page in reader.await.expect("a reader") {
+            // Whole: its own address in its links, and its end.
+            let whole = shows(&page, &article) && shows(&page, "</html>");
+            checks.check(page.status == 200 && whole, || {
+                format!(
+                    "during the burst {article} answered {} (x-cache {:?}), whole: {whole}",
+                    page.status, page.cache
+                )
+            });
+            stale += usize::from(page.cache.as_deref() == Some("stale"));
+        }
+    }
+    checks.check(stale > 0, || {
+        format!(
+            "{MOST_COMMENTS} comments posted while 6 readers read {article}: no stale page served"
+        )
+    });
+    let reported = common::get_json(&format!("{base}/readyz")).await["page_cache"]["stale"]
+        .as_u64()
+        .unwrap_or_default();
+    checks.check(reported as usize >= stale, || {
+        format!("/readyz counts {reported} stale pages served; the readers saw {stale}")
+    });
+
+    // Quiet again: nobody is rendering, so nothing stale is served. The
+    // thread pages oldest first, so the newest comment shows in the count.
+    author
+        .comment(&base, edition, "Grace comment after the burst")
+        .await;
+    let counts = server.store().comment_counts(&[edition]).await.unwrap();
+    let visible = counts.get(&edition).copied();
+    let own = author.page(&base, &article).await;
+    checks.check(heading_count(&own) == visible, || {
+        format!(
+            "the author's next {article} counts {:?} comments, the store {visible:?} ({:?})",
+            heading_count(&own),
+            own.cache
+        )
+    });
+    let next = anonymous(&base, &article).await;
+    checks.check(
+        next.cache.as_deref() != Some("stale") && heading_count(&next) == visible,
+        || {
+            format!(
+                "after the burst the next anonymous {article} ({:?}) counts {:?} comments, the store {visible:?}",
+                next.cache,
+                heading_count(&next)
+            )
+        },
+    );
+    checks.finish();
+    server.stop().await.unwrap();
+}
+
+/// The comment count an article's discussion heading says.
+fn heading_count(page: &Seen) -> Option<i64> {
+    let heading = page.body.split("id=\"comments-heading\"").nth(1)?;
+    let text = heading.split("</h2>").next()?;
+    text.chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
 /// The `readers` part of the page cache's report in `/readyz`.
 async fn readers_report(base: &str) -> Value {
     common::get_json(&format!("{base}/readyz")).await["page_cache"]["readers"].clone()
@@ -2372,4 +2489,5 @@ on_both_backends!(
     shared_renders_carry_only_their_readers_parts,
     memory_stays_within_its_bound,
     signed_in_checks_follow_every_account_change,
+    a_page_being_rendered_is_served_in_its_grace,
 );

@@ -36,6 +36,7 @@ use coding::{
 };
 pub use keys::purge_keys;
 pub(crate) use pages::Page;
+use pages::Served;
 pub use pages::{PageCache, PageCacheReport};
 pub(crate) use personal::{ReaderValues, StandIns};
 use readers::Readers;
@@ -142,8 +143,9 @@ impl HttpCache {
         }
         let rendered_at = pages.ready().await?;
         let key = format!("reader {address}");
-        let turn = match pages.find(&key).await {
-            Ok(page) => return Some((page, "hit")),
+        // A signed-in reader may have just commented: never a stale page.
+        let turn = match pages.find(&key, false).await {
+            Ok((page, _)) => return Some((page, "hit")),
             Err(turn) => turn,
         };
         let rendered = render(&self.stand_ins).await;
@@ -305,8 +307,14 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
     if let (Some(pages), Some(address)) = (&cache.pages, &asked.page_address)
         && let Some(position) = pages.ready().await
     {
-        match pages.find(address).await {
-            Ok(page) => return serve_page(pages, address, page, &asked, "hit"),
+        match pages.find(address, true).await {
+            Ok((page, served)) => {
+                let outcome = match served {
+                    Served::Fresh => "hit",
+                    Served::Stale => "stale",
+                };
+                return serve_page(pages, address, page, &asked, outcome);
+            }
             Err(waited) => turn = waited,
         }
         rendered_at = Some(position);

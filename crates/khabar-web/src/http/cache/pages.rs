@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use khabar_app::Context;
+use khabar_store::LogMark;
 
 use super::coding::{Coding, ContentKey};
 use super::keys::purge_keys;
@@ -119,6 +120,9 @@ pub struct PageCacheReport {
     pub capacity: u64,
     pub hits: u64,
     pub misses: u64,
+    /// Stale pages served to anonymous readers while another request
+    /// rendered them anew.
+    pub stale: u64,
     /// Sessions, tokens and readers' parts kept beside the pages.
     pub readers: ReadersReport,
 }
@@ -144,6 +148,8 @@ pub struct PageCache {
     rendering: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// Stale pages served while another request rendered them anew.
+    stale: AtomicU64,
     /// What signed-in requests are checked against, kept by the same log.
     pub(super) readers: Readers,
 }
@@ -167,6 +173,7 @@ impl PageCache {
             rendering: std::sync::Mutex::default(),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            stale: AtomicU64::new(0),
             readers: Readers::new(),
         }
     }
@@ -179,9 +186,8 @@ impl PageCache {
             return None;
         }
         let mark = store.log_mark();
-        if (mark.committed > self.applied.load(Ordering::SeqCst)
-            || mark.notices > self.heard.load(Ordering::SeqCst))
-            && let Err(error) = self.catch_up(false).await
+        if !self.covers(mark)
+            && let Err(error) = self.catch_up(Some(mark)).await
         {
             tracing::warn!(%error, "page cache could not read the events log");
             return None;
@@ -191,8 +197,8 @@ impl PageCache {
 
     /// The page kept at `address`, if any, and whether it may be served.
     /// A stale page stays until its new rendering replaces it, so that
-    /// the readers asking meanwhile wait for that one rendering
-    /// ([`PageCache::turn`]) instead of each rendering it again.
+    /// the readers asking meanwhile get it or wait for that one rendering
+    /// ([`PageCache::find`]) instead of each rendering it again.
     fn lookup(&self, address: &str) -> Kept {
         let Some(page) = self.pages.get(address) else {
             return Kept::Absent;
@@ -208,7 +214,7 @@ impl PageCache {
                     })
             });
         if stale {
-            return Kept::Stale;
+            return Kept::Stale(page);
         }
         self.hits.fetch_add(1, Ordering::Relaxed);
         Kept::Fresh(page)
@@ -229,18 +235,52 @@ impl PageCache {
         }
     }
 
+    /// The turn to render `address` if nobody renders it now.
+    fn try_turn(&self, address: &str) -> Option<RenderTurn<'_>> {
+        let lock = self
+            .rendering
+            .lock()
+            .ok()?
+            .entry(address.to_owned())
+            .or_default()
+            .clone();
+        Some(RenderTurn {
+            cache: self,
+            address: address.to_owned(),
+            _held: lock.try_lock_owned().ok()?,
+        })
+    }
+
     /// The fresh page at `address`, or else the turn to render it: when
     /// a stale page is kept, after waiting for whoever renders it now (who
     /// may have kept a fresh one meanwhile). With a turn, the stale page
     /// is forgotten once rendered ([`RenderTurn::rendered`]).
-    pub(super) async fn find(&self, address: &str) -> Result<Arc<Page>, Option<RenderTurn<'_>>> {
+    ///
+    /// With `stale_ok` (a reader who wrote nothing: an anonymous one), a
+    /// stale page that another request is rendering anew is served as it
+    /// is instead ("grace", a CDN's stale-while-revalidate). Otherwise,
+    /// while comments pour in, each waiting reader of the commented
+    /// article would render it again in turn, every rendering made stale
+    /// by the next comment. Such a page is at most one rendering old.
+    pub(super) async fn find(
+        &self,
+        address: &str,
+        stale_ok: bool,
+    ) -> Result<(Arc<Page>, Served), Option<RenderTurn<'_>>> {
         match self.lookup(address) {
-            Kept::Fresh(page) => Ok(page),
+            Kept::Fresh(page) => Ok((page, Served::Fresh)),
             Kept::Absent => Err(None),
-            Kept::Stale => {
+            Kept::Stale(page) if stale_ok => match self.try_turn(address) {
+                Some(turn) => Err(Some(turn)),
+                None => {
+                    self.stale.fetch_add(1, Ordering::Relaxed);
+                    Ok((page, Served::Stale))
+                }
+            },
+            Kept::Stale(_) => {
                 let turn = self.turn(address).await;
                 match self.lookup(address) {
-                    Kept::Fresh(page) => Ok(page),
+                    Kept::Fresh(page) => Ok((page, Served::Fresh)),
                     _ => Err(Some(turn)),
                 }
             }
@@ -269,24 +309,31 @@ impl PageCache {
             capacity: self.capacity,
             hits: self.hits.load(Ordering::Relaxed),
             misses: self.misses.load(Ordering::Relaxed),
+            stale: self.stale.load(Ordering::Relaxed),
             readers: self.readers.report(),
         }
     }
 
-    /// Reads the log from where it was last applied and marks the keys it
-    /// touched. One reader at a time; the others wait for it and find the
-    /// work done. Unless `always`, only when this process committed or
-    /// heard of something since.
-    async fn catch_up(&self, always: bool) -> Result<(), khabar_store::StoreError> {
-        let _one_at_a_time = self.catching_up.lock().await;
-        let store = &self.ctx.store;
-        let mark = store.log_mark();
-        if !always
-            && mark.committed <= self.applied.load(Ordering::SeqCst)
+    /// Whether what is applied covers `mark`: every event this process
+    /// committed and every notification it heard up to then.
+    fn covers(&self, mark: LogMark) -> bool {
+        mark.committed <= self.applied.load(Ordering::SeqCst)
             && mark.notices <= self.heard.load(Ordering::SeqCst)
-        {
+    }
+
+    /// Reads the log from where it was last applied and marks the keys it
+    /// touched. One reader at a time; the others wait for it and, when it
+    /// covered what they came for (`wanted`, the log's mark when they
+    /// asked), find the work done: while comments pour in, one reading
+    /// serves every request that arrived before it began. Without
+    /// `wanted`, the log is read whatever this process knows.
+    async fn catch_up(&self, wanted: Option<LogMark>) -> Result<(), khabar_store::StoreError> {
+        let _one_at_a_time = self.catching_up.lock().await;
+        if wanted.is_some_and(|mark| self.covers(mark)) {
             return Ok(());
         }
+        let store = &self.ctx.store;
+        let mark = store.log_mark();
         const BATCH: i64 = 500;
         loop {
             let from = self.applied.load(Ordering::SeqCst);
@@ -336,12 +383,12 @@ impl PageCache {
         loop {
             // The tick also catches what no wake-up announces: another
             // process writing the same SQLite file (`khabar admin`).
-            let always = tokio::select! {
-                _ = tick.tick() => true,
-                _ = self.ctx.store.event_committed() => false,
+            let wanted = tokio::select! {
+                _ = tick.tick() => None,
+                _ = self.ctx.store.event_committed() => Some(self.ctx.store.log_mark()),
                 _ = stop.changed() => return,
             };
-            if let Err(error) = self.catch_up(always).await {
+            if let Err(error) = self.catch_up(wanted).await {
                 tracing::warn!(%error, "page cache could not read the events log");
             }
         }
@@ -351,8 +398,15 @@ impl PageCache {
 /// What [`PageCache::lookup`] found.
 enum Kept {
     Fresh(Arc<Page>),
-    Stale,
+    Stale(Arc<Page>),
     Absent,
+}
+
+/// Whether [`PageCache::find`] served a page fresh or in its grace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Served {
+    Fresh,
+    Stale,
 }
 
 /// One request's turn to render an address; see [`PageCache::turn`].
