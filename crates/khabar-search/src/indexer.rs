@@ -1,10 +1,10 @@
 //! Keeping the index true to the store: a full rebuild, and a follower of
-//! the events log that re-reads each edition or comment an event names
+//! the events log that re-reads each edition or comment events name
 //! (and every edition of a renamed section).
 //! Both are idempotent, so an event applied twice does no harm.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use khabar_core::EventKind;
 use khabar_store::{Event, Store};
@@ -15,6 +15,11 @@ use crate::{Result, SearchIndex};
 /// How often the follower reads the log: changes are searchable within
 /// about this long.
 const FOLLOW_EVERY: Duration = Duration::from_millis(250);
+/// While events keep coming, the follower commits at most this often: a
+/// commit writes a segment and syncs it, and a burst of comments would
+/// otherwise make hundreds a second (each fsynced, each to be merged).
+/// The first change after a quiet spell is committed at once.
+const COMMIT_AT_MOST_EVERY: Duration = Duration::from_millis(500);
 /// Documents read from the store per batch of a rebuild.
 const BATCH: i64 = 500;
 
@@ -47,11 +52,9 @@ pub async fn rebuild(
     loop {
         let ids = store.comment_ids(after, BATCH).await?;
         let Some(&last) = ids.last() else { break };
-        for id in ids {
-            if let Some(comment) = store.indexed_comment(id).await? {
-                index.put_comment(&comment)?;
-                done += 1;
-            }
+        for comment in store.indexed_comments(&ids).await? {
+            index.put_comment(&comment)?;
+            done += 1;
         }
         after = last;
         progress(done);
@@ -60,8 +63,34 @@ pub async fn rebuild(
     Ok(done)
 }
 
-/// Applies one event: the edition or comment it names is read again and
-/// indexed as it now is (or removed).
+/// Applies a batch of events: the comments they name are read again
+/// together (a burst brings hundreds) and indexed as they now are; then
+/// each other event in turn.
+async fn apply_all(store: &Store, index: &SearchIndex, events: &[Event]) -> Result<()> {
+    let mut comment_ids: Vec<i64> = events.iter().filter_map(comment_named).collect();
+    comment_ids.sort_unstable();
+    comment_ids.dedup();
+    for comment in store.indexed_comments(&comment_ids).await? {
+        index.put_comment(&comment)?;
+    }
+    for event in events {
+        apply(store, index, event).await?;
+    }
+    Ok(())
+}
+
+/// The comment a comment event changed what the index keeps of (a like
+/// changes nothing it keeps).
+fn comment_named(event: &Event) -> Option<i64> {
+    if !event.kind.starts_with("comment.") || event.kind == EventKind::CommentLiked.as_str() {
+        return None;
+    }
+    event.payload.get("comment_id")?.as_i64()
+}
+
+/// Applies one event that is not about a comment: the edition it names
+/// is read again and indexed as it now is (or removed); a renamed
+/// section's editions too.
 async fn apply(store: &Store, index: &SearchIndex, event: &Event) -> Result<()> {
     if event.kind.starts_with("edition.") {
         if let Some(edition_id) = event.edition_id {
@@ -70,12 +99,6 @@ async fn apply(store: &Store, index: &SearchIndex, event: &Event) -> Result<()> 
                 None => index.remove_edition(edition_id),
             }
         }
-    } else if event.kind.starts_with("comment.")
-        && event.kind != EventKind::CommentLiked.as_str()
-        && let Some(comment_id) = event.payload.get("comment_id").and_then(|v| v.as_i64())
-        && let Some(comment) = store.indexed_comment(comment_id).await?
-    {
-        index.put_comment(&comment)?;
     } else if event.kind == EventKind::SectionChanged.as_str()
         && let Some(section_id) = event.payload.get("section_id").and_then(|v| v.as_i64())
     {
@@ -113,42 +136,73 @@ pub async fn resume(store: &Store, index: &SearchIndex, fresh: bool) -> Result<(
     Ok(())
 }
 
-/// Applies every event after `seq`; returns the last one applied.
-async fn catch_up(store: &Store, index: &SearchIndex, mut seq: i64) -> Result<i64> {
+/// Applies every event after `seq` and commits; returns the last one
+/// applied.
+async fn catch_up(store: &Store, index: &SearchIndex, seq: i64) -> Result<i64> {
+    let last = apply_since(store, index, seq).await?;
+    if last > seq {
+        index.commit(last)?;
+    }
+    Ok(last)
+}
+
+/// Applies every event after `seq` to the index writer, without
+/// committing; returns the last one applied.
+async fn apply_since(store: &Store, index: &SearchIndex, mut seq: i64) -> Result<i64> {
     loop {
         let events = store.events_since(seq, 500).await?;
         let Some(last) = events.last().map(|e| e.seq) else {
             return Ok(seq);
         };
-        for event in &events {
-            apply(store, index, event).await?;
-        }
-        index.commit(last)?;
+        apply_all(store, index, &events).await?;
         seq = last;
     }
 }
 
-/// Follows the log until `stop` fires, committing after each batch.
+/// Follows the log until `stop` fires, committing what it applied at
+/// most every [`COMMIT_AT_MOST_EVERY`].
 pub async fn follow(store: Store, index: Arc<SearchIndex>, mut stop: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(FOLLOW_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     // Where `resume` left the index; after that, where this loop did.
-    let mut seq = match index.last_seq() {
+    let mut committed = match index.last_seq() {
         Ok(seq) => seq.unwrap_or(0),
         Err(error) => {
             tracing::warn!(%error, "search index unreadable; following from the start");
             0
         }
     };
+    let mut applied = committed;
+    // None: nothing committed yet, so the first change commits at once.
+    let mut committed_at: Option<Instant> = None;
     loop {
+        let commit_due = committed_at.map_or_else(Instant::now, |at| at + COMMIT_AT_MOST_EVERY);
         tokio::select! {
             _ = tick.tick() => {}
             _ = store.event_committed() => {}
-            _ = stop.changed() => return,
+            _ = tokio::time::sleep_until(commit_due.into()), if applied > committed => {}
+            _ = stop.changed() => {
+                if applied > committed && let Err(error) = index.commit(applied) {
+                    tracing::warn!(%error, "search index could not commit at stop");
+                }
+                return;
+            }
         }
-        match catch_up(&store, &index, seq).await {
-            Ok(last) => seq = last,
+        // A failure part-way leaves `applied` where it was: applying an
+        // event again does no harm.
+        match apply_since(&store, &index, applied).await {
+            Ok(last) => applied = last,
             Err(error) => tracing::warn!(%error, "search indexer could not apply the log"),
+        }
+        if applied > committed && committed_at.is_none_or(|at| at.elapsed() >= COMMIT_AT_MOST_EVERY)
+        {
+            match index.commit(applied) {
+                Ok(()) => {
+                    committed = applied;
+                    committed_at = Some(Instant::now());
+                }
+                Err(error) => tracing::warn!(%error, "search index could not commit"),
+            }
         }
     }
 }

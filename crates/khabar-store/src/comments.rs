@@ -147,17 +147,34 @@ pub(crate) fn hold_reasons(view: &mut CommentView, row: &AnyRow) -> Result<()> {
 impl Store {
     /// One comment, whatever its status.
     pub async fn comment(&self, comment_id: i64) -> Result<CommentView> {
-        let row = sqlx::query(&format!(
-            "SELECT {VIEW_COLUMNS} {VIEW_FROM} WHERE c.id = $1"
-        ))
-        .bind(comment_id)
-        .fetch_optional(&self.read)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        let mut view = [view_from_row(&row)?];
-        self.fill_mentions(&mut view).await?;
-        let [view] = view;
-        Ok(view)
+        self.comments(&[comment_id])
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Comments by id, in no particular order; ids not found are left
+    /// out. Two queries however many.
+    pub async fn comments(&self, comment_ids: &[i64]) -> Result<Vec<CommentView>> {
+        if comment_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {VIEW_COLUMNS} {VIEW_FROM} WHERE c.id IN ({})",
+            placeholders(1, comment_ids.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in comment_ids {
+            query = query.bind(id);
+        }
+        let mut views = query
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(view_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        self.fill_mentions(&mut views).await?;
+        Ok(views)
     }
 
     /// Loads the mentioned usernames of `comments` in one query.

@@ -1,11 +1,11 @@
 //! What the search index reads: published editions in full and comments,
-//! one at a time (as events name them) or in id order (to rebuild).
+//! as events name them or in id order (to rebuild).
 
 use khabar_core::Lang;
 use sqlx::FromRow;
 
 use crate::comments::{VIEW_COLUMNS, VIEW_FROM, hold_reasons};
-use crate::{Article, CommentView, Result, Store, StoreError};
+use crate::{Article, CommentView, Result, Store, StoreError, placeholders};
 
 /// A comment as the index keeps it: with its story, for filtering.
 #[derive(Debug, Clone, PartialEq, FromRow)]
@@ -66,20 +66,31 @@ impl Store {
         )
     }
 
-    /// A comment with its story and language, whatever its status.
-    pub async fn indexed_comment(&self, comment_id: i64) -> Result<Option<IndexedComment>> {
-        let row = sqlx::query(&format!(
+    /// Comments with their stories and languages, whatever their status,
+    /// in no particular order; ids not found are left out. One query for
+    /// a whole batch of events or of a rebuild.
+    pub async fn indexed_comments(&self, comment_ids: &[i64]) -> Result<Vec<IndexedComment>> {
+        if comment_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
             "SELECT {VIEW_COLUMNS}, e.story_id, e.lang AS edition_lang {VIEW_FROM}
-             JOIN editions e ON e.id = c.edition_id WHERE c.id = $1"
-        ))
-        .bind(comment_id)
-        .fetch_optional(&self.read)
-        .await?;
-        row.map(|row| {
-            let mut indexed = IndexedComment::from_row(&row)?;
-            hold_reasons(&mut indexed.comment, &row)?;
-            Ok(indexed)
-        })
-        .transpose()
+             JOIN editions e ON e.id = c.edition_id WHERE c.id IN ({})",
+            placeholders(1, comment_ids.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in comment_ids {
+            query = query.bind(id);
+        }
+        query
+            .fetch_all(&self.read)
+            .await?
+            .iter()
+            .map(|row| {
+                let mut indexed = IndexedComment::from_row(row)?;
+                hold_reasons(&mut indexed.comment, row)?;
+                Ok(indexed)
+            })
+            .collect()
     }
 }

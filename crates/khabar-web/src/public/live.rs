@@ -10,7 +10,7 @@
 //! stream per browser: `GET /live?editions=…` carries the events of every
 //! edition the browser's open pages show (see `theme/assets/live.js`).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use fluent_bundle::FluentArgs;
 use futures_util::stream::{self, Stream};
 use khabar_core::{EventKind, Lang};
-use khabar_store::Event;
+use khabar_store::{CommentView, Event};
 use minijinja::context;
 use serde_json::json;
 use tokio::sync::{broadcast, watch};
@@ -107,6 +107,7 @@ pub(crate) async fn follow(
                 continue;
             }
         };
+        let batch = Batch::read(&app, &events).await;
         for event in events {
             last = event.seq;
             if event.kind == EventKind::SiteSettingsChanged.as_str() {
@@ -116,7 +117,7 @@ pub(crate) async fn follow(
                 continue;
             }
             // No page listening is fine.
-            if let Some(message) = render(&app, &event).await {
+            if let Some(message) = render(&app, &event, &batch).await {
                 let _ = sender.send(message);
             }
             if let Some(message) = queue_hint(&event) {
@@ -153,14 +154,14 @@ fn queue_hint(event: &Event) -> Option<LiveMessage> {
 /// for events pages do not show (other kinds, held comments). A comment
 /// that a moderator or the pipeline took off the page is sent with no
 /// HTML, so open pages remove it.
-async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
+async fn render(app: &App, event: &Event, batch: &Batch) -> Option<LiveMessage> {
     if !event.kind.starts_with("comment.") {
         return None;
     }
     let edition_id = event.edition_id?;
     let comment_id = event.payload.get("comment_id")?.as_i64()?;
     let lang = event.lang?;
-    let comment = app.store.comment(comment_id).await.ok()?;
+    let comment = batch.comments.get(&comment_id)?.clone();
     if !matches!(
         comment.status,
         khabar_core::CommentStatus::Visible | khabar_core::CommentStatus::Deleted
@@ -174,7 +175,7 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
             "comment_id": comment_id,
             "html": "",
         });
-        count_into(app, lang, edition_id, &mut data).await;
+        count_into(app, lang, edition_id, batch.counts.as_ref(), &mut data);
         return Some(LiveMessage {
             seq: event.seq,
             edition_id,
@@ -207,7 +208,7 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
         "root_id": root_id,
         "html": html,
     });
-    count_into(app, lang, edition_id, &mut data).await;
+    count_into(app, lang, edition_id, batch.counts.as_ref(), &mut data);
     Some(LiveMessage {
         seq: event.seq,
         edition_id,
@@ -216,17 +217,59 @@ async fn render(app: &App, event: &Event) -> Option<LiveMessage> {
     })
 }
 
-/// The edition's visible comment count after the event, and the
+/// What rendering a batch of events needs from the store, read once for
+/// the whole batch (a burst of comments brings hundreds): the comments
+/// they name, and the visible comment counts of their editions (counting
+/// a long thread is not free). A message early in the batch carries the
+/// count after it, which is what the page should show by the time it
+/// arrives.
+struct Batch {
+    comments: HashMap<i64, CommentView>,
+    /// `None` when counting failed: the messages then carry no count.
+    counts: Option<HashMap<i64, i64>>,
+}
+
+impl Batch {
+    async fn read(app: &App, events: &[Event]) -> Batch {
+        let about_comments = || events.iter().filter(|e| e.kind.starts_with("comment."));
+        let mut ids: Vec<i64> = about_comments()
+            .filter_map(|e| e.payload.get("comment_id")?.as_i64())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut editions: Vec<i64> = about_comments().filter_map(|e| e.edition_id).collect();
+        editions.sort_unstable();
+        editions.dedup();
+        let comments = match app.store.comments(&ids).await {
+            Ok(views) => views.into_iter().map(|view| (view.id, view)).collect(),
+            Err(error) => {
+                tracing::warn!(%error, "live comments could not be read");
+                HashMap::new()
+            }
+        };
+        let counts = app
+            .store
+            .comment_counts(&editions)
+            .await
+            .map_err(|error| tracing::warn!(%error, "live comment count failed"))
+            .ok();
+        Batch { comments, counts }
+    }
+}
+
+/// The edition's visible comment count (from a [`Batch`]), and the
 /// discussion's heading saying it in the edition's language, so open
 /// pages need not count.
-async fn count_into(app: &App, lang: Lang, edition_id: i64, data: &mut serde_json::Value) {
-    let count = match app.store.comment_counts(&[edition_id]).await {
-        Ok(counts) => counts.get(&edition_id).copied().unwrap_or(0),
-        Err(error) => {
-            tracing::warn!(%error, "live comment count failed");
-            return;
-        }
-    };
+fn count_into(
+    app: &App,
+    lang: Lang,
+    edition_id: i64,
+    counts: Option<&HashMap<i64, i64>>,
+    data: &mut serde_json::Value,
+) {
+    let Some(counts) = counts else { return };
+    // An edition without visible comments is not counted at all.
+    let count = counts.get(&edition_id).copied().unwrap_or(0);
     let mut args = FluentArgs::new();
     args.set("count", count);
     data["count"] = json!(count);
@@ -269,8 +312,9 @@ impl Feed {
         };
         // A full read may have left more: read again once it is sent.
         self.behind = events.len() as i64 >= CATCH_UP;
+        let batch = Batch::read(&self.app, &events).await;
         for event in events {
-            if let Some(message) = render(&self.app, &event).await {
+            if let Some(message) = render(&self.app, &event, &batch).await {
                 self.backlog.push_back(message);
             }
         }
