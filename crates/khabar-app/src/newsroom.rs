@@ -495,22 +495,14 @@ impl<'a> Newsroom<'a> {
                 Ok((lang, MediaText { alt, caption }))
             })
             .collect::<Result<Vec<_>>>()?;
-        // Decoding and encoding images is CPU and memory work: off the
-        // async threads, and a few at a time.
-        let _turn = IMAGE_WORK
-            .acquire()
-            .await
-            .map_err(|e| NewsroomError::Media(MediaError::Unreadable(e.to_string())))?;
         let dir = self.ctx.media_dir.join(UPLOADS);
-        let done = tokio::task::spawn_blocking(move || {
+        let (processed, (name, variants)) = image_work(move || {
             let stem = hex::encode(&sha2::Sha256::digest(&upload)[..8]);
             let processed = media::process(&upload)?;
             let saved = processed.save(&dir, &stem)?;
-            Ok::<_, MediaError>((processed, saved))
+            Ok((processed, saved))
         })
-        .await
-        .map_err(|e| NewsroomError::Media(MediaError::Unreadable(e.to_string())))?;
-        let (processed, (name, variants)) = done.map_err(NewsroomError::Media)?;
+        .await?;
         let variants: Vec<MediaVariant> = variants
             .into_iter()
             .map(|(width, file)| MediaVariant {
@@ -621,19 +613,13 @@ impl<'a> Newsroom<'a> {
     /// which link the icons by their new names.
     pub async fn set_site_icon(&self, upload: Vec<u8>) -> Result<()> {
         self.require(may_manage_people(self.role))?;
-        let _turn = IMAGE_WORK
-            .acquire()
-            .await
-            .map_err(|e| NewsroomError::Media(MediaError::Unreadable(e.to_string())))?;
         let dir = self.ctx.media_dir.join(ICONS);
-        let stem = tokio::task::spawn_blocking(move || {
+        let stem = image_work(move || {
             let stem = hex::encode(&sha2::Sha256::digest(&upload)[..8]);
             media::save_files(&dir, &media::site_icons(&upload, &stem)?)?;
-            Ok::<_, MediaError>(stem)
+            Ok(stem)
         })
-        .await
-        .map_err(|e| NewsroomError::Media(MediaError::Unreadable(e.to_string())))?
-        .map_err(NewsroomError::Media)?;
+        .await?;
         self.ctx
             .store
             .save_site_icon(Some(&stem), self.account.id)
@@ -691,6 +677,20 @@ impl<'a> Newsroom<'a> {
         self.require(may_manage_people(self.role) && user_id != self.account.id)?;
         Ok(self.ctx.store.set_role(user_id, role).await?)
     }
+}
+
+/// Decoding and encoding images is CPU and memory work: off the async
+/// threads, and a few at a time.
+async fn image_work<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, MediaError> + Send + 'static,
+) -> Result<T> {
+    let failed =
+        |e: &dyn std::fmt::Display| NewsroomError::Media(MediaError::Unreadable(e.to_string()));
+    let _turn = IMAGE_WORK.acquire().await.map_err(|e| failed(&e))?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| failed(&e))?
+        .map_err(NewsroomError::Media)
 }
 
 /// A past time is a mistake (a time zone, a typo), not a wish to publish
