@@ -86,27 +86,27 @@ pub(crate) async fn touch_icon(State(app): AppState, headers: HeaderMap) -> Resp
 }
 
 /// The admins' icon file `{stem}{suffix}` from the media folder every node
-/// shares, or the theme's `path`.
+/// shares, else the theme's `path`.
 async fn fixed_address(app: &App, path: &str, suffix: &str, headers: &HeaderMap) -> Response {
-    let bytes = match app.settings.icon() {
-        Some(stem) => {
-            let file = app
-                .media_dir
-                .join(khabar_app::newsroom::ICONS)
-                .join(format!("{stem}{suffix}"));
-            match tokio::fs::read(&file).await {
-                Ok(bytes) => Some(bytes),
-                Err(error) => {
-                    tracing::error!(%error, file = %file.display(), "the site icon's file is missing");
-                    None
-                }
+    let mut bytes = None;
+    if let Some(stem) = app.settings.icon() {
+        let file = app
+            .media_dir
+            .join(khabar_app::newsroom::ICONS)
+            .join(format!("{stem}{suffix}"));
+        match tokio::fs::read(&file).await {
+            Ok(icon) => bytes = Some(icon),
+            // A node without the shared media folder still shows an icon.
+            Err(error) => {
+                tracing::error!(%error, file = %file.display(), "the site icon's file is missing");
             }
         }
-        None => app
-            .theme
+    }
+    let bytes = bytes.or_else(|| {
+        app.theme
             .file(&format!("assets/{path}"))
-            .map(|b| b.into_owned()),
-    };
+            .map(|b| b.into_owned())
+    });
     let Some(bytes) = bytes else {
         return error_page(app, preferred_language(app, headers), &PageError::NotFound);
     };
