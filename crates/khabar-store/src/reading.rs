@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use khabar_core::{EditionStatus, Lang};
 use serde::Serialize;
-use sqlx::{FromRow, Row};
 use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 
 use crate::row::{JsonText, MaybeMillis, Millis};
 use crate::{Result, Store, StoreError, placeholders};
