@@ -161,6 +161,7 @@ fn concrete(document: &Value, template: &str, operation: &Value) -> String {
                 // Closed sets the document may not spell out yet.
                 "lang" => "en".to_owned(),
                 "list" => "banned".to_owned(),
+                "page" => "about".to_owned(),
                 _ => "1".to_owned(),
             })
     };
