@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use jiff::Timestamp;
 use khabar_core::newsroom::may_publish;
-use khabar_core::{InvalidInput, Lang, Role};
+use khabar_core::{InvalidInput, Lang, Role, text};
 use khabar_store::{Account, Breaking, FRONT_SLOTS, FrontPlan, Reads, StaticPage, Store};
 
 use crate::Context;
@@ -165,24 +165,12 @@ impl<'a> FrontDesk<'a> {
         if !STATIC_PAGES.contains(&page) || self.ctx.lang(lang.as_str()).is_none() {
             return Err(NewsroomError::NotFound);
         }
-        let title = one_line(title);
-        let body = body.replace("\r\n", "\n").trim().to_owned();
+        // Control characters are refused, as in every stored text (NUL
+        // above all, which PostgreSQL cannot store).
+        let title = text::line("title", title, MAX_PAGE_TITLE_CHARS)?;
+        let body = text::lines("body", body, MAX_PAGE_BODY_CHARS)?;
         if title.is_empty() && !body.is_empty() {
             return Err(invalid("title", "required", "a page needs a title"));
-        }
-        if title.chars().count() > MAX_PAGE_TITLE_CHARS {
-            return Err(invalid(
-                "title",
-                "too_long",
-                format!("at most {MAX_PAGE_TITLE_CHARS} characters"),
-            ));
-        }
-        if body.chars().count() > MAX_PAGE_BODY_CHARS {
-            return Err(invalid(
-                "body",
-                "too_long",
-                format!("at most {MAX_PAGE_BODY_CHARS} characters"),
-            ));
         }
         Ok(self
             .ctx
