@@ -105,19 +105,12 @@ impl<'a> FrontDesk<'a> {
             ));
         }
         if let Some(b) = breaking {
-            let text = one_line(&b.text);
-            if text.is_empty() {
+            let banner = text::line("breaking_text", &b.text, MAX_BREAKING_CHARS)?;
+            if !text::is_visible(&banner) {
                 return Err(invalid(
                     "breaking_text",
                     "required",
                     "the banner needs a text",
-                ));
-            }
-            if text.chars().count() > MAX_BREAKING_CHARS {
-                return Err(invalid(
-                    "breaking_text",
-                    "too_long",
-                    format!("at most {MAX_BREAKING_CHARS} characters"),
                 ));
             }
             if b.expires_at <= now {
@@ -131,7 +124,7 @@ impl<'a> FrontDesk<'a> {
                 ids.push(id);
             }
             plan.breaking = Some(Breaking {
-                text,
+                text: banner,
                 edition_id: b.edition_id,
                 expires_at: b.expires_at,
             });
@@ -182,19 +175,6 @@ impl<'a> FrontDesk<'a> {
 
 fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> NewsroomError {
     NewsroomError::Invalid(InvalidInput::new(field, code, message))
-}
-
-/// A title or banner text on one line: controls and bidi overrides out,
-/// runs of white space as one space.
-fn one_line(text: &str) -> String {
-    let kept: String = text
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .filter(|c| {
-            !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-        })
-        .collect();
-    kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Article reads this node served since its last flush, by language and

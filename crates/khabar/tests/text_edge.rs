@@ -128,6 +128,24 @@ async fn nul_in_each_field_is_refused_by_name(db: &TestDatabase) {
     .await;
     assert_eq!(refusal(&message), (422, "control_character", "message"));
 
+    // The breaking banner: a NUL is refused, a text that shows nothing
+    // (only a joiner and spaces) is no text.
+    let hour_on = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1)).to_string();
+    for (text, code) in [
+        ("Harbour\u{0}closed", "control_character"),
+        ("\u{200D}  ", "required"),
+    ] {
+        let banner = as_(
+            &server,
+            &chief,
+            "PUT",
+            "/front/en",
+            json!({ "picks": [], "breaking": { "text": text, "expires_at": hour_on } }),
+        )
+        .await;
+        assert_eq!(refusal(&banner), (422, code, "breaking_text"), "{text:?}");
+    }
+
     // A search box forgives: the NUL separates words like a space.
     let listed = call(
         &server,

@@ -138,7 +138,7 @@ pub(crate) async fn get_front_page(
         (status = 200, description = "the arrangement saved", body = FrontBody),
         (status = 400, description = "bad_request_body: not JSON of the documented shape, or an unknown field", body = crate::api::wire::ErrorBody),
         crate::api::wire::NewsroomErrors,
-        (status = 422, description = "in_the_past, too_many_picks, not_published_here, required, too_long", body = crate::api::wire::ErrorBody),
+        (status = 422, description = "in_the_past, too_many_picks, not_published_here, required, too_long, control_character", body = crate::api::wire::ErrorBody),
     )
 )]
 pub(crate) async fn update_front_page(
