@@ -9,6 +9,7 @@ pub mod query;
 mod snippet;
 mod stories;
 mod tokenizer;
+mod typos;
 
 use std::cmp::Reverse;
 use std::collections::HashSet;
@@ -21,7 +22,7 @@ use khabar_store::{Article, CommentStatus, IndexedComment};
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
@@ -439,6 +440,7 @@ impl SearchIndex {
     /// (in any of its forms) and phrase must match, exclusions must not.
     fn text_query(
         &self,
+        searcher: &tantivy::Searcher,
         input: &str,
         stemmed: &[(Field, f32)],
         exact: &[(Field, f32)],
@@ -475,9 +477,11 @@ impl SearchIndex {
             for &(field, boost) in exact {
                 any_form.push((Occur::Should, term_query(field, exact_term, boost)));
                 if typo_tolerant {
-                    let fuzzy =
-                        FuzzyTermQuery::new(Term::from_field_text(field, exact_term), 1, true);
-                    any_form.push((Occur::Should, boxed(fuzzy, boost * 0.3)));
+                    let spellings = typos::one_typo_away(searcher, field, exact_term)?;
+                    if !spellings.is_empty() {
+                        let any_spelling = TermSetQuery::new(spellings);
+                        any_form.push((Occur::Should, boxed(any_spelling, boost * 0.3)));
+                    }
                 }
             }
             text.required.push(Box::new(BooleanQuery::new(any_form)));
@@ -593,9 +597,10 @@ impl SearchIndex {
     }
 
     /// What a reader typed, as a query over editions' headlines and texts.
-    fn article_text_query(&self, text: &str) -> Result<TextQuery> {
+    fn article_text_query(&self, searcher: &tantivy::Searcher, text: &str) -> Result<TextQuery> {
         let f = self.fields;
         self.text_query(
+            searcher,
             text,
             &[(f.headline, 3.0), (f.text, 1.0)],
             &[(f.headline_exact, 4.0), (f.text_exact, 1.5)],
@@ -605,8 +610,8 @@ impl SearchIndex {
     /// How many results `search` has, without scoring or reading any:
     /// what a suggestion or the other-language link needs.
     fn count_articles(&self, search: &ArticleSearch) -> Result<usize> {
-        let text = self.article_text_query(&search.text)?;
         let searcher = self.reader.searcher();
+        let text = self.article_text_query(&searcher, &search.text)?;
         if text.mixed {
             return Ok(self.collect_stories(&searcher, text, search)?.2);
         }
@@ -622,8 +627,8 @@ impl SearchIndex {
 
     fn find_articles(&self, search: &ArticleSearch) -> Result<Hits<ArticleHit>> {
         let f = self.fields;
-        let text = self.article_text_query(&search.text)?;
         let searcher = self.reader.searcher();
+        let text = self.article_text_query(&searcher, &search.text)?;
         let prefer = search
             .prefer
             .map(|lang| (Occur::Should, term_query(f.lang, lang.as_str(), 0.5)));
@@ -839,7 +844,13 @@ impl SearchIndex {
     /// Comments matching a moderator's search.
     pub fn search_comments(&self, search: &CommentSearch) -> Result<Hits<CommentHit>> {
         let f = self.fields;
-        let text = self.text_query(&search.text, &[(f.text, 1.0)], &[(f.text_exact, 1.5)])?;
+        let searcher = self.reader.searcher();
+        let text = self.text_query(
+            &searcher,
+            &search.text,
+            &[(f.text, 1.0)],
+            &[(f.text_exact, 1.5)],
+        )?;
         let mut clauses = self.text_clauses(text);
         clauses.push(must_equal(f.kind, "comment"));
         if let Some(author) = &search.author {
@@ -858,7 +869,6 @@ impl SearchIndex {
             ));
         }
         let query = BooleanQuery::new(clauses);
-        let searcher = self.reader.searcher();
         let (addresses, total) =
             self.collect(&searcher, &query, true, search.page, search.per_page)?;
         let snippets = Snippets::new(&searcher, &query, f.text)?;

@@ -201,6 +201,10 @@ async fn morphology_and_spelling_find_each_other(db: &TestDatabase) {
     let (_, body) = search(&server, "بهدوء").await;
     let snippet = body["hits"][0]["snippet"].as_str().unwrap();
     assert!(snippet.contains("<mark>بهدوء</mark>"), "{snippet}");
+    // A typo's snippet marks the word it was taken for.
+    let (_, body) = search(&server, "electoins").await;
+    let snippet = body["hits"][0]["snippet"].as_str().unwrap();
+    assert!(snippet.contains("<mark>elections</mark>"), "{snippet}");
     server.stop().await.unwrap();
 }
 
