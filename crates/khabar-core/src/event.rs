@@ -13,6 +13,9 @@ pub enum EventKind {
     CommentEdited,
     CommentDeleted,
     CommentModerated,
+    /// A reader reported a comment. The payload holds `comment_id` and
+    /// the `reason`.
+    CommentReported,
     /// A reader liked a comment or took a like back: its count changed.
     CommentLiked,
     UserModerated,
@@ -52,6 +55,7 @@ impl EventKind {
             EventKind::CommentEdited => "comment.edited",
             EventKind::CommentDeleted => "comment.deleted",
             EventKind::CommentModerated => "comment.moderated",
+            EventKind::CommentReported => "comment.reported",
             EventKind::CommentLiked => "comment.liked",
             EventKind::UserModerated => "user.moderated",
             EventKind::AccountDeleted => "user.deleted",

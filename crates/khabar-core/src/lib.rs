@@ -15,6 +15,7 @@ pub mod slug;
 pub mod story;
 pub mod text;
 pub mod user;
+pub mod webhook;
 
 pub use comment::{CommentBody, CommentSort, CommentStatus, ReportReason};
 pub use error::InvalidInput;

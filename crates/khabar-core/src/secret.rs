@@ -15,7 +15,7 @@ pub struct Secret {
 
 #[derive(Debug, thiserror::Error)]
 #[error("the system random number generator failed: {0}")]
-pub struct RandomnessUnavailable(String);
+pub struct RandomnessUnavailable(pub(crate) String);
 
 impl Secret {
     /// 32 random bytes from the operating system, hex encoded, with a

@@ -593,10 +593,13 @@ pub struct Pruned {
     pub emails: u64,
     pub rate_limits: u64,
     pub known_devices: u64,
+    pub webhook_deliveries: u64,
 }
 
 /// Sent messages are kept this long (for support), then deleted.
 const KEEP_SENT_EMAIL: SignedDuration = SignedDuration::from_hours(24 * 7);
+/// Finished webhook deliveries and their answers are kept this long (replays).
+const KEEP_WEBHOOK_DELIVERIES: SignedDuration = SignedDuration::from_hours(24 * 7);
 /// Links, counters and blocks are kept this long after they stop mattering.
 const KEEP_SPENT: SignedDuration = SignedDuration::from_hours(24);
 
@@ -634,12 +637,21 @@ impl Store {
             .execute(&self.write)
             .await?
             .rows_affected();
+        // Deliveries and their answers are kept a week; a queued one stays.
+        let webhook_deliveries = sqlx::query(
+            "DELETE FROM webhook_deliveries WHERE created_at <= $1 AND status <> 'pending'",
+        )
+        .bind(to_millis(now - KEEP_WEBHOOK_DELIVERIES))
+        .execute(&self.write)
+        .await?
+        .rows_affected();
         Ok(Pruned {
             sessions,
             email_links,
             emails,
             rate_limits,
             known_devices,
+            webhook_deliveries,
         })
     }
 }

@@ -404,6 +404,7 @@ impl Store {
         reason: ReportReason,
         note: &str,
     ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO comment_reports (comment_id, reporter_id, reason, note, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -412,13 +413,24 @@ impl Store {
         .bind(reason.as_str())
         .bind(note)
         .bind(to_millis(Timestamp::now()))
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
             _ => StoreError::taken_if_unique(e, "your report of this comment"),
         })?;
-        Ok(())
+        // Webhooks and the queues learn of it from the log.
+        let payload = serde_json::json!({ "comment_id": comment_id, "reason": reason.as_str() });
+        announce_comment(
+            &mut tx,
+            self,
+            EventKind::CommentReported,
+            comment_id,
+            reporter_id,
+            &payload,
+        )
+        .await?;
+        self.commit_logged(tx).await
     }
 
     /// A page of an edition's thread in two queries: the top-level comments,

@@ -39,6 +39,7 @@ mod taxonomy;
 mod time;
 mod transfer;
 mod users;
+mod webhooks;
 
 use std::time::Duration;
 
@@ -82,6 +83,9 @@ pub use syndication::{
 pub use taxonomy::{AuthorProfile, Named, NamedRecord, SectionRecord};
 pub use transfer::{CopyProgress, TableCopy};
 pub use users::{NewUser, UserSummary};
+pub use webhooks::{
+    Attempt, AttemptOutcome, NewWebhook, Webhook, WebhookChange, WebhookDelivery, WebhookMessage,
+};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -79,6 +79,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "site icon",
         include_str!("../migrations/0015_site_icon.sql"),
     ),
+    (
+        16,
+        "webhooks",
+        include_str!("../migrations/0016_webhooks.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.
