@@ -20,7 +20,9 @@ use tantivy::{DocAddress, DocSet, Score, Searcher, Term};
 /// Bytes of text a snippet may span.
 const SNIPPET_BYTES: usize = 240;
 
-/// Cuts snippets around one query's matches in one field.
+/// Cuts snippets around one query's matches in one text, indexed as
+/// several fields that number its words alike (stemmed and as written:
+/// a typo's spellings are found only as written).
 pub(crate) struct Snippets {
     /// The query's terms in the field with their weights: rarer terms
     /// weigh more, as in tantivy (1 / (1 + documents with the term)).
@@ -31,11 +33,11 @@ impl Snippets {
     pub(crate) fn new(
         searcher: &Searcher,
         query: &dyn Query,
-        field: Field,
+        fields: &[Field],
     ) -> tantivy::Result<Self> {
         let mut terms: Vec<Term> = Vec::new();
         query.query_terms(&mut |term, _| {
-            if term.field() == field && term.value().as_str().is_some() {
+            if fields.contains(&term.field()) && term.value().as_str().is_some() {
                 terms.push(term.clone());
             }
         });
@@ -93,7 +95,10 @@ impl Snippets {
                 matches.extend(positions.iter().map(|&at| (at, *weight)));
             }
         }
-        matches.sort_by_key(|&(at, _)| at);
+        // A word matched in several fields is one match, of its rarest
+        // form's weight.
+        matches.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        matches.dedup_by_key(|&mut (at, _)| at);
         Ok(matches)
     }
 }
@@ -236,7 +241,7 @@ mod tests {
                 })
                 .collect();
             let query = BooleanQuery::new(clauses);
-            let ours = Snippets::new(&searcher, &query, text).unwrap();
+            let ours = Snippets::new(&searcher, &query, &[text]).unwrap();
             let mut theirs = SnippetGenerator::create(&searcher, &query, text).unwrap();
             theirs.set_max_num_chars(SNIPPET_BYTES);
             for doc_id in 0..texts.len() as u32 {
