@@ -15,6 +15,7 @@ pub mod query;
 pub mod search;
 mod settings;
 pub mod tokens;
+pub mod webhooks;
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -41,6 +42,8 @@ pub struct Context {
     pub media_dir: PathBuf,
     /// Composes the mail the use cases send (the theme's templates).
     letters: Arc<dyn Letters>,
+    /// How webhooks are sent and where they may go (set once at start).
+    webhooks: std::sync::OnceLock<webhooks::WebhookSettings>,
     /// The word lists compiled, and the store's version they were built at.
     word_lists: RwLock<(i64, Arc<WordLists>)>,
 }
@@ -61,8 +64,20 @@ impl Context {
             base_url: base_url.trim_end_matches('/').to_owned(),
             media_dir,
             letters,
+            webhooks: std::sync::OnceLock::new(),
             word_lists: RwLock::new((-1, Arc::new(khabar_text::wordlist::WordMatcher::new([])))),
         }
+    }
+
+    /// Sets how webhooks are sent, once, before the node serves; `false`
+    /// when they were already set (or read).
+    pub fn set_webhook_settings(&self, settings: webhooks::WebhookSettings) -> bool {
+        self.webhooks.set(settings).is_ok()
+    }
+
+    /// How webhooks are sent: as set at start, else the defaults.
+    pub fn webhook_settings(&self) -> &webhooks::WebhookSettings {
+        self.webhooks.get_or_init(Default::default)
     }
 
     /// The site settings in force: the file's, with admins' changes.

@@ -440,6 +440,16 @@ impl Store {
         .await?)
     }
 
+    /// Where to write to every admin: (address, language).
+    pub async fn admin_addresses(&self) -> Result<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT email, lang FROM users
+             WHERE role = 'admin' AND deleted_at IS NULL AND banned_at IS NULL ORDER BY id",
+        )
+        .fetch_all(&self.read)
+        .await?)
+    }
+
     /// Records whether the alarm `name` is raised; returns whether it was
     /// raised before.
     pub async fn set_webhook_alarm(&self, name: &str, raised: bool) -> Result<bool> {

@@ -39,7 +39,59 @@ pub struct Config {
     /// Cache lifetimes of public pages and the CDN purge address.
     #[serde(default)]
     pub cache: khabar_web::http::cache::CacheSettings,
+    /// Where webhooks may be sent and how long they are retried.
+    #[serde(default)]
+    pub webhooks: WebhookConfig,
     pub site: SiteSettings,
+}
+
+/// `[webhooks]` (docs/webhooks.md).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhookConfig {
+    /// Send to loopback, private, link-local and metadata addresses too
+    /// (a test receiver, an intranet).
+    pub allow_private: bool,
+    /// Networks sent to even though they are not public, as CIDRs.
+    pub allow: Vec<ipnet::IpNet>,
+    /// Seconds before the first retry; each next one waits twice as long.
+    pub retry_base: u64,
+    /// Seconds a message is retried before its endpoint is disabled.
+    pub retry_for: u64,
+    /// Hours a rotated secret keeps signing beside the new one.
+    pub rotation_overlap_hours: u64,
+    /// Held, reported and flagged comments above which the
+    /// `moderation.queue_above_threshold` event is sent.
+    pub queue_threshold: i64,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        let app = khabar_app::webhooks::WebhookSettings::default();
+        WebhookConfig {
+            allow_private: app.allow_private,
+            allow: app.allow,
+            retry_base: app.retry_base.as_secs().unsigned_abs(),
+            retry_for: app.retry_for.as_secs().unsigned_abs(),
+            rotation_overlap_hours: (app.rotation_overlap.as_secs() / 3600).unsigned_abs(),
+            queue_threshold: app.queue_threshold,
+        }
+    }
+}
+
+impl WebhookConfig {
+    /// The use cases' and worker's form of these settings.
+    pub fn settings(&self) -> khabar_app::webhooks::WebhookSettings {
+        let secs = |n: u64| jiff::SignedDuration::from_secs(i64::try_from(n).unwrap_or(i64::MAX / 2));
+        khabar_app::webhooks::WebhookSettings {
+            allow_private: self.allow_private,
+            allow: self.allow.clone(),
+            retry_base: secs(self.retry_base.max(1)),
+            retry_for: secs(self.retry_for),
+            rotation_overlap: secs(self.rotation_overlap_hours.saturating_mul(3600)),
+            queue_threshold: self.queue_threshold,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -88,6 +140,7 @@ impl Default for Config {
                 smtp_url: None,
             },
             cache: Default::default(),
+            webhooks: Default::default(),
             site: SiteSettings::default(),
         }
     }

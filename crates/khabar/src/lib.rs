@@ -4,6 +4,7 @@
 pub mod config;
 pub mod demo;
 pub mod server;
+mod webhooks;
 mod workers;
 
 pub use config::{Config, ConfigError, Overrides};

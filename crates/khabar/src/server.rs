@@ -35,6 +35,7 @@ pub struct Server {
     reads: JoinHandle<()>,
     indexer: JoinHandle<()>,
     purger: JoinHandle<()>,
+    webhooks: JoinHandle<()>,
 }
 
 /// Opens the store named by the configuration and applies migrations.
@@ -132,6 +133,12 @@ impl Server {
             store.latest_event_seq().await?,
             stopped.clone(),
         ));
+        app.ctx.set_webhook_settings(config.webhooks.settings());
+        let webhooks = tokio::spawn(crate::webhooks::worker(
+            app.ctx.clone(),
+            store.latest_event_seq().await?,
+            stopped.clone(),
+        ));
         let app = Arc::new(app);
         let live = app.follow_events(stopped.clone());
         let page_cache = app.follow_pages(stopped.clone());
@@ -157,6 +164,7 @@ impl Server {
             reads,
             indexer,
             purger,
+            webhooks,
         })
     }
 
@@ -200,6 +208,7 @@ impl Server {
         self.reads.await.context("the read counter failed")?;
         self.indexer.await.context("the search indexer failed")?;
         self.purger.await.context("the cache purger failed")?;
+        self.webhooks.await.context("the webhooks worker failed")?;
         if let Some(page_cache) = self.page_cache {
             page_cache.await.context("the page cache follower failed")?;
         }

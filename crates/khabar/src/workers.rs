@@ -261,7 +261,7 @@ pub(crate) async fn purger(
 }
 
 /// This node among others, for leases: host, process and start time.
-fn node_name() -> String {
+pub(crate) fn node_name() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into());
     let started = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

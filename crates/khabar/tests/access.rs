@@ -85,6 +85,13 @@ const EXPECTED: &[(&str, Need)] = &[
     ("listPages", Anyone),
     ("getPage", Anyone),
     ("updatePage", ScopeFor("edit", DESK)),
+    // Webhooks send the site's events elsewhere.
+    ("listWebhooks", Scope("admin")),
+    ("createWebhook", Scope("admin")),
+    ("updateWebhook", Scope("admin")),
+    ("deleteWebhook", Scope("admin")),
+    ("listWebhookDeliveries", Scope("admin")),
+    ("redeliverWebhook", Scope("admin")),
     ("listComments", Anyone),
     ("createComment", Scope("comment")),
     ("streamComments", Anyone),
@@ -235,6 +242,7 @@ impl Site {
             .replace("{lang}", "en")
             .replace("{page}", "about")
             .replace("{list}", "banned")
+            .replace("{delivery_id}", "1")
     }
 
     /// A body the operation can act on: a real comment, reaction and

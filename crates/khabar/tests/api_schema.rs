@@ -415,6 +415,59 @@ async fn the_document_accepts_real_traffic(db: &TestDatabase) {
     )
     .await;
 
+    // Webhooks (admins): an endpoint on a public address (a documentation
+    // range; the event type never fires here), a refused private one,
+    // changed and rotated, its deliveries, a replay of none, removed.
+    let hook = api
+        .expect(
+            201,
+            "POST",
+            "/webhooks",
+            Some(json!({
+                "url": "http://203.0.113.10/hook",
+                "description": "Desk bridge",
+                "event_types": ["moderation.queue_above_threshold"]
+            })),
+            &admin,
+        )
+        .await;
+    let hook_id = hook["id"].as_i64().unwrap();
+    api.expect(
+        422,
+        "POST",
+        "/webhooks",
+        Some(json!({ "url": "http://10.0.0.1/hook", "event_types": ["comment.created"] })),
+        &admin,
+    )
+    .await;
+    api.expect(200, "GET", "/webhooks", None, &admin).await;
+    api.expect(
+        200,
+        "PATCH",
+        &format!("/webhooks/{hook_id}"),
+        Some(json!({ "rotate_secret": true, "enabled": false })),
+        &admin,
+    )
+    .await;
+    api.expect(
+        200,
+        "GET",
+        &format!("/webhooks/{hook_id}/deliveries"),
+        None,
+        &admin,
+    )
+    .await;
+    api.expect(
+        404,
+        "POST",
+        &format!("/webhooks/{hook_id}/deliveries/999999/redeliver"),
+        None,
+        &admin,
+    )
+    .await;
+    api.expect(204, "DELETE", &format!("/webhooks/{hook_id}"), None, &admin)
+        .await;
+
     // The site's settings and people's roles (admins).
     api.expect(200, "GET", "/site/settings", None, &editor)
         .await;

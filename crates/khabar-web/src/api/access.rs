@@ -145,6 +145,13 @@ pub(crate) const UPDATE_FRONT_PAGE: Operation = change("updateFrontPage", PUBLIS
 pub(crate) const LIST_PAGES: Operation = read("listPages", PUBLIC);
 pub(crate) const GET_PAGE: Operation = read("getPage", PUBLIC);
 pub(crate) const UPDATE_PAGE: Operation = change("updatePage", PUBLISH);
+/// Webhooks send the site's events elsewhere: admins only.
+pub(crate) const LIST_WEBHOOKS: Operation = read("listWebhooks", ADMIN);
+pub(crate) const CREATE_WEBHOOK: Operation = change("createWebhook", ADMIN);
+pub(crate) const UPDATE_WEBHOOK: Operation = change("updateWebhook", ADMIN);
+pub(crate) const DELETE_WEBHOOK: Operation = change("deleteWebhook", ADMIN);
+pub(crate) const LIST_WEBHOOK_DELIVERIES: Operation = read("listWebhookDeliveries", ADMIN);
+pub(crate) const REDELIVER_WEBHOOK: Operation = change("redeliverWebhook", ADMIN);
 pub(crate) const LIST_COMMENTS: Operation = read("listComments", PUBLIC);
 pub(crate) const CREATE_COMMENT: Operation = change("createComment", COMMENT);
 pub(crate) const STREAM_COMMENTS: Operation = read("streamComments", PUBLIC);
@@ -208,6 +215,12 @@ pub const OPERATIONS: &[Operation] = &[
     LIST_PAGES,
     GET_PAGE,
     UPDATE_PAGE,
+    LIST_WEBHOOKS,
+    CREATE_WEBHOOK,
+    UPDATE_WEBHOOK,
+    DELETE_WEBHOOK,
+    LIST_WEBHOOK_DELIVERIES,
+    REDELIVER_WEBHOOK,
     LIST_COMMENTS,
     CREATE_COMMENT,
     STREAM_COMMENTS,

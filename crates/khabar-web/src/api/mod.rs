@@ -14,6 +14,7 @@ mod site_icon;
 pub(crate) mod stories;
 mod users;
 pub(crate) mod wire;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -73,6 +74,22 @@ pub fn routes() -> Router<Arc<App>> {
             get(front::get_front_page).put(front::update_front_page),
         )
         .route("/api/v1/pages", get(pages::list_pages))
+        .route(
+            "/api/v1/webhooks",
+            get(webhooks::list).post(webhooks::create),
+        )
+        .route(
+            "/api/v1/webhooks/{id}",
+            axum::routing::patch(webhooks::update).delete(webhooks::delete),
+        )
+        .route(
+            "/api/v1/webhooks/{id}/deliveries",
+            get(webhooks::deliveries),
+        )
+        .route(
+            "/api/v1/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+            post(webhooks::redeliver),
+        )
         .route(
             "/api/v1/pages/{page}/{lang}",
             get(pages::get_page).put(pages::update_page),
@@ -270,6 +287,7 @@ api_errors!(
     khabar_app::newsroom::NewsroomError,
     khabar_app::search::SearchFailure,
     khabar_app::tokens::TokenError,
+    khabar_app::webhooks::WebhookError,
     khabar_core::InvalidInput,
     khabar_store::StoreError,
 );

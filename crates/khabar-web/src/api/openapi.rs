@@ -19,6 +19,7 @@ use utoipa::{Modify, OpenApi};
 use super::access::{self, Access};
 use super::{
     auth, comments, front, moderation, newsroom, pages, search, site_icon, stories, users,
+    webhooks,
 };
 
 pub(super) async fn serve() -> Json<Value> {
@@ -50,6 +51,7 @@ pub fn document() -> Value {
         (name = "moderation", description = "Queues, decisions, readers' records, the audit log, word lists and settings"),
         (name = "newsroom", description = "Stories, editions, revisions, sections, media, roles and site settings"),
         (name = "search", description = "Published stories for anyone; comments for moderators"),
+        (name = "webhooks", description = "Endpoints told of the site's events, signed per Standard Webhooks, and their deliveries"),
     ),
     paths(
         auth::sign_up,
@@ -86,6 +88,12 @@ pub fn document() -> Value {
         pages::list_pages,
         pages::get_page,
         pages::update_page,
+        webhooks::list,
+        webhooks::create,
+        webhooks::update,
+        webhooks::delete,
+        webhooks::deliveries,
+        webhooks::redeliver,
         newsroom::update_user_role,
         comments::list,
         comments::create,
