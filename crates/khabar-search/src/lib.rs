@@ -650,7 +650,7 @@ impl SearchIndex {
             )?;
             (query, addresses, total)
         };
-        let snippets = Snippets::new(&searcher, &query, &[f.text, f.text_exact])?;
+        let snippets = Snippets::new(&searcher, &query, f.text, Some(f.text_exact))?;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let document: TantivyDocument = searcher.doc(address)?;
@@ -871,7 +871,7 @@ impl SearchIndex {
         let query = BooleanQuery::new(clauses);
         let (addresses, total) =
             self.collect(&searcher, &query, true, search.page, search.per_page)?;
-        let snippets = Snippets::new(&searcher, &query, &[f.text, f.text_exact])?;
+        let snippets = Snippets::new(&searcher, &query, f.text, Some(f.text_exact))?;
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
             let document: TantivyDocument = searcher.doc(address)?;

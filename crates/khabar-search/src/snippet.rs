@@ -17,30 +17,56 @@ use tantivy::query::Query;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocSet, Score, Searcher, Term};
 
+use crate::tokenizer::Analyzer;
+
 /// Bytes of text a snippet may span.
 const SNIPPET_BYTES: usize = 240;
 
-/// Cuts snippets around one query's matches in one text, indexed as
-/// several fields that number its words alike (stemmed and as written:
-/// a typo's spellings are found only as written).
+/// Cuts snippets around one query's matches in one text.
 pub(crate) struct Snippets {
-    /// The query's terms in the field with their weights: rarer terms
+    /// The query's terms in the text with their weights: rarer terms
     /// weigh more, as in tantivy (1 / (1 + documents with the term)).
     terms: Vec<(Term, Score)>,
 }
 
 impl Snippets {
+    /// The matches of `query` in the text indexed as `stemmed`, and as
+    /// `written` (the same words, numbered alike, unstemmed) for the
+    /// words no stemmed term stands for: a typo's spellings.
     pub(crate) fn new(
         searcher: &Searcher,
         query: &dyn Query,
-        fields: &[Field],
+        stemmed: Field,
+        written: Option<Field>,
     ) -> tantivy::Result<Self> {
-        let mut terms: Vec<Term> = Vec::new();
+        let mut stems: Vec<Term> = Vec::new();
+        let mut spellings: Vec<&Term> = Vec::new();
         query.query_terms(&mut |term, _| {
-            if fields.contains(&term.field()) && term.value().as_str().is_some() {
-                terms.push(term.clone());
+            if term.value().as_str().is_none() {
+                return;
+            }
+            if term.field() == stemmed {
+                stems.push(term.clone());
+            } else if Some(term.field()) == written {
+                spellings.push(term);
             }
         });
+        let mut terms = stems.clone();
+        for spelling in spellings {
+            let value = spelling.value();
+            let stem = Analyzer::stemmed()
+                .terms(value.as_str().unwrap_or_default())
+                .into_iter()
+                .next();
+            let covered = stem.is_some_and(|stem| {
+                stems
+                    .iter()
+                    .any(|t| t.value().as_str() == Some(stem.as_str()))
+            });
+            if !covered {
+                terms.push(spelling.clone());
+            }
+        }
         terms.sort();
         terms.dedup();
         let mut weighed = Vec::with_capacity(terms.len());
@@ -241,7 +267,7 @@ mod tests {
                 })
                 .collect();
             let query = BooleanQuery::new(clauses);
-            let ours = Snippets::new(&searcher, &query, &[text]).unwrap();
+            let ours = Snippets::new(&searcher, &query, text, None).unwrap();
             let mut theirs = SnippetGenerator::create(&searcher, &query, text).unwrap();
             theirs.set_max_num_chars(SNIPPET_BYTES);
             for doc_id in 0..texts.len() as u32 {
