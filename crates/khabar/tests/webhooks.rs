@@ -427,7 +427,127 @@ async fn private_and_metadata_addresses_are_refused_by_default(db: &TestDatabase
     server.stop().await.unwrap();
 }
 
+/// The admins' screen: register (the secret shown once), the endpoint
+/// listed, its deliveries with the answer, replay, switch off, remove;
+/// editors do not see it, and a form without the CSRF token is refused.
+async fn admins_manage_endpoints_on_the_newsroom_screen(db: &TestDatabase) {
+    let receiver = Receiver::start(0).await;
+    let server = node(db, 1, 60).await;
+    common::account(&server, "root", Role::Admin, PASSWORD).await;
+    common::account(&server, "nadia", Role::Editor, PASSWORD).await;
+    let mut editor = common::Agent::new(&server);
+    let signed = editor
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "nadia"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed.status, 303);
+    let page = editor.get("/en/admin").await;
+    assert!(
+        !page.body.contains("/en/admin/webhooks"),
+        "editors get no link"
+    );
+    assert_eq!(editor.get("/en/admin/webhooks").await.status, 403);
+
+    let mut admin = common::Agent::new(&server);
+    let signed = admin
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "root"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed.status, 303);
+    let page = admin.get("/ar/admin/webhooks").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("خطافات الويب"), "{}", page.body);
+    let refused = admin
+        .post(
+            "/en/admin/webhooks",
+            &[
+                ("url", receiver.url.as_str()),
+                ("event_type", "edition.published"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 403, "no CSRF token");
+    let created = admin
+        .submit(
+            "/en/admin/webhooks",
+            "/en/admin/webhooks",
+            &[
+                ("url", receiver.url.as_str()),
+                ("description", "Wire desk"),
+                ("event_type", "edition.published"),
+            ],
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert!(created.body.contains("whsec_"), "the secret is shown once");
+    let id = server.store().webhooks().await.unwrap()[0].id;
+    let listed = admin.get("/en/admin/webhooks").await;
+    assert!(listed.body.contains(&receiver.url) && !listed.body.contains("whsec_"));
+
+    publish_story(server.store(), "A story for the wire").await;
+    receiver.wait_until("the story", |all| all.len() == 1).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let delivery = loop {
+        let found = server.store().webhook_deliveries(id, 10).await.unwrap();
+        if found.first().is_some_and(|d| d.status == "delivered") {
+            break found[0].id;
+        }
+        assert!(Instant::now() < deadline, "{found:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let screen = format!("/en/admin/webhooks?endpoint={id}");
+    let shown = admin.get(&screen).await;
+    assert!(
+        shown.body.contains("HTTP 204") && shown.body.contains("Delivered"),
+        "{}",
+        shown.body
+    );
+    let replayed = admin
+        .submit(
+            &screen,
+            &format!("/en/admin/webhooks/{id}"),
+            &[("action", "replay"), ("delivery_id", &delivery.to_string())],
+        )
+        .await;
+    assert_eq!(replayed.status, 303);
+    receiver
+        .wait_until("the replay", |all| all.len() == 2)
+        .await;
+    let off = admin
+        .submit(
+            &screen,
+            &format!("/en/admin/webhooks/{id}"),
+            &[
+                ("action", "save"),
+                ("url", receiver.url.as_str()),
+                ("description", "Wire desk"),
+                ("event_type", "edition.published"),
+            ],
+        )
+        .await;
+    assert_eq!(off.status, 303);
+    let hook = server.store().webhook(id).await.unwrap();
+    assert_eq!(hook.disabled_reason.as_deref(), Some("admin"));
+    let removed = admin
+        .submit(
+            &screen,
+            &format!("/en/admin/webhooks/{id}"),
+            &[("action", "delete")],
+        )
+        .await;
+    assert_eq!(removed.status, 303);
+    assert!(server.store().webhooks().await.unwrap().is_empty());
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    admins_manage_endpoints_on_the_newsroom_screen,
     signed_in_order_retried_with_backoff_and_replayed,
     an_endpoint_that_keeps_failing_is_disabled_and_admins_told,
     private_and_metadata_addresses_are_refused_by_default,

@@ -104,5 +104,6 @@ page_errors!(
     khabar_app::moderation::ModerationError,
     khabar_app::newsroom::NewsroomError,
     khabar_app::search::SearchFailure,
+    khabar_app::webhooks::WebhookError,
     khabar_core::InvalidInput,
 );

@@ -11,6 +11,7 @@ mod people;
 mod revisions;
 mod settings;
 mod stories;
+mod webhooks;
 
 use std::sync::Arc;
 
@@ -83,6 +84,11 @@ pub(crate) fn routes() -> Router<Arc<App>> {
             "/{lang}/admin/settings",
             get(settings::show).post(settings::save),
         )
+        .route(
+            "/{lang}/admin/webhooks",
+            get(webhooks::show).post(webhooks::create),
+        )
+        .route("/{lang}/admin/webhooks/{id}", post(webhooks::act))
         .route(
             "/{lang}/admin/settings/icon",
             post(settings::save_icon).layer(axum::extract::DefaultBodyLimit::max(

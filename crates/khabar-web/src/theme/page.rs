@@ -85,6 +85,8 @@ struct SignedIn {
     moderates: bool,
     /// Whether the header links to the newsroom's screens.
     writes: bool,
+    /// Whether the newsroom links to the admins' screens (webhooks).
+    admin: bool,
 }
 
 #[derive(Serialize)]
@@ -199,6 +201,7 @@ async fn signed_in(app: &App, lang: Lang, viewer: &Viewer) -> Result<Option<Sign
         },
         moderates: session.account.role.moderates(),
         writes: khabar_core::newsroom::may_write(session.account.role),
+        admin: khabar_core::newsroom::may_manage_people(session.account.role),
     }))
 }
 

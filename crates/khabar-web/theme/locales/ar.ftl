@@ -967,3 +967,44 @@ admin-error-unreadable-image = تعذّرت قراءة هذه الصورة.
 admin-error-image-too-large = في هذه الصورة بكسلات أكثر من المسموح (١٠٬٠٠٠ على الأكثر في كل ضلع).
 admin-error-file-too-large = هذا الملف أكبر من ١٠ ميبيبايت.
 admin-front-moved = «{ $headline }» الآن في المرتبة { $position } من { $count }. احفظ لتثبيت هذا الترتيب.
+
+admin-webhooks = خطافات الويب
+admin-webhooks-intro = عناوين تُبلَّغ بما يجري في الموقع، موقَّعة وفق معيار Standard Webhooks (انظر docs/webhooks.md). العنوان الذي يظل يفشل يومًا كاملًا يُعطَّل ويُكتب إلى المشرفين.
+admin-webhooks-endpoints = العناوين
+admin-webhooks-url = العنوان
+admin-webhooks-description = الوصف
+admin-webhooks-events = أنواع الأحداث
+admin-webhooks-state = الحالة
+admin-webhooks-enabled = مفعَّل
+admin-webhooks-disabled = معطَّل
+admin-webhooks-disabled-failing = معطَّل: ظل يفشل
+admin-webhooks-edit = هذا العنوان
+admin-webhooks-rotate = سرّ جديد
+admin-webhooks-delete = احذف
+admin-webhooks-new = أضف عنوانًا
+admin-webhooks-create = أضف
+admin-webhooks-secret = سرّ التوقيع، يُعرض هذه المرة فقط. يبقى السرّ السابق، إن وُجد، يوقّع بجانبه يومًا.
+admin-webhooks-deliveries = آخر الإرسالات
+admin-webhooks-no-deliveries = لم يُرسل إليه شيء بعد.
+admin-webhooks-event = الحدث
+admin-webhooks-delivery-state = الإرسال
+admin-webhooks-answer = آخر رد
+admin-webhooks-replay = أعد الإرسال
+admin-webhooks-is-replay = إعادة إرسال
+admin-webhooks-replayed = وُضع في الطابور ليُرسل ثانية.
+admin-webhooks-status-pending = ينتظر
+admin-webhooks-status-delivered = وصل
+admin-webhooks-status-failed = فشل
+admin-webhooks-attempts = { $count ->
+    [zero] لا محاولات
+    [one] محاولة واحدة
+    [two] محاولتان
+    [few] { $count } محاولات
+    [many] { $count } محاولة
+   *[other] { $count } محاولة
+}
+admin-error-webhook-address-refused = هذا العنوان على هذا الجهاز أو على شبكة خاصة؛ لا تُرسل إليه خطافات الويب إلا إذا سمحت الإعدادات بذلك.
+admin-error-invalid-webhook-url = أدخل عنوان http أو https بلا اسم مستخدم ولا كلمة مرور.
+admin-error-unresolvable-webhook-host = اسم المضيف في هذا العنوان لا يُحَلّ.
+admin-error-no-event-types = اختر نوع حدث واحدًا على الأقل.
+admin-error-too-many-webhooks = للموقع خمسون عنوانًا على الأكثر.

@@ -905,3 +905,40 @@ admin-error-unreadable-image = That image cannot be read.
 admin-error-image-too-large = That image has too many pixels (at most 10,000 a side).
 admin-error-file-too-large = That file is larger than 10 MiB.
 admin-front-moved = “{ $headline }” is now number { $position } of { $count }. Save to keep this order.
+
+admin-webhooks = Webhooks
+admin-webhooks-intro = Endpoints told of what happens on the site, signed per Standard Webhooks (see docs/webhooks.md). An endpoint that keeps failing for a day is switched off, and admins are written to.
+admin-webhooks-endpoints = Endpoints
+admin-webhooks-url = Address
+admin-webhooks-description = Description
+admin-webhooks-events = Event types
+admin-webhooks-state = State
+admin-webhooks-enabled = On
+admin-webhooks-disabled = Switched off
+admin-webhooks-disabled-failing = Switched off: it kept failing
+admin-webhooks-edit = This endpoint
+admin-webhooks-rotate = New secret
+admin-webhooks-delete = Remove
+admin-webhooks-new = Add an endpoint
+admin-webhooks-create = Add
+admin-webhooks-secret = The signing secret, shown this once. The previous secret, if any, keeps signing for a day beside it.
+admin-webhooks-deliveries = Recent deliveries
+admin-webhooks-no-deliveries = Nothing has been sent to it yet.
+admin-webhooks-event = Event
+admin-webhooks-delivery-state = Delivery
+admin-webhooks-answer = Last answer
+admin-webhooks-replay = Send again
+admin-webhooks-is-replay = sent again
+admin-webhooks-replayed = Queued to be sent again.
+admin-webhooks-status-pending = Waiting
+admin-webhooks-status-delivered = Delivered
+admin-webhooks-status-failed = Failed
+admin-webhooks-attempts = { $count ->
+    [one] one attempt
+   *[other] { $count } attempts
+}
+admin-error-webhook-address-refused = That address is on this machine or a private network; webhooks are sent there only when the configuration allows it.
+admin-error-invalid-webhook-url = Give an http or https address, without a user name or password.
+admin-error-unresolvable-webhook-host = That address's host name does not resolve.
+admin-error-no-event-types = Choose at least one event type.
+admin-error-too-many-webhooks = A site has at most 50 endpoints.
