@@ -546,7 +546,90 @@ async fn admins_manage_endpoints_on_the_newsroom_screen(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// A report is sent as `comment.reported`, and the queues crossing the
+/// threshold upward as one `moderation.queue_above_threshold`, not once
+/// per comment while they stay above it.
+async fn reports_and_the_queue_threshold_are_sent(db: &TestDatabase) {
+    let receiver = Receiver::start(0).await;
+    let server = spawn_app_with(db, false, |config| {
+        config.webhooks.allow_private = true;
+        config.webhooks.queue_threshold = 0;
+    })
+    .await;
+    let token = admin_token(&server).await;
+    register(
+        &server,
+        &token,
+        &receiver.url,
+        &["comment.reported", "moderation.queue_above_threshold"],
+    )
+    .await;
+    let edition = publish_story(server.store(), "A debate on the harbour fees").await;
+    let base = server.base_url().to_owned();
+    let writer = common::reader_token(server.store(), &base, "omar", PASSWORD).await;
+    let comment = call(
+        &server,
+        "POST",
+        &format!("/editions/{edition}/comments"),
+        Some(json!({ "body": "The fees will empty the harbour." })),
+        &[("Authorization", writer.as_str())],
+    )
+    .await;
+    assert_eq!(comment.status, 201, "{}", comment.body);
+    let comment_id = comment.body["id"].as_i64().unwrap();
+    for reader in ["layla", "sami"] {
+        let reporter = common::reader_token(server.store(), &base, reader, PASSWORD).await;
+        let reported = call(
+            &server,
+            "POST",
+            &format!("/comments/{comment_id}/reports"),
+            Some(json!({ "reason": "spam" })),
+            &[("Authorization", reporter.as_str())],
+        )
+        .await;
+        assert_eq!(reported.status, 201, "{}", reported.body);
+    }
+    let all = receiver
+        .wait_until("two reports and the threshold", |all| all.len() >= 3)
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let types: Vec<String> = receiver
+        .all()
+        .iter()
+        .map(|r| r.json()["type"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(
+        types.iter().filter(|t| *t == "comment.reported").count(),
+        2,
+        "{types:?}"
+    );
+    assert_eq!(
+        types
+            .iter()
+            .filter(|t| *t == "moderation.queue_above_threshold")
+            .count(),
+        1,
+        "{types:?}"
+    );
+    let report = all
+        .iter()
+        .map(Received::json)
+        .find(|p| p["type"] == "comment.reported")
+        .unwrap();
+    assert_eq!(report["data"]["comment_id"], comment_id);
+    assert_eq!(report["data"]["reason"], "spam");
+    let alarm = all
+        .iter()
+        .map(Received::json)
+        .find(|p| p["type"] == "moderation.queue_above_threshold")
+        .unwrap();
+    assert_eq!(alarm["data"]["threshold"], 0);
+    assert!(alarm["data"]["backlog"].as_i64().unwrap() >= 1);
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    reports_and_the_queue_threshold_are_sent,
     admins_manage_endpoints_on_the_newsroom_screen,
     signed_in_order_retried_with_backoff_and_replayed,
     an_endpoint_that_keeps_failing_is_disabled_and_admins_told,
