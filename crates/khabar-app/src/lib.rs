@@ -8,6 +8,7 @@ pub mod comments;
 mod error;
 pub mod front;
 pub mod media;
+pub mod media_store;
 pub mod moderation;
 pub mod newsroom;
 pub mod notifications;
@@ -17,7 +18,6 @@ mod settings;
 pub mod tokens;
 pub mod webhooks;
 
-use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 use khabar_core::Lang;
@@ -38,8 +38,8 @@ pub struct Context {
     pub settings: Arc<Settings>,
     /// Absolute base of every link in mail, without a trailing slash.
     pub base_url: String,
-    /// Where uploads are written.
-    pub media_dir: PathBuf,
+    /// Where uploads, their variants and the site icons are kept.
+    pub media: media_store::MediaStore,
     /// Composes the mail the use cases send (the theme's templates).
     letters: Arc<dyn Letters>,
     /// How webhooks are sent and where they may go (set once at start).
@@ -54,7 +54,7 @@ impl Context {
         search: Arc<SearchIndex>,
         settings: Arc<Settings>,
         base_url: &str,
-        media_dir: PathBuf,
+        media: media_store::MediaStore,
         letters: Arc<dyn Letters>,
     ) -> Context {
         Context {
@@ -62,7 +62,7 @@ impl Context {
             search,
             settings,
             base_url: base_url.trim_end_matches('/').to_owned(),
-            media_dir,
+            media,
             letters,
             webhooks: std::sync::OnceLock::new(),
             word_lists: RwLock::new((-1, Arc::new(khabar_text::wordlist::WordMatcher::new([])))),

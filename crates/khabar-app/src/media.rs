@@ -4,9 +4,9 @@
 //! comments) survives; narrower WebP variants are made for `srcset`.
 
 use std::io::Cursor;
-use std::path::Path;
 
 use crate::error::{Failure, Kind};
+use crate::media_store::{MediaStore, MediaStoreError};
 use image::codecs::jpeg::JpegEncoder;
 use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
@@ -36,7 +36,7 @@ pub enum MediaError {
     #[error("the image is larger than {MAX_SIDE} pixels on a side or {MAX_PIXELS} pixels in all")]
     TooManyPixels,
     #[error("saving the image failed: {0}")]
-    Io(#[from] std::io::Error),
+    Store(#[from] MediaStoreError),
 }
 
 impl Failure for MediaError {
@@ -45,7 +45,7 @@ impl Failure for MediaError {
             MediaError::TooLarge => Kind::TooLarge,
             MediaError::UnsupportedType => Kind::UnsupportedType,
             MediaError::Unreadable(_) | MediaError::TooManyPixels => Kind::Invalid,
-            MediaError::Io(_) => Kind::Internal,
+            MediaError::Store(e) => e.kind(),
         }
     }
 
@@ -55,7 +55,7 @@ impl Failure for MediaError {
             MediaError::UnsupportedType => "unsupported_type",
             MediaError::Unreadable(_) => "unreadable_image",
             MediaError::TooManyPixels => "image_too_large",
-            MediaError::Io(_) => "internal",
+            MediaError::Store(e) => e.code(),
         }
     }
 }
@@ -84,34 +84,24 @@ impl Processed {
         }
     }
 
-    /// Writes the image and its variants as `{stem}.{ext}` and
-    /// `{stem}-{width}.webp` in `dir`. Names come from the upload's hash, so
-    /// a file already there has these very bytes and is left alone; a new
-    /// one appears whole (written aside, then renamed), never half-written
-    /// to a reader.
-    pub fn save(&self, dir: &Path, stem: &str) -> Result<(String, Vec<(u32, String)>), MediaError> {
-        std::fs::create_dir_all(dir)?;
+    /// The image and its variants as files `{stem}.{ext}` and
+    /// `{stem}-{width}.webp`, for [`save_files`]: the original's name,
+    /// (width, name) of each variant, then every (name, bytes).
+    pub fn into_files(self, stem: &str) -> Upload {
         let name = format!("{stem}.{}", self.extension());
-        write_whole(&dir.join(&name), &self.bytes)?;
+        let mut files = vec![(name.clone(), self.bytes)];
         let mut variants = Vec::new();
-        for (width, bytes) in &self.variants {
+        for (width, bytes) in self.variants {
             let variant = format!("{stem}-{width}.webp");
-            write_whole(&dir.join(&variant), bytes)?;
-            variants.push((*width, variant));
+            files.push((variant.clone(), bytes));
+            variants.push((width, variant));
         }
-        Ok((name, variants))
+        (name, variants, files)
     }
 }
 
-fn write_whole(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if path.exists() {
-        return Ok(());
-    }
-    let mut aside = path.as_os_str().to_owned();
-    aside.push(format!(".part-{}", std::process::id()));
-    std::fs::write(&aside, bytes)?;
-    std::fs::rename(&aside, path)
-}
+/// The original's name, (width, name) of each variant, every (name, bytes).
+pub type Upload = (String, Vec<(u32, String)>, Vec<(String, Vec<u8>)>);
 
 /// The upload's sniffed type and its pixels, upright, read within the
 /// limits above.
@@ -196,11 +186,16 @@ fn ico_of(png: &[u8], size: u32) -> Vec<u8> {
     ico
 }
 
-/// Writes `files` under `dir`, each whole (see [`Processed::save`]).
-pub fn save_files(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), MediaError> {
-    std::fs::create_dir_all(dir)?;
+/// Writes `files` under the media store's folder `dir`, each whole. Names
+/// come from the upload's hash, so a file already there has these very
+/// bytes and is left alone.
+pub async fn save_files(
+    media: &MediaStore,
+    dir: &str,
+    files: Vec<(String, Vec<u8>)>,
+) -> Result<(), MediaError> {
     for (name, bytes) in files {
-        write_whole(&dir.join(name), bytes)?;
+        media.put(&format!("{dir}/{name}"), bytes).await?;
     }
     Ok(())
 }

@@ -495,14 +495,19 @@ impl<'a> Newsroom<'a> {
                 Ok((lang, MediaText { alt, caption }))
             })
             .collect::<Result<Vec<_>>>()?;
-        let dir = self.ctx.media_dir.join(UPLOADS);
-        let (processed, (name, variants)) = image_work(move || {
+        let (stem, processed) = image_work(move || {
             let stem = hex::encode(&sha2::Sha256::digest(&upload)[..8]);
-            let processed = media::process(&upload)?;
-            let saved = processed.save(&dir, &stem)?;
-            Ok((processed, saved))
+            Ok((stem, media::process(&upload)?))
         })
         .await?;
+        let (content_type, width, height) =
+            (processed.content_type(), processed.width, processed.height);
+        let bytes = processed.bytes.len() as u64;
+        let (name, variants, files) = processed.into_files(&stem);
+        let path = format!("{UPLOADS}/{name}");
+        media::save_files(&self.ctx.media, UPLOADS, files)
+            .await
+            .map_err(NewsroomError::Media)?;
         let variants: Vec<MediaVariant> = variants
             .into_iter()
             .map(|(width, file)| MediaVariant {
@@ -510,16 +515,15 @@ impl<'a> Newsroom<'a> {
                 path: format!("{UPLOADS}/{file}"),
             })
             .collect();
-        let path = format!("{UPLOADS}/{name}");
         let id = self
             .ctx
             .store
             .create_media(NewMedia {
                 path: &path,
-                content_type: processed.content_type(),
-                width: processed.width,
-                height: processed.height,
-                bytes: processed.bytes.len() as u64,
+                content_type,
+                width,
+                height,
+                bytes,
                 variants: &variants,
                 uploaded_by: Some(self.account.id),
                 texts: &texts,
@@ -613,13 +617,15 @@ impl<'a> Newsroom<'a> {
     /// which link the icons by their new names.
     pub async fn set_site_icon(&self, upload: Vec<u8>) -> Result<()> {
         self.require(may_manage_people(self.role))?;
-        let dir = self.ctx.media_dir.join(ICONS);
-        let stem = image_work(move || {
+        let (stem, files) = image_work(move || {
             let stem = hex::encode(&sha2::Sha256::digest(&upload)[..8]);
-            media::save_files(&dir, &media::site_icons(&upload, &stem)?)?;
-            Ok(stem)
+            let files = media::site_icons(&upload, &stem)?;
+            Ok((stem, files))
         })
         .await?;
+        media::save_files(&self.ctx.media, ICONS, files)
+            .await
+            .map_err(NewsroomError::Media)?;
         self.ctx
             .store
             .save_site_icon(Some(&stem), self.account.id)

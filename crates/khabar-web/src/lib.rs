@@ -15,7 +15,6 @@ mod public;
 mod serve;
 pub mod theme;
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -36,7 +35,6 @@ use public::syndication::sitemaps;
 use public::{account, accounts, comments, live, readers, search};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -85,18 +83,22 @@ impl App {
         site: SiteSettings,
         base_url: &str,
         theme: Theme,
-        media_dir: PathBuf,
+        media: khabar_app::media_store::MediaStore,
         search: Arc<khabar_search::SearchIndex>,
     ) -> Result<App, I18nError> {
         let settings = Arc::new(Settings::new(site));
         let i18n = Arc::new(I18n::load(settings.clone(), &theme)?);
-        let templates = Arc::new(theme::environment(theme.clone(), i18n.clone()));
+        let templates = Arc::new(theme::environment(
+            theme.clone(),
+            i18n.clone(),
+            media.public_base_url().map(str::to_owned),
+        ));
         let letters = Arc::new(theme::letters::ThemeLetters {
             i18n: i18n.clone(),
             templates: templates.clone(),
         });
         let ctx = Arc::new(Context::new(
-            store, search, settings, base_url, media_dir, letters,
+            store, search, settings, base_url, media, letters,
         ));
         let (live_sender, live) = live::channel();
         Ok(App {
@@ -201,19 +203,11 @@ pub fn router(app: Arc<App>) -> Router {
     // Uploaded files are served from the site's origin: a sandbox CSP keeps
     // an SVG with script in it from running as the site.
     let media = Router::new()
-        .fallback_service(
-            ServeDir::new(&app.media_dir)
-                .not_found_service(get(theme::page::not_found).with_state(app.clone())),
-        )
+        .route("/{*name}", get(public::media::file))
+        .fallback(theme::page::not_found)
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static("sandbox; default-src 'none'; style-src 'unsafe-inline'"),
-        ))
-        // Uploads are the same for every reader; a replaced file is
-        // revalidated by its Last-Modified within the day.
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=86400"),
         ));
     let mut site = Router::new();
     for format in Format::ALL {

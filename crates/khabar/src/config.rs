@@ -39,6 +39,9 @@ pub struct Config {
     /// Cache lifetimes of public pages and the CDN purge address.
     #[serde(default)]
     pub cache: khabar_web::http::cache::CacheSettings,
+    /// Where uploads live: `<data_dir>/media` or an S3-compatible bucket.
+    #[serde(default)]
+    pub media: khabar_app::media_store::MediaSettings,
     /// Where webhooks may be sent and how long they are retried.
     #[serde(default)]
     pub webhooks: WebhookConfig,
@@ -140,6 +143,7 @@ impl Default for Config {
                 smtp_url: None,
             },
             cache: Default::default(),
+            media: Default::default(),
             webhooks: Default::default(),
             site: SiteSettings::default(),
         }
@@ -279,6 +283,9 @@ impl Config {
                 },
             }
         };
+        if let Err((key, message)) = config.media.check() {
+            return Err(ConfigError::Invalid { key, message });
+        }
         if let Err((key, message)) = config.limits.check() {
             return Err(ConfigError::Invalid {
                 key,
@@ -355,8 +362,17 @@ impl Config {
         self.data_dir.join("mail")
     }
 
+    /// The local media folder: the store's when `media.store` is
+    /// `local`, and what `khabar migrate-media` copies from.
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
+    }
+
+    /// The media store the configuration names.
+    pub fn media_store(
+        &self,
+    ) -> Result<khabar_app::media_store::MediaStore, khabar_app::media_store::MediaStoreError> {
+        self.media.open(&self.media_dir())
     }
 
     /// The search index: derived from the database, rebuilt when missing.

@@ -3,10 +3,10 @@
 //! a newcomer sees a live site at once.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use anyhow::{Context, bail};
 use jiff::{SignedDuration, Timestamp};
+use khabar_app::media_store::MediaStore;
 use khabar_core::moderation::{Action, Phase, Verdict};
 use khabar_core::{
     CommentBody, DisplayName, EditionContent, EditionInput, Email, HeroImage, Lang, Role, Slug,
@@ -151,18 +151,17 @@ fn named(names: &BTreeMap<Lang, String>) -> Vec<Named> {
         .collect()
 }
 
-/// Seeds the demo into `store` and copies its images under `media_dir`.
-/// Returns the number of stories written.
-pub async fn seed(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
+/// Seeds the demo into `store` and copies its images into `media`'s
+/// `demo/`. Returns the number of stories written.
+pub async fn seed(store: &Store, media: &MediaStore) -> anyhow::Result<usize> {
     let demo: Demo = toml::from_str(DEMO).context("the embedded demo content is malformed")?;
 
-    let image_dir = media_dir.join("demo");
-    std::fs::create_dir_all(&image_dir)
-        .with_context(|| format!("creating {}", image_dir.display()))?;
     for name in DemoImages::iter() {
         if let Some(file) = DemoImages::get(&name) {
-            std::fs::write(image_dir.join(name.as_ref()), file.data)
-                .with_context(|| format!("writing demo image {name}"))?;
+            media
+                .put(&format!("demo/{name}"), file.data.into_owned())
+                .await
+                .with_context(|| format!("writing demo image {name} to {media}"))?;
         }
     }
 

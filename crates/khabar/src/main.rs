@@ -42,6 +42,11 @@ enum Command {
     /// PostgreSQL). The target is migrated first and committed only when
     /// every table's row count and checksum match; stop the server first.
     MigrateData(MigrateDataArgs),
+    /// Copy every file of the data directory's media folder into the
+    /// configured media store (media.store = "s3"). Files already there
+    /// with the same size are left; running it again copies nothing new.
+    /// Nodes may keep serving meanwhile.
+    MigrateMedia(MigrateMediaArgs),
     /// Manage staff accounts (administrators by default).
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -58,6 +63,13 @@ struct MigrateDataArgs {
     /// The database to copy into; it must hold no data yet.
     #[arg(long, value_name = "URL")]
     to: String,
+}
+
+#[derive(Args)]
+struct MigrateMediaArgs {
+    /// Count what would be copied, and copy nothing.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Subcommand)]
@@ -191,6 +203,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Admin(AdminCommand::Create(args)) => create_admin(args, config).await,
         Command::Reindex => reindex(config).await,
         Command::MigrateData(args) => migrate_data(args, config).await,
+        Command::MigrateMedia(args) => migrate_media(args, config).await,
         Command::Token(TokenCommand::Create(args)) => create_token(args, config).await,
     }
 }
@@ -325,8 +338,43 @@ async fn migrate_data(args: MigrateDataArgs, config: Config) -> anyhow::Result<(
         started.elapsed().as_secs_f64()
     );
     println!(
-        "media files are not in the database: serve {} to every node (see docs/deployment.md)",
+        "media files are not in the database: serve {} to every node, or copy them to a bucket \
+         with `khabar migrate-media` (see docs/deployment.md)",
         config.media_dir().display()
+    );
+    Ok(())
+}
+
+async fn migrate_media(args: MigrateMediaArgs, config: Config) -> anyhow::Result<()> {
+    use khabar_app::media_store::{Backend, MediaStore, copy_all};
+    if config.media.store == Backend::Local {
+        bail!(
+            "media.store is \"local\": the media already live in {}; set media.store = \"s3\" \
+             and the bucket first (see docs/deployment.md)",
+            config.media_dir().display()
+        );
+    }
+    let dir = config.media_dir();
+    if !dir.is_dir() {
+        bail!("no media folder at {}", dir.display());
+    }
+    let from = MediaStore::local(&dir, None)?;
+    let to = config.media_store().context("opening the media store")?;
+    eprintln!("copying {from} into {to}");
+    let started = std::time::Instant::now();
+    let progress = Progress::new();
+    let report = copy_all(&from, &to, args.dry_run, |done, total| {
+        progress.set(done, total, "");
+    })
+    .await?;
+    progress.finish();
+    let copied = if args.dry_run { "would copy" } else { "copied" };
+    println!(
+        "{copied} {} files ({:.1} MB), {} already there, in {:.1} s",
+        report.copied,
+        report.copied_bytes as f64 / 1e6,
+        report.skipped,
+        started.elapsed().as_secs_f64()
     );
     Ok(())
 }

@@ -67,11 +67,11 @@ impl Server {
     /// Starts a node and returns once it accepts connections.
     pub async fn start(config: Config, demo: bool) -> anyhow::Result<Server> {
         let store = open_store(&config).await?;
-        let media_dir = config.media_dir();
-        std::fs::create_dir_all(&media_dir)
-            .with_context(|| format!("creating the media directory {}", media_dir.display()))?;
+        let media = config
+            .media_store()
+            .context("opening the media store (media.*)")?;
         if demo && store.has_no_stories().await? {
-            let stories = demo::seed(&store, &media_dir)
+            let stories = demo::seed(&store, &media)
                 .await
                 .context("loading the demo content")?;
             tracing::info!(stories, "demo content loaded");
@@ -93,7 +93,7 @@ impl Server {
             config.site.clone(),
             &base_url,
             Theme::new(config.theme_dir.clone()),
-            media_dir,
+            media,
             search.clone(),
         )
         .context("loading the theme")?

@@ -7,6 +7,7 @@ pub(crate) mod accounts;
 pub(crate) mod comments;
 pub(crate) mod listing;
 pub(crate) mod live;
+pub(crate) mod media;
 pub(crate) mod pages;
 pub(crate) mod reader_page;
 pub(crate) mod readers;

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::App;
 use crate::http::paths::segment;
-use crate::public::syndication::{absolute_url, rfc3339};
+use crate::public::syndication::rfc3339;
 
 /// Longest meta description; search engines cut at about this length.
 const DESCRIPTION_CHARS: usize = 160;
@@ -43,7 +43,7 @@ pub(crate) fn article_meta(app: &App, lang: Lang, article: &Article, url: &str) 
     let image = summary
         .hero_image
         .as_deref()
-        .map(|image| absolute_url(&app.base_url, image));
+        .map(|image| crate::public::media::absolute(app, image));
     let author_urls: Vec<String> = summary
         .authors
         .iter()

@@ -90,16 +90,12 @@ pub(crate) async fn touch_icon(State(app): AppState, headers: HeaderMap) -> Resp
 async fn fixed_address(app: &App, path: &str, suffix: &str, headers: &HeaderMap) -> Response {
     let mut bytes = None;
     if let Some(stem) = app.settings.icon() {
-        let file = app
-            .media_dir
-            .join(khabar_app::newsroom::ICONS)
-            .join(format!("{stem}{suffix}"));
-        match tokio::fs::read(&file).await {
-            Ok(icon) => bytes = Some(icon),
-            // A node without the shared media folder still shows an icon.
-            Err(error) => {
-                tracing::error!(%error, file = %file.display(), "the site icon's file is missing");
-            }
+        let file = format!("{}/{stem}{suffix}", khabar_app::newsroom::ICONS);
+        match app.media.read(&file).await {
+            Ok(Some(icon)) => bytes = Some(icon),
+            // A node that cannot reach the media still shows an icon.
+            Ok(None) => tracing::error!(%file, "the site icon's file is missing"),
+            Err(error) => tracing::error!(%error, %file, "the site icon's file is unreadable"),
         }
     }
     let bytes = bytes.or_else(|| {
@@ -178,7 +174,7 @@ fn manifest_in(app: &App, lang: Lang) -> Response {
     let icons = match app.settings.icon() {
         // The admins' icon was not drawn with a maskable safe zone.
         Some(stem) => json!([192, 512].map(|size| json!({
-            "src": format!("/media/{}/{stem}-{size}.png", khabar_app::newsroom::ICONS),
+            "src": app.media.public_url(&format!("{}/{stem}-{size}.png", khabar_app::newsroom::ICONS)),
             "sizes": format!("{size}x{size}"),
             "type": "image/png",
             "purpose": "any",

@@ -156,6 +156,19 @@ fn rewrite_urls(sheet: &str, replace: impl Fn(&str) -> Option<String>) -> String
     out
 }
 
+/// `addresses` (one, or a `srcset` list) with each `/media/` prefix
+/// replaced by `base`.
+fn media_at(base: &str, addresses: &str) -> String {
+    addresses
+        .split(", ")
+        .map(|address| match address.strip_prefix("/media/") {
+            Some(rest) => format!("{}/{rest}", base.trim_end_matches('/')),
+            None => address.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn content_hash(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))[..ASSET_HASH_LEN].to_owned()
 }
@@ -174,9 +187,19 @@ fn split_hashed(name: &str) -> Option<(&str, &str, &str)> {
 /// The template environment with khabar's functions and filters:
 /// `t(key, …)` a UI string in the page's language, `t_in(lang, key)` one in
 /// another language, `date`/`datetime` for times, `markdown` for story
-/// bodies, `comment_body` for a comment body shown alone.
-pub fn environment(theme: Theme, i18n: Arc<I18n>) -> Environment<'static> {
+/// bodies, `comment_body` for a comment body shown alone, `media` for a
+/// `/media/…` address or `srcset` (to `media_base`, the public bucket or
+/// CDN, when media are served from there).
+pub fn environment(
+    theme: Theme,
+    i18n: Arc<I18n>,
+    media_base: Option<String>,
+) -> Environment<'static> {
     let mut env = Environment::new();
+    env.add_filter("media", move |addresses: &str| match &media_base {
+        Some(base) => media_at(base, addresses),
+        None => addresses.to_owned(),
+    });
     env.set_formatter(escape_for_html);
     let assets = theme.clone();
     env.add_function("asset", move |path: &str| assets.asset_url(path));

@@ -15,7 +15,7 @@ use khabar_store::{CommentView, EditionSummary, FeedEntry, ListFilter};
 use minijinja::context;
 use serde::Serialize;
 
-use super::{absolute_links, absolute_url, rfc822, rfc3339, xml_safe};
+use super::{absolute_links, rfc822, rfc3339, xml_safe};
 use crate::http::cache::{Public, keys};
 use crate::http::paths::{lang_and_slug, segment};
 use crate::public::listing::{ListKind, listing};
@@ -281,8 +281,8 @@ fn story_entry(app: &App, story: &FeedEntry) -> Entry {
             .collect(),
         image: summary
             .hero_image
-            .as_ref()
-            .map(|image| absolute_url(&app.base_url, image)),
+            .as_deref()
+            .map(|image| crate::public::media::absolute(app, image)),
         image_type: summary
             .hero_image
             .as_deref()
