@@ -167,6 +167,10 @@ async fn limit(
     }
 }
 
+/// The counter of comments posted, by `outcome`: `published`, `held`,
+/// `rejected` or `shadowed` (a shadow-banned reader's, shown only to them).
+pub const COMMENTS_METRIC: &str = "khabar_comments_total";
+
 /// A comment posted: its id, status, and the language of its edition.
 #[derive(Debug, Clone)]
 pub struct Posted {
@@ -264,6 +268,13 @@ pub async fn post(
             );
         }
     };
+    let outcome = match status {
+        CommentStatus::Pending => "held",
+        CommentStatus::Rejected => "rejected",
+        CommentStatus::Shadowed => "shadowed",
+        _ => "published",
+    };
+    metrics::counter!(COMMENTS_METRIC, "outcome" => outcome).increment(1);
     if status == CommentStatus::Rejected {
         return Err(CommentError::Rejected);
     }

@@ -172,6 +172,9 @@ pub async fn follow(store: Store, index: Arc<SearchIndex>, mut stop: watch::Rece
             0
         }
     };
+    // What searches see: the last event committed.
+    let mark = store.follower("search");
+    mark.applied(committed);
     let mut applied = committed;
     // None: nothing committed yet, so the first change commits at once.
     let mut committed_at: Option<Instant> = None;
@@ -199,6 +202,7 @@ pub async fn follow(store: Store, index: Arc<SearchIndex>, mut stop: watch::Rece
             match index.commit(applied) {
                 Ok(()) => {
                     committed = applied;
+                    mark.applied(committed);
                     committed_at = Some(Instant::now());
                 }
                 Err(error) => tracing::warn!(%error, "search index could not commit"),

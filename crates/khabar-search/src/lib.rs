@@ -343,6 +343,11 @@ impl SearchIndex {
         Ok(committed_seq(self.index.load_metas()?.payload.as_deref()))
     }
 
+    /// Documents (editions and comments) searches see now.
+    pub fn documents(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
     /// Adds or replaces a published edition.
     pub fn put_edition(&self, article: &Article) -> Result<()> {
         let f = self.fields;

@@ -18,6 +18,7 @@ mod comments;
 mod decisions;
 mod error;
 mod events;
+mod followers;
 mod front;
 mod indexing;
 mod leases;
@@ -53,6 +54,7 @@ pub use comments::{CommentView, NewComment, NotificationKind, ThreadEntry, Threa
 pub use decisions::{Decision, UndoRefusal};
 pub use error::StoreError;
 pub use events::{Event, LogMark};
+pub use followers::{FollowerLag, FollowerMark, PoolUse, StoreFigures};
 pub use front::{
     Breaking, BreakingShown, FRONT_SLOTS, FrontPage, FrontPick, FrontPlan, FrontSection, Reads,
     read_day,
@@ -159,6 +161,8 @@ pub struct Store {
     wake: std::sync::Arc<events::Wake>,
     /// The node's comment writer (group commit).
     poster: std::sync::Arc<posting::Writer>,
+    /// How far each of this process's log followers has come.
+    followers: std::sync::Arc<followers::Followers>,
 }
 
 impl Store {
@@ -189,6 +193,7 @@ impl Store {
                     backend,
                     wake: Default::default(),
                     poster: Default::default(),
+                    followers: Default::default(),
                 }
             }
             Backend::Postgres => {
@@ -200,6 +205,7 @@ impl Store {
                     backend,
                     wake: std::sync::Arc::new(events::Wake::listening_at(url)),
                     poster: Default::default(),
+                    followers: Default::default(),
                 }
             }
         };

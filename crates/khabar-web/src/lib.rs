@@ -35,6 +35,7 @@ use public::syndication::sitemaps;
 use public::{account, accounts, comments, live, readers, search};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -67,6 +68,8 @@ pub struct App {
     live_streams: Arc<limits::PerKey<String>>,
     /// Article reads served since the last flush to the store.
     reads: khabar_app::front::ReadCounter,
+    /// Who may read `/metrics`.
+    metrics_access: http::metrics::MetricsAccess,
 }
 
 impl std::ops::Deref for App {
@@ -86,6 +89,8 @@ impl App {
         media: khabar_app::media_store::MediaStore,
         search: Arc<khabar_search::SearchIndex>,
     ) -> Result<App, I18nError> {
+        // Requests are counted from the first.
+        http::metrics::recorder();
         let settings = Arc::new(Settings::new(site));
         let i18n = Arc::new(I18n::load(settings.clone(), &theme)?);
         let templates = Arc::new(theme::environment(
@@ -116,6 +121,7 @@ impl App {
             live_streams: limits::PerKey::new(Limits::default().live_streams_per_address),
             limits: Limits::default(),
             reads: Default::default(),
+            metrics_access: Default::default(),
         })
     }
 
@@ -172,6 +178,12 @@ impl App {
     pub fn limiting(mut self, limits: Limits) -> App {
         self.live_streams = limits::PerKey::new(limits.live_streams_per_address);
         self.limits = limits;
+        self
+    }
+
+    /// Who may read `/metrics` (by default only this machine).
+    pub fn guarding_metrics(mut self, access: http::metrics::MetricsAccess) -> App {
+        self.metrics_access = access;
         self
     }
 
@@ -242,6 +254,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .route("/", get(pages::choose_language))
         .route("/healthz", get(http::health::alive))
+        .route("/metrics", get(http::metrics::scrape))
         .route("/live", get(live::shared))
         .route("/readyz", get(http::health::ready))
         .route("/robots.txt", get(sitemaps::robots))
@@ -377,7 +390,18 @@ pub fn router(app: Arc<App>) -> Router {
         // Outside the panic and timeout layers, so their answers carry the
         // headers too.
         .layer(middleware::from_fn(security_headers))
-        .layer(TraceLayer::new_for_http())
+        // Sees every answer, with the route matched; inside the request's
+        // span.
+        .layer(middleware::from_fn(http::metrics::record))
+        .layer(TraceLayer::new_for_http().make_span_with(http::request_id::span))
+        // Outermost: the id is set before the span opens and goes back on
+        // every answer.
+        .layer(PropagateRequestIdLayer::new(http::request_id::REQUEST_ID))
+        .layer(SetRequestIdLayer::new(
+            http::request_id::REQUEST_ID,
+            MakeRequestUuid,
+        ))
+        .layer(middleware::from_fn(http::request_id::screen))
         .with_state(app)
 }
 

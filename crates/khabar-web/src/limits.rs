@@ -96,6 +96,12 @@ impl<K: Eq + Hash + Clone> PerKey<K> {
         })
     }
 
+    /// Units held, all keys together.
+    pub(crate) fn total(&self) -> usize {
+        let counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
+        counts.values().sum()
+    }
+
     /// One more for `key`, or none when it already holds the cap.
     pub(crate) fn take(self: &Arc<Self>, key: K) -> Option<Held<K>> {
         // A poisoned count is still a count: a panic elsewhere must not

@@ -52,6 +52,7 @@ pub async fn serve(
     let open = Arc::new(Semaphore::new(limits.max_connections));
     let per_address = PerKey::<IpAddr>::new(limits.connections_per_address);
     let (stop, stopping) = watch::channel(false);
+    let upkeep = tokio::spawn(crate::http::metrics::upkeep(stopping.clone()));
     let mut connections = JoinSet::new();
     tokio::pin!(shutdown);
     loop {
@@ -93,13 +94,15 @@ pub async fn serve(
             stopping: stopping.clone(),
         };
         connections.spawn(async move {
+            let open = crate::http::metrics::ConnectionOpen::new();
             connection.run(stream).await;
-            drop((permit, held));
+            drop((permit, held, open));
         });
     }
     drop(listener);
     let _ = stop.send(true);
     while connections.join_next().await.is_some() {}
+    let _ = upkeep.await;
     Ok(())
 }
 

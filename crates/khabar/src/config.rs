@@ -42,6 +42,10 @@ pub struct Config {
     /// Where uploads live: `<data_dir>/media` or an S3-compatible bucket.
     #[serde(default)]
     pub media: khabar_app::media_store::MediaSettings,
+    /// Who may read `/metrics`: a bearer token, allowed networks, or by
+    /// default this machine only.
+    #[serde(default)]
+    pub metrics: khabar_web::http::metrics::MetricsAccess,
     /// Where webhooks may be sent and how long they are retried.
     #[serde(default)]
     pub webhooks: WebhookConfig,
@@ -144,6 +148,7 @@ impl Default for Config {
             },
             cache: Default::default(),
             media: Default::default(),
+            metrics: Default::default(),
             webhooks: Default::default(),
             site: SiteSettings::default(),
         }
@@ -283,6 +288,9 @@ impl Config {
                 },
             }
         };
+        if let Err((key, message)) = config.metrics.check() {
+            return Err(ConfigError::Invalid { key, message });
+        }
         if let Err((key, message)) = config.media.check() {
             return Err(ConfigError::Invalid { key, message });
         }

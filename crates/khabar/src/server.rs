@@ -99,7 +99,8 @@ impl Server {
         .context("loading the theme")?
         .trusting_proxies(config.trusted_proxies.clone())
         .limiting(config.limits.clone())
-        .caching(config.cache.clone());
+        .caching(config.cache.clone())
+        .guarding_metrics(config.metrics.clone());
         app.reload_site()
             .await
             .context("reading the site settings admins changed")?;

@@ -184,6 +184,8 @@ pub(crate) async fn purger(
         }
     };
     let holder = node_name();
+    // Where this node's purges reached while it held the lease.
+    let mark = store.follower("purge");
     let mut wait = PURGE_TICK;
     // While this node holds the lease: the cursor, and when it last
     // renewed. It renews a third of the way through the lease rather than
@@ -209,6 +211,7 @@ pub(crate) async fn purger(
                 .await
             {
                 Ok(Some(done)) => {
+                    mark.applied(done);
                     held = Some((done, Instant::now()));
                     done
                 }
@@ -231,7 +234,10 @@ pub(crate) async fn purger(
             Ok(next) => {
                 if next > done {
                     match store.advance_lease(PURGE_LEASE, &holder, next).await {
-                        Ok(true) => held = held.map(|(_, renewed)| (next, renewed)),
+                        Ok(true) => {
+                            mark.applied(next);
+                            held = held.map(|(_, renewed)| (next, renewed));
+                        }
                         // The lease passed to another node meanwhile; its
                         // work counts.
                         Ok(false) => held = None,

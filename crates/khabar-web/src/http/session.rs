@@ -105,6 +105,21 @@ fn cookie_header(name: &str, value: &str, max_age: SignedDuration, secure: bool)
 /// `X-Forwarded-For` that is not one. IPv6 clients are counted by their /64,
 /// the block one subscriber gets.
 fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> String {
+    match client_ip(peer, headers, trusted) {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// The client's address: the peer, or when the peer is a trusted proxy,
+/// the last address it says it forwarded for that is not a proxy too.
+pub(crate) fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
     let mut client = peer;
     if trusted.contains(&peer) {
         let forwarded = headers
@@ -118,16 +133,7 @@ fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> Stri
             client = *found;
         }
     }
-    match client {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-    }
+    client
 }
 
 /// Loads the session named by the request's cookie into its extensions.

@@ -92,6 +92,8 @@ pub(crate) async fn follow(
     mut stop: watch::Receiver<bool>,
 ) {
     let mut last = app.store.latest_event_seq().await.unwrap_or(0);
+    let mark = app.store.follower("live");
+    mark.applied(last);
     let mut tick = tokio::time::interval(FOLLOW_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -124,6 +126,7 @@ pub(crate) async fn follow(
                 let _ = sender.send(message);
             }
         }
+        mark.applied(last);
     }
 }
 

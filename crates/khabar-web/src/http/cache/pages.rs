@@ -361,6 +361,7 @@ impl PageCache {
             self.readers.apply(&events, last);
             // Only now may a rendering begin that counts on these.
             self.applied.store(last, Ordering::SeqCst);
+            store.follower("page_cache").applied(last);
             if events.len() < BATCH as usize {
                 break;
             }
@@ -374,7 +375,10 @@ impl PageCache {
     /// begins at the log's end.
     pub async fn follow(self: Arc<Self>, mut stop: tokio::sync::watch::Receiver<bool>) {
         match self.ctx.store.latest_event_seq().await {
-            Ok(seq) => self.applied.store(seq, Ordering::SeqCst),
+            Ok(seq) => {
+                self.applied.store(seq, Ordering::SeqCst);
+                self.ctx.store.follower("page_cache").applied(seq);
+            }
             Err(error) => tracing::warn!(%error, "page cache starts from the log's beginning"),
         }
         self.started.store(true, Ordering::SeqCst);
