@@ -6,10 +6,10 @@ mod common;
 
 use std::time::Duration;
 
-use common::{client, publish_story, reader_token, spawn_app, spawn_app_with};
+use common::{client, publish_story, publish_story_with, reader_token, spawn_app, spawn_app_with};
 use khabar::Server;
 use khabar_core::moderation::ListKind;
-use khabar_core::{CommentMode, EditionContent, EditionInput, Lang, Role};
+use khabar_core::{CommentMode, EditionInput, Lang, Role};
 use khabar_testkit::{TestDatabase, on_both_backends};
 use prometheus_parse::{Scrape, Value};
 use serde_json::json;
@@ -89,31 +89,13 @@ fn series_named(text: &str) -> impl Iterator<Item = &str> {
 
 /// A published English story whose thread a moderator reads first.
 async fn premoderated_story(server: &Server) -> i64 {
-    let store = server.store();
-    let story = store
-        .create_story(khabar_store::NewStory {
-            section_id: None,
-            tag_ids: &[],
-            hero_image: None,
-        })
-        .await
-        .unwrap();
-    let content = EditionContent::parse(EditionInput {
+    let input = EditionInput {
         headline: "Held for review".into(),
         body: "Filed by a test.".into(),
         comment_mode: CommentMode::PreModerated,
         ..Default::default()
-    })
-    .unwrap();
-    let edition = store
-        .create_edition(story, Lang::EN, &content, &[], None)
-        .await
-        .unwrap();
-    store
-        .publish_edition(edition, jiff::Timestamp::now(), None)
-        .await
-        .unwrap();
-    edition
+    };
+    publish_story_with(server.store(), input).await
 }
 
 async fn comment(server: &Server, token: &str, edition: i64, body: &str) -> u16 {

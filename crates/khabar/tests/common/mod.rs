@@ -527,6 +527,23 @@ impl Drop for NodeProcess {
 /// A published English story with `headline`, straight in the store as an
 /// editor's desk would leave it; the edition's id.
 pub(crate) async fn publish_story(store: &khabar_store::Store, headline: &str) -> i64 {
+    publish_story_with(
+        store,
+        khabar_core::EditionInput {
+            headline: headline.into(),
+            body: "Filed by a test.".into(),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// A published English story with the edition `input` describes; the
+/// edition's id.
+pub(crate) async fn publish_story_with(
+    store: &khabar_store::Store,
+    input: khabar_core::EditionInput,
+) -> i64 {
     let story = store
         .create_story(khabar_store::NewStory {
             section_id: None,
@@ -535,12 +552,7 @@ pub(crate) async fn publish_story(store: &khabar_store::Store, headline: &str) -
         })
         .await
         .unwrap();
-    let content = khabar_core::EditionContent::parse(khabar_core::EditionInput {
-        headline: headline.into(),
-        body: "Filed by a test.".into(),
-        ..Default::default()
-    })
-    .unwrap();
+    let content = khabar_core::EditionContent::parse(input).unwrap();
     let edition = store
         .create_edition(story, Lang::EN, &content, &[], None)
         .await
