@@ -31,35 +31,47 @@ struct Moto {
 }
 
 impl Moto {
-    /// The server, or `None` (after saying SKIPPED) when moto_server is
-    /// not installed.
+    /// The server, or `None` (after saying SKIPPED) when neither
+    /// `moto_server` nor Python's `moto.server` module runs.
     async fn start() -> Option<Moto> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let spawned = Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn();
-        let Ok(child) = spawned else {
-            khabar_testkit::missing(
-                "S3 media tests",
-                "moto_server not installed (pip install 'moto[server]')",
-            );
-            return None;
-        };
-        let moto = Moto {
-            child,
-            endpoint: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while client().get(&moto.endpoint).send().await.is_err() {
-            assert!(Instant::now() < deadline, "moto_server did not answer");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        let launchers: [(&str, &[&str]); 2] =
+            [("moto_server", &[]), ("python3", &["-m", "moto.server"])];
+        for (program, first) in launchers {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            let spawned = Command::new(program)
+                .args(first)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn();
+            let Ok(child) = spawned else {
+                continue;
+            };
+            let mut moto = Moto {
+                child,
+                endpoint: format!("http://127.0.0.1:{port}"),
+            };
+            let deadline = Instant::now() + Duration::from_secs(30);
+            loop {
+                if client().get(&moto.endpoint).send().await.is_ok() {
+                    return Some(moto);
+                }
+                // Python without moto exits at once.
+                if moto.child.try_wait().ok().flatten().is_some() {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "{program} did not answer");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
         }
-        Some(moto)
+        khabar_testkit::missing(
+            "S3 media tests",
+            "moto_server not installed (pip install 'moto[server]')",
+        );
+        None
     }
 
     /// A new, empty bucket everyone may read, as a public bucket behind
