@@ -37,6 +37,7 @@ const KEPT_BODY_BYTES: usize = 4096;
 pub(crate) async fn worker(ctx: Arc<Context>, start: i64, mut stop: watch::Receiver<bool>) {
     let store = ctx.store.clone();
     let holder = crate::workers::node_name();
+    let mark = store.follower("webhooks");
     let mut held: Option<(i64, Instant)> = None;
     loop {
         tokio::select! {
@@ -54,6 +55,7 @@ pub(crate) async fn worker(ctx: Arc<Context>, start: i64, mut stop: watch::Recei
             _ => match store.claim_lease(LEASE, &holder, LEASE_TTL, start).await {
                 Ok(Some(done)) => {
                     held = Some((done, Instant::now()));
+                    mark.applied(done);
                     done
                 }
                 Ok(None) => {
@@ -68,7 +70,10 @@ pub(crate) async fn worker(ctx: Arc<Context>, start: i64, mut stop: watch::Recei
             },
         };
         match queue(&ctx, &holder, done).await {
-            Ok(Some(next)) => held = held.map(|(_, renewed)| (next, renewed)),
+            Ok(Some(next)) => {
+                held = held.map(|(_, renewed)| (next, renewed));
+                mark.applied(next);
+            }
             Ok(None) => {
                 held = None;
                 continue;

@@ -286,6 +286,14 @@ async fn signed_in_order_retried_with_backoff_and_replayed(db: &TestDatabase) {
         assert!(!valid, "another secret does not verify");
     }
 
+    // /metrics reports how far the webhooks follower has come.
+    let (status, metrics) = common::get(&server, "/metrics").await;
+    assert_eq!(status, 200);
+    assert!(
+        metrics.contains("khabar_follower_applied_seq{follower=\"webhooks\"}"),
+        "{metrics}"
+    );
+
     // The deliveries and their answers; a replay sends the same message.
     let deliveries = call(
         &server,
