@@ -82,6 +82,24 @@ pub struct QueueFilter {
     pub sections: Vec<i64>,
 }
 
+impl QueueFilter {
+    /// Every queue's comments, narrowed by nothing: for counts, where the
+    /// queue and the page count for nothing.
+    pub fn everything() -> QueueFilter {
+        QueueFilter {
+            queue: Queue::Pending,
+            story_id: None,
+            section_id: None,
+            lang: None,
+            reason: None,
+            newest_first: false,
+            page: 1,
+            per_page: 1,
+            sections: Vec::new(),
+        }
+    }
+}
+
 /// A comment in a queue, with what a moderator needs to decide at once.
 #[derive(Debug, Clone, Serialize, FromRow)]
 pub struct QueueItem {

@@ -474,19 +474,8 @@ impl Store {
     /// How many comments wait in the moderation queues (held, and visible
     /// but reported or flagged and not yet reviewed).
     pub async fn moderation_backlog(&self) -> Result<i64> {
-        let everything = crate::QueueFilter {
-            queue: Queue::Pending,
-            story_id: None,
-            section_id: None,
-            lang: None,
-            reason: None,
-            newest_first: false,
-            page: 1,
-            per_page: 1,
-            sections: Vec::new(),
-        };
         Ok(self
-            .queue_counts(&everything)
+            .queue_counts(&crate::QueueFilter::everything())
             .await?
             .into_iter()
             .filter(|(queue, _)| matches!(queue, Queue::Pending | Queue::Reported | Queue::Flagged))

@@ -349,20 +349,10 @@ async fn write_figures(app: &App, out: &mut Exposition<'_>) {
         }
         Err(error) => tracing::warn!(%error, "metrics: the store's figures are unreadable"),
     }
-    // Every queue, not narrowed: the filter's queue and page count for
-    // nothing here.
-    let everything = khabar_store::QueueFilter {
-        queue: khabar_core::moderation::Queue::Pending,
-        story_id: None,
-        section_id: None,
-        lang: None,
-        reason: None,
-        newest_first: false,
-        page: 1,
-        per_page: 1,
-        sections: Vec::new(),
-    };
-    match store.queue_counts(&everything).await {
+    match store
+        .queue_counts(&khabar_store::QueueFilter::everything())
+        .await
+    {
         Ok(counts) => {
             out.family(
                 "khabar_moderation_queue_comments",

@@ -76,15 +76,8 @@ async fn waiting_counts(
     let counts = app
         .store
         .queue_counts(&QueueFilter {
-            queue: Queue::Pending,
-            story_id: None,
-            section_id: None,
-            lang: None,
-            reason: None,
-            newest_first: false,
-            page: 1,
-            per_page: 1,
             sections: moderator.sections,
+            ..QueueFilter::everything()
         })
         .await?;
     Ok(Some(
