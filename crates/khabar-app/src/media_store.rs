@@ -13,7 +13,7 @@ use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
 use object_store::aws::AmazonS3Builder;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
-use object_store::{GetOptions, GetRange, ObjectStore, PutPayload};
+use object_store::{BackoffConfig, GetOptions, GetRange, ObjectStore, PutPayload, RetryConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Failure, Kind};
@@ -107,7 +107,8 @@ impl MediaSettings {
                 let mut builder = AmazonS3Builder::from_env()
                     .with_bucket_name(self.bucket.clone().unwrap_or_default())
                     .with_region(self.region.as_deref().unwrap_or("us-east-1"))
-                    .with_virtual_hosted_style_request(!self.path_style);
+                    .with_virtual_hosted_style_request(!self.path_style)
+                    .with_retry(RETRY);
                 if let Some(endpoint) = &self.endpoint {
                     builder = builder
                         .with_allow_http(endpoint.starts_with("http://"))
@@ -134,6 +135,18 @@ impl MediaSettings {
         ))
     }
 }
+
+/// A reader waits for an image: a few quick retries of a failing bucket,
+/// not object_store's ten within three minutes (past the request timeout).
+const RETRY: RetryConfig = RetryConfig {
+    backoff: BackoffConfig {
+        init_backoff: std::time::Duration::from_millis(100),
+        max_backoff: std::time::Duration::from_secs(2),
+        base: 2.0,
+    },
+    max_retries: 3,
+    retry_timeout: std::time::Duration::from_secs(15),
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MediaStoreError {
@@ -454,6 +467,34 @@ mod tests {
         }
         assert!(path_of("uploads/0123abcd.jpg").is_ok());
         assert!(path_of("demo/harbour-dawn.svg").is_ok());
+    }
+
+    #[test]
+    fn settings_name_what_cannot_work_and_never_show_the_secret() {
+        let mut settings = MediaSettings {
+            store: Backend::S3,
+            ..MediaSettings::default()
+        };
+        assert_eq!(settings.check().unwrap_err().0, "media.bucket");
+        settings.bucket = Some("news".into());
+        settings.endpoint = Some("minio:9000".into());
+        assert_eq!(settings.check().unwrap_err().0, "media.endpoint");
+        settings.endpoint = Some("http://127.0.0.1:9000".into());
+        settings.public_base_url = Some("cdn.example".into());
+        assert_eq!(settings.check().unwrap_err().0, "media.public_base_url");
+        settings.public_base_url = None;
+        assert!(settings.check().is_ok());
+        settings.access_key_id = Some("AKIAEXAMPLEKEY".into());
+        settings.secret_access_key = Some("wJalrXUtnFEMI/K7MDENG".into());
+        let shown = format!("{settings:?}");
+        assert!(
+            !shown.contains("AKIAEXAMPLEKEY") && !shown.contains("wJalrXUtnFEMI"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("secret_access_key: Some(\"(set)\")"),
+            "{shown}"
+        );
     }
 
     #[tokio::test]
