@@ -4,7 +4,8 @@
 //! them with entity tags, 304s and ranges; with a public base URL pages link
 //! the bucket; `khabar migrate-media` copies an existing media folder once;
 //! two nodes with their own data directories serve what the other uploaded.
-//! Without moto_server the tests say SKIPPED (and fail under `CI=true`).
+//! Without moto_server the S3 tests say SKIPPED (and fail under `CI=true`);
+//! the local store's test needs nothing.
 
 mod common;
 
@@ -308,6 +309,49 @@ async fn uploads_land_in_the_bucket_and_are_served_from_it(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// The default store, as before: files under `<data_dir>/media`, now with
+/// entity tags, 304s and ranges too.
+async fn the_local_store_serves_its_folder_as_before(db: &TestDatabase) {
+    let server = spawn_with_media(db, "node", MediaSettings::default()).await;
+    let author = bearer(&server, "nadia", Role::Author).await;
+    let record = upload(
+        &server,
+        &author,
+        &picture(600, 400, image::ImageFormat::Png),
+    )
+    .await;
+    let name = record["path"].as_str().unwrap();
+    let on_disk = std::fs::read(db.dir().join("node/media").join(name)).unwrap();
+    let first = media(&server, name, &[]).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(header(&first, "content-type"), "image/png");
+    assert_eq!(
+        header(&first, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    let etag = header(&first, "etag");
+    let modified = header(&first, "last-modified");
+    assert_eq!(first.bytes().await.unwrap().to_vec(), on_disk);
+    let again = media(&server, name, &[("If-None-Match", &etag)]).await;
+    assert_eq!(again.status(), 304);
+    let since = media(&server, name, &[("If-Modified-Since", &modified)]).await;
+    assert_eq!(since.status(), 304);
+    let tail = media(&server, name, &[("Range", "bytes=-4")]).await;
+    assert_eq!(tail.status(), 206);
+    assert_eq!(
+        tail.bytes().await.unwrap().to_vec(),
+        on_disk[on_disk.len() - 4..]
+    );
+    // A file put there by hand (a restored backup) is served too.
+    std::fs::create_dir_all(db.dir().join("node/media/demo")).unwrap();
+    std::fs::write(db.dir().join("node/media/demo/map.svg"), "<svg/>").unwrap();
+    let named = media(&server, "demo/map.svg", &[]).await;
+    assert_eq!(named.status(), 200);
+    assert_eq!(header(&named, "cache-control"), "public, max-age=86400");
+    assert_eq!(header(&named, "content-type"), "image/svg+xml");
+    server.stop().await.unwrap();
+}
+
 async fn with_a_public_base_url_pages_link_the_bucket(db: &TestDatabase) {
     let Some(moto) = Moto::start().await else {
         return;
@@ -495,6 +539,7 @@ async fn two_nodes_serve_media_uploaded_on_the_other(db: &TestDatabase) {
 }
 
 on_both_backends!(
+    the_local_store_serves_its_folder_as_before,
     uploads_land_in_the_bucket_and_are_served_from_it,
     with_a_public_base_url_pages_link_the_bucket,
     migrate_media_copies_a_media_folder_once,
