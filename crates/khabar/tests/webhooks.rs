@@ -52,7 +52,7 @@ struct Receiver {
 
 impl Receiver {
     async fn start(failures: usize) -> Receiver {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        use tokio::io::AsyncWriteExt;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/hook", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -60,31 +60,9 @@ impl Receiver {
         let task = tokio::spawn(async move {
             let mut answered = 0;
             while let Ok((mut socket, _)) = listener.accept().await {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 8192];
-                let (head, body) = loop {
-                    let Ok(n) = socket.read(&mut buffer).await else {
-                        break (String::new(), String::new());
-                    };
-                    if n == 0 {
-                        break (String::new(), String::new());
-                    }
-                    request.extend_from_slice(&buffer[..n]);
-                    let text = String::from_utf8_lossy(&request).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if request.len() >= end + 4 + length {
-                            break (text[..end].to_owned(), text[end + 4..].to_owned());
-                        }
-                    }
-                };
+                let request = common::read_request(&mut socket).await;
+                let (head, body) = request.split_once("\r\n\r\n").unwrap_or((&request, ""));
+                let (head, body) = (head.to_owned(), body.to_owned());
                 answered += 1;
                 let status = if answered <= failures { 500 } else { 204 };
                 let headers = head

@@ -86,7 +86,7 @@ fn lang(code: &str) -> Result<Lang, ApiError> {
 }
 
 /// The caller's account, if it may call `op`.
-async fn signed_in(
+pub(crate) async fn signed_in(
     app: &App,
     headers: &HeaderMap,
     viewer: &Viewer,

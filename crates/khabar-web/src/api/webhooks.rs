@@ -13,8 +13,8 @@ use khabar_app::webhooks::{Registered, WebhookInput, WebhookUpdate, Webhooks};
 use khabar_store::{Webhook, WebhookDelivery};
 use serde::{Deserialize, Serialize};
 
-use super::access::{self, Operation};
-use super::{ApiError, body, caller};
+use super::newsroom::signed_in;
+use super::{ApiError, access, body};
 use crate::App;
 use crate::http::session::Viewer;
 
@@ -173,18 +173,6 @@ pub(crate) struct DeliveriesBody {
 /// Deliveries listed at most.
 const DELIVERIES_SHOWN: u32 = 100;
 
-async fn admin(
-    app: &App,
-    headers: &HeaderMap,
-    viewer: &Viewer,
-    op: &Operation,
-) -> Result<khabar_store::Account, ApiError> {
-    Ok(caller(app, headers, viewer)
-        .await?
-        .require(app, headers, op)?
-        .clone())
-}
-
 fn id(path: Result<Path<i64>, PathRejection>) -> Result<i64, ApiError> {
     path.map(|Path(id)| id).map_err(|_| no_such_webhook())
 }
@@ -208,7 +196,7 @@ pub(crate) async fn list(
     headers: HeaderMap,
     viewer: Viewer,
 ) -> Result<Response, ApiError> {
-    let account = admin(&app, &headers, &viewer, &access::LIST_WEBHOOKS).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::LIST_WEBHOOKS).await?;
     let items = Webhooks::new(&app, &account)?
         .list()
         .await?
@@ -237,7 +225,7 @@ pub(crate) async fn create(
     viewer: Viewer,
     json: Result<Json<NewWebhookBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = admin(&app, &headers, &viewer, &access::CREATE_WEBHOOK).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::CREATE_WEBHOOK).await?;
     let new = body(json)?;
     let registered = Webhooks::new(&app, &account)?
         .create(
@@ -274,7 +262,7 @@ pub(crate) async fn update(
     path: Result<Path<i64>, PathRejection>,
     json: Result<Json<WebhookChangeBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    let account = admin(&app, &headers, &viewer, &access::UPDATE_WEBHOOK).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::UPDATE_WEBHOOK).await?;
     let id = id(path)?;
     let change = body(json)?;
     let registered = Webhooks::new(&app, &account)?
@@ -310,7 +298,7 @@ pub(crate) async fn delete(
     viewer: Viewer,
     path: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let account = admin(&app, &headers, &viewer, &access::DELETE_WEBHOOK).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::DELETE_WEBHOOK).await?;
     let id = id(path)?;
     Webhooks::new(&app, &account)?.delete(id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -334,7 +322,7 @@ pub(crate) async fn deliveries(
     viewer: Viewer,
     path: Result<Path<i64>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let account = admin(&app, &headers, &viewer, &access::LIST_WEBHOOK_DELIVERIES).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::LIST_WEBHOOK_DELIVERIES).await?;
     let id = id(path)?;
     let items = Webhooks::new(&app, &account)?
         .deliveries(id, DELIVERIES_SHOWN)
@@ -366,7 +354,7 @@ pub(crate) async fn redeliver(
     viewer: Viewer,
     path: Result<Path<(i64, i64)>, PathRejection>,
 ) -> Result<Response, ApiError> {
-    let account = admin(&app, &headers, &viewer, &access::REDELIVER_WEBHOOK).await?;
+    let account = signed_in(&app, &headers, &viewer, &access::REDELIVER_WEBHOOK).await?;
     let Ok(Path((id, delivery_id))) = path else {
         return Err(no_such_webhook());
     };

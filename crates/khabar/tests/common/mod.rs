@@ -360,9 +360,38 @@ pub(crate) struct PurgeEndpoint {
     pub task: tokio::task::JoinHandle<()>,
 }
 
+/// One HTTP/1.1 request read from `socket`: its head, then as much body
+/// as its Content-Length says, as text.
+pub(crate) async fn read_request(socket: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut request = Vec::new();
+    let mut buffer = [0u8; 4096];
+    while let Ok(n) = socket.read(&mut buffer).await {
+        if n == 0 {
+            break;
+        }
+        request.extend_from_slice(&buffer[..n]);
+        let text = String::from_utf8_lossy(&request).to_string();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                })
+                .unwrap_or(0);
+            if request.len() >= end + 4 + length {
+                break;
+            }
+        }
+    }
+    String::from_utf8_lossy(&request).to_string()
+}
+
 impl PurgeEndpoint {
     pub(crate) async fn start(failures: usize) -> PurgeEndpoint {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        use tokio::io::AsyncWriteExt;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}/purge", listener.local_addr().unwrap());
         let received = Arc::new(Mutex::new(Vec::new()));
@@ -370,30 +399,7 @@ impl PurgeEndpoint {
         let task = tokio::spawn(async move {
             let mut answered = 0;
             while let Ok((mut socket, _)) = listener.accept().await {
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 4096];
-                // Headers, then as much body as Content-Length says.
-                while let Ok(n) = socket.read(&mut buffer).await {
-                    if n == 0 {
-                        break;
-                    }
-                    request.extend_from_slice(&buffer[..n]);
-                    let text = String::from_utf8_lossy(&request).to_string();
-                    if let Some(end) = text.find("\r\n\r\n") {
-                        let length = text[..end]
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if request.len() >= end + 4 + length {
-                            break;
-                        }
-                    }
-                }
-                let text = String::from_utf8_lossy(&request).to_string();
+                let text = read_request(&mut socket).await;
                 let keys = text
                     .lines()
                     .find_map(|l| {
