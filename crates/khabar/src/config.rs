@@ -89,7 +89,8 @@ impl Default for WebhookConfig {
 impl WebhookConfig {
     /// The use cases' and worker's form of these settings.
     pub fn settings(&self) -> khabar_app::webhooks::WebhookSettings {
-        let secs = |n: u64| jiff::SignedDuration::from_secs(i64::try_from(n).unwrap_or(i64::MAX / 2));
+        let secs =
+            |n: u64| jiff::SignedDuration::from_secs(i64::try_from(n).unwrap_or(i64::MAX / 2));
         khabar_app::webhooks::WebhookSettings {
             allow_private: self.allow_private,
             allow: self.allow.clone(),

@@ -13,8 +13,8 @@ mod search;
 mod site_icon;
 pub(crate) mod stories;
 mod users;
-pub(crate) mod wire;
 mod webhooks;
+pub(crate) mod wire;
 
 use std::sync::Arc;
 

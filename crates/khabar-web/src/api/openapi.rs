@@ -18,8 +18,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::access::{self, Access};
 use super::{
-    auth, comments, front, moderation, newsroom, pages, search, site_icon, stories, users,
-    webhooks,
+    auth, comments, front, moderation, newsroom, pages, search, site_icon, stories, users, webhooks,
 };
 
 pub(super) async fn serve() -> Json<Value> {
