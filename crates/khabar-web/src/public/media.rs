@@ -57,7 +57,16 @@ pub(crate) fn absolute(app: &App, address: &str) -> String {
         Some(name) => app.media.public_url(name),
         None => address.to_owned(),
     };
-    crate::public::syndication::absolute_url(&app.base_url, &address)
+    absolute_url(&app.base_url, &address)
+}
+
+/// A site-relative address made absolute; others are left as they are.
+fn absolute_url(base_url: &str, url: &str) -> String {
+    if url.starts_with('/') && !url.starts_with("//") {
+        format!("{base_url}{url}")
+    } else {
+        url.to_owned()
+    }
 }
 
 fn missing(app: &App, headers: &HeaderMap) -> Response {

@@ -29,15 +29,6 @@ pub(crate) fn xml_safe(text: &str) -> String {
         .collect()
 }
 
-/// A site-relative address made absolute; others are left as they are.
-pub(crate) fn absolute_url(base_url: &str, url: &str) -> String {
-    if url.starts_with('/') && !url.starts_with("//") {
-        format!("{base_url}{url}")
-    } else {
-        url.to_owned()
-    }
-}
-
 /// Rewrites the site-relative links of rendered HTML to absolute ones:
 /// feed readers show content away from the site.
 fn absolute_links(html: &str, base_url: &str) -> String {
