@@ -369,9 +369,15 @@ async fn take_the_database_away(db: &TestDatabase, server: &Server) {
         let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(server_url)
             .await
             .unwrap();
-        sqlx::Executor::execute(&mut admin, format!("DROP SCHEMA {schema} CASCADE").as_str())
-            .await
-            .unwrap();
+        // The node's followers hold locks on its tables, so the drop can be
+        // chosen as a deadlock's victim: try again until it goes through.
+        let drop = format!("DROP SCHEMA {schema} CASCADE");
+        let mut tries = 0;
+        while let Err(error) = sqlx::Executor::execute(&mut admin, drop.as_str()).await {
+            tries += 1;
+            assert!(tries < 20, "the schema could not be dropped: {error}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     } else {
         server.store().close().await;
     }
