@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod comments;
+pub mod embed;
 mod error;
 pub mod front;
 pub mod media;
@@ -44,6 +45,8 @@ pub struct Context {
     letters: Arc<dyn Letters>,
     /// How webhooks are sent and where they may go (set once at start).
     webhooks: std::sync::OnceLock<webhooks::WebhookSettings>,
+    /// Which origins may embed threads (set once at start).
+    embed: std::sync::OnceLock<embed::EmbedSettings>,
     /// The word lists compiled, and the store's version they were built at.
     word_lists: RwLock<(i64, Arc<WordLists>)>,
 }
@@ -65,6 +68,7 @@ impl Context {
             media,
             letters,
             webhooks: std::sync::OnceLock::new(),
+            embed: std::sync::OnceLock::new(),
             word_lists: RwLock::new((-1, Arc::new(khabar_text::wordlist::WordMatcher::new([])))),
         }
     }
@@ -78,6 +82,17 @@ impl Context {
     /// How webhooks are sent: as set at start, else the defaults.
     pub fn webhook_settings(&self) -> &webhooks::WebhookSettings {
         self.webhooks.get_or_init(Default::default)
+    }
+
+    /// Sets which origins may embed threads, once, before the node serves;
+    /// `false` when they were already set (or read).
+    pub fn set_embed_settings(&self, settings: embed::EmbedSettings) -> bool {
+        self.embed.set(settings).is_ok()
+    }
+
+    /// Which origins may embed threads: as set at start, else none.
+    pub fn embed_settings(&self) -> &embed::EmbedSettings {
+        self.embed.get_or_init(Default::default)
     }
 
     /// The site settings in force: the file's, with admins' changes.

@@ -74,11 +74,28 @@ pub async fn create(
     name: &str,
     scopes: &[String],
 ) -> Result<NewToken, TokenError> {
+    create_until(store, account, name, scopes, None).await
+}
+
+/// [`create`] for a token that stops working at `expires_at`.
+pub async fn create_until(
+    store: &Store,
+    account: &Account,
+    name: &str,
+    scopes: &[String],
+    expires_at: Option<jiff::Timestamp>,
+) -> Result<NewToken, TokenError> {
     let name = checked_name(name)?;
     let scopes = Scopes::grant(scopes, account.role)?;
     let secret = Secret::generate("khp_").map_err(|e| TokenError::Internal(e.to_string()))?;
     let id = store
-        .create_access_token(account.id, &name, &secret.hash, &scopes.to_stored())
+        .create_access_token_until(
+            account.id,
+            &name,
+            &secret.hash,
+            &scopes.to_stored(),
+            expires_at,
+        )
         .await?;
     Ok(NewToken {
         id,

@@ -18,6 +18,9 @@ pub enum EditionStatus {
     Scheduled,
     Published,
     Unpublished,
+    /// A discussion embedded on another site (docs/embed.md): commented
+    /// on like a published edition, listed nowhere.
+    Embedded,
 }
 
 impl EditionStatus {
@@ -27,6 +30,7 @@ impl EditionStatus {
             EditionStatus::Scheduled => "scheduled",
             EditionStatus::Published => "published",
             EditionStatus::Unpublished => "unpublished",
+            EditionStatus::Embedded => "embedded",
         }
     }
 
@@ -36,6 +40,7 @@ impl EditionStatus {
             "scheduled" => EditionStatus::Scheduled,
             "published" => EditionStatus::Published,
             "unpublished" => EditionStatus::Unpublished,
+            "embedded" => EditionStatus::Embedded,
             other => {
                 return Err(InvalidInput::new(
                     "status",
@@ -257,6 +262,7 @@ mod tests {
             EditionStatus::Scheduled,
             EditionStatus::Published,
             EditionStatus::Unpublished,
+            EditionStatus::Embedded,
         ] {
             assert_eq!(EditionStatus::parse(s.as_str()), Ok(s));
         }
@@ -302,6 +308,11 @@ pub fn change_status(
             "status",
             "not_published",
             "this edition is not published",
+        )),
+        (Embedded, _) => Err(InvalidInput::new(
+            "status",
+            "embedded_discussion",
+            "this is a discussion embedded on another site, not a story",
         )),
     }
 }

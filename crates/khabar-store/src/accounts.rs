@@ -316,6 +316,9 @@ pub struct TokenRecord {
     pub scopes: String,
     #[sqlx(try_from = "MaybeMillis")]
     pub last_used_at: Option<Timestamp>,
+    /// When it stops working; none for a personal token.
+    #[sqlx(try_from = "MaybeMillis")]
+    pub expires_at: Option<Timestamp>,
     #[sqlx(flatten)]
     pub account: Account,
 }
@@ -328,27 +331,43 @@ impl Store {
         token_hash: &str,
         scopes: &str,
     ) -> Result<i64> {
+        self.create_access_token_until(user_id, name, token_hash, scopes, None)
+            .await
+    }
+
+    /// A token that stops working at `expires_at` (when given).
+    pub async fn create_access_token_until(
+        &self,
+        user_id: i64,
+        name: &str,
+        token_hash: &str,
+        scopes: &str,
+        expires_at: Option<Timestamp>,
+    ) -> Result<i64> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO access_tokens (user_id, name, token_hash, scopes, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO access_tokens (user_id, name, token_hash, scopes, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(user_id)
         .bind(name)
         .bind(token_hash)
         .bind(scopes)
         .bind(to_millis(Timestamp::now()))
+        .bind(expires_at.map(to_millis))
         .fetch_one(&self.write)
         .await?)
     }
 
-    /// The unrevoked token with this hash, with its account.
+    /// The unrevoked, unexpired token with this hash, with its account.
     pub async fn access_token(&self, token_hash: &str) -> Result<Option<TokenRecord>> {
         Ok(sqlx::query_as(&format!(
-            "SELECT t.id AS token_id, t.scopes, t.last_used_at, {ACCOUNT_COLUMNS}
+            "SELECT t.id AS token_id, t.scopes, t.last_used_at, t.expires_at, {ACCOUNT_COLUMNS}
              FROM access_tokens t JOIN users u ON u.id = t.user_id
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deleted_at IS NULL"
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deleted_at IS NULL
+               AND (t.expires_at IS NULL OR t.expires_at > $2)"
         ))
         .bind(token_hash)
+        .bind(to_millis(Timestamp::now()))
         .fetch_optional(&self.read)
         .await?)
     }
@@ -386,9 +405,11 @@ impl Store {
     pub async fn access_tokens_of(&self, user_id: i64) -> Result<Vec<TokenInfo>> {
         Ok(sqlx::query_as(
             "SELECT id, name, scopes, created_at, last_used_at FROM access_tokens
-             WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
+             WHERE user_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
+             ORDER BY id DESC",
         )
         .bind(user_id)
+        .bind(to_millis(Timestamp::now()))
         .fetch_all(&self.read)
         .await?)
     }

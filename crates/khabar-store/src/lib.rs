@@ -16,6 +16,7 @@ mod accounts;
 mod audit;
 mod comments;
 mod decisions;
+mod embeds;
 mod error;
 mod events;
 mod followers;
@@ -52,6 +53,7 @@ pub use accounts::{
 };
 pub use comments::{CommentView, NewComment, NotificationKind, ThreadEntry, ThreadPage};
 pub use decisions::{Decision, UndoRefusal};
+pub use embeds::{EmbedThread, NewEmbedThread};
 pub use error::StoreError;
 pub use events::{Event, LogMark};
 pub use followers::{FollowerLag, FollowerMark, PoolUse, StoreFigures};

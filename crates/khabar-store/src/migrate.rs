@@ -84,6 +84,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "webhooks",
         include_str!("../migrations/0016_webhooks.sql"),
     ),
+    (
+        17,
+        "embed threads",
+        include_str!("../migrations/0017_embed_threads.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.

@@ -25,8 +25,8 @@ pub struct WordListRow {
     pub mode: String,
 }
 
-/// A published edition: by id (the API's way), or by its address (a
-/// page's form).
+/// A published (or embedded) edition: by id (the API's way), or by its
+/// address (a page's form).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditionKey<'a> {
     Id(i64),
@@ -269,7 +269,7 @@ impl Store {
              LEFT JOIN moderation_settings section
                  ON section.scope = 'section' AND section.scope_id = s.section_id
              LEFT JOIN moderation_settings story ON story.scope = 'story' AND story.scope_id = s.id
-             WHERE e.status = 'published' AND {which}",
+             WHERE e.status IN ('published', 'embedded') AND {which}",
             scope("site"),
             scope("section"),
             scope("story")

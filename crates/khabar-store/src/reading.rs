@@ -185,13 +185,14 @@ const NAME_IN_LANG: &str = "COALESCE(
     x.slug)";
 
 impl Store {
-    /// Which of `edition_ids` are published, in ascending order.
+    /// Which of `edition_ids` are published (or embedded discussions), in
+    /// ascending order.
     pub async fn published_among(&self, edition_ids: &[i64]) -> Result<Vec<i64>> {
         if edition_ids.is_empty() {
             return Ok(Vec::new());
         }
         let sql = format!(
-            "SELECT id FROM editions WHERE status = 'published' AND id IN ({}) ORDER BY id",
+            "SELECT id FROM editions WHERE status IN ('published', 'embedded') AND id IN ({}) ORDER BY id",
             placeholders(1, edition_ids.len())
         );
         let mut query = sqlx::query_scalar(&sql);
@@ -715,7 +716,8 @@ struct BehindRow {
 /// The conditions (numbered from `$1`) and their values that narrow the
 /// newsroom's list by `filter`.
 fn newsroom_conditions(filter: &NewsroomFilter) -> (Vec<String>, Vec<NewsroomBind>) {
-    let mut conditions = Vec::new();
+    // Embedded discussions are stories of the host sites, not the newsroom's.
+    let mut conditions = vec!["e.status <> 'embedded'".to_owned()];
     let mut binds: Vec<NewsroomBind> = Vec::new();
     let mut next = |bind: NewsroomBind, sql: &str, binds: &mut Vec<NewsroomBind>| {
         binds.push(bind);

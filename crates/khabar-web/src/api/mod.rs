@@ -358,6 +358,14 @@ pub async fn caller(app: &App, headers: &HeaderMap, viewer: &Viewer) -> Result<C
                 )
             })?;
         let now = Timestamp::now();
+        // A kept token may have expired since it was read.
+        if record.expires_at.is_some_and(|at| at <= now) {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "this token has expired",
+            ));
+        }
         if record
             .last_used_at
             .is_none_or(|at| at + TOKEN_TOUCH_EVERY < now)
