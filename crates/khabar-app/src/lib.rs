@@ -8,6 +8,7 @@ pub mod comments;
 pub mod embed;
 mod error;
 pub mod front;
+pub mod import;
 pub mod media;
 pub mod media_store;
 pub mod moderation;

@@ -495,41 +495,14 @@ impl<'a> Newsroom<'a> {
                 Ok((lang, MediaText { alt, caption }))
             })
             .collect::<Result<Vec<_>>>()?;
-        let (stem, processed) = image_work(move || {
-            let stem = hex::encode(&sha2::Sha256::digest(&upload)[..8]);
-            Ok((stem, media::process(&upload)?))
-        })
-        .await?;
-        let (content_type, width, height) =
-            (processed.content_type(), processed.width, processed.height);
-        let bytes = processed.bytes.len() as u64;
-        let (name, variants, files) = processed.into_files(&stem);
-        let path = format!("{UPLOADS}/{name}");
-        media::save_files(&self.ctx.media, UPLOADS, files)
-            .await
-            .map_err(NewsroomError::Media)?;
-        let variants: Vec<MediaVariant> = variants
-            .into_iter()
-            .map(|(width, file)| MediaVariant {
-                width,
-                path: format!("{UPLOADS}/{file}"),
-            })
-            .collect();
-        let id = self
-            .ctx
-            .store
-            .create_media(NewMedia {
-                path: &path,
-                content_type,
-                width,
-                height,
-                bytes,
-                variants: &variants,
-                uploaded_by: Some(self.account.id),
-                texts: &texts,
-            })
-            .await?;
-        Ok(self.ctx.store.media(id).await?)
+        save_image(
+            &self.ctx.media,
+            &self.ctx.store,
+            upload,
+            &texts,
+            Some(self.account.id),
+        )
+        .await
     }
 
     pub async fn create_section(&self, slug: &Slug, names: &[Named]) -> Result<i64> {
@@ -683,6 +656,50 @@ impl<'a> Newsroom<'a> {
         self.require(may_manage_people(self.role) && user_id != self.account.id)?;
         Ok(self.ctx.store.set_role(user_id, role).await?)
     }
+}
+
+/// Stores an image made safe, with its variants and `texts`, in the media
+/// folder and the media library: uploads and imports alike.
+pub(crate) async fn save_image(
+    media_store: &crate::media_store::MediaStore,
+    store: &khabar_store::Store,
+    upload: Vec<u8>,
+    texts: &[(Lang, MediaText)],
+    uploaded_by: Option<i64>,
+) -> Result<MediaRecord> {
+    let (stem, processed) = image_work(move || {
+        let stem = hex::encode(&sha2::Sha256::digest(&upload)[..8]);
+        Ok((stem, media::process(&upload)?))
+    })
+    .await?;
+    let (content_type, width, height) =
+        (processed.content_type(), processed.width, processed.height);
+    let bytes = processed.bytes.len() as u64;
+    let (name, variants, files) = processed.into_files(&stem);
+    let path = format!("{UPLOADS}/{name}");
+    media::save_files(media_store, UPLOADS, files)
+        .await
+        .map_err(NewsroomError::Media)?;
+    let variants: Vec<MediaVariant> = variants
+        .into_iter()
+        .map(|(width, file)| MediaVariant {
+            width,
+            path: format!("{UPLOADS}/{file}"),
+        })
+        .collect();
+    let id = store
+        .create_media(NewMedia {
+            path: &path,
+            content_type,
+            width,
+            height,
+            bytes,
+            variants: &variants,
+            uploaded_by,
+            texts,
+        })
+        .await?;
+    Ok(store.media(id).await?)
 }
 
 /// Decoding and encoding images is CPU and memory work: off the async

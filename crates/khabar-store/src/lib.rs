@@ -21,6 +21,7 @@ mod error;
 mod events;
 mod followers;
 mod front;
+mod imports;
 mod indexing;
 mod leases;
 mod mail;
@@ -61,6 +62,7 @@ pub use front::{
     Breaking, BreakingShown, FRONT_SLOTS, FrontPage, FrontPick, FrontPlan, FrontSection, Reads,
     read_day,
 };
+pub use imports::{ImportKey, Imported};
 pub use indexing::IndexedComment;
 pub use khabar_core::CommentStatus;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};

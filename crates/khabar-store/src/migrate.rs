@@ -89,6 +89,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "embed threads",
         include_str!("../migrations/0017_embed_threads.sql"),
     ),
+    (
+        18,
+        "imports",
+        include_str!("../migrations/0018_imports.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.
