@@ -53,6 +53,31 @@ enum Command {
     /// Manage personal access tokens for the JSON API.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Bring an archive in from another system (docs/import.md). Running
+    /// it again changes nothing; what was changed here since is kept.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// A WordPress export (WXR, from Tools → Export): posts and their
+    /// Polylang or WPML translations, categories, tags, authors, comments,
+    /// images; the old addresses answer 301 to the new ones.
+    Wordpress(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// The export file.
+    file: PathBuf,
+    /// Report what would be done; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// The old site's uploads folder (wp-content/uploads): images named
+    /// by the export's attachments are taken from it.
+    #[arg(long, value_name = "DIR")]
+    media: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -205,6 +230,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::MigrateData(args) => migrate_data(args, config).await,
         Command::MigrateMedia(args) => migrate_media(args, config).await,
         Command::Token(TokenCommand::Create(args)) => create_token(args, config).await,
+        Command::Import(ImportCommand::Wordpress(args)) => import(args, config).await,
     }
 }
 
@@ -376,6 +402,53 @@ async fn migrate_media(args: MigrateMediaArgs, config: Config) -> anyhow::Result
         report.skipped,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+async fn import(args: ImportArgs, config: Config) -> anyhow::Result<()> {
+    use khabar_app::import::{Options, Target, wordpress};
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("reading {}", args.file.display()))?;
+    if let Some(dir) = &args.media
+        && !dir.is_dir()
+    {
+        bail!("no folder at {}", dir.display());
+    }
+    let store = khabar::server::open_store(&config).await?;
+    let media = config.media_store().context("opening the media store")?;
+    let site = &config.site;
+    let mut languages = vec![site.default_language];
+    languages.extend(
+        site.languages
+            .iter()
+            .map(|l| l.code)
+            .filter(|l| *l != site.default_language),
+    );
+    let options = Options {
+        dry_run: args.dry_run,
+        media_dir: args.media,
+        languages,
+    };
+    let progress = Progress::new();
+    let summary = wordpress::import(
+        Target {
+            store: &store,
+            media: &media,
+        },
+        &text,
+        &options,
+        &|done, total| progress.set(done, total, "stories"),
+    )
+    .await;
+    progress.finish();
+    store.close().await;
+    let summary = summary.with_context(|| format!("importing {}", args.file.display()))?;
+    print!("{summary}");
+    if summary.count("users").created > 0 && !args.dry_run {
+        println!(
+            "imported accounts have no password: their owners set one with \"forgot password\""
+        );
+    }
     Ok(())
 }
 

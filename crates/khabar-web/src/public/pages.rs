@@ -35,7 +35,15 @@ use crate::{App, PageError};
 type AppState = State<Arc<App>>;
 
 /// `/` sends each reader to the language their browser asks for.
-pub(crate) async fn choose_language(State(app): AppState, headers: HeaderMap) -> Response {
+/// (An imported story's old `/?p=ID` answers 301 to it.)
+pub(crate) async fn choose_language(
+    State(app): AppState,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(moved) = crate::theme::page::legacy_redirect(&app, &uri).await {
+        return moved;
+    }
     let lang = preferred_language(&app, &headers);
     let mut response = Redirect::to(&format!("/{lang}/")).into_response();
     response

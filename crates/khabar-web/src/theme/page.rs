@@ -407,6 +407,9 @@ pub(crate) async fn not_found(
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Response {
+    if let Some(moved) = legacy_redirect(&app, &uri).await {
+        return moved;
+    }
     let lang = uri
         .path()
         .split('/')
@@ -414,6 +417,15 @@ pub(crate) async fn not_found(
         .and_then(|prefix| app.lang(prefix))
         .unwrap_or_else(|| preferred_language(&app, &headers));
     error_page(&app, lang, &PageError::NotFound)
+}
+
+/// An imported story's address on the old site (`/2024/03/slug/`,
+/// `/?p=12`) answers 301 to its edition here (docs/import.md).
+pub(crate) async fn legacy_redirect(app: &App, uri: &axum::http::Uri) -> Option<Response> {
+    let path = khabar_app::import::legacy_path(&uri.to_string())?;
+    let (lang, slug) = app.store.legacy_target(&path).await.ok()??;
+    let to = story_path(lang.as_str(), &slug);
+    Some((StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to)]).into_response())
 }
 
 /// A `<link rel="alternate">` to a feed, for the page it belongs to.

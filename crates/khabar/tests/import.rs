@@ -1,0 +1,242 @@
+//! `khabar import wordpress`: a WordPress export with Polylang
+//! translations, a three-level discussion (one comment held, one spam, one
+//! in the trash), a category, a tag and an image beside the export comes
+//! in through the CLI, and the site serves it page by page; a second run
+//! changes nothing, a local edit survives a re-import, a dry run writes
+//! nothing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{client, spawn_app};
+use khabar_core::moderation::Queue;
+use khabar_core::{EditionContent, EditionInput, Lang};
+use khabar_store::{QueueFilter, Store};
+use khabar_testkit::{TestDatabase, on_both_backends};
+
+const FIXTURE: &str = include_str!("fixtures/import/wordpress.xml");
+
+/// The export and its uploads folder, written beside each other.
+fn export_dir(db: &TestDatabase) -> (PathBuf, PathBuf) {
+    let dir = db.dir().join("old-site");
+    let uploads = dir.join("uploads");
+    std::fs::create_dir_all(uploads.join("2024/03")).unwrap();
+    let picture = khabar_testkit::images::picture(640, 400, image::ImageFormat::Jpeg);
+    std::fs::write(uploads.join("2024/03/harbour-cranes.jpg"), picture).unwrap();
+    let file = dir.join("export.xml");
+    std::fs::write(&file, FIXTURE).unwrap();
+    (file, uploads)
+}
+
+/// Runs `khabar import wordpress` on `file`; its standard output.
+fn import(db: &TestDatabase, file: &Path, uploads: &Path, dry_run: bool) -> String {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_khabar"));
+    command
+        .args(["import", "wordpress"])
+        .arg(file)
+        .arg("--media")
+        .arg(uploads)
+        .arg("--data")
+        .arg(db.dir())
+        .env("KHABAR_DATABASE_URL", db.url());
+    if dry_run {
+        command.arg("--dry-run");
+    }
+    let output = command.output().expect("the khabar binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "import failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
+
+/// The numbers of a summary's row: created, updated, unchanged, skipped.
+fn row(summary: &str, entity: &str) -> Vec<u64> {
+    summary
+        .lines()
+        .find(|line| line.split_whitespace().next() == Some(entity))
+        .unwrap_or_else(|| panic!("no {entity} row in:\n{summary}"))
+        .split_whitespace()
+        .skip(1)
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
+async fn editions(store: &Store) -> i64 {
+    let page = store
+        .newsroom_editions(&Default::default(), 1, 100)
+        .await
+        .unwrap();
+    page.items.len() as i64
+}
+
+async fn page(base: &str, path: &str) -> (u16, String) {
+    let response = client().get(format!("{base}{path}")).send().await.unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+async fn location(base: &str, path: &str) -> (u16, String) {
+    let response = client().get(format!("{base}{path}")).send().await.unwrap();
+    let to = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (response.status().as_u16(), to)
+}
+
+async fn wordpress_archive_comes_in(db: &TestDatabase) {
+    let (file, uploads) = export_dir(db);
+
+    let dry = import(db, &file, &uploads, true);
+    assert!(dry.contains("dry run: nothing was written"), "{dry}");
+    assert_eq!(row(&dry, "editions"), [3, 0, 0, 0], "{dry}");
+    let store = Store::open(db.url()).await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(editions(&store).await, 0, "a dry run writes nothing");
+
+    let first = import(db, &file, &uploads, false);
+    // Two published editions of one story, and the draft.
+    assert_eq!(row(&first, "stories"), [2, 0, 0, 0], "{first}");
+    assert_eq!(row(&first, "editions"), [3, 0, 0, 0], "{first}");
+    assert_eq!(row(&first, "sections"), [1, 0, 0, 0], "{first}");
+    assert_eq!(row(&first, "tags"), [1, 0, 0, 0], "{first}");
+    assert_eq!(row(&first, "media"), [1, 0, 0, 0], "{first}");
+    // Five on the English edition and one on the Arabic; the trash skipped.
+    assert_eq!(row(&first, "comments"), [6, 0, 0, 1], "{first}");
+    assert!(
+        first.contains("skipped comments 112: in the trash"),
+        "{first}"
+    );
+    assert_eq!(editions(&store).await, 3);
+
+    let again = import(db, &file, &uploads, false);
+    assert_eq!(row(&again, "editions"), [0, 0, 3, 0], "{again}");
+    assert_eq!(row(&again, "comments"), [0, 0, 6, 1], "{again}");
+    assert_eq!(row(&again, "media"), [0, 0, 1, 0], "{again}");
+    assert_eq!(editions(&store).await, 3, "a second run changes nothing");
+
+    let server = spawn_app(db, false).await;
+    let base = server.base_url();
+    let (status, english) = page(base, "/en/story/east-quay-opens").await;
+    assert_eq!(status, 200, "{english}");
+    assert!(english.contains("Port of Qantara opens its new east quay"));
+    assert!(
+        english.contains("<strong>east quay</strong>"),
+        "the body kept its emphasis"
+    );
+    assert!(!english.contains("old embed"), "the script is gone");
+    assert!(english.contains("Economy") && english.contains("Ports"));
+    let arabic_path = "/ar/story/%D8%B1%D8%B5%D9%8A%D9%81-%D8%B4%D8%B1%D9%82%D9%8A";
+    assert!(english.contains(arabic_path), "the editions are linked");
+    // The thread: three levels shown, the held and the spam one not.
+    for shown in [
+        "Will the fish market move",
+        "Not this year",
+        "Third level: thanks for checking &amp; asking.",
+    ] {
+        assert!(english.contains(shown), "{shown} is shown");
+    }
+    assert!(!english.contains("Held for review"));
+    assert!(!english.contains("cheap watches"));
+    let image = english
+        .split("/media/uploads/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the image is in the page");
+    let (status, _) = page(base, &format!("/media/uploads/{image}")).await;
+    assert_eq!(status, 200, "the imported image is served");
+
+    let (status, arabic) = page(base, arabic_path).await;
+    assert_eq!(status, 200);
+    assert!(arabic.contains("ميناء القنطرة يفتتح رصيفه الشرقي الجديد"));
+    assert!(arabic.contains("اقتصاد") && arabic.contains("خبر جميل لصيادي البلدة."));
+
+    let queue = server
+        .store()
+        .moderation_queue(&QueueFilter {
+            queue: Queue::Pending,
+            per_page: 50,
+            ..QueueFilter::everything()
+        })
+        .await
+        .unwrap();
+    let held: Vec<&str> = queue
+        .items
+        .iter()
+        .map(|i| i.comment.body.as_str())
+        .collect();
+    assert_eq!(held, ["Held for review: who paid for the quay?"]);
+
+    // The old addresses.
+    assert_eq!(
+        location(base, "/2024/03/11/east-quay-opens/").await,
+        (301, "/en/story/east-quay-opens".to_owned())
+    );
+    assert_eq!(
+        location(base, "/?p=12").await,
+        (301, arabic_path.to_owned())
+    );
+    assert_eq!(
+        location(
+            base,
+            "/ar/2024/03/11/%D8%B1%D8%B5%D9%8A%D9%81-%D8%B4%D8%B1%D9%82%D9%8A/"
+        )
+        .await,
+        (301, arabic_path.to_owned())
+    );
+    assert_eq!(
+        location(base, "/?p=20").await.0,
+        303,
+        "the draft is not public"
+    );
+
+    // Edited here, then the export changes: the local edit stays.
+    let draft = server
+        .store()
+        .edition_draft(
+            server
+                .store()
+                .edition_by_slug(Lang::EN, "east-quay-opens")
+                .await
+                .unwrap()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let edited = EditionContent::parse(EditionInput {
+        slug: Some(draft.slug.clone()),
+        headline: "The east quay opens, corrected here".into(),
+        body: draft.body.clone(),
+        ..EditionInput::default()
+    })
+    .unwrap();
+    server
+        .store()
+        .update_edition(draft.id, draft.revision, &edited, &draft.author_ids, None)
+        .await
+        .unwrap();
+    std::fs::write(
+        &file,
+        FIXTURE.replace("after two years of work", "after three years of work"),
+    )
+    .unwrap();
+    let third = import(db, &file, &uploads, false);
+    assert_eq!(row(&third, "editions"), [0, 0, 2, 1], "{third}");
+    assert!(
+        third.contains("changed here since it was imported"),
+        "{third}"
+    );
+    let kept = server.store().edition_draft(draft.id).await.unwrap();
+    assert_eq!(kept.headline, "The east quay opens, corrected here");
+    assert!(kept.body.contains("two years"));
+    server.stop().await.unwrap();
+    store.close().await;
+}
+
+on_both_backends!(wordpress_archive_comes_in);
