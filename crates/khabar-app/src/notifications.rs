@@ -25,6 +25,9 @@ pub enum EmailKind {
     /// Someone tried to sign up with an address that has an account; the
     /// link is the sign-in page, which also offers a new password.
     SignUpAttempt,
+    /// To an admin: a webhook endpoint kept failing and was switched off;
+    /// the name is its address, the link the webhooks screen.
+    WebhookDisabled,
 }
 
 /// A composed message, owned, ready for the outbox.

@@ -9,13 +9,14 @@ use std::time::Duration;
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::newsroom::may_manage_people;
 use khabar_core::webhook::{WebhookEvent, generate_secret, refused_address};
-use khabar_core::{EditionStatus, InvalidInput, text};
+use khabar_core::{EditionStatus, InvalidInput, Lang, text};
 use khabar_store::{
     Account, Event, NewWebhook, StoreError, Webhook, WebhookChange, WebhookDelivery, WebhookMessage,
 };
 
 use crate::Context;
 use crate::error::{Failure, Kind};
+use crate::notifications::{EmailKind, NotificationError};
 
 /// Longest endpoint address, in bytes.
 const MAX_URL_BYTES: usize = 2000;
@@ -352,6 +353,24 @@ async fn resolve(url: &url::Url, settings: &WebhookSettings) -> Result<Destinati
         host: bare.to_owned(),
         address: first,
     })
+}
+
+/// Writes to every admin, in their language, that `hook` kept failing and
+/// was switched off, with a link to the webhooks screen.
+pub async fn tell_admins_disabled(ctx: &Context, hook: &Webhook) -> Result<(), NotificationError> {
+    for (recipient, lang) in ctx.store.admin_addresses().await? {
+        let lang = Lang::parse(&lang).unwrap_or(ctx.site().default_language);
+        let screen = format!("{}/{}/admin/webhooks", ctx.base_url, lang.as_str());
+        ctx.send_account_link(
+            &recipient,
+            lang,
+            EmailKind::WebhookDisabled,
+            &hook.url,
+            &screen,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// The messages a stretch of the events log makes, in log order: each

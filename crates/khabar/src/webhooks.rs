@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 use khabar_app::Context;
-use khabar_app::webhooks::{WebhookSettings, destination, messages_for};
+use khabar_app::webhooks::{WebhookSettings, destination, messages_for, tell_admins_disabled};
 use khabar_core::webhook::sign;
-use khabar_store::{Attempt, AttemptOutcome, NewEmail, Store, Webhook, WebhookDelivery};
+use khabar_store::{Attempt, AttemptOutcome, Webhook, WebhookDelivery};
 use tokio::sync::watch;
 
 /// The lease that makes one node of several send webhooks.
@@ -160,7 +160,7 @@ async fn attempt(ctx: &Context, hook: &Webhook, delivery: &WebhookDelivery) -> a
         .await?;
     if outcome == AttemptOutcome::GiveUp {
         tracing::warn!(endpoint = hook.id, url = %hook.url, "webhook endpoint disabled after failing for the retry horizon");
-        tell_admins(&ctx.store, &ctx.base_url, hook).await?;
+        tell_admins_disabled(ctx, hook).await?;
     }
     Ok(())
 }
@@ -232,36 +232,6 @@ async fn send(
     }
     body.truncate(KEPT_BODY_BYTES);
     Ok((status, String::from_utf8_lossy(&body).into_owned()))
-}
-
-/// Writes to every admin that an endpoint was disabled.
-async fn tell_admins(store: &Store, base_url: &str, hook: &Webhook) -> anyhow::Result<()> {
-    let screen = format!("{base_url}/en/admin/webhooks");
-    let subject = "Webhook endpoint disabled — تعطيل عنوان webhook";
-    let text = format!(
-        "The webhook endpoint {url} kept failing and has been disabled. Its failed message can be replayed once it answers again: {screen}\n\n\
-         ظل عنوان webhook {url} يفشل فعُطِّل. يمكن إعادة إرسال رسالته حين يعود للإجابة: {screen}\n",
-        url = hook.url,
-    );
-    let html = format!(
-        "<p>{}</p>",
-        text.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace("\n\n", "</p><p>")
-    );
-    for (recipient, lang) in store.admin_addresses().await? {
-        store
-            .enqueue_email(NewEmail {
-                recipient: &recipient,
-                lang: &lang,
-                subject,
-                text_body: &text,
-                html_body: &html,
-            })
-            .await?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

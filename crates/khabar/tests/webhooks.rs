@@ -362,12 +362,17 @@ async fn an_endpoint_that_keeps_failing_is_disabled_and_admins_told(db: &TestDat
     .await;
     assert_eq!(deliveries.body["items"][0]["status"], "failed");
     assert_eq!(deliveries.body["items"][0]["last_status"], 500);
+    // The admin hears of it in their language, with the address and the screen.
     let mail = server.store().emails_to("root@news.example").await.unwrap();
-    assert!(
-        mail.iter()
-            .any(|(subject, ..)| subject.contains("Webhook endpoint disabled")),
-        "{mail:?}"
-    );
+    let (_, body, _) = mail
+        .iter()
+        .find(|(subject, ..)| {
+            subject.contains("webhook endpoint") && subject.contains("switched off")
+        })
+        .unwrap_or_else(|| panic!("no notice: {mail:?}"));
+    assert!(body.contains(&receiver.url), "{body}");
+    assert!(body.contains("/en/admin/webhooks"), "{body}");
+    assert!(body.contains("because you are an administrator"), "{body}");
     // Nothing more is sent to a disabled endpoint.
     let before = receiver.all().len();
     publish_story(server.store(), "Still nobody").await;

@@ -23,6 +23,16 @@ fn key(kind: EmailKind) -> &'static str {
         EmailKind::VerifyEmail => "verify",
         EmailKind::ResetPassword => "reset",
         EmailKind::SignUpAttempt => "signup-attempt",
+        EmailKind::WebhookDisabled => "webhook-disabled",
+    }
+}
+
+/// Account messages may reach someone who did not ask for them; an
+/// admin's notice about the site is not one of those.
+fn footer_key(kind: EmailKind) -> &'static str {
+    match kind {
+        EmailKind::WebhookDisabled => "email-webhook-disabled-footer",
+        _ => "email-footer",
     }
 }
 
@@ -92,7 +102,7 @@ impl ThemeLetters {
             items: &[],
             action: &text("action"),
             link,
-            footer: &self.i18n.message(lang, "email-footer", Some(&args)),
+            footer: &self.i18n.message(lang, footer_key(kind), Some(&args)),
             unsubscribe: None,
         }
         .compose(&self.templates)

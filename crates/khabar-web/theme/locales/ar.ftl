@@ -144,6 +144,10 @@ email-signup-attempt-subject = حاول أحدهم التسجيل في { $site }
 email-signup-attempt-intro = مرحبًا { $name }، حاول أحدهم إنشاء حساب في { $site } بعنوان البريد هذا، وله حسابك من قبل. إن كنت أنت فسجّل الدخول بدلًا من ذلك؛ وإن نسيت كلمة مرورك فصفحة الدخول تتيح لك اختيار كلمة جديدة.
 email-signup-attempt-action = تسجيل الدخول
 email-footer = إن لم تطلب هذا، فتجاهل هذه الرسالة؛ لن يتغيّر شيء.
+email-webhook-disabled-subject = أُوقف عنوان webhook في { $site }
+email-webhook-disabled-intro = ظلّ عنوان الـwebhook ‏{ $name } يفشل يومًا كاملًا فأُوقف. تُحفظ رسائله التي لم تصل أسبوعًا: حين يعود إلى الإجابة شغّله وأعد إرسالها من شاشة الـwebhooks.
+email-webhook-disabled-action = افتح شاشة الـwebhooks
+email-webhook-disabled-footer = تصلك هذه الرسالة لأنك من مديري { $site }.
 
 tokens-title = مفاتيح الوصول إلى الواجهة البرمجية
 tokens-none = ليس لديك مفاتيح وصول.
@@ -1008,3 +1012,12 @@ admin-error-invalid-webhook-url = أدخل عنوان http أو https بلا ا�
 admin-error-unresolvable-webhook-host = اسم المضيف في هذا العنوان لا يُحَلّ.
 admin-error-no-event-types = اختر نوع حدث واحدًا على الأقل.
 admin-error-too-many-webhooks = للموقع خمسون عنوانًا على الأكثر.
+
+## نقاش مضمّن في موقع آخر (docs/embed.md)
+embed-commenting-as = تعلّق باسم
+embed-sign-out = تسجيل الخروج
+embed-held = تعليقك بانتظار مراجعة مشرف، ويظهر بعد الموافقة عليه.
+embed-popup-blocked = منع متصفحك نافذة تسجيل الدخول. اسمح بالنوافذ المنبثقة لهذه الصفحة ثم أعد المحاولة.
+embed-signed-in-title = تم تسجيل دخولك
+embed-signed-in-body = يمكنك إغلاق هذه النافذة والعودة إلى النقاش.
+embed-on-site = على موقع آخر:

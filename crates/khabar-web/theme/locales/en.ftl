@@ -137,6 +137,10 @@ email-signup-attempt-subject = Someone tried to sign up to { $site } with your a
 email-signup-attempt-intro = Hello { $name }, someone tried to create an account on { $site } with this email address, which already has yours. If it was you, sign in instead; if you forgot your password, the sign-in page lets you choose a new one.
 email-signup-attempt-action = Sign in
 email-footer = If you did not ask for this, you can ignore this message; nothing will change.
+email-webhook-disabled-subject = A webhook endpoint of { $site } was switched off
+email-webhook-disabled-intro = The webhook endpoint { $name } kept failing for a day and has been switched off. Its undelivered messages are kept for a week: once it answers again, switch it on and replay them from the webhooks screen.
+email-webhook-disabled-action = Open the webhooks screen
+email-webhook-disabled-footer = You receive this because you are an administrator of { $site }.
 
 tokens-title = Access tokens for the API
 tokens-none = You have no access tokens.
@@ -942,3 +946,12 @@ admin-error-invalid-webhook-url = Give an http or https address, without a user 
 admin-error-unresolvable-webhook-host = That address's host name does not resolve.
 admin-error-no-event-types = Choose at least one event type.
 admin-error-too-many-webhooks = A site has at most 50 endpoints.
+
+## A discussion embedded on another site (docs/embed.md)
+embed-commenting-as = Commenting as
+embed-sign-out = Sign out
+embed-held = Your comment waits for a moderator; it appears once approved.
+embed-popup-blocked = Your browser blocked the sign-in window. Allow pop-ups for this page, then try again.
+embed-signed-in-title = You are signed in
+embed-signed-in-body = You can close this window and go back to the discussion.
+embed-on-site = On another site:
