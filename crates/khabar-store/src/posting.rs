@@ -542,14 +542,14 @@ async fn write_rows(
     Ok(())
 }
 
-/// The posts' editions that are published, by id.
+/// The posts' editions that are published (or embedded discussions), by id.
 async fn published_targets(
     tx: &mut Transaction<'static, Any>,
     posts: &[CommentPost],
 ) -> Result<HashMap<i64, Target>> {
     by_id(
         tx,
-        "SELECT id, story_id, lang FROM editions WHERE status = 'published' AND id IN",
+        "SELECT id, story_id, lang FROM editions WHERE status IN ('published', 'embedded') AND id IN",
         posts.iter().map(|p| p.edition_id),
         |target: &Target| target.id,
     )

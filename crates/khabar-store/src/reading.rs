@@ -336,6 +336,29 @@ impl Store {
         Ok(Some(article))
     }
 
+    /// The edition of an embedded discussion (docs/embed.md) as a thread
+    /// shows it: headed by its host page's title, without tags or
+    /// other editions.
+    pub async fn embedded_article(&self, edition_id: i64) -> Result<Option<Article>> {
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS}, e.body, e.dateline, e.hero_credit, e.comment_mode {SUMMARY_FROM}
+             WHERE e.id = $1 AND e.status = 'embedded'"
+        );
+        let Some(row) = sqlx::query(&sql)
+            .bind(edition_id)
+            .fetch_optional(&self.read)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let mut article = Article::from_row(&row)?;
+        complete_summary(&mut article.summary, &row)?;
+        let lang = article.summary.lang;
+        self.fill_authors(lang, std::slice::from_mut(&mut article.summary))
+            .await?;
+        Ok(Some(article))
+    }
+
     /// The current slug of the published edition that once had `slug`.
     pub async fn current_slug(&self, lang: Lang, retired_slug: &str) -> Result<Option<String>> {
         Ok(sqlx::query_scalar(

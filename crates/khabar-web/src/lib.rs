@@ -256,6 +256,9 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(http::health::alive))
         .route("/metrics", get(http::metrics::scrape))
         .route("/live", get(live::shared))
+        .route("/embed.js", get(public::embed::script))
+        .route("/embed/signed-in", get(public::embed::signed_in))
+        .route("/embed/{lang}/thread", get(public::embed::thread))
         .route("/readyz", get(http::health::ready))
         .route("/robots.txt", get(sitemaps::robots))
         .route("/sitemap.xml", get(sitemaps::index))
@@ -416,10 +419,18 @@ async fn security_headers(request: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),
     );
-    headers.insert(
-        HeaderName::from_static("x-frame-options"),
-        HeaderValue::from_static("DENY"),
-    );
+    // A page that names who may frame it (an embedded discussion) is
+    // framed by them alone.
+    let framed = headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|policy| policy.contains("frame-ancestors"));
+    if !framed {
+        headers.insert(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        );
+    }
     // A stricter policy already set for this response (media) stays.
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(

@@ -49,7 +49,37 @@ pub struct Config {
     /// Where webhooks may be sent and how long they are retried.
     #[serde(default)]
     pub webhooks: WebhookConfig,
+    /// Which other sites may embed discussions (docs/embed.md).
+    #[serde(default)]
+    pub embed: EmbedConfig,
     pub site: SiteSettings,
+}
+
+/// `[embed]` (docs/embed.md).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EmbedConfig {
+    /// Origins whose pages may embed discussions, such as
+    /// `https://blog.example`; none (the default) turns embedding off.
+    pub allowed_origins: Vec<String>,
+    /// Host URLs that share one discussion: `from` a URL, or a prefix
+    /// ending in `*`; `to` the URL whose discussion they share.
+    pub aliases: Vec<khabar_app::embed::Alias>,
+}
+
+impl EmbedConfig {
+    /// The use cases' form of these settings, or the key that is wrong
+    /// and why.
+    pub fn settings(&self) -> Result<khabar_app::embed::EmbedSettings, (&'static str, String)> {
+        khabar_app::embed::EmbedSettings::new(&self.allowed_origins, &self.aliases).map_err(|e| {
+            let key = if e.field == "allowed_origins" {
+                "embed.allowed_origins"
+            } else {
+                "embed.aliases"
+            };
+            (key, e.message)
+        })
+    }
 }
 
 /// `[webhooks]` (docs/webhooks.md).
@@ -151,6 +181,7 @@ impl Default for Config {
             media: Default::default(),
             metrics: Default::default(),
             webhooks: Default::default(),
+            embed: Default::default(),
             site: SiteSettings::default(),
         }
     }
@@ -293,6 +324,9 @@ impl Config {
             return Err(ConfigError::Invalid { key, message });
         }
         if let Err((key, message)) = config.media.check() {
+            return Err(ConfigError::Invalid { key, message });
+        }
+        if let Err((key, message)) = config.embed.settings() {
             return Err(ConfigError::Invalid { key, message });
         }
         if let Err((key, message)) = config.limits.check() {

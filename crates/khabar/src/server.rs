@@ -135,6 +135,11 @@ impl Server {
             stopped.clone(),
         ));
         app.ctx.set_webhook_settings(config.webhooks.settings());
+        let embed = config
+            .embed
+            .settings()
+            .map_err(|(key, message)| anyhow::anyhow!("{key}: {message}"))?;
+        app.ctx.set_embed_settings(embed);
         let webhooks = tokio::spawn(crate::webhooks::worker(
             app.ctx.clone(),
             store.latest_event_seq().await?,

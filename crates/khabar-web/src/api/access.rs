@@ -163,6 +163,8 @@ pub(crate) const REPORT_COMMENT: Operation = change("reportComment", COMMENT);
 pub(crate) const LIST_NOTIFICATIONS: Operation = read("listNotifications", READ);
 pub(crate) const MARK_NOTIFICATIONS_READ: Operation = change("markNotificationsRead", READ);
 pub(crate) const GET_USER_PROFILE: Operation = read("getUserProfile", PUBLIC);
+/// Host sites' index pages show them to anyone.
+pub(crate) const COUNT_EMBED_COMMENTS: Operation = read("countEmbedComments", PUBLIC);
 pub(crate) const SEARCH_ARTICLES: Operation = read("searchArticles", PUBLIC);
 pub(crate) const SEARCH_COMMENTS: Operation = read("searchComments", MODERATE);
 pub(crate) const LIST_MODERATION_QUEUE: Operation = read("listModerationQueue", MODERATE);
@@ -232,6 +234,7 @@ pub const OPERATIONS: &[Operation] = &[
     LIST_NOTIFICATIONS,
     MARK_NOTIFICATIONS_READ,
     GET_USER_PROFILE,
+    COUNT_EMBED_COMMENTS,
     SEARCH_ARTICLES,
     SEARCH_COMMENTS,
     LIST_MODERATION_QUEUE,

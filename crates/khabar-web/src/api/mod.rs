@@ -4,6 +4,7 @@
 pub mod access;
 mod auth;
 mod comments;
+mod embed;
 mod front;
 pub(crate) mod moderation;
 pub(crate) mod newsroom;
@@ -166,6 +167,7 @@ pub fn routes() -> Router<Arc<App>> {
         .route("/api/v1/notifications", get(comments::notifications))
         .route("/api/v1/notifications/read", post(comments::mark_read))
         .route("/api/v1/users/{username}", get(comments::profile))
+        .route("/api/v1/embed/counts", get(embed::counts))
         .route("/api/v1/search/articles", get(search::articles))
         .route("/api/v1/search/comments", get(search::comments))
         .route("/api/v1/moderation/queue", get(moderation::list_queue))
@@ -283,6 +285,7 @@ macro_rules! api_errors {
 api_errors!(
     khabar_app::accounts::AccountError,
     khabar_app::comments::CommentError,
+    khabar_app::embed::EmbedError,
     khabar_app::moderation::ModerationError,
     khabar_app::newsroom::NewsroomError,
     khabar_app::search::SearchFailure,

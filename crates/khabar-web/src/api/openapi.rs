@@ -18,7 +18,8 @@ use utoipa::{Modify, OpenApi};
 
 use super::access::{self, Access};
 use super::{
-    auth, comments, front, moderation, newsroom, pages, search, site_icon, stories, users, webhooks,
+    auth, comments, embed, front, moderation, newsroom, pages, search, site_icon, stories, users,
+    webhooks,
 };
 
 pub(super) async fn serve() -> Json<Value> {
@@ -105,6 +106,7 @@ pub fn document() -> Value {
         comments::notifications,
         comments::mark_read,
         comments::profile,
+        embed::counts,
         search::articles,
         search::comments,
         moderation::list_queue,

@@ -296,7 +296,8 @@ fn came_from(app: &App, headers: &HeaderMap) -> Option<String> {
 
 /// Where an account lands after signing in: newsroom staff on their
 /// dashboard (moderators on their queue) unless they were sent to sign in
-/// from one of those screens; readers where they were, else the front page.
+/// from one of those screens or from an embedded discussion's popup;
+/// readers where they were, else the front page.
 fn landing(lang: Lang, role: Role, next: Option<String>) -> String {
     let desk = if may_write(role) {
         Some(format!("/{lang}/admin"))
@@ -306,7 +307,7 @@ fn landing(lang: Lang, role: Role, next: Option<String>) -> String {
         None
     };
     match (desk, next) {
-        (Some(_), Some(next)) if on_desk(&next) => next,
+        (Some(_), Some(next)) if on_desk(&next) || next.starts_with("/embed/") => next,
         (Some(desk), _) => desk,
         (None, next) => next.unwrap_or_else(|| format!("/{lang}/")),
     }

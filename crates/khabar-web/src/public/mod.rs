@@ -5,6 +5,7 @@
 pub(crate) mod account;
 pub(crate) mod accounts;
 pub(crate) mod comments;
+pub(crate) mod embed;
 pub(crate) mod listing;
 pub(crate) mod live;
 pub(crate) mod media;

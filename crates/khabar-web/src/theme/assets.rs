@@ -106,6 +106,17 @@ async fn fixed_address(app: &App, path: &str, suffix: &str, headers: &HeaderMap)
     let Some(bytes) = bytes else {
         return error_page(app, preferred_language(app, headers), &PageError::NotFound);
     };
+    tagged(path, bytes, ICON_CACHE, headers)
+}
+
+/// A file served at a fixed address, tagged with its hash: 304 to a
+/// browser that has these bytes already.
+pub(crate) fn tagged(
+    path: &str,
+    bytes: Vec<u8>,
+    cache_control: &'static str,
+    headers: &HeaderMap,
+) -> Response {
     let tag = format!("\"{}\"", crate::theme::content_hash(&bytes));
     let fresh = headers
         .get(header::IF_NONE_MATCH)
@@ -113,7 +124,7 @@ async fn fixed_address(app: &App, path: &str, suffix: &str, headers: &HeaderMap)
         .is_some_and(|sent| sent.split(',').any(|t| t.trim() == tag));
     let common = [
         (header::CONTENT_TYPE, content_type_of(path).to_owned()),
-        (header::CACHE_CONTROL, ICON_CACHE.to_owned()),
+        (header::CACHE_CONTROL, cache_control.to_owned()),
         (header::ETAG, tag),
     ];
     if fresh {

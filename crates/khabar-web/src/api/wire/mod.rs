@@ -6,6 +6,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod comments;
+pub(crate) mod embed;
 pub(crate) mod moderation;
 pub(crate) mod newsroom;
 pub(crate) mod search;

@@ -1,0 +1,186 @@
+//! The discussion on another site (docs/embed.md): `/embed.js` for the host
+//! page, the thread's page inside the host's iframe, and the end of the
+//! sign-in popup that hands that iframe a token.
+//!
+//! The iframe is a third-party context: browsers that block third-party
+//! cookies send it none, so its page is the same for every reader and the
+//! reader's credential is a short-lived token minted on a first-party page
+//! (the popup) and passed to the iframe by `postMessage`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::Response;
+use jiff::{SignedDuration, Timestamp};
+use khabar_app::embed;
+use khabar_core::Lang;
+use minijinja::context;
+
+use crate::extract::see_other;
+use crate::http::session::Viewer;
+use crate::public::thread::thread_view;
+use crate::theme::assets::tagged;
+use crate::theme::page::{error_page, html_response, preferred_language};
+use crate::{App, PageError};
+
+type AppState = State<Arc<App>>;
+
+/// How long a host page may use `/embed.js` before asking again.
+const SCRIPT_CACHE: &str = "public, max-age=3600";
+/// How long a token minted for an embedded discussion works: a reading
+/// session's worth; the popup mints another when it runs out.
+const TOKEN_LIFETIME: SignedDuration = SignedDuration::from_hours(2);
+
+/// `GET /embed.js`: the host page's script, from the theme.
+pub(crate) async fn script(State(app): AppState, headers: HeaderMap) -> Response {
+    match app.theme.file("assets/embed.js") {
+        Some(bytes) => tagged("embed.js", bytes.into_owned(), SCRIPT_CACHE, &headers),
+        None => error_page(
+            &app,
+            preferred_language(&app, &headers),
+            &PageError::NotFound,
+        ),
+    }
+}
+
+/// The page's language from its path, or the site's default for one it
+/// does not have (a host page in a third language).
+fn language(app: &App, path: Result<Path<String>, PathRejection>) -> Lang {
+    path.ok()
+        .and_then(|Path(code)| app.lang(&code))
+        .unwrap_or(app.site().default_language)
+}
+
+/// `GET /embed/{lang}/thread?url=…&title=…`: the thread of a host page,
+/// opened on first use, for the host's iframe. Only the configured origins
+/// may frame it, and only their pages get a thread.
+pub(crate) async fn thread(
+    State(app): AppState,
+    path: Result<Path<String>, PathRejection>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = language(&app, path);
+    let page = async {
+        let url = query.get("url").map(String::as_str).unwrap_or("");
+        let title = query.get("title").map(String::as_str).unwrap_or("");
+        let opened = embed::open_thread(&app, url, title, lang).await;
+        let thread = opened.map_err(|error| match error {
+            embed::EmbedError::Store(e) => PageError::Store(e),
+            other => PageError::from_failure(&other),
+        })?;
+        let article = app
+            .store
+            .embedded_article(thread.edition_id)
+            .await?
+            .ok_or(PageError::NotFound)?;
+        // No cookie reaches a third-party iframe: everyone sees the same
+        // page, and signs in through the popup.
+        let anonymous = Viewer {
+            session: None,
+            ip: String::new(),
+            user_agent: String::new(),
+            form_token: None,
+        };
+        let view = thread_view(&app, lang, &article, &anonymous, &query, None).await?;
+        let html = app.templates.get_template("embed.html")?.render(context! {
+            lang => lang.as_str(),
+            dir => app.dir(lang),
+            thread => view,
+            article => context! { id => article.summary.id },
+            host => context! {
+                url => thread.url,
+                title => thread.title,
+                origins => app.embed_settings().origins(),
+            },
+        })?;
+        Ok::<_, PageError>(html_response(axum::http::StatusCode::OK, lang, html))
+    }
+    .await;
+    let mut response = match page {
+        Ok(response) => response,
+        Err(error) => error_page(&app, lang, &error),
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, frame_policy(&app));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+/// The site's policy, but framed by the allowed origins (none when
+/// embedding is off).
+fn frame_policy(app: &App) -> HeaderValue {
+    let origins = app.embed_settings().origins();
+    let ancestors = if origins.is_empty() {
+        "'none'".to_owned()
+    } else {
+        origins.join(" ")
+    };
+    let policy = format!(
+        "default-src 'self'; img-src 'self' https:; style-src 'self'; script-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}"
+    );
+    // Origins were parsed as URLs: printable ASCII.
+    HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static("frame-ancestors 'none'"))
+}
+
+/// `GET /embed/signed-in?lang=…`: the sign-in popup's last page. A reader
+/// signed in on this site (first party: the popup's cookies are sent) gets
+/// a token that may only comment, for two hours, handed to the opener
+/// (the discussion's iframe, on this origin) by `postMessage`; anyone else
+/// is sent to sign in first and comes back here.
+pub(crate) async fn signed_in(
+    State(app): AppState,
+    viewer: Viewer,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let lang = query
+        .get("lang")
+        .and_then(|code| app.lang(code))
+        .unwrap_or(app.site().default_language);
+    if !app.embed_settings().enabled() {
+        return error_page(&app, lang, &PageError::NotFound);
+    }
+    let Some(session) = &viewer.session else {
+        let back = format!("/embed/signed-in?lang={lang}");
+        let next = percent_encoding::utf8_percent_encode(&back, percent_encoding::NON_ALPHANUMERIC);
+        return see_other(format!("/{lang}/signin?next={next}"));
+    };
+    let expires = Timestamp::now() + TOKEN_LIFETIME;
+    let page = async {
+        let token = khabar_app::tokens::create_until(
+            &app.store,
+            &session.account,
+            "Embedded discussion",
+            &["comment".to_owned()],
+            Some(expires),
+        )
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "could not mint an embedded discussion's token");
+            PageError::Internal
+        })?;
+        let html = app
+            .templates
+            .get_template("embed-signed-in.html")?
+            .render(context! {
+                lang => lang.as_str(),
+                dir => app.dir(lang),
+                token => token.token,
+                name => session.account.display_name,
+                expires => expires.as_millisecond(),
+            })?;
+        Ok::<_, PageError>(html_response(axum::http::StatusCode::OK, lang, html))
+    }
+    .await;
+    let mut response = match page {
+        Ok(response) => response,
+        Err(error) => error_page(&app, lang, &error),
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

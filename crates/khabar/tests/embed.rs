@@ -1,0 +1,418 @@
+//! The discussion on another site (docs/embed.md) over HTTP, on both
+//! stores: a host page's thread opens on first use, once however many
+//! pages ask at once, under its normalized URL or the one an alias names;
+//! only allowed origins get a thread, may frame it, and may read counts
+//! across origins; the sign-in popup's page mints a token that comments
+//! and does nothing else, and stops working when it expires; embedded
+//! threads show in no listing, feed, sitemap, search or newsroom list.
+//! The browser side is in `embed_browser.rs`.
+
+mod common;
+
+use common::{Agent, account, call, client, spawn_app, spawn_app_with};
+use khabar_app::embed::Alias;
+use khabar_core::Role;
+use khabar_testkit::{TestDatabase, on_both_backends};
+use serde_json::json;
+
+const PASSWORD: &str = "harbour lights at dusk";
+const HOST: &str = "https://blog.example";
+
+async fn embedding_server(db: &TestDatabase) -> khabar::Server {
+    spawn_app_with(db, false, |config| {
+        config.embed.allowed_origins = vec![HOST.to_owned(), "http://127.0.0.1:9".to_owned()];
+        config.embed.aliases = vec![
+            Alias {
+                from: "https://m.blog.example/vote".to_owned(),
+                to: "https://blog.example/vote".to_owned(),
+            },
+            Alias {
+                from: "https://blog.example/live/*".to_owned(),
+                to: "https://blog.example/live".to_owned(),
+            },
+        ];
+    })
+    .await
+}
+
+/// A thread page: status, its headers, and its edition's id.
+struct Frame {
+    status: u16,
+    csp: String,
+    x_frame_options: Option<String>,
+    edition: Option<i64>,
+    body: String,
+}
+
+async fn frame(server: &khabar::Server, lang: &str, url: &str, title: &str) -> Frame {
+    frame_at(server.base_url(), lang, url, title).await
+}
+
+async fn frame_at(base: &str, lang: &str, url: &str, title: &str) -> Frame {
+    let answer = client()
+        .get(format!("{base}/embed/{lang}/thread"))
+        .query(&[("url", url), ("title", title)])
+        .send()
+        .await
+        .unwrap();
+    let header = |name: &str| {
+        answer
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let csp = header("content-security-policy").unwrap_or_default();
+    let x_frame_options = header("x-frame-options");
+    let status = answer.status().as_u16();
+    let body = answer.text().await.unwrap();
+    let edition = body
+        .split("data-edition=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|id| id.parse().ok());
+    Frame {
+        status,
+        csp,
+        x_frame_options,
+        edition,
+        body,
+    }
+}
+
+/// GET /api/v1/embed/counts for `urls`, from a page of `origin`: the
+/// counts in order and the CORS header answered.
+async fn counts(
+    server: &khabar::Server,
+    urls: &[&str],
+    origin: &str,
+) -> (u16, serde_json::Value, Option<String>) {
+    let query: Vec<(&str, &str)> = urls.iter().map(|url| ("url", *url)).collect();
+    let answer = client()
+        .get(format!("{}/api/v1/embed/counts", server.base_url()))
+        .query(&query)
+        .header("Origin", origin)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    let cors = answer
+        .headers()
+        .get("access-control-allow-origin")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (status, answer.json().await.unwrap(), cors)
+}
+
+async fn threads_open_once_per_page_for_allowed_origins_only(db: &TestDatabase) {
+    let server = embedding_server(db).await;
+
+    // First use opens the thread, in the host page's language and direction,
+    // framed by the allowed origins only.
+    let first = frame(
+        &server,
+        "ar",
+        "https://blog.example/vote?utm_source=feed&fbclid=x#top",
+        "التصويت في البلدية",
+    )
+    .await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    assert!(first.body.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    assert!(first.body.contains("التصويت في البلدية"));
+    assert!(
+        first
+            .csp
+            .contains("frame-ancestors https://blog.example http://127.0.0.1:9"),
+        "{}",
+        first.csp
+    );
+    assert_eq!(first.x_frame_options, None);
+    let edition = first.edition.expect("the thread's edition");
+
+    // The same page however it is written, and through an alias: one thread.
+    for url in [
+        "https://blog.example/vote",
+        "HTTPS://BLOG.example:443/vote/",
+        "https://m.blog.example/vote?utm_campaign=z",
+    ] {
+        let again = frame(&server, "en", url, "Another title").await;
+        assert_eq!(again.edition, Some(edition), "{url}");
+    }
+    let live_1 = frame(&server, "en", "https://blog.example/live/1", "Live").await;
+    let live_2 = frame(&server, "en", "https://blog.example/live/2", "Live").await;
+    assert_eq!(live_1.edition, live_2.edition);
+    assert_ne!(live_1.edition, Some(edition));
+    // English where asked; a language the site does not have: its
+    // default (Arabic).
+    assert!(live_1.body.contains("<html lang=\"en\" dir=\"ltr\">"));
+    let french = frame(&server, "fr", "https://blog.example/fr", "Vote").await;
+    assert_eq!(french.status, 200);
+    assert!(french.body.contains("<html lang=\"ar\" dir=\"rtl\">"));
+
+    // Pages asking at once for a new thread all get the one thread.
+    let mut many = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        let base = server.base_url().to_owned();
+        many.spawn(async move {
+            frame_at(&base, "en", "https://blog.example/race", "Race")
+                .await
+                .edition
+        });
+    }
+    let editions: Vec<Option<i64>> = many.join_all().await;
+    assert!(editions[0].is_some());
+    assert!(editions.iter().all(|e| *e == editions[0]), "{editions:?}");
+
+    // Another origin gets no thread; nor does a URL that is not one.
+    let refused = frame(&server, "en", "https://evil.example/vote", "Vote").await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.edition, None);
+    assert!(refused.csp.contains("frame-ancestors https://blog.example"));
+    let refused = frame(&server, "en", "javascript:alert(1)", "Vote").await;
+    assert_eq!(refused.status, 422);
+    assert!(
+        server
+            .store()
+            .embed_thread("https://evil.example/vote")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A reader comments with a token; counts follow, by every spelling
+    // of the page, readable across origins by the allowed ones only.
+    account(&server, "salma", Role::Reader, PASSWORD).await;
+    let minted = call(
+        &server,
+        "POST",
+        "/tokens",
+        Some(json!({"login": "salma", "password": PASSWORD, "scopes": ["comment"]})),
+        &[],
+    )
+    .await;
+    let bearer = format!("Bearer {}", minted.body["token"].as_str().unwrap());
+    let posted = call(
+        &server,
+        "POST",
+        &format!("/editions/{edition}/comments"),
+        Some(json!({"body": "صوّتُ صباحًا، والطابور كان طويلًا."})),
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    let pages = [
+        "https://blog.example/vote",
+        "https://m.blog.example/vote",
+        "https://blog.example/never-embedded",
+    ];
+    let (status, body, cors) = counts(&server, &pages, HOST).await;
+    assert_eq!(status, 200);
+    assert_eq!(cors.as_deref(), Some(HOST));
+    assert_eq!(
+        body,
+        json!({"counts": [
+            {"url": pages[0], "count": 1},
+            {"url": pages[1], "count": 1},
+            {"url": pages[2], "count": 0},
+        ]})
+    );
+    let (status, _, cors) = counts(&server, &pages, "https://evil.example").await;
+    assert_eq!(status, 200);
+    assert_eq!(cors, None);
+    let (status, body, _) = counts(&server, &["/relative"], HOST).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("invalid_url"))
+    );
+    let hundred_and_one: Vec<&str> = std::iter::repeat_n("https://blog.example/a", 101).collect();
+    let (status, body, _) = counts(&server, &hundred_and_one, HOST).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("too_many_urls"))
+    );
+
+    // The thread page shows the comment; it is listed nowhere else.
+    let shown = frame(&server, "ar", "https://blog.example/vote", "").await;
+    assert!(shown.body.contains("والطابور كان طويلًا"));
+    let slug = format!(
+        "embed-{}",
+        server
+            .store()
+            .embed_thread("https://blog.example/vote")
+            .await
+            .unwrap()
+            .unwrap()
+            .story_id
+    );
+    let mut agent = Agent::new(&server);
+    assert_eq!(agent.get(&format!("/ar/story/{slug}")).await.status, 404);
+    for path in ["/ar/", "/ar/feed.xml", "/sitemap.xml", "/en/"] {
+        let page = agent.get(path).await;
+        assert!(!page.body.contains("التصويت في البلدية"), "{path}");
+        assert!(!page.body.contains(&slug), "{path}");
+    }
+    let index = agent.get("/sitemap.xml").await.body;
+    for file in index.split("<loc>").skip(1) {
+        let file = file.split("</loc>").next().unwrap();
+        let path = file.strip_prefix(server.base_url()).unwrap_or(file);
+        assert!(!agent.get(path).await.body.contains(&slug), "{path}");
+    }
+    let search = call(
+        &server,
+        "GET",
+        "/search/articles?q=%D8%A7%D9%84%D8%AA%D8%B5%D9%88%D9%8A%D8%AA&lang=ar",
+        None,
+        &[],
+    )
+    .await;
+    assert!(!search.body.to_string().contains(&slug), "{}", search.body);
+    account(&server, "desk", Role::Editor, PASSWORD).await;
+    let desk = call(
+        &server,
+        "POST",
+        "/tokens",
+        Some(json!({"login": "desk", "password": PASSWORD, "scopes": ["edit"]})),
+        &[],
+    )
+    .await;
+    let desk = format!("Bearer {}", desk.body["token"].as_str().unwrap());
+    let stories = call(
+        &server,
+        "GET",
+        "/stories",
+        None,
+        &[("Authorization", &desk)],
+    )
+    .await;
+    assert_eq!(stories.status, 200);
+    assert!(
+        !stories.body.to_string().contains(&slug),
+        "{}",
+        stories.body
+    );
+
+    server.stop().await.unwrap();
+}
+
+async fn the_popup_mints_a_short_lived_comment_token(db: &TestDatabase) {
+    let server = embedding_server(db).await;
+    let edition = frame(&server, "en", "https://blog.example/token", "Tokens")
+        .await
+        .edition
+        .unwrap();
+    account(&server, "karim", Role::Reader, PASSWORD).await;
+    let mut reader = Agent::new(&server);
+
+    // Not signed in: sign in first, then come back.
+    let answer = reader.get("/embed/signed-in?lang=ar").await;
+    assert_eq!(answer.status, 303);
+    assert_eq!(
+        answer.location.as_deref(),
+        Some("/ar/signin?next=%2Fembed%2Fsigned%2Din%3Flang%3Dar")
+    );
+    let signed_in = reader
+        .submit(
+            "/ar/signin?next=%2Fembed%2Fsigned%2Din%3Flang%3Dar",
+            "/ar/signin",
+            &[
+                ("login", "karim"),
+                ("password", PASSWORD),
+                ("next", "/embed/signed-in?lang=ar"),
+            ],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    assert_eq!(
+        signed_in.location.as_deref(),
+        Some("/embed/signed-in?lang=ar")
+    );
+    let page = reader.get("/embed/signed-in?lang=ar").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<html lang=\"ar\" dir=\"rtl\">"));
+    let token = page
+        .body
+        .split("data-token=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a token")
+        .to_owned();
+    let bearer = format!("Bearer {token}");
+
+    // It comments, without cookies and so without CSRF, and does nothing else.
+    let posted = call(
+        &server,
+        "POST",
+        &format!("/editions/{edition}/comments"),
+        Some(json!({"body": "From the host page."})),
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    let notifications = call(
+        &server,
+        "GET",
+        "/notifications",
+        None,
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(notifications.status, 403);
+    assert_eq!(notifications.body["error"]["code"], "insufficient_scope");
+
+    // An expired token works no more.
+    let karim = server
+        .store()
+        .user_id_by_key(&khabar_core::Username::parse("karim").unwrap().key())
+        .await
+        .unwrap()
+        .unwrap();
+    let old = "khp_expired-token-for-the-test";
+    server
+        .store()
+        .create_access_token_until(
+            karim,
+            "Embedded discussion",
+            &khabar_core::secret::hash_token(old),
+            "comment",
+            Some(jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1)),
+        )
+        .await
+        .unwrap();
+    let expired = call(
+        &server,
+        "POST",
+        &format!("/editions/{edition}/comments"),
+        Some(json!({"body": "Too late."})),
+        &[("Authorization", &format!("Bearer {old}"))],
+    )
+    .await;
+    assert_eq!(expired.status, 401);
+    assert_eq!(expired.body["error"]["code"], "invalid_token");
+    server.stop().await.unwrap();
+}
+
+async fn embedding_is_off_unless_origins_are_configured(db: &TestDatabase) {
+    let server = spawn_app(db, false).await;
+    let off = frame(&server, "en", "https://blog.example/vote", "Vote").await;
+    assert_eq!(off.status, 404);
+    assert!(off.csp.contains("frame-ancestors 'none'"), "{}", off.csp);
+    let (status, body, cors) = counts(&server, &["https://blog.example/vote"], HOST).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (404, Some("embed_off"))
+    );
+    assert_eq!(cors, None);
+    let mut agent = Agent::new(&server);
+    assert_eq!(agent.get("/embed/signed-in").await.status, 404);
+    // The host page's script is there all the same, tagged for caches.
+    let script = agent.get("/embed.js").await;
+    assert_eq!(script.status, 200);
+    assert!(script.body.contains("khabar-thread"));
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(
+    threads_open_once_per_page_for_allowed_origins_only,
+    the_popup_mints_a_short_lived_comment_token,
+    embedding_is_off_unless_origins_are_configured,
+);
