@@ -236,11 +236,17 @@ impl<'a> Webhooks<'a> {
     }
 
     /// An endpoint's latest deliveries, newest first.
-    pub async fn deliveries(&self, id: i64, limit: u32) -> Result<Vec<WebhookDelivery>> {
+    /// An endpoint's deliveries, newest first, older than `before` if given.
+    pub async fn deliveries(
+        &self,
+        id: i64,
+        before: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<WebhookDelivery>> {
         Ok(self
             .ctx
             .store
-            .webhook_deliveries(id, i64::from(limit.clamp(1, 200)))
+            .webhook_deliveries(id, before, i64::from(limit.clamp(1, 200)))
             .await?)
     }
 

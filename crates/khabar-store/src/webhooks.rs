@@ -384,18 +384,21 @@ impl Store {
         Ok(())
     }
 
-    /// An endpoint's deliveries, newest first.
+    /// An endpoint's deliveries, newest first; with `before`, those older
+    /// than that delivery (the next page).
     pub async fn webhook_deliveries(
         &self,
         endpoint_id: i64,
+        before: Option<i64>,
         limit: i64,
     ) -> Result<Vec<WebhookDelivery>> {
         self.webhook(endpoint_id).await?;
         Ok(sqlx::query_as(&format!(
-            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE endpoint_id = $1
-             ORDER BY id DESC LIMIT $2"
+            "SELECT {DELIVERY_COLUMNS} FROM webhook_deliveries WHERE endpoint_id = $1 AND id < $2
+             ORDER BY id DESC LIMIT $3"
         ))
         .bind(endpoint_id)
+        .bind(before.unwrap_or(i64::MAX))
         .bind(limit)
         .fetch_all(&self.read)
         .await?)

@@ -185,7 +185,7 @@ async fn deliveries_queue_once_in_order_and_retry_then_give_up(db: &TestDatabase
             .await
             .unwrap()
     );
-    let queued = store.webhook_deliveries(id, 10).await.unwrap();
+    let queued = store.webhook_deliveries(id, None, 10).await.unwrap();
     let seqs: Vec<i64> = queued.iter().map(|d| d.event_seq).collect();
     assert_eq!(
         seqs,
@@ -270,10 +270,13 @@ async fn deliveries_queue_once_in_order_and_retry_then_give_up(db: &TestDatabase
         .queue_webhook_messages("webhooks", "a", third, &[message(third, "story.created")])
         .await
         .unwrap();
-    assert_eq!(store.webhook_deliveries(id, 10).await.unwrap().len(), 2);
+    assert_eq!(
+        store.webhook_deliveries(id, None, 10).await.unwrap().len(),
+        2
+    );
 
     // A replay goes to the back of the queue with the same id and body.
-    let failed = store.webhook_deliveries(id, 10).await.unwrap()[0].clone();
+    let failed = store.webhook_deliveries(id, None, 10).await.unwrap()[0].clone();
     assert_eq!(failed.status, "failed");
     let replay = store.redeliver_webhook(id, failed.id).await.unwrap();
     assert!(replay.replay);
@@ -314,7 +317,10 @@ async fn deliveries_queue_once_in_order_and_retry_then_give_up(db: &TestDatabase
         .await
         .unwrap();
     assert_eq!(pruned.webhook_deliveries, 2);
-    assert_eq!(store.webhook_deliveries(id, 10).await.unwrap().len(), 1);
+    assert_eq!(
+        store.webhook_deliveries(id, None, 10).await.unwrap().len(),
+        1
+    );
 }
 
 async fn the_queue_alarm_reports_crossings(db: &TestDatabase) {

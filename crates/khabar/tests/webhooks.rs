@@ -288,6 +288,21 @@ async fn signed_in_order_retried_with_backoff_and_replayed(db: &TestDatabase) {
         (Some("delivered"), Some(3))
     );
     assert_eq!(oldest["last_status"], 204);
+    assert_eq!(deliveries.body["next_before"], Value::Null, "one page");
+    let older = call(
+        &server,
+        "GET",
+        &format!(
+            "/webhooks/{id}/deliveries?before={}",
+            deliveries.body["items"][0]["id"]
+        ),
+        None,
+        &auth,
+    )
+    .await;
+    assert_eq!(older.status, 200, "{}", older.body);
+    assert_eq!(older.body["items"].as_array().map(Vec::len), Some(1));
+    assert_eq!(older.body["items"][0]["id"], oldest["id"]);
     let replay = call(
         &server,
         "POST",
@@ -485,7 +500,7 @@ async fn admins_manage_endpoints_on_the_newsroom_screen(db: &TestDatabase) {
     receiver.wait_until("the story", |all| all.len() == 1).await;
     let deadline = Instant::now() + Duration::from_secs(10);
     let delivery = loop {
-        let found = server.store().webhook_deliveries(id, 10).await.unwrap();
+        let found = server.store().webhook_deliveries(id, None, 10).await.unwrap();
         if found.first().is_some_and(|d| d.status == "delivered") {
             break found[0].id;
         }

@@ -1,11 +1,12 @@
 //! Webhook endpoints (admins): register, change, rotate the secret,
 //! remove, and look at and replay deliveries (docs/webhooks.md).
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
@@ -14,7 +15,7 @@ use khabar_store::{Webhook, WebhookDelivery};
 use serde::{Deserialize, Serialize};
 
 use super::newsroom::signed_in;
-use super::{ApiError, access, body};
+use super::{ApiError, access, body, id_param};
 use crate::App;
 use crate::http::session::Viewer;
 
@@ -168,6 +169,8 @@ impl From<WebhookDelivery> for DeliveryBody {
 #[schema(as = WebhookDeliveries)]
 pub(crate) struct DeliveriesBody {
     items: Vec<DeliveryBody>,
+    /// Pass as `before` for the next, older page; null on the last page.
+    next_before: Option<i64>,
 }
 
 /// Deliveries listed at most.
@@ -309,8 +312,11 @@ pub(crate) async fn delete(
     path = "/webhooks/{id}/deliveries",
     operation_id = "listWebhookDeliveries",
     tag = "webhooks",
-    summary = "An endpoint's latest 100 deliveries of the last week, newest first, with their last answers (admins)",
-    params(("id" = i64, Path, description = "The endpoint")),
+    summary = "An endpoint's deliveries of the last week, 100 a page, newest first, with their last answers (admins)",
+    params(
+        ("id" = i64, Path, description = "The endpoint"),
+        ("before" = Option<i64>, Query, description = "Only deliveries older than this one: the `next_before` of the previous page"),
+    ),
     responses(
         (status = 200, description = "Its deliveries", body = DeliveriesBody),
         (status = 404, description = "not_found", body = crate::api::wire::ErrorBody),
@@ -321,16 +327,19 @@ pub(crate) async fn deliveries(
     headers: HeaderMap,
     viewer: Viewer,
     path: Result<Path<i64>, PathRejection>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     let account = signed_in(&app, &headers, &viewer, &access::LIST_WEBHOOK_DELIVERIES).await?;
     let id = id(path)?;
-    let items = Webhooks::new(&app, &account)?
-        .deliveries(id, DELIVERIES_SHOWN)
-        .await?
-        .into_iter()
-        .map(DeliveryBody::from)
-        .collect();
-    Ok(Json(DeliveriesBody { items }).into_response())
+    let before = id_param(&query, "before")?;
+    let deliveries = Webhooks::new(&app, &account)?
+        .deliveries(id, before, DELIVERIES_SHOWN)
+        .await?;
+    let next_before = (deliveries.len() == DELIVERIES_SHOWN as usize)
+        .then(|| deliveries.last().map(|d| d.id))
+        .flatten();
+    let items = deliveries.into_iter().map(DeliveryBody::from).collect();
+    Ok(Json(DeliveriesBody { items, next_before }).into_response())
 }
 
 #[utoipa::path(

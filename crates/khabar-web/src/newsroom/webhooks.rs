@@ -46,7 +46,7 @@ async fn webhooks_page(
         .or(secret.as_ref().map(|(id, _)| *id));
     let deliveries = match chosen {
         Some(id) if endpoints.iter().any(|e| e.id == id) => {
-            hooks.deliveries(id, DELIVERIES_SHOWN).await?
+            hooks.deliveries(id, None, DELIVERIES_SHOWN).await?
         }
         _ => Vec::new(),
     };
