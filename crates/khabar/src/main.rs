@@ -65,6 +65,11 @@ enum ImportCommand {
     /// Polylang or WPML translations, categories, tags, authors, comments,
     /// images; the old addresses answer 301 to the new ones.
     Wordpress(ImportArgs),
+    /// A Disqus export (XML, from Moderation → Export): each thread's
+    /// comments go under the story at its address (an imported story's
+    /// old address, or an edition's address here), with their threading
+    /// and authors; deleted and spam ones are kept out of view.
+    Disqus(ImportArgs),
 }
 
 #[derive(Args)]
@@ -74,7 +79,7 @@ struct ImportArgs {
     /// Report what would be done; write nothing.
     #[arg(long)]
     dry_run: bool,
-    /// The old site's uploads folder (wp-content/uploads): images named
+    /// WordPress: the old site's uploads folder (wp-content/uploads): images named
     /// by the export's attachments are taken from it.
     #[arg(long, value_name = "DIR")]
     media: Option<PathBuf>,
@@ -230,7 +235,10 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::MigrateData(args) => migrate_data(args, config).await,
         Command::MigrateMedia(args) => migrate_media(args, config).await,
         Command::Token(TokenCommand::Create(args)) => create_token(args, config).await,
-        Command::Import(ImportCommand::Wordpress(args)) => import(args, config).await,
+        Command::Import(ImportCommand::Wordpress(args)) => {
+            import(args, Source::Wordpress, config).await
+        }
+        Command::Import(ImportCommand::Disqus(args)) => import(args, Source::Disqus, config).await,
     }
 }
 
@@ -405,8 +413,15 @@ async fn migrate_media(args: MigrateMediaArgs, config: Config) -> anyhow::Result
     Ok(())
 }
 
-async fn import(args: ImportArgs, config: Config) -> anyhow::Result<()> {
-    use khabar_app::import::{Options, Target, wordpress};
+/// The formats `khabar import` reads.
+#[derive(Clone, Copy)]
+enum Source {
+    Wordpress,
+    Disqus,
+}
+
+async fn import(args: ImportArgs, source: Source, config: Config) -> anyhow::Result<()> {
+    use khabar_app::import::{Options, Target, disqus, wordpress};
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
     if let Some(dir) = &args.media
@@ -430,16 +445,20 @@ async fn import(args: ImportArgs, config: Config) -> anyhow::Result<()> {
         languages,
     };
     let progress = Progress::new();
-    let summary = wordpress::import(
-        Target {
-            store: &store,
-            media: &media,
-        },
-        &text,
-        &options,
-        &|done, total| progress.set(done, total, "stories"),
-    )
-    .await;
+    let target = Target {
+        store: &store,
+        media: &media,
+    };
+    let summary = match source {
+        Source::Wordpress => {
+            let step = |done, total| progress.set(done, total, "stories");
+            wordpress::import(target, &text, &options, &step).await
+        }
+        Source::Disqus => {
+            let step = |done, total| progress.set(done, total, "comments");
+            disqus::import(target, &text, &options, &step).await
+        }
+    };
     progress.finish();
     store.close().await;
     let summary = summary.with_context(|| format!("importing {}", args.file.display()))?;

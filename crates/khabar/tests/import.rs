@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -17,6 +18,7 @@ use khabar_store::{QueueFilter, Store};
 use khabar_testkit::{TestDatabase, on_both_backends};
 
 const FIXTURE: &str = include_str!("fixtures/import/wordpress.xml");
+const DISQUS: &str = include_str!("fixtures/import/disqus.xml");
 
 /// The export and its uploads folder, written beside each other.
 fn export_dir(db: &TestDatabase) -> (PathBuf, PathBuf) {
@@ -32,12 +34,21 @@ fn export_dir(db: &TestDatabase) -> (PathBuf, PathBuf) {
 
 /// Runs `khabar import wordpress` on `file`; its standard output.
 fn import(db: &TestDatabase, file: &Path, uploads: &Path, dry_run: bool) -> String {
+    let mut args = vec![
+        OsStr::new("wordpress"),
+        file.as_os_str(),
+        OsStr::new("--media"),
+    ];
+    args.push(uploads.as_os_str());
+    run_import(db, &args, dry_run)
+}
+
+/// Runs `khabar import ARGS` on `db`; its standard output.
+fn run_import(db: &TestDatabase, args: &[&OsStr], dry_run: bool) -> String {
     let mut command = Command::new(env!("CARGO_BIN_EXE_khabar"));
     command
-        .args(["import", "wordpress"])
-        .arg(file)
-        .arg("--media")
-        .arg(uploads)
+        .arg("import")
+        .args(args)
         .arg("--data")
         .arg(db.dir())
         .env("KHABAR_DATABASE_URL", db.url());
@@ -239,4 +250,40 @@ async fn wordpress_archive_comes_in(db: &TestDatabase) {
     store.close().await;
 }
 
-on_both_backends!(wordpress_archive_comes_in);
+/// A Disqus discussion joins the stories a WordPress import brought, by
+/// their old addresses.
+async fn disqus_discussions_join_their_stories(db: &TestDatabase) {
+    let (file, uploads) = export_dir(db);
+    import(db, &file, &uploads, false);
+    let disqus = db.dir().join("old-site/disqus.xml");
+    std::fs::write(&disqus, DISQUS).unwrap();
+    let args = [OsStr::new("disqus"), disqus.as_os_str()];
+
+    let dry = run_import(db, &args, true);
+    assert_eq!(row(&dry, "comments"), [4, 0, 0, 1], "{dry}");
+    let first = run_import(db, &args, false);
+    // Four placed (the deleted one as a placeholder: it has a reply);
+    // the one on a page that is no story skipped.
+    assert_eq!(row(&first, "comments"), [4, 0, 0, 1], "{first}");
+    assert_eq!(row(&first, "threads"), [0, 0, 1, 1], "{first}");
+    assert!(
+        first.contains("no story here has the address https://old.example.org/about-us/"),
+        "{first}"
+    );
+    let again = run_import(db, &args, false);
+    assert_eq!(row(&again, "comments"), [0, 0, 4, 1], "{again}");
+
+    let server = spawn_app(db, false).await;
+    let (status, english) = page(server.base_url(), "/en/story/east-quay-opens").await;
+    assert_eq!(status, 200);
+    assert!(english.contains("Disqus said it first: the quay is huge."));
+    assert!(english.contains("Answering the deleted one, three deep."));
+    assert!(!english.contains("A reply that its writer deleted."));
+    assert!(!english.contains("free cruise tickets"));
+    server.stop().await.unwrap();
+}
+
+on_both_backends!(
+    wordpress_archive_comes_in,
+    disqus_discussions_join_their_stories
+);

@@ -5,12 +5,14 @@
 //! (`imported_records`): a second run changes nothing, and a record
 //! changed here since it was imported is never overwritten.
 
+pub mod disqus;
+mod disqus_xml;
 mod html;
 pub mod wordpress;
 mod wxr;
 mod xml;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::path::PathBuf;
 
@@ -142,6 +144,21 @@ struct Run<'a> {
     summary: Summary,
     /// Ids handed out in a dry run for records not written (negative).
     placeholder: i64,
+    /// What this run already made or found, by entity and external id:
+    /// a person or a tag met twice is counted once (a dry run too).
+    seen: HashMap<(&'static str, String), i64>,
+}
+
+/// A comment to place in a thread here.
+struct NewThreadComment<'t> {
+    external_id: &'t str,
+    edition_id: i64,
+    author_id: i64,
+    parent_id: Option<i64>,
+    /// Its HTML in the export.
+    html: &'t str,
+    status: khabar_core::CommentStatus,
+    written_at: Option<jiff::Timestamp>,
 }
 
 impl<'a> Run<'a> {
@@ -156,6 +173,7 @@ impl<'a> Run<'a> {
                 ..Summary::default()
             },
             placeholder: 0,
+            seen: HashMap::new(),
         }
     }
 
@@ -251,6 +269,21 @@ impl<'a> Run<'a> {
         email: &str,
         role: Role,
     ) -> Result<i64, ImportError> {
+        if let Some(id) = self.seen.get(&("user", external_id.to_owned())) {
+            return Ok(*id);
+        }
+        let id = self.new_person(external_id, name, email, role).await?;
+        self.seen.insert(("user", external_id.to_owned()), id);
+        Ok(id)
+    }
+
+    async fn new_person(
+        &mut self,
+        external_id: &str,
+        name: &str,
+        email: &str,
+        role: Role,
+    ) -> Result<i64, ImportError> {
         if let Some(known) = self.known("user", external_id).await? {
             self.count("users", Outcome::Unchanged);
             return Ok(known.local_id);
@@ -310,6 +343,67 @@ impl<'a> Run<'a> {
             }
         }
         Err(StoreError::Taken { what: "username" }.into())
+    }
+}
+
+impl Run<'_> {
+    /// Places a comment at its time and place in a thread, as posted
+    /// there: no limits, no pipeline, the body kept as its writer's text
+    /// and rendered like any posted comment. `None` when it was skipped.
+    async fn comment(&mut self, c: NewThreadComment<'_>) -> Result<Option<i64>, ImportError> {
+        use khabar_core::moderation::{Action, Phase, Verdict};
+        let body = match khabar_core::CommentBody::parse(&html::to_text(c.html)) {
+            Ok(body) => body,
+            Err(error) => {
+                self.skip("comments", c.external_id, error.to_string());
+                return Ok(None);
+            }
+        };
+        let pending = [c.edition_id, c.author_id, c.parent_id.unwrap_or(0)];
+        if self.dry() || pending.iter().any(|id| *id < 0) {
+            self.count("comments", Outcome::Created);
+            return Ok(Some(self.placeholder()));
+        }
+        let action = match c.status {
+            khabar_core::CommentStatus::Pending => Action::Hold,
+            khabar_core::CommentStatus::Rejected => Action::Reject,
+            _ => Action::Approve,
+        };
+        let verdict = Verdict {
+            action,
+            phase: Phase::PreModeration,
+            reasons: Vec::new(),
+        };
+        let posted = self
+            .store()
+            .post_comment_at(
+                khabar_store::NewComment {
+                    edition_id: c.edition_id,
+                    author_id: c.author_id,
+                    body: &body,
+                    parent_id: c.parent_id,
+                    status: c.status,
+                    mentions: &[],
+                    verdict: &verdict,
+                },
+                c.written_at.unwrap_or_else(jiff::Timestamp::now),
+            )
+            .await;
+        let id = match posted {
+            Ok(id) => id,
+            Err(StoreError::NotFound) => {
+                self.skip(
+                    "comments",
+                    c.external_id,
+                    "its story is not published here, or the comment it answers is not shown",
+                );
+                return Ok(None);
+            }
+            Err(other) => return Err(other.into()),
+        };
+        self.remember("comment", c.external_id, id, "", 0).await?;
+        self.count("comments", Outcome::Created);
+        Ok(Some(id))
     }
 }
 

@@ -4,14 +4,13 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use khabar_core::moderation::{Action, Phase, Verdict};
-use khabar_core::{
-    CommentBody, CommentStatus, EditionContent, EditionInput, HeroImage, Lang, Role, Slug,
-};
-use khabar_store::{AuthorProfile, MediaText, Named, NewComment, NewStory, StoreError};
+use khabar_core::{CommentStatus, EditionContent, EditionInput, HeroImage, Lang, Role, Slug};
+use khabar_store::{AuthorProfile, MediaText, Named, NewStory, StoreError};
 
 use super::wxr::{self, WpPost, WpTerm, Wxr};
-use super::{ImportError, Options, Outcome, Run, Summary, Target, content_hash, html};
+use super::{
+    ImportError, NewThreadComment, Options, Outcome, Run, Summary, Target, content_hash, html,
+};
 
 /// An author of the old site here: their account and byline.
 struct Author {
@@ -244,21 +243,46 @@ async fn term(
     let leader = group.iter().map(|t| t.id).min().unwrap_or(term.id);
     let external = leader.to_string();
     let entity = if kind == "sections" { "section" } else { "tag" };
-    if let Some(known) = run.known(entity, &external).await? {
-        return Ok(Some(known.local_id));
+    if let Some(id) = run.seen.get(&(entity, external.clone())) {
+        return Ok(Some(*id));
     }
-    let slug_term = translations.get("en").copied().unwrap_or(term);
+    let id = new_term(
+        run,
+        entity,
+        kind,
+        &external,
+        translations.get("en").copied().unwrap_or(term),
+        leader,
+        &names,
+    )
+    .await?;
+    run.seen.insert((entity, external), id);
+    Ok(Some(id))
+}
+
+async fn new_term(
+    run: &mut Run<'_>,
+    entity: &'static str,
+    kind: &'static str,
+    external: &str,
+    slug_term: &WpTerm,
+    leader: i64,
+    names: &[Named],
+) -> Result<i64, ImportError> {
+    if let Some(known) = run.known(entity, external).await? {
+        return Ok(known.local_id);
+    }
     let slug = Slug::parse(&super::percent_decode(&slug_term.slug))
         .or_else(|_| Slug::parse(&format!("{entity}-{leader}")))?;
     run.count(kind, Outcome::Created);
     if run.dry() {
-        return Ok(Some(run.placeholder()));
+        return Ok(run.placeholder());
     }
     let store = run.store();
     let created = if kind == "sections" {
-        store.create_section(&slug, 100, &names).await
+        store.create_section(&slug, 100, names).await
     } else {
-        store.create_tag(&slug, &names).await
+        store.create_tag(&slug, names).await
     };
     let id = match created {
         Ok(id) => id,
@@ -283,8 +307,8 @@ async fn term(
         }
         Err(other) => return Err(other.into()),
     };
-    run.remember(entity, &external, id, "", 0).await?;
-    Ok(Some(id))
+    run.remember(entity, external, id, "", 0).await?;
+    Ok(id)
 }
 
 /// What an edition's status there means here.
@@ -544,10 +568,10 @@ async fn comments(
             );
             continue;
         }
-        let (status, action) = match comment.approved.as_str() {
-            "1" | "approve" => (CommentStatus::Visible, Action::Approve),
-            "0" | "hold" => (CommentStatus::Pending, Action::Hold),
-            "spam" => (CommentStatus::Rejected, Action::Reject),
+        let status = match comment.approved.as_str() {
+            "1" | "approve" => CommentStatus::Visible,
+            "0" | "hold" => CommentStatus::Pending,
+            "spam" => CommentStatus::Rejected,
             other => {
                 let why = if other == "trash" {
                     "in the trash".to_owned()
@@ -562,13 +586,6 @@ async fn comments(
             run.skip("comments", comment.id, "its story is not published here");
             continue;
         }
-        let body = match CommentBody::parse(&html::to_text(&comment.content)) {
-            Ok(body) => body,
-            Err(error) => {
-                run.skip("comments", comment.id, error.to_string());
-                continue;
-            }
-        };
         let registered = (comment.user_id != 0)
             .then(|| {
                 authors
@@ -597,48 +614,19 @@ async fn comments(
                 }
             }
         };
-        let parent_id = comment.parent.and_then(|p| placed.get(&p).copied());
-        run.count("comments", Outcome::Created);
-        if run.dry() || edition_id < 0 || author_id < 0 || parent_id.is_some_and(|p| p < 0) {
-            placed.insert(comment.id, run.placeholder());
-            continue;
-        }
-        let verdict = Verdict {
-            action,
-            phase: Phase::PreModeration,
-            reasons: Vec::new(),
-        };
-        let posted = run
-            .store()
-            .post_comment_at(
-                NewComment {
-                    edition_id,
-                    author_id,
-                    body: &body,
-                    parent_id,
-                    status,
-                    mentions: &[],
-                    verdict: &verdict,
-                },
-                comment.date.unwrap_or_else(Timestamp::now),
-            )
-            .await;
-        match posted {
-            Ok(id) => {
-                run.remember("comment", &external, id, "", 0).await?;
-                placed.insert(comment.id, id);
-            }
-            Err(StoreError::NotFound) => {
-                if let Some(counts) = run.summary.counts.get_mut("comments") {
-                    counts.created -= 1;
-                }
-                run.skip(
-                    "comments",
-                    comment.id,
-                    "the comment it answers is not shown here",
-                );
-            }
-            Err(other) => return Err(other.into()),
+        let placed_here = run
+            .comment(NewThreadComment {
+                external_id: &external,
+                edition_id,
+                author_id,
+                parent_id: comment.parent.and_then(|p| placed.get(&p).copied()),
+                html: &comment.content,
+                status,
+                written_at: comment.date,
+            })
+            .await?;
+        if let Some(id) = placed_here {
+            placed.insert(comment.id, id);
         }
     }
     Ok(())

@@ -1,0 +1,137 @@
+//! `khabar import disqus FILE.xml`: a Disqus export's discussions placed
+//! under the stories they were about. A thread is matched by its page's
+//! address: an imported story's old address (`legacy_paths`), or an
+//! edition's address here (`/{lang}/story/{slug}`).
+
+use std::collections::{HashMap, HashSet};
+
+use khabar_core::{CommentStatus, Role};
+
+use super::disqus_xml::{self, DisqusPost};
+use super::{ImportError, NewThreadComment, Options, Outcome, Run, Summary, Target};
+
+/// Imports `text`, a Disqus export; `progress(done, total)` follows the posts.
+pub async fn import(
+    target: Target<'_>,
+    text: &str,
+    options: &Options,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Summary, ImportError> {
+    let export = disqus_xml::parse(text)?;
+    let site = if export.forum.is_empty() {
+        "disqus"
+    } else {
+        export.forum.as_str()
+    };
+    let mut run = Run::new(target, "disqus", site, options);
+    let mut editions: HashMap<&str, i64> = HashMap::new();
+    for thread in &export.threads {
+        match edition_at(&run, &thread.link).await? {
+            Some(id) => {
+                run.count("threads", Outcome::Unchanged);
+                editions.insert(thread.id.as_str(), id);
+            }
+            None => run.skip(
+                "threads",
+                &thread.id,
+                format!("no story here has the address {}", thread.link),
+            ),
+        }
+    }
+    let answered: HashSet<&str> = export
+        .posts
+        .iter()
+        .filter_map(|p| p.parent.as_deref())
+        .collect();
+    // Parents before their replies: by time, as they were written.
+    let mut posts: Vec<&DisqusPost> = export.posts.iter().collect();
+    posts.sort_by_key(|p| p.created_at);
+    let mut placed: HashMap<&str, i64> = HashMap::new();
+    // Deleted there yet answered: placed, then deleted as its author would
+    // (the body goes, a placeholder keeps the replies in place) once the
+    // replies are in, since nobody may answer a deleted comment.
+    let mut deleted: Vec<i64> = Vec::new();
+    let total = posts.len() as u64;
+    for (done, post) in posts.into_iter().enumerate() {
+        progress(done as u64 + 1, total);
+        if let Some(known) = run.known("comment", &post.id).await? {
+            run.count("comments", Outcome::Unchanged);
+            placed.insert(&post.id, known.local_id);
+            continue;
+        }
+        let Some(&edition_id) = editions.get(post.thread.as_str()) else {
+            run.skip("comments", &post.id, "its thread matches no story here");
+            continue;
+        };
+        if post.deleted && !answered.contains(post.id.as_str()) {
+            run.skip("comments", &post.id, "deleted on Disqus");
+            continue;
+        }
+        let status = if post.spam {
+            CommentStatus::Rejected
+        } else {
+            CommentStatus::Visible
+        };
+        let who = if !post.author_email.trim().is_empty() {
+            format!("email:{}", post.author_email.trim().to_lowercase())
+        } else if !post.author_username.trim().is_empty() {
+            format!("username:{}", post.author_username.trim())
+        } else {
+            format!("name:{}", post.author_name.trim())
+        };
+        let name = if post.author_name.trim().is_empty() {
+            &post.author_username
+        } else {
+            &post.author_name
+        };
+        let author_id = match run
+            .person(&who, name, &post.author_email, Role::Reader)
+            .await
+        {
+            Ok(id) => id,
+            Err(error) => {
+                run.skip("comments", &post.id, format!("its author: {error}"));
+                continue;
+            }
+        };
+        let placed_here = run
+            .comment(NewThreadComment {
+                external_id: &post.id,
+                edition_id,
+                author_id,
+                parent_id: post.parent.as_deref().and_then(|p| placed.get(p).copied()),
+                html: &post.message,
+                status,
+                written_at: post.created_at,
+            })
+            .await?;
+        if let Some(id) = placed_here {
+            placed.insert(&post.id, id);
+            if post.deleted && id > 0 {
+                deleted.push(id);
+            }
+        }
+    }
+    for id in deleted {
+        run.store().delete_comment(id).await?;
+    }
+    Ok(run.summary)
+}
+
+/// The edition a discussed page's address names here, if any.
+async fn edition_at(run: &Run<'_>, link: &str) -> Result<Option<i64>, ImportError> {
+    let Some(path) = super::legacy_path(link) else {
+        return Ok(None);
+    };
+    if let Some(id) = run.store().legacy_edition(&path).await? {
+        return Ok(Some(id));
+    }
+    let mut parts = path.trim_start_matches('/').splitn(3, '/');
+    let (Some(code), Some("story"), Some(slug)) = (parts.next(), parts.next(), parts.next()) else {
+        return Ok(None);
+    };
+    let Some(lang) = run.options.languages.iter().find(|l| l.as_str() == code) else {
+        return Ok(None);
+    };
+    Ok(run.store().edition_by_slug(*lang, slug).await?)
+}
