@@ -135,7 +135,7 @@ impl FromRequestParts<Arc<App>> for PageLang {
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, Response> {
         match path_lang(parts, app).await {
             Some(lang) => Ok(PageLang(lang)),
-            None => Err(not_found(app, parts)),
+            None => Err(moved_or_not_found(app, parts).await),
         }
     }
 }
@@ -154,7 +154,7 @@ impl FromRequestParts<Arc<App>> for LangSlug {
         let slug = path_param(parts, app, "slug").await;
         match (lang, slug.and_then(|slug| Slug::parse(&slug).ok())) {
             (Some(lang), Some(slug)) => Ok(LangSlug(lang, slug)),
-            _ => Err(not_found(app, parts)),
+            _ => Err(moved_or_not_found(app, parts).await),
         }
     }
 }
@@ -162,6 +162,15 @@ impl FromRequestParts<Arc<App>> for LangSlug {
 /// The 404 page in the page's language.
 fn not_found(app: &App, parts: &Parts) -> Response {
     error_page(app, page_language(app, parts), &PageError::NotFound)
+}
+
+/// A path that names no language may be an imported story's old address
+/// (`/old-slug/`): its 301, else the 404 page.
+async fn moved_or_not_found(app: &App, parts: &Parts) -> Response {
+    match crate::theme::page::legacy_redirect(app, &parts.uri).await {
+        Some(moved) => moved,
+        None => not_found(app, parts),
+    }
 }
 
 /// A record's number from the path (a positive `{id}`): `abc`, `-1` or a

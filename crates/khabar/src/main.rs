@@ -70,6 +70,11 @@ enum ImportCommand {
     /// old address, or an edition's address here), with their threading
     /// and authors; deleted and spam ones are kept out of view.
     Disqus(ImportArgs),
+    /// A Ghost export (JSON, from Settings → Advanced → Export): posts,
+    /// their primary tag as the section, tags, authors, feature and inline
+    /// images (with --media, Ghost's content/images folder); the old
+    /// addresses answer 301 to the new ones.
+    Ghost(ImportArgs),
 }
 
 #[derive(Args)]
@@ -79,8 +84,8 @@ struct ImportArgs {
     /// Report what would be done; write nothing.
     #[arg(long)]
     dry_run: bool,
-    /// WordPress: the old site's uploads folder (wp-content/uploads): images named
-    /// by the export's attachments are taken from it.
+    /// The old site's images folder (WordPress: wp-content/uploads; Ghost:
+    /// content/images): the images the export names are taken from it.
     #[arg(long, value_name = "DIR")]
     media: Option<PathBuf>,
 }
@@ -239,6 +244,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             import(args, Source::Wordpress, config).await
         }
         Command::Import(ImportCommand::Disqus(args)) => import(args, Source::Disqus, config).await,
+        Command::Import(ImportCommand::Ghost(args)) => import(args, Source::Ghost, config).await,
     }
 }
 
@@ -418,10 +424,11 @@ async fn migrate_media(args: MigrateMediaArgs, config: Config) -> anyhow::Result
 enum Source {
     Wordpress,
     Disqus,
+    Ghost,
 }
 
 async fn import(args: ImportArgs, source: Source, config: Config) -> anyhow::Result<()> {
-    use khabar_app::import::{Options, Target, disqus, wordpress};
+    use khabar_app::import::{Options, Target, disqus, ghost, wordpress};
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
     if let Some(dir) = &args.media
@@ -457,6 +464,10 @@ async fn import(args: ImportArgs, source: Source, config: Config) -> anyhow::Res
         Source::Disqus => {
             let step = |done, total| progress.set(done, total, "comments");
             disqus::import(target, &text, &options, &step).await
+        }
+        Source::Ghost => {
+            let step = |done, total| progress.set(done, total, "stories");
+            ghost::import(target, &text, &options, &step).await
         }
     };
     progress.finish();

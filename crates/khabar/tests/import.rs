@@ -19,6 +19,7 @@ use khabar_testkit::{TestDatabase, on_both_backends};
 
 const FIXTURE: &str = include_str!("fixtures/import/wordpress.xml");
 const DISQUS: &str = include_str!("fixtures/import/disqus.xml");
+const GHOST: &str = include_str!("fixtures/import/ghost.json");
 
 /// The export and its uploads folder, written beside each other.
 fn export_dir(db: &TestDatabase) -> (PathBuf, PathBuf) {
@@ -283,7 +284,53 @@ async fn disqus_discussions_join_their_stories(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+/// A Ghost site: its posts, primary tag as section, tags, an Arabic post
+/// (internal tag `#ar`) with its feature image, old addresses.
+async fn ghost_site_comes_in(db: &TestDatabase) {
+    let dir = db.dir().join("ghost");
+    let images = dir.join("images");
+    std::fs::create_dir_all(images.join("2024/04")).unwrap();
+    let picture = khabar_testkit::images::picture(640, 400, image::ImageFormat::Jpeg);
+    std::fs::write(images.join("2024/04/market.jpg"), picture).unwrap();
+    let file = dir.join("ghost.json");
+    std::fs::write(&file, GHOST).unwrap();
+    let args = [
+        OsStr::new("ghost"),
+        file.as_os_str(),
+        OsStr::new("--media"),
+        images.as_os_str(),
+    ];
+    let first = run_import(db, &args, false);
+    assert_eq!(row(&first, "stories"), [2, 0, 0, 0], "{first}");
+    assert_eq!(row(&first, "editions"), [2, 0, 0, 0], "{first}");
+    assert_eq!(row(&first, "sections"), [1, 0, 0, 0], "{first}");
+    assert_eq!(row(&first, "tags"), [1, 0, 0, 0], "{first}");
+    assert_eq!(row(&first, "media"), [1, 0, 0, 0], "{first}");
+    let again = run_import(db, &args, false);
+    assert_eq!(row(&again, "editions"), [0, 0, 2, 0], "{again}");
+
+    let server = spawn_app(db, false).await;
+    let base = server.base_url();
+    let (status, arabic) = page(base, "/ar/story/qantara-fish-market").await;
+    assert_eq!(status, 200, "{arabic}");
+    assert!(arabic.contains("سوق السمك في القنطرة ينتقل إلى الرصيف الشرقي"));
+    assert!(arabic.contains("<strong>الرصيف الشرقي</strong>"));
+    assert!(
+        arabic.contains("/media/uploads/"),
+        "the image is served from here"
+    );
+    let (status, english) = page(base, "/en/story/ferry-summer-timetable").await;
+    assert_eq!(status, 200);
+    assert!(english.contains("<em>evening</em>"));
+    assert_eq!(
+        location(base, "/qantara-fish-market/").await,
+        (301, "/ar/story/qantara-fish-market".to_owned())
+    );
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
     wordpress_archive_comes_in,
-    disqus_discussions_join_their_stories
+    disqus_discussions_join_their_stories,
+    ghost_site_comes_in
 );

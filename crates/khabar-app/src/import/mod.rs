@@ -7,6 +7,8 @@
 
 pub mod disqus;
 mod disqus_xml;
+pub mod ghost;
+mod ghost_json;
 mod html;
 pub mod wordpress;
 mod wxr;

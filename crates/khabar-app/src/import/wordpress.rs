@@ -27,12 +27,24 @@ pub async fn import(
     progress: &dyn Fn(u64, u64),
 ) -> Result<Summary, ImportError> {
     let wxr = wxr::parse(text)?;
+    import_archive(target, "wordpress", &wxr, options, progress).await
+}
+
+/// Writes an archive read from `source` (WordPress, or Ghost read into
+/// the same records).
+pub(super) async fn import_archive(
+    target: Target<'_>,
+    source: &'static str,
+    wxr: &Wxr,
+    options: &Options,
+    progress: &dyn Fn(u64, u64),
+) -> Result<Summary, ImportError> {
     let site = if wxr.site.is_empty() {
-        "wordpress"
+        source
     } else {
         wxr.site.as_str()
     };
-    let mut run = Run::new(target, "wordpress", site, options);
+    let mut run = Run::new(target, source, site, options);
     let mut authors: HashMap<&str, Author> = HashMap::new();
     for author in &wxr.authors {
         let account = run
@@ -67,11 +79,11 @@ pub async fn import(
             },
         );
     }
-    let media = attachments(&mut run, &wxr).await?;
+    let media = attachments(&mut run, wxr).await?;
     let groups = wxr.story_groups();
     let total = groups.len() as u64;
     for (done, group) in groups.into_iter().enumerate() {
-        story(&mut run, &wxr, &group, &authors, &media).await?;
+        story(&mut run, wxr, &group, &authors, &media).await?;
         progress(done as u64 + 1, total);
     }
     Ok(run.summary)
@@ -150,13 +162,17 @@ async fn attachments(
         let Some(relative) = attachment
             .url
             .split_once("/wp-content/uploads/")
+            .or_else(|| attachment.url.split_once("/content/images/"))
             .map(|(_, rest)| super::percent_decode(rest))
             .filter(|rest| !rest.split('/').any(|part| part == ".." || part.is_empty()))
         else {
             run.skip(
                 "media",
                 &external,
-                format!("{} is not under wp-content/uploads", attachment.url),
+                format!(
+                    "{} is not under wp-content/uploads or content/images",
+                    attachment.url
+                ),
             );
             continue;
         };
