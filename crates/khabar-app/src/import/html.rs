@@ -318,7 +318,11 @@ fn element(tag: &Tag, w: &mut Writer, image: &dyn Fn(&str) -> Option<String>) {
             _ => {}
         },
         ("img", false) => {
-            let Some(src) = tag.attr("src").and_then(|src| image(&src)) else {
+            let Some(src) = tag
+                .attr("src")
+                .and_then(|src| image(&src))
+                .and_then(|src| link_target(&src))
+            else {
                 return;
             };
             let alt = tag.attr("alt").unwrap_or_default();
@@ -468,6 +472,12 @@ mod tests {
                 "<p>One <strong>bold</strong> and <em>soft</em> word.</p><p>A <a href=\"https://x.test/a b\">link</a>.</p>"
             ),
             "One **bold** and *soft* word.\n\nA [link](https://x.test/a%20b)."
+        );
+        assert_eq!(
+            to_markdown("<img src=\"https://x.test/a (1).jpg\">", &|s| Some(
+                s.to_owned()
+            )),
+            "![](https://x.test/a%20%281%29.jpg)"
         );
         assert_eq!(
             md("<img src=\"a.jpg\" alt=\"An [odd] one\" />"),
