@@ -261,18 +261,18 @@ async fn disqus_discussions_join_their_stories(db: &TestDatabase) {
     let args = [OsStr::new("disqus"), disqus.as_os_str()];
 
     let dry = run_import(db, &args, true);
-    assert_eq!(row(&dry, "comments"), [4, 0, 0, 1], "{dry}");
+    assert_eq!(row(&dry, "comments"), [5, 0, 0, 1], "{dry}");
     let first = run_import(db, &args, false);
-    // Four placed (the deleted one as a placeholder: it has a reply);
+    // Five placed (the deleted one as a placeholder: it has a reply);
     // the one on a page that is no story skipped.
-    assert_eq!(row(&first, "comments"), [4, 0, 0, 1], "{first}");
-    assert_eq!(row(&first, "threads"), [0, 0, 1, 1], "{first}");
+    assert_eq!(row(&first, "comments"), [5, 0, 0, 1], "{first}");
+    assert_eq!(row(&first, "threads"), [0, 0, 2, 1], "{first}");
     assert!(
         first.contains("no story here has the address https://old.example.org/about-us/"),
         "{first}"
     );
     let again = run_import(db, &args, false);
-    assert_eq!(row(&again, "comments"), [0, 0, 4, 1], "{again}");
+    assert_eq!(row(&again, "comments"), [0, 0, 5, 1], "{again}");
 
     let server = spawn_app(db, false).await;
     let (status, english) = page(server.base_url(), "/en/story/east-quay-opens").await;
@@ -281,6 +281,11 @@ async fn disqus_discussions_join_their_stories(db: &TestDatabase) {
     assert!(english.contains("Answering the deleted one, three deep."));
     assert!(!english.contains("A reply that its writer deleted."));
     assert!(!english.contains("free cruise tickets"));
+    // A thread at an edition's own address here.
+    let arabic = "/ar/story/%D8%B1%D8%B5%D9%8A%D9%81-%D8%B4%D8%B1%D9%82%D9%8A";
+    let (status, arabic) = page(server.base_url(), arabic).await;
+    assert_eq!(status, 200);
+    assert!(arabic.contains("تعليق من ديسكس على النسخة العربية"));
     server.stop().await.unwrap();
 }
 

@@ -88,7 +88,7 @@ mod tests {
     fn reads_threads_and_posts() {
         let export = parse(FIXTURE).unwrap();
         assert_eq!(export.forum, "oldharbour");
-        assert_eq!(export.threads.len(), 2);
+        assert_eq!(export.threads.len(), 3);
         let reply = export.posts.iter().find(|p| p.parent.is_some()).unwrap();
         assert_eq!(reply.thread, export.threads[0].id);
         assert!(export.posts.iter().any(|p| p.deleted));
