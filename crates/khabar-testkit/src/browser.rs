@@ -32,6 +32,12 @@ impl Browser {
     /// Starts ChromeDriver and a headless Chromium session, or returns
     /// `None` (with a notice) when they are not installed outside CI.
     pub async fn start() -> Option<Browser> {
+        Browser::start_with(&[], json!({})).await
+    }
+
+    /// [`Browser::start`] with more command-line `args` and profile
+    /// `prefs` (such as `{"profile.cookie_controls_mode": 1}`).
+    pub async fn start_with(extra_args: &[&str], prefs: Value) -> Option<Browser> {
         let (Some(driver_path), Some(chromium)) = (find("chromedriver"), find("chromium")) else {
             crate::missing(
                 "browser tests",
@@ -59,7 +65,7 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let profile = tempfile::tempdir().expect("a browser profile directory");
-        let args = [
+        let mut args: Vec<String> = [
             "--headless",
             "--no-sandbox",
             "--disable-gpu",
@@ -69,13 +75,16 @@ impl Browser {
             "--disable-sync",
             "--no-first-run",
             "--window-size=1200,900",
-            &format!("--user-data-dir={}", profile.path().display()),
-        ];
+        ]
+        .map(str::to_owned)
+        .into();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
+        args.extend(extra_args.iter().map(|arg| (*arg).to_owned()));
         let mut capabilities = Capabilities::new();
         capabilities.insert("browserName".into(), json!("chrome"));
         capabilities.insert(
             "goog:chromeOptions".into(),
-            json!({ "binary": chromium, "args": args }),
+            json!({ "binary": chromium, "args": args, "prefs": prefs }),
         );
         // The page's console, for `console_errors`.
         capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
@@ -234,6 +243,26 @@ impl Browser {
         let handle = String::from(opened.handle);
         self.switch_to(&handle).await;
         handle
+    }
+
+    /// The handles of every open window (tab), popups included.
+    pub async fn windows(&self) -> Vec<String> {
+        run("window handles", self.client.windows())
+            .await
+            .into_iter()
+            .map(String::from)
+            .collect()
+    }
+
+    /// Sends the commands that follow into the iframe matching `css`.
+    pub async fn enter_frame(&self, css: &str) {
+        let frame = self.find(css).await;
+        run(&format!("enter frame {css}"), frame.enter_frame()).await;
+    }
+
+    /// Sends the commands that follow to the frame around the current one.
+    pub async fn leave_frame(&self) {
+        run("leave frame", self.client.enter_parent_frame()).await;
     }
 
     /// The handle of the window (tab) commands go to.

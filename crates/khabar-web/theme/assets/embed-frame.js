@@ -68,7 +68,7 @@
   }
 
   section.querySelector("[data-sign-in]").addEventListener("click", function () {
-    popup = window.open(section.getAttribute("data-sign-in"), "khabar-sign-in",
+    popup = window.open(section.getAttribute("data-sign-in-url"), "khabar-sign-in",
       "popup,width=520,height=680");
     section.querySelector("[data-popup-blocked]").hidden = !!popup;
     tell();
