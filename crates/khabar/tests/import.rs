@@ -169,6 +169,28 @@ async fn wordpress_archive_comes_in(db: &TestDatabase) {
     assert!(arabic.contains("ميناء القنطرة يفتتح رصيفه الشرقي الجديد"));
     assert!(arabic.contains("اقتصاد") && arabic.contains("خبر جميل لصيادي البلدة."));
 
+    // The search index followed the events log the import wrote.
+    let mut found = String::new();
+    for _ in 0..50 {
+        found = client()
+            .get(format!("{base}/api/v1/search/articles"))
+            .query(&[("q", "Qantara quay")])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if found.contains("Port of Qantara opens its new east quay") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        found.contains("Port of Qantara opens its new east quay"),
+        "{found}"
+    );
+
     let queue = server
         .store()
         .moderation_queue(&QueueFilter {
