@@ -115,6 +115,9 @@ pub struct QueueItem {
     pub lang: Lang,
     pub headline: String,
     pub slug: String,
+    /// For a discussion embedded on another site: the host page's URL
+    /// (the headline is its title).
+    pub host_url: Option<String>,
     pub parent_author: Option<String>,
     pub parent_body: Option<String>,
     /// Open reports: (reason, note).
@@ -414,9 +417,10 @@ impl Store {
         };
         let sql = format!(
             "SELECT {VIEW_COLUMNS}, c.moderation_reasons, c.flagged, e.story_id, s.section_id,
-                    e.lang AS edition_lang, e.headline, e.slug,
+                    e.lang AS edition_lang, e.headline, e.slug, et.url AS host_url,
                     p.body AS parent_body, pu.username AS parent_author
              {VIEW_FROM} {QUEUE_FROM}
+             LEFT JOIN embed_threads et ON et.edition_id = e.id
              LEFT JOIN comments p ON p.id = c.parent_id LEFT JOIN users pu ON pu.id = p.author_id
              WHERE {} {narrow} ORDER BY {order} LIMIT $1 OFFSET $2",
             queue_condition(filter.queue)

@@ -231,6 +231,43 @@ async fn threads_open_once_per_page_for_allowed_origins_only(db: &TestDatabase) 
         (422, Some("too_many_urls"))
     );
 
+    // Moderators see it in the same queues, labelled with the host page.
+    account(&server, "rami", Role::Reader, PASSWORD).await;
+    let rami = call(
+        &server,
+        "POST",
+        "/tokens",
+        Some(json!({"login": "rami", "password": PASSWORD, "scopes": ["comment"]})),
+        &[],
+    )
+    .await;
+    let rami = format!("Bearer {}", rami.body["token"].as_str().unwrap());
+    let comment_id = posted.body["id"].as_i64().unwrap();
+    let reported = call(
+        &server,
+        "POST",
+        &format!("/comments/{comment_id}/reports"),
+        Some(json!({"reason": "spam"})),
+        &[("Authorization", &rami)],
+    )
+    .await;
+    assert!(reported.status < 300, "{}", reported.body);
+    account(&server, "noura", Role::Moderator, PASSWORD).await;
+    let mut moderator = Agent::new(&server);
+    let signed_in = moderator
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", "noura"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303);
+    let queue = moderator.get("/en/moderate?queue=reported").await;
+    assert_eq!(queue.status, 200);
+    assert!(queue.body.contains("On another site:"), "{}", queue.body);
+    assert!(queue.body.contains("href=\"https://blog.example/vote\""));
+    assert!(queue.body.contains("التصويت في البلدية"));
+
     // The thread page shows the comment; it is listed nowhere else.
     let shown = frame(&server, "ar", "https://blog.example/vote", "").await;
     assert!(shown.body.contains("والطابور كان طويلًا"));

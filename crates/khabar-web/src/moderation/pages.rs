@@ -70,6 +70,9 @@ struct QueueEntry {
     story_lang: String,
     headline: String,
     story_url: String,
+    /// The story is a discussion embedded on another site: its link goes
+    /// to the host page.
+    on_host: bool,
     parent_author: Option<String>,
     parent_body: Option<String>,
     parent_dir: &'static str,
@@ -146,11 +149,14 @@ fn queue_entry(
             .map(|r| crate::moderation::log::reason_in_words(app, lang, r, item.flagged))
             .collect(),
         flagged: item.flagged,
-        story_url: format!(
-            "/{}/story/{}",
-            item.lang,
-            crate::http::paths::segment(&item.slug)
-        ),
+        on_host: item.host_url.is_some(),
+        story_url: item.host_url.unwrap_or_else(|| {
+            format!(
+                "/{}/story/{}",
+                item.lang,
+                crate::http::paths::segment(&item.slug)
+            )
+        }),
         story_lang: item.lang.to_string(),
         headline: item.headline,
         parent_dir: item
