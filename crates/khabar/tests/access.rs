@@ -103,6 +103,7 @@ const EXPECTED: &[(&str, Need)] = &[
     ("listNotifications", Scope("read")),
     ("markNotificationsRead", Scope("read")),
     ("getUserProfile", Anyone),
+    ("countEmbedComments", Anyone),
     ("searchArticles", Anyone),
     ("searchComments", Scope("moderate")),
     ("listModerationQueue", Scope("moderate")),

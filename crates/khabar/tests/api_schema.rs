@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Reply, call, spawn_app};
+use common::{Reply, call, spawn_app, spawn_app_with};
 use khabar_core::Role;
 use khabar_testkit::{TestDatabase, on_both_backends};
 use serde_json::{Value, json};
@@ -185,7 +185,10 @@ fn bearer(token: &str) -> String {
 }
 
 async fn the_document_accepts_real_traffic(db: &TestDatabase) {
-    let server = spawn_app(db, false).await;
+    let server = spawn_app_with(db, false, |config| {
+        config.embed.allowed_origins = vec!["https://blog.example".to_owned()];
+    })
+    .await;
     let mut api = Checked::new(&server).await;
     // The checks can fail: a wrong type deep inside a `$ref` is named by path.
     let error = json!({ "$ref": "#/components/schemas/Error" });
@@ -708,6 +711,18 @@ async fn the_document_accepts_real_traffic(db: &TestDatabase) {
     api.expect(422, "GET", "/search/articles?q=", None, &[])
         .await;
     api.expect(200, "GET", "/search/comments?q=harbour", None, &moderator)
+        .await;
+
+    // Comment counts for a host site's index page (docs/embed.md).
+    api.expect(
+        200,
+        "GET",
+        "/embed/counts?url=https%3A%2F%2Fblog.example%2Fa&url=https%3A%2F%2Fblog.example%2Fb",
+        None,
+        &[],
+    )
+    .await;
+    api.expect(422, "GET", "/embed/counts?url=%2Frelative", None, &[])
         .await;
 
     // Taking things back: a comment, an edition, an account, a session.

@@ -268,6 +268,14 @@ async fn threads_open_once_per_page_for_allowed_origins_only(db: &TestDatabase) 
     assert!(queue.body.contains("href=\"https://blog.example/vote\""));
     assert!(queue.body.contains("التصويت في البلدية"));
 
+    // A notification's link to the comment leads to the host page.
+    let permalink = moderator.get(&format!("/en/comment/{comment_id}")).await;
+    assert_eq!(permalink.status, 303);
+    assert_eq!(
+        permalink.location.as_deref(),
+        Some("https://blog.example/vote#khabar-thread")
+    );
+
     // The thread page shows the comment; it is listed nowhere else.
     let shown = frame(&server, "ar", "https://blog.example/vote", "").await;
     assert!(shown.body.contains("والطابور كان طويلًا"));

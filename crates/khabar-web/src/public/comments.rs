@@ -53,10 +53,15 @@ async fn back_to(app: &App, comment_id: i64, fallback: &str) -> Response {
 }
 
 /// The comment's place: its edition's page (in the edition's language)
-/// that shows it.
+/// that shows it, or the host page of a discussion embedded on another
+/// site (docs/embed.md).
 async fn permalink_target(app: &App, comment_id: i64) -> Option<String> {
     let (edition_id, page) = app.store.comment_page(comment_id, THREAD_PAGE).await.ok()?;
     let edition = app.store.edition(edition_id).await.ok()?;
+    if edition.status == khabar_core::EditionStatus::Embedded {
+        let thread = app.store.embed_thread_of(edition_id).await.ok()??;
+        return Some(format!("{}#khabar-thread", thread.url));
+    }
     if edition.status != khabar_core::EditionStatus::Published {
         return None;
     }
