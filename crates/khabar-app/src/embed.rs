@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use khabar_core::{InvalidInput, Lang, text};
-use khabar_store::{EmbedThread, NewEmbedThread, StoreError};
+use khabar_store::{EmbedThread, NewEmbedThread, RateDecision, StoreError};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -18,6 +18,9 @@ const MAX_URL_BYTES: usize = 2_048;
 const MAX_TITLE_CHARS: usize = 300;
 /// URLs one counts request may name.
 pub const MAX_COUNT_URLS: usize = 100;
+/// New threads one address may open per hour: host pages open them as
+/// readers arrive, but a script inventing URLs must not fill the store.
+const NEW_THREADS_PER_HOUR: i64 = 120;
 /// Query parameters that say where a reader came from, not which page.
 const TRACKING: [&str; 2] = ["fbclid", "gclid"];
 
@@ -30,6 +33,8 @@ pub enum EmbedError {
     Off,
     #[error("pages of {0} may not embed this site's discussions")]
     OriginNotAllowed(String),
+    #[error("too many new discussions from this address; retry later")]
+    TooMany(jiff::SignedDuration),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -47,6 +52,7 @@ impl Failure for EmbedError {
             EmbedError::Invalid(_) => Kind::Invalid,
             EmbedError::Off => Kind::NotFound,
             EmbedError::OriginNotAllowed(_) => Kind::Forbidden,
+            EmbedError::TooMany(wait) => Kind::TooMany(*wait),
             EmbedError::Store(e) => e.kind(),
         }
     }
@@ -56,6 +62,7 @@ impl Failure for EmbedError {
             EmbedError::Invalid(e) => e.code,
             EmbedError::Off => "embed_off",
             EmbedError::OriginNotAllowed(_) => "origin_not_allowed",
+            EmbedError::TooMany(_) => "too_many_attempts",
             EmbedError::Store(e) => e.code(),
         }
     }
@@ -209,9 +216,11 @@ pub fn normalize(url: &str) -> Result<PageUrl, InvalidInput> {
 }
 
 /// The thread of the host page `url` (titled `title`, in `lang`), opened
-/// now if it has none; refused unless the page's origin may embed.
+/// now if it has none; refused unless the page's origin may embed, and
+/// past [`NEW_THREADS_PER_HOUR`] new ones from the `client` address.
 pub async fn open_thread(
     ctx: &Context,
+    client: &str,
     url: &str,
     title: &str,
     lang: Lang,
@@ -226,6 +235,18 @@ pub async fn open_thread(
         return Err(EmbedError::OriginNotAllowed(page.origin));
     }
     let key = settings.key_of(&page);
+    if let Some(thread) = ctx.store.embed_thread(&key).await? {
+        return Ok(thread);
+    }
+    let bucket = format!("embed-thread:{client}");
+    let hour = jiff::SignedDuration::from_hours(1);
+    if let RateDecision::Limited { retry_after } = ctx
+        .store
+        .count_attempt(&bucket, NEW_THREADS_PER_HOUR, hour, jiff::Timestamp::now())
+        .await?
+    {
+        return Err(EmbedError::TooMany(retry_after));
+    }
     // A title that cannot be shown is no reason to refuse the thread.
     let title = text::line("title", title, MAX_TITLE_CHARS)
         .ok()

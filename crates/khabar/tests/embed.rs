@@ -4,7 +4,8 @@
 //! only allowed origins get a thread, may frame it, and may read counts
 //! across origins; the sign-in popup's page mints a token that comments
 //! and does nothing else, and stops working when it expires; embedded
-//! threads show in no listing, feed, sitemap, search or newsroom list.
+//! threads show in no listing, feed, sitemap, search or newsroom list;
+//! one address opens at most 120 new threads an hour.
 //! The browser side is in `embed_browser.rs`.
 
 mod common;
@@ -456,7 +457,24 @@ async fn embedding_is_off_unless_origins_are_configured(db: &TestDatabase) {
     server.stop().await.unwrap();
 }
 
+async fn an_address_opens_a_bounded_number_of_new_threads(db: &TestDatabase) {
+    let server = embedding_server(db).await;
+    let first = frame(&server, "en", "https://blog.example/page-0", "Page").await;
+    assert_eq!(first.status, 200);
+    for n in 1..120 {
+        let url = format!("https://blog.example/page-{n}");
+        assert_eq!(frame(&server, "en", &url, "Page").await.status, 200, "{url}");
+    }
+    let refused = frame(&server, "en", "https://blog.example/page-120", "Page").await;
+    assert_eq!(refused.status, 429);
+    // Threads that exist still open.
+    let again = frame(&server, "en", "https://blog.example/page-0", "Page").await;
+    assert_eq!(again.edition, first.edition);
+    server.stop().await.unwrap();
+}
+
 on_both_backends!(
+    an_address_opens_a_bounded_number_of_new_threads,
     threads_open_once_per_page_for_allowed_origins_only,
     the_popup_mints_a_short_lived_comment_token,
     embedding_is_off_unless_origins_are_configured,

@@ -7,11 +7,10 @@
 //! reader's credential is a short-lived token minted on a first-party page
 //! (the popup) and passed to the iframe by `postMessage`.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use jiff::{SignedDuration, Timestamp};
@@ -19,7 +18,7 @@ use khabar_app::embed;
 use khabar_core::Lang;
 use minijinja::context;
 
-use crate::extract::see_other;
+use crate::extract::{Params, see_other};
 use crate::http::session::Viewer;
 use crate::public::thread::thread_view;
 use crate::theme::assets::tagged;
@@ -60,13 +59,14 @@ fn language(app: &App, path: Result<Path<String>, PathRejection>) -> Lang {
 pub(crate) async fn thread(
     State(app): AppState,
     path: Result<Path<String>, PathRejection>,
-    Query(query): Query<HashMap<String, String>>,
+    viewer: Viewer,
+    Params(query): Params,
 ) -> Response {
     let lang = language(&app, path);
     let page = async {
         let url = query.get("url").map(String::as_str).unwrap_or("");
         let title = query.get("title").map(String::as_str).unwrap_or("");
-        let opened = embed::open_thread(&app, url, title, lang).await;
+        let opened = embed::open_thread(&app, &viewer.ip, url, title, lang).await;
         let thread = opened.map_err(|error| match error {
             embed::EmbedError::Store(e) => PageError::Store(e),
             other => PageError::from_failure(&other),
@@ -134,7 +134,7 @@ fn frame_policy(app: &App) -> HeaderValue {
 pub(crate) async fn signed_in(
     State(app): AppState,
     viewer: Viewer,
-    Query(query): Query<HashMap<String, String>>,
+    Params(query): Params,
 ) -> Response {
     let lang = query
         .get("lang")
