@@ -221,6 +221,35 @@ async fn a_host_page_embeds_threads_and_a_reader_comments_through_the_popup(db: 
     browser.wait_for_true(&shown).await;
     browser.leave_frame().await;
 
+    // Signing out in the first forgets the token and revokes it.
+    browser.switch_to(&main).await;
+    browser.enter_frame("#khabar-thread iframe").await;
+    let token = browser
+        .eval(
+            "return JSON.parse(sessionStorage.getItem('khabar-embed-token') || 'null');",
+            json!([]),
+        )
+        .await;
+    browser.click("button[data-sign-out]").await;
+    browser
+        .wait_for_true("document.querySelector('form[data-signed-in]').hidden")
+        .await;
+    browser.leave_frame().await;
+    let token = token["token"]
+        .as_str()
+        .expect("the token in the tab's sessionStorage");
+    let bearer = format!("Bearer {token}");
+    let mut refused = 0;
+    for _ in 0..100 {
+        let reply = common::call(&server, "GET", "/me", None, &[("Authorization", &bearer)]).await;
+        refused = reply.status;
+        if refused == 401 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(refused, 401, "the token is revoked");
+
     // The English page: its own thread, in English, left to right.
     browser.goto(&format!("{blog}/en.html")).await;
     browser.wait_for_true(FRAME_SIZED).await;

@@ -83,9 +83,17 @@
     show();
     box.focus();
   });
+  // Signing out revokes the token (a token may always revoke itself).
   form.querySelector("[data-sign-out]").addEventListener("click", function () {
+    var token = current && current.token;
     keep(null);
     show();
+    if (!token) return;
+    fetch("/api/v1/auth/signout", {
+      method: "POST",
+      credentials: "omit",
+      headers: { Authorization: "Bearer " + token }
+    }).catch(function () { /* it expires anyway */ });
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
