@@ -4,8 +4,9 @@
 //! Arabic thread and an English one; Chromium blocks third-party cookies
 //! (checked: the iframe can keep none); a reader signs in through the
 //! popup and comments from the host page, and the comment appears live in
-//! a second window; a page of a disallowed origin (`evil.test`) gets no
-//! frame and cannot read the counts.
+//! a second window; they reply, then sign out (the token is revoked); a
+//! page of a disallowed origin (`evil.test`) gets no frame and cannot read
+//! the counts.
 
 mod common;
 
@@ -221,6 +222,26 @@ async fn a_host_page_embeds_threads_and_a_reader_comments_through_the_popup(db: 
     browser.wait_for_true(&shown).await;
     browser.leave_frame().await;
 
+    // A reply from the first, placed under the comment it answers.
+    browser.switch_to(&main).await;
+    browser.enter_frame("#khabar-thread iframe").await;
+    browser.click("article.comment button[data-reply]").await;
+    browser
+        .wait_for_true("!document.querySelector('[data-replying]').hidden")
+        .await;
+    let reply = "Same here, an hour in the queue.";
+    browser.type_into("#new-comment", reply).await;
+    browser
+        .click("form[data-signed-in] button[type=submit]")
+        .await;
+    browser
+        .wait_for_true(&format!(
+            "Array.from(document.querySelectorAll('.comment-replies .comment-body')).some(function (b) {{ return b.textContent.indexOf({}) >= 0; }})",
+            json!(reply)
+        ))
+        .await;
+    browser.leave_frame().await;
+
     // Signing out in the first forgets the token and revokes it.
     browser.switch_to(&main).await;
     browser.enter_frame("#khabar-thread iframe").await;
@@ -263,7 +284,8 @@ async fn a_host_page_embeds_threads_and_a_reader_comments_through_the_popup(db: 
     );
     browser.leave_frame().await;
 
-    // The allowed site's index page reads the counts across origins.
+    // The allowed site's index page reads the counts across origins: the
+    // comment and its reply.
     browser.goto(&format!("{blog}/counts.html")).await;
     browser
         .wait_for_true("document.body.hasAttribute('data-counts')")
@@ -279,7 +301,7 @@ async fn a_host_page_embeds_threads_and_a_reader_comments_through_the_popup(db: 
             .unwrap(),
     )
     .expect("counts as JSON");
-    assert_eq!(counts["counts"][0]["count"], json!(1), "{counts}");
+    assert_eq!(counts["counts"][0]["count"], json!(2), "{counts}");
 
     // Another site gets nothing: no frame, no counts.
     let evil = format!("http://evil.test:{}", host.port);

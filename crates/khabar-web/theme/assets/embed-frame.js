@@ -55,11 +55,50 @@
       else sessionStorage.removeItem(KEY);
     } catch (e) { /* memory only */ }
   }
+  // Replies: each comment gets a Reply button while the reader is signed
+  // in (those arriving live too); it points the form at that comment.
+  var parent = form.querySelector("input[name=parent]");
+  var replying = form.querySelector("[data-replying]");
+  var list = section.querySelector(".comment-list");
+  function replyTo(comment) {
+    parent.value = comment ? comment.id.replace("comment-", "") : "";
+    var author = comment && comment.querySelector(".comment-meta bdi");
+    form.querySelector("[data-replying-to]").textContent = author ? author.textContent : "";
+    replying.hidden = !comment;
+    tell();
+    if (comment) box.focus();
+  }
+  function offerReplies() {
+    var on = !form.hidden;
+    Array.prototype.forEach.call(list.querySelectorAll("article.comment"), function (comment) {
+      var button = comment.querySelector("button[data-reply]");
+      if (!on || !comment.querySelector(".comment-meta")) {
+        if (button) button.remove();
+        return;
+      }
+      if (button) return;
+      button = document.createElement("button");
+      button.type = "button";
+      button.className = "link-button";
+      button.setAttribute("data-reply", "");
+      button.textContent = section.getAttribute("data-reply-label");
+      var actions = comment.querySelector(".comment-actions") || comment;
+      actions.appendChild(button);
+    });
+  }
+  list.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-reply]");
+    if (button) replyTo(button.closest("article.comment"));
+  });
+  form.querySelector("[data-reply-cancel]").addEventListener("click", function () { replyTo(null); });
+  new MutationObserver(offerReplies).observe(list, { childList: true, subtree: true });
+
   function show() {
     var on = !!(current && current.token && current.expires > Date.now());
     signedOut.hidden = on;
     form.hidden = !on;
     reader.textContent = on ? current.name : "";
+    offerReplies();
     tell();
   }
   function fail(message) {
@@ -109,7 +148,7 @@
         Accept: "application/json",
         Authorization: "Bearer " + current.token
       },
-      body: JSON.stringify({ body: box.value })
+      body: JSON.stringify({ body: box.value, parent_id: Number(parent.value) || null })
     }).then(function (answer) {
       if (answer.status === 401) { keep(null); show(); return; }
       return answer.json().then(function (body) {
@@ -118,6 +157,7 @@
           return;
         }
         box.value = "";
+        replyTo(null);
         held.hidden = !body.held_for_moderation;
       });
     }).catch(function (error) { fail(String(error)); })

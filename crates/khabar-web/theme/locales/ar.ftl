@@ -1021,3 +1021,4 @@ embed-popup-blocked = منع متصفحك نافذة تسجيل الدخول. ا
 embed-signed-in-title = تم تسجيل دخولك
 embed-signed-in-body = يمكنك إغلاق هذه النافذة والعودة إلى النقاش.
 embed-on-site = على موقع آخر:
+embed-reply-cancel = ألغِ الرد

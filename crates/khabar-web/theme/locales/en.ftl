@@ -955,3 +955,4 @@ embed-popup-blocked = Your browser blocked the sign-in window. Allow pop-ups for
 embed-signed-in-title = You are signed in
 embed-signed-in-body = You can close this window and go back to the discussion.
 embed-on-site = On another site:
+embed-reply-cancel = Cancel the reply
