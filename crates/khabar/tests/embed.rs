@@ -167,6 +167,7 @@ async fn threads_open_once_per_page_for_allowed_origins_only(db: &TestDatabase) 
     // Another origin gets no thread; nor does a URL that is not one.
     let refused = frame(&server, "en", "https://evil.example/vote", "Vote").await;
     assert_eq!(refused.status, 403);
+    assert!(refused.body.contains("does not show its discussions on that website"));
     assert_eq!(refused.edition, None);
     assert!(refused.csp.contains("frame-ancestors https://blog.example"));
     let refused = frame(&server, "en", "javascript:alert(1)", "Vote").await;

@@ -1022,3 +1022,5 @@ embed-signed-in-title = تم تسجيل دخولك
 embed-signed-in-body = يمكنك إغلاق هذه النافذة والعودة إلى النقاش.
 embed-on-site = على موقع آخر:
 embed-reply-cancel = ألغِ الرد
+error-rejected-origin_not_allowed = لا يعرض هذا الموقع نقاشاته على ذلك الموقع.
+error-rejected-invalid_url = لم تذكر الصفحة التي تضمّ هذا النقاش عنوانًا صالحًا (عنوان http أو https كاملًا).

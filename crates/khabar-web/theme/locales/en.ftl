@@ -956,3 +956,5 @@ embed-signed-in-title = You are signed in
 embed-signed-in-body = You can close this window and go back to the discussion.
 embed-on-site = On another site:
 embed-reply-cancel = Cancel the reply
+error-rejected-origin_not_allowed = This site does not show its discussions on that website.
+error-rejected-invalid_url = The page embedding this discussion gave no valid address (an absolute http or https URL).
