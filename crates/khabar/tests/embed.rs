@@ -167,7 +167,11 @@ async fn threads_open_once_per_page_for_allowed_origins_only(db: &TestDatabase) 
     // Another origin gets no thread; nor does a URL that is not one.
     let refused = frame(&server, "en", "https://evil.example/vote", "Vote").await;
     assert_eq!(refused.status, 403);
-    assert!(refused.body.contains("does not show its discussions on that website"));
+    assert!(
+        refused
+            .body
+            .contains("does not show its discussions on that website")
+    );
     assert_eq!(refused.edition, None);
     assert!(refused.csp.contains("frame-ancestors https://blog.example"));
     let refused = frame(&server, "en", "javascript:alert(1)", "Vote").await;
@@ -464,7 +468,11 @@ async fn an_address_opens_a_bounded_number_of_new_threads(db: &TestDatabase) {
     assert_eq!(first.status, 200);
     for n in 1..120 {
         let url = format!("https://blog.example/page-{n}");
-        assert_eq!(frame(&server, "en", &url, "Page").await.status, 200, "{url}");
+        assert_eq!(
+            frame(&server, "en", &url, "Page").await.status,
+            200,
+            "{url}"
+        );
     }
     let refused = frame(&server, "en", "https://blog.example/page-120", "Page").await;
     assert_eq!(refused.status, 429);
