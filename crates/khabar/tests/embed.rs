@@ -456,9 +456,22 @@ async fn embedding_is_off_unless_origins_are_configured(db: &TestDatabase) {
     let mut agent = Agent::new(&server);
     assert_eq!(agent.get("/embed/signed-in").await.status, 404);
     // The host page's script is there all the same, tagged for caches.
-    let script = agent.get("/embed.js").await;
-    assert_eq!(script.status, 200);
-    assert!(script.body.contains("khabar-thread"));
+    let script = client()
+        .get(format!("{}/embed.js", server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(script.status(), 200);
+    let tag = script.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(script.headers()["cache-control"], "public, max-age=3600");
+    assert!(script.text().await.unwrap().contains("khabar-thread"));
+    let again = client()
+        .get(format!("{}/embed.js", server.base_url()))
+        .header("If-None-Match", &tag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
     server.stop().await.unwrap();
 }
 
