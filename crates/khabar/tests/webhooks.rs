@@ -500,7 +500,11 @@ async fn admins_manage_endpoints_on_the_newsroom_screen(db: &TestDatabase) {
     receiver.wait_until("the story", |all| all.len() == 1).await;
     let deadline = Instant::now() + Duration::from_secs(10);
     let delivery = loop {
-        let found = server.store().webhook_deliveries(id, None, 10).await.unwrap();
+        let found = server
+            .store()
+            .webhook_deliveries(id, None, 10)
+            .await
+            .unwrap();
         if found.first().is_some_and(|d| d.status == "delivered") {
             break found[0].id;
         }
