@@ -8,6 +8,14 @@
 //! scripts, styles and frames are dropped with their content, and any
 //! other tag is dropped keeping its text.
 
+use std::cell::RefCell;
+
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+
 /// Tags whose content is dropped with them.
 const DROPPED: &[&str] = &[
     "script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "form",
@@ -174,51 +182,62 @@ fn link_target(url: &str) -> Option<String> {
     })
 }
 
+/// Runs html5ever's tokenizer (the HTML parser ammonia already builds) over
+/// `html`: tags, attributes, comments and character references are read
+/// as a browser reads them.
+fn tokens(html: &str) -> Vec<Token> {
+    let tokenizer = Tokenizer::new(Tokens::default(), TokenizerOpts::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from(html));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    tokenizer.sink.0.take()
+}
+
+/// Collects the tokens; switches to raw text inside elements whose content
+/// is no markup (`<script>a<b</script>`), as the tree builder would.
+#[derive(Default)]
+struct Tokens(RefCell<Vec<Token>>);
+
+impl TokenSink for Tokens {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let raw = match &token {
+            Token::TagToken(tag) if tag.kind == TagKind::StartTag => match tag.name.as_ref() {
+                "script" => Some(RawKind::ScriptData),
+                "style" | "iframe" | "noscript" | "xmp" => Some(RawKind::Rawtext),
+                "textarea" | "title" => Some(RawKind::Rcdata),
+                _ => None,
+            },
+            _ => None,
+        };
+        self.0.borrow_mut().push(token);
+        raw.map_or(TokenSinkResult::Continue, TokenSinkResult::RawData)
+    }
+}
+
 fn walk(html: &str, w: &mut Writer, image: &dyn Fn(&str) -> Option<String>) {
-    let mut rest = html;
     let mut dropping: Option<String> = None;
-    while !rest.is_empty() {
-        let Some(open) = rest.find('<') else {
-            if dropping.is_none() {
-                w.text(&decode_entities(rest));
+    for token in tokens(html) {
+        match token {
+            Token::CharacterTokens(text) if dropping.is_none() => w.text(&text),
+            Token::TagToken(tag) => {
+                let tag = Tag::from(tag);
+                if let Some(name) = &dropping {
+                    if tag.closing && &tag.name == name {
+                        dropping = None;
+                    }
+                    continue;
+                }
+                if !tag.closing && !tag.self_closing && DROPPED.contains(&tag.name.as_str()) {
+                    dropping = Some(tag.name.clone());
+                    continue;
+                }
+                element(&tag, w, image);
             }
-            break;
-        };
-        if open > 0 && dropping.is_none() {
-            w.text(&decode_entities(&rest[..open]));
+            _ => {}
         }
-        rest = &rest[open..];
-        if let Some(comment) = rest.strip_prefix("<!--") {
-            rest = comment.find("-->").map_or("", |end| &comment[end + 3..]);
-            continue;
-        }
-        let Some(close) = rest.find('>') else {
-            // A lone `<`: text.
-            if dropping.is_none() {
-                w.text(&decode_entities(rest));
-            }
-            break;
-        };
-        let Some(tag) = Tag::parse(&rest[1..close]) else {
-            // `a < b > c`: text.
-            if dropping.is_none() {
-                w.text("<");
-            }
-            rest = &rest[1..];
-            continue;
-        };
-        rest = &rest[close + 1..];
-        if let Some(name) = &dropping {
-            if tag.closing && &tag.name == name {
-                dropping = None;
-            }
-            continue;
-        }
-        if !tag.closing && !tag.self_closing && DROPPED.contains(&tag.name.as_str()) {
-            dropping = Some(tag.name.clone());
-            continue;
-        }
-        element(&tag, w, image);
     }
 }
 
@@ -341,120 +360,40 @@ struct Tag {
     attrs: Vec<(String, String)>,
 }
 
-impl Tag {
-    /// The inside of `<…>`; `None` when it is no tag (`a < b`).
-    fn parse(inside: &str) -> Option<Tag> {
-        let (closing, inside) = match inside.strip_prefix('/') {
-            Some(rest) => (true, rest),
-            None => (false, inside),
-        };
-        let self_closing = inside.ends_with('/');
-        let inside = inside.trim_end_matches('/');
-        let name_end = inside
-            .find(|c: char| c.is_whitespace())
-            .unwrap_or(inside.len());
-        let name = inside[..name_end].to_ascii_lowercase();
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '!') {
-            return None;
+impl From<html5ever::tokenizer::Tag> for Tag {
+    fn from(tag: html5ever::tokenizer::Tag) -> Tag {
+        Tag {
+            name: tag.name.to_string(),
+            closing: tag.kind == TagKind::EndTag,
+            self_closing: tag.self_closing,
+            attrs: tag
+                .attrs
+                .into_iter()
+                .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                .collect(),
         }
-        Some(Tag {
-            name,
-            closing,
-            self_closing,
-            attrs: attributes(&inside[name_end..]),
-        })
     }
+}
 
+impl Tag {
     fn attr(&self, name: &str) -> Option<String> {
         self.attrs
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| decode_entities(v))
+            .map(|(_, v)| v.clone())
     }
 }
 
-fn attributes(mut text: &str) -> Vec<(String, String)> {
-    let mut attrs = Vec::new();
-    loop {
-        text = text.trim_start();
-        let name_end = text
-            .find(|c: char| c == '=' || c.is_whitespace())
-            .unwrap_or(text.len());
-        if name_end == 0 {
-            break;
-        }
-        let name = text[..name_end].to_ascii_lowercase();
-        text = text[name_end..].trim_start();
-        let Some(after) = text.strip_prefix('=') else {
-            attrs.push((name, String::new()));
-            continue;
-        };
-        let after = after.trim_start();
-        let (value, rest) = match after.chars().next() {
-            Some(quote @ ('"' | '\'')) => {
-                let inner = &after[1..];
-                let end = inner.find(quote).unwrap_or(inner.len());
-                (&inner[..end], inner.get(end + 1..).unwrap_or(""))
-            }
-            _ => {
-                let end = after.find(char::is_whitespace).unwrap_or(after.len());
-                (&after[..end], &after[end..])
-            }
-        };
-        attrs.push((name, value.to_owned()));
-        text = rest;
-    }
-    attrs
-}
-
-/// HTML's character references: numeric ones and the common named ones.
+/// The text of an HTML fragment (a title, a term's name): character
+/// references resolved, tags left out.
 pub(super) fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let end = rest.find(';').filter(|&end| end <= 12);
-        let decoded = end.and_then(|end| {
-            let name = &rest[1..end];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                "hellip" => Some('…'),
-                "mdash" => Some('—'),
-                "ndash" => Some('–'),
-                "laquo" => Some('«'),
-                "raquo" => Some('»'),
-                "lsquo" => Some('‘'),
-                "rsquo" => Some('’'),
-                "ldquo" => Some('“'),
-                "rdquo" => Some('”'),
-                _ => name
-                    .strip_prefix("#x")
-                    .or_else(|| name.strip_prefix("#X"))
-                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, end))
-        });
-        match decoded {
-            Some((c, end)) => {
-                out.push(c);
-                rest = &rest[end + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    tokens(text)
+        .into_iter()
+        .filter_map(|token| match token {
+            Token::CharacterTokens(text) => Some(text.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -512,6 +451,14 @@ mod tests {
             "a b"
         );
         assert_eq!(md("1 < 2 &amp; 3 &#1575;"), "1 \\< 2 & 3 ا");
+        // Read as a browser reads it: a `>` inside a quoted attribute, any
+        // named reference, a `<` in a script's text.
+        assert_eq!(
+            md(
+                "<a title=\"a>b\" href=\"https://x.test\">caf&eacute;</a><script>if (a<b) {}</script>"
+            ),
+            "[café](https://x.test)"
+        );
     }
 
     #[test]
