@@ -178,6 +178,14 @@ pub(crate) const SUMMARY_FROM: &str = "FROM editions e
     LEFT JOIN section_names sn ON sn.section_id = sec.id AND sn.lang = e.lang
     LEFT JOIN media m ON s.hero_image LIKE '/media/%' AND m.path = SUBSTR(s.hero_image, 8)";
 
+/// The query of one article: its summary and its text, where `condition`.
+fn article_sql(condition: &str) -> String {
+    format!(
+        "SELECT {SUMMARY_COLUMNS}, e.body, e.dateline, e.hero_credit, e.comment_mode {SUMMARY_FROM}
+         WHERE {condition}"
+    )
+}
+
 /// A name in the reader's language, or in any language when missing.
 const NAME_IN_LANG: &str = "COALESCE(
     (SELECT n.name FROM section_names n WHERE n.section_id = x.id AND n.lang = $1),
@@ -298,22 +306,11 @@ impl Store {
 
     /// A published edition by its language and slug.
     pub async fn article(&self, lang: Lang, slug: &str) -> Result<Option<Article>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, e.body, e.dateline, e.hero_credit, e.comment_mode {SUMMARY_FROM}
-             WHERE e.lang = $1 AND e.slug = $2 AND e.status = 'published'"
-        );
-        let Some(row) = sqlx::query(&sql)
-            .bind(lang.as_str())
-            .bind(slug)
-            .fetch_optional(&self.read)
-            .await?
-        else {
+        let sql = article_sql("e.lang = $1 AND e.slug = $2 AND e.status = 'published'");
+        let query = sqlx::query(&sql).bind(lang.as_str()).bind(slug);
+        let Some(mut article) = self.one_article(query).await? else {
             return Ok(None);
         };
-        let mut article = Article::from_row(&row)?;
-        complete_summary(&mut article.summary, &row)?;
-        self.fill_authors(lang, std::slice::from_mut(&mut article.summary))
-            .await?;
         let tag_names = NAME_IN_LANG
             .replace("section_names", "tag_names")
             .replace("section_id", "tag_id");
@@ -340,15 +337,16 @@ impl Store {
     /// shows it: headed by its host page's title, without tags or
     /// other editions.
     pub async fn embedded_article(&self, edition_id: i64) -> Result<Option<Article>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, e.body, e.dateline, e.hero_credit, e.comment_mode {SUMMARY_FROM}
-             WHERE e.id = $1 AND e.status = 'embedded'"
-        );
-        let Some(row) = sqlx::query(&sql)
-            .bind(edition_id)
-            .fetch_optional(&self.read)
-            .await?
-        else {
+        let sql = article_sql("e.id = $1 AND e.status = 'embedded'");
+        self.one_article(sqlx::query(&sql).bind(edition_id)).await
+    }
+
+    /// The article `query` (of `article_sql`) finds, with its byline.
+    async fn one_article<'q>(
+        &self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<Option<Article>> {
+        let Some(row) = query.fetch_optional(&self.read).await? else {
             return Ok(None);
         };
         let mut article = Article::from_row(&row)?;
