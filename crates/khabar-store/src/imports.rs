@@ -1,6 +1,8 @@
 //! What imports brought in (`imported_records`) and the old site's
 //! addresses of imported stories (`legacy_paths`).
 
+use std::collections::HashMap;
+
 use khabar_core::Lang;
 
 use crate::time::now_millis;
@@ -19,7 +21,7 @@ pub struct ImportKey<'a> {
 }
 
 /// What an earlier run made of a record.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Imported {
     pub local_id: i64,
     /// The hash of the record as it was imported.
@@ -29,18 +31,34 @@ pub struct Imported {
 }
 
 impl Store {
-    /// What an earlier import made of `key`, if anything.
-    pub async fn imported(&self, key: ImportKey<'_>) -> Result<Option<Imported>> {
-        Ok(sqlx::query_as(
-            "SELECT local_id, content_hash, local_revision FROM imported_records
-             WHERE source = $1 AND site = $2 AND entity = $3 AND external_id = $4",
+    /// Everything earlier imports from `source`'s `site` made, by entity
+    /// and external id: read once per run, not once per record.
+    pub async fn imported_from(
+        &self,
+        source: &str,
+        site: &str,
+    ) -> Result<HashMap<(String, String), Imported>> {
+        let rows: Vec<(String, String, i64, String, i64)> = sqlx::query_as(
+            "SELECT entity, external_id, local_id, content_hash, local_revision
+             FROM imported_records WHERE source = $1 AND site = $2",
         )
-        .bind(key.source)
-        .bind(key.site)
-        .bind(key.entity)
-        .bind(key.external_id)
-        .fetch_optional(&self.write)
-        .await?)
+        .bind(source)
+        .bind(site)
+        .fetch_all(&self.write)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(entity, external_id, local_id, content_hash, local_revision)| {
+                    let imported = Imported {
+                        local_id,
+                        content_hash,
+                        local_revision,
+                    };
+                    ((entity, external_id), imported)
+                },
+            )
+            .collect())
     }
 
     /// Remembers what `key` became here (replacing an earlier run's note).

@@ -23,7 +23,7 @@ pub async fn import(
     } else {
         export.forum.as_str()
     };
-    let mut run = Run::new(target, "disqus", site, options);
+    let mut run = Run::start(target, "disqus", site, options).await?;
     let mut editions: HashMap<&str, i64> = HashMap::new();
     for thread in &export.threads {
         match edition_at(&run, &thread.link).await? {
@@ -54,7 +54,7 @@ pub async fn import(
     let total = posts.len() as u64;
     for (done, post) in posts.into_iter().enumerate() {
         progress(done as u64 + 1, total);
-        if let Some(known) = run.known("comment", &post.id).await? {
+        if let Some(known) = run.known("comment", &post.id) {
             run.count("comments", Outcome::Unchanged);
             placed.insert(&post.id, known.local_id);
             continue;

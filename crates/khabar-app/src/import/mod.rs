@@ -149,6 +149,9 @@ struct Run<'a> {
     /// What this run already made or found, by entity and external id:
     /// a person or a tag met twice is counted once (a dry run too).
     seen: HashMap<(&'static str, String), i64>,
+    /// What earlier runs made of this source's records (and this run, as
+    /// it writes), by entity and external id.
+    imported: HashMap<(String, String), Imported>,
 }
 
 /// A comment to place in a thread here.
@@ -164,8 +167,14 @@ struct NewThreadComment<'t> {
 }
 
 impl<'a> Run<'a> {
-    fn new(target: Target<'a>, source: &'static str, site: &str, options: &'a Options) -> Self {
-        Run {
+    async fn start(
+        target: Target<'a>,
+        source: &'static str,
+        site: &str,
+        options: &'a Options,
+    ) -> Result<Self, ImportError> {
+        let imported = target.store.imported_from(source, site).await?;
+        Ok(Run {
             target,
             source,
             site: site.to_owned(),
@@ -176,7 +185,8 @@ impl<'a> Run<'a> {
             },
             placeholder: 0,
             seen: HashMap::new(),
-        }
+            imported,
+        })
     }
 
     fn store(&self) -> &'a Store {
@@ -200,17 +210,16 @@ impl<'a> Run<'a> {
         }
     }
 
-    async fn known(
-        &self,
-        entity: &str,
-        external_id: &str,
-    ) -> Result<Option<Imported>, ImportError> {
-        Ok(self.store().imported(self.key(entity, external_id)).await?)
+    /// What an earlier run (or this one) made of a record.
+    fn known(&self, entity: &str, external_id: &str) -> Option<Imported> {
+        self.imported
+            .get(&(entity.to_owned(), external_id.to_owned()))
+            .cloned()
     }
 
     /// Remembers what a record became (not in a dry run).
     async fn remember(
-        &self,
+        &mut self,
         entity: &str,
         external_id: &str,
         local_id: i64,
@@ -225,10 +234,12 @@ impl<'a> Run<'a> {
             content_hash: content_hash.to_owned(),
             local_revision,
         };
-        Ok(self
-            .store()
+        self.store()
             .record_import(self.key(entity, external_id), &imported)
-            .await?)
+            .await?;
+        self.imported
+            .insert((entity.to_owned(), external_id.to_owned()), imported);
+        Ok(())
     }
 
     /// An id for a record a dry run does not write.
@@ -286,7 +297,7 @@ impl<'a> Run<'a> {
         email: &str,
         role: Role,
     ) -> Result<i64, ImportError> {
-        if let Some(known) = self.known("user", external_id).await? {
+        if let Some(known) = self.known("user", external_id) {
             self.count("users", Outcome::Unchanged);
             return Ok(known.local_id);
         }

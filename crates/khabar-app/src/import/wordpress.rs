@@ -44,7 +44,7 @@ pub(super) async fn import_archive(
     } else {
         wxr.site.as_str()
     };
-    let mut run = Run::new(target, source, site, options);
+    let mut run = Run::start(target, source, site, options).await?;
     let mut authors: HashMap<&str, Author> = HashMap::new();
     for author in &wxr.authors {
         let account = run
@@ -98,7 +98,7 @@ async fn byline(
     login: &str,
 ) -> Result<i64, ImportError> {
     let external = wp_id.to_string();
-    if let Some(known) = run.known("author", &external).await? {
+    if let Some(known) = run.known("author", &external) {
         return Ok(known.local_id);
     }
     if run.dry() || account < 0 {
@@ -141,7 +141,7 @@ async fn attachments(
     let mut found = HashMap::new();
     for attachment in &wxr.attachments {
         let external = attachment.id.to_string();
-        if let Some(known) = run.known("media", &external).await? {
+        if let Some(known) = run.known("media", &external) {
             let record = run.store().media(known.local_id).await;
             match record {
                 Ok(record) => {
@@ -285,7 +285,7 @@ async fn new_term(
     leader: i64,
     names: &[Named],
 ) -> Result<i64, ImportError> {
-    if let Some(known) = run.known(entity, external).await? {
+    if let Some(known) = run.known(entity, external) {
         return Ok(known.local_id);
     }
     let slug = Slug::parse(&super::percent_decode(&slug_term.slug))
@@ -384,7 +384,7 @@ async fn story(
         return Ok(());
     };
     let story_external = leader.id.to_string();
-    let story_id = match run.known("story", &story_external).await? {
+    let story_id = match run.known("story", &story_external) {
         Some(known) => known.local_id,
         None => {
             let mut section_id = None;
@@ -478,7 +478,7 @@ async fn edition(
             return Ok(None);
         }
     };
-    if let Some(known) = run.known("edition", &external).await? {
+    if let Some(known) = run.known("edition", &external) {
         if known.content_hash == hash {
             run.count("editions", Outcome::Unchanged);
             return Ok(Some(known.local_id));
@@ -571,7 +571,7 @@ async fn comments(
     let mut placed: HashMap<i64, i64> = HashMap::new();
     for comment in ordered {
         let external = comment.id.to_string();
-        if let Some(known) = run.known("comment", &external).await? {
+        if let Some(known) = run.known("comment", &external) {
             run.count("comments", Outcome::Unchanged);
             placed.insert(comment.id, known.local_id);
             continue;
