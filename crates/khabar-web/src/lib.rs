@@ -5,6 +5,16 @@
 //! `http/` (sessions, CSRF, forms, caching, errors). Handlers stay thin:
 //! typed request in, one use case, a page or JSON out.
 
+/// What a page may load, the one policy of every page; each page adds who
+/// may frame it (no one, or an embedded discussion's allowed origins).
+macro_rules! page_sources {
+    () => {
+        "default-src 'self'; img-src 'self' https:; style-src 'self'; script-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'"
+    };
+}
+pub(crate) use page_sources;
+
 pub mod api;
 mod extract;
 pub mod http;
@@ -435,10 +445,7 @@ async fn security_headers(request: Request, next: Next) -> Response {
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' https:; style-src 'self'; script-src 'self'; \
-                 object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
-            ),
+            HeaderValue::from_static(concat!(page_sources!(), "; frame-ancestors 'none'")),
         );
     }
     response

@@ -119,8 +119,8 @@ fn frame_policy(app: &App) -> HeaderValue {
         origins.join(" ")
     };
     let policy = format!(
-        "default-src 'self'; img-src 'self' https:; style-src 'self'; script-src 'self'; \
-         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors {ancestors}"
+        concat!(crate::page_sources!(), "; frame-ancestors {}"),
+        ancestors
     );
     // Origins were parsed as URLs: printable ASCII.
     HeaderValue::from_str(&policy).unwrap_or(HeaderValue::from_static("frame-ancestors 'none'"))
