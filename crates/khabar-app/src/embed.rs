@@ -128,6 +128,19 @@ impl EmbedSettings {
         self.origins.iter().any(|allowed| allowed == origin)
     }
 
+    /// The key of the thread `page` may have here: its normalized URL, or
+    /// the one an alias maps it to; refused unless its origin may embed
+    /// or an alias (the operator's word that it belongs here) maps it.
+    pub fn thread_key(&self, page: &PageUrl) -> Result<String, EmbedError> {
+        if !self.enabled() {
+            return Err(EmbedError::Off);
+        }
+        if !self.allows(&page.origin) && self.alias_of(page).is_none() {
+            return Err(EmbedError::OriginNotAllowed(page.origin.clone()));
+        }
+        Ok(self.key_of(page))
+    }
+
     /// The key of the thread a host page shares: its normalized URL, or
     /// the one an alias maps it to.
     fn key_of(&self, page: &PageUrl) -> String {
@@ -230,11 +243,7 @@ pub async fn open_thread(
         return Err(EmbedError::Off);
     }
     let page = normalize(url)?;
-    // An alias is the operator's word that the page belongs here.
-    if !settings.allows(&page.origin) && settings.alias_of(&page).is_none() {
-        return Err(EmbedError::OriginNotAllowed(page.origin));
-    }
-    let key = settings.key_of(&page);
+    let key = settings.thread_key(&page)?;
     if let Some(thread) = ctx.store.embed_thread(&key).await? {
         return Ok(thread);
     }
@@ -247,11 +256,7 @@ pub async fn open_thread(
     {
         return Err(EmbedError::TooMany(retry_after));
     }
-    // A title that cannot be shown is no reason to refuse the thread.
-    let title = text::line("title", title, MAX_TITLE_CHARS)
-        .ok()
-        .filter(|title| text::is_visible(title))
-        .unwrap_or_else(|| page.key.clone());
+    let title = thread_title(title, &page);
     Ok(ctx
         .store
         .open_embed_thread(NewEmbedThread {
@@ -262,6 +267,16 @@ pub async fn open_thread(
             lang,
         })
         .await?)
+}
+
+/// The title a thread keeps for its host page: `title` as one line, or
+/// the page's URL when that cannot be shown (no reason to refuse a
+/// thread).
+pub fn thread_title(title: &str, page: &PageUrl) -> String {
+    text::line("title", title, MAX_TITLE_CHARS)
+        .ok()
+        .filter(|title| text::is_visible(title))
+        .unwrap_or_else(|| page.key.clone())
 }
 
 /// The visible comments on each host page of `urls` (a page without a

@@ -3,9 +3,13 @@
 //! pages ask at once, under its normalized URL or the one an alias names;
 //! only allowed origins get a thread, may frame it, and may read counts
 //! across origins; the sign-in popup's page mints a token that comments
-//! and does nothing else, and stops working when it expires; embedded
-//! threads show in no listing, feed, sitemap, search or newsroom list;
-//! one address opens at most 120 new threads an hour.
+//! (posts, likes, reports, edits and deletes its own) and reads the
+//! reader's notifications, nothing else, and stops working when it
+//! expires; embedded threads page past 20 comments at their own address,
+//! answer listComments and getComment, and show in no listing, feed,
+//! sitemap, search or newsroom list; refusals are worded in the thread's
+//! language; the thread page is kept by the page cache with its frame
+//! policy; one address opens at most 120 new threads an hour.
 //! The browser side is in `embed_browser.rs`.
 
 mod common;
@@ -389,7 +393,8 @@ async fn the_popup_mints_a_short_lived_comment_token(db: &TestDatabase) {
         .to_owned();
     let bearer = format!("Bearer {token}");
 
-    // It comments, without cookies and so without CSRF, and does nothing else.
+    // It comments, without cookies and so without CSRF, and reads the
+    // reader's notifications; nothing else.
     let posted = call(
         &server,
         "POST",
@@ -407,8 +412,16 @@ async fn the_popup_mints_a_short_lived_comment_token(db: &TestDatabase) {
         &[("Authorization", &bearer)],
     )
     .await;
-    assert_eq!(notifications.status, 403);
-    assert_eq!(notifications.body["error"]["code"], "insufficient_scope");
+    assert_eq!(notifications.status, 200, "{}", notifications.body);
+    let stories = call(
+        &server,
+        "GET",
+        "/stories",
+        None,
+        &[("Authorization", &bearer)],
+    )
+    .await;
+    assert_eq!(stories.status, 403, "{}", stories.body);
 
     // An expired token works no more.
     let karim = server
@@ -439,6 +452,324 @@ async fn the_popup_mints_a_short_lived_comment_token(db: &TestDatabase) {
     .await;
     assert_eq!(expired.status, 401);
     assert_eq!(expired.body["error"]["code"], "invalid_token");
+    server.stop().await.unwrap();
+}
+
+/// The API's refusals by code as a thread page words them (its
+/// `data-messages`, HTML-escaped JSON).
+fn messages(page: &str) -> serde_json::Value {
+    let escaped = page
+        .split("data-messages=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the page's messages");
+    let json = escaped
+        .replace("&quot;", "\"")
+        .replace("&#34;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    serde_json::from_str(&json).expect("messages as JSON")
+}
+
+/// Clears the posting rate limits `name` met, to post many comments.
+async fn clear_posting_limits(server: &khabar::Server, name: &str) {
+    let key = khabar_core::Username::parse(name).unwrap().key();
+    let id = server.store().user_id_by_key(&key).await.unwrap().unwrap();
+    for bucket in [
+        format!("comment-minute:{id}"),
+        "comment-ip:127.0.0.1".to_owned(),
+    ] {
+        server.store().clear_attempts(&bucket).await.unwrap();
+    }
+}
+
+/// The token the sign-in popup hands the iframe, for a reader `name`
+/// signed in on this site.
+async fn popup_token(server: &khabar::Server, name: &str) -> String {
+    account(server, name, Role::Reader, PASSWORD).await;
+    let mut reader = Agent::new(server);
+    let signed_in = reader
+        .submit(
+            "/en/signin",
+            "/en/signin",
+            &[("login", name), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
+    let page = reader.get("/embed/signed-in?lang=en").await;
+    assert!(page.body.contains(&format!("data-username=\"{name}\"")));
+    let token = page
+        .body
+        .split("data-token=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a token");
+    format!("Bearer {token}")
+}
+
+async fn readers_act_on_embedded_threads_with_the_popup_token(db: &TestDatabase) {
+    let server = embedding_server(db).await;
+    let url = "https://blog.example/bridge";
+    let edition = frame(&server, "ar", url, "الجسر").await.edition.unwrap();
+    let salma = popup_token(&server, "salma").await;
+    let rami = popup_token(&server, "rami").await;
+
+    // 21 top-level comments: the thread page shows 20 and links the rest.
+    let mut ids = Vec::new();
+    for n in 0..21 {
+        if n % 3 == 0 {
+            clear_posting_limits(&server, "salma").await;
+        }
+        let posted = call(
+            &server,
+            "POST",
+            &format!("/editions/{edition}/comments"),
+            Some(json!({"body": format!("ملاحظة رقم {n} عن الجسر")})),
+            &[("Authorization", &salma)],
+        )
+        .await;
+        assert_eq!(posted.status, 201, "{}", posted.body);
+        ids.push(posted.body["id"].as_i64().unwrap());
+    }
+    let first = frame(&server, "ar", url, "").await;
+    assert!(first.body.contains(&format!("id=\"comment-{}\"", ids[19])));
+    assert!(!first.body.contains(&format!("id=\"comment-{}\"", ids[20])));
+    // Each comment names its author, so the iframe knows the reader's own.
+    assert!(first.body.contains("data-author=\"salma\""));
+    let more = first
+        .body
+        .split("data-more")
+        .next()
+        .and_then(|head| head.rsplit("href=\"").next())
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to more comments")
+        .replace("&amp;", "&");
+    assert!(more.starts_with("/embed/ar/thread?"), "{more}");
+    assert!(more.contains("cpage=2"), "{more}");
+    let second = client()
+        .get(format!("{}{more}", server.base_url()))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        second.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors https://blog.example")
+    );
+    let second = second.text().await.unwrap();
+    assert!(second.contains(&format!("id=\"comment-{}\"", ids[20])));
+    assert!(!second.contains(&format!("id=\"comment-{}\"", ids[0])));
+    assert!(!second.contains("data-more>"));
+
+    // The thread is public: listComments and getComment answer for it.
+    let listed = call(
+        &server,
+        "GET",
+        &format!("/editions/{edition}/comments?page=2"),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    assert_eq!(listed.body["comments"][0]["comment"]["id"], json!(ids[20]));
+    assert_eq!(listed.body["has_more"], json!(false));
+    let one = call(&server, "GET", &format!("/comments/{}", ids[0]), None, &[]).await;
+    assert_eq!(one.status, 200, "{}", one.body);
+    assert_eq!(one.body["body"], json!("ملاحظة رقم 0 عن الجسر"));
+
+    // The popup's token likes, reports, edits and deletes as the article
+    // page does, and reads the reader's notifications.
+    let liked = call(
+        &server,
+        "PUT",
+        &format!("/comments/{}/reaction", ids[0]),
+        Some(json!({"like": true})),
+        &[("Authorization", &rami)],
+    )
+    .await;
+    assert_eq!(liked.status, 200, "{}", liked.body);
+    assert_eq!(liked.body["like_count"], json!(1));
+    let reported = call(
+        &server,
+        "POST",
+        &format!("/comments/{}/reports", ids[1]),
+        Some(json!({"reason": "spam", "note": "إعلان"})),
+        &[("Authorization", &rami)],
+    )
+    .await;
+    assert_eq!(reported.status, 201, "{}", reported.body);
+    let edited = call(
+        &server,
+        "PATCH",
+        &format!("/comments/{}", ids[2]),
+        Some(json!({"body": "ملاحظة مصححة عن الجسر"})),
+        &[("Authorization", &salma)],
+    )
+    .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    assert!(edited.body["html"].as_str().unwrap().contains("مصححة"));
+    let not_hers = call(
+        &server,
+        "PATCH",
+        &format!("/comments/{}", ids[3]),
+        Some(json!({"body": "ليس تعليقي"})),
+        &[("Authorization", &rami)],
+    )
+    .await;
+    assert_eq!(not_hers.body["error"]["code"], json!("not_your_comment"));
+    let deleted = call(
+        &server,
+        "DELETE",
+        &format!("/comments/{}", ids[3]),
+        None,
+        &[("Authorization", &salma)],
+    )
+    .await;
+    assert_eq!(deleted.status, 204);
+    clear_posting_limits(&server, "rami").await;
+    let reply = call(
+        &server,
+        "POST",
+        &format!("/editions/{edition}/comments"),
+        Some(json!({"body": "أوافقك تمامًا", "parent_id": ids[0]})),
+        &[("Authorization", &rami)],
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let mut unread = json!(null);
+    for _ in 0..50 {
+        let notifications = call(
+            &server,
+            "GET",
+            "/notifications",
+            None,
+            &[("Authorization", &salma)],
+        )
+        .await;
+        assert_eq!(notifications.status, 200, "{}", notifications.body);
+        unread = notifications.body["unread"].clone();
+        if unread == json!(1) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(unread, json!(1), "the reply reaches salma's notifications");
+    // Nothing beyond commenting and the reader's own account.
+    let queue = call(
+        &server,
+        "GET",
+        "/moderation/queue",
+        None,
+        &[("Authorization", &salma)],
+    )
+    .await;
+    assert_eq!(queue.status, 403, "{}", queue.body);
+
+    // Refusals come in the thread's language, by the API's codes.
+    let arabic = frame(&server, "ar", url, "").await.body;
+    assert_eq!(
+        messages(&arabic)["not_your_comment"],
+        json!("لا يغيّر التعليقَ إلا كاتبه.")
+    );
+    let english = frame(&server, "en", url, "").await.body;
+    assert_eq!(
+        messages(&english)["already_reported"],
+        json!("You have already reported this comment. Thank you.")
+    );
+    server.stop().await.unwrap();
+}
+
+async fn the_thread_page_is_kept_with_its_frame_policy(db: &TestDatabase) {
+    let server = embedding_server(db).await;
+    let url = "https://blog.example/cached";
+    let ask = || async {
+        client()
+            .get(format!("{}/embed/en/thread", server.base_url()))
+            .query(&[("url", url), ("title", "Cached")])
+            .send()
+            .await
+            .unwrap()
+    };
+    let first = ask().await;
+    assert_eq!(first.status(), 200);
+    let edition = {
+        let body = first.text().await.unwrap();
+        body.split("data-edition=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap()
+    };
+    let kept = ask().await;
+    let header = |name: &str| {
+        kept.headers()
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    assert_eq!(header("x-cache"), "hit");
+    assert!(
+        header("content-security-policy").contains("frame-ancestors https://blog.example"),
+        "{}",
+        header("content-security-policy")
+    );
+    assert_eq!(header("x-frame-options"), "");
+    // Kept by shared caches; browsers ask again each time (a reader who
+    // commented reloads).
+    assert!(
+        header("cache-control").starts_with("public, max-age=0, must-revalidate"),
+        "{}",
+        header("cache-control")
+    );
+    assert!(header("vary").contains("Cookie"), "{}", header("vary"));
+    assert!(header("surrogate-key").contains("story-"));
+
+    // A comment changes the page: the next answer shows it.
+    let salma = popup_token(&server, "salma").await;
+    let posted = call(
+        &server,
+        "POST",
+        &format!("/editions/{edition}/comments"),
+        Some(json!({"body": "Kept pages follow the thread."})),
+        &[("Authorization", &salma)],
+    )
+    .await;
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    let mut shown = false;
+    for _ in 0..50 {
+        if ask()
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("Kept pages follow the thread.")
+        {
+            shown = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(shown, "the kept page is dropped when the thread changes");
+    // Refusals are not kept.
+    let refused = client()
+        .get(format!("{}/embed/en/thread", server.base_url()))
+        .query(&[("url", "https://evil.example/x"), ("title", "x")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+    assert!(
+        refused.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .starts_with("private")
+    );
     server.stop().await.unwrap();
 }
 
@@ -500,4 +831,6 @@ on_both_backends!(
     threads_open_once_per_page_for_allowed_origins_only,
     the_popup_mints_a_short_lived_comment_token,
     embedding_is_off_unless_origins_are_configured,
+    readers_act_on_embedded_threads_with_the_popup_token,
+    the_thread_page_is_kept_with_its_frame_policy,
 );

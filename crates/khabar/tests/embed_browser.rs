@@ -4,14 +4,18 @@
 //! Arabic thread and an English one; Chromium blocks third-party cookies
 //! (checked: the iframe can keep none); a reader signs in through the
 //! popup and comments from the host page, and the comment appears live in
-//! a second window; they reply, then sign out (the token is revoked); a
-//! page of a disallowed origin (`evil.test`) gets no frame and cannot read
-//! the counts.
+//! a second window; they reply, like, report (a second report is refused
+//! in Arabic), edit their comment and delete their reply, see the bell
+//! count an answer, load the thread's second page in place, then sign out
+//! (the token is revoked); screenshots of both threads at 390 and 1280
+//! pixels; a page of a disallowed origin (`evil.test`) gets no frame and
+//! cannot read the counts.
 
 mod common;
 
-use common::{account, read_request, spawn_app_with};
-use khabar_core::Role;
+use common::{account, read_request, reader_token, spawn_app_with};
+use khabar_core::{Lang, Role};
+use khabar_store::NewEmbedThread;
 use khabar_testkit::browser::Browser;
 use khabar_testkit::{TestDatabase, on_both_backends};
 use serde_json::{Value, json};
@@ -104,6 +108,30 @@ fn host_page(path: &str, khabar: &str, port: u16) -> Option<String> {
     })
 }
 
+/// Clears the posting rate limits `name` met, to post many comments.
+async fn clear_posting_limits(server: &khabar::Server, name: &str) {
+    let key = khabar_core::Username::parse(name).unwrap().key();
+    let id = server.store().user_id_by_key(&key).await.unwrap().unwrap();
+    for bucket in [
+        format!("comment-minute:{id}"),
+        "comment-ip:127.0.0.1".to_owned(),
+    ] {
+        server.store().clear_attempts(&bucket).await.unwrap();
+    }
+}
+
+/// Waits (up to 3 s) until the live stream has re-rendered the comment
+/// `selector`, marked `data-probe` before an action.
+async fn replaced(browser: &Browser, selector: &str) {
+    let check = format!("return !document.querySelector('{selector}').hasAttribute('data-probe');");
+    for _ in 0..30 {
+        if browser.eval(&check, json!([])).await == json!(true) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
 /// Waits until the window's iframe has been sized by its content.
 const FRAME_SIZED: &str = "document.querySelector('#khabar-thread iframe') !== null && \
      /px$/.test(document.querySelector('#khabar-thread iframe').style.blockSize)";
@@ -132,6 +160,37 @@ async fn a_host_page_embeds_threads_and_a_reader_comments_through_the_popup(db: 
     tell.send(server.base_url().to_owned()).unwrap();
     account(&server, "salma", Role::Reader, PASSWORD).await;
 
+    // The Arabic page's thread already holds 21 comments of another
+    // reader's: a page of 20, and a link to more.
+    let thread = server
+        .store()
+        .open_embed_thread(NewEmbedThread {
+            url_key: &vote_url(port),
+            url: &vote_url(port),
+            title: "التصويت في البلدية",
+            origin: &format!("http://blog.test:{port}"),
+            lang: Lang::AR,
+        })
+        .await
+        .unwrap();
+    let rami = reader_token(server.store(), server.base_url(), "rami", PASSWORD).await;
+    let mut ramis = Vec::new();
+    for n in 0..21 {
+        if n % 3 == 0 {
+            clear_posting_limits(&server, "rami").await;
+        }
+        let posted = common::call(
+            &server,
+            "POST",
+            &format!("/editions/{}/comments", thread.edition_id),
+            Some(json!({"body": format!("رأي رامي رقم {n} في التصويت")})),
+            &[("Authorization", &rami)],
+        )
+        .await;
+        assert_eq!(posted.status, 201, "{}", posted.body);
+        ramis.push(posted.body["id"].as_i64().unwrap());
+    }
+
     // The Arabic page: its thread in Arabic, right to left, sized to fit.
     let blog = format!("http://blog.test:{}", host.port);
     browser.goto(&format!("{blog}/ar.html")).await;
@@ -144,6 +203,16 @@ async fn a_host_page_embeds_threads_and_a_reader_comments_through_the_popup(db: 
         facts,
         json!(["ar", "rtl", false]),
         "third-party cookies must be blocked"
+    );
+    assert_eq!(
+        browser
+            .eval(
+                "return [document.querySelectorAll('.comment-list > li').length, \
+                 document.querySelector('a[data-more]') !== null];",
+                json!([])
+            )
+            .await,
+        json!([20, true])
     );
 
     // A second window on the same page, to see the comment arrive.
@@ -240,6 +309,190 @@ async fn a_host_page_embeds_threads_and_a_reader_comments_through_the_popup(db: 
             json!(reply)
         ))
         .await;
+
+    // A like, shown pressed; the count arrives live.
+    let rami_first = format!("#comment-{}", ramis[0]);
+    browser
+        .click(&format!("{rami_first} button[data-like]"))
+        .await;
+    browser
+        .wait_for_true(&format!(
+            "document.querySelector('{rami_first} button[data-like]').getAttribute('aria-pressed') === 'true' \
+             && document.querySelector('{rami_first} .likes') !== null"
+        ))
+        .await;
+
+    // A report, with a reason; reporting again is refused in Arabic (the
+    // API's code, the site's words).
+    let rami_second = format!("#comment-{}", ramis[1]);
+    let marked = format!("document.querySelector('{rami_second}').setAttribute('data-probe', '');");
+    browser.eval(&marked, json!([])).await;
+    for attempt in 0..2 {
+        if attempt == 1 {
+            // The report re-renders the comment live: act on its new self.
+            replaced(&browser, &rami_second).await;
+        }
+        browser
+            .click(&format!("{rami_second} button[data-report]"))
+            .await;
+        browser
+            .wait_for(&format!("{rami_second} form.embed-report"))
+            .await;
+        browser
+            .eval(
+                &format!(
+                    "document.querySelector('{rami_second} form.embed-report select').value = 'spam';"
+                ),
+                json!([]),
+            )
+            .await;
+        browser
+            .click(&format!(
+                "{rami_second} form.embed-report button[type=submit]"
+            ))
+            .await;
+        browser
+            .wait_for_true(&format!(
+                "document.querySelector('{rami_second} form.embed-report') === null \
+                 || !document.querySelector('{rami_second} form.embed-report [data-error]').hidden"
+            ))
+            .await;
+    }
+    let refusal = browser
+        .eval(
+            &format!(
+                "return document.querySelector('{rami_second} form.embed-report [data-error]').textContent;"
+            ),
+            json!([]),
+        )
+        .await;
+    assert_eq!(refusal, json!("أبلغت عن هذا التعليق من قبل. شكرًا لك."));
+    browser
+        .click(&format!("{rami_second} form.embed-report [data-cancel]"))
+        .await;
+
+    // The reader's own comment: edited in place (its words as written),
+    // no Report on it, and no Edit on others'.
+    let mine = browser
+        .eval(
+            "var c = Array.from(document.querySelectorAll('article.comment[data-author=salma]')) \
+             .find(function (c) { return c.closest('.comment-replies') === null; }); return c.id;",
+            json!([]),
+        )
+        .await;
+    let mine = format!("#{}", mine.as_str().unwrap());
+    assert_eq!(
+        browser
+            .eval(
+                &format!(
+                    "return [!document.querySelector('{mine} button[data-report]').hidden, \
+                     !document.querySelector('{rami_first} button[data-edit]').hidden];"
+                ),
+                json!([])
+            )
+            .await,
+        json!([false, false])
+    );
+    browser.click(&format!("{mine} button[data-edit]")).await;
+    browser.wait_for(&format!("{mine} form.embed-edit")).await;
+    assert_eq!(
+        browser
+            .eval(
+                &format!("return document.querySelector('{mine} form.embed-edit textarea').value;"),
+                json!([])
+            )
+            .await,
+        json!(words)
+    );
+    let corrected = "صوّتُ ظهرًا، والطابور كان قصيرًا.";
+    browser
+        .eval(
+            &format!(
+                "document.querySelector('{mine} form.embed-edit textarea').value = {};",
+                json!(corrected)
+            ),
+            json!([]),
+        )
+        .await;
+    browser
+        .click(&format!("{mine} form.embed-edit button[type=submit]"))
+        .await;
+    browser
+        .wait_for_true(&format!(
+            "document.querySelector('{mine} .comment-body').textContent.indexOf({}) >= 0",
+            json!(corrected)
+        ))
+        .await;
+
+    // The reply is deleted: its placeholder arrives live.
+    let reply_id = browser
+        .eval(
+            "return document.querySelector('.comment-replies article.comment[data-author=salma]').id;",
+            json!([]),
+        )
+        .await;
+    let reply_id = format!("#{}", reply_id.as_str().unwrap());
+    browser
+        .click(&format!("{reply_id} button[data-delete]"))
+        .await;
+    browser
+        .wait_for(&format!("{reply_id} .comment-deleted"))
+        .await;
+
+    // Someone answers the reader: the bell counts it, and leads to the
+    // notifications page on this site.
+    let mine_id: i64 = mine.trim_start_matches("#comment-").parse().unwrap();
+    clear_posting_limits(&server, "rami").await;
+    let answered = common::call(
+        &server,
+        "POST",
+        &format!("/editions/{}/comments", thread.edition_id),
+        Some(json!({"body": "وأنا صوّتُ مساءً", "parent_id": mine_id})),
+        &[("Authorization", &rami)],
+    )
+    .await;
+    assert_eq!(answered.status, 201, "{}", answered.body);
+    browser
+        .wait_for_true("document.querySelector('[data-bell]').classList.contains('unread')")
+        .await;
+    let bell = browser
+        .eval(
+            "var b = document.querySelector('[data-bell]'); return [b.textContent, b.getAttribute('href')];",
+            json!([]),
+        )
+        .await;
+    assert_eq!(bell, json!(["الإشعارات (1)", "/ar/notifications"]));
+
+    // More comments: the second page, in place; the reader's comment that
+    // arrived live is on it and is not shown twice.
+    browser.click("a[data-more]").await;
+    browser
+        .wait_for_true("document.querySelector('a[data-more]') === null")
+        .await;
+    assert_eq!(
+        browser
+            .eval(
+                &format!(
+                    "return [document.querySelectorAll('.comment-list > li').length, \
+                     document.querySelectorAll('{mine}').length];"
+                ),
+                json!([])
+            )
+            .await,
+        json!([22, 1])
+    );
+    for width in [390, 1280] {
+        browser.leave_frame().await;
+        browser.resize(width, 900).await;
+        browser
+            .eval(
+                "document.querySelector('#khabar-thread').scrollIntoView();",
+                json!([]),
+            )
+            .await;
+        browser.screenshot(&format!("embed-ar-{width}")).await;
+        browser.enter_frame("#khabar-thread iframe").await;
+    }
     browser.leave_frame().await;
 
     // Signing out in the first forgets the token and revokes it.
@@ -282,7 +535,73 @@ async fn a_host_page_embeds_threads_and_a_reader_comments_through_the_popup(db: 
         browser.eval(&format!("return {shown};"), json!([])).await,
         json!(false)
     );
+    // Seen signed in, with a comment to act on, at a phone's width and a
+    // desktop's.
+    let bridge = server
+        .store()
+        .embed_thread(&format!("http://blog.test:{port}/2026/bridge"))
+        .await
+        .unwrap()
+        .unwrap();
+    clear_posting_limits(&server, "rami").await;
+    let posted = common::call(
+        &server,
+        "POST",
+        &format!("/editions/{}/comments", bridge.edition_id),
+        Some(json!({"body": "The new bridge has a cycle lane at last."})),
+        &[("Authorization", &rami)],
+    )
+    .await;
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    browser.wait_for("article.comment[data-author=rami]").await;
+    let salma = common::call(
+        &server,
+        "POST",
+        "/tokens",
+        Some(json!({"login": "salma", "password": PASSWORD, "scopes": ["comment", "read"]})),
+        &[],
+    )
+    .await;
+    let stored = json!({
+        "token": salma.body["token"],
+        "name": "salma",
+        "username": "salma",
+        "expires": 4_102_444_800_000_i64,
+    });
+    browser
+        .eval(
+            "sessionStorage.setItem('khabar-embed-token', arguments[0]);",
+            json!([stored.to_string()]),
+        )
+        .await;
     browser.leave_frame().await;
+    // Reloaded, the page is asked for again (the page cache may take a
+    // moment to let the old one go): the comment, with buttons for her.
+    let acted_on = "return document.querySelector('article.comment[data-author=rami] button[data-report]') !== null;";
+    let mut ready = json!(false);
+    for _ in 0..20 {
+        browser.goto(&format!("{blog}/en.html")).await;
+        browser.wait_for_true(FRAME_SIZED).await;
+        browser.enter_frame("#khabar-thread iframe").await;
+        browser.wait_for("[data-signed-in-bar]").await;
+        ready = browser.eval(acted_on, json!([])).await;
+        browser.leave_frame().await;
+        if ready == json!(true) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert_eq!(ready, json!(true), "the reloaded thread shows the comment");
+    for width in [390, 1280] {
+        browser.resize(width, 900).await;
+        browser
+            .eval(
+                "document.querySelector('#khabar-thread').scrollIntoView();",
+                json!([]),
+            )
+            .await;
+        browser.screenshot(&format!("embed-en-{width}")).await;
+    }
 
     // The allowed site's index page reads the counts across origins: the
     // comment and its reply.
@@ -301,7 +620,9 @@ async fn a_host_page_embeds_threads_and_a_reader_comments_through_the_popup(db: 
             .unwrap(),
     )
     .expect("counts as JSON");
-    assert_eq!(counts["counts"][0]["count"], json!(2), "{counts}");
+    // Rami's 21, the reader's comment and Rami's answer to it (the
+    // reader's deleted reply counts no more).
+    assert_eq!(counts["counts"][0]["count"], json!(23), "{counts}");
 
     // Another site gets nothing: no frame, no counts.
     let evil = format!("http://evil.test:{}", host.port);

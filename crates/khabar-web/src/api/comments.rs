@@ -47,18 +47,22 @@ fn comment_json(lang: &str, comment: &khabar_store::CommentView) -> Comment {
     }
 }
 
-/// The published edition `id`: (language, slug).
+/// The public discussion `id`: (language, slug).
 async fn published(app: &App, edition_id: i64) -> Result<(Lang, String), ApiError> {
     let record = published_record(app, edition_id).await?;
     Ok((record.lang, record.slug))
 }
 
+/// An edition whose thread anyone may read: a published one, or a
+/// discussion embedded on another site (docs/embed.md), which is listed
+/// nowhere but is as public as its host page.
 async fn published_record(
     app: &App,
     edition_id: i64,
 ) -> Result<khabar_store::EditionRecord, ApiError> {
+    use khabar_core::EditionStatus::{Embedded, Published};
     match app.store.edition(edition_id).await {
-        Ok(record) if record.status == khabar_core::EditionStatus::Published => Ok(record),
+        Ok(record) if matches!(record.status, Published | Embedded) => Ok(record),
         Ok(_) | Err(khabar_store::StoreError::NotFound) => Err(not_found()),
         Err(other) => Err(other.into()),
     }
@@ -83,7 +87,7 @@ fn id_of(path: EditionPath) -> Result<i64, ApiError> {
     ),
     responses(
         (status = 200, description = "Comments, each with body (Markdown) and html", body = Thread),
-        (status = 404, description = "No such published edition", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "No such published or embedded edition", body = crate::api::wire::ErrorBody),
         (status = 422, description = "invalid_page", body = crate::api::wire::ErrorBody),
     )
 )]
@@ -385,7 +389,7 @@ pub(super) async fn report(
     ),
     responses(
         (status = 200, description = "text/event-stream", body = inline(String), content_type = "text/event-stream"),
-        (status = 404, description = "No such published edition", body = crate::api::wire::ErrorBody),
+        (status = 404, description = "No such published or embedded edition", body = crate::api::wire::ErrorBody),
         (status = 429, description = "too_many_streams", body = crate::api::wire::ErrorBody),
     )
 )]

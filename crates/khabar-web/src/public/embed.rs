@@ -7,6 +7,7 @@
 //! reader's credential is a short-lived token minted on a first-party page
 //! (the popup) and passed to the iframe by `postMessage`.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::rejection::PathRejection;
@@ -19,6 +20,7 @@ use khabar_core::Lang;
 use minijinja::context;
 
 use crate::extract::{Params, see_other};
+use crate::http::cache::{Public, Revalidated, keys};
 use crate::http::session::Viewer;
 use crate::public::thread::thread_view;
 use crate::theme::assets::tagged;
@@ -32,6 +34,10 @@ const SCRIPT_CACHE: &str = "public, max-age=3600";
 /// How long a token minted for an embedded discussion works: a reading
 /// session's worth; the popup mints another when it runs out.
 const TOKEN_LIFETIME: SignedDuration = SignedDuration::from_hours(2);
+/// What that token may do: comment (post, reply, edit, delete, like,
+/// report) and read the reader's own account (the notifications bell);
+/// never moderate, edit stories or administer.
+const EMBED_SCOPES: [&str; 2] = ["comment", "read"];
 
 /// `GET /embed.js`: the host page's script, from the theme.
 pub(crate) async fn script(State(app): AppState, headers: HeaderMap) -> Response {
@@ -85,10 +91,25 @@ pub(crate) async fn thread(
             form_token: None,
         };
         let view = thread_view(&app, lang, &article, &anonymous, &query, None).await?;
+        let more = view
+            .next_page_number()
+            .map(|page| more_address(lang, url, title, page));
         let html = app.templates.get_template("embed.html")?.render(context! {
             lang => lang.as_str(),
             dir => app.dir(lang),
             thread => view,
+            more => more,
+            messages => serde_json::to_string(&messages(&app, lang)).unwrap_or_default(),
+            edit_minutes => app.site().comment_edit_minutes,
+            // Numbers the iframe writes (the bell's count) as the site's
+            // pages write them in this language.
+            locale => app
+                .site()
+                .languages
+                .iter()
+                .find(|l| l.code == lang)
+                .and_then(|l| l.locale.clone())
+                .unwrap_or_else(|| lang.to_string()),
             article => context! { id => article.summary.id },
             host => context! {
                 url => thread.url,
@@ -96,17 +117,73 @@ pub(crate) async fn thread(
                 origins => app.embed_settings().origins(),
             },
         })?;
-        Ok::<_, PageError>(html_response(axum::http::StatusCode::OK, lang, html))
+        let mut response = html_response(axum::http::StatusCode::OK, lang, html);
+        // The same for every reader (no cookie reaches it): kept by the
+        // page cache and CDNs until the thread changes, its frame policy
+        // with it. Browsers ask again each time: a reader who commented
+        // and reloads is no different to them from anyone else.
+        response.extensions_mut().insert(Revalidated);
+        Ok::<_, PageError>(Public(vec![keys::story(article.summary.story_id)]).on(response))
     }
     .await;
     let mut response = match page {
         Ok(response) => response,
         Err(error) => error_page(&app, lang, &error),
     };
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, frame_policy(&app));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     response
+        .headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, frame_policy(&app));
+    response
+}
+
+/// The address of the thread's `page`th page of top-level comments, which
+/// the iframe fetches to show more in place.
+fn more_address(lang: Lang, url: &str, title: &str, page: u32) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("url", url)
+        .append_pair("title", title)
+        .append_pair("cpage", &page.to_string())
+        .finish();
+    format!("/embed/{lang}/thread?{query}")
+}
+
+/// The API's refusals the iframe may meet (their stable codes), worded in
+/// the thread's language: the API answers in English, the reader reads
+/// the thread's language.
+fn messages(app: &App, lang: Lang) -> BTreeMap<String, String> {
+    const REFUSALS: [&str; 14] = [
+        "comments_closed",
+        "comment_empty",
+        "comment_too_long",
+        "not_your_comment",
+        "edit_window_closed",
+        "already_reported",
+        "unknown_reason",
+        "too_many_links",
+        "duplicate_comment",
+        "suspended",
+        "banned",
+        "warning_unacknowledged",
+        "comment_rejected",
+        "invalid_page",
+    ];
+    let mut found: BTreeMap<String, String> = REFUSALS
+        .iter()
+        .map(|code| {
+            let key = format!("error-rejected-{code}");
+            (code.to_string(), app.i18n.message(lang, &key, None))
+        })
+        .collect();
+    for (code, key) in [
+        ("too_many_attempts", "error-429-title"),
+        ("not_found", "error-404-title"),
+        ("invalid_token", "embed-signed-out"),
+        ("network", "embed-error-network"),
+        ("other", "error-500-title"),
+    ] {
+        found.insert(code.to_owned(), app.i18n.message(lang, key, None));
+    }
+    found
 }
 
 /// The site's policy, but framed by the allowed origins (none when
@@ -128,9 +205,10 @@ fn frame_policy(app: &App) -> HeaderValue {
 
 /// `GET /embed/signed-in?lang=…`: the sign-in popup's last page. A reader
 /// signed in on this site (first party: the popup's cookies are sent) gets
-/// a token that may only comment, for two hours, handed to the opener
-/// (the discussion's iframe, on this origin) by `postMessage`; anyone else
-/// is sent to sign in first and comes back here.
+/// a token that may comment and read their notifications
+/// ([`EMBED_SCOPES`]), for two hours, handed to the opener (the
+/// discussion's iframe, on this origin) by `postMessage`; anyone else is
+/// sent to sign in first and comes back here.
 pub(crate) async fn signed_in(
     State(app): AppState,
     viewer: Viewer,
@@ -154,7 +232,7 @@ pub(crate) async fn signed_in(
             &app.store,
             &session.account,
             "Embedded discussion",
-            &["comment".to_owned()],
+            &EMBED_SCOPES.map(str::to_owned),
             Some(expires),
         )
         .await
@@ -170,6 +248,7 @@ pub(crate) async fn signed_in(
                 dir => app.dir(lang),
                 token => token.token,
                 name => session.account.display_name,
+                username => session.account.username,
                 expires => expires.as_millisecond(),
             })?;
         Ok::<_, PageError>(html_response(axum::http::StatusCode::OK, lang, html))

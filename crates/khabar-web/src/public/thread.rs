@@ -76,6 +76,14 @@ pub(crate) struct ThreadView {
     refusal: Option<Refusal>,
 }
 
+impl ThreadView {
+    /// The next page of top-level comments, if there is one (embedded
+    /// threads link it at their own address, not the story's).
+    pub(crate) fn next_page_number(&self) -> Option<u32> {
+        self.next_page.as_ref().map(|_| self.page + 1)
+    }
+}
+
 /// A refused comment form: which one (`new`, `reply-12`, `edit-12`,
 /// `report-12`), what was typed in it, and why it was refused.
 #[derive(Debug, Clone, Serialize)]

@@ -9,6 +9,7 @@
     type: "khabar:token",
     token: page.getAttribute("data-token"),
     name: page.getAttribute("data-name"),
+    username: page.getAttribute("data-username"),
     expires: Number(page.getAttribute("data-expires"))
   }, location.origin);
   window.close();

@@ -79,6 +79,16 @@ impl Default for CacheSettings {
 }
 
 impl CacheSettings {
+    /// For a [`Revalidated`] page: browsers ask again each time (a 304 when
+    /// unchanged); shared caches keep it as any public page.
+    fn revalidated_header(&self) -> HeaderValue {
+        let value = format!(
+            "public, max-age=0, must-revalidate, s-maxage={}",
+            self.shared_max_age
+        );
+        HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("no-cache"))
+    }
+
     fn public_header(&self) -> HeaderValue {
         let value = format!(
             "public, max-age={}, s-maxage={}, stale-while-revalidate={}, stale-if-error=86400",
@@ -273,6 +283,13 @@ impl Public {
     }
 }
 
+/// Marks a [`Public`] response that browsers must ask about again before
+/// each use, while the page cache and CDNs keep it: a page whose readers
+/// cannot be told apart by a cookie, though some of them just changed it
+/// (an embedded discussion, where the reader who commented reloads).
+#[derive(Debug, Clone, Copy)]
+pub struct Revalidated;
+
 /// Bodies larger than this are streamed as they are, without a tag.
 const MAX_TAGGED_BYTES: usize = 8 * 1024 * 1024;
 
@@ -325,6 +342,7 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
     }
 
     let public = response.extensions_mut().remove::<Public>();
+    let revalidated = response.extensions_mut().remove::<Revalidated>().is_some();
     let shareable = public.is_some()
         && !signed_in
         && !response.headers().contains_key(header::SET_COOKIE)
@@ -332,7 +350,12 @@ pub async fn layer(State(cache): State<Arc<HttpCache>>, request: Request, next: 
     let mut keys = Vec::new();
     let response_headers = response.headers_mut();
     if shareable {
-        response_headers.insert(header::CACHE_CONTROL, cache.settings.public_header());
+        let policy = if revalidated {
+            cache.settings.revalidated_header()
+        } else {
+            cache.settings.public_header()
+        };
+        response_headers.insert(header::CACHE_CONTROL, policy);
         response_headers.append(header::VARY, HeaderValue::from_static("Cookie"));
         keys = public.map(|p| p.0).unwrap_or_default();
         keys.push(keys::SITE.to_owned());
