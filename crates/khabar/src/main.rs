@@ -463,7 +463,12 @@ async fn import(args: ImportArgs, source: Source, config: Config) -> anyhow::Res
         }
         Source::Disqus => {
             let step = |done, total| progress.set(done, total, "comments");
-            disqus::import(target, &text, &options, &step).await
+            // Pages of sites that embed discussions find theirs (docs/embed.md).
+            let embed = config
+                .embed
+                .settings()
+                .map_err(|(key, message)| anyhow::anyhow!("{key}: {message}"))?;
+            disqus::import(target, &text, &options, &embed, &step).await
         }
         Source::Ghost => {
             let step = |done, total| progress.set(done, total, "stories");

@@ -11,7 +11,7 @@ use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{client, spawn_app};
+use common::{client, spawn_app, spawn_app_with};
 use khabar_core::moderation::Queue;
 use khabar_core::{EditionContent, EditionInput, Lang};
 use khabar_store::{QueueFilter, Store};
@@ -46,13 +46,24 @@ fn import(db: &TestDatabase, file: &Path, uploads: &Path, dry_run: bool) -> Stri
 
 /// Runs `khabar import ARGS` on `db`; its standard output.
 fn run_import(db: &TestDatabase, args: &[&OsStr], dry_run: bool) -> String {
+    run_import_with(db, args, dry_run, &[])
+}
+
+/// [`run_import`] with more settings in the environment.
+fn run_import_with(
+    db: &TestDatabase,
+    args: &[&OsStr],
+    dry_run: bool,
+    env: &[(&str, &str)],
+) -> String {
     let mut command = Command::new(env!("CARGO_BIN_EXE_khabar"));
     command
         .arg("import")
         .args(args)
         .arg("--data")
         .arg(db.dir())
-        .env("KHABAR_DATABASE_URL", db.url());
+        .env("KHABAR_DATABASE_URL", db.url())
+        .envs(env.iter().copied());
     if dry_run {
         command.arg("--dry-run");
     }
@@ -308,6 +319,40 @@ async fn disqus_discussions_join_their_stories(db: &TestDatabase) {
     let (status, arabic) = page(server.base_url(), arabic).await;
     assert_eq!(status, 200);
     assert!(arabic.contains("تعليق من ديسكس على النسخة العربية"));
+    server.stop().await.unwrap();
+
+    // Once the old site embeds discussions from here, the page that is no
+    // story finds its embedded discussion (opened now), its comment with it.
+    let embedding = [(
+        "KHABAR_EMBED__ALLOWED_ORIGINS",
+        r#"["https://old.example.org"]"#,
+    )];
+    let dry = run_import_with(db, &args, true, &embedding);
+    assert_eq!(row(&dry, "threads"), [1, 0, 2, 0], "{dry}");
+    let embedded = run_import_with(db, &args, false, &embedding);
+    assert_eq!(row(&embedded, "threads"), [1, 0, 2, 0], "{embedded}");
+    assert_eq!(row(&embedded, "comments"), [1, 0, 5, 0], "{embedded}");
+    let again = run_import_with(db, &args, false, &embedding);
+    assert_eq!(row(&again, "threads"), [0, 0, 3, 0], "{again}");
+    assert_eq!(row(&again, "comments"), [0, 0, 6, 0], "{again}");
+    let server = spawn_app_with(db, false, |config| {
+        config.embed.allowed_origins = vec!["https://old.example.org".to_owned()];
+    })
+    .await;
+    let thread = server
+        .store()
+        .embed_thread("https://old.example.org/about-us")
+        .await
+        .unwrap()
+        .expect("an embedded discussion for the page");
+    assert_eq!(thread.title, "About us");
+    let frame = format!(
+        "/embed/en/thread?url={}",
+        common::segment("https://old.example.org/about-us/")
+    );
+    let (status, frame) = page(server.base_url(), &frame).await;
+    assert_eq!(status, 200, "{frame}");
+    assert!(frame.contains("A comment on a page that is not a story."));
     server.stop().await.unwrap();
 }
 

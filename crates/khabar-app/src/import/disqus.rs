@@ -1,20 +1,28 @@
 //! `khabar import disqus FILE.xml`: a Disqus export's discussions placed
 //! under the stories they were about. A thread is matched by its page's
 //! address: an imported story's old address (`legacy_paths`), or an
-//! edition's address here (`/{lang}/story/{slug}`).
+//! edition's address here (`/{lang}/story/{slug}`); else, a page that
+//! stays on its own site, by the discussion embedded there
+//! (docs/embed.md): found by its normalized, aliased URL, or opened now
+//! when its origin may embed.
 
 use std::collections::{HashMap, HashSet};
 
 use khabar_core::{CommentStatus, Role};
+use khabar_store::NewEmbedThread;
 
-use super::disqus_xml::{self, DisqusPost};
+use super::disqus_xml::{self, DisqusPost, DisqusThread};
 use super::{ImportError, NewThreadComment, Options, Outcome, Run, Summary, Target};
+use crate::embed::{self, EmbedSettings};
 
-/// Imports `text`, a Disqus export; `progress(done, total)` follows the posts.
+/// Imports `text`, a Disqus export; `progress(done, total)` follows the
+/// posts. `embed` says which other sites' pages may have a discussion
+/// here.
 pub async fn import(
     target: Target<'_>,
     text: &str,
     options: &Options,
+    embed: &EmbedSettings,
     progress: &dyn Fn(u64, u64),
 ) -> Result<Summary, ImportError> {
     let export = disqus_xml::parse(text)?;
@@ -26,9 +34,12 @@ pub async fn import(
     let mut run = Run::start(target, "disqus", site, options).await?;
     let mut editions: HashMap<&str, i64> = HashMap::new();
     for thread in &export.threads {
-        match edition_at(&run, &thread.link).await? {
+        let found = match edition_at(&mut run, &thread.link).await? {
+            Some(id) => Some(id),
+            None => embedded_at(&mut run, embed, thread).await?,
+        };
+        match found {
             Some(id) => {
-                run.count("threads", Outcome::Unchanged);
                 editions.insert(thread.id.as_str(), id);
             }
             None => run.skip(
@@ -119,7 +130,15 @@ pub async fn import(
 }
 
 /// The edition a discussed page's address names here, if any.
-async fn edition_at(run: &Run<'_>, link: &str) -> Result<Option<i64>, ImportError> {
+async fn edition_at(run: &mut Run<'_>, link: &str) -> Result<Option<i64>, ImportError> {
+    let found = story_edition_at(run, link).await?;
+    if found.is_some() {
+        run.count("threads", Outcome::Unchanged);
+    }
+    Ok(found)
+}
+
+async fn story_edition_at(run: &Run<'_>, link: &str) -> Result<Option<i64>, ImportError> {
     let Some(path) = super::legacy_path(link) else {
         return Ok(None);
     };
@@ -134,4 +153,43 @@ async fn edition_at(run: &Run<'_>, link: &str) -> Result<Option<i64>, ImportErro
         return Ok(None);
     };
     Ok(run.store().edition_by_slug(*lang, slug).await?)
+}
+
+/// The discussion embedded on the page `thread` was on: the one its
+/// normalized (and aliased) URL names, or one opened now, in the site's
+/// default language, when the page's origin may embed. None for a page
+/// that may have no discussion here.
+async fn embedded_at(
+    run: &mut Run<'_>,
+    settings: &EmbedSettings,
+    thread: &DisqusThread,
+) -> Result<Option<i64>, ImportError> {
+    let Ok(page) = embed::normalize(&thread.link) else {
+        return Ok(None);
+    };
+    let Ok(key) = settings.thread_key(&page) else {
+        return Ok(None);
+    };
+    if let Some(found) = run.store().embed_thread(&key).await? {
+        run.count("threads", Outcome::Unchanged);
+        return Ok(Some(found.edition_id));
+    }
+    let Some(&lang) = run.options.languages.first() else {
+        return Ok(None);
+    };
+    run.count("threads", Outcome::Created);
+    if run.dry() {
+        return Ok(Some(run.placeholder()));
+    }
+    let opened = run
+        .store()
+        .open_embed_thread(NewEmbedThread {
+            url_key: &key,
+            url: &page.key,
+            title: &embed::thread_title(&thread.title, &page),
+            origin: &page.origin,
+            lang,
+        })
+        .await?;
+    Ok(Some(opened.edition_id))
 }
