@@ -320,6 +320,55 @@ async fn tell_owner_of(ctx: &Context, email: &Email) -> Result<(), AccountError>
     .map_err(|e| AccountError::Internal(e.to_string()))
 }
 
+/// How long an invitation to an imported staff account lasts.
+const INVITATION_LIFETIME: SignedDuration = SignedDuration::from_hours(7 * 24);
+
+/// Puts an invitation in the outbox for an account an import made without
+/// a password: a password-reset link worded as an invitation, lasting a
+/// week. Needs no serving node (the CLI calls it); every node's mailer
+/// sends the outbox. False when the account has no real address to invite.
+pub async fn invite(
+    store: &khabar_store::Store,
+    letters: &dyn crate::Letters,
+    site: &khabar_core::SiteSettings,
+    base_url: &str,
+    user_id: i64,
+) -> Result<bool, AccountError> {
+    let account = store.account(user_id).await?;
+    if account.email.ends_with(".invalid") {
+        return Ok(false);
+    }
+    let lang = if site.dir_of(account.lang).is_some() {
+        account.lang
+    } else {
+        site.default_language
+    };
+    let secret = Secret::generate("khe_").map_err(|e| AccountError::Internal(e.to_string()))?;
+    store
+        .create_email_link(
+            user_id,
+            LinkPurpose::ResetPassword,
+            &account.email,
+            &secret.hash,
+            INVITATION_LIFETIME,
+        )
+        .await?;
+    let link = format!("{base_url}/{lang}/reset/{}", secret.token);
+    let message = letters
+        .account_link(
+            site,
+            lang,
+            EmailKind::Invitation,
+            &account.display_name,
+            &link,
+        )
+        .map_err(AccountError::Internal)?;
+    store
+        .enqueue_email(message.to_new_email(&account.email, &lang))
+        .await?;
+    Ok(true)
+}
+
 /// Creates a one-use link and puts its message in the outbox.
 async fn send_link(
     ctx: &Context,

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod comments;
 pub mod embed;
 mod error;
+pub mod export;
 pub mod front;
 pub mod import;
 pub mod media;

@@ -28,6 +28,9 @@ pub enum EmailKind {
     /// To an admin: a webhook endpoint kept failing and was switched off;
     /// the name is its address, the link the webhooks screen.
     WebhookDisabled,
+    /// To a staff account an import made, which has no password yet: the
+    /// link chooses one (a password-reset link that lasts a week).
+    Invitation,
 }
 
 /// A composed message, owned, ready for the outbox.

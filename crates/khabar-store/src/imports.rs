@@ -3,9 +3,11 @@
 
 use std::collections::HashMap;
 
-use khabar_core::Lang;
+use jiff::Timestamp;
+use khabar_core::{EventKind, Lang, SiteOverrides};
 
-use crate::time::now_millis;
+use crate::events::{self, NewEvent};
+use crate::time::{now_millis, to_millis};
 use crate::{Result, Store};
 
 /// One record of an export: where it came from and what it is here.
@@ -133,5 +135,115 @@ impl Store {
                 .fetch_optional(&self.read)
                 .await?,
         )
+    }
+
+    /// Gives an imported edition its source's times, which the writes
+    /// that made it set to now: when it was made and last changed, and
+    /// when each revision was saved (`(revision, saved_at)`).
+    pub async fn keep_edition_times(
+        &self,
+        edition_id: i64,
+        created_at: Timestamp,
+        updated_at: Timestamp,
+        revisions: &[(i64, Timestamp)],
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE editions SET created_at = $1, updated_at = $2 WHERE id = $3")
+            .bind(to_millis(created_at))
+            .bind(to_millis(updated_at))
+            .bind(edition_id)
+            .execute(&mut *tx)
+            .await?;
+        for (revision, saved_at) in revisions {
+            sqlx::query(
+                "UPDATE revisions SET saved_at = $1 WHERE edition_id = $2 AND revision = $3",
+            )
+            .bind(to_millis(*saved_at))
+            .bind(edition_id)
+            .bind(revision)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Gives an imported story its source's creation time.
+    pub async fn keep_story_time(&self, story_id: i64, created_at: Timestamp) -> Result<()> {
+        sqlx::query("UPDATE stories SET created_at = $1 WHERE id = $2")
+            .bind(to_millis(created_at))
+            .bind(story_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Gives an imported account its source's language, sign-up time and,
+    /// when its address was verified there, marks it verified.
+    pub async fn keep_account_details(
+        &self,
+        user_id: i64,
+        lang: Lang,
+        created_at: Timestamp,
+        email_verified_at: Option<Timestamp>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE users SET lang = $1, created_at = $2, email_verified_at = $3 WHERE id = $4",
+        )
+        .bind(lang.as_str())
+        .bind(to_millis(created_at))
+        .bind(email_verified_at.map(to_millis))
+        .bind(user_id)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Keeps an imported comment's marks: when it was last edited there,
+    /// and whether moderators featured it.
+    pub async fn keep_comment_marks(
+        &self,
+        comment_id: i64,
+        edited_at: Option<Timestamp>,
+        featured: bool,
+    ) -> Result<()> {
+        sqlx::query("UPDATE comments SET edited_at = $1, featured = $2 WHERE id = $3")
+            .bind(edited_at.map(to_millis))
+            .bind(i64::from(featured))
+            .bind(comment_id)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Stores imported site settings unless admins here already changed
+    /// some (theirs win); true when they were stored.
+    pub async fn import_site_settings(
+        &self,
+        overrides: &SiteOverrides,
+        icon: Option<&str>,
+    ) -> Result<bool> {
+        let document = serde_json::to_string(overrides).unwrap_or_else(|_| "{}".into());
+        let mut tx = self.begin_write().await?;
+        let stored = sqlx::query(
+            "INSERT INTO site_settings (id, document, icon, updated_at) VALUES (1, $1, $2, $3)
+             ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&document)
+        .bind(icon)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if stored {
+            let payload = serde_json::json!({});
+            let event = NewEvent::site(EventKind::SiteSettingsChanged, None, &payload);
+            events::record(&mut tx, self, event).await?;
+            self.commit_logged(tx).await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(stored)
     }
 }

@@ -19,6 +19,7 @@ mod decisions;
 mod embeds;
 mod error;
 mod events;
+mod export;
 mod followers;
 mod front;
 mod imports;
@@ -57,6 +58,12 @@ pub use decisions::{Decision, UndoRefusal};
 pub use embeds::{EmbedThread, NewEmbedThread};
 pub use error::StoreError;
 pub use events::{Event, LogMark};
+pub use export::{
+    EXPORT_FORMAT_VERSION, ExportEnd, ExportHeader, ExportRecord, ExportedAuthor, ExportedBreaking,
+    ExportedComment, ExportedContent, ExportedEdition, ExportedFront, ExportedLegacyPath,
+    ExportedMedia, ExportedMediaText, ExportedPage, ExportedPick, ExportedProfile, ExportedReads,
+    ExportedRevision, ExportedSettings, ExportedStory, ExportedTerm, ExportedUser,
+};
 pub use followers::{FollowerLag, FollowerMark, PoolUse, StoreFigures};
 pub use front::{
     Breaking, BreakingShown, FRONT_SLOTS, FrontPage, FrontPick, FrontPlan, FrontSection, Reads,

@@ -237,6 +237,25 @@ impl Store {
     /// brought from another system) keep their own times. No limits or
     /// duplicate rule apply; it commits alone, not through the writer.
     pub async fn post_comment_at(&self, comment: NewComment<'_>, at: Timestamp) -> Result<i64> {
+        self.post_alone(comment, at, true).await
+    }
+
+    /// [`Store::post_comment_at`] for a comment brought from another
+    /// system: it is history, so it notifies no one (no bell, no mail).
+    pub async fn post_imported_comment_at(
+        &self,
+        comment: NewComment<'_>,
+        at: Timestamp,
+    ) -> Result<i64> {
+        self.post_alone(comment, at, false).await
+    }
+
+    async fn post_alone(
+        &self,
+        comment: NewComment<'_>,
+        at: Timestamp,
+        notify: bool,
+    ) -> Result<i64> {
         let post = CommentPost {
             edition_id: comment.edition_id,
             author_id: comment.author_id,
@@ -249,7 +268,7 @@ impl Store {
             limits: Vec::new(),
             duplicate_window: None,
         };
-        match self.post_batch(&[post]).await?.pop() {
+        match self.post_batch_notifying(&[post], notify).await?.pop() {
             Some(Ok(Posting::Posted(placed))) => Ok(placed.id),
             Some(Err(error)) => Err(error),
             // Refusals need limits or the duplicate rule, which it has not.
@@ -283,6 +302,15 @@ impl Store {
     /// Posts `posts` in one transaction, each in turn, and says what became
     /// of each. Fails as a whole only when the database does.
     pub(crate) async fn post_batch(&self, posts: &[CommentPost]) -> Result<Vec<Result<Posting>>> {
+        self.post_batch_notifying(posts, true).await
+    }
+
+    /// [`Store::post_batch`]; with `notify` false, the comments notify no one.
+    async fn post_batch_notifying(
+        &self,
+        posts: &[CommentPost],
+        notify: bool,
+    ) -> Result<Vec<Result<Posting>>> {
         let mut tx = self.begin_write().await?;
         let now = Timestamp::now();
         let now_ms = to_millis(now);
@@ -388,7 +416,7 @@ impl Store {
             });
         }
         if !posted.is_empty() {
-            write_rows(&mut tx, self, &posted, &targets).await?;
+            write_rows(&mut tx, self, &posted, &targets, notify).await?;
             self.commit_logged(tx).await?;
         } else {
             tx.commit().await?;
@@ -414,6 +442,7 @@ async fn write_rows(
     store: &Store,
     posted: &[Posted<'_>],
     targets: &HashMap<i64, Target>,
+    notify_readers: bool,
 ) -> Result<()> {
     let roots: Vec<i64> = posted
         .iter()
@@ -472,7 +501,7 @@ async fn write_rows(
     let mut notifications = Vec::new();
     for p in posted
         .iter()
-        .filter(|p| p.post.status == CommentStatus::Visible)
+        .filter(|p| notify_readers && p.post.status == CommentStatus::Visible)
     {
         let mut notify: Vec<(i64, NotificationKind)> = Vec::new();
         notify.extend(p.answered.map(|author| (author, NotificationKind::Reply)));

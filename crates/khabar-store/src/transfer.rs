@@ -165,7 +165,7 @@ impl Store {
     }
 
     /// A read-only transaction that sees one moment of the database.
-    async fn snapshot(&self) -> Result<Transaction<'static, Any>> {
+    pub(crate) async fn snapshot(&self) -> Result<Transaction<'static, Any>> {
         let mut tx = self.read.begin().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

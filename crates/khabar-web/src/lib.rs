@@ -90,6 +90,18 @@ impl std::ops::Deref for App {
     }
 }
 
+/// The theme's letters, for mail composed outside a serving node (the
+/// invitations `khabar import --invite` puts in the outbox, which every
+/// node's mailer sends).
+pub fn letters(
+    theme: Theme,
+    site: SiteSettings,
+) -> Result<Arc<dyn khabar_app::Letters>, I18nError> {
+    let i18n = Arc::new(I18n::load(Arc::new(Settings::new(site)), &theme)?);
+    let templates = Arc::new(theme::environment(theme, i18n.clone(), None));
+    Ok(Arc::new(theme::letters::ThemeLetters { i18n, templates }))
+}
+
 impl App {
     pub fn new(
         store: Store,

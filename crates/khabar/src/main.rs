@@ -57,6 +57,17 @@ enum Command {
     /// it again changes nothing; what was changed here since is kept.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write the whole instance as JSON lines (docs/export.md): settings,
+    /// people without secrets, sections, tags, bylines, the media list,
+    /// stories with their editions and revisions, comments, pages. Read it
+    /// back with `khabar import khabar`.
+    Export(ExportArgs),
+}
+
+#[derive(Args)]
+struct ExportArgs {
+    /// Where to write it; `-` or none: standard output.
+    file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -75,6 +86,9 @@ enum ImportCommand {
     /// images (with --media, Ghost's content/images folder); the old
     /// addresses answer 301 to the new ones.
     Ghost(ImportArgs),
+    /// Another khabar's export (`khabar export`, docs/export.md): the whole
+    /// instance, with --media its media folder.
+    Khabar(ImportArgs),
 }
 
 #[derive(Args)]
@@ -88,6 +102,11 @@ struct ImportArgs {
     /// content/images): the images the export names are taken from it.
     #[arg(long, value_name = "DIR")]
     media: Option<PathBuf>,
+    /// Mail each staff account the import makes an invitation to choose
+    /// a password (queued in the outbox, which a running node sends);
+    /// without it, they use "forgot password".
+    #[arg(long)]
+    invite: bool,
 }
 
 #[derive(Args)]
@@ -245,6 +264,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Import(ImportCommand::Disqus(args)) => import(args, Source::Disqus, config).await,
         Command::Import(ImportCommand::Ghost(args)) => import(args, Source::Ghost, config).await,
+        Command::Import(ImportCommand::Khabar(args)) => import(args, Source::Khabar, config).await,
+        Command::Export(args) => export(args, config).await,
     }
 }
 
@@ -425,12 +446,20 @@ enum Source {
     Wordpress,
     Disqus,
     Ghost,
+    Khabar,
 }
 
 async fn import(args: ImportArgs, source: Source, config: Config) -> anyhow::Result<()> {
     use khabar_app::import::{Options, Target, disqus, ghost, wordpress};
-    let text = std::fs::read_to_string(&args.file)
+    // A khabar export is read a line at a time; the others whole.
+    let file = std::fs::File::open(&args.file)
         .with_context(|| format!("reading {}", args.file.display()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let text = match source {
+        Source::Khabar => String::new(),
+        _ => std::fs::read_to_string(&args.file)
+            .with_context(|| format!("reading {}", args.file.display()))?,
+    };
     if let Some(dir) = &args.media
         && !dir.is_dir()
     {
@@ -474,16 +503,110 @@ async fn import(args: ImportArgs, source: Source, config: Config) -> anyhow::Res
             let step = |done, total| progress.set(done, total, "stories");
             ghost::import(target, &text, &options, &step).await
         }
+        Source::Khabar => {
+            let step = |done, total| progress.set(done, total, "bytes");
+            let reader = std::io::BufReader::new(file);
+            khabar_app::import::khabar::import(target, reader, size, &options, &step).await
+        }
+    };
+    progress.finish();
+    let summary = match summary {
+        Ok(summary) => summary,
+        Err(error) => {
+            store.close().await;
+            return Err(error).with_context(|| format!("importing {}", args.file.display()));
+        }
+    };
+    print!("{summary}");
+    let invited = if args.invite {
+        invite(&store, &config, &summary).await
+    } else {
+        Ok(())
+    };
+    store.close().await;
+    invited?;
+    if summary.count("users").created > 0 && !args.dry_run && !args.invite {
+        println!(
+            "imported accounts have no password: their owners set one with \"forgot password\" \
+             (or import with --invite)"
+        );
+    }
+    Ok(())
+}
+
+/// Queues an invitation for each staff account an import made (a dry run
+/// says how many it would).
+async fn invite(
+    store: &Store,
+    config: &Config,
+    summary: &khabar_app::import::Summary,
+) -> anyhow::Result<()> {
+    if summary.dry_run {
+        println!("would invite {} staff accounts", summary.new_staff.len());
+        return Ok(());
+    }
+    let overrides = store.site_overrides().await?;
+    let site = config.site.with(&overrides).context("the site settings")?;
+    let letters = khabar_web::letters(
+        khabar_web::Theme::new(config.theme_dir.clone()),
+        site.clone(),
+    )
+    .context("loading the theme")?;
+    let base_url = config
+        .site
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.listen));
+    let (mut invited, mut without_address) = (0, 0);
+    for id in &summary.new_staff {
+        if khabar_app::accounts::invite(store, letters.as_ref(), &site, &base_url, *id).await? {
+            invited += 1;
+        } else {
+            without_address += 1;
+        }
+    }
+    println!(
+        "invited {invited} staff accounts (the mail goes out from a running node's outbox); \
+         {without_address} without an address use \"forgot password\" once an admin sets one"
+    );
+    Ok(())
+}
+
+async fn export(args: ExportArgs, config: Config) -> anyhow::Result<()> {
+    let store = khabar::server::open_store(&config).await?;
+    let site = config
+        .site
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.listen));
+    let progress = Progress::new();
+    let step = |done, kind: &str| progress.set(done, done, kind);
+    let to_file = args.file.filter(|f| f.as_os_str() != "-");
+    let written = match &to_file {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("creating {}", path.display()))?;
+            let out = std::io::BufWriter::new(file);
+            khabar_app::export::export(&store, &site, out, step).await
+        }
+        None => {
+            let out = std::io::BufWriter::new(std::io::stdout().lock());
+            khabar_app::export::export(&store, &site, out, step).await
+        }
     };
     progress.finish();
     store.close().await;
-    let summary = summary.with_context(|| format!("importing {}", args.file.display()))?;
-    print!("{summary}");
-    if summary.count("users").created > 0 && !args.dry_run {
-        println!(
-            "imported accounts have no password: their owners set one with \"forgot password\""
-        );
-    }
+    let written = written?;
+    let counts: Vec<String> = written
+        .iter()
+        .filter(|(kind, _)| !matches!(kind.as_str(), "khabar_export" | "end"))
+        .map(|(kind, n)| format!("{n} {kind}"))
+        .collect();
+    eprintln!("exported {}", counts.join(", "));
+    eprintln!(
+        "media files are listed, not included: copy {} beside the export for `khabar import khabar --media`",
+        config.media_dir().display()
+    );
     Ok(())
 }
 

@@ -10,6 +10,7 @@ mod disqus_xml;
 pub mod ghost;
 mod ghost_json;
 mod html;
+pub mod khabar;
 pub mod wordpress;
 mod wxr;
 mod xml;
@@ -85,6 +86,9 @@ pub struct Summary {
     pub dry_run: bool,
     pub counts: BTreeMap<&'static str, Counts>,
     pub skipped: Vec<Skipped>,
+    /// Staff accounts this run made, without a password: whom an
+    /// invitation lets in.
+    pub new_staff: Vec<i64>,
 }
 
 impl Summary {
@@ -285,14 +289,24 @@ impl<'a> Run<'a> {
         if let Some(id) = self.seen.get(&("user", external_id.to_owned())) {
             return Ok(*id);
         }
-        let id = self.new_person(external_id, name, email, role).await?;
+        let wanted: String = name
+            .trim()
+            .chars()
+            .map(|c| if c.is_whitespace() { '_' } else { c })
+            .collect();
+        let id = self
+            .new_person(external_id, &wanted, name, email, role)
+            .await?;
         self.seen.insert(("user", external_id.to_owned()), id);
         Ok(id)
     }
 
+    /// [`Run::person`] under the username `wanted` when it is free (else
+    /// `wanted_1`, …, or one made from the record).
     async fn new_person(
         &mut self,
         external_id: &str,
+        wanted: &str,
         name: &str,
         email: &str,
         role: Role,
@@ -311,7 +325,11 @@ impl<'a> Run<'a> {
         }
         self.count("users", Outcome::Created);
         if self.dry() {
-            return Ok(self.placeholder());
+            let id = self.placeholder();
+            if role.is_staff() {
+                self.summary.new_staff.push(id);
+            }
+            return Ok(id);
         }
         let tag = &content_hash(&[self.source, &self.site, external_id])[..10];
         let email = match email {
@@ -320,16 +338,11 @@ impl<'a> Run<'a> {
         };
         let display_name = DisplayName::parse(name.trim())
             .or_else(|_| DisplayName::parse(&format!("imported-{tag}")))?;
-        let wanted: String = name
-            .trim()
-            .chars()
-            .map(|c| if c.is_whitespace() { '_' } else { c })
-            .collect();
         let parse = |text: &str| match role {
             Role::Reader => Username::parse(text),
             _ => Username::parse_for_staff(text),
         };
-        let base = parse(&wanted).or_else(|_| parse(&format!("imported_{tag}")))?;
+        let base = parse(wanted).or_else(|_| parse(&format!("imported_{tag}")))?;
         for attempt in 0..20 {
             let username = match attempt {
                 0 => base.clone(),
@@ -349,6 +362,9 @@ impl<'a> Run<'a> {
             match created {
                 Ok(id) => {
                     self.remember("user", external_id, id, "", 0).await?;
+                    if role.is_staff() {
+                        self.summary.new_staff.push(id);
+                    }
                     return Ok(id);
                 }
                 Err(StoreError::Taken { what: "username" }) => {}
@@ -364,8 +380,21 @@ impl Run<'_> {
     /// there: no limits, no pipeline, the body kept as its writer's text
     /// and rendered like any posted comment. `None` when it was skipped.
     async fn comment(&mut self, c: NewThreadComment<'_>) -> Result<Option<i64>, ImportError> {
+        let text = html::to_text(c.html);
+        self.place_comment(&c, &text, &[]).await
+    }
+
+    /// [`Run::comment`] with its text already the reader's words, and the
+    /// accounts (here) its @mentions name. Imported comments are history:
+    /// they notify no one.
+    async fn place_comment(
+        &mut self,
+        c: &NewThreadComment<'_>,
+        text: &str,
+        mentions: &[i64],
+    ) -> Result<Option<i64>, ImportError> {
         use khabar_core::moderation::{Action, Phase, Verdict};
-        let body = match khabar_core::CommentBody::parse(&html::to_text(c.html)) {
+        let body = match khabar_core::CommentBody::parse(text) {
             Ok(body) => body,
             Err(error) => {
                 self.skip("comments", c.external_id, error.to_string());
@@ -389,14 +418,14 @@ impl Run<'_> {
         };
         let posted = self
             .store()
-            .post_comment_at(
+            .post_imported_comment_at(
                 khabar_store::NewComment {
                     edition_id: c.edition_id,
                     author_id: c.author_id,
                     body: &body,
                     parent_id: c.parent_id,
                     status: c.status,
-                    mentions: &[],
+                    mentions,
                     verdict: &verdict,
                 },
                 c.written_at.unwrap_or_else(jiff::Timestamp::now),

@@ -24,6 +24,7 @@ fn key(kind: EmailKind) -> &'static str {
         EmailKind::ResetPassword => "reset",
         EmailKind::SignUpAttempt => "signup-attempt",
         EmailKind::WebhookDisabled => "webhook-disabled",
+        EmailKind::Invitation => "invitation",
     }
 }
 
