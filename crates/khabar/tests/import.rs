@@ -218,6 +218,16 @@ async fn wordpress_archive_comes_in(db: &TestDatabase) {
         .collect();
     assert_eq!(held, ["Held for review: who paid for the quay?"]);
 
+    // Imported comments are history: the reply to Layla Fares' comment
+    // notified her of nothing (no bell, so no mail either).
+    let layla = server
+        .store()
+        .user_id_by_key(&khabar_core::Username::parse("Layla_Fares").unwrap().key())
+        .await
+        .unwrap()
+        .expect("her comment's account");
+    assert_eq!(server.store().unread_notifications(layla).await.unwrap(), 0);
+
     // The old addresses.
     assert_eq!(
         location(base, "/2024/03/11/east-quay-opens/").await,
