@@ -99,7 +99,8 @@ struct ImportArgs {
     #[arg(long)]
     dry_run: bool,
     /// The old site's images folder (WordPress: wp-content/uploads; Ghost:
-    /// content/images): the images the export names are taken from it.
+    /// content/images; khabar: its media folder): the images the export
+    /// names are taken from it.
     #[arg(long, value_name = "DIR")]
     media: Option<PathBuf>,
     /// Mail each staff account the import makes an invitation to choose
@@ -602,7 +603,11 @@ async fn export(args: ExportArgs, config: Config) -> anyhow::Result<()> {
         .filter(|(kind, _)| !matches!(kind.as_str(), "khabar_export" | "end"))
         .map(|(kind, n)| format!("{n} {kind}"))
         .collect();
-    eprintln!("exported {}", counts.join(", "));
+    if counts.is_empty() {
+        eprintln!("exported an empty instance");
+    } else {
+        eprintln!("exported {}", counts.join(", "));
+    }
     eprintln!(
         "media files are listed, not included: copy {} beside the export for `khabar import khabar --media`",
         config.media_dir().display()
