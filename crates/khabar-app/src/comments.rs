@@ -6,8 +6,8 @@ use khabar_core::comment::may_edit;
 use khabar_core::moderation::{Action, Verdict};
 use khabar_core::{CommentBody, InvalidInput, Lang, ReportReason};
 use khabar_store::{
-    Account, Article, CommentPost, CommentStatus, CommentView, Discussion, EditionKey, Posting,
-    PostingLimit, RateDecision, Standing, StoreError,
+    Account, Article, CommentInputs, CommentPost, CommentStatus, CommentView, Discussion,
+    EditionKey, Posting, PostingLimit, RateDecision, Standing, StoreError,
 };
 
 use crate::error::{Failure, Kind};
@@ -184,8 +184,8 @@ pub struct Posted {
 /// Posts a comment (or a reply) on a published edition. Pre-moderated
 /// threads hold it as pending.
 ///
-/// Two reads before the writer: the edition with its thread settings, and
-/// the pipeline's inputs (the author's standing and record, the policy).
+/// One read before the writer: the edition with its thread settings, the
+/// author's standing and record, and the policy, in one query.
 pub async fn post(
     ctx: &Context,
     author: &Account,
@@ -195,16 +195,15 @@ pub async fn post(
     body: &str,
 ) -> Result<Posted, CommentError> {
     let body = CommentBody::parse(body)?;
-    let discussion = ctx
+    let CommentInputs {
+        discussion,
+        pipeline: inputs,
+    } = ctx
         .store
-        .discussion(edition)
-        .await?
-        .ok_or(CommentError::NotFound)?;
-    checked(ctx, &discussion, &body)?;
-    let inputs = ctx
-        .store
-        .pipeline_inputs(author.id, body.as_str(), None)
+        .comment_inputs(edition, author.id, body.as_str(), None)
         .await?;
+    let discussion = discussion.ok_or(CommentError::NotFound)?;
+    checked(ctx, &discussion, &body)?;
     may_comment(&inputs.standing)?;
     let mentions = mentioned_readers(ctx, body.as_str()).await?;
     let verdict = moderation::verdict(ctx, &discussion, &inputs, body.as_str()).await?;
@@ -365,16 +364,20 @@ pub async fn edit(
     ) {
         return Err(CommentError::NotFound);
     }
-    let inputs = ctx
+    let CommentInputs {
+        discussion,
+        pipeline: inputs,
+    } = ctx
         .store
-        .pipeline_inputs(author.id, body.as_str(), Some(comment_id))
+        .comment_inputs(
+            EditionKey::Id(comment.edition_id),
+            author.id,
+            body.as_str(),
+            Some(comment_id),
+        )
         .await?;
     may_comment(&inputs.standing)?;
-    let discussion = ctx
-        .store
-        .discussion(EditionKey::Id(comment.edition_id))
-        .await?
-        .ok_or(CommentError::NotFound)?;
+    let discussion = discussion.ok_or(CommentError::NotFound)?;
     checked(ctx, &discussion, &body)?;
     let verdict = moderation::verdict(ctx, &discussion, &inputs, body.as_str()).await?;
     let status = status_of(&verdict, &inputs.standing);

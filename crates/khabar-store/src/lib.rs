@@ -75,8 +75,8 @@ pub use khabar_core::CommentStatus;
 pub use mail::{LinkPurpose, MAX_SEND_ATTEMPTS, NewEmail, OutgoingEmail};
 pub use media::{MediaRecord, MediaText, MediaVariant, NewMedia};
 pub use moderation::{
-    CommentContext, LogEntry, LogFilter, ModeratorNote, PipelineInputs, QueueFilter, QueueItem,
-    QueuePage, ReaderHistory, Standing,
+    CommentContext, CommentInputs, LogEntry, LogFilter, ModeratorNote, PipelineInputs, QueueFilter,
+    QueueItem, QueuePage, ReaderHistory, Standing,
 };
 pub use newsroom::{EditionDraft, StoryRecord};
 pub use policy::{Discussion, EditionKey, WordListRow};

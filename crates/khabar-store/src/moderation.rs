@@ -13,6 +13,7 @@ use sqlx::{Any, FromRow, Row};
 
 use crate::audit::{LogRow, write_log};
 use crate::comments::{VIEW_COLUMNS, VIEW_FROM, hold_reasons};
+use crate::policy::{Discussion, EditionKey, bind_edition, discussion_from_row, discussion_select};
 use crate::row::{Flag, IsSet, JsonText, MaybeLang, MaybeMillis, Millis, decode_as};
 use crate::time::to_millis;
 use crate::{CommentView, Result, Store, StoreError};
@@ -64,6 +65,14 @@ pub struct PipelineInputs {
     pub policy: PolicySettings,
     /// The word lists' version, to tell a compiled copy is current.
     pub word_lists_version: i64,
+}
+
+/// What a comment about to be posted or edited is weighed with.
+#[derive(Debug, Clone)]
+pub struct CommentInputs {
+    /// The edition's discussion; none when it takes no comments.
+    pub discussion: Option<Discussion>,
+    pub pipeline: PipelineInputs,
 }
 
 /// Which queue, narrowed how, in which order, which page.
@@ -339,17 +348,20 @@ impl Store {
         Ok(standing)
     }
 
-    /// The moderation pipeline's inputs for one comment, in one query: where
-    /// its author stands, their record, and the site's policy. `body` is
-    /// the text being moderated; `except` the comment being edited, if any.
-    pub async fn pipeline_inputs(
+    /// What posting or editing a comment on `edition` weighs, in one
+    /// query: the discussion (none when the edition takes no comments: not
+    /// published, or no such edition), where the author stands, their
+    /// record, and the site's policy. `body` is the text being moderated;
+    /// `except` the comment being edited, if any.
+    pub async fn comment_inputs(
         &self,
+        edition: EditionKey<'_>,
         user_id: i64,
         body: &str,
         except: Option<i64>,
-    ) -> Result<PipelineInputs> {
+    ) -> Result<CommentInputs> {
         let now = Timestamp::now();
-        let row = sqlx::query(
+        let sql = format!(
             "SELECT u.id, u.username, u.role, u.banned_at, u.shadow_banned, u.pre_moderated, u.warning,
                  u.suspended_until,
                  (SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE author_id = $1 AND status = 'visible'
@@ -360,19 +372,24 @@ impl Store {
                      ORDER BY created_at DESC LIMIT $6) r WHERE status = 'rejected') AS rejected,
                  (SELECT COUNT(*) FROM (SELECT id, body FROM comments WHERE author_id = $1 AND created_at >= $3
                      ORDER BY created_at DESC LIMIT $7) n WHERE body = $4 AND id <> $5) AS repeats,
-                 p.settings AS policy, p.word_lists_version
-             FROM users u JOIN moderation_policy p ON p.id = 1 WHERE u.id = $1",
-        )
-        .bind(user_id)
-        .bind(to_millis(now - RECENT))
-        .bind(to_millis(now - REPEAT_WINDOW))
-        .bind(body)
-        .bind(except.unwrap_or(0))
-        .bind(RECORD_SAMPLE)
-        .bind(REPEAT_SAMPLE)
-        .fetch_optional(&self.read)
-        .await?
-        .ok_or(StoreError::NotFound)?;
+                 p.settings AS policy, p.word_lists_version, d.*
+             FROM users u JOIN moderation_policy p ON p.id = 1
+             LEFT JOIN ({}) d ON 1 = 1
+             WHERE u.id = $1",
+            discussion_select(edition, 8)
+        );
+        let query = sqlx::query(&sql)
+            .bind(user_id)
+            .bind(to_millis(now - RECENT))
+            .bind(to_millis(now - REPEAT_WINDOW))
+            .bind(body)
+            .bind(except.unwrap_or(0))
+            .bind(RECORD_SAMPLE)
+            .bind(REPEAT_SAMPLE);
+        let row = bind_edition(query, edition)
+            .fetch_optional(&self.read)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let standing = self.complete_standing(Standing::from_row(&row)?).await?;
         let count = |column: &str| -> Result<u32> {
             Ok(u32::try_from(row.try_get::<i64, _>(column)?).unwrap_or(u32::MAX))
@@ -385,11 +402,15 @@ impl Store {
             repeats: count("repeats")?,
             forced_pre_moderation: standing.pre_moderated,
         };
-        Ok(PipelineInputs {
-            standing,
-            history,
-            policy: serde_json::from_str(&row.try_get::<String, _>("policy")?).unwrap_or_default(),
-            word_lists_version: row.try_get("word_lists_version")?,
+        Ok(CommentInputs {
+            discussion: discussion_from_row(&row)?,
+            pipeline: PipelineInputs {
+                standing,
+                history,
+                policy: serde_json::from_str(&row.try_get::<String, _>("policy")?)
+                    .unwrap_or_default(),
+                word_lists_version: row.try_get("word_lists_version")?,
+            },
         })
     }
 

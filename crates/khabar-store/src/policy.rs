@@ -33,6 +33,80 @@ pub enum EditionKey<'a> {
     Address(Lang, &'a str),
 }
 
+/// Columns of [`discussion_select`], prefixed `d_` so that they can sit
+/// beside another query's.
+const DISCUSSION_COLUMNS: &str =
+    "e.id AS d_id, e.story_id AS d_story_id, s.section_id AS d_section_id,
+     e.lang AS d_lang, e.published_at AS d_published_at, e.comment_mode AS d_comment_mode";
+
+/// A published (or embedded) edition with the thread settings of the site,
+/// its section and its story, as one `SELECT` whose key is bound from
+/// `$first` on (see [`bind_edition`]).
+pub(crate) fn discussion_select(edition: EditionKey<'_>, first: usize) -> String {
+    let scope = |alias: &str| {
+        format!(
+            "{alias}.pre_moderated AS d_{alias}_pre_moderated, {alias}.closed AS d_{alias}_closed,
+             {alias}.message AS d_{alias}_message"
+        )
+    };
+    let which = match edition {
+        EditionKey::Id(_) => format!("e.id = ${first}"),
+        EditionKey::Address(..) => format!("e.lang = ${first} AND e.slug = ${}", first + 1),
+    };
+    format!(
+        "SELECT {DISCUSSION_COLUMNS}, {}, {}, {}
+         FROM editions e JOIN stories s ON s.id = e.story_id
+         LEFT JOIN moderation_settings site ON site.scope = 'site' AND site.scope_id = 0
+         LEFT JOIN moderation_settings section
+             ON section.scope = 'section' AND section.scope_id = s.section_id
+         LEFT JOIN moderation_settings story ON story.scope = 'story' AND story.scope_id = s.id
+         WHERE e.status IN ('published', 'embedded') AND {which}",
+        scope("site"),
+        scope("section"),
+        scope("story")
+    )
+}
+
+/// Binds the key of [`discussion_select`].
+pub(crate) fn bind_edition<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    edition: EditionKey<'q>,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    match edition {
+        EditionKey::Id(id) => query.bind(id),
+        EditionKey::Address(lang, slug) => query.bind(lang.as_str().to_owned()).bind(slug),
+    }
+}
+
+/// The discussion in a row holding [`discussion_select`]'s columns; none
+/// when they are empty (no such edition, left-joined).
+pub(crate) fn discussion_from_row(row: &sqlx::any::AnyRow) -> Result<Option<Discussion>> {
+    let Some(edition_id) = row.try_get::<Option<i64>, _>("d_id")? else {
+        return Ok(None);
+    };
+    let scope = |alias: &str| -> Result<ScopeSettings> {
+        Ok(StoredScope {
+            pre_moderated: row.try_get(format!("d_{alias}_pre_moderated").as_str())?,
+            closed: row.try_get(format!("d_{alias}_closed").as_str())?,
+            message: row.try_get(format!("d_{alias}_message").as_str())?,
+        }
+        .into())
+    };
+    let thread = thread_settings(&scope("site")?, &scope("section")?, &scope("story")?);
+    Ok(Some(Discussion {
+        edition_id,
+        story_id: row.try_get("d_story_id")?,
+        section_id: row.try_get("d_section_id")?,
+        lang: Lang::parse(&row.try_get::<String, _>("d_lang")?)?,
+        published_at: from_millis(
+            row.try_get::<Option<i64>, _>("d_published_at")?
+                .unwrap_or(0),
+        ),
+        comment_mode: row.try_get("d_comment_mode")?,
+        thread,
+    }))
+}
+
 /// A published edition as commenting on it needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discussion {
@@ -246,60 +320,6 @@ impl Store {
         .await?;
         self.commit_logged(tx).await?;
         Ok(())
-    }
-
-    /// A published edition as commenting on it needs it, with the thread
-    /// settings that apply, in one query.
-    pub async fn discussion(&self, edition: EditionKey<'_>) -> Result<Option<Discussion>> {
-        let scope = |alias: &str| {
-            format!(
-                "{alias}.pre_moderated AS {alias}_pre_moderated, {alias}.closed AS {alias}_closed,
-                 {alias}.message AS {alias}_message"
-            )
-        };
-        let which = match edition {
-            EditionKey::Id(_) => "e.id = $1",
-            EditionKey::Address(..) => "e.lang = $1 AND e.slug = $2",
-        };
-        let sql = format!(
-            "SELECT e.id, e.story_id, s.section_id, e.lang, e.published_at, e.comment_mode,
-                 {}, {}, {}
-             FROM editions e JOIN stories s ON s.id = e.story_id
-             LEFT JOIN moderation_settings site ON site.scope = 'site' AND site.scope_id = 0
-             LEFT JOIN moderation_settings section
-                 ON section.scope = 'section' AND section.scope_id = s.section_id
-             LEFT JOIN moderation_settings story ON story.scope = 'story' AND story.scope_id = s.id
-             WHERE e.status IN ('published', 'embedded') AND {which}",
-            scope("site"),
-            scope("section"),
-            scope("story")
-        );
-        let query = sqlx::query(&sql);
-        let query = match edition {
-            EditionKey::Id(id) => query.bind(id),
-            EditionKey::Address(lang, slug) => query.bind(lang.as_str().to_owned()).bind(slug),
-        };
-        let Some(row) = query.fetch_optional(&self.read).await? else {
-            return Ok(None);
-        };
-        let scope = |alias: &str| -> Result<ScopeSettings> {
-            Ok(StoredScope {
-                pre_moderated: row.try_get(format!("{alias}_pre_moderated").as_str())?,
-                closed: row.try_get(format!("{alias}_closed").as_str())?,
-                message: row.try_get(format!("{alias}_message").as_str())?,
-            }
-            .into())
-        };
-        let thread = thread_settings(&scope("site")?, &scope("section")?, &scope("story")?);
-        Ok(Some(Discussion {
-            edition_id: row.try_get("id")?,
-            story_id: row.try_get("story_id")?,
-            section_id: row.try_get("section_id")?,
-            lang: Lang::parse(&row.try_get::<String, _>("lang")?)?,
-            published_at: from_millis(row.try_get::<Option<i64>, _>("published_at")?.unwrap_or(0)),
-            comment_mode: row.try_get("comment_mode")?,
-            thread,
-        }))
     }
 
     /// What applies to a story's threads: site, its section, itself.

@@ -32,7 +32,7 @@ use crate::audit::{LogRow, reasons_json, write_logs};
 use crate::comments::{NewComment, NotificationKind, insert_notifications};
 use crate::events::{self, NewEvent};
 use crate::time::{from_millis, to_millis};
-use crate::{Result, Store, StoreError, placeholders, value_rows};
+use crate::{Backend, Result, Store, StoreError, placeholders, value_rows};
 
 /// The most comments one transaction posts.
 const MOST_PER_BATCH: usize = 128;
@@ -367,8 +367,12 @@ impl Store {
         }
         save_counters(&mut tx, &counters).await?;
 
+        // Ids handed out first, so that the comments go in one statement
+        // (a round trip per comment was most of a batch) and a thread's
+        // first comment names itself as its root.
+        let ids = self.new_comment_ids(&mut tx, accepted.len()).await?;
         let mut posted = Vec::with_capacity(accepted.len());
-        for &(index, parent) in &accepted {
+        for (&(index, parent), id) in accepted.iter().zip(ids) {
             let post = &posts[index];
             let placement = place_reply(parent.map(|p| ParentComment {
                 id: p.id,
@@ -377,28 +381,11 @@ impl Store {
                 author_id: p.author_id,
             }));
             let written = post.written_at.map_or(now_ms, to_millis);
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO comments (edition_id, parent_id, root_id, depth, reply_to_user_id, author_id, body, status,
-                     created_at, flagged, moderation_reasons)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-            )
-            .bind(post.edition_id)
-            .bind(placement.parent_id)
-            .bind(parent.and_then(|p| p.root_id))
-            .bind(placement.depth)
-            .bind(placement.reply_to_user_id)
-            .bind(post.author_id)
-            .bind(post.body.as_str())
-            .bind(post.status.as_str())
-            .bind(written)
-            .bind(i64::from(post.verdict.action == Action::Flag))
-            .bind(reasons_json(&post.verdict.reasons))
-            .fetch_one(&mut *tx)
-            .await?;
+            let root_id = parent.map_or(id, |p| p.root_id.unwrap_or(0));
             outcomes[index] = Ok(Posting::Posted(Placed {
                 id,
                 parent_id: placement.parent_id,
-                root_id: parent.map_or(id, |p| p.root_id.unwrap_or(0)),
+                root_id,
                 depth: placement.depth,
                 reply_to_username: placement
                     .reply_to_user_id
@@ -412,7 +399,9 @@ impl Store {
                 // Whom a reply notifies: the author of the comment answered.
                 answered: parent.map(|p| p.author_id),
                 parent_id: placement.parent_id,
-                top_level: parent.is_none(),
+                root_id: parent.map_or(Some(id), |p| p.root_id),
+                depth: placement.depth,
+                reply_to_user_id: placement.reply_to_user_id,
             });
         }
         if !posted.is_empty() {
@@ -425,17 +414,57 @@ impl Store {
     }
 }
 
-/// A comment inserted in this batch, for the rows that go with it.
+impl Store {
+    /// `count` new comment ids, in the writer's transaction: on SQLite the
+    /// counter's next ones (the writer holds the database), on PostgreSQL
+    /// drawn from the column's sequence.
+    async fn new_comment_ids(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        count: usize,
+    ) -> Result<Vec<i64>> {
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        match self.backend {
+            Backend::Sqlite => {
+                // AUTOINCREMENT never reuses an id: past the largest ever
+                // handed out as well as the largest there.
+                let last: i64 = sqlx::query_scalar(
+                    "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'comments'), 0),
+                                COALESCE((SELECT MAX(id) FROM comments), 0))",
+                )
+                .fetch_one(&mut **tx)
+                .await?;
+                Ok((last + 1..=last + count as i64).collect())
+            }
+            Backend::Postgres => {
+                let mut ids: Vec<i64> = sqlx::query_scalar(
+                    "SELECT nextval(pg_get_serial_sequence('comments', 'id')) FROM generate_series(1, $1)",
+                )
+                .bind(count as i64)
+                .fetch_all(&mut **tx)
+                .await?;
+                ids.sort_unstable();
+                Ok(ids)
+            }
+        }
+    }
+}
+
+/// A comment of this batch, placed in its thread, with its id.
 struct Posted<'a> {
     id: i64,
     post: &'a CommentPost,
     written: i64,
     answered: Option<i64>,
     parent_id: Option<i64>,
-    top_level: bool,
+    root_id: Option<i64>,
+    depth: i64,
+    reply_to_user_id: Option<i64>,
 }
 
-/// The rows each posted comment brings along: its root, first version,
+/// Each posted comment with the rows it brings along: its first version,
 /// mentions, notifications, moderation log row and event.
 async fn write_rows(
     tx: &mut Transaction<'static, Any>,
@@ -444,22 +473,28 @@ async fn write_rows(
     targets: &HashMap<i64, Target>,
     notify_readers: bool,
 ) -> Result<()> {
-    let roots: Vec<i64> = posted
-        .iter()
-        .filter(|p| p.top_level)
-        .map(|p| p.id)
-        .collect();
-    if !roots.is_empty() {
-        let sql = format!(
-            "UPDATE comments SET root_id = id WHERE id IN ({})",
-            placeholders(1, roots.len())
-        );
-        let mut query = sqlx::query(&sql);
-        for id in &roots {
-            query = query.bind(id);
-        }
-        query.execute(&mut **tx).await?;
+    let sql = format!(
+        "INSERT INTO comments (id, edition_id, parent_id, root_id, depth, reply_to_user_id, author_id, body,
+             status, created_at, flagged, moderation_reasons) VALUES {}",
+        value_rows(posted.len(), 12)
+    );
+    let mut query = sqlx::query(&sql);
+    for p in posted {
+        query = query
+            .bind(p.id)
+            .bind(p.post.edition_id)
+            .bind(p.parent_id)
+            .bind(p.root_id)
+            .bind(p.depth)
+            .bind(p.reply_to_user_id)
+            .bind(p.post.author_id)
+            .bind(p.post.body.as_str())
+            .bind(p.post.status.as_str())
+            .bind(p.written)
+            .bind(i64::from(p.post.verdict.action == Action::Flag))
+            .bind(reasons_json(&p.post.verdict.reasons));
     }
+    query.execute(&mut **tx).await?;
 
     let sql = format!(
         "INSERT INTO comment_versions (comment_id, version, body, saved_at) VALUES {}",
