@@ -381,11 +381,11 @@ impl Store {
                 author_id: p.author_id,
             }));
             let written = post.written_at.map_or(now_ms, to_millis);
-            let root_id = parent.map_or(id, |p| p.root_id.unwrap_or(0));
+            let root_id = parent.map_or(Some(id), |p| p.root_id);
             outcomes[index] = Ok(Posting::Posted(Placed {
                 id,
                 parent_id: placement.parent_id,
-                root_id,
+                root_id: root_id.unwrap_or(0),
                 depth: placement.depth,
                 reply_to_username: placement
                     .reply_to_user_id
@@ -399,7 +399,7 @@ impl Store {
                 // Whom a reply notifies: the author of the comment answered.
                 answered: parent.map(|p| p.author_id),
                 parent_id: placement.parent_id,
-                root_id: parent.map_or(Some(id), |p| p.root_id),
+                root_id,
                 depth: placement.depth,
                 reply_to_user_id: placement.reply_to_user_id,
             });

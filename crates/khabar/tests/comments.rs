@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Agent, spawn_app, spawn_app_with};
+use common::{Agent, clear_posting_limits, spawn_app, spawn_app_with};
 use khabar_core::moderation::{CommentAction, UserAction};
 use khabar_core::{CommentMode, EditionContent, EditionInput, Lang, Role};
 use khabar_testkit::{TestDatabase, on_both_backends};
@@ -34,19 +34,6 @@ async fn story(agent: &mut Agent<'_>) -> String {
     let start = home.find("href=\"/ar/story/").unwrap() + 6;
     let end = start + home[start..].find(['"', '#']).unwrap();
     home[start..end].to_owned()
-}
-
-/// Forgets a reader's (and the loopback address's) recent posts, for tests
-/// that post more than the per-minute limits allow.
-async fn clear_posting_limits(server: &khabar::Server, name: &str) {
-    let key = khabar_core::Username::parse(name).unwrap().key();
-    let id = server.store().user_id_by_key(&key).await.unwrap().unwrap();
-    for bucket in [
-        format!("comment-minute:{id}"),
-        "comment-ip:127.0.0.1".to_owned(),
-    ] {
-        server.store().clear_attempts(&bucket).await.unwrap();
-    }
 }
 
 async fn comment(

@@ -14,7 +14,7 @@
 
 mod common;
 
-use common::{Agent, account, call, client, spawn_app, spawn_app_with};
+use common::{Agent, account, call, clear_posting_limits, client, spawn_app, spawn_app_with};
 use khabar_app::embed::Alias;
 use khabar_core::Role;
 use khabar_testkit::{TestDatabase, on_both_backends};
@@ -472,18 +472,6 @@ fn messages(page: &str) -> serde_json::Value {
         .replace("&gt;", ">")
         .replace("&amp;", "&");
     serde_json::from_str(&json).expect("messages as JSON")
-}
-
-/// Clears the posting rate limits `name` met, to post many comments.
-async fn clear_posting_limits(server: &khabar::Server, name: &str) {
-    let key = khabar_core::Username::parse(name).unwrap().key();
-    let id = server.store().user_id_by_key(&key).await.unwrap().unwrap();
-    for bucket in [
-        format!("comment-minute:{id}"),
-        "comment-ip:127.0.0.1".to_owned(),
-    ] {
-        server.store().clear_attempts(&bucket).await.unwrap();
-    }
 }
 
 /// The token the sign-in popup hands the iframe, for a reader `name`

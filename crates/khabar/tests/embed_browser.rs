@@ -13,7 +13,7 @@
 
 mod common;
 
-use common::{account, read_request, reader_token, spawn_app_with};
+use common::{account, clear_posting_limits, read_request, reader_token, spawn_app_with};
 use khabar_core::{Lang, Role};
 use khabar_store::NewEmbedThread;
 use khabar_testkit::browser::Browser;
@@ -106,18 +106,6 @@ fn host_page(path: &str, khabar: &str, port: u16) -> Option<String> {
         ),
         _ => return None,
     })
-}
-
-/// Clears the posting rate limits `name` met, to post many comments.
-async fn clear_posting_limits(server: &khabar::Server, name: &str) {
-    let key = khabar_core::Username::parse(name).unwrap().key();
-    let id = server.store().user_id_by_key(&key).await.unwrap().unwrap();
-    for bucket in [
-        format!("comment-minute:{id}"),
-        "comment-ip:127.0.0.1".to_owned(),
-    ] {
-        server.store().clear_attempts(&bucket).await.unwrap();
-    }
 }
 
 /// Waits (up to 3 s) until the live stream has re-rendered the comment

@@ -10,34 +10,15 @@ mod common;
 
 use std::ffi::OsStr;
 use std::path::Path;
-use std::process::Command;
 
-use common::{account, client, spawn_app};
+use common::{account, client, run_cli, spawn_app, summary_row};
 use khabar_core::moderation::{Action, Phase, Verdict};
 use khabar_core::{CommentBody, CommentStatus, EditionContent, EditionInput, Lang, Role};
 use khabar_store::{NewComment, NewStory, Store};
 use khabar_testkit::{TestDatabase, on_both_backends};
 
-/// Runs `khabar ARGS` on `db`; its standard output.
-fn khabar(db: &TestDatabase, args: &[&OsStr]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_khabar"))
-        .args(args)
-        .arg("--data")
-        .arg(db.dir())
-        .env("KHABAR_DATABASE_URL", db.url())
-        .output()
-        .expect("the khabar binary runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "khabar {args:?} failed: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
 fn export(db: &TestDatabase, file: &Path) -> Vec<serde_json::Value> {
-    khabar(db, &[OsStr::new("export"), file.as_os_str()]);
+    run_cli(db, &[OsStr::new("export"), file.as_os_str()], &[]);
     std::fs::read_to_string(file)
         .unwrap()
         .lines()
@@ -55,19 +36,7 @@ fn import(db: &TestDatabase, file: &Path, media: &Path, flags: &[&str]) -> Strin
         media.as_os_str(),
     ];
     args.extend(flags.iter().map(OsStr::new));
-    khabar(db, &args)
-}
-
-/// The numbers of a summary's row: created, updated, unchanged, skipped.
-fn row(summary: &str, entity: &str) -> Vec<u64> {
-    summary
-        .lines()
-        .find(|line| line.split_whitespace().next() == Some(entity))
-        .unwrap_or_else(|| panic!("no {entity} row in:\n{summary}"))
-        .split_whitespace()
-        .skip(1)
-        .map(|n| n.parse().unwrap())
-        .collect()
+    run_cli(db, &args, &[])
 }
 
 /// An empty database of the same backend as `db`.
@@ -359,7 +328,7 @@ async fn export_then_import_gives_the_same_site(db: &TestDatabase) {
         "{dry}"
     );
     let published = article_paths(&first).len() as u64;
-    assert!(row(&dry, "editions")[0] >= published, "{dry}");
+    assert!(summary_row(&dry, "editions")[0] >= published, "{dry}");
     let empty = Store::open(target.url()).await.unwrap();
     assert!(
         empty.static_pages().await.unwrap().is_empty()
@@ -375,7 +344,7 @@ async fn export_then_import_gives_the_same_site(db: &TestDatabase) {
     );
     let comments = first.iter().filter(|l| l["kind"] == "comment").count() as u64;
     assert_eq!(
-        row(&imported, "comments"),
+        summary_row(&imported, "comments"),
         [comments, 0, 0, 0],
         "{imported}"
     );
@@ -387,7 +356,7 @@ async fn export_then_import_gives_the_same_site(db: &TestDatabase) {
     for kind in [
         "users", "sections", "tags", "stories", "editions", "comments",
     ] {
-        let counts = row(&again, kind);
+        let counts = summary_row(&again, kind);
         assert_eq!(
             &counts[..2],
             [0, 0],

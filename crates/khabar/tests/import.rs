@@ -9,9 +9,8 @@ mod common;
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{client, spawn_app, spawn_app_with};
+use common::{client, run_cli, spawn_app, spawn_app_with, summary_row};
 use khabar_core::moderation::Queue;
 use khabar_core::{EditionContent, EditionInput, Lang};
 use khabar_store::{QueueFilter, Store};
@@ -56,37 +55,12 @@ fn run_import_with(
     dry_run: bool,
     env: &[(&str, &str)],
 ) -> String {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_khabar"));
-    command
-        .arg("import")
-        .args(args)
-        .arg("--data")
-        .arg(db.dir())
-        .env("KHABAR_DATABASE_URL", db.url())
-        .envs(env.iter().copied());
+    let mut all = vec![OsStr::new("import")];
+    all.extend_from_slice(args);
     if dry_run {
-        command.arg("--dry-run");
+        all.push(OsStr::new("--dry-run"));
     }
-    let output = command.output().expect("the khabar binary runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "import failed: {stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
-}
-
-/// The numbers of a summary's row: created, updated, unchanged, skipped.
-fn row(summary: &str, entity: &str) -> Vec<u64> {
-    summary
-        .lines()
-        .find(|line| line.split_whitespace().next() == Some(entity))
-        .unwrap_or_else(|| panic!("no {entity} row in:\n{summary}"))
-        .split_whitespace()
-        .skip(1)
-        .map(|n| n.parse().unwrap())
-        .collect()
+    run_cli(db, &all, env)
 }
 
 async fn editions(store: &Store) -> i64 {
@@ -118,20 +92,20 @@ async fn wordpress_archive_comes_in(db: &TestDatabase) {
 
     let dry = import(db, &file, &uploads, true);
     assert!(dry.contains("dry run: nothing was written"), "{dry}");
-    assert_eq!(row(&dry, "editions"), [3, 0, 0, 0], "{dry}");
+    assert_eq!(summary_row(&dry, "editions"), [3, 0, 0, 0], "{dry}");
     let store = Store::open(db.url()).await.unwrap();
     store.migrate().await.unwrap();
     assert_eq!(editions(&store).await, 0, "a dry run writes nothing");
 
     let first = import(db, &file, &uploads, false);
     // Two published editions of one story, and the draft.
-    assert_eq!(row(&first, "stories"), [2, 0, 0, 0], "{first}");
-    assert_eq!(row(&first, "editions"), [3, 0, 0, 0], "{first}");
-    assert_eq!(row(&first, "sections"), [1, 0, 0, 0], "{first}");
-    assert_eq!(row(&first, "tags"), [1, 0, 0, 0], "{first}");
-    assert_eq!(row(&first, "media"), [1, 0, 0, 0], "{first}");
+    assert_eq!(summary_row(&first, "stories"), [2, 0, 0, 0], "{first}");
+    assert_eq!(summary_row(&first, "editions"), [3, 0, 0, 0], "{first}");
+    assert_eq!(summary_row(&first, "sections"), [1, 0, 0, 0], "{first}");
+    assert_eq!(summary_row(&first, "tags"), [1, 0, 0, 0], "{first}");
+    assert_eq!(summary_row(&first, "media"), [1, 0, 0, 0], "{first}");
     // Five on the English edition and one on the Arabic; the trash skipped.
-    assert_eq!(row(&first, "comments"), [6, 0, 0, 1], "{first}");
+    assert_eq!(summary_row(&first, "comments"), [6, 0, 0, 1], "{first}");
     assert!(
         first.contains("skipped comments 112: in the trash"),
         "{first}"
@@ -139,9 +113,9 @@ async fn wordpress_archive_comes_in(db: &TestDatabase) {
     assert_eq!(editions(&store).await, 3);
 
     let again = import(db, &file, &uploads, false);
-    assert_eq!(row(&again, "editions"), [0, 0, 3, 0], "{again}");
-    assert_eq!(row(&again, "comments"), [0, 0, 6, 1], "{again}");
-    assert_eq!(row(&again, "media"), [0, 0, 1, 0], "{again}");
+    assert_eq!(summary_row(&again, "editions"), [0, 0, 3, 0], "{again}");
+    assert_eq!(summary_row(&again, "comments"), [0, 0, 6, 1], "{again}");
+    assert_eq!(summary_row(&again, "media"), [0, 0, 1, 0], "{again}");
     assert_eq!(editions(&store).await, 3, "a second run changes nothing");
 
     let server = spawn_app(db, false).await;
@@ -282,7 +256,7 @@ async fn wordpress_archive_comes_in(db: &TestDatabase) {
     )
     .unwrap();
     let third = import(db, &file, &uploads, false);
-    assert_eq!(row(&third, "editions"), [0, 0, 2, 1], "{third}");
+    assert_eq!(summary_row(&third, "editions"), [0, 0, 2, 1], "{third}");
     assert!(
         third.contains("changed here since it was imported"),
         "{third}"
@@ -304,18 +278,18 @@ async fn disqus_discussions_join_their_stories(db: &TestDatabase) {
     let args = [OsStr::new("disqus"), disqus.as_os_str()];
 
     let dry = run_import(db, &args, true);
-    assert_eq!(row(&dry, "comments"), [5, 0, 0, 1], "{dry}");
+    assert_eq!(summary_row(&dry, "comments"), [5, 0, 0, 1], "{dry}");
     let first = run_import(db, &args, false);
     // Five placed (the deleted one as a placeholder: it has a reply);
     // the one on a page that is no story skipped.
-    assert_eq!(row(&first, "comments"), [5, 0, 0, 1], "{first}");
-    assert_eq!(row(&first, "threads"), [0, 0, 2, 1], "{first}");
+    assert_eq!(summary_row(&first, "comments"), [5, 0, 0, 1], "{first}");
+    assert_eq!(summary_row(&first, "threads"), [0, 0, 2, 1], "{first}");
     assert!(
         first.contains("no story here has the address https://old.example.org/about-us/"),
         "{first}"
     );
     let again = run_import(db, &args, false);
-    assert_eq!(row(&again, "comments"), [0, 0, 5, 1], "{again}");
+    assert_eq!(summary_row(&again, "comments"), [0, 0, 5, 1], "{again}");
 
     let server = spawn_app(db, false).await;
     let (status, english) = page(server.base_url(), "/en/story/east-quay-opens").await;
@@ -338,13 +312,21 @@ async fn disqus_discussions_join_their_stories(db: &TestDatabase) {
         r#"["https://old.example.org"]"#,
     )];
     let dry = run_import_with(db, &args, true, &embedding);
-    assert_eq!(row(&dry, "threads"), [1, 0, 2, 0], "{dry}");
+    assert_eq!(summary_row(&dry, "threads"), [1, 0, 2, 0], "{dry}");
     let embedded = run_import_with(db, &args, false, &embedding);
-    assert_eq!(row(&embedded, "threads"), [1, 0, 2, 0], "{embedded}");
-    assert_eq!(row(&embedded, "comments"), [1, 0, 5, 0], "{embedded}");
+    assert_eq!(
+        summary_row(&embedded, "threads"),
+        [1, 0, 2, 0],
+        "{embedded}"
+    );
+    assert_eq!(
+        summary_row(&embedded, "comments"),
+        [1, 0, 5, 0],
+        "{embedded}"
+    );
     let again = run_import_with(db, &args, false, &embedding);
-    assert_eq!(row(&again, "threads"), [0, 0, 3, 0], "{again}");
-    assert_eq!(row(&again, "comments"), [0, 0, 6, 0], "{again}");
+    assert_eq!(summary_row(&again, "threads"), [0, 0, 3, 0], "{again}");
+    assert_eq!(summary_row(&again, "comments"), [0, 0, 6, 0], "{again}");
     let server = spawn_app_with(db, false, |config| {
         config.embed.allowed_origins = vec!["https://old.example.org".to_owned()];
     })
@@ -383,13 +365,13 @@ async fn ghost_site_comes_in(db: &TestDatabase) {
         images.as_os_str(),
     ];
     let first = run_import(db, &args, false);
-    assert_eq!(row(&first, "stories"), [2, 0, 0, 0], "{first}");
-    assert_eq!(row(&first, "editions"), [2, 0, 0, 0], "{first}");
-    assert_eq!(row(&first, "sections"), [1, 0, 0, 0], "{first}");
-    assert_eq!(row(&first, "tags"), [1, 0, 0, 0], "{first}");
-    assert_eq!(row(&first, "media"), [1, 0, 0, 0], "{first}");
+    assert_eq!(summary_row(&first, "stories"), [2, 0, 0, 0], "{first}");
+    assert_eq!(summary_row(&first, "editions"), [2, 0, 0, 0], "{first}");
+    assert_eq!(summary_row(&first, "sections"), [1, 0, 0, 0], "{first}");
+    assert_eq!(summary_row(&first, "tags"), [1, 0, 0, 0], "{first}");
+    assert_eq!(summary_row(&first, "media"), [1, 0, 0, 0], "{first}");
     let again = run_import(db, &args, false);
-    assert_eq!(row(&again, "editions"), [0, 0, 2, 0], "{again}");
+    assert_eq!(summary_row(&again, "editions"), [0, 0, 2, 0], "{again}");
 
     let server = spawn_app(db, false).await;
     let base = server.base_url();

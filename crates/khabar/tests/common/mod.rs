@@ -569,3 +569,53 @@ pub(crate) async fn publish_story_with(
         .unwrap();
     edition
 }
+
+/// Forgets a reader's (and the loopback address's) recent posts, for tests
+/// that post more than the per-minute limits allow.
+pub(crate) async fn clear_posting_limits(server: &Server, name: &str) {
+    let key = Username::parse(name).unwrap().key();
+    let id = server.store().user_id_by_key(&key).await.unwrap().unwrap();
+    for bucket in [
+        format!("comment-minute:{id}"),
+        "comment-ip:127.0.0.1".to_owned(),
+    ] {
+        server.store().clear_attempts(&bucket).await.unwrap();
+    }
+}
+
+/// The numbers of an import summary's row: created, updated, unchanged,
+/// skipped.
+pub(crate) fn summary_row(summary: &str, entity: &str) -> Vec<u64> {
+    summary
+        .lines()
+        .find(|line| line.split_whitespace().next() == Some(entity))
+        .unwrap_or_else(|| panic!("no {entity} row in:\n{summary}"))
+        .split_whitespace()
+        .skip(1)
+        .map(|n| n.parse().unwrap())
+        .collect()
+}
+
+/// Runs the `khabar` binary with `args` on `db` (and `env` besides), and
+/// fails the test unless it succeeds; its standard output.
+pub(crate) fn run_cli(
+    db: &TestDatabase,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &str)],
+) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
+        .args(args)
+        .arg("--data")
+        .arg(db.dir())
+        .env("KHABAR_DATABASE_URL", db.url())
+        .envs(env.iter().copied())
+        .output()
+        .expect("the khabar binary runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "khabar {args:?} failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+}
