@@ -7,7 +7,7 @@ use khabar_core::moderation::Reason;
 use sqlx::{Any, Transaction};
 
 use crate::time::to_millis;
-use crate::{Result, value_rows};
+use crate::{Backend, Result, value_rows};
 
 /// A decision to write to the log.
 pub(crate) struct LogRow<'a> {
@@ -35,7 +35,7 @@ pub(crate) async fn write_logs(
     }
     let sql = format!(
         "INSERT INTO moderation_log (at, actor_id, phase, action, comment_id, user_id, reasons, message) VALUES {}",
-        value_rows(rows.len(), 8)
+        value_rows(Backend::of(tx), rows.len(), 8)
     );
     let at = to_millis(Timestamp::now());
     let mut query = sqlx::query(&sql);

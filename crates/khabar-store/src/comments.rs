@@ -17,7 +17,7 @@ use crate::audit::{LogRow, reasons_json, reasons_of, write_log};
 use crate::events::{self, NewEvent};
 use crate::row::{Flag, MaybeMillis, Millis, ZeroIfNull};
 use crate::time::{from_millis, to_millis};
-use crate::{Result, Store, StoreError, placeholders, value_rows};
+use crate::{Backend, Result, Store, StoreError, placeholders, value_rows};
 
 pub struct NewComment<'a> {
     pub edition_id: i64,
@@ -687,7 +687,7 @@ pub(crate) async fn insert_notifications(
     }
     let sql = format!(
         "INSERT INTO notifications (user_id, kind, comment_id, actor_id, created_at) VALUES {}",
-        value_rows(rows.len(), 5)
+        value_rows(Backend::of(tx), rows.len(), 5)
     );
     let mut query = sqlx::query(&sql);
     for (user, kind, comment, actor, at) in rows {

@@ -139,7 +139,7 @@ pub(crate) async fn record_all(
     let sql = format!(
         "INSERT INTO events (kind, story_id, edition_id, lang, actor_id, payload, created_at)
          VALUES {} RETURNING seq",
-        value_rows(events.len(), 7)
+        value_rows(store.backend, events.len(), 7)
     );
     let now = now_millis();
     let mut query = sqlx::query_scalar::<_, i64>(&sql);

@@ -48,7 +48,7 @@ mod webhooks;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 pub use accounts::{
     Account, NewSession, Pruned, RateDecision, SessionInfo, SessionRecord, TokenInfo, TokenRecord,
@@ -119,6 +119,15 @@ impl Backend {
         }
     }
 
+    /// The backend a connection (or a transaction, through `&**tx`) talks to.
+    pub(crate) fn of(connection: &sqlx::AnyConnection) -> Backend {
+        if connection.backend_name() == "PostgreSQL" {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Backend::Sqlite => "sqlite",
@@ -174,6 +183,8 @@ pub struct Store {
     poster: std::sync::Arc<posting::Writer>,
     /// How far each of this process's log followers has come.
     followers: std::sync::Arc<followers::Followers>,
+    /// How far a reader's record is counted (moderation.rs).
+    record_sample: std::sync::Arc<moderation::LastRecordSample>,
 }
 
 impl Store {
@@ -205,6 +216,7 @@ impl Store {
                     wake: Default::default(),
                     poster: Default::default(),
                     followers: Default::default(),
+                    record_sample: Default::default(),
                 }
             }
             Backend::Postgres => {
@@ -217,6 +229,7 @@ impl Store {
                     wake: std::sync::Arc::new(events::Wake::listening_at(url)),
                     poster: Default::default(),
                     followers: Default::default(),
+                    record_sample: Default::default(),
                 }
             }
         };
@@ -273,11 +286,19 @@ pub(crate) fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
-/// `rows` parenthesised rows of `columns` numbered placeholders each, from
-/// `$1` on, for a multi-row `VALUES` both backends read alike.
-pub(crate) fn value_rows(rows: usize, columns: usize) -> String {
+/// `rows` parenthesised rows of `columns` placeholders each, for a
+/// multi-row `VALUES` whose parameters are all of the statement's, bound
+/// in order: `$1, $2…` on PostgreSQL, `?` on SQLite. SQLite looks up each
+/// numbered parameter by a scan of the statement's names, so a batch's
+/// thousand-odd numbered parameters cost a million steps to bind; `?` is
+/// bound by position.
+pub(crate) fn value_rows(backend: Backend, rows: usize, columns: usize) -> String {
+    let row = |n: usize| match backend {
+        Backend::Sqlite => vec!["?"; columns].join(", "),
+        Backend::Postgres => placeholders(1 + n * columns, columns),
+    };
     (0..rows)
-        .map(|row| format!("({})", placeholders(1 + row * columns, columns)))
+        .map(|n| format!("({})", row(n)))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -290,11 +311,27 @@ pub fn sqlite_path(url: &str) -> Option<&str> {
     path.split('?').next()
 }
 
+/// How long a PostgreSQL connection may have been idle and still be lent
+/// without a ping.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
 /// A pool of at most `connections` to PostgreSQL.
 async fn postgres_pool(url: &str, connections: u32, durability: Durability) -> Result<AnyPool> {
     Ok(AnyPoolOptions::new()
         .max_connections(connections)
         .acquire_timeout(Duration::from_secs(10))
+        // sqlx pings every connection it lends by default: one more round
+        // trip to the server per query. Only one left idle a while, which
+        // the server may have dropped (a restart), is pinged first.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_IF_IDLE_FOR {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 // A server configured with synchronous_commit off would
@@ -323,6 +360,10 @@ async fn sqlite_pool(url: &str, connections: u32, durability: Durability) -> Res
     );
     Ok(AnyPoolOptions::new()
         .max_connections(connections)
+        // A file cannot hang up: the ping sqlx sends before lending a
+        // connection would be one more hand-off to the connection's thread
+        // for every query.
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(30))
         .after_connect(move |conn, _| {
             let pragmas = pragmas.clone();

@@ -32,6 +32,62 @@ pub(crate) const REPEAT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 const RECORD_SAMPLE: i64 = 1_000;
 const REPEAT_SAMPLE: i64 = 50;
 
+/// How far a reader's record is counted: approvals up to what the policy
+/// asks of new commenters, recent comments up to [`RECORD_SAMPLE`] while
+/// the rejection rate is weighed; 0 when a rule is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RecordSample {
+    approvals: i64,
+    recent: i64,
+}
+
+impl RecordSample {
+    /// The most any policy asks for.
+    const MOST: RecordSample = RecordSample {
+        approvals: RECORD_SAMPLE,
+        recent: RECORD_SAMPLE,
+    };
+
+    fn for_policy(policy: &PolicySettings) -> RecordSample {
+        RecordSample {
+            approvals: i64::from(policy.new_commenter_approvals).min(RECORD_SAMPLE),
+            recent: if policy.rejection_rate_percent > 0 {
+                RECORD_SAMPLE
+            } else {
+                0
+            },
+        }
+    }
+
+    /// Whether counts made this far answer what `needed` asks.
+    fn covers(self, needed: RecordSample) -> bool {
+        self.approvals >= needed.approvals && self.recent >= needed.recent
+    }
+}
+
+/// The bounds the last comment's policy asked for (at first, the most
+/// any policy asks), shared by the store's clones.
+#[derive(Debug)]
+pub(crate) struct LastRecordSample(std::sync::Mutex<RecordSample>);
+
+impl Default for LastRecordSample {
+    fn default() -> Self {
+        LastRecordSample(std::sync::Mutex::new(RecordSample::MOST))
+    }
+}
+
+impl LastRecordSample {
+    fn get(&self) -> RecordSample {
+        self.0.lock().map_or(RecordSample::MOST, |sample| *sample)
+    }
+
+    fn set(&self, sample: RecordSample) {
+        if let Ok(mut last) = self.0.lock() {
+            *last = sample;
+        }
+    }
+}
+
 /// Where a reader stands with the moderators.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow)]
 pub struct Standing {
@@ -353,6 +409,12 @@ impl Store {
     /// published, or no such edition), where the author stands, their
     /// record, and the site's policy. `body` is the text being moderated;
     /// `except` the comment being edited, if any.
+    ///
+    /// The record is counted only as far as the policy looks (nothing of
+    /// what a switched-off rule would weigh), with the policy of the
+    /// previous call; when the policy read with it asks for more, the
+    /// query runs once more with the new bounds, so a moderator's change
+    /// holds from the next comment on.
     pub async fn comment_inputs(
         &self,
         edition: EditionKey<'_>,
@@ -360,23 +422,48 @@ impl Store {
         body: &str,
         except: Option<i64>,
     ) -> Result<CommentInputs> {
+        let mut sample = self.record_sample.get();
+        loop {
+            let inputs = self
+                .comment_inputs_counting(edition, user_id, body, except, sample)
+                .await?;
+            let needed = RecordSample::for_policy(&inputs.pipeline.policy);
+            self.record_sample.set(needed);
+            if sample.covers(needed) {
+                return Ok(inputs);
+            }
+            sample = needed;
+        }
+    }
+
+    async fn comment_inputs_counting(
+        &self,
+        edition: EditionKey<'_>,
+        user_id: i64,
+        body: &str,
+        except: Option<i64>,
+        sample: RecordSample,
+    ) -> Result<CommentInputs> {
         let now = Timestamp::now();
+        // The recent comments are read once for both their number and
+        // their rejections.
         let sql = format!(
             "SELECT u.id, u.username, u.role, u.banned_at, u.shadow_banned, u.pre_moderated, u.warning,
                  u.suspended_until,
                  (SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE author_id = $1 AND status = 'visible'
                      LIMIT $6) a) AS approved,
-                 (SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE author_id = $1 AND created_at >= $2
-                     ORDER BY created_at DESC LIMIT $6) r) AS recent,
-                 (SELECT COUNT(*) FROM (SELECT status FROM comments WHERE author_id = $1 AND created_at >= $2
-                     ORDER BY created_at DESC LIMIT $6) r WHERE status = 'rejected') AS rejected,
+                 r.recent, r.rejected,
                  (SELECT COUNT(*) FROM (SELECT id, body FROM comments WHERE author_id = $1 AND created_at >= $3
                      ORDER BY created_at DESC LIMIT $7) n WHERE body = $4 AND id <> $5) AS repeats,
                  p.settings AS policy, p.word_lists_version, d.*
              FROM users u JOIN moderation_policy p ON p.id = 1
+             JOIN (SELECT COUNT(*) AS recent,
+                          COALESCE(SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), 0) AS rejected
+                   FROM (SELECT status FROM comments WHERE author_id = $1 AND created_at >= $2
+                         ORDER BY created_at DESC LIMIT $8) s) r ON 1 = 1
              LEFT JOIN ({}) d ON 1 = 1
              WHERE u.id = $1",
-            discussion_select(edition, 8)
+            discussion_select(edition, 9)
         );
         let query = sqlx::query(&sql)
             .bind(user_id)
@@ -384,8 +471,9 @@ impl Store {
             .bind(to_millis(now - REPEAT_WINDOW))
             .bind(body)
             .bind(except.unwrap_or(0))
-            .bind(RECORD_SAMPLE)
-            .bind(REPEAT_SAMPLE);
+            .bind(sample.approvals)
+            .bind(REPEAT_SAMPLE)
+            .bind(sample.recent);
         let row = bind_edition(query, edition)
             .fetch_optional(&self.read)
             .await?

@@ -476,7 +476,7 @@ async fn write_rows(
     let sql = format!(
         "INSERT INTO comments (id, edition_id, parent_id, root_id, depth, reply_to_user_id, author_id, body,
              status, created_at, flagged, moderation_reasons) VALUES {}",
-        value_rows(posted.len(), 12)
+        value_rows(Backend::of(tx), posted.len(), 12)
     );
     let mut query = sqlx::query(&sql);
     for p in posted {
@@ -498,7 +498,7 @@ async fn write_rows(
 
     let sql = format!(
         "INSERT INTO comment_versions (comment_id, version, body, saved_at) VALUES {}",
-        value_rows(posted.len(), 4)
+        value_rows(Backend::of(tx), posted.len(), 4)
     );
     let mut query = sqlx::query(&sql);
     for p in posted {
@@ -522,7 +522,7 @@ async fn write_rows(
     if !mentions.is_empty() {
         let sql = format!(
             "INSERT INTO comment_mentions (comment_id, user_id) VALUES {} ON CONFLICT DO NOTHING",
-            value_rows(mentions.len(), 2)
+            value_rows(Backend::of(tx), mentions.len(), 2)
         );
         let mut query = sqlx::query(&sql);
         for (comment, user) in &mentions {
@@ -668,7 +668,7 @@ async fn lock_counters(
         "INSERT INTO rate_limits (bucket, hits, window_start, blocked_until) VALUES {}
          ON CONFLICT (bucket) DO UPDATE SET hits = rate_limits.hits
          RETURNING bucket, hits, window_start, blocked_until",
-        value_rows(buckets.len(), 4)
+        value_rows(Backend::of(tx), buckets.len(), 4)
     );
     let mut query = sqlx::query_as::<_, (String, i64, i64, i64)>(&sql);
     for bucket in &buckets {
@@ -702,7 +702,7 @@ async fn save_counters(
     let sql = format!(
         "INSERT INTO rate_limits (bucket, hits, window_start, blocked_until) VALUES {}
          ON CONFLICT (bucket) DO UPDATE SET hits = excluded.hits, window_start = excluded.window_start",
-        value_rows(counters.len(), 4)
+        value_rows(Backend::of(tx), counters.len(), 4)
     );
     let mut query = sqlx::query(&sql);
     for (bucket, counter) in counters {

@@ -109,13 +109,25 @@ pub(crate) async fn follow(
                 continue;
             }
         };
-        let batch = Batch::read(&app, &events).await;
+        // Beside the app's own receiver, each one is an open stream. With
+        // none, nothing is read or rendered (a burst of comments costs a
+        // read and a rendering each): a stream opened after this check
+        // starts after these events, or catches up on them from the store.
+        let listening = sender.receiver_count() > 1;
+        let batch = if listening {
+            Batch::read(&app, &events).await
+        } else {
+            Batch::default()
+        };
         for event in events {
             last = event.seq;
             if event.kind == EventKind::SiteSettingsChanged.as_str() {
                 if let Err(error) = app.reload_site().await {
                     tracing::warn!(%error, "could not reload the site settings");
                 }
+                continue;
+            }
+            if !listening {
                 continue;
             }
             // No page listening is fine.
@@ -226,6 +238,7 @@ async fn render(app: &App, event: &Event, batch: &Batch) -> Option<LiveMessage> 
 /// a long thread is not free). A message early in the batch carries the
 /// count after it, which is what the page should show by the time it
 /// arrives.
+#[derive(Default)]
 struct Batch {
     comments: HashMap<i64, CommentView>,
     /// `None` when counting failed: the messages then carry no count.
