@@ -13,6 +13,8 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::{Any, FromRow, Row, Transaction};
 
+use sha2::{Digest, Sha256};
+
 use crate::audit::{LogRow, reasons_json, reasons_of, write_log};
 use crate::events::{self, NewEvent};
 use crate::row::{Flag, MaybeMillis, Millis, ZeroIfNull};
@@ -262,7 +264,7 @@ impl Store {
                     .await?;
                 sqlx::query(
                     "UPDATE comments SET body = $1, edited_at = $2, status = $3, flagged = $4,
-                        moderation_reasons = $5, reviewed_at = NULL WHERE id = $6",
+                        moderation_reasons = $5, reviewed_at = NULL, body_hash = $7 WHERE id = $6",
                 )
                 .bind(body.as_str())
                 .bind(now)
@@ -270,6 +272,7 @@ impl Store {
                 .bind(i64::from(verdict.action == Action::Flag))
                 .bind(reasons_json(&verdict.reasons))
                 .bind(comment_id)
+                .bind(body_hash(body.as_str()))
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query("DELETE FROM comment_mentions WHERE comment_id = $1")
@@ -287,7 +290,7 @@ impl Store {
                 EventKind::CommentEdited
             }
             None => {
-                sqlx::query("UPDATE comments SET body = '', status = 'deleted', deleted_at = $1 WHERE id = $2")
+                sqlx::query("UPDATE comments SET body = '', body_hash = NULL, status = 'deleted', deleted_at = $1 WHERE id = $2")
                     .bind(now)
                     .bind(comment_id)
                     .execute(&mut *tx)
@@ -675,6 +678,17 @@ pub(crate) async fn notify_readers(
         .map(|(user, kind)| (user, kind, comment_id, author_id, now))
         .collect();
     insert_notifications(tx, &rows).await
+}
+
+/// The hash kept with a comment's body (`comments.body_hash`), by which
+/// the duplicate rule and the repeated-text count find the same text among
+/// an author's recent comments: the first eight bytes of its SHA-256. Two
+/// texts with the same hash are still compared in full.
+pub(crate) fn body_hash(body: &str) -> i64 {
+    let digest = Sha256::digest(body.as_bytes());
+    let mut first = [0_u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    i64::from_be_bytes(first)
 }
 
 /// Writes notifications, each (reader, why, comment, actor, at), at once.

@@ -14,7 +14,7 @@ use serde_json::json;
 use sqlx::{Any, FromRow, Transaction};
 
 use crate::audit::{LogRow, insert_log};
-use crate::comments::{CommentPlace, announce_comment, notify_readers};
+use crate::comments::{CommentPlace, announce_comment, body_hash, notify_readers};
 use crate::events::{self, NewEvent};
 use crate::row::Millis;
 use crate::time::to_millis;
@@ -296,7 +296,8 @@ impl Store {
                 }
                 // Every body stays in comment_versions; only the page loses it.
                 sqlx::query(
-                    "UPDATE comments SET body = '', redaction_note = $1, reviewed_at = $2 WHERE id = $3",
+                    "UPDATE comments SET body = '', body_hash = NULL, redaction_note = $1, reviewed_at = $2
+                     WHERE id = $3",
                 )
                 .bind(note)
                 .bind(now)
@@ -651,10 +652,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             if let Some(text) = &state.text {
-                sqlx::query("UPDATE comments SET body = $1, redaction_note = $2 WHERE id = $3")
-                    .bind(&text.body)
-                    .bind(text.redaction_note.as_deref())
-                    .bind(state.id)
+                sqlx::query(
+                    "UPDATE comments SET body = $1, redaction_note = $2, body_hash = $4 WHERE id = $3",
+                )
+                .bind(&text.body)
+                .bind(text.redaction_note.as_deref())
+                .bind(state.id)
+                .bind(body_hash(&text.body))
                     .execute(&mut *tx)
                     .await?;
             }

@@ -3,9 +3,12 @@
 use std::borrow::Cow;
 
 use futures_util::future::BoxFuture;
+use jiff::Timestamp;
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
+use crate::comments::body_hash;
+use crate::time::to_millis;
 use crate::{Backend, Result, Store};
 
 /// (version, description, SQL), oldest first. One text serves both
@@ -94,6 +97,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "imports",
         include_str!("../migrations/0018_imports.sql"),
     ),
+    (
+        19,
+        "repeats",
+        include_str!("../migrations/0019_repeats.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.
@@ -132,10 +140,47 @@ impl Store {
     /// several nodes at once (PostgreSQL takes an advisory lock).
     pub async fn migrate(&self) -> Result<()> {
         let migrator = Migrator::new(Embedded(self.backend)).await?;
+        // A database that has no migration table yet has no comments.
+        let hashed_before = sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM _sqlx_migrations WHERE version = $1 AND success = TRUE",
+        )
+        .bind(BODY_HASH_MIGRATION)
+        .fetch_one(&self.write)
+        .await
+        .map_or(true, |applied| applied > 0);
         migrator.run(&self.write).await?;
+        if !hashed_before {
+            self.hash_recent_bodies().await?;
+        }
+        Ok(())
+    }
+
+    /// Hashes the bodies of the comments the rules that compare texts can
+    /// still reach (the last day's), once, after the migration that added
+    /// the hash: comments written before it have none.
+    async fn hash_recent_bodies(&self) -> Result<()> {
+        let since = to_millis(Timestamp::now() - crate::moderation::REPEAT_WINDOW);
+        let mut tx = self.begin_write().await?;
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, body FROM comments WHERE body_hash IS NULL AND body <> '' AND created_at >= $1",
+        )
+        .bind(since)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (id, body) in &rows {
+            sqlx::query("UPDATE comments SET body_hash = $1 WHERE id = $2")
+                .bind(body_hash(body))
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 }
+
+/// The migration that added `comments.body_hash`.
+const BODY_HASH_MIGRATION: i64 = 19;
 
 /// A table the migrations create, in the order they create it: a table's
 /// foreign keys only point at tables before it, so copying in this order

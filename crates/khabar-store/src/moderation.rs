@@ -12,7 +12,7 @@ use serde::Serialize;
 use sqlx::{Any, FromRow, Row};
 
 use crate::audit::{LogRow, write_log};
-use crate::comments::{VIEW_COLUMNS, VIEW_FROM, hold_reasons};
+use crate::comments::{VIEW_COLUMNS, VIEW_FROM, body_hash, hold_reasons};
 use crate::policy::{Discussion, EditionKey, bind_edition, discussion_from_row, discussion_select};
 use crate::row::{Flag, IsSet, JsonText, MaybeLang, MaybeMillis, Millis, decode_as};
 use crate::time::to_millis;
@@ -27,10 +27,9 @@ pub(crate) const REPEAT_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 /// stops early: approvals at the most any policy asks for
 /// (`new_commenter_approvals` ≤ 1,000), the rejection rate over their
 /// newest comments of the recent window (as many as the largest
-/// `rejection_rate_min_comments`), repeats among their newest comments of
-/// the repeat window.
+/// `rejection_rate_min_comments`). Repeats of the text are all counted:
+/// the body's hash finds them.
 const RECORD_SAMPLE: i64 = 1_000;
-const REPEAT_SAMPLE: i64 = 50;
 
 /// How far a reader's record is counted: approvals up to what the policy
 /// asks of new commenters, recent comments up to [`RECORD_SAMPLE`] while
@@ -453,8 +452,8 @@ impl Store {
                  (SELECT COUNT(*) FROM (SELECT 1 FROM comments WHERE author_id = $1 AND status = 'visible'
                      LIMIT $6) a) AS approved,
                  r.recent, r.rejected,
-                 (SELECT COUNT(*) FROM (SELECT id, body FROM comments WHERE author_id = $1 AND created_at >= $3
-                     ORDER BY created_at DESC LIMIT $7) n WHERE body = $4 AND id <> $5) AS repeats,
+                 (SELECT COUNT(*) FROM comments WHERE author_id = $1 AND body_hash = $7 AND created_at >= $3
+                     AND body = $4 AND id <> $5) AS repeats,
                  p.settings AS policy, p.word_lists_version, d.*
              FROM users u JOIN moderation_policy p ON p.id = 1
              JOIN (SELECT COUNT(*) AS recent,
@@ -472,7 +471,7 @@ impl Store {
             .bind(body)
             .bind(except.unwrap_or(0))
             .bind(sample.approvals)
-            .bind(REPEAT_SAMPLE)
+            .bind(body_hash(body))
             .bind(sample.recent);
         let row = bind_edition(query, edition)
             .fetch_optional(&self.read)

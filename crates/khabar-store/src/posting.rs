@@ -29,7 +29,7 @@ use sqlx::{Any, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::{LogRow, reasons_json, write_logs};
-use crate::comments::{NewComment, NotificationKind, insert_notifications};
+use crate::comments::{NewComment, NotificationKind, body_hash, insert_notifications};
 use crate::events::{self, NewEvent};
 use crate::time::{from_millis, to_millis};
 use crate::{Backend, Result, Store, StoreError, placeholders, value_rows};
@@ -501,8 +501,8 @@ async fn write_rows(
 ) -> Result<()> {
     let sql = format!(
         "INSERT INTO comments (id, edition_id, parent_id, root_id, depth, reply_to_user_id, author_id, body,
-             status, created_at, flagged, moderation_reasons) VALUES {}",
-        value_rows(Backend::of(tx), posted.len(), 12)
+             status, created_at, flagged, moderation_reasons, body_hash) VALUES {}",
+        value_rows(Backend::of(tx), posted.len(), 13)
     );
     let mut query = sqlx::query(&sql);
     for p in posted {
@@ -518,7 +518,8 @@ async fn write_rows(
             .bind(p.post.status.as_str())
             .bind(p.written)
             .bind(i64::from(p.post.verdict.action == Action::Flag))
-            .bind(reasons_json(&p.post.verdict.reasons));
+            .bind(reasons_json(&p.post.verdict.reasons))
+            .bind(body_hash(p.post.body.as_str()));
     }
     query.execute(&mut **tx).await?;
 
@@ -769,24 +770,31 @@ async fn recent_bodies<'a>(
         .iter()
         .filter(|p| p.duplicate_window.is_some())
         .collect();
-    let Some(window) = checked.iter().filter_map(|p| p.duplicate_window).max() else {
-        return Ok(HashSet::new());
-    };
-    let authors: HashSet<i64> = checked.iter().map(|p| p.author_id).collect();
-    let bodies: HashSet<&str> = checked.iter().map(|p| p.body.as_str()).collect();
-    let sql = format!(
-        "SELECT edition_id, author_id, body, created_at FROM comments
-         WHERE created_at >= $1 AND author_id IN ({}) AND body IN ({})",
-        placeholders(2, authors.len()),
-        placeholders(2 + authors.len(), bodies.len())
-    );
-    let mut query =
-        sqlx::query_as::<_, (i64, i64, String, i64)>(&sql).bind(to_millis(now - window));
-    for author in &authors {
-        query = query.bind(author);
+    // Each (author, text) once, with the widest window asked for it,
+    // looked up by the body's hash: the index finds the few comments with
+    // the same text, however many the authors wrote in the window.
+    let mut wanted: HashMap<(i64, i64), i64> = HashMap::new();
+    for post in &checked {
+        let since = post
+            .duplicate_window
+            .map_or(i64::MAX, |w| to_millis(now - w));
+        let key = (post.author_id, body_hash(post.body.as_str()));
+        let entry = wanted.entry(key).or_insert(since);
+        *entry = (*entry).min(since);
     }
-    for body in &bodies {
-        query = query.bind(*body);
+    if wanted.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let sql = format!(
+        "WITH posted (author_id, body_hash, since) AS (VALUES {})
+         SELECT c.edition_id, c.author_id, c.body, c.created_at
+         FROM posted p JOIN comments c ON c.author_id = p.author_id AND c.body_hash = p.body_hash
+         WHERE c.created_at >= p.since",
+        value_rows(Backend::of(tx), wanted.len(), 3)
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, String, i64)>(&sql);
+    for ((author, hash), since) in &wanted {
+        query = query.bind(author).bind(hash).bind(since);
     }
     let found = query.fetch_all(&mut **tx).await?;
     // Each found row stands for the post that would repeat it, whose text

@@ -614,6 +614,33 @@ async fn a_burst_of_one_text_posts_it_once(db: &TestDatabase) {
     }
 }
 
+/// A database upgraded from before comments kept a hash of their body:
+/// the duplicate rule, which finds the same text by that hash, still sees
+/// what was posted just before the upgrade.
+async fn texts_posted_before_the_body_hash_are_compared_after_the_upgrade(db: &TestDatabase) {
+    let store = open(db).await;
+    let edition = edition(&store, "Upgrade", true).await;
+    let rana = reader(&store, "rana").await;
+    let said = || checked_post(edition, rana, "said before the upgrade", None, &[]);
+    let first = store.post_comment_checked(said()).await.unwrap();
+    assert!(matches!(first, Posting::Posted(_)), "{first:?}");
+    // The database as it was before the migration that added the hash.
+    let pool = sqlx::AnyPool::connect(db.url()).await.unwrap();
+    for sql in [
+        "DROP INDEX comments_repeats",
+        "ALTER TABLE comments DROP COLUMN body_hash",
+        "DELETE FROM _sqlx_migrations WHERE version = 19",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+    store.migrate().await.unwrap();
+    assert_eq!(
+        store.post_comment_checked(said()).await.unwrap(),
+        Posting::Duplicate
+    );
+}
+
 /// A comment that cannot be posted fails alone: a reply to no comment is
 /// not found, and one the database refuses (an author who does not exist)
 /// fails its own caller while the rest of its batch is posted.
@@ -663,6 +690,7 @@ async fn a_failing_comment_fails_alone(db: &TestDatabase) {
 on_both_backends!(
     the_writer_counts_limits_exactly_in_a_burst,
     a_burst_of_one_text_posts_it_once,
+    texts_posted_before_the_body_hash_are_compared_after_the_upgrade,
     a_failing_comment_fails_alone,
     the_most_discussed_count_recent_visible_comments,
     featured_comments_lead_their_thread,
