@@ -100,9 +100,8 @@ pub struct Placed {
 
 type Job = (CommentPost, oneshot::Sender<Result<Posting>>);
 
-/// The node's comment writer, started on first use (on SQLite on a thread
-/// of its own, on PostgreSQL in the runtime that first posts) and ended by
-/// [`Store::close`].
+/// The node's comment writer, started on first use (in the runtime that
+/// first posts) and ended by [`Store::close`].
 #[derive(Debug, Default)]
 pub(crate) struct Writer {
     queue: Mutex<Option<mpsc::Sender<Job>>>,
@@ -133,14 +132,7 @@ impl Writer {
             return Ok(sender.clone());
         }
         let (sender, receiver) = mpsc::channel(QUEUE);
-        match store.backend {
-            Backend::Sqlite => spawn_on_own_thread(store.clone(), receiver)?,
-            // A PostgreSQL connection's socket belongs to the runtime that
-            // opened it: the writer stays on the server's runtime.
-            Backend::Postgres => {
-                tokio::spawn(write(store.clone(), receiver));
-            }
-        }
+        tokio::spawn(write(store.clone(), receiver));
         *queue = Some(sender.clone());
         Ok(sender)
     }
@@ -152,24 +144,6 @@ impl Writer {
             queue.take();
         }
     }
-}
-
-/// Runs the SQLite writer on a thread of its own. Each of a batch's dozen
-/// statements is answered by the connection's thread, waking the writer;
-/// on the server's runtime that wake-up waited its turn behind the
-/// requests in the queues there, once per statement, while every poster
-/// of the batch waited for its commit. Its thread ends when the queue
-/// closes (the store closed or dropped).
-fn spawn_on_own_thread(store: Store, queue: mpsc::Receiver<Job>) -> Result<()> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .build()
-        .map_err(|_| StoreError::WriterGone)?;
-    std::thread::Builder::new()
-        .name("comment-writer".into())
-        .spawn(move || runtime.block_on(write(store, queue)))
-        .map_err(|_| StoreError::WriterGone)?;
-    Ok(())
 }
 
 /// The writer's loop: one transaction per batch of what is queued.
