@@ -301,15 +301,14 @@ pub struct Policy<'a> {
 pub struct AuthorHistory {
     /// Moderators, authors, editors and admins.
     pub staff: bool,
-    /// Comments of theirs ever approved (published), counted up to the
-    /// most any policy asks for.
+    /// Comments of theirs ever approved (published), counted up to what
+    /// the policy asks of new commenters (none while it asks nothing).
     pub approved: u32,
     /// Their newest comments in the recent window (up to as many as any
     /// policy's minimum asks for), and how many of those were rejected.
     pub recent: u32,
     pub recent_rejected: u32,
-    /// Other comments of theirs with the same text among their newest in
-    /// the repeat window.
+    /// Other comments of theirs with the same text in the repeat window.
     pub repeats: u32,
     /// A moderator put them under pre-moderation.
     pub forced_pre_moderation: bool,
