@@ -9,7 +9,7 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 
 use crate::comments::body_hash;
 use crate::time::to_millis;
-use crate::{Backend, Result, Store};
+use crate::{Backend, Result, Store, value_rows};
 
 /// (version, description, SQL), oldest first. One text serves both
 /// backends: only identity columns differ, written `{id}` and filled in by
@@ -167,12 +167,19 @@ impl Store {
         .bind(since)
         .fetch_all(&mut *tx)
         .await?;
-        for (id, body) in &rows {
-            sqlx::query("UPDATE comments SET body_hash = $1 WHERE id = $2")
-                .bind(body_hash(body))
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+        // A few hundred rows a statement, not one statement a row.
+        for chunk in rows.chunks(500) {
+            let sql = format!(
+                "WITH hashed (id, body_hash) AS (VALUES {})
+                 UPDATE comments SET body_hash = (SELECT h.body_hash FROM hashed h WHERE h.id = comments.id)
+                 WHERE id IN (SELECT id FROM hashed)",
+                value_rows(self.backend, chunk.len(), 2)
+            );
+            let mut query = sqlx::query(&sql);
+            for (id, body) in chunk {
+                query = query.bind(id).bind(body_hash(body));
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{call, client, spawn_app_with};
+use common::{call, client, run_cli_in, spawn_app_with};
 use khabar::Config;
 use khabar_app::media_store::{Backend, MediaSettings};
 use khabar_core::Role;
@@ -427,22 +427,13 @@ fn migrate_media(
     bucket: &str,
     extra: &[&str],
 ) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_khabar"))
-        .arg("migrate-media")
-        .args(extra)
-        .arg("--data")
-        .arg(data)
-        .env("KHABAR_DATABASE_URL", db.url())
-        .envs(moto.variables(bucket))
-        .output()
-        .expect("khabar runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    stdout
+    let env = moto.variables(bucket);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let args: Vec<&std::ffi::OsStr> = std::iter::once("migrate-media")
+        .chain(extra.iter().copied())
+        .map(std::ffi::OsStr::new)
+        .collect();
+    run_cli_in(db, data, &args, &env)
 }
 
 async fn migrate_media_copies_a_media_folder_once(db: &TestDatabase) {

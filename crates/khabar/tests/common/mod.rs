@@ -603,10 +603,20 @@ pub(crate) fn run_cli(
     args: &[&std::ffi::OsStr],
     env: &[(&str, &str)],
 ) -> String {
+    run_cli_in(db, db.dir(), args, env)
+}
+
+/// [`run_cli`] with `data` as the data directory.
+pub(crate) fn run_cli_in(
+    db: &TestDatabase,
+    data: &std::path::Path,
+    args: &[&std::ffi::OsStr],
+    env: &[(&str, &str)],
+) -> String {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_khabar"))
         .args(args)
         .arg("--data")
-        .arg(db.dir())
+        .arg(data)
         .env("KHABAR_DATABASE_URL", db.url())
         .envs(env.iter().copied())
         .output()
