@@ -3,6 +3,8 @@
 //! Sending them is the webhooks worker's job; which addresses it may
 //! call is decided here, at registration and again at every delivery.
 
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
@@ -11,7 +13,8 @@ use khabar_core::newsroom::may_manage_people;
 use khabar_core::webhook::{WebhookEvent, generate_secret, refused_address};
 use khabar_core::{EditionStatus, InvalidInput, Lang, text};
 use khabar_store::{
-    Account, Event, NewWebhook, StoreError, Webhook, WebhookChange, WebhookDelivery, WebhookMessage,
+    Account, EditionRecord, Event, NewWebhook, StoreError, Webhook, WebhookChange, WebhookDelivery,
+    WebhookMessage,
 };
 
 use crate::Context;
@@ -379,28 +382,36 @@ pub async fn tell_admins_disabled(ctx: &Context, hook: &Webhook) -> Result<(), N
     Ok(())
 }
 
-/// The messages a stretch of the events log makes, in log order: each
-/// event that is a webhook event type, and the queue threshold event when
-/// the queues crossed it (docs/webhooks.md).
+/// The messages a stretch of the events log makes for the event types in
+/// `subscribed`, in log order: each event of such a type, and the queue
+/// threshold event when the queues crossed it (docs/webhooks.md). The
+/// threshold is watched only while an endpoint is sent it.
 pub async fn messages_for(
     ctx: &Context,
     events: &[Event],
+    subscribed: &HashSet<String>,
 ) -> Result<Vec<WebhookMessage>, StoreError> {
     let mut messages = Vec::new();
     let mut queue_moved = None;
+    // A burst of comments names the same story again and again.
+    let mut editions = HashMap::new();
     for event in events {
         if event.kind.starts_with("comment.") || event.kind == "user.moderated" {
             queue_moved = Some(event);
         }
-        let Some(kind) = WebhookEvent::from_log(&event.kind, &event.payload) else {
+        let Some(kind) = WebhookEvent::from_log(&event.kind, &event.payload)
+            .filter(|kind| subscribed.contains(kind.as_str()))
+        else {
             continue;
         };
-        let Some(data) = event_data(ctx, kind, event).await? else {
+        let Some(data) = event_data(ctx, kind, event, &mut editions).await? else {
             continue;
         };
         messages.push(message(event.seq, kind, event.created_at, data, ""));
     }
-    if let Some(event) = queue_moved {
+    if let Some(event) = queue_moved
+        && subscribed.contains(WebhookEvent::QueueAboveThreshold.as_str())
+    {
         let backlog = ctx.store.moderation_backlog().await?;
         let threshold = ctx.webhook_settings().queue_threshold;
         let above = backlog > threshold;
@@ -445,11 +456,15 @@ async fn event_data(
     ctx: &Context,
     kind: WebhookEvent,
     event: &Event,
+    read: &mut HashMap<i64, Vec<EditionRecord>>,
 ) -> Result<Option<serde_json::Value>, StoreError> {
     let payload = &event.payload;
     let mut data = serde_json::json!({ "event_seq": event.seq });
     if let Some(story_id) = event.story_id {
-        let editions = ctx.store.story_editions(story_id).await?;
+        let editions = match read.entry(story_id) {
+            Entry::Occupied(kept) => kept.into_mut(),
+            Entry::Vacant(slot) => slot.insert(ctx.store.story_editions(story_id).await?),
+        };
         let this = editions
             .iter()
             .find(|e| Some(e.id) == event.edition_id)

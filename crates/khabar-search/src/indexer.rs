@@ -20,6 +20,10 @@ const FOLLOW_EVERY: Duration = Duration::from_millis(250);
 /// otherwise make hundreds a second (each fsynced, each to be merged).
 /// The first change after a quiet spell is committed at once.
 const COMMIT_AT_MOST_EVERY: Duration = Duration::from_millis(500);
+/// The least time between two reads of the log that commits wake: during
+/// a burst the writer commits a hundred times a second, and each read
+/// costs the store a query for the events and one for their comments.
+const READ_GAP: Duration = Duration::from_millis(100);
 /// Documents read from the store per batch of a rebuild.
 const BATCH: i64 = 500;
 
@@ -178,11 +182,12 @@ pub async fn follow(store: Store, index: Arc<SearchIndex>, mut stop: watch::Rece
     let mut applied = committed;
     // None: nothing committed yet, so the first change commits at once.
     let mut committed_at: Option<Instant> = None;
+    let mut read_at = Instant::now();
     loop {
         let commit_due = committed_at.map_or_else(Instant::now, |at| at + COMMIT_AT_MOST_EVERY);
         tokio::select! {
             _ = tick.tick() => {}
-            _ = store.event_committed() => {}
+            _ = store.event_committed_not_before((read_at + READ_GAP).into()) => {}
             _ = tokio::time::sleep_until(commit_due.into()), if applied > committed => {}
             _ = stop.changed() => {
                 if applied > committed && let Err(error) = index.commit(applied) {
@@ -193,6 +198,7 @@ pub async fn follow(store: Store, index: Arc<SearchIndex>, mut stop: watch::Rece
         }
         // A failure part-way leaves `applied` where it was: applying an
         // event again does no harm.
+        read_at = Instant::now();
         match apply_since(&store, &index, applied).await {
             Ok(last) => applied = last,
             Err(error) => tracing::warn!(%error, "search indexer could not apply the log"),

@@ -2,6 +2,8 @@
 //! from the events log by the node holding the webhooks lease and
 //! emptied in order, oldest first.
 
+use std::collections::HashSet;
+
 use jiff::Timestamp;
 use sqlx::FromRow;
 
@@ -166,6 +168,21 @@ impl Store {
         ))
         .fetch_all(&self.read)
         .await?)
+    }
+
+    /// The event types some enabled endpoint is sent: the worker makes
+    /// messages of these alone (none at all on a site with no endpoint).
+    pub async fn subscribed_webhook_events(&self) -> Result<HashSet<String>> {
+        let lists: Vec<String> = sqlx::query_scalar(
+            "SELECT event_types FROM webhook_endpoints WHERE disabled_reason IS NULL",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        Ok(lists
+            .iter()
+            .filter_map(|list| serde_json::from_str::<Vec<String>>(list).ok())
+            .flatten()
+            .collect())
     }
 
     pub async fn webhook(&self, id: i64) -> Result<Webhook> {
@@ -454,8 +471,17 @@ impl Store {
     }
 
     /// Records whether the alarm `name` is raised; returns whether it was
-    /// raised before.
+    /// raised before. Writes only when that changes: the worker asks at
+    /// every stretch of the log that moved a queue.
     pub async fn set_webhook_alarm(&self, name: &str, raised: bool) -> Result<bool> {
+        let kept: Option<i64> =
+            sqlx::query_scalar("SELECT raised FROM webhook_alarms WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.read)
+                .await?;
+        if (kept.unwrap_or(0) != 0) == raised {
+            return Ok(raised);
+        }
         let mut tx = self.begin_write().await?;
         let before: Option<i64> =
             sqlx::query_scalar("SELECT raised FROM webhook_alarms WHERE name = $1")

@@ -22,6 +22,9 @@ const LEASE: &str = "webhooks";
 const LEASE_TTL: Duration = Duration::from_secs(15);
 /// How often the worker looks at the log and the queues when nothing wakes it.
 const TICK: Duration = Duration::from_millis(500);
+/// The least time between two looks: a burst of comments commits a
+/// hundred times a second, and each look writes the cursor.
+const ROUND_GAP: Duration = Duration::from_millis(100);
 /// Events read from the log at a time.
 const BATCH: i64 = 200;
 /// Endpoints sent to at once.
@@ -39,10 +42,11 @@ pub(crate) async fn worker(ctx: Arc<Context>, start: i64, mut stop: watch::Recei
     let holder = crate::workers::node_name();
     let mark = store.follower("webhooks");
     let mut held: Option<(i64, Instant)> = None;
+    let mut last_round = tokio::time::Instant::now();
     loop {
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}
-            _ = store.event_committed() => {}
+            _ = store.event_committed_not_before(last_round + ROUND_GAP) => {}
             _ = stop.changed() => {
                 if let Err(error) = store.release_lease(LEASE, &holder).await {
                     tracing::warn!(%error, "could not hand the webhooks lease over");
@@ -50,6 +54,7 @@ pub(crate) async fn worker(ctx: Arc<Context>, start: i64, mut stop: watch::Recei
                 return;
             }
         }
+        last_round = tokio::time::Instant::now();
         let done = match held {
             Some((done, renewed)) if renewed.elapsed() < LEASE_TTL / 3 => done,
             _ => match store.claim_lease(LEASE, &holder, LEASE_TTL, start).await {
@@ -96,7 +101,9 @@ async fn queue(ctx: &Context, holder: &str, done: i64) -> anyhow::Result<Option<
     let Some(last) = events.last().map(|e| e.seq) else {
         return Ok(Some(done));
     };
-    let messages = messages_for(ctx, &events).await?;
+    // Read after the events: an endpoint registered since starts past them.
+    let subscribed = ctx.store.subscribed_webhook_events().await?;
+    let messages = messages_for(ctx, &events, &subscribed).await?;
     let kept = ctx
         .store
         .queue_webhook_messages(LEASE, holder, last, &messages)
