@@ -2350,6 +2350,16 @@ async fn signed_in_checks_follow_every_account_change(db: &TestDatabase) {
     checks.check(stilled, || {
         format!("notifications read: the second node still rang after {within:?}")
     });
+
+    // A comment changes its writer's parts in pages, not their token: a
+    // reader posting one after another is not read from the store again.
+    x.comment(a, edition, "A remark after the answer").await;
+    let before = readers_report(a).await;
+    x.comment(a, edition, "And one more remark").await;
+    let after = readers_report(a).await;
+    checks.check(after["misses"] == before["misses"], || {
+        format!("a comment made the node read its writer's token again: {before} then {after}")
+    });
     checks.finish();
     second.stop().await.unwrap();
     first.stop().await.unwrap();

@@ -8,7 +8,8 @@
 //! token ended, a password, address, role or warning changed, notifications
 //! read (`user.changed`), a moderator's action on them (`user.moderated`),
 //! a comment they wrote or were notified of (`comment.created`, its
-//! `actor_id` and `notified`). A comment edited, deleted or moderated may
+//! `actor_id` and `notified`: only their parts in editions, not their
+//! sessions and tokens). A comment edited, deleted or moderated may
 //! change anyone's notification count, so it makes every kept part in an
 //! edition stale; sessions and tokens stay. Expiry is checked on every use.
 
@@ -38,7 +39,12 @@ struct Remembered<T> {
 
 #[derive(Default)]
 struct Touched {
+    /// The person's account, standing, sessions or tokens changed.
     by_user: HashMap<i64, i64>,
+    /// They wrote a comment or were notified of one: only their parts in
+    /// editions change (a session or token does not, so a reader posting
+    /// a comment after another is not read again at every one).
+    parts_by_user: HashMap<i64, i64>,
     /// Everything read before this is stale.
     floor: i64,
     /// Parts in editions read before this are stale.
@@ -79,12 +85,11 @@ impl Readers {
     /// Whether what was read about `user_id` at `read_at` still holds.
     fn fresh(&self, user_id: i64, read_at: i64, part: bool) -> bool {
         let fresh = self.touched.read().is_ok_and(|touched| {
+            let untouched =
+                |by_user: &HashMap<i64, i64>| by_user.get(&user_id).is_none_or(|at| *at <= read_at);
             read_at >= touched.floor
-                && (!part || read_at >= touched.parts_floor)
-                && touched
-                    .by_user
-                    .get(&user_id)
-                    .is_none_or(|at| *at <= read_at)
+                && untouched(&touched.by_user)
+                && (!part || (read_at >= touched.parts_floor && untouched(&touched.parts_by_user)))
         });
         if fresh {
             self.hits.fetch_add(1, Ordering::Relaxed);
@@ -211,6 +216,7 @@ impl Readers {
         };
         let user_id = |event: &Event| event.payload.get("user_id").and_then(|id| id.as_i64());
         let mut people = Vec::new();
+        let mut parts_people = Vec::new();
         for event in events {
             let kind = event.kind.as_str();
             if kind == EventKind::AccountChanged.as_str()
@@ -219,9 +225,9 @@ impl Readers {
             {
                 people.extend(user_id(event));
             } else if kind == EventKind::CommentCreated.as_str() {
-                people.extend(event.actor_id);
+                parts_people.extend(event.actor_id);
                 if let Some(notified) = event.payload.get("notified").and_then(|n| n.as_array()) {
-                    people.extend(notified.iter().filter_map(|id| id.as_i64()));
+                    parts_people.extend(notified.iter().filter_map(|id| id.as_i64()));
                 }
             } else if kind == EventKind::CommentEdited.as_str()
                 || kind == EventKind::CommentDeleted.as_str()
@@ -230,12 +236,18 @@ impl Readers {
                 touched.parts_floor = last;
             }
         }
-        if touched.by_user.len() + people.len() > MAX_TOUCHED_PEOPLE {
+        if touched.by_user.len() + touched.parts_by_user.len() + people.len() + parts_people.len()
+            > MAX_TOUCHED_PEOPLE
+        {
             touched.by_user.clear();
+            touched.parts_by_user.clear();
             touched.floor = last;
         }
         for person in people {
             touched.by_user.insert(person, last);
+        }
+        for person in parts_people {
+            touched.parts_by_user.insert(person, last);
         }
     }
 
