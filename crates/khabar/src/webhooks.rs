@@ -43,10 +43,13 @@ pub(crate) async fn worker(ctx: Arc<Context>, start: i64, mut stop: watch::Recei
     let mark = store.follower("webhooks");
     let mut held: Option<(i64, Instant)> = None;
     let mut last_round = tokio::time::Instant::now();
+    // The last look read a full batch: the next one does not wait.
+    let mut behind = false;
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(TICK) => {}
-            _ = store.event_committed_not_before(last_round + ROUND_GAP) => {}
+            _ = tokio::time::sleep(TICK), if !behind => {}
+            _ = store.event_committed_not_before(last_round + ROUND_GAP), if !behind => {}
+            _ = std::future::ready(()), if behind => {}
             _ = stop.changed() => {
                 if let Err(error) = store.release_lease(LEASE, &holder).await {
                     tracing::warn!(%error, "could not hand the webhooks lease over");
@@ -74,8 +77,10 @@ pub(crate) async fn worker(ctx: Arc<Context>, start: i64, mut stop: watch::Recei
                 }
             },
         };
+        behind = false;
         match queue(&ctx, &holder, done).await {
-            Ok(Some(next)) => {
+            Ok(Some((next, full))) => {
+                behind = full;
                 held = held.map(|(_, renewed)| (next, renewed));
                 mark.applied(next);
             }
@@ -94,13 +99,15 @@ pub(crate) async fn worker(ctx: Arc<Context>, start: i64, mut stop: watch::Recei
     }
 }
 
-/// Queues the messages of the events after `done`; the cursor reached,
-/// or `None` when the lease passed to another node.
-async fn queue(ctx: &Context, holder: &str, done: i64) -> anyhow::Result<Option<i64>> {
+/// Queues the messages of the events after `done`; the cursor reached and
+/// whether a full batch was read (more may wait), or `None` when the lease
+/// passed to another node.
+async fn queue(ctx: &Context, holder: &str, done: i64) -> anyhow::Result<Option<(i64, bool)>> {
     let events = ctx.store.events_since(done, BATCH).await?;
     let Some(last) = events.last().map(|e| e.seq) else {
-        return Ok(Some(done));
+        return Ok(Some((done, false)));
     };
+    let full = events.len() as i64 == BATCH;
     // Read after the events: an endpoint registered since starts past them.
     let subscribed = ctx.store.subscribed_webhook_events().await?;
     let messages = messages_for(ctx, &events, &subscribed).await?;
@@ -108,7 +115,7 @@ async fn queue(ctx: &Context, holder: &str, done: i64) -> anyhow::Result<Option<
         .store
         .queue_webhook_messages(LEASE, holder, last, &messages)
         .await?;
-    Ok(kept.then_some(last))
+    Ok(kept.then_some((last, full)))
 }
 
 /// Sends the head of every endpoint's queue whose time has come, the

@@ -38,6 +38,12 @@ use crate::{App, PageError};
 
 /// How often the follower reads the log.
 const FOLLOW_EVERY: Duration = Duration::from_millis(300);
+/// Events read from the log at a time.
+const LOG_BATCH: i64 = 500;
+/// The least time between two reads of the log while no stream is open:
+/// then only the site's settings are looked for, and a burst of comments
+/// commits a hundred times a second.
+const UNHEARD_READ_GAP: Duration = Duration::from_millis(100);
 /// Messages a slow page may fall behind before it reloads from the store.
 const BUFFER: usize = 1_024;
 /// Events read from the store per edition at a time when catching up.
@@ -96,13 +102,24 @@ pub(crate) async fn follow(
     mark.applied(last);
     let mut tick = tokio::time::interval(FOLLOW_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut read_at = tokio::time::Instant::now();
+    let mut behind = false;
     loop {
+        // An open stream hears of each commit at once; a follower that
+        // read a full batch reads on.
+        let gap = if behind || sender.receiver_count() > 1 {
+            Duration::ZERO
+        } else {
+            UNHEARD_READ_GAP
+        };
         tokio::select! {
-            _ = tick.tick() => {}
-            _ = app.store.event_committed() => {}
+            _ = tick.tick(), if !behind => {}
+            _ = app.store.event_committed_not_before(read_at + gap), if !behind => {}
+            _ = std::future::ready(()), if behind => {}
             _ = stop.changed() => return,
         }
-        let events = match app.store.events_since(last, 500).await {
+        read_at = tokio::time::Instant::now();
+        let events = match app.store.events_since(last, LOG_BATCH).await {
             Ok(events) => events,
             Err(error) => {
                 tracing::warn!(%error, "live follower could not read the log");
@@ -113,6 +130,7 @@ pub(crate) async fn follow(
         // none, nothing is read or rendered (a burst of comments costs a
         // read and a rendering each): a stream opened after this check
         // starts after these events, or catches up on them from the store.
+        behind = events.len() as i64 == LOG_BATCH;
         let listening = sender.receiver_count() > 1;
         let batch = if listening {
             Batch::read(&app, &events).await
