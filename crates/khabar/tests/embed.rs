@@ -673,6 +673,8 @@ async fn readers_act_on_embedded_threads_with_the_popup_token(db: &TestDatabase)
 
 async fn the_thread_page_is_kept_with_its_frame_policy(db: &TestDatabase) {
     let server = embedding_server(db).await;
+    // A page rendered before the page cache follows the log is not kept.
+    common::cache_in_play(server.base_url()).await;
     let url = "https://blog.example/cached";
     let ask = || async {
         client()

@@ -247,7 +247,7 @@ async fn session_cookie(base: &str, name: &str) -> String {
 /// A demo node that lets the tests post as fast as they need.
 async fn node(db: &TestDatabase, demo: bool) -> Server {
     let server = spawn_app_with(db, demo, |config| config.site.comments_per_minute = 1000).await;
-    cache_in_play(server.base_url()).await;
+    common::cache_in_play(server.base_url()).await;
     server
 }
 
@@ -262,7 +262,7 @@ async fn two_nodes(db: &TestDatabase) -> (Server, Server, tempfile::TempDir) {
         config.site.comments_per_minute = 1000;
     })
     .await;
-    cache_in_play(second.base_url()).await;
+    common::cache_in_play(second.base_url()).await;
     (first, second, second_data)
 }
 
@@ -272,25 +272,6 @@ fn second_node_within(db: &TestDatabase) -> Duration {
         NOTIFIED_WITHIN
     } else {
         TICKED_WITHIN
-    }
-}
-
-/// Waits (at most 5 s) until the node at `base` serves public pages
-/// through its page cache: on PostgreSQL it renders every page afresh until
-/// its LISTEN connection is up, since until then another node's change
-/// could go unnoticed. The sitemap index is the probe, a page no test
-/// looks at.
-async fn cache_in_play(base: &str) {
-    let started = Instant::now();
-    loop {
-        if anonymous(base, "/sitemap.xml").await.cache.is_some() {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "{base} never served a page through its cache"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
@@ -2017,7 +1998,7 @@ async fn memory_stays_within_its_bound(db: &TestDatabase) {
         .await
         .expect("the server starts");
     let base = server.base_url();
-    cache_in_play(base).await;
+    common::cache_in_play(base).await;
     let mut checks = Checks::new(db);
     let (article, edition, _) = lead_story(&server).await;
 

@@ -103,6 +103,30 @@ pub(crate) async fn get_json(url: &str) -> serde_json::Value {
         .expect("a JSON body")
 }
 
+/// Waits (at most 5 s) until the node at `base` serves public pages
+/// through its page cache: not before its log follower started, and on
+/// PostgreSQL not before its LISTEN connection is up (until then another
+/// node's change could go unnoticed, so it renders every page afresh).
+/// The sitemap index is the probe, a page no test looks at.
+pub(crate) async fn cache_in_play(base: &str) {
+    let started = std::time::Instant::now();
+    loop {
+        let answer = client()
+            .get(format!("{base}/sitemap.xml"))
+            .send()
+            .await
+            .expect("a response");
+        if answer.headers().contains_key("x-cache") {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{base} never served a page through its cache"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
 /// GETs `path` and returns (status, body).
 pub(crate) async fn get(server: &Server, path: &str) -> (u16, String) {
     let response = client()
