@@ -14,6 +14,7 @@
 
 mod accounts;
 mod audit;
+mod checkpoints;
 mod comments;
 mod decisions;
 mod embeds;
@@ -177,6 +178,8 @@ pub struct Store {
     read: AnyPool,
     write: AnyPool,
     log: AnyPool,
+    /// SQLite's checkpointing connection (checkpoints.rs).
+    checkpoints: Option<AnyPool>,
     backend: Backend,
     wake: std::sync::Arc<events::Wake>,
     /// The node's comment writer (group commit).
@@ -201,17 +204,43 @@ impl Store {
         let store = match backend {
             Backend::Sqlite => {
                 let path = sqlite_path(url).unwrap_or_default();
-                let write =
-                    sqlite_pool(&format!("sqlite://{path}?mode=rwc"), 1, durability).await?;
+                let write = sqlite_pool(
+                    &format!("sqlite://{path}?mode=rwc"),
+                    1,
+                    durability,
+                    SqliteRole::Writer,
+                )
+                .await?;
                 // WAL lets readers work while the single writer commits;
                 // the mode is stored in the file, so setting it once holds.
                 write.execute("PRAGMA journal_mode = WAL").await?;
-                let read = sqlite_pool(&format!("sqlite://{path}?mode=ro"), 4, durability).await?;
-                let log = sqlite_pool(&format!("sqlite://{path}?mode=ro"), 2, durability).await?;
+                let read = sqlite_pool(
+                    &format!("sqlite://{path}?mode=ro"),
+                    4,
+                    durability,
+                    SqliteRole::Reader,
+                )
+                .await?;
+                let log = sqlite_pool(
+                    &format!("sqlite://{path}?mode=ro"),
+                    2,
+                    durability,
+                    SqliteRole::Reader,
+                )
+                .await?;
+                let checkpoints = sqlite_pool(
+                    &format!("sqlite://{path}?mode=rw"),
+                    1,
+                    durability,
+                    SqliteRole::Checkpointer,
+                )
+                .await?;
+                tokio::spawn(checkpoints::run(checkpoints.clone()));
                 Store {
                     read,
                     write,
                     log,
+                    checkpoints: Some(checkpoints),
                     backend,
                     wake: Default::default(),
                     poster: Default::default(),
@@ -225,6 +254,7 @@ impl Store {
                     read: pool.clone(),
                     write: pool,
                     log: postgres_pool(url, 2, durability).await?,
+                    checkpoints: None,
                     backend,
                     wake: std::sync::Arc::new(events::Wake::listening_at(url)),
                     poster: Default::default(),
@@ -274,6 +304,9 @@ impl Store {
         self.write.close().await;
         self.read.close().await;
         self.log.close().await;
+        if let Some(checkpoints) = &self.checkpoints {
+            checkpoints.close().await;
+        }
     }
 }
 
@@ -349,15 +382,40 @@ async fn postgres_pool(url: &str, connections: u32, durability: Durability) -> R
 /// How much of an SQLite database file each connection maps into memory.
 const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 
-async fn sqlite_pool(url: &str, connections: u32, durability: Durability) -> Result<AnyPool> {
+/// What an SQLite pool's connections are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SqliteRole {
+    /// The one connection every write goes through.
+    Writer,
+    /// Read-only connections.
+    Reader,
+    /// The connection that copies the log into the database file.
+    Checkpointer,
+}
+
+async fn sqlite_pool(
+    url: &str,
+    connections: u32,
+    durability: Durability,
+    role: SqliteRole,
+) -> Result<AnyPool> {
     // Each commit makes the other connections drop their page caches; with
     // the file mapped they read its pages in place instead of copying them
     // in by a system call each (the write path's profile was full of them).
-    let pragmas = format!(
+    let mut pragmas = format!(
         "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = {};
          PRAGMA mmap_size = {SQLITE_MMAP_BYTES}; PRAGMA cache_size = -16000",
         durability.sqlite_synchronous()
     );
+    if role == SqliteRole::Writer {
+        // Checkpoints are the checkpointer's; a statement's undo pages (a
+        // batch's multi-row inserts spill past 64 KiB) stay in memory
+        // instead of a temporary file.
+        pragmas.push_str(&format!(
+            "; PRAGMA wal_autocheckpoint = {}; PRAGMA temp_store = MEMORY",
+            checkpoints::WRITER_CHECKPOINT_PAGES
+        ));
+    }
     Ok(AnyPoolOptions::new()
         .max_connections(connections)
         // A file cannot hang up: the ping sqlx sends before lending a
