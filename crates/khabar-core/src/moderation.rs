@@ -304,8 +304,10 @@ pub struct AuthorHistory {
     /// Comments of theirs ever approved (published), counted up to what
     /// the policy asks of new commenters (none while it asks nothing).
     pub approved: u32,
-    /// Their newest comments in the recent window (up to as many as any
-    /// policy's minimum asks for), and how many of those were rejected.
+    /// Their newest comments in the recent window, and how many of those
+    /// were rejected: counted up to as many as any policy's minimum asks
+    /// for, and no further than their rejections could tip the rate (the
+    /// store stops where the share can no longer exceed the threshold).
     pub recent: u32,
     pub recent_rejected: u32,
     /// Other comments of theirs with the same text in the repeat window.

@@ -102,6 +102,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "repeats",
         include_str!("../migrations/0019_repeats.sql"),
     ),
+    (
+        20,
+        "rejections",
+        include_str!("../migrations/0020_rejections.sql"),
+    ),
 ];
 
 /// How each backend spells an auto-numbered primary key.

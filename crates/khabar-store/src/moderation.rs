@@ -34,10 +34,19 @@ const RECORD_SAMPLE: i64 = 1_000;
 /// How far a reader's record is counted: approvals up to what the policy
 /// asks of new commenters, recent comments up to [`RECORD_SAMPLE`] while
 /// the rejection rate is weighed; 0 when a rule is off.
+///
+/// Recent comments are counted further only while the reader's rejections
+/// could still tip the rule: with r rejections and a threshold of p %, the
+/// rate exceeds it only among fewer than r × 100 / p + 1 comments, so the
+/// count stops there (a reader with none reads one comment, not a
+/// thousand; on PostgreSQL each one counted was a visit to the table).
+/// The verdict is the same as counting them all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct RecordSample {
     approvals: i64,
     recent: i64,
+    /// The threshold the recent count is bounded with (1…100).
+    rejection_percent: i64,
 }
 
 impl RecordSample {
@@ -45,22 +54,24 @@ impl RecordSample {
     const MOST: RecordSample = RecordSample {
         approvals: RECORD_SAMPLE,
         recent: RECORD_SAMPLE,
+        rejection_percent: 1,
     };
 
     fn for_policy(policy: &PolicySettings) -> RecordSample {
+        let percent = i64::from(policy.rejection_rate_percent);
         RecordSample {
             approvals: i64::from(policy.new_commenter_approvals).min(RECORD_SAMPLE),
-            recent: if policy.rejection_rate_percent > 0 {
-                RECORD_SAMPLE
-            } else {
-                0
-            },
+            recent: if percent > 0 { RECORD_SAMPLE } else { 0 },
+            rejection_percent: percent.clamp(1, 100),
         }
     }
 
-    /// Whether counts made this far answer what `needed` asks.
+    /// Whether counts made this far answer what `needed` asks: a lower
+    /// threshold counts further than a higher one needs.
     fn covers(self, needed: RecordSample) -> bool {
-        self.approvals >= needed.approvals && self.recent >= needed.recent
+        self.approvals >= needed.approvals
+            && self.recent >= needed.recent
+            && (needed.recent == 0 || self.rejection_percent <= needed.rejection_percent)
     }
 }
 
@@ -459,10 +470,14 @@ impl Store {
              JOIN (SELECT COUNT(*) AS recent,
                           COALESCE(SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), 0) AS rejected
                    FROM (SELECT status FROM comments WHERE author_id = $1 AND created_at >= $2
-                         ORDER BY created_at DESC LIMIT $8) s) r ON 1 = 1
+                         ORDER BY created_at DESC
+                         LIMIT (SELECT CASE WHEN COUNT(*) * 100 / $9 + 1 < $8 THEN COUNT(*) * 100 / $9 + 1
+                                            ELSE $8 END
+                                FROM (SELECT 1 FROM comments WHERE author_id = $1 AND status = 'rejected'
+                                      AND created_at >= $2 LIMIT $8) x)) s) r ON 1 = 1
              LEFT JOIN ({}) d ON 1 = 1
              WHERE u.id = $1",
-            discussion_select(edition, 9)
+            discussion_select(edition, 10)
         );
         let query = sqlx::query(&sql)
             .bind(user_id)
@@ -472,7 +487,8 @@ impl Store {
             .bind(except.unwrap_or(0))
             .bind(sample.approvals)
             .bind(body_hash(body))
-            .bind(sample.recent);
+            .bind(sample.recent)
+            .bind(sample.rejection_percent);
         let row = bind_edition(query, edition)
             .fetch_optional(&self.read)
             .await?

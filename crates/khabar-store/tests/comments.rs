@@ -1,14 +1,16 @@
 //! Comment threads on SQLite and on PostgreSQL.
 
 use jiff::{SignedDuration, Timestamp};
-use khabar_core::moderation::{Action, CommentAction, Phase, UserAction, Verdict};
+use khabar_core::moderation::{
+    Action, AuthorHistory, CommentAction, Phase, PolicySettings, UserAction, Verdict,
+};
 use khabar_core::{
     CommentBody, CommentSort, DisplayName, EditionContent, EditionInput, Email, Lang, ReportReason,
     Role, Username,
 };
 use khabar_store::{
-    CommentPost, CommentStatus, NewComment, NewStory, NewUser, Posting, PostingLimit, Store,
-    StoreError, UndoRefusal,
+    CommentPost, CommentStatus, EditionKey, NewComment, NewStory, NewUser, Posting, PostingLimit,
+    Store, StoreError, UndoRefusal,
 };
 use khabar_testkit::{TestDatabase, on_both_backends};
 
@@ -792,3 +794,109 @@ async fn decisions_undone_restore_what_they_changed(db: &TestDatabase) {
 }
 
 on_both_backends!(decisions_undone_restore_what_they_changed);
+
+/// Whether the rejection-rate rule holds for a record, as the pipeline
+/// weighs it (khabar-core's `moderate`, rule 8).
+fn rejection_rule_holds(history: &AuthorHistory, policy: &PolicySettings) -> bool {
+    let threshold = policy.rejection_rate_percent;
+    threshold > 0
+        && history.recent >= policy.rejection_rate_min_comments.max(1)
+        && history.recent_rejected * 100 > threshold * history.recent
+}
+
+/// A reader's recent comments are counted only as far as their rejections
+/// could tip the rejection rate, and the rule's verdict (and, when it
+/// holds, the share it names) is what counting them all gives: rejections
+/// old or new, below and above the threshold, before and after the
+/// moderators change it.
+async fn the_record_is_counted_as_far_as_rejections_can_tip_the_rate(db: &TestDatabase) {
+    let store = open(db).await;
+    let edition = edition(&store, "Record", true).await;
+    let moderator = reader(&store, "record_moderator").await;
+    let mut policy = PolicySettings {
+        new_commenter_approvals: 0,
+        rejection_rate_percent: 50,
+        rejection_rate_min_comments: 5,
+        ..PolicySettings::default()
+    };
+    store
+        .set_moderation_policy(&policy, moderator)
+        .await
+        .unwrap();
+    let (v, r) = (CommentStatus::Visible, CommentStatus::Rejected);
+    let runs = |runs: &[(usize, CommentStatus)]| -> Vec<CommentStatus> {
+        runs.iter()
+            .flat_map(|&(n, status)| std::iter::repeat_n(status, n))
+            .collect()
+    };
+    // Oldest first; what counting every comment says (None: the rule
+    // does not hold).
+    let cases: Vec<(Vec<CommentStatus>, Option<&str>)> = vec![
+        (runs(&[(10, v)]), None),
+        (runs(&[(4, r), (4, v)]), None),
+        (runs(&[(6, r), (4, v)]), Some("6/10")),
+        (runs(&[(3, r)]), None),
+        (runs(&[(5, r)]), Some("5/5")),
+        (runs(&[(6, r), (20, v)]), None),
+        (runs(&[(20, v), (14, r)]), None),
+        (runs(&[(5, v), (5, r), (1, v), (1, r)]), None),
+        (runs(&[(4, v), (6, r), (1, v)]), Some("6/11")),
+    ];
+    let start = Timestamp::now() - SignedDuration::from_hours(1);
+    let mut readers = Vec::new();
+    for (n, (statuses, _)) in cases.iter().enumerate() {
+        let author = reader(&store, &format!("record_{n}")).await;
+        for (i, status) in statuses.iter().enumerate() {
+            store
+                .post_comment_at(
+                    NewComment {
+                        edition_id: edition,
+                        author_id: author,
+                        body: &CommentBody::parse(&format!("comment {i}")).unwrap(),
+                        parent_id: None,
+                        status: *status,
+                        mentions: &[],
+                        verdict: &approved(),
+                    },
+                    start + SignedDuration::from_secs(i as i64),
+                )
+                .await
+                .unwrap();
+        }
+        readers.push(author);
+    }
+    // A reader with no rejection has their newest comment counted, no more.
+    let clean = store
+        .comment_inputs(EditionKey::Id(edition), readers[0], "a new one", None)
+        .await
+        .unwrap();
+    assert_eq!(clean.pipeline.history.recent, 1);
+    for ((_, expected), author) in cases.iter().zip(&readers) {
+        let inputs = store
+            .comment_inputs(EditionKey::Id(edition), *author, "a new one", None)
+            .await
+            .unwrap();
+        let history = &inputs.pipeline.history;
+        let holds = rejection_rule_holds(history, &policy);
+        assert_eq!(holds, expected.is_some(), "reader {author}: {history:?}");
+        if let Some(share) = expected {
+            let named = format!("{}/{}", history.recent_rejected, history.recent);
+            assert_eq!(&named, share, "the rule names the whole share");
+        }
+    }
+    // A lower threshold counts further: six old rejections among 26 tip 20 %.
+    policy.rejection_rate_percent = 20;
+    store
+        .set_moderation_policy(&policy, moderator)
+        .await
+        .unwrap();
+    let inputs = store
+        .comment_inputs(EditionKey::Id(edition), readers[5], "a new one", None)
+        .await
+        .unwrap();
+    let history = &inputs.pipeline.history;
+    assert!(rejection_rule_holds(history, &policy), "{history:?}");
+    assert_eq!((history.recent_rejected, history.recent), (6, 26));
+}
+
+on_both_backends!(the_record_is_counted_as_far_as_rejections_can_tip_the_rate);
