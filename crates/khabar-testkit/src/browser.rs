@@ -45,25 +45,7 @@ impl Browser {
             );
             return None;
         };
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free port")
-            .port();
-        let mut driver = Command::new(driver_path)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port))
-                .await
-                .is_ok()
-            {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let (mut driver, port) = start_driver(&driver_path).await;
         let profile = tempfile::tempdir().expect("a browser profile directory");
         let mut args: Vec<String> = [
             "--headless",
@@ -400,6 +382,40 @@ async fn run<T>(what: &str, command: impl Future<Output = Result<T, CmdError>>) 
         Ok(Err(error)) => panic!("WebDriver {what}: {error}"),
         Err(_) => panic!("WebDriver {what}: no answer within 60 s"),
     }
+}
+
+/// ChromeDriver listening on a port of its own. The port is picked free
+/// and then handed over, so another test's server may take it first (the
+/// driver then exits), and under CI's load the driver may be slow to
+/// listen: either way it gets another port and more time, three times.
+async fn start_driver(path: &str) -> (Child, u16) {
+    for _ in 0..3 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut driver = Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return (driver, port);
+            }
+            if matches!(driver.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let _ = driver.kill();
+        let _ = driver.wait();
+    }
+    panic!("chromedriver did not listen on a port of its own in three tries of 20 s");
 }
 
 fn find(program: &str) -> Option<String> {
