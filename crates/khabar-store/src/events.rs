@@ -269,6 +269,24 @@ impl Store {
         tokio::time::sleep_until(not_before).await;
     }
 
+    /// When a follower should read the log again: at once when its last
+    /// read was a full batch (`behind`: more is waiting), otherwise at the
+    /// next commit but not before `not_before`, or within `at_most` anyway.
+    pub async fn time_to_read_log(
+        &self,
+        behind: bool,
+        not_before: tokio::time::Instant,
+        at_most: std::time::Duration,
+    ) {
+        if behind {
+            return;
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(at_most) => {}
+            _ = self.event_committed_not_before(not_before) => {}
+        }
+    }
+
     /// Commits a write that recorded events, then wakes this process's
     /// followers, so that a reader's next request sees the change.
     pub(crate) async fn commit_logged(&self, tx: Transaction<'static, Any>) -> Result<()> {

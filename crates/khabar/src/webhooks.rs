@@ -47,9 +47,7 @@ pub(crate) async fn worker(ctx: Arc<Context>, start: i64, mut stop: watch::Recei
     let mut behind = false;
     loop {
         tokio::select! {
-            _ = tokio::time::sleep(TICK), if !behind => {}
-            _ = store.event_committed_not_before(last_round + ROUND_GAP), if !behind => {}
-            _ = std::future::ready(()), if behind => {}
+            _ = store.time_to_read_log(behind, last_round + ROUND_GAP, TICK) => {}
             _ = stop.changed() => {
                 if let Err(error) = store.release_lease(LEASE, &holder).await {
                     tracing::warn!(%error, "could not hand the webhooks lease over");

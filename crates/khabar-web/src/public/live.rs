@@ -100,22 +100,18 @@ pub(crate) async fn follow(
     let mut last = app.store.latest_event_seq().await.unwrap_or(0);
     let mark = app.store.follower("live");
     mark.applied(last);
-    let mut tick = tokio::time::interval(FOLLOW_EVERY);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut read_at = tokio::time::Instant::now();
     let mut behind = false;
     loop {
         // An open stream hears of each commit at once; a follower that
         // read a full batch reads on.
-        let gap = if behind || sender.receiver_count() > 1 {
+        let gap = if sender.receiver_count() > 1 {
             Duration::ZERO
         } else {
             UNHEARD_READ_GAP
         };
         tokio::select! {
-            _ = tick.tick(), if !behind => {}
-            _ = app.store.event_committed_not_before(read_at + gap), if !behind => {}
-            _ = std::future::ready(()), if behind => {}
+            _ = app.store.time_to_read_log(behind, read_at + gap, FOLLOW_EVERY) => {}
             _ = stop.changed() => return,
         }
         read_at = tokio::time::Instant::now();
