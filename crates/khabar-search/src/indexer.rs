@@ -10,7 +10,7 @@ use khabar_core::EventKind;
 use khabar_store::{Event, Store};
 use tokio::sync::watch;
 
-use crate::{Result, SearchIndex};
+use crate::{Result, SearchError, SearchIndex};
 
 /// How often the follower reads the log: changes are searchable within
 /// about this long.
@@ -163,6 +163,17 @@ async fn apply_since(store: &Store, index: &SearchIndex, mut seq: i64) -> Result
     }
 }
 
+/// [`SearchIndex::commit`] on a blocking thread: a commit waits while the
+/// writer writes and syncs a segment, and a runtime worker stalled that
+/// long would hold up every request queued on it (during a burst of
+/// comments, twice a second).
+async fn commit_aside(index: &Arc<SearchIndex>, seq: i64) -> Result<()> {
+    let index = Arc::clone(index);
+    tokio::task::spawn_blocking(move || index.commit(seq))
+        .await
+        .map_err(|_| SearchError::Interrupted)?
+}
+
 /// Follows the log until `stop` fires, committing what it applied at
 /// most every [`COMMIT_AT_MOST_EVERY`].
 pub async fn follow(store: Store, index: Arc<SearchIndex>, mut stop: watch::Receiver<bool>) {
@@ -190,7 +201,7 @@ pub async fn follow(store: Store, index: Arc<SearchIndex>, mut stop: watch::Rece
             _ = store.event_committed_not_before((read_at + READ_GAP).into()) => {}
             _ = tokio::time::sleep_until(commit_due.into()), if applied > committed => {}
             _ = stop.changed() => {
-                if applied > committed && let Err(error) = index.commit(applied) {
+                if applied > committed && let Err(error) = commit_aside(&index, applied).await {
                     tracing::warn!(%error, "search index could not commit at stop");
                 }
                 return;
@@ -205,7 +216,7 @@ pub async fn follow(store: Store, index: Arc<SearchIndex>, mut stop: watch::Rece
         }
         if applied > committed && committed_at.is_none_or(|at| at.elapsed() >= COMMIT_AT_MOST_EVERY)
         {
-            match index.commit(applied) {
+            match commit_aside(&index, applied).await {
                 Ok(()) => {
                     committed = applied;
                     mark.applied(committed);

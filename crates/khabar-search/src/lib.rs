@@ -66,6 +66,10 @@ pub enum SearchError {
     Open(#[from] tantivy::directory::error::OpenDirectoryError),
     #[error("search index: {0}")]
     Store(#[from] khabar_store::StoreError),
+    /// The thread a commit ran on ended before it did (the process is
+    /// stopping).
+    #[error("search index: the commit was interrupted")]
+    Interrupted,
 }
 
 impl SearchError {
@@ -73,7 +77,10 @@ impl SearchError {
         match self {
             SearchError::EmptyQuery => "empty_query",
             SearchError::QueryTooLong => "query_too_long",
-            SearchError::Index(_) | SearchError::Open(_) | SearchError::Store(_) => "internal",
+            SearchError::Index(_)
+            | SearchError::Open(_)
+            | SearchError::Store(_)
+            | SearchError::Interrupted => "internal",
         }
     }
 }

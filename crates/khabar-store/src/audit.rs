@@ -26,10 +26,7 @@ pub(crate) async fn write_log(tx: &mut Transaction<'static, Any>, row: LogRow<'_
 
 /// Writes several rows at once (the pipeline's verdicts on a batch of
 /// comments), stamped now.
-pub(crate) async fn write_logs(
-    tx: &mut Transaction<'static, Any>,
-    rows: &[LogRow<'_>],
-) -> Result<()> {
+pub(crate) async fn write_logs(tx: &mut Transaction<'_, Any>, rows: &[LogRow<'_>]) -> Result<()> {
     if rows.is_empty() {
         return Ok(());
     }

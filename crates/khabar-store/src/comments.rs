@@ -693,7 +693,7 @@ pub(crate) fn body_hash(body: &str) -> i64 {
 
 /// Writes notifications, each (reader, why, comment, actor, at), at once.
 pub(crate) async fn insert_notifications(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     rows: &[(i64, NotificationKind, i64, i64, i64)],
 ) -> Result<()> {
     if rows.is_empty() {

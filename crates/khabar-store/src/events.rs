@@ -116,7 +116,7 @@ pub(crate) async fn account_changed(
 /// Appends events inside the caller's transaction, in order; returns the
 /// newest one's sequence number (0 for none).
 pub(crate) async fn record_all(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     store: &Store,
     events: &[NewEvent<'_>],
 ) -> Result<i64> {
@@ -289,7 +289,7 @@ impl Store {
 
     /// Commits a write that recorded events, then wakes this process's
     /// followers, so that a reader's next request sees the change.
-    pub(crate) async fn commit_logged(&self, tx: Transaction<'static, Any>) -> Result<()> {
+    pub(crate) async fn commit_logged(&self, tx: Transaction<'_, Any>) -> Result<()> {
         tx.commit().await?;
         let recorded = self.wake.recorded.load(Ordering::SeqCst);
         self.wake.committed.fetch_max(recorded, Ordering::SeqCst);

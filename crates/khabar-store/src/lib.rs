@@ -162,6 +162,9 @@ impl Durability {
     }
 }
 
+/// How a write transaction starts on SQLite; see [`Store::begin_write`].
+const SQLITE_BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 /// The store. Cheap to clone: it holds connection pools.
 ///
 /// On SQLite every write goes through a pool of exactly one connection, so
@@ -180,6 +183,8 @@ pub struct Store {
     log: AnyPool,
     /// SQLite's checkpointing connection (checkpoints.rs).
     checkpoints: Option<AnyPool>,
+    /// Set by the checkpointer when SQLite's log should start over.
+    log_restart: std::sync::Arc<checkpoints::RestartDue>,
     backend: Backend,
     wake: std::sync::Arc<events::Wake>,
     /// The node's comment writer (group commit).
@@ -235,12 +240,14 @@ impl Store {
                     SqliteRole::Checkpointer,
                 )
                 .await?;
-                tokio::spawn(checkpoints::run(checkpoints.clone()));
+                let log_restart = std::sync::Arc::<checkpoints::RestartDue>::default();
+                tokio::spawn(checkpoints::run(checkpoints.clone(), log_restart.clone()));
                 Store {
                     read,
                     write,
                     log,
                     checkpoints: Some(checkpoints),
+                    log_restart,
                     backend,
                     wake: Default::default(),
                     poster: Default::default(),
@@ -255,6 +262,7 @@ impl Store {
                     write: pool,
                     log: postgres_pool(url, 2, durability).await?,
                     checkpoints: None,
+                    log_restart: Default::default(),
                     backend,
                     wake: std::sync::Arc::new(events::Wake::listening_at(url)),
                     poster: Default::default(),
@@ -292,8 +300,19 @@ impl Store {
     /// (a second node, `khabar admin` beside the server) wrote in between.
     pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
         Ok(match self.backend {
-            Backend::Sqlite => self.write.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Sqlite => self.write.begin_with(SQLITE_BEGIN_WRITE).await?,
             Backend::Postgres => self.write.begin().await?,
+        })
+    }
+
+    /// [`Store::begin_write`] on a write connection the caller holds.
+    pub(crate) async fn begin_write_on(
+        connection: &mut sqlx::AnyConnection,
+    ) -> Result<sqlx::Transaction<'_, sqlx::Any>> {
+        use sqlx::Connection;
+        Ok(match Backend::of(connection) {
+            Backend::Sqlite => connection.begin_with(SQLITE_BEGIN_WRITE).await?,
+            Backend::Postgres => connection.begin().await?,
         })
     }
 

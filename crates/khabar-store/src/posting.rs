@@ -19,13 +19,15 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use jiff::{SignedDuration, Timestamp};
 use khabar_core::comment::{ParentComment, place_reply};
 use khabar_core::moderation::{Action, Verdict};
 use khabar_core::{CommentBody, CommentStatus, EventKind, Lang};
 use serde_json::json;
-use sqlx::{Any, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::audit::{LogRow, reasons_json, write_logs};
@@ -38,6 +40,10 @@ use crate::{Backend, Result, Store, StoreError, placeholders, value_rows};
 const MOST_PER_BATCH: usize = 128;
 /// Comments waiting for the writer; a caller beyond waits to enqueue.
 const QUEUE: usize = 4 * MOST_PER_BATCH;
+/// How long the writer keeps the write connection while comments keep
+/// coming, before it lets the node's other writes (likes, moderation,
+/// sessions…) have their turn: on SQLite there is only the one.
+const HOLD_AT_MOST: Duration = Duration::from_millis(50);
 
 /// At most `max` posts per `window` in `bucket` (a reader's minute, an
 /// address's minute, a reader's day…).
@@ -147,16 +153,34 @@ impl Writer {
 }
 
 /// The writer's loop: one transaction per batch of what is queued.
+///
+/// It keeps the write connection from one batch to the next while comments
+/// keep coming (for at most [`HOLD_AT_MOST`]): sqlx tests every connection
+/// given back to its pool with a round trip, and the next batch would wait
+/// for it — on a busy node, most of a batch's time.
 async fn write(store: Store, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MOST_PER_BATCH);
-    while queue.recv_many(&mut batch, MOST_PER_BATCH).await > 0 {
+    let mut held: Option<(PoolConnection<Any>, Instant)> = None;
+    loop {
+        if queue.is_empty() {
+            held = None;
+        }
+        if queue.recv_many(&mut batch, MOST_PER_BATCH).await == 0 {
+            break;
+        }
+        if held
+            .as_ref()
+            .is_some_and(|(_, since)| since.elapsed() >= HOLD_AT_MOST)
+        {
+            held = None;
+        }
         let (posts, answers): (Vec<CommentPost>, Vec<_>) = batch.drain(..).unzip();
         store.poster.batches.fetch_add(1, Ordering::Relaxed);
         store
             .poster
             .comments
             .fetch_add(posts.len() as u64, Ordering::Relaxed);
-        let outcomes = match store.post_batch(&posts).await {
+        let outcomes = match post_held(&store, &mut held, &posts).await {
             Ok(outcomes) => outcomes,
             Err(error) if posts.len() == 1 => vec![Err(error)],
             // One comment's failure fails the batch's transaction; each is
@@ -165,7 +189,7 @@ async fn write(store: Store, mut queue: mpsc::Receiver<Job>) {
                 tracing::warn!(%error, comments = posts.len(), "a batch of comments failed; posting them one by one");
                 let mut each = Vec::with_capacity(posts.len());
                 for post in &posts {
-                    let alone = store.post_batch(std::slice::from_ref(post)).await;
+                    let alone = post_held(&store, &mut held, std::slice::from_ref(post)).await;
                     each.push(
                         alone.and_then(|mut one| one.pop().unwrap_or(Err(StoreError::NotFound))),
                     );
@@ -178,6 +202,30 @@ async fn write(store: Store, mut queue: mpsc::Receiver<Job>) {
             let _ = answer.send(outcome);
         }
     }
+}
+
+/// Posts a batch on the connection the writer holds, taking one from the
+/// pool when it holds none. After a failure the connection goes back to the
+/// pool, which tests it, and the next batch takes a sound one.
+async fn post_held(
+    store: &Store,
+    held: &mut Option<(PoolConnection<Any>, Instant)>,
+    posts: &[CommentPost],
+) -> Result<Vec<Result<Posting>>> {
+    let connection = match held {
+        Some((connection, _)) => connection,
+        None => {
+            &mut held
+                .insert((store.write.acquire().await?, Instant::now()))
+                .0
+        }
+    };
+    store.restart_log_if_due(connection).await;
+    let outcomes = store.post_batch(connection, posts, true).await;
+    if outcomes.is_err() {
+        *held = None;
+    }
+    outcomes
 }
 
 /// A rate-limit row as the batch reads and updates it.
@@ -268,7 +316,12 @@ impl Store {
             limits: Vec::new(),
             duplicate_window: None,
         };
-        match self.post_batch_notifying(&[post], notify).await?.pop() {
+        let mut connection = self.write.acquire().await?;
+        match self
+            .post_batch(&mut connection, &[post], notify)
+            .await?
+            .pop()
+        {
             Some(Ok(Posting::Posted(placed))) => Ok(placed.id),
             Some(Err(error)) => Err(error),
             // Refusals need limits or the duplicate rule, which it has not.
@@ -299,19 +352,16 @@ impl Store {
         }
     }
 
-    /// Posts `posts` in one transaction, each in turn, and says what became
-    /// of each. Fails as a whole only when the database does.
-    pub(crate) async fn post_batch(&self, posts: &[CommentPost]) -> Result<Vec<Result<Posting>>> {
-        self.post_batch_notifying(posts, true).await
-    }
-
-    /// [`Store::post_batch`]; with `notify` false, the comments notify no one.
-    async fn post_batch_notifying(
+    /// Posts `posts` in one transaction on `connection` (a write one), each
+    /// in turn, and says what became of each; with `notify` false, the
+    /// comments notify no one. Fails as a whole only when the database does.
+    pub(crate) async fn post_batch(
         &self,
+        connection: &mut AnyConnection,
         posts: &[CommentPost],
         notify: bool,
     ) -> Result<Vec<Result<Posting>>> {
-        let mut tx = self.begin_write().await?;
+        let mut tx = Store::begin_write_on(connection).await?;
         let now = Timestamp::now();
         let now_ms = to_millis(now);
         let targets = published_targets(&mut tx, posts).await?;
@@ -420,7 +470,7 @@ impl Store {
     /// drawn from the column's sequence.
     async fn new_comment_ids(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Transaction<'_, Any>,
         count: usize,
     ) -> Result<Vec<i64>> {
         if count == 0 {
@@ -467,7 +517,7 @@ struct Posted<'a> {
 /// Each posted comment with the rows it brings along: its first version,
 /// mentions, notifications, moderation log row and event.
 async fn write_rows(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     store: &Store,
     posted: &[Posted<'_>],
     targets: &HashMap<i64, Target>,
@@ -609,7 +659,7 @@ async fn write_rows(
 
 /// The posts' editions that are published (or embedded discussions), by id.
 async fn published_targets(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     posts: &[CommentPost],
 ) -> Result<HashMap<i64, Target>> {
     by_id(
@@ -623,7 +673,7 @@ async fn published_targets(
 
 /// The rows `select` (a query ending in `id IN`) finds among `ids`, by id.
 async fn by_id<R>(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     select: &str,
     ids: impl Iterator<Item = i64>,
     id_of: fn(&R) -> i64,
@@ -651,7 +701,7 @@ where
 /// Reads the counters the posts count against, locking their rows (made
 /// when missing) in the buckets' sorted order.
 async fn lock_counters(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     posts: &[CommentPost],
     now_ms: i64,
 ) -> Result<BTreeMap<String, Counter>> {
@@ -694,7 +744,7 @@ async fn lock_counters(
 
 /// Writes the counters back as the batch left them.
 async fn save_counters(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     counters: &BTreeMap<String, Counter>,
 ) -> Result<()> {
     if counters.is_empty() {
@@ -719,7 +769,7 @@ async fn save_counters(
 
 /// The comments the posts answer, by id.
 async fn parents_of(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     posts: &[CommentPost],
 ) -> Result<HashMap<i64, Parent>> {
     by_id(
@@ -736,7 +786,7 @@ async fn parents_of(
 /// What the posts' authors wrote recently that a post would repeat, as
 /// (edition, author, body); the batch adds what it posts.
 async fn recent_bodies<'a>(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     posts: &'a [CommentPost],
     now: Timestamp,
 ) -> Result<HashSet<(i64, i64, &'a str)>> {

@@ -689,7 +689,61 @@ async fn a_failing_comment_fails_alone(db: &TestDatabase) {
     }
 }
 
+/// The comment writer keeps the write connection between its batches
+/// while comments keep coming, but not for the whole burst: other writes
+/// (here, readers signing up) have their turn while it goes on. On SQLite
+/// the write connection is the only one, so a writer that never let go
+/// would hold them until the burst ended.
+async fn other_writes_have_their_turn_during_a_burst(db: &TestDatabase) {
+    let store = open(db).await;
+    let edition = edition(&store, "Pouring", true).await;
+    let rana = reader(&store, "rana").await;
+    let pouring = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let posters: Vec<_> = (0..32)
+        .map(|poster| {
+            let (store, pouring) = (store.clone(), pouring.clone());
+            tokio::spawn(async move {
+                let mut posted = 0;
+                while pouring.load(std::sync::atomic::Ordering::Relaxed) {
+                    let body = format!("poster {poster} comment {posted}");
+                    let post = checked_post(edition, rana, &body, None, &[]);
+                    if let Ok(Posting::Posted(_)) = store.post_comment_checked(post).await {
+                        posted += 1;
+                    }
+                }
+                posted
+            })
+        })
+        .collect();
+    let mut signed_up = Vec::new();
+    for n in 0..5 {
+        let name = format!("newcomer{n}");
+        // Not a timing claim: a guard against waiting for the burst's end,
+        // which here never comes while this waits.
+        let id = tokio::time::timeout(std::time::Duration::from_secs(20), reader(&store, &name))
+            .await
+            .unwrap_or_else(|_| panic!("{name} was not written while comments poured in"));
+        assert!(
+            pouring.load(std::sync::atomic::Ordering::Relaxed),
+            "the burst is still on"
+        );
+        signed_up.push(id);
+    }
+    pouring.store(false, std::sync::atomic::Ordering::Relaxed);
+    let mut posted = 0;
+    for poster in posters {
+        posted += poster.await.unwrap();
+    }
+    assert!(posted > 0, "comments were posted meanwhile");
+    for id in signed_up {
+        assert_eq!(store.account(id).await.unwrap().id, id);
+    }
+    let counts = store.comment_counts(&[edition]).await.unwrap();
+    assert_eq!(counts.get(&edition).copied(), Some(posted));
+}
+
 on_both_backends!(
+    other_writes_have_their_turn_during_a_burst,
     the_writer_counts_limits_exactly_in_a_burst,
     a_burst_of_one_text_posts_it_once,
     texts_posted_before_the_body_hash_are_compared_after_the_upgrade,
