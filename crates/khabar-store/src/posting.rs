@@ -156,8 +156,9 @@ impl Writer {
 ///
 /// It keeps the write connection from one batch to the next while comments
 /// keep coming (for at most [`HOLD_AT_MOST`]): sqlx tests every connection
-/// given back to its pool with a round trip, and the next batch would wait
-/// for it — on a busy node, most of a batch's time.
+/// given back to its pool with a round trip, in a task of the busy runtime,
+/// and the next batch waited for both (about an eighth of a batch's time
+/// under a burst, bench/README.md).
 async fn write(store: Store, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MOST_PER_BATCH);
     let mut held: Option<(PoolConnection<Any>, Instant)> = None;
