@@ -66,8 +66,8 @@ pub enum SearchError {
     Open(#[from] tantivy::directory::error::OpenDirectoryError),
     #[error("search index: {0}")]
     Store(#[from] khabar_store::StoreError),
-    /// The thread a commit ran on ended before it did (the process is
-    /// stopping).
+    /// The blocking task a commit ran on did not finish it (the runtime
+    /// is stopping, or the commit panicked).
     #[error("search index: the commit was interrupted")]
     Interrupted,
 }

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use sqlx::{AnyConnection, AnyPool, Executor};
 
-use crate::{Result, Store};
+use crate::Store;
 
 /// How often the log is copied back into the database file.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
@@ -84,12 +84,7 @@ impl Store {
         if !self.log_restart.0.swap(false, Ordering::Relaxed) {
             return;
         }
-        let restarted: Result<()> = async {
-            connection.execute("PRAGMA wal_checkpoint(RESTART)").await?;
-            Ok(())
-        }
-        .await;
-        if let Err(error) = restarted {
+        if let Err(error) = connection.execute("PRAGMA wal_checkpoint(RESTART)").await {
             tracing::warn!(%error, "restarting the SQLite log failed; it stays long until it can");
         }
     }
