@@ -131,9 +131,9 @@ impl Store {
             return Ok(HashMap::new());
         }
         let sql = format!(
-            "SELECT t.url_key, COUNT(c.id) FROM embed_threads t
-             LEFT JOIN comments c ON c.edition_id = t.edition_id AND c.status = 'visible'
-             WHERE t.url_key IN ({}) GROUP BY t.url_key",
+            "SELECT t.url_key, COALESCE(n.visible, 0) FROM embed_threads t
+             LEFT JOIN edition_counts n ON n.edition_id = t.edition_id
+             WHERE t.url_key IN ({})",
             placeholders(1, url_keys.len())
         );
         let mut query = sqlx::query_as::<_, (String, i64)>(&sql);

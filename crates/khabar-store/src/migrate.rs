@@ -13,7 +13,7 @@ use crate::{Backend, Result, Store, value_rows};
 
 /// (version, description, SQL), oldest first. One text serves both
 /// backends: only identity columns differ, written `{id}` and filled in by
-/// [`identity`].
+/// [`identity`], and triggers, which [`BACKEND_PARTS`] adds.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (
         1,
@@ -107,7 +107,21 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "rejections",
         include_str!("../migrations/0020_rejections.sql"),
     ),
+    (
+        21,
+        "comment counts",
+        include_str!("../migrations/0021_comment_counts.sql"),
+    ),
 ];
+
+/// (version, SQLite's part, PostgreSQL's part): what a migration adds in
+/// each backend's own dialect after its shared text. Triggers only: the
+/// tables are all in the shared texts, where [`schema_tables`] reads them.
+const BACKEND_PARTS: &[(i64, &str, &str)] = &[(
+    21,
+    include_str!("../migrations/0021_comment_counts.sqlite.sql"),
+    include_str!("../migrations/0021_comment_counts.postgres.sql"),
+)];
 
 /// How each backend spells an auto-numbered primary key.
 fn identity(backend: Backend) -> &'static str {
@@ -127,11 +141,20 @@ impl MigrationSource<'static> for Embedded {
             Ok(MIGRATIONS
                 .iter()
                 .map(|&(version, description, sql)| {
+                    let mut sql = sql.replace("{id}", id);
+                    let own = BACKEND_PARTS.iter().find(|part| part.0 == version);
+                    if let Some(&(_, sqlite, postgres)) = own {
+                        sql.push('\n');
+                        sql.push_str(match self.0 {
+                            Backend::Sqlite => sqlite,
+                            Backend::Postgres => postgres,
+                        });
+                    }
                     Migration::new(
                         version,
                         Cow::Borrowed(description),
                         MigrationType::Simple,
-                        Cow::Owned(sql.replace("{id}", id)),
+                        Cow::Owned(sql),
                         false,
                     )
                 })

@@ -849,6 +849,100 @@ async fn decisions_undone_restore_what_they_changed(db: &TestDatabase) {
 
 on_both_backends!(decisions_undone_restore_what_they_changed);
 
+/// The visible counts the database keeps (migration 21) follow every way a
+/// comment comes, goes or changes status: the writer's batches, posts on
+/// their own, held and approved, rejected, a ban that rejects a reader's
+/// comments and its undo, and deletion.
+async fn kept_counts_follow_every_change(db: &TestDatabase) {
+    let store = open(db).await;
+    let layla = reader(&store, "layla").await;
+    let omar = reader(&store, "omar").await;
+    let moderator = reader(&store, "nadia").await;
+    let first = edition(&store, "First", true).await;
+    let second = edition_two(&store).await;
+    let counts = || async { store.comment_counts(&[first, second]).await.unwrap() };
+    let expect = |a: i64, b: i64| std::collections::HashMap::from([(first, a), (second, b)]);
+
+    let mut posts: Vec<CommentPost> = (0..12)
+        .map(|n| {
+            let (edition, author) = match n {
+                0..=5 => (first, layla),
+                6..=8 => (first, omar),
+                _ => (second, layla),
+            };
+            checked_post(edition, author, &format!("comment {n}"), None, &[])
+        })
+        .collect();
+    posts[11].status = CommentStatus::Pending;
+    let outcomes = burst(&store, posts).await;
+    assert_eq!(posted(&outcomes), 12);
+    assert_eq!(counts().await, expect(9, 2), "the held one is not counted");
+
+    let held = match &outcomes[11] {
+        Ok(Posting::Posted(placed)) => placed.id,
+        other => panic!("posted, not {other:?}"),
+    };
+    store
+        .moderate_comment(held, &CommentAction::Approve, moderator)
+        .await
+        .unwrap();
+    let alone = post(&store, second, omar, "on its own", None).await;
+    assert_eq!(counts().await, expect(9, 4));
+
+    let Ok(Posting::Posted(rejected)) = &outcomes[0] else {
+        panic!("posted")
+    };
+    store
+        .moderate_comment(
+            rejected.id,
+            &CommentAction::Reject {
+                reason: String::new(),
+                message: String::new(),
+            },
+            moderator,
+        )
+        .await
+        .unwrap();
+    store.delete_comment(alone).await.unwrap();
+    let Ok(Posting::Posted(featured)) = &outcomes[1] else {
+        panic!("posted")
+    };
+    store
+        .moderate_comment(featured.id, &CommentAction::Feature, moderator)
+        .await
+        .unwrap();
+    assert_eq!(counts().await, expect(8, 3));
+
+    let ban = store
+        .moderate_user(
+            omar,
+            &UserAction::Ban {
+                reject_comments: true,
+            },
+            moderator,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        counts().await,
+        expect(5, 3),
+        "the ban rejected omar's three"
+    );
+    store
+        .undo_decision(
+            ban,
+            moderator,
+            Timestamp::now(),
+            SignedDuration::from_mins(5),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(counts().await, expect(8, 3), "the undo brought them back");
+}
+
+on_both_backends!(kept_counts_follow_every_change);
+
 /// Whether the rejection-rate rule holds for a record, as the pipeline
 /// weighs it (khabar-core's `moderate`, rule 8).
 fn rejection_rule_holds(history: &AuthorHistory, policy: &PolicySettings) -> bool {
