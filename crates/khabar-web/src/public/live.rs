@@ -248,10 +248,9 @@ async fn render(app: &App, event: &Event, batch: &Batch) -> Option<LiveMessage> 
 
 /// What rendering a batch of events needs from the store, read once for
 /// the whole batch (a burst of comments brings hundreds): the comments
-/// they name, and the visible comment counts of their editions (counting
-/// a long thread is not free). A message early in the batch carries the
-/// count after it, which is what the page should show by the time it
-/// arrives.
+/// they name, and the visible comment counts of their editions. A message
+/// early in the batch carries the count after it, which is what the page
+/// should show by the time it arrives.
 #[derive(Default)]
 struct Batch {
     comments: HashMap<i64, CommentView>,
