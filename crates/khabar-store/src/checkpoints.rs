@@ -82,8 +82,9 @@ impl Store {
     /// Restarts SQLite's log on `connection` (the write one, outside a
     /// transaction) if the checkpointer asked for it: copies its last pages,
     /// waits for readers still in it (they are quick), and leaves it to
-    /// start over at the next commit. Holds the write lock meanwhile, a few
-    /// milliseconds; a failure only leaves the log long, so it is logged.
+    /// start over at the next commit. Holds the write lock meanwhile, until
+    /// the database file is synced (5–30 ms under a burst); a failure only
+    /// leaves the log long, so it is logged.
     pub(crate) async fn restart_log_if_due(&self, connection: &mut AnyConnection) {
         if !self.log_restart.0.swap(false, Ordering::Relaxed) {
             return;

@@ -123,16 +123,18 @@ pub(crate) const VIEW_FROM: &str = "FROM comments c JOIN users u ON u.id = c.aut
 
 /// Statuses a thread shows to everyone.
 const SHOWN: &str = "c.status IN ('visible', 'deleted')";
-/// What a thread also shows the viewer (bound as `$4`, or `$1`): their own
-/// held comments, and a shadow-banned reader's comments, to them alone.
-const OWN: &str = "(c.author_id = $4 AND c.status IN ('pending', 'shadowed'))";
-/// [`SHOWN`] or [`OWN`] with the viewer bound as `$1`, written as a `CASE`
-/// that no index can serve: as `SHOWN OR OWN`, SQLite's planner (without
-/// statistics) read every visible comment of the site through the status
-/// index instead of the few under the page's threads, 14 ms a page at
-/// 200,000 comments (bench/README.md).
-const SHOWN_OR_OWN_1: &str = "CASE WHEN c.status IN ('visible', 'deleted') THEN TRUE
-     WHEN c.status IN ('pending', 'shadowed') THEN c.author_id = $1 ELSE FALSE END";
+/// What a thread shows a viewer (bound as `viewer`, e.g. `$4`): [`SHOWN`],
+/// and their own held comments and a shadow-banned reader's comments, to
+/// them alone. Written as a `CASE` that no index can serve: as `SHOWN OR
+/// own`, SQLite's planner (without statistics) read the replies of a page
+/// through the status index, i.e. every visible comment of the site, 14 ms
+/// a page at 200,000 comments (bench/README.md), instead of the thread's.
+fn shown_to(viewer: &str) -> String {
+    format!(
+        "CASE WHEN {SHOWN} THEN TRUE
+              WHEN c.status IN ('pending', 'shadowed') THEN c.author_id = {viewer} ELSE FALSE END"
+    )
+}
 
 /// A comment read from [`VIEW_COLUMNS`], with why it is held if it is.
 pub(crate) fn view_from_row(row: &AnyRow) -> Result<CommentView> {
@@ -463,8 +465,9 @@ impl Store {
         };
         let rows = sqlx::query(&format!(
             "SELECT {VIEW_COLUMNS} {VIEW_FROM}
-             WHERE c.edition_id = $1 AND c.depth = 0 AND ({SHOWN} OR {OWN})
-             ORDER BY {order} LIMIT $2 OFFSET $3"
+             WHERE c.edition_id = $1 AND c.depth = 0 AND {shown}
+             ORDER BY {order} LIMIT $2 OFFSET $3",
+            shown = shown_to("$4")
         ))
         .bind(edition_id)
         .bind(i64::from(per_page) + 1)
@@ -480,8 +483,9 @@ impl Store {
         if !top.is_empty() {
             let sql = format!(
                 "SELECT {VIEW_COLUMNS} {VIEW_FROM}
-                 WHERE c.root_id IN ({}) AND c.depth > 0 AND {SHOWN_OR_OWN_1} ORDER BY c.created_at, c.id",
-                placeholders(2, top.len())
+                 WHERE c.root_id IN ({}) AND c.depth > 0 AND {} ORDER BY c.created_at, c.id",
+                placeholders(2, top.len()),
+                shown_to("$1")
             );
             let mut replies_query = sqlx::query(&sql).bind(viewer);
             for comment in &top {
